@@ -1,0 +1,35 @@
+#pragma once
+
+#include <QStringList>
+
+namespace cli {
+
+/// Exit codes shared by every command (documented in README).
+enum ExitCode : int {
+    ExitOk = 0,           ///< everything done
+    ExitPartial = 1,      ///< done, but some records were skipped
+    ExitUsage = 2,        ///< bad command line
+    ExitInputFailed = 3,  ///< an input file failed
+    ExitStoreError = 4,   ///< the store could not be opened/read/written
+};
+
+/// One `streamscope <command>`. `arguments` starts with the program name followed by the command name,
+/// so a QCommandLineParser can process it directly.
+struct Command
+{
+    const char* name;
+    const char* summary;
+    int (*run)(const QStringList& arguments);
+};
+
+/// Every command, in the order `streamscope --help` lists them.
+const std::vector<Command>& commands();
+
+/// True if argv asks for the CLI (a known command, --help, -h, --version): decided before any
+/// QCoreApplication/QApplication exists.
+bool wantsCli(int argc, char** argv);
+
+/// Runs the CLI; requires a QCoreApplication.
+int run(const QStringList& arguments);
+
+} // namespace cli

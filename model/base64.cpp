@@ -1,0 +1,1 @@
+#include "model/base64.h"

@@ -1,0 +1,14 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace model {
+
+/// Standard base64 (RFC 4648 §4) with '=' padding. Decoding accepts missing padding only when the
+/// length is otherwise valid and rejects any other character (whitespace included). nullopt = invalid.
+std::optional<std::string> base64Decode(std::string_view text);
+std::string base64Encode(std::string_view bytes);
+
+} // namespace model

@@ -1,0 +1,1 @@
+#include "model/sequencenumber.h"

@@ -1,0 +1,1 @@
+namespace storage { int placeholder() { return 0; } }
