@@ -1,0 +1,130 @@
+#pragma once
+
+// The write side of a store, used by the importer on its writer thread: one source (file) at a time, atomically.
+//
+//   auto writer = ImportWriter::create(db);            // db: storage::Database opened ReadWrite, schema current
+//   auto begun = writer->beginSource({path, size, hash, "lambda-dynamodb"});
+//   if (begun->alreadyImported) ...say so and skip...
+//   for (each record) { auto r = writer->addRecord(input); ... }   // Inserted / Duplicate / Conflict
+//   writer->commitSource(skipped, messages);   // or rollbackSource(): the store is exactly as before
+//
+// Atomicity: beginSource() opens one write transaction (BEGIN IMMEDIATE) that commitSource() commits; a failed
+// or cancelled file (rollbackSource(), an error, or a crash) leaves no trace. WAL + synchronous=NORMAL keep this
+// crash-safe while bulk loading. Readers on other connections keep seeing the last committed state.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "model/streamrecord.h"
+#include "storage/database.h"
+#include "storage/storetypes.h"
+
+namespace storage {
+
+struct SourceDescriptor
+{
+    std::string path;
+    std::int64_t sizeBytes = 0;
+    std::string contentHash; ///< any stable hash of the file bytes (hex); same hash = same file
+    std::string format;      ///< detected shape of the file
+};
+
+struct BeginSourceResult
+{
+    std::int64_t sourceId = 0;          ///< the new source (0 when alreadyImported)
+    bool alreadyImported = false;       ///< a complete source with the same content hash exists: nothing was begun
+    std::optional<SourceInfo> existing; ///< that source, when alreadyImported
+};
+
+/// One record to store. Views must stay valid for the duration of addRecord() only (nothing is kept).
+struct RecordInput
+{
+    std::string_view tableName; ///< required, non-empty
+    std::string_view streamArn; ///< "" when unknown
+    std::string_view region;    ///< "" when unknown
+    model::ViewType viewType = model::ViewType::Unknown;
+    std::string_view shape; ///< envelope it arrived in ("lambda-dynamodb", "kinesis", "s3-full", ...)
+
+    std::string_view keysJson; ///< Keys, exact DynamoDB JSON (required; must decode with model::parseItem)
+    model::EventName eventName = model::EventName::Insert;
+    std::string_view sequenceNumber;                ///< digits, or "" when the source has none
+    std::string_view eventId;                       ///< "" when none
+    std::optional<std::int64_t> creationTimeMicros; ///< normalised to UTC microseconds
+    TimeUnit timeUnit = TimeUnit::Unknown;          ///< unit the timestamp came in
+    std::string_view timeText;                      ///< the timestamp's original JSON text
+    std::optional<std::int64_t> sizeBytes;
+    bool ttl = false;
+    std::optional<std::string_view> newImageJson; ///< exact DynamoDB JSON; nullopt when absent
+    std::optional<std::string_view> oldImageJson;
+
+    /// The record as delivered. When keysJson/newImageJson/oldImageJson point inside this buffer they are stored
+    /// as slices of it (no second copy); otherwise their text is stored separately. Either way the query API
+    /// returns the text.
+    std::string_view raw;
+    std::int64_t recordIndex = 0; ///< within the source
+    std::int64_t byteOffset = 0;  ///< within the (decompressed) source
+};
+
+struct AddOutcome
+{
+    enum class Kind : std::uint8_t {
+        Inserted,  ///< stored as a new record (recordId = the new row)
+        Duplicate, ///< already stored with the same content (recordId = the stored one); counted, listed
+        Conflict,  ///< same stream + sequence number, different content: kept aside (recordId = the stored one)
+    };
+    Kind kind = Kind::Inserted;
+    std::int64_t recordId = 0;
+};
+
+struct SourceCounts
+{
+    std::int64_t inserted = 0;
+    std::int64_t duplicates = 0;
+    std::int64_t conflicts = 0;
+};
+
+class ImportWriter
+{
+public:
+    /// Prepares the statements on `db` (which must outlive the writer, be writable, and have a current schema —
+    /// open it with Store::open or call ensureSchema first) and applies the bulk-load settings (large page cache,
+    /// temp_store=MEMORY). The writer is used from one thread.
+    static Result<ImportWriter> create(Database& db);
+
+    ImportWriter(ImportWriter&&) noexcept;
+    ImportWriter& operator=(ImportWriter&&) noexcept;
+    ~ImportWriter(); ///< rolls back an open source
+
+    /// Starts a source: checks for an identical complete source (same content hash) and otherwise opens the
+    /// file's transaction and creates the source row (status in_progress until commit). Precondition: no source
+    /// is open.
+    [[nodiscard]] Result<BeginSourceResult> beginSource(const SourceDescriptor& source);
+
+    /// Stores one record of the open source, deduplicating against everything stored before (including earlier
+    /// records of this source):
+    /// - with a sequence number: same stream + sequence number and same content (Keys, images, eventName, compared
+    ///   as values, so formatting and attribute order do not matter) = Duplicate; different content = Conflict;
+    /// - without: same event ID (or, without one, same key + creation time) and same content = Duplicate.
+    /// An Error (bad input such as empty table name or undecodable Keys; SQLite failure) leaves the source open:
+    /// the caller decides to skip the record or roll back the file.
+    [[nodiscard]] Result<AddOutcome> addRecord(const RecordInput& record);
+
+    /// Counts of the open source so far.
+    SourceCounts counts() const;
+    bool hasOpenSource() const;
+
+    /// Finishes the open source: writes its counts, `skipped` and `messages`, status complete, and commits.
+    [[nodiscard]] std::optional<Error> commitSource(std::int64_t skipped = 0, std::string_view messages = {});
+    /// Drops everything of the open source (the store is exactly as before beginSource). No-op without one.
+    std::optional<Error> rollbackSource();
+
+private:
+    struct Impl;
+    explicit ImportWriter(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace storage

@@ -1,0 +1,29 @@
+#pragma once
+
+// Schema of a .streamscope store: created and migrated forward through PRAGMA user_version; identified by
+// PRAGMA application_id.
+
+#include <cstdint>
+#include <optional>
+
+#include "storage/database.h"
+
+namespace storage {
+
+/// 'SSC1': marks an SQLite file as a Streamscope store.
+inline constexpr std::int32_t kApplicationId = 0x53534331;
+/// Schema version this build writes and reads.
+inline constexpr int kSchemaVersion = 1;
+
+/// Checks the file is a Streamscope store this build understands and brings it to kSchemaVersion:
+/// - an empty database is initialised (writable only);
+/// - an older version is migrated in one transaction (writable only; a read-only open of an older store fails
+///   with a message asking to open it once read-write);
+/// - a newer version fails with Error::Kind::NewerVersion;
+/// - another application's SQLite file, or a file that is not SQLite, fails with Error::Kind::NotAStore.
+[[nodiscard]] std::optional<Error> ensureSchema(Database& db);
+
+/// The store's user_version (0 for an empty file).
+Result<int> schemaVersion(Database& db);
+
+} // namespace storage
