@@ -1,0 +1,129 @@
+#include "app/viewmodels/eventtablemodel.h"
+
+#include <limits>
+
+#include "app/viewmodels/formatting.h"
+#include "app/viewmodels/modelroles.h"
+
+using formatting::fromStd;
+
+EventTableModel::EventTableModel(QObject* parent)
+    : QAbstractTableModel(parent)
+{
+}
+
+void EventTableModel::setSource(RowSource<EventRow> source)
+{
+    beginResetModel();
+    m_cache.reset(std::move(source));
+    endResetModel();
+}
+
+void EventTableModel::clear()
+{
+    beginResetModel();
+    m_cache.clear();
+    endResetModel();
+}
+
+int EventTableModel::rowCount(const QModelIndex& parent) const
+{
+    if (parent.isValid())
+        return 0;
+    // Views address rows with int; a store beyond 2^31 records shows the first 2^31 - 1 rows.
+    return static_cast<int>(std::min<std::int64_t>(m_cache.count(), std::numeric_limits<int>::max()));
+}
+
+int EventTableModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+const EventRow* EventTableModel::rowAt(int row) const
+{
+    return m_cache.at(row);
+}
+
+QVariant EventTableModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const EventRow* row = rowAt(index.row());
+    if (!row)
+        return {};
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case TimeColumn:
+            return formatting::timeText(row->timeMicros);
+        case TableColumn:
+            return fromStd(row->table);
+        case KeyColumn:
+            return fromStd(row->keyText);
+        case EventColumn:
+            return formatting::eventText(row->eventName, row->ttl);
+        case SequenceColumn:
+            return fromStd(row->sequenceNumber);
+        case SizeColumn:
+            return qlonglong(row->sizeBytes);
+        default:
+            return {};
+        }
+    case Qt::TextAlignmentRole:
+        if (index.column() == SizeColumn || index.column() == SequenceColumn)
+            return int(Qt::AlignRight | Qt::AlignVCenter);
+        return {};
+    case ModelRoles::EventKindRole:
+        return int(row->eventName);
+    case ModelRoles::TtlRole:
+        return row->ttl;
+    case ModelRoles::RecordIdRole:
+        return qlonglong(row->recordId);
+    case ModelRoles::KeyIdRole:
+        return qlonglong(row->keyId);
+    case ModelRoles::TableRole:
+        return fromStd(row->table);
+    case ModelRoles::TimeMicrosRole:
+        return row->timeMicros ? QVariant(qlonglong(*row->timeMicros)) : QVariant();
+    default:
+        return {};
+    }
+}
+
+QVariant EventTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case TimeColumn:
+        return tr("Time (UTC)");
+    case TableColumn:
+        return tr("Table");
+    case KeyColumn:
+        return tr("Key");
+    case EventColumn:
+        return tr("Event");
+    case SequenceColumn:
+        return tr("Sequence number");
+    case SizeColumn:
+        return tr("Size (bytes)");
+    default:
+        return {};
+    }
+}
+
+bool EventTableModel::isSortable(int column)
+{
+    return column == TimeColumn || column == SequenceColumn;
+}
+
+void EventTableModel::sort(int column, Qt::SortOrder order)
+{
+    const bool descending = order == Qt::DescendingOrder;
+    if (column == TimeColumn)
+        Q_EMIT sortRequested(EventSort::Time, descending);
+    else if (column == SequenceColumn)
+        Q_EMIT sortRequested(EventSort::Sequence, descending);
+    else if (column < 0)
+        Q_EMIT sortRequested(EventSort::Arrival, false);
+}

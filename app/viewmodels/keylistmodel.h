@@ -1,0 +1,57 @@
+#pragma once
+
+#include <QAbstractTableModel>
+
+#include "app/viewmodels/pagecache.h"
+
+/// The keys of one table (or all tables) with record counts: lazy, paged like EventTableModel.
+class KeyListModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { KeyColumn, CountColumn, LastChangeColumn, ColumnCount };
+
+    explicit KeyListModel(QObject* parent = nullptr);
+
+    void setSource(RowSource<KeyRow> source);
+    void clear();
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    /// Every column sorts (key / count / last change); forwarded as sortRequested.
+    void sort(int column, Qt::SortOrder order) override;
+
+    const KeyRow* rowAt(int row) const;
+    int pageLoads() const { return m_cache.pageLoads(); }
+    int cachedPages() const { return m_cache.cachedPages(); }
+
+Q_SIGNALS:
+    void sortRequested(KeySort sort, bool descending);
+
+private:
+    mutable PageCache<KeyRow> m_cache;
+};
+
+/// Tables with key and record counts (small: loaded at once).
+class TableListModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { NameColumn, KeysColumn, RecordsColumn, ColumnCount };
+
+    explicit TableListModel(QObject* parent = nullptr);
+    /// The first row is "All tables" with the totals.
+    void setTables(std::vector<TableRow> tables);
+    /// "" for the "All tables" row.
+    QString tableAt(int row) const;
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    std::vector<TableRow> m_tables; // [0] = all
+};

@@ -1,0 +1,601 @@
+#include "app/viewmodels/storesession.h"
+
+#include <algorithm>
+#include <span>
+
+#include "app/viewmodels/formatting.h"
+#include "app/viewmodels/storeaudit.h"
+
+using formatting::fromStd;
+
+namespace {
+
+QString errorText(const storage::Error& error)
+{
+    return fromStd(error.message);
+}
+
+/// Opens a read-only connection for one job and lets the tracker interrupt its query.
+struct JobStore
+{
+    std::unique_ptr<storage::Store> store;
+    QString error;
+    JobContext* context = nullptr;
+    JobStore(const std::string& path, JobContext& ctx)
+        : context(&ctx)
+    {
+        auto opened = storage::Store::open(path, storage::Database::OpenMode::ReadOnly);
+        if (!opened) {
+            error = errorText(opened.error());
+            return;
+        }
+        store = std::make_unique<storage::Store>(std::move(*opened));
+        storage::Store* raw = store.get();
+        ctx.setInterruptHook([raw]() { raw->interrupt(); });
+    }
+    ~JobStore()
+    {
+        if (context)
+            context->clearInterruptHook();
+    }
+    JobStore(const JobStore&) = delete;
+    JobStore& operator=(const JobStore&) = delete;
+};
+
+EventRow toEventRow(const storage::RecordSummary& s)
+{
+    EventRow row;
+    row.recordId = s.id;
+    row.timeMicros = s.creationTimeMicros;
+    row.table = s.tableName;
+    row.keyId = s.keyId;
+    row.keyText = s.keyText;
+    row.eventName = s.eventName;
+    row.ttl = s.ttl;
+    row.sequenceNumber = s.sequenceNumber;
+    row.sizeBytes = s.sizeBytes.value_or(0);
+    return row;
+}
+
+storage::RecordFilter toRecordFilter(const EventFilter& f, std::optional<std::int64_t> tableId)
+{
+    storage::RecordFilter filter;
+    filter.tableId = tableId;
+    if ((f.eventMask & 0xF) != 0xF) {
+        for (int bit = 0; bit < 4; ++bit)
+            if (f.eventMask & (1u << bit))
+                filter.eventNames.push_back(model::EventName(bit));
+        if (filter.eventNames.empty())
+            filter.eventNames.push_back(model::EventName(255)); // nothing matches
+    }
+    filter.fromMicros = f.fromMicros;
+    filter.toMicros = f.toMicros;
+    filter.text = f.text;
+    return filter;
+}
+
+storage::RecordOrder toOrder(EventSort sort)
+{
+    switch (sort) {
+    case EventSort::Time:
+        return storage::RecordOrder::Time;
+    case EventSort::Sequence:
+        return storage::RecordOrder::Sequence;
+    default:
+        return storage::RecordOrder::Arrival;
+    }
+}
+
+} // namespace
+
+std::vector<VersionRow> buildVersions(const storage::KeyHistory& history, const std::vector<AuditRow>& findings)
+{
+    std::vector<VersionRow> versions;
+    versions.reserve(history.records.size());
+    std::optional<model::Item> previous;
+    for (const auto& row : history.records) {
+        VersionRow v;
+        v.recordId = row.id;
+        v.timeMicros = row.creationTimeMicros;
+        v.eventName = row.eventName;
+        v.ttl = row.ttl;
+        v.sequenceNumber = row.sequenceNumber;
+        if (auto record = storage::toStreamRecord(row)) {
+            v.newImage = record->newImage;
+            v.oldImage = record->oldImage;
+        }
+        // Before = the record's OldImage when delivered, else the previous version's NewImage.
+        const std::optional<model::Item>& before = v.oldImage ? v.oldImage : previous;
+        const std::optional<model::Item> after =
+            v.eventName == model::EventName::Remove ? std::optional<model::Item>{} : v.newImage;
+        v.changedAttributes = changedAttributeCount(before, after);
+        for (const auto& f : findings) {
+            if (f.recordId == row.id) {
+                v.auditMarkers.push_back(f.kind);
+                v.worstSeverity = std::max(v.worstSeverity, int(f.severity));
+            }
+        }
+        previous = after;
+        versions.push_back(std::move(v));
+    }
+    return versions;
+}
+
+StoreSession::StoreSession(QObject* parent)
+    : QObject(parent)
+{
+    connect(&m_keys, &KeyListModel::sortRequested, this, [this](KeySort sort, bool descending) {
+        KeyFilter f = m_keyFilter;
+        f.sort = sort;
+        f.descending = descending;
+        setKeyFilter(f);
+    });
+    connect(&m_events, &EventTableModel::sortRequested, this, [this](EventSort sort, bool descending) {
+        EventFilter f = m_eventFilter;
+        f.sort = sort;
+        f.descending = descending;
+        setEventFilter(f);
+    });
+}
+
+StoreSession::~StoreSession()
+{
+    m_jobs.cancelAll();
+    m_jobs.waitForDone();
+}
+
+QString StoreSession::open(const QString& path, bool create)
+{
+    close();
+    const std::string p = path.toStdString();
+    auto result = storage::Store::open(
+        p, create ? storage::Database::OpenMode::ReadWrite : storage::Database::OpenMode::ReadWriteExisting);
+    if (!result)
+        return errorText(result.error());
+    m_store = std::make_unique<storage::Store>(std::move(*result));
+    m_pathUtf8 = p;
+    m_path = path;
+    Q_EMIT opened(path);
+    refresh();
+    return {};
+}
+
+void StoreSession::close()
+{
+    if (!m_store)
+        return;
+    m_jobs.cancelAll();
+    m_keys.clear();
+    m_events.clear();
+    m_timeline.clear();
+    m_audit.setFindings({});
+    m_tables.setTables({});
+    m_activity.clear();
+    m_findings.clear();
+    m_totals = {};
+    m_tableInfos.clear();
+    m_keyId = 0;
+    m_key.reset();
+    m_store.reset();
+    m_path.clear();
+    m_pathUtf8.clear();
+    Q_EMIT closed();
+}
+
+void StoreSession::refresh()
+{
+    if (!m_store)
+        return;
+    refreshOverview();
+}
+
+void StoreSession::refreshOverview()
+{
+    struct Overview
+    {
+        storage::StoreTotals totals;
+        std::vector<storage::TableInfo> tables;
+        QString error;
+    };
+    const std::string path = m_pathUtf8;
+    m_jobs.run<Overview>(
+        OverviewChannel,
+        [path](JobContext& ctx) {
+            Overview o;
+            JobStore js(path, ctx);
+            if (!js.store) {
+                o.error = js.error;
+                return o;
+            }
+            auto totals = js.store->totals();
+            auto tables = js.store->tables();
+            if (!totals || !tables) {
+                o.error = errorText(!totals ? totals.error() : tables.error());
+                return o;
+            }
+            o.totals = *totals;
+            o.tables = std::move(*tables);
+            return o;
+        },
+        [this](Overview o) {
+            if (!o.error.isEmpty()) {
+                Q_EMIT errorOccurred(tr("Could not read the store: %1").arg(o.error));
+                return;
+            }
+            m_totals = o.totals;
+            m_tableInfos = std::move(o.tables);
+            std::vector<TableRow> rows;
+            for (const auto& t : m_tableInfos)
+                rows.push_back({t.name, t.keyCount, t.recordCount});
+            m_tables.setTables(std::move(rows));
+            Q_EMIT overviewReady();
+            // Counts known: now the lists (the unfiltered events table needs the total).
+            requestKeys();
+            requestEvents();
+            requestActivity(0);
+            requestAudit();
+            if (m_keyId)
+                openKey(m_keyId);
+        });
+}
+
+QString StoreSession::tableName(std::int64_t id) const
+{
+    for (const auto& t : m_tableInfos)
+        if (t.id == id)
+            return fromStd(t.name);
+    return {};
+}
+
+std::optional<std::int64_t> StoreSession::tableId(const std::string& name) const
+{
+    for (const auto& t : m_tableInfos)
+        if (t.name == name)
+            return t.id;
+    return std::nullopt;
+}
+
+void StoreSession::setKeyFilter(const KeyFilter& filter)
+{
+    m_keyFilter = filter;
+    requestKeys();
+}
+
+void StoreSession::requestKeys()
+{
+    if (!m_store)
+        return;
+    storage::KeyQuery query;
+    if (!m_keyFilter.table.empty()) {
+        query.tableId = tableId(m_keyFilter.table);
+        if (!query.tableId) {
+            m_keys.clear();
+            Q_EMIT keysReady();
+            return;
+        }
+    }
+    query.filter = m_keyFilter.text;
+    query.sort = m_keyFilter.sort == KeySort::Count ? storage::KeySort::RecordCount
+        : m_keyFilter.sort == KeySort::LastChange   ? storage::KeySort::LastChange
+                                                    : storage::KeySort::KeyText;
+    query.descending = m_keyFilter.descending;
+    struct Ids
+    {
+        std::shared_ptr<std::vector<std::int64_t>> ids;
+        QString error;
+        bool interrupted = false;
+    };
+    const std::string path = m_pathUtf8;
+    m_jobs.run<Ids>(
+        KeysChannel,
+        [path, query](JobContext& ctx) {
+            Ids r;
+            JobStore js(path, ctx);
+            if (!js.store) {
+                r.error = js.error;
+                return r;
+            }
+            auto ids = js.store->keyIds(query);
+            if (!ids) {
+                r.interrupted = ids.error().kind == storage::Error::Kind::Interrupted;
+                r.error = errorText(ids.error());
+                return r;
+            }
+            r.ids = std::make_shared<std::vector<std::int64_t>>(std::move(*ids));
+            return r;
+        },
+        [this](Ids r) {
+            if (!r.ids) {
+                if (!r.interrupted)
+                    Q_EMIT errorOccurred(tr("Could not list keys: %1").arg(r.error));
+                return;
+            }
+            RowSource<KeyRow> source;
+            auto ids = r.ids;
+            source.count = [ids]() { return static_cast<std::int64_t>(ids->size()); };
+            source.page = [this, ids](std::int64_t first, int limit) {
+                std::vector<KeyRow> rows;
+                if (!m_store || first >= static_cast<std::int64_t>(ids->size()))
+                    return rows;
+                const auto n = std::min<std::size_t>(static_cast<std::size_t>(limit),
+                                                     ids->size() - static_cast<std::size_t>(first));
+                auto keys = m_store->keysByIds(std::span(ids->data() + first, n));
+                if (!keys)
+                    return rows;
+                rows.reserve(keys->size());
+                for (const auto& k : *keys)
+                    rows.push_back({k.id, tableName(k.tableId).toStdString(), k.canonicalKeys, k.displayText,
+                                    k.recordCount, k.lastTimeMicros});
+                return rows;
+            };
+            m_keys.setSource(std::move(source));
+            Q_EMIT keysReady();
+        });
+}
+
+void StoreSession::setEventFilter(const EventFilter& filter)
+{
+    m_eventFilter = filter;
+    requestEvents();
+}
+
+void StoreSession::requestEvents()
+{
+    if (!m_store)
+        return;
+    if (m_eventFilter.isDefault()) {
+        // Unfiltered arrival order needs no list: row r is record id r + 1.
+        m_jobs.run<int>(
+            EventsChannel, [](JobContext&) { return 0; }, [](int) {}); // supersede running filters
+        RowSource<EventRow> source;
+        const std::int64_t count = m_totals.records;
+        source.count = [count]() { return count; };
+        source.page = [this](std::int64_t first, int limit) {
+            std::vector<EventRow> rows;
+            if (!m_store)
+                return rows;
+            storage::RecordCursor cursor;
+            cursor.id = first;
+            auto page = m_store->recordSummaries(storage::RecordFilter{}, storage::RecordOrder::Arrival, cursor, limit);
+            if (!page)
+                return rows;
+            rows.reserve(page->rows.size());
+            for (const auto& s : page->rows)
+                rows.push_back(toEventRow(s));
+            return rows;
+        };
+        m_events.setSource(std::move(source));
+        Q_EMIT eventsReady();
+        return;
+    }
+    std::optional<std::int64_t> table;
+    if (!m_eventFilter.table.empty()) {
+        table = tableId(m_eventFilter.table);
+        if (!table) {
+            m_events.clear();
+            Q_EMIT eventsReady();
+            return;
+        }
+    }
+    const storage::RecordFilter filter = toRecordFilter(m_eventFilter, table);
+    const storage::RecordOrder order = toOrder(m_eventFilter.sort);
+    const bool descending = m_eventFilter.descending;
+    struct Ids
+    {
+        std::shared_ptr<std::vector<std::int64_t>> ids;
+        QString error;
+        bool interrupted = false;
+    };
+    const std::string path = m_pathUtf8;
+    m_jobs.run<Ids>(
+        EventsChannel,
+        [path, filter, order, descending](JobContext& ctx) {
+            Ids r;
+            JobStore js(path, ctx);
+            if (!js.store) {
+                r.error = js.error;
+                return r;
+            }
+            auto ids = js.store->recordIds(filter, order);
+            if (!ids) {
+                r.interrupted = ids.error().kind == storage::Error::Kind::Interrupted;
+                r.error = errorText(ids.error());
+                return r;
+            }
+            if (descending)
+                std::reverse(ids->begin(), ids->end());
+            r.ids = std::make_shared<std::vector<std::int64_t>>(std::move(*ids));
+            return r;
+        },
+        [this](Ids r) {
+            if (!r.ids) {
+                if (!r.interrupted)
+                    Q_EMIT errorOccurred(tr("Could not filter events: %1").arg(r.error));
+                return;
+            }
+            RowSource<EventRow> source;
+            auto ids = r.ids;
+            source.count = [ids]() { return static_cast<std::int64_t>(ids->size()); };
+            source.page = [this, ids](std::int64_t first, int limit) {
+                std::vector<EventRow> rows;
+                if (!m_store || first >= static_cast<std::int64_t>(ids->size()))
+                    return rows;
+                const auto n = std::min<std::size_t>(static_cast<std::size_t>(limit),
+                                                     ids->size() - static_cast<std::size_t>(first));
+                auto page = m_store->recordSummariesByIds(std::span(ids->data() + first, n));
+                if (!page)
+                    return rows;
+                rows.reserve(page->size());
+                for (const auto& s : *page)
+                    rows.push_back(toEventRow(s));
+                return rows;
+            };
+            m_events.setSource(std::move(source));
+            Q_EMIT eventsReady();
+        });
+}
+
+void StoreSession::openKey(std::int64_t keyId)
+{
+    if (!m_store)
+        return;
+    m_keyId = keyId;
+    struct History
+    {
+        std::optional<storage::KeyInfo> key;
+        std::vector<VersionRow> versions;
+        QString error;
+    };
+    const std::string path = m_pathUtf8;
+    const auto findings = m_findings;
+    m_jobs.run<History>(
+        HistoryChannel,
+        [path, keyId, findings](JobContext& ctx) {
+            History h;
+            JobStore js(path, ctx);
+            if (!js.store) {
+                h.error = js.error;
+                return h;
+            }
+            auto history = js.store->keyHistory(keyId);
+            if (!history) {
+                h.error = errorText(history.error());
+                return h;
+            }
+            h.key = history->key;
+            h.versions = buildVersions(*history, findings);
+            return h;
+        },
+        [this, keyId](History h) {
+            if (!h.error.isEmpty()) {
+                Q_EMIT errorOccurred(tr("Could not read the key's history: %1").arg(h.error));
+                return;
+            }
+            m_key = h.key;
+            m_timeline.setVersions(std::move(h.versions));
+            Q_EMIT historyReady(keyId);
+        });
+}
+
+std::int64_t StoreSession::chooseBucketMicros(std::int64_t first, std::int64_t last, int maxBuckets)
+{
+    static constexpr std::int64_t s = 1'000'000;
+    static constexpr std::int64_t widths[] = {1000,
+                                              10'000,
+                                              100'000,
+                                              s,
+                                              5 * s,
+                                              15 * s,
+                                              60 * s,
+                                              5 * 60 * s,
+                                              15 * 60 * s,
+                                              3600 * s,
+                                              6 * 3600 * s,
+                                              24 * 3600 * s,
+                                              7 * 24 * 3600 * s,
+                                              30 * 24 * 3600 * s};
+    const std::int64_t span = std::max<std::int64_t>(last - first, 1);
+    for (std::int64_t w : widths)
+        if (span / w < maxBuckets)
+            return w;
+    return 365 * 24 * 3600 * s;
+}
+
+void StoreSession::requestActivity(std::int64_t keyId)
+{
+    if (!m_store)
+        return;
+    struct Activity
+    {
+        std::vector<storage::ActivityBucket> buckets;
+        std::int64_t bucketMicros = 0;
+        QString error;
+    };
+    storage::RecordFilter filter;
+    if (keyId)
+        filter.keyId = keyId;
+    const std::string path = m_pathUtf8;
+    m_jobs.run<Activity>(
+        ActivityChannel,
+        [path, filter](JobContext& ctx) {
+            Activity a;
+            JobStore js(path, ctx);
+            if (!js.store) {
+                a.error = js.error;
+                return a;
+            }
+            auto range = js.store->timeRange(filter);
+            if (!range) {
+                a.error = errorText(range.error());
+                return a;
+            }
+            if (!*range)
+                return a;
+            a.bucketMicros = chooseBucketMicros((*range)->first, (*range)->second);
+            auto buckets = js.store->activity(filter, a.bucketMicros);
+            if (!buckets) {
+                a.error = errorText(buckets.error());
+                return a;
+            }
+            a.buckets = std::move(*buckets);
+            return a;
+        },
+        [this](Activity a) {
+            if (!a.error.isEmpty()) {
+                Q_EMIT errorOccurred(tr("Could not compute the activity: %1").arg(a.error));
+                return;
+            }
+            m_activity = std::move(a.buckets);
+            m_bucketMicros = a.bucketMicros;
+            Q_EMIT activityReady();
+        });
+}
+
+void StoreSession::requestAudit()
+{
+    if (!m_store)
+        return;
+    struct Audit
+    {
+        std::vector<AuditRow> findings;
+        QString error;
+    };
+    const std::string path = m_pathUtf8;
+    m_jobs.run<Audit>(
+        AuditChannel,
+        [path](JobContext& ctx) {
+            Audit a;
+            JobStore js(path, ctx);
+            if (!js.store) {
+                a.error = js.error;
+                return a;
+            }
+            std::string error;
+            a.findings = collectAuditFindings(*js.store, error);
+            a.error = fromStd(error);
+            return a;
+        },
+        [this](Audit a) {
+            if (!a.error.isEmpty())
+                Q_EMIT errorOccurred(tr("Audit incomplete: %1").arg(a.error));
+            m_findings = std::move(a.findings);
+            m_audit.setFindings(m_findings);
+            // Timeline markers depend on the findings.
+            if (m_keyId)
+                openKey(m_keyId);
+            Q_EMIT auditReady();
+        });
+}
+
+std::optional<storage::RecordRow> StoreSession::record(std::int64_t recordId, QString* error)
+{
+    if (!m_store)
+        return std::nullopt;
+    auto r = m_store->record(recordId, true);
+    if (!r) {
+        if (error)
+            *error = errorText(r.error());
+        return std::nullopt;
+    }
+    return *r;
+}

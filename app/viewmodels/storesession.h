@@ -1,0 +1,100 @@
+#pragma once
+
+// The GUI's view of one open store: owns the item models and fills them from background jobs (one read-only
+// connection per job) while page reads for visible rows use the GUI thread's own connection (indexed
+// 256-row reads by id / key range: sub-millisecond). Stale job results are dropped (JobTracker).
+
+#include <QObject>
+#include <memory>
+#include <optional>
+
+#include "app/viewmodels/auditmodel.h"
+#include "app/viewmodels/eventtablemodel.h"
+#include "app/viewmodels/jobtracker.h"
+#include "app/viewmodels/keylistmodel.h"
+#include "app/viewmodels/timelinemodel.h"
+#include "storage/store.h"
+
+class StoreSession : public QObject
+{
+    Q_OBJECT
+public:
+    enum Channel { OverviewChannel, KeysChannel, EventsChannel, HistoryChannel, ActivityChannel, AuditChannel };
+
+    explicit StoreSession(QObject* parent = nullptr);
+    ~StoreSession() override;
+
+    /// Opens (create = true: creates) a store; returns "" or the reason it could not be opened.
+    QString open(const QString& path, bool create = false);
+    void close();
+    bool isOpen() const { return m_store != nullptr; }
+    QString path() const { return m_path; }
+
+    TableListModel* tableModel() { return &m_tables; }
+    KeyListModel* keyModel() { return &m_keys; }
+    EventTableModel* eventModel() { return &m_events; }
+    TimelineModel* timelineModel() { return &m_timeline; }
+    AuditModel* auditModel() { return &m_audit; }
+    JobTracker* jobs() { return &m_jobs; }
+
+    const storage::StoreTotals& totals() const { return m_totals; }
+    /// All jobs: overview, then keys / events / activity / audit with the current filters.
+    void refresh();
+    void refreshOverview();
+    void setKeyFilter(const KeyFilter& filter);
+    const KeyFilter& keyFilter() const { return m_keyFilter; }
+    void setEventFilter(const EventFilter& filter);
+    const EventFilter& eventFilter() const { return m_eventFilter; }
+    /// Loads the key's versions into the timeline (background); historyReady when done.
+    void openKey(std::int64_t keyId);
+    std::int64_t currentKeyId() const { return m_keyId; }
+    const std::optional<storage::KeyInfo>& currentKey() const { return m_key; }
+    /// Activity for the whole store (keyId = 0) or one key (background); activityReady when done.
+    void requestActivity(std::int64_t keyId = 0);
+    const std::vector<storage::ActivityBucket>& activity() const { return m_activity; }
+    std::int64_t activityBucketMicros() const { return m_bucketMicros; }
+    void requestAudit();
+    /// One record with its raw text (single indexed read on the GUI connection).
+    std::optional<storage::RecordRow> record(std::int64_t recordId, QString* error = nullptr);
+    /// "" for an unknown id.
+    QString tableName(std::int64_t tableId) const;
+    std::optional<std::int64_t> tableId(const std::string& name) const;
+    /// Bucket width giving at most ~maxBuckets buckets over [first, last].
+    static std::int64_t chooseBucketMicros(std::int64_t first, std::int64_t last, int maxBuckets = 240);
+
+Q_SIGNALS:
+    void opened(const QString& path);
+    void closed();
+    void overviewReady();
+    void keysReady();
+    void eventsReady();
+    void historyReady(qint64 keyId);
+    void activityReady();
+    void auditReady();
+    void errorOccurred(const QString& message);
+
+private:
+    void requestKeys();
+    void requestEvents();
+    std::string m_pathUtf8;
+    QString m_path;
+    std::unique_ptr<storage::Store> m_store; // GUI-thread connection
+    JobTracker m_jobs;
+    TableListModel m_tables;
+    KeyListModel m_keys;
+    EventTableModel m_events;
+    TimelineModel m_timeline;
+    AuditModel m_audit;
+    storage::StoreTotals m_totals;
+    std::vector<storage::TableInfo> m_tableInfos;
+    KeyFilter m_keyFilter;
+    EventFilter m_eventFilter;
+    std::int64_t m_keyId = 0;
+    std::optional<storage::KeyInfo> m_key;
+    std::vector<storage::ActivityBucket> m_activity;
+    std::int64_t m_bucketMicros = 0;
+    std::vector<AuditRow> m_findings;
+};
+
+/// Worker-side helpers (exposed for tests): build the timeline rows of one key's history.
+std::vector<VersionRow> buildVersions(const storage::KeyHistory& history, const std::vector<AuditRow>& findings);
