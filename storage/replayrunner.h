@@ -1,0 +1,46 @@
+#pragma once
+
+// Runs a local handler process for one batch: event JSON on stdin, executed directly (no shell), with a
+// timeout; captures stdout, stderr and how it ended. POSIX only.
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace storage {
+
+struct HandlerOutcome
+{
+    enum class End { Exited, Signaled, TimedOut, StartFailed };
+    End end = End::Exited;
+    int exitCode = 0; ///< End::Exited
+    int signal = 0;   ///< End::Signaled (and the kill signal for TimedOut)
+    std::string stdoutText;
+    std::string stderrText;
+    bool stdoutTruncated = false;
+    bool stderrTruncated = false;
+    std::string startError; ///< End::StartFailed: why (e.g. "No such file or directory")
+    std::int64_t durationMs = 0;
+
+    bool ok() const { return end == End::Exited && exitCode == 0; }
+    /// "exit 0", "exit 3", "killed by signal 11 (SIGSEGV)", "timed out after 2000 ms", "could not start: ...".
+    std::string describe(std::chrono::milliseconds timeout = {}) const;
+};
+
+struct HandlerCommand
+{
+    std::vector<std::string> argv; ///< argv[0] is looked up in PATH when it has no '/'
+    std::vector<std::pair<std::string, std::string>> extraEnvironment; ///< added to the inherited environment
+};
+
+/// Captured output beyond this is dropped (the flag says so); a Lambda response is limited to 6 MB.
+inline constexpr std::size_t kMaxCapturedOutput = 6291456;
+
+/// Starts the handler in its own process group, writes `stdinData` to it and closes stdin, reads both
+/// outputs until it ends; after `timeout` the whole process group is killed (SIGKILL).
+HandlerOutcome runHandler(const HandlerCommand& command, std::string_view stdinData, std::chrono::milliseconds timeout);
+
+} // namespace storage
