@@ -1,0 +1,663 @@
+#include "model/audit.h"
+
+#include <algorithm>
+#include <array>
+
+#include "model/dynamodbjson.h"
+#include "model/jsontext.h"
+
+namespace model {
+
+namespace {
+
+constexpr std::array<std::string_view, kFindingKindCount> kKindNames{
+    "gap",
+    "duplicate",
+    "conflict",
+    "orphan-start",
+    "insert-over-existing",
+    "modify-after-remove",
+    "remove-of-absent",
+    "ttl-remove",
+    "out-of-order-arrival",
+    "time-regression",
+    "key-mismatch",
+    "invalid-value",
+    "js-unsafe-number",
+    "reused-event-id",
+};
+
+std::string seqText(const HistoryRecord& r)
+{
+    if (!r.sequenceNumber.empty())
+        return "sequence " + r.sequenceNumber;
+    if (!r.eventId.empty())
+        return "event " + r.eventId;
+    return "record #" + std::to_string(r.arrival);
+}
+
+std::string describeRecord(const HistoryRecord& r)
+{
+    return std::string(eventNameText(r.eventName)) + " (" + seqText(r) + ")";
+}
+
+std::string summariseChanges(const std::vector<AttributeChange>& changes, std::size_t max = 3)
+{
+    std::string out;
+    for (std::size_t i = 0; i < changes.size() && i < max; ++i) {
+        if (i)
+            out += "; ";
+        out += changeToText(changes[i], 40);
+    }
+    if (changes.size() > max)
+        out += "; … (" + std::to_string(changes.size() - max) + " more)";
+    return out;
+}
+
+/// Fast checks of one top-level member's text: true when it certainly has no value issue (plain S, BOOL,
+/// NULL true). N values are handled by the caller.
+bool certainlyClean(std::string_view text)
+{
+    return text.starts_with("{\"S\":") || text == "{\"BOOL\":true}" || text == "{\"BOOL\":false}"
+        || text == "{\"NULL\":true}";
+}
+
+/// `{"N":"123.5"}` -> "123.5" (no escapes inside); nullopt for anything else.
+std::optional<std::string_view> plainNumberText(std::string_view text)
+{
+    constexpr std::string_view prefix = "{\"N\":\"";
+    if (!text.starts_with(prefix) || !text.ends_with("\"}"))
+        return std::nullopt;
+    std::string_view n = text.substr(prefix.size(), text.size() - prefix.size() - 2);
+    if (n.find_first_of("\"\\") != std::string_view::npos)
+        return std::nullopt;
+    return n;
+}
+
+} // namespace
+
+std::string_view findingKindText(FindingKind kind)
+{
+    return kKindNames[static_cast<std::size_t>(kind)];
+}
+
+std::optional<FindingKind> parseFindingKind(std::string_view text)
+{
+    for (std::size_t i = 0; i < kKindNames.size(); ++i) {
+        if (kKindNames[i] == text)
+            return static_cast<FindingKind>(i);
+    }
+    return std::nullopt;
+}
+
+std::string_view severityText(Severity severity)
+{
+    switch (severity) {
+    case Severity::Error:
+        return "error";
+    case Severity::Warning:
+        return "warning";
+    case Severity::Info:
+        return "info";
+    }
+    return "info";
+}
+
+std::optional<Severity> parseSeverity(std::string_view text)
+{
+    if (text == "error")
+        return Severity::Error;
+    if (text == "warning")
+        return Severity::Warning;
+    if (text == "info")
+        return Severity::Info;
+    return std::nullopt;
+}
+
+Severity defaultSeverity(FindingKind kind)
+{
+    switch (kind) {
+    case FindingKind::Gap:
+    case FindingKind::Conflict:
+    case FindingKind::InsertOverExisting:
+    case FindingKind::ModifyAfterRemove:
+    case FindingKind::RemoveOfAbsent:
+    case FindingKind::KeyMismatch:
+        return Severity::Error;
+    case FindingKind::Duplicate:
+    case FindingKind::OutOfOrderArrival:
+    case FindingKind::TimeRegression:
+    case FindingKind::InvalidValue:
+    case FindingKind::JsUnsafeNumber:
+    case FindingKind::ReusedEventId:
+        return Severity::Warning;
+    case FindingKind::OrphanStart:
+    case FindingKind::TtlRemove:
+        return Severity::Info;
+    }
+    return Severity::Warning;
+}
+
+std::string_view jsRiskText(JsNumberRisk risk)
+{
+    switch (risk) {
+    case JsNumberRisk::None:
+        return "none";
+    case JsNumberRisk::BigInt:
+        return "bigint";
+    case JsNumberRisk::ThrowsNonInteger:
+        return "throws-non-integer";
+    case JsNumberRisk::ThrowsInfinity:
+        return "throws-infinity";
+    case JsNumberRisk::RoundsSilently:
+        return "rounds-silently";
+    }
+    return "none";
+}
+
+std::string findingToJson(const Finding& f)
+{
+    std::string out = "{\"kind\":\"";
+    out += findingKindText(f.kind);
+    out += "\",\"severity\":\"";
+    out += severityText(f.severity);
+    out += "\",\"table\":";
+    jsontext::appendQuoted(out, f.table);
+    out += ",\"key\":";
+    out += f.keyJson.empty() ? std::string("null") : f.keyJson;
+    out += ",\"sequenceNumber\":";
+    out += f.sequenceNumber.empty() ? std::string("null") : jsontext::quoted(f.sequenceNumber);
+    out += ",\"eventID\":";
+    out += f.eventId.empty() ? std::string("null") : jsontext::quoted(f.eventId);
+    out += ",\"message\":";
+    jsontext::appendQuoted(out, f.message);
+    if (f.recordId) {
+        out += ",\"recordId\":";
+        out += std::to_string(f.recordId);
+    }
+    if (!f.path.empty() || f.kind == FindingKind::InvalidValue || f.kind == FindingKind::JsUnsafeNumber) {
+        out += ",\"path\":";
+        jsontext::appendQuoted(out, f.path);
+    }
+    if (f.jsRisk) {
+        out += ",\"risk\":\"";
+        out += jsRiskText(*f.jsRisk);
+        out += "\"";
+    }
+    if (!f.otherSequenceNumber.empty()) {
+        out += ",\"relatedSequenceNumber\":";
+        jsontext::appendQuoted(out, f.otherSequenceNumber);
+    }
+    if (f.kind == FindingKind::Gap) {
+        out += ",\"diff\":";
+        out += changesToJson(f.diff);
+    }
+    out += "}";
+    return out;
+}
+
+Auditor::Auditor(AuditOptions options)
+    : m_options(options)
+{
+}
+
+std::vector<Finding> Auditor::takeFindings()
+{
+    std::vector<Finding> out = std::move(m_findings);
+    m_findings.clear();
+    return out;
+}
+
+void Auditor::add(Finding finding)
+{
+    finding.severity = defaultSeverity(finding.kind);
+    m_findings.push_back(std::move(finding));
+}
+
+namespace {
+
+Finding findingFor(FindingKind kind, const HistoryRecord& r, std::int64_t keyId, std::string message)
+{
+    Finding f;
+    f.kind = kind;
+    f.table = r.table;
+    f.keyJson = r.keysJson;
+    f.keyId = keyId;
+    f.recordId = r.id;
+    f.sequenceNumber = r.sequenceNumber;
+    f.eventId = r.eventId;
+    f.message = std::move(message);
+    return f;
+}
+
+struct ValueProblem
+{
+    FindingKind kind;
+    std::string path;
+    std::string reason;
+    std::optional<JsNumberRisk> risk;
+};
+
+void numberProblems(std::string_view text, const std::string& path, bool member, std::vector<ValueProblem>& out)
+{
+    const NumberProblem p = checkNumber(text);
+    if (p != NumberProblem::None)
+        out.push_back({FindingKind::InvalidValue, path, describe(p, text), std::nullopt});
+    const JsNumberRisk risk = jsNumberRisk(text);
+    if (risk != JsNumberRisk::None) {
+        std::string reason = describe(risk, text);
+        if (member)
+            reason = "set member " + std::string(text) + ": " + reason;
+        out.push_back({FindingKind::JsUnsafeNumber, path, std::move(reason), risk});
+    }
+}
+
+void jsRisks(const AttributeValue& v, const std::string& path, std::vector<ValueProblem>& out)
+{
+    switch (v.type()) {
+    case AttributeType::N: {
+        const JsNumberRisk risk = jsNumberRisk(v.text());
+        if (risk != JsNumberRisk::None)
+            out.push_back({FindingKind::JsUnsafeNumber, path, describe(risk, v.text()), risk});
+        break;
+    }
+    case AttributeType::NS:
+        for (const auto& m : v.members()) {
+            const JsNumberRisk risk = jsNumberRisk(m);
+            if (risk != JsNumberRisk::None)
+                out.push_back({FindingKind::JsUnsafeNumber, path, "set member " + m + ": " + describe(risk, m), risk});
+        }
+        break;
+    case AttributeType::M:
+        for (const auto& [name, child] : v.map())
+            jsRisks(child, path + "/" + escapePointerToken(name), out);
+        break;
+    case AttributeType::L:
+        for (std::size_t i = 0; i < v.list().size(); ++i)
+            jsRisks(v.list()[i], path + "/" + std::to_string(i), out);
+        break;
+    default:
+        break;
+    }
+}
+
+void valueProblems(const AttributeValue& v, const std::string& path, std::vector<ValueProblem>& out)
+{
+    for (auto& issue : validate(v, path, 1)) {
+        if (issue.kind == ValueIssue::Kind::JsUnsafeNumber)
+            continue; // reported below with the exact risk
+        out.push_back({FindingKind::InvalidValue, issue.path,
+                       std::string(issueKindName(issue.kind)) + ": " + issue.reason, std::nullopt});
+    }
+    jsRisks(v, path, out);
+}
+
+void memberProblems(std::string_view name, std::string_view text, std::vector<ValueProblem>& out)
+{
+    if (certainlyClean(text))
+        return;
+    const std::string path = "/" + escapePointerToken(name);
+    if (auto n = plainNumberText(text)) {
+        numberProblems(*n, path, false, out);
+        return;
+    }
+    auto decoded = parseAttributeValue(text);
+    if (!decoded) {
+        out.push_back({FindingKind::InvalidValue, path, "undecodable: " + decoded.error.message, std::nullopt});
+        return;
+    }
+    valueProblems(*decoded.value, path, out);
+}
+
+} // namespace
+
+void Auditor::checkKeys(const HistoryRecord& r, const Image& image, const char* which)
+{
+    const Item& item = image.item();
+    if (image.decodeError())
+        return;
+    for (const auto& [name, value] : r.keys) {
+        auto it = item.find(name);
+        if (it == item.end()) {
+            add(findingFor(FindingKind::KeyMismatch, r, 0,
+                           std::string(which) + " lacks the key attribute " + name + " that Keys has ("
+                               + toDynamoJson(value) + ")"));
+            m_findings.back().path = "/" + escapePointerToken(name);
+        } else if (it->second != value) {
+            add(findingFor(FindingKind::KeyMismatch, r, 0,
+                           std::string(which) + " has " + name + " = " + toDynamoJson(it->second) + " but Keys has "
+                               + toDynamoJson(value)));
+            m_findings.back().path = "/" + escapePointerToken(name);
+        }
+    }
+}
+
+void Auditor::checkValues(const HistoryRecord& r, const Image& image, const char* which, const Image* previous)
+{
+    std::vector<ValueProblem> problems;
+    std::vector<ImageMember> members;
+    std::vector<ImageMember> before;
+    bool keysChecked = false;
+    if (splitImage(image, members)) {
+        const bool haveBefore = previous && !previous->isNull() && splitImage(*previous, before);
+        auto ib = before.begin();
+        for (const auto& m : members) {
+            if (haveBefore) {
+                while (ib != before.end() && ib->name < m.name)
+                    ++ib;
+                if (ib != before.end() && ib->name == m.name && ib->text == m.text)
+                    continue; // unchanged since the previous image: already checked there
+            }
+            memberProblems(m.name, m.text, problems);
+        }
+        // Keys: compare the members' text first (as delivered they are usually identical).
+        bool allSame = true;
+        for (const auto& [name, value] : r.keys) {
+            auto it = std::lower_bound(members.begin(), members.end(), name,
+                                       [](const ImageMember& a, const std::string& n) { return a.name < n; });
+            if (it == members.end() || it->name != name) {
+                allSame = false;
+                break;
+            }
+            auto v = parseAttributeValue(it->text);
+            if (!v || *v.value != value) {
+                allSame = false;
+                break;
+            }
+        }
+        keysChecked = allSame;
+    } else {
+        const Item& item = image.item();
+        if (auto error = image.decodeError()) {
+            problems.push_back(
+                {FindingKind::InvalidValue, "", std::string(which) + " undecodable: " + *error, std::nullopt});
+            keysChecked = true;
+        } else {
+            for (const auto& [name, value] : item)
+                valueProblems(value, "/" + escapePointerToken(name), problems);
+        }
+    }
+    if (!keysChecked)
+        checkKeys(r, image, which);
+    for (auto& p : problems) {
+        std::string message =
+            std::string(which) + " " + (p.path.empty() ? std::string("(item)") : p.path) + ": " + p.reason;
+        Finding f = findingFor(p.kind, r, 0, std::move(message));
+        f.path = std::move(p.path);
+        f.jsRisk = p.risk;
+        add(std::move(f));
+    }
+}
+
+void Auditor::checkEventId(const HistoryRecord& r)
+{
+    if (r.eventId.empty())
+        return;
+    auto [it, inserted] = m_eventIds.try_emplace(r.eventId, EventIdUse{r.id, r.sequenceNumber, r.table});
+    if (inserted || it->second.recordId == r.id)
+        return;
+    Finding f = findingFor(FindingKind::ReusedEventId, r, 0,
+                           "eventID " + r.eventId + " is also used by a different record ("
+                               + (it->second.sequenceNumber.empty() ? std::string("no sequence number")
+                                                                    : "sequence " + it->second.sequenceNumber)
+                               + " in table " + it->second.table + "); eventIDs should be unique");
+    f.otherRecordId = it->second.recordId;
+    f.otherSequenceNumber = it->second.sequenceNumber;
+    add(std::move(f));
+}
+
+void Auditor::addKey(std::span<const HistoryRecord> records, Ordering ordering, std::int64_t keyId)
+{
+    const std::size_t firstFinding = m_findings.size();
+    enum class Exists { Unknown, Absent, Present } exists = Exists::Unknown;
+    StateKind known = StateKind::Unknown;
+    Image knownImage;
+    const HistoryRecord* prev = nullptr;
+    Image lastChecked; // last image whose values were checked (value checks skip unchanged attributes)
+
+    for (const HistoryRecord& r : records) {
+        const bool modifyOrRemove = r.eventName == EventName::Modify || r.eventName == EventName::Remove;
+        if (!prev) {
+            if (modifyOrRemove)
+                add(findingFor(FindingKind::OrphanStart, r, keyId,
+                               "The key's first captured record is a " + std::string(eventNameText(r.eventName))
+                                   + ": the capture begins in the middle of this item's history"));
+        } else if (r.eventName == EventName::Insert && exists == Exists::Present) {
+            Finding f = findingFor(FindingKind::InsertOverExisting, r, keyId,
+                                   "INSERT while the item exists (after " + describeRecord(*prev)
+                                       + "): a REMOVE of this item is missing from the capture before it");
+            f.otherRecordId = prev->id;
+            f.otherSequenceNumber = prev->sequenceNumber;
+            add(std::move(f));
+        } else if (modifyOrRemove && exists == Exists::Absent) {
+            const bool isModify = r.eventName == EventName::Modify;
+            Finding f = findingFor(isModify ? FindingKind::ModifyAfterRemove : FindingKind::RemoveOfAbsent, r, keyId,
+                                   std::string(isModify ? "MODIFY" : "REMOVE")
+                                       + " of an item that does not exist (after " + describeRecord(*prev)
+                                       + "): an INSERT of this item is missing from the capture before it");
+            f.otherRecordId = prev->id;
+            f.otherSequenceNumber = prev->sequenceNumber;
+            add(std::move(f));
+        } else if (r.eventName != EventName::Snapshot && !r.oldImage.isNull() && known == StateKind::Present
+                   && !knownImage.sameAs(r.oldImage)) {
+            Finding f = findingFor(FindingKind::Gap, r, keyId, {});
+            f.diff = diffImages(knownImage, r.oldImage);
+            f.message = "OldImage differs from the state " + describeRecord(*prev) + " left: records are missing "
+                + "between them (" + std::to_string(f.diff.size()) + " change" + (f.diff.size() == 1 ? "" : "s")
+                + " unaccounted for: " + summariseChanges(f.diff) + ")";
+            f.otherRecordId = prev->id;
+            f.otherSequenceNumber = prev->sequenceNumber;
+            add(std::move(f));
+        }
+
+        if (r.eventName == EventName::Remove && r.ttl)
+            add(findingFor(FindingKind::TtlRemove, r, keyId,
+                           "Deleted by Time to Live (userIdentity dynamodb.amazonaws.com), not by a user"));
+
+        if (prev && ordering == Ordering::Sequence && prev->creationTimeMicros && r.creationTimeMicros
+            && *r.creationTimeMicros < *prev->creationTimeMicros) {
+            Finding f = findingFor(FindingKind::TimeRegression, r, keyId,
+                                   "Creation time goes back by "
+                                       + std::to_string((*prev->creationTimeMicros - *r.creationTimeMicros) / 1000)
+                                       + " ms although the sequence number increases (previous: "
+                                       + describeRecord(*prev) + ")");
+            f.otherRecordId = prev->id;
+            f.otherSequenceNumber = prev->sequenceNumber;
+            add(std::move(f));
+        }
+
+        if (m_options.valueChecks) {
+            if (!r.oldImage.isNull()) {
+                checkValues(r, r.oldImage, "OldImage", lastChecked.isNull() ? nullptr : &lastChecked);
+                lastChecked = r.oldImage;
+            }
+            if (!r.newImage.isNull()) {
+                checkValues(r, r.newImage, r.eventName == EventName::Snapshot ? "Item" : "NewImage",
+                            lastChecked.isNull() ? nullptr : &lastChecked);
+                lastChecked = r.newImage;
+            }
+        }
+        checkEventId(r);
+
+        if (r.eventName == EventName::Remove) {
+            exists = Exists::Absent;
+            known = StateKind::Absent;
+            knownImage = Image();
+        } else {
+            exists = Exists::Present;
+            if (!r.newImage.isNull()) {
+                known = StateKind::Present;
+                knownImage = r.newImage;
+            } else {
+                known = StateKind::Unknown;
+                knownImage = Image();
+            }
+        }
+        prev = &r;
+    }
+
+    // Late arrivals: a record that arrived after a record that follows it in the history.
+    if (records.size() > 1) {
+        std::vector<Finding> late;
+        std::size_t minIndex = records.size() - 1;
+        for (std::size_t i = records.size() - 1; i-- > 0;) {
+            const HistoryRecord& r = records[i];
+            const HistoryRecord& later = records[minIndex];
+            if (r.arrival > later.arrival) {
+                Finding f =
+                    findingFor(FindingKind::OutOfOrderArrival, r, keyId,
+                               "Arrived after " + describeRecord(later) + ", which follows it in the "
+                                   + std::string(ordering == Ordering::Sequence ? "stream" : "history") + " (arrival #"
+                                   + std::to_string(r.arrival) + " vs #" + std::to_string(later.arrival) + ")");
+                f.otherRecordId = later.id;
+                f.otherSequenceNumber = later.sequenceNumber;
+                f.severity = defaultSeverity(f.kind);
+                late.push_back(std::move(f));
+            } else {
+                minIndex = i;
+            }
+        }
+        std::reverse(late.begin(), late.end());
+        for (auto& f : late)
+            m_findings.push_back(std::move(f));
+    }
+    for (std::size_t i = firstFinding; i < m_findings.size(); ++i)
+        m_findings[i].keyId = keyId;
+}
+
+void Auditor::addDuplicate(const DeliveryInfo& d)
+{
+    Finding f;
+    f.kind = FindingKind::Duplicate;
+    f.table = d.table;
+    f.keyJson = d.keyJson;
+    f.keyId = d.keyId;
+    f.recordId = d.recordId;
+    f.sequenceNumber = d.sequenceNumber;
+    f.eventId = d.eventId;
+    f.message =
+        "Delivered again" + (d.where.empty() ? std::string() : " at " + d.where) + " (identical content; stored once)";
+    add(std::move(f));
+}
+
+void Auditor::addConflict(const DeliveryInfo& d, std::string_view conflictEventId, std::string_view difference)
+{
+    Finding f;
+    f.kind = FindingKind::Conflict;
+    f.table = d.table;
+    f.keyJson = d.keyJson;
+    f.keyId = d.keyId;
+    f.recordId = d.recordId;
+    f.sequenceNumber = d.sequenceNumber;
+    f.eventId = std::string(conflictEventId);
+    f.message = "Another record has the same stream and sequence number but different content"
+        + (d.where.empty() ? std::string() : " (at " + d.where + ")")
+        + (difference.empty() ? std::string() : ": " + std::string(difference))
+        + "; the first one is kept in the history";
+    add(std::move(f));
+}
+
+bool sameContent(const HistoryRecord& a, const HistoryRecord& b)
+{
+    if (a.eventName != b.eventName || a.eventId != b.eventId || a.ttl != b.ttl || !itemsEqual(a.keys, b.keys))
+        return false;
+    if (a.newImage.isNull() != b.newImage.isNull() || a.oldImage.isNull() != b.oldImage.isNull())
+        return false;
+    if (!a.newImage.isNull() && !a.newImage.sameAs(b.newImage))
+        return false;
+    if (!a.oldImage.isNull() && !a.oldImage.sameAs(b.oldImage))
+        return false;
+    return true;
+}
+
+namespace {
+
+std::string contentDifference(const HistoryRecord& a, const HistoryRecord& b)
+{
+    std::vector<std::string> parts;
+    if (a.eventName != b.eventName)
+        parts.push_back("eventName " + std::string(eventNameText(a.eventName)) + " vs "
+                        + std::string(eventNameText(b.eventName)));
+    if (a.eventId != b.eventId)
+        parts.push_back("eventID " + a.eventId + " vs " + b.eventId);
+    if (!itemsEqual(a.keys, b.keys))
+        parts.push_back("Keys " + a.keysJson + " vs " + b.keysJson);
+    if (a.ttl != b.ttl)
+        parts.push_back(std::string("TTL identity ") + (a.ttl ? "yes" : "no") + " vs " + (b.ttl ? "yes" : "no"));
+    const auto images = [&](const Image& x, const Image& y, const char* which) {
+        if (x.isNull() != y.isNull())
+            parts.push_back(std::string(which) + (x.isNull() ? " only in the copy" : " only in the first"));
+        else if (!x.isNull() && !x.sameAs(y))
+            parts.push_back(std::string(which) + " differs: " + summariseChanges(diffImages(x, y), 2));
+    };
+    images(a.newImage, b.newImage, "NewImage");
+    images(a.oldImage, b.oldImage, "OldImage");
+    std::string out;
+    for (const auto& p : parts)
+        out += (out.empty() ? "" : "; ") + p;
+    return out;
+}
+
+} // namespace
+
+std::vector<Finding> auditRecords(std::vector<HistoryRecord> records, AuditOptions options)
+{
+    std::stable_sort(records.begin(), records.end(),
+                     [](const HistoryRecord& a, const HistoryRecord& b) { return a.arrival < b.arrival; });
+    Auditor auditor(options);
+    // Deduplicate like the store: (table, stream ARN, sequence number), or (table, event ID) without one.
+    std::map<std::string, std::size_t> firstByIdentity;
+    std::map<std::pair<std::string, std::string>, std::vector<HistoryRecord>> byKey; // (table, canonical Keys)
+    std::vector<std::pair<std::string, std::string>> keyOrder;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        HistoryRecord& r = records[i];
+        std::string identity;
+        if (!r.sequenceNumber.empty())
+            identity = r.table + '\x1f' + r.streamArn + "\x1fseq\x1f" + canonicalNumber(r.sequenceNumber);
+        else if (!r.eventId.empty())
+            identity = r.table + "\x1f" + "id\x1f" + r.eventId;
+        if (!identity.empty()) {
+            auto [it, inserted] = firstByIdentity.try_emplace(identity, i);
+            if (!inserted) {
+                const HistoryRecord& first = records[it->second];
+                DeliveryInfo d{first.table,
+                               first.keysJson,
+                               0,
+                               first.id,
+                               first.sequenceNumber,
+                               first.eventId,
+                               "arrival #" + std::to_string(r.arrival)};
+                if (sameContent(first, r)) {
+                    auditor.addDuplicate(d);
+                    continue;
+                }
+                if (!r.sequenceNumber.empty()) {
+                    auditor.addConflict(d, r.eventId, contentDifference(first, r));
+                    continue;
+                }
+                // same event ID, different content, no sequence number: a different record
+            }
+        }
+        auto key = std::make_pair(r.table, canonicalJson(r.keys));
+        auto [it, inserted] = byKey.try_emplace(key);
+        if (inserted)
+            keyOrder.push_back(key);
+        it->second.push_back(r);
+    }
+    for (const auto& key : keyOrder) {
+        auto& list = byKey[key];
+        const Ordering ordering = orderRecords(list);
+        auditor.addKey(list, ordering);
+    }
+    return auditor.takeFindings();
+}
+
+std::map<std::string, std::int64_t> countFindings(const std::vector<Finding>& findings)
+{
+    std::map<std::string, std::int64_t> counts;
+    for (const auto& f : findings)
+        ++counts[std::string(findingKindText(f.kind))];
+    return counts;
+}
+
+} // namespace model

@@ -1,0 +1,152 @@
+#pragma once
+
+// Stream audit ("Expert Info" for DynamoDB stream captures): per-key continuity, delivery and value checks.
+//
+// Feed it one key's records in history order (model::orderRecords / the store's key history), plus the store's
+// duplicate and conflict lists; it collects Findings:
+//
+//   model::Auditor auditor;
+//   store.forEachKeyHistory(..., [&](auto& h) { auditor.addKey(records(h), ordering(h)); return true; });
+//   for (d : store.duplicates()) auditor.addDuplicate(...);
+//   std::vector<model::Finding> findings = auditor.takeFindings();
+//
+// Continuity checks use what each view type carries (see docs in auditKey()):
+// - existence (from event names, every view type): INSERT while the item exists -> insert-over-existing;
+//   MODIFY / REMOVE while it is absent -> modify-after-remove / remove-of-absent (records are missing);
+// - images (NEW_AND_OLD_IMAGES, or any record with an OldImage after a record with a NewImage): an OldImage that
+//   differs from the state the previous record left -> gap, with the diff.
+// A key's first record being a MODIFY/REMOVE is orphan-start (info): the capture began mid-history.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "model/attributediff.h"
+#include "model/decimal.h"
+#include "model/itemhistory.h"
+
+namespace model {
+
+enum class FindingKind : std::uint8_t {
+    Gap,
+    Duplicate,
+    Conflict,
+    OrphanStart,
+    InsertOverExisting,
+    ModifyAfterRemove,
+    RemoveOfAbsent,
+    TtlRemove,
+    OutOfOrderArrival,
+    TimeRegression,
+    KeyMismatch,
+    InvalidValue,
+    JsUnsafeNumber,
+    ReusedEventId,
+};
+inline constexpr int kFindingKindCount = 14;
+
+/// "gap", "duplicate", "conflict", "orphan-start", "insert-over-existing", "modify-after-remove",
+/// "remove-of-absent", "ttl-remove", "out-of-order-arrival", "time-regression", "key-mismatch", "invalid-value",
+/// "js-unsafe-number", "reused-event-id".
+std::string_view findingKindText(FindingKind kind);
+std::optional<FindingKind> parseFindingKind(std::string_view text);
+
+enum class Severity : std::uint8_t { Error = 0, Warning = 1, Info = 2 };
+std::string_view severityText(Severity severity); // "error", "warning", "info"
+std::optional<Severity> parseSeverity(std::string_view text);
+/// The severity each kind is reported with.
+Severity defaultSeverity(FindingKind kind);
+
+struct Finding
+{
+    FindingKind kind = FindingKind::Gap;
+    Severity severity = Severity::Error;
+    std::string table;
+    std::string keyJson;        ///< DynamoDB JSON of the Keys
+    std::int64_t keyId = 0;     ///< store key id (0 when not from a store)
+    std::int64_t recordId = 0;  ///< the record it points at (store id; 0 when not stored)
+    std::string sequenceNumber; ///< of that record ("" when none)
+    std::string eventId;
+    std::string message; ///< for people
+    /// gap: changes from the state the previous record left to this record's OldImage (what the missing records
+    /// did). Empty for other kinds.
+    std::vector<AttributeChange> diff;
+    std::string path;                          ///< invalid-value / js-unsafe-number / key-mismatch: JSON Pointer
+    std::optional<JsNumberRisk> jsRisk;        ///< js-unsafe-number: which risk applies
+    std::optional<std::int64_t> otherRecordId; ///< the record it relates to (earlier delivery, other version, ...)
+    std::string otherSequenceNumber;
+};
+
+/// `{"kind","severity","table","key":{…},"sequenceNumber","eventID","message", "recordId", "path"?, "risk"?,
+/// "diff"?: [changes]}` (JSON text; "key" is DynamoDB JSON, null values omitted).
+std::string findingToJson(const Finding& finding);
+/// "invalid" | "bigint" | "throws-non-integer" | "throws-infinity" | "rounds-silently" | "none".
+std::string_view jsRiskText(JsNumberRisk risk);
+
+struct AuditOptions
+{
+    bool valueChecks = true; ///< invalid-value / js-unsafe-number / key-mismatch (decodes changed attributes)
+};
+
+/// A delivery the store saw more than once (see storage DuplicateRow), or a conflicting copy (ConflictRow).
+struct DeliveryInfo
+{
+    std::string table;
+    std::string keyJson;
+    std::int64_t keyId = 0;
+    std::int64_t recordId = 0; ///< the stored record
+    std::string sequenceNumber;
+    std::string eventId;
+    std::string where; ///< where the copy was found, for the message ("batch-000012.json record 3")
+};
+
+class Auditor
+{
+public:
+    explicit Auditor(AuditOptions options = {});
+
+    /// One key's records in history order (all of the same table and Keys). `keyId` is the store's key id.
+    void addKey(std::span<const HistoryRecord> records, Ordering ordering, std::int64_t keyId = 0);
+    /// A redelivery of a stored record (one finding per redelivery).
+    void addDuplicate(const DeliveryInfo& duplicate);
+    /// A copy with the same stream + sequence number but different content. `conflictKeyJson` is the key of the
+    /// conflicting copy (may differ from the stored one's).
+    void addConflict(const DeliveryInfo& conflict, std::string_view conflictEventId, std::string_view difference);
+
+    const std::vector<Finding>& findings() const { return m_findings; }
+    std::vector<Finding> takeFindings();
+
+private:
+    void add(Finding finding);
+    void checkValues(const HistoryRecord& r, const Image& image, const char* which, const Image* previous);
+    void checkKeys(const HistoryRecord& r, const Image& image, const char* which);
+    void checkEventId(const HistoryRecord& r);
+
+    AuditOptions m_options;
+    std::vector<Finding> m_findings;
+    struct EventIdUse
+    {
+        std::int64_t recordId;
+        std::string sequenceNumber;
+        std::string table;
+    };
+    std::unordered_map<std::string, EventIdUse> m_eventIds;
+};
+
+/// In-memory audit of whole captures (no store): `records` in arrival order, any tables and keys, duplicates and
+/// conflicts included (same stream ARN + sequence number: identical content = duplicate, else conflict; without
+/// a sequence number: same event ID and content = duplicate). Used by tests and for small captures.
+std::vector<Finding> auditRecords(std::vector<HistoryRecord> records, AuditOptions options = {});
+
+/// Counts per kind text.
+std::map<std::string, std::int64_t> countFindings(const std::vector<Finding>& findings);
+
+/// True when two records carry the same content (event name, Keys, images by value; eventID and ttl flag too).
+bool sameContent(const HistoryRecord& a, const HistoryRecord& b);
+
+} // namespace model

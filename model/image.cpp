@@ -1,0 +1,213 @@
+#include "model/image.h"
+
+#include <algorithm>
+#include <mutex>
+
+#include "model/dynamodbjson.h"
+#include "model/jsontext.h"
+
+namespace model {
+
+struct Image::Data
+{
+    std::string json;
+    bool hasText = false;
+    Item item;
+    std::optional<std::string> error;
+    std::once_flag decodeOnce;
+    std::once_flag jsonOnce;
+    bool decoded = false;
+};
+
+Image Image::fromItem(Item item)
+{
+    Image image;
+    image.m_d = std::make_shared<Data>();
+    image.m_d->item = std::move(item);
+    image.m_d->decoded = true;
+    std::call_once(image.m_d->decodeOnce, [] {});
+    return image;
+}
+
+Image Image::fromJson(std::string json)
+{
+    Image image;
+    image.m_d = std::make_shared<Data>();
+    image.m_d->json = std::move(json);
+    image.m_d->hasText = true;
+    std::call_once(image.m_d->jsonOnce, [] {});
+    return image;
+}
+
+const Item& Image::item() const
+{
+    Data& d = *m_d;
+    std::call_once(d.decodeOnce, [&d] {
+        auto decoded = parseItem(d.json);
+        if (decoded)
+            d.item = std::move(*decoded.value);
+        else
+            d.error = decoded.error.message.empty() ? std::string("undecodable image") : decoded.error.message;
+        d.decoded = true;
+    });
+    return d.item;
+}
+
+std::optional<std::string> Image::decodeError() const
+{
+    if (!m_d)
+        return std::nullopt;
+    item();
+    return m_d->error;
+}
+
+const std::string& Image::json() const
+{
+    Data& d = *m_d;
+    std::call_once(d.jsonOnce, [&d] { d.json = toDynamoJson(d.item); });
+    return d.json;
+}
+
+bool Image::hasText() const
+{
+    return m_d && m_d->hasText;
+}
+
+bool Image::isDecoded() const
+{
+    return m_d && m_d->decoded;
+}
+
+bool splitImage(const Image& image, std::vector<ImageMember>& out)
+{
+    out.clear();
+    if (!image.hasText())
+        return false;
+    std::vector<jsontext::RawMember> raw;
+    if (!jsontext::splitObject(image.json(), raw))
+        return false;
+    out.reserve(raw.size());
+    for (auto& m : raw)
+        out.push_back(ImageMember{std::move(m.name), m.value});
+    std::sort(out.begin(), out.end(), [](const ImageMember& a, const ImageMember& b) { return a.name < b.name; });
+    for (std::size_t i = 1; i < out.size(); ++i) {
+        if (out[i].name == out[i - 1].name)
+            return false; // duplicate names: let the decoder decide which one counts
+    }
+    return true;
+}
+
+namespace {
+
+std::optional<AttributeValue> decodeMember(std::string_view text)
+{
+    auto decoded = parseAttributeValue(text);
+    if (!decoded)
+        return std::nullopt;
+    return std::move(*decoded.value);
+}
+
+std::string topPath(std::string_view name)
+{
+    std::string p = "/";
+    p += escapePointerToken(name);
+    return p;
+}
+
+/// Text-first diff of two images with text. nullopt: fall back to decoded items.
+std::optional<std::vector<AttributeChange>> diffByText(const Image& before, const Image& after)
+{
+    std::vector<ImageMember> a;
+    std::vector<ImageMember> b;
+    if (!splitImage(before, a) || !splitImage(after, b))
+        return std::nullopt;
+    std::vector<AttributeChange> out;
+    auto ia = a.begin();
+    auto ib = b.begin();
+    while (ia != a.end() || ib != b.end()) {
+        if (ib == b.end() || (ia != a.end() && ia->name < ib->name)) {
+            auto v = decodeMember(ia->text);
+            if (!v)
+                return std::nullopt;
+            AttributeChange c;
+            c.op = AttributeChange::Op::Remove;
+            c.path = topPath(ia->name);
+            c.oldValue = std::move(*v);
+            out.push_back(std::move(c));
+            ++ia;
+        } else if (ia == a.end() || ib->name < ia->name) {
+            auto v = decodeMember(ib->text);
+            if (!v)
+                return std::nullopt;
+            AttributeChange c;
+            c.op = AttributeChange::Op::Add;
+            c.path = topPath(ib->name);
+            c.newValue = std::move(*v);
+            out.push_back(std::move(c));
+            ++ib;
+        } else {
+            if (ia->text != ib->text) {
+                auto va = decodeMember(ia->text);
+                auto vb = decodeMember(ib->text);
+                if (!va || !vb)
+                    return std::nullopt;
+                diffValues(*va, *vb, topPath(ia->name), out);
+            }
+            ++ia;
+            ++ib;
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+std::vector<AttributeChange> diffImages(const Image& before, const Image& after)
+{
+    static const Item empty;
+    if (before.isNull() && after.isNull())
+        return {};
+    if (!before.isNull() && !after.isNull() && before.hasText() && after.hasText()) {
+        if (before.json() == after.json())
+            return {};
+        if (auto changes = diffByText(before, after))
+            return std::move(*changes);
+    }
+    return diffItems(before.isNull() ? empty : before.item(), after.isNull() ? empty : after.item());
+}
+
+bool Image::sameAs(const Image& other) const
+{
+    if (m_d == other.m_d)
+        return true;
+    if (isNull() || other.isNull())
+        return false;
+    if (hasText() && other.hasText()) {
+        if (json() == other.json())
+            return true;
+        std::vector<ImageMember> a;
+        std::vector<ImageMember> b;
+        if (splitImage(*this, a) && splitImage(other, b)) {
+            if (a.size() != b.size())
+                return false;
+            bool decodable = true;
+            for (std::size_t i = 0; i < a.size() && decodable; ++i) {
+                if (a[i].name != b[i].name)
+                    return false;
+                if (a[i].text == b[i].text)
+                    continue;
+                auto va = decodeMember(a[i].text);
+                auto vb = decodeMember(b[i].text);
+                if (!va || !vb)
+                    decodable = false;
+                else if (*va != *vb)
+                    return false;
+            }
+            if (decodable)
+                return true;
+        }
+    }
+    return itemsEqual(item(), other.item());
+}
+
+} // namespace model
