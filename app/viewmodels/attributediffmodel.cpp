@@ -89,7 +89,7 @@ void fillChildren(DiffNode* node)
         const std::size_t n = std::max(b ? b->list().size() : 0, a ? a->list().size() : 0);
         for (std::size_t i = 0; i < n; ++i) {
             auto child = std::make_unique<DiffNode>();
-            child->name = "[" + std::to_string(i) + "]";
+            child->name.append(1, '[').append(std::to_string(i)).append(1, ']');
             child->path = childPath(node->path, std::to_string(i));
             if (b && i < b->list().size())
                 child->before = b->list()[i];

@@ -3,6 +3,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
+#include <QTimer>
 
 #include "app/widgets/mainwindow.h"
 
@@ -10,9 +11,12 @@ int runGui(int argc, char** argv)
 {
     QApplication app(argc, argv);
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/streamscope.svg")));
+    QApplication::setDesktopFileName(QStringLiteral("streamscope"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Streamscope desktop application"));
+    parser.addHelpOption();
+    parser.addVersionOption();
     const QCommandLineOption storeOption(QStringLiteral("store"), QStringLiteral("Open this store file."),
                                          QStringLiteral("file"));
     parser.addOption(storeOption);
@@ -22,5 +26,18 @@ int runGui(int argc, char** argv)
 
     MainWindow window;
     window.show();
+    const QString store = parser.value(storeOption);
+    const QStringList captures = parser.positionalArguments();
+    // After show(): the window paints first, then the store opens (its lists fill from background jobs).
+    QTimer::singleShot(0, &window, [&window, store, captures]() {
+        if (!store.isEmpty())
+            window.openStore(store, /*create=*/true);
+        else if (!captures.isEmpty())
+            window.openStore(MainWindow::defaultStorePath(), /*create=*/true);
+        else
+            window.restoreLastStore();
+        if (!captures.isEmpty())
+            window.importPaths(captures);
+    });
     return QApplication::exec();
 }

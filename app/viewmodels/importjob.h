@@ -1,0 +1,88 @@
+#pragma once
+
+// Background import of capture files into a store: progress (bytes and records) delivered on the GUI thread,
+// throttled; cancel between batches; a summary listing skipped records and failed files.
+
+#include <QElapsedTimer>
+#include <QFutureWatcher>
+#include <QObject>
+#include <QStringList>
+#include <atomic>
+#include <functional>
+#include <vector>
+
+struct ImportProgressInfo
+{
+    qint64 bytesRead = 0;  ///< over all files
+    qint64 bytesTotal = 0; ///< over all files
+    qint64 records = 0;    ///< records read so far, all files
+    int fileIndex = 0;     ///< 0-based
+    int fileCount = 0;
+    QString currentFile;
+};
+
+struct SkippedRecordInfo
+{
+    QString file;
+    qint64 recordIndex = 0;
+    qint64 byteOffset = 0;
+    QString reason;
+};
+
+struct FailedFileInfo
+{
+    QString file;
+    QString reason;
+};
+
+struct ImportSummary
+{
+    int filesImported = 0;
+    int filesAlreadyImported = 0;
+    qint64 inserted = 0;
+    qint64 duplicates = 0;
+    qint64 conflicts = 0;
+    std::vector<SkippedRecordInfo> skipped;
+    std::vector<FailedFileInfo> failed;
+    bool cancelled = false;
+    QString storeError; ///< the store itself could not be opened/written
+};
+
+/// Imports `files` into the store at `storePath`; calls `progress` (from the worker) and stops when it returns false.
+using ImportFunction = std::function<ImportSummary(const QString& storePath, const QStringList& files,
+                                                   const std::function<bool(const ImportProgressInfo&)>& progress)>;
+
+/// The production import function (storage's capture importer).
+ImportFunction storeImportFunction();
+
+class ImportJob : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ImportJob(QObject* parent = nullptr, ImportFunction function = storeImportFunction());
+    ~ImportJob() override;
+
+    /// Capture files under `paths` (folders searched recursively for .json/.jsonl/.gz), sorted, unique.
+    static QStringList expandPaths(const QStringList& paths);
+
+    /// Starts importing (precondition: !isRunning()).
+    void start(const QString& storePath, const QStringList& files);
+    void cancel();
+    bool isRunning() const { return m_running; }
+    /// Minimum interval between progress signals.
+    void setProgressIntervalMs(int ms) { m_intervalMs = ms; }
+
+Q_SIGNALS:
+    void progressChanged(const ImportProgressInfo& progress);
+    void finished(const ImportSummary& summary);
+
+private:
+    ImportFunction m_function;
+    QFutureWatcher<ImportSummary> m_watcher;
+    std::atomic<bool> m_cancel{false};
+    bool m_running = false;
+    int m_intervalMs = 50;
+};
+
+Q_DECLARE_METATYPE(ImportProgressInfo)
+Q_DECLARE_METATYPE(ImportSummary)

@@ -1,0 +1,157 @@
+#include "app/widgets/diffpanel.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+#include "app/viewmodels/attributediffmodel.h"
+#include "app/viewmodels/formatting.h"
+#include "app/viewmodels/storesession.h"
+#include "app/widgets/eventstyle.h"
+
+DiffPanel::DiffPanel(StoreSession* session, QWidget* parent)
+    : QWidget(parent)
+    , m_session(session)
+    , m_model(new AttributeDiffModel(this))
+    , m_title(new QLabel(this))
+    , m_summary(new QLabel(this))
+    , m_changesOnly(new QCheckBox(tr("Changes only"), this))
+    , m_dynamoJson(new QCheckBox(tr("DynamoDB JSON"), this))
+    , m_view(new QTreeView(this))
+{
+    m_title->setTextFormat(Qt::RichText);
+    m_summary->setTextFormat(Qt::RichText);
+    m_changesOnly->setToolTip(tr("Hide attributes that did not change"));
+    m_dynamoJson->setToolTip(tr("Show values as DynamoDB JSON ({\"S\": …}) instead of plain JSON"));
+    auto* copy = new QPushButton(QIcon(QStringLiteral(":/icons/copy.svg")), tr("Copy JSON"), this);
+    copy->setToolTip(tr("Copy the selected value, or the whole image, as JSON (Ctrl+C)"));
+
+    m_view->setModel(m_model);
+    m_view->setItemDelegate(new ChangeDelegate(m_view));
+    m_view->setUniformRowHeights(true);
+    m_view->setAlternatingRowColors(false);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectItems);
+    m_view->header()->setSectionResizeMode(QHeaderView::Interactive);
+    m_view->header()->setStretchLastSection(true);
+    m_view->setColumnWidth(0, 220);
+    m_view->setColumnWidth(1, 320);
+
+    auto* copyAction = new QAction(this);
+    copyAction->setShortcut(QKeySequence::Copy);
+    copyAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    addAction(copyAction);
+    connect(copyAction, &QAction::triggered, this, &DiffPanel::copySelection);
+    connect(copy, &QPushButton::clicked, this, &DiffPanel::copySelection);
+
+    auto* tools = new QHBoxLayout;
+    tools->addWidget(m_title, 1);
+    tools->addWidget(m_summary);
+    tools->addSpacing(12);
+    tools->addWidget(m_changesOnly);
+    tools->addWidget(m_dynamoJson);
+    tools->addWidget(copy);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addLayout(tools);
+    layout->addWidget(m_view, 1);
+
+    connect(m_changesOnly, &QCheckBox::toggled, this, [this](bool on) {
+        m_model->setChangesOnly(on);
+        m_view->expandAll();
+    });
+    connect(m_dynamoJson, &QCheckBox::toggled, this, [this](bool on) { m_model->setPlainJson(!on); });
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this]() {
+        // Expand changed branches; leave unchanged containers collapsed (they are noise).
+        std::function<void(const QModelIndex&)> expand = [&](const QModelIndex& parent) {
+            for (int r = 0; r < m_model->rowCount(parent); ++r) {
+                const QModelIndex idx = m_model->index(r, 0, parent);
+                const auto* node = m_model->nodeAt(idx);
+                if (node->change != DiffNode::Change::Unchanged && m_model->rowCount(idx) > 0
+                    && m_model->rowCount(idx) <= 200) {
+                    m_view->expand(idx);
+                    expand(idx);
+                }
+            }
+        };
+        expand({});
+    });
+    connect(session, &StoreSession::closed, this, &DiffPanel::clear);
+    clear();
+}
+
+void DiffPanel::clear()
+{
+    m_model->setImages(std::nullopt, std::nullopt);
+    m_title->setText(tr("<i>Select a version to see what changed</i>"));
+    m_summary->clear();
+}
+
+void DiffPanel::showComparison(int beforeRow, int afterRow)
+{
+    const auto* timeline = m_session->timelineModel();
+    const VersionRow* after = timeline->versionAt(afterRow);
+    if (!after) {
+        clear();
+        return;
+    }
+    const auto afterImage =
+        after->eventName == model::EventName::Remove ? std::optional<model::Item>{} : after->newImage;
+    std::optional<model::Item> beforeImage;
+    QString beforeLabel;
+    if (beforeRow >= 0) {
+        if (const VersionRow* b = timeline->versionAt(beforeRow)) {
+            beforeImage = b->eventName == model::EventName::Remove ? std::optional<model::Item>{} : b->newImage;
+            beforeLabel = tr("#%1").arg(beforeRow + 1);
+        }
+    } else if (after->oldImage) {
+        beforeImage = after->oldImage;
+        beforeLabel = tr("its OldImage");
+    } else if (const VersionRow* prev = timeline->versionAt(afterRow - 1)) {
+        beforeImage = prev->eventName == model::EventName::Remove ? std::optional<model::Item>{} : prev->newImage;
+        beforeLabel = tr("#%1").arg(afterRow);
+    } else {
+        beforeLabel = tr("nothing (first version)");
+    }
+    m_model->setImages(beforeImage, afterImage);
+    const QColor c = eventstyle::eventColor(int(after->eventName), after->ttl);
+    m_title->setText(tr("Version <b>#%1</b> <b style=\"color:%2\">%3</b> compared with %4")
+                         .arg(afterRow + 1)
+                         .arg(c.name(), formatting::eventText(after->eventName, after->ttl), beforeLabel));
+    updateSummary();
+}
+
+void DiffPanel::updateSummary()
+{
+    const auto span = [](const QColor& c, const QString& text) {
+        QColor solid = c;
+        solid.setAlpha(255);
+        return QStringLiteral("<span style=\"color:%1\"><b>%2</b></span>").arg(solid.name(), text);
+    };
+    m_summary->setText(span(eventstyle::changeTint(1), tr("+%1 added").arg(m_model->addedCount()))
+                       + QStringLiteral("&nbsp;&nbsp;")
+                       + span(eventstyle::changeTint(2), tr("−%1 removed").arg(m_model->removedCount()))
+                       + QStringLiteral("&nbsp;&nbsp;")
+                       + span(eventstyle::changeTint(3), tr("~%1 changed").arg(m_model->changedCount())));
+}
+
+QString DiffPanel::copySelection()
+{
+    const QModelIndex index = m_view->currentIndex();
+    QString text;
+    if (index.isValid())
+        text = m_model->valueJson(index, m_model->sideForColumn(index));
+    if (text.isEmpty())
+        text = m_model->imageJson(AttributeDiffModel::Side::After);
+    if (text.isEmpty())
+        text = m_model->imageJson(AttributeDiffModel::Side::Before);
+    if (!text.isEmpty())
+        QApplication::clipboard()->setText(text);
+    return text;
+}

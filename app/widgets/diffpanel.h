@@ -1,0 +1,35 @@
+#pragma once
+
+#include <QWidget>
+
+class QCheckBox;
+class QLabel;
+class QTreeView;
+class AttributeDiffModel;
+class StoreSession;
+
+/// Side-by-side attribute tree of two versions: added / removed / changed tinted, "changes only", DynamoDB
+/// JSON or plain values, Ctrl+C copies the selected value (or the whole image) as JSON.
+class DiffPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit DiffPanel(StoreSession* session, QWidget* parent = nullptr);
+    AttributeDiffModel* model() const { return m_model; }
+    QTreeView* view() const { return m_view; }
+    /// Rows of the session's timeline; before = -1: the state before `after`.
+    void showComparison(int beforeRow, int afterRow);
+    void clear();
+    /// Copies the selected value (or the after image) as JSON to the clipboard; returns the text.
+    QString copySelection();
+
+private:
+    void updateSummary();
+    StoreSession* m_session;
+    AttributeDiffModel* m_model;
+    QLabel* m_title;
+    QLabel* m_summary;
+    QCheckBox* m_changesOnly;
+    QCheckBox* m_dynamoJson;
+    QTreeView* m_view;
+};

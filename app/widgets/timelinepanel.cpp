@@ -1,0 +1,178 @@
+#include "app/widgets/timelinepanel.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include "app/viewmodels/formatting.h"
+#include "app/viewmodels/modelroles.h"
+#include "app/viewmodels/storesession.h"
+#include "app/widgets/eventstyle.h"
+
+TimeStrip::TimeStrip(TimelineModel* model, QWidget* parent)
+    : QWidget(parent)
+    , m_model(model)
+{
+    setToolTip(tr("Versions over time: green INSERT, blue MODIFY, red REMOVE, purple TTL remove. Click to select."));
+    connect(model, &QAbstractItemModel::modelReset, this, qOverload<>(&QWidget::update));
+}
+
+void TimeStrip::setSelectedRows(QList<int> rows)
+{
+    m_selected = std::move(rows);
+    update();
+}
+
+double TimeStrip::xOf(int row) const
+{
+    const auto& versions = m_model->versions();
+    const double left = 12;
+    const double width = std::max(1.0, double(this->width()) - 24);
+    if (versions.size() < 2)
+        return left + width / 2;
+    // Time-proportional when every version has a time, otherwise evenly spaced.
+    const auto first = versions.front().timeMicros;
+    const auto last = versions.back().timeMicros;
+    bool timed = first && last && *last > *first;
+    for (const auto& v : versions)
+        timed = timed && v.timeMicros;
+    const auto& v = versions[static_cast<std::size_t>(row)];
+    if (timed)
+        return left + width * double(*v.timeMicros - *first) / double(*last - *first);
+    return left + width * row / double(versions.size() - 1);
+}
+
+void TimeStrip::paintEvent(QPaintEvent*)
+{
+    QPainter p(this);
+    p.setRenderHint(QPainter::Antialiasing);
+    const int mid = height() / 2;
+    p.setPen(QPen(palette().color(QPalette::Mid), 2));
+    p.drawLine(8, mid, width() - 8, mid);
+    const auto& versions = m_model->versions();
+    if (versions.empty()) {
+        p.setPen(palette().color(QPalette::PlaceholderText));
+        p.drawText(rect(), Qt::AlignCenter, tr("Select a key to see its versions"));
+        return;
+    }
+    for (int row = 0; row < static_cast<int>(versions.size()); ++row) {
+        const auto& v = versions[static_cast<std::size_t>(row)];
+        const QPointF c(xOf(row), mid);
+        p.setPen(Qt::NoPen);
+        p.setBrush(eventstyle::eventColor(int(v.eventName), v.ttl));
+        p.drawEllipse(c, 5, 5);
+        if (v.worstSeverity >= 0) {
+            p.setBrush(eventstyle::severityColor(v.worstSeverity));
+            p.drawRect(QRectF(c.x() - 3, mid - 16, 6, 6));
+        }
+        if (m_selected.contains(row)) {
+            p.setBrush(Qt::NoBrush);
+            p.setPen(QPen(palette().color(QPalette::Highlight), 2));
+            p.drawEllipse(c, 9, 9);
+        }
+    }
+    p.setPen(palette().color(QPalette::WindowText));
+    QFont f = font();
+    f.setPointSizeF(f.pointSizeF() * 0.85);
+    p.setFont(f);
+    const QRect textRect(8, mid + 8, width() - 16, height() - mid - 8);
+    p.drawText(textRect, Qt::AlignLeft | Qt::AlignTop, formatting::timeText(versions.front().timeMicros).left(19));
+    if (versions.size() > 1)
+        p.drawText(textRect, Qt::AlignRight | Qt::AlignTop, formatting::timeText(versions.back().timeMicros).left(19));
+}
+
+void TimeStrip::mousePressEvent(QMouseEvent* event)
+{
+    const auto n = static_cast<int>(m_model->versions().size());
+    int best = -1;
+    double bestDistance = 1e9;
+    for (int row = 0; row < n; ++row) {
+        const double d = std::abs(xOf(row) - event->position().x());
+        if (d < bestDistance) {
+            bestDistance = d;
+            best = row;
+        }
+    }
+    if (best >= 0)
+        Q_EMIT rowClicked(best);
+}
+
+TimelinePanel::TimelinePanel(StoreSession* session, QWidget* parent)
+    : QWidget(parent)
+    , m_session(session)
+    , m_title(new QLabel(this))
+    , m_view(new QTableView(this))
+    , m_strip(new TimeStrip(session->timelineModel(), this))
+{
+    m_title->setTextFormat(Qt::RichText);
+    m_view->setModel(session->timelineModel());
+    m_view->setItemDelegate(new EventKindDelegate(TimelineModel::EventColumn, m_view));
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_view->setWordWrap(false);
+    auto* header = m_view->horizontalHeader();
+    header->setSectionResizeMode(QHeaderView::Interactive);
+    header->setStretchLastSection(true);
+    m_view->setColumnWidth(TimelineModel::IndexColumn, 40);
+    m_view->setColumnWidth(TimelineModel::TimeColumn, 200);
+    m_view->setColumnWidth(TimelineModel::EventColumn, 110);
+    m_view->setColumnWidth(TimelineModel::SequenceColumn, 200);
+    m_view->setColumnWidth(TimelineModel::ChangedColumn, 70);
+    m_view->setToolTip(tr("Up/Down steps through versions; Ctrl+click a second version to compare any two."));
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 0);
+    layout->addWidget(m_title);
+    layout->addWidget(m_strip);
+    layout->addWidget(m_view, 1);
+
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &TimelinePanel::onSelectionChanged);
+    connect(m_strip, &TimeStrip::rowClicked, this, [this](int row) { m_view->selectRow(row); });
+    connect(session, &StoreSession::historyReady, this, [this](qint64) {
+        const auto& key = m_session->currentKey();
+        const int n = m_session->timelineModel()->rowCount();
+        m_title->setText(key ? tr("<b>%1</b> · %2 — %n version(s)", nullptr, n)
+                                   .arg(m_session->tableName(key->tableId).toHtmlEscaped(),
+                                        formatting::fromStd(key->displayText).toHtmlEscaped())
+                             : QString());
+        selectRecord(m_pendingRecord);
+        m_pendingRecord = 0;
+    });
+    connect(session, &StoreSession::closed, this, [this]() { m_title->setText(tr("No key selected")); });
+    m_title->setText(tr("No key selected — pick one in the Keys list or the Events table"));
+}
+
+void TimelinePanel::selectRecord(qint64 recordId)
+{
+    auto* model = m_session->timelineModel();
+    if (model->rowCount() == 0) {
+        m_pendingRecord = recordId;
+        return;
+    }
+    int row = recordId ? model->rowOfRecord(recordId) : -1;
+    if (row < 0)
+        row = model->rowCount() - 1;
+    m_view->selectRow(row);
+    m_view->scrollTo(model->index(row, 0));
+}
+
+void TimelinePanel::onSelectionChanged()
+{
+    QList<int> rows;
+    for (const QModelIndex& index : m_view->selectionModel()->selectedRows())
+        rows << index.row();
+    std::sort(rows.begin(), rows.end());
+    m_strip->setSelectedRows(rows);
+    if (rows.isEmpty())
+        return;
+    if (rows.size() == 1)
+        Q_EMIT comparisonChanged(-1, rows.front());
+    else
+        Q_EMIT comparisonChanged(rows.front(), rows.back());
+}
