@@ -1,0 +1,460 @@
+// Stream audit: every finding kind on inline records; exact agreement with the generator's --manifest (gaps,
+// duplicates, TTL removes, orphan starts, late arrivals) for every view type; the public samples with reused event
+// IDs and repeated sequence numbers.
+
+#include <QTemporaryDir>
+#include <QTest>
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "genreader.h"
+#include "model/audit.h"
+#include "model/dynamodbjson.h"
+#include "model/sequencenumber.h"
+#include "testsupport.h"
+
+using namespace model;
+
+namespace {
+
+HistoryRecord rec(EventName event, std::string seq, const char* newImage, const char* oldImage, std::int64_t arrival,
+                  std::optional<std::int64_t> time = std::nullopt)
+{
+    HistoryRecord r;
+    r.table = "T";
+    r.streamArn = "arn:aws:dynamodb:eu-central-1:1:table/T/stream/1";
+    r.keysJson = R"({"Id":{"N":"1"}})";
+    r.keys = *parseItem(r.keysJson).value;
+    r.eventName = event;
+    r.sequenceNumber = std::move(seq);
+    r.eventId = "e" + r.sequenceNumber;
+    r.viewType = ViewType::NewAndOldImages;
+    r.creationTimeMicros = time;
+    r.arrival = arrival;
+    r.id = arrival;
+    if (newImage)
+        r.newImage = Image::fromJson(newImage);
+    if (oldImage)
+        r.oldImage = Image::fromJson(oldImage);
+    return r;
+}
+
+const char* A = R"({"Id":{"N":"1"},"v":{"N":"1"}})";
+const char* B = R"({"Id":{"N":"1"},"v":{"N":"2"}})";
+const char* C = R"({"Id":{"N":"1"},"v":{"N":"3"}})";
+
+std::vector<Finding> ofKind(const std::vector<Finding>& all, FindingKind kind)
+{
+    std::vector<Finding> out;
+    std::copy_if(all.begin(), all.end(), std::back_inserter(out), [kind](const Finding& f) { return f.kind == kind; });
+    return out;
+}
+
+QString kinds(const std::vector<Finding>& all)
+{
+    QStringList list;
+    for (const auto& [k, n] : countFindings(all))
+        list << QStringLiteral("%1=%2").arg(QString::fromStdString(k)).arg(n);
+    return list.join(QLatin1Char(' '));
+}
+
+} // namespace
+
+class TestAudit : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void cleanHistoryHasNoFindings()
+    {
+        const auto f = auditRecords({rec(EventName::Insert, "1", A, nullptr, 1, 1'000'000),
+                                     rec(EventName::Modify, "2", B, A, 2, 1'000'000),
+                                     rec(EventName::Remove, "3", nullptr, B, 3, 2'000'000)});
+        QCOMPARE(kinds(f), QString());
+    }
+
+    void gapWithDiff()
+    {
+        // B's MODIFY (v 1 -> 2) is missing: the next OldImage (v=2) differs from what the INSERT left (v=1).
+        const auto f = auditRecords({rec(EventName::Insert, "1", A, nullptr, 1), rec(EventName::Modify, "3", C, B, 2)});
+        QCOMPARE(kinds(f), QStringLiteral("gap=1"));
+        QCOMPARE(f[0].severity, Severity::Error);
+        QCOMPARE(f[0].sequenceNumber, std::string("3"));
+        QCOMPARE(f[0].otherSequenceNumber, std::string("1"));
+        QCOMPARE(QString::fromStdString(changesToJson(f[0].diff)),
+                 QStringLiteral(R"([{"op":"replace","path":"/v","old":{"N":"1"},"new":{"N":"2"}}])"));
+        QVERIFY(f[0].message.find("missing") != std::string::npos);
+        const QString json = QString::fromStdString(findingToJson(f[0]));
+        QVERIFY2(json.contains(QStringLiteral(R"("diff":[{"op":"replace","path":"/v")")), qPrintable(json));
+    }
+
+    void numericallyEqualOldImageIsNoGap()
+    {
+        const auto f = auditRecords({rec(EventName::Insert, "1", R"({"Id":{"N":"1"},"p":{"N":"1.50"}})", nullptr, 1),
+                                     rec(EventName::Modify, "2", B, R"({"p":{"N":"1.5"},"Id":{"N":"1.0"}})", 2)});
+        QCOMPARE(kinds(f), QString());
+    }
+
+    void structuralKinds_data()
+    {
+        QTest::addColumn<QString>("events");
+        QTest::addColumn<QString>("expected");
+        QTest::addRow("orphan start modify") << "M"
+                                             << "orphan-start=1";
+        QTest::addRow("orphan start remove") << "R"
+                                             << "orphan-start=1";
+        QTest::addRow("insert over existing") << "IMI"
+                                              << "insert-over-existing=1";
+        QTest::addRow("modify after remove") << "IRM"
+                                             << "modify-after-remove=1";
+        QTest::addRow("remove of absent") << "IRR"
+                                          << "remove-of-absent=1";
+        QTest::addRow("reinsert is fine") << "IMRIM"
+                                          << "";
+    }
+
+    // KEYS_ONLY records: existence is still known from event names.
+    void structuralKinds()
+    {
+        QFETCH(QString, events);
+        QFETCH(QString, expected);
+        std::vector<HistoryRecord> rs;
+        for (int i = 0; i < events.size(); ++i) {
+            const QChar e = events.at(i);
+            HistoryRecord r =
+                rec(e == QLatin1Char('I') ? EventName::Insert
+                                          : (e == QLatin1Char('M') ? EventName::Modify : EventName::Remove),
+                    std::to_string(10 + i), nullptr, nullptr, i + 1);
+            r.viewType = ViewType::KeysOnly;
+            rs.push_back(r);
+        }
+        QCOMPARE(kinds(auditRecords(rs)), expected);
+    }
+
+    void ttlRemove()
+    {
+        auto r = rec(EventName::Remove, "2", nullptr, A, 2);
+        r.ttl = true;
+        const auto f = auditRecords({rec(EventName::Insert, "1", A, nullptr, 1), r});
+        QCOMPARE(kinds(f), QStringLiteral("ttl-remove=1"));
+        QCOMPARE(f[0].severity, Severity::Info);
+    }
+
+    void arrivalAndTime()
+    {
+        // seq 2 arrives last (after 3), and 3's creation time goes back.
+        const auto f = auditRecords({rec(EventName::Insert, "1", A, nullptr, 1, 5'000'000),
+                                     rec(EventName::Modify, "3", C, B, 2, 4'000'000),
+                                     rec(EventName::Modify, "2", B, A, 3, 6'000'000)});
+        QCOMPARE(kinds(f), QStringLiteral("out-of-order-arrival=1 time-regression=1"));
+        const auto late = ofKind(f, FindingKind::OutOfOrderArrival);
+        QCOMPARE(late[0].sequenceNumber, std::string("2"));
+        QCOMPARE(late[0].otherSequenceNumber, std::string("3"));
+        QCOMPARE(ofKind(f, FindingKind::TimeRegression)[0].sequenceNumber, std::string("3"));
+    }
+
+    void duplicatesAndConflicts()
+    {
+        auto conflict = rec(EventName::Modify, "2", C, A, 4);
+        const auto f = auditRecords({rec(EventName::Insert, "1", A, nullptr, 1), rec(EventName::Modify, "2", B, A, 2),
+                                     rec(EventName::Insert, "1", A, nullptr, 3), conflict,
+                                     rec(EventName::Insert, "1", R"({"v":{"N":"1"},"Id":{"N":"1.0"}})", nullptr, 5)});
+        QCOMPARE(kinds(f), QStringLiteral("conflict=1 duplicate=2"));
+        QVERIFY(ofKind(f, FindingKind::Conflict)[0].message.find("NewImage differs") != std::string::npos);
+    }
+
+    void keyMismatch()
+    {
+        auto r = rec(EventName::Insert, "1", R"({"Id":{"N":"2"},"v":{"N":"1"}})", nullptr, 1);
+        auto f = auditRecords({r});
+        QCOMPARE(kinds(f), QStringLiteral("key-mismatch=1"));
+        QCOMPARE(f[0].path, std::string("/Id"));
+        f = auditRecords({rec(EventName::Insert, "1", R"({"v":{"N":"1"}})", nullptr, 1)});
+        QCOMPARE(kinds(f), QStringLiteral("key-mismatch=1"));
+    }
+
+    void valueFindings_data()
+    {
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QString>("expected");
+        QTest::addColumn<QString>("risk");
+        QTest::addRow("safe") << R"({"N":"123.25"})"
+                              << ""
+                              << "";
+        QTest::addRow("bigint") << R"({"N":"9007199254740993"})"
+                                << "js-unsafe-number=1"
+                                << "bigint";
+        QTest::addRow("non-integer beyond 2^53") << R"({"N":"9007199254740993.5"})"
+                                                 << "js-unsafe-number=1"
+                                                 << "throws-non-integer";
+        QTest::addRow("rounds silently") << R"({"N":"0.12345678901234567890123"})"
+                                         << "js-unsafe-number=1"
+                                         << "rounds-silently";
+        QTest::addRow("nested in set") << R"({"M":{"s":{"NS":["1","12345678901234567890123456789.5"]}}})"
+                                       << "js-unsafe-number=1"
+                                       << "throws-non-integer";
+        QTest::addRow("too many digits") << R"({"N":"123456789012345678901234567890123456789"})"
+                                         << "invalid-value=1 js-unsafe-number=1"
+                                         << "bigint";
+        QTest::addRow("not a number") << R"({"N":"abc"})"
+                                      << "invalid-value=1"
+                                      << "";
+        QTest::addRow("empty set") << R"({"SS":[]})"
+                                   << "invalid-value=1"
+                                   << "";
+        QTest::addRow("duplicate set member") << R"({"NS":["1","1.0"]})"
+                                              << "invalid-value=1"
+                                              << "";
+        QTest::addRow("bad base64") << R"({"B":"no!"})"
+                                    << "invalid-value=1"
+                                    << "";
+    }
+
+    void valueFindings()
+    {
+        QFETCH(QString, value);
+        QFETCH(QString, expected);
+        QFETCH(QString, risk);
+        const std::string image = R"({"Id":{"N":"1"},"x":)" + value.toStdString() + "}";
+        const std::string later = R"({"Id":{"N":"1"},"y":{"S":"new"},"x":)" + value.toStdString() + "}";
+        // Reported once, where the value appears, not again for unchanged attributes of later images.
+        const auto f = auditRecords({rec(EventName::Insert, "1", image.c_str(), nullptr, 1),
+                                     rec(EventName::Modify, "2", later.c_str(), image.c_str(), 2)});
+        QCOMPARE(kinds(f), expected);
+        for (const auto& x : f) {
+            QCOMPARE(x.sequenceNumber, std::string("1"));
+            QVERIFY(x.path.starts_with("/x"));
+            if (x.kind == FindingKind::JsUnsafeNumber)
+                QCOMPARE(QString::fromStdString(std::string(jsRiskText(*x.jsRisk))), risk);
+        }
+    }
+
+    void reusedEventId()
+    {
+        auto a = rec(EventName::Insert, "1", A, nullptr, 1);
+        auto b = rec(EventName::Modify, "2", B, A, 2);
+        b.eventId = a.eventId;
+        QCOMPARE(kinds(auditRecords({a, b})), QStringLiteral("reused-event-id=1"));
+    }
+
+    void generatedAgainstManifest_data()
+    {
+        QTest::addColumn<QString>("viewType");
+        QTest::addColumn<bool>("shuffle");
+        QTest::addColumn<bool>("composite");
+        QTest::addRow("NEW_AND_OLD_IMAGES shuffled") << "NEW_AND_OLD_IMAGES" << true << false;
+        QTest::addRow("NEW_AND_OLD_IMAGES composite") << "NEW_AND_OLD_IMAGES" << false << true;
+        QTest::addRow("NEW_IMAGE shuffled") << "NEW_IMAGE" << true << false;
+        QTest::addRow("OLD_IMAGE") << "OLD_IMAGE" << false << true;
+        QTest::addRow("KEYS_ONLY shuffled") << "KEYS_ONLY" << true << false;
+    }
+
+    // Gaps: a dropped record shows at the key's NEXT delivered record. Detectable when the key has a delivered
+    // record before and after the drop(s) and either the existence breaks (INSERT while live: REMOVE missing;
+    // MODIFY/REMOVE while absent: INSERT missing — every view type) or, with NEW_AND_OLD_IMAGES, the next record
+    // carries an OldImage to compare with the state the previous record left. Dropped first records show as
+    // orphan-start; dropped last records cannot be seen. Everything else must match exactly.
+    void generatedAgainstManifest()
+    {
+        REQUIRE_SHARED_DIR();
+        QFETCH(QString, viewType);
+        QFETCH(bool, shuffle);
+        QFETCH(bool, composite);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("cap.jsonl"));
+        const QString manifestPath = dir.filePath(QStringLiteral("manifest.json"));
+        QStringList args{QStringLiteral("--seed"),
+                         QStringLiteral("5"),
+                         QStringLiteral("--records"),
+                         QStringLiteral("4000"),
+                         QStringLiteral("--keys"),
+                         QStringLiteral("300"),
+                         QStringLiteral("--tables"),
+                         QStringLiteral("2"),
+                         QStringLiteral("--remove-rate"),
+                         QStringLiteral("0.12"),
+                         QStringLiteral("--gap-rate"),
+                         QStringLiteral("0.06"),
+                         QStringLiteral("--duplicate-rate"),
+                         QStringLiteral("0.03"),
+                         QStringLiteral("--ttl-rate"),
+                         QStringLiteral("0.3"),
+                         QStringLiteral("--batch-size"),
+                         QStringLiteral("50"),
+                         QStringLiteral("--view-type"),
+                         viewType,
+                         QStringLiteral("--layout"),
+                         QStringLiteral("jsonl"),
+                         QStringLiteral("--quiet"),
+                         QStringLiteral("--out"),
+                         path,
+                         QStringLiteral("--manifest"),
+                         manifestPath};
+        if (shuffle)
+            args << QStringLiteral("--shuffle");
+        if (composite)
+            args << QStringLiteral("--composite-keys");
+        QCOMPARE(testsupport::runGenerator(args), QString());
+        std::vector<HistoryRecord> records;
+        genreader::readFile(path.toStdString(), records);
+        const auto manifest = genreader::readJson(manifestPath.toStdString());
+        const auto findings = auditRecords(records);
+        const std::string vt = viewType.toStdString();
+
+        // --- expected, from the manifest and the delivered records ---
+        struct Ev
+        {
+            std::string seq;
+            EventName event;
+            bool dropped;
+            std::int64_t arrival;
+        };
+        std::map<std::pair<std::string, std::string>, std::vector<Ev>> byKey;
+        std::map<std::pair<std::string, std::string>, std::int64_t> firstArrival; // (table, seq) -> first copy
+        for (const auto& r : records) {
+            auto [it, inserted] = firstArrival.try_emplace({r.table, r.sequenceNumber}, r.arrival);
+            if (inserted)
+                byKey[{r.table, canonicalJson(r.keys)}].push_back({r.sequenceNumber, r.eventName, false, r.arrival});
+        }
+        std::set<std::string> droppedIds;
+        for (const auto& d : manifest.at("dropped")) {
+            droppedIds.insert(d.at("eventID").get<std::string>());
+            const Item keys = *parseItem(d.at("Keys").dump()).value;
+            byKey[{d.at("table").get<std::string>(), canonicalJson(keys)}].push_back(
+                {d.at("SequenceNumber").get<std::string>(), *parseEventName(d.at("eventName").get<std::string>()), true,
+                 0});
+        }
+        std::set<std::string> expectedBreaks;
+        std::set<std::string> expectedOrphans;
+        std::set<std::string> expectedLate;
+        int undetectable = 0;
+        for (auto& [key, evs] : byKey) {
+            std::sort(evs.begin(), evs.end(),
+                      [](const Ev& a, const Ev& b) { return compareSequenceNumbers(a.seq, b.seq) < 0; });
+            const Ev* prev = nullptr;
+            bool pendingDrop = false;
+            for (const Ev& e : evs) {
+                if (e.dropped) {
+                    pendingDrop = true;
+                    continue;
+                }
+                if (!prev && e.event != EventName::Insert)
+                    expectedOrphans.insert(e.seq);
+                if (prev && pendingDrop) {
+                    const bool prevExists = prev->event != EventName::Remove;
+                    const bool isInsert = e.event == EventName::Insert;
+                    const bool detectable = (prevExists && isInsert) || (!prevExists && !isInsert)
+                        || (vt == "NEW_AND_OLD_IMAGES" && prevExists && !isInsert);
+                    if (detectable)
+                        expectedBreaks.insert(e.seq);
+                    else
+                        ++undetectable;
+                }
+                pendingDrop = false;
+                prev = &e;
+            }
+            // late arrivals: a record that arrived after a record following it in sequence order
+            std::int64_t minLater = std::numeric_limits<std::int64_t>::max();
+            for (auto it = evs.rbegin(); it != evs.rend(); ++it) {
+                if (it->dropped)
+                    continue;
+                if (it->arrival > minLater)
+                    expectedLate.insert(it->seq);
+                minLater = std::min(minLater, it->arrival);
+            }
+        }
+        std::multiset<std::string> expectedDuplicates;
+        for (const auto& id : manifest.at("duplicated"))
+            expectedDuplicates.insert(id.get<std::string>());
+        std::set<std::string> expectedTtl;
+        for (const auto& id : manifest.at("ttl"))
+            if (!droppedIds.count(id.get<std::string>()))
+                expectedTtl.insert(id.get<std::string>());
+
+        // --- reported ---
+        std::set<std::string> breaks;
+        std::size_t breakCount = 0;
+        std::set<std::string> orphans;
+        std::set<std::string> late;
+        std::multiset<std::string> duplicates;
+        std::set<std::string> ttl;
+        for (const auto& f : findings) {
+            switch (f.kind) {
+            case FindingKind::Gap:
+            case FindingKind::InsertOverExisting:
+            case FindingKind::ModifyAfterRemove:
+            case FindingKind::RemoveOfAbsent:
+                breaks.insert(f.sequenceNumber);
+                ++breakCount;
+                break;
+            case FindingKind::OrphanStart:
+                orphans.insert(f.sequenceNumber);
+                break;
+            case FindingKind::OutOfOrderArrival:
+                late.insert(f.sequenceNumber);
+                break;
+            case FindingKind::Duplicate:
+                duplicates.insert(f.eventId);
+                break;
+            case FindingKind::TtlRemove:
+                ttl.insert(f.eventId);
+                break;
+            case FindingKind::JsUnsafeNumber:
+                QVERIFY(f.jsRisk.has_value());
+                break;
+            default:
+                QFAIL(qPrintable(QStringLiteral("unexpected finding %1: %2")
+                                     .arg(QString::fromStdString(std::string(findingKindText(f.kind))),
+                                          QString::fromStdString(f.message))));
+            }
+        }
+        qInfo("%s: %zu gaps/breaks expected (%d drops undetectable by this view type), %zu orphan starts, %zu "
+              "duplicates, %zu TTL removes, %zu late arrivals",
+              qPrintable(viewType), expectedBreaks.size(), undetectable, expectedOrphans.size(),
+              expectedDuplicates.size(), expectedTtl.size(), expectedLate.size());
+        QVERIFY(!expectedBreaks.empty());
+        QCOMPARE(breakCount, breaks.size()); // one finding per affected record
+        QCOMPARE(breaks, expectedBreaks);
+        QCOMPARE(orphans, expectedOrphans);
+        QVERIFY(!expectedDuplicates.empty());
+        QCOMPARE(duplicates, expectedDuplicates);
+        QVERIFY(!expectedTtl.empty());
+        QCOMPARE(ttl, expectedTtl);
+        QCOMPARE(late, expectedLate);
+        QCOMPARE(late.empty(), !shuffle);
+        if (vt == "NEW_AND_OLD_IMAGES")
+            QCOMPARE(undetectable, 0);
+    }
+
+    void publicSamples_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("expected");
+        QTest::addRow("powertools-java big") << "powertools-java/dynamo_event_big.json"
+                                             << "duplicate=7 gap=1 insert-over-existing=1 out-of-order-arrival=2 "
+                                                "reused-event-id=2";
+        QTest::addRow("aws-lambda-go") << "aws-lambda-go/dynamodb-event.json"
+                                       << "conflict=1";
+        QTest::addRow("aws-lambda-dotnet") << "aws-lambda-dotnet/dynamodb-event.json"
+                                           << "conflict=1";
+        QTest::addRow("powertools-python") << "powertools-python/getting_started_dynamodb_event.json"
+                                           << "insert-over-existing=1 key-mismatch=2 reused-event-id=1";
+    }
+
+    void publicSamples()
+    {
+        REQUIRE_SHARED_DIR();
+        QFETCH(QString, file);
+        QFETCH(QString, expected);
+        std::vector<HistoryRecord> records;
+        genreader::readFile((testsupport::samplesDir() + QLatin1Char('/') + file).toStdString(), records);
+        const auto findings = auditRecords(records);
+        for (const auto& f : findings)
+            qInfo("%s", findingToJson(f).c_str());
+        QCOMPARE(kinds(findings), expected);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestAudit)
+#include "tst_audit.moc"
