@@ -318,8 +318,10 @@ void TestAttributeValue::validate()
 void TestAttributeValue::validateReasons()
 {
     const auto reasonOf = [](const char* json) {
-        const std::vector<ValueIssue> issues = model::validate(item(json));
-        return issues.empty() ? QByteArray() : QByteArray::fromStdString(issues.front().reason);
+        QByteArray reasons; // all reasons, joined
+        for (const ValueIssue& issue : model::validate(item(json)))
+            reasons += QByteArray::fromStdString(issue.reason) + " | ";
+        return reasons;
     };
     QVERIFY(reasonOf(R"({"n":{"N":"123456789012345678901234567890123456789.5"}})").contains("significant digits"));
     QVERIFY(reasonOf(R"({"n":{"N":"abc"}})").contains("not a number"));
