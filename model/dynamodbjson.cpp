@@ -81,6 +81,79 @@ bool isNumberChar(char c)
     return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
 }
 
+/// True if text is a JSON number (RFC 8259 grammar).
+bool isJsonNumber(std::string_view text)
+{
+    std::size_t i = 0;
+    const std::size_t n = text.size();
+    const auto digit = [&](std::size_t k) { return k < n && text[k] >= '0' && text[k] <= '9'; };
+    if (i < n && text[i] == '-')
+        ++i;
+    if (!digit(i))
+        return false;
+    if (text[i] == '0') {
+        ++i;
+    } else {
+        while (digit(i))
+            ++i;
+    }
+    if (i < n && text[i] == '.') {
+        ++i;
+        if (!digit(i))
+            return false;
+        while (digit(i))
+            ++i;
+    }
+    if (i < n && (text[i] == 'e' || text[i] == 'E')) {
+        ++i;
+        if (i < n && (text[i] == '+' || text[i] == '-'))
+            ++i;
+        if (!digit(i))
+            return false;
+        while (digit(i))
+            ++i;
+    }
+    return i == n;
+}
+
+/// nlohmann rejects JSON numbers beyond the double range ("number overflow", error 406). We keep number texts
+/// from the source anyway, so such tokens are replaced by "0" padded with spaces (same length: offsets stay).
+std::string patchOverflowingNumbers(std::string_view source)
+{
+    std::string patched(source);
+    bool inString = false;
+    for (std::size_t i = 0; i < patched.size(); ++i) {
+        const char c = patched[i];
+        if (inString) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                inString = false;
+            continue;
+        }
+        if (c == '"') {
+            inString = true;
+            continue;
+        }
+        if (c != '-' && (c < '0' || c > '9'))
+            continue;
+        std::size_t end = i;
+        while (end < patched.size() && isNumberChar(patched[end]))
+            ++end;
+        const std::string_view token = source.substr(i, end - i);
+        if (isJsonNumber(token)) {
+            const std::optional<Decimal> d = Decimal::parse(token);
+            if (d && d->exponent() >= 309) {
+                patched[i] = '0';
+                std::fill(patched.begin() + static_cast<std::ptrdiff_t>(i) + 1,
+                          patched.begin() + static_cast<std::ptrdiff_t>(end), ' ');
+            }
+        }
+        i = end - 1;
+    }
+    return patched;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Counting iterator: lets the SAX handler know how many bytes nlohmann's lexer has consumed at each event.
 
@@ -129,7 +202,8 @@ public:
     enum class Root { Value, Item };
 
     Decoder(std::string_view text, Root root)
-        : m_text(text)
+        : m_source(text)
+        , m_text(text)
         , m_root(root)
     {
         m_stack.reserve(16);
@@ -138,6 +212,25 @@ public:
     const char* m_consumed = nullptr; // updated by CountingIterator
 
     bool run()
+    {
+        if (runOnce())
+            return true;
+        if (!m_overflow)
+            return false;
+        // A JSON number beyond the double range: parse again with such numbers blanked (texts come from source).
+        m_patched = patchOverflowingNumbers(m_source);
+        m_text = m_patched;
+        m_stack.clear();
+        m_path.clear();
+        m_failed = false;
+        m_overflow = false;
+        m_error = {};
+        m_rootValue = {};
+        m_rootItem.clear();
+        return runOnce();
+    }
+
+    bool runOnce()
     {
         m_consumed = m_text.data();
         CountingIterator first(m_text.data(), &m_consumed);
@@ -323,6 +416,8 @@ public:
 
     bool parse_error(std::size_t position, const std::string& /*lastToken*/, const nlohmann::detail::exception& ex)
     {
+        if (ex.id == 406)
+            m_overflow = true;
         std::string message = ex.what();
         // "[json.exception.parse_error.101] parse error at line 1, column 5: syntax error ..." -> keep the rest
         if (const std::size_t bracket = message.find("] "); bracket != std::string::npos && message[0] == '[')
@@ -386,7 +481,11 @@ private:
         start = end;
         while (start > 0 && isNumberChar(m_text[start - 1]))
             --start;
-        return m_text.substr(start, end - start);
+        // the text as delivered (m_text may have overflowing numbers blanked, see patchOverflowingNumbers)
+        end = start;
+        while (end < m_source.size() && isNumberChar(m_source[end]))
+            ++end;
+        return m_source.substr(start, end - start);
     }
 
     bool number()
@@ -501,7 +600,10 @@ private:
         return false;
     }
 
-    std::string_view m_text;
+    std::string_view m_source; // the input as given
+    std::string_view m_text;   // what nlohmann parses: m_source, or m_patched
+    std::string m_patched;
+    bool m_overflow = false;
     Root m_root;
     std::vector<Frame> m_stack;
     std::string m_path;
@@ -847,41 +949,6 @@ void appendDynamo(std::string& out, const AttributeValue& value, bool canonical)
         break;
     }
     out.push_back('}');
-}
-
-/// True if text is a JSON number (RFC 8259 grammar).
-bool isJsonNumber(std::string_view text)
-{
-    std::size_t i = 0;
-    const std::size_t n = text.size();
-    const auto digit = [&](std::size_t k) { return k < n && text[k] >= '0' && text[k] <= '9'; };
-    if (i < n && text[i] == '-')
-        ++i;
-    if (!digit(i))
-        return false;
-    if (text[i] == '0') {
-        ++i;
-    } else {
-        while (digit(i))
-            ++i;
-    }
-    if (i < n && text[i] == '.') {
-        ++i;
-        if (!digit(i))
-            return false;
-        while (digit(i))
-            ++i;
-    }
-    if (i < n && (text[i] == 'e' || text[i] == 'E')) {
-        ++i;
-        if (i < n && (text[i] == '+' || text[i] == '-'))
-            ++i;
-        if (!digit(i))
-            return false;
-        while (digit(i))
-            ++i;
-    }
-    return i == n;
 }
 
 void appendPlainNumber(std::string& out, const std::string& text)
