@@ -570,9 +570,7 @@ bool sameContent(const HistoryRecord& a, const HistoryRecord& b)
     return true;
 }
 
-namespace {
-
-std::string contentDifference(const HistoryRecord& a, const HistoryRecord& b)
+std::string describeContentDifference(const HistoryRecord& a, const HistoryRecord& b)
 {
     std::vector<std::string> parts;
     if (a.eventName != b.eventName)
@@ -597,8 +595,6 @@ std::string contentDifference(const HistoryRecord& a, const HistoryRecord& b)
         out += (out.empty() ? "" : "; ") + p;
     return out;
 }
-
-} // namespace
 
 std::vector<Finding> auditRecords(std::vector<HistoryRecord> records, AuditOptions options)
 {
@@ -632,7 +628,7 @@ std::vector<Finding> auditRecords(std::vector<HistoryRecord> records, AuditOptio
                     continue;
                 }
                 if (!r.sequenceNumber.empty()) {
-                    auditor.addConflict(d, r.eventId, contentDifference(first, r));
+                    auditor.addConflict(d, r.eventId, describeContentDifference(first, r));
                     continue;
                 }
                 // same event ID, different content, no sequence number: a different record

@@ -146,6 +146,9 @@ std::vector<Finding> auditRecords(std::vector<HistoryRecord> records, AuditOptio
 /// Counts per kind text.
 std::map<std::string, std::int64_t> countFindings(const std::vector<Finding>& findings);
 
+/// Short text of how two records with the same identity differ ("eventName INSERT vs REMOVE; NewImage differs: ...").
+std::string describeContentDifference(const HistoryRecord& a, const HistoryRecord& b);
+
 /// True when two records carry the same content (event name, Keys, images by value; eventID and ttl flag too).
 bool sameContent(const HistoryRecord& a, const HistoryRecord& b);
 
