@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (preset `fuzz`: clang, ASan+UBSan, build-fuzz/) and runs each for a given time,
+# printing executions and crashes per target. Seed corpora are built at run time from ../shared/samples/public and
+# the generator (never committed). Exit status: 0 when every target ran crash-free, 1 otherwise.
+#
+#   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]      e.g. scripts/fuzz.sh 60, scripts/fuzz.sh 900 fuzz_diff
+#
+# Env: STREAMSCOPE_FUZZ_BUILD_DIR (default build-fuzz), STREAMSCOPE_FUZZ_RSS_MB (default 2048),
+#      STREAMSCOPE_FUZZ_KEEP_CORPUS=1 keeps the grown corpus in $BUILD/corpus/<target> between runs (default 1).
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+
+SECONDS_PER_TARGET="${1:-60}"
+shift || true
+install_packages clang libclang-rt-14-dev cmake make python3
+
+BUILD_DIR="${STREAMSCOPE_FUZZ_BUILD_DIR:-$STREAMSCOPE_ROOT/build-fuzz}"
+SHARED_DIR="${STREAMSCOPE_SHARED_DIR:-$STREAMSCOPE_ROOT/../shared}"
+log "configuring the fuzz preset in $BUILD_DIR"
+cmake --preset fuzz -S "$STREAMSCOPE_ROOT" -B "$BUILD_DIR" -DSTREAMSCOPE_SHARED_DIR="$SHARED_DIR" >/dev/null
+cmake --build "$BUILD_DIR" -j"${STREAMSCOPE_JOBS:-2}" --target streamscope_fuzzers
+
+mapfile -t ALL_TARGETS < <(find "$BUILD_DIR/tests/fuzz" -maxdepth 1 -type f -name 'fuzz_*' -perm -u+x -printf '%f\n' | sort)
+TARGETS=("$@")
+[ ${#TARGETS[@]} -eq 0 ] && TARGETS=("${ALL_TARGETS[@]}")
+[ ${#TARGETS[@]} -eq 0 ] && { log "no fuzz targets were built"; exit 1; }
+
+SEEDS="$BUILD_DIR/seeds"
+log "building seed corpora in $SEEDS"
+rm -rf "$SEEDS"
+python3 "$STREAMSCOPE_ROOT/tests/fuzz/makeseeds.py" --shared "$SHARED_DIR" --out "$SEEDS" \
+    --regressions "$STREAMSCOPE_ROOT/tests/fuzz/regressions"
+
+failed=0
+summary=()
+for target in "${TARGETS[@]}"; do
+    bin="$BUILD_DIR/tests/fuzz/$target"
+    [ -x "$bin" ] || { log "$target: not built"; failed=1; continue; }
+    corpus="$BUILD_DIR/corpus/$target"
+    artifacts="$BUILD_DIR/artifacts/$target"
+    [ "${STREAMSCOPE_FUZZ_KEEP_CORPUS:-1}" = 1 ] || rm -rf "$corpus"
+    mkdir -p "$corpus" "$artifacts" "$SEEDS/$target"
+    before=$(find "$artifacts" -type f | wc -l)
+    logfile="$BUILD_DIR/$target.log"
+    log "$target: fuzzing for ${SECONDS_PER_TARGET}s (log: $logfile)"
+    set +e
+    ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+        "$bin" -max_total_time="$SECONDS_PER_TARGET" -rss_limit_mb="${STREAMSCOPE_FUZZ_RSS_MB:-2048}" \
+        -max_len=65536 -timeout=30 -print_final_stats=1 -dict="$STREAMSCOPE_ROOT/tests/fuzz/dynamodb.dict" \
+        -artifact_prefix="$artifacts/" "$corpus" "$SEEDS/$target" >"$logfile" 2>&1
+    rc=$?
+    set -e
+    execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$logfile" | tail -1 | awk '{print $2}')
+    after=$(find "$artifacts" -type f | wc -l)
+    crashes=$((after - before))
+    if [ "$rc" -ne 0 ] || [ "$crashes" -ne 0 ]; then
+        failed=1
+        log "$target: FAILED (exit $rc); see $logfile and $artifacts"
+        grep -m5 -E 'ERROR:|invariant broken|runtime error' "$logfile" >&2 || true
+    fi
+    summary+=("$(printf '%-22s executions %12s   crashes %d   exit %d' "$target" "${execs:-0}" "$crashes" "$rc")")
+done
+
+printf '\n%s\n' "fuzz summary (${SECONDS_PER_TARGET}s per target):"
+printf '  %s\n' "${summary[@]}"
+exit "$failed"
