@@ -231,18 +231,13 @@ Result<Database> Database::open(const std::string& path, OpenMode mode, int busy
         pragmas += " PRAGMA page_size=8192;";
     if (auto error = db.exec(pragmas))
         return *error;
-    // The first real read of the file: a non-SQLite file fails here with SQLITE_NOTADB.
-    if (mode != OpenMode::ReadOnly && path != ":memory:") {
-        auto journal = db.prepare("PRAGMA journal_mode=WAL");
-        if (!journal)
-            return journal.error();
-        Step s = journal->step();
-        if (s.error)
-            return *s.error;
+    // The first real read of the file: a non-SQLite file fails here with SQLITE_NOTADB. Nothing is written
+    // (WAL is switched on by ensureSchema once the file is known to be a store).
+    if (auto probe = db.queryInt("PRAGMA schema_version"); !probe)
+        return probe.error();
+    if (mode != OpenMode::ReadOnly) {
         if (auto error = db.exec("PRAGMA synchronous=NORMAL"))
             return *error;
-    } else if (auto probe = db.queryInt("PRAGMA schema_version"); !probe) {
-        return probe.error();
     }
     return db;
 }

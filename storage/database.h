@@ -146,8 +146,9 @@ public:
     };
 
     /// Opens with SQLITE_OPEN_NOMUTEX, extended result codes, SQLITE_DBCONFIG_DEFENSIVE on, trusted_schema OFF,
-    /// foreign_keys ON, a busy timeout of `busyTimeoutMs`, and (when writable) journal_mode=WAL,
-    /// synchronous=NORMAL. Does not touch the schema (see schema.h / Store::open).
+    /// foreign_keys ON, a busy timeout of `busyTimeoutMs`, and (when writable) synchronous=NORMAL. Reads the
+    /// header (a non-SQLite file fails with Error::Kind::NotAStore) but writes nothing: the schema and WAL mode are
+    /// ensureSchema()'s job (see schema.h / Store::open), so a foreign file is never modified.
     static Result<Database> open(const std::string& path, OpenMode mode, int busyTimeoutMs = 10000);
 
     Database() = default;

@@ -165,6 +165,20 @@ Error notAStore(const Database& db, const std::string& why)
     return Error{Error::Kind::NotAStore, SQLITE_NOTADB, db.path() + " is not a Streamscope store (" + why + ")"};
 }
 
+// WAL lets readers (GUI, CLI, another process) read while an import writes. Persistent in the file.
+std::optional<Error> enableWal(Database& db)
+{
+    if (db.isReadOnly() || db.path() == ":memory:" || db.path().empty())
+        return std::nullopt;
+    auto statement = db.prepare("PRAGMA journal_mode=WAL");
+    if (!statement)
+        return statement.error();
+    Step s = statement->step();
+    if (s.error)
+        return s.error;
+    return std::nullopt;
+}
+
 } // namespace
 
 Result<int> schemaVersion(Database& db)
@@ -202,7 +216,7 @@ std::optional<Error> ensureSchema(Database& db)
                          + "); update Streamscope to open it"};
     }
     if (*version == kSchemaVersion)
-        return std::nullopt;
+        return enableWal(db);
     if (db.isReadOnly()) {
         if (empty)
             return notAStore(db, "an empty database");
@@ -237,7 +251,9 @@ std::optional<Error> ensureSchema(Database& db)
     insertMeta->bind(1, std::string_view("streamscope schema " + std::to_string(kSchemaVersion)), true);
     if (auto error = insertMeta->run())
         return error;
-    return transaction->commit();
+    if (auto error = transaction->commit())
+        return error;
+    return enableWal(db);
 }
 
 } // namespace storage

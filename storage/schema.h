@@ -20,7 +20,9 @@ inline constexpr int kSchemaVersion = 1;
 /// - an older version is migrated in one transaction (writable only; a read-only open of an older store fails
 ///   with a message asking to open it once read-write);
 /// - a newer version fails with Error::Kind::NewerVersion;
-/// - another application's SQLite file, or a file that is not SQLite, fails with Error::Kind::NotAStore.
+/// - another application's SQLite file, or a file that is not SQLite, fails with Error::Kind::NotAStore (and is
+///   not modified);
+/// - a writable store is switched to journal_mode=WAL (persistent), so readers never block the importer.
 [[nodiscard]] std::optional<Error> ensureSchema(Database& db);
 
 /// The store's user_version (0 for an empty file).

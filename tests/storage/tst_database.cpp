@@ -1,0 +1,263 @@
+// Database wrapper, schema creation/versioning, refusal of foreign files, read-only open, defensive settings,
+// interrupt, and WAL concurrency (a reader while a writer transaction is open).
+
+#include <QTemporaryDir>
+#include <QTest>
+#include <atomic>
+#include <fstream>
+#include <thread>
+
+#include <sqlite3.h>
+
+#include "storage/database.h"
+#include "storage/importwriter.h"
+#include "storage/schema.h"
+#include "storage/store.h"
+#include "storetestutil.h"
+
+using namespace storage;
+
+class TestDatabase : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::string path(const char* name) const
+    {
+        return (m_dir.path() + QLatin1Char('/') + QLatin1String(name)).toStdString();
+    }
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+    void createsSchema()
+    {
+        const std::string file = path("new.streamscope");
+        auto store = Store::open(file);
+        QVERIFY2(store, store ? "" : store.error().message.c_str());
+        Database& db = store->database();
+        QCOMPARE(*db.queryInt("PRAGMA user_version"), std::int64_t{kSchemaVersion});
+        QCOMPARE(*db.queryInt("PRAGMA application_id"), std::int64_t{kApplicationId});
+        QCOMPARE(*db.queryInt("PRAGMA foreign_keys"), std::int64_t{1});
+        QCOMPARE(*db.queryInt("PRAGMA trusted_schema"), std::int64_t{0});
+        QCOMPARE(*db.queryInt("PRAGMA synchronous"), std::int64_t{1}); // NORMAL
+        auto journal = db.prepare("PRAGMA journal_mode");
+        QVERIFY(journal);
+        QVERIFY(journal->step().row);
+        QCOMPARE(journal->text(0), std::string_view("wal"));
+        int defensive = -1;
+        sqlite3_db_config(db.handle(), SQLITE_DBCONFIG_DEFENSIVE, -1, &defensive);
+        QCOMPARE(defensive, 1);
+        // STRICT tables: a text in an INTEGER column is refused.
+        QVERIFY(db.exec("INSERT INTO ddb_tables(name, record_count) VALUES ('x', 'not a number')").has_value());
+        // Reopening an up-to-date store changes nothing.
+        auto again = Store::open(file);
+        QVERIFY(again);
+        QCOMPARE(*again->database().queryInt("PRAGMA user_version"), std::int64_t{kSchemaVersion});
+    }
+
+    void newerVersionRefused()
+    {
+        const std::string file = path("newer.streamscope");
+        {
+            auto store = Store::open(file);
+            QVERIFY(store);
+            QVERIFY(!store->database().exec("PRAGMA user_version = 99"));
+        }
+        for (auto mode : {Database::OpenMode::ReadWrite, Database::OpenMode::ReadOnly}) {
+            auto store = Store::open(file, mode);
+            QVERIFY(!store);
+            QCOMPARE(store.error().kind, Error::Kind::NewerVersion);
+            QVERIFY2(store.error().message.find("newer Streamscope") != std::string::npos,
+                     store.error().message.c_str());
+        }
+    }
+
+    void foreignFilesRefused_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<bool>("sqliteOfOtherApp");
+        QTest::addRow("text file") << QByteArray("hello, this is not a database\n") << false;
+        QTest::addRow("json capture") << QByteArray(R"({"Records":[]})") << false;
+        QByteArray noise(8192, '\0');
+        for (int i = 0; i < noise.size(); ++i)
+            noise[i] = static_cast<char>((i * 7919) % 251);
+        QTest::addRow("binary noise") << noise << false;
+        QTest::addRow("other application's sqlite") << QByteArray() << true;
+    }
+
+    void foreignFilesRefused()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(bool, sqliteOfOtherApp);
+        const std::string file = path(QTest::currentDataTag());
+        if (sqliteOfOtherApp) {
+            auto db = Database::open(file, Database::OpenMode::ReadWrite);
+            QVERIFY(db);
+            QVERIFY(!db->exec("CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT)"));
+        } else {
+            std::ofstream out(file, std::ios::binary);
+            out.write(content.constData(), content.size());
+        }
+        std::ifstream before(file, std::ios::binary);
+        const std::string beforeBytes((std::istreambuf_iterator<char>(before)), std::istreambuf_iterator<char>());
+        for (auto mode : {Database::OpenMode::ReadWrite, Database::OpenMode::ReadOnly}) {
+            auto store = Store::open(file, mode);
+            QVERIFY(!store);
+            QCOMPARE(store.error().kind, Error::Kind::NotAStore);
+            QVERIFY2(store.error().message.find("not a Streamscope store") != std::string::npos,
+                     store.error().message.c_str());
+        }
+        if (!sqliteOfOtherApp) { // refusing must not modify the file
+            std::ifstream after(file, std::ios::binary);
+            const std::string afterBytes((std::istreambuf_iterator<char>(after)), std::istreambuf_iterator<char>());
+            QVERIFY(afterBytes == beforeBytes);
+        }
+    }
+
+    void missingFile()
+    {
+        const std::string file = path("does-not-exist.streamscope");
+        for (auto mode : {Database::OpenMode::ReadOnly, Database::OpenMode::ReadWriteExisting}) {
+            auto store = Store::open(file, mode);
+            QVERIFY(!store);
+            QCOMPARE(store.error().kind, Error::Kind::CannotOpen);
+        }
+        QVERIFY(!QFile::exists(QString::fromStdString(file)));
+    }
+
+    void readOnlyOpen()
+    {
+        const std::string file = path("readonly.streamscope");
+        {
+            auto store = Store::open(file);
+            QVERIFY(store);
+            storetest::Spec spec;
+            spec.sequenceNumber = storetest::seq(1);
+            spec.newImage = R"({"Id":{"N":"1"}})";
+            QCOMPARE(storetest::writeSource(store->database(), "a.json", {spec}), std::string());
+        }
+        auto store = Store::open(file, Database::OpenMode::ReadOnly);
+        QVERIFY2(store, store ? "" : store.error().message.c_str());
+        QVERIFY(store->isReadOnly());
+        auto totals = store->totals();
+        QVERIFY(totals);
+        QCOMPARE(totals->records, std::int64_t{1});
+        auto writer = ImportWriter::create(store->database());
+        QVERIFY(!writer);
+        QCOMPARE(writer.error().kind, Error::Kind::ReadOnly);
+        auto error = store->database().exec("DELETE FROM records");
+        QVERIFY(error.has_value());
+        QCOMPARE(error->kind, Error::Kind::ReadOnly);
+    }
+
+    void errorsCarryMessages()
+    {
+        auto db = Database::open(path("errors.sqlite"), Database::OpenMode::ReadWrite);
+        QVERIFY(db);
+        auto bad = db->prepare("SELEKT 1");
+        QVERIFY(!bad);
+        QVERIFY(bad.error().code != SQLITE_OK);
+        QVERIFY2(bad.error().message.find("syntax error") != std::string::npos, bad.error().message.c_str());
+        QVERIFY(!db->exec("CREATE TABLE t(x INTEGER NOT NULL) STRICT"));
+        auto insert = db->prepare("INSERT INTO t(x) VALUES (?1)");
+        QVERIFY(insert);
+        insert->bindNull(1);
+        auto error = insert->run();
+        QVERIFY(error.has_value());
+        QCOMPARE(error->code, SQLITE_CONSTRAINT_NOTNULL);
+        QVERIFY2(error->message.find("NOT NULL") != std::string::npos, error->message.c_str());
+        // The statement is reusable after the error.
+        insert->bind(1, std::int64_t{5});
+        QVERIFY(!insert->run());
+        QCOMPARE(*db->queryInt("SELECT x FROM t"), std::int64_t{5});
+    }
+
+    void transactionRollsBackUnlessCommitted()
+    {
+        auto db = Database::open(path("tx.sqlite"), Database::OpenMode::ReadWrite);
+        QVERIFY(db);
+        QVERIFY(!db->exec("CREATE TABLE t(x INTEGER) STRICT"));
+        {
+            auto tx = Transaction::begin(*db);
+            QVERIFY(tx);
+            QVERIFY(!db->exec("INSERT INTO t VALUES (1)"));
+        }
+        QCOMPARE(*db->queryInt("SELECT count(*) FROM t"), std::int64_t{0});
+        {
+            auto tx = Transaction::begin(*db);
+            QVERIFY(tx);
+            QVERIFY(!db->exec("INSERT INTO t VALUES (2)"));
+            QVERIFY(!tx->commit());
+        }
+        QCOMPARE(*db->queryInt("SELECT count(*) FROM t"), std::int64_t{1});
+        QVERIFY(!db->inTransaction());
+    }
+
+    void interruptStopsLongQuery()
+    {
+        auto store = Store::open(path("interrupt.streamscope"));
+        QVERIFY(store);
+        std::atomic<bool> started{false};
+        std::thread stopper([&] {
+            while (!started.load())
+                std::this_thread::yield();
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            store->interrupt();
+        });
+        started = true;
+        auto result = store->database().queryInt("WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE "
+                                                 "n < 2000000000) SELECT max(n) FROM c");
+        stopper.join();
+        QVERIFY(!result);
+        QCOMPARE(result.error().kind, Error::Kind::Interrupted);
+        // The connection works afterwards.
+        QVERIFY(store->totals());
+    }
+
+    void readerWhileWriterTransactionOpen()
+    {
+        const std::string file = path("wal.streamscope");
+        auto writerStore = Store::open(file);
+        QVERIFY(writerStore);
+        storetest::Spec spec;
+        spec.sequenceNumber = storetest::seq(1);
+        spec.newImage = R"({"Id":{"N":"1"}})";
+        QCOMPARE(storetest::writeSource(writerStore->database(), "first.json", {spec}), std::string());
+
+        auto writer = ImportWriter::create(writerStore->database());
+        QVERIFY(writer);
+        auto begun = writer->beginSource({"second.json", 10, "hash-second", "lambda-dynamodb"});
+        QVERIFY(begun);
+        for (int i = 2; i < 200; ++i) {
+            storetest::Spec s = spec;
+            s.sequenceNumber = storetest::seq(i);
+            s.keys = storetest::idKeys(i);
+            auto record = storetest::makeRecord(s);
+            QVERIFY(writer->addRecord(record->input));
+        }
+        // A second connection (short busy timeout: it must not need to wait at all) reads the committed state.
+        {
+            auto reader = Store::open(file, Database::OpenMode::ReadOnly);
+            QVERIFY2(reader, reader ? "" : reader.error().message.c_str());
+            auto totals = reader->totals();
+            QVERIFY2(totals, totals ? "" : totals.error().message.c_str());
+            QCOMPARE(totals->records, std::int64_t{1});
+            auto page = reader->recordSummaries({}, RecordOrder::Arrival, {}, 1000);
+            QVERIFY(page);
+            QCOMPARE(page->rows.size(), std::size_t{1});
+            // A read-write connection may open (schema current) and read too.
+            auto other = Store::open(file, Database::OpenMode::ReadWriteExisting);
+            QVERIFY2(other, other ? "" : other.error().message.c_str());
+            QVERIFY(other->totals());
+        }
+        QVERIFY(!writer->commitSource());
+        auto reader = Store::open(file, Database::OpenMode::ReadOnly);
+        QVERIFY(reader);
+        QCOMPARE(reader->totals()->records, std::int64_t{199});
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDatabase)
+#include "tst_database.moc"
