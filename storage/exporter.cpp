@@ -19,6 +19,7 @@
 #include "model/dynamodbjson.h"
 #include "model/itemhistory.h"
 #include "model/sequencenumber.h"
+#include "storage/historyservice.h"
 #include "storage/lambdarecord.h"
 
 namespace storage {
@@ -78,42 +79,21 @@ Result<std::vector<std::int64_t>> resolveKeys(Store& store, const ExportSelectio
     }
     for (const auto& spec : selection.keys) {
         std::size_t found = 0;
-        const auto first = spec.find_first_not_of(" \t");
-        if (first != std::string::npos && spec[first] == '{') {
-            auto item = model::parseItem(spec);
-            if (!item)
-                return invalid("key '" + spec + "' is not DynamoDB JSON: " + item.error.message);
-            const std::string canonical = model::canonicalJson(*item.value);
-            for (const auto t : tables) {
-                auto k = store.findKey(t, canonical);
-                if (!k)
-                    return k.error();
-                if (k->has_value()) {
-                    keyIds.push_back((*k)->id);
-                    ++found;
-                }
-            }
-        } else {
-            for (const auto t : tables) {
-                KeyQuery q;
-                q.tableId = t;
-                q.filter = spec;
-                auto ids = store.keyIds(q);
-                if (!ids)
-                    return ids.error();
-                auto keys = store.keysByIds(*ids);
-                if (!keys)
-                    return keys.error();
-                for (const auto& k : *keys) {
-                    if (k.displayText == spec) {
-                        keyIds.push_back(k.id);
-                        ++found;
-                    }
-                }
+        std::string lastProblem;
+        for (const auto t : tables) {
+            // DynamoDB JSON or Name=value (types taken from the table's keys): the history engine's key syntax.
+            auto key = resolveKey(store, t, spec);
+            if (key) {
+                keyIds.push_back(key->id);
+                ++found;
+            } else if (key.error().kind == Error::Kind::InvalidArgument) {
+                lastProblem = key.error().message;
+            } else {
+                return key.error();
             }
         }
         if (found == 0)
-            return invalid("no key '" + spec + "' in the selected tables");
+            return invalid(lastProblem.empty() ? "no key '" + spec + "' in the selected tables" : lastProblem);
     }
     return keyIds;
 }
@@ -133,55 +113,22 @@ Result<std::unordered_set<std::int64_t>> flaggedRecords(Store& store, const Expo
             return invalid("unknown audit finding '" + k + "'");
         kinds.insert(*kind);
     }
-    model::Auditor auditor;
-    std::optional<Error> conversionError;
-    auto onKey = [&](KeyHistory& history) {
-        std::vector<model::HistoryRecord> records;
-        records.reserve(history.records.size());
-        for (const auto& row : history.records) {
-            auto r = toStreamRecord(row);
-            if (!r) {
-                conversionError = r.error();
-                return false;
-            }
-            auto h = model::HistoryRecord::fromStreamRecord(*r);
-            h.keysJson = row.keysJson;
-            records.push_back(std::move(h));
-        }
-        auditor.addKey(
-            records, history.ordering == HistoryOrdering::Sequence ? model::Ordering::Sequence : model::Ordering::Time,
-            history.key.id);
-        return true;
-    };
     std::vector<std::optional<std::int64_t>> scopes;
     for (const auto t : tableIds)
         scopes.emplace_back(t);
     if (scopes.empty())
         scopes.emplace_back(std::nullopt);
-    for (const auto& scope : scopes) {
-        ScanOptions options;
-        options.tableId = scope;
-        if (auto e = store.forEachKeyHistory(options, onKey))
-            return *e;
-        if (conversionError)
-            return *conversionError;
-        auto duplicates = store.duplicates(scope);
-        if (!duplicates)
-            return duplicates.error();
-        for (const auto& d : *duplicates) {
-            model::DeliveryInfo info;
-            info.table = d.tableName;
-            info.keyId = d.keyId;
-            info.recordId = d.recordId;
-            info.sequenceNumber = d.sequenceNumber;
-            info.eventId = d.eventId;
-            auditor.addDuplicate(info);
-        }
-    }
     std::unordered_set<std::int64_t> ids;
-    for (const auto& f : auditor.findings()) {
-        if (f.recordId > 0 && (any || kinds.count(f.kind)))
-            ids.insert(f.recordId);
+    for (const auto& scope : scopes) {
+        AuditRequest request;
+        request.tableId = scope;
+        auto report = runAudit(store, request);
+        if (!report)
+            return report.error();
+        for (const auto& f : report->findings) {
+            if (f.recordId > 0 && (any || kinds.count(f.kind)))
+                ids.insert(f.recordId);
+        }
     }
     return ids;
 }
