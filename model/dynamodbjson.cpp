@@ -221,7 +221,6 @@ public:
         m_patched = patchOverflowingNumbers(m_source);
         m_text = m_patched;
         m_stack.clear();
-        m_path.clear();
         m_failed = false;
         m_overflow = false;
         m_error = {};
@@ -309,11 +308,11 @@ public:
         Frame& f = top();
         switch (f.kind) {
         case Kind::Item:
-            pushValueFrame('/' + escapePointerToken(f.key), start);
+            push(Kind::Value, start);
             return true;
         case Kind::List: {
-            const std::size_t index = f.index++;
-            pushValueFrame('/' + std::to_string(index), start);
+            ++f.index; // the element being decoded is index - 1
+            push(Kind::Value, start);
             return true;
         }
         case Kind::Value:
@@ -436,7 +435,6 @@ private:
         bool hasTag = false;
         bool hasPayload = false;
         AttributeType tag = AttributeType::Null;
-        std::size_t pathLength = 0;
         std::size_t start = 0; // byte offset of the '{' / '['
         std::size_t index = 0; // next element index (List, Set)
         std::string key;       // Item: attribute name whose value comes next
@@ -516,15 +514,23 @@ private:
         Frame& f = m_stack.emplace_back();
         f.kind = kind;
         f.start = start;
-        f.pathLength = m_path.size();
     }
 
-    void pushValueFrame(const std::string& component, std::size_t start)
+    /// Attribute path of the value being decoded (built only for errors): one component per Value frame.
+    std::string path() const
     {
-        const std::size_t before = m_path.size();
-        m_path += component;
-        push(Kind::Value, start);
-        top().pathLength = before;
+        std::string out;
+        for (std::size_t k = 1; k < m_stack.size(); ++k) {
+            if (m_stack[k].kind != Kind::Value)
+                continue;
+            const Frame& parent = m_stack[k - 1];
+            out.push_back('/');
+            if (parent.kind == Kind::Item)
+                out.append(escapePointerToken(parent.key));
+            else
+                out.append(std::to_string(parent.index - 1));
+        }
+        return out;
     }
 
     bool deliverScalar(AttributeValue value)
@@ -538,7 +544,6 @@ private:
     bool completeValue()
     {
         AttributeValue value = std::move(top().value);
-        m_path.resize(top().pathLength);
         m_stack.pop_back();
         if (m_stack.empty()) {
             m_rootValue = std::move(value);
@@ -563,16 +568,16 @@ private:
         switch (f.kind) {
         case Kind::Item:
             return fail("expected an AttributeValue object, found " + std::string(found), start,
-                        m_path + '/' + escapePointerToken(f.key));
+                        path() + '/' + escapePointerToken(f.key));
         case Kind::List:
             return fail("expected an AttributeValue object, found " + std::string(found), start,
-                        m_path + '/' + std::to_string(f.index));
+                        path() + '/' + std::to_string(f.index));
         case Kind::Set: {
             const AttributeType tag = m_stack[m_stack.size() - 2].tag;
             return fail(std::string(typeTag(tag)) + " member must be "
                             + (tag == AttributeType::NS ? "a string or number" : "a string") + ", found "
                             + std::string(found),
-                        start, m_path + '/' + std::to_string(f.members.size()));
+                        start, path() + '/' + std::to_string(f.members.size()));
         }
         case Kind::Value:
             if (!f.hasTag)
@@ -587,7 +592,7 @@ private:
         return fail("unexpected " + std::string(found), start);
     }
 
-    bool fail(std::string message, std::size_t offset) { return fail(std::move(message), offset, m_path); }
+    bool fail(std::string message, std::size_t offset) { return fail(std::move(message), offset, path()); }
 
     bool fail(std::string message, std::size_t offset, std::string path)
     {
@@ -606,7 +611,6 @@ private:
     bool m_overflow = false;
     Root m_root;
     std::vector<Frame> m_stack;
-    std::string m_path;
     bool m_failed = false;
     DecodeError m_error;
     AttributeValue m_rootValue;
