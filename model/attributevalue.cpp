@@ -72,16 +72,30 @@ std::string quoted(std::string_view text)
     return out;
 }
 
-void validateNumber(const std::string& text, const std::string& path, std::vector<ValueIssue>& issues)
+/// Path of a set member, built only when an issue is reported.
+std::string memberPath(const std::string& path, std::size_t index)
 {
-    const NumberProblem problem = checkNumber(text);
-    if (problem != NumberProblem::None)
-        issues.push_back({ValueIssue::Kind::InvalidNumber, path, describe(problem, text)});
-    if (problem == NumberProblem::NotANumber)
+    return path + '/' + std::to_string(index);
+}
+
+constexpr std::size_t kNoIndex = static_cast<std::size_t>(-1);
+
+void validateNumber(const std::string& text, const std::string& path, std::size_t index,
+                    std::vector<ValueIssue>& issues)
+{
+    const std::optional<Decimal> d = Decimal::parse(text);
+    const NumberProblem problem = d ? checkNumber(*d) : NumberProblem::NotANumber;
+    if (problem != NumberProblem::None) {
+        issues.push_back({ValueIssue::Kind::InvalidNumber, index == kNoIndex ? path : memberPath(path, index),
+                          describe(problem, text)});
+    }
+    if (!d)
         return;
-    const JsNumberRisk risk = jsNumberRisk(text);
-    if (risk != JsNumberRisk::None)
-        issues.push_back({ValueIssue::Kind::JsUnsafeNumber, path, describe(risk, text)});
+    const JsNumberRisk risk = jsNumberRisk(*d, text);
+    if (risk != JsNumberRisk::None) {
+        issues.push_back({ValueIssue::Kind::JsUnsafeNumber, index == kNoIndex ? path : memberPath(path, index),
+                          describe(risk, text)});
+    }
 }
 
 void validateInto(const AttributeValue& value, const std::string& path, int depth, bool depthReported,
@@ -92,7 +106,7 @@ void validateInto(const AttributeValue& value, const std::string& path, int dept
     case AttributeType::Bool:
         return;
     case AttributeType::N:
-        validateNumber(value.text(), path, issues);
+        validateNumber(value.text(), path, kNoIndex, issues);
         return;
     case AttributeType::B:
         if (!base64Decode(value.text()))
@@ -116,12 +130,11 @@ void validateInto(const AttributeValue& value, const std::string& path, int dept
         std::vector<std::pair<std::string, std::size_t>> seen;
         seen.reserve(members.size());
         for (std::size_t i = 0; i < members.size(); ++i) {
-            const std::string memberPath = path + '/' + std::to_string(i);
             if (value.type() == AttributeType::NS) {
-                validateNumber(members[i], memberPath, issues);
+                validateNumber(members[i], path, i, issues);
             } else if (value.type() == AttributeType::BS && !base64Decode(members[i])) {
-                issues.push_back(
-                    {ValueIssue::Kind::InvalidBase64, memberPath, quoted(members[i]) + " is not valid base64"});
+                issues.push_back({ValueIssue::Kind::InvalidBase64, memberPath(path, i),
+                                  quoted(members[i]) + " is not valid base64"});
             }
             seen.emplace_back(normalisedMember(value.type(), members[i]), i);
         }
@@ -143,7 +156,7 @@ void validateInto(const AttributeValue& value, const std::string& path, int dept
             reason += value.type() == AttributeType::NS ? " numerically"
                 : value.type() == AttributeType::BS     ? " by decoded bytes"
                                                         : "";
-            issues.push_back({ValueIssue::Kind::DuplicateSetMember, path + '/' + std::to_string(index), reason});
+            issues.push_back({ValueIssue::Kind::DuplicateSetMember, memberPath(path, index), reason});
         }
         return;
     }

@@ -180,16 +180,19 @@ int Decimal::compare(const Decimal& other) const
 NumberProblem checkNumber(std::string_view text)
 {
     const std::optional<Decimal> d = Decimal::parse(text);
-    if (!d)
-        return NumberProblem::NotANumber;
-    if (d->digits().size() > 38)
+    return d ? checkNumber(*d) : NumberProblem::NotANumber;
+}
+
+NumberProblem checkNumber(const Decimal& d)
+{
+    if (d.digits().size() > 38)
         return NumberProblem::TooManyDigits;
-    if (d->isZero())
+    if (d.isZero())
         return NumberProblem::None;
     // max = 0.99999999999999999999999999999999999999 x 10^126, min = 0.1 x 10^-129
-    if (d->exponent() > 126)
+    if (d.exponent() > 126)
         return NumberProblem::MagnitudeTooLarge;
-    if (d->exponent() < -129)
+    if (d.exponent() < -129)
         return NumberProblem::MagnitudeTooSmall;
     return NumberProblem::None;
 }
@@ -247,9 +250,16 @@ double toDouble(const Decimal& d)
 JsNumberRisk jsNumberRisk(std::string_view text)
 {
     const std::optional<Decimal> d = Decimal::parse(text);
-    if (!d)
+    return d ? jsNumberRisk(*d, text) : JsNumberRisk::None;
+}
+
+JsNumberRisk jsNumberRisk(const Decimal& d, std::string_view text)
+{
+    // Fast path: at most 15 significant digits (DBL_DIG) in the normal range below 1E15 always come back
+    // unchanged from a double, and are below 2^53.
+    if (d.digits().size() <= 15 && d.exponent() <= 15 && d.exponent() > -307)
         return JsNumberRisk::None;
-    const double num = toDouble(*d);
+    const double num = toDouble(d);
     if (std::isinf(num))
         return JsNumberRisk::ThrowsInfinity;
     constexpr double kMaxSafe = 9007199254740991.0; // 2^53 - 1
@@ -261,7 +271,7 @@ JsNumberRisk jsNumberRisk(std::string_view text)
         return JsNumberRisk::RoundsSilently;
     const std::optional<Decimal> back =
         Decimal::parse(std::string_view(buffer, static_cast<std::size_t>(end - buffer)));
-    if (!back || back->compare(*d) != 0)
+    if (!back || back->compare(d) != 0)
         return JsNumberRisk::RoundsSilently;
     return JsNumberRisk::None;
 }

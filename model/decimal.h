@@ -20,11 +20,11 @@ enum class NumberProblem : std::uint8_t {
 /// unmarshall does `Number(text)`; if the double is beyond ±(2^53-1) but finite it returns `BigInt(text)`
 /// (which throws for non-integer text); if it is infinite it throws; otherwise it returns the double.
 enum class JsNumberRisk : std::uint8_t {
-    None,            ///< the double holds the value exactly as written (shortest round trip equals the value)
-    BigInt,          ///< integer beyond 2^53: becomes a BigInt, which JSON.stringify rejects
-    ThrowsNonInteger,///< non-integer beyond 2^53: BigInt(text) throws "... can't be converted to BigInt"
-    ThrowsInfinity,  ///< beyond double range: unmarshall throws "outside IEEE 754 Floating-Point Arithmetic"
-    RoundsSilently,  ///< within range but the double differs from the text (more digits than a double keeps)
+    None,             ///< the double holds the value exactly as written (shortest round trip equals the value)
+    BigInt,           ///< integer beyond 2^53: becomes a BigInt, which JSON.stringify rejects
+    ThrowsNonInteger, ///< non-integer beyond 2^53: BigInt(text) throws "... can't be converted to BigInt"
+    ThrowsInfinity,   ///< beyond double range: unmarshall throws "outside IEEE 754 Floating-Point Arithmetic"
+    RoundsSilently,   ///< within range but the double differs from the text (more digits than a double keeps)
 };
 
 /// An exact decimal: sign, significant digits (no leading/trailing zeros) and exponent, value =
@@ -60,8 +60,12 @@ private:
 
 /// Checks a DynamoDB `N` text against DynamoDB's rules.
 NumberProblem checkNumber(std::string_view text);
-/// How a JavaScript unmarshall would treat this number text (None for non-numbers).
+NumberProblem checkNumber(const Decimal& value); ///< same, for an already parsed value (never NotANumber)
+/// How a JavaScript unmarshall would treat this number text (None for non-numbers). Exact: the double is
+/// computed with correct rounding (like JS `Number`) and compared through its shortest round-trip text.
 JsNumberRisk jsNumberRisk(std::string_view text);
+/// Same for an already parsed value; `text` is its text (BigInt() accepts only integer literal text).
+JsNumberRisk jsNumberRisk(const Decimal& value, std::string_view text);
 /// Human-readable reason for a problem/risk, e.g. "39 significant digits (DynamoDB allows 38)".
 std::string describe(NumberProblem problem, std::string_view text);
 std::string describe(JsNumberRisk risk, std::string_view text);
