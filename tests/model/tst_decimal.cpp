@@ -1,5 +1,7 @@
 // model/decimal.h: exact parsing, canonical text, numeric comparison, DynamoDB rules, JavaScript risks.
 
+#include <QProcess>
+#include <QStandardPaths>
 #include <QTest>
 #include <string>
 
@@ -41,6 +43,7 @@ private Q_SLOTS:
     void jsNumberRisk();
     void describeNamesTheRule();
     void textHelpers();
+    void jsNumberRiskMatchesNode();
 };
 
 void TestDecimal::parse_data()
@@ -334,6 +337,111 @@ void TestDecimal::textHelpers()
     QCOMPARE(compareNumbers("abc", "abd"), -1);
     QCOMPARE(compareNumbers("x", "x"), 0);
     QCOMPARE(q(canonicalNumber("1.50E1")), QByteArray("15"));
+}
+
+void TestDecimal::jsNumberRiskMatchesNode()
+{
+    // Cross-check against the real thing: node runs util-dynamodb's convertNumber logic on the same texts.
+    const QString node = QStandardPaths::findExecutable(QStringLiteral("node"));
+    if (node.isEmpty())
+        QSKIP("node is not installed");
+    std::vector<std::string> texts = {"9007199254740991",
+                                      "9007199254740992",
+                                      "9007199254740991.5",
+                                      "9007199254740990.5",
+                                      "1.7976931348623158E308",
+                                      "2.4703282292062328e-324",
+                                      "1E20",
+                                      "12.0",
+                                      "+12",
+                                      "00012",
+                                      "-0",
+                                      "0.1"};
+    std::uint32_t state = 7;
+    const auto next = [&state](std::uint32_t bound) {
+        state = state * 1664525u + 1013904223u;
+        return (state >> 8) % bound;
+    };
+    for (int i = 0; i < 4000; ++i) {
+        const std::uint32_t count = 1 + next(i % 2 == 0 ? 17 : 40);
+        std::string digits;
+        digits.push_back(static_cast<char>('1' + next(9)));
+        for (std::uint32_t k = 1; k < count; ++k)
+            digits.push_back(static_cast<char>('0' + next(10)));
+        std::string t = next(3) == 0 ? "-" : "";
+        switch (next(4)) {
+        case 0:
+            t.append(digits); // integer
+            break;
+        case 1: {
+            const std::size_t split = 1 + next(count); // digits before the point, 1..count
+            t.append(digits, 0, split);
+            t.push_back('.');
+            t.append(split < digits.size() ? digits.substr(split) : std::string("5"));
+            break;
+        }
+        default: {
+            const int exponents[] = {static_cast<int>(next(40)) - 330, static_cast<int>(next(30)) - 5,
+                                     static_cast<int>(next(35)) + 280};
+            t.append(digits);
+            t.push_back('e');
+            t.append(std::to_string(exponents[next(3)]));
+            break;
+        }
+        }
+        if (Decimal::parse(t))
+            texts.push_back(t);
+    }
+    QByteArray input;
+    for (const std::string& t : texts)
+        input += QByteArray::fromStdString(t) + '\n';
+    const char* script = R"JS(
+const lines = require('fs').readFileSync(0, 'utf8').trim().split('\n');
+const out = [];
+for (const t of lines) {
+  const num = Number(t);
+  let r;
+  if (Number.isFinite(num) && (num > Number.MAX_SAFE_INTEGER || num < Number.MIN_SAFE_INTEGER)) {
+    try { BigInt(t); r = 'BigInt'; } catch (e) { r = 'ThrowsNonInteger'; }
+  } else if (!Number.isFinite(num)) {
+    r = 'ThrowsInfinity';
+  } else {
+    r = String(num);  // decided in C++: the shortest round trip compared exactly
+  }
+  out.push(r);
+}
+process.stdout.write(out.join('\n') + '\n');
+)JS";
+    QProcess p;
+    p.start(node, {QStringLiteral("-e"), QString::fromLatin1(script)});
+    QVERIFY(p.waitForStarted());
+    p.write(input);
+    p.closeWriteChannel();
+    QVERIFY(p.waitForFinished(60000));
+    const QList<QByteArray> results = p.readAllStandardOutput().split('\n');
+    QVERIFY(results.size() >= qsizetype(texts.size()));
+    int mismatches = 0;
+    int perRisk[5] = {};
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+        const QByteArray& js = results[qsizetype(i)];
+        JsNumberRisk expected = JsNumberRisk::None;
+        if (js == "BigInt")
+            expected = JsNumberRisk::BigInt;
+        else if (js == "ThrowsNonInteger")
+            expected = JsNumberRisk::ThrowsNonInteger;
+        else if (js == "ThrowsInfinity")
+            expected = JsNumberRisk::ThrowsInfinity;
+        else if (!numbersEqual(js.toStdString(), texts[i]))
+            expected = JsNumberRisk::RoundsSilently;
+        ++perRisk[static_cast<int>(expected)];
+        if (model::jsNumberRisk(texts[i]) != expected && ++mismatches < 10)
+            qWarning("%s: node says %s", texts[i].c_str(), js.constData());
+    }
+    QCOMPARE(mismatches, 0);
+    qInfo("%zu numbers agree with node (none %d, BigInt %d, throws non-integer %d, throws infinity %d, rounds %d)",
+          texts.size(), perRisk[0], perRisk[1], perRisk[2], perRisk[3], perRisk[4]);
+    for (const int n : perRisk)
+        QVERIFY(n > 20); // every category is exercised
 }
 
 QTEST_APPLESS_MAIN(TestDecimal)
