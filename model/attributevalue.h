@@ -74,14 +74,16 @@ std::string escapePointerToken(std::string_view token);
 
 /// A value that breaks DynamoDB's rules or will be mangled by common handler runtimes. Lenient: the value is
 /// kept; the problem is reported with its JSON-Pointer path (e.g. "/address/geo/lat", "" for the root).
+/// Paths are attribute paths (type tags omitted): map members by name (RFC 6901 escaped), list elements and set
+/// members by index ("/tags/2"). One N can carry both InvalidNumber and JsUnsafeNumber.
 struct ValueIssue
 {
     enum class Kind : std::uint8_t {
         InvalidNumber,      ///< see NumberProblem
         InvalidBase64,      ///< B or BS member is not valid base64
         EmptySet,           ///< SS/NS/BS with no members
-        DuplicateSetMember, ///< same member twice (NS numerically, BS by bytes)
-        TooDeep,            ///< nested deeper than DynamoDB's 32 levels
+        DuplicateSetMember, ///< same member twice (NS numerically, BS by bytes); at each later occurrence
+        TooDeep,            ///< an M or L at level > 32; reported once, at the outermost such container
         NullNotTrue,        ///< {"NULL": false}
         JsUnsafeNumber,     ///< a JavaScript unmarshall would throw, BigInt or round (see JsNumberRisk)
     };

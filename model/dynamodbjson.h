@@ -16,8 +16,11 @@ namespace model {
 /// Why DynamoDB JSON could not be decoded. byteOffset is relative to the start of the text given.
 struct DecodeError
 {
-    std::string message;      ///< e.g. "expected exactly one type key, found 2"
-    std::string path;         ///< JSON Pointer of the offending value inside the item ("" = root)
+    std::string message; ///< e.g. "expected exactly one type key, found a second one (\"N\" after \"S\")"
+    std::string path;    ///< attribute path of the offending value, as in ValueIssue ("/a/0/b"; "" = root)
+    /// Start of the offending token (the '{' of a value without type key, the key of a second type key, ...);
+    /// for JSON syntax errors where nlohmann stopped (the input length for truncated input). Always <= size.
+    /// Always 0 for the nlohmann::json overloads (no text).
     std::size_t byteOffset = 0;
 };
 
@@ -29,13 +32,16 @@ struct Decoded
     explicit operator bool() const { return value.has_value(); }
 };
 
-/// Hard limit on JSON nesting accepted at all (deeper input is an error, never a stack overflow).
+/// Hard limit on JSON nesting accepted at all (deeper input is an error, never a stack overflow). Counts JSON
+/// containers including the root: one M level takes two ({"M":{...}}), so about 127 M levels decode.
 /// DynamoDB allows 32 levels of M/L; deeper-but-accepted values are flagged by validate() as TooDeep.
 inline constexpr int kMaxDecodeDepth = 256;
 
 /// Decodes `{"S":"x"}`-style text. Accepts FORMATS.md §7 SDK variants leniently: `{"N":1}` and `"NS":[1,2]`
-/// (JSON numbers are kept with their exact source text). Rejects: not JSON, not an object, zero or several
-/// type keys, unknown type key, wrong JSON type for the tag, nesting beyond kMaxDecodeDepth.
+/// (JSON numbers are kept with their exact source text, also beyond the double range). Rejects: not JSON, not
+/// an object, zero or several type keys, unknown type key, wrong JSON type for the tag, nesting beyond
+/// kMaxDecodeDepth, anything after the value. A leading UTF-8 BOM and surrounding whitespace are skipped.
+/// Duplicate attribute names: the last one wins (like nlohmann's DOM). Thread-safe (no shared state).
 Decoded<AttributeValue> parseAttributeValue(std::string_view json);
 /// Decodes an item/image/Keys map: `{"name":{"S":"x"},...}`.
 Decoded<Item> parseItem(std::string_view json);
