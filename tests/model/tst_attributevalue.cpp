@@ -6,6 +6,7 @@
 
 #include "model/attributevalue.h"
 #include "model/dynamodbjson.h"
+#include "model/streamrecord.h"
 
 using namespace model;
 
@@ -79,6 +80,7 @@ private Q_SLOTS:
     void pointerEscaping_data();
     void pointerEscaping();
     void issueKindNames();
+    void streamRecordEnums();
 };
 
 void TestAttributeValue::construction()
@@ -396,6 +398,22 @@ void TestAttributeValue::issueKindNames()
     QCOMPARE(issueKindName(ValueIssue::Kind::TooDeep), std::string_view("too-deep"));
     QCOMPARE(issueKindName(ValueIssue::Kind::NullNotTrue), std::string_view("null-not-true"));
     QCOMPARE(issueKindName(ValueIssue::Kind::JsUnsafeNumber), std::string_view("js-unsafe-number"));
+}
+
+void TestAttributeValue::streamRecordEnums()
+{
+    for (const EventName e : {EventName::Insert, EventName::Modify, EventName::Remove, EventName::Snapshot})
+        QCOMPARE(parseEventName(eventNameText(e)), std::optional<EventName>(e));
+    QCOMPARE(eventNameText(EventName::Insert), std::string_view("INSERT"));
+    QCOMPARE(eventNameText(EventName::Snapshot), std::string_view("SNAPSHOT"));
+    QVERIFY(!parseEventName("insert"));
+    QVERIFY(!parseEventName(""));
+    for (const ViewType v : {ViewType::KeysOnly, ViewType::NewImage, ViewType::OldImage, ViewType::NewAndOldImages})
+        QCOMPARE(parseViewType(viewTypeText(v)), std::optional<ViewType>(v));
+    QCOMPARE(viewTypeText(ViewType::NewAndOldImages), std::string_view("NEW_AND_OLD_IMAGES"));
+    QCOMPARE(viewTypeText(ViewType::Unknown), std::string_view());
+    QVERIFY(!parseViewType(""));
+    QVERIFY(!parseViewType("new_image"));
 }
 
 QTEST_APPLESS_MAIN(TestAttributeValue)
