@@ -1,0 +1,570 @@
+#include "storage/captureimporter.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <variant>
+
+#include "storage/importwriter.h"
+#include "storage/inputfile.h"
+
+namespace storage {
+
+std::string_view fileStatusText(FileImportResult::Status status)
+{
+    switch (status) {
+    case FileImportResult::Status::Imported:
+        return "imported";
+    case FileImportResult::Status::AlreadyImported:
+        return "already-imported";
+    case FileImportResult::Status::NotCapture:
+        return "not-a-capture";
+    case FileImportResult::Status::Failed:
+        return "failed";
+    case FileImportResult::Status::Cancelled:
+        return "cancelled";
+    }
+    return "";
+}
+
+std::int64_t ImportSummary::total(std::int64_t FileImportResult::*field) const
+{
+    std::int64_t sum = 0;
+    for (const auto& f : files)
+        sum += f.*field;
+    return sum;
+}
+
+int ImportSummary::exitCode() const
+{
+    if (storeError)
+        return 4;
+    bool failed = cancelled || !inputErrors.empty();
+    bool partial = false;
+    bool anyCapture = false;
+    bool anyNotCapture = false;
+    for (const auto& f : files) {
+        switch (f.status) {
+        case FileImportResult::Status::Failed:
+        case FileImportResult::Status::Cancelled:
+            failed = true;
+            break;
+        case FileImportResult::Status::NotCapture:
+            anyNotCapture = true;
+            break;
+        case FileImportResult::Status::Imported:
+            anyCapture = true;
+            partial = partial || f.skipped > 0;
+            break;
+        case FileImportResult::Status::AlreadyImported:
+            anyCapture = true;
+            break;
+        }
+    }
+    if (failed || (anyNotCapture && !anyCapture))
+        return 3;
+    if (partial || anyNotCapture)
+        return 1;
+    return 0;
+}
+
+std::optional<std::string> fileContentHash(const std::string& path)
+{
+    std::FILE* file = std::fopen(path.c_str(), "rb");
+    if (!file)
+        return std::nullopt;
+    std::vector<unsigned char> buffer(std::size_t{1} << 20);
+    std::uint64_t h = 0x243F6A8885A308D3ull;
+    std::uint64_t size = 0;
+    for (;;) {
+        const std::size_t got = std::fread(buffer.data(), 1, buffer.size(), file);
+        if (got == 0)
+            break;
+        size += got;
+        std::size_t i = 0;
+        for (; i + 8 <= got; i += 8) {
+            std::uint64_t w;
+            std::memcpy(&w, buffer.data() + i, 8);
+            h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+            h ^= h >> 31;
+        }
+        for (; i < got; ++i) {
+            h = (h ^ buffer[i]) * 0x100000001B3ull;
+            h ^= h >> 29;
+        }
+    }
+    const bool error = std::ferror(file) != 0;
+    std::fclose(file);
+    if (error)
+        return std::nullopt;
+    h ^= size;
+    h *= 0xFF51AFD7ED558CCDull;
+    h ^= h >> 33;
+    char text[64];
+    std::snprintf(text, sizeof text, "h64-%016llx-%llu", static_cast<unsigned long long>(h),
+                  static_cast<unsigned long long>(size));
+    return std::string(text);
+}
+
+namespace {
+
+// Messages from the reader thread to the writer (calling) thread.
+struct FileBegin
+{
+    std::size_t file = 0;
+    std::optional<std::string> hash;
+    std::string hashError;
+};
+struct Batch
+{
+    std::size_t file = 0;
+    std::vector<CaptureRecord> records;
+    std::vector<RecordIssue> issues;
+};
+struct FileEnd
+{
+    std::size_t file = 0;
+    std::map<CaptureFormat, std::int64_t> formats;
+    std::vector<std::string> notes;
+    std::string notCaptureReason;
+};
+struct FileFailed
+{
+    std::size_t file = 0;
+    FileFailure failure;
+};
+struct ReaderDone
+{
+};
+using Message = std::variant<FileBegin, Batch, FileEnd, FileFailed, ReaderDone>;
+
+class MessageQueue
+{
+public:
+    explicit MessageQueue(std::size_t capacity)
+        : m_capacity(capacity)
+    {
+    }
+    /// false when the consumer stopped listening.
+    bool push(Message message)
+    {
+        std::unique_lock lock(m_mutex);
+        m_notFull.wait(lock, [&] { return m_queue.size() < m_capacity || m_closed; });
+        if (m_closed)
+            return false;
+        m_queue.push_back(std::move(message));
+        m_notEmpty.notify_one();
+        return true;
+    }
+    Message pop()
+    {
+        std::unique_lock lock(m_mutex);
+        m_notEmpty.wait(lock, [&] { return !m_queue.empty(); });
+        Message message = std::move(m_queue.front());
+        m_queue.pop_front();
+        m_notFull.notify_one();
+        return message;
+    }
+    void close()
+    {
+        std::lock_guard lock(m_mutex);
+        m_closed = true;
+        m_queue.clear();
+        m_notFull.notify_all();
+    }
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_notFull, m_notEmpty;
+    std::deque<Message> m_queue;
+    std::size_t m_capacity;
+    bool m_closed = false;
+};
+
+std::string formatText(const std::map<CaptureFormat, std::int64_t>& formats)
+{
+    std::string text;
+    for (const auto& [format, count] : formats)
+        text += (text.empty() ? "" : "+") + std::string(captureFormatText(format));
+    return text.empty() ? std::string("unknown") : text;
+}
+
+struct Shared
+{
+    std::atomic<bool> cancel{false};
+    std::atomic<std::int64_t> skipFile{-1}; // reader stops reading this file (already imported / failed)
+    std::atomic<std::uint64_t> currentFileBytes{0};
+};
+
+void readerThread(const std::vector<InputPath>& inputs, const ImportOptions& options, MessageQueue& queue,
+                  Shared& shared)
+{
+    for (std::size_t i = 0; i < inputs.size() && !shared.cancel.load(); ++i) {
+        shared.currentFileBytes.store(0);
+        FileBegin begin{i, fileContentHash(inputs[i].path), {}};
+        if (!begin.hash)
+            begin.hashError = "cannot read: " + std::string(std::strerror(errno));
+        const bool readable = begin.hash.has_value();
+        if (!queue.push(std::move(begin)))
+            return;
+        if (!readable)
+            continue;
+        CaptureReader reader(options.read);
+        if (auto failure = reader.open(inputs[i].path)) {
+            if (!queue.push(FileFailed{i, *failure}))
+                return;
+            continue;
+        }
+        bool ended = false;
+        while (!ended) {
+            if (shared.cancel.load())
+                return;
+            if (shared.skipFile.load() == static_cast<std::int64_t>(i))
+                break;
+            Batch batch{i, {}, {}};
+            batch.records.reserve(options.batchRecords);
+            FileFailure failure;
+            const auto status = reader.readBatch(batch.records, batch.issues, options.batchRecords, failure);
+            shared.currentFileBytes.store(reader.bytesRead());
+            if (!batch.records.empty() || !batch.issues.empty())
+                if (!queue.push(std::move(batch)))
+                    return;
+            if (status == CaptureReader::Status::Failed) {
+                if (!queue.push(FileFailed{i, failure}))
+                    return;
+                ended = true;
+                break;
+            }
+            if (status == CaptureReader::Status::End) {
+                if (!queue.push(FileEnd{i, reader.formats(), reader.notes(), reader.notCaptureReason()}))
+                    return;
+                ended = true;
+            }
+        }
+        if (!ended && !queue.push(FileEnd{i, {}, {}, {}}))
+            return;
+    }
+    queue.push(ReaderDone{});
+}
+
+std::string issueText(const RecordIssue& issue)
+{
+    return "record " + std::to_string(issue.recordIndex) + " at byte " + std::to_string(issue.byteOffset)
+        + " skipped: " + issue.reason;
+}
+
+} // namespace
+
+ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths, const ImportOptions& options,
+                             const ProgressCallback& onProgress)
+{
+    using Clock = std::chrono::steady_clock;
+    const auto started = Clock::now();
+    ImportSummary summary;
+    const std::vector<InputPath> inputs = expandInputPaths(paths, summary.inputErrors);
+    for (const auto& input : inputs) {
+        FileImportResult result;
+        result.path = input.path;
+        result.sizeBytes = input.size;
+        summary.files.push_back(std::move(result));
+        summary.bytes += input.size;
+    }
+    if (inputs.empty())
+        return summary;
+
+    auto created = ImportWriter::create(db);
+    if (!created) {
+        summary.storeError = created.error();
+        return summary;
+    }
+    ImportWriter& writer = *created;
+
+    MessageQueue queue(std::max<std::size_t>(2, options.queueBatches));
+    Shared shared;
+    std::thread reader(readerThread, std::cref(inputs), std::cref(options), std::ref(queue), std::ref(shared));
+
+    ImportProgress progress;
+    progress.bytesTotal = summary.bytes;
+    progress.filesTotal = static_cast<std::int64_t>(inputs.size());
+    std::uint64_t bytesDone = 0;
+    auto fileStarted = Clock::now();
+
+    // State of the file being written.
+    std::int64_t current = -1;
+    bool sourceOpen = false;
+    bool ignoring = false; // already imported / failed: drop its remaining messages
+    std::optional<std::string> currentHash;
+
+    auto finishTime = [&](FileImportResult& r) {
+        r.seconds = std::chrono::duration<double>(Clock::now() - fileStarted).count();
+    };
+    auto stopReading = [&](std::size_t file) {
+        shared.skipFile.store(static_cast<std::int64_t>(file));
+        ignoring = true;
+    };
+    auto failFile = [&](std::size_t file, FileFailure failure) {
+        FileImportResult& r = summary.files[file];
+        if (sourceOpen) {
+            static_cast<void>(writer.rollbackSource());
+            sourceOpen = false;
+        }
+        r.status = FileImportResult::Status::Failed;
+        r.failure = std::move(failure);
+        r.inserted = r.duplicates = r.conflicts = 0;
+        finishTime(r);
+        stopReading(file);
+    };
+    auto storeFailed = [&](const Error& error) {
+        if (sourceOpen) {
+            static_cast<void>(writer.rollbackSource());
+            sourceOpen = false;
+        }
+        summary.storeError = error;
+        if (current >= 0) {
+            auto& r = summary.files[static_cast<std::size_t>(current)];
+            r.status = FileImportResult::Status::Failed;
+            r.failure = FileFailure{r.records, 0, "store error: " + error.message};
+            r.inserted = r.duplicates = r.conflicts = 0;
+        }
+        shared.cancel.store(true);
+    };
+    auto report = [&]() -> bool {
+        if (!onProgress)
+            return true;
+        progress.bytesRead = bytesDone + shared.currentFileBytes.load();
+        return onProgress(progress);
+    };
+
+    bool running = true;
+    while (running) {
+        Message message = queue.pop();
+        if (auto* begin = std::get_if<FileBegin>(&message)) {
+            current = static_cast<std::int64_t>(begin->file);
+            fileStarted = Clock::now();
+            sourceOpen = false;
+            ignoring = false;
+            currentHash = begin->hash;
+            progress.currentFile = inputs[begin->file].path;
+            if (!begin->hash) {
+                auto& r = summary.files[begin->file];
+                r.status = FileImportResult::Status::Failed;
+                r.failure = FileFailure{0, 0, begin->hashError};
+                bytesDone += inputs[begin->file].size;
+                ++progress.filesDone;
+                ignoring = true;
+            }
+        } else if (auto* batch = std::get_if<Batch>(&message)) {
+            if (ignoring || static_cast<std::int64_t>(batch->file) != current)
+                continue;
+            FileImportResult& r = summary.files[batch->file];
+            if (!sourceOpen && !batch->records.empty()) {
+                std::map<CaptureFormat, std::int64_t> first{{batch->records.front().format, 1}};
+                auto begun = writer.beginSource(SourceDescriptor{inputs[batch->file].path,
+                                                                 static_cast<std::int64_t>(inputs[batch->file].size),
+                                                                 *currentHash, formatText(first)});
+                if (!begun) {
+                    storeFailed(begun.error());
+                    break;
+                }
+                if (begun->alreadyImported) {
+                    r.status = FileImportResult::Status::AlreadyImported;
+                    r.existing = begun->existing;
+                    finishTime(r);
+                    stopReading(batch->file);
+                    continue;
+                }
+                r.sourceId = begun->sourceId;
+                sourceOpen = true;
+            }
+            if (!batch->issues.empty()) {
+                if (options.strict) {
+                    const auto& first = batch->issues.front();
+                    failFile(batch->file,
+                             FileFailure{first.recordIndex, first.byteOffset,
+                                         "--strict: record " + std::to_string(first.recordIndex) + " at byte "
+                                             + std::to_string(first.byteOffset) + " is invalid: " + first.reason});
+                    continue;
+                }
+                r.skipped += static_cast<std::int64_t>(batch->issues.size());
+                for (auto& issue : batch->issues)
+                    if (r.skippedRecords.size() < 100)
+                        r.skippedRecords.push_back(std::move(issue));
+                progress.recordsRead += static_cast<std::int64_t>(batch->issues.size());
+            }
+            bool stop = false;
+            for (const CaptureRecord& record : batch->records) {
+                RecordInput input;
+                input.tableName = record.table;
+                input.streamArn = record.streamArn;
+                input.region = record.region;
+                input.viewType = record.viewType;
+                input.shape = captureFormatText(record.format);
+                input.keysJson = record.keysJson();
+                input.eventName = record.eventName;
+                input.sequenceNumber = record.sequenceNumber;
+                input.eventId = record.eventId;
+                input.creationTimeMicros = record.creationTimeMicros;
+                input.timeUnit = record.creationTimeUnit;
+                input.timeText = record.creationTimeText;
+                input.sizeBytes = record.sizeBytes;
+                input.ttl = record.ttl;
+                input.newImageJson = record.newImageJson();
+                input.oldImageJson = record.oldImageJson();
+                input.raw = record.raw;
+                input.recordIndex = record.recordIndex;
+                input.byteOffset = static_cast<std::int64_t>(record.byteOffset);
+                auto added = writer.addRecord(input);
+                ++r.records;
+                ++progress.recordsRead;
+                if (!added) {
+                    if (added.error().kind == Error::Kind::InvalidArgument) {
+                        RecordIssue issue{record.recordIndex, record.byteOffset, added.error().message};
+                        if (options.strict) {
+                            failFile(batch->file,
+                                     FileFailure{issue.recordIndex, issue.byteOffset,
+                                                 "--strict: record " + std::to_string(issue.recordIndex)
+                                                     + " is invalid: " + issue.reason});
+                            break;
+                        }
+                        --r.records;
+                        ++r.skipped;
+                        if (r.skippedRecords.size() < 100)
+                            r.skippedRecords.push_back(std::move(issue));
+                        continue;
+                    }
+                    storeFailed(added.error());
+                    stop = true;
+                    break;
+                }
+                switch (added->kind) {
+                case AddOutcome::Kind::Inserted:
+                    ++r.inserted;
+                    break;
+                case AddOutcome::Kind::Duplicate:
+                    ++r.duplicates;
+                    break;
+                case AddOutcome::Kind::Conflict:
+                    ++r.conflicts;
+                    break;
+                }
+            }
+            if (stop)
+                break;
+            if (!report()) {
+                summary.cancelled = true;
+                shared.cancel.store(true);
+                if (sourceOpen) {
+                    static_cast<void>(writer.rollbackSource());
+                    sourceOpen = false;
+                }
+                r.status = FileImportResult::Status::Cancelled;
+                r.inserted = r.duplicates = r.conflicts = 0;
+                finishTime(r);
+                break;
+            }
+        } else if (auto* failed = std::get_if<FileFailed>(&message)) {
+            if (static_cast<std::int64_t>(failed->file) != current)
+                continue;
+            if (!ignoring)
+                failFile(failed->file, failed->failure);
+            else if (summary.files[failed->file].status == FileImportResult::Status::Imported)
+                failFile(failed->file, failed->failure);
+            bytesDone += inputs[failed->file].size;
+            ++progress.filesDone;
+            if (!report()) {
+                summary.cancelled = true;
+                shared.cancel.store(true);
+                break;
+            }
+        } else if (auto* end = std::get_if<FileEnd>(&message)) {
+            if (static_cast<std::int64_t>(end->file) != current)
+                continue;
+            FileImportResult& r = summary.files[end->file];
+            if (!ignoring) {
+                r.format = formatText(end->formats);
+                r.notes = end->notes;
+                if (!sourceOpen && r.records == 0 && r.skipped == 0) {
+                    r.status = FileImportResult::Status::NotCapture;
+                    r.notCaptureReason = end->notCaptureReason.empty() ? std::string("no DynamoDB stream records found")
+                                                                       : end->notCaptureReason;
+                } else {
+                    if (!sourceOpen) {
+                        // Only skipped records: still record the source so a re-import says so.
+                        auto begun = writer.beginSource(
+                            SourceDescriptor{inputs[end->file].path, static_cast<std::int64_t>(inputs[end->file].size),
+                                             *currentHash, r.format});
+                        if (!begun) {
+                            storeFailed(begun.error());
+                            break;
+                        }
+                        if (begun->alreadyImported) {
+                            r.status = FileImportResult::Status::AlreadyImported;
+                            r.existing = begun->existing;
+                        } else {
+                            sourceOpen = true;
+                            r.sourceId = begun->sourceId;
+                        }
+                    }
+                    if (sourceOpen) {
+                        std::string messages;
+                        for (const auto& note : r.notes)
+                            messages += note + "\n";
+                        for (const auto& issue : r.skippedRecords)
+                            messages += issueText(issue) + "\n";
+                        if (r.skipped > static_cast<std::int64_t>(r.skippedRecords.size()))
+                            messages += "… and "
+                                + std::to_string(r.skipped - static_cast<std::int64_t>(r.skippedRecords.size()))
+                                + " more skipped records\n";
+                        if (auto error = writer.commitSource(r.skipped, messages)) {
+                            sourceOpen = false;
+                            storeFailed(*error);
+                            break;
+                        }
+                        sourceOpen = false;
+                        r.status = FileImportResult::Status::Imported;
+                    }
+                }
+            }
+            finishTime(r);
+            bytesDone += inputs[end->file].size;
+            ++progress.filesDone;
+            shared.currentFileBytes.store(0);
+            if (!report()) {
+                summary.cancelled = true;
+                shared.cancel.store(true);
+                break;
+            }
+        } else {
+            running = false;
+        }
+    }
+    if (sourceOpen) {
+        static_cast<void>(writer.rollbackSource());
+        sourceOpen = false;
+    }
+    if (shared.cancel.load() || running) {
+        shared.cancel.store(true);
+        queue.close();
+    }
+    reader.join();
+    if (summary.cancelled || summary.storeError) {
+        // Files not reached stay as "cancelled" without rows.
+        for (std::size_t i = 0; i < summary.files.size(); ++i) {
+            auto& r = summary.files[i];
+            if (static_cast<std::int64_t>(i) > current && r.status == FileImportResult::Status::Imported
+                && r.sourceId == 0)
+                r.status = FileImportResult::Status::Cancelled;
+        }
+    }
+    summary.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    return summary;
+}
+
+} // namespace storage

@@ -1,0 +1,86 @@
+#pragma once
+
+// Importing capture files into a store: every file is read on a background thread (CaptureReader: streaming,
+// simdjson) while the calling thread writes (ImportWriter: one transaction per file, so a failed, cancelled or
+// strict-rejected file leaves no rows). Knows nothing about Qt; the GUI job and the CLI share it.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/capturereader.h"
+#include "storage/database.h"
+#include "storage/storetypes.h"
+
+namespace storage {
+
+struct ImportOptions
+{
+    ReadOptions read;                ///< --stream-arn, --table, --key-attributes
+    bool strict = false;             ///< any skipped record fails its file
+    std::size_t batchRecords = 1000; ///< records per hand-over between the threads (and per progress call)
+    std::size_t queueBatches = 8;    ///< bound of the hand-over queue (memory bound)
+};
+
+struct ImportProgress
+{
+    std::uint64_t bytesRead = 0;  ///< over all files (on-disk bytes)
+    std::uint64_t bytesTotal = 0; ///< sum of the file sizes on disk
+    std::int64_t recordsRead = 0; ///< records handled so far (stored, duplicate, conflict or skipped)
+    std::int64_t filesDone = 0;
+    std::int64_t filesTotal = 0;
+    std::string currentFile;
+};
+
+/// Called from the importing (calling) thread after every batch and file. Return false to cancel: the current
+/// file is rolled back (files finished before stay imported).
+using ProgressCallback = std::function<bool(const ImportProgress&)>;
+
+struct FileImportResult
+{
+    enum class Status { Imported, AlreadyImported, NotCapture, Failed, Cancelled };
+    std::string path;
+    Status status = Status::Imported;
+    std::string format; ///< shape(s) detected, e.g. "lambda-dynamodb" or "lambda-dynamodb+getrecords"
+    std::uint64_t sizeBytes = 0;
+    std::int64_t records = 0; ///< records read (valid ones)
+    std::int64_t inserted = 0;
+    std::int64_t duplicates = 0;
+    std::int64_t conflicts = 0;
+    std::int64_t skipped = 0;
+    std::vector<RecordIssue> skippedRecords; ///< the first 100 of them
+    std::optional<FileFailure> failure;      ///< Failed: why, where
+    std::string notCaptureReason;            ///< NotCapture: what the file is instead
+    std::vector<std::string> notes;
+    std::int64_t sourceId = 0;          ///< Imported: the new source
+    std::optional<SourceInfo> existing; ///< AlreadyImported: the source imported before
+    double seconds = 0;
+};
+std::string_view fileStatusText(FileImportResult::Status status); // "imported", "already-imported", …
+
+struct ImportSummary
+{
+    std::vector<FileImportResult> files;
+    std::vector<std::string> inputErrors; ///< paths that do not exist / cannot be listed
+    bool cancelled = false;
+    std::optional<Error> storeError; ///< the store failed: the import stopped (current file rolled back)
+    double seconds = 0;
+    std::uint64_t bytes = 0;
+
+    std::int64_t total(std::int64_t FileImportResult::*field) const;
+    /// 0 all imported (or already), 1 imported with skipped records / non-capture files next to captures,
+    /// 3 an input file failed (or nothing was a capture), 4 store error. Cancel counts as 3.
+    int exitCode() const;
+};
+
+/// Imports files and directories (recursive, sorted) into the store open on `db` (writable, schema current).
+ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths, const ImportOptions& options = {},
+                             const ProgressCallback& onProgress = {});
+
+/// Stable 64-bit content hash of a file's bytes as read from disk ("h64-<16 hex>-<size>"). nullopt when the
+/// file cannot be read.
+std::optional<std::string> fileContentHash(const std::string& path);
+
+} // namespace storage

@@ -1,0 +1,105 @@
+#pragma once
+
+// Streaming splitter: turns a byte stream holding JSON (one document, JSON Lines, concatenated documents,
+// a top-level array, or an object with a huge "Records" array) into record-sized pieces of text without
+// ever holding more than one piece (plus the small envelope around it) in memory. It tracks only string /
+// escape state and nesting depth; each piece is parsed on its own afterwards.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace storage {
+
+/// Where a piece of text came from in the document structure.
+enum class UnitContext : std::uint8_t {
+    TopLevelValue,         ///< a whole top-level value (single record, JSON Lines line, event without Records)
+    TopLevelArrayElement,  ///< an element of a top-level array (EventBridge Pipes batch, array of events)
+    RecordsElement,        ///< an element of the top-level object's "Records" array
+    PayloadRecordsElement, ///< an element of "payload"."Records" (S3 on-failure destination object)
+};
+
+struct SplitUnit
+{
+    std::string text;         ///< exact bytes of the piece; capacity always >= size + kUnitPadding
+    std::uint64_t offset = 0; ///< byte offset of its first byte in the (decompressed) stream
+    UnitContext context = UnitContext::TopLevelValue;
+};
+
+struct SplitError
+{
+    std::string message;
+    std::uint64_t offset = 0;     ///< where the problem was detected
+    std::uint64_t unitOffset = 0; ///< start of the piece being read (or of the top-level value)
+};
+
+/// Extra bytes kept allocated behind every piece (simdjson needs 64 readable bytes past the end).
+inline constexpr std::size_t kUnitPadding = 64;
+
+class RecordSplitter
+{
+public:
+    /// Supplies the next bytes: fills the buffer, returns the count (0 at the end), nullopt on error.
+    using Source = std::function<std::optional<std::size_t>(char* buffer, std::size_t capacity, std::string& error)>;
+    enum class Result { Unit, End, Error };
+
+    explicit RecordSplitter(Source source, std::size_t maxUnitBytes = std::size_t{512} << 20,
+                            std::size_t chunkBytes = std::size_t{1} << 20);
+
+    Result next(SplitUnit& unit, SplitError& error);
+
+    /// Top-level values that streamed their records: the value with the streamed array emptied
+    /// (e.g. `{"Records":[],"NextShardIterator":"…"}`), the most recent one. Small by construction.
+    const std::string& lastEnvelope() const { return m_lastEnvelope; }
+    std::uint64_t bytesConsumed() const { return m_base + m_pos; }
+
+private:
+    struct Frame
+    {
+        bool isArray = false;
+        bool expectKey = false; // objects: the next string is a key
+        bool streaming = false; // arrays: elements become units
+        UnitContext context = UnitContext::TopLevelValue;
+        std::string key; // objects: last key (short keys only)
+    };
+    enum class Dest : std::uint8_t { None, Top, Element };
+
+    bool fill(SplitError& error);
+    void switchDest(Dest dest);
+    bool append(Dest dest, const char* data, std::size_t size, SplitError& error);
+    bool flush(SplitError& error);
+    bool startElement(UnitContext context, SplitError& error);
+
+    Source m_source;
+    std::size_t m_maxUnit;
+    std::vector<char> m_chunk;
+    std::size_t m_size = 0;   // valid bytes in m_chunk
+    std::size_t m_pos = 0;    // next byte to look at
+    std::uint64_t m_base = 0; // stream offset of m_chunk[0]
+    bool m_eof = false;
+    bool m_failed = false;
+
+    std::vector<Frame> m_frames;
+    bool m_inString = false;
+    bool m_escape = false;
+    bool m_captureKey = false;
+    std::string m_keyText;
+
+    Dest m_dest = Dest::None;
+    std::size_t m_spanStart = 0;
+    std::string m_top;
+    std::uint64_t m_topOffset = 0;
+    std::size_t m_topStreamed = 0;
+    std::string m_element;
+    std::uint64_t m_elementOffset = 0;
+    std::size_t m_elementDepth = 0; // frames.size() when the element started (0 = none)
+    bool m_scalarElement = false;
+    std::size_t m_skipDepth = 0; // > 0: inside an opaque container (only nesting and strings are tracked)
+    UnitContext m_elementContext = UnitContext::TopLevelValue;
+    std::string m_lastEnvelope;
+};
+
+} // namespace storage
