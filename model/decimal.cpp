@@ -350,6 +350,40 @@ int compareNumbers(std::string_view a, std::string_view b)
     return c < 0 ? -1 : (c > 0 ? 1 : 0);
 }
 
+bool isJsonNumberText(std::string_view text)
+{
+    std::size_t i = 0;
+    const std::size_t n = text.size();
+    const auto digit = [&](std::size_t k) { return k < n && text[k] >= '0' && text[k] <= '9'; };
+    if (i < n && text[i] == '-')
+        ++i;
+    if (!digit(i))
+        return false;
+    if (text[i] == '0') {
+        ++i;
+    } else {
+        while (digit(i))
+            ++i;
+    }
+    if (i < n && text[i] == '.') {
+        ++i;
+        if (!digit(i))
+            return false;
+        while (digit(i))
+            ++i;
+    }
+    if (i < n && (text[i] == 'e' || text[i] == 'E')) {
+        ++i;
+        if (i < n && (text[i] == '+' || text[i] == '-'))
+            ++i;
+        if (!digit(i))
+            return false;
+        while (digit(i))
+            ++i;
+    }
+    return i == n;
+}
+
 std::string canonicalNumber(std::string_view text)
 {
     const std::optional<Decimal> d = Decimal::parse(text);

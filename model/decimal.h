@@ -76,5 +76,8 @@ bool numbersEqual(std::string_view a, std::string_view b);
 int compareNumbers(std::string_view a, std::string_view b);
 /// Canonical text of an N (see Decimal::canonical); the text itself if it is not a number.
 std::string canonicalNumber(std::string_view text);
+/// True if text is a JSON number (RFC 8259 grammar: no '+', no leading zeros, no bare '.'), e.g. to decide
+/// whether an N text can be written into JSON as it is.
+bool isJsonNumberText(std::string_view text);
 
 } // namespace model
