@@ -43,6 +43,8 @@ private Q_SLOTS:
     void jsNumberRisk();
     void describeNamesTheRule();
     void textHelpers();
+    void jsonNumberText_data();
+    void jsonNumberText();
     void jsNumberRiskMatchesNode();
 };
 
@@ -337,6 +339,32 @@ void TestDecimal::textHelpers()
     QCOMPARE(compareNumbers("abc", "abd"), -1);
     QCOMPARE(compareNumbers("x", "x"), 0);
     QCOMPARE(q(canonicalNumber("1.50E1")), QByteArray("15"));
+}
+
+void TestDecimal::jsonNumberText_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<bool>("json");
+    QTest::addRow("integer") << QByteArray("123") << true;
+    QTest::addRow("zero") << QByteArray("0") << true;
+    QTest::addRow("negative zero") << QByteArray("-0") << true;
+    QTest::addRow("fraction") << QByteArray("1.50") << true;
+    QTest::addRow("exponent") << QByteArray("1E+130") << true;
+    QTest::addRow("exponent lower") << QByteArray("2.5e-3") << true;
+    QTest::addRow("plus sign") << QByteArray("+1") << false;
+    QTest::addRow("leading zero") << QByteArray("007") << false;
+    QTest::addRow("leading dot") << QByteArray(".5") << false;
+    QTest::addRow("trailing dot") << QByteArray("5.") << false;
+    QTest::addRow("empty exponent") << QByteArray("1e") << false;
+    QTest::addRow("empty") << QByteArray("") << false;
+    QTest::addRow("word") << QByteArray("NaN") << false;
+}
+
+void TestDecimal::jsonNumberText()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(bool, json);
+    QCOMPARE(isJsonNumberText(s(text)), json);
 }
 
 void TestDecimal::jsNumberRiskMatchesNode()
