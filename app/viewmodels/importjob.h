@@ -55,6 +55,12 @@ using ImportFunction = std::function<ImportSummary(const QString& storePath, con
 /// The production import function (storage's capture importer).
 ImportFunction storeImportFunction();
 
+namespace storage {
+struct ImportSummary;
+}
+/// storage's summary -> the GUI's (skipped records with file, index, offset, reason; failed files).
+ImportSummary convertImportSummary(const storage::ImportSummary& summary);
+
 class ImportJob : public QObject
 {
     Q_OBJECT

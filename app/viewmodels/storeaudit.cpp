@@ -1,38 +1,64 @@
 #include "app/viewmodels/storeaudit.h"
 
-std::vector<AuditRow> collectAuditFindings(storage::Store& store, std::string& error)
+#include "model/dynamodbjson.h"
+#include "storage/historyservice.h"
+
+AuditRow toAuditRow(const model::Finding& f)
+{
+    AuditRow r;
+    switch (f.severity) {
+    case model::Severity::Error:
+        r.severity = AuditSeverity::Error;
+        break;
+    case model::Severity::Warning:
+        r.severity = AuditSeverity::Warning;
+        break;
+    default:
+        r.severity = AuditSeverity::Note;
+        break;
+    }
+    r.kind = std::string(model::findingKindText(f.kind));
+    r.message = f.message;
+    r.table = f.table;
+    r.keyId = f.keyId;
+    if (auto keys = model::parseItem(f.keyJson))
+        r.keyText = model::keyDisplayText(*keys.value);
+    else
+        r.keyText = f.keyJson;
+    r.recordId = f.recordId;
+    return r;
+}
+
+std::vector<AuditRow> collectAuditFindings(storage::Store& store, std::string& error,
+                                           const std::function<bool()>& keepGoing, std::size_t maxFindings)
+{
+    storage::AuditRequest request;
+    if (keepGoing)
+        request.progress = [&keepGoing](std::int64_t) { return keepGoing(); };
+    auto report = storage::runAudit(store, request);
+    std::vector<AuditRow> rows;
+    if (!report) {
+        error = report.error().message;
+        return rows;
+    }
+    if (!report->complete)
+        error = "the audit was stopped before the end";
+    rows.reserve(std::min(report->findings.size(), maxFindings));
+    for (const auto& f : report->findings) {
+        if (rows.size() >= maxFindings) {
+            error = "only the first " + std::to_string(maxFindings) + " findings are listed";
+            break;
+        }
+        rows.push_back(toAuditRow(f));
+    }
+    return rows;
+}
+
+std::vector<AuditRow> keyAuditFindings(storage::Store& store, std::int64_t keyId)
 {
     std::vector<AuditRow> rows;
-    if (auto dups = store.duplicates()) {
-        for (const auto& d : *dups) {
-            AuditRow r;
-            r.severity = AuditSeverity::Note;
-            r.kind = "duplicate-delivery";
-            r.message = "record delivered again (record " + std::to_string(d.position.recordIndex) + " at byte "
-                + std::to_string(d.position.byteOffset) + "), sequence " + d.sequenceNumber;
-            r.table = d.tableName;
-            r.keyId = d.keyId;
-            r.keyText = d.keyText;
-            r.recordId = d.recordId;
-            rows.push_back(std::move(r));
-        }
-    } else {
-        error = dups.error().message;
-    }
-    if (auto conflicts = store.conflicts()) {
-        for (const auto& c : *conflicts) {
-            AuditRow r;
-            r.severity = AuditSeverity::Error;
-            r.kind = "sequence-conflict";
-            r.message = "same sequence number " + c.sequenceNumber + " with different content";
-            r.table = c.tableName;
-            r.keyId = c.keyId;
-            r.keyText = c.keyText;
-            r.recordId = c.existingRecordId;
-            rows.push_back(std::move(r));
-        }
-    } else {
-        error = conflicts.error().message;
-    }
+    if (auto findings = storage::auditKey(store, keyId))
+        for (const auto& f : *findings)
+            rows.push_back(toAuditRow(f));
     return rows;
 }

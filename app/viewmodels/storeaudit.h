@@ -1,12 +1,23 @@
 #pragma once
 
-// Adapter from the store (and the audit engine, when present) to the audit panel's rows. Runs on a worker.
+// Adapter from the audit engine (storage/historyservice.h) to the audit panel's rows. Runs on a worker.
 
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "app/viewmodels/rowtypes.h"
+#include "model/audit.h"
 #include "storage/store.h"
 
-/// Every finding for the store; `error` receives a reason when part of it could not be computed.
-std::vector<AuditRow> collectAuditFindings(storage::Store& store, std::string& error);
+/// Converts one engine finding (key text decoded from its Keys JSON).
+AuditRow toAuditRow(const model::Finding& finding);
+
+/// Every finding for the store. `keepGoing` is polled after each key (false = stop, stale job). `error`
+/// receives a reason when the audit failed or stopped early. At most `maxFindings` rows are returned.
+std::vector<AuditRow> collectAuditFindings(storage::Store& store, std::string& error,
+                                           const std::function<bool()>& keepGoing = {},
+                                           std::size_t maxFindings = 500000);
+
+/// The findings of one key (timeline markers).
+std::vector<AuditRow> keyAuditFindings(storage::Store& store, std::int64_t keyId);

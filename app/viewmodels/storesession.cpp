@@ -171,7 +171,6 @@ void StoreSession::close()
     m_audit.setFindings({});
     m_tables.setTables({});
     m_activity.clear();
-    m_findings.clear();
     m_totals = {};
     m_tableInfos.clear();
     m_keyId = 0;
@@ -447,10 +446,9 @@ void StoreSession::openKey(std::int64_t keyId)
         QString error;
     };
     const std::string path = m_pathUtf8;
-    const auto findings = m_findings;
     m_jobs.run<History>(
         HistoryChannel,
-        [path, keyId, findings](JobContext& ctx) {
+        [path, keyId](JobContext& ctx) {
             History h;
             JobStore js(path, ctx);
             if (!js.store) {
@@ -463,7 +461,7 @@ void StoreSession::openKey(std::int64_t keyId)
                 return h;
             }
             h.key = history->key;
-            h.versions = buildVersions(*history, findings);
+            h.versions = buildVersions(*history, keyAuditFindings(*js.store, keyId));
             return h;
         },
         [this, keyId](History h) {
@@ -571,18 +569,14 @@ void StoreSession::requestAudit()
                 return a;
             }
             std::string error;
-            a.findings = collectAuditFindings(*js.store, error);
+            a.findings = collectAuditFindings(*js.store, error, [&ctx]() { return !ctx.isStale(); });
             a.error = fromStd(error);
             return a;
         },
         [this](Audit a) {
             if (!a.error.isEmpty())
                 Q_EMIT errorOccurred(tr("Audit incomplete: %1").arg(a.error));
-            m_findings = std::move(a.findings);
-            m_audit.setFindings(m_findings);
-            // Timeline markers depend on the findings.
-            if (m_keyId)
-                openKey(m_keyId);
+            m_audit.setFindings(std::move(a.findings));
             Q_EMIT auditReady();
         });
 }

@@ -93,7 +93,6 @@ private:
     std::optional<storage::KeyInfo> m_key;
     std::vector<storage::ActivityBucket> m_activity;
     std::int64_t m_bucketMicros = 0;
-    std::vector<AuditRow> m_findings;
 };
 
 /// Worker-side helpers (exposed for tests): build the timeline rows of one key's history.

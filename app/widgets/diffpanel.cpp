@@ -69,9 +69,9 @@ DiffPanel::DiffPanel(StoreSession* session, QWidget* parent)
     connect(m_dynamoJson, &QCheckBox::toggled, this, [this](bool on) { m_model->setPlainJson(!on); });
     connect(m_model, &QAbstractItemModel::modelReset, this, [this]() {
         // Expand changed branches; leave unchanged containers collapsed (they are noise).
-        std::function<void(const QModelIndex&)> expand = [&](const QModelIndex& parent) {
-            for (int r = 0; r < m_model->rowCount(parent); ++r) {
-                const QModelIndex idx = m_model->index(r, 0, parent);
+        std::function<void(const QModelIndex&)> expand = [&](const QModelIndex& under) {
+            for (int r = 0; r < m_model->rowCount(under); ++r) {
+                const QModelIndex idx = m_model->index(r, 0, under);
                 const auto* node = m_model->nodeAt(idx);
                 if (node->change != DiffNode::Change::Unchanged && m_model->rowCount(idx) > 0
                     && m_model->rowCount(idx) <= 200) {
