@@ -77,12 +77,17 @@ model::Item decodeKeys(const std::string& canonicalKeys)
     return decoded ? std::move(*decoded.value) : model::Item{};
 }
 
-std::vector<model::HistoryRecord> toHistoryRecords(std::vector<RecordRow>& rows, const model::Item& keys)
+/// The rows as engine records in history order. The order is (re)established here with model::orderRecords (same
+/// rule as storage::HistoryOrdering; a stable sort of an already ordered list is cheap), so the engine never depends
+/// on a query's ORDER BY.
+std::vector<model::HistoryRecord> toHistoryRecords(std::vector<RecordRow>& rows, const model::Item& keys,
+                                                   model::Ordering& ordering)
 {
     std::vector<model::HistoryRecord> out;
     out.reserve(rows.size());
     for (auto& row : rows)
         out.push_back(toHistoryRecord(std::move(row), &keys));
+    ordering = model::orderRecords(out);
     return out;
 }
 
@@ -99,8 +104,9 @@ Result<LoadedHistory> loadHistory(Store& store, std::int64_t keyId)
     out.key = std::move(kh->key);
     out.tableName = std::move(kh->tableName);
     out.keys = decodeKeys(out.key.canonicalKeys);
-    out.history =
-        model::ItemHistory::buildOrdered(toHistoryRecords(kh->records, out.keys), toModelOrdering(kh->ordering));
+    model::Ordering ordering = model::Ordering::Sequence;
+    auto records = toHistoryRecords(kh->records, out.keys, ordering);
+    out.history = model::ItemHistory::buildOrdered(std::move(records), ordering);
     return out;
 }
 
@@ -177,7 +183,8 @@ Result<model::Item> parseKeyText(Store& store, std::int64_t tableId, std::string
         start = comma + 1;
     }
     model::Item item;
-    for (auto& [name, value] : pairs) {
+    for (auto& [name, rawValue] : pairs) {
+        const std::string value = trim(rawValue);
         const auto it = types.find(name);
         if (it == types.end())
             return invalid("table has no key attribute '" + name + "'"
@@ -332,8 +339,9 @@ Result<AuditReport> runAudit(Store& store, const AuditRequest& request)
     auto error = store.forEachKeyHistory(scan, [&](KeyHistory& h) {
         const model::Item keys = decodeKeys(h.key.canonicalKeys);
         keyJson[h.key.id] = h.key.canonicalKeys;
-        const auto records = toHistoryRecords(h.records, keys);
-        auditor.addKey(records, toModelOrdering(h.ordering), h.key.id);
+        model::Ordering ordering = model::Ordering::Sequence;
+        const auto records = toHistoryRecords(h.records, keys, ordering);
+        auditor.addKey(records, ordering, h.key.id);
         ++report.keys;
         report.records += static_cast<std::int64_t>(records.size());
         if (request.progress && !request.progress(report.records)) {
@@ -359,8 +367,9 @@ Result<std::vector<model::Finding>> auditKey(Store& store, std::int64_t keyId, m
         return loaded.error();
     model::Auditor auditor(options);
     const model::Item keys = decodeKeys(loaded->key.canonicalKeys);
-    const auto records = toHistoryRecords(loaded->records, keys);
-    auditor.addKey(records, toModelOrdering(loaded->ordering), keyId);
+    model::Ordering ordering = model::Ordering::Sequence;
+    const auto records = toHistoryRecords(loaded->records, keys, ordering);
+    auditor.addKey(records, ordering, keyId);
     std::unordered_map<std::int64_t, std::string> keyJson{{keyId, loaded->key.canonicalKeys}};
     if (auto e = addDeliveries(store, loaded->key.tableId, keyId, keyJson, auditor))
         return *e;
@@ -380,7 +389,9 @@ Result<TableState> stateAt(Store& store, std::int64_t tableId, std::int64_t atMi
         if (state.tableName.empty())
             state.tableName = h.tableName;
         const model::Item keys = decodeKeys(h.key.canonicalKeys);
-        auto history = model::ItemHistory::buildOrdered(toHistoryRecords(h.records, keys), toModelOrdering(h.ordering));
+        model::Ordering ordering = model::Ordering::Sequence;
+        auto records = toHistoryRecords(h.records, keys, ordering);
+        auto history = model::ItemHistory::buildOrdered(std::move(records), ordering);
         const auto index = history.lastAtOrBefore(atMicros);
         if (!index) {
             ++state.notYetSeen;
