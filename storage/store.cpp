@@ -244,8 +244,13 @@ HistoryOrdering orderHistory(std::vector<RecordRow>& rows)
 {
     const bool allSequenced =
         std::all_of(rows.begin(), rows.end(), [](const RecordRow& r) { return !r.sequenceNumber.empty(); });
-    if (allSequenced)
-        return HistoryOrdering::Sequence; // already in (seq_sort, id) order from the index
+    if (allSequenced) {
+        std::stable_sort(rows.begin(), rows.end(), [](const RecordRow& a, const RecordRow& b) {
+            const int c = model::compareSequenceNumbers(a.sequenceNumber, b.sequenceNumber);
+            return c != 0 ? c < 0 : a.id < b.id;
+        });
+        return HistoryOrdering::Sequence;
+    }
     std::stable_sort(rows.begin(), rows.end(), [](const RecordRow& a, const RecordRow& b) {
         if (a.creationTimeMicros != b.creationTimeMicros)
             return a.creationTimeMicros < b.creationTimeMicros; // nullopt first
@@ -582,9 +587,8 @@ Result<KeyHistory> Store::keyHistory(std::int64_t keyId, bool withRaw, std::int6
         return Error{Error::Kind::InvalidArgument, SQLITE_MISUSE, "no key with id " + std::to_string(keyId)};
     KeyHistory history;
     history.key = std::move(**info);
-    auto rows =
-        m_impl->collect<RecordRow>(std::string(kRecordSelect) + " WHERE r.key_id = ? ORDER BY r.seq_sort, r.id",
-                                   {keyId}, [withRaw](const Statement& st) { return readRecordRow(st, withRaw); });
+    auto rows = m_impl->collect<RecordRow>(std::string(kRecordSelect) + " WHERE r.key_id = ? ORDER BY r.id", {keyId},
+                                           [withRaw](const Statement& st) { return readRecordRow(st, withRaw); });
     if (!rows)
         return rows.error();
     history.records = std::move(*rows);
@@ -607,8 +611,7 @@ std::optional<Error> Store::forEachKeyHistory(const ScanOptions& options,
     if (options.tableId)
         c.add("r.table_id = ?", *options.tableId);
     // A dedicated statement (not from the cache): onKey may run other queries on this store meanwhile.
-    auto prepared =
-        m_impl->db.prepare(std::string(kRecordSelect) + c.whereClause() + " ORDER BY r.key_id, r.seq_sort, r.id");
+    auto prepared = m_impl->db.prepare(std::string(kRecordSelect) + c.whereClause() + " ORDER BY r.key_id, r.id");
     if (!prepared)
         return prepared.error();
     Statement& st = *prepared;
