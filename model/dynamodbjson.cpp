@@ -173,8 +173,6 @@ public:
         m_stack.reserve(16);
     }
 
-    const char* m_consumed = nullptr; // updated by CountingIterator
-
     bool run()
     {
         if (runOnce())
@@ -240,7 +238,6 @@ public:
 
     bool string(Json::string_t& value)
     {
-        const std::size_t start = stringStart();
         if (!m_stack.empty()) {
             Frame& f = top();
             if (f.kind == Kind::Value && awaitingPayload(f)) {
@@ -255,7 +252,7 @@ public:
                 return true;
             }
         }
-        return unexpected("string", start);
+        return unexpected("string", stringStart());
     }
 
     bool binary(Json::binary_t& /*value*/) { return unexpected("binary", position()); }
@@ -293,7 +290,6 @@ public:
 
     bool key(Json::string_t& name)
     {
-        const std::size_t start = stringStart();
         Frame& f = top();
         if (f.kind == Kind::Item) {
             f.key = std::move(name);
@@ -303,11 +299,11 @@ public:
         if (f.hasTag) {
             return fail("expected exactly one type key, found a second one (" + shortQuoted(name) + " after \""
                             + std::string(typeTag(f.tag)) + "\")",
-                        start);
+                        stringStart());
         }
         const std::optional<AttributeType> tag = tagFromName(name);
         if (!tag)
-            return fail("unknown type key " + shortQuoted(name), start);
+            return fail("unknown type key " + shortQuoted(name), stringStart());
         f.hasTag = true;
         f.tag = *tag;
         return true;
@@ -569,8 +565,9 @@ private:
         return false;
     }
 
-    std::string_view m_source; // the input as given
-    std::string_view m_text;   // what nlohmann parses: m_source, or m_patched
+    const char* m_consumed = nullptr; // updated by CountingIterator: how far nlohmann's lexer has read
+    std::string_view m_source;        // the input as given
+    std::string_view m_text;          // what nlohmann parses: m_source, or m_patched
     std::string m_patched;
     bool m_overflow = false;
     Root m_root;
