@@ -1,7 +1,10 @@
-#include "app/cli/commands.h"
+// streamscope export: selected records as Lambda DynamoDB batches (default), JSON Lines or a CSV of changes.
 
 #include "app/cli/cli.h"
 #include "app/cli/clicommon.h"
+#include "app/cli/commands.h"
+#include "app/cli/selectionoptions.h"
+#include "storage/exporter.h"
 
 namespace cli {
 
@@ -9,12 +12,92 @@ int runExport(const QStringList& arguments)
 {
     const QString command = QStringLiteral("export");
     QCommandLineParser parser;
-    setupParser(parser, command, QStringLiteral("Not implemented yet."));
+    setupParser(parser, command,
+                QStringLiteral(
+                    "Export records as the batches AWS Lambda would deliver: one stream per batch, sequence order, "
+                    "--batch-size records (default 100, at most 10,000) and at most 6,291,456 bytes per file. Writes "
+                    "numbered files and manifest.json into --out; refuses to replace an earlier export unless "
+                    "--force. Records are written exactly as delivered; records that arrived in another envelope "
+                    "(Kinesis, S3 export) are converted to the Lambda DynamoDB record shape (the manifest says so).\n\n"
+                    "Example: streamscope export --store my.streamscope --table Orders --out batches/"));
+    addSelectionOptions(parser);
+    parser.addOption(QCommandLineOption(
+        QStringLiteral("out"), QStringLiteral("The output folder (created if missing)."), QStringLiteral("DIR")));
+    parser.addOption(QCommandLineOption(QStringLiteral("format"),
+                                        QStringLiteral("lambda ({\"Records\":[...]} files, default), jsonl (one record "
+                                                       "per line, same batches) or csv (time,table,key,event,path,op,"
+                                                       "old,new)."),
+                                        QStringLiteral("FORMAT")));
+    parser.addOption(
+        QCommandLineOption(QStringLiteral("force"), QStringLiteral("Replace an earlier export in --out.")));
+    parser.addOption(QCommandLineOption(QStringLiteral("json"), QStringLiteral("Print the manifest as JSON.")));
     int code = ExitOk;
     if (!parseOrExit(parser, arguments, command, code))
         return code;
-    err() << "streamscope export: not implemented yet\n";
-    return ExitUsage;
+    if (parser.positionalArguments().size() > 1)
+        return usageError(command, QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().at(1)));
+    if (!parser.isSet(QStringLiteral("out")))
+        return usageError(command, QStringLiteral("--out DIR is required"));
+    auto selection = selectionFromOptions(parser, command, code);
+    if (!selection)
+        return code;
+    auto limits = limitsFromOptions(parser, command, code);
+    if (!limits)
+        return code;
+    storage::ExportOptions options;
+    options.folder = parser.value(QStringLiteral("out")).toStdString();
+    options.limits = *limits;
+    options.force = parser.isSet(QStringLiteral("force"));
+    if (parser.isSet(QStringLiteral("format"))) {
+        const auto format = storage::parseExportFormat(parser.value(QStringLiteral("format")).toStdString());
+        if (!format)
+            return usageError(command, QStringLiteral("--format takes lambda, jsonl or csv"));
+        options.format = *format;
+    }
+    auto store = openSelectedStore(parser, command, storage::Database::OpenMode::ReadOnly, code);
+    if (!store)
+        return code;
+    options.storeLabel = store->path();
+    auto report = storage::exportRecords(*store, *selection, options);
+    if (!report)
+        return reportStorageError(command, report.error());
+    if (parser.isSet(QStringLiteral("json"))) {
+        writeOut(storage::manifestJson(*report, *selection, options) + "\n");
+    } else {
+        out() << "Exported " << report->recordsWritten << " of " << report->build.selected << " selected records into "
+              << report->files.size() << (report->files.size() == 1 ? " file" : " files") << " in "
+              << qtext(report->folder) << "\n";
+        for (const auto& f : report->files) {
+            out() << "  " << qtext(f.name) << "  " << f.records << " records  " << f.bytes << " bytes";
+            if (!f.stream.empty())
+                out() << "  " << qtext(f.table) << "  seq " << qtext(f.firstSequenceNumber) << ".."
+                      << qtext(f.lastSequenceNumber);
+            out() << "\n";
+        }
+        if (report->build.converted > 0)
+            out() << report->build.converted
+                  << " records were converted from another envelope to the Lambda DynamoDB record shape "
+                     "(see manifest.json)\n";
+        if (report->build.excludedByJsOption > 0)
+            out() << report->build.excludedByJsOption << " records left out by --js-unsafe\n";
+        if (report->build.jsUnsafe > 0 && options.format != storage::ExportFormat::ChangesCsv
+            && selection->jsUnsafe == storage::ExportSelection::JsUnsafe::Include)
+            out() << report->build.jsUnsafe
+                  << " exported records hold numbers a JavaScript handler cannot hold (js-unsafe-number); "
+                     "--js-unsafe exclude|only selects them\n";
+        if (!report->replacedFiles.empty())
+            out() << "replaced an earlier export (" << report->replacedFiles.size() << " files)\n";
+    }
+    if (!report->build.oversize.empty()) {
+        out().flush();
+        for (const auto& o : report->build.oversize)
+            err() << "streamscope export: record " << o.recordId << " (" << qtext(o.table) << " " << qtext(o.keyText)
+                  << ", seq " << qtext(o.sequenceNumber) << ") not exported: an event with only this record is "
+                  << o.payloadBytes << " bytes, over Lambda's 6,291,456-byte payload limit\n";
+        err().flush();
+        return ExitPartial;
+    }
+    return ExitOk;
 }
 
 } // namespace cli

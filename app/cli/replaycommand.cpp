@@ -1,20 +1,235 @@
-#include "app/cli/commands.h"
+// streamscope replay: selected records, batched as Lambda would, through a local handler with Lambda's
+// ReportBatchItemFailures semantics; every run is recorded in the store (--list, --show RUN).
+
+#include <cmath>
 
 #include "app/cli/cli.h"
 #include "app/cli/clicommon.h"
+#include "app/cli/commands.h"
+#include "app/cli/selectionoptions.h"
+#include "storage/replayservice.h"
+#include "storage/replaystore.h"
 
 namespace cli {
+
+namespace {
+
+QString firstLine(const std::string& text, int max = 100)
+{
+    QString s = qtext(text).trimmed();
+    const qsizetype nl = s.indexOf(QLatin1Char('\n'));
+    if (nl >= 0)
+        s = s.left(nl) + QStringLiteral(" …");
+    if (s.size() > max)
+        s = s.left(max) + QStringLiteral("…");
+    return s;
+}
+
+void printRun(const storage::ReplayRunInfo& run, bool verbose)
+{
+    QStringList handler;
+    for (const auto& a : run.handler)
+        handler << qtext(a);
+    out() << "Replay run " << run.id << " (" << qtext(run.status) << "): " << run.recordCount << " records in "
+          << run.batchCount << (run.batchCount == 1 ? " batch" : " batches") << ", " << run.attemptCount
+          << " invocations of " << handler.join(QLatin1Char(' ')) << "\n";
+    out() << "  " << run.succeeded << " succeeded, " << run.discarded << " discarded after " << run.maxRetries
+          << (run.maxRetries == 1 ? " retry" : " retries") << (run.bisect ? " with bisect" : "") << ", timeout "
+          << run.timeoutMs << " ms";
+    if (!run.oversize.empty())
+        out() << ", " << run.oversize.size() << " not sent (over 6 MB alone)";
+    out() << "\n";
+    for (const auto& b : run.batches) {
+        out() << "batch " << b.number << "  " << qtext(b.table) << "  " << b.records.size() << " records  seq "
+              << qtext(b.firstSequenceNumber) << ".." << qtext(b.lastSequenceNumber) << "  " << b.succeeded
+              << " succeeded, " << b.discarded << " discarded\n";
+        for (const auto& a : b.attempts) {
+            out() << "  attempt " << a.number << "  records " << a.begin + 1 << "-" << a.end << " (seq "
+                  << qtext(a.firstSequenceNumber) << ".." << qtext(a.lastSequenceNumber) << ")";
+            if (a.retry > 0)
+                out() << "  retry " << a.retry;
+            if (a.afterBisect)
+                out() << "  bisected";
+            out() << "  " << qtext(a.verdict);
+            if (!a.checkpoint.empty())
+                out() << " (checkpoint " << qtext(a.checkpoint) << ")";
+            if (!a.reason.empty())
+                out() << ": " << qtext(a.reason);
+            out() << "  [" << qtext(a.handlerEnd) << ", " << a.durationMs << " ms]\n";
+            if (verbose) {
+                if (!a.stdoutText.empty())
+                    out() << "    stdout: " << firstLine(a.stdoutText, 300) << "\n";
+                if (!a.stderrText.empty())
+                    out() << "    stderr: " << firstLine(a.stderrText, 300) << "\n";
+            }
+        }
+        for (const auto& r : b.records) {
+            if (r.status == storage::RecordStatus::Succeeded && !verbose)
+                continue;
+            out() << "    " << qtext(storage::recordStatusName(r.status)) << "  record " << r.recordId << "  "
+                  << qtext(r.keyText) << "  seq " << qtext(r.sequenceNumber) << "  delivered " << r.deliveries << "x";
+            if (r.reportedFailures > 0)
+                out() << ", reported failed " << r.reportedFailures << "x";
+            if (!r.lastError.empty() && r.status != storage::RecordStatus::Succeeded)
+                out() << "  (" << firstLine(r.lastError) << ")";
+            out() << "\n";
+        }
+    }
+    for (const auto& o : run.oversize)
+        out() << "not sent: record " << o.recordId << "  " << qtext(o.keyText) << "  seq " << qtext(o.sequenceNumber)
+              << "  " << o.payloadBytes << " bytes alone\n";
+}
+
+} // namespace
 
 int runReplay(const QStringList& arguments)
 {
     const QString command = QStringLiteral("replay");
+    // Everything after --handler belongs to the handler (its own options included).
+    QStringList own = arguments;
+    QStringList handler;
+    const qsizetype at = arguments.indexOf(QStringLiteral("--handler"));
+    if (at >= 0) {
+        own = arguments.mid(0, at);
+        handler = arguments.mid(at + 1);
+    }
     QCommandLineParser parser;
-    setupParser(parser, command, QStringLiteral("Not implemented yet."));
+    setupParser(
+        parser, command,
+        QStringLiteral("Replay records through a local handler as AWS Lambda would: for each batch (one stream, "
+                       "sequence order, --batch-size records, at most 6 MB) run CMD with the event JSON on stdin (no "
+                       "shell), read its stdout as the response with ReportBatchItemFailures: "
+                       "{\"batchItemFailures\":[{\"itemIdentifier\":\"<SequenceNumber>\"}]}. An empty or null list or "
+                       "response is success; a null/empty/unknown identifier, a non-zero exit, a crash or a timeout "
+                       "fails the whole batch. On a partial failure the batch is checkpointed at the lowest failed "
+                       "sequence number and retried from there, up to --max-retries; --bisect splits failing batches "
+                       "in two (BisectBatchOnFunctionError). Each run is recorded in the store.\n\n"
+                       "Usage: streamscope replay --store S [selection] [options] --handler CMD [ARGS...]\n"
+                       "Example: streamscope replay --store my.streamscope --table Orders --handler python3 "
+                       "handler.py"));
+    addSelectionOptions(parser);
+    parser.addOption(QCommandLineOption(QStringLiteral("handler"),
+                                        QStringLiteral("The handler command and its arguments: everything after it.")));
+    parser.addOption(QCommandLineOption(QStringLiteral("timeout"),
+                                        QStringLiteral("Seconds per invocation before the handler is killed "
+                                                       "(default 30; decimals allowed)."),
+                                        QStringLiteral("SECONDS")));
+    parser.addOption(QCommandLineOption(QStringLiteral("max-retries"),
+                                        QStringLiteral("Retries of a failing batch before its records are discarded, "
+                                                       "0..10000 (default 2)."),
+                                        QStringLiteral("N")));
+    parser.addOption(QCommandLineOption(QStringLiteral("bisect"),
+                                        QStringLiteral("Split a failing batch in two and retry each half.")));
+    parser.addOption(
+        QCommandLineOption(QStringLiteral("no-record"), QStringLiteral("Do not record the run in the store.")));
+    parser.addOption(QCommandLineOption(QStringLiteral("list"), QStringLiteral("List the recorded runs.")));
+    parser.addOption(
+        QCommandLineOption(QStringLiteral("show"), QStringLiteral("Show a recorded run."), QStringLiteral("RUN")));
+    parser.addOption(
+        QCommandLineOption(QStringLiteral("verbose"), QStringLiteral("Show every record and the handler's output.")));
+    parser.addOption(QCommandLineOption(QStringLiteral("json"), QStringLiteral("Print JSON (with handler output).")));
     int code = ExitOk;
-    if (!parseOrExit(parser, arguments, command, code))
+    if (!parseOrExit(parser, own, command, code))
         return code;
-    err() << "streamscope replay: not implemented yet\n";
-    return ExitUsage;
+    if (parser.positionalArguments().size() > 1)
+        return usageError(command,
+                          QStringLiteral("unexpected argument '%1' (the handler goes after --handler)")
+                              .arg(parser.positionalArguments().at(1)));
+    const bool json = parser.isSet(QStringLiteral("json"));
+    const bool verbose = parser.isSet(QStringLiteral("verbose"));
+
+    if (parser.isSet(QStringLiteral("list")) || parser.isSet(QStringLiteral("show"))) {
+        auto store = openSelectedStore(parser, command, storage::Database::OpenMode::ReadOnly, code);
+        if (!store)
+            return code;
+        if (parser.isSet(QStringLiteral("show"))) {
+            bool ok = false;
+            const qlonglong id = parser.value(QStringLiteral("show")).toLongLong(&ok);
+            if (!ok)
+                return usageError(command, QStringLiteral("--show takes a run id"));
+            auto run = storage::loadReplayRun(store->database(), id);
+            if (!run)
+                return reportStorageError(command, run.error());
+            if (!run->has_value())
+                return reportStorageError(command,
+                                          {storage::Error::Kind::InvalidArgument, 0,
+                                           "no replay run " + std::to_string(id) + " in the store"});
+            if (json)
+                writeOut(storage::replayRunToJson(**run) + "\n");
+            else
+                printRun(**run, verbose);
+            return (*run)->discarded > 0 ? ExitPartial : ExitOk;
+        }
+        auto runs = storage::listReplayRuns(store->database());
+        if (!runs)
+            return reportStorageError(command, runs.error());
+        if (json) {
+            std::string text = "[";
+            for (std::size_t i = 0; i < runs->size(); ++i)
+                text += (i ? "," : "") + storage::replayRunToJson((*runs)[i], false);
+            writeOut(text + "]\n");
+        } else {
+            if (runs->empty())
+                out() << "no replay runs recorded\n";
+            for (const auto& r : *runs)
+                printRun(r, false);
+        }
+        return ExitOk;
+    }
+
+    if (at < 0 || handler.isEmpty())
+        return usageError(command, QStringLiteral("--handler CMD [ARGS...] is required (put it last)"));
+    auto selection = selectionFromOptions(parser, command, code);
+    if (!selection)
+        return code;
+    auto limits = limitsFromOptions(parser, command, code);
+    if (!limits)
+        return code;
+    storage::ReplayOptions options;
+    options.limits = *limits;
+    for (const QString& a : handler)
+        options.handler.argv.push_back(a.toStdString());
+    if (parser.isSet(QStringLiteral("timeout"))) {
+        bool ok = false;
+        const double seconds = parser.value(QStringLiteral("timeout")).toDouble(&ok);
+        if (!ok || !(seconds > 0) || seconds > 86400)
+            return usageError(command, QStringLiteral("--timeout takes seconds (> 0)"));
+        options.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(seconds * 1000)));
+    }
+    if (parser.isSet(QStringLiteral("max-retries"))) {
+        bool ok = false;
+        const int n = parser.value(QStringLiteral("max-retries")).toInt(&ok);
+        if (!ok || n < 0 || n > 10000)
+            return usageError(command, QStringLiteral("--max-retries must be 0..10000"));
+        options.policy.maxRetries = n;
+    }
+    options.policy.bisect = parser.isSet(QStringLiteral("bisect"));
+    options.record = !parser.isSet(QStringLiteral("no-record"));
+    auto store = openSelectedStore(
+        parser, command,
+        options.record ? storage::Database::OpenMode::ReadWriteExisting : storage::Database::OpenMode::ReadOnly, code);
+    if (!store)
+        return code;
+    auto observer = [&](const storage::ReplayBatchInfo& batch, const storage::ReplayAttemptInfo& attempt) {
+        if (!json) {
+            err() << "batch " << batch.number << " attempt " << attempt.number << ": " << qtext(attempt.verdict)
+                  << (attempt.reason.empty() ? QString() : QStringLiteral(" (%1)").arg(qtext(attempt.reason))) << "\n";
+            err().flush();
+        }
+        return true;
+    };
+    auto run = storage::runReplay(*store, *selection, options, observer);
+    if (!run)
+        return reportStorageError(command, run.error());
+    if (json)
+        writeOut(storage::replayRunToJson(*run) + "\n");
+    else {
+        printRun(*run, verbose);
+        if (options.record)
+            out() << "recorded as run " << run->id << " (streamscope replay --store "
+                  << parser.value(QStringLiteral("store")) << " --show " << run->id << ")\n";
+    }
+    return run->discarded > 0 || !run->oversize.empty() ? ExitPartial : ExitOk;
 }
 
 } // namespace cli

@@ -1,0 +1,39 @@
+#pragma once
+
+// Record selection options shared by `streamscope export` and `streamscope replay`.
+
+#include <QCommandLineParser>
+#include <QString>
+#include <optional>
+
+#include "storage/exporter.h"
+#include "storage/store.h"
+
+namespace cli {
+
+/// Adds --store, --table, --key, --event, --ttl/--no-ttl, --from, --to, --from-seq, --to-seq, --flagged,
+/// --js-unsafe, --record, --batch-size.
+void addSelectionOptions(QCommandLineParser& parser);
+
+/// Builds the selection from the options; on a bad value prints a usage error and returns nullopt (exitCode set).
+std::optional<storage::ExportSelection> selectionFromOptions(const QCommandLineParser& parser, const QString& command,
+                                                             int& exitCode);
+/// --batch-size (default 100, 1..10000); nullopt + usage error otherwise.
+std::optional<storage::BatchLimits> limitsFromOptions(const QCommandLineParser& parser, const QString& command,
+                                                      int& exitCode);
+
+/// Opens --store (must exist) with `mode`; prints the reason and returns nullopt (exitCode set) on failure.
+std::optional<storage::Store> openSelectedStore(const QCommandLineParser& parser, const QString& command,
+                                                storage::Database::OpenMode mode, int& exitCode);
+
+/// Prints a storage error ("streamscope <command>: <message>") and returns the exit code for it.
+int reportStorageError(const QString& command, const storage::Error& error);
+
+/// UTF-8 helpers.
+QString qtext(std::string_view text);
+void writeOut(const std::string& text);
+
+/// "2023-11-14T22:13:20Z", "1700000000" (epoch seconds) or "1700000000.5" -> UTC microseconds.
+std::optional<std::int64_t> parseTimeOption(const QString& text);
+
+} // namespace cli
