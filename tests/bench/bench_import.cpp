@@ -1,0 +1,211 @@
+// Import benchmark: the reference capture (gen_capture.py --seed 1 --records 200000 --keys 20000 --ttl-rate 0.25)
+// in --layout single (one 422 MB file) and the default lambda-batches (2,000 files), each imported into a fresh
+// store in a child process (peak RSS from wait4), best-of/median of --runs; then the sqlite3 CLI json_each route
+// over the single file as the in-run reference.
+//
+//   bench_import [--single FILE] [--batches DIR] [--workdir DIR] [--runs N] [--no-sqlite3]
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "storage/captureimporter.h"
+#include "storage/store.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run
+{
+    double seconds = 0;
+    long peakKb = 0;
+    int exitCode = 0;
+};
+
+std::uint64_t pathBytes(const std::string& path)
+{
+    std::uint64_t total = 0;
+    if (fs::is_directory(path)) {
+        for (const auto& e : fs::recursive_directory_iterator(path))
+            if (e.is_regular_file())
+                total += e.file_size();
+    } else {
+        total = fs::file_size(path);
+    }
+    return total;
+}
+
+/// Imports `input` into a fresh store in a child process; prints its own line from the child.
+Run importInChild(const std::string& input, const std::string& storePath)
+{
+    fs::remove(storePath);
+    fs::remove(storePath + "-wal");
+    fs::remove(storePath + "-shm");
+    std::fflush(stdout);
+    const auto start = std::chrono::steady_clock::now();
+    const pid_t pid = fork();
+    if (pid == 0) {
+        auto store = storage::Store::open(storePath);
+        if (!store) {
+            std::fprintf(stderr, "cannot open store: %s\n", store.error().message.c_str());
+            _exit(4);
+        }
+        const auto summary = storage::importCaptures(store->database(), {input});
+        using F = storage::FileImportResult;
+        std::printf("    child: %lld records, %lld inserted, %lld duplicates, %lld skipped, %zu files, exit %d\n",
+                    static_cast<long long>(summary.total(&F::records)),
+                    static_cast<long long>(summary.total(&F::inserted)),
+                    static_cast<long long>(summary.total(&F::duplicates)),
+                    static_cast<long long>(summary.total(&F::skipped)), summary.files.size(), summary.exitCode());
+        std::fflush(stdout);
+        _exit(summary.exitCode());
+    }
+    int status = 0;
+    rusage usage{};
+    wait4(pid, &status, 0, &usage);
+    Run run;
+    run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    run.peakKb = usage.ru_maxrss;
+    run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return run;
+}
+
+Run runShell(const std::string& command)
+{
+    const auto start = std::chrono::steady_clock::now();
+    const pid_t pid = fork();
+    if (pid == 0) {
+        execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    int status = 0;
+    rusage usage{};
+    wait4(pid, &status, 0, &usage);
+    Run run;
+    run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    run.peakKb = usage.ru_maxrss;
+    run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return run;
+}
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0 : v[v.size() / 2];
+}
+
+void report(const char* name, const std::vector<Run>& runs, std::uint64_t bytes, double records)
+{
+    std::vector<double> seconds;
+    long peak = 0;
+    for (const auto& r : runs) {
+        seconds.push_back(r.seconds);
+        peak = std::max(peak, r.peakKb);
+    }
+    const double s = median(seconds);
+    std::printf("%-22s median %.2f s over %zu run(s) | %.0f records/s | %.1f MB/s | peak RSS %.1f MB | exit %d\n", name,
+                s, runs.size(), records / s, static_cast<double>(bytes) / 1e6 / s, static_cast<double>(peak) / 1024.0,
+                runs.empty() ? -1 : runs.back().exitCode);
+    std::fflush(stdout);
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    std::string single, batches, workdir;
+    int runs = 3;
+    bool sqlite3Route = true;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto next = [&]() { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
+        if (a == "--single")
+            single = next();
+        else if (a == "--batches")
+            batches = next();
+        else if (a == "--workdir")
+            workdir = next();
+        else if (a == "--runs")
+            runs = std::max(1, std::atoi(next().c_str()));
+        else if (a == "--no-sqlite3")
+            sqlite3Route = false;
+        else {
+            std::fprintf(stderr,
+                         "usage: bench_import [--single FILE] [--batches DIR] [--workdir DIR] [--runs N] "
+                         "[--no-sqlite3]\n");
+            return 2;
+        }
+    }
+    if (workdir.empty())
+        workdir = (fs::temp_directory_path() / ("bench_import." + std::to_string(getpid()))).string();
+    fs::create_directories(workdir);
+    const std::string generator = std::string(STREAMSCOPE_SHARED_DIR) + "/tools/gen_capture.py";
+    const std::string common = " --seed 1 --records 200000 --keys 20000 --ttl-rate 0.25 --quiet";
+    if (single.empty()) {
+        single = workdir + "/ref-single.json";
+        if (!fs::exists(single)) {
+            std::printf("generating %s ...\n", single.c_str());
+            std::fflush(stdout);
+            if (std::system(("python3 " + generator + common + " --layout single --out " + single).c_str()) != 0)
+                return 3;
+        }
+    }
+    if (batches.empty()) {
+        batches = workdir + "/ref-batches";
+        if (!fs::exists(batches)) {
+            std::printf("generating %s ...\n", batches.c_str());
+            std::fflush(stdout);
+            if (std::system(("python3 " + generator + common + " --out " + batches).c_str()) != 0)
+                return 3;
+        }
+    }
+    const double records = 200000;
+    std::fflush(stdout);
+    std::printf("reference capture: 200000 records, 20000 keys (gen_capture.py%s)\n", common.c_str());
+    std::printf("cores: %ld\n", sysconf(_SC_NPROCESSORS_ONLN));
+
+    std::vector<Run> singleRuns, batchRuns;
+    for (int r = 0; r < runs; ++r)
+        singleRuns.push_back(importInChild(single, workdir + "/single.streamscope"));
+    report("streamscope single", singleRuns, pathBytes(single), records);
+    for (int r = 0; r < runs; ++r)
+        batchRuns.push_back(importInChild(batches, workdir + "/batches.streamscope"));
+    report("streamscope batches", batchRuns, pathBytes(batches), records);
+
+    if (sqlite3Route) {
+        const std::string db = workdir + "/sqlite3-route.db";
+        fs::remove(db);
+        const std::string sql =
+            "CREATE TABLE records(event_id TEXT, event_name TEXT, table_arn TEXT, seq TEXT, created REAL, keys TEXT,"
+            " new_image TEXT, old_image TEXT, raw TEXT);"
+            "INSERT INTO records SELECT value->>'eventID', value->>'eventName', value->>'eventSourceARN',"
+            " value->'dynamodb'->>'SequenceNumber', value->'dynamodb'->>'ApproximateCreationDateTime',"
+            " value->'dynamodb'->'Keys', value->'dynamodb'->'NewImage', value->'dynamodb'->'OldImage', value"
+            " FROM json_each(readfile('"
+            + single
+            + "'), '$.Records');"
+              "CREATE INDEX records_keys ON records(keys, seq);";
+        const std::string command = "sqlite3 '" + db + "' \"" + sql + "\"";
+        const Run run = runShell(command);
+        report("sqlite3 CLI json_each", {run}, pathBytes(single), records);
+        const double ours = median([&] {
+            std::vector<double> v;
+            for (const auto& r : singleRuns)
+                v.push_back(r.seconds);
+            return v;
+        }());
+        std::printf("ratio sqlite3 CLI / streamscope (single file): %.1fx\n", run.seconds / ours);
+        fs::remove(db);
+    }
+    std::printf("workdir: %s (captures kept; remove when done)\n", workdir.c_str());
+    return 0;
+}
