@@ -917,6 +917,19 @@ std::optional<FileFailure> RecordNormalizer::Impl::emitExportRecord(const Fields
                     break;
                 }
             }
+            if (names.empty()) {
+                // Next best: the first attribute named like an identifier (productId, order_id, ...).
+                for (const auto& [n, raw] : attributes) {
+                    const auto ends = [&](std::string_view suffix) {
+                        return n.size() > suffix.size()
+                            && n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0;
+                    };
+                    if (ends("Id") || ends("ID") || ends("_id")) {
+                        names = {n};
+                        break;
+                    }
+                }
+            }
             if (!names.empty()) {
                 ++guessedKeys;
                 std::string joined;

@@ -1,0 +1,352 @@
+// CaptureReader: every public sample and every fixture in tests/data/import read into the expected number of
+// records (values exact, positions exact), time normalisation, splitter edge cases.
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <zlib.h>
+
+#include "model/dynamodbjson.h"
+#include "storage/capturereader.h"
+#include "storage/capturetime.h"
+#include "testsupport.h"
+
+using storage::CaptureReader;
+
+namespace {
+
+struct ReadAll
+{
+    std::vector<storage::CaptureRecord> records;
+    std::vector<storage::RecordIssue> issues;
+    std::optional<storage::FileFailure> failure;
+    std::string notCapture;
+    std::vector<std::string> notes;
+};
+
+ReadAll readAll(const QString& path, storage::ReadOptions options = {})
+{
+    ReadAll r;
+    CaptureReader reader(std::move(options));
+    if (auto failed = reader.open(path.toStdString())) {
+        r.failure = failed;
+        return r;
+    }
+    for (;;) {
+        storage::FileFailure failure;
+        const auto status = reader.readBatch(r.records, r.issues, 7, failure);
+        if (status == CaptureReader::Status::Failed) {
+            r.failure = failure;
+            break;
+        }
+        if (status == CaptureReader::Status::End)
+            break;
+    }
+    r.notCapture = reader.notCaptureReason();
+    r.notes = reader.notes();
+    return r;
+}
+
+QByteArray fileBytes(const QString& path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return f.readAll();
+}
+
+} // namespace
+
+class TestCaptureReader : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void publicSamples_data();
+    void publicSamples();
+    void everyPublicSampleListed();
+    void fixtures_data();
+    void fixtures();
+    void epochTimes_data();
+    void epochTimes();
+    void kinesisPrecision();
+    void gzipAndMissingFile();
+    void recordsArrayWithEnvelopeAfter();
+};
+
+// Expected per public sample: records, skipped records, outcome ("ok", "fail", "not-capture"), format of the
+// first record. Counted by hand from the files (and cross-checked with a Python walk for localstack).
+void TestCaptureReader::publicSamples_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<int>("records");
+    QTest::addColumn<int>("skipped");
+    QTest::addColumn<QString>("outcome");
+    QTest::addColumn<QString>("format");
+    auto row = [](const char* file, int records, int skipped, const char* outcome, const char* format) {
+        QTest::newRow(file) << QString::fromLatin1(file) << records << skipped << QString::fromLatin1(outcome)
+                            << QString::fromLatin1(format);
+    };
+    row("aws-lambda-developer-guide/dynamodb-record.json", 2, 0, "ok", "lambda-dynamodb");
+    row("aws-lambda-developer-guide/with-ddb.example-event.json", 2, 0, "ok", "lambda-dynamodb");
+    row("aws-lambda-developer-guide/with-ddb.invocation-record.json", 0, 0, "not-capture", "");
+    row("aws-lambda-dotnet/dynamodb-batchitemfailures-response.json", 0, 0, "not-capture", "");
+    row("aws-lambda-dotnet/dynamodb-event.json", 2, 0, "ok", "lambda-dynamodb");
+    row("aws-lambda-dotnet/dynamodb-timewindow-event.json", 3, 0, "ok", "lambda-dynamodb");
+    row("aws-lambda-dotnet/dynamodb-timewindow-response.json", 0, 0, "not-capture", "");
+    row("aws-lambda-dotnet/dynamodb-with-ms-event.json", 2, 0, "ok", "lambda-dynamodb");
+    row("aws-lambda-go/dynamodb-event-malformed.2.json", 1, 0, "fail", "lambda-dynamodb");
+    row("aws-lambda-go/dynamodb-event.json", 2, 0, "ok", "lambda-dynamodb");
+    row("aws-lambda-go/dynamodb-time-window-event.json", 3, 0, "ok", "lambda-dynamodb");
+    row("aws-lambda-java-libs/dynamo_ddb_stream_record.json", 1, 0, "ok", "bare-record");
+    row("aws-lambda-java-libs/dynamo_event.json", 3, 0, "ok", "lambda-dynamodb");
+    row("aws-lambda-java-libs/dynamo_event_roundtrip.json", 3, 0, "ok", "lambda-dynamodb");
+    row("aws-lambda-java-libs/dynamo_time_window_event.json", 2, 0, "ok", "lambda-dynamodb");
+    row("aws-lambda-rust-runtime/example-dynamodb-event-record-with-optional-fields.json", 1, 0, "ok",
+        "kinesis-record");
+    row("aws-lambda-rust-runtime/example-dynamodb-event.json", 2, 0, "ok", "lambda-dynamodb");
+    row("aws-sam-cli/DynamoDBUpdate.json", 3, 0, "ok", "lambda-dynamodb");
+    row("dynamodb-developer-guide/API_streams_DescribeStream.sample-response-body.json", 0, 0, "not-capture", "");
+    row("dynamodb-developer-guide/API_streams_GetRecords.sample-response-body.json", 3, 0, "ok", "getrecords");
+    row("dynamodb-developer-guide/S3DataExport.Output.item-example.json", 1, 0, "ok", "s3-full");
+    row("dynamodb-developer-guide/S3DataExport.Output.manifest-files-example.json", 0, 0, "not-capture", "");
+    row("dynamodb-developer-guide/S3DataExport.Output.manifest-summary-example.json", 0, 0, "not-capture", "");
+    row("eventbridge-user-guide/eb-pipes-dynamodb.example-event.json", 2, 0, "ok", "eventbridge-pipes");
+    row("localstack/test_dynamodb.snapshot.stream-records.json", 19, 0, "ok", "embedded");
+    row("localstack/test_dynamodb_streams.snapshot.stream-records.json", 1, 0, "ok", "embedded");
+    row("localstack/test_lambda_integration_dynamodbstreams.snapshot.stream-records.json", 62, 0, "ok", "embedded");
+    row("olpa-streaming-json/all-types-dynamodb.json", 1, 0, "ok", "s3-full");
+    row("olpa-streaming-json/products-dynamodb.jsonl", 2, 0, "ok", "s3-full");
+    row("powertools-java/dynamo_event.json", 3, 0, "ok", "lambda-dynamodb");
+    row("powertools-java/dynamo_event_big.json", 12, 0, "ok", "lambda-dynamodb");
+    row("powertools-python/dynamoStreamEvent.json", 2, 0, "ok", "lambda-dynamodb");
+    row("powertools-python/getting_started_dynamodb_event.json", 2, 0, "ok", "lambda-dynamodb");
+    row("powertools-python/getting_started_dynamodb_response.json", 0, 0, "not-capture", "");
+    row("powertools-python/pydantic_dynamodb_event.json", 2, 0, "ok", "lambda-dynamodb");
+    row("powertools-typescript/exampleDynamoDBStreamPayload.json", 2, 0, "ok", "lambda-dynamodb");
+    row("powertools-typescript/parser-dynamodb/base.json", 2, 0, "ok", "lambda-dynamodb");
+    row("powertools-typescript/parser-kinesis/dynamodb-stream.json", 2, 0, "ok", "lambda-kinesis");
+    row("powertools-typescript/sampleDynamoDBStreamsEvent.json", 2, 0, "ok", "lambda-dynamodb");
+    row("powertools-typescript/sampleDynamoDBStreamsResponse.json", 0, 0, "not-capture", "");
+}
+
+void TestCaptureReader::publicSamples()
+{
+    REQUIRE_SHARED_DIR();
+    QFETCH(QString, file);
+    QFETCH(int, records);
+    QFETCH(int, skipped);
+    QFETCH(QString, outcome);
+    QFETCH(QString, format);
+    const QString path = testsupport::samplesDir() + QLatin1Char('/') + file;
+    const ReadAll r = readAll(path);
+    QCOMPARE(static_cast<int>(r.records.size()), records);
+    QCOMPARE(static_cast<int>(r.issues.size()), skipped);
+    if (outcome == QLatin1String("fail")) {
+        QVERIFY(r.failure.has_value());
+        QVERIFY2(r.failure->byteOffset > 0, r.failure->reason.c_str());
+        QVERIFY(!r.failure->reason.empty());
+    } else {
+        QVERIFY2(!r.failure, r.failure ? r.failure->reason.c_str() : "");
+    }
+    QCOMPARE(!r.notCapture.empty(), outcome == QLatin1String("not-capture"));
+    if (!format.isEmpty())
+        QCOMPARE(QString::fromStdString(std::string(storage::captureFormatText(r.records.front().format))), format);
+
+    // Values exact: the record text is the file's bytes at its position, and Keys/images are slices of it
+    // that decode as DynamoDB JSON; the key identity is the canonical form of the delivered Keys.
+    const QByteArray bytes = fileBytes(path);
+    std::int64_t lastIndex = -1;
+    for (const auto& rec : r.records) {
+        QVERIFY(rec.recordIndex > lastIndex);
+        lastIndex = rec.recordIndex;
+        QVERIFY(!rec.table.empty());
+        if (rec.format != storage::CaptureFormat::KinesisLambda) {
+            const QByteArray at =
+                bytes.mid(static_cast<qsizetype>(rec.byteOffset), static_cast<qsizetype>(rec.raw.size()));
+            QCOMPARE(at.toStdString(), rec.raw);
+        }
+        auto keys = model::parseItem(rec.keysJson());
+        QVERIFY2(keys.value.has_value(), std::string(rec.keysJson()).c_str());
+        QCOMPARE(model::canonicalJson(*keys.value), rec.keyCanonical);
+        if (auto image = rec.newImageJson())
+            QVERIFY2(model::parseItem(*image).value.has_value(), std::string(*image).c_str());
+        if (auto image = rec.oldImageJson())
+            QVERIFY2(model::parseItem(*image).value.has_value(), std::string(*image).c_str());
+    }
+}
+
+void TestCaptureReader::everyPublicSampleListed()
+{
+    REQUIRE_SHARED_DIR();
+    // A new sample must get a row in publicSamples_data(): compare against the listing.
+    QFile self(QStringLiteral(__FILE__));
+    QVERIFY(self.open(QIODevice::ReadOnly));
+    const QString source = QString::fromUtf8(self.readAll());
+    for (const QString& file : testsupport::publicSampleFiles())
+        QVERIFY2(source.contains(QLatin1Char('"') + file + QLatin1Char('"')), qPrintable(file));
+}
+
+void TestCaptureReader::fixtures_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<int>("records");
+    QTest::addColumn<int>("skipped");
+    QTest::addColumn<qint64>("failOffset"); // -1: no failure
+    QTest::addColumn<QString>("reason");    // substring of the skip/failure reason
+    auto row = [](const char* file, int records, int skipped, qint64 failOffset, const char* reason) {
+        QTest::newRow(file) << QString::fromLatin1(file) << records << skipped << failOffset
+                            << QString::fromUtf8(reason);
+    };
+    row("valid-three-records.json", 3, 0, -1, "");
+    row("invalid-unknown-eventname.json", 2, 1, -1, "unknown eventName \"UPSERT\"");
+    row("invalid-bad-base64-key.json", 1, 1, -1, "base64");
+    row("invalid-keys-not-map.json", 1, 1, -1, "Keys is not a map");
+    row("invalid-missing-keys.json", 1, 1, -1, "missing dynamodb.Keys");
+    row("truncated-second-record.json", 1, 0, 438, "truncated");
+    row("not-json.txt", 0, 0, 0, "not JSON");
+    row("bom-crlf-bare-record.json", 1, 0, -1, "");
+    row("jsonl-records.jsonl", 3, 0, -1, "");
+    row("array-of-events.json", 3, 0, -1, "");
+    row("eventbridge-detail-events.jsonl", 2, 0, -1, "");
+    row("s3-on-failure-payload.json", 2, 0, -1, "");
+    row("s3-incremental-export.jsonl", 3, 0, -1, "");
+    row("s3-full-export.jsonl", 2, 0, -1, "");
+    row("kinesis-us-and-ms.json", 2, 0, -1, "");
+    row("kinesis-bad-base64.json", 1, 1, -1, "not valid base64");
+}
+
+void TestCaptureReader::fixtures()
+{
+    QFETCH(QString, file);
+    QFETCH(int, records);
+    QFETCH(int, skipped);
+    QFETCH(qint64, failOffset);
+    QFETCH(QString, reason);
+    const ReadAll r = readAll(QStringLiteral(STREAMSCOPE_TEST_DATA_DIR "/import/") + file);
+    QCOMPARE(static_cast<int>(r.records.size()), records);
+    QCOMPARE(static_cast<int>(r.issues.size()), skipped);
+    QCOMPARE(r.failure.has_value(), failOffset >= 0);
+    if (r.failure) {
+        QCOMPARE(static_cast<qint64>(r.failure->byteOffset), failOffset);
+        QVERIFY2(QString::fromStdString(r.failure->reason).contains(reason), r.failure->reason.c_str());
+    }
+    if (skipped > 0) {
+        QVERIFY2(QString::fromStdString(r.issues.front().reason).contains(reason), r.issues.front().reason.c_str());
+        QCOMPARE(r.issues.front().recordIndex, std::int64_t{1});
+        QVERIFY(r.issues.front().byteOffset > 0);
+    }
+}
+
+void TestCaptureReader::epochTimes_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<qint64>("micros");
+    QTest::addColumn<int>("unit");
+    const int s = static_cast<int>(storage::TimeUnit::Seconds);
+    const int ms = static_cast<int>(storage::TimeUnit::Milliseconds);
+    const int us = static_cast<int>(storage::TimeUnit::Microseconds);
+    QTest::newRow("int seconds") << QStringLiteral("1480642020") << qint64(1480642020000000) << s;
+    QTest::newRow("float seconds") << QStringLiteral("1693997155.0") << qint64(1693997155000000) << s;
+    QTest::newRow("1.46480431E9") << QStringLiteral("1.46480431E9") << qint64(1464804310000000) << s;
+    QTest::newRow("more digits than a double")
+        << QStringLiteral("1.635734407123456789E9") << qint64(1635734407123456) << s;
+    QTest::newRow("1.4285376E9") << QStringLiteral("1.4285376E9") << qint64(1428537600000000) << s;
+    QTest::newRow("milliseconds") << QStringLiteral("1480642020000") << qint64(1480642020000000) << ms;
+    QTest::newRow("KDS milliseconds") << QStringLiteral("1731924555370") << qint64(1731924555370000) << ms;
+    QTest::newRow("microseconds") << QStringLiteral("1720740233012995") << qint64(1720740233012995) << us;
+}
+
+void TestCaptureReader::epochTimes()
+{
+    QFETCH(QString, text);
+    QFETCH(qint64, micros);
+    QFETCH(int, unit);
+    const auto t = storage::normaliseEpochNumber(text.toStdString());
+    QVERIFY(t.micros.has_value());
+    QCOMPARE(static_cast<qint64>(*t.micros), micros);
+    QCOMPARE(static_cast<int>(t.unit), unit);
+    QVERIFY(!storage::normaliseEpochNumber("datetime").micros);
+    QCOMPARE(*storage::normaliseTimeString("2015-05-11T21:21:33.291Z").micros, std::int64_t{1431379293291000});
+}
+
+void TestCaptureReader::kinesisPrecision()
+{
+    const ReadAll r = readAll(QStringLiteral(STREAMSCOPE_TEST_DATA_DIR "/import/kinesis-us-and-ms.json"));
+    QCOMPARE(r.records.size(), std::size_t{2});
+    QCOMPARE(r.records[0].table, std::string("KdsTable"));
+    QCOMPARE(*r.records[0].creationTimeMicros, std::int64_t{1720740233012995});
+    QCOMPARE(r.records[0].creationTimeUnit, storage::TimeUnit::Microseconds);
+    QCOMPARE(*r.records[1].creationTimeMicros, std::int64_t{1720740234012000});
+    QCOMPARE(r.records[1].creationTimeUnit, storage::TimeUnit::Milliseconds);
+    QCOMPARE(r.records[0].eventId, std::string("uuid-1"));
+    QVERIFY(r.records[0].sequenceNumber.empty());
+    QVERIFY(QString::fromStdString(r.records[0].envelope).contains(QStringLiteral("\"type\":\"kinesis\"")));
+    QVERIFY(r.records[0].raw.find("\"tableName\":\"KdsTable\"") != std::string::npos);
+    QCOMPARE(std::string(*r.records[0].newImageJson()), std::string(R"({"pk":{"S":"k"},"n":{"N":"1.50"}})"));
+
+    const ReadAll inc = readAll(QStringLiteral(STREAMSCOPE_TEST_DATA_DIR "/import/s3-incremental-export.jsonl"));
+    QCOMPARE(inc.records.size(), std::size_t{3});
+    QCOMPARE(inc.records[0].eventName, model::EventName::Insert);
+    QCOMPARE(inc.records[1].eventName, model::EventName::Modify);
+    QCOMPARE(inc.records[2].eventName, model::EventName::Remove);
+    QCOMPARE(*inc.records[0].creationTimeMicros, std::int64_t{1680109764000000});
+    QCOMPARE(*inc.records[1].creationTimeMicros, std::int64_t{1680109765000001});
+    QCOMPARE(*inc.records[2].creationTimeMicros, std::int64_t{1680109766000002});
+
+    const ReadAll full = readAll(QStringLiteral(STREAMSCOPE_TEST_DATA_DIR "/import/s3-full-export.jsonl"));
+    QCOMPARE(full.records.size(), std::size_t{2});
+    QCOMPARE(full.records[0].eventName, model::EventName::Snapshot);
+    QCOMPARE(std::string(full.records[0].keysJson()), std::string(R"({"pk":{"S":"a"},"sk":{"N":"1"}})"));
+    QVERIFY(std::string(*full.records[0].newImageJson()).find("12345678901234567890.123456789") != std::string::npos);
+
+    const ReadAll ttl = readAll(testsupport::samplesDir() + QStringLiteral("/aws-lambda-dotnet/dynamodb-event.json"));
+    QCOMPARE(ttl.records.size(), std::size_t{2});
+    QVERIFY(!ttl.records[0].ttl);
+    QVERIFY(ttl.records[1].ttl);
+}
+
+void TestCaptureReader::gzipAndMissingFile()
+{
+    QTemporaryDir dir;
+    const QByteArray plain = fileBytes(QStringLiteral(STREAMSCOPE_TEST_DATA_DIR "/import/valid-three-records.json"));
+    const QString gzPath = dir.filePath(QStringLiteral("capture.json.gz"));
+    gzFile gz = gzopen(gzPath.toLocal8Bit().constData(), "wb");
+    QVERIFY(gz);
+    QCOMPARE(gzwrite(gz, plain.constData(), static_cast<unsigned>(plain.size())), static_cast<int>(plain.size()));
+    gzclose(gz);
+    const ReadAll r = readAll(gzPath);
+    QCOMPARE(r.records.size(), std::size_t{3});
+    // Offsets are in the decompressed stream.
+    QCOMPARE(
+        QByteArray(r.records[1].raw.c_str()),
+        plain.mid(static_cast<qsizetype>(r.records[1].byteOffset), static_cast<qsizetype>(r.records[1].raw.size())));
+    const ReadAll missing = readAll(dir.filePath(QStringLiteral("nope.json")));
+    QVERIFY(missing.failure.has_value());
+}
+
+void TestCaptureReader::recordsArrayWithEnvelopeAfter()
+{
+    // GetRecords with NextShardIterator after Records, --stream-arn given.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("getrecords.json"));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(R"({"Records":[{"eventID":"1","eventName":"INSERT","eventSource":"aws:dynamodb","awsRegion":"us-west-2",)"
+            R"("dynamodb":{"Keys":{"k":{"N":"1"}},"SequenceNumber":"000123","StreamViewType":"KEYS_ONLY"}}],)"
+            R"("NextShardIterator":null})");
+    f.close();
+    storage::ReadOptions options;
+    options.streamArn = "arn:aws:dynamodb:us-west-2:111122223333:table/Forum/stream/2015-05-20T20:51:10.252";
+    const ReadAll r = readAll(path, options);
+    QCOMPARE(r.records.size(), std::size_t{1});
+    QCOMPARE(r.records[0].table, std::string("Forum"));
+    QCOMPARE(r.records[0].streamArn, options.streamArn);
+    QCOMPARE(r.records[0].sequenceNumber, std::string("000123"));
+    QCOMPARE(r.records[0].format, storage::CaptureFormat::GetRecords);
+    QCOMPARE(r.records[0].viewType, model::ViewType::KeysOnly);
+}
+
+QTEST_GUILESS_MAIN(TestCaptureReader)
+#include "tst_capturereader.moc"
