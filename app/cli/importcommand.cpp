@@ -267,16 +267,4 @@ int runImport(const QStringList& arguments)
     return summary.exitCode();
 }
 
-int runInfo(const QStringList& arguments)
-{
-    const QString command = QStringLiteral("info");
-    QCommandLineParser parser;
-    setupParser(parser, command, QStringLiteral("Not implemented yet."));
-    int code = ExitOk;
-    if (!parseOrExit(parser, arguments, command, code))
-        return code;
-    err() << "streamscope info: not implemented yet\n";
-    return ExitUsage;
-}
-
 } // namespace cli

@@ -1,0 +1,195 @@
+// streamscope info --store FILE [--json]: a store's sources, tables (streams, view types, counts) and totals.
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonValue>
+
+#include "app/cli/cli.h"
+#include "app/cli/clicommon.h"
+#include "app/cli/commands.h"
+#include "storage/schema.h"
+#include "storage/store.h"
+
+namespace cli {
+
+namespace {
+
+QString qs(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
+
+/// ISO-8601 UTC with microseconds: 2023-11-14T22:13:20.123456Z.
+QString isoMicros(std::int64_t micros)
+{
+    std::int64_t seconds = micros / 1'000'000;
+    std::int64_t fraction = micros % 1'000'000;
+    if (fraction < 0) {
+        fraction += 1'000'000;
+        --seconds;
+    }
+    const QDateTime time = QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC);
+    return time.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss")) + QLatin1Char('.')
+        + QStringLiteral("%1").arg(fraction, 6, 10, QLatin1Char('0')) + QLatin1Char('Z');
+}
+
+QJsonValue timeJson(const std::optional<std::int64_t>& micros)
+{
+    return micros ? QJsonValue(isoMicros(*micros)) : QJsonValue(QJsonValue::Null);
+}
+
+QString timeText(const std::optional<std::int64_t>& micros)
+{
+    return micros ? isoMicros(*micros) : QStringLiteral("-");
+}
+
+QString viewTypeName(model::ViewType v)
+{
+    const std::string_view text = model::viewTypeText(v);
+    return text.empty() ? QStringLiteral("unknown")
+                        : QString::fromLatin1(text.data(), static_cast<qsizetype>(text.size()));
+}
+
+int storeError(const QString& path, const storage::Error& error)
+{
+    err() << "streamscope info: cannot read store " << path << ": " << qs(error.message) << "\n";
+    return ExitStoreError;
+}
+
+} // namespace
+
+int runInfo(const QStringList& arguments)
+{
+    const QString command = QStringLiteral("info");
+    QCommandLineParser parser;
+    setupParser(parser, command,
+                QStringLiteral("Show a store's sources, tables (stream ARN, view type, counts) and totals."));
+    const QCommandLineOption storeOption(QStringLiteral("store"), QStringLiteral("The store to read."),
+                                         QStringLiteral("FILE"));
+    const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("Print JSON instead of text."));
+    parser.addOption(storeOption);
+    parser.addOption(jsonOption);
+    int code = ExitOk;
+    if (!parseOrExit(parser, arguments, command, code))
+        return code;
+    if (!parser.isSet(storeOption))
+        return usageError(command, QStringLiteral("--store FILE is required"));
+    if (parser.positionalArguments().size() > 1)
+        return usageError(command, QStringLiteral("unexpected argument: %1").arg(parser.positionalArguments().at(1)));
+    const QString path = parser.value(storeOption);
+
+    auto store = storage::Store::open(path.toStdString(), storage::Database::OpenMode::ReadOnly);
+    if (!store) {
+        err() << "streamscope info: cannot open store " << path << ": " << qs(store.error().message) << "\n";
+        return ExitStoreError;
+    }
+    auto version = storage::schemaVersion(store->database());
+    auto sources = store->sources();
+    if (!sources)
+        return storeError(path, sources.error());
+    auto tables = store->tables();
+    if (!tables)
+        return storeError(path, tables.error());
+    auto totals = store->totals();
+    if (!totals)
+        return storeError(path, totals.error());
+
+    if (parser.isSet(jsonOption)) {
+        QJsonArray sourceArray;
+        for (const storage::SourceInfo& s : *sources) {
+            sourceArray.append(QJsonObject{
+                {QStringLiteral("id"), qint64(s.id)},
+                {QStringLiteral("path"), qs(s.path)},
+                {QStringLiteral("format"), qs(s.format)},
+                {QStringLiteral("sizeBytes"), qint64(s.sizeBytes)},
+                {QStringLiteral("contentHash"), qs(s.contentHash)},
+                {QStringLiteral("importedAt"), isoMicros(s.importedAtMicros)},
+                {QStringLiteral("status"), qs(std::string(storage::sourceStatusText(s.status)))},
+                {QStringLiteral("inserted"), qint64(s.inserted)},
+                {QStringLiteral("duplicates"), qint64(s.duplicates)},
+                {QStringLiteral("conflicts"), qint64(s.conflicts)},
+                {QStringLiteral("skipped"), qint64(s.skipped)},
+                {QStringLiteral("messages"), qs(s.messages)},
+            });
+        }
+        QJsonArray tableArray;
+        for (const storage::TableInfo& t : *tables) {
+            QJsonArray streams;
+            for (const storage::StreamInfo& s : t.streams) {
+                streams.append(QJsonObject{
+                    {QStringLiteral("arn"), s.arn.empty() ? QJsonValue(QJsonValue::Null) : QJsonValue(qs(s.arn))},
+                    {QStringLiteral("region"), qs(s.region)},
+                    {QStringLiteral("viewType"),
+                     s.viewType == model::ViewType::Unknown ? QJsonValue(QJsonValue::Null)
+                                                            : QJsonValue(viewTypeName(s.viewType))},
+                    {QStringLiteral("records"), qint64(s.recordCount)},
+                });
+            }
+            tableArray.append(QJsonObject{
+                {QStringLiteral("name"), qs(t.name)},
+                {QStringLiteral("records"), qint64(t.recordCount)},
+                {QStringLiteral("keys"), qint64(t.keyCount)},
+                {QStringLiteral("firstTime"), timeJson(t.firstTimeMicros)},
+                {QStringLiteral("lastTime"), timeJson(t.lastTimeMicros)},
+                {QStringLiteral("streams"), streams},
+            });
+        }
+        const storage::StoreTotals& n = *totals;
+        const QJsonObject root{
+            {QStringLiteral("store"), path},
+            {QStringLiteral("schemaVersion"), version ? QJsonValue(*version) : QJsonValue(QJsonValue::Null)},
+            {QStringLiteral("sources"), sourceArray},
+            {QStringLiteral("tables"), tableArray},
+            {QStringLiteral("totals"),
+             QJsonObject{
+                 {QStringLiteral("records"), qint64(n.records)},
+                 {QStringLiteral("keys"), qint64(n.keys)},
+                 {QStringLiteral("tables"), qint64(n.tables)},
+                 {QStringLiteral("streams"), qint64(n.streams)},
+                 {QStringLiteral("sources"), qint64(n.sources)},
+                 {QStringLiteral("duplicates"), qint64(n.duplicates)},
+                 {QStringLiteral("conflicts"), qint64(n.conflicts)},
+                 {QStringLiteral("skipped"), qint64(n.skipped)},
+                 {QStringLiteral("firstTime"), timeJson(n.firstTimeMicros)},
+                 {QStringLiteral("lastTime"), timeJson(n.lastTimeMicros)},
+             }},
+        };
+        out() << QString::fromUtf8(QJsonDocument(root).toJson(QJsonDocument::Indented));
+        return ExitOk;
+    }
+
+    QTextStream& o = out();
+    o << "Store   " << path << " (store version " << (version ? *version : 0) << ")\n\n";
+    o << "Sources (" << sources->size() << ")\n";
+    if (sources->empty())
+        o << "  none: import captures with 'streamscope import --store " << path << " PATH...'\n";
+    for (const storage::SourceInfo& s : *sources) {
+        o << "  #" << s.id << "  " << qs(s.path) << "\n"
+          << "      " << qs(s.format) << ", " << QString::number(static_cast<double>(s.sizeBytes) / 1e6, 'f', 1)
+          << " MB, imported " << isoMicros(s.importedAtMicros) << "\n"
+          << "      " << s.inserted << " inserted, " << s.duplicates << " duplicates, " << s.conflicts << " conflicts, "
+          << s.skipped << " skipped\n";
+    }
+    o << "\nTables (" << tables->size() << ")\n";
+    for (const storage::TableInfo& t : *tables) {
+        o << "  " << qs(t.name) << "  " << t.recordCount << " records, " << t.keyCount << " keys, "
+          << timeText(t.firstTimeMicros) << " .. " << timeText(t.lastTimeMicros) << "\n";
+        for (const storage::StreamInfo& s : t.streams) {
+            o << "      stream " << (s.arn.empty() ? QStringLiteral("(no stream ARN)") : qs(s.arn)) << "\n"
+              << "        " << viewTypeName(s.viewType)
+              << (s.region.empty() ? QString() : QStringLiteral(", ") + qs(s.region)) << ", " << s.recordCount
+              << " records\n";
+        }
+    }
+    const storage::StoreTotals& n = *totals;
+    o << "\nTotals  " << n.records << " records, " << n.keys << " keys, " << n.tables << " tables, " << n.streams
+      << " streams, " << n.sources << " sources\n"
+      << "        " << n.duplicates << " duplicates, " << n.conflicts << " conflicts, " << n.skipped
+      << " skipped records\n"
+      << "        " << timeText(n.firstTimeMicros) << " .. " << timeText(n.lastTimeMicros) << "\n";
+    return ExitOk;
+}
+
+} // namespace cli
