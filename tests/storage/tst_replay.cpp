@@ -6,8 +6,11 @@
 #include <QTest>
 #include <csignal>
 
+#include "exporttestsupport.h"
 #include "storage/replayengine.h"
 #include "storage/replayrunner.h"
+#include "storage/replayservice.h"
+#include "storage/replaystore.h"
 #include "testsupport.h"
 
 using storage::BatchReplay;
@@ -38,6 +41,7 @@ private Q_SLOTS:
     void handlerInvalidIdentifiers();
     void handlerNotFound();
     void handlerIgnoresStdin();
+    void runRecordedInStore();
 };
 
 static HandlerOutcome exited(int code, std::string out = {})
@@ -375,6 +379,63 @@ void TestReplay::handlerIgnoresStdin()
     c.argv = {"echo", "a;b", "$HOME"};
     const auto e = storage::runHandler(c, "", std::chrono::milliseconds(10000));
     QCOMPARE(e.stdoutText, std::string("a;b $HOME\n"));
+}
+
+void TestReplay::runRecordedInStore()
+{
+    QTemporaryDir dir;
+    auto store = storage::Store::open(dir.filePath(QStringLiteral("s.streamscope")).toStdString());
+    QVERIFY2(store, store ? "" : store.error().message.c_str());
+    std::vector<exporttest::Rec> records;
+    for (int i = 0; i < 12; ++i) {
+        exporttest::Rec r;
+        r.table = "Orders";
+        r.arn = "arn:aws:dynamodb:eu-central-1:1:table/Orders/stream/x";
+        r.keysJson = "{\"Id\":{\"N\":\"" + std::to_string(i) + "\"}}";
+        r.seq = std::to_string(1000 + i);
+        r.newImage = r.keysJson;
+        records.push_back(r);
+    }
+    QCOMPARE(QString::fromStdString(exporttest::load(*store, records, "fixture")), QString());
+    storage::ReplayOptions options;
+    options.handler = handler({QStringLiteral("--fail-seq"), QStringLiteral("1007")});
+    options.policy.maxRetries = 1;
+    options.limits.maxRecords = 5; // batches 1000-1004, 1005-1009, 1010-1011
+    auto run = storage::runReplay(*store, {}, options);
+    QVERIFY2(run, run ? "" : run.error().message.c_str());
+    QCOMPARE(run->batchCount, std::int64_t(3));
+    QCOMPARE(run->recordCount, std::int64_t(12));
+    QCOMPARE(run->discarded, std::int64_t(3)); // 1007, 1008, 1009: checkpoint at 1007, retried once, then discarded
+    QCOMPARE(run->succeeded, std::int64_t(9));
+    QCOMPARE(run->attemptCount, std::int64_t(4));
+    QVERIFY(run->id > 0);
+
+    auto runs = storage::listReplayRuns(store->database());
+    QVERIFY(runs);
+    QCOMPARE(runs->size(), std::size_t(1));
+    auto loaded = storage::loadReplayRun(store->database(), run->id);
+    QVERIFY(loaded && loaded->has_value());
+    const auto& l = **loaded;
+    QCOMPARE(l.status, std::string("complete"));
+    QCOMPARE(l.batches.size(), std::size_t(3));
+    QCOMPARE(l.batches[1].attempts.size(), std::size_t(2));
+    QCOMPARE(l.batches[1].attempts[0].verdict, std::string("partial"));
+    QCOMPARE(l.batches[1].attempts[0].checkpoint, std::string("1007"));
+    QCOMPARE(l.batches[1].attempts[0].failedIdentifiers, std::vector<std::string>{"1007"});
+    QVERIFY(l.batches[1].attempts[0].stderrText.find("record 1007 failed") != std::string::npos);
+    QCOMPARE(l.batches[1].attempts[1].retry, 1);
+    QCOMPARE(l.batches[1].attempts[1].begin, std::int64_t(2));
+    const auto& rec = l.batches[1].records;
+    QCOMPARE(rec[1].status, storage::RecordStatus::Succeeded);
+    QCOMPARE(rec[2].status, storage::RecordStatus::Discarded);
+    QCOMPARE(rec[2].reportedFailures, 2);
+    QCOMPARE(rec[2].keyText, std::string("Id=7"));
+    QCOMPARE(rec[3].status, storage::RecordStatus::Discarded);
+    QCOMPARE(rec[3].reportedFailures, 0);
+    QCOMPARE(storage::replayRunToJson(l), storage::replayRunToJson(l)); // stable
+    const auto j = nlohmann::json::parse(storage::replayRunToJson(l));
+    QCOMPARE(j["counts"]["discarded"].get<int>(), 3);
+    QCOMPARE(j["batches"][1]["records"][2]["status"].get<std::string>(), std::string("discarded"));
 }
 
 QTEST_GUILESS_MAIN(TestReplay)
