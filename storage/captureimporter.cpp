@@ -472,7 +472,19 @@ ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths
         } else if (auto* failed = std::get_if<FileFailed>(&message)) {
             if (static_cast<std::int64_t>(failed->file) != current)
                 continue;
-            if (!ignoring)
+            const bool notJsonAtAll = failed->failure.byteOffset == 0 && failed->failure.recordIndex == 0
+                && failed->failure.reason.rfind("not JSON: expected", 0) == 0;
+            if (!ignoring && notJsonAtAll && inputs[failed->file].fromDirectory) {
+                // A file next to the captures in a folder (README, checksum): not a capture, not a failure.
+                if (sourceOpen) {
+                    static_cast<void>(writer.rollbackSource());
+                    sourceOpen = false;
+                }
+                auto& r = summary.files[failed->file];
+                r.status = FileImportResult::Status::NotCapture;
+                r.notCaptureReason = "not JSON (" + failed->failure.reason + ")";
+                finishTime(r);
+            } else if (!ignoring)
                 failFile(failed->file, failed->failure);
             else if (summary.files[failed->file].status == FileImportResult::Status::Imported)
                 failFile(failed->file, failed->failure);

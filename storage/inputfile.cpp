@@ -98,7 +98,7 @@ std::vector<InputPath> expandInputPaths(const std::vector<std::string>& paths, s
             continue;
         }
         if (!fs::is_directory(status)) {
-            result.push_back({path, static_cast<std::uint64_t>(fs::file_size(path, ec))});
+            result.push_back({path, static_cast<std::uint64_t>(fs::file_size(path, ec)), false});
             continue;
         }
         std::vector<InputPath> found;
@@ -119,7 +119,7 @@ std::vector<InputPath> expandInputPaths(const std::vector<std::string>& paths, s
                 continue;
             }
             if (it->is_regular_file(ec))
-                found.push_back({it->path().string(), static_cast<std::uint64_t>(it->file_size(ec))});
+                found.push_back({it->path().string(), static_cast<std::uint64_t>(it->file_size(ec)), true});
         }
         std::sort(found.begin(), found.end(), [](const InputPath& a, const InputPath& b) { return a.path < b.path; });
         result.insert(result.end(), found.begin(), found.end());

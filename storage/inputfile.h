@@ -53,6 +53,7 @@ struct InputPath
 {
     std::string path;
     std::uint64_t size = 0;
+    bool fromDirectory = false; ///< found by expanding a directory (not named by the user)
 };
 
 /// Expands files and directories (recursive, sorted by path; hidden files and directories skipped) into
