@@ -1,0 +1,153 @@
+#include "app/widgets/exportdialog.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSpinBox>
+
+#include "app/viewmodels/rowtypes.h"
+#include "app/viewmodels/storesession.h"
+#include "storage/store.h"
+
+ExportDialog::ExportDialog(StoreSession* session, QWidget* parent)
+    : QDialog(parent)
+    , m_session(session)
+{
+    setWindowTitle(tr("Export Selection"));
+    auto* form = new QFormLayout;
+    m_scope = new QLabel(this);
+    m_scope->setWordWrap(true);
+    form->addRow(tr("Records:"), m_scope);
+    auto* folderRow = new QHBoxLayout;
+    m_folder = new QLineEdit(this);
+    auto* browse = new QPushButton(tr("Browse…"), this);
+    connect(browse, &QPushButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Export into folder"), m_folder->text());
+        if (!dir.isEmpty())
+            m_folder->setText(dir);
+    });
+    folderRow->addWidget(m_folder);
+    folderRow->addWidget(browse);
+    form->addRow(tr("Folder:"), folderRow);
+    m_format = new QComboBox(this);
+    m_format->addItem(tr("Lambda events {\"Records\":[…]}"), QStringLiteral("lambda"));
+    m_format->addItem(tr("JSON Lines of records"), QStringLiteral("jsonl"));
+    m_format->addItem(tr("CSV of changes"), QStringLiteral("csv"));
+    form->addRow(tr("Format:"), m_format);
+    m_batchSize = new QSpinBox(this);
+    m_batchSize->setRange(1, 10000);
+    m_batchSize->setValue(100);
+    m_batchSize->setToolTip(tr("Records per Lambda batch (Lambda's maximum is 10,000); files never exceed 6 MB."));
+    form->addRow(tr("Batch size:"), m_batchSize);
+    m_jsUnsafe = new QComboBox(this);
+    m_jsUnsafe->addItem(tr("Include"), 0);
+    m_jsUnsafe->addItem(tr("Leave out"), 1);
+    m_jsUnsafe->addItem(tr("Only these"), 2);
+    m_jsUnsafe->setToolTip(tr("Records with numbers a JavaScript handler cannot hold exactly (js-unsafe-number)."));
+    form->addRow(tr("JS-unsafe numbers:"), m_jsUnsafe);
+    m_force = new QCheckBox(tr("Replace an earlier export in the folder"), this);
+    form->addRow(QString(), m_force);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    buttons->button(QDialogButtonBox::Ok)->setText(tr("Export"));
+    connect(buttons, &QDialogButtonBox::accepted, this, &ExportDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &ExportDialog::reject);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(buttons);
+    m_scope->setText(tr("the events view's current filter"));
+}
+
+void ExportDialog::setRecordIds(std::vector<std::int64_t> ids)
+{
+    m_recordIds = std::move(ids);
+    m_scope->setText(tr("%n selected record(s)", nullptr, static_cast<int>(m_recordIds.size())));
+}
+
+void ExportDialog::setFolder(const QString& folder)
+{
+    m_folder->setText(folder);
+}
+
+storage::ExportSelection ExportDialog::selection() const
+{
+    storage::ExportSelection s;
+    s.recordIds = m_recordIds;
+    if (m_recordIds.empty() && m_session) {
+        const EventFilter& f = m_session->eventFilter();
+        if (!f.table.empty())
+            s.tables = {f.table};
+        const model::EventName names[] = {model::EventName::Insert, model::EventName::Modify, model::EventName::Remove,
+                                          model::EventName::Snapshot};
+        if ((f.eventMask & 0xF) != 0xF) {
+            for (unsigned i = 0; i < 4; ++i) {
+                if (f.eventMask & (1u << i))
+                    s.eventNames.push_back(names[i]);
+            }
+        }
+        s.fromMicros = f.fromMicros;
+        s.toMicros = f.toMicros;
+        if (!f.text.empty()) {
+            storage::RecordFilter filter;
+            filter.text = f.text;
+            s.filter = filter;
+        }
+    }
+    s.jsUnsafe = static_cast<storage::ExportSelection::JsUnsafe>(m_jsUnsafe->currentData().toInt());
+    return s;
+}
+
+storage::ExportOptions ExportDialog::options() const
+{
+    storage::ExportOptions o;
+    o.folder = m_folder->text().toStdString();
+    o.format = storage::parseExportFormat(m_format->currentData().toString().toStdString())
+                   .value_or(storage::ExportFormat::LambdaEvents);
+    o.limits.maxRecords = static_cast<std::size_t>(m_batchSize->value());
+    o.force = m_force->isChecked();
+    if (m_session)
+        o.storeLabel = m_session->path().toStdString();
+    return o;
+}
+
+QString ExportDialog::runExport()
+{
+    if (!m_session || m_session->path().isEmpty())
+        return tr("No store is open.");
+    if (m_folder->text().isEmpty())
+        return tr("Choose a folder.");
+    // A connection of its own: the session's belongs to its worker thread.
+    auto store = storage::Store::open(m_session->path().toStdString(), storage::Database::OpenMode::ReadOnly);
+    if (!store)
+        return QString::fromStdString(store.error().message);
+    auto report = storage::exportRecords(*store, selection(), options());
+    if (!report)
+        return QString::fromStdString(report.error().message);
+    m_report = std::move(*report);
+    return {};
+}
+
+void ExportDialog::accept()
+{
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    const QString error = runExport();
+    QApplication::restoreOverrideCursor();
+    if (!error.isEmpty()) {
+        QMessageBox::warning(this, tr("Export failed"), error);
+        return;
+    }
+    QString text = tr("Exported %1 records into %2 files.").arg(m_report->recordsWritten).arg(m_report->files.size());
+    if (!m_report->build.oversize.empty())
+        text += QLatin1Char('\n')
+            + tr("%n record(s) were left out: alone they exceed Lambda's 6 MB payload limit (see manifest.json).",
+                 nullptr, static_cast<int>(m_report->build.oversize.size()));
+    QMessageBox::information(this, tr("Export finished"), text);
+    QDialog::accept();
+}
