@@ -334,33 +334,37 @@ void Auditor::checkKeys(const HistoryRecord& r, const Image& image, const char* 
 
 void Auditor::checkValues(const HistoryRecord& r, const Image& image, const char* which, const Image* previous)
 {
+    // The same text as the image checked just before (e.g. an OldImage equal to the previous NewImage): nothing new.
+    if (previous && !previous->isNull() && previous->hasText() && image.hasText() && previous->json() == image.json())
+        return;
     std::vector<ValueProblem> problems;
-    std::vector<ImageMember> members;
-    std::vector<ImageMember> before;
     bool keysChecked = false;
-    if (splitImage(image, members)) {
-        const bool haveBefore = previous && !previous->isNull() && splitImage(*previous, before);
-        auto ib = before.begin();
-        for (const auto& m : members) {
-            if (haveBefore) {
-                while (ib != before.end() && ib->name < m.name)
+    if (const auto* members = image.members()) {
+        const std::vector<ImageMember>* before = previous && !previous->isNull() ? previous->members() : nullptr;
+        auto ib = before ? before->begin() : std::vector<ImageMember>::const_iterator();
+        for (const auto& m : *members) {
+            if (before) {
+                while (ib != before->end() && ib->name < m.name)
                     ++ib;
-                if (ib != before.end() && ib->name == m.name && ib->text == m.text)
+                if (ib != before->end() && ib->name == m.name && ib->text == m.text)
                     continue; // unchanged since the previous image: already checked there
             }
             memberProblems(m.name, m.text, problems);
         }
-        // Keys: compare the members' text first (as delivered they are usually identical).
+        // Keys: compare the members' text with the Keys' DynamoDB JSON first; decode only when it differs.
         bool allSame = true;
-        for (const auto& [name, value] : r.keys) {
-            auto it = std::lower_bound(members.begin(), members.end(), name,
-                                       [](const ImageMember& a, const std::string& n) { return a.name < n; });
-            if (it == members.end() || it->name != name) {
+        for (const auto& [name, text] : m_keyTexts) {
+            auto it = std::lower_bound(members->begin(), members->end(), name,
+                                       [](const ImageMember& x, const std::string& n) { return x.name < n; });
+            if (it == members->end() || it->name != name) {
                 allSame = false;
                 break;
             }
+            if (it->text == text)
+                continue;
             auto v = parseAttributeValue(it->text);
-            if (!v || *v.value != value) {
+            auto k = r.keys.find(name);
+            if (!v || k == r.keys.end() || *v.value != k->second) {
                 allSame = false;
                 break;
             }
@@ -393,14 +397,21 @@ void Auditor::checkEventId(const HistoryRecord& r)
 {
     if (r.eventId.empty())
         return;
-    auto [it, inserted] = m_eventIds.try_emplace(r.eventId, EventIdUse{r.id, r.sequenceNumber, r.table});
-    if (inserted || it->second.recordId == r.id)
+    if (m_eventIds.empty())
+        m_eventIds.reserve(1 << 16);
+    auto [it, inserted] = m_eventIds.try_emplace(r.eventId);
+    if (inserted) {
+        it->second.recordId = r.id;
+        it->second.sequenceNumber = r.sequenceNumber;
+        return;
+    }
+    if (it->second.recordId == r.id)
         return;
     Finding f = findingFor(FindingKind::ReusedEventId, r, 0,
                            "eventID " + r.eventId + " is also used by a different record ("
                                + (it->second.sequenceNumber.empty() ? std::string("no sequence number")
                                                                     : "sequence " + it->second.sequenceNumber)
-                               + " in table " + it->second.table + "); eventIDs should be unique");
+                               + "); eventIDs should be unique");
     f.otherRecordId = it->second.recordId;
     f.otherSequenceNumber = it->second.sequenceNumber;
     add(std::move(f));
@@ -409,6 +420,11 @@ void Auditor::checkEventId(const HistoryRecord& r)
 void Auditor::addKey(std::span<const HistoryRecord> records, Ordering ordering, std::int64_t keyId)
 {
     const std::size_t firstFinding = m_findings.size();
+    m_keyTexts.clear();
+    if (!records.empty()) {
+        for (const auto& [name, value] : records.front().keys)
+            m_keyTexts.emplace_back(name, toDynamoJson(value));
+    }
     enum class Exists { Unknown, Absent, Present } exists = Exists::Unknown;
     StateKind known = StateKind::Unknown;
     Image knownImage;

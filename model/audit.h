@@ -131,11 +131,11 @@ private:
     std::vector<Finding> m_findings;
     struct EventIdUse
     {
-        std::int64_t recordId;
+        std::int64_t recordId = 0;
         std::string sequenceNumber;
-        std::string table;
     };
     std::unordered_map<std::string, EventIdUse> m_eventIds;
+    std::vector<std::pair<std::string, std::string>> m_keyTexts; ///< current key: name -> DynamoDB JSON text
 };
 
 /// In-memory audit of whole captures (no store): `records` in arrival order, any tables and keys, duplicates and

@@ -16,7 +16,10 @@ struct Image::Data
     std::optional<std::string> error;
     std::once_flag decodeOnce;
     std::once_flag jsonOnce;
+    std::once_flag splitOnce;
     bool decoded = false;
+    bool splitOk = false;
+    std::vector<ImageMember> members;
 };
 
 Image Image::fromItem(Item item)
@@ -78,22 +81,47 @@ bool Image::isDecoded() const
     return m_d && m_d->decoded;
 }
 
-bool splitImage(const Image& image, std::vector<ImageMember>& out)
+namespace {
+
+bool splitText(std::string_view json, std::vector<ImageMember>& out)
 {
     out.clear();
-    if (!image.hasText())
-        return false;
     std::vector<jsontext::RawMember> raw;
-    if (!jsontext::splitObject(image.json(), raw))
+    if (!jsontext::splitObject(json, raw))
         return false;
     out.reserve(raw.size());
     for (auto& m : raw)
         out.push_back(ImageMember{std::move(m.name), m.value});
-    std::sort(out.begin(), out.end(), [](const ImageMember& a, const ImageMember& b) { return a.name < b.name; });
+    std::sort(out.begin(), out.end(), [](const ImageMember& x, const ImageMember& y) { return x.name < y.name; });
     for (std::size_t i = 1; i < out.size(); ++i) {
         if (out[i].name == out[i - 1].name)
             return false; // duplicate names: let the decoder decide which one counts
     }
+    return true;
+}
+
+} // namespace
+
+const std::vector<ImageMember>* Image::members() const
+{
+    if (!hasText())
+        return nullptr;
+    Data& d = *m_d;
+    std::call_once(d.splitOnce, [&d] {
+        d.splitOk = splitText(d.json, d.members);
+        if (!d.splitOk)
+            d.members.clear();
+    });
+    return d.splitOk ? &d.members : nullptr;
+}
+
+bool splitImage(const Image& image, std::vector<ImageMember>& out)
+{
+    out.clear();
+    const auto* members = image.members();
+    if (!members)
+        return false;
+    out = *members;
     return true;
 }
 
@@ -117,10 +145,12 @@ std::string topPath(std::string_view name)
 /// Text-first diff of two images with text. nullopt: fall back to decoded items.
 std::optional<std::vector<AttributeChange>> diffByText(const Image& before, const Image& after)
 {
-    std::vector<ImageMember> a;
-    std::vector<ImageMember> b;
-    if (!splitImage(before, a) || !splitImage(after, b))
+    const auto* pa = before.members();
+    const auto* pb = after.members();
+    if (!pa || !pb)
         return std::nullopt;
+    const auto& a = *pa;
+    const auto& b = *pb;
     std::vector<AttributeChange> out;
     auto ia = a.begin();
     auto ib = b.begin();
@@ -185,9 +215,11 @@ bool Image::sameAs(const Image& other) const
     if (hasText() && other.hasText()) {
         if (json() == other.json())
             return true;
-        std::vector<ImageMember> a;
-        std::vector<ImageMember> b;
-        if (splitImage(*this, a) && splitImage(other, b)) {
+        const auto* pa = members();
+        const auto* pb = other.members();
+        if (pa && pb) {
+            const auto& a = *pa;
+            const auto& b = *pb;
             if (a.size() != b.size())
                 return false;
             bool decodable = true;

@@ -15,6 +15,14 @@
 
 namespace model {
 
+/// One top-level attribute of an image: its name and its value text (when the image has text) — for code that
+/// wants to skip unchanged attributes itself (e.g. the audit's value checks).
+struct ImageMember
+{
+    std::string name;
+    std::string_view text;
+};
+
 class Image
 {
 public:
@@ -37,6 +45,10 @@ public:
     bool hasText() const;
     bool isDecoded() const;
 
+    /// The top-level members sorted by name, split from the text once and cached (thread-safe); nullptr when the
+    /// image has no text or the text cannot be split (then use item()). Views point into json().
+    const std::vector<ImageMember>* members() const;
+
     /// Same item by DynamoDB semantics (numbers numerically, sets as sets, ...). Two null images are equal.
     bool sameAs(const Image& other) const;
 
@@ -49,13 +61,6 @@ private:
 /// removed). Text-first: attributes with identical text are skipped without decoding.
 std::vector<AttributeChange> diffImages(const Image& before, const Image& after);
 
-/// One top-level attribute of an image: its name and its value text (when the image has text) — for code that
-/// wants to skip unchanged attributes itself (e.g. the audit's value checks).
-struct ImageMember
-{
-    std::string name;
-    std::string_view text;
-};
 /// The top-level members sorted by name; false if the image has no text or it could not be split (then use
 /// item()). The views point into the image's text (keep the Image alive).
 bool splitImage(const Image& image, std::vector<ImageMember>& out);

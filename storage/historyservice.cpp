@@ -38,6 +38,18 @@ std::string trim(std::string_view s)
 
 } // namespace
 
+namespace {
+
+/// Big sequential-ish reads (a whole store for the audit, a long history): memory-map the file on this connection
+/// (halves the scan time against pread; a per-connection setting, harmless if the platform refuses it).
+void preferMemoryMappedReads(Store& store)
+{
+    static constexpr std::string_view pragma = "PRAGMA mmap_size=2147483648";
+    (void)store.database().exec(pragma);
+}
+
+} // namespace
+
 model::Ordering toModelOrdering(HistoryOrdering ordering)
 {
     return ordering == HistoryOrdering::Sequence ? model::Ordering::Sequence : model::Ordering::Time;
@@ -95,6 +107,7 @@ std::vector<model::HistoryRecord> toHistoryRecords(std::vector<RecordRow>& rows,
 
 Result<LoadedHistory> loadHistory(Store& store, std::int64_t keyId)
 {
+    preferMemoryMappedReads(store);
     auto kh = store.keyHistory(keyId);
     if (!kh)
         return kh.error();
@@ -334,6 +347,7 @@ Result<AuditReport> runAudit(Store& store, const AuditRequest& request)
     AuditReport report;
     model::Auditor auditor(request.options);
     std::unordered_map<std::int64_t, std::string> keyJson;
+    preferMemoryMappedReads(store);
     ScanOptions scan;
     scan.tableId = request.tableId;
     auto error = store.forEachKeyHistory(scan, [&](KeyHistory& h) {
@@ -383,6 +397,7 @@ Result<TableState> stateAt(Store& store, std::int64_t tableId, std::int64_t atMi
 {
     TableState state;
     state.atMicros = atMicros;
+    preferMemoryMappedReads(store);
     ScanOptions scan;
     scan.tableId = tableId;
     auto error = store.forEachKeyHistory(scan, [&](KeyHistory& h) {

@@ -1,0 +1,87 @@
+// Benchmark: audit of the 200k-record reference capture.
+//
+//   bench_audit [--records N] [--keys K] [--workdir DIR] [--no-value-checks]
+//
+// Generates gen_capture.py --seed 1 --records 200000 --keys 20000 --ttl-rate 0.25 (lambda-batches, the importer
+// issue's reference capture) once into DIR, imports it with the capture importer, then times storage::runAudit
+// over the whole store (best of 3) and prints the findings per kind.
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "model/audit.h"
+#include "storage/captureimporter.h"
+#include "storage/historyservice.h"
+
+int main(int argc, char** argv)
+{
+    int records = 200000;
+    int keys = 20000;
+    bool valueChecks = true;
+    std::string workdir = "/tmp/streamscope-bench-audit";
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--records" && i + 1 < argc)
+            records = std::atoi(argv[++i]);
+        else if (a == "--keys" && i + 1 < argc)
+            keys = std::atoi(argv[++i]);
+        else if (a == "--workdir" && i + 1 < argc)
+            workdir = argv[++i];
+        else if (a == "--no-value-checks")
+            valueChecks = false;
+    }
+    std::filesystem::create_directories(workdir);
+    const std::string tag = std::to_string(records) + "-" + std::to_string(keys);
+    const std::string capture = workdir + "/ref-" + tag;
+    const std::string storePath = workdir + "/ref-" + tag + ".streamscope";
+    if (!std::filesystem::exists(capture)) {
+        const std::string cmd = "python3 " STREAMSCOPE_SHARED_DIR "/tools/gen_capture.py --seed 1 --records "
+            + std::to_string(records) + " --keys " + std::to_string(keys) + " --ttl-rate 0.25 --quiet --out " + capture;
+        std::printf("generating: %s\n", cmd.c_str());
+        if (std::system(cmd.c_str()) != 0)
+            return 1;
+    }
+    if (!std::filesystem::exists(storePath)) {
+        auto store = storage::Store::open(storePath);
+        if (!store) {
+            std::fprintf(stderr, "%s\n", store.error().message.c_str());
+            return 1;
+        }
+        const auto t0 = std::chrono::steady_clock::now();
+        auto summary = storage::importCaptures(store->database(), {capture});
+        std::printf("imported in %.1f s (exit %d)\n",
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), summary.exitCode());
+        if (summary.exitCode() != 0)
+            return 1;
+    }
+    auto store = storage::Store::open(storePath, storage::Database::OpenMode::ReadOnly);
+    if (!store) {
+        std::fprintf(stderr, "%s\n", store.error().message.c_str());
+        return 1;
+    }
+    double best = 1e18;
+    storage::AuditReport last;
+    for (int run = 0; run < 3; ++run) {
+        storage::AuditRequest request;
+        request.options.valueChecks = valueChecks;
+        const auto t0 = std::chrono::steady_clock::now();
+        auto report = storage::runAudit(*store, request);
+        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        if (!report) {
+            std::fprintf(stderr, "%s\n", report.error().message.c_str());
+            return 1;
+        }
+        best = std::min(best, s);
+        last = std::move(*report);
+    }
+    std::printf("audit of %lld records / %lld keys%s: %.2f s (best of 3; limit 3 s), %zu findings\n",
+                static_cast<long long>(last.records), static_cast<long long>(last.keys),
+                valueChecks ? "" : " (no value checks)", best, last.findings.size());
+    for (const auto& [kind, n] : model::countFindings(last.findings))
+        std::printf("  %s: %lld\n", kind.c_str(), static_cast<long long>(n));
+    return best <= 3.0 ? 0 : 2;
+}
