@@ -1,0 +1,228 @@
+#include "app/widgets/replaypanel.h"
+
+#include <QCheckBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProcess>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTreeWidget>
+
+#include <QtConcurrent/QtConcurrentRun>
+
+#include "app/viewmodels/rowtypes.h"
+#include "app/viewmodels/storesession.h"
+#include "storage/replaystore.h"
+#include "storage/store.h"
+
+namespace {
+
+constexpr int kRecordIdRole = Qt::UserRole + 1;
+
+QString text(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
+
+storage::ExportSelection selectionOf(const EventFilter& f)
+{
+    storage::ExportSelection s;
+    if (!f.table.empty())
+        s.tables = {f.table};
+    const model::EventName names[] = {model::EventName::Insert, model::EventName::Modify, model::EventName::Remove,
+                                      model::EventName::Snapshot};
+    if ((f.eventMask & 0xF) != 0xF) {
+        for (unsigned i = 0; i < 4; ++i) {
+            if (f.eventMask & (1u << i))
+                s.eventNames.push_back(names[i]);
+        }
+    }
+    s.fromMicros = f.fromMicros;
+    s.toMicros = f.toMicros;
+    if (!f.text.empty()) {
+        storage::RecordFilter filter;
+        filter.text = f.text;
+        s.filter = filter;
+    }
+    return s;
+}
+
+} // namespace
+
+ReplayPanel::ReplayPanel(StoreSession* session, QWidget* parent)
+    : QWidget(parent)
+    , m_session(session)
+{
+    auto* form = new QFormLayout;
+    m_handler = new QLineEdit(this);
+    m_handler->setPlaceholderText(tr("python3 handler.py --option   (run directly, no shell; event JSON on stdin)"));
+    form->addRow(tr("Handler:"), m_handler);
+    auto* row = new QHBoxLayout;
+    m_timeout = new QDoubleSpinBox(this);
+    m_timeout->setRange(0.1, 900);
+    m_timeout->setValue(30);
+    m_timeout->setSuffix(tr(" s"));
+    m_retries = new QSpinBox(this);
+    m_retries->setRange(0, 10000);
+    m_retries->setValue(2);
+    m_batchSize = new QSpinBox(this);
+    m_batchSize->setRange(1, 10000);
+    m_batchSize->setValue(100);
+    m_bisect = new QCheckBox(tr("Bisect on error"), this);
+    row->addWidget(new QLabel(tr("Timeout"), this));
+    row->addWidget(m_timeout);
+    row->addWidget(new QLabel(tr("Max retries"), this));
+    row->addWidget(m_retries);
+    row->addWidget(new QLabel(tr("Batch size"), this));
+    row->addWidget(m_batchSize);
+    row->addWidget(m_bisect);
+    m_run = new QPushButton(tr("Replay current filter"), this);
+    row->addWidget(m_run);
+    row->addStretch();
+    form->addRow(QString(), row);
+    m_status = new QLabel(this);
+    m_runs = new QTreeWidget(this);
+    m_runs->setColumnCount(5);
+    m_runs->setHeaderLabels(
+        {tr("Run / batch / record"), tr("Outcome"), tr("Sequence numbers"), tr("Deliveries"), tr("Details")});
+    m_runs->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(m_status);
+    layout->addWidget(m_runs, 1);
+
+    connect(m_run, &QPushButton::clicked, this, &ReplayPanel::startReplay);
+    connect(&m_watcher, &QFutureWatcherBase::finished, this, &ReplayPanel::onFinished);
+    connect(m_runs, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item) {
+        const QVariant id = item->data(0, kRecordIdRole);
+        if (id.isValid())
+            Q_EMIT recordActivated(id.toLongLong());
+    });
+    if (m_session) {
+        connect(m_session, &StoreSession::opened, this, &ReplayPanel::reload);
+        connect(m_session, &StoreSession::closed, this, &ReplayPanel::reload);
+    }
+    reload();
+}
+
+ReplayPanel::~ReplayPanel()
+{
+    m_watcher.waitForFinished();
+}
+
+void ReplayPanel::reload()
+{
+    m_runs->clear();
+    if (!m_session || m_session->path().isEmpty())
+        return;
+    auto store = storage::Store::open(m_session->path().toStdString(), storage::Database::OpenMode::ReadOnly);
+    if (!store)
+        return;
+    auto runs = storage::listReplayRuns(store->database());
+    if (!runs)
+        return;
+    for (const auto& summary : *runs) {
+        auto full = storage::loadReplayRun(store->database(), summary.id);
+        if (!full || !full->has_value())
+            continue;
+        showRun(new QTreeWidgetItem(m_runs), **full);
+    }
+}
+
+void ReplayPanel::showRun(QTreeWidgetItem* item, const storage::ReplayRunInfo& run)
+{
+    QStringList handler;
+    for (const auto& a : run.handler)
+        handler << text(a);
+    item->setText(0, tr("Run %1: %2").arg(run.id).arg(handler.join(QLatin1Char(' '))));
+    item->setText(1, tr("%1 succeeded, %2 discarded").arg(run.succeeded).arg(run.discarded));
+    item->setText(3, tr("%1 invocations").arg(run.attemptCount));
+    item->setText(4,
+                  tr("%1 records, %2 batches, max retries %3%4")
+                      .arg(run.recordCount)
+                      .arg(run.batchCount)
+                      .arg(run.maxRetries)
+                      .arg(run.bisect ? tr(", bisect") : QString()));
+    for (const auto& b : run.batches) {
+        auto* bi = new QTreeWidgetItem(item);
+        bi->setText(0, tr("Batch %1 (%2)").arg(b.number).arg(text(b.table)));
+        bi->setText(1, tr("%1 succeeded, %2 discarded").arg(b.succeeded).arg(b.discarded));
+        bi->setText(2, text(b.firstSequenceNumber) + QStringLiteral("..") + text(b.lastSequenceNumber));
+        bi->setText(3, tr("%1 attempts").arg(b.attempts.size()));
+        for (const auto& a : b.attempts) {
+            auto* ai = new QTreeWidgetItem(bi);
+            ai->setText(0, tr("Attempt %1%2").arg(a.number).arg(a.afterBisect ? tr(" (bisected)") : QString()));
+            ai->setText(1, text(a.verdict) + (a.checkpoint.empty() ? QString() : tr(" at %1").arg(text(a.checkpoint))));
+            ai->setText(2, text(a.firstSequenceNumber) + QStringLiteral("..") + text(a.lastSequenceNumber));
+            ai->setText(4, text(a.handlerEnd) + (a.reason.empty() ? QString() : QStringLiteral(": ") + text(a.reason)));
+            ai->setToolTip(
+                4, tr("stdout:\n%1\nstderr:\n%2").arg(text(a.stdoutText).left(4000), text(a.stderrText).left(4000)));
+        }
+        for (const auto& r : b.records) {
+            if (r.status == storage::RecordStatus::Succeeded)
+                continue;
+            auto* ri = new QTreeWidgetItem(bi);
+            ri->setText(0, text(r.keyText));
+            ri->setText(1, text(std::string(storage::recordStatusName(r.status))));
+            ri->setText(2, text(r.sequenceNumber));
+            ri->setText(3, QString::number(r.deliveries));
+            ri->setText(4, text(r.lastError));
+            ri->setData(0, kRecordIdRole, QVariant::fromValue<qint64>(r.recordId));
+            ri->setToolTip(0, tr("Double-click to open this record's key"));
+        }
+    }
+}
+
+bool ReplayPanel::startReplay()
+{
+    if (m_watcher.isRunning())
+        return false;
+    if (!m_session || m_session->path().isEmpty()) {
+        m_status->setText(tr("Open a store first."));
+        return false;
+    }
+    const QStringList argv = QProcess::splitCommand(m_handler->text());
+    if (argv.isEmpty()) {
+        m_status->setText(tr("Enter the handler command."));
+        return false;
+    }
+    storage::ReplayOptions options;
+    for (const auto& a : argv)
+        options.handler.argv.push_back(a.toStdString());
+    options.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(m_timeout->value() * 1000));
+    options.policy.maxRetries = m_retries->value();
+    options.policy.bisect = m_bisect->isChecked();
+    options.limits.maxRecords = static_cast<std::size_t>(m_batchSize->value());
+    const storage::ExportSelection selection = selectionOf(m_session->eventFilter());
+    const std::string path = m_session->path().toStdString();
+    m_run->setEnabled(false);
+    m_status->setText(tr("Replaying…"));
+    m_watcher.setFuture(QtConcurrent::run([path, selection, options]() -> storage::Result<storage::ReplayRunInfo> {
+        auto store = storage::Store::open(path, storage::Database::OpenMode::ReadWriteExisting);
+        if (!store)
+            return store.error();
+        return storage::runReplay(*store, selection, options);
+    }));
+    return true;
+}
+
+void ReplayPanel::onFinished()
+{
+    m_run->setEnabled(true);
+    const auto result = m_watcher.result();
+    if (!result) {
+        m_status->setText(tr("Replay failed: %1").arg(text(result.error().message)));
+        return;
+    }
+    m_status->setText(tr("Run %1: %2 records, %3 succeeded, %4 discarded")
+                          .arg(result->id)
+                          .arg(result->recordCount)
+                          .arg(result->succeeded)
+                          .arg(result->discarded));
+    reload();
+    Q_EMIT replayFinished(result->id);
+}
