@@ -1,0 +1,277 @@
+// CLI: keys / history / diff / audit / state on a generated capture imported with `streamscope import`; JSON
+// output parsed and checked; --key parsing errors give a clear message and exit code 2.
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "testsupport.h"
+
+class TestCliQuery : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    QString m_store;
+
+    struct Run
+    {
+        int exitCode = -1;
+        QByteArray out;
+        QByteArray err;
+    };
+
+    static Run run(const QStringList& args)
+    {
+        QProcess p;
+        p.start(QStringLiteral(STREAMSCOPE_BINARY), args);
+        Run r;
+        if (!p.waitForFinished(120000)) {
+            r.err = "timeout";
+            return r;
+        }
+        r.exitCode = p.exitCode();
+        r.out = p.readAllStandardOutput();
+        r.err = p.readAllStandardError();
+        return r;
+    }
+
+    QJsonObject runJson(const QStringList& args)
+    {
+        const Run r = run(args + QStringList{QStringLiteral("--json")});
+        if (r.exitCode != 0)
+            qWarning("exit %d: %s", r.exitCode, r.err.constData());
+        QJsonParseError error;
+        const auto doc = QJsonDocument::fromJson(r.out, &error);
+        if (error.error != QJsonParseError::NoError)
+            qWarning("not JSON (%s): %.300s", qPrintable(error.errorString()), r.out.constData());
+        return doc.object();
+    }
+
+    QStringList base(const QString& command) const { return {command, QStringLiteral("--store"), m_store}; }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        REQUIRE_SHARED_DIR();
+        const QString capture = m_dir.filePath(QStringLiteral("cap.json"));
+        QCOMPARE(testsupport::runGenerator(
+                     {QStringLiteral("--seed"), QStringLiteral("4"), QStringLiteral("--records"), QStringLiteral("400"),
+                      QStringLiteral("--keys"), QStringLiteral("20"), QStringLiteral("--gap-rate"),
+                      QStringLiteral("0.05"), QStringLiteral("--duplicate-rate"), QStringLiteral("0.05"),
+                      QStringLiteral("--ttl-rate"), QStringLiteral("0.5"), QStringLiteral("--layout"),
+                      QStringLiteral("single"), QStringLiteral("--quiet"), QStringLiteral("--out"), capture}),
+                 QString());
+        m_store = m_dir.filePath(QStringLiteral("s.streamscope"));
+        const Run r = run({QStringLiteral("import"), QStringLiteral("--store"), m_store, capture});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+    }
+
+    void keys()
+    {
+        const auto o = runJson(base(QStringLiteral("keys")));
+        const auto keys = o.value(QStringLiteral("keys")).toArray();
+        QCOMPARE(keys.size(), 20);
+        const auto k = keys.at(0).toObject();
+        QCOMPARE(k.value(QStringLiteral("table")).toString(), QStringLiteral("ExampleTableWithStream"));
+        QVERIFY(k.value(QStringLiteral("key")).toObject().contains(QStringLiteral("Id")));
+        QVERIFY(k.value(QStringLiteral("records")).toInt() > 0);
+        QVERIFY(k.value(QStringLiteral("firstTime")).toString().endsWith(QLatin1Char('Z')));
+        const auto filtered =
+            runJson(base(QStringLiteral("keys")) + QStringList{QStringLiteral("--filter"), QStringLiteral("Id=100")});
+        QCOMPARE(filtered.value(QStringLiteral("keys")).toArray().size(), 1);
+        const Run text = run(base(QStringLiteral("keys")));
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY(text.out.contains("Id=100"));
+    }
+
+    void history_data()
+    {
+        QTest::addColumn<QString>("key");
+        QTest::addRow("name=value") << "Id=100";
+        QTest::addRow("dynamodb json") << R"({"Id":{"N":"100"}})";
+        QTest::addRow("dynamodb json, number form") << R"({"Id":{"N":"100.0"}})";
+    }
+
+    void history()
+    {
+        QFETCH(QString, key);
+        const auto o = runJson(base(QStringLiteral("history"))
+                               + QStringList{QStringLiteral("--table"), QStringLiteral("ExampleTableWithStream"),
+                                             QStringLiteral("--key"), key});
+        QCOMPARE(o.value(QStringLiteral("table")).toString(), QStringLiteral("ExampleTableWithStream"));
+        QCOMPARE(o.value(QStringLiteral("key"))
+                     .toObject()
+                     .value(QStringLiteral("Id"))
+                     .toObject()
+                     .value(QStringLiteral("N"))
+                     .toString(),
+                 QStringLiteral("100"));
+        QCOMPARE(o.value(QStringLiteral("ordering")).toString(), QStringLiteral("sequence"));
+        const auto versions = o.value(QStringLiteral("versions")).toArray();
+        QVERIFY(versions.size() > 1);
+        QString previousSeq;
+        for (const auto& value : versions) {
+            const auto v = value.toObject();
+            for (const char* field : {"sequenceNumber", "eventID", "eventName", "approximateCreationDateTime", "ttl",
+                                      "imageKnown", "image", "changes"})
+                QVERIFY2(v.contains(QLatin1String(field)), field);
+            const QString event = v.value(QStringLiteral("eventName")).toString();
+            QVERIFY(v.value(QStringLiteral("imageKnown")).toBool()); // NEW_AND_OLD_IMAGES
+            if (event == QLatin1String("REMOVE"))
+                QVERIFY(v.value(QStringLiteral("image")).isNull());
+            else
+                QVERIFY(v.value(QStringLiteral("image")).toObject().contains(QStringLiteral("Id")));
+            const QString seq = v.value(QStringLiteral("sequenceNumber")).toString();
+            QVERIFY(previousSeq.isEmpty() || seq.size() > previousSeq.size()
+                    || (seq.size() == previousSeq.size() && seq > previousSeq));
+            previousSeq = seq;
+            for (const auto& c : v.value(QStringLiteral("changes")).toArray()) {
+                const auto change = c.toObject();
+                const QString op = change.value(QStringLiteral("op")).toString();
+                QVERIFY(op == QLatin1String("add") || op == QLatin1String("remove") || op == QLatin1String("replace"));
+                QVERIFY(change.value(QStringLiteral("path")).toString().startsWith(QLatin1Char('/')));
+                if (op != QLatin1String("add"))
+                    QVERIFY(change.contains(QStringLiteral("old")));
+                if (op != QLatin1String("remove"))
+                    QVERIFY(change.contains(QStringLiteral("new")));
+            }
+        }
+        const auto first = versions.at(0).toObject();
+        QCOMPARE(first.value(QStringLiteral("eventName")).toString(), QStringLiteral("INSERT"));
+        QVERIFY(!first.value(QStringLiteral("changes")).toArray().isEmpty());
+    }
+
+    void diff()
+    {
+        const QStringList keyArgs{QStringLiteral("--table"), QStringLiteral("ExampleTableWithStream"),
+                                  QStringLiteral("--key"), QStringLiteral("Id=100")};
+        const auto h = runJson(base(QStringLiteral("history")) + keyArgs);
+        const auto versions = h.value(QStringLiteral("versions")).toArray();
+        QVERIFY(versions.size() > 2);
+        const QString from = versions.at(0).toObject().value(QStringLiteral("sequenceNumber")).toString();
+        const QString to = versions.at(1).toObject().value(QStringLiteral("sequenceNumber")).toString();
+        const auto d = runJson(base(QStringLiteral("diff")) + keyArgs
+                               + QStringList{QStringLiteral("--from"), from, QStringLiteral("--to"), to});
+        QCOMPARE(d.value(QStringLiteral("from")).toObject().value(QStringLiteral("sequenceNumber")).toString(), from);
+        // adjacent versions: the diff is version 2's changes, unless a gap sits between them
+        if (versions.at(1).toObject().value(QStringLiteral("changesSince")).toString() == from)
+            QCOMPARE(d.value(QStringLiteral("changes")).toArray(),
+                     versions.at(1).toObject().value(QStringLiteral("changes")).toArray());
+        const Run missing =
+            run(base(QStringLiteral("diff")) + keyArgs
+                + QStringList{QStringLiteral("--from"), QStringLiteral("1"), QStringLiteral("--to"), to});
+        QCOMPARE(missing.exitCode, 2);
+        QVERIFY(missing.err.contains("no version"));
+    }
+
+    void badKeys_data()
+    {
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QString>("message");
+        QTest::addRow("not a number") << "Id=abc"
+                                      << "not a number";
+        QTest::addRow("unknown attribute") << "Name=1"
+                                           << "no key attribute 'Name'";
+        QTest::addRow("broken json") << R"({"Id":)"
+                                     << "not valid DynamoDB JSON";
+        QTest::addRow("bad type tag") << R"({"Id":{"Q":"1"}})"
+                                      << "not valid DynamoDB JSON";
+        QTest::addRow("no such item") << "Id=99999"
+                                      << "no item with key Id=99999";
+        QTest::addRow("no form") << "100"
+                                 << "cannot read the key";
+    }
+
+    void badKeys()
+    {
+        QFETCH(QString, key);
+        QFETCH(QString, message);
+        const Run r = run(base(QStringLiteral("history"))
+                          + QStringList{QStringLiteral("--table"), QStringLiteral("ExampleTableWithStream"),
+                                        QStringLiteral("--key"), key, QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(QString::fromUtf8(r.err).contains(message), r.err.constData());
+        QVERIFY(r.out.isEmpty());
+    }
+
+    void usageErrors()
+    {
+        QCOMPARE(run(base(QStringLiteral("history"))
+                     + QStringList{QStringLiteral("--table"), QStringLiteral("NoSuchTable"), QStringLiteral("--key"),
+                                   QStringLiteral("Id=100")})
+                     .exitCode,
+                 2);
+        QCOMPARE(run(base(QStringLiteral("audit")) + QStringList{QStringLiteral("--severity"), QStringLiteral("bogus")})
+                     .exitCode,
+                 2);
+        QCOMPARE(run(base(QStringLiteral("state"))
+                     + QStringList{QStringLiteral("--table"), QStringLiteral("ExampleTableWithStream"),
+                                   QStringLiteral("--at"), QStringLiteral("yesterday")})
+                     .exitCode,
+                 2);
+        QCOMPARE(run({QStringLiteral("history"), QStringLiteral("--store"),
+                      m_dir.filePath(QStringLiteral("none.streamscope")), QStringLiteral("--table"),
+                      QStringLiteral("T"), QStringLiteral("--key"), QStringLiteral("Id=1")})
+                     .exitCode,
+                 2);
+    }
+
+    void audit()
+    {
+        const auto o = runJson(base(QStringLiteral("audit")));
+        const auto findings = o.value(QStringLiteral("findings")).toArray();
+        QVERIFY(!findings.isEmpty());
+        const auto counts = o.value(QStringLiteral("counts")).toObject();
+        QVERIFY(counts.value(QStringLiteral("duplicate")).toInt() > 0);
+        QVERIFY(counts.value(QStringLiteral("ttl-remove")).toInt() > 0);
+        int total = 0;
+        for (const auto& n : counts)
+            total += n.toInt();
+        QCOMPARE(total, findings.size());
+        for (const auto& value : findings) {
+            const auto f = value.toObject();
+            for (const char* field : {"kind", "severity", "table", "key", "sequenceNumber", "eventID", "message"})
+                QVERIFY2(f.contains(QLatin1String(field)), field);
+            if (f.value(QStringLiteral("kind")).toString() == QLatin1String("gap"))
+                QVERIFY(!f.value(QStringLiteral("diff")).toArray().isEmpty());
+            if (f.value(QStringLiteral("kind")).toString() == QLatin1String("js-unsafe-number"))
+                QVERIFY(!f.value(QStringLiteral("risk")).toString().isEmpty());
+        }
+        const auto errors =
+            runJson(base(QStringLiteral("audit")) + QStringList{QStringLiteral("--severity"), QStringLiteral("error")});
+        for (const auto& value : errors.value(QStringLiteral("findings")).toArray())
+            QCOMPARE(value.toObject().value(QStringLiteral("severity")).toString(), QStringLiteral("error"));
+        const Run text = run(base(QStringLiteral("audit")));
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY(text.out.contains("Audited"));
+    }
+
+    void state()
+    {
+        const auto keys = runJson(base(QStringLiteral("keys")));
+        const QString at =
+            keys.value(QStringLiteral("keys")).toArray().at(0).toObject().value(QStringLiteral("lastTime")).toString();
+        const auto o = runJson(base(QStringLiteral("state"))
+                               + QStringList{QStringLiteral("--table"), QStringLiteral("ExampleTableWithStream"),
+                                             QStringLiteral("--at"), at});
+        QCOMPARE(o.value(QStringLiteral("table")).toString(), QStringLiteral("ExampleTableWithStream"));
+        const auto items = o.value(QStringLiteral("items")).toArray();
+        QVERIFY(!items.isEmpty());
+        for (const auto& value : items) {
+            const auto item = value.toObject();
+            QVERIFY(item.value(QStringLiteral("image")).toObject().contains(QStringLiteral("Id")));
+            QVERIFY(item.value(QStringLiteral("approximateCreationDateTime")).toString() <= at);
+        }
+        const auto early = runJson(base(QStringLiteral("state"))
+                                   + QStringList{QStringLiteral("--table"), QStringLiteral("ExampleTableWithStream"),
+                                                 QStringLiteral("--at"), QStringLiteral("2000-01-01T00:00:00Z")});
+        QCOMPARE(early.value(QStringLiteral("items")).toArray().size(), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliQuery)
+#include "tst_cli_query.moc"
