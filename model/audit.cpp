@@ -292,6 +292,41 @@ void valueProblems(const AttributeValue& v, const std::string& path, std::vector
     jsRisks(v, path, out);
 }
 
+/// Text-only pre-check of a nested value (M/L) without decoding: true when it certainly has no value issue, i.e. it
+/// holds no binary, set or NULL false, is not deeply nested, and every `{"N":"…"}` inside is a valid number a
+/// JavaScript handler keeps exactly. (These patterns cannot occur inside JSON strings, where quotes are escaped, so a
+/// plain substring search is exact.) Anything else is decoded and validated in full.
+bool onlyCleanNumbers(std::string_view text)
+{
+    if (text.size() > 4096)
+        return false;
+    for (std::string_view p : {"\"B\":", "\"SS\":", "\"NS\":", "\"BS\":", "\"NULL\":false"}) {
+        if (text.find(p) != std::string_view::npos)
+            return false;
+    }
+    int depth = 0;
+    for (std::size_t i = text.find("{\"M\":"); i != std::string_view::npos; i = text.find("{\"M\":", i + 1))
+        ++depth;
+    for (std::size_t i = text.find("{\"L\":"); i != std::string_view::npos; i = text.find("{\"L\":", i + 1))
+        ++depth;
+    if (depth >= 30)
+        return false;
+    constexpr std::string_view n = "{\"N\":";
+    for (std::size_t i = text.find(n); i != std::string_view::npos; i = text.find(n, i + 1)) {
+        const std::size_t start = i + n.size();
+        if (start >= text.size() || text[start] != '"')
+            return false; // {"N":1} style: let the decoder handle it
+        const std::size_t end = text.find('"', start + 1);
+        if (end == std::string_view::npos)
+            return false;
+        const std::string_view number = text.substr(start + 1, end - start - 1);
+        if (number.find('\\') != std::string_view::npos || checkNumber(number) != NumberProblem::None
+            || jsNumberRisk(number) != JsNumberRisk::None)
+            return false;
+    }
+    return true;
+}
+
 void memberProblems(std::string_view name, std::string_view text, std::vector<ValueProblem>& out)
 {
     if (certainlyClean(text))
@@ -301,6 +336,8 @@ void memberProblems(std::string_view name, std::string_view text, std::vector<Va
         numberProblems(*n, path, false, out);
         return;
     }
+    if (onlyCleanNumbers(text))
+        return;
     auto decoded = parseAttributeValue(text);
     if (!decoded) {
         out.push_back({FindingKind::InvalidValue, path, "undecodable: " + decoded.error.message, std::nullopt});
