@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <string>
 
@@ -69,12 +70,15 @@ int main(int argc, char** argv)
 
     double bestLoad = 1e18;
     double bestFull = 1e18;
+    double bestLoadCpu = 1e18;
     std::size_t count = 0;
     std::size_t changes = 0;
     for (int run = 0; run < 5; ++run) {
         const auto t0 = std::chrono::steady_clock::now();
+        const std::clock_t c0 = std::clock();
         auto loaded = storage::loadHistory(*store, keyId);
         const auto t1 = std::chrono::steady_clock::now();
+        bestLoadCpu = std::min(bestLoadCpu, 1000.0 * static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC);
         if (!loaded) {
             std::fprintf(stderr, "%s\n", loaded.error().message.c_str());
             return 1;
@@ -90,7 +94,8 @@ int main(int argc, char** argv)
         bestFull = std::min(bestFull, ms(t2 - t0));
     }
     std::printf("history of one key with %zu versions (best of 5):\n", count);
-    std::printf("  load from store + rebuild versions: %.1f ms (limit 50 ms)\n", bestLoad);
+    std::printf("  load from store + rebuild versions: %.1f ms wall, %.1f ms CPU (limit 50 ms)\n", bestLoad,
+                bestLoadCpu);
     std::printf("  ... plus every version's changes (%zu changes): %.1f ms\n", changes, bestFull);
     return bestLoad <= 50.0 ? 0 : 2;
 }
