@@ -28,8 +28,15 @@ struct Run
 {
     double seconds = 0;
     long peakKb = 0;
+    double cpuSeconds = 0; ///< user + system time of the child (less sensitive to a busy machine)
     int exitCode = 0;
 };
+
+double cpuOf(const rusage& usage)
+{
+    return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
 
 std::uint64_t pathBytes(const std::string& path)
 {
@@ -75,6 +82,7 @@ Run importInChild(const std::string& input, const std::string& storePath)
     Run run;
     run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     run.peakKb = usage.ru_maxrss;
+    run.cpuSeconds = cpuOf(usage);
     run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return run;
 }
@@ -93,8 +101,15 @@ Run runShell(const std::string& command)
     Run run;
     run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     run.peakKb = usage.ru_maxrss;
+    run.cpuSeconds = cpuOf(usage);
     run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return run;
+}
+
+double loadAverage()
+{
+    double load[1] = {0};
+    return getloadavg(load, 1) == 1 ? load[0] : -1;
 }
 
 double median(std::vector<double> v)
@@ -105,15 +120,18 @@ double median(std::vector<double> v)
 
 void report(const char* name, const std::vector<Run>& runs, std::uint64_t bytes, double records)
 {
-    std::vector<double> seconds;
+    std::vector<double> seconds, cpu;
     long peak = 0;
     for (const auto& r : runs) {
         seconds.push_back(r.seconds);
+        cpu.push_back(r.cpuSeconds);
         peak = std::max(peak, r.peakKb);
     }
     const double s = median(seconds);
-    std::printf("%-22s median %.2f s over %zu run(s) | %.0f records/s | %.1f MB/s | peak RSS %.1f MB | exit %d\n", name,
-                s, runs.size(), records / s, static_cast<double>(bytes) / 1e6 / s, static_cast<double>(peak) / 1024.0,
+    std::printf("%-22s median %.2f s over %zu run(s) | %.0f records/s | %.1f MB/s | peak RSS %.1f MB | CPU "
+                "(user+sys) %.2f s | load %.1f | exit %d\n",
+                name, s, runs.size(), records / s, static_cast<double>(bytes) / 1e6 / s,
+                static_cast<double>(peak) / 1024.0, median(cpu), loadAverage(),
                 runs.empty() ? -1 : runs.back().exitCode);
     std::fflush(stdout);
 }
