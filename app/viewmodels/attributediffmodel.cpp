@@ -286,15 +286,16 @@ QString AttributeDiffModel::valueText(const AttributeValue& value, bool plain)
     switch (value.type()) {
     case AttributeType::M:
         return (plain ? QStringLiteral("{…} ") : QStringLiteral("{\"M\": …} "))
-            + tr("%n attribute(s)", nullptr, static_cast<int>(value.map().size()));
+            + formatting::count(static_cast<qint64>(value.map().size()), "attribute", "attributes");
     case AttributeType::L:
         return (plain ? QStringLiteral("[…] ") : QStringLiteral("{\"L\": …} "))
-            + tr("%n element(s)", nullptr, static_cast<int>(value.list().size()));
+            + formatting::count(static_cast<qint64>(value.list().size()), "element", "elements");
     case AttributeType::B: {
         const auto bytes = model::base64Decode(value.text());
         const QString json = fromStd(plain ? model::toPlainJson(value) : model::toDynamoJson(value));
-        return bytes ? json + tr(" (%n byte(s))", nullptr, static_cast<int>(bytes->size()))
-                     : json + tr(" (invalid base64)");
+        return bytes
+            ? json + QStringLiteral(" (%1)").arg(formatting::count(static_cast<qint64>(bytes->size()), "byte", "bytes"))
+            : json + tr(" (invalid base64)");
     }
     default: {
         QString json = fromStd(plain ? model::toPlainJson(value) : model::toDynamoJson(value));

@@ -29,4 +29,71 @@ QString sizeText(std::int64_t bytes)
     return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
 }
 
+QString indentJson(const QString& json, int indent)
+{
+    QString out;
+    out.reserve(json.size() * 2);
+    int depth = 0;
+    bool inString = false;
+    bool escaped = false;
+    const auto newline = [&]() {
+        out += QLatin1Char('\n');
+        out += QString(depth * indent, QLatin1Char(' '));
+    };
+    for (qsizetype i = 0; i < json.size(); ++i) {
+        const QChar c = json[i];
+        if (inString) {
+            out += c;
+            if (escaped)
+                escaped = false;
+            else if (c == QLatin1Char('\\'))
+                escaped = true;
+            else if (c == QLatin1Char('"'))
+                inString = false;
+            continue;
+        }
+        if (c.isSpace())
+            continue;
+        switch (c.unicode()) {
+        case '"':
+            inString = true;
+            out += c;
+            break;
+        case '{':
+        case '[': {
+            // Keep empty containers on one line.
+            qsizetype j = i + 1;
+            while (j < json.size() && json[j].isSpace())
+                ++j;
+            if (j < json.size() && (json[j] == QLatin1Char('}') || json[j] == QLatin1Char(']'))) {
+                out += c;
+                out += json[j];
+                i = j;
+                break;
+            }
+            out += c;
+            ++depth;
+            newline();
+            break;
+        }
+        case '}':
+        case ']':
+            depth = std::max(0, depth - 1);
+            newline();
+            out += c;
+            break;
+        case ',':
+            out += c;
+            newline();
+            break;
+        case ':':
+            out += QStringLiteral(": ");
+            break;
+        default:
+            out += c;
+        }
+    }
+    return out;
+}
+
 } // namespace formatting

@@ -58,7 +58,7 @@ QVariant KeyListModel::data(const QModelIndex& index, int role) const
         case CountColumn:
             return qlonglong(row->recordCount);
         case LastChangeColumn:
-            return formatting::timeText(row->lastChangeMicros);
+            return formatting::timeText(row->lastChangeMicros).left(19); // seconds are enough in a list
         default:
             return {};
         }

@@ -6,6 +6,7 @@
 #include <QTreeView>
 #include <QVBoxLayout>
 
+#include "app/viewmodels/formatting.h"
 #include "app/viewmodels/modelroles.h"
 #include "app/viewmodels/storesession.h"
 #include "app/widgets/eventstyle.h"
@@ -59,7 +60,8 @@ AuditPanel::AuditPanel(StoreSession* session, QWidget* parent)
     });
     connect(session->auditModel(), &QAbstractItemModel::modelReset, this, [this]() {
         const int n = m_session->auditModel()->findingCount();
-        m_summary->setText(n ? tr("%n finding(s) — double-click one to open the key at that version", nullptr, n)
+        m_summary->setText(n ? tr("%1 — double-click one to open the key at that version")
+                                   .arg(formatting::count(n, "finding", "findings"))
                              : tr("No findings"));
         for (int r = 0; r < m_session->auditModel()->rowCount(); ++r)
             m_view->expand(m_session->auditModel()->index(r, 0));

@@ -87,7 +87,7 @@ EventsPanel::EventsPanel(StoreSession* session, QWidget* parent)
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_view);
     split->addWidget(m_raw);
-    split->setSizes({500, 200});
+    split->setSizes({600, 220});
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(tools);
@@ -193,13 +193,12 @@ void EventsPanel::showRecord(qint64 recordId)
         return;
     }
     const QByteArray raw = QByteArray::fromStdString(row->raw);
-    // Pretty-print for reading; numbers are shown exactly as delivered only in the raw (compact) form, so
-    // show the raw text whenever re-indenting could alter a number.
+    // Re-indented for reading without parsing: numbers and strings stay exactly as delivered.
     QString text = tr("// record %1 · file record #%2 at byte %3 · %4\n")
                        .arg(row->id)
                        .arg(row->position.recordIndex)
                        .arg(row->position.byteOffset)
                        .arg(fromStd(row->shape));
-    text += QString::fromUtf8(raw);
+    text += formatting::indentJson(QString::fromUtf8(raw));
     m_raw->setPlainText(text);
 }

@@ -6,6 +6,7 @@
 #include <QTimer>
 
 #include "app/widgets/mainwindow.h"
+#include "app/widgets/screenshotter.h"
 
 int runGui(int argc, char** argv)
 {
@@ -20,11 +21,21 @@ int runGui(int argc, char** argv)
     const QCommandLineOption storeOption(QStringLiteral("store"), QStringLiteral("Open this store file."),
                                          QStringLiteral("file"));
     parser.addOption(storeOption);
+    QCommandLineOption screenshotOption(QStringLiteral("screenshots"),
+                                        QStringLiteral("Render the main views into DIR as PNG and quit."),
+                                        QStringLiteral("dir"));
+    screenshotOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(screenshotOption);
     parser.addPositionalArgument(QStringLiteral("capture"), QStringLiteral("Capture files or folders to import."),
                                  QStringLiteral("[capture...]"));
     parser.process(app);
 
     MainWindow window;
+    const QString screenshots = parser.value(screenshotOption);
+    if (!screenshots.isEmpty()) {
+        window.setShowImportSummary(false);
+        window.resize(1500, 950);
+    }
     window.show();
     const QString store = parser.value(storeOption);
     const QStringList captures = parser.positionalArguments();
@@ -39,5 +50,9 @@ int runGui(int argc, char** argv)
         if (!captures.isEmpty())
             window.importPaths(captures);
     });
+    if (!screenshots.isEmpty()) {
+        auto* shooter = new Screenshotter(&window, screenshots, &window);
+        QTimer::singleShot(200, shooter, &Screenshotter::start);
+    }
     return QApplication::exec();
 }

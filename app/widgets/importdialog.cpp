@@ -11,6 +11,8 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include "app/viewmodels/formatting.h"
+
 ImportProgressWidget::ImportProgressWidget(QWidget* parent)
     : QWidget(parent)
     , m_bar(new QProgressBar(this))
@@ -32,7 +34,7 @@ void ImportProgressWidget::begin(int fileCount)
 {
     m_bar->setValue(0);
     m_bar->setFormat(QStringLiteral("%p%"));
-    m_label->setText(tr("Importing %n file(s)…", nullptr, fileCount));
+    m_label->setText(tr("Importing %1…").arg(formatting::count(fileCount, "file", "files")));
     m_cancel->setEnabled(true);
 }
 
@@ -51,7 +53,9 @@ void ImportProgressWidget::setProgress(const ImportProgressInfo& p)
 QString ImportSummaryDialog::oneLine(const ImportSummary& s)
 {
     QString text = s.cancelled ? tr("Import cancelled: ") : tr("Import finished: ");
-    text += tr("%L1 records stored from %n file(s)", nullptr, s.filesImported).arg(s.inserted);
+    text += tr("%1 stored from %2")
+                .arg(formatting::count(s.inserted, "record", "records"),
+                     formatting::count(s.filesImported, "file", "files"));
     if (s.duplicates)
         text += tr(", %L1 duplicates").arg(s.duplicates);
     if (s.conflicts)
@@ -59,9 +63,9 @@ QString ImportSummaryDialog::oneLine(const ImportSummary& s)
     if (!s.skipped.empty())
         text += tr(", %L1 records skipped").arg(s.skipped.size());
     if (s.filesAlreadyImported)
-        text += tr(", %n file(s) already imported", nullptr, s.filesAlreadyImported);
+        text += tr(", %1 already imported").arg(formatting::count(s.filesAlreadyImported, "file", "files"));
     if (!s.failed.empty())
-        text += tr(", %n file(s) failed", nullptr, static_cast<int>(s.failed.size()));
+        text += tr(", %1 failed").arg(formatting::count(static_cast<qint64>(s.failed.size()), "file", "files"));
     return text;
 }
 

@@ -9,6 +9,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include "app/viewmodels/formatting.h"
 #include "app/viewmodels/modelroles.h"
 #include "app/viewmodels/storesession.h"
 
@@ -137,6 +138,10 @@ void KeysPanel::applyFilter()
 
 void KeysPanel::updateCount()
 {
+    // Keep the sort picker in step when the filter was changed elsewhere (header click, navigation).
+    m_sort->blockSignals(true);
+    m_sort->setCurrentIndex(int(m_session->keyFilter().sort));
+    m_sort->blockSignals(false);
     const int n = m_session->keyModel()->rowCount();
-    m_count->setText(m_session->isOpen() ? tr("%n key(s)", nullptr, n) : tr("No store open"));
+    m_count->setText(m_session->isOpen() ? formatting::count(n, "key", "keys") : tr("No store open"));
 }

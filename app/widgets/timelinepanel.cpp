@@ -137,9 +137,10 @@ TimelinePanel::TimelinePanel(StoreSession* session, QWidget* parent)
     connect(session, &StoreSession::historyReady, this, [this](qint64) {
         const auto& key = m_session->currentKey();
         const int n = m_session->timelineModel()->rowCount();
-        m_title->setText(key ? tr("<b>%1</b> · %2 — %n version(s)", nullptr, n)
+        m_title->setText(key ? tr("<b>%1</b> · %2 — %3")
                                    .arg(m_session->tableName(key->tableId).toHtmlEscaped(),
-                                        formatting::fromStd(key->displayText).toHtmlEscaped())
+                                        formatting::fromStd(key->displayText).toHtmlEscaped(),
+                                        formatting::count(n, "version", "versions"))
                              : QString());
         selectRecord(m_pendingRecord);
         m_pendingRecord = 0;

@@ -1,0 +1,367 @@
+// View models over RowSource seams: model contracts (QAbstractItemModelTester on ~10k rows), laziness on a huge
+// source, the diff tree, background jobs.
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
+#include "app/viewmodels/attributediffmodel.h"
+#include "app/viewmodels/auditmodel.h"
+#include "app/viewmodels/eventtablemodel.h"
+#include "app/viewmodels/formatting.h"
+#include "app/viewmodels/importjob.h"
+#include "app/viewmodels/jobtracker.h"
+#include "app/viewmodels/keylistmodel.h"
+#include "app/viewmodels/modelroles.h"
+#include "app/viewmodels/timelinemodel.h"
+#include "model/dynamodbjson.h"
+
+namespace {
+
+EventRow makeEvent(std::int64_t i)
+{
+    EventRow r;
+    r.recordId = i + 1;
+    r.timeMicros = 1'700'000'000'000'000 + i * 1000;
+    r.table = i % 2 ? "Orders" : "Users";
+    r.keyId = i % 100 + 1;
+    r.keyText = "Id=" + std::to_string(i % 100);
+    r.eventName = model::EventName(i % 3);
+    r.sequenceNumber = std::to_string(1000 + i);
+    r.sizeBytes = 100 + i;
+    return r;
+}
+
+/// A generated source of `count` rows that counts page calls.
+template<typename Row>
+RowSource<Row> countingSource(std::int64_t count, int* pages, Row (*make)(std::int64_t))
+{
+    RowSource<Row> s;
+    s.count = [count]() { return count; };
+    s.page = [count, pages, make](std::int64_t first, int limit) {
+        ++*pages;
+        std::vector<Row> rows;
+        for (std::int64_t i = first; i < std::min(count, first + limit); ++i)
+            rows.push_back(make(i));
+        return rows;
+    };
+    return s;
+}
+
+KeyRow makeKey(std::int64_t i)
+{
+    return KeyRow{i + 1,
+                  "Orders",
+                  "{\"Id\":{\"N\":\"" + std::to_string(i) + "\"}}",
+                  "Id=" + std::to_string(i),
+                  i % 7 + 1,
+                  std::int64_t{1'700'000'000'000'000} + i};
+}
+
+model::Item item(const char* json)
+{
+    auto decoded = model::parseItem(json);
+    return *decoded.value;
+}
+
+} // namespace
+
+class TestViewModels : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void eventModelContract()
+    {
+        EventTableModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        int pages = 0;
+        model.setSource(countingSource<EventRow>(10'000, &pages, &makeEvent));
+        QCOMPARE(model.rowCount(), 10'000);
+        QCOMPARE(model.index(3, EventTableModel::EventColumn).data().toString(), QStringLiteral("INSERT"));
+        QCOMPARE(model.index(4, EventTableModel::EventColumn).data().toString(), QStringLiteral("MODIFY"));
+        QCOMPARE(model.index(9'999, EventTableModel::SequenceColumn).data().toString(), QStringLiteral("10999"));
+        QCOMPARE(model.index(0, EventTableModel::TimeColumn).data().toString(),
+                 QStringLiteral("2023-11-14 22:13:20.000000"));
+        QCOMPARE(model.index(7, 0).data(ModelRoles::RecordIdRole).toLongLong(), 8);
+    }
+
+    void eventModelIsLazy()
+    {
+        EventTableModel model;
+        int pages = 0;
+        model.setSource(countingSource<EventRow>(50'000'000, &pages, &makeEvent));
+        QCOMPARE(model.rowCount(), 50'000'000);
+        QCOMPARE(pages, 0); // nothing read until a cell is shown
+        for (int r = 0; r < 40; ++r)
+            model.index(r, EventTableModel::KeyColumn).data();
+        QCOMPARE(pages, 1);
+        // Jump to the end: one more page.
+        QCOMPARE(model.index(49'999'999, EventTableModel::SequenceColumn).data().toString(),
+                 QStringLiteral("50000999"));
+        QCOMPARE(pages, 2);
+        // Scroll through 100k rows: pages load on demand and the cache stays bounded.
+        for (int r = 0; r < 100'000; r += 50)
+            model.index(r, 0).data();
+        QVERIFY(pages <= 2 + 100'000 / EventTableModel::ColumnCount);
+        QVERIFY(model.cachedPages() <= 64);
+    }
+
+    void sortRequestsOnlyIndexedColumns()
+    {
+        EventTableModel model;
+        QSignalSpy spy(&model, &EventTableModel::sortRequested);
+        model.sort(EventTableModel::KeyColumn, Qt::AscendingOrder);
+        QCOMPARE(spy.count(), 0);
+        model.sort(EventTableModel::TimeColumn, Qt::DescendingOrder);
+        QCOMPARE(spy.count(), 1);
+        QCOMPARE(spy.at(0).at(1).toBool(), true);
+    }
+
+    void keyModelContractAndLaziness()
+    {
+        KeyListModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        int pages = 0;
+        model.setSource(countingSource<KeyRow>(10'000, &pages, &makeKey));
+        QCOMPARE(model.rowCount(), 10'000);
+        QCOMPARE(model.index(42, KeyListModel::KeyColumn).data().toString(), QStringLiteral("Id=42"));
+        KeyListModel big;
+        int bigPages = 0;
+        big.setSource(countingSource<KeyRow>(1'000'000, &bigPages, &makeKey));
+        big.index(999'999, 0).data();
+        QCOMPARE(bigPages, 1);
+        QSignalSpy spy(&big, &KeyListModel::sortRequested);
+        big.sort(KeyListModel::CountColumn, Qt::DescendingOrder);
+        QCOMPARE(spy.count(), 1);
+    }
+
+    void tableModel()
+    {
+        TableListModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setTables({{"Orders", 3, 10}, {"Users", 2, 5}});
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(model.index(0, TableListModel::RecordsColumn).data().toLongLong(), 15);
+        QCOMPARE(model.tableAt(0), QString());
+        QCOMPARE(model.tableAt(2), QStringLiteral("Users"));
+    }
+
+    void diff_data()
+    {
+        QTest::addColumn<QString>("before");
+        QTest::addColumn<QString>("after");
+        QTest::addColumn<int>("added");
+        QTest::addColumn<int>("removed");
+        QTest::addColumn<int>("changed");
+        QTest::addRow("identical") << R"({"a":{"S":"x"}})"
+                                   << R"({"a":{"S":"x"}})" << 0 << 0 << 0;
+        QTest::addRow("numbers compare exactly") << R"({"n":{"N":"1.0"}})"
+                                                 << R"({"n":{"N":"1"}})" << 0 << 0 << 0;
+        QTest::addRow("add remove change") << R"({"a":{"S":"x"},"b":{"N":"1"}})"
+                                           << R"({"a":{"S":"y"},"c":{"BOOL":true}})" << 1 << 1 << 1;
+        QTest::addRow("insert (no before)") << QString() << R"({"a":{"S":"x"},"b":{"N":"2"}})" << 2 << 0 << 0;
+        QTest::addRow("remove (no after)") << R"({"a":{"S":"x"}})" << QString() << 0 << 1 << 0;
+        QTest::addRow("nested change") << R"({"m":{"M":{"x":{"N":"1"}}}})"
+                                       << R"({"m":{"M":{"x":{"N":"2"}}}})" << 0 << 0 << 1;
+    }
+
+    void diff()
+    {
+        QFETCH(QString, before);
+        QFETCH(QString, after);
+        QFETCH(int, added);
+        QFETCH(int, removed);
+        QFETCH(int, changed);
+        AttributeDiffModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const auto b = before.isEmpty() ? std::optional<model::Item>{} : item(before.toUtf8().constData());
+        const auto a = after.isEmpty() ? std::optional<model::Item>{} : item(after.toUtf8().constData());
+        model.setImages(b, a);
+        QCOMPARE(model.addedCount(), added);
+        QCOMPARE(model.removedCount(), removed);
+        QCOMPARE(model.changedCount(), changed);
+        model.setChangesOnly(true);
+        QCOMPARE(model.rowCount(), added + removed + changed);
+    }
+
+    void diffTreeDetails()
+    {
+        AttributeDiffModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setImages(item(R"({"big":{"N":"12345678901234567890.123456789"},"bin":{"B":"aGVsbG8="},
+                                 "tags":{"SS":["a","b"]},"m":{"M":{"x":{"L":[{"N":"1"},{"N":"2"}]}}}})"),
+                        item(R"({"big":{"N":"12345678901234567890.123456780"},"bin":{"B":"aGVsbG8="},
+                                 "tags":{"SS":["b","c"]},"m":{"M":{"x":{"L":[{"N":"1"}]}}}})"));
+        // Rows sorted by name: big, bin, m, tags.
+        QCOMPARE(model.rowCount(), 4);
+        const QModelIndex big = model.index(0, AttributeDiffModel::BeforeColumn);
+        QCOMPARE(big.data().toString(), QStringLiteral("12345678901234567890.123456789")); // exact, no double
+        QCOMPARE(model.index(0, 0).data(ModelRoles::ChangeKindRole).toInt(), int(DiffNode::Change::Changed));
+        QCOMPARE(model.index(1, AttributeDiffModel::AfterColumn).data().toString(),
+                 QStringLiteral("\"aGVsbG8=\" (5 bytes)"));
+        QCOMPARE(model.index(1, 0).data(ModelRoles::ChangeKindRole).toInt(), int(DiffNode::Change::Unchanged));
+        const QModelIndex tags = model.index(3, 0);
+        QCOMPARE(model.rowCount(tags), 3); // a removed, b kept, c added
+        QCOMPARE(model.index(0, 0, tags).data(ModelRoles::ChangeKindRole).toInt(), int(DiffNode::Change::Removed));
+        QCOMPARE(model.index(2, 0, tags).data(ModelRoles::ChangeKindRole).toInt(), int(DiffNode::Change::Added));
+        const QModelIndex list = model.index(0, 0, model.index(2, 0));
+        QCOMPARE(model.rowCount(list), 2);
+        QCOMPARE(model.index(1, 0, list).data(ModelRoles::ChangeKindRole).toInt(), int(DiffNode::Change::Removed));
+        // JSON copy: plain and DynamoDB.
+        QCOMPARE(model.valueJson(model.index(0, AttributeDiffModel::AfterColumn), AttributeDiffModel::Side::After),
+                 QStringLiteral("12345678901234567890.123456780"));
+        model.setPlainJson(false);
+        QCOMPARE(model.valueJson(model.index(0, AttributeDiffModel::AfterColumn), AttributeDiffModel::Side::After),
+                 QStringLiteral("{\"N\":\"12345678901234567890.123456780\"}"));
+        QCOMPARE(model.index(0, AttributeDiffModel::BeforeColumn).data().toString(),
+                 QStringLiteral("{\"N\":\"12345678901234567890.123456789\"}"));
+        QVERIFY(model.imageJson(AttributeDiffModel::Side::Before).contains(QStringLiteral("aGVsbG8=")));
+        model.setChangesOnly(true);
+        QCOMPARE(model.rowCount(), 3); // bin hidden
+    }
+
+    void diffModelOnLargeItem()
+    {
+        // ~10k rows: a map of 10,000 attributes under the tester.
+        model::Item before;
+        model::Item after;
+        for (int i = 0; i < 10'000; ++i) {
+            before["a" + std::to_string(i)] = model::AttributeValue::makeNumber(std::to_string(i));
+            after["a" + std::to_string(i)] = model::AttributeValue::makeNumber(std::to_string(i % 10 ? i : i + 1));
+        }
+        AttributeDiffModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setImages(before, after);
+        QCOMPARE(model.rowCount(), 10'000);
+        QCOMPARE(model.changedCount(), 1'000);
+    }
+
+    void timelineModel()
+    {
+        TimelineModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        std::vector<VersionRow> versions(10'000);
+        for (int i = 0; i < 10'000; ++i) {
+            versions[std::size_t(i)].recordId = i + 10;
+            versions[std::size_t(i)].eventName = i == 9'999 ? model::EventName::Remove : model::EventName::Modify;
+            versions[std::size_t(i)].ttl = i == 9'999;
+        }
+        versions[5].auditMarkers = {"gap"};
+        model.setVersions(std::move(versions));
+        QCOMPARE(model.rowCount(), 10'000);
+        QCOMPARE(model.index(9'999, TimelineModel::EventColumn).data().toString(), QStringLiteral("REMOVE (TTL)"));
+        QCOMPARE(model.index(5, TimelineModel::AuditColumn).data().toString(), QStringLiteral("gap"));
+        QCOMPARE(model.rowOfRecord(15), 5);
+        QCOMPARE(changedAttributeCount(item(R"({"a":{"N":"1"},"b":{"S":"x"}})"),
+                                       item(R"({"a":{"N":"1.00"},"c":{"S":"x"}})")),
+                 2);
+    }
+
+    void auditModel()
+    {
+        AuditModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        std::vector<AuditRow> rows;
+        for (int i = 0; i < 10'000; ++i)
+            rows.push_back({AuditSeverity(i % 3), i % 2 ? "gap" : "duplicate", "m", "T", i + 1, "Id=1", i + 100});
+        model.setFindings(std::move(rows));
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(model.index(0, 0).data().toString(), QStringLiteral("Error")); // worst first
+        const QModelIndex errors = model.index(0, 0);
+        int total = 0;
+        for (int k = 0; k < model.rowCount(errors); ++k)
+            total += model.index(k, AuditModel::CountColumn, errors).data().toInt();
+        QCOMPARE(total, model.index(0, AuditModel::CountColumn).data().toInt());
+        const QModelIndex finding = model.index(0, 0, model.index(0, 0, errors));
+        QVERIFY(model.findingAt(finding));
+        QVERIFY(finding.data(ModelRoles::RecordIdRole).toLongLong() >= 100);
+    }
+
+    void indentJsonKeepsNumbers()
+    {
+        const QString text = formatting::indentJson(QStringLiteral(R"({"a":[1.50,{"s":"x,{y}"}],"e":{}})"));
+        QVERIFY(text.contains(QStringLiteral("1.50")));
+        QVERIFY(text.contains(QStringLiteral("\"x,{y}\"")));
+        QVERIFY(text.contains(QStringLiteral("\"e\": {}")));
+    }
+
+    void jobTrackerDropsStaleResults()
+    {
+        JobTracker tracker;
+        QStringList delivered;
+        QSignalSpy spy(&tracker, &JobTracker::jobDelivered);
+        QSignalSpy busy(&tracker, &JobTracker::busyChanged);
+        std::atomic<bool> release{false};
+        std::atomic<bool> interrupted{false};
+        std::atomic<bool> hooked{false};
+        tracker.run<QString>(
+            0,
+            [&](JobContext& ctx) {
+                ctx.setInterruptHook([&]() { interrupted = true; });
+                hooked = true;
+                while (!release.load())
+                    QThread::msleep(5);
+                return QStringLiteral("old");
+            },
+            [&](QString s) { delivered << s; });
+        QTRY_VERIFY(hooked.load());
+        tracker.run<QString>(
+            0, [](JobContext&) { return QStringLiteral("new"); }, [&](QString s) { delivered << s; });
+        const bool wasInterrupted = interrupted.load();
+        release = true;
+        QVERIFY(wasInterrupted); // the superseded job was told to stop
+        QVERIFY(spy.wait(10'000));
+        tracker.waitForDone();
+        QCoreApplication::processEvents();
+        QTRY_VERIFY(!tracker.isBusy());
+        QCOMPARE(delivered, QStringList{QStringLiteral("new")});
+        QVERIFY(busy.count() >= 2);
+    }
+
+    void importJobProgressAndCancel()
+    {
+        // A fake importer: 100 steps; stops when the progress callback says so.
+        ImportJob job(nullptr,
+                      [](const QString&, const QStringList& files,
+                         const std::function<bool(const ImportProgressInfo&)>& progress) {
+                          ImportSummary s;
+                          for (int i = 1; i <= 100; ++i) {
+                              ImportProgressInfo p;
+                              p.bytesRead = i * 10;
+                              p.bytesTotal = 1000;
+                              p.records = i;
+                              p.fileCount = static_cast<int>(files.size());
+                              p.currentFile = files.value(0);
+                              if (!progress(p))
+                                  return s;
+                              QThread::msleep(5);
+                              s.inserted = i;
+                          }
+                          s.filesImported = 1;
+                          s.skipped.push_back({files.value(0), 7, 1234, QStringLiteral("bad record")});
+                          return s;
+                      });
+        job.setProgressIntervalMs(0);
+        QSignalSpy progress(&job, &ImportJob::progressChanged);
+        QSignalSpy finished(&job, &ImportJob::finished);
+        job.start(QStringLiteral("store"), {QStringLiteral("a.json")});
+        QVERIFY(finished.wait(10'000));
+        QVERIFY(progress.count() > 10);
+        auto summary = finished.at(0).at(0).value<ImportSummary>();
+        QCOMPARE(summary.inserted, 100);
+        QCOMPARE(summary.skipped.size(), std::size_t(1));
+        QCOMPARE(summary.skipped[0].byteOffset, 1234);
+        QVERIFY(!summary.cancelled);
+
+        job.start(QStringLiteral("store"), {QStringLiteral("a.json")});
+        QVERIFY(progress.wait(5'000));
+        job.cancel();
+        QVERIFY(finished.wait(10'000));
+        summary = finished.at(1).at(0).value<ImportSummary>();
+        QVERIFY(summary.cancelled);
+        QVERIFY(summary.inserted < 100);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestViewModels)
+#include "tst_viewmodels.moc"
