@@ -6,7 +6,7 @@
 namespace cli {
 
 int runImport(const QStringList& arguments);   // importcommand.cpp
-int runInfo(const QStringList& arguments);     // importcommand.cpp
+int runInfo(const QStringList& arguments);     // infocommand.cpp
 int runKeys(const QStringList& arguments);     // querycommands.cpp
 int runHistory(const QStringList& arguments);  // querycommands.cpp
 int runDiff(const QStringList& arguments);     // querycommands.cpp
