@@ -138,6 +138,25 @@ inline std::string integrityCheck(const std::string& path)
     return result;
 }
 
+/// Records stored per source id (one scan: records.source_id has no index, so a per-source count would scan the
+/// table once per source).
+inline storage::Result<std::map<std::int64_t, std::int64_t>> recordsPerSource(storage::Database& db)
+{
+    auto statement = db.prepare("SELECT source_id, count(*) FROM records GROUP BY source_id");
+    if (!statement)
+        return statement.error();
+    std::map<std::int64_t, std::int64_t> counts;
+    while (true) {
+        const storage::Step step = statement->step();
+        if (step.error)
+            return *step.error;
+        if (!step.row)
+            break;
+        counts[statement->int64(0)] = statement->int64(1);
+    }
+    return counts;
+}
+
 inline QString binary()
 {
     return QStringLiteral(STREAMSCOPE_BINARY);
