@@ -3,10 +3,10 @@
 #
 # Phases (the first always runs and its failure fails the script at once):
 #   1. Release build + the whole ctest suite                      (build/)
-#   2. the whole suite again under ASan+UBSan (scripts/sanitize.sh, build-asan/)   STREAMSCOPE_SANITIZE=1|0
+#   2. the whole suite again under ASan+UBSan (scripts/sanitize.sh, build-asan/)   STREAMSCOPE_SANITIZE=1|0 (default 0)
 #   3. a fuzz smoke test: every libFuzzer target for STREAMSCOPE_FUZZ_SECONDS (scripts/fuzz.sh, build-fuzz/)
-#                                                                  STREAMSCOPE_FUZZ=1|0, STREAMSCOPE_FUZZ_SECONDS
-# Defaults keep a clean clone well under 30 minutes on 2 cores (see README, Reliability).
+#                                                                  STREAMSCOPE_FUZZ=1|0 (default 0), STREAMSCOPE_FUZZ_SECONDS
+# Phases 2 and 3 are off by default: not yet measured to fit the 30-minute budget on 2 cores (README, Reliability).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
@@ -26,7 +26,7 @@ else
     log "phase 2 skipped: STREAMSCOPE_SANITIZE=1 runs the suite under ASan+UBSan (scripts/sanitize.sh)"
 fi
 
-if [ "${STREAMSCOPE_FUZZ:-1}" = 1 ]; then
+if [ "${STREAMSCOPE_FUZZ:-0}" = 1 ]; then
     log "phase 3: fuzz smoke, ${STREAMSCOPE_FUZZ_SECONDS:-30}s per target (STREAMSCOPE_FUZZ=0 skips)"
     bash "$STREAMSCOPE_ROOT/scripts/fuzz.sh" "${STREAMSCOPE_FUZZ_SECONDS:-30}"
 else
