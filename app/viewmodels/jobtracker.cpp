@@ -1,10 +1,10 @@
 #include "app/viewmodels/jobtracker.h"
 
-JobTracker::JobTracker(QObject* parent)
+JobTracker::JobTracker(QObject* parent, int threads)
     : QObject(parent)
 {
-    // Two query workers: one long filter does not hold up the timeline of the key just clicked.
-    m_pool.setMaxThreadCount(2);
+    // Two query workers by default: one long filter does not hold up the timeline of the key just clicked.
+    m_pool.setMaxThreadCount(threads);
 }
 
 JobTracker::~JobTracker()

@@ -51,7 +51,7 @@ class JobTracker : public QObject
 {
     Q_OBJECT
 public:
-    explicit JobTracker(QObject* parent = nullptr);
+    explicit JobTracker(QObject* parent = nullptr, int threads = 2);
     ~JobTracker() override;
 
     /// Runs `work(context)` on the tracker's pool; `done(result)` runs on this object's thread unless a newer

@@ -141,7 +141,9 @@ StoreSession::StoreSession(QObject* parent)
 StoreSession::~StoreSession()
 {
     m_jobs.cancelAll();
+    m_auditJobs.cancelAll();
     m_jobs.waitForDone();
+    m_auditJobs.waitForDone();
 }
 
 QString StoreSession::open(const QString& path, bool create)
@@ -165,6 +167,7 @@ void StoreSession::close()
     if (!m_store)
         return;
     m_jobs.cancelAll();
+    m_auditJobs.cancelAll();
     m_keys.clear();
     m_events.clear();
     m_timeline.clear();
@@ -559,7 +562,7 @@ void StoreSession::requestAudit()
         QString error;
     };
     const std::string path = m_pathUtf8;
-    m_jobs.run<Audit>(
+    m_auditJobs.run<Audit>(
         AuditChannel,
         [path](JobContext& ctx) {
             Audit a;

@@ -36,6 +36,9 @@ public:
     TimelineModel* timelineModel() { return &m_timeline; }
     AuditModel* auditModel() { return &m_audit; }
     JobTracker* jobs() { return &m_jobs; }
+    /// The whole-store audit runs on its own worker so it never queues interactive queries behind it.
+    JobTracker* auditJobs() { return &m_auditJobs; }
+    bool isBusy() const { return m_jobs.isBusy() || m_auditJobs.isBusy(); }
 
     const storage::StoreTotals& totals() const { return m_totals; }
     /// All jobs: overview, then keys / events / activity / audit with the current filters.
@@ -80,6 +83,7 @@ private:
     QString m_path;
     std::unique_ptr<storage::Store> m_store; // GUI-thread connection
     JobTracker m_jobs;
+    JobTracker m_auditJobs{nullptr, 1};
     TableListModel m_tables;
     KeyListModel m_keys;
     EventTableModel m_events;

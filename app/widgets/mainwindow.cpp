@@ -125,6 +125,9 @@ MainWindow::MainWindow(QWidget* parent)
             [this](const QString& message) { statusBar()->showMessage(message, 10000); });
     connect(m_session->jobs(), &JobTracker::busyChanged, this,
             [this](bool busy) { m_busyLabel->setText(busy ? tr("querying…") : QString()); });
+    connect(m_session->auditJobs(), &JobTracker::busyChanged, this, [this](bool busy) {
+        statusBar()->showMessage(busy ? tr("Auditing the store…") : tr("Audit finished"), busy ? 0 : 4000);
+    });
     connect(m_importJob, &ImportJob::progressChanged, m_importProgress, &ImportProgressWidget::setProgress);
     connect(m_importJob, &ImportJob::finished, this, &MainWindow::onImportFinished);
     connect(m_importProgress->cancelButton(), &QPushButton::clicked, this, [this]() {

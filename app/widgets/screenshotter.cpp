@@ -35,7 +35,7 @@ void Screenshotter::waitIdleThen(int stage)
     auto* timer = new QTimer(this);
     timer->setInterval(100);
     connect(timer, &QTimer::timeout, this, [this, timer, stage]() {
-        if (m_window->importJob()->isRunning() || m_window->session()->jobs()->isBusy())
+        if (m_window->importJob()->isRunning() || m_window->session()->isBusy())
             return;
         timer->deleteLater();
         m_stage = stage;

@@ -44,7 +44,7 @@ private Q_SLOTS:
         window.importPaths({capture});
         QVERIFY(imported.wait(60'000));
         auto* session = window.session();
-        QTRY_VERIFY_WITH_TIMEOUT(!session->jobs()->isBusy(), 20'000);
+        QTRY_VERIFY_WITH_TIMEOUT(!session->isBusy(), 20'000);
         QTRY_COMPARE_WITH_TIMEOUT(session->keyModel()->rowCount(), 40, 10'000);
         QVERIFY(session->eventModel()->rowCount() > 500);
         QCOMPARE(session->totals().keys, 40);
