@@ -83,6 +83,10 @@ void TestConcurrency::initTestCase()
 
 QString TestConcurrency::readOnce(storage::Store& store, std::int64_t* records)
 {
+    // One read transaction: all queries below see the same committed state (as a GUI page refresh would).
+    auto snapshotTransaction = storage::Transaction::begin(store.database(), storage::Transaction::Kind::Deferred);
+    if (!snapshotTransaction)
+        return QStringLiteral("BEGIN: ") + QString::fromStdString(snapshotTransaction.error().message);
     auto sources = store.sources();
     if (!sources)
         return QStringLiteral("sources(): ") + QString::fromStdString(sources.error().message);
