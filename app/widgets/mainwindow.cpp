@@ -26,8 +26,10 @@
 #include "app/widgets/auditpanel.h"
 #include "app/widgets/diffpanel.h"
 #include "app/widgets/eventspanel.h"
+#include "app/widgets/exportdialog.h"
 #include "app/widgets/importdialog.h"
 #include "app/widgets/keyspanel.h"
+#include "app/widgets/replaypanel.h"
 #include "app/widgets/timelinepanel.h"
 
 namespace {
@@ -100,9 +102,21 @@ MainWindow::MainWindow(QWidget* parent)
     m_viewMenu->addAction(keysDock->toggleViewAction());
     m_viewMenu->addAction(activityDock->toggleViewAction());
     m_viewMenu->addAction(auditDock->toggleViewAction());
+    auto* replayPanel = new ReplayPanel(m_session, this);
+    m_tabs->addTab(replayPanel, tr("Replay"));
     auto* replay = m_viewMenu->addAction(tr("Replay Panel"));
-    replay->setEnabled(false); // slot for the replay panel (another engineer)
-    replay->setToolTip(tr("Not available yet"));
+    replay->setToolTip(tr("Replay the current events filter through a local handler"));
+    connect(replay, &QAction::triggered, this, [this, replayPanel]() { m_tabs->setCurrentWidget(replayPanel); });
+    connect(replayPanel, &ReplayPanel::recordActivated, this, [this](qint64 recordId) {
+        QString error;
+        const auto row = m_session->record(recordId, &error);
+        if (!row) {
+            statusBar()->showMessage(tr("Cannot open record %1: %2").arg(recordId).arg(error), 10000);
+            return;
+        }
+        m_tabs->setCurrentWidget(m_timeline);
+        openKeyAt(row->keyId, recordId);
+    });
 
     connect(m_keys, &KeysPanel::keySelected, this, [this](qint64 keyId) { openKeyAt(keyId, 0); });
     connect(m_events, &EventsPanel::recordSelected, this, &MainWindow::openKeyAt);
@@ -169,8 +183,16 @@ void MainWindow::createActions()
     m_importFolderAction = new QAction(icon("import-folder"), tr("Import &Folder…"), this);
     connect(m_importFolderAction, &QAction::triggered, this, [this]() { importDialog(true); });
     m_exportAction = new QAction(icon("export"), tr("&Export Selection…"), this);
-    m_exportAction->setEnabled(false); // implemented by the export engineer
-    m_exportAction->setToolTip(tr("Not available yet"));
+    m_exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    m_exportAction->setToolTip(tr("Export the events view's current filter as Lambda batches, JSON Lines or CSV"));
+    connect(m_exportAction, &QAction::triggered, this, [this]() {
+        if (!m_session->isOpen()) {
+            statusBar()->showMessage(tr("Open a store first."), 5000);
+            return;
+        }
+        ExportDialog dialog(m_session, this);
+        dialog.exec();
+    });
     m_refreshAction = new QAction(icon("refresh"), tr("&Refresh"), this);
     m_refreshAction->setShortcut(QKeySequence(Qt::Key_F5));
     connect(m_refreshAction, &QAction::triggered, m_session, &StoreSession::refresh);
