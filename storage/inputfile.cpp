@@ -36,6 +36,9 @@ std::optional<InputError> InputFile::open(const std::string& path)
         return InputError{"cannot open: no such file"};
     if (fs::is_directory(status))
         return InputError{"cannot open: is a directory"};
+    // A FIFO, socket or device would block the open or never end; only regular files are captures.
+    if (!fs::is_regular_file(status))
+        return InputError{"cannot open: not a regular file (FIFO, socket or device)"};
     m_sizeOnDisk = static_cast<std::uint64_t>(fs::file_size(path, ec));
     if (ec)
         m_sizeOnDisk = 0;
@@ -95,6 +98,11 @@ std::vector<InputPath> expandInputPaths(const std::vector<std::string>& paths, s
         const auto status = fs::status(path, ec);
         if (ec || !fs::exists(status)) {
             errors.push_back(path + ": no such file or directory");
+            continue;
+        }
+        if (!fs::is_directory(status) && !fs::is_regular_file(status)) {
+            // Opening a FIFO blocks until a writer appears; sockets and devices are no captures either.
+            errors.push_back(path + ": not a regular file (FIFO, socket or device)");
             continue;
         }
         if (!fs::is_directory(status)) {
