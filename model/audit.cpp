@@ -230,6 +230,9 @@ Finding findingFor(FindingKind kind, const HistoryRecord& r, std::int64_t keyId,
     return f;
 }
 
+} // namespace
+
+namespace audit_detail {
 struct ValueProblem
 {
     FindingKind kind;
@@ -237,6 +240,11 @@ struct ValueProblem
     std::string reason;
     std::optional<JsNumberRisk> risk;
 };
+} // namespace audit_detail
+
+namespace {
+
+using audit_detail::ValueProblem;
 
 void numberProblems(std::string_view text, const std::string& path, bool member, std::vector<ValueProblem>& out)
 {
@@ -346,7 +354,160 @@ void memberProblems(std::string_view name, std::string_view text, std::vector<Va
     valueProblems(*decoded.value, path, out);
 }
 
+/// Rank of a risk for picking the finding's headline risk: what makes a consumer throw first.
+int riskRank(JsNumberRisk risk)
+{
+    switch (risk) {
+    case JsNumberRisk::ThrowsInfinity:
+        return 4;
+    case JsNumberRisk::ThrowsNonInteger:
+        return 3;
+    case JsNumberRisk::BigInt:
+        return 2;
+    case JsNumberRisk::RoundsSilently:
+        return 1;
+    case JsNumberRisk::None:
+        break;
+    }
+    return 0;
+}
+
+/// Text-only: true when a nested member's text certainly holds no number with a JavaScript risk (every
+/// `{"N":"…"}` is a plain, risk-free number and there is no number set). Else it is decoded.
+bool noRiskyNumbers(std::string_view text)
+{
+    if (text.find("\"NS\":") != std::string_view::npos)
+        return false;
+    constexpr std::string_view n = "{\"N\":";
+    for (std::size_t i = text.find(n); i != std::string_view::npos; i = text.find(n, i + 1)) {
+        const std::size_t start = i + n.size();
+        if (start >= text.size() || text[start] != '"')
+            return false;
+        const std::size_t end = text.find('"', start + 1);
+        if (end == std::string_view::npos)
+            return false;
+        const std::string_view number = text.substr(start + 1, end - start - 1);
+        if (number.find('\\') != std::string_view::npos || jsNumberRisk(number) != JsNumberRisk::None)
+            return false;
+    }
+    return true;
+}
+
+void memberJsRisks(std::string_view name, std::string_view text, std::vector<ValueProblem>& out)
+{
+    if (certainlyClean(text))
+        return;
+    if (auto n = plainNumberText(text)) {
+        const JsNumberRisk risk = jsNumberRisk(*n);
+        if (risk != JsNumberRisk::None)
+            out.push_back({FindingKind::JsUnsafeNumber, "/" + escapePointerToken(name), describe(risk, *n), risk});
+        return;
+    }
+    if (noRiskyNumbers(text))
+        return;
+    auto decoded = parseAttributeValue(text);
+    if (decoded)
+        jsRisks(*decoded.value, "/" + escapePointerToken(name), out);
+    // undecodable members are reported as invalid-value by checkValues()
+}
+
+/// Every number with a JavaScript risk in an image (all attributes, changed or not).
+std::vector<ValueProblem> imageJsRisks(const Image& image)
+{
+    std::vector<ValueProblem> out;
+    if (const auto* members = image.members()) {
+        for (const auto& m : *members)
+            memberJsRisks(m.name, m.text, out);
+    } else if (!image.decodeError()) {
+        for (const auto& [name, value] : image.item())
+            jsRisks(value, "/" + escapePointerToken(name), out);
+    }
+    return out;
+}
+
 } // namespace
+
+struct Auditor::JsState
+{
+    std::vector<ValueProblem> keyRisks; ///< the current key's numbers with a risk (same value in every record)
+    struct Entry
+    {
+        Image image; ///< shares the record's image (no copy of its text)
+        std::vector<ValueProblem> risks;
+    };
+    std::array<Entry, 2> entries; ///< the last image texts checked (round robin)
+    std::size_t next = 0;
+
+    /// The risky numbers of an image. Images repeat (an OldImage is usually the previous record's NewImage): the
+    /// result for an identical text is reused.
+    std::vector<ValueProblem> lookup(const Image& image)
+    {
+        if (!image.hasText())
+            return imageJsRisks(image);
+        const std::string& text = image.json();
+        for (auto& e : entries) {
+            if (e.image.isNull())
+                continue;
+            const std::string& cached = e.image.json();
+            if (&cached == &text || (cached.size() == text.size() && cached == text))
+                return e.risks;
+        }
+        Entry& e = entries[next];
+        next = (next + 1) % entries.size();
+        e.image = image;
+        e.risks = imageJsRisks(image);
+        return e.risks;
+    }
+};
+
+Auditor::~Auditor() = default;
+Auditor::Auditor(Auditor&&) noexcept = default;
+Auditor& Auditor::operator=(Auditor&&) noexcept = default;
+
+void Auditor::checkJsNumbers(const HistoryRecord& r)
+{
+    const std::vector<ValueProblem>& keyRisks = m_js->keyRisks;
+    struct Hit
+    {
+        const char* where;
+        const ValueProblem* problem;
+    };
+    std::vector<Hit> hits;
+    for (const auto& p : keyRisks)
+        hits.push_back({"Keys", &p});
+    const char* newName = r.eventName == EventName::Snapshot ? "Item" : "NewImage";
+    std::vector<ValueProblem> newRisks, oldRisks;
+    if (!r.newImage.isNull())
+        newRisks = m_js->lookup(r.newImage);
+    if (!r.oldImage.isNull())
+        oldRisks = m_js->lookup(r.oldImage);
+    for (const auto& p : newRisks)
+        hits.push_back({newName, &p});
+    for (const auto& p : oldRisks)
+        hits.push_back({"OldImage", &p});
+    if (hits.empty())
+        return;
+    const ValueProblem* worst = hits.front().problem;
+    for (const auto& h : hits) {
+        if (riskRank(*h.problem->risk) > riskRank(*worst->risk))
+            worst = h.problem;
+    }
+    constexpr std::size_t kListed = 3;
+    std::string message = std::to_string(hits.size()) + (hits.size() == 1 ? " number" : " numbers")
+        + " a JavaScript handler cannot hold exactly: ";
+    for (std::size_t i = 0; i < hits.size() && i < kListed; ++i) {
+        if (i)
+            message += "; ";
+        message += std::string(hits[i].where) + " " + hits[i].problem->path + " ("
+            + std::string(jsRiskText(*hits[i].problem->risk)) + "): " + hits[i].problem->reason;
+    }
+    if (hits.size() > kListed)
+        message += "; and " + std::to_string(hits.size() - kListed) + " more";
+    Finding f = findingFor(FindingKind::JsUnsafeNumber, r, 0, std::move(message));
+    f.path = hits.front().problem->path;
+    f.jsRisk = worst->risk;
+    add(std::move(f));
+}
 
 void Auditor::checkKeys(const HistoryRecord& r, const Image& image, const char* which)
 {
@@ -421,6 +582,8 @@ void Auditor::checkValues(const HistoryRecord& r, const Image& image, const char
     if (!keysChecked)
         checkKeys(r, image, which);
     for (auto& p : problems) {
+        if (p.kind == FindingKind::JsUnsafeNumber)
+            continue; // reported once per record, for every value, by checkJsNumbers()
         std::string message =
             std::string(which) + " " + (p.path.empty() ? std::string("(item)") : p.path) + ": " + p.reason;
         Finding f = findingFor(p.kind, r, 0, std::move(message));
@@ -467,6 +630,13 @@ void Auditor::addKey(std::span<const HistoryRecord> records, Ordering ordering, 
     Image knownImage;
     const HistoryRecord* prev = nullptr;
     Image lastChecked; // last image whose values were checked (value checks skip unchanged attributes)
+    if (!m_js)
+        m_js = std::make_unique<JsState>();
+    m_js->keyRisks.clear();
+    if (!records.empty() && m_options.valueChecks) {
+        for (const auto& [name, value] : records.front().keys)
+            jsRisks(value, "/" + escapePointerToken(name), m_js->keyRisks);
+    }
 
     for (const HistoryRecord& r : records) {
         const bool modifyOrRemove = r.eventName == EventName::Modify || r.eventName == EventName::Remove;
@@ -520,6 +690,7 @@ void Auditor::addKey(std::span<const HistoryRecord> records, Ordering ordering, 
         }
 
         if (m_options.valueChecks) {
+            checkJsNumbers(r);
             if (!r.oldImage.isNull()) {
                 checkValues(r, r.oldImage, "OldImage", lastChecked.isNull() ? nullptr : &lastChecked);
                 lastChecked = r.oldImage;

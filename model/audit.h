@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -109,6 +110,9 @@ class Auditor
 {
 public:
     explicit Auditor(AuditOptions options = {});
+    ~Auditor();
+    Auditor(Auditor&&) noexcept;
+    Auditor& operator=(Auditor&&) noexcept;
 
     /// One key's records in history order (all of the same table and Keys). `keyId` is the store's key id.
     void addKey(std::span<const HistoryRecord> records, Ordering ordering, std::int64_t keyId = 0);
@@ -126,6 +130,9 @@ private:
     void checkValues(const HistoryRecord& r, const Image& image, const char* which, const Image* previous);
     void checkKeys(const HistoryRecord& r, const Image& image, const char* which);
     void checkEventId(const HistoryRecord& r);
+    /// js-unsafe-number: one finding per record whose Keys, NewImage or OldImage hold any number with a JavaScript
+    /// risk (every value, changed or not: a consumer unmarshalls whole images).
+    void checkJsNumbers(const HistoryRecord& r);
 
     AuditOptions m_options;
     std::vector<Finding> m_findings;
@@ -136,6 +143,8 @@ private:
     };
     std::unordered_map<std::string, EventIdUse> m_eventIds;
     std::vector<std::pair<std::string, std::string>> m_keyTexts; ///< current key: name -> DynamoDB JSON text
+    struct JsState; ///< the current key's risky key numbers and a per-image-text cache (audit.cpp)
+    std::unique_ptr<JsState> m_js;
 };
 
 /// In-memory audit of whole captures (no store): `records` in arrival order, any tables and keys, duplicates and

@@ -183,19 +183,19 @@ private Q_SLOTS:
                               << ""
                               << "";
         QTest::addRow("bigint") << R"({"N":"9007199254740993"})"
-                                << "js-unsafe-number=1"
+                                << "js-unsafe-number=2"
                                 << "bigint";
         QTest::addRow("non-integer beyond 2^53") << R"({"N":"9007199254740993.5"})"
-                                                 << "js-unsafe-number=1"
+                                                 << "js-unsafe-number=2"
                                                  << "throws-non-integer";
         QTest::addRow("rounds silently") << R"({"N":"0.12345678901234567890123"})"
-                                         << "js-unsafe-number=1"
+                                         << "js-unsafe-number=2"
                                          << "rounds-silently";
         QTest::addRow("nested in set") << R"({"M":{"s":{"NS":["1","12345678901234567890123456789.5"]}}})"
-                                       << "js-unsafe-number=1"
+                                       << "js-unsafe-number=2"
                                        << "throws-non-integer";
         QTest::addRow("too many digits") << R"({"N":"123456789012345678901234567890123456789"})"
-                                         << "invalid-value=1 js-unsafe-number=1"
+                                         << "invalid-value=1 js-unsafe-number=2"
                                          << "bigint";
         QTest::addRow("not a number") << R"({"N":"abc"})"
                                       << "invalid-value=1"
@@ -218,16 +218,58 @@ private Q_SLOTS:
         QFETCH(QString, risk);
         const std::string image = R"({"Id":{"N":"1"},"x":)" + value.toStdString() + "}";
         const std::string later = R"({"Id":{"N":"1"},"y":{"S":"new"},"x":)" + value.toStdString() + "}";
-        // Reported once, where the value appears, not again for unchanged attributes of later images.
+        // invalid-value: reported once, where the value appears, not again for unchanged attributes of later images.
+        // js-unsafe-number: every record carrying the number (a JavaScript consumer unmarshalls whole images and
+        // rejects the record), once per record.
         const auto f = auditRecords({rec(EventName::Insert, "1", image.c_str(), nullptr, 1),
                                      rec(EventName::Modify, "2", later.c_str(), image.c_str(), 2)});
         QCOMPARE(kinds(f), expected);
+        std::vector<std::string> jsRecords;
         for (const auto& x : f) {
-            QCOMPARE(x.sequenceNumber, std::string("1"));
             QVERIFY(x.path.starts_with("/x"));
-            if (x.kind == FindingKind::JsUnsafeNumber)
+            if (x.kind == FindingKind::JsUnsafeNumber) {
+                jsRecords.push_back(x.sequenceNumber);
                 QCOMPARE(QString::fromStdString(std::string(jsRiskText(*x.jsRisk))), risk);
+            } else {
+                QCOMPARE(x.sequenceNumber, std::string("1"));
+            }
         }
+        if (!risk.isEmpty()) {
+            QCOMPARE(jsRecords, (std::vector<std::string>{"1", "2"}));
+            // Record 2 carries the number in NewImage and OldImage: both listed in its one finding.
+            const auto& second = *std::find_if(f.begin(), f.end(), [](const Finding& x) {
+                return x.kind == FindingKind::JsUnsafeNumber && x.sequenceNumber == "2";
+            });
+            QVERIFY2(second.message.starts_with("2 numbers"), second.message.c_str());
+            QVERIFY2(second.message.find("NewImage /x") != std::string::npos, second.message.c_str());
+            QVERIFY2(second.message.find("OldImage /x") != std::string::npos, second.message.c_str());
+        }
+    }
+
+    void jsUnsafeOneFindingPerRecord()
+    {
+        // Six risky numbers (Keys, top level, in a list, in a set) in one record: one finding with the worst risk,
+        // the first 3 listed, then "and 3 more". (1e100 is an integer in exponent form: BigInt("1e100") throws.)
+        const char* image = R"({"Id":{"N":"9007199254740993"},"a":{"N":"0.12345678901234567890123"},)"
+                            R"("b":{"L":[{"N":"1"},{"N":"9007199254740993.5"}]},"c":{"N":"1e100"},)"
+                            R"("d":{"NS":["2","90071992547409931"]},"e":{"S":"9007199254740993.5"}})";
+        auto r = rec(EventName::Insert, "1", image, nullptr, 1);
+        r.keysJson = R"({"Id":{"N":"9007199254740993"}})";
+        r.keys = *parseItem(r.keysJson).value;
+        const auto f = auditRecords({r});
+        QCOMPARE(kinds(f), QStringLiteral("js-unsafe-number=1"));
+        QCOMPARE(f[0].path, std::string("/Id")); // Keys are listed first
+        QCOMPARE(std::string(jsRiskText(*f[0].jsRisk)), std::string("throws-non-integer"));
+        QVERIFY2(f[0].message.starts_with("6 numbers a JavaScript handler cannot hold exactly: Keys /Id (bigint)"),
+                 f[0].message.c_str());
+        QVERIFY2(f[0].message.find("NewImage /Id (bigint)") != std::string::npos, f[0].message.c_str());
+        QVERIFY2(f[0].message.find("NewImage /a (rounds-silently)") != std::string::npos, f[0].message.c_str());
+        QVERIFY2(f[0].message.ends_with("; and 3 more"), f[0].message.c_str());
+
+        // A clean record next to it is not flagged.
+        const auto clean =
+            auditRecords({rec(EventName::Insert, "1", R"({"Id":{"N":"1"},"a":{"N":"1.5"}})", nullptr, 1)});
+        QCOMPARE(kinds(clean), QString());
     }
 
     void reusedEventId()
