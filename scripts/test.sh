@@ -11,6 +11,11 @@ set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
 install_packages "${STREAMSCOPE_PACKAGES[@]}"
+# The export conformance test runs the Powertools for AWS Lambda (TypeScript) parser under Node.js; its npm
+# packages are installed by the test itself (npm ci into tests/conformance/node_modules).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    install_packages nodejs npm
+fi
 BUILD_DIR="${STREAMSCOPE_BUILD_DIR:-$STREAMSCOPE_ROOT/build}"
 log "building in $BUILD_DIR"
 build_streamscope "$BUILD_DIR"
