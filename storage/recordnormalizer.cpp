@@ -7,6 +7,7 @@
 
 #include "model/base64.h"
 #include "model/dynamodbjson.h"
+#include "model/jsontext.h"
 #include "storage/capturetime.h"
 
 #ifndef STREAMSCOPE_HAVE_SIMDJSON
@@ -47,39 +48,7 @@ std::string_view trimRight(std::string_view text)
 
 std::string jsonString(std::string_view text)
 {
-    std::string out;
-    out.reserve(text.size() + 2);
-    out.push_back('"');
-    for (char c : text) {
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20) {
-                static const char hex[] = "0123456789abcdef";
-                out += "\\u00";
-                out.push_back(hex[(c >> 4) & 15]);
-                out.push_back(hex[c & 15]);
-            } else {
-                out.push_back(c);
-            }
-        }
-    }
-    out.push_back('"');
-    return out;
+    return model::jsontext::quoted(text);
 }
 
 bool isDigits(std::string_view text)
@@ -919,7 +888,9 @@ std::optional<FileFailure> RecordNormalizer::Impl::emitExportRecord(const Fields
             }
             if (names.empty()) {
                 // Next best: the first attribute named like an identifier (productId, order_id, ...).
-                for (const auto& [n, raw] : attributes) {
+                for (const auto& attribute : attributes) {
+                    const std::string& n =
+                        attribute.first; // named, not a structured binding: clang 14 cannot capture those
                     const auto ends = [&](std::string_view suffix) {
                         return n.size() > suffix.size()
                             && n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0;
