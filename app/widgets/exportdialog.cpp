@@ -13,6 +13,8 @@
 #include <QPushButton>
 #include <QSpinBox>
 
+#include <QtConcurrent/QtConcurrentRun>
+
 #include "app/viewmodels/rowtypes.h"
 #include "app/viewmodels/storesession.h"
 #include "storage/store.h"
@@ -22,6 +24,7 @@ ExportDialog::ExportDialog(StoreSession* session, QWidget* parent)
     , m_session(session)
 {
     setWindowTitle(tr("Export Selection"));
+    connect(&m_watcher, &QFutureWatcher<Outcome>::finished, this, &ExportDialog::exportFinished);
     auto* form = new QFormLayout;
     m_scope = new QLabel(this);
     m_scope->setWordWrap(true);
@@ -117,32 +120,62 @@ storage::ExportOptions ExportDialog::options() const
     return o;
 }
 
+ExportDialog::Outcome ExportDialog::exportWithOwnConnection(const QString& storePath,
+                                                            const storage::ExportSelection& selection,
+                                                            const storage::ExportOptions& options)
+{
+    auto store = storage::Store::open(storePath.toStdString(), storage::Database::OpenMode::ReadOnly);
+    if (!store)
+        return {QString::fromStdString(store.error().message), std::nullopt};
+    auto report = storage::exportRecords(*store, selection, options);
+    if (!report)
+        return {QString::fromStdString(report.error().message), std::nullopt};
+    return {QString(), std::move(*report)};
+}
+
 QString ExportDialog::runExport()
 {
     if (!m_session || m_session->path().isEmpty())
         return tr("No store is open.");
     if (m_folder->text().isEmpty())
         return tr("Choose a folder.");
-    // A connection of its own: the session's belongs to its worker thread.
-    auto store = storage::Store::open(m_session->path().toStdString(), storage::Database::OpenMode::ReadOnly);
-    if (!store)
-        return QString::fromStdString(store.error().message);
-    auto report = storage::exportRecords(*store, selection(), options());
-    if (!report)
-        return QString::fromStdString(report.error().message);
-    m_report = std::move(*report);
-    return {};
+    Outcome outcome = exportWithOwnConnection(m_session->path(), selection(), options());
+    if (outcome.report)
+        m_report = std::move(outcome.report);
+    return outcome.error;
 }
 
 void ExportDialog::accept()
 {
-    QApplication::setOverrideCursor(Qt::WaitCursor);
-    const QString error = runExport();
-    QApplication::restoreOverrideCursor();
-    if (!error.isEmpty()) {
-        QMessageBox::warning(this, tr("Export failed"), error);
+    if (m_watcher.isRunning())
+        return;
+    if (!m_session || m_session->path().isEmpty()) {
+        QMessageBox::warning(this, tr("Export failed"), tr("No store is open."));
         return;
     }
+    if (m_folder->text().isEmpty()) {
+        QMessageBox::warning(this, tr("Export failed"), tr("Choose a folder."));
+        return;
+    }
+    // The export reads the whole selection and writes files: run it off the GUI thread so the window stays live.
+    setEnabled(false);
+    setWindowTitle(tr("Exporting…"));
+    QApplication::setOverrideCursor(Qt::BusyCursor);
+    m_watcher.setFuture(
+        QtConcurrent::run(&ExportDialog::exportWithOwnConnection, m_session->path(), selection(), options()));
+}
+
+void ExportDialog::exportFinished()
+{
+    QApplication::restoreOverrideCursor();
+    setEnabled(true);
+    setWindowTitle(tr("Export Selection"));
+    Outcome outcome = m_watcher.result();
+    if (!outcome.error.isEmpty() || !outcome.report) {
+        QMessageBox::warning(this, tr("Export failed"), outcome.error);
+        return;
+    }
+    m_report = std::move(outcome.report);
     QString text = tr("Exported %1 records into %2 files.").arg(m_report->recordsWritten).arg(m_report->files.size());
     if (!m_report->build.oversize.empty())
         text += QLatin1Char('\n')

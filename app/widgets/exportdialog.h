@@ -4,6 +4,7 @@
 // batches, JSON Lines or a CSV of changes (storage::exportRecords).
 
 #include <QDialog>
+#include <QFutureWatcher>
 #include <optional>
 #include <vector>
 
@@ -37,7 +38,19 @@ protected:
     void accept() override;
 
 private:
+    /// The result of one export run on a worker thread.
+    struct Outcome
+    {
+        QString error;
+        std::optional<storage::ExportReport> report;
+    };
+    /// Runs on any thread: opens its own read-only connection (the session's belongs to its worker).
+    static Outcome exportWithOwnConnection(const QString& storePath, const storage::ExportSelection& selection,
+                                           const storage::ExportOptions& options);
+    void exportFinished();
+
     StoreSession* m_session;
+    QFutureWatcher<Outcome> m_watcher;
     std::vector<std::int64_t> m_recordIds;
     QLabel* m_scope;
     QLineEdit* m_folder;
