@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib/common.sh"
 install_packages "${STREAMSCOPE_PACKAGES[@]}"
 BUILD_DIR="${STREAMSCOPE_BUILD_DIR:-$STREAMSCOPE_ROOT/build}"
 log "building in $BUILD_DIR"
-build_streamscope "$BUILD_DIR" -DBUILD_TESTING=OFF
+build_streamscope "$BUILD_DIR" streamscope
 
 APP="$BUILD_DIR/app/streamscope"
 SAMPLE="$STREAMSCOPE_ROOT/resources/samples/orders-capture.json"

@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib/common.sh"
 
 BUILD_DIR="${STREAMSCOPE_BUILD_DIR:-$STREAMSCOPE_ROOT/build}"
 APP="$BUILD_DIR/app/streamscope"
-[ -x "$APP" ] || build_streamscope "$BUILD_DIR" -DBUILD_TESTING=OFF
+[ -x "$APP" ] || build_streamscope "$BUILD_DIR" streamscope
 OUT="$STREAMSCOPE_ROOT/docs/screenshots"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT

@@ -31,9 +31,13 @@ install_packages() {
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# build_streamscope BUILD_DIR [extra cmake args...]
+# build_streamscope BUILD_DIR [TARGET]: configures Release (tests included) and builds TARGET, or everything.
 build_streamscope() {
-    local dir="$1"; shift
-    cmake -S "$STREAMSCOPE_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
-    cmake --build "$dir" -j"${STREAMSCOPE_JOBS:-2}"
+    local dir="$1" target="${2:-}"
+    cmake -S "$STREAMSCOPE_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=ON >/dev/null
+    if [ -n "$target" ]; then
+        cmake --build "$dir" -j"${STREAMSCOPE_JOBS:-2}" --target "$target"
+    else
+        cmake --build "$dir" -j"${STREAMSCOPE_JOBS:-2}"
+    fi
 }
