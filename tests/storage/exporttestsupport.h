@@ -65,7 +65,8 @@ inline std::string load(storage::Store& store, const std::vector<Rec>& records, 
         in.keysJson = r.keysJson;
         in.eventName = *model::parseEventName(r.event);
         in.sequenceNumber = r.seq;
-        in.eventId = "e" + r.seq;
+        const std::string eventId = "e" + r.seq; // RecordInput holds views: keep the text alive until addRecord
+        in.eventId = eventId;
         in.creationTimeMicros = r.micros;
         if (!r.newImage.empty())
             in.newImageJson = r.newImage;

@@ -39,7 +39,8 @@ inline std::string addRecord(storage::ImportWriter& writer, const nlohmann::json
     storage::RecordInput in;
     in.tableName = table;
     in.streamArn = arn;
-    in.region = r.value("awsRegion", std::string());
+    const std::string region = r.value("awsRegion", std::string()); // RecordInput holds views: keep it alive
+    in.region = region;
     if (d.contains("StreamViewType"))
         in.viewType =
             model::parseViewType(d.at("StreamViewType").get<std::string>()).value_or(model::ViewType::Unknown);
