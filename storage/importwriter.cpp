@@ -11,6 +11,7 @@
 #include "model/dynamodbjson.h"
 #include "model/sequencenumber.h"
 #include "storage/contenthash.h"
+#include "storage/schema.h"
 
 namespace storage {
 
@@ -166,8 +167,7 @@ std::optional<Error> ImportWriter::Impl::prepareAll()
     };
     const Item items[] = {
         {&findSourceByHash,
-         "SELECT id, path, size_bytes, content_hash, format, imported_at_us, inserted, duplicates, conflicts, "
-         "skipped, status, messages FROM sources WHERE content_hash = ?1 AND status = 'complete' "
+         "SELECT " STREAMSCOPE_SOURCE_COLUMNS " FROM sources WHERE content_hash = ?1 AND status = 'complete' "
          "ORDER BY id LIMIT 1"},
         {&insertSource,
          "INSERT INTO sources(path, size_bytes, content_hash, format, imported_at_us, status) "
@@ -575,19 +575,7 @@ Result<BeginSourceResult> ImportWriter::beginSource(const SourceDescriptor& sour
         if (s.error)
             return *s.error;
         if (s.row) {
-            SourceInfo info;
-            info.id = st.int64(0);
-            info.path = st.textCopy(1);
-            info.sizeBytes = st.int64(2);
-            info.contentHash = st.textCopy(3);
-            info.format = st.textCopy(4);
-            info.importedAtMicros = st.int64(5);
-            info.inserted = st.int64(6);
-            info.duplicates = st.int64(7);
-            info.conflicts = st.int64(8);
-            info.skipped = st.int64(9);
-            info.status = parseSourceStatus(st.text(10)).value_or(SourceStatus::Complete);
-            info.messages = st.textCopy(11);
+            SourceInfo info = sourceFromRow(st);
             st.reset();
             result.alreadyImported = true;
             result.existing = std::move(info);

@@ -258,4 +258,22 @@ std::optional<Error> ensureSchema(Database& db)
     return enableWal(db);
 }
 
+SourceInfo sourceFromRow(const Statement& st)
+{
+    SourceInfo info;
+    info.id = st.int64(0);
+    info.path = st.textCopy(1);
+    info.sizeBytes = st.int64(2);
+    info.contentHash = st.textCopy(3);
+    info.format = st.textCopy(4);
+    info.importedAtMicros = st.int64(5);
+    info.inserted = st.int64(6);
+    info.duplicates = st.int64(7);
+    info.conflicts = st.int64(8);
+    info.skipped = st.int64(9);
+    info.status = parseSourceStatus(st.text(10)).value_or(SourceStatus::Complete);
+    info.messages = st.textCopy(11);
+    return info;
+}
+
 } // namespace storage

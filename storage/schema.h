@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "storage/database.h"
+#include "storage/storetypes.h"
 
 namespace storage {
 
@@ -24,6 +25,13 @@ inline constexpr int kSchemaVersion = 1;
 ///   not modified);
 /// - a writable store is switched to journal_mode=WAL (persistent), so readers never block the importer.
 [[nodiscard]] std::optional<Error> ensureSchema(Database& db);
+
+/// The columns of a `sources` row in the order sourceFromRow() reads them (for "SELECT " kSourceColumns " FROM ...").
+#define STREAMSCOPE_SOURCE_COLUMNS                                                                                     \
+    "id, path, size_bytes, content_hash, format, imported_at_us, inserted, duplicates, conflicts, skipped, status, "   \
+    "messages"
+/// Reads a `sources` row selected with STREAMSCOPE_SOURCE_COLUMNS (first column 0).
+SourceInfo sourceFromRow(const Statement& st);
 
 /// The store's user_version (0 for an empty file).
 Result<int> schemaVersion(Database& db);
