@@ -15,6 +15,7 @@
 
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "app/viewmodels/exportselection.h"
 #include "app/viewmodels/rowtypes.h"
 #include "app/viewmodels/storesession.h"
 #include "storage/store.h"
@@ -82,27 +83,9 @@ void ExportDialog::setFolder(const QString& folder)
 storage::ExportSelection ExportDialog::selection() const
 {
     storage::ExportSelection s;
+    if (m_recordIds.empty() && m_session)
+        s = exportSelectionOf(m_session->eventFilter());
     s.recordIds = m_recordIds;
-    if (m_recordIds.empty() && m_session) {
-        const EventFilter& f = m_session->eventFilter();
-        if (!f.table.empty())
-            s.tables = {f.table};
-        const model::EventName names[] = {model::EventName::Insert, model::EventName::Modify, model::EventName::Remove,
-                                          model::EventName::Snapshot};
-        if ((f.eventMask & 0xF) != 0xF) {
-            for (unsigned i = 0; i < 4; ++i) {
-                if (f.eventMask & (1u << i))
-                    s.eventNames.push_back(names[i]);
-            }
-        }
-        s.fromMicros = f.fromMicros;
-        s.toMicros = f.toMicros;
-        if (!f.text.empty()) {
-            storage::RecordFilter filter;
-            filter.text = f.text;
-            s.filter = filter;
-        }
-    }
     s.jsUnsafe = static_cast<storage::ExportSelection::JsUnsafe>(m_jsUnsafe->currentData().toInt());
     return s;
 }

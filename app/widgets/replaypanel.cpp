@@ -14,6 +14,7 @@
 
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "app/viewmodels/exportselection.h"
 #include "app/viewmodels/rowtypes.h"
 #include "app/viewmodels/storesession.h"
 #include "storage/replaystore.h"
@@ -26,29 +27,6 @@ constexpr int kRecordIdRole = Qt::UserRole + 1;
 QString text(const std::string& s)
 {
     return QString::fromStdString(s);
-}
-
-storage::ExportSelection selectionOf(const EventFilter& f)
-{
-    storage::ExportSelection s;
-    if (!f.table.empty())
-        s.tables = {f.table};
-    const model::EventName names[] = {model::EventName::Insert, model::EventName::Modify, model::EventName::Remove,
-                                      model::EventName::Snapshot};
-    if ((f.eventMask & 0xF) != 0xF) {
-        for (unsigned i = 0; i < 4; ++i) {
-            if (f.eventMask & (1u << i))
-                s.eventNames.push_back(names[i]);
-        }
-    }
-    s.fromMicros = f.fromMicros;
-    s.toMicros = f.toMicros;
-    if (!f.text.empty()) {
-        storage::RecordFilter filter;
-        filter.text = f.text;
-        s.filter = filter;
-    }
-    return s;
 }
 
 } // namespace
@@ -197,7 +175,7 @@ bool ReplayPanel::startReplay()
     options.policy.maxRetries = m_retries->value();
     options.policy.bisect = m_bisect->isChecked();
     options.limits.maxRecords = static_cast<std::size_t>(m_batchSize->value());
-    const storage::ExportSelection selection = selectionOf(m_session->eventFilter());
+    const storage::ExportSelection selection = exportSelectionOf(m_session->eventFilter());
     const std::string path = m_session->path().toStdString();
     m_run->setEnabled(false);
     m_status->setText(tr("Replaying…"));

@@ -1,0 +1,24 @@
+#include "app/viewmodels/exportselection.h"
+
+storage::ExportSelection exportSelectionOf(const EventFilter& filter)
+{
+    storage::ExportSelection s;
+    if (!filter.table.empty())
+        s.tables = {filter.table};
+    const model::EventName names[] = {model::EventName::Insert, model::EventName::Modify, model::EventName::Remove,
+                                      model::EventName::Snapshot};
+    if ((filter.eventMask & 0xF) != 0xF) {
+        for (unsigned i = 0; i < 4; ++i) {
+            if (filter.eventMask & (1u << i))
+                s.eventNames.push_back(names[i]);
+        }
+    }
+    s.fromMicros = filter.fromMicros;
+    s.toMicros = filter.toMicros;
+    if (!filter.text.empty()) {
+        storage::RecordFilter recordFilter;
+        recordFilter.text = filter.text;
+        s.filter = recordFilter;
+    }
+    return s;
+}
