@@ -8,7 +8,7 @@
 
 static void setApplicationIdentity()
 {
-        QCoreApplication::setOrganizationDomain(QStringLiteral("streamscope.dev"));
+    QCoreApplication::setOrganizationDomain(QStringLiteral("streamscope.dev"));
     QCoreApplication::setApplicationName(QStringLiteral("Streamscope"));
     QCoreApplication::setApplicationVersion(QStringLiteral(STREAMSCOPE_VERSION));
 }

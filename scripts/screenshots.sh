@@ -29,8 +29,14 @@ fi
 export XDG_CONFIG_HOME="$WORK/config" XDG_DATA_HOME="$WORK/data" XDG_RUNTIME_DIR="$WORK/runtime"
 mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 log "rendering into $OUT"
+HANDLER="python3 $STREAMSCOPE_ROOT/resources/handlers/fail_on_record.py --fail-key ORD-1003"
+# Light (system) palette with every view, including a replay through a handler that fails ORD-1003's records;
+# then the dark palette variant of the same views (without the replay).
 timeout 300 xvfb-run -a -s "-screen 0 1600x1000x24" \
-    "$APP" --store "$WORK/screens.streamscope" --screenshots "$WORK/png" "${captures[@]}"
+    "$APP" --store "$WORK/screens.streamscope" --screenshots "$WORK/png" --screenshot-handler "$HANDLER" \
+    "${captures[@]}"
+timeout 300 xvfb-run -a -s "-screen 0 1600x1000x24" \
+    "$APP" --palette dark --store "$WORK/screens-dark.streamscope" --screenshots "$WORK/png" "${captures[@]}"
 for png in "$WORK"/png/*.png; do
     cp "$png" "$OUT/"
     log "$(basename "$png"): $(( $(stat -c %s "$png") / 1024 )) KB"

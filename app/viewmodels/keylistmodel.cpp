@@ -43,6 +43,12 @@ const KeyRow* KeyListModel::rowAt(int row) const
     return m_cache.at(row);
 }
 
+int KeyListModel::rowOfKey(std::int64_t keyId) const
+{
+    const std::int64_t row = m_cache.find(keyId);
+    return row >= 0 && row < rowCount() ? static_cast<int>(row) : -1;
+}
+
 QVariant KeyListModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))

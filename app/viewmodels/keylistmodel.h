@@ -24,6 +24,8 @@ public:
     void sort(int column, Qt::SortOrder order) override;
 
     const KeyRow* rowAt(int row) const;
+    /// Row of the key with this id in the current view, -1 if it is not listed (filtered out, other table).
+    int rowOfKey(std::int64_t keyId) const;
     int pageLoads() const { return m_cache.pageLoads(); }
     int cachedPages() const { return m_cache.cachedPages(); }
 

@@ -30,6 +30,8 @@ public:
         m_count = 0;
     }
     std::int64_t count() const { return m_count; }
+    /// RowSource::find, or -1 when the source cannot look ids up.
+    std::int64_t find(std::int64_t id) const { return m_source.find ? m_source.find(id) : -1; }
     int pageLoads() const { return m_loads; }
     int cachedPages() const { return static_cast<int>(m_pages.size()); }
     int maxPages() const { return static_cast<int>(m_pages.maxCost()); }

@@ -99,6 +99,7 @@ struct EventFilter
     std::optional<std::int64_t> fromMicros;
     std::optional<std::int64_t> toMicros; ///< exclusive
     std::string text;
+    bool textInRaw = false; ///< also search the record as delivered (full scan: background job)
     EventSort sort = EventSort::Arrival;
     bool descending = false;
     bool operator==(const EventFilter&) const = default;
@@ -112,4 +113,7 @@ struct RowSource
 {
     std::function<std::int64_t()> count;
     std::function<std::vector<Row>(std::int64_t first, int limit)> page;
+    /// Optional: the row of the item with this id (key id, record id), -1 when it is not in the view. Must not
+    /// run an unbounded query (the adapters search the id list their job built).
+    std::function<std::int64_t(std::int64_t id)> find;
 };

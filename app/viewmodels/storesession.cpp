@@ -71,6 +71,7 @@ storage::RecordFilter toRecordFilter(const EventFilter& f, std::optional<std::in
     filter.fromMicros = f.fromMicros;
     filter.toMicros = f.toMicros;
     filter.text = f.text;
+    filter.textInRaw = f.textInRaw && !f.text.empty();
     return filter;
 }
 
@@ -315,6 +316,10 @@ void StoreSession::requestKeys()
             RowSource<KeyRow> source;
             auto ids = r.ids;
             source.count = [ids]() { return static_cast<std::int64_t>(ids->size()); };
+            source.find = [ids](std::int64_t keyId) -> std::int64_t {
+                const auto it = std::find(ids->begin(), ids->end(), keyId); // ~1 ms per million keys
+                return it == ids->end() ? -1 : static_cast<std::int64_t>(it - ids->begin());
+            };
             source.page = [this, ids](std::int64_t first, int limit) {
                 std::vector<KeyRow> rows;
                 if (!m_store || first >= static_cast<std::int64_t>(ids->size()))

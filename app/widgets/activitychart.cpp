@@ -42,6 +42,25 @@ qint64 ActivityChart::timeAt(double x) const
     return w > 0 ? t - (t - first) % w : t;
 }
 
+double ActivityChart::xAt(qint64 micros) const
+{
+    const auto& buckets = m_session->activity();
+    const QRect plot = plotRect();
+    if (buckets.empty())
+        return plot.left();
+    const qint64 first = buckets.front().startMicros;
+    const qint64 last = buckets.back().startMicros + m_session->activityBucketMicros();
+    const double f = double(micros - first) / double(std::max<qint64>(last - first, 1));
+    return plot.left() + plot.width() * std::clamp(f, 0.0, 1.0);
+}
+
+void ActivityChart::setFilterRange(std::optional<qint64> fromMicros, std::optional<qint64> toMicros)
+{
+    m_filterFrom = fromMicros;
+    m_filterTo = toMicros;
+    update();
+}
+
 void ActivityChart::paintEvent(QPaintEvent*)
 {
     QPainter p(this);
@@ -98,6 +117,20 @@ void ActivityChart::paintEvent(QPaintEvent*)
     }
     p.drawText(QRect(lx, 0, plot.right() - lx, fontMetrics().height() + 4), Qt::AlignRight | Qt::AlignVCenter,
                tr("per %1 s · drag to filter").arg(double(width) / 1e6));
+    if ((m_filterFrom || m_filterTo) && m_dragStart < 0) {
+        // The events table's time range: a band with edges.
+        const double a = m_filterFrom ? xAt(*m_filterFrom) : plot.left();
+        const double b = m_filterTo ? xAt(*m_filterTo) : plot.right();
+        QColor band = palette().color(QPalette::Highlight);
+        band.setAlpha(45);
+        p.fillRect(QRectF(QPointF(a, plot.top()), QPointF(std::max(a + 1, b), plot.bottom())), band);
+        band.setAlpha(200);
+        p.setPen(QPen(band, 1, Qt::DashLine));
+        if (m_filterFrom)
+            p.drawLine(QPointF(a, plot.top()), QPointF(a, plot.bottom()));
+        if (m_filterTo)
+            p.drawLine(QPointF(b, plot.top()), QPointF(b, plot.bottom()));
+    }
     if (m_dragStart >= 0) {
         QColor sel = palette().color(QPalette::Highlight);
         sel.setAlpha(70);

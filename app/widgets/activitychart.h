@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QWidget>
+#include <optional>
 
 class QComboBox;
 class QLabel;
@@ -14,6 +15,8 @@ public:
     explicit ActivityChart(StoreSession* session, QWidget* parent = nullptr);
     QSize sizeHint() const override { return {600, 160}; }
     QSize minimumSizeHint() const override { return {200, 100}; }
+    /// The events table's time range, drawn as a band (nullopt = open end; both nullopt = none).
+    void setFilterRange(std::optional<qint64> fromMicros, std::optional<qint64> toMicros);
 
 Q_SIGNALS:
     /// `to` exclusive.
@@ -28,9 +31,12 @@ protected:
 private:
     QRect plotRect() const;
     qint64 timeAt(double x) const;
+    double xAt(qint64 micros) const;
     StoreSession* m_session;
     double m_dragStart = -1;
     double m_dragEnd = -1;
+    std::optional<qint64> m_filterFrom;
+    std::optional<qint64> m_filterTo;
 };
 
 /// The chart with its scope picker (whole store / selected key).

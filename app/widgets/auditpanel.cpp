@@ -24,11 +24,11 @@ protected:
         QStyledItemDelegate::initStyleOption(option, index);
         if (index.column() != 0)
             return;
-        QColor c = eventstyle::severityColor(index.data(ModelRoles::SeverityRole).toInt());
         if (!index.parent().isValid()) {
             option->font.setBold(true);
-            c.setAlpha(60);
-            option->backgroundBrush = c;
+            const QColor tint = eventstyle::severityTint(index.data(ModelRoles::SeverityRole).toInt(), option->palette);
+            if (tint.isValid())
+                option->backgroundBrush = tint;
         }
     }
 };

@@ -4,6 +4,7 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -86,8 +87,18 @@ DiffPanel::DiffPanel(StoreSession* session, QWidget* parent)
     clear();
 }
 
+void DiffPanel::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange && m_afterRow >= 0) { // text colours derive from the palette
+        updateTitle();
+        updateSummary();
+    }
+}
+
 void DiffPanel::clear()
 {
+    m_afterRow = -1;
     m_model->setImages(std::nullopt, std::nullopt);
     m_title->setText(tr("<i>Select a version to see what changed</i>"));
     m_summary->clear();
@@ -120,25 +131,35 @@ void DiffPanel::showComparison(int beforeRow, int afterRow)
         beforeLabel = tr("nothing (first version)");
     }
     m_model->setImages(beforeImage, afterImage);
-    const QColor c = eventstyle::eventColor(int(after->eventName), after->ttl);
-    m_title->setText(tr("Version <b>#%1</b> <b style=\"color:%2\">%3</b> compared with %4")
-                         .arg(afterRow + 1)
-                         .arg(c.name(), formatting::eventText(after->eventName, after->ttl), beforeLabel));
+    m_beforeLabel = beforeLabel;
+    m_afterRow = afterRow;
+    updateTitle();
     updateSummary();
+}
+
+void DiffPanel::updateTitle()
+{
+    const VersionRow* after = m_session->timelineModel()->versionAt(m_afterRow);
+    if (!after)
+        return;
+    const QColor c = eventstyle::readableOn(eventstyle::eventColor(int(after->eventName), after->ttl),
+                                            palette().color(QPalette::Window));
+    m_title->setText(tr("Version <b>#%1</b> <b style=\"color:%2\">%3</b> compared with %4")
+                         .arg(m_afterRow + 1)
+                         .arg(c.name(), formatting::eventText(after->eventName, after->ttl), m_beforeLabel));
 }
 
 void DiffPanel::updateSummary()
 {
-    const auto span = [](const QColor& c, const QString& text) {
-        QColor solid = c;
-        solid.setAlpha(255);
-        return QStringLiteral("<span style=\"color:%1\"><b>%2</b></span>").arg(solid.name(), text);
+    // Label text sits on the window colour, not the view's base.
+    const QColor window = palette().color(QPalette::Window);
+    const auto span = [&window](int change, const QString& text) {
+        return QStringLiteral("<span style=\"color:%1\"><b>%2</b></span>")
+            .arg(eventstyle::readableOn(eventstyle::changeColor(change), window).name(), text);
     };
-    m_summary->setText(span(eventstyle::changeTint(1), tr("+%1 added").arg(m_model->addedCount()))
-                       + QStringLiteral("&nbsp;&nbsp;")
-                       + span(eventstyle::changeTint(2), tr("−%1 removed").arg(m_model->removedCount()))
-                       + QStringLiteral("&nbsp;&nbsp;")
-                       + span(eventstyle::changeTint(3), tr("~%1 changed").arg(m_model->changedCount())));
+    m_summary->setText(span(1, tr("+%1 added").arg(m_model->addedCount())) + QStringLiteral("&nbsp;&nbsp;")
+                       + span(2, tr("−%1 removed").arg(m_model->removedCount())) + QStringLiteral("&nbsp;&nbsp;")
+                       + span(3, tr("~%1 changed").arg(m_model->changedCount())));
 }
 
 QString DiffPanel::copySelection()

@@ -23,7 +23,11 @@ public:
     /// Copies the selected value (or the after image) as JSON to the clipboard; returns the text.
     QString copySelection();
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    void updateTitle();
     void updateSummary();
     StoreSession* m_session;
     AttributeDiffModel* m_model;
@@ -32,4 +36,6 @@ private:
     QCheckBox* m_changesOnly;
     QCheckBox* m_dynamoJson;
     QTreeView* m_view;
+    QString m_beforeLabel;
+    int m_afterRow = -1;
 };

@@ -2,6 +2,8 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDateTimeEdit>
+#include <QEvent>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -22,16 +24,30 @@
 
 using formatting::fromStd;
 
+namespace {
+constexpr const char* kDateFormat = "yyyy-MM-dd HH:mm:ss";
+
+QDateTime utcOf(qint64 micros)
+{
+    return QDateTime::fromMSecsSinceEpoch(micros / 1000, Qt::UTC);
+}
+} // namespace
+
 EventsPanel::EventsPanel(StoreSession* session, QWidget* parent)
     : QWidget(parent)
     , m_session(session)
     , m_table(new QComboBox(this))
     , m_text(new QLineEdit(this))
-    , m_range(new QLabel(this))
+    , m_inRaw(new QCheckBox(tr("Search raw records"), this))
+    , m_fromOn(new QCheckBox(tr("From"), this))
+    , m_fromEdit(new QDateTimeEdit(this))
+    , m_toOn(new QCheckBox(tr("To"), this))
+    , m_toEdit(new QDateTimeEdit(this))
     , m_clearRange(new QToolButton(this))
     , m_count(new QLabel(this))
     , m_view(new QTableView(this))
     , m_raw(new QPlainTextEdit(this))
+    , m_split(new QSplitter(Qt::Vertical, this))
     , m_debounce(new QTimer(this))
 {
     static const char* const names[] = {"INSERT", "MODIFY", "REMOVE", "SNAPSHOT"};
@@ -42,20 +58,41 @@ EventsPanel::EventsPanel(StoreSession* session, QWidget* parent)
     for (int i = 0; i < 4; ++i) {
         m_types[i] = new QCheckBox(QString::fromLatin1(names[i]), this);
         m_types[i]->setChecked(true);
-        QPalette pal = m_types[i]->palette();
-        pal.setColor(QPalette::WindowText, eventstyle::eventColor(i));
-        m_types[i]->setPalette(pal);
         tools->addWidget(m_types[i]);
         connect(m_types[i], &QCheckBox::toggled, this, &EventsPanel::applyFilter);
     }
-    m_text->setPlaceholderText(tr("Key, event ID or sequence number…"));
+    m_text->setPlaceholderText(tr("Filter: key, event ID or sequence number (Ctrl+F)…"));
     m_text->setClearButtonEnabled(true);
     tools->addWidget(m_text, 1);
-    m_clearRange->setText(tr("✕"));
+    m_inRaw->setToolTip(tr("Also match the text anywhere in the record as delivered (attribute values, ARNs…). "
+                           "Slower: scans every record in the background."));
+    tools->addWidget(m_inRaw);
+
+    auto* range = new QHBoxLayout;
+    range->addWidget(new QLabel(tr("Time (UTC):"), this));
+    const auto addRangeEdit = [this, range](QCheckBox* box, QDateTimeEdit* edit, const QString& tip) {
+        box->setToolTip(tip);
+        edit->setToolTip(tip + tr(". Drag across the activity chart to set both ends."));
+        edit->setTimeSpec(Qt::UTC);
+        edit->setDisplayFormat(QString::fromLatin1(kDateFormat));
+        edit->setCalendarPopup(true);
+        edit->setEnabled(false);
+        range->addWidget(box);
+        range->addWidget(edit);
+        connect(box, &QCheckBox::toggled, this, [this, edit](bool on) {
+            edit->setEnabled(on);
+            rangeEdited();
+        });
+        connect(edit, &QDateTimeEdit::dateTimeChanged, this, &EventsPanel::rangeEdited);
+    };
+    addRangeEdit(m_fromOn, m_fromEdit, tr("Only events at or after this time (UTC)"));
+    addRangeEdit(m_toOn, m_toEdit, tr("Only events before this time (UTC, exclusive)"));
+    m_clearRange->setText(tr("Clear"));
     m_clearRange->setToolTip(tr("Clear the time range"));
-    tools->addWidget(m_range);
-    tools->addWidget(m_clearRange);
-    tools->addWidget(m_count);
+    range->addWidget(m_clearRange);
+    range->addStretch(1);
+    range->addWidget(m_count);
+    updateColors();
 
     m_view->setModel(session->eventModel());
     m_view->setItemDelegate(new EventKindDelegate(EventTableModel::EventColumn, m_view));
@@ -84,19 +121,25 @@ EventsPanel::EventsPanel(StoreSession* session, QWidget* parent)
     m_raw->setPlaceholderText(tr("Select an event to see the record as delivered"));
     m_raw->setLineWrapMode(QPlainTextEdit::NoWrap);
 
-    auto* split = new QSplitter(Qt::Vertical, this);
-    split->addWidget(m_view);
-    split->addWidget(m_raw);
-    split->setSizes({600, 220});
+    m_split->setObjectName(QStringLiteral("eventsSplit"));
+    m_split->addWidget(m_view);
+    m_split->addWidget(m_raw);
+    m_split->setChildrenCollapsible(false);
+    m_split->setStretchFactor(0, 3);
+    m_split->setStretchFactor(1, 2);
+    m_split->setSizes({300, 200});
+    m_raw->setMinimumHeight(60);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(tools);
-    layout->addWidget(split, 1);
+    layout->addLayout(range);
+    layout->addWidget(m_split, 1);
 
     m_debounce->setSingleShot(true);
     m_debounce->setInterval(250);
     connect(m_debounce, &QTimer::timeout, this, &EventsPanel::applyFilter);
     connect(m_text, &QLineEdit::textChanged, m_debounce, qOverload<>(&QTimer::start));
+    connect(m_inRaw, &QCheckBox::toggled, this, &EventsPanel::applyFilter);
     connect(m_table, &QComboBox::currentIndexChanged, this, &EventsPanel::applyFilter);
     connect(m_clearRange, &QToolButton::clicked, this, [this]() { setTimeRange(std::nullopt, std::nullopt); });
     connect(header, &QHeaderView::sortIndicatorChanged, this, [this, header](int column, Qt::SortOrder order) {
@@ -153,13 +196,75 @@ void EventsPanel::setTimeRange(std::optional<qint64> fromMicros, std::optional<q
 {
     m_from = fromMicros;
     m_to = toMicros;
-    const bool on = m_from || m_to;
-    m_range->setVisible(on);
-    m_clearRange->setVisible(on);
-    if (on)
-        m_range->setText(
-            tr("Time: %1 – %2").arg(formatting::timeText(m_from).left(19), formatting::timeText(m_to).left(19)));
+    showRangeInEdits();
+    Q_EMIT timeRangeChanged(m_from, m_to);
     applyFilter();
+}
+
+void EventsPanel::showRangeInEdits()
+{
+    const QSignalBlocker b1(m_fromOn), b2(m_fromEdit), b3(m_toOn), b4(m_toEdit);
+    m_fromOn->setChecked(m_from.has_value());
+    m_fromEdit->setEnabled(m_from.has_value());
+    if (m_from)
+        m_fromEdit->setDateTime(utcOf(*m_from));
+    m_toOn->setChecked(m_to.has_value());
+    m_toEdit->setEnabled(m_to.has_value());
+    if (m_to)
+        m_toEdit->setDateTime(utcOf(*m_to));
+    m_clearRange->setEnabled(m_from || m_to);
+}
+
+void EventsPanel::rangeEdited()
+{
+    // A box just switched on starts at the store's first / last event instead of the edit's default date.
+    const auto& buckets = m_session->activity();
+    const auto seed = [&](QCheckBox* box, QDateTimeEdit* edit, const std::optional<qint64>& current, bool isFrom) {
+        if (!box->isChecked() || current || buckets.empty())
+            return;
+        const qint64 t =
+            isFrom ? buckets.front().startMicros : buckets.back().startMicros + m_session->activityBucketMicros();
+        const QSignalBlocker block(edit);
+        edit->setDateTime(utcOf(t));
+    };
+    seed(m_fromOn, m_fromEdit, m_from, true);
+    seed(m_toOn, m_toEdit, m_to, false);
+    const auto micros = [](QCheckBox* box, QDateTimeEdit* edit) -> std::optional<qint64> {
+        if (!box->isChecked())
+            return std::nullopt;
+        return edit->dateTime().toMSecsSinceEpoch() * 1000;
+    };
+    const auto from = micros(m_fromOn, m_fromEdit);
+    const auto to = micros(m_toOn, m_toEdit);
+    // Keep the exact (sub-second) value of a range set by the chart while its edit still shows it.
+    const auto same = [](const std::optional<qint64>& a, const std::optional<qint64>& b) {
+        return a.has_value() == b.has_value() && (!a || *a / 1'000'000 == *b / 1'000'000);
+    };
+    if (!same(from, m_from))
+        m_from = from;
+    if (!same(to, m_to))
+        m_to = to;
+    m_clearRange->setEnabled(m_from || m_to);
+    Q_EMIT timeRangeChanged(m_from, m_to);
+    m_debounce->start();
+}
+
+void EventsPanel::updateColors()
+{
+    // Checkbox labels sit on the window colour: keep the event colours readable on it (light and dark).
+    for (int i = 0; i < 4; ++i) {
+        QPalette pal = m_types[i]->palette();
+        pal.setColor(QPalette::WindowText,
+                     eventstyle::readableOn(eventstyle::eventColor(i), palette().color(QPalette::Window)));
+        m_types[i]->setPalette(pal);
+    }
+}
+
+void EventsPanel::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        updateColors();
 }
 
 void EventsPanel::applyFilter()
@@ -171,11 +276,12 @@ void EventsPanel::applyFilter()
         if (m_types[i]->isChecked())
             f.eventMask |= 1u << i;
     f.text = m_text->text().trimmed().toStdString();
+    f.textInRaw = m_inRaw->isChecked() && !f.text.empty();
     f.fromMicros = m_from;
     f.toMicros = m_to;
     if (f == m_session->eventFilter())
         return;
-    m_count->setText(tr("filtering…"));
+    m_count->setText(f.textInRaw ? tr("searching raw records…") : tr("filtering…"));
     m_session->setEventFilter(f);
 }
 

@@ -1,46 +1,75 @@
 #pragma once
 
 #include <QWidget>
+#include <optional>
 
 class QCheckBox;
 class QComboBox;
+class QDateTimeEdit;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
+class QSplitter;
 class QTableView;
 class QTimer;
 class QToolButton;
 class StoreSession;
 
-/// Every record of the store in a lazy table, filterable by table, event type, time range and text; the raw
-/// record as delivered below. Selecting a row opens its key at that version.
+/// Every record of the store in a lazy table, filterable by table, event type, time range (From/To edits, in
+/// step with a drag on the activity chart) and text (optionally in the raw records); the raw record as
+/// delivered below, in a resizable pane. Selecting a row opens its key at that version.
 class EventsPanel : public QWidget
 {
     Q_OBJECT
 public:
     explicit EventsPanel(StoreSession* session, QWidget* parent = nullptr);
     QTableView* view() const { return m_view; }
-    /// Time range filter (from the activity chart); nullopt clears it. `to` is exclusive.
+    QLineEdit* textEdit() const { return m_text; }
+    QCheckBox* rawSearchBox() const { return m_inRaw; }
+    QCheckBox* fromBox() const { return m_fromOn; }
+    QCheckBox* toBox() const { return m_toOn; }
+    QDateTimeEdit* fromEdit() const { return m_fromEdit; }
+    QDateTimeEdit* toEdit() const { return m_toEdit; }
+    QPlainTextEdit* rawView() const { return m_raw; }
+    /// Table above, raw record below (its state is saved with the window layout).
+    QSplitter* splitter() const { return m_split; }
+    QLabel* countLabel() const { return m_count; }
+    /// Time range filter in microseconds since the epoch (UTC); nullopt leaves that end open. `to` is exclusive.
     void setTimeRange(std::optional<qint64> fromMicros, std::optional<qint64> toMicros);
+    std::optional<qint64> fromMicros() const { return m_from; }
+    std::optional<qint64> toMicros() const { return m_to; }
     void focusFilter();
 
 Q_SIGNALS:
     void recordSelected(qint64 keyId, qint64 recordId);
+    /// The time range changed (from the edits or setTimeRange); both nullopt = no range.
+    void timeRangeChanged(std::optional<qint64> fromMicros, std::optional<qint64> toMicros);
+
+protected:
+    void changeEvent(QEvent* event) override;
 
 private:
     void applyFilter();
     void updateTables();
     void showRecord(qint64 recordId);
     void updateCount();
+    void updateColors();
+    void rangeEdited();
+    void showRangeInEdits();
     StoreSession* m_session;
     QComboBox* m_table;
     QCheckBox* m_types[4];
     QLineEdit* m_text;
-    QLabel* m_range;
+    QCheckBox* m_inRaw;
+    QCheckBox* m_fromOn;
+    QDateTimeEdit* m_fromEdit;
+    QCheckBox* m_toOn;
+    QDateTimeEdit* m_toEdit;
     QToolButton* m_clearRange;
     QLabel* m_count;
     QTableView* m_view;
     QPlainTextEdit* m_raw;
+    QSplitter* m_split;
     QTimer* m_debounce;
     std::optional<qint64> m_from;
     std::optional<qint64> m_to;

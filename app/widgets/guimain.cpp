@@ -3,8 +3,10 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
+#include <QStyle>
 #include <QTimer>
 
+#include "app/widgets/eventstyle.h"
 #include "app/widgets/mainwindow.h"
 #include "app/widgets/screenshotter.h"
 
@@ -26,9 +28,28 @@ int runGui(int argc, char** argv)
                                         QStringLiteral("dir"));
     screenshotOption.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(screenshotOption);
+    QCommandLineOption handlerOption(QStringLiteral("screenshot-handler"),
+                                     QStringLiteral("Handler command the screenshots replay the sample through."),
+                                     QStringLiteral("command"));
+    handlerOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(handlerOption);
+    const QCommandLineOption paletteOption(
+        QStringLiteral("palette"),
+        QStringLiteral("Colour scheme: system (default), light or dark (Fusion style with a dark palette)."),
+        QStringLiteral("scheme"), QStringLiteral("system"));
+    parser.addOption(paletteOption);
     parser.addPositionalArgument(QStringLiteral("capture"), QStringLiteral("Capture files or folders to import."),
                                  QStringLiteral("[capture...]"));
     parser.process(app);
+    const QString scheme = parser.value(paletteOption).toLower();
+    if (scheme == QLatin1String("dark") || scheme == QLatin1String("light")) {
+        QApplication::setStyle(QStringLiteral("Fusion"));
+        QApplication::setPalette(scheme == QLatin1String("dark") ? eventstyle::darkPalette()
+                                                                 : QApplication::style()->standardPalette());
+    } else if (scheme != QLatin1String("system")) {
+        qWarning("--palette: expected system, light or dark, not %s", qPrintable(scheme));
+        return 2;
+    }
 
     MainWindow window;
     const QString screenshots = parser.value(screenshotOption);
@@ -52,6 +73,8 @@ int runGui(int argc, char** argv)
     });
     if (!screenshots.isEmpty()) {
         auto* shooter = new Screenshotter(&window, screenshots, &window);
+        shooter->setHandler(parser.value(handlerOption));
+        shooter->setSuffix(scheme == QLatin1String("dark") ? QStringLiteral("-dark") : QString());
         QTimer::singleShot(200, shooter, &Screenshotter::start);
     }
     return QApplication::exec();

@@ -58,6 +58,7 @@ KeysPanel::KeysPanel(StoreSession* session, QWidget* parent)
     m_keys->setColumnWidth(1, 70);
     m_keys->setColumnWidth(2, 170);
     m_keys->horizontalHeader()->setSortIndicatorShown(true);
+    m_keys->setTextElideMode(Qt::ElideMiddle); // key texts share their prefix ("orderId=…")
     m_keys->horizontalHeader()->setSectionsClickable(true);
 
     auto* keysBox = new QWidget(this);
@@ -105,11 +106,20 @@ KeysPanel::KeysPanel(StoreSession* session, QWidget* parent)
         }
     });
     connect(m_keys->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& index) {
-        if (index.isValid())
-            Q_EMIT keySelected(index.data(ModelRoles::KeyIdRole).toLongLong());
+        if (m_syncing || !index.isValid())
+            return;
+        m_shownKey = index.data(ModelRoles::KeyIdRole).toLongLong();
+        Q_EMIT keySelected(m_shownKey);
     });
-    connect(session, &StoreSession::keysReady, this, &KeysPanel::updateCount);
-    connect(session, &StoreSession::closed, this, &KeysPanel::updateCount);
+    connect(session, &StoreSession::keysReady, this, [this]() {
+        updateCount();
+        if (m_shownKey)
+            selectKey(m_shownKey);
+    });
+    connect(session, &StoreSession::closed, this, [this]() {
+        m_shownKey = 0;
+        updateCount();
+    });
     updateCount();
 }
 
@@ -134,6 +144,32 @@ void KeysPanel::applyFilter()
     if (f == m_session->keyFilter())
         return;
     m_session->setKeyFilter(f);
+    syncSortIndicator();
+}
+
+void KeysPanel::syncSortIndicator()
+{
+    // Columns are in KeySort order: key, record count, last change.
+    const KeyFilter& f = m_session->keyFilter();
+    auto* header = m_keys->horizontalHeader();
+    const QSignalBlocker block(header);
+    header->setSortIndicator(int(f.sort), f.descending ? Qt::DescendingOrder : Qt::AscendingOrder);
+}
+
+void KeysPanel::selectKey(qint64 keyId)
+{
+    m_shownKey = keyId;
+    const int row = keyId > 0 ? m_session->keyModel()->rowOfKey(keyId) : -1;
+    m_syncing = true;
+    auto* selection = m_keys->selectionModel();
+    if (row < 0) {
+        selection->clear();
+    } else {
+        const QModelIndex index = m_session->keyModel()->index(row, 0);
+        selection->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        m_keys->scrollTo(index);
+    }
+    m_syncing = false;
 }
 
 void KeysPanel::updateCount()
@@ -142,6 +178,7 @@ void KeysPanel::updateCount()
     m_sort->blockSignals(true);
     m_sort->setCurrentIndex(int(m_session->keyFilter().sort));
     m_sort->blockSignals(false);
+    syncSortIndicator();
     const int n = m_session->keyModel()->rowCount();
     m_count->setText(m_session->isOpen() ? formatting::count(n, "key", "keys") : tr("No store open"));
 }

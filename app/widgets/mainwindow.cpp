@@ -20,6 +20,7 @@
 #include <QTabWidget>
 #include <QToolBar>
 
+#include "app/viewmodels/formatting.h"
 #include "app/viewmodels/importjob.h"
 #include "app/viewmodels/storesession.h"
 #include "app/widgets/activitychart.h"
@@ -38,6 +39,7 @@ const QString kLast = QStringLiteral("stores/last");
 const QString kGeometry = QStringLiteral("window/geometry");
 const QString kState = QStringLiteral("window/state");
 const QString kSplit = QStringLiteral("window/centerSplit");
+const QString kEventsSplit = QStringLiteral("window/eventsSplit");
 constexpr int kMaxRecent = 8;
 
 QIcon icon(const char* name)
@@ -87,6 +89,7 @@ MainWindow::MainWindow(QWidget* parent)
     auditDock->setObjectName(QStringLiteral("auditDock"));
     auditDock->setWidget(m_audit);
     addDockWidget(Qt::BottomDockWidgetArea, auditDock);
+    m_auditDock = auditDock;
     splitDockWidget(activityDock, auditDock, Qt::Horizontal);
     resizeDocks({keysDock}, {380}, Qt::Horizontal);
     resizeDocks({activityDock}, {190}, Qt::Vertical);
@@ -103,7 +106,8 @@ MainWindow::MainWindow(QWidget* parent)
     m_viewMenu->addAction(activityDock->toggleViewAction());
     m_viewMenu->addAction(auditDock->toggleViewAction());
     auto* replayPanel = new ReplayPanel(m_session, this);
-    m_tabs->addTab(replayPanel, tr("Replay"));
+    m_replay = replayPanel;
+    m_tabs->addTab(replayPanel, icon("replay"), tr("Replay"));
     auto* replay = m_viewMenu->addAction(tr("Replay Panel"));
     replay->setToolTip(tr("Replay the current events filter through a local handler"));
     connect(replay, &QAction::triggered, this, [this, replayPanel]() { m_tabs->setCurrentWidget(replayPanel); });
@@ -133,6 +137,7 @@ MainWindow::MainWindow(QWidget* parent)
         m_tabs->setCurrentWidget(m_events);
         m_events->setTimeRange(from, to);
     });
+    connect(m_events, &EventsPanel::timeRangeChanged, m_activity->chart(), &ActivityChart::setFilterRange);
     connect(m_session, &StoreSession::overviewReady, this, &MainWindow::updateStatus);
     connect(m_session, &StoreSession::closed, this, &MainWindow::updateStatus);
     connect(m_session, &StoreSession::errorOccurred, this,
@@ -155,7 +160,8 @@ MainWindow::MainWindow(QWidget* parent)
     restoreGeometry(settings.value(kGeometry).toByteArray());
     restoreState(settings.value(kState).toByteArray());
     if (!m_centerSplit->restoreState(settings.value(kSplit).toByteArray()))
-        m_centerSplit->setSizes({330, 420});
+        m_centerSplit->setSizes({420, 380});
+    m_events->splitter()->restoreState(settings.value(kEventsSplit).toByteArray());
     updateRecentMenu();
     updateStatus();
 }
@@ -397,6 +403,16 @@ void MainWindow::onImportFinished(const ImportSummary& summary)
     }
 }
 
+QString MainWindow::pathText() const
+{
+    return m_pathLabel->text();
+}
+
+QString MainWindow::totalsText() const
+{
+    return m_totalsLabel->text();
+}
+
 void MainWindow::updateStatus()
 {
     if (!m_session->isOpen()) {
@@ -409,7 +425,9 @@ void MainWindow::updateStatus()
     const auto& t = m_session->totals();
     m_pathLabel->setText(QDir::toNativeSeparators(m_session->path()));
     m_totalsLabel->setText(
-        tr("%L1 records · %L2 keys · %L3 tables · %L4 files").arg(t.records).arg(t.keys).arg(t.tables).arg(t.sources));
+        QStringList{formatting::count(t.records, "record", "records"), formatting::count(t.keys, "key", "keys"),
+                    formatting::count(t.tables, "table", "tables"), formatting::count(t.sources, "file", "files")}
+            .join(QStringLiteral(" · ")));
     setWindowTitle(tr("%1 — Streamscope").arg(QFileInfo(m_session->path()).fileName()));
 }
 
@@ -417,6 +435,7 @@ void MainWindow::openKeyAt(qint64 keyId, qint64 recordId)
 {
     if (keyId <= 0)
         return;
+    m_keys->selectKey(keyId); // keep the keys list in step when the key was picked elsewhere
     if (keyId == m_session->currentKeyId() && m_session->timelineModel()->rowCount() > 0) {
         m_timeline->selectRecord(recordId);
         return;
@@ -443,6 +462,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
     settings.setValue(kGeometry, saveGeometry());
     settings.setValue(kState, saveState());
     settings.setValue(kSplit, m_centerSplit->saveState());
+    settings.setValue(kEventsSplit, m_events->splitter()->saveState());
     QMainWindow::closeEvent(event);
 }
 

@@ -3,6 +3,7 @@
 #include <QMainWindow>
 
 class QAction;
+class QDockWidget;
 class QLabel;
 class QMenu;
 class QSplitter;
@@ -14,6 +15,7 @@ class EventsPanel;
 class ImportJob;
 class ImportProgressWidget;
 class KeysPanel;
+class ReplayPanel;
 class StoreSession;
 class TimelinePanel;
 struct ImportSummary;
@@ -42,7 +44,14 @@ public:
     EventsPanel* eventsPanel() const { return m_events; }
     AuditPanel* auditPanel() const { return m_audit; }
     ActivityPanel* activityPanel() const { return m_activity; }
+    ReplayPanel* replayPanel() const { return m_replay; }
     QTabWidget* centerTabs() const { return m_tabs; }
+    QSplitter* centerSplitter() const { return m_centerSplit; }
+    QDockWidget* auditDock() const { return m_auditDock; }
+    ImportProgressWidget* importProgress() const { return m_importProgress; }
+    /// Status bar texts: store path, totals.
+    QString pathText() const;
+    QString totalsText() const;
     ImportJob* importJob() const { return m_importJob; }
     /// Shows the summary dialog after imports with problems (off in tests).
     void setShowImportSummary(bool on) { m_showImportSummary = on; }
@@ -75,8 +84,10 @@ private:
     EventsPanel* m_events;
     AuditPanel* m_audit;
     ActivityPanel* m_activity;
+    ReplayPanel* m_replay = nullptr;
     QTabWidget* m_tabs;
     QSplitter* m_centerSplit;
+    QDockWidget* m_auditDock = nullptr;
     ImportJob* m_importJob;
     ImportProgressWidget* m_importProgress;
     QLabel* m_pathLabel;

@@ -1,19 +1,28 @@
 #include "app/widgets/screenshotter.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QDir>
+#include <QDockWidget>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 #include <QTreeView>
+#include <QTreeWidget>
 
+#include "app/viewmodels/auditmodel.h"
 #include "app/viewmodels/importjob.h"
 #include "app/viewmodels/modelroles.h"
 #include "app/viewmodels/storesession.h"
+#include "app/widgets/auditpanel.h"
 #include "app/widgets/diffpanel.h"
 #include "app/widgets/eventspanel.h"
 #include "app/widgets/keyspanel.h"
 #include "app/widgets/mainwindow.h"
+#include "app/widgets/replaypanel.h"
 #include "app/widgets/timelinepanel.h"
 
 Screenshotter::Screenshotter(MainWindow* window, QString directory, QObject* parent)
@@ -31,11 +40,11 @@ void Screenshotter::start()
 
 void Screenshotter::waitIdleThen(int stage)
 {
-    // Poll: import finished, no query running; then give the views two event-loop turns to paint.
+    // Poll: import finished, no query running; then give the views a few event-loop turns to paint.
     auto* timer = new QTimer(this);
     timer->setInterval(100);
     connect(timer, &QTimer::timeout, this, [this, timer, stage]() {
-        if (m_window->importJob()->isRunning() || m_window->session()->isBusy())
+        if (m_window->importJob()->isRunning() || m_window->session()->isBusy() || m_window->replayPanel()->isRunning())
             return;
         timer->deleteLater();
         m_stage = stage;
@@ -46,7 +55,12 @@ void Screenshotter::waitIdleThen(int stage)
 
 void Screenshotter::save(const QString& name)
 {
-    m_window->grab().save(QDir(m_dir).filePath(name), "PNG", 9);
+    m_window->grab().save(QDir(m_dir).filePath(name + m_suffix + QStringLiteral(".png")), "PNG", 9);
+}
+
+void Screenshotter::finish()
+{
+    QApplication::quit();
 }
 
 void Screenshotter::step()
@@ -55,10 +69,7 @@ void Screenshotter::step()
     switch (m_stage) {
     case 1: {
         // Busiest key: sort by record count, pick the first.
-        KeyFilter f = session->keyFilter();
-        f.sort = KeySort::Count;
-        f.descending = true;
-        session->setKeyFilter(f);
+        m_window->keysPanel()->sortBox()->setCurrentIndex(int(KeySort::Count));
         waitIdleThen(2);
         break;
     }
@@ -81,25 +92,102 @@ void Screenshotter::step()
             }
         }
         m_window->timelinePanel()->view()->selectRow(best);
+        m_window->timelinePanel()->view()->setFocus();
         QTimer::singleShot(300, this, [this]() {
-            save(QStringLiteral("item-history.png"));
-            m_window->diffPanel()->findChild<QObject*>(); // keep the panel alive
+            save(QStringLiteral("item-history"));
             m_stage = 4;
             step();
         });
         break;
     }
     case 4: {
+        // Events: a MODIFY row selected, its raw record below.
         m_window->centerTabs()->setCurrentWidget(m_window->eventsPanel());
         auto* view = m_window->eventsPanel()->view();
-        view->setCurrentIndex(view->model()->index(5, 0));
+        int row = 0;
+        for (int r = 0; r < view->model()->rowCount() && r < 200; ++r) {
+            if (view->model()->index(r, 0).data(ModelRoles::EventKindRole).toInt() == int(model::EventName::Modify)) {
+                row = r;
+                if (r >= 5)
+                    break;
+            }
+        }
+        view->setCurrentIndex(view->model()->index(row, 0));
+        view->setFocus();
         waitIdleThen(5);
         break;
     }
     case 5:
-        save(QStringLiteral("events.png"));
-        QApplication::quit();
+        save(QStringLiteral("events"));
+        m_stage = 6;
+        step();
         break;
+    case 6: {
+        // Audit: the worst finding opened at its version (the timeline shows the audit marker).
+        auto* audit = m_window->auditPanel()->view();
+        auto* model = audit->model();
+        QModelIndex target;
+        for (int g = 0; g < model->rowCount() && !target.isValid(); ++g) {
+            const QModelIndex group = model->index(g, 0);
+            audit->expand(group);
+            for (int k = 0; k < model->rowCount(group) && !target.isValid(); ++k) {
+                const QModelIndex kind = model->index(k, 0, group);
+                audit->expand(kind);
+                if (model->rowCount(kind) > 0)
+                    target = model->index(0, 0, kind);
+            }
+        }
+        m_window->centerTabs()->setCurrentWidget(m_window->timelinePanel());
+        if (target.isValid()) {
+            audit->setCurrentIndex(target);
+            audit->scrollTo(target);
+            Q_EMIT audit->doubleClicked(target);
+        }
+        waitIdleThen(7);
+        break;
+    }
+    case 7:
+        save(QStringLiteral("audit"));
+        if (m_handler.isEmpty()) {
+            finish();
+            break;
+        }
+        m_stage = 8;
+        step();
+        break;
+    case 8: {
+        // Replay of the whole store through a handler that fails some records.
+        m_window->centerTabs()->setCurrentWidget(m_window->replayPanel());
+        m_window->replayPanel()->handlerEdit()->setText(m_handler);
+        if (!m_window->replayPanel()->startReplay()) {
+            finish();
+            break;
+        }
+        waitIdleThen(9);
+        break;
+    }
+    case 9: {
+        auto* runs = m_window->replayPanel()->runsView();
+        runs->expandAll();
+        // Show the first failed record of the last run selected.
+        if (runs->topLevelItemCount() > 0) {
+            QTreeWidgetItem* run = runs->topLevelItem(runs->topLevelItemCount() - 1);
+            for (int b = 0; b < run->childCount(); ++b) {
+                QTreeWidgetItem* batch = run->child(b);
+                for (int i = 0; i < batch->childCount(); ++i)
+                    if (batch->child(i)->data(0, Qt::UserRole + 1).isValid()) {
+                        runs->setCurrentItem(batch->child(i));
+                        b = run->childCount();
+                        break;
+                    }
+            }
+        }
+        QTimer::singleShot(300, this, [this]() {
+            save(QStringLiteral("replay"));
+            finish();
+        });
+        break;
+    }
     default:
         break;
     }

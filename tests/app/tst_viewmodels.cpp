@@ -135,6 +135,45 @@ private Q_SLOTS:
         QCOMPARE(spy.count(), 1);
     }
 
+    void keyModelRowOfKey()
+    {
+        KeyListModel model;
+        int pages = 0;
+        RowSource<KeyRow> source = countingSource<KeyRow>(1'000'000, &pages, &makeKey);
+        QCOMPARE(model.rowOfKey(5), -1); // empty model
+        model.setSource(source);
+        QCOMPARE(model.rowOfKey(5), -1); // a source without find: unknown
+        // Rows list key ids in reverse (like a descending sort): the id list answers, no page is loaded.
+        source.page = [](std::int64_t first, int limit) {
+            std::vector<KeyRow> rows;
+            for (std::int64_t i = first; i < std::min<std::int64_t>(1'000'000, first + limit); ++i)
+                rows.push_back(makeKey(999'999 - i));
+            return rows;
+        };
+        source.find = [](std::int64_t keyId) -> std::int64_t {
+            return keyId >= 1 && keyId <= 1'000'000 ? 1'000'000 - keyId : -1;
+        };
+        model.setSource(source);
+        QCOMPARE(model.rowOfKey(1'000'000), 0);
+        QCOMPARE(model.rowOfKey(1), 999'999);
+        QCOMPARE(model.rowOfKey(0), -1);
+        QCOMPARE(model.pageLoads(), 0);
+        QCOMPARE(model.index(model.rowOfKey(777), 0).data(ModelRoles::KeyIdRole).toLongLong(), qint64(777));
+        model.clear();
+        QCOMPARE(model.rowOfKey(777), -1);
+    }
+
+    void eventFilterRawSearchIsAFilter()
+    {
+        EventFilter f;
+        QVERIFY(f.isDefault());
+        f.textInRaw = true;
+        QVERIFY(!f.isDefault()); // a raw search builds an id list in a background job
+        EventFilter g;
+        g.text = "x";
+        QVERIFY(!(f == g));
+    }
+
     void tableModel()
     {
         TableListModel model;
