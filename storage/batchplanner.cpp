@@ -13,10 +13,37 @@ std::size_t eventPayloadBytes(std::size_t count, std::size_t recordBytes)
     return kEventEnvelopeBytes + recordBytes + (count > 0 ? count - 1 : 0);
 }
 
+BatchFiller::BatchFiller(const BatchLimits& limits)
+    : m_limits(limits)
+{
+    m_limits.maxRecords = std::max<std::size_t>(1, m_limits.maxRecords);
+}
+
+BatchFiller::Placement BatchFiller::place(std::string_view stream, std::size_t bytes)
+{
+    const std::size_t alone = eventPayloadBytes(1, bytes);
+    if (alone > m_limits.maxPayloadBytes) {
+        m_lastOversize = alone;
+        return Placement::Oversize;
+    }
+    if (m_count > 0
+        && (stream != m_stream || m_count >= m_limits.maxRecords
+            || eventPayloadBytes(m_count + 1, m_bytes + bytes) > m_limits.maxPayloadBytes)) {
+        m_stream.assign(stream);
+        m_count = 1;
+        m_bytes = bytes;
+        return Placement::NewBatch;
+    }
+    if (m_count == 0)
+        m_stream.assign(stream);
+    ++m_count;
+    m_bytes += bytes;
+    return Placement::Append;
+}
+
 BatchPlan planBatches(const std::vector<PlanItem>& items, const BatchLimits& limits)
 {
     BatchPlan plan;
-    const std::size_t maxRecords = std::max<std::size_t>(1, limits.maxRecords);
 
     // Streams in order of first appearance.
     std::vector<std::vector<std::size_t>> groups;
@@ -38,32 +65,35 @@ BatchPlan planBatches(const std::vector<PlanItem>& items, const BatchLimits& lim
             });
         }
         PlannedBatch current;
-        std::size_t currentRecordBytes = 0;
+        BatchFiller filler(limits);
         auto flush = [&] {
             if (current.items.empty())
                 return;
-            current.payloadBytes = eventPayloadBytes(current.items.size(), currentRecordBytes);
+            current.payloadBytes = filler.payloadBytes();
             current.firstSequenceNumber = items[current.items.front()].sequenceNumber;
             current.lastSequenceNumber = items[current.items.back()].sequenceNumber;
             plan.batches.push_back(std::move(current));
             current = PlannedBatch{};
-            currentRecordBytes = 0;
         };
         for (const std::size_t i : group) {
-            const std::size_t alone = eventPayloadBytes(1, items[i].bytes);
-            if (alone > limits.maxPayloadBytes) {
-                plan.oversize.push_back({i, alone});
+            const std::size_t before = filler.payloadBytes();
+            switch (filler.place(items[i].stream, items[i].bytes)) {
+            case BatchFiller::Placement::Oversize:
+                plan.oversize.push_back({i, filler.lastOversizeBytes()});
                 continue;
+            case BatchFiller::Placement::NewBatch:
+                current.payloadBytes = before;
+                current.firstSequenceNumber = items[current.items.front()].sequenceNumber;
+                current.lastSequenceNumber = items[current.items.back()].sequenceNumber;
+                plan.batches.push_back(std::move(current));
+                current = PlannedBatch{};
+                break;
+            case BatchFiller::Placement::Append:
+                break;
             }
-            const std::size_t count = current.items.size();
-            if (count >= maxRecords
-                || (count > 0
-                    && eventPayloadBytes(count + 1, currentRecordBytes + items[i].bytes) > limits.maxPayloadBytes))
-                flush();
             if (current.items.empty())
                 current.stream = items[i].stream;
             current.items.push_back(i);
-            currentRecordBytes += items[i].bytes;
         }
         flush();
     }

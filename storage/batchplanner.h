@@ -6,7 +6,9 @@
 // silently.
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace storage {
@@ -51,6 +53,36 @@ struct BatchPlan
 {
     std::vector<PlannedBatch> batches;
     std::vector<OversizeRecord> oversize; ///< records left out because they exceed maxPayloadBytes alone
+};
+
+/// The streaming form of planBatches for records that arrive already grouped by stream and in delivery order:
+/// decides record by record where it goes, so a caller holds only the open batch.
+///
+///   BatchFiller filler(limits);
+///   switch (filler.place(stream, bytes)) { case Placement::NewBatch: close(); [[fallthrough]]; case Append: add(); ...
+///   }
+class BatchFiller
+{
+public:
+    explicit BatchFiller(const BatchLimits& limits);
+
+    enum class Placement : std::uint8_t {
+        Append,   ///< goes into the open batch (the first record opens it)
+        NewBatch, ///< close the open batch first; this record is the first of the next one
+        Oversize, ///< an event holding only this record exceeds maxPayloadBytes: leave it out (state unchanged)
+    };
+    Placement place(std::string_view stream, std::size_t bytes);
+
+    std::size_t count() const { return m_count; }                                    ///< records in the open batch
+    std::size_t payloadBytes() const { return eventPayloadBytes(m_count, m_bytes); } ///< of the open batch
+    std::size_t lastOversizeBytes() const { return m_lastOversize; } ///< payload of the last Oversize record alone
+
+private:
+    BatchLimits m_limits;
+    std::string m_stream;
+    std::size_t m_count = 0;
+    std::size_t m_bytes = 0;
+    std::size_t m_lastOversize = 0;
 };
 
 /// Groups by stream (streams in order of first appearance), orders each stream by numeric sequence number

@@ -19,7 +19,7 @@
 #include "model/dynamodbjson.h"
 #include "model/itemhistory.h"
 #include "model/sequencenumber.h"
-#include "storage/historyservice.h"
+#include "storage/exportreader.h"
 #include "storage/lambdarecord.h"
 
 namespace storage {
@@ -31,254 +31,23 @@ Error invalid(std::string message)
     return Error{Error::Kind::InvalidArgument, 0, std::move(message)};
 }
 
-bool hasJsUnsafeNumber(const model::StreamRecord& r)
+/// Converts selected records to Lambda records (synthetic sequence numbers per stream, conversion counts).
+class Converter
 {
-    auto check = [](const model::Item& item) {
-        for (const auto& issue : model::validate(item)) {
-            if (issue.kind == model::ValueIssue::Kind::JsUnsafeNumber)
-                return true;
-        }
-        return false;
-    };
-    return check(r.keys) || (r.newImage && check(*r.newImage)) || (r.oldImage && check(*r.oldImage));
-}
-
-/// A selected row with what the export needs.
-struct Selected
-{
-    RecordRow row;
-    model::StreamRecord record;
-    bool jsUnsafe = false;
-};
-
-Result<std::vector<std::int64_t>> resolveTables(Store& store, const ExportSelection& selection)
-{
-    std::vector<std::int64_t> ids;
-    for (const auto& name : selection.tables) {
-        auto t = store.findTable(name);
-        if (!t)
-            return t.error();
-        if (!t->has_value())
-            return invalid("no table named '" + name + "' in the store");
-        ids.push_back((*t)->id);
-    }
-    return ids;
-}
-
-Result<std::vector<std::int64_t>> resolveKeys(Store& store, const ExportSelection& selection,
-                                              const std::vector<std::int64_t>& tableIds)
-{
-    std::vector<std::int64_t> keyIds;
-    std::vector<std::int64_t> tables = tableIds;
-    if (tables.empty()) {
-        auto all = store.tables();
-        if (!all)
-            return all.error();
-        for (const auto& t : *all)
-            tables.push_back(t.id);
-    }
-    for (const auto& spec : selection.keys) {
-        std::size_t found = 0;
-        std::string lastProblem;
-        for (const auto t : tables) {
-            // DynamoDB JSON or Name=value (types taken from the table's keys): the history engine's key syntax.
-            auto key = resolveKey(store, t, spec);
-            if (key) {
-                keyIds.push_back(key->id);
-                ++found;
-            } else if (key.error().kind == Error::Kind::InvalidArgument) {
-                lastProblem = key.error().message;
-            } else {
-                return key.error();
-            }
-        }
-        if (found == 0)
-            return invalid(lastProblem.empty() ? "no key '" + spec + "' in the selected tables" : lastProblem);
-    }
-    return keyIds;
-}
-
-Result<std::unordered_set<std::int64_t>> flaggedRecords(Store& store, const ExportSelection& selection,
-                                                        const std::vector<std::int64_t>& tableIds)
-{
-    std::set<model::FindingKind> kinds;
-    bool any = false;
-    for (const auto& k : selection.findingKinds) {
-        if (k == "any") {
-            any = true;
-            continue;
-        }
-        const auto kind = model::parseFindingKind(k);
-        if (!kind)
-            return invalid("unknown audit finding '" + k + "'");
-        kinds.insert(*kind);
-    }
-    std::vector<std::optional<std::int64_t>> scopes;
-    for (const auto t : tableIds)
-        scopes.emplace_back(t);
-    if (scopes.empty())
-        scopes.emplace_back(std::nullopt);
-    std::unordered_set<std::int64_t> ids;
-    for (const auto& scope : scopes) {
-        AuditRequest request;
-        request.tableId = scope;
-        auto report = runAudit(store, request);
-        if (!report)
-            return report.error();
-        for (const auto& f : report->findings) {
-            if (f.recordId > 0 && (any || kinds.count(f.kind)))
-                ids.insert(f.recordId);
-        }
-    }
-    return ids;
-}
-
-Result<std::vector<Selected>> selectRows(Store& store, const ExportSelection& selection, std::int64_t* jsUnsafeTotal,
-                                         std::int64_t* excludedByJs,
-                                         const std::function<bool(std::int64_t, std::int64_t)>& progress)
-{
-    auto tableIds = resolveTables(store, selection);
-    if (!tableIds)
-        return tableIds.error();
-    auto keyIds = resolveKeys(store, selection, *tableIds);
-    if (!keyIds)
-        return keyIds.error();
-    if (!selection.fromSequence.empty() && !model::isSequenceNumber(selection.fromSequence))
-        return invalid("sequence number '" + selection.fromSequence + "' is not a digit string");
-    if (!selection.toSequence.empty() && !model::isSequenceNumber(selection.toSequence))
-        return invalid("sequence number '" + selection.toSequence + "' is not a digit string");
-
-    RecordFilter base = selection.filter.value_or(RecordFilter{});
-    if (!selection.eventNames.empty())
-        base.eventNames = selection.eventNames;
-    if (selection.ttl)
-        base.ttl = selection.ttl;
-    if (selection.fromMicros)
-        base.fromMicros = std::max(selection.fromMicros, base.fromMicros);
-    if (selection.toMicros)
-        base.toMicros = base.toMicros ? std::min(*selection.toMicros, *base.toMicros) : *selection.toMicros;
-
-    std::vector<RecordFilter> filters;
-    std::vector<std::optional<std::int64_t>> tables;
-    for (const auto t : *tableIds)
-        tables.emplace_back(t);
-    if (tables.empty())
-        tables.emplace_back(base.tableId);
-    for (const auto& t : tables) {
-        if (keyIds->empty()) {
-            RecordFilter f = base;
-            f.tableId = t;
-            filters.push_back(f);
-        } else {
-            for (const auto k : *keyIds) {
-                RecordFilter f = base;
-                f.tableId = t;
-                f.keyId = k;
-                filters.push_back(f);
-            }
-        }
-    }
-    std::vector<std::int64_t> ids;
-    for (const auto& f : filters) {
-        auto part = store.recordIds(f, RecordOrder::Arrival);
-        if (!part)
-            return part.error();
-        ids.insert(ids.end(), part->begin(), part->end());
-    }
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    if (!selection.recordIds.empty()) {
-        std::vector<std::int64_t> wanted = selection.recordIds;
-        std::sort(wanted.begin(), wanted.end());
-        std::vector<std::int64_t> both;
-        std::set_intersection(ids.begin(), ids.end(), wanted.begin(), wanted.end(), std::back_inserter(both));
-        ids = std::move(both);
-    }
-    if (!selection.findingKinds.empty()) {
-        auto flagged = flaggedRecords(store, selection, *tableIds);
-        if (!flagged)
-            return flagged.error();
-        std::erase_if(ids, [&](std::int64_t id) { return !flagged->count(id); });
-    }
-
-    std::vector<Selected> rows;
-    rows.reserve(ids.size());
-    constexpr std::size_t kChunk = 512;
-    for (std::size_t begin = 0; begin < ids.size(); begin += kChunk) {
-        const std::size_t end = std::min(ids.size(), begin + kChunk);
-        auto chunk = store.recordsByIds(std::span<const std::int64_t>(ids.data() + begin, end - begin), true);
-        if (!chunk)
-            return chunk.error();
-        for (auto& row : *chunk) {
-            if (!selection.fromSequence.empty()
-                && (row.sequenceNumber.empty()
-                    || model::compareSequenceNumbers(row.sequenceNumber, selection.fromSequence) < 0))
-                continue;
-            if (!selection.toSequence.empty()
-                && (row.sequenceNumber.empty()
-                    || model::compareSequenceNumbers(row.sequenceNumber, selection.toSequence) > 0))
-                continue;
-            auto record = toStreamRecord(row);
-            if (!record)
-                return record.error();
-            Selected s{std::move(row), std::move(*record), false};
-            s.jsUnsafe = hasJsUnsafeNumber(s.record);
-            if (s.jsUnsafe && jsUnsafeTotal)
-                ++*jsUnsafeTotal;
-            if ((selection.jsUnsafe == ExportSelection::JsUnsafe::Exclude && s.jsUnsafe)
-                || (selection.jsUnsafe == ExportSelection::JsUnsafe::Only && !s.jsUnsafe)) {
-                if (excludedByJs)
-                    ++*excludedByJs;
-                continue;
-            }
-            rows.push_back(std::move(s));
-        }
-        if (progress && !progress(static_cast<std::int64_t>(end), static_cast<std::int64_t>(ids.size())))
-            return Error{Error::Kind::Interrupted, 0, "export cancelled"};
-    }
-    // Records without sequence numbers (Kinesis, exports) are delivered in creation-time order; sequenced streams
-    // are re-ordered numerically by the planner.
-    std::stable_sort(rows.begin(), rows.end(), [](const Selected& a, const Selected& b) {
-        const auto& ta = a.row.creationTimeMicros;
-        const auto& tb = b.row.creationTimeMicros;
-        if (ta.has_value() != tb.has_value())
-            return !ta.has_value();
-        if (ta && *ta != *tb)
-            return *ta < *tb;
-        return a.row.id < b.row.id;
-    });
-    return rows;
-}
-
-Result<std::vector<Selected>> selectForExport(Store& store, const ExportSelection& selection, BatchBuild& counts,
-                                              const std::function<bool(std::int64_t, std::int64_t)>& progress)
-{
-    auto rows = selectRows(store, selection, &counts.jsUnsafe, &counts.excludedByJsOption, progress);
-    if (rows)
-        counts.selected = static_cast<std::int64_t>(rows->size()) + counts.excludedByJsOption;
-    return rows;
-}
-
-Result<BatchBuild> planFromRows(std::vector<Selected>& rows, BatchBuild build, const BatchLimits& limits)
-{
-    if (limits.maxRecords < 1 || limits.maxRecords > kLambdaMaxBatchRecords)
-        return invalid("batch size must be between 1 and 10000");
-    if (limits.maxPayloadBytes > kLambdaMaxPayloadBytes || limits.maxPayloadBytes < kEventEnvelopeBytes + 2)
-        return invalid("payload limit must be at most 6291456 bytes");
-    std::vector<BatchRecord> records;
-    std::vector<PlanItem> items;
-    records.reserve(rows.size());
-    items.reserve(rows.size());
-    std::map<std::string, std::uint64_t> syntheticCounters;
-    std::map<std::string, std::int64_t> shapes;
-    for (auto& s : rows) {
-        const std::string region = !s.row.region.empty() ? s.row.region : rawRegion(s.row.raw);
+public:
+    BatchRecord convert(const SelectedRecord& s, std::string& stream)
+    {
+        std::string region = s.row.region;
+        if (region.empty() && !s.row.raw.empty())
+            region = rawRegion(s.row.raw);
         ConversionDefaults defaults;
-        if (!region.empty())
+        if (!region.empty()) {
             defaults.region = region;
-        const std::string stream = effectiveStreamArn(s.record, defaults.region);
+            defaults.regionKnown = true;
+        }
+        stream = effectiveStreamArn(s.record, defaults.region);
         if (!model::isSequenceNumber(s.record.sequenceNumber))
-            defaults.syntheticSequenceNumber = syntheticSequenceNumber(++syntheticCounters[stream]);
+            defaults.syntheticSequenceNumber = syntheticSequenceNumber(++m_syntheticCounters[stream]);
         auto converted = lambdaRecordJson(s.record, s.row.raw, defaults);
         BatchRecord r;
         r.recordId = s.row.id;
@@ -292,32 +61,88 @@ Result<BatchBuild> planFromRows(std::vector<Selected>& rows, BatchBuild build, c
         r.converted = converted.converted;
         r.syntheticSequenceNumber = converted.syntheticSequenceNumber;
         r.jsUnsafe = s.jsUnsafe;
+        r.synthesized = converted.synthesized;
         if (r.converted) {
-            ++build.converted;
-            ++shapes[r.shape.empty() ? std::string("unknown") : r.shape];
+            ++m_counts.converted;
+            ++m_shapes[r.shape.empty() ? std::string("unknown") : r.shape];
         }
         if (r.syntheticSequenceNumber)
-            ++build.syntheticSequenceNumbers;
-        items.push_back({stream, r.sequenceNumber, r.json.size()});
-        records.push_back(std::move(r));
+            ++m_counts.syntheticSequenceNumbers;
+        for (std::uint16_t i = 0; i < kSynthesizedFieldCount; ++i) {
+            if (r.synthesized & (1u << i))
+                ++m_synthesized[i];
+        }
+        return r;
     }
-    for (const auto& [shape, n] : shapes)
-        build.convertedShapes.emplace_back(shape, n);
-    const BatchPlan plan = planBatches(items, limits);
-    for (const auto& o : plan.oversize) {
-        const auto& r = records[o.item];
-        build.oversize.push_back({r.recordId, r.table, r.keyText, r.sequenceNumber, o.payloadBytes});
+
+    /// Counts so far into `build`.
+    void countsInto(BatchBuild& build) const
+    {
+        build.converted = m_counts.converted;
+        build.syntheticSequenceNumbers = m_counts.syntheticSequenceNumbers;
+        build.convertedShapes.assign(m_shapes.begin(), m_shapes.end());
+        build.synthesizedFields.clear();
+        for (std::uint16_t i = 0; i < kSynthesizedFieldCount; ++i) {
+            if (m_synthesized[i] > 0)
+                build.synthesizedFields.emplace_back(
+                    std::string(synthesizedFieldName(static_cast<std::uint16_t>(1u << i))), m_synthesized[i]);
+        }
     }
-    for (const auto& p : plan.batches) {
-        LambdaBatch batch;
-        batch.stream = p.stream;
-        batch.payloadBytes = p.payloadBytes;
-        for (const auto i : p.items)
-            batch.records.push_back(std::move(records[i]));
-        batch.table = batch.records.front().table;
-        build.batches.push_back(std::move(batch));
+
+private:
+    std::map<std::string, std::uint64_t> m_syntheticCounters;
+    std::map<std::string, std::int64_t> m_shapes;
+    BatchBuild m_counts;
+    std::int64_t m_synthesized[kSynthesizedFieldCount] = {};
+};
+
+Error cancelled()
+{
+    return Error{Error::Kind::Interrupted, 0, "export cancelled"};
+}
+
+/// Reads the selection and hands every converted record to `onRecord` (in delivery order).
+Result<BatchBuild> forEachRecord(
+    ExportReader& reader, const ExportProgress& progress,
+    const std::function<std::optional<Error>(SelectedRecord&, BatchRecord&, const std::string& stream)>& onRecord)
+{
+    Converter converter;
+    std::int64_t lastReported = -1;
+    if (progress && !progress(0, reader.total()))
+        return cancelled();
+    for (;;) {
+        auto next = reader.next();
+        if (!next)
+            return next.error();
+        if (progress && reader.scanned() - lastReported >= 256) {
+            lastReported = reader.scanned();
+            if (!progress(reader.scanned(), reader.total()))
+                return cancelled();
+        }
+        if (!*next)
+            break;
+        std::string stream;
+        BatchRecord record = converter.convert(**next, stream);
+        if (auto e = onRecord(**next, record, stream))
+            return *e;
     }
+    if (progress && !progress(reader.scanned(), std::max(reader.total(), reader.scanned())))
+        return cancelled();
+    BatchBuild build;
+    build.selected = reader.selected();
+    build.jsUnsafe = reader.jsUnsafe();
+    build.excludedByJsOption = reader.excludedByJsOption();
+    converter.countsInto(build);
     return build;
+}
+
+std::optional<Error> checkLimits(const BatchLimits& limits)
+{
+    if (limits.maxRecords < 1 || limits.maxRecords > kLambdaMaxBatchRecords)
+        return invalid("batch size must be between 1 and 10000");
+    if (limits.maxPayloadBytes > kLambdaMaxPayloadBytes || limits.maxPayloadBytes < kEventEnvelopeBytes + 2)
+        return invalid("payload limit must be at most 6291456 bytes");
+    return std::nullopt;
 }
 
 std::string isoTime(std::optional<std::int64_t> micros)
@@ -336,30 +161,77 @@ std::string isoTime(std::optional<std::int64_t> micros)
     return full;
 }
 
-/// Writes `data` to folder/name; O_NOFOLLOW so a symlink planted at that name is never followed.
+/// A file inside the export folder, opened with O_NOFOLLOW (a symlink planted at that name is never followed) and
+/// written in chunks.
+class OutputFile
+{
+public:
+    OutputFile() = default;
+    OutputFile(const OutputFile&) = delete;
+    OutputFile& operator=(const OutputFile&) = delete;
+    ~OutputFile()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+    }
+
+    std::optional<Error> open(const std::filesystem::path& folder, const std::string& name, bool replace)
+    {
+        m_path = folder / name;
+        const int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (replace ? O_TRUNC : O_EXCL);
+        m_fd = ::open(m_path.c_str(), flags, 0644);
+        if (m_fd < 0)
+            return failure(errno);
+        return std::nullopt;
+    }
+
+    std::optional<Error> write(std::string_view data)
+    {
+        std::size_t done = 0;
+        while (done < data.size()) {
+            const ssize_t n = ::write(m_fd, data.data() + done, data.size() - done);
+            if (n < 0) {
+                if (errno == EINTR)
+                    continue;
+                return failure(errno);
+            }
+            done += static_cast<std::size_t>(n);
+        }
+        m_bytes += static_cast<std::int64_t>(data.size());
+        return std::nullopt;
+    }
+
+    std::optional<Error> close()
+    {
+        const int fd = m_fd;
+        m_fd = -1;
+        if (::close(fd) != 0)
+            return failure(errno);
+        return std::nullopt;
+    }
+
+    std::int64_t bytes() const { return m_bytes; }
+
+private:
+    Error failure(int e) const
+    {
+        return Error{Error::Kind::CannotOpen, e, "cannot write " + m_path.string() + ": " + std::strerror(e)};
+    }
+
+    std::filesystem::path m_path;
+    int m_fd = -1;
+    std::int64_t m_bytes = 0;
+};
+
 std::optional<Error> writeFile(const std::filesystem::path& folder, const std::string& name, std::string_view data,
                                bool replace)
 {
-    const std::filesystem::path path = folder / name;
-    int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (replace ? O_TRUNC : O_EXCL);
-    const int fd = ::open(path.c_str(), flags, 0644);
-    if (fd < 0)
-        return Error{Error::Kind::CannotOpen, errno, "cannot write " + path.string() + ": " + std::strerror(errno)};
-    std::size_t done = 0;
-    while (done < data.size()) {
-        const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            const int e = errno;
-            ::close(fd);
-            return Error{Error::Kind::CannotOpen, e, "cannot write " + path.string() + ": " + std::strerror(e)};
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    if (::close(fd) != 0)
-        return Error{Error::Kind::CannotOpen, errno, "cannot write " + path.string() + ": " + std::strerror(errno)};
-    return std::nullopt;
+    OutputFile file;
+    if (auto e = file.open(folder, name, replace))
+        return e;
+    if (auto e = file.write(data))
+        return e;
+    return file.close();
 }
 
 bool isExportFileName(const std::string& name)
@@ -482,92 +354,174 @@ std::string eventJson(const LambdaBatch& batch, std::size_t begin, std::size_t e
 
 Result<std::vector<std::int64_t>> selectRecordIds(Store& store, const ExportSelection& selection)
 {
-    auto rows = selectRows(store, selection, nullptr, nullptr, {});
-    if (!rows)
-        return rows.error();
+    auto reader = ExportReader::open(store, selection);
+    if (!reader)
+        return reader.error();
     std::vector<std::int64_t> ids;
-    for (const auto& r : *rows)
-        ids.push_back(r.row.id);
+    for (;;) {
+        auto next = reader->next();
+        if (!next)
+            return next.error();
+        if (!*next)
+            break;
+        ids.push_back((*next)->row.id);
+    }
     std::sort(ids.begin(), ids.end());
     return ids;
 }
 
-Result<BatchBuild> buildLambdaBatches(Store& store, const ExportSelection& selection, const BatchLimits& limits,
-                                      const std::function<bool(std::int64_t, std::int64_t)>& progress)
+namespace {
+
+Result<BatchBuild> lambdaBatchesFrom(ExportReader& reader, const BatchLimits& limits, const BatchSink& onBatch,
+                                     const ExportProgress& progress)
 {
-    BatchBuild build;
-    auto rows = selectForExport(store, selection, build, progress);
-    if (!rows)
-        return rows.error();
-    return planFromRows(*rows, std::move(build), limits);
+    BatchFiller filler(limits);
+    LambdaBatch open;
+    std::vector<OversizeInfo> oversize;
+    auto close = [&]() -> std::optional<Error> {
+        if (open.records.empty())
+            return std::nullopt;
+        open.table = open.records.front().table;
+        auto e = onBatch(open);
+        open = LambdaBatch{};
+        return e;
+    };
+    auto build = forEachRecord(
+        reader, progress, [&](SelectedRecord&, BatchRecord& r, const std::string& stream) -> std::optional<Error> {
+            const std::size_t before = filler.payloadBytes();
+            switch (filler.place(stream, r.json.size())) {
+            case BatchFiller::Placement::Oversize:
+                oversize.push_back({r.recordId, r.table, r.keyText, r.sequenceNumber, filler.lastOversizeBytes()});
+                return std::nullopt;
+            case BatchFiller::Placement::NewBatch:
+                open.payloadBytes = before;
+                if (auto e = close())
+                    return e;
+                break;
+            case BatchFiller::Placement::Append:
+                break;
+            }
+            if (open.records.empty())
+                open.stream = stream;
+            open.records.push_back(std::move(r));
+            return std::nullopt;
+        });
+    if (!build)
+        return build.error();
+    open.payloadBytes = filler.payloadBytes();
+    if (auto e = close())
+        return *e;
+    build->oversize = std::move(oversize);
+    return build;
 }
 
-Result<ExportReport> exportRecords(Store& store, const ExportSelection& selection, const ExportOptions& options,
-                                   const std::function<bool(std::int64_t, std::int64_t)>& progress)
+} // namespace
+
+Result<BatchBuild> forEachLambdaBatch(Store& store, const ExportSelection& selection, const BatchLimits& limits,
+                                      const BatchSink& onBatch, const ExportProgress& progress)
+{
+    if (auto e = checkLimits(limits))
+        return *e;
+    auto reader = ExportReader::open(store, selection);
+    if (!reader)
+        return reader.error();
+    return lambdaBatchesFrom(*reader, limits, onBatch, progress);
+}
+
+Result<BatchBuild> buildLambdaBatches(Store& store, const ExportSelection& selection, const BatchLimits& limits,
+                                      const ExportProgress& progress)
+{
+    std::vector<LambdaBatch> batches;
+    auto build = forEachLambdaBatch(
+        store, selection, limits,
+        [&](LambdaBatch& batch) -> std::optional<Error> {
+            batches.push_back(std::move(batch));
+            return std::nullopt;
+        },
+        progress);
+    if (build)
+        build->batches = std::move(batches);
+    return build;
+}
+
+std::vector<std::string> existingExportFiles(const std::string& folder)
 {
     namespace fs = std::filesystem;
-    if (options.folder.empty())
-        return invalid("no output folder given");
-    const fs::path folder(options.folder);
-    std::error_code ec;
-    if (fs::exists(folder, ec) && !fs::is_directory(folder, ec))
-        return invalid(options.folder + " exists and is not a folder");
     std::vector<std::string> existing;
-    if (fs::is_directory(folder, ec)) {
-        for (const auto& entry : fs::directory_iterator(folder, ec)) {
-            const std::string name = entry.path().filename().string();
-            if (isExportFileName(name))
-                existing.push_back(name);
+    std::error_code ec;
+    if (!fs::is_directory(fs::path(folder), ec))
+        return existing;
+    for (const auto& entry : fs::directory_iterator(fs::path(folder), ec)) {
+        const std::string name = entry.path().filename().string();
+        if (isExportFileName(name))
+            existing.push_back(name);
+    }
+    std::sort(existing.begin(), existing.end());
+    return existing;
+}
+
+namespace {
+
+/// Where each synthesised field occurs in a batch (indexes within the file).
+std::vector<std::pair<std::string, std::vector<std::uint32_t>>> synthesizedIn(const LambdaBatch& batch)
+{
+    std::vector<std::pair<std::string, std::vector<std::uint32_t>>> result;
+    for (std::uint16_t i = 0; i < kSynthesizedFieldCount; ++i) {
+        const auto bit = static_cast<std::uint16_t>(1u << i);
+        std::vector<std::uint32_t> indexes;
+        for (std::size_t r = 0; r < batch.records.size(); ++r) {
+            if (batch.records[r].synthesized & bit)
+                indexes.push_back(static_cast<std::uint32_t>(r));
         }
-        std::sort(existing.begin(), existing.end());
-        if (!existing.empty() && !options.force)
-            return invalid(
-                options.folder + " already holds an export (" + existing.front()
-                + (existing.size() > 1 ? " and " + std::to_string(existing.size() - 1) + " more" : std::string{})
-                + "); use --force to replace it");
+        if (!indexes.empty())
+            result.emplace_back(std::string(synthesizedFieldName(bit)), std::move(indexes));
     }
+    return result;
+}
 
-    BatchBuild build;
-    auto rows = selectForExport(store, selection, build, progress);
-    if (!rows)
-        return rows.error();
-    std::map<std::int64_t, std::size_t> indexById;
-    if (options.format == ExportFormat::ChangesCsv) {
-        for (std::size_t i = 0; i < rows->size(); ++i)
-            indexById[(*rows)[i].row.id] = i;
-    }
-    auto planned = planFromRows(*rows, std::move(build), options.limits);
-    if (!planned)
-        return planned.error();
-
-    if (!fs::is_directory(folder, ec)) {
-        fs::create_directories(folder, ec);
-        if (ec)
-            return Error{Error::Kind::CannotOpen, ec.value(), "cannot create " + options.folder + ": " + ec.message()};
-    }
+/// Writes the selection's files; returns the report without manifest.
+Result<ExportReport> writeExport(ExportReader& reader, const ExportOptions& options, const ExportProgress& progress,
+                                 const std::filesystem::path& folder, std::vector<std::string>& written)
+{
     ExportReport report;
     report.folder = options.folder;
-    report.build = std::move(*planned);
-    std::set<std::string> written;
     if (options.format == ExportFormat::ChangesCsv) {
-        std::string csv = "time,table,key,event,path,op,old,new\r\n";
+        // No Lambda limits for a spreadsheet: every selected record, in delivery order, written as it comes.
+        OutputFile csv;
         ExportedFile file;
         file.name = "changes.csv";
-        for (const auto& batch : report.build.batches) {
-            for (const auto& r : batch.records) {
-                report.csvRows += appendChanges(csv, r, (*rows)[indexById[r.recordId]].record);
-                ++file.records;
-                ++report.recordsWritten;
-            }
-        }
-        file.bytes = static_cast<std::int64_t>(csv.size());
-        if (auto e = writeFile(folder, file.name, csv, options.force))
+        if (auto e = csv.open(folder, file.name, options.force))
             return *e;
-        written.insert(file.name);
-        report.files.push_back(file);
-    } else {
-        std::size_t index = 0;
-        for (const auto& batch : report.build.batches) {
+        written.push_back(file.name);
+        std::string buffer = "time,table,key,event,path,op,old,new\r\n";
+        auto build = forEachRecord(reader, progress,
+                                   [&](SelectedRecord& s, BatchRecord& r, const std::string&) -> std::optional<Error> {
+                                       report.csvRows += appendChanges(buffer, r, s.record);
+                                       report.recordsWithSynthesizedFields += r.synthesized != 0 ? 1 : 0;
+                                       ++file.records;
+                                       if (buffer.size() >= (1u << 20)) {
+                                           if (auto e = csv.write(buffer))
+                                               return e;
+                                           buffer.clear();
+                                       }
+                                       return std::nullopt;
+                                   });
+        if (!build)
+            return build.error();
+        if (auto e = csv.write(buffer))
+            return *e;
+        if (auto e = csv.close())
+            return *e;
+        file.bytes = csv.bytes();
+        report.recordsWritten = file.records;
+        report.files.push_back(std::move(file));
+        report.build = std::move(*build);
+        return report;
+    }
+    std::size_t index = 0;
+    auto build = lambdaBatchesFrom(
+        reader, options.limits,
+        [&](LambdaBatch& batch) -> std::optional<Error> {
             ExportedFile file;
             file.name = batchFileName(++index, options.format);
             file.stream = batch.stream;
@@ -575,30 +529,88 @@ Result<ExportReport> exportRecords(Store& store, const ExportSelection& selectio
             file.records = static_cast<std::int64_t>(batch.records.size());
             file.firstSequenceNumber = batch.records.front().sequenceNumber;
             file.lastSequenceNumber = batch.records.back().sequenceNumber;
+            file.synthesized = synthesizedIn(batch);
             std::string text;
             if (options.format == ExportFormat::LambdaEvents) {
                 text = eventJson(batch);
             } else {
-                for (const auto& r : batch.records)
-                    text += r.json + "\n";
+                text.reserve(batch.payloadBytes);
+                for (const auto& r : batch.records) {
+                    text += r.json;
+                    text += '\n';
+                }
             }
-            file.bytes = static_cast<std::int64_t>(text.size());
-            if (auto e = writeFile(folder, file.name, text, options.force))
-                return *e;
-            written.insert(file.name);
+            OutputFile out;
+            if (auto e = out.open(folder, file.name, options.force))
+                return e;
+            written.push_back(file.name);
+            if (auto e = out.write(text))
+                return e;
+            if (auto e = out.close())
+                return e;
+            file.bytes = out.bytes();
             report.recordsWritten += file.records;
+            for (const auto& r : batch.records)
+                report.recordsWithSynthesizedFields += r.synthesized != 0 ? 1 : 0;
             report.files.push_back(std::move(file));
-        }
+            return std::nullopt;
+        },
+        progress);
+    if (!build)
+        return build.error();
+    report.build = std::move(*build);
+    return report;
+}
+
+} // namespace
+
+Result<ExportReport> exportRecords(Store& store, const ExportSelection& selection, const ExportOptions& options,
+                                   const ExportProgress& progress)
+{
+    namespace fs = std::filesystem;
+    if (options.folder.empty())
+        return invalid("no output folder given");
+    if (options.format != ExportFormat::ChangesCsv) {
+        if (auto e = checkLimits(options.limits))
+            return *e;
+    }
+    const fs::path folder(options.folder);
+    std::error_code ec;
+    if (fs::exists(folder, ec) && !fs::is_directory(folder, ec))
+        return invalid(options.folder + " exists and is not a folder");
+    const std::vector<std::string> existing = existingExportFiles(options.folder);
+    if (!existing.empty() && !options.force)
+        return invalid(options.folder + " already holds an export (" + existing.front()
+                       + (existing.size() > 1 ? " and " + std::to_string(existing.size() - 1) + " more" : std::string{})
+                       + "); use --force to replace it");
+    // Resolve the selection (unknown table, key, finding... are errors) before creating anything.
+    auto reader = ExportReader::open(store, selection);
+    if (!reader)
+        return reader.error();
+    if (!fs::is_directory(folder, ec)) {
+        fs::create_directories(folder, ec);
+        if (ec)
+            return Error{Error::Kind::CannotOpen, ec.value(), "cannot create " + options.folder + ": " + ec.message()};
+    }
+
+    std::vector<std::string> written;
+    auto report = writeExport(*reader, options, progress, folder, written);
+    if (!report) {
+        // Leave no half export behind that could be mistaken for a complete one.
+        for (const auto& name : written)
+            fs::remove(folder / name, ec);
+        if (options.force && !existing.empty())
+            fs::remove(folder / "manifest.json", ec);
+        return report.error();
     }
     // With --force, files of the earlier export that this one did not rewrite would be mistaken for part of it.
+    const std::set<std::string> writtenSet(written.begin(), written.end());
     for (const auto& name : existing) {
-        report.replacedFiles.push_back(name);
-        if (!written.count(name) && name != "manifest.json")
+        report->replacedFiles.push_back(name);
+        if (!writtenSet.count(name) && name != "manifest.json")
             fs::remove(folder / name, ec);
     }
-    for (auto& batch : report.build.batches)
-        batch.records.clear();
-    if (auto e = writeFile(folder, "manifest.json", manifestJson(report, selection, options) + "\n", options.force))
+    if (auto e = writeFile(folder, "manifest.json", manifestJson(*report, selection, options) + "\n", options.force))
         return *e;
     return report;
 }
@@ -653,7 +665,8 @@ std::string manifestJson(const ExportReport& report, const ExportSelection& sele
                    {"excludedByJsUnsafeOption", b.excludedByJsOption},
                    {"oversize", b.oversize.size()},
                    {"converted", b.converted},
-                   {"syntheticSequenceNumbers", b.syntheticSequenceNumbers}};
+                   {"syntheticSequenceNumbers", b.syntheticSequenceNumbers},
+                   {"withSynthesizedFields", report.recordsWithSynthesizedFields}};
     if (options.format == ExportFormat::ChangesCsv)
         m["counts"]["csvRows"] = report.csvRows;
     json conversions = json::array();
@@ -664,9 +677,40 @@ std::string manifestJson(const ExportReport& report, const ExportSelection& sele
                                 "converted to the Lambda DynamoDB record shape (eventVersion 1.1; values as "
                                 "delivered; ApproximateCreationDateTime in whole seconds)"}});
     m["conversions"] = conversions;
+    json notes = json::array();
     if (b.syntheticSequenceNumbers > 0)
-        m["notes"] = json::array({"records without a SequenceNumber (Kinesis, exports) got 21-digit stand-in "
-                                  "sequence numbers counting from 1 per stream, in creation-time order"});
+        notes.push_back("records without a SequenceNumber (Kinesis, exports) got 21-digit stand-in sequence numbers "
+                        "counting from 1 per stream, in creation-time order");
+    json synthesized = json::array();
+    for (const auto& [field, n] : b.synthesizedFields) {
+        json entry = {{"field", field}, {"records", n}};
+        if (field == "eventSourceARN")
+            entry["how"] = "the store's stream ARN (the import's --stream-arn) when it knows one, else "
+                           "arn:aws:dynamodb:<region>:000000000000:table/<table>/stream/streamscope-synthetic";
+        else if (field == "awsRegion")
+            entry["how"] = "the region of the store's stream or ARN, else us-east-1";
+        else if (field == "eventID")
+            entry["how"] = "the record's SequenceNumber";
+        else if (field == "eventVersion")
+            entry["how"] = "\"1.1\"";
+        else if (field == "eventSource")
+            entry["how"] = "\"aws:dynamodb\"";
+        else if (field == "dynamodb.SizeBytes")
+            entry["how"] = "bytes of Keys, NewImage and OldImage as written";
+        else if (field == "dynamodb.StreamViewType")
+            entry["how"] = "the stream's view type, else named after the images the record carries";
+        else if (field == "dynamodb.SequenceNumber")
+            entry["how"] = "21-digit stand-in counting from 1 per stream";
+        synthesized.push_back(entry);
+    }
+    if (!synthesized.empty())
+        notes.push_back("Lambda always sends eventSourceARN, awsRegion, eventVersion, eventSource, SizeBytes and "
+                        "StreamViewType; records that arrived without them (e.g. GetRecords output has no "
+                        "eventSourceARN) got them written: see synthesizedFields and each file's synthesized "
+                        "(record indexes within the file, or \"all\")");
+    m["synthesizedFields"] = synthesized;
+    if (!notes.empty())
+        m["notes"] = notes;
     json files = json::array();
     for (const auto& f : report.files) {
         json jf = {{"name", f.name}, {"records", f.records}, {"bytes", f.bytes}};
@@ -675,6 +719,16 @@ std::string manifestJson(const ExportReport& report, const ExportSelection& sele
             jf["table"] = f.table;
             jf["firstSequenceNumber"] = f.firstSequenceNumber;
             jf["lastSequenceNumber"] = f.lastSequenceNumber;
+        }
+        if (!f.synthesized.empty()) {
+            json fields = json::object();
+            for (const auto& [field, indexes] : f.synthesized) {
+                if (static_cast<std::int64_t>(indexes.size()) == f.records)
+                    fields[field] = "all";
+                else
+                    fields[field] = indexes;
+            }
+            jf["synthesized"] = fields;
         }
         files.push_back(jf);
     }

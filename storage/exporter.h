@@ -77,6 +77,7 @@ struct BatchRecord
     bool converted = false;
     bool syntheticSequenceNumber = false;
     bool jsUnsafe = false;
+    std::uint16_t synthesized = 0; ///< storage::SynthesizedField bits: members the export had to write
 };
 
 struct LambdaBatch
@@ -109,14 +110,26 @@ struct BatchBuild
     std::int64_t converted = 0;
     std::int64_t syntheticSequenceNumbers = 0;
     std::vector<std::pair<std::string, std::int64_t>> convertedShapes; ///< shape -> records converted
+    /// Field name ("eventSourceARN", "awsRegion", "dynamodb.SizeBytes", ...) -> records that got it synthesised.
+    std::vector<std::pair<std::string, std::int64_t>> synthesizedFields;
 };
 
-/// Selects records (store order: stream, numeric sequence number; records without one by creation time), converts
-/// them to Lambda records and plans batches. `progress(done, total)` may return false to cancel (Interrupted).
-Result<BatchBuild> buildLambdaBatches(Store& store, const ExportSelection& selection, const BatchLimits& limits,
-                                      const std::function<bool(std::int64_t, std::int64_t)>& progress = {});
+/// Called with each batch as soon as it is complete (records in delivery order); an error stops the export.
+using BatchSink = std::function<std::optional<Error>(LambdaBatch& batch)>;
+/// `progress(recordsLookedAt, recordsToLookAt)`; return false to cancel (Error::Kind::Interrupted).
+using ExportProgress = std::function<bool(std::int64_t, std::int64_t)>;
 
-/// The ids of the selected records (audit and js-unsafe conditions included), in arrival order.
+/// Streams the selection (storage/exportreader.h: delivery order = store stream, then records without a sequence
+/// number by creation time, then numeric sequence order), converts each record to the Lambda shape and hands out
+/// batches as they fill: memory is one batch plus one page of records. The returned counts have no batches.
+Result<BatchBuild> forEachLambdaBatch(Store& store, const ExportSelection& selection, const BatchLimits& limits,
+                                      const BatchSink& onBatch, const ExportProgress& progress = {});
+
+/// All batches in memory (the replay's input; use forEachLambdaBatch for big selections).
+Result<BatchBuild> buildLambdaBatches(Store& store, const ExportSelection& selection, const BatchLimits& limits,
+                                      const ExportProgress& progress = {});
+
+/// The ids of the selected records (audit and js-unsafe conditions included), sorted.
 Result<std::vector<std::int64_t>> selectRecordIds(Store& store, const ExportSelection& selection);
 
 struct ExportedFile
@@ -128,6 +141,8 @@ struct ExportedFile
     std::int64_t bytes = 0;
     std::string firstSequenceNumber;
     std::string lastSequenceNumber;
+    /// Field name -> indexes (0-based, within this file) of the records that got it synthesised.
+    std::vector<std::pair<std::string, std::vector<std::uint32_t>>> synthesized;
 };
 
 struct ExportReport
@@ -135,17 +150,24 @@ struct ExportReport
     std::string folder;
     std::vector<ExportedFile> files; ///< manifest.json not included
     std::int64_t recordsWritten = 0;
+    std::int64_t recordsWithSynthesizedFields = 0; ///< written records that got at least one field synthesised
     std::int64_t csvRows = 0;
     BatchBuild build;                       ///< counts and oversize records (batches emptied)
     std::vector<std::string> replacedFiles; ///< with force: files of an earlier export removed or overwritten
 };
 
-/// Writes the selection into options.folder (numbered files + manifest.json). Refuses (InvalidArgument, nothing
-/// written) when the folder already holds files of an export (batch-*.json/.jsonl, changes.csv, manifest.json) and
-/// force is off. File names never derive from data, files are opened with O_NOFOLLOW (a planted symlink is an
-/// error, never followed), so nothing is written outside the folder whatever table or key names contain.
+/// Files of an earlier export in `folder` (batch-NNNNNN.json/.jsonl, changes.csv, manifest.json), sorted; empty
+/// when the folder does not exist.
+std::vector<std::string> existingExportFiles(const std::string& folder);
+
+/// Writes the selection into options.folder (numbered files + manifest.json), streaming: each batch file is
+/// written as soon as it is full, so memory is one batch whatever the selection's size. Refuses (InvalidArgument,
+/// nothing written) when the folder already holds files of an export (batch-*.json/.jsonl, changes.csv, manifest.json)
+/// and force is off. File names never derive from data, files are opened with O_NOFOLLOW (a planted symlink is an
+/// error, never followed), so nothing is written outside the folder whatever table or key names contain. On an
+/// error or cancel (progress returned false) the files this run wrote are removed again.
 Result<ExportReport> exportRecords(Store& store, const ExportSelection& selection, const ExportOptions& options,
-                                   const std::function<bool(std::int64_t, std::int64_t)>& progress = {});
+                                   const ExportProgress& progress = {});
 
 /// The manifest text of a report (what exportRecords writes as manifest.json).
 std::string manifestJson(const ExportReport& report, const ExportSelection& selection, const ExportOptions& options);

@@ -3,8 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
-
-#include <nlohmann/json.hpp>
+#include <vector>
 
 #include "model/dynamodbjson.h"
 #include "model/jsontext.h"
@@ -43,39 +42,162 @@ std::string minifyJson(std::string_view json)
     return out;
 }
 
-static nlohmann::json parseLoose(std::string_view text)
+namespace {
+
+/// One member of a compact JSON object: the key as written (with its quotes) and the value's text.
+struct Member
 {
-    try {
-        return nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
-    } catch (...) {
-        return nlohmann::json::value_t::discarded;
+    std::string_view key;
+    std::string_view value;
+    std::size_t valueOffset = 0; ///< of value within the object's text
+};
+
+/// End of the JSON value starting at text[pos] (compact JSON: no whitespace outside strings), npos if malformed.
+std::size_t skipValue(std::string_view text, std::size_t pos)
+{
+    if (pos >= text.size())
+        return std::string_view::npos;
+    const char first = text[pos];
+    if (first == '"') {
+        for (std::size_t i = pos + 1; i < text.size(); ++i) {
+            if (text[i] == '\\')
+                ++i;
+            else if (text[i] == '"')
+                return i + 1;
+        }
+        return std::string_view::npos;
+    }
+    if (first == '{' || first == '[') {
+        int depth = 0;
+        bool inString = false;
+        for (std::size_t i = pos; i < text.size(); ++i) {
+            const char c = text[i];
+            if (inString) {
+                if (c == '\\')
+                    ++i;
+                else if (c == '"')
+                    inString = false;
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '{' || c == '[') {
+                ++depth;
+            } else if (c == '}' || c == ']') {
+                if (--depth == 0)
+                    return i + 1;
+            }
+        }
+        return std::string_view::npos;
+    }
+    std::size_t i = pos;
+    while (i < text.size() && text[i] != ',' && text[i] != '}' && text[i] != ']')
+        ++i;
+    return i == pos ? std::string_view::npos : i;
+}
+
+/// The members of the compact JSON object `text` (the whole text must be the object); false if it is not one.
+bool objectMembers(std::string_view text, std::vector<Member>& members)
+{
+    members.clear();
+    if (text.size() < 2 || text.front() != '{')
+        return false;
+    std::size_t pos = 1;
+    if (text[pos] == '}')
+        return pos + 1 == text.size();
+    for (;;) {
+        if (pos >= text.size() || text[pos] != '"')
+            return false;
+        const std::size_t keyEnd = skipValue(text, pos);
+        if (keyEnd == std::string_view::npos || keyEnd >= text.size() || text[keyEnd] != ':')
+            return false;
+        const std::size_t valueStart = keyEnd + 1;
+        const std::size_t valueEnd = skipValue(text, valueStart);
+        if (valueEnd == std::string_view::npos || valueEnd >= text.size())
+            return false;
+        members.push_back({text.substr(pos, keyEnd - pos), text.substr(valueStart, valueEnd - valueStart), valueStart});
+        if (text[valueEnd] == '}')
+            return valueEnd + 1 == text.size();
+        if (text[valueEnd] != ',')
+            return false;
+        pos = valueEnd + 1;
     }
 }
 
+const Member* findMember(const std::vector<Member>& members, std::string_view quotedKey)
+{
+    // Duplicate keys: the last one wins, as in most JSON readers.
+    for (auto it = members.rbegin(); it != members.rend(); ++it) {
+        if (it->key == quotedKey)
+            return &*it;
+    }
+    return nullptr;
+}
+
+/// The top-level members of a compact Lambda DynamoDB record and of its `dynamodb` object; false if not one.
+bool lambdaMembers(std::string_view compact, std::vector<Member>& top, std::vector<Member>& dynamodb)
+{
+    if (!objectMembers(compact, top))
+        return false;
+    if (findMember(top, "\"tableName\"") || findMember(top, "\"recordFormat\""))
+        return false;
+    if (const Member* source = findMember(top, "\"eventSource\""); source && source->value != "\"aws:dynamodb\"")
+        return false;
+    const Member* d = findMember(top, "\"dynamodb\"");
+    if (!d || !objectMembers(d->value, dynamodb))
+        return false;
+    const Member* seq = findMember(dynamodb, "\"SequenceNumber\"");
+    return seq && !seq->value.empty() && seq->value.front() == '"';
+}
+
+/// The text of a JSON string value without its quotes if it has no escapes, else "".
+std::string plainString(std::string_view value)
+{
+    if (value.size() < 2 || value.front() != '"' || value.back() != '"')
+        return {};
+    const std::string_view inner = value.substr(1, value.size() - 2);
+    return inner.find('\\') == std::string_view::npos ? std::string(inner) : std::string{};
+}
+
+} // namespace
+
 bool isLambdaDynamoRecord(std::string_view rawJson)
 {
-    const nlohmann::json j = parseLoose(rawJson);
-    if (!j.is_object())
-        return false;
-    if (j.contains("tableName") || j.contains("recordFormat"))
-        return false;
-    if (const auto it = j.find("eventSource"); it != j.end() && !(it->is_string() && *it == "aws:dynamodb"))
-        return false;
-    const auto d = j.find("dynamodb");
-    if (d == j.end() || !d->is_object())
-        return false;
-    const auto s = d->find("SequenceNumber");
-    return s != d->end() && s->is_string();
+    const std::string compact = minifyJson(rawJson);
+    std::vector<Member> top, dynamodb;
+    return lambdaMembers(compact, top, dynamodb);
 }
 
 std::string rawRegion(std::string_view rawJson)
 {
-    const nlohmann::json j = parseLoose(rawJson);
-    if (j.is_object()) {
-        if (const auto it = j.find("awsRegion"); it != j.end() && it->is_string())
-            return it->get<std::string>();
+    const std::string compact = minifyJson(rawJson);
+    std::vector<Member> top;
+    if (!objectMembers(compact, top))
+        return {};
+    const Member* region = findMember(top, "\"awsRegion\"");
+    return region ? plainString(region->value) : std::string{};
+}
+
+std::string_view synthesizedFieldName(std::uint16_t bit)
+{
+    switch (bit) {
+    case SynthesizedEventId:
+        return "eventID";
+    case SynthesizedEventVersion:
+        return "eventVersion";
+    case SynthesizedEventSource:
+        return "eventSource";
+    case SynthesizedAwsRegion:
+        return "awsRegion";
+    case SynthesizedEventSourceArn:
+        return "eventSourceARN";
+    case SynthesizedSizeBytes:
+        return "dynamodb.SizeBytes";
+    case SynthesizedStreamViewType:
+        return "dynamodb.StreamViewType";
+    case SynthesizedSequenceNumber:
+        return "dynamodb.SequenceNumber";
+    default:
+        return {};
     }
-    return {};
 }
 
 static std::string regionOfArn(std::string_view arn)
@@ -97,7 +219,7 @@ std::string effectiveStreamArn(const model::StreamRecord& record, std::string_vi
     if (!record.streamArn.empty())
         return record.streamArn;
     return "arn:aws:dynamodb:" + std::string(region) + ":000000000000:table/" + record.table
-        + "/stream/streamscope-converted";
+        + "/stream/streamscope-synthetic";
 }
 
 std::string syntheticSequenceNumber(std::uint64_t n)
@@ -112,24 +234,118 @@ static std::string jsonQuoted(std::string_view text)
     return model::jsontext::quoted(text);
 }
 
+namespace {
+
+model::ViewType deliveredViewType(const model::StreamRecord& record)
+{
+    if (record.viewType != model::ViewType::Unknown)
+        return record.viewType;
+    // Kinesis/export records carry every image they have: name the view after them.
+    const bool snapshot = record.eventName == model::EventName::Snapshot;
+    if (record.newImage && record.oldImage)
+        return model::ViewType::NewAndOldImages;
+    if (snapshot || record.eventName == model::EventName::Insert)
+        return record.newImage ? model::ViewType::NewImage : model::ViewType::KeysOnly;
+    if (record.eventName == model::EventName::Remove)
+        return record.oldImage ? model::ViewType::NewAndOldImages : model::ViewType::KeysOnly;
+    return record.newImage ? model::ViewType::NewImage
+                           : (record.oldImage ? model::ViewType::OldImage : model::ViewType::KeysOnly);
+}
+
+std::string regionFor(const model::StreamRecord& record, std::string_view rawRegionText,
+                      const ConversionDefaults& defaults, bool& fallback)
+{
+    fallback = false;
+    if (!rawRegionText.empty())
+        return std::string(rawRegionText);
+    if (std::string r = regionOfArn(record.streamArn); !r.empty())
+        return r;
+    fallback = !defaults.regionKnown;
+    return defaults.region;
+}
+
+/// A Lambda-shaped record as delivered, with the members Lambda always sends added where missing.
+LambdaRecordJson completeLambdaRecord(const model::StreamRecord& record, std::string compact,
+                                      const std::vector<Member>& top, const std::vector<Member>& dynamodb,
+                                      const ConversionDefaults& defaults)
+{
+    LambdaRecordJson result;
+    const Member* d = findMember(top, "\"dynamodb\"");
+    std::string dynamodbInsert;
+    if (!findMember(dynamodb, "\"SizeBytes\"")) {
+        std::size_t bytes = 0;
+        for (const char* name : {"\"Keys\"", "\"NewImage\"", "\"OldImage\""}) {
+            if (const Member* m = findMember(dynamodb, name))
+                bytes += m->value.size();
+        }
+        dynamodbInsert += "\"SizeBytes\":" + std::to_string(std::max<std::size_t>(1, bytes)) + ",";
+        result.synthesized |= SynthesizedSizeBytes;
+    }
+    if (!findMember(dynamodb, "\"StreamViewType\"")) {
+        dynamodbInsert += "\"StreamViewType\":" + jsonQuoted(model::viewTypeText(deliveredViewType(record))) + ",";
+        result.synthesized |= SynthesizedStreamViewType;
+    }
+    std::string topInsert;
+    if (!findMember(top, "\"eventID\"")) {
+        topInsert += "\"eventID\":" + jsonQuoted(record.eventId.empty() ? record.sequenceNumber : record.eventId) + ",";
+        result.synthesized |= SynthesizedEventId;
+    }
+    if (!findMember(top, "\"eventVersion\"")) {
+        topInsert += "\"eventVersion\":\"1.1\",";
+        result.synthesized |= SynthesizedEventVersion;
+    }
+    if (!findMember(top, "\"eventSource\"")) {
+        topInsert += "\"eventSource\":\"aws:dynamodb\",";
+        result.synthesized |= SynthesizedEventSource;
+    }
+    const Member* regionMember = findMember(top, "\"awsRegion\"");
+    bool fallback = false;
+    const std::string region =
+        regionFor(record, regionMember ? plainString(regionMember->value) : std::string{}, defaults, fallback);
+    if (!regionMember) {
+        topInsert += "\"awsRegion\":" + jsonQuoted(region) + ",";
+        result.synthesized |= SynthesizedAwsRegion;
+    }
+    if (!findMember(top, "\"eventSourceARN\"")) {
+        topInsert += "\"eventSourceARN\":" + jsonQuoted(effectiveStreamArn(record, region)) + ",";
+        result.synthesized |= SynthesizedEventSourceArn;
+    }
+    // Insert the later position first so the earlier offset stays valid. Both objects have members (a Lambda
+    // record has `dynamodb`, which has SequenceNumber), so a trailing comma is always followed by one.
+    if (!dynamodbInsert.empty())
+        compact.insert(d->valueOffset + 1, dynamodbInsert);
+    if (!topInsert.empty())
+        compact.insert(1, topInsert);
+    result.json = std::move(compact);
+    return result;
+}
+
+} // namespace
+
 LambdaRecordJson lambdaRecordJson(const model::StreamRecord& record, std::string_view rawJson,
                                   const ConversionDefaults& defaults)
 {
-    LambdaRecordJson result;
-    if (!rawJson.empty() && isLambdaDynamoRecord(rawJson)) {
-        result.json = minifyJson(rawJson);
-        return result;
+    if (!rawJson.empty()) {
+        std::string compact = minifyJson(rawJson);
+        std::vector<Member> top, dynamodb;
+        if (lambdaMembers(compact, top, dynamodb))
+            return completeLambdaRecord(record, std::move(compact), top, dynamodb, defaults);
     }
+    LambdaRecordJson result;
     result.converted = true;
-    std::string region = rawRegion(rawJson);
-    if (region.empty())
-        region = regionOfArn(record.streamArn);
-    if (region.empty())
-        region = defaults.region;
+    bool regionFallback = false;
+    const std::string region = regionFor(record, rawRegion(rawJson), defaults, regionFallback);
+    if (regionFallback)
+        result.synthesized |= SynthesizedAwsRegion;
+    if (record.streamArn.empty())
+        result.synthesized |= SynthesizedEventSourceArn;
+    if (record.eventId.empty())
+        result.synthesized |= SynthesizedEventId;
     std::string sequence = record.sequenceNumber;
     if (!model::isSequenceNumber(sequence)) {
         sequence = defaults.syntheticSequenceNumber;
         result.syntheticSequenceNumber = true;
+        result.synthesized |= SynthesizedSequenceNumber;
     }
     const bool snapshot = record.eventName == model::EventName::Snapshot;
     const std::string_view eventName = snapshot ? std::string_view("INSERT") : model::eventNameText(record.eventName);
@@ -137,19 +353,7 @@ LambdaRecordJson lambdaRecordJson(const model::StreamRecord& record, std::string
     std::string keys = model::toDynamoJson(record.keys);
     std::string newImage = record.newImage ? model::toDynamoJson(*record.newImage) : std::string{};
     std::string oldImage = record.oldImage ? model::toDynamoJson(*record.oldImage) : std::string{};
-    model::ViewType view = record.viewType;
-    if (view == model::ViewType::Unknown) {
-        // Kinesis/export records carry every image they have: name the view after them.
-        if (record.newImage && record.oldImage)
-            view = model::ViewType::NewAndOldImages;
-        else if (snapshot || record.eventName == model::EventName::Insert)
-            view = record.newImage ? model::ViewType::NewImage : model::ViewType::KeysOnly;
-        else if (record.eventName == model::EventName::Remove)
-            view = record.oldImage ? model::ViewType::NewAndOldImages : model::ViewType::KeysOnly;
-        else
-            view = record.newImage ? model::ViewType::NewImage
-                                   : (record.oldImage ? model::ViewType::OldImage : model::ViewType::KeysOnly);
-    }
+    const model::ViewType view = deliveredViewType(record);
     const std::size_t sizeBytes = std::max<std::size_t>(1, keys.size() + newImage.size() + oldImage.size());
 
     std::string& out = result.json;
