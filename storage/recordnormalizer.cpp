@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <array>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "model/base64.h"
 #include "model/dynamodbjson.h"
 #include "model/jsontext.h"
 #include "storage/capturetime.h"
+#include "storage/imagevalidator.h"
 
 #ifndef STREAMSCOPE_HAVE_SIMDJSON
 #error "the capture reader needs simdjson (libsimdjson-dev); see storage/CMakeLists.txt"
@@ -102,7 +104,12 @@ struct Fields
     // dynamodb
     bool hasDynamodb = false;
     std::optional<std::string_view> keys, newImage, oldImage;
-    std::string badImage; // name of a Keys/NewImage/OldImage that is not an object
+    std::string badImage;     // name of a Keys/NewImage/OldImage that is not an object
+    std::string imageProblem; // first invalid Keys/NewImage/OldImage/Item (ImageValidator), with its path
+    std::string duplicateKey; // a key that appears twice in the object or in its dynamodb object
+    std::string recordsType;  // "Records" holds this JSON type instead of an array ("" = fine or absent)
+    std::uint64_t recordsOffset = 0;
+    bool sawTopKeys = false, sawTopNew = false, sawTopOld = false, sawItem = false; // valid or not
     bool hasSequence = false;
     std::string sequence;
     bool hasTime = false, timeIsString = false;
@@ -127,6 +134,29 @@ struct TextHash
     std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
 };
 
+/// Keys of one JSON object, to find one that appears twice (objects of a record are small: a linear scan).
+class KeySet
+{
+public:
+    /// Adds `key`; false if it was already there.
+    bool add(std::string_view key)
+    {
+        if (m_keys.size() < 64) {
+            if (std::find(m_keys.begin(), m_keys.end(), key) != m_keys.end())
+                return false;
+            m_keys.push_back(key);
+            return true;
+        }
+        if (m_many.empty())
+            m_many.insert(m_keys.begin(), m_keys.end());
+        return m_many.insert(key).second;
+    }
+
+private:
+    std::vector<std::string_view> m_keys;
+    std::unordered_set<std::string_view> m_many;
+};
+
 struct KeyIdentity
 {
     bool ok = false;
@@ -142,6 +172,8 @@ struct RecordNormalizer::Impl
     std::array<std::unique_ptr<od::parser>, kMaxNesting + 2> parsers;
     std::vector<std::string> ownedTexts; // decoded Kinesis data / SQS bodies, per nesting level
     std::unordered_map<std::string, KeyIdentity, TextHash, std::equal_to<>> keyCache;
+    ImageValidator validator;
+    std::string problemScratch;
 
     std::int64_t index = 0;
     std::int64_t recordsEmitted = 0;
@@ -186,6 +218,8 @@ struct RecordNormalizer::Impl
     std::optional<FileFailure> processArray(od::array& array, const View& v, const Context& ctx, int depth);
     std::optional<FileFailure> collect(od::object& object, Fields& f, const View& v, bool wantContainers);
     std::optional<FileFailure> readDynamodb(od::value& value, Fields& f, const View& v);
+    std::optional<FileFailure> readImage(od::value& value, std::string_view label,
+                                         std::optional<std::string_view>& slot, Fields& f, const View& v);
     std::optional<FileFailure> emitStreamRecord(const Fields& f, const View& v, const Context& ctx);
     std::optional<FileFailure> emitExportRecord(const Fields& f, const View& v, const Context& ctx, int depth);
     std::optional<FileFailure> processOwned(std::string text, std::uint64_t offset, const Context& ctx, int depth);
@@ -231,6 +265,30 @@ std::optional<FileFailure> RecordNormalizer::Impl::processValue(const View& v, c
     Fields f;
     if (auto failed = collect(object, f, v, ctx.quiet || ctx.topLevel))
         return failed;
+    const std::uint64_t at = ctx.offset.value_or(v.offset);
+    const bool envelope = f.records || f.payload || !f.recordsType.empty();
+    if (!f.duplicateKey.empty()) {
+        if (envelope && !f.hasDynamodb && !ctx.quiet)
+            return FileFailure{index, at,
+                               "key \"" + f.duplicateKey + "\" appears twice in the event object starting at byte "
+                                   + std::to_string(at)
+                                   + " (an envelope around records; which value counts would depend on the reader)"};
+        if (f.hasDynamodb || f.hasKinesis || f.detail || f.sawItem || f.sawTopKeys) {
+            issue(at,
+                  "key \"" + f.duplicateKey
+                      + "\" appears twice in the record (which value counts would depend on the reader)");
+            return std::nullopt;
+        }
+    }
+    if (!f.recordsType.empty() && !f.hasDynamodb && !ctx.quiet)
+        return FileFailure{index, f.recordsOffset,
+                           "Records is not an array (found " + f.recordsType + " at byte "
+                               + std::to_string(f.recordsOffset) + ")"};
+    if (!f.hasDynamodb && !f.imageProblem.empty()
+        && ((f.sawTopKeys && (f.hasMetadata || f.sawTopNew || f.sawTopOld)) || f.sawItem)) {
+        issue(at, f.imageProblem);
+        return std::nullopt;
+    }
 
     if (f.hasDynamodb)
         return emitStreamRecord(f, v, ctx);
@@ -407,9 +465,12 @@ std::optional<FileFailure> RecordNormalizer::Impl::readDynamodb(od::value& value
     od::object object;
     SS_TRY(value.get_object().get(object));
     f.hasDynamodb = true;
+    KeySet seen;
     for (auto field : object) {
         std::string_view key;
         SS_TRY(field.unescaped_key().get(key));
+        if (!seen.add(key) && f.duplicateKey.empty())
+            f.duplicateKey = "dynamodb." + std::string(key);
         od::value item = field.value();
         od::json_type type;
         SS_TRY(item.type().get(type));
@@ -420,12 +481,12 @@ std::optional<FileFailure> RecordNormalizer::Impl::readDynamodb(od::value& value
                 f.badImage = std::string(key);
                 continue;
             }
-            od::object image;
-            std::string_view raw;
-            SS_TRY(item.get_object().get(image));
-            SS_TRY(image.raw_json().get(raw));
-            raw = trimRight(raw);
-            (key == "Keys" ? f.keys : key == "NewImage" ? f.newImage : f.oldImage) = raw;
+            if (auto failed = readImage(item, key,
+                                        key == "Keys"           ? f.keys
+                                            : key == "NewImage" ? f.newImage
+                                                                : f.oldImage,
+                                        f, v))
+                return failed;
         } else if (key == "SequenceNumber") {
             f.hasSequence = true;
             std::string_view text;
@@ -465,6 +526,22 @@ std::optional<FileFailure> RecordNormalizer::Impl::readDynamodb(od::value& value
     return std::nullopt;
 }
 
+std::optional<FileFailure> RecordNormalizer::Impl::readImage(od::value& value, std::string_view label,
+                                                             std::optional<std::string_view>& slot, Fields& f,
+                                                             const View& v)
+{
+    std::string_view raw;
+    if (auto error = validator.check(value, label, raw, problemScratch))
+        return failure(v, error, label);
+    if (!problemScratch.empty()) {
+        if (f.imageProblem.empty())
+            f.imageProblem = problemScratch;
+        return std::nullopt;
+    }
+    slot = raw;
+    return std::nullopt;
+}
+
 std::optional<FileFailure> RecordNormalizer::Impl::collect(od::object& object, Fields& f, const View& v,
                                                            bool wantContainers)
 {
@@ -485,14 +562,23 @@ std::optional<FileFailure> RecordNormalizer::Impl::collect(od::object& object, F
         out = trimRight(raw);
         return simdjson::SUCCESS;
     };
+    KeySet seen;
     for (auto field : object) {
         std::string_view key;
         SS_TRY(field.unescaped_key().get(key));
+        if (!seen.add(key) && f.duplicateKey.empty())
+            f.duplicateKey = std::string(key);
         od::value value = field.value();
         od::json_type type;
         SS_TRY(value.type().get(type));
         const bool isString = type == od::json_type::string;
         const bool isObject = type == od::json_type::object;
+        if (key == "Records" && type != od::json_type::array) {
+            static constexpr std::string_view kNames[] = {"an array", "an object", "a number",
+                                                          "a string", "a boolean", "null"};
+            f.recordsType = std::string(kNames[static_cast<int>(type) - 1]);
+            f.recordsOffset = subView(v, value.raw_json_token()).offset;
+        }
         if (isString) {
             if (key == "eventName") {
                 f.hasEventName = true;
@@ -621,17 +707,23 @@ std::optional<FileFailure> RecordNormalizer::Impl::collect(od::object& object, F
                     }
                 }
             }
-        } else if (isObject
-                   && (key == "Keys" || key == "NewImage" || key == "OldImage" || key == "Item" || key == "detail"
-                       || key == "payload" || key == "Data" || key == "data" || key == "body")) {
+        } else if (isObject && (key == "Keys" || key == "NewImage" || key == "OldImage" || key == "Item")) {
             auto& slot = key == "Keys" ? f.topKeys
                 : key == "NewImage"    ? f.topNew
                 : key == "OldImage"    ? f.topOld
-                : key == "Item"        ? f.item
-                : key == "detail"      ? f.detail
-                : key == "payload"     ? f.payload
-                : key == "body"        ? f.bodyObject
-                                       : f.dataObject;
+                                       : f.item;
+            (key == "Keys"           ? f.sawTopKeys
+                 : key == "NewImage" ? f.sawTopNew
+                 : key == "OldImage" ? f.sawTopOld
+                                     : f.sawItem) = true;
+            if (auto failed = readImage(value, key, slot, f, v))
+                return failed;
+        } else if (isObject
+                   && (key == "detail" || key == "payload" || key == "Data" || key == "data" || key == "body")) {
+            auto& slot = key == "detail" ? f.detail
+                : key == "payload"       ? f.payload
+                : key == "body"          ? f.bodyObject
+                                         : f.dataObject;
             SS_TRY(rawObject(value, slot));
         } else if (key == "batchItemFailures") {
             f.marker = "a Lambda partial batch response (batchItemFailures), not a capture";
@@ -726,6 +818,10 @@ std::optional<FileFailure> RecordNormalizer::Impl::emitStreamRecord(const Fields
     const std::uint64_t offset = ctx.offset.value_or(v.offset);
     if (!f.badImage.empty()) {
         issue(offset, "dynamodb." + f.badImage + " is not a map");
+        return std::nullopt;
+    }
+    if (!f.imageProblem.empty()) {
+        issue(offset, f.imageProblem);
         return std::nullopt;
     }
     if (!f.keys) {
