@@ -27,6 +27,35 @@ Error::Kind kindOf(int rc)
     }
 }
 
+/// An open that failed after sqlite3_open_v2 succeeded: the message names the file and says what is wrong with it
+/// (SQLite's own text, e.g. "database disk image is malformed", names neither), keeping the kind and code.
+Error refusal(const std::string& path, const Error& cause)
+{
+    Error error{cause.kind, cause.code, {}};
+    std::string detail = cause.message;
+    // Drop the "SQL failed (<sql>): " / "cannot prepare (<sql>): " prefix: the probe's SQL means nothing to a user.
+    const std::string_view head(detail);
+    const bool prefixed = head.starts_with("SQL failed (") || head.starts_with("cannot prepare (");
+    if (const auto colon = detail.find("): "); prefixed && colon != std::string::npos)
+        detail.erase(0, colon + 3);
+    switch (error.kind) {
+    case Error::Kind::NotAStore:
+        error.message = path + " is not a Streamscope store (not an SQLite database: " + detail + ")";
+        break;
+    case Error::Kind::Corrupt:
+        error.message = path + " is damaged and cannot be opened (" + detail
+            + "); restore a copy of it, or import the captures again into a new store";
+        break;
+    case Error::Kind::CannotOpen:
+        error.message = "cannot open " + path + ": " + detail;
+        break;
+    default:
+        error.message = "cannot open the store " + path + ": " + detail;
+        break;
+    }
+    return error;
+}
+
 int toInt(std::size_t size)
 {
     return size > static_cast<std::size_t>(INT_MAX) ? INT_MAX : static_cast<int>(size);
@@ -231,14 +260,17 @@ Result<Database> Database::open(const std::string& path, OpenMode mode, int busy
     if (mode != OpenMode::ReadOnly)
         pragmas += " PRAGMA page_size=16384;";
     if (auto error = db.exec(pragmas))
-        return *error;
-    // The first real read of the file: a non-SQLite file fails here with SQLITE_NOTADB. Nothing is written
-    // (WAL is switched on by ensureSchema once the file is known to be a store).
+        return refusal(path, *error);
+    // The first real reads of the file: a non-SQLite file fails here with SQLITE_NOTADB, a damaged header or
+    // schema page (sqlite_schema is parsed by the SELECT) with SQLITE_CORRUPT. Nothing is written (WAL is switched
+    // on by ensureSchema once the file is known to be a store).
     if (auto probe = db.queryInt("PRAGMA schema_version"); !probe)
-        return probe.error();
+        return refusal(path, probe.error());
+    if (auto probe = db.queryInt("SELECT count(*) FROM sqlite_schema"); !probe)
+        return refusal(path, probe.error());
     if (mode != OpenMode::ReadOnly) {
         if (auto error = db.exec("PRAGMA synchronous=NORMAL"))
-            return *error;
+            return refusal(path, *error);
     }
     return db;
 }
