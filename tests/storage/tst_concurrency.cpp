@@ -36,6 +36,7 @@ private:
 
 private Q_SLOTS:
     void initTestCase();
+    void readTransactionIsOneSnapshot();
     void readersDuringImport();
     void twoImportersOneStore();
 };
@@ -119,6 +120,53 @@ QString TestConcurrency::readOnce(storage::Store& store, std::int64_t* records)
         return QStringLiteral("totals went backwards");
     *records = sum;
     return {};
+}
+
+void TestConcurrency::readTransactionIsOneSnapshot()
+{
+    // Deterministic form of the race readersDuringImport looks for. A reader that reads sources and records in two
+    // statements outside one read transaction can see a file committed between them ("records of 38 sources
+    // visible, 37 complete sources", seen once under load before readOnce took a transaction). Inside one read
+    // transaction a whole import committed by another process stays invisible until the transaction ends, and the
+    // importer is not blocked by the open reader (WAL).
+    const QString storePath = m_dir.filePath(QStringLiteral("snapshot.streamscope"));
+    QByteArray err;
+    QCOMPARE(reliability::runStreamscope(importArguments(storePath, {m_batchesA}), nullptr, &err), 0);
+    auto reader = storage::Store::open(storePath.toStdString(), storage::Database::OpenMode::ReadOnly);
+    QVERIFY2(reader, reader ? "" : reader.error().message.c_str());
+    std::int64_t before = 0;
+    QCOMPARE(readOnce(*reader, &before), QString());
+    QVERIFY(before > 0);
+    {
+        auto transaction = storage::Transaction::begin(reader->database(), storage::Transaction::Kind::Deferred);
+        QVERIFY(transaction);
+        auto sourcesBefore = reader->sources();
+        QVERIFY(sourcesBefore);
+        // Another process imports a whole file and commits while this read transaction is open.
+        QElapsedTimer timer;
+        timer.start();
+        QCOMPARE(reliability::runStreamscope(importArguments(storePath, {m_single}), nullptr, &err), 0);
+        QVERIFY2(!err.contains("locked"), err.constData());
+        auto perSource = reliability::recordsPerSource(reader->database());
+        QVERIFY(perSource);
+        QCOMPARE(perSource->size(), sourcesBefore->size()); // the new file's records are not visible ...
+        auto sourcesAfter = reader->sources();
+        QVERIFY(sourcesAfter);
+        QCOMPARE(sourcesAfter->size(), sourcesBefore->size()); // ... nor its source row
+        auto totals = reader->totals();
+        QVERIFY(totals);
+        QCOMPARE(totals->records, before);
+        qInfo("the import committed in %lld ms while a read transaction was open",
+              static_cast<long long>(timer.elapsed()));
+        QVERIFY(!transaction->commit());
+    }
+    std::int64_t after = 0;
+    QCOMPARE(readOnce(*reader, &after), QString()); // a new transaction sees the whole new file
+    std::int64_t singleRecords = 0;
+    for (const auto& [path, inserted] : m_recordsByPath)
+        singleRecords += QString::fromStdString(path).endsWith(QStringLiteral("single.json")) ? inserted : 0;
+    QVERIFY(singleRecords > 0);
+    QCOMPARE(after, before + singleRecords);
 }
 
 void TestConcurrency::readersDuringImport()
