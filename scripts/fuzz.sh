@@ -5,8 +5,13 @@
 #
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]      e.g. scripts/fuzz.sh 60, scripts/fuzz.sh 900 fuzz_diff
 #
+# Before fuzzing, every saved crash under tests/fuzz/regressions/<target>/ is replayed (ctest -L fuzz), and the
+# regressions are part of the seeds too. clang and libclang-rt-14-dev are installed only if missing.
+#
 # Env: STREAMSCOPE_FUZZ_BUILD_DIR (default build-fuzz), STREAMSCOPE_FUZZ_RSS_MB (default 2048),
-#      STREAMSCOPE_FUZZ_KEEP_CORPUS=1 keeps the grown corpus in $BUILD/corpus/<target> between runs (default 1).
+#      STREAMSCOPE_FUZZ_KEEP_CORPUS=1 keeps the grown corpus in $BUILD/corpus/<target> between runs (default 1),
+#      STREAMSCOPE_FUZZ_RUNS=N stops each target after N executions (or at SECONDS_PER_TARGET, whichever is first),
+#      STREAMSCOPE_FUZZ_NICE=1 runs the fuzzers under `nice -n 19` (a shared machine).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
@@ -33,6 +38,17 @@ python3 "$STREAMSCOPE_ROOT/tests/fuzz/makeseeds.py" --shared "$SHARED_DIR" --out
 
 failed=0
 summary=()
+if ctest --test-dir "$BUILD_DIR" -N -L fuzz 2>/dev/null | grep -q 'Total Tests: [1-9]'; then
+    log "replaying the saved crashes (tests/fuzz/regressions)"
+    if ! ctest --test-dir "$BUILD_DIR" -L fuzz --output-on-failure; then
+        failed=1
+        summary+=("regressions: FAILED (ctest -L fuzz in $BUILD_DIR)")
+    fi
+fi
+runner=()
+[ "${STREAMSCOPE_FUZZ_NICE:-0}" = 1 ] && runner=(nice -n 19)
+runs=()
+[ -n "${STREAMSCOPE_FUZZ_RUNS:-}" ] && runs=(-runs="$STREAMSCOPE_FUZZ_RUNS")
 for target in "${TARGETS[@]}"; do
     bin="$BUILD_DIR/tests/fuzz/$target"
     [ -x "$bin" ] || { log "$target: not built"; failed=1; continue; }
@@ -45,12 +61,13 @@ for target in "${TARGETS[@]}"; do
     log "$target: fuzzing for ${SECONDS_PER_TARGET}s (log: $logfile)"
     set +e
     ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
-        "$bin" -max_total_time="$SECONDS_PER_TARGET" -rss_limit_mb="${STREAMSCOPE_FUZZ_RSS_MB:-2048}" \
+        "${runner[@]}" "$bin" -max_total_time="$SECONDS_PER_TARGET" "${runs[@]}" -rss_limit_mb="${STREAMSCOPE_FUZZ_RSS_MB:-2048}" \
         -max_len=65536 -timeout=30 -print_final_stats=1 -dict="$STREAMSCOPE_ROOT/tests/fuzz/dynamodb.dict" \
         -artifact_prefix="$artifacts/" "$corpus" "$SEEDS/$target" >"$logfile" 2>&1
     rc=$?
     set -e
     execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$logfile" | tail -1 | awk '{print $2}')
+    rate=$(grep -o 'stat::average_exec_per_sec: [0-9]*' "$logfile" | tail -1 | awk '{print $2}')
     after=$(find "$artifacts" -type f | wc -l)
     crashes=$((after - before))
     if [ "$rc" -ne 0 ] || [ "$crashes" -ne 0 ]; then
@@ -58,7 +75,8 @@ for target in "${TARGETS[@]}"; do
         log "$target: FAILED (exit $rc); see $logfile and $artifacts"
         grep -m5 -E 'ERROR:|invariant broken|runtime error' "$logfile" >&2 || true
     fi
-    summary+=("$(printf '%-22s executions %12s   crashes %d   exit %d' "$target" "${execs:-0}" "$crashes" "$rc")")
+    summary+=("$(printf '%-20s executions %11s  (%6s/s)   crashes %d   exit %d' "$target" "${execs:-0}" \
+        "${rate:-0}" "$crashes" "$rc")")
 done
 
 printf '\n%s\n' "fuzz summary (${SECONDS_PER_TARGET}s per target):"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the `asan` preset (RelWithDebInfo + AddressSanitizer + UndefinedBehaviorSanitizer, build-asan/) and runs
+# Builds the `asan` preset (AddressSanitizer + UndefinedBehaviorSanitizer + LeakSanitizer, build-asan/) and runs
 # the whole ctest suite under it. Any sanitizer report fails the test that triggered it (halt_on_error / abort).
+# The preset is cut for CI time: -O1 -g1 (line tables for the reports), no benchmarks, no fuzz targets.
 #
 #   scripts/sanitize.sh [extra ctest args...]       e.g. scripts/sanitize.sh -R tst_hostile
 #
