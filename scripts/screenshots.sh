@@ -25,11 +25,15 @@ if [ ${#captures[@]} -eq 0 ]; then
     fi
 fi
 
+for i in "${!captures[@]}"; do captures[$i]="$(realpath "${captures[$i]}")"; done
+APP="$(realpath "$APP")"
+
 # Isolated settings and data so the user's recent stores and layout are neither used nor touched.
 export XDG_CONFIG_HOME="$WORK/config" XDG_DATA_HOME="$WORK/data" XDG_RUNTIME_DIR="$WORK/runtime"
 mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 log "rendering into $OUT"
-HANDLER="python3 $STREAMSCOPE_ROOT/resources/handlers/fail_on_record.py --fail-key ORD-1003"
+HANDLER="python3 resources/handlers/fail_on_record.py --fail-key ORD-1003"
+cd "$STREAMSCOPE_ROOT" # the handler path above is relative: short in the screenshot
 # Light (system) palette with every view, including a replay through a handler that fails ORD-1003's records;
 # then the dark palette variant of the same views (without the replay).
 timeout 300 xvfb-run -a -s "-screen 0 1600x1000x24" \

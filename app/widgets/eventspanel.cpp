@@ -164,6 +164,20 @@ EventsPanel::EventsPanel(StoreSession* session, QWidget* parent)
     });
     connect(session, &StoreSession::overviewReady, this, &EventsPanel::updateTables);
     connect(session, &StoreSession::eventsReady, this, &EventsPanel::updateCount);
+    connect(session, &StoreSession::activityReady, this, [this]() {
+        // Unused ends show the store's first / last event time (greyed), so switching one on starts there.
+        const auto& buckets = m_session->activity();
+        if (buckets.empty())
+            return;
+        if (!m_fromOn->isChecked()) {
+            const QSignalBlocker block(m_fromEdit);
+            m_fromEdit->setDateTime(utcOf(buckets.front().startMicros));
+        }
+        if (!m_toOn->isChecked()) {
+            const QSignalBlocker block(m_toEdit);
+            m_toEdit->setDateTime(utcOf(buckets.back().startMicros + m_session->activityBucketMicros()));
+        }
+    });
     connect(session, &StoreSession::closed, this, [this]() {
         m_raw->clear();
         updateTables();

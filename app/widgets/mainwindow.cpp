@@ -69,12 +69,12 @@ MainWindow::MainWindow(QWidget* parent)
     setAcceptDrops(true);
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
 
+    m_timeline->setObjectName(QStringLiteral("timeline"));
+    m_events->setObjectName(QStringLiteral("events"));
     m_tabs->addTab(m_timeline, icon("timeline"), tr("Item timeline"));
     m_tabs->addTab(m_events, icon("events"), tr("Events"));
     m_centerSplit->addWidget(m_tabs);
     m_centerSplit->addWidget(m_diff);
-    m_centerSplit->setStretchFactor(0, 2);
-    m_centerSplit->setStretchFactor(1, 3);
     setCentralWidget(m_centerSplit);
 
     auto* keysDock = new QDockWidget(tr("Tables and keys"), this);
@@ -93,6 +93,7 @@ MainWindow::MainWindow(QWidget* parent)
     splitDockWidget(activityDock, auditDock, Qt::Horizontal);
     resizeDocks({keysDock}, {380}, Qt::Horizontal);
     resizeDocks({activityDock}, {190}, Qt::Vertical);
+    resizeDocks({activityDock, auditDock}, {760, 620}, Qt::Horizontal);
 
     m_importProgress->hide();
     statusBar()->addWidget(m_pathLabel, 1);
@@ -107,6 +108,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_viewMenu->addAction(auditDock->toggleViewAction());
     auto* replayPanel = new ReplayPanel(m_session, this);
     m_replay = replayPanel;
+    replayPanel->setObjectName(QStringLiteral("replay"));
     m_tabs->addTab(replayPanel, icon("replay"), tr("Replay"));
     auto* replay = m_viewMenu->addAction(tr("Replay Panel"));
     replay->setToolTip(tr("Replay the current events filter through a local handler"));
@@ -159,8 +161,19 @@ MainWindow::MainWindow(QWidget* parent)
     resize(1400, 900);
     restoreGeometry(settings.value(kGeometry).toByteArray());
     restoreState(settings.value(kState).toByteArray());
-    if (!m_centerSplit->restoreState(settings.value(kSplit).toByteArray()))
-        m_centerSplit->setSizes({420, 380});
+    // Each center tab keeps its own share of the height above the diff (a short timeline leaves room for the
+    // diff; the events table and the replay runs want more).
+    for (int i = 0; i < m_tabs->count(); ++i)
+        m_tabSplit[m_tabs->widget(i)] =
+            settings.value(kSplit + QLatin1Char('/') + m_tabs->widget(i)->objectName()).toByteArray();
+    m_splitTab = m_tabs->currentWidget();
+    restoreCenterSplit(m_splitTab);
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this]() {
+        if (m_splitTab)
+            m_tabSplit[m_splitTab] = m_centerSplit->saveState();
+        m_splitTab = m_tabs->currentWidget();
+        restoreCenterSplit(m_splitTab);
+    });
     m_events->splitter()->restoreState(settings.value(kEventsSplit).toByteArray());
     updateRecentMenu();
     updateStatus();
@@ -403,6 +416,18 @@ void MainWindow::onImportFinished(const ImportSummary& summary)
     }
 }
 
+void MainWindow::restoreCenterSplit(QWidget* tab)
+{
+    const int share = tab == m_timeline ? 40 : tab == m_events ? 62 : 66; // percent above the diff
+    // Stretch in the same proportion, so growing the window (first show included) keeps the shares.
+    m_centerSplit->setStretchFactor(0, share);
+    m_centerSplit->setStretchFactor(1, 100 - share);
+    if (m_centerSplit->restoreState(m_tabSplit.value(tab)))
+        return;
+    const int total = std::max(400, m_centerSplit->height());
+    m_centerSplit->setSizes({total * share / 100, total - total * share / 100});
+}
+
 QString MainWindow::pathText() const
 {
     return m_pathLabel->text();
@@ -461,7 +486,11 @@ void MainWindow::closeEvent(QCloseEvent* event)
     QSettings settings;
     settings.setValue(kGeometry, saveGeometry());
     settings.setValue(kState, saveState());
-    settings.setValue(kSplit, m_centerSplit->saveState());
+    if (m_splitTab)
+        m_tabSplit[m_splitTab] = m_centerSplit->saveState();
+    for (auto it = m_tabSplit.cbegin(); it != m_tabSplit.cend(); ++it)
+        if (!it.value().isEmpty())
+            settings.setValue(kSplit + QLatin1Char('/') + it.key()->objectName(), it.value());
     settings.setValue(kEventsSplit, m_events->splitter()->saveState());
     QMainWindow::closeEvent(event);
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QHash>
 #include <QMainWindow>
 
 class QAction;
@@ -76,6 +77,7 @@ private:
     void updateStatus();
     void openKeyAt(qint64 keyId, qint64 recordId);
     void showError(const QString& title, const QString& text);
+    void restoreCenterSplit(QWidget* tab);
 
     StoreSession* m_session;
     KeysPanel* m_keys;
@@ -88,6 +90,8 @@ private:
     QTabWidget* m_tabs;
     QSplitter* m_centerSplit;
     QDockWidget* m_auditDock = nullptr;
+    QHash<QWidget*, QByteArray> m_tabSplit; ///< center splitter state per tab
+    QWidget* m_splitTab = nullptr;
     ImportJob* m_importJob;
     ImportProgressWidget* m_importProgress;
     QLabel* m_pathLabel;

@@ -15,8 +15,10 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "app/viewmodels/exportselection.h"
+#include "app/viewmodels/formatting.h"
 #include "app/viewmodels/rowtypes.h"
 #include "app/viewmodels/storesession.h"
+#include "app/widgets/eventstyle.h"
 #include "storage/replaystore.h"
 #include "storage/store.h"
 
@@ -67,7 +69,15 @@ ReplayPanel::ReplayPanel(StoreSession* session, QWidget* parent)
     m_runs->setColumnCount(5);
     m_runs->setHeaderLabels(
         {tr("Run / batch / record"), tr("Outcome"), tr("Sequence numbers"), tr("Deliveries"), tr("Details")});
-    m_runs->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Fixed starting widths (ResizeToContents pushed Deliveries and Details off screen behind long handler
+    // command lines); long texts elide, tooltips and the Details column carry the rest.
+    m_runs->header()->setSectionResizeMode(QHeaderView::Interactive);
+    m_runs->header()->setStretchLastSection(true);
+    m_runs->setColumnWidth(0, 250);
+    m_runs->setColumnWidth(1, 200);
+    m_runs->setColumnWidth(2, 300);
+    m_runs->setColumnWidth(3, 90);
+    m_runs->setUniformRowHeights(true);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_status);
@@ -117,8 +127,9 @@ void ReplayPanel::showRun(QTreeWidgetItem* item, const storage::ReplayRunInfo& r
     for (const auto& a : run.handler)
         handler << text(a);
     item->setText(0, tr("Run %1: %2").arg(run.id).arg(handler.join(QLatin1Char(' '))));
+    item->setToolTip(0, handler.join(QLatin1Char(' ')));
     item->setText(1, tr("%1 succeeded, %2 discarded").arg(run.succeeded).arg(run.discarded));
-    item->setText(3, tr("%1 invocations").arg(run.attemptCount));
+    item->setText(3, formatting::count(run.attemptCount, "invocation", "invocations"));
     item->setText(4,
                   tr("%1 records, %2 batches, max retries %3%4")
                       .arg(run.recordCount)
@@ -130,7 +141,7 @@ void ReplayPanel::showRun(QTreeWidgetItem* item, const storage::ReplayRunInfo& r
         bi->setText(0, tr("Batch %1 (%2)").arg(b.number).arg(text(b.table)));
         bi->setText(1, tr("%1 succeeded, %2 discarded").arg(b.succeeded).arg(b.discarded));
         bi->setText(2, text(b.firstSequenceNumber) + QStringLiteral("..") + text(b.lastSequenceNumber));
-        bi->setText(3, tr("%1 attempts").arg(b.attempts.size()));
+        bi->setText(3, formatting::count(static_cast<qint64>(b.attempts.size()), "attempt", "attempts"));
         for (const auto& a : b.attempts) {
             auto* ai = new QTreeWidgetItem(bi);
             ai->setText(0, tr("Attempt %1%2").arg(a.number).arg(a.afterBisect ? tr(" (bisected)") : QString()));
@@ -146,9 +157,11 @@ void ReplayPanel::showRun(QTreeWidgetItem* item, const storage::ReplayRunInfo& r
             auto* ri = new QTreeWidgetItem(bi);
             ri->setText(0, text(r.keyText));
             ri->setText(1, text(std::string(storage::recordStatusName(r.status))));
+            ri->setForeground(1, eventstyle::severityTextColor(2, palette()));
             ri->setText(2, text(r.sequenceNumber));
             ri->setText(3, QString::number(r.deliveries));
             ri->setText(4, text(r.lastError));
+            ri->setToolTip(4, text(r.lastError));
             ri->setData(0, kRecordIdRole, QVariant::fromValue<qint64>(r.recordId));
             ri->setToolTip(0, tr("Double-click to open this record's key"));
         }

@@ -4,6 +4,8 @@
 #include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
+#include <QHash>
+#include <QImage>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QSplitter>
@@ -12,6 +14,7 @@
 #include <QTimer>
 #include <QTreeView>
 #include <QTreeWidget>
+#include <algorithm>
 
 #include "app/viewmodels/auditmodel.h"
 #include "app/viewmodels/importjob.h"
@@ -55,7 +58,26 @@ void Screenshotter::waitIdleThen(int stage)
 
 void Screenshotter::save(const QString& name)
 {
-    m_window->grab().save(QDir(m_dir).filePath(name + m_suffix + QStringLiteral(".png")), "PNG", 9);
+    // 256 colours keep the PNG small (README images stay well under 200 KB). The colour table is the image's
+    // most frequent colours, so flat UI colours (tints, highlights) stay exact and only antialiased text edges
+    // snap to their nearest neighbour (Qt's own palette choice shifted the row tints).
+    const QImage full = m_window->grab().toImage().convertToFormat(QImage::Format_RGB32);
+    QHash<QRgb, int> counts;
+    for (int y = 0; y < full.height(); ++y) {
+        const auto* line = reinterpret_cast<const QRgb*>(full.constScanLine(y));
+        for (int x = 0; x < full.width(); ++x)
+            ++counts[line[x]];
+    }
+    std::vector<std::pair<int, QRgb>> byCount;
+    byCount.reserve(static_cast<std::size_t>(counts.size()));
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it)
+        byCount.emplace_back(it.value(), it.key());
+    std::sort(byCount.begin(), byCount.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    QList<QRgb> table;
+    for (std::size_t i = 0; i < byCount.size() && i < 256; ++i)
+        table << byCount[i].second;
+    const QImage image = full.convertToFormat(QImage::Format_Indexed8, table, Qt::ThresholdDither | Qt::AvoidDither);
+    image.save(QDir(m_dir).filePath(name + m_suffix + QStringLiteral(".png")), "PNG", 9);
 }
 
 void Screenshotter::finish()
@@ -123,7 +145,9 @@ void Screenshotter::step()
         step();
         break;
     case 6: {
-        // Audit: the worst finding opened at its version (the timeline shows the audit marker).
+        // Audit: the worst finding opened at its version (the timeline shows the audit marker); the audit dock
+        // widened so the findings' messages read in full.
+        m_window->resizeDocks({m_window->auditDock()}, {m_window->width() * 3 / 5}, Qt::Horizontal);
         auto* audit = m_window->auditPanel()->view();
         auto* model = audit->model();
         QModelIndex target;
