@@ -17,6 +17,9 @@ bool isDigit(char c)
 
 // Largest exponent magnitude accepted in the text; beyond it parse() fails instead of overflowing.
 constexpr std::int64_t kMaxTextExponent = 100'000'000'000'000'000LL; // checked before each *10
+// Largest magnitude of the normalised exponent: the text may carry about ten times more (the check above runs
+// before the last *10), so the canonical (scientific) text of every parsed value parses back.
+constexpr std::int64_t kMaxExponent = kMaxTextExponent;
 
 std::string quotedText(std::string_view text)
 {
@@ -105,8 +108,11 @@ std::optional<Decimal> Decimal::parse(std::string_view text)
         digits.pop_back();
     if (digits.empty())
         return d; // zero: never negative
+    const std::int64_t exponent = point + exp10;
+    if (exponent > kMaxExponent || exponent < -kMaxExponent)
+        return std::nullopt; // far outside any number system this tool meets; refusing keeps canonical() parseable
     d.m_negative = negative;
-    d.m_exponent = point + exp10;
+    d.m_exponent = exponent;
     return d;
 }
 
