@@ -246,18 +246,12 @@ namespace {
 
 using audit_detail::ValueProblem;
 
-void numberProblems(std::string_view text, const std::string& path, bool member, std::vector<ValueProblem>& out)
+/// invalid-value problems of one number (JavaScript risks are reported per record by checkJsNumbers()).
+void numberProblems(std::string_view text, const std::string& path, std::vector<ValueProblem>& out)
 {
     const NumberProblem p = checkNumber(text);
     if (p != NumberProblem::None)
         out.push_back({FindingKind::InvalidValue, path, describe(p, text), std::nullopt});
-    const JsNumberRisk risk = jsNumberRisk(text);
-    if (risk != JsNumberRisk::None) {
-        std::string reason = describe(risk, text);
-        if (member)
-            reason = "set member " + std::string(text) + ": " + reason;
-        out.push_back({FindingKind::JsUnsafeNumber, path, std::move(reason), risk});
-    }
 }
 
 void jsRisks(const AttributeValue& v, const std::string& path, std::vector<ValueProblem>& out)
@@ -289,21 +283,21 @@ void jsRisks(const AttributeValue& v, const std::string& path, std::vector<Value
     }
 }
 
+/// invalid-value problems of a decoded value (JavaScript risks are reported per record by checkJsNumbers()).
 void valueProblems(const AttributeValue& v, const std::string& path, std::vector<ValueProblem>& out)
 {
     for (auto& issue : validate(v, path, 1)) {
         if (issue.kind == ValueIssue::Kind::JsUnsafeNumber)
-            continue; // reported below with the exact risk
+            continue;
         out.push_back({FindingKind::InvalidValue, issue.path,
                        std::string(issueKindName(issue.kind)) + ": " + issue.reason, std::nullopt});
     }
-    jsRisks(v, path, out);
 }
 
-/// Text-only pre-check of a nested value (M/L) without decoding: true when it certainly has no value issue, i.e. it
-/// holds no binary, set or NULL false, is not deeply nested, and every `{"N":"…"}` inside is a valid number a
-/// JavaScript handler keeps exactly. (These patterns cannot occur inside JSON strings, where quotes are escaped, so a
-/// plain substring search is exact.) Anything else is decoded and validated in full.
+/// Text-only pre-check of a nested value (M/L) without decoding: true when it certainly has no invalid value, i.e.
+/// it holds no binary, set or NULL false, is not deeply nested, and every `{"N":"…"}` inside is a valid number
+/// (JavaScript risks are checkJsNumbers()' business). These patterns cannot occur inside JSON strings, where quotes
+/// are escaped, so a plain substring search is exact. Anything else is decoded and validated in full.
 bool onlyCleanNumbers(std::string_view text)
 {
     if (text.size() > 4096)
@@ -328,8 +322,7 @@ bool onlyCleanNumbers(std::string_view text)
         if (end == std::string_view::npos)
             return false;
         const std::string_view number = text.substr(start + 1, end - start - 1);
-        if (number.find('\\') != std::string_view::npos || checkNumber(number) != NumberProblem::None
-            || jsNumberRisk(number) != JsNumberRisk::None)
+        if (number.find('\\') != std::string_view::npos || checkNumber(number) != NumberProblem::None)
             return false;
     }
     return true;
@@ -341,7 +334,7 @@ void memberProblems(std::string_view name, std::string_view text, std::vector<Va
         return;
     const std::string path = "/" + escapePointerToken(name);
     if (auto n = plainNumberText(text)) {
-        numberProblems(*n, path, false, out);
+        numberProblems(*n, path, out);
         return;
     }
     if (onlyCleanNumbers(text))
@@ -411,14 +404,12 @@ void memberJsRisks(std::string_view name, std::string_view text, std::vector<Val
     // undecodable members are reported as invalid-value by checkValues()
 }
 
-/// Every number with a JavaScript risk in an image (all attributes, changed or not).
-std::vector<ValueProblem> imageJsRisks(const Image& image)
+/// Every number with a JavaScript risk in an image without top-level members (made from an Item, or text that
+/// could not be split).
+std::vector<ValueProblem> decodedImageJsRisks(const Image& image)
 {
     std::vector<ValueProblem> out;
-    if (const auto* members = image.members()) {
-        for (const auto& m : *members)
-            memberJsRisks(m.name, m.text, out);
-    } else if (!image.decodeError()) {
+    if (!image.decodeError()) {
         for (const auto& [name, value] : image.item())
             jsRisks(value, "/" + escapePointerToken(name), out);
     }
@@ -430,20 +421,32 @@ std::vector<ValueProblem> imageJsRisks(const Image& image)
 struct Auditor::JsState
 {
     std::vector<ValueProblem> keyRisks; ///< the current key's numbers with a risk (same value in every record)
+
+    struct MemberRisks
+    {
+        std::string_view name; ///< views into Entry::image's members
+        std::string_view text;
+        std::vector<ValueProblem> risks;
+    };
     struct Entry
     {
-        Image image; ///< shares the record's image (no copy of its text)
+        Image image; ///< shares the record's image (no copy of its text); keeps the member views valid
         std::vector<ValueProblem> risks;
+        std::vector<MemberRisks> members; ///< per top-level member (sorted by name); empty if not split
     };
     std::array<Entry, 2> entries; ///< the last image texts checked (round robin)
     std::size_t next = 0;
+    std::size_t latest = 0; ///< the entry written last
 
-    /// The risky numbers of an image. Images repeat (an OldImage is usually the previous record's NewImage): the
-    /// result for an identical text is reused.
+    /// The risky numbers of an image, in member (name) order. Images repeat (an OldImage is usually the previous
+    /// record's NewImage): the result for an identical text is reused. A new image is scanned member by member, and
+    /// a member with the same name and text as in the image scanned last reuses that member's result, so only the
+    /// attributes that changed are scanned.
     std::vector<ValueProblem> lookup(const Image& image)
     {
-        if (!image.hasText())
-            return imageJsRisks(image);
+        const auto* members = image.members();
+        if (!members)
+            return decodedImageJsRisks(image);
         const std::string& text = image.json();
         for (auto& e : entries) {
             if (e.image.isNull())
@@ -452,11 +455,26 @@ struct Auditor::JsState
             if (&cached == &text || (cached.size() == text.size() && cached == text))
                 return e.risks;
         }
-        Entry& e = entries[next];
+        Entry scanned;
+        scanned.image = image;
+        scanned.members.reserve(members->size());
+        const std::vector<MemberRisks>& base = entries[latest].members;
+        auto ib = base.begin();
+        for (const auto& m : *members) {
+            MemberRisks mr{m.name, m.text, {}};
+            while (ib != base.end() && ib->name < mr.name)
+                ++ib;
+            if (ib != base.end() && ib->name == mr.name && ib->text == mr.text)
+                mr.risks = ib->risks;
+            else
+                memberJsRisks(m.name, m.text, mr.risks);
+            scanned.risks.insert(scanned.risks.end(), mr.risks.begin(), mr.risks.end());
+            scanned.members.push_back(std::move(mr));
+        }
+        latest = next;
         next = (next + 1) % entries.size();
-        e.image = image;
-        e.risks = imageJsRisks(image);
-        return e.risks;
+        entries[latest] = std::move(scanned);
+        return entries[latest].risks;
     }
 };
 

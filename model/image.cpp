@@ -1,6 +1,8 @@
 #include "model/image.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cstdint>
 #include <mutex>
 
 #include "model/dynamodbjson.h"
@@ -8,27 +10,39 @@
 
 namespace model {
 
+// Lazily computed parts are published with acquire/release flags: a part is computed outside any lock (two
+// threads may both compute it; the first to publish wins, the other result is dropped) and stored under a small
+// striped mutex. Cheaper than std::call_once (no per-image once_flag state, no TLS callable) for the tens of
+// thousands of images a long history or an audit creates.
 struct Image::Data
 {
     std::string json;
-    bool hasText = false;
     Item item;
     std::optional<std::string> error;
-    std::once_flag decodeOnce;
-    std::once_flag jsonOnce;
-    std::once_flag splitOnce;
-    bool decoded = false;
-    bool splitOk = false;
     std::vector<ImageMember> members;
+    std::atomic<bool> jsonReady{false};
+    std::atomic<bool> decoded{false};
+    std::atomic<bool> split{false};
+    bool hasText = false;
+    bool splitOk = false;
 };
+
+namespace {
+
+std::mutex& publishLock(const void* data)
+{
+    static std::mutex locks[32];
+    return locks[(reinterpret_cast<std::uintptr_t>(data) >> 6) % 32];
+}
+
+} // namespace
 
 Image Image::fromItem(Item item)
 {
     Image image;
     image.m_d = std::make_shared<Data>();
     image.m_d->item = std::move(item);
-    image.m_d->decoded = true;
-    std::call_once(image.m_d->decodeOnce, [] {});
+    image.m_d->decoded.store(true, std::memory_order_release);
     return image;
 }
 
@@ -38,21 +52,24 @@ Image Image::fromJson(std::string json)
     image.m_d = std::make_shared<Data>();
     image.m_d->json = std::move(json);
     image.m_d->hasText = true;
-    std::call_once(image.m_d->jsonOnce, [] {});
+    image.m_d->jsonReady.store(true, std::memory_order_release);
     return image;
 }
 
 const Item& Image::item() const
 {
     Data& d = *m_d;
-    std::call_once(d.decodeOnce, [&d] {
-        auto decoded = parseItem(d.json);
+    if (d.decoded.load(std::memory_order_acquire))
+        return d.item;
+    auto decoded = parseItem(d.json); // jsonReady: only images made from text are not decoded yet
+    std::lock_guard lock(publishLock(&d));
+    if (!d.decoded.load(std::memory_order_relaxed)) {
         if (decoded)
             d.item = std::move(*decoded.value);
         else
             d.error = decoded.error.message.empty() ? std::string("undecodable image") : decoded.error.message;
-        d.decoded = true;
-    });
+        d.decoded.store(true, std::memory_order_release);
+    }
     return d.item;
 }
 
@@ -67,7 +84,14 @@ std::optional<std::string> Image::decodeError() const
 const std::string& Image::json() const
 {
     Data& d = *m_d;
-    std::call_once(d.jsonOnce, [&d] { d.json = toDynamoJson(d.item); });
+    if (d.jsonReady.load(std::memory_order_acquire))
+        return d.json;
+    std::string text = toDynamoJson(d.item); // images made from an Item: item is set before the Image is shared
+    std::lock_guard lock(publishLock(&d));
+    if (!d.jsonReady.load(std::memory_order_relaxed)) {
+        d.json = std::move(text);
+        d.jsonReady.store(true, std::memory_order_release);
+    }
     return d.json;
 }
 
@@ -78,7 +102,7 @@ bool Image::hasText() const
 
 bool Image::isDecoded() const
 {
-    return m_d && m_d->decoded;
+    return m_d && m_d->decoded.load(std::memory_order_acquire);
 }
 
 namespace {
@@ -107,11 +131,17 @@ const std::vector<ImageMember>* Image::members() const
     if (!hasText())
         return nullptr;
     Data& d = *m_d;
-    std::call_once(d.splitOnce, [&d] {
-        d.splitOk = splitText(d.json, d.members);
-        if (!d.splitOk)
-            d.members.clear();
-    });
+    if (!d.split.load(std::memory_order_acquire)) {
+        std::vector<ImageMember> members;
+        const bool ok = splitText(d.json, members);
+        std::lock_guard lock(publishLock(&d));
+        if (!d.split.load(std::memory_order_relaxed)) {
+            d.splitOk = ok;
+            if (ok)
+                d.members = std::move(members);
+            d.split.store(true, std::memory_order_release);
+        }
+    }
     return d.splitOk ? &d.members : nullptr;
 }
 

@@ -45,26 +45,31 @@ int compareSeq(const std::string& a, const std::string& b)
     return compareSequenceNumbers(a, b);
 }
 
+bool sequenceLess(const HistoryRecord& a, const HistoryRecord& b)
+{
+    const int c = compareSeq(a.sequenceNumber, b.sequenceNumber);
+    return c != 0 ? c < 0 : a.arrival < b.arrival;
+}
+
+bool timeLess(const HistoryRecord& a, const HistoryRecord& b)
+{
+    if (a.creationTimeMicros != b.creationTimeMicros)
+        return a.creationTimeMicros < b.creationTimeMicros; // nullopt first
+    const int c = compareSeq(a.sequenceNumber, b.sequenceNumber);
+    return c != 0 ? c < 0 : a.arrival < b.arrival;
+}
+
 } // namespace
 
 Ordering orderRecords(std::vector<HistoryRecord>& records)
 {
     const bool allSequenced =
         std::all_of(records.begin(), records.end(), [](const HistoryRecord& r) { return !r.sequenceNumber.empty(); });
-    if (allSequenced) {
-        std::stable_sort(records.begin(), records.end(), [](const HistoryRecord& a, const HistoryRecord& b) {
-            const int c = compareSeq(a.sequenceNumber, b.sequenceNumber);
-            return c != 0 ? c < 0 : a.arrival < b.arrival;
-        });
-        return Ordering::Sequence;
-    }
-    std::stable_sort(records.begin(), records.end(), [](const HistoryRecord& a, const HistoryRecord& b) {
-        if (a.creationTimeMicros != b.creationTimeMicros)
-            return a.creationTimeMicros < b.creationTimeMicros; // nullopt first
-        const int c = compareSeq(a.sequenceNumber, b.sequenceNumber);
-        return c != 0 ? c < 0 : a.arrival < b.arrival;
-    });
-    return Ordering::Time;
+    const auto less = allSequenced ? &sequenceLess : &timeLess;
+    // Already in order (the store's order, or a capture delivered in order): one linear check, no moves.
+    if (!std::is_sorted(records.begin(), records.end(), less))
+        std::stable_sort(records.begin(), records.end(), less);
+    return allSequenced ? Ordering::Sequence : Ordering::Time;
 }
 
 ItemHistory ItemHistory::build(std::vector<HistoryRecord> records)

@@ -89,17 +89,14 @@ model::Item decodeKeys(const std::string& canonicalKeys)
     return decoded ? std::move(*decoded.value) : model::Item{};
 }
 
-/// The rows as engine records in history order. The order is (re)established here with model::orderRecords (same
-/// rule as storage::HistoryOrdering; a stable sort of an already ordered list is cheap), so the engine never depends
-/// on a query's ORDER BY.
-std::vector<model::HistoryRecord> toHistoryRecords(std::vector<RecordRow>& rows, const model::Item& keys,
-                                                   model::Ordering& ordering)
+/// The rows (already in history order: the store orders a key's records, see storage::HistoryOrdering) as engine
+/// records. No second sort: the store's rule is model::orderRecords' rule.
+std::vector<model::HistoryRecord> toHistoryRecords(std::vector<RecordRow>& rows, const model::Item& keys)
 {
     std::vector<model::HistoryRecord> out;
     out.reserve(rows.size());
     for (auto& row : rows)
         out.push_back(toHistoryRecord(std::move(row), &keys));
-    ordering = model::orderRecords(out);
     return out;
 }
 
@@ -117,9 +114,8 @@ Result<LoadedHistory> loadHistory(Store& store, std::int64_t keyId)
     out.key = std::move(kh->key);
     out.tableName = std::move(kh->tableName);
     out.keys = decodeKeys(out.key.canonicalKeys);
-    model::Ordering ordering = model::Ordering::Sequence;
-    auto records = toHistoryRecords(kh->records, out.keys, ordering);
-    out.history = model::ItemHistory::buildOrdered(std::move(records), ordering);
+    out.history =
+        model::ItemHistory::buildOrdered(toHistoryRecords(kh->records, out.keys), toModelOrdering(kh->ordering));
     return out;
 }
 
@@ -353,9 +349,8 @@ Result<AuditReport> runAudit(Store& store, const AuditRequest& request)
     auto error = store.forEachKeyHistory(scan, [&](KeyHistory& h) {
         const model::Item keys = decodeKeys(h.key.canonicalKeys);
         keyJson[h.key.id] = h.key.canonicalKeys;
-        model::Ordering ordering = model::Ordering::Sequence;
-        const auto records = toHistoryRecords(h.records, keys, ordering);
-        auditor.addKey(records, ordering, h.key.id);
+        const auto records = toHistoryRecords(h.records, keys);
+        auditor.addKey(records, toModelOrdering(h.ordering), h.key.id);
         ++report.keys;
         report.records += static_cast<std::int64_t>(records.size());
         if (request.progress && !request.progress(report.records)) {
@@ -381,9 +376,8 @@ Result<std::vector<model::Finding>> auditKey(Store& store, std::int64_t keyId, m
         return loaded.error();
     model::Auditor auditor(options);
     const model::Item keys = decodeKeys(loaded->key.canonicalKeys);
-    model::Ordering ordering = model::Ordering::Sequence;
-    const auto records = toHistoryRecords(loaded->records, keys, ordering);
-    auditor.addKey(records, ordering, keyId);
+    const auto records = toHistoryRecords(loaded->records, keys);
+    auditor.addKey(records, toModelOrdering(loaded->ordering), keyId);
     std::unordered_map<std::int64_t, std::string> keyJson{{keyId, loaded->key.canonicalKeys}};
     if (auto e = addDeliveries(store, loaded->key.tableId, keyId, keyJson, auditor))
         return *e;
@@ -404,9 +398,7 @@ Result<TableState> stateAt(Store& store, std::int64_t tableId, std::int64_t atMi
         if (state.tableName.empty())
             state.tableName = h.tableName;
         const model::Item keys = decodeKeys(h.key.canonicalKeys);
-        model::Ordering ordering = model::Ordering::Sequence;
-        auto records = toHistoryRecords(h.records, keys, ordering);
-        auto history = model::ItemHistory::buildOrdered(std::move(records), ordering);
+        auto history = model::ItemHistory::buildOrdered(toHistoryRecords(h.records, keys), toModelOrdering(h.ordering));
         const auto index = history.lastAtOrBefore(atMicros);
         if (!index) {
             ++state.notYetSeen;

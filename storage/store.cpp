@@ -1,6 +1,7 @@
 #include "storage/store.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include <sqlite3.h>
 
@@ -77,6 +78,98 @@ RecordRow readRecordRow(const Statement& st, bool withRaw)
     row.position.sourceId = st.int64(26);
     row.position.recordIndex = st.int64(27);
     row.position.byteOffset = st.int64(28);
+    if (withRaw)
+        row.raw = std::string(raw);
+    return row;
+}
+
+// One key's records for the history / audit (keyHistory, forEachKeyHistory): no joins per row — table names and
+// stream ARNs come from HistoryNames (a few rows, looked up once per call). Columns in this order
+// (readHistoryRow depends on it).
+constexpr const char* kHistorySelect =
+    "SELECT r.id, r.table_id, r.stream_id, r.key_id, r.event_name, r.seq, r.event_id, r.time_us, r.time_unit, "
+    "r.time_text, r.size_bytes, r.view_type, r.ttl, r.shape, r.keys_off, r.keys_len, r.keys_text, r.new_off, "
+    "r.new_len, r.new_text, r.old_off, r.old_len, r.old_text, r.source_id, r.record_index, r.byte_offset, r.raw "
+    "FROM records r";
+
+/// Table names and stream ARN/region by id, read on first use.
+class HistoryNames
+{
+public:
+    explicit HistoryNames(detail::StatementCache& cache)
+        : m_cache(cache)
+    {
+    }
+
+    std::optional<Error> fill(RecordRow& row)
+    {
+        auto table = m_tables.find(row.tableId);
+        if (table == m_tables.end()) {
+            auto name = lookup("SELECT name FROM ddb_tables WHERE id = ?", row.tableId, 1);
+            if (!name)
+                return name.error();
+            table = m_tables.emplace(row.tableId, std::move(name->front())).first;
+        }
+        row.tableName = table->second;
+        auto stream = m_streams.find(row.streamId);
+        if (stream == m_streams.end()) {
+            auto names = lookup("SELECT arn, region FROM streams WHERE id = ?", row.streamId, 2);
+            if (!names)
+                return names.error();
+            stream = m_streams.emplace(row.streamId, std::make_pair((*names)[0], (*names)[1])).first;
+        }
+        row.streamArn = stream->second.first;
+        row.region = stream->second.second;
+        return std::nullopt;
+    }
+
+private:
+    Result<std::vector<std::string>> lookup(const char* sql, std::int64_t id, int columns)
+    {
+        auto statement = m_cache.get(sql);
+        if (!statement)
+            return statement.error();
+        Statement& st = **statement;
+        st.bind(1, id);
+        Step s = st.step();
+        if (s.error)
+            return *s.error;
+        std::vector<std::string> out(static_cast<std::size_t>(columns));
+        for (int c = 0; s.row && c < columns; ++c)
+            out[static_cast<std::size_t>(c)] = st.textCopy(c);
+        st.reset();
+        return out;
+    }
+
+    detail::StatementCache& m_cache;
+    std::unordered_map<std::int64_t, std::string> m_tables;
+    std::unordered_map<std::int64_t, std::pair<std::string, std::string>> m_streams;
+};
+
+RecordRow readHistoryRow(const Statement& st, bool withRaw)
+{
+    RecordRow row;
+    row.id = st.int64(0);
+    row.tableId = st.int64(1);
+    row.streamId = st.int64(2);
+    row.keyId = st.int64(3);
+    row.eventName = static_cast<model::EventName>(st.int64(4));
+    row.sequenceNumber = st.textCopy(5);
+    row.eventId = st.textCopy(6);
+    row.creationTimeMicros = st.optionalInt64(7);
+    row.timeUnit = static_cast<TimeUnit>(st.int64(8));
+    row.timeText = st.textCopy(9);
+    row.sizeBytes = st.optionalInt64(10);
+    row.viewType = static_cast<model::ViewType>(st.int64(11));
+    row.ttl = st.int64(12) != 0;
+    row.shape = st.textCopy(13);
+    const std::string_view raw = st.text(26);
+    row.keysJson = slicePart(st, 14, raw).value_or(std::string{});
+    row.newImageJson = slicePart(st, 17, raw);
+    row.oldImageJson = slicePart(st, 20, raw);
+    row.position.sourceId = st.int64(23);
+    row.position.recordIndex = st.int64(24);
+    row.position.byteOffset = st.int64(25);
     if (withRaw)
         row.raw = std::string(raw);
     return row;
@@ -239,31 +332,48 @@ Conditions keyConditions(const KeyQuery& query)
 }
 
 // History order: sequence (numeric) if every record has one, else creation time (none first), then sequence
-// (none first), then arrival.
+// (none first), then arrival. `rows` come in arrival order (records.id); most captures deliver a key's records in
+// sequence order, so the common case is one linear check. Otherwise a permutation of indexes is sorted and the
+// rows are moved once (never a merge sort of whole rows).
+bool sequenceLess(const RecordRow& a, const RecordRow& b)
+{
+    const int c = model::compareSequenceNumbers(a.sequenceNumber, b.sequenceNumber);
+    return c != 0 ? c < 0 : a.id < b.id;
+}
+
+bool timeLess(const RecordRow& a, const RecordRow& b)
+{
+    if (a.creationTimeMicros != b.creationTimeMicros)
+        return a.creationTimeMicros < b.creationTimeMicros; // nullopt first
+    if (a.sequenceNumber.empty() != b.sequenceNumber.empty())
+        return a.sequenceNumber.empty();
+    if (!a.sequenceNumber.empty()) {
+        const int c = model::compareSequenceNumbers(a.sequenceNumber, b.sequenceNumber);
+        if (c != 0)
+            return c < 0;
+    }
+    return a.id < b.id;
+}
+
 HistoryOrdering orderHistory(std::vector<RecordRow>& rows)
 {
     const bool allSequenced =
         std::all_of(rows.begin(), rows.end(), [](const RecordRow& r) { return !r.sequenceNumber.empty(); });
-    if (allSequenced) {
-        std::stable_sort(rows.begin(), rows.end(), [](const RecordRow& a, const RecordRow& b) {
-            const int c = model::compareSequenceNumbers(a.sequenceNumber, b.sequenceNumber);
-            return c != 0 ? c < 0 : a.id < b.id;
-        });
-        return HistoryOrdering::Sequence;
-    }
-    std::stable_sort(rows.begin(), rows.end(), [](const RecordRow& a, const RecordRow& b) {
-        if (a.creationTimeMicros != b.creationTimeMicros)
-            return a.creationTimeMicros < b.creationTimeMicros; // nullopt first
-        if (a.sequenceNumber.empty() != b.sequenceNumber.empty())
-            return a.sequenceNumber.empty();
-        if (!a.sequenceNumber.empty()) {
-            const int c = model::compareSequenceNumbers(a.sequenceNumber, b.sequenceNumber);
-            if (c != 0)
-                return c < 0;
-        }
-        return a.id < b.id;
-    });
-    return HistoryOrdering::Time;
+    const auto less = allSequenced ? &sequenceLess : &timeLess;
+    const HistoryOrdering ordering = allSequenced ? HistoryOrdering::Sequence : HistoryOrdering::Time;
+    if (std::is_sorted(rows.begin(), rows.end(), less))
+        return ordering;
+    std::vector<std::size_t> order(rows.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    // ids are unique, so the comparison is a total order: no stable sort needed.
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return less(rows[a], rows[b]); });
+    std::vector<RecordRow> sorted;
+    sorted.reserve(rows.size());
+    for (const std::size_t i : order)
+        sorted.push_back(std::move(rows[i]));
+    rows = std::move(sorted);
+    return ordering;
 }
 
 } // namespace
@@ -571,16 +681,36 @@ Result<KeyHistory> Store::keyHistory(std::int64_t keyId, bool withRaw, std::int6
         return Error{Error::Kind::InvalidArgument, SQLITE_MISUSE, "no key with id " + std::to_string(keyId)};
     KeyHistory history;
     history.key = std::move(**info);
-    auto rows = m_impl->collect<RecordRow>(std::string(kRecordSelect) + " WHERE r.key_id = ? ORDER BY r.id", {keyId},
-                                           [withRaw](const Statement& st) { return readRecordRow(st, withRaw); });
-    if (!rows)
-        return rows.error();
-    history.records = std::move(*rows);
+    // records_by_key gives the key's rows in arrival order (records.id); orderHistory puts them in history order.
+    auto statement = m_impl->get(std::string(kHistorySelect) + " WHERE r.key_id = ? ORDER BY r.id");
+    if (!statement)
+        return statement.error();
+    Statement& st = **statement;
+    st.bind(1, keyId);
+    if (history.key.recordCount > 0) // a hint only (a damaged store may claim anything)
+        history.records.reserve(static_cast<std::size_t>(std::min<std::int64_t>(history.key.recordCount, 1 << 20)));
+    for (;;) {
+        Step s = st.step();
+        if (s.error) {
+            st.reset();
+            return *s.error;
+        }
+        if (!s.row)
+            break;
+        history.records.push_back(readHistoryRow(st, withRaw));
+    }
+    st.reset();
+    // Names after the scan: their lookups use the statement cache, which may drop statements when it grows.
+    HistoryNames names(m_impl->cache);
+    for (auto& row : history.records) {
+        if (auto error = names.fill(row))
+            return *error;
+    }
     history.ordering = orderHistory(history.records);
     if (limit > 0 && history.records.size() > static_cast<std::size_t>(limit))
         history.records.resize(static_cast<std::size_t>(limit));
     auto table = m_impl->collect<std::string>("SELECT name FROM ddb_tables WHERE id = ?", {history.key.tableId},
-                                              [](const Statement& st) { return st.textCopy(0); });
+                                              [](const Statement& row) { return row.textCopy(0); });
     if (!table)
         return table.error();
     if (!table->empty())
@@ -595,7 +725,7 @@ std::optional<Error> Store::forEachKeyHistory(const ScanOptions& options,
     if (options.tableId)
         c.add("r.table_id = ?", *options.tableId);
     // A dedicated statement (not from the cache): onKey may run other queries on this store meanwhile.
-    auto prepared = m_impl->db.prepare(std::string(kRecordSelect) + c.whereClause() + " ORDER BY r.key_id, r.id");
+    auto prepared = m_impl->db.prepare(std::string(kHistorySelect) + c.whereClause() + " ORDER BY r.key_id, r.id");
     if (!prepared)
         return prepared.error();
     Statement& st = *prepared;
@@ -603,9 +733,14 @@ std::optional<Error> Store::forEachKeyHistory(const ScanOptions& options,
 
     std::vector<RecordRow> rows;
     std::int64_t currentKey = 0;
+    HistoryNames names(m_impl->cache);
     auto flush = [&]() -> Result<bool> {
         if (rows.empty())
             return true;
+        for (auto& row : rows) {
+            if (auto error = names.fill(row))
+                return *error;
+        }
         auto info = key(currentKey);
         if (!info)
             return info.error();
@@ -633,7 +768,7 @@ std::optional<Error> Store::forEachKeyHistory(const ScanOptions& options,
                 return std::nullopt;
             currentKey = keyId;
         }
-        rows.push_back(readRecordRow(st, options.withRaw));
+        rows.push_back(readHistoryRow(st, options.withRaw));
     }
     auto last = flush();
     if (!last)

@@ -93,10 +93,15 @@ struct RecordPage
     std::optional<RecordCursor> next; ///< nullopt when this was the last page
 };
 
-/// How a key's records were ordered (history "ordering": "sequence" | "time").
+/// How a key's records were ordered (history "ordering": "sequence" | "time"). Store::keyHistory and
+/// forEachKeyHistory return a key's records in this order (the same rule as model::orderRecords, so the history and
+/// audit engines take them as they are, without sorting again). Reading follows the key's index in arrival order;
+/// when a capture delivered the key's records out of order they are put in order in memory (a permutation, rows
+/// moved once).
 enum class HistoryOrdering : std::uint8_t {
-    Sequence, ///< every record has a sequence number: numeric sequence order, then arrival
-    Time,     ///< some record has none (Kinesis, exports): creation time (none first), then sequence, then arrival
+    Sequence, ///< every record has a sequence number: numeric sequence order, then arrival (records.id)
+    Time,     ///< some record has none (Kinesis, exports): creation time (none first), then sequence (none first,
+              ///< numeric), then arrival
 };
 std::string_view historyOrderingText(HistoryOrdering ordering); // "sequence", "time"
 
@@ -156,7 +161,8 @@ public:
     /// The key with this canonical Keys JSON (model::canonicalJson) in this table.
     Result<std::optional<KeyInfo>> findKey(std::int64_t tableId, std::string_view canonicalKeys);
 
-    // One key's history (see HistoryOrdering). `limit` 0 = all records.
+    // One key's history, in history order (see HistoryOrdering). `limit` 0 = all records (else the first `limit`
+    // in history order).
     Result<KeyHistory> keyHistory(std::int64_t keyId, bool withRaw = false, std::int64_t limit = 0);
 
     // Records

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "model/itemhistory.h"
 #include "model/sequencenumber.h"
 #include "storage/store.h"
 #include "storetestutil.h"
@@ -637,6 +638,57 @@ private Q_SLOTS:
         error = m_store->forEachKeyHistory({}, [&](KeyHistory&) { return ++calls < 3; });
         QVERIFY(!error);
         QCOMPARE(calls, 3);
+    }
+
+    void historyOrderIsTheModelsOrder()
+    {
+        // Every key, both readers: the store's order is exactly model::orderRecords' order of the same records
+        // (given in reverse), with the same ordering kind — the history/audit engines rely on it and do not sort
+        // again. Names and row fields are filled as by record().
+        int keys = 0;
+        int outOfArrivalOrder = 0;
+        auto error = m_store->forEachKeyHistory({}, [&](KeyHistory& h) {
+            ++keys;
+            std::vector<model::HistoryRecord> reversed;
+            for (auto it = h.records.rbegin(); it != h.records.rend(); ++it) {
+                model::HistoryRecord r;
+                r.id = it->id;
+                r.arrival = it->id;
+                r.sequenceNumber = it->sequenceNumber;
+                r.creationTimeMicros = it->creationTimeMicros;
+                reversed.push_back(std::move(r));
+            }
+            const model::Ordering ordering = model::orderRecords(reversed);
+            if ((ordering == model::Ordering::Sequence) != (h.ordering == HistoryOrdering::Sequence))
+                return false;
+            for (std::size_t i = 0; i < h.records.size(); ++i) {
+                if (reversed[i].id != h.records[i].id)
+                    return false;
+                if (i > 0 && h.records[i].id < h.records[i - 1].id)
+                    ++outOfArrivalOrder;
+            }
+            auto single = m_store->keyHistory(h.key.id);
+            if (!single || single->ordering != h.ordering || single->records.size() != h.records.size())
+                return false;
+            for (std::size_t i = 0; i < h.records.size(); ++i) {
+                const RecordRow& a = single->records[i];
+                const RecordRow& b = h.records[i];
+                auto byId = m_store->record(a.id, false);
+                if (!byId || !*byId)
+                    return false;
+                const RecordRow& c = **byId;
+                if (a.id != b.id || a.tableName != c.tableName || a.streamArn != c.streamArn || a.region != c.region
+                    || a.keysJson != c.keysJson || a.newImageJson != c.newImageJson || a.oldImageJson != c.oldImageJson
+                    || a.sequenceNumber != c.sequenceNumber || a.eventId != c.eventId || a.shape != c.shape
+                    || a.timeText != c.timeText || a.position.recordIndex != c.position.recordIndex
+                    || b.tableName != c.tableName)
+                    return false;
+            }
+            return true;
+        });
+        QVERIFY(!error);
+        QCOMPARE(keys, 47);
+        QVERIFY(outOfArrivalOrder > 0); // the fixture has keys whose records arrived out of order
     }
 
     void duplicatesAndConflicts()
