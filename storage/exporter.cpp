@@ -700,7 +700,9 @@ std::string manifestJson(const ExportReport& report, const ExportSelection& sele
         else if (field == "dynamodb.StreamViewType")
             entry["how"] = "the stream's view type, else named after the images the record carries";
         else if (field == "dynamodb.SequenceNumber")
-            entry["how"] = "21-digit stand-in counting from 1 per stream";
+            entry["how"] = "21-digit stand-in counting from 1 per stream (the record had none, or a placeholder)";
+        else if (field == "dynamodb.ApproximateCreationDateTime")
+            entry["how"] = "was not a number: whole seconds of the stored creation time, or left out when unknown";
         synthesized.push_back(entry);
     }
     if (!synthesized.empty())

@@ -195,6 +195,8 @@ std::string_view synthesizedFieldName(std::uint16_t bit)
         return "dynamodb.StreamViewType";
     case SynthesizedSequenceNumber:
         return "dynamodb.SequenceNumber";
+    case SynthesizedCreationTime:
+        return "dynamodb.ApproximateCreationDateTime";
     default:
         return {};
     }
@@ -218,8 +220,12 @@ std::string effectiveStreamArn(const model::StreamRecord& record, std::string_vi
 {
     if (!record.streamArn.empty())
         return record.streamArn;
-    return "arn:aws:dynamodb:" + std::string(region) + ":000000000000:table/" + record.table
-        + "/stream/streamscope-synthetic";
+    // A placeholder region ("<region>") does not go into an ARN.
+    const bool plain = !region.empty() && std::all_of(region.begin(), region.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    });
+    return "arn:aws:dynamodb:" + std::string(plain ? region : std::string_view("us-east-1")) + ":000000000000:table/"
+        + record.table + "/stream/streamscope-synthetic";
 }
 
 std::string syntheticSequenceNumber(std::uint64_t n)
@@ -271,20 +277,53 @@ LambdaRecordJson completeLambdaRecord(const model::StreamRecord& record, std::st
 {
     LambdaRecordJson result;
     const Member* d = findMember(top, "\"dynamodb\"");
-    std::string dynamodbInsert;
-    if (!findMember(dynamodb, "\"SizeBytes\"")) {
+    // The dynamodb object again, member by member: delivered members byte for byte, except a SequenceNumber that
+    // is no sequence number (placeholders such as "<sequence-number:1>": the store has none for it) and an
+    // ApproximateCreationDateTime that is no number ("datetime"); then the members Lambda always sends.
+    std::string object = "{";
+    auto add = [&](std::string_view key, std::string_view value) {
+        if (object.size() > 1)
+            object += ',';
+        object += key;
+        object += ':';
+        object += value;
+    };
+    bool hasSizeBytes = false;
+    bool hasViewType = false;
+    for (const Member& m : dynamodb) {
+        if (&m != findMember(dynamodb, m.key))
+            continue; // a duplicate key: the last one counts
+        if (m.key == "\"SequenceNumber\"" && !model::isSequenceNumber(record.sequenceNumber)) {
+            add(m.key, jsonQuoted(defaults.syntheticSequenceNumber));
+            result.syntheticSequenceNumber = true;
+            result.synthesized |= SynthesizedSequenceNumber;
+            continue;
+        }
+        if (m.key == "\"ApproximateCreationDateTime\"" && !m.value.empty()
+            && !(m.value.front() == '-' || (m.value.front() >= '0' && m.value.front() <= '9'))) {
+            result.synthesized |= SynthesizedCreationTime;
+            if (record.creationTimeMicros)
+                add(m.key, std::to_string(*record.creationTimeMicros / 1000000));
+            continue; // unreadable and no time known: left out (the member is optional)
+        }
+        hasSizeBytes = hasSizeBytes || m.key == "\"SizeBytes\"";
+        hasViewType = hasViewType || m.key == "\"StreamViewType\"";
+        add(m.key, m.value);
+    }
+    if (!hasSizeBytes) {
         std::size_t bytes = 0;
         for (const char* name : {"\"Keys\"", "\"NewImage\"", "\"OldImage\""}) {
             if (const Member* m = findMember(dynamodb, name))
                 bytes += m->value.size();
         }
-        dynamodbInsert += "\"SizeBytes\":" + std::to_string(std::max<std::size_t>(1, bytes)) + ",";
+        add("\"SizeBytes\"", std::to_string(std::max<std::size_t>(1, bytes)));
         result.synthesized |= SynthesizedSizeBytes;
     }
-    if (!findMember(dynamodb, "\"StreamViewType\"")) {
-        dynamodbInsert += "\"StreamViewType\":" + jsonQuoted(model::viewTypeText(deliveredViewType(record))) + ",";
+    if (!hasViewType) {
+        add("\"StreamViewType\"", jsonQuoted(model::viewTypeText(deliveredViewType(record))));
         result.synthesized |= SynthesizedStreamViewType;
     }
+    object += '}';
     std::string topInsert;
     if (!findMember(top, "\"eventID\"")) {
         topInsert += "\"eventID\":" + jsonQuoted(record.eventId.empty() ? record.sequenceNumber : record.eventId) + ",";
@@ -310,10 +349,10 @@ LambdaRecordJson completeLambdaRecord(const model::StreamRecord& record, std::st
         topInsert += "\"eventSourceARN\":" + jsonQuoted(effectiveStreamArn(record, region)) + ",";
         result.synthesized |= SynthesizedEventSourceArn;
     }
-    // Insert the later position first so the earlier offset stays valid. Both objects have members (a Lambda
-    // record has `dynamodb`, which has SequenceNumber), so a trailing comma is always followed by one.
-    if (!dynamodbInsert.empty())
-        compact.insert(d->valueOffset + 1, dynamodbInsert);
+    // The later position first so the earlier offset stays valid. The top object has members (`dynamodb`), so a
+    // trailing comma of the inserted ones is always followed by one.
+    if (object != d->value)
+        compact.replace(d->valueOffset, d->value.size(), object);
     if (!topInsert.empty())
         compact.insert(1, topInsert);
     result.json = std::move(compact);

@@ -31,9 +31,12 @@ enum SynthesizedField : std::uint16_t {
     SynthesizedEventSourceArn = 1u << 4, ///< eventSourceARN: the store's stream ARN, else a synthetic one
     SynthesizedSizeBytes = 1u << 5,      ///< dynamodb.SizeBytes: bytes of Keys + images as written
     SynthesizedStreamViewType = 1u << 6, ///< dynamodb.StreamViewType: the stream's, else named after the images
-    SynthesizedSequenceNumber = 1u << 7, ///< dynamodb.SequenceNumber: 21-digit stand-in (Kinesis, exports)
+    SynthesizedSequenceNumber = 1u << 7, ///< dynamodb.SequenceNumber: 21-digit stand-in (Kinesis, exports,
+                                         ///< placeholders such as "<sequence-number:1>")
+    SynthesizedCreationTime = 1u << 8,   ///< dynamodb.ApproximateCreationDateTime was no number ("datetime"):
+                                         ///< whole seconds of the stored time, or left out when there is none
 };
-inline constexpr std::uint16_t kSynthesizedFieldCount = 8;
+inline constexpr std::uint16_t kSynthesizedFieldCount = 9;
 /// "eventID", "eventVersion", ..., "dynamodb.SizeBytes", "dynamodb.StreamViewType", "dynamodb.SequenceNumber".
 std::string_view synthesizedFieldName(std::uint16_t bit);
 
