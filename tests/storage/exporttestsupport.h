@@ -24,7 +24,8 @@ struct Rec
     std::string oldImage;
     std::optional<std::int64_t> micros;
     std::string shape = "lambda-dynamodb";
-    std::string raw; ///< "" = build a Lambda record from the fields
+    std::string raw;     ///< "" = build a Lambda record from the fields
+    std::string eventId; ///< "" = "e" + seq
 };
 
 inline std::string lambdaRaw(const Rec& r)
@@ -65,7 +66,8 @@ inline std::string load(storage::Store& store, const std::vector<Rec>& records, 
         in.keysJson = r.keysJson;
         in.eventName = *model::parseEventName(r.event);
         in.sequenceNumber = r.seq;
-        const std::string eventId = "e" + r.seq; // RecordInput holds views: keep the text alive until addRecord
+        // RecordInput holds views: keep the text alive until addRecord
+        const std::string eventId = r.eventId.empty() ? "e" + r.seq : r.eventId;
         in.eventId = eventId;
         in.creationTimeMicros = r.micros;
         if (!r.newImage.empty())
