@@ -69,13 +69,45 @@ Tag tagOf(std::string_view key)
     }
 }
 
+/// The text of a string whose raw JSON (after the opening quote) has no escape: up to the closing quote. Returns
+/// false when the string holds a backslash (the caller then unescapes it with simdjson).
+bool plainString(const char* raw, std::string_view& text)
+{
+    const char* p = raw;
+    while (*p != '"') {
+        if (*p == '\\')
+            return false;
+        ++p;
+    }
+    text = std::string_view(raw, static_cast<std::size_t>(p - raw));
+    return true;
+}
+
+/// A string value's text without copying when it holds no escape; else unescaped through simdjson.
+simdjson::error_code stringOf(od::value& value, std::string_view& text)
+{
+    const std::string_view token = value.raw_json_token(); // starts at the opening quote
+    if (plainString(token.data() + 1, text))
+        return simdjson::SUCCESS;
+    return value.get_string().get(text);
+}
+
+/// A field's key without copying when it holds no escape (the padding behind every piece keeps the scan in bounds:
+/// stage 1 found the closing quote).
+simdjson::error_code keyOf(od::field& field, std::string_view& key)
+{
+    if (plainString(field.key().raw(), key))
+        return simdjson::SUCCESS;
+    return field.unescaped_key().get(key);
+}
+
 /// True if `names` holds a name twice; `duplicate` is then one of them.
 bool findDuplicate(std::string_view* first, std::string_view* last, std::string_view& duplicate)
 {
     const auto n = static_cast<std::size_t>(last - first);
     if (n < 2)
         return false;
-    if (n <= 8) {
+    if (n <= 32) {
         for (std::size_t i = 1; i < n; ++i)
             for (std::size_t j = 0; j < i; ++j)
                 if (first[i] == first[j]) {
@@ -115,7 +147,7 @@ ImageValidator::Step ImageValidator::jsonError(simdjson::error_code error)
 simdjson::error_code ImageValidator::check(od::value& item, std::string_view label, std::string_view& text,
                                            std::string& problem)
 {
-    m_path.clear();
+    m_path.clear(); // filled on failure only, innermost first
     m_names.clear();
     m_error = simdjson::SUCCESS;
     problem.clear();
@@ -128,6 +160,7 @@ simdjson::error_code ImageValidator::check(od::value& item, std::string_view lab
         return m_error;
     case Step::Invalid:
         problem.assign(label);
+        std::reverse(m_path.begin(), m_path.end());
         for (const PathPart& part : m_path) {
             problem.push_back('/');
             if (part.isIndex)
@@ -154,17 +187,17 @@ simdjson::error_code ImageValidator::check(od::value& item, std::string_view lab
 ImageValidator::Step ImageValidator::walkItem(od::object& object, int level)
 {
     const std::size_t namesStart = m_names.size();
-    for (auto field : object) {
+    for (auto member : object) {
+        od::field field;
+        IV_TRY(std::move(member).get(field));
         std::string_view name;
-        IV_TRY(field.unescaped_key().get(name));
+        IV_TRY(keyOf(field, name));
         m_names.push_back(name);
-        m_path.push_back({name, 0, false});
-        od::value value;
-        IV_TRY(field.value().get(value));
-        const Step step = walkValue(value, level);
-        if (step != Step::Ok)
+        const Step step = walkValue(field.value(), level);
+        if (step != Step::Ok) {
+            m_path.push_back({name, 0, false});
             return step;
-        m_path.pop_back();
+        }
     }
     std::string_view duplicate;
     if (findDuplicate(m_names.data() + namesStart, m_names.data() + m_names.size(), duplicate))
@@ -183,9 +216,11 @@ ImageValidator::Step ImageValidator::walkValue(od::value& value, int level)
     IV_TRY(value.get_object().get(object));
     Tag tag = Tag::Unknown;
     std::string_view tagName;
-    for (auto field : object) {
+    for (auto member : object) {
+        od::field field;
+        IV_TRY(std::move(member).get(field));
         std::string_view key;
-        IV_TRY(field.unescaped_key().get(key));
+        IV_TRY(keyOf(field, key));
         if (!tagName.empty())
             return invalid("expected exactly one type key, found a second one (" + shortQuoted(key) + " after \""
                            + std::string(tagName) + "\")");
@@ -193,8 +228,7 @@ ImageValidator::Step ImageValidator::walkValue(od::value& value, int level)
         if (tag == Tag::Unknown)
             return invalid("unknown type key " + shortQuoted(key));
         tagName = key;
-        od::value payload;
-        IV_TRY(field.value().get(payload));
+        od::value& payload = field.value();
         od::json_type payloadType;
         IV_TRY(payload.type().get(payloadType));
         const auto wrongType = [&](std::string_view expected) {
@@ -206,14 +240,14 @@ ImageValidator::Step ImageValidator::walkValue(od::value& value, int level)
             if (payloadType != od::json_type::string)
                 return wrongType("a string");
             std::string_view text;
-            IV_TRY(payload.get_string().get(text));
+            IV_TRY(stringOf(payload, text));
             break;
         }
         case Tag::B: {
             if (payloadType != od::json_type::string)
                 return wrongType("a base64 string");
             std::string_view text;
-            IV_TRY(payload.get_string().get(text));
+            IV_TRY(stringOf(payload, text));
             if (!isValidBase64(text))
                 return invalid("B " + shortQuoted(text) + " is not valid base64");
             break;
@@ -221,7 +255,7 @@ ImageValidator::Step ImageValidator::walkValue(od::value& value, int level)
         case Tag::N: {
             std::string_view text;
             if (payloadType == od::json_type::string) {
-                IV_TRY(payload.get_string().get(text));
+                IV_TRY(stringOf(payload, text));
             } else if (payloadType == od::json_type::number) {
                 text = trimRight(payload.raw_json_token());
                 if (!model::isJsonNumberText(text))
@@ -271,11 +305,12 @@ ImageValidator::Step ImageValidator::walkValue(od::value& value, int level)
                 for (auto element : elements) {
                     od::value elementValue;
                     IV_TRY(element.get(elementValue));
-                    m_path.push_back({{}, index++, true});
                     const Step step = walkValue(elementValue, level + 1);
-                    if (step != Step::Ok)
+                    if (step != Step::Ok) {
+                        m_path.push_back({{}, index, true});
                         return step;
-                    m_path.pop_back();
+                    }
+                    ++index;
                 }
             }
             break;
@@ -299,10 +334,10 @@ ImageValidator::Step ImageValidator::walkSet(od::value& value, char kind)
         IV_TRY(member.get(memberValue));
         od::json_type type;
         IV_TRY(memberValue.type().get(type));
-        m_path.push_back({{}, index++, true});
+        m_path.push_back({{}, index++, true}); // popped below when the member is fine
         std::string_view text;
         if (type == od::json_type::string) {
-            IV_TRY(memberValue.get_string().get(text));
+            IV_TRY(stringOf(memberValue, text));
         } else if (kind == 'N' && type == od::json_type::number) {
             text = trimRight(memberValue.raw_json_token());
             if (!model::isJsonNumberText(text))
