@@ -58,13 +58,19 @@ AuditPanel::AuditPanel(StoreSession* session, QWidget* parent)
         if (key.isValid() && key.toLongLong() > 0)
             Q_EMIT findingActivated(key.toLongLong(), index.data(ModelRoles::RecordIdRole).toLongLong());
     });
+    connect(session->auditJobs(), &JobTracker::busyChanged, this, [this](bool busy) {
+        if (busy)
+            m_summary->setText(tr("Auditing the store…"));
+    });
     connect(session->auditModel(), &QAbstractItemModel::modelReset, this, [this]() {
         const int n = m_session->auditModel()->findingCount();
-        m_summary->setText(n ? tr("%1 — double-click one to open the key at that version")
-                                   .arg(formatting::count(n, "finding", "findings"))
-                             : tr("No findings"));
+        m_summary->setText(!m_session->isOpen() ? tr("No store open")
+                               : n              ? tr("%1 — double-click one to open the key at that version")
+                                         .arg(formatting::count(n, "finding", "findings"))
+                                   : tr("No findings"));
         for (int r = 0; r < m_session->auditModel()->rowCount(); ++r)
             m_view->expand(m_session->auditModel()->index(r, 0));
     });
-    m_summary->setText(tr("No findings"));
+    connect(session, &StoreSession::closed, this, [this]() { m_summary->setText(tr("No store open")); });
+    m_summary->setText(tr("No store open"));
 }

@@ -90,6 +90,11 @@ void Screenshotter::step()
     auto* session = m_window->session();
     switch (m_stage) {
     case 1: {
+        if (!session->isOpen()) { // started without a store: what a newcomer sees first
+            save(QStringLiteral("welcome"));
+            finish();
+            break;
+        }
         // Busiest key: sort by record count, pick the first.
         m_window->keysPanel()->sortBox()->setCurrentIndex(int(KeySort::Count));
         waitIdleThen(2);

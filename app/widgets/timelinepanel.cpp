@@ -50,14 +50,14 @@ void TimeStrip::paintEvent(QPaintEvent*)
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing);
     const int mid = height() / 2;
-    p.setPen(QPen(palette().color(QPalette::Mid), 2));
-    p.drawLine(8, mid, width() - 8, mid);
     const auto& versions = m_model->versions();
     if (versions.empty()) {
         p.setPen(palette().color(QPalette::PlaceholderText));
-        p.drawText(rect(), Qt::AlignCenter, tr("Select a key to see its versions"));
+        p.drawText(rect(), Qt::AlignCenter, tr("The selected key's versions appear here along a time line"));
         return;
     }
+    p.setPen(QPen(palette().color(QPalette::Mid), 2));
+    p.drawLine(8, mid, width() - 8, mid);
     for (int row = 0; row < static_cast<int>(versions.size()); ++row) {
         const auto& v = versions[static_cast<std::size_t>(row)];
         const QPointF c(xOf(row), mid);
@@ -137,16 +137,32 @@ TimelinePanel::TimelinePanel(StoreSession* session, QWidget* parent)
     connect(session, &StoreSession::historyReady, this, [this](qint64) {
         const auto& key = m_session->currentKey();
         const int n = m_session->timelineModel()->rowCount();
-        m_title->setText(key ? tr("<b>%1</b> · %2 — %3")
+        m_title->setText(key ? tr("<b>%1</b> · %2 — %3 &nbsp; <span style=\"color:%4\">Up/Down steps through "
+                                  "the versions; Ctrl+click a second one to compare any two</span>")
                                    .arg(m_session->tableName(key->tableId).toHtmlEscaped(),
                                         formatting::fromStd(key->displayText).toHtmlEscaped(),
-                                        formatting::count(n, "version", "versions"))
+                                        formatting::count(n, "version", "versions"),
+                                        palette().color(QPalette::PlaceholderText).name())
                              : QString());
         selectRecord(m_pendingRecord);
         m_pendingRecord = 0;
     });
-    connect(session, &StoreSession::closed, this, [this]() { m_title->setText(tr("No key selected")); });
-    m_title->setText(tr("No key selected — pick one in the Keys list or the Events table"));
+    connect(session, &StoreSession::closed, this, &TimelinePanel::showHint);
+    connect(session, &StoreSession::opened, this, &TimelinePanel::showHint);
+    showHint();
+}
+
+void TimelinePanel::showHint()
+{
+    m_title->setWordWrap(true);
+    if (!m_session->isOpen())
+        m_title->setText(tr("<b>No store open.</b> Import a capture with <b>File ▸ Import Capture(s)…</b> (Ctrl+I) "
+                            "or drop capture files or folders on this window; open an existing store with "
+                            "<b>File ▸ Open Store…</b> (Ctrl+O)."));
+    else
+        m_title->setText(tr("<b>No key selected.</b> Pick a key in the list on the left (type to filter it), or a "
+                            "row in the <b>Events</b> tab, to walk its versions here (Up/Down) with the diff "
+                            "below."));
 }
 
 void TimelinePanel::selectRecord(qint64 recordId)

@@ -49,6 +49,7 @@ Q_SIGNALS:
 
 private:
     void onSelectionChanged();
+    void showHint();
     StoreSession* m_session;
     QLabel* m_title;
     QTableView* m_view;

@@ -441,6 +441,28 @@ private Q_SLOTS:
         QVERIFY(overview.wait(10'000));
     }
 
+    void importWithoutStoreUsesDefaultStore()
+    {
+        // `streamscope capture.json` without --store: the paths go to importPaths with no store open.
+        const QString store = MainWindow::defaultStorePath();
+        QVERIFY(store.contains(QStringLiteral("qttest"))); // test mode: never the user's real default store
+        for (const QString& suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+            QFile::remove(store + suffix);
+        MainWindow window;
+        window.setShowImportSummary(false);
+        window.show();
+        QVERIFY(!window.session()->isOpen());
+        QVERIFY(window.pathText().contains(QStringLiteral("Ctrl+I")));
+        QSignalSpy imported(&window, &MainWindow::importFinished);
+        window.importPaths({sampleCapture()});
+        QCOMPARE(window.session()->path(), QFileInfo(store).absoluteFilePath());
+        QVERIFY(imported.wait(60'000));
+        QTRY_COMPARE_WITH_TIMEOUT(window.session()->totals().records, 30, 10'000);
+        window.session()->close();
+        for (const QString& suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+            QFile::remove(store + suffix);
+    }
+
     void layoutIsRemembered()
     {
         QSettings().clear();
