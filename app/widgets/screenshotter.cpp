@@ -73,9 +73,28 @@ void Screenshotter::save(const QString& name)
     for (auto it = counts.cbegin(); it != counts.cend(); ++it)
         byCount.emplace_back(it.value(), it.key());
     std::sort(byCount.begin(), byCount.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    // First the frequent colours that differ clearly from those already taken (so a small orange marker keeps
+    // its slot instead of losing it to forty shades of antialiased grey), then fill up by frequency.
     QList<QRgb> table;
-    for (std::size_t i = 0; i < byCount.size() && i < 256; ++i)
-        table << byCount[i].second;
+    const auto distinct = [&table](QRgb c) {
+        for (QRgb t : table) {
+            const int dr = qRed(c) - qRed(t);
+            const int dg = qGreen(c) - qGreen(t);
+            const int db = qBlue(c) - qBlue(t);
+            if (dr * dr + dg * dg + db * db < 24 * 24)
+                return false;
+        }
+        return true;
+    };
+    for (const auto& [count, color] : byCount) {
+        if (table.size() >= 256 || count < 4)
+            break;
+        if (distinct(color))
+            table << color;
+    }
+    for (std::size_t i = 0; i < byCount.size() && table.size() < 256; ++i)
+        if (!table.contains(byCount[i].second))
+            table << byCount[i].second;
     const QImage image = full.convertToFormat(QImage::Format_Indexed8, table, Qt::ThresholdDither | Qt::AvoidDither);
     image.save(QDir(m_dir).filePath(name + m_suffix + QStringLiteral(".png")), "PNG", 9);
 }

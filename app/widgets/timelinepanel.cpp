@@ -142,7 +142,9 @@ TimelinePanel::TimelinePanel(StoreSession* session, QWidget* parent)
                                    .arg(m_session->tableName(key->tableId).toHtmlEscaped(),
                                         formatting::fromStd(key->displayText).toHtmlEscaped(),
                                         formatting::count(n, "version", "versions"),
-                                        palette().color(QPalette::PlaceholderText).name())
+                                        eventstyle::composite(palette().color(QPalette::PlaceholderText),
+                                                              palette().color(QPalette::Window))
+                                            .name())
                              : QString());
         selectRecord(m_pendingRecord);
         m_pendingRecord = 0;
