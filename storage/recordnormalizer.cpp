@@ -1057,6 +1057,14 @@ std::optional<FileFailure> RecordNormalizer::process(const SplitUnit& unit, std:
     Impl& d = *m_impl;
     d.records = &records;
     d.issues = &issues;
+    if (unit.oversizedBytes > 0) {
+        d.issue(unit.offset,
+                "too large: the JSON value starting at byte " + std::to_string(unit.offset) + " is "
+                    + std::to_string(unit.oversizedBytes) + " bytes, larger than the "
+                    + std::to_string(kMaxRecordBytes >> 20)
+                    + " MiB limit for one record (DynamoDB items are at most 400 KB); skipped unread");
+        return std::nullopt;
+    }
     if (unit.text.capacity() < unit.text.size() + simdjson::SIMDJSON_PADDING)
         return FileFailure{d.index, unit.offset, "internal error: piece without padding"};
     View v{unit.text.data(), unit.text.size(), unit.text.capacity(), unit.offset};

@@ -71,13 +71,17 @@ bool RecordSplitter::append(Dest dest, const char* data, std::size_t size, Split
 {
     if (size == 0 || dest == Dest::None)
         return true;
+    (void)error;
+    bool& drop = dest == Dest::Top ? m_dropTop : m_dropElement;
+    if (drop)
+        return true;
     std::string& target = dest == Dest::Top ? m_top : m_element;
     if (target.size() + size > m_maxUnit) {
-        const auto start = dest == Dest::Top ? m_topOffset : m_elementOffset;
-        error = {"a single JSON value is larger than " + std::to_string(m_maxUnit >> 20)
-                     + " MB (the limit for one record or one envelope)",
-                 m_base + m_pos, start};
-        return false;
+        // Past the limit: stop buffering (and give the memory back); the structure is still tracked so the value's
+        // end is found and the caller learns its size.
+        drop = true;
+        std::string().swap(target);
+        return true;
     }
     appendPadded(target, data, size);
     return true;
@@ -102,6 +106,7 @@ bool RecordSplitter::startElement(UnitContext context, SplitError& error)
     if (!flush(error))
         return false;
     m_element.clear();
+    m_dropElement = false;
     m_elementOffset = m_base + m_pos;
     m_elementDepth = m_frames.size();
     m_elementContext = context;
@@ -129,6 +134,13 @@ RecordSplitter::Result RecordSplitter::next(SplitUnit& unit, SplitError& error)
             unit.text.pop_back();
         unit.offset = m_elementOffset;
         unit.context = m_elementContext;
+        unit.oversizedBytes = 0;
+        if (m_dropElement) {
+            unit.text.clear();
+            unit.text.reserve(kUnitPadding);
+            unit.oversizedBytes = std::max<std::uint64_t>(m_base + m_pos - m_elementOffset, m_maxUnit + 1);
+            m_dropElement = false;
+        }
         m_elementDepth = 0;
         m_scalarElement = false;
         return Result::Unit;
@@ -261,6 +273,7 @@ RecordSplitter::Result RecordSplitter::next(SplitUnit& unit, SplitError& error)
                 if (!flush(error))
                     return Result::Error;
                 m_top.clear();
+                m_dropTop = false;
                 m_topOffset = m_base + m_pos;
                 m_topStreamed = 0;
                 switchDest(Dest::Top);
@@ -345,8 +358,20 @@ RecordSplitter::Result RecordSplitter::next(SplitUnit& unit, SplitError& error)
                     m_top.clear();
                     unit.offset = m_topOffset;
                     unit.context = UnitContext::TopLevelValue;
+                    unit.oversizedBytes = 0;
+                    if (m_dropTop) {
+                        unit.text.clear();
+                        unit.text.reserve(kUnitPadding);
+                        unit.oversizedBytes = std::max<std::uint64_t>(m_base + m_pos - m_topOffset, m_maxUnit + 1);
+                        m_dropTop = false;
+                    }
                     return Result::Unit;
                 }
+                if (m_dropTop)
+                    return fail("the top-level value starting at byte " + std::to_string(m_topOffset)
+                                    + " is larger than " + std::to_string(m_maxUnit >> 20)
+                                    + " MiB without the records streamed out of it (the limit for one envelope)",
+                                m_topOffset);
                 m_lastEnvelope = m_top;
             }
             break;

@@ -27,6 +27,9 @@ struct SplitUnit
     std::string text;         ///< exact bytes of the piece; capacity always >= size + kUnitPadding
     std::uint64_t offset = 0; ///< byte offset of its first byte in the (decompressed) stream
     UnitContext context = UnitContext::TopLevelValue;
+    /// > 0: the piece was larger than the splitter's limit (kMaxRecordBytes): its bytes were scanned for structure
+    /// only and dropped as soon as the limit was passed (text is empty); this is its whole size in bytes.
+    std::uint64_t oversizedBytes = 0;
 };
 
 struct SplitError
@@ -39,6 +42,14 @@ struct SplitError
 /// Extra bytes kept allocated behind every piece (simdjson needs 64 readable bytes past the end).
 inline constexpr std::size_t kUnitPadding = 64;
 
+/// Largest piece (one record, or one top-level value that is not streamed record by record) the splitter
+/// buffers: 64 MiB. A DynamoDB item is at most 400 KB, so a stream record with both images and its envelope stays
+/// far below 2 MB, a whole Lambda event below 6 MB. A larger piece is passed on as oversized (SplitUnit::
+/// oversizedBytes; the importer skips it as a record) without buffering more than this; memory stays bounded
+/// whatever the input. The top-level value around streamed records (without them) has the same limit; beyond
+/// it the file fails.
+inline constexpr std::size_t kMaxRecordBytes = std::size_t{64} << 20;
+
 class RecordSplitter
 {
 public:
@@ -46,7 +57,7 @@ public:
     using Source = std::function<std::optional<std::size_t>(char* buffer, std::size_t capacity, std::string& error)>;
     enum class Result { Unit, End, Error };
 
-    explicit RecordSplitter(Source source, std::size_t maxUnitBytes = std::size_t{512} << 20,
+    explicit RecordSplitter(Source source, std::size_t maxUnitBytes = kMaxRecordBytes,
                             std::size_t chunkBytes = std::size_t{1} << 20);
 
     Result next(SplitUnit& unit, SplitError& error);
@@ -98,6 +109,8 @@ private:
     std::size_t m_elementDepth = 0; // frames.size() when the element started (0 = none)
     bool m_scalarElement = false;
     std::size_t m_skipDepth = 0; // > 0: inside an opaque container (only nesting and strings are tracked)
+    bool m_dropElement = false;  // the current element passed the limit: its bytes are dropped
+    bool m_dropTop = false;      // the current top-level value passed the limit: its bytes are dropped
     UnitContext m_elementContext = UnitContext::TopLevelValue;
     std::string m_lastEnvelope;
 };
