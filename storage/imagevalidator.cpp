@@ -126,6 +126,65 @@ bool findDuplicate(std::string_view* first, std::string_view* last, std::string_
 
 } // namespace
 
+simdjson::error_code findDuplicateKey(od::value& value, std::string& key, const char*& where, int maxDepth)
+{
+    od::json_type type;
+    if (auto error = value.type().get(type))
+        return error;
+    if (maxDepth <= 0)
+        return simdjson::SUCCESS; // left unwalked (simdjson skips it)
+    if (type == od::json_type::object) {
+        od::object object;
+        if (auto error = value.get_object().get(object))
+            return error;
+        std::vector<std::string_view> names;
+        for (auto member : object) {
+            od::field field;
+            if (auto error = std::move(member).get(field))
+                return error;
+            const char* at = field.key().raw() - 1;
+            std::string_view name;
+            if (auto error = keyOf(field, name))
+                return error;
+            if (std::find(names.begin(), names.end(), name) != names.end()) {
+                key = std::string(name);
+                where = at;
+                return simdjson::SUCCESS;
+            }
+            names.push_back(name);
+            if (auto error = findDuplicateKey(field.value(), key, where, maxDepth - 1); error || !key.empty())
+                return error;
+        }
+    } else if (type == od::json_type::array) {
+        od::array array;
+        if (auto error = value.get_array().get(array))
+            return error;
+        for (auto element : array) {
+            od::value elementValue;
+            if (auto error = element.get(elementValue))
+                return error;
+            if (auto error = findDuplicateKey(elementValue, key, where, maxDepth - 1); error || !key.empty())
+                return error;
+        }
+    } else if (type == od::json_type::string) {
+        std::string_view text;
+        return value.get_string().get(text);
+    } else if (type == od::json_type::number) {
+        if (!model::isJsonNumberText(trimRight(value.raw_json_token())))
+            return simdjson::NUMBER_ERROR;
+    } else if (type == od::json_type::boolean) {
+        bool flag = false;
+        return value.get_bool().get(flag);
+    } else {
+        bool isNull = false;
+        if (auto error = value.is_null().get(isNull))
+            return error;
+        if (!isNull)
+            return simdjson::N_ATOM_ERROR;
+    }
+    return simdjson::SUCCESS;
+}
+
 ImageValidator::Step ImageValidator::invalid(std::string message)
 {
     m_message = std::move(message);

@@ -32,6 +32,12 @@
 
 namespace storage {
 
+/// Walks any JSON value looking for an object that holds a key twice (nesting beyond `maxDepth` is skipped, not
+/// walked). Returns a simdjson error if the JSON is broken; else SUCCESS with `key` empty (none found) or the key
+/// and `where` pointing at its opening quote in the input.
+simdjson::error_code findDuplicateKey(simdjson::ondemand::value& value, std::string& key, const char*& where,
+                                      int maxDepth = 256);
+
 class ImageValidator
 {
 public:

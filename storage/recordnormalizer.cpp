@@ -224,6 +224,7 @@ struct RecordNormalizer::Impl
     std::optional<FileFailure> emitExportRecord(const Fields& f, const View& v, const Context& ctx, int depth);
     std::optional<FileFailure> processOwned(std::string text, std::uint64_t offset, const Context& ctx, int depth);
     const KeyIdentity& keyIdentity(std::string_view keysJson);
+    std::optional<FileFailure> checkEnvelope(const SplitUnit& unit, const View& v);
     void resolveTable(CaptureRecord& r, const Fields& f);
 };
 
@@ -786,6 +787,33 @@ const KeyIdentity& RecordNormalizer::Impl::keyIdentity(std::string_view keysJson
     return keyCache.emplace(std::string(keysJson), std::move(identity)).first->second;
 }
 
+std::optional<FileFailure> RecordNormalizer::Impl::checkEnvelope(const SplitUnit& unit, const View& v)
+{
+    // The value around streamed records, with those emptied: valid JSON, and no key twice in any object of it (which
+    // value counts would depend on the reader; `{"Records":[…],"Records":[…]}` is two batches or one).
+    od::parser& parser = parserAt(0);
+    od::document doc;
+    std::string key;
+    const char* where = nullptr;
+    auto error = parser.iterate(v.data, v.size, v.capacity).get(doc);
+    od::value root;
+    if (!error)
+        error = doc.get_value().get(root);
+    if (!error)
+        error = findDuplicateKey(root, key, where);
+    if (error) {
+        auto failed = failure(v, error, "the event around the records");
+        return failed;
+    }
+    if (key.empty())
+        return std::nullopt;
+    const std::uint64_t at = unit.streamOffset(static_cast<std::size_t>(where - v.data));
+    return FileFailure{index, at,
+                       "key " + jsonString(key.size() > 64 ? key.substr(0, 64) + "..." : key)
+                           + " appears twice in an object of the event around the records (at byte "
+                           + std::to_string(at) + "; which value counts would depend on the reader)"};
+}
+
 void RecordNormalizer::Impl::resolveTable(CaptureRecord& r, const Fields& f)
 {
     if (!f.eventSourceArn.empty()) {
@@ -1068,6 +1096,8 @@ std::optional<FileFailure> RecordNormalizer::process(const SplitUnit& unit, std:
     if (unit.text.capacity() < unit.text.size() + simdjson::SIMDJSON_PADDING)
         return FileFailure{d.index, unit.offset, "internal error: piece without padding"};
     View v{unit.text.data(), unit.text.size(), unit.text.capacity(), unit.offset};
+    if (unit.context == UnitContext::Envelope)
+        return d.checkEnvelope(unit, v);
     Context ctx;
     switch (unit.context) {
     case UnitContext::TopLevelValue:
@@ -1082,6 +1112,8 @@ std::optional<FileFailure> RecordNormalizer::process(const SplitUnit& unit, std:
     case UnitContext::PayloadRecordsElement:
         ctx.format = CaptureFormat::OnFailureDestination;
         ctx.envelope = "{\"type\":\"on-failure-destination\"}";
+        break;
+    case UnitContext::Envelope:
         break;
     }
     auto failed = d.processValue(v, ctx, 0);

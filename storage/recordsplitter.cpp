@@ -76,6 +76,12 @@ bool RecordSplitter::append(Dest dest, const char* data, std::size_t size, Split
     if (drop)
         return true;
     std::string& target = dest == Dest::Top ? m_top : m_element;
+    if (dest == Dest::Top) {
+        // Remember where the bytes come from when they do not continue the previous span (an emptied array).
+        const std::uint64_t from = m_base + static_cast<std::uint64_t>(data - m_chunk.data());
+        if (m_topSegments.empty() || m_topSegments.back().second + (target.size() - m_topSegments.back().first) != from)
+            m_topSegments.emplace_back(target.size(), from);
+    }
     if (target.size() + size > m_maxUnit) {
         // Past the limit: stop buffering (and give the memory back); the structure is still tracked so the value's
         // end is found and the caller learns its size.
@@ -135,6 +141,7 @@ RecordSplitter::Result RecordSplitter::next(SplitUnit& unit, SplitError& error)
         unit.offset = m_elementOffset;
         unit.context = m_elementContext;
         unit.oversizedBytes = 0;
+        unit.segments.clear();
         if (m_dropElement) {
             unit.text.clear();
             unit.text.reserve(kUnitPadding);
@@ -273,6 +280,7 @@ RecordSplitter::Result RecordSplitter::next(SplitUnit& unit, SplitError& error)
                 if (!flush(error))
                     return Result::Error;
                 m_top.clear();
+                m_topSegments.clear();
                 m_dropTop = false;
                 m_topOffset = m_base + m_pos;
                 m_topStreamed = 0;
@@ -359,6 +367,7 @@ RecordSplitter::Result RecordSplitter::next(SplitUnit& unit, SplitError& error)
                     unit.offset = m_topOffset;
                     unit.context = UnitContext::TopLevelValue;
                     unit.oversizedBytes = 0;
+                    unit.segments.clear();
                     if (m_dropTop) {
                         unit.text.clear();
                         unit.text.reserve(kUnitPadding);
@@ -373,6 +382,15 @@ RecordSplitter::Result RecordSplitter::next(SplitUnit& unit, SplitError& error)
                                     + " MiB without the records streamed out of it (the limit for one envelope)",
                                 m_topOffset);
                 m_lastEnvelope = m_top;
+                // Hand the envelope on for checking (it is small: the limit above).
+                unit.text.swap(m_top);
+                m_top.clear();
+                unit.offset = m_topOffset;
+                unit.context = UnitContext::Envelope;
+                unit.oversizedBytes = 0;
+                unit.segments.swap(m_topSegments);
+                m_topSegments.clear();
+                return Result::Unit;
             }
             break;
         }

@@ -10,6 +10,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace storage {
@@ -20,6 +21,8 @@ enum class UnitContext : std::uint8_t {
     TopLevelArrayElement,  ///< an element of a top-level array (EventBridge Pipes batch, array of events)
     RecordsElement,        ///< an element of the top-level object's "Records" array
     PayloadRecordsElement, ///< an element of "payload"."Records" (S3 on-failure destination object)
+    Envelope, ///< after the last element of a top-level value that streamed its records: that value with the
+              ///< streamed arrays emptied (`{"Records":[],"window":{…}}`), to be checked (valid JSON, no key twice)
 };
 
 struct SplitUnit
@@ -30,6 +33,17 @@ struct SplitUnit
     /// > 0: the piece was larger than the splitter's limit (kMaxRecordBytes): its bytes were scanned for structure
     /// only and dropped as soon as the limit was passed (text is empty); this is its whole size in bytes.
     std::uint64_t oversizedBytes = 0;
+    /// Envelope only: where its bytes came from, as (offset in text, offset in the stream) at each jump.
+    std::vector<std::pair<std::size_t, std::uint64_t>> segments;
+    /// Stream offset of a byte of `text` (exact for every unit: segments map an envelope's gaps).
+    std::uint64_t streamOffset(std::size_t textOffset) const
+    {
+        std::uint64_t at = offset + textOffset;
+        for (const auto& [textAt, streamAt] : segments)
+            if (textAt <= textOffset)
+                at = streamAt + (textOffset - textAt);
+        return at;
+    }
 };
 
 struct SplitError
@@ -104,6 +118,7 @@ private:
     std::string m_top;
     std::uint64_t m_topOffset = 0;
     std::size_t m_topStreamed = 0;
+    std::vector<std::pair<std::size_t, std::uint64_t>> m_topSegments; // see SplitUnit::segments
     std::string m_element;
     std::uint64_t m_elementOffset = 0;
     std::size_t m_elementDepth = 0; // frames.size() when the element started (0 = none)

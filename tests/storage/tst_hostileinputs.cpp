@@ -273,6 +273,10 @@ void TestHostileInputs::smallFiles_data()
     // Records is not an array: the file fails where Records' value starts.
     row("records-string.json", false, Expect::FileFails, "Records is not an array", 11);
     row("records-not-array.json", false, Expect::FileFails, "Records is not an array", 11);
+    // A key twice in the event around streamed records (two Records arrays; a key twice inside "window") fails the
+    // file at the second key: the records were streamed already, nothing of them is kept.
+    row("duplicate-records-arrays.json", false, Expect::FileFails, "\"Records\" appears twice", 417);
+    row("duplicate-key-envelope.json", false, Expect::FileFails, "\"start\" appears twice", 42);
     // With --strict every file that has a skipped record fails as a whole.
     for (bool strict : {false, true}) {
         // Records whose only fault is a field the importer can do without (SequenceNumber not digits, unreadable
