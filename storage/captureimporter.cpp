@@ -10,8 +10,11 @@
 #include <deque>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 #include <variant>
 
+#include "model/sequencenumber.h"
+#include "storage/contenthash.h"
 #include "storage/importwriter.h"
 #include "storage/inputfile.h"
 
@@ -122,10 +125,17 @@ struct FileBegin
     std::optional<std::string> hash;
     std::string hashError;
 };
+// Per-record values the reader thread computes for the writer (see RecordInput::precomputedHash).
+struct Precomputed
+{
+    std::uint64_t hash = 0;
+    std::string seqSort; ///< "" when the record has no (valid) sequence number: the writer checks it
+};
 struct Batch
 {
     std::size_t file = 0;
     std::vector<CaptureRecord> records;
+    std::vector<Precomputed> precomputed; ///< parallel to records
     std::vector<RecordIssue> issues;
 };
 struct FileEnd
@@ -167,10 +177,15 @@ public:
     {
         std::unique_lock lock(m_mutex);
         m_notEmpty.wait(lock, [&] { return !m_queue.empty(); });
-        Message message = std::move(m_queue.front());
-        m_queue.pop_front();
-        m_notFull.notify_one();
-        return message;
+        return take();
+    }
+    /// nullopt when nothing arrived within `timeout`.
+    std::optional<Message> popFor(std::chrono::milliseconds timeout)
+    {
+        std::unique_lock lock(m_mutex);
+        if (!m_notEmpty.wait_for(lock, timeout, [&] { return !m_queue.empty(); }))
+            return std::nullopt;
+        return take();
     }
     void close()
     {
@@ -181,6 +196,13 @@ public:
     }
 
 private:
+    Message take()
+    {
+        Message message = std::move(m_queue.front());
+        m_queue.pop_front();
+        m_notFull.notify_one();
+        return message;
+    }
     std::mutex m_mutex;
     std::condition_variable m_notFull, m_notEmpty;
     std::deque<Message> m_queue;
@@ -202,6 +224,19 @@ struct Shared
     std::atomic<std::int64_t> skipFile{-1}; // reader stops reading this file (already imported / failed)
     std::atomic<std::uint64_t> currentFileBytes{0};
 };
+
+// Work taken off the writer thread: the dedup content hash and the sortable sequence number of every record.
+void precompute(Batch& batch)
+{
+    batch.precomputed.resize(batch.records.size());
+    for (std::size_t i = 0; i < batch.records.size(); ++i) {
+        const CaptureRecord& record = batch.records[i];
+        Precomputed& p = batch.precomputed[i];
+        p.hash = contentHash(record.eventName, record.keysJson(), record.newImageJson(), record.oldImageJson());
+        if (!record.sequenceNumber.empty() && model::isSequenceNumber(record.sequenceNumber))
+            p.seqSort = model::sequenceSortKey(record.sequenceNumber);
+    }
+}
 
 void readerThread(const std::vector<InputPath>& inputs, const ImportOptions& options, MessageQueue& queue,
                   Shared& shared)
@@ -228,11 +263,12 @@ void readerThread(const std::vector<InputPath>& inputs, const ImportOptions& opt
                 return;
             if (shared.skipFile.load() == static_cast<std::int64_t>(i))
                 break;
-            Batch batch{i, {}, {}};
+            Batch batch{i, {}, {}, {}};
             batch.records.reserve(options.batchRecords);
             FileFailure failure;
             const auto status = reader.readBatch(batch.records, batch.issues, options.batchRecords, failure);
             shared.currentFileBytes.store(reader.bytesRead());
+            precompute(batch);
             if (!batch.records.empty() || !batch.issues.empty())
                 if (!queue.push(std::move(batch)))
                     return;
@@ -279,7 +315,11 @@ ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths
     if (inputs.empty())
         return summary;
 
-    auto created = ImportWriter::create(db);
+    WriterOptions writerOptions;
+    writerOptions.groupFiles = options.groupFiles;
+    writerOptions.groupMillis = options.groupMillis;
+    writerOptions.walCheckpointPages = options.walCheckpointPages;
+    auto created = ImportWriter::create(db, writerOptions);
     if (!created) {
         summary.storeError = created.error();
         return summary;
@@ -321,11 +361,30 @@ ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths
         finishTime(r);
         stopReading(file);
     };
+    // Files whose commitSource() succeeded but whose group transaction was then lost (store error).
+    std::unordered_map<std::int64_t, std::size_t> fileBySource;
+    auto markLost = [&]() {
+        for (const std::int64_t id : writer.takeLostSources()) {
+            const auto it = fileBySource.find(id);
+            if (it == fileBySource.end())
+                continue;
+            FileImportResult& r = summary.files[it->second];
+            r.status = FileImportResult::Status::Failed;
+            r.failure =
+                FileFailure{r.records, 0, "store error: the write transaction holding this file was rolled back"};
+            r.inserted = r.duplicates = r.conflicts = 0;
+            r.sourceId = 0;
+        }
+    };
     auto storeFailed = [&](const Error& error) {
         if (sourceOpen) {
             static_cast<void>(writer.rollbackSource());
             sourceOpen = false;
         }
+        // Keep the files completed before (their savepoints are released into the open group), if SQLite still
+        // has the transaction.
+        static_cast<void>(writer.commitPending());
+        markLost();
         summary.storeError = error;
         if (current >= 0) {
             auto& r = summary.files[static_cast<std::size_t>(current)];
@@ -344,7 +403,24 @@ ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths
 
     bool running = true;
     while (running) {
-        Message message = queue.pop();
+        std::optional<Message> next;
+        if (!sourceOpen && !writer.pendingSources().empty()) {
+            // Between files with completed files pending: commit them if the reader keeps us waiting.
+            next = queue.popFor(std::chrono::milliseconds(std::max(10, options.groupMillis / 4)));
+            if (!next) {
+                if (writer.pendingDue()) {
+                    if (auto error = writer.commitPending()) {
+                        markLost();
+                        storeFailed(*error);
+                        break;
+                    }
+                }
+                continue;
+            }
+        } else {
+            next = queue.pop();
+        }
+        Message message = std::move(*next);
         if (auto* begin = std::get_if<FileBegin>(&message)) {
             current = static_cast<std::int64_t>(begin->file);
             fileStarted = Clock::now();
@@ -381,6 +457,7 @@ ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths
                     continue;
                 }
                 r.sourceId = begun->sourceId;
+                fileBySource[begun->sourceId] = batch->file;
                 sourceOpen = true;
             }
             if (!batch->issues.empty()) {
@@ -420,6 +497,12 @@ ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths
                 input.raw = record.raw;
                 input.recordIndex = record.recordIndex;
                 input.byteOffset = static_cast<std::int64_t>(record.byteOffset);
+                if (batch->precomputed.size() == batch->records.size()) {
+                    const Precomputed& p =
+                        batch->precomputed[static_cast<std::size_t>(&record - batch->records.data())];
+                    input.precomputedHash = p.hash;
+                    input.precomputedSeqSort = p.seqSort;
+                }
                 auto added = writer.addRecord(input);
                 ++r.records;
                 ++progress.recordsRead;
@@ -522,6 +605,7 @@ ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths
                         } else {
                             sourceOpen = true;
                             r.sourceId = begun->sourceId;
+                            fileBySource[begun->sourceId] = end->file;
                         }
                     }
                     if (sourceOpen) {
@@ -536,6 +620,7 @@ ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths
                                 + " more skipped records\n";
                         if (auto error = writer.commitSource(r.skipped, messages)) {
                             sourceOpen = false;
+                            markLost();
                             storeFailed(*error);
                             break;
                         }
@@ -561,6 +646,12 @@ ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths
         static_cast<void>(writer.rollbackSource());
         sourceOpen = false;
     }
+    // Commit the files completed in the last group (also after a cancel: files finished before stay imported).
+    if (auto error = writer.commitPending(); error && !summary.storeError)
+        summary.storeError = *error;
+    markLost();
+    if (!summary.storeError)
+        static_cast<void>(writer.checkpoint()); // copy the WAL into the store once (not per commit)
     if (shared.cancel.load() || running) {
         shared.cancel.store(true);
         queue.close();

@@ -1,8 +1,10 @@
 #pragma once
 
 // Importing capture files into a store: every file is read on a background thread (CaptureReader: streaming,
-// simdjson) while the calling thread writes (ImportWriter: one transaction per file, so a failed, cancelled or
-// strict-rejected file leaves no rows). Knows nothing about Qt; the GUI job and the CLI share it.
+// simdjson; it also computes each record's content hash and sequence sort key) while the calling thread writes
+// (ImportWriter: one savepoint per file inside a write transaction shared by consecutive files and committed every
+// ImportOptions::groupMillis, so a failed, cancelled or strict-rejected file leaves no rows and the files before it
+// stay). Knows nothing about Qt; the GUI job and the CLI share it.
 
 #include <cstdint>
 #include <functional>
@@ -22,6 +24,14 @@ struct ImportOptions
     bool strict = false;             ///< any skipped record fails its file
     std::size_t batchRecords = 1000; ///< records per hand-over between the threads (and per progress call)
     std::size_t queueBatches = 8;    ///< bound of the hand-over queue (memory bound)
+    /// Consecutive files share one write transaction (a savepoint each) committed at a file boundary once it is
+    /// groupMillis old or holds groupFiles files, and at the end: other connections see imported files at least
+    /// that often, and a crash loses at most the uncommitted group (each file all-or-none).
+    int groupFiles = 1000;
+    int groupMillis = 250;
+    /// PRAGMA wal_autocheckpoint during the import (pages; 0 keeps the connection's setting); the WAL is
+    /// checkpointed once at the end.
+    int walCheckpointPages = 16384;
 };
 
 struct ImportProgress
@@ -35,7 +45,7 @@ struct ImportProgress
 };
 
 /// Called from the importing (calling) thread after every batch and file. Return false to cancel: the current
-/// file is rolled back (files finished before stay imported).
+/// file is rolled back (files finished before stay imported: they are committed).
 using ProgressCallback = std::function<bool(const ImportProgress&)>;
 
 struct FileImportResult

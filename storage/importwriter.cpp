@@ -1,6 +1,9 @@
 #include "storage/importwriter.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <unordered_map>
@@ -99,6 +102,18 @@ Error invalid(std::string message)
 
 constexpr std::size_t kMaxCachedKeys = 400000;
 
+// A group is committed when it is groupMillis old, but never sooner than this many times the cost of the last
+// commit (stats flush + COMMIT): on a busy machine commits then stay below ~1/5 of the write time.
+constexpr int kCommitCostFactor = 4;
+
+template<typename V>
+std::vector<std::pair<std::int64_t, V>> sortedById(const std::unordered_map<std::int64_t, V>& map)
+{
+    std::vector<std::pair<std::int64_t, V>> list(map.begin(), map.end());
+    std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    return list;
+}
+
 } // namespace
 
 struct ImportWriter::Impl
@@ -126,7 +141,16 @@ struct ImportWriter::Impl
     Statement updateTableStats;
     Statement updateStreamStats;
 
-    std::optional<Transaction> transaction;
+    WriterOptions options;
+    std::optional<Transaction> transaction; // the group's write transaction
+    bool sourceOpen = false;                // a source's savepoint is open inside it
+    std::chrono::steady_clock::time_point groupStarted;
+    std::chrono::steady_clock::duration lastCommitCost{}; // stats flush + COMMIT of the last group
+    std::chrono::steady_clock::duration totalCommitCost{};
+    std::int64_t groupsCommitted = 0;
+    std::vector<std::int64_t> pending; // completed sources of the open group
+    std::vector<std::int64_t> lost;    // completed sources whose group was rolled back (until taken)
+    std::int64_t previousAutocheckpoint = -1;
     std::int64_t sourceId = 0;
     SourceCounts counts;
 
@@ -139,9 +163,13 @@ struct ImportWriter::Impl
     std::string lastTable;
     std::int64_t lastTableId = 0;
 
+    // Stats deltas of the open source, and of the group's completed sources (written just before the commit).
     std::unordered_map<std::int64_t, KeyDelta> keyDeltas;
     std::unordered_map<std::int64_t, TableDelta> tableDeltas;
     std::unordered_map<std::int64_t, std::int64_t> streamDeltas;
+    std::unordered_map<std::int64_t, KeyDelta> groupKeyDeltas;
+    std::unordered_map<std::int64_t, TableDelta> groupTableDeltas;
+    std::unordered_map<std::int64_t, std::int64_t> groupStreamDeltas;
 
     std::optional<Error> prepareAll();
     void clearCaches();
@@ -155,7 +183,10 @@ struct ImportWriter::Impl
     std::optional<Error> addDuplicate(std::int64_t recordId, const RecordInput& record);
     std::optional<Error> addConflict(std::int64_t existingId, std::int64_t tableId, std::int64_t streamId,
                                      std::int64_t keyId, const RecordInput& record);
+    void mergeDeltas();
     std::optional<Error> flushStats();
+    std::optional<Error> commitGroup();
+    void dropGroup();
 };
 
 std::optional<Error> ImportWriter::Impl::prepareAll()
@@ -495,9 +526,32 @@ std::optional<Error> ImportWriter::Impl::addConflict(std::int64_t existingId, st
     return std::nullopt;
 }
 
-std::optional<Error> ImportWriter::Impl::flushStats()
+void ImportWriter::Impl::mergeDeltas()
 {
     for (const auto& [keyId, delta] : keyDeltas) {
+        KeyDelta& to = groupKeyDeltas[keyId];
+        to.count += delta.count;
+        to.times.add(delta.times.first);
+        to.times.add(delta.times.last);
+    }
+    for (const auto& [tableId, delta] : tableDeltas) {
+        TableDelta& to = groupTableDeltas[tableId];
+        to.records += delta.records;
+        to.newKeys += delta.newKeys;
+        to.times.add(delta.times.first);
+        to.times.add(delta.times.last);
+    }
+    for (const auto& [streamId, delta] : streamDeltas)
+        groupStreamDeltas[streamId] += delta;
+    keyDeltas.clear();
+    tableDeltas.clear();
+    streamDeltas.clear();
+}
+
+std::optional<Error> ImportWriter::Impl::flushStats()
+{
+    // In id order: neighbouring rows share pages.
+    for (const auto& [keyId, delta] : sortedById(groupKeyDeltas)) {
         updateKeyStats.bind(1, keyId);
         updateKeyStats.bind(2, delta.count);
         updateKeyStats.bind(3, delta.times.first);
@@ -505,7 +559,7 @@ std::optional<Error> ImportWriter::Impl::flushStats()
         if (auto error = updateKeyStats.run())
             return error;
     }
-    for (const auto& [tableId, delta] : tableDeltas) {
+    for (const auto& [tableId, delta] : groupTableDeltas) {
         updateTableStats.bind(1, tableId);
         updateTableStats.bind(2, delta.records);
         updateTableStats.bind(3, delta.newKeys);
@@ -514,15 +568,62 @@ std::optional<Error> ImportWriter::Impl::flushStats()
         if (auto error = updateTableStats.run())
             return error;
     }
-    for (const auto& [streamId, delta] : streamDeltas) {
+    for (const auto& [streamId, delta] : groupStreamDeltas) {
         updateStreamStats.bind(1, streamId);
         updateStreamStats.bind(2, delta);
         if (auto error = updateStreamStats.run())
             return error;
     }
-    keyDeltas.clear();
-    tableDeltas.clear();
-    streamDeltas.clear();
+    groupKeyDeltas.clear();
+    groupTableDeltas.clear();
+    groupStreamDeltas.clear();
+    return std::nullopt;
+}
+
+// Forgets the group after its transaction is gone (rolled back): cached ids may name rows that no longer exist.
+void ImportWriter::Impl::dropGroup()
+{
+    if (transaction)
+        static_cast<void>(transaction->rollback());
+    transaction.reset();
+    sourceOpen = false;
+    lost.insert(lost.end(), pending.begin(), pending.end());
+    pending.clear();
+    groupKeyDeltas.clear();
+    groupTableDeltas.clear();
+    groupStreamDeltas.clear();
+    clearCaches();
+    sourceId = 0;
+    counts = {};
+}
+
+std::optional<Error> ImportWriter::Impl::commitGroup()
+{
+    if (!transaction)
+        return std::nullopt;
+    if (!db->inTransaction()) {
+        // SQLite rolled the whole transaction back after an error (SQLITE_FULL, IOERR, ...).
+        const auto lostCount = pending.size();
+        dropGroup();
+        return Error{Error::Kind::Sqlite, SQLITE_ABORT,
+                     "the store rolled back the write transaction (" + std::to_string(lostCount)
+                         + " completed source(s) lost)"};
+    }
+    const auto started = std::chrono::steady_clock::now();
+    if (auto error = flushStats()) {
+        dropGroup();
+        return error;
+    }
+    auto group = std::move(*transaction);
+    transaction.reset();
+    if (auto error = group.commit()) {
+        dropGroup();
+        return error;
+    }
+    lastCommitCost = std::chrono::steady_clock::now() - started;
+    totalCommitCost += lastCommitCost;
+    ++groupsCommitted;
+    pending.clear();
     return std::nullopt;
 }
 
@@ -533,15 +634,37 @@ ImportWriter::ImportWriter(std::unique_ptr<Impl> impl)
 {
 }
 ImportWriter::ImportWriter(ImportWriter&&) noexcept = default;
-ImportWriter& ImportWriter::operator=(ImportWriter&&) noexcept = default;
+ImportWriter& ImportWriter::operator=(ImportWriter&& other) noexcept
+{
+    if (this != &other) {
+        finish();
+        m_impl = std::move(other.m_impl);
+    }
+    return *this;
+}
 
 ImportWriter::~ImportWriter()
 {
-    if (m_impl)
-        rollbackSource();
+    finish();
 }
 
-Result<ImportWriter> ImportWriter::create(Database& db)
+void ImportWriter::finish() noexcept
+{
+    if (!m_impl)
+        return;
+    rollbackSource();
+    static_cast<void>(commitPending());
+    if (std::getenv("STREAMSCOPE_WRITER_STATS"))
+        std::fprintf(stderr, "ImportWriter: %lld group commit(s), %.3f s in stats flush + COMMIT\n",
+                     static_cast<long long>(m_impl->groupsCommitted),
+                     std::chrono::duration<double>(m_impl->totalCommitCost).count());
+    if (m_impl->previousAutocheckpoint >= 0)
+        static_cast<void>(
+            m_impl->db->exec("PRAGMA wal_autocheckpoint=" + std::to_string(m_impl->previousAutocheckpoint)));
+    m_impl.reset();
+}
+
+Result<ImportWriter> ImportWriter::create(Database& db, WriterOptions options)
 {
     if (!db.isValid())
         return invalid("the store is not open");
@@ -553,35 +676,73 @@ Result<ImportWriter> ImportWriter::create(Database& db)
         return *error;
     auto impl = std::make_unique<Impl>();
     impl->db = &db;
+    options.groupFiles = std::max(1, options.groupFiles);
+    impl->options = options;
+    if (options.walCheckpointPages > 0) {
+        auto previous = db.queryInt("PRAGMA wal_autocheckpoint", -1);
+        if (!previous)
+            return previous.error();
+        if (auto error = db.exec("PRAGMA wal_autocheckpoint=" + std::to_string(options.walCheckpointPages)))
+            return *error;
+        impl->previousAutocheckpoint = *previous;
+    }
     if (auto error = impl->prepareAll())
         return *error;
     return ImportWriter(std::move(impl));
 }
 
+namespace {
+constexpr const char* kSavepoint = "SAVEPOINT streamscope_source";
+constexpr const char* kRelease = "RELEASE streamscope_source";
+constexpr const char* kRollbackTo = "ROLLBACK TO streamscope_source; RELEASE streamscope_source";
+} // namespace
+
 Result<BeginSourceResult> ImportWriter::beginSource(const SourceDescriptor& source)
 {
     Impl& d = *m_impl;
-    if (d.transaction)
+    if (d.sourceOpen)
         return invalid("beginSource: a source is already open");
-    auto transaction = Transaction::begin(*d.db, Transaction::Kind::Immediate);
-    if (!transaction)
-        return transaction.error();
+    if (pendingDue())
+        if (auto error = d.commitGroup())
+            return *error;
+    if (!d.transaction) {
+        auto transaction = Transaction::begin(*d.db, Transaction::Kind::Immediate);
+        if (!transaction)
+            return transaction.error();
+        d.transaction.emplace(std::move(*transaction));
+        d.groupStarted = std::chrono::steady_clock::now();
+    }
+    // Nothing of this source is written yet: on an error below, the group's earlier sources stay pending.
+    auto endEmptyGroup = [&] {
+        if (d.pending.empty() && d.transaction) {
+            static_cast<void>(d.transaction->rollback());
+            d.transaction.reset();
+        }
+    };
 
     BeginSourceResult result;
     if (!source.contentHash.empty()) {
         Statement& st = d.findSourceByHash;
         st.bind(1, std::string_view(source.contentHash));
         Step s = st.step();
-        if (s.error)
+        if (s.error) {
+            st.reset();
+            endEmptyGroup();
             return *s.error;
+        }
         if (s.row) {
             SourceInfo info = sourceFromRow(st);
             st.reset();
             result.alreadyImported = true;
             result.existing = std::move(info);
-            return result; // the transaction rolls back (nothing was written)
+            endEmptyGroup(); // nothing was written
+            return result;
         }
         st.reset();
+    }
+    if (auto error = d.db->exec(kSavepoint)) {
+        endEmptyGroup();
+        return *error;
     }
     Statement& st = d.insertSource;
     st.bind(1, std::string_view(source.path));
@@ -589,11 +750,15 @@ Result<BeginSourceResult> ImportWriter::beginSource(const SourceDescriptor& sour
     st.bind(3, std::string_view(source.contentHash));
     st.bind(4, std::string_view(source.format));
     st.bind(5, nowMicros());
-    if (auto error = st.run())
+    if (auto error = st.run()) {
+        if (d.db->inTransaction())
+            static_cast<void>(d.db->exec(kRollbackTo));
+        endEmptyGroup();
         return *error;
+    }
     d.sourceId = d.db->lastInsertRowId();
     d.counts = {};
-    d.transaction.emplace(std::move(*transaction));
+    d.sourceOpen = true;
     result.sourceId = d.sourceId;
     return result;
 }
@@ -601,13 +766,14 @@ Result<BeginSourceResult> ImportWriter::beginSource(const SourceDescriptor& sour
 Result<AddOutcome> ImportWriter::addRecord(const RecordInput& record)
 {
     Impl& d = *m_impl;
-    if (!d.transaction)
+    if (!d.sourceOpen)
         return invalid("addRecord: no source is open");
     if (record.tableName.empty())
         return invalid("the record has no table name");
     if (record.keysJson.empty())
         return invalid("the record has no Keys");
-    if (!record.sequenceNumber.empty() && !model::isSequenceNumber(record.sequenceNumber))
+    if (!record.sequenceNumber.empty() && record.precomputedSeqSort.empty()
+        && !model::isSequenceNumber(record.sequenceNumber))
         return invalid("the sequence number is not a digit string");
 
     auto tableId = d.resolveTable(record.tableName);
@@ -620,11 +786,19 @@ Result<AddOutcome> ImportWriter::addRecord(const RecordInput& record)
     if (!keyId)
         return keyId.error();
 
-    const std::uint64_t hash = contentHash(record.eventName, record.keysJson, record.newImageJson, record.oldImageJson);
-    std::string seqSort;
+    const std::uint64_t hash = record.precomputedHash
+        ? *record.precomputedHash
+        : contentHash(record.eventName, record.keysJson, record.newImageJson, record.oldImageJson);
+    std::string computedSeqSort;
+    std::string_view seqSort;
     const bool hasSequence = !record.sequenceNumber.empty();
     if (hasSequence) {
-        seqSort = model::sequenceSortKey(record.sequenceNumber);
+        if (record.precomputedSeqSort.empty()) {
+            computedSeqSort = model::sequenceSortKey(record.sequenceNumber);
+            seqSort = computedSeqSort;
+        } else {
+            seqSort = record.precomputedSeqSort;
+        }
     } else {
         auto duplicate = d.findDuplicateWithoutSequence(*keyId, hash, record);
         if (!duplicate)
@@ -683,7 +857,7 @@ Result<AddOutcome> ImportWriter::addRecord(const RecordInput& record)
         // Same stream + sequence number is stored already: duplicate or conflict.
         Statement& find = d.findBySeq;
         find.bind(1, stream->id);
-        find.bind(2, std::string_view(seqSort));
+        find.bind(2, seqSort);
         Step s = find.step();
         if (s.error)
             return *s.error;
@@ -730,20 +904,14 @@ SourceCounts ImportWriter::counts() const
 
 bool ImportWriter::hasOpenSource() const
 {
-    return m_impl && m_impl->transaction.has_value();
+    return m_impl && m_impl->sourceOpen;
 }
 
 std::optional<Error> ImportWriter::commitSource(std::int64_t skipped, std::string_view messages)
 {
     Impl& d = *m_impl;
-    if (!d.transaction)
+    if (!d.sourceOpen)
         return invalid("commitSource: no source is open");
-    auto fail = [&](Error error) -> std::optional<Error> {
-        rollbackSource();
-        return error;
-    };
-    if (auto error = d.flushStats())
-        return fail(*error);
     Statement& st = d.finishSource;
     st.bind(1, d.sourceId);
     st.bind(2, d.counts.inserted);
@@ -751,29 +919,75 @@ std::optional<Error> ImportWriter::commitSource(std::int64_t skipped, std::strin
     st.bind(4, d.counts.conflicts);
     st.bind(5, skipped);
     st.bind(6, messages);
-    if (auto error = st.run())
-        return fail(*error);
-    auto transaction = std::move(*d.transaction);
-    d.transaction.reset();
-    if (auto error = transaction.commit()) {
-        d.clearCaches();
-        return error;
+    if (auto error = st.run()) {
+        rollbackSource();
+        return *error;
     }
+    if (auto error = d.db->exec(kRelease)) {
+        d.dropGroup();
+        return *error;
+    }
+    d.mergeDeltas();
+    d.pending.push_back(d.sourceId);
+    d.sourceOpen = false;
     d.sourceId = 0;
+    if (static_cast<int>(d.pending.size()) >= d.options.groupFiles || pendingDue())
+        return d.commitGroup();
     return std::nullopt;
 }
 
 std::optional<Error> ImportWriter::rollbackSource()
 {
     Impl& d = *m_impl;
-    if (!d.transaction)
+    if (!d.sourceOpen)
         return std::nullopt;
-    auto error = d.transaction->rollback();
-    d.transaction.reset();
-    d.clearCaches(); // ids created inside the transaction are gone
+    d.sourceOpen = false;
     d.sourceId = 0;
     d.counts = {};
+    std::optional<Error> error;
+    if (d.db->inTransaction())
+        error = d.db->exec(kRollbackTo);
+    // else: SQLite rolled the whole transaction back after an error; commitPending() reports the loss.
+    d.clearCaches(); // ids created inside the savepoint are gone (and this source's stats deltas)
+    if (d.pending.empty() && d.transaction) {
+        static_cast<void>(d.transaction->rollback()); // nothing else in it: release the write lock
+        d.transaction.reset();
+    }
     return error;
+}
+
+std::optional<Error> ImportWriter::commitPending()
+{
+    Impl& d = *m_impl;
+    if (d.sourceOpen)
+        return invalid("commitPending: a source is open");
+    return d.commitGroup();
+}
+
+const std::vector<std::int64_t>& ImportWriter::pendingSources() const
+{
+    return m_impl->pending;
+}
+
+std::vector<std::int64_t> ImportWriter::takeLostSources()
+{
+    return std::exchange(m_impl->lost, {});
+}
+
+bool ImportWriter::pendingDue() const
+{
+    const Impl& d = *m_impl;
+    return d.transaction && !d.pending.empty()
+        && std::chrono::steady_clock::now() - d.groupStarted >= std::max<std::chrono::steady_clock::duration>(
+               std::chrono::milliseconds(d.options.groupMillis), kCommitCostFactor * d.lastCommitCost);
+}
+
+std::optional<Error> ImportWriter::checkpoint()
+{
+    Impl& d = *m_impl;
+    if (d.transaction)
+        return invalid("checkpoint: a write transaction is open");
+    return d.db->exec("PRAGMA wal_checkpoint(PASSIVE)");
 }
 
 } // namespace storage

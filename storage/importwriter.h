@@ -8,8 +8,12 @@
 //   for (each record) { auto r = writer->addRecord(input); ... }   // Inserted / Duplicate / Conflict
 //   writer->commitSource(skipped, messages);   // or rollbackSource(): the store is exactly as before
 //
-// Atomicity: beginSource() opens one write transaction (BEGIN IMMEDIATE) that commitSource() commits; a failed
-// or cancelled file (rollbackSource(), an error, or a crash) leaves no trace. WAL + synchronous=NORMAL keep this
+// Atomicity: every source is written inside a SAVEPOINT of a write transaction (BEGIN IMMEDIATE). By default
+// commitSource() commits that transaction at once. With WriterOptions::groupFiles > 1 (the importer's setting)
+// several consecutive sources share one transaction: commitSource() RELEASEs the source's savepoint and the
+// group is committed every groupFiles sources, or once groupMillis have passed, or by commitPending(). A failed or
+// cancelled file (rollbackSource(): ROLLBACK TO its savepoint) leaves no trace and the group's other files stay;
+// a crash loses the uncommitted group as a whole (each file all-or-none). WAL + synchronous=NORMAL keep this
 // crash-safe while bulk loading. Readers on other connections keep seeing the last committed state.
 
 #include <cstdint>
@@ -17,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "model/streamrecord.h"
 #include "storage/database.h"
@@ -66,6 +71,12 @@ struct RecordInput
     std::string_view raw;
     std::int64_t recordIndex = 0; ///< within the source
     std::int64_t byteOffset = 0;  ///< within the (decompressed) source
+
+    /// Optional values computed ahead (the importer does it on its reader thread). When set they must equal
+    /// storage::contentHash(eventName, keysJson, newImageJson, oldImageJson) and
+    /// model::sequenceSortKey(sequenceNumber) (a valid sequence number); otherwise the writer computes them.
+    std::optional<std::uint64_t> precomputedHash;
+    std::string_view precomputedSeqSort;
 };
 
 struct AddOutcome
@@ -86,17 +97,25 @@ struct SourceCounts
     std::int64_t conflicts = 0;
 };
 
+/// How the writer groups sources into transactions (see the header comment).
+struct WriterOptions
+{
+    int groupFiles = 1;         ///< commit after this many completed sources (1 = every source on its own)
+    int groupMillis = 250;      ///< ...or when the group's transaction is this old at a source boundary
+    int walCheckpointPages = 0; ///< >0: PRAGMA wal_autocheckpoint for the writer's lifetime (restored after)
+};
+
 class ImportWriter
 {
 public:
     /// Prepares the statements on `db` (which must outlive the writer, be writable, and have a current schema —
     /// open it with Store::open or call ensureSchema first) and applies the bulk-load settings (large page cache,
     /// temp_store=MEMORY). The writer is used from one thread.
-    static Result<ImportWriter> create(Database& db);
+    static Result<ImportWriter> create(Database& db, WriterOptions options = {});
 
     ImportWriter(ImportWriter&&) noexcept;
     ImportWriter& operator=(ImportWriter&&) noexcept;
-    ~ImportWriter(); ///< rolls back an open source
+    ~ImportWriter(); ///< rolls back an open source, commits completed sources still pending (errors ignored)
 
     /// Starts a source: checks for an identical complete source (same content hash) and otherwise opens the
     /// file's transaction and creates the source row (status in_progress until commit). Precondition: no source
@@ -116,14 +135,32 @@ public:
     SourceCounts counts() const;
     bool hasOpenSource() const;
 
-    /// Finishes the open source: writes its counts, `skipped` and `messages`, status complete, and commits.
+    /// Finishes the open source: writes its counts, `skipped` and `messages`, status complete, and releases its
+    /// savepoint; commits when the group is full or old (always with groupFiles = 1). An Error means the store
+    /// failed: the source and every pending one (pendingSources()) are gone.
     [[nodiscard]] std::optional<Error> commitSource(std::int64_t skipped = 0, std::string_view messages = {});
     /// Drops everything of the open source (the store is exactly as before beginSource). No-op without one.
+    /// Completed sources pending in the group are kept (unless SQLite itself rolled the transaction back after a
+    /// store error: then commitPending() reports it).
     std::optional<Error> rollbackSource();
+
+    /// Commits the completed sources pending in the group (no-op when none). Precondition: no open source. An
+    /// Error means they are lost (the transaction was rolled back).
+    [[nodiscard]] std::optional<Error> commitPending();
+    /// Completed sources (ids) not committed yet; cleared by a commit (and by a failed one).
+    const std::vector<std::int64_t>& pendingSources() const;
+    /// Completed sources (ids) whose group transaction failed or was rolled back by SQLite since the last call:
+    /// they are not in the store although commitSource() succeeded for them.
+    std::vector<std::int64_t> takeLostSources();
+    /// True when the group transaction is older than groupMillis (the caller may commitPending() while idle).
+    bool pendingDue() const;
+    /// Copies the WAL into the store file (PRAGMA wal_checkpoint(PASSIVE)); call once after a bulk import.
+    std::optional<Error> checkpoint();
 
 private:
     struct Impl;
     explicit ImportWriter(std::unique_ptr<Impl> impl);
+    void finish() noexcept; ///< what the destructor does (also before a move assignment replaces this writer)
     std::unique_ptr<Impl> m_impl;
 };
 

@@ -3,7 +3,10 @@
 // store in a child process (peak RSS from wait4), best-of/median of --runs; then the sqlite3 CLI json_each route
 // over the single file as the in-run reference.
 //
-//   bench_import [--single FILE] [--batches DIR] [--workdir DIR] [--runs N] [--no-sqlite3]
+//   bench_import [--single FILE] [--batches DIR] [--workdir DIR] [--runs N] [--no-sqlite3] [--only single|batches]
+//
+// --group-ms, --group-files, --wal-pages override ImportOptions (defaults: the importer's).
+// --only runs one layout (for profiling: perf record -g --call-graph dwarf bench_import --only batches ...).
 
 #include <algorithm>
 #include <chrono>
@@ -52,6 +55,8 @@ std::uint64_t pathBytes(const std::string& path)
 }
 
 /// Imports `input` into a fresh store in a child process; prints its own line from the child.
+storage::ImportOptions g_options; // --group-ms / --group-files / --wal-pages
+
 Run importInChild(const std::string& input, const std::string& storePath)
 {
     fs::remove(storePath);
@@ -66,7 +71,7 @@ Run importInChild(const std::string& input, const std::string& storePath)
             std::fprintf(stderr, "cannot open store: %s\n", store.error().message.c_str());
             _exit(4);
         }
-        const auto summary = storage::importCaptures(store->database(), {input});
+        const auto summary = storage::importCaptures(store->database(), {input}, g_options);
         using F = storage::FileImportResult;
         std::printf("    child: %lld records, %lld inserted, %lld duplicates, %lld skipped, %zu files, exit %d\n",
                     static_cast<long long>(summary.total(&F::records)),
@@ -143,6 +148,7 @@ int main(int argc, char** argv)
     std::string single, batches, workdir;
     int runs = 3;
     bool sqlite3Route = true;
+    std::string only;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         auto next = [&]() { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
@@ -156,10 +162,18 @@ int main(int argc, char** argv)
             runs = std::max(1, std::atoi(next().c_str()));
         else if (a == "--no-sqlite3")
             sqlite3Route = false;
+        else if (a == "--only")
+            only = next();
+        else if (a == "--group-ms")
+            g_options.groupMillis = std::atoi(next().c_str());
+        else if (a == "--group-files")
+            g_options.groupFiles = std::atoi(next().c_str());
+        else if (a == "--wal-pages")
+            g_options.walCheckpointPages = std::atoi(next().c_str());
         else {
             std::fprintf(stderr,
                          "usage: bench_import [--single FILE] [--batches DIR] [--workdir DIR] [--runs N] "
-                         "[--no-sqlite3]\n");
+                         "[--no-sqlite3] [--only single|batches] [--group-ms N] [--group-files N] [--wal-pages N]\n");
             return 2;
         }
     }
@@ -168,7 +182,7 @@ int main(int argc, char** argv)
     fs::create_directories(workdir);
     const std::string generator = std::string(STREAMSCOPE_SHARED_DIR) + "/tools/gen_capture.py";
     const std::string common = " --seed 1 --records 200000 --keys 20000 --ttl-rate 0.25 --quiet";
-    if (single.empty()) {
+    if (single.empty() && only != "batches") {
         single = workdir + "/ref-single.json";
         if (!fs::exists(single)) {
             std::printf("generating %s ...\n", single.c_str());
@@ -177,7 +191,7 @@ int main(int argc, char** argv)
                 return 3;
         }
     }
-    if (batches.empty()) {
+    if (batches.empty() && only != "single") {
         batches = workdir + "/ref-batches";
         if (!fs::exists(batches)) {
             std::printf("generating %s ...\n", batches.c_str());
@@ -192,14 +206,18 @@ int main(int argc, char** argv)
     std::printf("cores: %ld\n", sysconf(_SC_NPROCESSORS_ONLN));
 
     std::vector<Run> singleRuns, batchRuns;
-    for (int r = 0; r < runs; ++r)
-        singleRuns.push_back(importInChild(single, workdir + "/single.streamscope"));
-    report("streamscope single", singleRuns, pathBytes(single), records);
-    for (int r = 0; r < runs; ++r)
-        batchRuns.push_back(importInChild(batches, workdir + "/batches.streamscope"));
-    report("streamscope batches", batchRuns, pathBytes(batches), records);
+    if (only.empty() || only == "single") {
+        for (int r = 0; r < runs; ++r)
+            singleRuns.push_back(importInChild(single, workdir + "/single.streamscope"));
+        report("streamscope single", singleRuns, pathBytes(single), records);
+    }
+    if (only.empty() || only == "batches") {
+        for (int r = 0; r < runs; ++r)
+            batchRuns.push_back(importInChild(batches, workdir + "/batches.streamscope"));
+        report("streamscope batches", batchRuns, pathBytes(batches), records);
+    }
 
-    if (sqlite3Route) {
+    if (sqlite3Route && !singleRuns.empty()) {
         const std::string db = workdir + "/sqlite3-route.db";
         fs::remove(db);
         const std::string sql =

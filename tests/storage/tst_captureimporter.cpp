@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 #include "storage/captureimporter.h"
 #include "storage/store.h"
@@ -55,6 +56,9 @@ private Q_SLOTS:
     void reimportAddsNothing();
     void cancelMidFile();
     void readerSeesCommittedFiles();
+    void readerSeesGroupedCommits();
+    void failedFileInGroup();
+    void cancelMidGroup();
 };
 
 void TestCaptureImporter::publicSamples()
@@ -264,8 +268,10 @@ void TestCaptureImporter::readerSeesCommittedFiles()
     QVERIFY2(reader.ok(), reader ? "" : reader.error().message.c_str());
     std::int64_t seenWhileImporting = -1;
     std::int64_t filesDoneThen = 0;
+    storage::ImportOptions options;
+    options.groupFiles = 1; // every file commits on its own (the grouped default is tested below)
     const auto summary =
-        storage::importCaptures(store.database(), {out.toStdString()}, {}, [&](const storage::ImportProgress& p) {
+        storage::importCaptures(store.database(), {out.toStdString()}, options, [&](const storage::ImportProgress& p) {
             if (p.filesDone == 5 && seenWhileImporting < 0) {
                 auto totals = reader->totals();
                 if (totals) {
@@ -279,6 +285,145 @@ void TestCaptureImporter::readerSeesCommittedFiles()
     QCOMPARE(filesDoneThen, std::int64_t{5});
     QCOMPARE(seenWhileImporting, std::int64_t{1000}); // 5 committed files of 200 records, nothing of the 6th
     QCOMPARE(totalsOf(*reader).records, std::int64_t{2000});
+}
+
+namespace {
+
+// 10 files of 200 records (seed 3, 100 keys) in `dir`/batches.
+QString generateBatches(const QTemporaryDir& dir)
+{
+    const QString out = dir.filePath(QStringLiteral("batches"));
+    const QString error = testsupport::runGenerator(
+        {QStringLiteral("--seed"), QStringLiteral("3"), QStringLiteral("--records"), QStringLiteral("2000"),
+         QStringLiteral("--keys"), QStringLiteral("100"), QStringLiteral("--batch-size"), QStringLiteral("200"),
+         QStringLiteral("--quiet"), QStringLiteral("--out"), out});
+    if (!error.isEmpty())
+        qFatal("generator: %s", qPrintable(error));
+    return out;
+}
+
+std::int64_t queryInt(storage::Store& store, const std::string& sql)
+{
+    auto value = store.database().queryInt(sql);
+    if (!value)
+        qFatal("%s: %s", sql.c_str(), value.error().message.c_str());
+    return *value;
+}
+
+// Every file is all-or-none and the maintained per-key counts equal the rows.
+void verifyConsistent(storage::Store& store)
+{
+    QCOMPARE(queryInt(store,
+                      "SELECT count(*) FROM sources s WHERE s.status != 'complete' OR s.inserted != (SELECT "
+                      "count(*) FROM records r WHERE r.source_id = s.id)"),
+             std::int64_t{0});
+    QCOMPARE(queryInt(store,
+                      "SELECT count(*) FROM records r WHERE NOT EXISTS (SELECT 1 FROM sources s WHERE s.id = "
+                      "r.source_id)"),
+             std::int64_t{0});
+    QCOMPARE(queryInt(store,
+                      "SELECT count(*) FROM keys k WHERE record_count != (SELECT count(*) FROM records r "
+                      "WHERE r.key_id = k.id)"),
+             std::int64_t{0});
+}
+
+} // namespace
+
+// The default import groups files into one transaction per ~groupMillis: a reader sees whole files committed while
+// the import runs, never part of one.
+void TestCaptureImporter::readerSeesGroupedCommits()
+{
+    REQUIRE_SHARED_DIR();
+    QTemporaryDir dir;
+    const QString out = generateBatches(dir);
+    const QString storePath = dir.filePath(QStringLiteral("s.streamscope"));
+    auto store = openStore(storePath);
+    auto reader = storage::Store::open(storePath.toStdString(), storage::Database::OpenMode::ReadOnly);
+    QVERIFY(reader);
+    storage::ImportOptions options;
+    options.groupMillis = 20;
+    std::vector<std::int64_t> seen; // committed records as seen by the reader at each file end
+    const auto summary =
+        storage::importCaptures(store.database(), {out.toStdString()}, options, [&](const storage::ImportProgress& p) {
+            if (p.filesDone > static_cast<std::int64_t>(seen.size())) {
+                seen.push_back(totalsOf(*reader).records);
+                QThread::msleep(100); // a slow writer: the group gets older than groupMillis
+            }
+            return true;
+        });
+    QCOMPARE(summary.exitCode(), 0);
+    QCOMPARE(seen.size(), std::size_t{10});
+    for (std::size_t i = 0; i < seen.size(); ++i) {
+        QCOMPARE(seen[i] % 200, std::int64_t{0}); // whole files only
+        QVERIFY(seen[i] <= static_cast<std::int64_t>(i + 1) * 200);
+    }
+    QVERIFY2(seen[5] >= 800, qPrintable(QStringLiteral("reader saw %1 records at file 6").arg(seen[5])));
+    QCOMPARE(totalsOf(*reader).records, std::int64_t{2000});
+    verifyConsistent(*reader);
+}
+
+// A file that fails between good files of the same group leaves no rows; the good files are all there.
+void TestCaptureImporter::failedFileInGroup()
+{
+    REQUIRE_SHARED_DIR();
+    QTemporaryDir dir;
+    const QString out = generateBatches(dir);
+    // batch-000004.json truncated in the middle of a record (after some records were written).
+    const QString victim = out + QStringLiteral("/batch-000004.json");
+    QFile file(victim);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QByteArray bytes = file.readAll();
+    file.close();
+    bytes.truncate(bytes.size() * 3 / 4);
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(bytes);
+    file.close();
+    auto store = openStore(dir.filePath(QStringLiteral("s.streamscope")));
+    storage::ImportOptions options;
+    options.batchRecords = 50; // the bad file's first records reach the writer before the failure
+    options.groupMillis = 600000;
+    const auto summary = storage::importCaptures(store.database(), {out.toStdString()}, options);
+    QCOMPARE(summary.exitCode(), 3);
+    QCOMPARE(summary.files.size(), std::size_t{10});
+    for (std::size_t i = 0; i < summary.files.size(); ++i)
+        QCOMPARE(summary.files[i].status,
+                 i == 4 ? FileImportResult::Status::Failed : FileImportResult::Status::Imported);
+    QVERIFY(summary.files[4].failure.has_value());
+    const auto totals = totalsOf(store);
+    QCOMPARE(totals.records, std::int64_t{1800});
+    QCOMPARE(totals.sources, std::int64_t{9});
+    QCOMPARE(queryInt(store, "SELECT count(*) FROM sources WHERE path LIKE '%batch-000004.json'"), std::int64_t{0});
+    verifyConsistent(store);
+}
+
+// Cancel inside the 5th file of a group: the 4 files completed before are committed, nothing of the 5th.
+void TestCaptureImporter::cancelMidGroup()
+{
+    REQUIRE_SHARED_DIR();
+    QTemporaryDir dir;
+    const QString out = generateBatches(dir);
+    auto store = openStore(dir.filePath(QStringLiteral("s.streamscope")));
+    storage::ImportOptions options;
+    options.batchRecords = 50;
+    options.groupMillis = 600000;
+    const auto summary =
+        storage::importCaptures(store.database(), {out.toStdString()}, options,
+                                [&](const storage::ImportProgress& p) { return p.recordsRead < 4 * 200 + 100; });
+    QVERIFY(summary.cancelled);
+    QCOMPARE(summary.exitCode(), 3);
+    for (std::size_t i = 0; i < 4; ++i)
+        QCOMPARE(summary.files[i].status, FileImportResult::Status::Imported);
+    QCOMPARE(summary.files[4].status, FileImportResult::Status::Cancelled);
+    const auto totals = totalsOf(store);
+    QCOMPARE(totals.records, std::int64_t{800});
+    QCOMPARE(totals.sources, std::int64_t{4});
+    verifyConsistent(store);
+    // The rest imports afterwards; the first four say already imported.
+    const auto again = storage::importCaptures(store.database(), {out.toStdString()});
+    QCOMPARE(again.exitCode(), 0);
+    QCOMPARE(again.files[0].status, FileImportResult::Status::AlreadyImported);
+    QCOMPARE(totalsOf(store).records, std::int64_t{2000});
+    verifyConsistent(store);
 }
 
 QTEST_GUILESS_MAIN(TestCaptureImporter)

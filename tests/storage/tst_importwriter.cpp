@@ -1,9 +1,12 @@
 // ImportWriter: insert / duplicate / conflict outcomes, dedup without sequence numbers, atomic rollback,
-// re-import detection, bad input, image slices vs separate text, maintained counts.
+// re-import detection, bad input, image slices vs separate text, maintained counts, grouped transactions (several
+// sources per transaction, a savepoint each: failure/cancel of one, visibility to other connections, lost groups).
 
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "model/sequencenumber.h"
+#include "storage/contenthash.h"
 #include "storage/importwriter.h"
 #include "storage/store.h"
 #include "storetestutil.h"
@@ -440,6 +443,180 @@ private Q_SLOTS:
         QVERIFY(key7 && *key7);
         QCOMPARE((*key7)->recordCount, std::int64_t{1});
         QVERIFY(!(*key7)->lastTimeMicros);
+    }
+
+    // Several sources in one transaction: a failed source in the middle leaves no trace, the others are all there,
+    // another connection sees nothing before the group commit and everything after it, and the maintained counts
+    // equal the stored rows.
+    void groupedSourcesFailureInMiddle()
+    {
+        Store& store = freshStore();
+        auto reader = Store::open(store.database().path(), Database::OpenMode::ReadOnly);
+        QVERIFY(reader);
+        const auto readerCount = [&](const char* table) {
+            return *reader->database().queryInt(std::string("SELECT count(*) FROM ") + table);
+        };
+        WriterOptions options;
+        options.groupFiles = 100;
+        options.groupMillis = 600000;
+        auto writer = ImportWriter::create(store.database(), options);
+        QVERIFY(writer);
+        auto writeFile = [&](const std::string& name, int first, int n, bool commit) {
+            auto begun = writer->beginSource({name, 1, "hash-" + name, "lambda-dynamodb"});
+            QVERIFY(begun && !begun->alreadyImported);
+            for (int i = first; i < first + n; ++i) {
+                Spec s = base();
+                s.keys = storetest::idKeys(i % 7); // keys shared between the files
+                s.table = i % 2 ? "Orders" : "Other";
+                s.sequenceNumber = storetest::seq(i);
+                s.eventId = "e-" + std::to_string(i);
+                s.timeMicros = 1'000'000 * i;
+                auto record = storetest::makeRecord(s);
+                auto added = writer->addRecord(record->input);
+                QVERIFY(added);
+                QCOMPARE(added->kind, AddOutcome::Kind::Inserted);
+            }
+            if (commit)
+                QVERIFY(!writer->commitSource());
+            else
+                QVERIFY(!writer->rollbackSource());
+        };
+        writeFile("a.json", 1, 20, true);
+        writeFile("b.json", 100, 30, false); // fails / is cancelled
+        writeFile("c.json", 200, 10, true);
+        QCOMPARE(writer->pendingSources().size(), std::size_t{2});
+        // Not committed yet: the other connection sees the store as it was.
+        QCOMPARE(readerCount("records"), std::int64_t{0});
+        QCOMPARE(readerCount("sources"), std::int64_t{0});
+        // A source identical to a pending one is already imported (same transaction).
+        auto again = writer->beginSource({"a-copy.json", 1, "hash-a.json", "lambda-dynamodb"});
+        QVERIFY(again && again->alreadyImported);
+        QCOMPARE(again->existing->path, std::string("a.json"));
+        QVERIFY(!writer->commitPending());
+        QVERIFY(writer->pendingSources().empty());
+        QVERIFY(writer->takeLostSources().empty());
+
+        QCOMPARE(readerCount("records"), std::int64_t{30});
+        QCOMPARE(readerCount("sources"), std::int64_t{2});
+        QCOMPARE(*reader->database().queryInt("SELECT count(*) FROM sources WHERE status = 'complete' AND path IN "
+                                              "('a.json', 'c.json')"),
+                 std::int64_t{2});
+        QCOMPARE(*reader->database().queryInt("SELECT count(*) FROM records WHERE seq_sort >= '"
+                                              + model::sequenceSortKey(storetest::seq(100)) + "' AND seq_sort < '"
+                                              + model::sequenceSortKey(storetest::seq(200)) + "'"),
+                 std::int64_t{0});
+        // Maintained counts = rows (keys, tables, streams).
+        QCOMPARE(
+            *reader->database().queryInt(
+                "SELECT count(*) FROM keys k WHERE record_count != (SELECT count(*) FROM records r "
+                "WHERE r.key_id = k.id) OR first_time_us IS NOT (SELECT min(time_us) FROM records r WHERE "
+                "r.key_id = k.id) OR last_time_us IS NOT (SELECT max(time_us) FROM records r WHERE r.key_id = k.id)"),
+            std::int64_t{0});
+        QCOMPARE(*reader->database().queryInt("SELECT count(*) FROM ddb_tables t WHERE record_count != (SELECT "
+                                              "count(*) FROM records r WHERE r.table_id = t.id) OR key_count != "
+                                              "(SELECT count(*) FROM keys k WHERE k.table_id = t.id)"),
+                 std::int64_t{0});
+        QCOMPARE(*reader->database().queryInt("SELECT count(*) FROM streams s WHERE record_count != (SELECT "
+                                              "count(*) FROM records r WHERE r.stream_id = s.id)"),
+                 std::int64_t{0});
+        // Only keys used by a.json / c.json exist (none left over from the rolled-back b.json).
+        QCOMPARE(readerCount("keys"), *reader->database().queryInt("SELECT count(DISTINCT key_id) FROM records"));
+    }
+
+    // groupFiles bounds the group: the group commits by itself, the next one starts.
+    void groupCommitsEveryNFiles()
+    {
+        Store& store = freshStore();
+        auto reader = Store::open(store.database().path(), Database::OpenMode::ReadOnly);
+        QVERIFY(reader);
+        WriterOptions options;
+        options.groupFiles = 3;
+        options.groupMillis = 600000;
+        auto writer = ImportWriter::create(store.database(), options);
+        QVERIFY(writer);
+        for (int f = 0; f < 7; ++f) {
+            const std::string name = "f" + std::to_string(f);
+            QVERIFY(writer->beginSource({name, 1, "hash-" + name, "lambda-dynamodb"}));
+            Spec s = base();
+            s.sequenceNumber = storetest::seq(1000 + f);
+            auto record = storetest::makeRecord(s);
+            QVERIFY(writer->addRecord(record->input));
+            QVERIFY(!writer->commitSource());
+            const auto committed = *reader->database().queryInt("SELECT count(*) FROM records");
+            QCOMPARE(committed, std::int64_t{(f + 1) / 3 * 3});
+            QCOMPARE(writer->pendingSources().size(), std::size_t((f + 1) % 3));
+        }
+        // Destroying the writer commits the completed sources still pending.
+        writer = ImportWriter::create(store.database()); // replaces (destroys) the grouped writer
+        QCOMPARE(*reader->database().queryInt("SELECT count(*) FROM records"), std::int64_t{7});
+    }
+
+    // groupMillis: a source boundary after the group got old commits it.
+    void groupCommitsWhenOld()
+    {
+        Store& store = freshStore();
+        WriterOptions options;
+        options.groupFiles = 1000;
+        options.groupMillis = 50;
+        auto writer = ImportWriter::create(store.database(), options);
+        QVERIFY(writer);
+        QVERIFY(writer->beginSource({"old.json", 1, "hash-old", "lambda-dynamodb"}));
+        auto record = storetest::makeRecord(base());
+        QVERIFY(writer->addRecord(record->input));
+        QVERIFY(!writer->commitSource());
+        QCOMPARE(writer->pendingSources().size(), std::size_t{1});
+        QVERIFY(!writer->pendingDue());
+        QTest::qWait(120);
+        QVERIFY(writer->pendingDue());
+        QVERIFY(!writer->commitPending());
+        QVERIFY(!writer->pendingDue());
+        QVERIFY(writer->pendingSources().empty());
+        QVERIFY(!writer->checkpoint());
+    }
+
+    // A cancelled source inside a group (destructor with an open source): the earlier sources of the group stay.
+    void groupCancelKeepsEarlierSources()
+    {
+        Store& store = freshStore();
+        {
+            WriterOptions options;
+            options.groupFiles = 100;
+            options.groupMillis = 600000;
+            auto writer = ImportWriter::create(store.database(), options);
+            QVERIFY(writer);
+            QVERIFY(writer->beginSource({"done.json", 1, "hash-done", "lambda-dynamodb"}));
+            auto record = storetest::makeRecord(base());
+            QVERIFY(writer->addRecord(record->input));
+            QVERIFY(!writer->commitSource());
+            QVERIFY(writer->beginSource({"cancelled.json", 1, "hash-cancelled", "lambda-dynamodb"}));
+            Spec s = base();
+            s.sequenceNumber = storetest::seq(999);
+            s.keys = storetest::idKeys(999);
+            auto other = storetest::makeRecord(s);
+            QVERIFY(writer->addRecord(other->input));
+        }
+        QCOMPARE(count(store, "sources"), std::int64_t{1});
+        QCOMPARE(count(store, "records"), std::int64_t{1});
+        QCOMPARE(count(store, "keys"), std::int64_t{1});
+        QCOMPARE(store.tables()->front().recordCount, std::int64_t{1});
+    }
+
+    // Precomputed hash / sort key give the same outcomes as computed ones.
+    void precomputedValues()
+    {
+        Store& store = freshStore();
+        auto writer = ImportWriter::create(store.database());
+        QVERIFY(writer);
+        QVERIFY(writer->beginSource({"p.json", 1, "hash-p", "lambda-dynamodb"}));
+        auto first = storetest::makeRecord(base());
+        QCOMPARE(writer->addRecord(first->input)->kind, AddOutcome::Kind::Inserted);
+        auto second = storetest::makeRecord(base());
+        second->input.precomputedHash = contentHash(second->input.eventName, second->input.keysJson,
+                                                    second->input.newImageJson, second->input.oldImageJson);
+        const std::string sortKey = model::sequenceSortKey(second->input.sequenceNumber);
+        second->input.precomputedSeqSort = sortKey;
+        QCOMPARE(writer->addRecord(second->input)->kind, AddOutcome::Kind::Duplicate);
+        QVERIFY(!writer->commitSource());
     }
 };
 
