@@ -10,8 +10,12 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTimer>
+#include <algorithm>
+#include <initializer_list>
 
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -25,21 +29,21 @@ ExportDialog::ExportDialog(StoreSession* session, QWidget* parent)
     , m_session(session)
 {
     setWindowTitle(tr("Export Selection"));
-    connect(&m_watcher, &QFutureWatcher<Outcome>::finished, this, &ExportDialog::exportFinished);
+    connect(&m_watcher, &QFutureWatcher<Outcome>::finished, this, &ExportDialog::onExportFinished);
     auto* form = new QFormLayout;
     m_scope = new QLabel(this);
     m_scope->setWordWrap(true);
     form->addRow(tr("Records:"), m_scope);
     auto* folderRow = new QHBoxLayout;
     m_folder = new QLineEdit(this);
-    auto* browse = new QPushButton(tr("Browse…"), this);
-    connect(browse, &QPushButton::clicked, this, [this] {
+    m_browse = new QPushButton(tr("Browse…"), this);
+    connect(m_browse, &QPushButton::clicked, this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Export into folder"), m_folder->text());
         if (!dir.isEmpty())
             m_folder->setText(dir);
     });
     folderRow->addWidget(m_folder);
-    folderRow->addWidget(browse);
+    folderRow->addWidget(m_browse);
     form->addRow(tr("Folder:"), folderRow);
     m_format = new QComboBox(this);
     m_format->addItem(tr("Lambda events {\"Records\":[…]}"), QStringLiteral("lambda"));
@@ -57,16 +61,35 @@ ExportDialog::ExportDialog(StoreSession* session, QWidget* parent)
     m_jsUnsafe->addItem(tr("Only these"), 2);
     m_jsUnsafe->setToolTip(tr("Records with numbers a JavaScript handler cannot hold exactly (js-unsafe-number)."));
     form->addRow(tr("JS-unsafe numbers:"), m_jsUnsafe);
-    m_force = new QCheckBox(tr("Replace an earlier export in the folder"), this);
+    m_force = new QCheckBox(tr("Replace an earlier export in the folder without asking"), this);
     form->addRow(QString(), m_force);
-    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    buttons->button(QDialogButtonBox::Ok)->setText(tr("Export"));
-    connect(buttons, &QDialogButtonBox::accepted, this, &ExportDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, this, &ExportDialog::reject);
+    m_progress = new QProgressBar(this);
+    m_progress->setVisible(false);
+    m_progress->setFormat(tr("%v of %m records"));
+    m_status = new QLabel(this);
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Close, this);
+    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Export"));
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &ExportDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &ExportDialog::reject);
+    m_progressTimer = new QTimer(this);
+    m_progressTimer->setInterval(100);
+    connect(m_progressTimer, &QTimer::timeout, this, &ExportDialog::updateProgress);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
-    layout->addWidget(buttons);
+    layout->addWidget(m_progress);
+    layout->addWidget(m_status);
+    layout->addWidget(m_buttons);
     m_scope->setText(tr("the events view's current filter"));
+}
+
+ExportDialog::~ExportDialog()
+{
+    // The worker holds no pointer into the dialog; stop it and let it remove its files before the app goes on.
+    if (m_running)
+        m_running->cancel = true;
+    m_watcher.waitForFinished();
 }
 
 void ExportDialog::setRecordIds(std::vector<std::int64_t> ids)
@@ -105,15 +128,23 @@ storage::ExportOptions ExportDialog::options() const
 
 ExportDialog::Outcome ExportDialog::exportWithOwnConnection(const QString& storePath,
                                                             const storage::ExportSelection& selection,
-                                                            const storage::ExportOptions& options)
+                                                            const storage::ExportOptions& options,
+                                                            std::shared_ptr<Progress> progress)
 {
     auto store = storage::Store::open(storePath.toStdString(), storage::Database::OpenMode::ReadOnly);
     if (!store)
-        return {QString::fromStdString(store.error().message), std::nullopt};
-    auto report = storage::exportRecords(*store, selection, options);
+        return {QString::fromStdString(store.error().message), false, std::nullopt};
+    auto report = storage::exportRecords(*store, selection, options, [progress](std::int64_t done, std::int64_t total) {
+        if (!progress)
+            return true;
+        progress->done = done;
+        progress->total = total;
+        return !progress->cancel.load();
+    });
     if (!report)
-        return {QString::fromStdString(report.error().message), std::nullopt};
-    return {QString(), std::move(*report)};
+        return {QString::fromStdString(report.error().message),
+                report.error().kind == storage::Error::Kind::Interrupted, std::nullopt};
+    return {QString(), false, std::move(*report)};
 }
 
 QString ExportDialog::runExport()
@@ -122,48 +153,155 @@ QString ExportDialog::runExport()
         return tr("No store is open.");
     if (m_folder->text().isEmpty())
         return tr("Choose a folder.");
-    Outcome outcome = exportWithOwnConnection(m_session->path(), selection(), options());
+    Outcome outcome = exportWithOwnConnection(m_session->path(), selection(), options(), nullptr);
     if (outcome.report)
         m_report = std::move(outcome.report);
     return outcome.error;
 }
 
+bool ExportDialog::isExporting() const
+{
+    return m_running != nullptr;
+}
+
+void ExportDialog::cancelExport()
+{
+    if (m_running) {
+        m_running->cancel = true;
+        showStatus(tr("Cancelling…"), false);
+    }
+}
+
+QString ExportDialog::statusText() const
+{
+    return m_status->text();
+}
+
+bool ExportDialog::confirmReplace(const std::vector<std::string>& existing)
+{
+    QMessageBox box(QMessageBox::Question, tr("Replace earlier export?"),
+                    tr("%1 already holds an export (%2 file(s), e.g. %3). Replace it?")
+                        .arg(m_folder->text())
+                        .arg(existing.size())
+                        .arg(QString::fromStdString(existing.front())),
+                    QMessageBox::Yes | QMessageBox::No, this);
+    box.setObjectName(QString::fromLatin1(kReplaceQuestionName));
+    box.setDefaultButton(QMessageBox::No);
+    return box.exec() == QMessageBox::Yes;
+}
+
+void ExportDialog::setRunning(bool running)
+{
+    for (QWidget* w : std::initializer_list<QWidget*>{m_folder, m_browse, m_format, m_batchSize, m_jsUnsafe, m_force})
+        w->setEnabled(!running);
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(!running);
+    m_buttons->button(QDialogButtonBox::Close)->setText(running ? tr("Cancel") : tr("Close"));
+    m_progress->setVisible(running);
+    if (running) {
+        m_progress->setRange(0, 0); // busy until the first figures arrive
+        m_progressTimer->start();
+        QApplication::setOverrideCursor(Qt::BusyCursor);
+    } else {
+        m_progressTimer->stop();
+        QApplication::restoreOverrideCursor();
+    }
+    setWindowTitle(running ? tr("Exporting…") : tr("Export Selection"));
+}
+
+void ExportDialog::showStatus(const QString& text, bool error)
+{
+    m_status->setStyleSheet(error ? QStringLiteral("color: #b00020;") : QString());
+    m_status->setText(text);
+}
+
+void ExportDialog::updateProgress()
+{
+    if (!m_running)
+        return;
+    const std::int64_t total = m_running->total;
+    const std::int64_t done = m_running->done;
+    if (total <= 0)
+        return;
+    // QProgressBar holds ints: scale big selections.
+    const std::int64_t scale = total > 1000000000 ? total / 1000000 : 1;
+    m_progress->setRange(0, static_cast<int>(total / scale));
+    m_progress->setValue(static_cast<int>(std::min(done, total) / scale));
+}
+
 void ExportDialog::accept()
 {
-    if (m_watcher.isRunning())
+    if (m_running)
         return;
     if (!m_session || m_session->path().isEmpty()) {
-        QMessageBox::warning(this, tr("Export failed"), tr("No store is open."));
+        showStatus(tr("No store is open."), true);
         return;
     }
     if (m_folder->text().isEmpty()) {
-        QMessageBox::warning(this, tr("Export failed"), tr("Choose a folder."));
+        showStatus(tr("Choose a folder."), true);
         return;
     }
-    // The export reads the whole selection and writes files: run it off the GUI thread so the window stays live.
-    setEnabled(false);
-    setWindowTitle(tr("Exporting…"));
-    QApplication::setOverrideCursor(Qt::BusyCursor);
+    storage::ExportOptions opts = options();
+    if (!opts.force) {
+        const auto existing = storage::existingExportFiles(opts.folder);
+        if (!existing.empty()) {
+            if (!confirmReplace(existing)) {
+                showStatus(tr("The earlier export in %1 was kept; nothing was written.").arg(m_folder->text()), false);
+                return;
+            }
+            opts.force = true;
+        }
+    }
+    // The export reads the selection page by page and writes files: off the GUI thread, so the window stays live.
+    m_running = std::make_shared<Progress>();
+    showStatus(tr("Exporting…"), false);
+    setRunning(true);
     m_watcher.setFuture(
-        QtConcurrent::run(&ExportDialog::exportWithOwnConnection, m_session->path(), selection(), options()));
+        QtConcurrent::run(&ExportDialog::exportWithOwnConnection, m_session->path(), selection(), opts, m_running));
 }
 
-void ExportDialog::exportFinished()
+void ExportDialog::reject()
 {
-    QApplication::restoreOverrideCursor();
-    setEnabled(true);
-    setWindowTitle(tr("Export Selection"));
+    if (m_running) {
+        cancelExport(); // Cancel/Escape stop the export; the dialog stays to show the outcome
+        return;
+    }
+    QDialog::reject();
+}
+
+void ExportDialog::onExportFinished()
+{
+    updateProgress();
+    m_running.reset();
+    setRunning(false);
     Outcome outcome = m_watcher.result();
+    if (outcome.cancelled) {
+        showStatus(tr("Export cancelled; the files it had written were removed."), false);
+        Q_EMIT exportFinished(false);
+        return;
+    }
     if (!outcome.error.isEmpty() || !outcome.report) {
-        QMessageBox::warning(this, tr("Export failed"), outcome.error);
+        showStatus(tr("Export failed: %1").arg(outcome.error), true);
+        Q_EMIT exportFinished(false);
         return;
     }
     m_report = std::move(outcome.report);
-    QString text = tr("Exported %1 records into %2 files.").arg(m_report->recordsWritten).arg(m_report->files.size());
+    QString text = tr("Exported %1 records into %2 files in %3.")
+                       .arg(m_report->recordsWritten)
+                       .arg(m_report->files.size())
+                       .arg(QString::fromStdString(m_report->folder));
     if (!m_report->build.oversize.empty())
-        text += QLatin1Char('\n')
+        text += QLatin1Char(' ')
             + tr("%n record(s) were left out: alone they exceed Lambda's 6 MB payload limit (see manifest.json).",
                  nullptr, static_cast<int>(m_report->build.oversize.size()));
-    QMessageBox::information(this, tr("Export finished"), text);
-    QDialog::accept();
+    if (m_report->build.converted > 0)
+        text += QLatin1Char(' ')
+            + tr("%n record(s) were converted from another envelope (see manifest.json).", nullptr,
+                 static_cast<int>(m_report->build.converted));
+    if (m_report->recordsWithSynthesizedFields > 0)
+        text += QLatin1Char(' ')
+            + tr("%n record(s) lacked fields Lambda always sends (e.g. eventSourceARN); they were added and "
+                 "manifest.json lists them.",
+                 nullptr, static_cast<int>(m_report->recordsWithSynthesizedFields));
+    showStatus(text, false);
+    Q_EMIT exportFinished(true);
 }
