@@ -13,6 +13,8 @@
 #include <QPlainTextEdit>
 #include <QSplitter>
 #include <QTableView>
+#include <QTextCursor>
+#include <QTextDocument>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -283,6 +285,7 @@ void EventsPanel::changeEvent(QEvent* event)
 
 void EventsPanel::applyFilter()
 {
+    highlightMatches();
     EventFilter f = m_session->eventFilter();
     f.table = m_table->currentData().toString().toStdString();
     f.eventMask = 0;
@@ -321,4 +324,32 @@ void EventsPanel::showRecord(qint64 recordId)
                        .arg(fromStd(row->shape));
     text += formatting::indentJson(QString::fromUtf8(raw));
     m_raw->setPlainText(text);
+    highlightMatches();
+}
+
+int EventsPanel::highlightMatches()
+{
+    // The filter text marked in the raw record (case-insensitive, like the filter), first match scrolled to.
+    QList<QTextEdit::ExtraSelection> marks;
+    const QString needle = m_text->text().trimmed();
+    if (!needle.isEmpty()) {
+        QTextCharFormat format;
+        format.setBackground(eventstyle::changeTint(3, palette()));
+        format.setFontWeight(QFont::Bold);
+        QTextCursor cursor(m_raw->document());
+        while (marks.size() < 1000) {
+            cursor = m_raw->document()->find(needle, cursor);
+            if (cursor.isNull())
+                break;
+            marks.append({cursor, format});
+        }
+    }
+    m_raw->setExtraSelections(marks);
+    if (!marks.isEmpty()) {
+        QTextCursor first = marks.front().cursor;
+        first.clearSelection();
+        m_raw->setTextCursor(first);
+        m_raw->ensureCursorVisible();
+    }
+    return static_cast<int>(marks.size());
 }

@@ -39,6 +39,8 @@ public:
     std::optional<qint64> fromMicros() const { return m_from; }
     std::optional<qint64> toMicros() const { return m_to; }
     void focusFilter();
+    /// Marks the filter text in the raw record pane; returns the number of matches marked.
+    int highlightMatches();
 
 Q_SIGNALS:
     void recordSelected(qint64 keyId, qint64 recordId);

@@ -249,6 +249,13 @@ void MainWindow::createMenus()
     edit->addAction(m_filterAction);
     m_viewMenu = menuBar()->addMenu(tr("&View"));
     m_viewMenu->addAction(m_refreshAction);
+    // Up/Down step when the timeline has focus; these work from anywhere (e.g. while the keys list has it).
+    auto* previous = m_viewMenu->addAction(tr("&Previous Version"));
+    previous->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Up));
+    connect(previous, &QAction::triggered, this, [this]() { m_timeline->step(-1); });
+    auto* next = m_viewMenu->addAction(tr("&Next Version"));
+    next->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Down));
+    connect(next, &QAction::triggered, this, [this]() { m_timeline->step(1); });
     m_viewMenu->addSeparator();
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Streamscope"), this, [this]() {

@@ -6,6 +6,7 @@
 #include <QPainter>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "app/viewmodels/formatting.h"
 #include "app/viewmodels/modelroles.h"
@@ -179,6 +180,20 @@ void TimelinePanel::selectRecord(qint64 recordId)
         row = model->rowCount() - 1;
     m_view->selectRow(row);
     m_view->scrollTo(model->index(row, 0));
+}
+
+bool TimelinePanel::step(int delta)
+{
+    const int n = m_session->timelineModel()->rowCount();
+    if (n == 0)
+        return false;
+    const int current = m_view->currentIndex().isValid() ? m_view->currentIndex().row() : n - 1;
+    const int row = std::clamp(current + delta, 0, n - 1);
+    if (row == current && m_view->selectionModel()->isRowSelected(row, {}))
+        return false;
+    m_view->selectRow(row);
+    m_view->scrollTo(m_session->timelineModel()->index(row, 0));
+    return true;
 }
 
 void TimelinePanel::onSelectionChanged()

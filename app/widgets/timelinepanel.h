@@ -42,6 +42,8 @@ public:
     void selectRecord(qint64 recordId);
     /// The version to select when the next history arrives (0 = the last one).
     void setPendingRecord(qint64 recordId) { m_pendingRecord = recordId; }
+    /// Selects the version `delta` rows away from the current one (clamped); false when there is none.
+    bool step(int delta);
 
 Q_SIGNALS:
     /// before/after rows of the comparison; before = -1 means "previous state of `after`".

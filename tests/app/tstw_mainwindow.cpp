@@ -345,6 +345,9 @@ private Q_SLOTS:
         window.centerTabs()->setCurrentWidget(events);
         events->view()->setCurrentIndex(session->eventModel()->index(0, 0));
         QVERIFY(events->rawView()->toPlainText().contains(QStringLiteral("ORD-1001")));
+        // ... with the filter text marked (at least in Keys and NewImage).
+        QVERIFY(events->highlightMatches() >= 2);
+        QCOMPARE(events->rawView()->extraSelections().size(), events->highlightMatches());
         QCOMPARE(events->splitter()->count(), 2);
         QVERIFY(events->splitter()->sizes().at(1) >= 60);
     }
@@ -434,6 +437,24 @@ private Q_SLOTS:
         window.centerTabs()->setCurrentWidget(window.eventsPanel());
         QTest::keyClick(&window, Qt::Key_F, Qt::ControlModifier);
         QTRY_VERIFY(window.eventsPanel()->textEdit()->hasFocus());
+
+        // Alt+Down / Alt+Up step through the versions while the keys list has the focus.
+        QSignalSpy history(window.session(), &StoreSession::historyReady);
+        window.centerTabs()->setCurrentWidget(window.timelinePanel());
+        auto* keyView = window.keysPanel()->keyView();
+        keyView->setCurrentIndex(window.session()->keyModel()->index(0, 0));
+        QVERIFY(history.wait(10'000));
+        auto* timeline = window.timelinePanel()->view();
+        QTRY_VERIFY(timeline->currentIndex().isValid());
+        const int last = timeline->currentIndex().row();
+        QVERIFY(last > 0); // ORD-1001 (first by key) has 6 versions; the last one is selected
+        keyView->setFocus();
+        QTest::keyClick(&window, Qt::Key_Up, Qt::AltModifier);
+        QCOMPARE(timeline->currentIndex().row(), last - 1);
+        QTest::keyClick(&window, Qt::Key_Down, Qt::AltModifier);
+        QCOMPARE(timeline->currentIndex().row(), last);
+        QVERIFY(!window.timelinePanel()->step(1));  // already the newest
+        QCOMPARE(keyView->currentIndex().row(), 0); // the keys list did not move
 
         // F5 re-reads the store (an import by another process shows up).
         QSignalSpy overview(window.session(), &StoreSession::overviewReady);
