@@ -245,12 +245,22 @@ simdjson::error_code ImageValidator::check(od::value& item, std::string_view lab
 
 ImageValidator::Step ImageValidator::walkItem(od::object& object, int level)
 {
+    // Duplicate names: a 64-bit signature of the names seen (length, first and last byte) makes the usual case one
+    // bit test per name; only a signature collision compares names.
     const std::size_t namesStart = m_names.size();
+    std::uint64_t seen = 0;
+    bool collision = false;
     for (auto member : object) {
         od::field field;
         IV_TRY(std::move(member).get(field));
         std::string_view name;
         IV_TRY(keyOf(field, name));
+        const unsigned hash = name.empty() ? 0u
+                                           : static_cast<unsigned>(name.size()) * 7u
+                + static_cast<unsigned char>(name.front()) * 31u + static_cast<unsigned char>(name.back());
+        const std::uint64_t bit = std::uint64_t{1} << (hash & 63u);
+        collision = collision || (seen & bit) != 0;
+        seen |= bit;
         m_names.push_back(name);
         const Step step = walkValue(field.value(), level);
         if (step != Step::Ok) {
@@ -259,7 +269,7 @@ ImageValidator::Step ImageValidator::walkItem(od::object& object, int level)
         }
     }
     std::string_view duplicate;
-    if (findDuplicate(m_names.data() + namesStart, m_names.data() + m_names.size(), duplicate))
+    if (collision && findDuplicate(m_names.data() + namesStart, m_names.data() + m_names.size(), duplicate))
         return invalid("attribute name " + shortQuoted(duplicate) + " appears twice in one map");
     m_names.resize(namesStart);
     return Step::Ok;
