@@ -20,6 +20,7 @@
 #include "app/viewmodels/importjob.h"
 #include "app/viewmodels/modelroles.h"
 #include "app/viewmodels/storesession.h"
+#include "app/widgets/activitychart.h"
 #include "app/widgets/auditpanel.h"
 #include "app/widgets/diffpanel.h"
 #include "app/widgets/eventspanel.h"
@@ -147,6 +148,18 @@ void Screenshotter::step()
         break;
     }
     case 4: {
+        // Events limited to the first third of the store's time span (as a drag on the chart does: band on the
+        // chart, From/To filled in).
+        const auto& buckets = session->activity();
+        if (!buckets.empty()) {
+            const qint64 first = buckets.front().startMicros;
+            const qint64 last = buckets.back().startMicros + session->activityBucketMicros();
+            Q_EMIT m_window->activityPanel()->chart()->rangeSelected(first, first + (last - first) / 3);
+        }
+        waitIdleThen(10);
+        break;
+    }
+    case 10: {
         // Events: a MODIFY row selected, its raw record below.
         m_window->centerTabs()->setCurrentWidget(m_window->eventsPanel());
         auto* view = m_window->eventsPanel()->view();
