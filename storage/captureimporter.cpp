@@ -129,6 +129,7 @@ struct FileBegin
 struct Precomputed
 {
     std::uint64_t hash = 0;
+    std::uint64_t keyHash = 0;
     std::string seqSort; ///< "" when the record has no (valid) sequence number: the writer checks it
 };
 struct Batch
@@ -233,6 +234,7 @@ void precompute(Batch& batch)
         const CaptureRecord& record = batch.records[i];
         Precomputed& p = batch.precomputed[i];
         p.hash = contentHash(record.eventName, record.keysJson(), record.newImageJson(), record.oldImageJson());
+        p.keyHash = keyTextHash(record.keysJson());
         if (!record.sequenceNumber.empty() && model::isSequenceNumber(record.sequenceNumber))
             p.seqSort = model::sequenceSortKey(record.sequenceNumber);
     }
@@ -502,6 +504,7 @@ ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths
                         batch->precomputed[static_cast<std::size_t>(&record - batch->records.data())];
                     input.precomputedHash = p.hash;
                     input.precomputedSeqSort = p.seqSort;
+                    input.precomputedKeyHash = p.keyHash;
                 }
                 auto added = writer.addRecord(input);
                 ++r.records;

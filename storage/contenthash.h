@@ -19,4 +19,10 @@ std::uint64_t hashBytes(std::string_view bytes, std::uint64_t seed = 0);
 std::uint64_t contentHash(model::EventName eventName, std::string_view keysJson,
                           std::optional<std::string_view> newImageJson, std::optional<std::string_view> oldImageJson);
 
+/// Hash of a Keys text as delivered (the ImportWriter's key-id cache).
+inline std::uint64_t keyTextHash(std::string_view keysJson)
+{
+    return hashBytes(keysJson, 0x4B45595355ULL);
+}
+
 } // namespace storage

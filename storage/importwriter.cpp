@@ -155,9 +155,16 @@ struct ImportWriter::Impl
     SourceCounts counts;
 
     // Caches (valid for committed rows and rows of the open source; cleared on rollback).
-    StringMap<std::int64_t> tables;          // name -> id
-    StringMap<StreamEntry> streams;          // table id bytes + arn -> stream
-    StringMap<std::int64_t> keysByText;      // table id bytes + Keys text as delivered -> key id
+    StringMap<std::int64_t> tables; // name -> id
+    StringMap<StreamEntry> streams; // table id bytes + arn -> stream
+    // Keys text as delivered -> key id, by keyTextHash(table id, text) (the text is compared on a hit).
+    struct KeyText
+    {
+        std::int64_t tableId = 0;
+        std::string text;
+        std::int64_t id = 0;
+    };
+    std::unordered_map<std::uint64_t, KeyText> keysByText;
     StringMap<std::int64_t> keysByCanonical; // table id bytes + canonical Keys -> key id
     std::string lookup;                      // reused lookup buffer
     std::string lastTable;
@@ -176,7 +183,7 @@ struct ImportWriter::Impl
     void makeLookup(std::int64_t tableId, std::string_view text);
     Result<std::int64_t> resolveTable(std::string_view name);
     Result<StreamEntry> resolveStream(std::int64_t tableId, const RecordInput& record);
-    Result<std::int64_t> resolveKey(std::int64_t tableId, std::string_view keysJson);
+    Result<std::int64_t> resolveKey(std::int64_t tableId, std::string_view keysJson, std::uint64_t textHash);
     Result<bool> sameContent(std::int64_t recordId, std::uint64_t hash, const RecordInput& record);
     Result<std::optional<std::int64_t>> findDuplicateWithoutSequence(std::int64_t keyId, std::uint64_t hash,
                                                                      const RecordInput& record);
@@ -346,17 +353,17 @@ Result<StreamEntry> ImportWriter::Impl::resolveStream(std::int64_t tableId, cons
     return it->second;
 }
 
-Result<std::int64_t> ImportWriter::Impl::resolveKey(std::int64_t tableId, std::string_view keysJson)
+Result<std::int64_t> ImportWriter::Impl::resolveKey(std::int64_t tableId, std::string_view keysJson,
+                                                    std::uint64_t textHash)
 {
-    makeLookup(tableId, keysJson);
-    if (auto it = keysByText.find(std::string_view(lookup)); it != keysByText.end())
-        return it->second;
+    const std::uint64_t slot = textHash ^ (static_cast<std::uint64_t>(tableId) * 0x9E3779B97F4A7C15ULL);
+    if (auto it = keysByText.find(slot);
+        it != keysByText.end() && it->second.tableId == tableId && it->second.text == keysJson)
+        return it->second.id;
     if (keysByText.size() > kMaxCachedKeys) {
         keysByText.clear();
         keysByCanonical.clear();
-        makeLookup(tableId, keysJson);
     }
-    std::string textLookup = lookup;
 
     auto keys = model::parseItem(keysJson);
     if (!keys)
@@ -390,7 +397,7 @@ Result<std::int64_t> ImportWriter::Impl::resolveKey(std::int64_t tableId, std::s
         }
         keysByCanonical.emplace(lookup, id);
     }
-    keysByText.emplace(std::move(textLookup), id);
+    keysByText.insert_or_assign(slot, KeyText{tableId, std::string(keysJson), id}); // a collision replaces
     return id;
 }
 
@@ -782,7 +789,8 @@ Result<AddOutcome> ImportWriter::addRecord(const RecordInput& record)
     auto stream = d.resolveStream(*tableId, record);
     if (!stream)
         return stream.error();
-    auto keyId = d.resolveKey(*tableId, record.keysJson);
+    auto keyId = d.resolveKey(*tableId, record.keysJson,
+                              record.precomputedKeyHash ? *record.precomputedKeyHash : keyTextHash(record.keysJson));
     if (!keyId)
         return keyId.error();
 

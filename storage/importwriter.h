@@ -77,6 +77,7 @@ struct RecordInput
     /// model::sequenceSortKey(sequenceNumber) (a valid sequence number); otherwise the writer computes them.
     std::optional<std::uint64_t> precomputedHash;
     std::string_view precomputedSeqSort;
+    std::optional<std::uint64_t> precomputedKeyHash; ///< storage::keyTextHash(keysJson)
 };
 
 struct AddOutcome

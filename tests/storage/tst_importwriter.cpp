@@ -615,6 +615,7 @@ private Q_SLOTS:
                                                     second->input.newImageJson, second->input.oldImageJson);
         const std::string sortKey = model::sequenceSortKey(second->input.sequenceNumber);
         second->input.precomputedSeqSort = sortKey;
+        second->input.precomputedKeyHash = keyTextHash(second->input.keysJson);
         QCOMPARE(writer->addRecord(second->input)->kind, AddOutcome::Kind::Duplicate);
         QVERIFY(!writer->commitSource());
     }
