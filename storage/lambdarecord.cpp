@@ -11,31 +11,43 @@
 
 namespace storage {
 
+namespace {
+
+/// Index just past the closing quote of the JSON string whose opening quote is at `open`, or npos.
+std::size_t stringEnd(std::string_view text, std::size_t open)
+{
+    std::size_t i = open + 1;
+    for (;;) {
+        i = text.find_first_of("\"\\", i);
+        if (i == std::string_view::npos)
+            return i;
+        if (text[i] == '"')
+            return i + 1;
+        i += 2; // the escaped character
+    }
+}
+
+} // namespace
+
 std::string minifyJson(std::string_view json)
 {
     std::string out;
     out.reserve(json.size());
-    bool inString = false;
-    bool escaped = false;
-    for (const char c : json) {
-        if (inString) {
-            out.push_back(c);
-            if (escaped)
-                escaped = false;
-            else if (c == '\\')
-                escaped = true;
-            else if (c == '"')
-                inString = false;
+    std::size_t i = 0;
+    while (i < json.size()) {
+        const char c = json[i];
+        if (c == '"') {
+            const std::size_t end = stringEnd(json, i);
+            if (end == std::string_view::npos || end > json.size())
+                return std::string(json); // an unterminated string: not minifiable
+            out.append(json.substr(i, end - i));
+            i = end;
             continue;
         }
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
-            continue;
-        if (c == '"')
-            inString = true;
-        out.push_back(c);
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+            out.push_back(c);
+        ++i;
     }
-    if (inString)
-        return std::string(json);
     // A UTF-8 byte-order mark is not part of the record.
     if (out.size() >= 3 && out.compare(0, 3, "\xEF\xBB\xBF") == 0)
         out.erase(0, 3);
@@ -59,26 +71,18 @@ std::size_t skipValue(std::string_view text, std::size_t pos)
         return std::string_view::npos;
     const char first = text[pos];
     if (first == '"') {
-        for (std::size_t i = pos + 1; i < text.size(); ++i) {
-            if (text[i] == '\\')
-                ++i;
-            else if (text[i] == '"')
-                return i + 1;
-        }
-        return std::string_view::npos;
+        const std::size_t end = stringEnd(text, pos);
+        return end > text.size() ? std::string_view::npos : end;
     }
     if (first == '{' || first == '[') {
         int depth = 0;
-        bool inString = false;
         for (std::size_t i = pos; i < text.size(); ++i) {
             const char c = text[i];
-            if (inString) {
-                if (c == '\\')
-                    ++i;
-                else if (c == '"')
-                    inString = false;
-            } else if (c == '"') {
-                inString = true;
+            if (c == '"') {
+                const std::size_t end = stringEnd(text, i);
+                if (end == std::string_view::npos || end > text.size())
+                    return std::string_view::npos;
+                i = end - 1;
             } else if (c == '{' || c == '[') {
                 ++depth;
             } else if (c == '}' || c == ']') {
