@@ -1,12 +1,11 @@
 #include "app/cli/cli.h"
 
-#include <cstring>
-
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QStandardPaths>
+#include <cstring>
 
 #include "app/cli/clicommon.h"
 #include "app/cli/commands.h"
@@ -46,7 +45,8 @@ bool wantsCli(int argc, char** argv)
     const char* first = argv[1];
     return findCommand(first) != nullptr || std::strcmp(first, "--help") == 0 || std::strcmp(first, "-h") == 0
         || std::strcmp(first, "--help-all") == 0 || std::strcmp(first, "--version") == 0
-        || std::strcmp(first, "-v") == 0 || std::strcmp(first, "help") == 0
+        || std::strcmp(first, "-v") == 0
+        || std::strcmp(first, "help") == 0
         // A first word that is neither an option nor an existing capture path is a mistyped command: the
         // CLI says so instead of opening a window.
         || (first[0] != '-' && !QFileInfo::exists(QString::fromLocal8Bit(first)));
@@ -54,13 +54,15 @@ bool wantsCli(int argc, char** argv)
 
 static QString globalHelp()
 {
-    QString text = QStringLiteral("Usage: streamscope [--store FILE] [CAPTURE...]\n"
-                                  "       streamscope <command> [options]\n\n"
-                                  "Streamscope inspects, audits and replays captured DynamoDB stream data.\n"
-                                  "Without a command it opens the desktop application (on the default store, "
-                                  "importing any CAPTURE files given).\n\nCommands:\n");
+    QString text = QStringLiteral(
+        "Usage: streamscope [--store FILE] [--palette system|light|dark] [CAPTURE...]\n"
+        "       streamscope <command> [options]\n\n"
+        "Streamscope inspects, audits and replays captured DynamoDB stream data.\n"
+        "Without a command it opens the desktop application (on the default store, "
+        "importing any CAPTURE files given; --palette dark forces a dark colour scheme).\n\nCommands:\n");
     for (const auto& c : commands())
-        text += QStringLiteral("  %1%2\n").arg(QString::fromLatin1(c.name).leftJustified(10), QString::fromLatin1(c.summary));
+        text += QStringLiteral("  %1%2\n")
+                    .arg(QString::fromLatin1(c.name).leftJustified(10), QString::fromLatin1(c.summary));
     text += QStringLiteral("\nRun 'streamscope <command> --help' for a command's options.\n"
                            "Exit codes: 0 ok, 1 some records skipped, 2 usage error, 3 an input file failed, "
                            "4 store error.\n");
@@ -99,7 +101,8 @@ int runPaths(const QStringList& arguments)
     const QString command = QStringLiteral("paths");
     QCommandLineParser parser;
     setupParser(parser, command, QStringLiteral("Print where Streamscope keeps its files."));
-    const QCommandLineOption defaultStore(QStringLiteral("default-store"), QStringLiteral("Print only the default store path."));
+    const QCommandLineOption defaultStore(QStringLiteral("default-store"),
+                                          QStringLiteral("Print only the default store path."));
     parser.addOption(defaultStore);
     int code = ExitOk;
     if (!parseOrExit(parser, arguments, command, code))
