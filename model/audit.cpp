@@ -74,6 +74,12 @@ std::optional<std::string_view> plainNumberText(std::string_view text)
     return n;
 }
 
+/// Both images have text and it is the same.
+bool sameText(const Image& a, const Image& b)
+{
+    return !a.isNull() && !b.isNull() && a.hasText() && b.hasText() && a.json() == b.json();
+}
+
 } // namespace
 
 std::string_view findingKindText(FindingKind kind)
@@ -183,6 +189,10 @@ std::string findingToJson(const Finding& f)
         out += ",\"risk\":\"";
         out += jsRiskText(*f.jsRisk);
         out += "\"";
+    }
+    if (f.affectedRecords > 0) {
+        out += ",\"affectedRecords\":";
+        out += std::to_string(f.affectedRecords);
     }
     if (!f.otherSequenceNumber.empty()) {
         out += ",\"relatedSequenceNumber\":";
@@ -328,9 +338,46 @@ bool onlyCleanNumbers(std::string_view text)
     return true;
 }
 
+/// Text-only check of a string set `{"SS":["a","b"]}` whose members need no unescaping (no backslash, only
+/// printable ASCII, so the text is the value): true when it is certainly valid — not empty, no duplicates.
+bool cleanStringSet(std::string_view text)
+{
+    constexpr std::string_view prefix = "{\"SS\":[";
+    if (!text.starts_with(prefix) || !text.ends_with("]}") || text.size() > 4096)
+        return false;
+    std::string_view body = text.substr(prefix.size(), text.size() - prefix.size() - 2);
+    std::vector<std::string_view> members;
+    std::size_t i = 0;
+    while (i < body.size()) {
+        if (body[i] != '"')
+            return false;
+        const std::size_t end = body.find('"', i + 1);
+        if (end == std::string_view::npos)
+            return false;
+        const std::string_view member = body.substr(i + 1, end - i - 1);
+        for (const char c : member) {
+            if (c == '\\' || static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f)
+                return false;
+        }
+        members.push_back(member);
+        i = end + 1;
+        if (i == body.size())
+            break;
+        if (body[i] != ',')
+            return false;
+        ++i;
+        if (i == body.size())
+            return false; // trailing comma
+    }
+    if (members.empty())
+        return false;
+    std::sort(members.begin(), members.end());
+    return std::adjacent_find(members.begin(), members.end()) == members.end();
+}
+
 void memberProblems(std::string_view name, std::string_view text, std::vector<ValueProblem>& out)
 {
-    if (certainlyClean(text))
+    if (certainlyClean(text) || cleanStringSet(text))
         return;
     const std::string path = "/" + escapePointerToken(name);
     if (auto n = plainNumberText(text)) {
@@ -444,8 +491,7 @@ struct Auditor::JsState
     /// attributes that changed are scanned.
     std::vector<ValueProblem> lookup(const Image& image)
     {
-        const auto* members = image.members();
-        if (!members)
+        if (!image.hasText())
             return decodedImageJsRisks(image);
         const std::string& text = image.json();
         for (auto& e : entries) {
@@ -455,6 +501,9 @@ struct Auditor::JsState
             if (&cached == &text || (cached.size() == text.size() && cached == text))
                 return e.risks;
         }
+        const auto* members = image.members(); // split only when the text is new
+        if (!members)
+            return decodedImageJsRisks(image);
         Entry scanned;
         scanned.image = image;
         scanned.members.reserve(members->size());
@@ -611,27 +660,87 @@ void Auditor::checkValues(const HistoryRecord& r, const Image& image, const char
     }
 }
 
+/// Event IDs seen so far (one per stored record: hundreds of thousands in a big audit): an open-addressing table of
+/// indexes into `entries`, the texts in one arena — no allocation per record.
+struct Auditor::EventIds
+{
+    struct Entry
+    {
+        std::size_t hash = 0;
+        std::size_t idOffset = 0;
+        std::size_t idLength = 0;
+        std::size_t seqOffset = 0;
+        std::size_t seqLength = 0;
+        std::int64_t recordId = 0;
+    };
+    std::string arena;
+    std::vector<Entry> entries;
+    std::vector<std::uint32_t> slots; ///< entry index + 1; 0 = empty; size is a power of two
+
+    std::string_view text(std::size_t offset, std::size_t length) const
+    {
+        return std::string_view(arena).substr(offset, length);
+    }
+
+    void grow()
+    {
+        std::vector<std::uint32_t> bigger(slots.empty() ? 1024 : slots.size() * 2, 0);
+        const std::size_t mask = bigger.size() - 1;
+        for (std::size_t e = 0; e < entries.size(); ++e) {
+            std::size_t i = entries[e].hash & mask;
+            while (bigger[i] != 0)
+                i = (i + 1) & mask;
+            bigger[i] = static_cast<std::uint32_t>(e + 1);
+        }
+        slots = std::move(bigger);
+    }
+
+    /// The first use of `eventId`, or nullptr after recording this one as the first.
+    const Entry* findOrAdd(std::string_view eventId, std::int64_t recordId, std::string_view sequenceNumber)
+    {
+        if ((entries.size() + 1) * 2 > slots.size())
+            grow();
+        const std::size_t hash = std::hash<std::string_view>{}(eventId);
+        const std::size_t mask = slots.size() - 1;
+        std::size_t i = hash & mask;
+        while (slots[i] != 0) {
+            const Entry& e = entries[slots[i] - 1];
+            if (e.hash == hash && text(e.idOffset, e.idLength) == eventId)
+                return &e;
+            i = (i + 1) & mask;
+        }
+        Entry e;
+        e.hash = hash;
+        e.idOffset = arena.size();
+        e.idLength = eventId.size();
+        arena.append(eventId);
+        e.seqOffset = arena.size();
+        e.seqLength = sequenceNumber.size();
+        arena.append(sequenceNumber);
+        e.recordId = recordId;
+        entries.push_back(e);
+        slots[i] = static_cast<std::uint32_t>(entries.size());
+        return nullptr;
+    }
+};
+
 void Auditor::checkEventId(const HistoryRecord& r)
 {
     if (r.eventId.empty())
         return;
-    if (m_eventIds.empty())
-        m_eventIds.reserve(1 << 16);
-    auto [it, inserted] = m_eventIds.try_emplace(r.eventId);
-    if (inserted) {
-        it->second.recordId = r.id;
-        it->second.sequenceNumber = r.sequenceNumber;
+    if (!m_eventIds)
+        m_eventIds = std::make_unique<EventIds>();
+    const EventIds::Entry* first = m_eventIds->findOrAdd(r.eventId, r.id, r.sequenceNumber);
+    if (!first || first->recordId == r.id)
         return;
-    }
-    if (it->second.recordId == r.id)
-        return;
-    Finding f = findingFor(FindingKind::ReusedEventId, r, 0,
-                           "eventID " + r.eventId + " is also used by a different record ("
-                               + (it->second.sequenceNumber.empty() ? std::string("no sequence number")
-                                                                    : "sequence " + it->second.sequenceNumber)
-                               + "); eventIDs should be unique");
-    f.otherRecordId = it->second.recordId;
-    f.otherSequenceNumber = it->second.sequenceNumber;
+    const std::string firstSequence(m_eventIds->text(first->seqOffset, first->seqLength));
+    Finding f =
+        findingFor(FindingKind::ReusedEventId, r, 0,
+                   "eventID " + r.eventId + " is also used by a different record ("
+                       + (firstSequence.empty() ? std::string("no sequence number") : "sequence " + firstSequence)
+                       + "); eventIDs should be unique");
+    f.otherRecordId = first->recordId;
+    f.otherSequenceNumber = firstSequence;
     add(std::move(f));
 }
 
@@ -711,7 +820,10 @@ void Auditor::addKey(std::span<const HistoryRecord> records, Ordering ordering, 
             checkJsNumbers(r);
             if (!r.oldImage.isNull()) {
                 checkValues(r, r.oldImage, "OldImage", lastChecked.isNull() ? nullptr : &lastChecked);
-                lastChecked = r.oldImage;
+                // An OldImage with the text of the image checked last (the previous NewImage, usually) changes
+                // nothing: keep the one already split into members as the base for the NewImage's check.
+                if (!sameText(lastChecked, r.oldImage))
+                    lastChecked = r.oldImage;
             }
             if (!r.newImage.isNull()) {
                 checkValues(r, r.newImage, r.eventName == EventName::Snapshot ? "Item" : "NewImage",
@@ -738,30 +850,47 @@ void Auditor::addKey(std::span<const HistoryRecord> records, Ordering ordering, 
         prev = &r;
     }
 
-    // Late arrivals: a record that arrived after a record that follows it in the history.
+    // Late arrivals: records that arrived after a record that follows them in the history. One finding per key
+    // (a shuffled delivery makes many records late): how many, pointing at the first late record in history order
+    // and the record it arrived after.
     if (records.size() > 1) {
-        std::vector<Finding> late;
-        std::size_t minIndex = records.size() - 1;
+        std::vector<bool> late(records.size(), false);
+        std::size_t lateCount = 0;
+        std::size_t firstLate = records.size();
+        std::size_t firstLateAfter = 0;
+        std::size_t minIndex = records.size() - 1; // the earliest-arriving record after i
         for (std::size_t i = records.size() - 1; i-- > 0;) {
-            const HistoryRecord& r = records[i];
-            const HistoryRecord& later = records[minIndex];
-            if (r.arrival > later.arrival) {
-                Finding f =
-                    findingFor(FindingKind::OutOfOrderArrival, r, keyId,
-                               "Arrived after " + describeRecord(later) + ", which follows it in the "
-                                   + std::string(ordering == Ordering::Sequence ? "stream" : "history") + " (arrival #"
-                                   + std::to_string(r.arrival) + " vs #" + std::to_string(later.arrival) + ")");
-                f.otherRecordId = later.id;
-                f.otherSequenceNumber = later.sequenceNumber;
-                f.severity = defaultSeverity(f.kind);
-                late.push_back(std::move(f));
+            if (records[i].arrival > records[minIndex].arrival) {
+                late[i] = true;
+                ++lateCount;
+                firstLate = i;
+                firstLateAfter = minIndex;
             } else {
                 minIndex = i;
             }
         }
-        std::reverse(late.begin(), late.end());
-        for (auto& f : late)
-            m_findings.push_back(std::move(f));
+        if (lateCount > 0) {
+            const HistoryRecord& r = records[firstLate];
+            const HistoryRecord& later = records[firstLateAfter];
+            const char* order = ordering == Ordering::Sequence ? "stream" : "history";
+            std::string message = std::to_string(lateCount) + " of this key's " + std::to_string(records.size())
+                + " records arrived after a record that follows them in the " + order + "; the first is "
+                + describeRecord(r) + ", which arrived after " + describeRecord(later) + " (arrival #"
+                + std::to_string(r.arrival) + " vs #" + std::to_string(later.arrival) + ")";
+            constexpr std::size_t kListed = 3;
+            std::size_t listed = 0;
+            for (std::size_t i = firstLate + 1; i < records.size() && listed < kListed; ++i) {
+                if (late[i])
+                    message += (listed++ ? ", " : "; also late: ") + seqText(records[i]);
+            }
+            if (lateCount - 1 > listed)
+                message += ", … (" + std::to_string(lateCount - 1 - listed) + " more)";
+            Finding f = findingFor(FindingKind::OutOfOrderArrival, r, keyId, std::move(message));
+            f.otherRecordId = later.id;
+            f.otherSequenceNumber = later.sequenceNumber;
+            f.affectedRecords = static_cast<std::int64_t>(lateCount);
+            add(std::move(f));
+        }
     }
     for (std::size_t i = firstFinding; i < m_findings.size(); ++i)
         m_findings[i].keyId = keyId;

@@ -81,10 +81,14 @@ struct Finding
     std::optional<JsNumberRisk> jsRisk;        ///< js-unsafe-number: which risk applies
     std::optional<std::int64_t> otherRecordId; ///< the record it relates to (earlier delivery, other version, ...)
     std::string otherSequenceNumber;
+    /// out-of-order-arrival (one finding per key): how many of the key's records arrived late; the finding points
+    /// at the first of them in history order, other* at the record it arrived after. 0 for other kinds.
+    std::int64_t affectedRecords = 0;
 };
 
 /// `{"kind","severity","table","key":{…},"sequenceNumber","eventID","message", "recordId", "path"?, "risk"?,
-/// "diff"?: [changes]}` (JSON text; "key" is DynamoDB JSON, null values omitted).
+/// "affectedRecords"?, "relatedSequenceNumber"?, "diff"?: [changes]}` (JSON text; "key" is DynamoDB JSON, null
+/// values omitted).
 std::string findingToJson(const Finding& finding);
 /// "invalid" | "bigint" | "throws-non-integer" | "throws-infinity" | "rounds-silently" | "none".
 std::string_view jsRiskText(JsNumberRisk risk);
@@ -136,12 +140,8 @@ private:
 
     AuditOptions m_options;
     std::vector<Finding> m_findings;
-    struct EventIdUse
-    {
-        std::int64_t recordId = 0;
-        std::string sequenceNumber;
-    };
-    std::unordered_map<std::string, EventIdUse> m_eventIds;
+    struct EventIds; ///< every event ID seen so far, with its first record (flat hash table + text arena; audit.cpp)
+    std::unique_ptr<EventIds> m_eventIds;
     std::vector<std::pair<std::string, std::string>> m_keyTexts; ///< current key: name -> DynamoDB JSON text
     struct JsState; ///< the current key's risky key numbers and a per-image-text cache (audit.cpp)
     std::unique_ptr<JsState> m_js;

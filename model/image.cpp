@@ -113,14 +113,19 @@ bool splitText(std::string_view json, std::vector<ImageMember>& out)
     std::vector<jsontext::RawMember> raw;
     if (!jsontext::splitObject(json, raw))
         return false;
-    out.reserve(raw.size());
-    for (auto& m : raw)
-        out.push_back(ImageMember{std::move(m.name), m.value});
-    std::sort(out.begin(), out.end(), [](const ImageMember& x, const ImageMember& y) { return x.name < y.name; });
-    for (std::size_t i = 1; i < out.size(); ++i) {
-        if (out[i].name == out[i - 1].name)
+    // Sort positions (small integers), not the members themselves; then move each member once.
+    std::vector<std::uint32_t> order(raw.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = static_cast<std::uint32_t>(i);
+    std::sort(order.begin(), order.end(),
+              [&raw](std::uint32_t x, std::uint32_t y) { return raw[x].name < raw[y].name; });
+    for (std::size_t i = 1; i < order.size(); ++i) {
+        if (raw[order[i]].name == raw[order[i - 1]].name)
             return false; // duplicate names: let the decoder decide which one counts
     }
+    out.reserve(raw.size());
+    for (const std::uint32_t i : order)
+        out.push_back(ImageMember{std::move(raw[i].name), raw[i].value});
     return true;
 }
 

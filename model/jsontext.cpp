@@ -1,5 +1,6 @@
 #include "model/jsontext.h"
 
+#include <array>
 #include <cstdint>
 
 namespace model::jsontext {
@@ -115,21 +116,25 @@ void appendUtf8(std::string& out, std::uint32_t cp)
     }
 }
 
-/// s[i] == '"'; on success i is just past the closing quote and `out` holds the unescaped text.
+/// s[i] == '"'; on success i is just past the closing quote and `out` holds the unescaped text. Runs of plain
+/// characters are copied at once.
 bool readString(std::string_view s, std::size_t& i, std::string* out)
 {
     ++i;
-    while (i < s.size()) {
-        const char c = s[i];
-        if (c == '"') {
+    const char* data = s.data();
+    const std::size_t n = s.size();
+    while (i < n) {
+        std::size_t j = i;
+        while (j < n && data[j] != '"' && data[j] != '\\')
+            ++j;
+        if (j == n)
+            return false;
+        if (out)
+            out->append(data + i, j - i);
+        i = j;
+        if (data[j] == '"') {
             ++i;
             return true;
-        }
-        if (c != '\\') {
-            if (out)
-                out->push_back(c);
-            ++i;
-            continue;
         }
         if (i + 1 >= s.size())
             return false;
@@ -183,6 +188,13 @@ bool readString(std::string_view s, std::size_t& i, std::string* out)
     return false;
 }
 
+/// Bytes skipValue must look at inside an object or array: quotes and brackets.
+constexpr std::array<bool, 256> kStructural = [] {
+    std::array<bool, 256> t{};
+    t['"'] = t['{'] = t['}'] = t['['] = t[']'] = true;
+    return t;
+}();
+
 /// Skips one JSON value starting at s[i] (no surrounding whitespace); i ends just past it.
 bool skipValue(std::string_view s, std::size_t& i)
 {
@@ -195,6 +207,10 @@ bool skipValue(std::string_view s, std::size_t& i)
         int depth = 0;
         while (i < s.size()) {
             const char d = s[i];
+            if (!kStructural[static_cast<unsigned char>(d)]) {
+                ++i;
+                continue;
+            }
             if (d == '"') {
                 if (!readString(s, i, nullptr))
                     return false;

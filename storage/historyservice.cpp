@@ -1,8 +1,12 @@
 #include "storage/historyservice.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
 #include <map>
+#include <mutex>
 #include <set>
+#include <thread>
 #include <unordered_map>
 
 #include "model/base64.h"
@@ -338,29 +342,116 @@ std::optional<Error> addDeliveries(Store& store, std::optional<std::int64_t> tab
 
 } // namespace
 
+namespace {
+
+/// One key's records, ready for the auditor (read, converted and pre-split on the reader thread).
+struct AuditBatch
+{
+    std::int64_t keyId = 0;
+    std::string canonicalKeys;
+    model::Ordering ordering = model::Ordering::Sequence;
+    std::vector<model::HistoryRecord> records;
+};
+
+/// Bounded hand-over from the reader thread to the auditing (calling) thread.
+class AuditQueue
+{
+public:
+    /// False when the consumer stopped (the reader should end).
+    bool push(AuditBatch batch)
+    {
+        std::unique_lock lock(m_mutex);
+        m_notFull.wait(lock, [&] { return m_batches.size() < kCapacity || m_stopped; });
+        if (m_stopped)
+            return false;
+        m_batches.push_back(std::move(batch));
+        m_notEmpty.notify_one();
+        return true;
+    }
+    /// nullopt when the reader finished and everything was taken.
+    std::optional<AuditBatch> pop()
+    {
+        std::unique_lock lock(m_mutex);
+        m_notEmpty.wait(lock, [&] { return !m_batches.empty() || m_finished; });
+        if (m_batches.empty())
+            return std::nullopt;
+        AuditBatch batch = std::move(m_batches.front());
+        m_batches.pop_front();
+        m_notFull.notify_one();
+        return batch;
+    }
+    void finish()
+    {
+        std::lock_guard lock(m_mutex);
+        m_finished = true;
+        m_notEmpty.notify_all();
+    }
+    void stop()
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopped = true;
+        m_notFull.notify_all();
+    }
+
+private:
+    static constexpr std::size_t kCapacity = 64;
+    std::mutex m_mutex;
+    std::condition_variable m_notFull;
+    std::condition_variable m_notEmpty;
+    std::deque<AuditBatch> m_batches;
+    bool m_finished = false;
+    bool m_stopped = false;
+};
+
+} // namespace
+
 Result<AuditReport> runAudit(Store& store, const AuditRequest& request)
 {
+    // Two stages on the two threads: a reader thread runs the store scan (SQLite, row copies, conversion to
+    // engine records, splitting every NewImage into its top-level members) and hands whole keys over; the calling
+    // thread audits them in key order, so findings and progress calls are exactly those of a sequential audit.
+    // The store's connection is used by the reader thread only until it is joined.
     AuditReport report;
     model::Auditor auditor(request.options);
     std::unordered_map<std::int64_t, std::string> keyJson;
     preferMemoryMappedReads(store);
     ScanOptions scan;
     scan.tableId = request.tableId;
-    auto error = store.forEachKeyHistory(scan, [&](KeyHistory& h) {
-        const model::Item keys = decodeKeys(h.key.canonicalKeys);
-        keyJson[h.key.id] = h.key.canonicalKeys;
-        const auto records = toHistoryRecords(h.records, keys);
-        auditor.addKey(records, toModelOrdering(h.ordering), h.key.id);
+    AuditQueue queue;
+    std::optional<Error> scanError;
+    std::thread reader([&] {
+        scanError = store.forEachKeyHistory(scan, [&](KeyHistory& h) {
+            AuditBatch batch;
+            batch.keyId = h.key.id;
+            const model::Item keys = decodeKeys(h.key.canonicalKeys);
+            batch.records = toHistoryRecords(h.records, keys);
+            batch.ordering = toModelOrdering(h.ordering);
+            batch.canonicalKeys = std::move(h.key.canonicalKeys);
+            if (request.options.valueChecks) {
+                for (const auto& r : batch.records) {
+                    if (!r.newImage.isNull())
+                        (void)r.newImage.members(); // cached in the image (thread-safe), used by the value checks
+                }
+            }
+            return queue.push(std::move(batch));
+        });
+        queue.finish();
+    });
+    while (auto batch = queue.pop()) {
+        if (!report.complete)
+            continue; // drain what the reader already queued
+        auditor.addKey(batch->records, batch->ordering, batch->keyId);
+        keyJson[batch->keyId] = std::move(batch->canonicalKeys);
         ++report.keys;
-        report.records += static_cast<std::int64_t>(records.size());
+        report.records += static_cast<std::int64_t>(batch->records.size());
         if (request.progress && !request.progress(report.records)) {
             report.complete = false;
-            return false;
+            queue.stop();
         }
-        return true;
-    });
-    if (error)
-        return *error;
+    }
+    reader.join();
+    if (scanError)
+        return *scanError;
     if (report.complete) {
         if (auto e = addDeliveries(store, request.tableId, std::nullopt, keyJson, auditor))
             return *e;

@@ -151,7 +151,63 @@ private Q_SLOTS:
         const auto late = ofKind(f, FindingKind::OutOfOrderArrival);
         QCOMPARE(late[0].sequenceNumber, std::string("2"));
         QCOMPARE(late[0].otherSequenceNumber, std::string("3"));
+        QCOMPARE(late[0].affectedRecords, std::int64_t{1});
+        QCOMPARE(late[0].severity, Severity::Warning);
         QCOMPARE(ofKind(f, FindingKind::TimeRegression)[0].sequenceNumber, std::string("3"));
+    }
+
+    void outOfOrderArrivalOncePerKey_data()
+    {
+        QTest::addColumn<QList<int>>("arrivalOfSequence"); // arrival position of sequence numbers 1, 2, 3, ...
+        QTest::addColumn<int>("late");                     // expected affectedRecords (0 = no finding)
+        QTest::addColumn<QString>("first");                // sequence number the finding points at
+        QTest::addColumn<QString>("after");                // the record it arrived after
+        QTest::addRow("in order") << QList<int>{1, 2, 3, 4, 5} << 0 << ""
+                                  << "";
+        QTest::addRow("one swap") << QList<int>{1, 3, 2, 4, 5} << 1 << "2"
+                                  << "3";
+        QTest::addRow("reversed") << QList<int>{5, 4, 3, 2, 1} << 4 << "1"
+                                  << "5";
+        QTest::addRow("first arrives last") << QList<int>{5, 1, 2, 3, 4} << 1 << "1"
+                                            << "2";
+        QTest::addRow("last arrives first") << QList<int>{2, 3, 4, 5, 1} << 4 << "1"
+                                            << "5";
+        QTest::addRow("two swaps") << QList<int>{2, 1, 3, 5, 4} << 2 << "1"
+                                   << "2";
+    }
+
+    void outOfOrderArrivalOncePerKey()
+    {
+        // A shuffled delivery makes many records of a key late: one finding per key with the count, pointing at
+        // the first late record in sequence order and at the earliest-arriving record after it.
+        QFETCH(QList<int>, arrivalOfSequence);
+        QFETCH(int, late);
+        QFETCH(QString, first);
+        QFETCH(QString, after);
+        std::vector<HistoryRecord> records;
+        for (int i = 0; i < arrivalOfSequence.size(); ++i) {
+            const char* image = i % 2 == 0 ? A : B;
+            const char* old = i == 0 ? nullptr : (i % 2 == 0 ? B : A);
+            records.push_back(rec(i == 0 ? EventName::Insert : EventName::Modify, std::to_string(i + 1), image, old,
+                                  arrivalOfSequence[i]));
+        }
+        // a second key, in order: no finding of its own
+        records.push_back(rec(EventName::Insert, "100", R"({"Id":{"N":"2"}})", nullptr, 100));
+        records.back().keysJson = R"({"Id":{"N":"2"}})";
+        records.back().keys = *parseItem(records.back().keysJson).value;
+        const auto f = ofKind(auditRecords(records), FindingKind::OutOfOrderArrival);
+        if (late == 0) {
+            QVERIFY(f.empty());
+            return;
+        }
+        QCOMPARE(f.size(), std::size_t{1});
+        QCOMPARE(f[0].affectedRecords, std::int64_t{late});
+        QCOMPARE(QString::fromStdString(f[0].sequenceNumber), first);
+        QCOMPARE(QString::fromStdString(f[0].otherSequenceNumber), after);
+        QVERIFY2(f[0].message.starts_with(std::to_string(late) + " of this key's 5 records arrived after"),
+                 f[0].message.c_str());
+        const std::string json = findingToJson(f[0]);
+        QVERIFY2(json.find("\"affectedRecords\":" + std::to_string(late)) != std::string::npos, json.c_str());
     }
 
     void duplicatesAndConflicts()
@@ -370,6 +426,7 @@ private Q_SLOTS:
         std::set<std::string> expectedBreaks;
         std::set<std::string> expectedOrphans;
         std::set<std::string> expectedLate;
+        std::int64_t expectedLateRecords = 0;
         int undetectable = 0;
         for (auto& [key, evs] : byKey) {
             std::sort(evs.begin(), evs.end(),
@@ -396,14 +453,23 @@ private Q_SLOTS:
                 pendingDrop = false;
                 prev = &e;
             }
-            // late arrivals: a record that arrived after a record following it in sequence order
+            // late arrivals: a record that arrived after a record following it in sequence order; one finding
+            // per key, at the first late record in sequence order, with the key's count
             std::int64_t minLater = std::numeric_limits<std::int64_t>::max();
+            std::string firstLate;
+            std::int64_t lateInKey = 0;
             for (auto it = evs.rbegin(); it != evs.rend(); ++it) {
                 if (it->dropped)
                     continue;
-                if (it->arrival > minLater)
-                    expectedLate.insert(it->seq);
+                if (it->arrival > minLater) {
+                    firstLate = it->seq;
+                    ++lateInKey;
+                }
                 minLater = std::min(minLater, it->arrival);
+            }
+            if (lateInKey > 0) {
+                expectedLate.insert(firstLate);
+                expectedLateRecords += lateInKey;
             }
         }
         std::multiset<std::string> expectedDuplicates;
@@ -419,6 +485,8 @@ private Q_SLOTS:
         std::size_t breakCount = 0;
         std::set<std::string> orphans;
         std::set<std::string> late;
+        std::set<std::string> lateKeys;
+        std::int64_t lateRecords = 0;
         std::multiset<std::string> duplicates;
         std::set<std::string> ttl;
         for (const auto& f : findings) {
@@ -434,7 +502,9 @@ private Q_SLOTS:
                 orphans.insert(f.sequenceNumber);
                 break;
             case FindingKind::OutOfOrderArrival:
+                QVERIFY(lateKeys.insert(f.keyJson).second); // one per key
                 late.insert(f.sequenceNumber);
+                lateRecords += f.affectedRecords;
                 break;
             case FindingKind::Duplicate:
                 duplicates.insert(f.eventId);
@@ -452,9 +522,10 @@ private Q_SLOTS:
             }
         }
         qInfo("%s: %zu gaps/breaks expected (%d drops undetectable by this view type), %zu orphan starts, %zu "
-              "duplicates, %zu TTL removes, %zu late arrivals",
+              "duplicates, %zu TTL removes, %zu keys with %lld late arrivals",
               qPrintable(viewType), expectedBreaks.size(), undetectable, expectedOrphans.size(),
-              expectedDuplicates.size(), expectedTtl.size(), expectedLate.size());
+              expectedDuplicates.size(), expectedTtl.size(), expectedLate.size(),
+              static_cast<long long>(expectedLateRecords));
         QVERIFY(!expectedBreaks.empty());
         QCOMPARE(breakCount, breaks.size()); // one finding per affected record
         QCOMPARE(breaks, expectedBreaks);
@@ -464,6 +535,7 @@ private Q_SLOTS:
         QVERIFY(!expectedTtl.empty());
         QCOMPARE(ttl, expectedTtl);
         QCOMPARE(late, expectedLate);
+        QCOMPARE(lateRecords, expectedLateRecords);
         QCOMPARE(late.empty(), !shuffle);
         if (vt == "NEW_AND_OLD_IMAGES")
             QCOMPARE(undetectable, 0);
@@ -474,7 +546,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("file");
         QTest::addColumn<QString>("expected");
         QTest::addRow("powertools-java big") << "powertools-java/dynamo_event_big.json"
-                                             << "duplicate=7 gap=1 insert-over-existing=1 out-of-order-arrival=2 "
+                                             << "duplicate=7 gap=1 insert-over-existing=1 out-of-order-arrival=1 "
                                                 "reused-event-id=2";
         QTest::addRow("aws-lambda-go") << "aws-lambda-go/dynamodb-event.json"
                                        << "conflict=1";

@@ -269,7 +269,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("file");
         QTest::addColumn<QString>("expected");
         QTest::addRow("powertools-java big") << "powertools-java/dynamo_event_big.json"
-                                             << "duplicate=7 gap=1 insert-over-existing=1 out-of-order-arrival=2 "
+                                             << "duplicate=7 gap=1 insert-over-existing=1 out-of-order-arrival=1 "
                                                 "reused-event-id=2";
         QTest::addRow("aws-lambda-go") << "aws-lambda-go/dynamodb-event.json"
                                        << "conflict=1";
@@ -294,6 +294,16 @@ private Q_SLOTS:
         for (const auto& f : report->findings)
             qInfo("%s", model::findingToJson(f).c_str());
         QCOMPARE(kinds(report->findings), expected);
+        if (file.contains(QLatin1String("powertools-java"))) {
+            // two records of one key arrived late: one finding for the key, counting both
+            for (const auto& f : report->findings) {
+                if (f.kind == model::FindingKind::OutOfOrderArrival) {
+                    QCOMPARE(f.affectedRecords, std::int64_t{2});
+                    QVERIFY(f.otherRecordId.has_value());
+                    QVERIFY2(f.message.starts_with("2 of this key's "), f.message.c_str());
+                }
+            }
+        }
         if (file.contains(QLatin1String("aws-lambda-go"))) {
             QVERIFY(report->findings[0].message.find("eventID") != std::string::npos);
             auto one = auditKey(*store, report->findings[0].keyId);
