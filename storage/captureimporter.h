@@ -24,11 +24,13 @@ struct ImportOptions
     bool strict = false;             ///< any skipped record fails its file
     std::size_t batchRecords = 1000; ///< records per hand-over between the threads (and per progress call)
     std::size_t queueBatches = 8;    ///< bound of the hand-over queue (memory bound)
-    /// Consecutive files share one write transaction (a savepoint each) committed at a file boundary once it is
-    /// groupMillis old or holds groupFiles files, and at the end: other connections see imported files at least
-    /// that often, and a crash loses at most the uncommitted group (each file all-or-none).
+    /// Consecutive files share one write transaction (a savepoint each) committed at a file boundary (or while
+    /// waiting for the next file) once it is groupMillis old (or 4x as old as the last commit took, on a busy
+    /// machine) or holds groupFiles files, and at the end: other connections see imported files about that often,
+    /// and a crash loses at most the uncommitted group (each file all-or-none; a file never spans two
+    /// transactions).
     int groupFiles = 1000;
-    int groupMillis = 250;
+    int groupMillis = 500;
     /// PRAGMA wal_autocheckpoint during the import (pages; 0 keeps the connection's setting); the WAL is
     /// checkpointed once at the end.
     int walCheckpointPages = 16384;
