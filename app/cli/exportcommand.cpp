@@ -78,6 +78,15 @@ int runExport(const QStringList& arguments)
             out() << report->build.converted
                   << " records were converted from another envelope to the Lambda DynamoDB record shape "
                      "(see manifest.json)\n";
+        if (report->recordsWithSynthesizedFields > 0 && options.format != storage::ExportFormat::ChangesCsv) {
+            out() << report->recordsWithSynthesizedFields << " records lacked fields Lambda always sends; added:";
+            const char* separator = " ";
+            for (const auto& [field, n] : report->build.synthesizedFields) {
+                out() << separator << qtext(field) << " (" << n << ")";
+                separator = ", ";
+            }
+            out() << " (see manifest.json synthesizedFields)\n";
+        }
         if (report->build.excludedByJsOption > 0)
             out() << report->build.excludedByJsOption << " records left out by --js-unsafe\n";
         if (report->build.jsUnsafe > 0 && options.format != storage::ExportFormat::ChangesCsv
