@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "model/base64.h"
 #include "model/dynamodbjson.h"
 #include "model/jsontext.h"
 
@@ -221,7 +222,7 @@ std::vector<Finding> Auditor::takeFindings()
 void Auditor::add(Finding finding)
 {
     finding.severity = defaultSeverity(finding.kind);
-    m_findings.push_back(std::move(finding));
+    (m_out ? m_out : &m_findings)->push_back(std::move(finding));
 }
 
 namespace {
@@ -308,34 +309,130 @@ void valueProblems(const AttributeValue& v, const std::string& path, std::vector
 /// it holds no binary, set or NULL false, is not deeply nested, and every `{"N":"…"}` inside is a valid number
 /// (JavaScript risks are checkJsNumbers()' business). These patterns cannot occur inside JSON strings, where quotes
 /// are escaped, so a plain substring search is exact. Anything else is decoded and validated in full.
-bool onlyCleanNumbers(std::string_view text)
+/// True when the JSON text has no whitespace outside strings, so every type tag is written `{"TAG":` and the text
+/// checks below see all of them (pretty-printed images are decoded instead).
+bool compactJson(std::string_view text)
 {
-    if (text.size() > 4096)
-        return false;
-    for (std::string_view p : {"\"B\":", "\"SS\":", "\"NS\":", "\"BS\":", "\"NULL\":false"}) {
-        if (text.find(p) != std::string_view::npos)
+    bool inString = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (inString) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
             return false;
-    }
-    int depth = 0;
-    for (std::size_t i = text.find("{\"M\":"); i != std::string_view::npos; i = text.find("{\"M\":", i + 1))
-        ++depth;
-    for (std::size_t i = text.find("{\"L\":"); i != std::string_view::npos; i = text.find("{\"L\":", i + 1))
-        ++depth;
-    if (depth >= 30)
-        return false;
-    constexpr std::string_view n = "{\"N\":";
-    for (std::size_t i = text.find(n); i != std::string_view::npos; i = text.find(n, i + 1)) {
-        const std::size_t start = i + n.size();
-        if (start >= text.size() || text[start] != '"')
-            return false; // {"N":1} style: let the decoder handle it
-        const std::size_t end = text.find('"', start + 1);
-        if (end == std::string_view::npos)
-            return false;
-        const std::string_view number = text.substr(start + 1, end - start - 1);
-        if (number.find('\\') != std::string_view::npos || checkNumber(number) != NumberProblem::None)
-            return false;
+        }
     }
     return true;
+}
+
+bool onlyCleanNumbers(std::string_view text)
+{
+    if (text.size() > 4096 || !compactJson(text))
+        return false;
+    // One pass over every `{"` (a type tag, or a map member's name, which at worst makes this answer "not
+    // certain"): no binary or set, no NULL false, fewer than 30 M/L, every number plain and valid.
+    int depth = 0;
+    for (std::size_t i = text.find("{\""); i != std::string_view::npos; i = text.find("{\"", i + 2)) {
+        const std::size_t tagStart = i + 2;
+        const std::size_t tagEnd = text.find('"', tagStart);
+        if (tagEnd == std::string_view::npos || tagEnd + 1 >= text.size() || text[tagEnd + 1] != ':')
+            continue; // not `{"name":` (cannot happen in well-formed text; the decoder would judge)
+        const std::string_view tag = text.substr(tagStart, tagEnd - tagStart);
+        if (tag == "B" || tag == "SS" || tag == "NS" || tag == "BS")
+            return false;
+        if (tag == "NULL") {
+            if (text.substr(tagEnd + 2, 5) == "false")
+                return false;
+        } else if (tag == "M" || tag == "L") {
+            if (++depth >= 30)
+                return false;
+        } else if (tag == "N") {
+            const std::size_t start = tagEnd + 2;
+            if (start >= text.size() || text[start] != '"')
+                return false; // {"N":1} style: let the decoder handle it
+            const std::size_t end = text.find('"', start + 1);
+            if (end == std::string_view::npos)
+                return false;
+            const std::string_view number = text.substr(start + 1, end - start - 1);
+            if (number.find('\\') != std::string_view::npos || checkNumber(number) != NumberProblem::None)
+                return false;
+        }
+    }
+    return true;
+}
+
+/// `{"B":"…"}` with valid base64 (text only): true when certainly valid.
+bool cleanBinary(std::string_view text)
+{
+    constexpr std::string_view prefix = "{\"B\":\"";
+    if (!text.starts_with(prefix) || !text.ends_with("\"}"))
+        return false;
+    const std::string_view b64 = text.substr(prefix.size(), text.size() - prefix.size() - 2);
+    return b64.find_first_of("\"\\") == std::string_view::npos && base64Decode(b64).has_value();
+}
+
+/// The members of a set `{"NS":[…]}` / `{"BS":[…]}` given as plain strings (no escapes); nullopt otherwise.
+std::optional<std::vector<std::string_view>> plainSetMembers(std::string_view text, std::string_view tag)
+{
+    const std::string prefix = "{\"" + std::string(tag) + "\":[";
+    if (!text.starts_with(prefix) || !text.ends_with("]}"))
+        return std::nullopt;
+    const std::string_view body = text.substr(prefix.size(), text.size() - prefix.size() - 2);
+    std::vector<std::string_view> members;
+    std::size_t i = 0;
+    while (i < body.size()) {
+        if (body[i] != '"')
+            return std::nullopt;
+        const std::size_t end = body.find('"', i + 1);
+        if (end == std::string_view::npos)
+            return std::nullopt;
+        const std::string_view member = body.substr(i + 1, end - i - 1);
+        if (member.find('\\') != std::string_view::npos)
+            return std::nullopt;
+        members.push_back(member);
+        i = end + 1;
+        if (i == body.size())
+            break;
+        if (body[i] != ',' || i + 1 == body.size())
+            return std::nullopt;
+        ++i;
+    }
+    return members;
+}
+
+/// A number or binary set whose members are all valid and distinct (numerically / by decoded bytes), text only.
+bool cleanNumberOrBinarySet(std::string_view text)
+{
+    const bool numbers = text.starts_with("{\"NS\":");
+    if (!numbers && !text.starts_with("{\"BS\":"))
+        return false;
+    const auto members = plainSetMembers(text, numbers ? "NS" : "BS");
+    if (!members || members->empty() || members->size() > 1000)
+        return false;
+    std::vector<std::string> normalised;
+    normalised.reserve(members->size());
+    for (const std::string_view m : *members) {
+        if (numbers) {
+            if (checkNumber(m) != NumberProblem::None)
+                return false;
+            const std::optional<Decimal> d = Decimal::parse(m);
+            if (!d)
+                return false;
+            normalised.push_back(d->canonical());
+        } else {
+            auto bytes = base64Decode(m);
+            if (!bytes)
+                return false;
+            normalised.push_back(std::move(*bytes));
+        }
+    }
+    std::sort(normalised.begin(), normalised.end());
+    return std::adjacent_find(normalised.begin(), normalised.end()) == normalised.end();
 }
 
 /// Text-only check of a string set `{"SS":["a","b"]}` whose members need no unescaping (no backslash, only
@@ -377,7 +474,7 @@ bool cleanStringSet(std::string_view text)
 
 void memberProblems(std::string_view name, std::string_view text, std::vector<ValueProblem>& out)
 {
-    if (certainlyClean(text) || cleanStringSet(text))
+    if (certainlyClean(text) || cleanStringSet(text) || cleanBinary(text) || cleanNumberOrBinarySet(text))
         return;
     const std::string path = "/" + escapePointerToken(name);
     if (auto n = plainNumberText(text)) {
@@ -416,7 +513,7 @@ int riskRank(JsNumberRisk risk)
 /// `{"N":"…"}` is a plain, risk-free number and there is no number set). Else it is decoded.
 bool noRiskyNumbers(std::string_view text)
 {
-    if (text.find("\"NS\":") != std::string_view::npos)
+    if (text.find("\"NS\":") != std::string_view::npos || !compactJson(text))
         return false;
     constexpr std::string_view n = "{\"N\":";
     for (std::size_t i = text.find(n); i != std::string_view::npos; i = text.find(n, i + 1)) {
@@ -587,12 +684,12 @@ void Auditor::checkKeys(const HistoryRecord& r, const Image& image, const char* 
             add(findingFor(FindingKind::KeyMismatch, r, 0,
                            std::string(which) + " lacks the key attribute " + name + " that Keys has ("
                                + toDynamoJson(value) + ")"));
-            m_findings.back().path = "/" + escapePointerToken(name);
+            (m_out ? m_out : &m_findings)->back().path = "/" + escapePointerToken(name);
         } else if (it->second != value) {
             add(findingFor(FindingKind::KeyMismatch, r, 0,
                            std::string(which) + " has " + name + " = " + toDynamoJson(it->second) + " but Keys has "
                                + toDynamoJson(value)));
-            m_findings.back().path = "/" + escapePointerToken(name);
+            (m_out ? m_out : &m_findings)->back().path = "/" + escapePointerToken(name);
         }
     }
 }
@@ -744,26 +841,65 @@ void Auditor::checkEventId(const HistoryRecord& r)
     add(std::move(f));
 }
 
-void Auditor::addKey(std::span<const HistoryRecord> records, Ordering ordering, std::int64_t keyId)
+void Auditor::beginValueChecks(std::span<const HistoryRecord> records)
+{
+    m_keyTexts.clear();
+    if (!m_js)
+        m_js = std::make_unique<JsState>();
+    m_js->keyRisks.clear();
+    if (records.empty())
+        return;
+    for (const auto& [name, value] : records.front().keys) {
+        m_keyTexts.emplace_back(name, toDynamoJson(value));
+        jsRisks(value, "/" + escapePointerToken(name), m_js->keyRisks);
+    }
+}
+
+void Auditor::valueChecks(const HistoryRecord& r, Image& lastChecked)
+{
+    checkJsNumbers(r);
+    if (!r.oldImage.isNull()) {
+        checkValues(r, r.oldImage, "OldImage", lastChecked.isNull() ? nullptr : &lastChecked);
+        // An OldImage with the text of the image checked last (the previous NewImage, usually) changes nothing:
+        // keep the one already split into members as the base for the NewImage's check.
+        if (!sameText(lastChecked, r.oldImage))
+            lastChecked = r.oldImage;
+    }
+    if (!r.newImage.isNull()) {
+        checkValues(r, r.newImage, r.eventName == EventName::Snapshot ? "Item" : "NewImage",
+                    lastChecked.isNull() ? nullptr : &lastChecked);
+        lastChecked = r.newImage;
+    }
+}
+
+std::vector<std::vector<Finding>> Auditor::valueFindings(std::span<const HistoryRecord> records)
+{
+    std::vector<std::vector<Finding>> out(records.size());
+    if (!m_options.valueChecks)
+        return out;
+    beginValueChecks(records);
+    Image lastChecked;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        m_out = &out[i];
+        valueChecks(records[i], lastChecked);
+    }
+    m_out = nullptr;
+    return out;
+}
+
+void Auditor::addKey(std::span<const HistoryRecord> records, Ordering ordering, std::int64_t keyId,
+                     std::vector<std::vector<Finding>>* valueFindingsDone)
 {
     const std::size_t firstFinding = m_findings.size();
-    m_keyTexts.clear();
-    if (!records.empty()) {
-        for (const auto& [name, value] : records.front().keys)
-            m_keyTexts.emplace_back(name, toDynamoJson(value));
-    }
+    if (valueFindingsDone && valueFindingsDone->size() != records.size())
+        valueFindingsDone = nullptr; // not for these records: do them here
     enum class Exists { Unknown, Absent, Present } exists = Exists::Unknown;
     StateKind known = StateKind::Unknown;
     Image knownImage;
     const HistoryRecord* prev = nullptr;
     Image lastChecked; // last image whose values were checked (value checks skip unchanged attributes)
-    if (!m_js)
-        m_js = std::make_unique<JsState>();
-    m_js->keyRisks.clear();
-    if (!records.empty() && m_options.valueChecks) {
-        for (const auto& [name, value] : records.front().keys)
-            jsRisks(value, "/" + escapePointerToken(name), m_js->keyRisks);
-    }
+    if (m_options.valueChecks && !valueFindingsDone)
+        beginValueChecks(records);
 
     for (const HistoryRecord& r : records) {
         const bool modifyOrRemove = r.eventName == EventName::Modify || r.eventName == EventName::Remove;
@@ -817,18 +953,11 @@ void Auditor::addKey(std::span<const HistoryRecord> records, Ordering ordering, 
         }
 
         if (m_options.valueChecks) {
-            checkJsNumbers(r);
-            if (!r.oldImage.isNull()) {
-                checkValues(r, r.oldImage, "OldImage", lastChecked.isNull() ? nullptr : &lastChecked);
-                // An OldImage with the text of the image checked last (the previous NewImage, usually) changes
-                // nothing: keep the one already split into members as the base for the NewImage's check.
-                if (!sameText(lastChecked, r.oldImage))
-                    lastChecked = r.oldImage;
-            }
-            if (!r.newImage.isNull()) {
-                checkValues(r, r.newImage, r.eventName == EventName::Snapshot ? "Item" : "NewImage",
-                            lastChecked.isNull() ? nullptr : &lastChecked);
-                lastChecked = r.newImage;
+            if (valueFindingsDone) {
+                for (auto& f : (*valueFindingsDone)[static_cast<std::size_t>(&r - records.data())])
+                    add(std::move(f));
+            } else {
+                valueChecks(r, lastChecked);
             }
         }
         checkEventId(r);

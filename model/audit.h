@@ -119,7 +119,14 @@ public:
     Auditor& operator=(Auditor&&) noexcept;
 
     /// One key's records in history order (all of the same table and Keys). `keyId` is the store's key id.
-    void addKey(std::span<const HistoryRecord> records, Ordering ordering, std::int64_t keyId = 0);
+    /// `valueFindingsDone`: the result of valueFindings(records) computed elsewhere (e.g. by another Auditor on
+    /// another thread); its findings are taken (moved) instead of running the value checks here.
+    void addKey(std::span<const HistoryRecord> records, Ordering ordering, std::int64_t keyId = 0,
+                std::vector<std::vector<Finding>>* valueFindingsDone = nullptr);
+    /// The value checks of one key's records (invalid-value, key-mismatch, js-unsafe-number — the expensive part of
+    /// addKey), per record, exactly as addKey reports them (key id still 0; addKey sets it). Independent of any
+    /// other state of this Auditor, so a second Auditor with the same options may run it on another thread.
+    std::vector<std::vector<Finding>> valueFindings(std::span<const HistoryRecord> records);
     /// A redelivery of a stored record (one finding per redelivery).
     void addDuplicate(const DeliveryInfo& duplicate);
     /// A copy with the same stream + sequence number but different content. `conflictKeyJson` is the key of the
@@ -131,6 +138,8 @@ public:
 
 private:
     void add(Finding finding);
+    void beginValueChecks(std::span<const HistoryRecord> records);
+    void valueChecks(const HistoryRecord& r, Image& lastChecked);
     void checkValues(const HistoryRecord& r, const Image& image, const char* which, const Image* previous);
     void checkKeys(const HistoryRecord& r, const Image& image, const char* which);
     void checkEventId(const HistoryRecord& r);
@@ -140,6 +149,7 @@ private:
 
     AuditOptions m_options;
     std::vector<Finding> m_findings;
+    std::vector<Finding>* m_out = nullptr; ///< where add() puts findings (nullptr: m_findings)
     struct EventIds; ///< every event ID seen so far, with its first record (flat hash table + text arena; audit.cpp)
     std::unique_ptr<EventIds> m_eventIds;
     std::vector<std::pair<std::string, std::string>> m_keyTexts; ///< current key: name -> DynamoDB JSON text

@@ -351,6 +351,8 @@ struct AuditBatch
     std::string canonicalKeys;
     model::Ordering ordering = model::Ordering::Sequence;
     std::vector<model::HistoryRecord> records;
+    bool valuesChecked = false; ///< the reader ran the value checks (valueFindings) for the auditor
+    std::vector<std::vector<model::Finding>> valueFindings;
 };
 
 /// Bounded hand-over from the reader thread to the auditing (calling) thread.
@@ -386,6 +388,12 @@ public:
         m_finished = true;
         m_notEmpty.notify_all();
     }
+    /// Batches waiting for the auditor.
+    std::size_t waiting()
+    {
+        std::lock_guard lock(m_mutex);
+        return m_batches.size();
+    }
     void stop()
     {
         std::lock_guard lock(m_mutex);
@@ -410,7 +418,9 @@ Result<AuditReport> runAudit(Store& store, const AuditRequest& request)
     // Two stages on the two threads: a reader thread runs the store scan (SQLite, row copies, conversion to
     // engine records, splitting every NewImage into its top-level members) and hands whole keys over; the calling
     // thread audits them in key order, so findings and progress calls are exactly those of a sequential audit.
-    // The store's connection is used by the reader thread only until it is joined.
+    // When the auditor falls behind, the reader also runs the value checks of the keys it hands over (balancing
+    // the two threads; the findings do not depend on which thread ran them). The store's connection is used by
+    // the reader thread only until it is joined.
     AuditReport report;
     model::Auditor auditor(request.options);
     std::unordered_map<std::int64_t, std::string> keyJson;
@@ -419,6 +429,7 @@ Result<AuditReport> runAudit(Store& store, const AuditRequest& request)
     scan.tableId = request.tableId;
     AuditQueue queue;
     std::optional<Error> scanError;
+    model::Auditor valueAuditor(request.options); // used by the reader thread only
     std::thread reader([&] {
         scanError = store.forEachKeyHistory(scan, [&](KeyHistory& h) {
             AuditBatch batch;
@@ -428,9 +439,16 @@ Result<AuditReport> runAudit(Store& store, const AuditRequest& request)
             batch.ordering = toModelOrdering(h.ordering);
             batch.canonicalKeys = std::move(h.key.canonicalKeys);
             if (request.options.valueChecks) {
-                for (const auto& r : batch.records) {
-                    if (!r.newImage.isNull())
-                        (void)r.newImage.members(); // cached in the image (thread-safe), used by the value checks
+                if (queue.waiting() >= 2) {
+                    // The auditor is behind: take this key's value checks (its most expensive part) here. The
+                    // findings are the same whichever thread computes them.
+                    batch.valueFindings = valueAuditor.valueFindings(batch.records);
+                    batch.valuesChecked = true;
+                } else {
+                    for (const auto& r : batch.records) {
+                        if (!r.newImage.isNull())
+                            (void)r.newImage.members(); // cached in the image (thread-safe), for the value checks
+                    }
                 }
             }
             return queue.push(std::move(batch));
@@ -440,7 +458,8 @@ Result<AuditReport> runAudit(Store& store, const AuditRequest& request)
     while (auto batch = queue.pop()) {
         if (!report.complete)
             continue; // drain what the reader already queued
-        auditor.addKey(batch->records, batch->ordering, batch->keyId);
+        auditor.addKey(batch->records, batch->ordering, batch->keyId,
+                       batch->valuesChecked ? &batch->valueFindings : nullptr);
         keyJson[batch->keyId] = std::move(batch->canonicalKeys);
         ++report.keys;
         report.records += static_cast<std::int64_t>(batch->records.size());
