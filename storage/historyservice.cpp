@@ -416,11 +416,10 @@ private:
 Result<AuditReport> runAudit(Store& store, const AuditRequest& request)
 {
     // Two stages on the two threads: a reader thread runs the store scan (SQLite, row copies, conversion to
-    // engine records, splitting every NewImage into its top-level members) and hands whole keys over; the calling
+    // engine records) and hands whole keys over; the calling
     // thread audits them in key order, so findings and progress calls are exactly those of a sequential audit.
-    // When the auditor falls behind, the reader also runs the value checks of the keys it hands over (balancing
-    // the two threads; the findings do not depend on which thread ran them). The store's connection is used by
-    // the reader thread only until it is joined.
+    // When the auditor falls behind, the reader takes over part of its work (see below). The store's connection
+    // is used by the reader thread only until it is joined.
     AuditReport report;
     model::Auditor auditor(request.options);
     std::unordered_map<std::int64_t, std::string> keyJson;
@@ -439,15 +438,18 @@ Result<AuditReport> runAudit(Store& store, const AuditRequest& request)
             batch.ordering = toModelOrdering(h.ordering);
             batch.canonicalKeys = std::move(h.key.canonicalKeys);
             if (request.options.valueChecks) {
-                if (queue.waiting() >= 2) {
-                    // The auditor is behind: take this key's value checks (its most expensive part) here. The
-                    // findings are the same whichever thread computes them.
+                // Balance the two threads by how far the auditor is behind (the findings do not depend on which
+                // thread did the work): far behind -> the reader runs this key's value checks (the auditor's most
+                // expensive part); somewhat behind -> it splits the NewImages into members (cached in the image,
+                // thread-safe); keeping up -> the reader is the slower stage and hands the key over as it is.
+                const std::size_t waiting = queue.waiting();
+                if (waiting >= 16) {
                     batch.valueFindings = valueAuditor.valueFindings(batch.records);
                     batch.valuesChecked = true;
-                } else {
+                } else if (waiting >= 4) {
                     for (const auto& r : batch.records) {
                         if (!r.newImage.isNull())
-                            (void)r.newImage.members(); // cached in the image (thread-safe), for the value checks
+                            (void)r.newImage.members();
                     }
                 }
             }

@@ -3,6 +3,7 @@
 
 #include <QTemporaryDir>
 #include <QTest>
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -122,6 +123,54 @@ private Q_SLOTS:
         QCOMPARE(duplicates, expectedDuplicates);
         QCOMPARE(ttl, expectedTtl);
         QCOMPARE(report->records, std::int64_t(records.size() - expectedDuplicates.size()));
+    }
+
+    void auditIsDeterministicAndStops()
+    {
+        // runAudit reads on one thread and audits on another (handing work over by load): the findings, their
+        // order and the progress calls must not depend on that.
+        auto full = runAudit(*m_store);
+        QVERIFY(full);
+        std::vector<std::string> expected;
+        for (const auto& f : full->findings)
+            expected.push_back(model::findingToJson(f));
+        for (int run = 0; run < 3; ++run) {
+            AuditRequest request;
+            std::vector<std::int64_t> calls;
+            request.progress = [&](std::int64_t done) {
+                calls.push_back(done);
+                return true;
+            };
+            auto again = runAudit(*m_store, request);
+            QVERIFY(again && again->complete);
+            std::vector<std::string> got;
+            for (const auto& f : again->findings)
+                got.push_back(model::findingToJson(f));
+            QVERIFY(got == expected);
+            QCOMPARE(static_cast<std::int64_t>(calls.size()), again->keys); // once per key
+            QVERIFY(std::is_sorted(calls.begin(), calls.end()));
+            QCOMPARE(calls.back(), again->records);
+        }
+        // Stop after ~a third of the records: no call after the refusal, the findings are a prefix of the full
+        // audit's per-key findings, and the report says it is incomplete.
+        AuditRequest request;
+        int callsAfterStop = 0;
+        bool stopped = false;
+        request.progress = [&](std::int64_t done) {
+            if (stopped)
+                ++callsAfterStop;
+            if (done * 3 >= full->records)
+                stopped = true;
+            return !stopped;
+        };
+        auto partial = runAudit(*m_store, request);
+        QVERIFY(partial);
+        QVERIFY(!partial->complete);
+        QCOMPARE(callsAfterStop, 0);
+        QVERIFY(partial->records < full->records);
+        QVERIFY(partial->findings.size() < expected.size());
+        for (std::size_t i = 0; i < partial->findings.size(); ++i)
+            QCOMPARE(model::findingToJson(partial->findings[i]), expected[i]);
     }
 
     void historyMatchesEngine()
