@@ -1018,6 +1018,11 @@ void Auditor::addKey(std::span<const HistoryRecord> records, Ordering ordering, 
             f.otherRecordId = later.id;
             f.otherSequenceNumber = later.sequenceNumber;
             f.affectedRecords = static_cast<std::int64_t>(lateCount);
+            f.affectedRecordIds.reserve(lateCount);
+            for (std::size_t i = firstLate; i < records.size(); ++i) {
+                if (late[i])
+                    f.affectedRecordIds.push_back(records[i].id);
+            }
             add(std::move(f));
         }
     }

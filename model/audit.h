@@ -84,6 +84,9 @@ struct Finding
     /// out-of-order-arrival (one finding per key): how many of the key's records arrived late; the finding points
     /// at the first of them in history order, other* at the record it arrived after. 0 for other kinds.
     std::int64_t affectedRecords = 0;
+    /// out-of-order-arrival: the ids of all those late records, in history order (for selecting them, e.g. an
+    /// export of flagged records); not in findingToJson. Empty for other kinds.
+    std::vector<std::int64_t> affectedRecordIds;
 };
 
 /// `{"kind","severity","table","key":{…},"sequenceNumber","eventID","message", "recordId", "path"?, "risk"?,

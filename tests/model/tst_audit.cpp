@@ -202,6 +202,8 @@ private Q_SLOTS:
         }
         QCOMPARE(f.size(), std::size_t{1});
         QCOMPARE(f[0].affectedRecords, std::int64_t{late});
+        QCOMPARE(f[0].affectedRecordIds.size(), static_cast<std::size_t>(late));
+        QCOMPARE(f[0].affectedRecordIds.front(), f[0].recordId);
         QCOMPARE(QString::fromStdString(f[0].sequenceNumber), first);
         QCOMPARE(QString::fromStdString(f[0].otherSequenceNumber), after);
         QVERIFY2(f[0].message.starts_with(std::to_string(late) + " of this key's 5 records arrived after"),

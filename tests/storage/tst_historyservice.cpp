@@ -348,6 +348,8 @@ private Q_SLOTS:
             for (const auto& f : report->findings) {
                 if (f.kind == model::FindingKind::OutOfOrderArrival) {
                     QCOMPARE(f.affectedRecords, std::int64_t{2});
+                    QCOMPARE(f.affectedRecordIds.size(), std::size_t{2});
+                    QCOMPARE(f.affectedRecordIds.front(), f.recordId);
                     QVERIFY(f.otherRecordId.has_value());
                     QVERIFY2(f.message.starts_with("2 of this key's "), f.message.c_str());
                 }
