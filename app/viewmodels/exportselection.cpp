@@ -18,6 +18,7 @@ storage::ExportSelection exportSelectionOf(const EventFilter& filter)
     if (!filter.text.empty()) {
         storage::RecordFilter recordFilter;
         recordFilter.text = filter.text;
+        recordFilter.textInRaw = filter.textInRaw; // "Search raw records": export what the table shows
         s.filter = recordFilter;
     }
     return s;

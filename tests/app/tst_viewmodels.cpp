@@ -8,6 +8,7 @@
 #include "app/viewmodels/attributediffmodel.h"
 #include "app/viewmodels/auditmodel.h"
 #include "app/viewmodels/eventtablemodel.h"
+#include "app/viewmodels/exportselection.h"
 #include "app/viewmodels/formatting.h"
 #include "app/viewmodels/importjob.h"
 #include "app/viewmodels/jobtracker.h"
@@ -399,6 +400,36 @@ private Q_SLOTS:
         summary = finished.at(1).at(0).value<ImportSummary>();
         QVERIFY(summary.cancelled);
         QVERIFY(summary.inserted < 100);
+    }
+
+    void exportSelectionFollowsEventsFilter()
+    {
+        EventFilter none;
+        const storage::ExportSelection all = exportSelectionOf(none);
+        QVERIFY(all.tables.empty());
+        QVERIFY(all.eventNames.empty());
+        QVERIFY(!all.filter.has_value());
+
+        EventFilter f;
+        f.table = "Orders";
+        f.eventMask = (1u << unsigned(model::EventName::Insert)) | (1u << unsigned(model::EventName::Remove));
+        f.fromMicros = 10;
+        f.toMicros = 20;
+        f.text = "Hauptstra";
+        f.textInRaw = true;
+        const storage::ExportSelection s = exportSelectionOf(f);
+        QCOMPARE(s.tables, std::vector<std::string>{"Orders"});
+        QCOMPARE(s.eventNames.size(), std::size_t(2));
+        QVERIFY(s.eventNames[0] == model::EventName::Insert);
+        QVERIFY(s.eventNames[1] == model::EventName::Remove);
+        QCOMPARE(s.fromMicros, std::optional<std::int64_t>(10));
+        QCOMPARE(s.toMicros, std::optional<std::int64_t>(20));
+        QVERIFY(s.filter.has_value());
+        QCOMPARE(s.filter->text, std::string("Hauptstra"));
+        QVERIFY(s.filter->textInRaw); // "Search raw records": export/replay take what the table shows
+
+        f.textInRaw = false;
+        QVERIFY(!exportSelectionOf(f).filter->textInRaw);
     }
 };
 
