@@ -95,8 +95,12 @@ Result<std::vector<std::int64_t>> flaggedRecords(Store& store, const ExportSelec
         if (!report)
             return report.error();
         for (const auto& f : report->findings) {
-            if (f.recordId > 0 && (any || kinds.count(f.kind)))
+            if (!any && !kinds.count(f.kind))
+                continue;
+            if (f.recordId > 0)
                 ids.push_back(f.recordId);
+            // A per-key finding (out-of-order-arrival) lists every record it is about, not only the first.
+            ids.insert(ids.end(), f.affectedRecordIds.begin(), f.affectedRecordIds.end());
         }
     }
     std::sort(ids.begin(), ids.end());

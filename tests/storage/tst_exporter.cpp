@@ -29,6 +29,7 @@ private Q_SLOTS:
     void byteLimitSplits();
     void selection();
     void jsUnsafeOption();
+    void outOfOrderFlaggedSelectsEveryLateRecord();
     void oversizeRecordReported();
     void overwriteRefusedUnlessForce();
     void hostileNamesStayInside();
@@ -265,6 +266,37 @@ void TestExporter::jsUnsafeOption()
     auto f = storage::selectRecordIds(*m_store, flagged);
     QVERIFY2(f, f ? "" : f.error().message.c_str());
     QCOMPARE(f->size(), std::size_t(3));
+}
+
+void TestExporter::outOfOrderFlaggedSelectsEveryLateRecord()
+{
+    // One key, delivered as 100, 103, 104, 101, 102: the audit reports one out-of-order-arrival finding for the
+    // key (pointing at 101), and an export of the flagged records takes both late records, 101 and 102.
+    std::vector<Rec> recs;
+    for (const int seq : {100, 103, 104, 101, 102}) {
+        Rec r;
+        r.table = "Late";
+        r.arn = "arn:aws:dynamodb:eu-central-1:1:table/Late/stream/x";
+        r.keysJson = "{\"Id\":{\"N\":\"1\"}}";
+        r.event = seq == 100 ? "INSERT" : "MODIFY";
+        r.seq = std::to_string(seq);
+        r.newImage = "{\"Id\":{\"N\":\"1\"},\"v\":{\"N\":\"" + std::to_string(seq) + "\"}}";
+        recs.push_back(r);
+    }
+    QCOMPARE(QString::fromStdString(exporttest::load(*m_store, recs, "late")), QString());
+    storage::ExportSelection flagged;
+    flagged.tables = {"Late"};
+    flagged.findingKinds = {"out-of-order-arrival"};
+    storage::ExportOptions opt;
+    opt.folder = out(QStringLiteral("late")).toStdString();
+    const auto report = exportOk(flagged, opt);
+    QCOMPARE(report.recordsWritten, std::int64_t(2));
+    const json event = readJson(QString::fromStdString(opt.folder) + QStringLiteral("/batch-000001.json"));
+    QVERIFY(event.contains("Records"));
+    std::vector<std::string> seqs;
+    for (const auto& r : event["Records"])
+        seqs.push_back(r["dynamodb"]["SequenceNumber"].get<std::string>());
+    QCOMPARE(seqs, (std::vector<std::string>{"101", "102"}));
 }
 
 void TestExporter::oversizeRecordReported()
