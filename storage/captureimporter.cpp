@@ -292,6 +292,8 @@ void readerThread(const std::vector<InputPath>& inputs, const ImportOptions& opt
     queue.push(ReaderDone{});
 }
 
+constexpr std::uint64_t kBigFileBytes = std::uint64_t{16} << 20;
+
 std::string issueText(const RecordIssue& issue)
 {
     return "record " + std::to_string(issue.recordIndex) + " at byte " + std::to_string(issue.byteOffset)
@@ -424,6 +426,17 @@ ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths
         }
         Message message = std::move(*next);
         if (auto* begin = std::get_if<FileBegin>(&message)) {
+            // Make the completed files visible before a new input argument or a big file (which would keep them
+            // pending for long).
+            if (!writer.pendingSources().empty() && begin->file > 0
+                && (inputs[begin->file].argument != inputs[begin->file - 1].argument
+                    || inputs[begin->file].size >= kBigFileBytes)) {
+                if (auto error = writer.commitPending()) {
+                    markLost();
+                    storeFailed(*error);
+                    break;
+                }
+            }
             current = static_cast<std::int64_t>(begin->file);
             fileStarted = Clock::now();
             sourceOpen = false;

@@ -93,7 +93,8 @@ std::uint64_t InputFile::diskPosition() const
 std::vector<InputPath> expandInputPaths(const std::vector<std::string>& paths, std::vector<std::string>& errors)
 {
     std::vector<InputPath> result;
-    for (const auto& path : paths) {
+    for (std::size_t argument = 0; argument < paths.size(); ++argument) {
+        const std::string& path = paths[argument];
         std::error_code ec;
         const auto status = fs::status(path, ec);
         if (ec || !fs::exists(status)) {
@@ -106,7 +107,7 @@ std::vector<InputPath> expandInputPaths(const std::vector<std::string>& paths, s
             continue;
         }
         if (!fs::is_directory(status)) {
-            result.push_back({path, static_cast<std::uint64_t>(fs::file_size(path, ec)), false});
+            result.push_back({path, static_cast<std::uint64_t>(fs::file_size(path, ec)), false, argument});
             continue;
         }
         std::vector<InputPath> found;
@@ -127,7 +128,7 @@ std::vector<InputPath> expandInputPaths(const std::vector<std::string>& paths, s
                 continue;
             }
             if (it->is_regular_file(ec))
-                found.push_back({it->path().string(), static_cast<std::uint64_t>(it->file_size(ec)), true});
+                found.push_back({it->path().string(), static_cast<std::uint64_t>(it->file_size(ec)), true, argument});
         }
         std::sort(found.begin(), found.end(), [](const InputPath& a, const InputPath& b) { return a.path < b.path; });
         result.insert(result.end(), found.begin(), found.end());

@@ -54,6 +54,7 @@ struct InputPath
     std::string path;
     std::uint64_t size = 0;
     bool fromDirectory = false; ///< found by expanding a directory (not named by the user)
+    std::size_t argument = 0;   ///< index of the path (argument) it came from
 };
 
 /// Expands files and directories (recursive, sorted by path; hidden files and directories skipped) into
