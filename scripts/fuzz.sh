@@ -67,7 +67,7 @@ for target in "${TARGETS[@]}"; do
     rc=$?
     set -e
     execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$logfile" | tail -1 | awk '{print $2}')
-    rate=$(grep -o 'stat::average_exec_per_sec: [0-9]*' "$logfile" | tail -1 | awk '{print $2}')
+    rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$logfile" | tail -1 | awk '{print $2}')
     after=$(find "$artifacts" -type f | wc -l)
     crashes=$((after - before))
     if [ "$rc" -ne 0 ] || [ "$crashes" -ne 0 ]; then

@@ -25,7 +25,10 @@ function(streamscope_add_fuzzer name)
     add_dependencies(streamscope_fuzzers ${name})
     set(regressions "${STREAMSCOPE_FUZZ_DIR}/regressions/${name}")
     if(BUILD_TESTING AND EXISTS "${regressions}")
-        add_test(NAME ${name}_regressions COMMAND ${name} -runs=0 "${regressions}")
+        # A failing reproducer is copied by libFuzzer to -artifact_prefix: keep it out of the build root.
+        file(MAKE_DIRECTORY "${PROJECT_BINARY_DIR}/artifacts/regressions")
+        add_test(NAME ${name}_regressions COMMAND ${name} -runs=0
+                 "-artifact_prefix=${PROJECT_BINARY_DIR}/artifacts/regressions/${name}-" "${regressions}")
         set_tests_properties(${name}_regressions PROPERTIES LABELS "fuzz" TIMEOUT 300)
     endif()
 endfunction()
