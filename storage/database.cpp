@@ -38,6 +38,17 @@ Error refusal(const std::string& path, const Error& cause)
     const bool prefixed = head.starts_with("SQL failed (") || head.starts_with("cannot prepare (");
     if (const auto colon = detail.find("): "); prefixed && colon != std::string::npos)
         detail.erase(0, colon + 3);
+    const int extended = cause.code;
+    if (extended == SQLITE_READONLY_ROLLBACK || extended == SQLITE_READONLY_RECOVERY
+        || extended == SQLITE_READONLY_CANTINIT) {
+        // A hot journal or WAL left by a write that was interrupted (crash, kill, power loss): only a read-write
+        // connection may finish it. Not damage: nothing is lost that was committed.
+        error.message = path
+            + " was left in the middle of a write (the program writing it was interrupted) and must be "
+              "recovered before it can be read: open it once read-write (in Streamscope, or with any command that "
+              "writes to the store) and SQLite finishes the recovery; committed data is not lost";
+        return error;
+    }
     switch (error.kind) {
     case Error::Kind::NotAStore:
         error.message = path + " is not a Streamscope store (not an SQLite database: " + detail + ")";

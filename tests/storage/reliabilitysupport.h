@@ -14,6 +14,7 @@
 #include <map>
 #include <string>
 
+#include <sqlite3.h>
 #include <sys/resource.h>
 
 #include "storage/database.h"
@@ -119,6 +120,15 @@ inline storage::Result<StoreSnapshot> snapshot(storage::Store& store)
 inline std::string integrityCheck(const std::string& path)
 {
     auto db = storage::Database::open(path, storage::Database::OpenMode::ReadOnly);
+    if (!db
+        && (db.error().code == SQLITE_READONLY_ROLLBACK || db.error().code == SQLITE_READONLY_RECOVERY
+            || db.error().code == SQLITE_READONLY_CANTINIT)) {
+        // Killed in the middle of a write before WAL was on (a hot rollback journal): not damage, but only a
+        // read-write connection may roll it back, as the user's next open does. The refusal must say so.
+        if (db.error().message.find("must be recovered") == std::string::npos)
+            return "unclear refusal: " + db.error().message;
+        db = storage::Database::open(path, storage::Database::OpenMode::ReadWriteExisting);
+    }
     if (!db)
         return "cannot open: " + db.error().message;
     auto statement = db->prepare("PRAGMA integrity_check");
