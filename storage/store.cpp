@@ -451,8 +451,12 @@ Result<Store> Store::open(const std::string& path, Database::OpenMode mode)
             error.message = path + " is not a Streamscope store (not an SQLite database)";
         return error;
     }
-    if (auto error = ensureSchema(*db))
+    if (auto error = ensureSchema(*db)) {
+        // Every refusal names the file (ensureSchema's own messages, e.g. "database is locked", do not).
+        if (error->message.find(path) == std::string::npos)
+            error->message = "cannot open the store " + path + ": " + error->message;
         return *error;
+    }
     return Store(std::make_unique<Impl>(std::move(*db)));
 }
 
