@@ -8,6 +8,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -521,9 +523,40 @@ void TestHostileInputs::unreadableFile()
         file.write(QByteArrayLiteral(R"({"Records":[)") + validRecord(800001) + "]}");
     }
     QVERIFY(::chmod(path.toLocal8Bit().constData(), 0) == 0);
-    if (::geteuid() == 0 || ::access(path.toLocal8Bit().constData(), R_OK) == 0)
-        QSKIP("running as root: permissions do not stop reading, so an unreadable file cannot be made here");
-    importAndCheck(path, false, Expect::FileFails, QStringLiteral("ermission"));
+    if (::geteuid() != 0 && ::access(path.toLocal8Bit().constData(), R_OK) != 0) {
+        importAndCheck(path, false, Expect::FileFails, QStringLiteral("ermission"));
+        return;
+    }
+    // Root reads any file (CI runs as root): import as the unprivileged user "nobody" in a child process instead.
+    const QString setpriv = QStandardPaths::findExecutable(QStringLiteral("setpriv"));
+    if (::geteuid() != 0 || setpriv.isEmpty())
+        QSKIP("permissions do not stop reading here and setpriv is unavailable to drop them");
+    ++m_cases;
+    QTemporaryDir shared(QDir::tempPath() + QStringLiteral("/tst_hostile-nobody-XXXXXX"));
+    QVERIFY(shared.isValid());
+    QVERIFY(::chmod(shared.path().toLocal8Bit().constData(), 0777) == 0);
+    const QString storePath = shared.filePath(QStringLiteral("store.streamscope"));
+    const QString unreadable = shared.filePath(QStringLiteral("unreadable.json"));
+    QVERIFY(QFile::copy(QString::fromStdString(m_baselineStore), storePath));
+    QVERIFY(::chmod(storePath.toLocal8Bit().constData(), 0666) == 0);
+    QVERIFY(QFile::copy(path, unreadable));
+    QVERIFY(::chmod(unreadable.toLocal8Bit().constData(), 0) == 0);
+    QProcess child;
+    child.setProcessChannelMode(QProcess::MergedChannels); // the per-file summary goes to stdout
+    child.start(setpriv,
+                {QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"), QStringLiteral("--clear-groups"),
+                 reliability::binary(), QStringLiteral("import"), QStringLiteral("--store"), storePath, unreadable});
+    QVERIFY(child.waitForFinished(120000));
+    const QString err = QString::fromLocal8Bit(child.readAll());
+    QCOMPARE(child.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(child.exitCode() == 3, qPrintable(QString::number(child.exitCode()) + QLatin1Char(' ') + err));
+    QVERIFY2(err.contains(QStringLiteral("ermission")) && err.contains(QStringLiteral("unreadable.json")),
+             qPrintable(err));
+    auto store = storage::Store::open(storePath.toStdString(), storage::Database::OpenMode::ReadOnly);
+    QVERIFY2(store, store ? "" : store.error().message.c_str());
+    auto after = reliability::snapshot(*store);
+    QVERIFY(after);
+    QCOMPARE(after->records, std::int64_t(300)); // the baseline: nothing of the unreadable file
 }
 
 void TestHostileInputs::missingAndDanglingPaths()
