@@ -138,6 +138,9 @@ void printText(const storage::ImportSummary& s)
         err() << "streamscope import: " << qs(e) << "\n";
     for (const auto& f : s.files) {
         const QString path = qs(f.path);
+        // Lines go to stdout (results) and stderr (problems): flush both per file so a terminal shows them in order.
+        out().flush();
+        err().flush();
         switch (f.status) {
         case Status::Imported:
             out() << "imported " << path << " (" << qs(f.format) << "): " << f.records << " records, " << f.inserted
@@ -151,14 +154,15 @@ void printText(const storage::ImportSummary& s)
             out() << ": nothing added\n";
             break;
         case Status::NotCapture:
-            out() << "not a capture: " << path << ": " << qs(f.notCaptureReason) << "\n";
+            err() << "not a capture: " << path << ": " << qs(f.notCaptureReason) << "\n";
             break;
         case Status::Failed:
-            out() << "FAILED " << path;
+            // Problems go to stderr (the summary lines stay on stdout).
+            err() << "FAILED " << path;
             if (f.failure)
-                out() << ": record " << f.failure->recordIndex << " at byte " << f.failure->byteOffset << ": "
+                err() << ": record " << f.failure->recordIndex << " at byte " << f.failure->byteOffset << ": "
                       << qs(f.failure->reason);
-            out() << " (nothing imported from this file)\n";
+            err() << " (nothing imported from this file)\n";
             break;
         case Status::Cancelled:
             out() << "cancelled " << path << " (nothing imported from this file)\n";
@@ -170,11 +174,11 @@ void printText(const storage::ImportSummary& s)
         for (const auto& i : f.skippedRecords) {
             if (++shown > 20)
                 break;
-            out() << "  skipped " << path << " record " << i.recordIndex << " at byte " << i.byteOffset << ": "
+            err() << "  skipped " << path << " record " << i.recordIndex << " at byte " << i.byteOffset << ": "
                   << qs(i.reason) << "\n";
         }
         if (f.skipped > static_cast<std::int64_t>(std::min<std::size_t>(20, f.skippedRecords.size())))
-            out() << "  … "
+            err() << "  … "
                   << (f.skipped - static_cast<std::int64_t>(std::min<std::size_t>(20, f.skippedRecords.size())))
                   << " more skipped records\n";
     }

@@ -542,12 +542,11 @@ void TestHostileInputs::unreadableFile()
     QVERIFY(QFile::copy(path, unreadable));
     QVERIFY(::chmod(unreadable.toLocal8Bit().constData(), 0) == 0);
     QProcess child;
-    child.setProcessChannelMode(QProcess::MergedChannels); // the per-file summary goes to stdout
     child.start(setpriv,
                 {QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"), QStringLiteral("--clear-groups"),
                  reliability::binary(), QStringLiteral("import"), QStringLiteral("--store"), storePath, unreadable});
     QVERIFY(child.waitForFinished(120000));
-    const QString err = QString::fromLocal8Bit(child.readAll());
+    const QString err = QString::fromLocal8Bit(child.readAllStandardError()); // problems go to stderr
     QCOMPARE(child.exitStatus(), QProcess::NormalExit);
     QVERIFY2(child.exitCode() == 3, qPrintable(QString::number(child.exitCode()) + QLatin1Char(' ') + err));
     QVERIFY2(err.contains(QStringLiteral("ermission")) && err.contains(QStringLiteral("unreadable.json")),
