@@ -33,34 +33,37 @@ std::string quotedText(std::string_view text)
     return out;
 }
 
-} // namespace
-
-std::optional<Decimal> Decimal::parse(std::string_view text)
+/// The syntax of a number text: [+-] digits [. digits] [(e|E) [+-] digits], at least one mantissa digit.
+struct NumberText
 {
+    bool negative = false;
+    std::size_t intStart = 0, intEnd = 0, fracStart = 0, fracEnd = 0; ///< mantissa digit ranges in the text
+    std::int64_t exp10 = 0;                                           ///< the written exponent
+};
+
+std::optional<NumberText> scanNumber(std::string_view text)
+{
+    NumberText t;
     std::size_t i = 0;
     const std::size_t n = text.size();
-    bool negative = false;
     if (i < n && (text[i] == '+' || text[i] == '-')) {
-        negative = text[i] == '-';
+        t.negative = text[i] == '-';
         ++i;
     }
-    // Mantissa: digits [. digits], at least one digit overall.
-    const std::size_t intStart = i;
+    t.intStart = i;
     while (i < n && isDigit(text[i]))
         ++i;
-    const std::size_t intEnd = i;
-    std::size_t fracStart = i;
-    std::size_t fracEnd = i;
+    t.intEnd = i;
+    t.fracStart = t.fracEnd = i;
     if (i < n && text[i] == '.') {
         ++i;
-        fracStart = i;
+        t.fracStart = i;
         while (i < n && isDigit(text[i]))
             ++i;
-        fracEnd = i;
+        t.fracEnd = i;
     }
-    if (intEnd == intStart && fracEnd == fracStart)
+    if (t.intEnd == t.intStart && t.fracEnd == t.fracStart)
         return std::nullopt;
-    std::int64_t exp10 = 0;
     if (i < n && (text[i] == 'e' || text[i] == 'E')) {
         ++i;
         bool expNegative = false;
@@ -70,18 +73,29 @@ std::optional<Decimal> Decimal::parse(std::string_view text)
         }
         const std::size_t expStart = i;
         while (i < n && isDigit(text[i])) {
-            if (exp10 > kMaxTextExponent)
+            if (t.exp10 > kMaxTextExponent)
                 return std::nullopt;
-            exp10 = exp10 * 10 + (text[i] - '0');
+            t.exp10 = t.exp10 * 10 + (text[i] - '0');
             ++i;
         }
         if (i == expStart)
             return std::nullopt;
         if (expNegative)
-            exp10 = -exp10;
+            t.exp10 = -t.exp10;
     }
     if (i != n)
         return std::nullopt;
+    return t;
+}
+
+} // namespace
+
+std::optional<Decimal> Decimal::parse(std::string_view text)
+{
+    const std::optional<NumberText> scanned = scanNumber(text);
+    if (!scanned)
+        return std::nullopt;
+    const auto [negative, intStart, intEnd, fracStart, fracEnd, exp10] = *scanned;
 
     Decimal d;
     // Position of the decimal point relative to the first mantissa digit.
@@ -185,8 +199,37 @@ int Decimal::compare(const Decimal& other) const
 
 NumberProblem checkNumber(std::string_view text)
 {
-    const std::optional<Decimal> d = Decimal::parse(text);
-    return d ? checkNumber(*d) : NumberProblem::NotANumber;
+    // The same answer as checkNumber(*Decimal::parse(text)) without building the digit string: the importer checks
+    // every number of every image with it.
+    const std::optional<NumberText> scanned = scanNumber(text);
+    if (!scanned)
+        return NumberProblem::NotANumber;
+    const NumberText& t = *scanned;
+    // The mantissa digits as one sequence: integer digits, then fraction digits.
+    const std::size_t intLength = t.intEnd - t.intStart;
+    const std::size_t total = intLength + (t.fracEnd - t.fracStart);
+    const auto digitAt = [&](std::size_t k) {
+        return k < intLength ? text[t.intStart + k] : text[t.fracStart + k - intLength];
+    };
+    std::size_t first = 0;
+    while (first < total && digitAt(first) == '0')
+        ++first;
+    if (first == total)
+        return NumberProblem::None; // zero
+    std::size_t last = total - 1;
+    while (digitAt(last) == '0')
+        --last;
+    // value = 0.d1d2... x 10^exponent
+    const std::int64_t exponent = static_cast<std::int64_t>(intLength) - static_cast<std::int64_t>(first) + t.exp10;
+    if (exponent > kMaxExponent || exponent < -kMaxExponent)
+        return NumberProblem::NotANumber; // as Decimal::parse
+    if (last - first + 1 > 38)
+        return NumberProblem::TooManyDigits;
+    if (exponent > 126)
+        return NumberProblem::MagnitudeTooLarge;
+    if (exponent < -129)
+        return NumberProblem::MagnitudeTooSmall;
+    return NumberProblem::None;
 }
 
 NumberProblem checkNumber(const Decimal& d)
