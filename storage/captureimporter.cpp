@@ -385,7 +385,7 @@ ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths
             static_cast<void>(writer.rollbackSource());
             sourceOpen = false;
         }
-        // Keep the files completed before (their savepoints are released into the open group), if SQLite still
+        // Keep the files completed before (they are in the open group), if SQLite still
         // has the transaction.
         static_cast<void>(writer.commitPending());
         markLost();

@@ -2,7 +2,7 @@
 
 // Importing capture files into a store: every file is read on a background thread (CaptureReader: streaming,
 // simdjson; it also computes each record's content hash and sequence sort key) while the calling thread writes
-// (ImportWriter: one savepoint per file inside a write transaction shared by consecutive files and committed every
+// (ImportWriter: each file atomic inside a write transaction shared by consecutive files and committed every
 // ImportOptions::groupMillis, so a failed, cancelled or strict-rejected file leaves no rows and the files before it
 // stay). Knows nothing about Qt; the GUI job and the CLI share it.
 
@@ -24,7 +24,7 @@ struct ImportOptions
     bool strict = false;             ///< any skipped record fails its file
     std::size_t batchRecords = 1000; ///< records per hand-over between the threads (and per progress call)
     std::size_t queueBatches = 8;    ///< bound of the hand-over queue (memory bound)
-    /// Consecutive files share one write transaction (a savepoint each) committed at a file boundary (or while
+    /// Consecutive files share one write transaction (each file all-or-none) committed at a file boundary (or while
     /// waiting for the next file) once it is groupMillis old (or 4x as old as the last commit took, on a busy
     /// machine) or holds groupFiles files, and at the end: other connections see imported files about that often,
     /// and a crash loses at most the uncommitted group (each file all-or-none; a file never spans two

@@ -5,6 +5,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sqlite3.h>
+
 #include "model/sequencenumber.h"
 #include "storage/contenthash.h"
 #include "storage/importwriter.h"
@@ -599,6 +601,94 @@ private Q_SLOTS:
         QCOMPARE(count(store, "records"), std::int64_t{1});
         QCOMPARE(count(store, "keys"), std::int64_t{1});
         QCOMPARE(store.tables()->front().recordCount, std::int64_t{1});
+    }
+
+    // Without a savepoint per file, a rolled-back source in the middle of a group is undone row by row: every
+    // table must be exactly as before it (rows it created, streams whose view type/region it set), and the writer
+    // must go on (ids reused, caches dropped).
+    void rollbackInGroupRestoresEveryRow()
+    {
+        Store& store = freshStore();
+        auto dump = [&]() {
+            std::string text;
+            for (const char* table :
+                 {"sources", "ddb_tables", "streams", "keys", "records", "duplicates", "conflicts"}) {
+                auto st = store.database().prepare(std::string("SELECT * FROM ") + table + " ORDER BY id");
+                if (!st)
+                    return std::string("prepare failed");
+                text += std::string("[") + table + "]\n";
+                for (;;) {
+                    auto s = st->step();
+                    if (s.error || !s.row)
+                        break;
+                    for (int c = 0; c < sqlite3_column_count(st->handle()); ++c)
+                        text += (st->isNull(c) ? std::string("NULL") : std::string(st->text(c))) + "|";
+                    text += "\n";
+                }
+            }
+            return text;
+        };
+        WriterOptions options;
+        options.groupFiles = 100;
+        options.groupMillis = 600000;
+        auto writer = ImportWriter::create(store.database(), options);
+        QVERIFY(writer);
+        // A pending source whose stream has no view type yet (GetRecords-like records).
+        QVERIFY(writer->beginSource({"first.json", 1, "hash-first", "getrecords"}));
+        Spec plain = base();
+        plain.viewType = model::ViewType::Unknown;
+        auto first = storetest::makeRecord(plain);
+        QVERIFY(writer->addRecord(first->input));
+        QVERIFY(!writer->commitSource());
+        const std::string before = dump();
+
+        auto fill = [&](bool commit) {
+            auto begun = writer->beginSource({"second.json", 1, "hash-second", "lambda-dynamodb"});
+            QVERIFY(begun && !begun->alreadyImported);
+            std::vector<std::unique_ptr<storetest::OwnedRecord>> owned;
+            Spec s = base(); // sets the view type of the existing stream
+            s.sequenceNumber = storetest::seq(101);
+            s.keys = storetest::idKeys(2);
+            owned.push_back(storetest::makeRecord(s));
+            for (int i = 0; i < 20; ++i) {
+                Spec t = base();
+                t.table = i % 2 ? "NewTable" : "Orders";
+                t.streamArn = i % 3 ? t.streamArn : "arn:aws:dynamodb:eu-west-1:1:table/NewTable/stream/x";
+                t.keys = storetest::idKeys(500 + i);
+                t.sequenceNumber = storetest::seq(500 + i);
+                t.eventId = "e-" + std::to_string(500 + i);
+                owned.push_back(storetest::makeRecord(t));
+            }
+            owned.push_back(storetest::makeRecord(plain)); // duplicate of first.json's record
+            Spec conflicting = plain;
+            conflicting.newImage = kImage2;
+            owned.push_back(storetest::makeRecord(conflicting));
+            Spec noSeq = base();
+            noSeq.sequenceNumber.clear();
+            noSeq.eventId = "kinesis-1";
+            noSeq.keys = storetest::idKeys(900);
+            owned.push_back(storetest::makeRecord(noSeq));
+            for (const auto& r : owned)
+                QVERIFY(writer->addRecord(r->input));
+            QCOMPARE(writer->counts().duplicates, std::int64_t{1});
+            QCOMPARE(writer->counts().conflicts, std::int64_t{1});
+            if (commit)
+                QVERIFY(!writer->commitSource());
+            else
+                QVERIFY(!writer->rollbackSource());
+        };
+        fill(false);
+        QCOMPARE(dump(), before);
+        QCOMPARE(writer->pendingSources().size(), std::size_t{1});
+        // The same file again, committed this time: same ids as the undone attempt would have had.
+        fill(true);
+        QVERIFY(!writer->commitPending());
+        QCOMPARE(count(store, "sources"), std::int64_t{2});
+        QCOMPARE(count(store, "records"), std::int64_t{23});
+        QCOMPARE(count(store, "duplicates"), std::int64_t{1});
+        QCOMPARE(count(store, "conflicts"), std::int64_t{1});
+        QCOMPARE(*store.database().queryInt("SELECT count(*) FROM streams WHERE view_type = 0"), std::int64_t{0});
+        QCOMPARE(*store.database().queryInt("SELECT max(id) FROM records"), std::int64_t{23});
     }
 
     // Precomputed hash / sort key give the same outcomes as computed ones.
