@@ -1,5 +1,8 @@
 #include "storage/capturereader.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include "storage/inputfile.h"
 #include "storage/recordnormalizer.h"
 #include "storage/recordsplitter.h"
@@ -41,10 +44,28 @@ struct CaptureReader::Impl
 {
     ReadOptions options;
     InputFile file;
+    std::string_view memory; // openBuffer(): the file's bytes
+    std::size_t memoryPos = 0;
+    bool fromMemory = false;
     std::unique_ptr<RecordSplitter> splitter;
     std::unique_ptr<RecordNormalizer> normalizer;
     SplitUnit unit;
+    bool opened = false;
     bool finished = false;
+
+    void start(const std::string& path, RecordSplitter::Source source)
+    {
+        if (splitter)
+            splitter->reset(std::move(source));
+        else
+            splitter = std::make_unique<RecordSplitter>(std::move(source));
+        if (normalizer)
+            normalizer->reset(captureBaseName(path));
+        else
+            normalizer = std::make_unique<RecordNormalizer>(options, captureBaseName(path));
+        opened = true;
+        finished = false;
+    }
 };
 
 CaptureReader::CaptureReader(ReadOptions options)
@@ -58,26 +79,42 @@ CaptureReader::~CaptureReader() = default;
 std::optional<FileFailure> CaptureReader::open(const std::string& path)
 {
     Impl& d = *m_impl;
+    d.fromMemory = false;
+    d.memory = {};
+    d.opened = false;
     if (auto error = d.file.open(path))
         return FileFailure{0, 0, error->message};
-    d.splitter = std::make_unique<RecordSplitter>(
-        [&file = d.file](char* buffer, std::size_t capacity, std::string& message) -> std::optional<std::size_t> {
-            InputError error;
-            auto got = file.read(buffer, capacity, error);
-            if (!got)
-                message = error.message;
-            return got;
-        });
-    d.normalizer = std::make_unique<RecordNormalizer>(d.options, captureBaseName(path));
-    d.finished = false;
+    d.start(path,
+            [&file = d.file](char* buffer, std::size_t capacity, std::string& message) -> std::optional<std::size_t> {
+                InputError error;
+                auto got = file.read(buffer, capacity, error);
+                if (!got)
+                    message = error.message;
+                return got;
+            });
     return std::nullopt;
+}
+
+void CaptureReader::openBuffer(const std::string& path, std::string_view bytes)
+{
+    Impl& d = *m_impl;
+    d.file.close();
+    d.fromMemory = true;
+    d.memory = bytes;
+    d.memoryPos = 0;
+    d.start(path, [&d](char* buffer, std::size_t capacity, std::string&) -> std::optional<std::size_t> {
+        const std::size_t n = std::min(capacity, d.memory.size() - d.memoryPos);
+        std::memcpy(buffer, d.memory.data() + d.memoryPos, n);
+        d.memoryPos += n;
+        return n;
+    });
 }
 
 CaptureReader::Status CaptureReader::readBatch(std::vector<CaptureRecord>& records, std::vector<RecordIssue>& issues,
                                                std::size_t maxRecords, FileFailure& failure)
 {
     Impl& d = *m_impl;
-    if (!d.splitter) {
+    if (!d.splitter || !d.opened) {
         failure = {0, 0, "file not open"};
         return Status::Failed;
     }
@@ -109,12 +146,12 @@ CaptureReader::Status CaptureReader::readBatch(std::vector<CaptureRecord>& recor
 
 std::uint64_t CaptureReader::bytesTotal() const
 {
-    return m_impl->file.sizeOnDisk();
+    return m_impl->fromMemory ? m_impl->memory.size() : m_impl->file.sizeOnDisk();
 }
 
 std::uint64_t CaptureReader::bytesRead() const
 {
-    return m_impl->file.diskPosition();
+    return m_impl->fromMemory ? m_impl->memoryPos : m_impl->file.diskPosition();
 }
 
 std::int64_t CaptureReader::recordsSeen() const
@@ -124,7 +161,7 @@ std::int64_t CaptureReader::recordsSeen() const
 
 bool CaptureReader::compressed() const
 {
-    return m_impl->file.isCompressed();
+    return !m_impl->fromMemory && m_impl->file.isCompressed();
 }
 
 std::map<CaptureFormat, std::int64_t> CaptureReader::formats() const

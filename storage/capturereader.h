@@ -119,7 +119,12 @@ public:
     CaptureReader(const CaptureReader&) = delete;
     CaptureReader& operator=(const CaptureReader&) = delete;
 
+    /// Opens a file (plain or gzip). A reader may be opened again for the next file: it keeps its buffers, parsers
+    /// and decoded-Keys cache (an importer reading many small files reuses one reader).
     [[nodiscard]] std::optional<FileFailure> open(const std::string& path);
+    /// Same, for a file's bytes already in memory (plain JSON, not gzip; `path` names it for messages and the
+    /// table-from-file-name rule). `bytes` must stay valid until the next open() or the reader's destruction.
+    void openBuffer(const std::string& path, std::string_view bytes);
 
     enum class Status { More, End, Failed };
     /// Appends up to `maxRecords` records (and any skipped-record issues) and returns More while the file

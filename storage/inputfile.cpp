@@ -30,6 +30,7 @@ std::optional<InputError> InputFile::open(const std::string& path)
 {
     close();
     m_position = 0;
+    m_compressed = false;
     std::error_code ec;
     const auto status = fs::status(path, ec);
     if (ec || !fs::exists(status))

@@ -1079,6 +1079,17 @@ RecordNormalizer::RecordNormalizer(ReadOptions options, std::string fileBaseName
 
 RecordNormalizer::~RecordNormalizer() = default;
 
+void RecordNormalizer::reset(std::string fileBaseName)
+{
+    auto fresh = std::make_unique<Impl>();
+    fresh->options = std::move(m_impl->options);
+    fresh->baseName = std::move(fileBaseName);
+    fresh->parsers = std::move(m_impl->parsers);
+    fresh->keyCache = std::move(m_impl->keyCache); // a function of the Keys text only
+    fresh->ownedTexts.resize(kMaxNesting + 2);
+    m_impl = std::move(fresh);
+}
+
 std::optional<FileFailure> RecordNormalizer::process(const SplitUnit& unit, std::vector<CaptureRecord>& records,
                                                      std::vector<RecordIssue>& issues)
 {

@@ -25,6 +25,10 @@ public:
     RecordNormalizer(const RecordNormalizer&) = delete;
     RecordNormalizer& operator=(const RecordNormalizer&) = delete;
 
+    /// Starts over for another file (everything per file is forgotten), keeping what does not depend on the file:
+    /// the parsers' buffers and the decoded-Keys cache.
+    void reset(std::string fileBaseName);
+
     /// Appends the records and issues of one piece. A returned failure means the file is not usable (the
     /// piece is not JSON).
     [[nodiscard]] std::optional<FileFailure> process(const SplitUnit& unit, std::vector<CaptureRecord>& records,

@@ -49,6 +49,23 @@ RecordSplitter::RecordSplitter(Source source, std::size_t maxUnitBytes, std::siz
 {
 }
 
+void RecordSplitter::reset(Source source)
+{
+    // Keep the chunk and the unit buffers (unless one grew far beyond a record's usual size).
+    constexpr std::size_t kKeepBytes = std::size_t{4} << 20;
+    RecordSplitter fresh(std::move(source), m_maxUnit, 0);
+    fresh.m_chunk = std::move(m_chunk);
+    if (m_element.capacity() <= kKeepBytes) {
+        fresh.m_element = std::move(m_element);
+        fresh.m_element.clear();
+    }
+    if (m_top.capacity() <= kKeepBytes) {
+        fresh.m_top = std::move(m_top);
+        fresh.m_top.clear();
+    }
+    *this = std::move(fresh);
+}
+
 bool RecordSplitter::fill(SplitError& error)
 {
     m_base += m_size;

@@ -76,6 +76,9 @@ public:
 
     Result next(SplitUnit& unit, SplitError& error);
 
+    /// Starts over on another stream (the next file), keeping the allocated buffers.
+    void reset(Source source);
+
     /// Top-level values that streamed their records: the value with the streamed array emptied
     /// (e.g. `{"Records":[],"NextShardIterator":"…"}`), the most recent one. Small by construction.
     const std::string& lastEnvelope() const { return m_lastEnvelope; }

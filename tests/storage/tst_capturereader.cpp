@@ -1,6 +1,7 @@
 // CaptureReader: every public sample and every fixture in tests/data/import read into the expected number of
 // records (values exact, positions exact), time normalisation, splitter edge cases.
 
+#include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
@@ -27,11 +28,13 @@ struct ReadAll
     std::vector<std::string> notes;
 };
 
-ReadAll readAll(const QString& path, storage::ReadOptions options = {})
+ReadAll readWith(CaptureReader& reader, const QString& path, const QByteArray* bytes = nullptr)
 {
     ReadAll r;
-    CaptureReader reader(std::move(options));
-    if (auto failed = reader.open(path.toStdString())) {
+    if (bytes) {
+        reader.openBuffer(path.toStdString(),
+                          std::string_view(bytes->constData(), static_cast<std::size_t>(bytes->size())));
+    } else if (auto failed = reader.open(path.toStdString())) {
         r.failure = failed;
         return r;
     }
@@ -48,6 +51,36 @@ ReadAll readAll(const QString& path, storage::ReadOptions options = {})
     r.notCapture = reader.notCaptureReason();
     r.notes = reader.notes();
     return r;
+}
+
+ReadAll readAll(const QString& path, storage::ReadOptions options = {})
+{
+    CaptureReader reader(std::move(options));
+    return readWith(reader, path);
+}
+
+/// Everything a read produced, as text (to compare two reads).
+std::string describe(const ReadAll& r)
+{
+    std::string text;
+    for (const auto& c : r.records) {
+        text += std::to_string(c.recordIndex) + "@" + std::to_string(c.byteOffset) + " "
+            + std::string(storage::captureFormatText(c.format)) + " " + c.table + " " + c.streamArn + " " + c.region
+            + " " + std::to_string(static_cast<int>(c.eventName)) + " " + c.sequenceNumber + " " + c.eventId + " "
+            + (c.creationTimeMicros ? std::to_string(*c.creationTimeMicros) : "-") + " " + c.creationTimeText + " "
+            + std::string(c.keysJson()) + " " + std::string(c.newImageJson().value_or("-")) + " "
+            + std::string(c.oldImageJson().value_or("-")) + " " + c.keyCanonical + " " + c.envelope + " " + c.raw
+            + (c.ttl ? " ttl" : "") + "\n";
+    }
+    for (const auto& i : r.issues)
+        text += "issue " + std::to_string(i.recordIndex) + "@" + std::to_string(i.byteOffset) + " " + i.reason + "\n";
+    if (r.failure)
+        text += "failure " + std::to_string(r.failure->recordIndex) + "@" + std::to_string(r.failure->byteOffset) + " "
+            + r.failure->reason + "\n";
+    text += "not-capture " + r.notCapture + "\n";
+    for (const auto& n : r.notes)
+        text += "note " + n + "\n";
+    return text;
 }
 
 QByteArray fileBytes(const QString& path)
@@ -78,6 +111,7 @@ private Q_SLOTS:
     void valueChecksMatchModel();
     void imageValidation_data();
     void imageValidation();
+    void reusedReaderSameAsFresh();
 };
 
 // Expected per public sample: records, skipped records, outcome ("ok", "fail", "not-capture"), format of the
@@ -495,6 +529,37 @@ void TestCaptureReader::imageValidation()
                      || QString::fromStdString(r.issues[0].reason).contains(reason),
                  r.issues[0].reason.c_str());
         QCOMPARE(r.issues[0].byteOffset, std::uint64_t{12});
+    }
+}
+
+// The importer reads all files with one reader (open() again, or openBuffer() for small files read whole): every
+// file must read exactly as with a fresh reader, whatever was read before it.
+void TestCaptureReader::reusedReaderSameAsFresh()
+{
+    QStringList files;
+    for (const QString& sample : testsupport::publicSampleFiles())
+        files << QDir(testsupport::samplesDir()).filePath(sample);
+    const QDir fixtures(QStringLiteral(STREAMSCOPE_TEST_DATA_DIR "/import"));
+    for (const QString& name : fixtures.entryList(QDir::Files, QDir::Name))
+        files << fixtures.filePath(name);
+    QVERIFY(files.size() > 20);
+    // Twice through, forwards and backwards, so every file follows a different one.
+    QStringList order = files;
+    for (auto it = files.crbegin(); it != files.crend(); ++it)
+        order << *it;
+    CaptureReader reused;
+    int i = 0;
+    for (const QString& file : order) {
+        const QByteArray bytes = fileBytes(file);
+        const bool gzip = bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1f
+            && static_cast<unsigned char>(bytes[1]) == 0x8b;
+        const bool fromMemory = !gzip && (i++ % 2 == 0);
+        const ReadAll fresh = readAll(file);
+        const ReadAll again = readWith(reused, file, fromMemory ? &bytes : nullptr);
+        const std::string got = describe(again), expected = describe(fresh);
+        QVERIFY2(got == expected,
+                 qPrintable(file + QStringLiteral(":\n") + QString::fromStdString(got) + QStringLiteral("\nvs fresh:\n")
+                            + QString::fromStdString(expected)));
     }
 }
 
