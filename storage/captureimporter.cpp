@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <mutex>
@@ -14,6 +15,7 @@
 #include <variant>
 
 #include <fcntl.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -190,20 +192,29 @@ struct ReaderDone
 };
 using Message = std::variant<FileBegin, Batch, FileEnd, FileFailed, ReaderDone>;
 
+// Bounded by the records in flight (a batch weighs its records; file begin/end messages weigh nothing but count
+// towards a message limit), so 100-record files queue as deep as 1000-record batches of one big file.
 class MessageQueue
 {
 public:
-    explicit MessageQueue(std::size_t capacity)
-        : m_capacity(capacity)
+    MessageQueue(std::size_t recordCapacity, std::size_t messageCapacity)
+        : m_recordCapacity(recordCapacity)
+        , m_messageCapacity(messageCapacity)
     {
     }
     /// false when the consumer stopped listening.
     bool push(Message message)
     {
+        const std::size_t weight = weightOf(message);
         std::unique_lock lock(m_mutex);
-        m_notFull.wait(lock, [&] { return m_queue.size() < m_capacity || m_closed; });
+        m_notFull.wait(lock, [&] {
+            return m_closed
+                || (m_queue.size() < m_messageCapacity
+                    && (m_weight + weight <= m_recordCapacity || m_weight == 0 || weight == 0));
+        });
         if (m_closed)
             return false;
+        m_weight += weight;
         m_queue.push_back(std::move(message));
         m_notEmpty.notify_one();
         return true;
@@ -227,21 +238,30 @@ public:
         std::lock_guard lock(m_mutex);
         m_closed = true;
         m_queue.clear();
+        m_weight = 0;
         m_notFull.notify_all();
     }
 
 private:
+    static std::size_t weightOf(const Message& message)
+    {
+        const auto* batch = std::get_if<Batch>(&message);
+        return batch ? std::max<std::size_t>(1, batch->records.size() + batch->issues.size()) : 0;
+    }
     Message take()
     {
         Message message = std::move(m_queue.front());
         m_queue.pop_front();
+        m_weight -= weightOf(message);
         m_notFull.notify_one();
         return message;
     }
     std::mutex m_mutex;
     std::condition_variable m_notFull, m_notEmpty;
     std::deque<Message> m_queue;
-    std::size_t m_capacity;
+    std::size_t m_recordCapacity;
+    std::size_t m_messageCapacity;
+    std::size_t m_weight = 0;
     bool m_closed = false;
 };
 
@@ -262,12 +282,13 @@ struct Shared
     // Batches the writer is done with go back to the reader, which frees their records and reuses them: memory
     // is freed by the thread that allocated it (glibc: no contention on the reader's arena lock; ~10% of the
     // writer's time before) and the big record vectors are not allocated again for every file.
+    static constexpr std::size_t kMaxTrash = 256;
     std::mutex trashMutex;
     std::vector<Batch> trash;
     void recycle(Batch&& batch)
     {
         std::lock_guard lock(trashMutex);
-        if (trash.size() < 64)
+        if (trash.size() < kMaxTrash)
             trash.push_back(std::move(batch));
     }
     /// An emptied batch to fill (reused when one came back).
@@ -287,7 +308,7 @@ struct Shared
             batch.issues.clear();
         }
         batch.file = file;
-        batch.records.reserve(capacity);
+        batch.records.reserve(std::min<std::size_t>(capacity, 128)); // a reused one has grown to its use
         if (!back.empty()) {
             for (auto& b : back) { // keep the other shells for the next batches (their records freed here)
                 b.records.clear();
@@ -296,7 +317,7 @@ struct Shared
             }
             std::lock_guard lock(trashMutex);
             for (auto& b : back)
-                if (trash.size() < 64)
+                if (trash.size() < kMaxTrash)
                     trash.push_back(std::move(b));
         }
         return batch;
@@ -427,6 +448,64 @@ void readerThread(const std::vector<InputPath>& inputs, const ImportOptions& opt
     queue.push(ReaderDone{});
 }
 
+// Copies committed frames from the WAL into the store file while the import goes on (PASSIVE checkpoints on a
+// connection of its own, a few times a second): the writer's commits then only append to the WAL (the automatic
+// checkpoint inside a commit copied the whole WAL and waited for two fsyncs on the writer's thread), and the WAL
+// is reset whenever a checkpoint caught up, so it stays small.
+class BackgroundCheckpointer
+{
+public:
+    explicit BackgroundCheckpointer(const std::string& path)
+    {
+        if (path.empty() || path == ":memory:")
+            return;
+        auto db = Database::open(path, Database::OpenMode::ReadWriteExisting, 0);
+        if (!db)
+            return;
+        m_db.emplace(std::move(*db));
+        m_thread = std::thread([this] { run(); });
+    }
+    ~BackgroundCheckpointer() { stop(); }
+    BackgroundCheckpointer(const BackgroundCheckpointer&) = delete;
+    BackgroundCheckpointer& operator=(const BackgroundCheckpointer&) = delete;
+
+    bool active() const { return m_db.has_value(); }
+    void stop()
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_stop = true;
+        }
+        m_wake.notify_all();
+        if (m_thread.joinable())
+            m_thread.join();
+    }
+
+private:
+    void run()
+    {
+        std::unique_lock lock(m_mutex);
+        while (!m_stop) {
+            m_wake.wait_for(lock, std::chrono::milliseconds(100), [&] { return m_stop; });
+            if (m_stop)
+                break;
+            lock.unlock();
+            int frames = 0, copied = 0;
+            // Nothing new: cheap. Busy (another checkpoint runs): try again later. Errors: the final checkpoint
+            // on the writer's connection reports them.
+            static_cast<void>(
+                sqlite3_wal_checkpoint_v2(m_db->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied));
+            lock.lock();
+        }
+    }
+
+    std::optional<Database> m_db;
+    std::thread m_thread;
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    bool m_stop = false;
+};
+
 constexpr std::uint64_t kBigFileBytes = std::uint64_t{16} << 20;
 
 std::string issueText(const RecordIssue& issue)
@@ -458,6 +537,12 @@ ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths
     writerOptions.groupFiles = options.groupFiles;
     writerOptions.groupMillis = options.groupMillis;
     writerOptions.walCheckpointPages = options.walCheckpointPages;
+    std::optional<BackgroundCheckpointer> checkpointer;
+    if (options.backgroundCheckpoints && !db.isReadOnly()) {
+        checkpointer.emplace(db.path());
+        if (checkpointer->active())
+            writerOptions.walCheckpointPages = -1;
+    }
     auto created = ImportWriter::create(db, writerOptions);
     if (!created) {
         summary.storeError = created.error();
@@ -465,7 +550,8 @@ ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths
     }
     ImportWriter& writer = *created;
 
-    MessageQueue queue(std::max<std::size_t>(2, options.queueBatches));
+    MessageQueue queue(std::max<std::size_t>(2, options.queueBatches) * std::max<std::size_t>(1, options.batchRecords),
+                       4096);
     Shared shared;
     std::thread reader(readerThread, std::cref(inputs), std::cref(options), std::ref(queue), std::ref(shared));
 
@@ -540,12 +626,16 @@ ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths
         return onProgress(progress);
     };
 
+    Clock::duration waited{};
+    Clock::time_point finalCheckpoint = Clock::now();
     bool running = true;
     while (running) {
         std::optional<Message> next;
         if (!sourceOpen && !writer.pendingSources().empty()) {
             // Between files with completed files pending: commit them if the reader keeps us waiting.
+            const auto waitFrom = Clock::now();
             next = queue.popFor(std::chrono::milliseconds(std::max(10, options.groupMillis / 4)));
+            waited += Clock::now() - waitFrom;
             if (!next) {
                 if (writer.pendingDue()) {
                     if (auto error = writer.commitPending()) {
@@ -557,7 +647,9 @@ ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths
                 continue;
             }
         } else {
+            const auto waitFrom = Clock::now();
             next = queue.pop();
+            waited += Clock::now() - waitFrom;
         }
         Message message = std::move(*next);
         if (auto* begin = std::get_if<FileBegin>(&message)) {
@@ -807,8 +899,11 @@ ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths
     if (auto error = writer.commitPending(); error && !summary.storeError)
         summary.storeError = *error;
     markLost();
+    if (checkpointer)
+        checkpointer->stop();
+    finalCheckpoint = Clock::now();
     if (!summary.storeError)
-        static_cast<void>(writer.checkpoint()); // copy the WAL into the store once (not per commit)
+        static_cast<void>(writer.checkpoint()); // copy the rest of the WAL into the store
     if (shared.cancel.load() || running) {
         shared.cancel.store(true);
         queue.close();
@@ -824,6 +919,13 @@ ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths
         }
     }
     summary.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    if (std::getenv("STREAMSCOPE_WRITER_STATS"))
+        std::fprintf(stderr,
+                     "importCaptures: %.3f s, writer waited %.3f s for the reader, final checkpoint %.3f s "
+                     "(background checkpoints: %s)\n",
+                     summary.seconds, std::chrono::duration<double>(waited).count(),
+                     std::chrono::duration<double>(Clock::now() - finalCheckpoint).count(),
+                     checkpointer && checkpointer->active() ? "yes" : "no");
     return summary;
 }
 

@@ -23,7 +23,9 @@ struct ImportOptions
     ReadOptions read;                ///< --stream-arn, --table, --key-attributes
     bool strict = false;             ///< any skipped record fails its file
     std::size_t batchRecords = 1000; ///< records per hand-over between the threads (and per progress call)
-    std::size_t queueBatches = 8;    ///< bound of the hand-over queue (memory bound)
+    /// Bound of the hand-over queue (memory bound): queueBatches * batchRecords records in flight (plus at most
+    /// 4096 file begin/end messages), whatever the records per file.
+    std::size_t queueBatches = 8;
     /// Consecutive files share one write transaction (each file all-or-none) committed at a file boundary (or while
     /// waiting for the next file) once it is groupMillis old (or 4x as old as the last commit took, on a busy
     /// machine) or holds groupFiles files, and at the end: other connections see imported files about that often,
@@ -32,8 +34,11 @@ struct ImportOptions
     int groupFiles = 1000;
     int groupMillis = 500;
     /// PRAGMA wal_autocheckpoint during the import (pages; 0 keeps the connection's setting); the WAL is
-    /// checkpointed once at the end.
+    /// checkpointed once at the end. Not used with backgroundCheckpoints (when its connection opens).
     int walCheckpointPages = 16384;
+    /// Copy committed groups from the WAL into the store on a thread of its own (own connection, PASSIVE
+    /// checkpoints) instead of inside the writer's commits: the copy overlaps reading and writing.
+    bool backgroundCheckpoints = true;
 };
 
 struct ImportProgress

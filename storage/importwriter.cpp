@@ -775,11 +775,12 @@ Result<ImportWriter> ImportWriter::create(Database& db, WriterOptions options)
     impl->db = &db;
     options.groupFiles = std::max(1, options.groupFiles);
     impl->options = options;
-    if (options.walCheckpointPages > 0) {
+    if (options.walCheckpointPages != 0) {
         auto previous = db.queryInt("PRAGMA wal_autocheckpoint", -1);
         if (!previous)
             return previous.error();
-        if (auto error = db.exec("PRAGMA wal_autocheckpoint=" + std::to_string(options.walCheckpointPages)))
+        if (auto error =
+                db.exec("PRAGMA wal_autocheckpoint=" + std::to_string(std::max(0, options.walCheckpointPages))))
             return *error;
         impl->previousAutocheckpoint = *previous;
     }

@@ -104,9 +104,11 @@ struct SourceCounts
 /// How the writer groups sources into transactions (see the header comment).
 struct WriterOptions
 {
-    int groupFiles = 1;         ///< commit after this many completed sources (1 = every source on its own)
-    int groupMillis = 250;      ///< ...or when the group's transaction is this old at a source boundary
-    int walCheckpointPages = 0; ///< >0: PRAGMA wal_autocheckpoint for the writer's lifetime (restored after)
+    int groupFiles = 1;    ///< commit after this many completed sources (1 = every source on its own)
+    int groupMillis = 250; ///< ...or when the group's transaction is this old at a source boundary
+    /// >0: PRAGMA wal_autocheckpoint for the writer's lifetime (restored after); <0: no automatic checkpoints
+    /// meanwhile (someone else checkpoints: the importer's background checkpointer, or checkpoint() at the end).
+    int walCheckpointPages = 0;
 };
 
 class ImportWriter

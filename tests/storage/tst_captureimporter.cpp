@@ -9,6 +9,8 @@
 #include <QTest>
 #include <QThread>
 
+#include <sqlite3.h>
+
 #include "storage/captureimporter.h"
 #include "storage/store.h"
 #include "testsupport.h"
@@ -59,6 +61,7 @@ private Q_SLOTS:
     void readerSeesGroupedCommits();
     void failedFileInGroup();
     void cancelMidGroup();
+    void backgroundCheckpoints();
 };
 
 void TestCaptureImporter::publicSamples()
@@ -424,6 +427,39 @@ void TestCaptureImporter::cancelMidGroup()
     QCOMPARE(again.files[0].status, FileImportResult::Status::AlreadyImported);
     QCOMPARE(totalsOf(store).records, std::int64_t{2000});
     verifyConsistent(store);
+}
+
+// Committed groups are copied from the WAL into the store file by a checkpointer thread while the import runs; at
+// the end everything is in the store file, and the result is the same as with checkpoints in the writer's commits.
+void TestCaptureImporter::backgroundCheckpoints()
+{
+    REQUIRE_SHARED_DIR();
+    QTemporaryDir dir;
+    const QString out = generateBatches(dir);
+    std::vector<std::int64_t> records;
+    for (const bool background : {true, false}) {
+        const QString storePath =
+            dir.filePath(background ? QStringLiteral("bg.streamscope") : QStringLiteral("fg.streamscope"));
+        auto store = openStore(storePath);
+        storage::ImportOptions options;
+        options.backgroundCheckpoints = background;
+        options.groupMillis = 10;
+        const auto summary = storage::importCaptures(store.database(), {out.toStdString()}, options,
+                                                     [&](const storage::ImportProgress&) {
+                                                         QThread::msleep(15); // several groups
+                                                         return true;
+                                                     });
+        QCOMPARE(summary.exitCode(), 0);
+        int frames = -1, copied = -1;
+        QCOMPARE(
+            sqlite3_wal_checkpoint_v2(store.database().handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied),
+            SQLITE_OK);
+        QCOMPARE(copied, frames); // nothing left to copy
+        records.push_back(totalsOf(store).records);
+        verifyConsistent(store);
+    }
+    QCOMPARE(records[0], std::int64_t{2000});
+    QCOMPARE(records[1], records[0]);
 }
 
 QTEST_GUILESS_MAIN(TestCaptureImporter)
