@@ -137,7 +137,8 @@ public:
     std::int64_t recordsSeen() const; ///< records read or skipped so far
     bool compressed() const;
 
-    /// Per-file description after End: the formats seen (with record counts), notes worth telling the user
+    /// Per-file description after End: the formats seen (with record counts; those of the skipped records when
+    /// none was valid), notes worth telling the user
     /// (e.g. "no eventSourceARN: table 'x' named after the file"), and the reason when nothing in the file
     /// was a capture (responses, manifests, DescribeStream): empty if it was one.
     std::map<CaptureFormat, std::int64_t> formats() const;

@@ -179,6 +179,7 @@ struct RecordNormalizer::Impl
     std::int64_t recordsEmitted = 0;
     std::int64_t issuesEmitted = 0;
     std::map<CaptureFormat, std::int64_t> formats;
+    std::map<CaptureFormat, std::int64_t> skippedFormats; // shapes of skipped records
     std::int64_t tableFromFile = 0, tableFromOptions = 0, placeholderSequences = 0, unreadableTimes = 0;
     std::int64_t guessedKeys = 0, unknownViewTypes = 0;
     std::string guessedKeyNames;
@@ -221,6 +222,18 @@ struct RecordNormalizer::Impl
     std::optional<FileFailure> readImage(od::value& value, std::string_view label,
                                          std::optional<std::string_view>& slot, Fields& f, const View& v);
     std::optional<FileFailure> emitStreamRecord(const Fields& f, const View& v, const Context& ctx);
+    static CaptureFormat streamFormat(const Fields& f, const Context& ctx);
+    /// Counts the shape of a record that was skipped (so a file whose records were all skipped still says what it
+    /// is); `result` passes through.
+    template<typename Emit>
+    std::optional<FileFailure> counted(CaptureFormat format, Emit&& emit)
+    {
+        const std::int64_t before = issuesEmitted;
+        auto result = emit();
+        if (!result && issuesEmitted > before)
+            ++skippedFormats[format];
+        return result;
+    }
     std::optional<FileFailure> emitExportRecord(const Fields& f, const View& v, const Context& ctx, int depth);
     std::optional<FileFailure> processOwned(std::string text, std::uint64_t offset, const Context& ctx, int depth);
     const KeyIdentity& keyIdentity(std::string_view keysJson);
@@ -288,11 +301,14 @@ std::optional<FileFailure> RecordNormalizer::Impl::processValue(const View& v, c
     if (!f.hasDynamodb && !f.imageProblem.empty()
         && ((f.sawTopKeys && (f.hasMetadata || f.sawTopNew || f.sawTopOld)) || f.sawItem)) {
         issue(at, f.imageProblem);
+        ++skippedFormats[ctx.embedded                     ? CaptureFormat::EmbeddedRecords
+                             : f.sawTopKeys && !f.sawItem ? CaptureFormat::S3Incremental
+                                                          : CaptureFormat::S3FullExport];
         return std::nullopt;
     }
 
     if (f.hasDynamodb)
-        return emitStreamRecord(f, v, ctx);
+        return counted(streamFormat(f, ctx), [&] { return emitStreamRecord(f, v, ctx); });
 
     if (f.hasKinesis) {
         if (!f.hasKinesisData) {
@@ -349,9 +365,11 @@ std::optional<FileFailure> RecordNormalizer::Impl::processValue(const View& v, c
         return processValue(subView(v, *f.payload), inner, depth + 1);
     }
     if (f.topKeys && (f.hasMetadata || f.topNew || f.topOld))
-        return emitExportRecord(f, v, ctx, depth);
+        return counted(ctx.embedded ? CaptureFormat::EmbeddedRecords : CaptureFormat::S3Incremental,
+                       [&] { return emitExportRecord(f, v, ctx, depth); });
     if (f.item)
-        return emitExportRecord(f, v, ctx, depth);
+        return counted(ctx.embedded ? CaptureFormat::EmbeddedRecords : CaptureFormat::S3FullExport,
+                       [&] { return emitExportRecord(f, v, ctx, depth); });
     if (f.dataObject) {
         Context inner;
         inner.format = CaptureFormat::KinesisRecord;
@@ -841,6 +859,21 @@ void RecordNormalizer::Impl::resolveTable(CaptureRecord& r, const Fields& f)
         r.region = regionFromArn(!f.eventSourceArn.empty() ? f.eventSourceArn : r.streamArn);
 }
 
+CaptureFormat RecordNormalizer::Impl::streamFormat(const Fields& f, const Context& ctx)
+{
+    CaptureFormat format = ctx.embedded ? CaptureFormat::EmbeddedRecords : ctx.format;
+    if (!ctx.embedded) {
+        const bool kds = !f.tableName.empty() || !f.recordFormat.empty();
+        if (format == CaptureFormat::Unknown)
+            format = kds ? CaptureFormat::KinesisRecord : CaptureFormat::BareRecord;
+        else if (kds && format != CaptureFormat::KinesisLambda)
+            format = CaptureFormat::KinesisRecord;
+        else if (format == CaptureFormat::LambdaDynamoDb && f.eventSourceArn.empty())
+            format = CaptureFormat::GetRecords;
+    }
+    return format;
+}
+
 std::optional<FileFailure> RecordNormalizer::Impl::emitStreamRecord(const Fields& f, const View& v, const Context& ctx)
 {
     const std::uint64_t offset = ctx.offset.value_or(v.offset);
@@ -923,16 +956,7 @@ std::optional<FileFailure> RecordNormalizer::Impl::emitStreamRecord(const Fields
     }
     resolveTable(r, f);
 
-    CaptureFormat format = ctx.embedded ? CaptureFormat::EmbeddedRecords : ctx.format;
-    if (!ctx.embedded) {
-        const bool kds = !f.tableName.empty() || !f.recordFormat.empty();
-        if (format == CaptureFormat::Unknown)
-            format = kds ? CaptureFormat::KinesisRecord : CaptureFormat::BareRecord;
-        else if (kds && format != CaptureFormat::KinesisLambda)
-            format = CaptureFormat::KinesisRecord;
-        else if (format == CaptureFormat::LambdaDynamoDb && f.eventSourceArn.empty())
-            format = CaptureFormat::GetRecords;
-    }
+    const CaptureFormat format = streamFormat(f, ctx);
     r.format = format;
     ++formats[format];
     ++recordsEmitted;
@@ -1159,7 +1183,8 @@ std::int64_t RecordNormalizer::recordsSeen() const
 
 std::map<CaptureFormat, std::int64_t> RecordNormalizer::formats() const
 {
-    return m_impl->formats;
+    // A file whose records were all skipped still says what it is.
+    return m_impl->formats.empty() ? m_impl->skippedFormats : m_impl->formats;
 }
 
 std::vector<std::string> RecordNormalizer::notes() const

@@ -38,6 +38,7 @@ public:
     void finish(std::vector<RecordIssue>& issues);
 
     std::int64_t recordsSeen() const;
+    /// Shapes of the records read, with counts (of the skipped ones when no record was valid).
     std::map<CaptureFormat, std::int64_t> formats() const;
     std::vector<std::string> notes() const;
     std::string notCaptureReason() const;

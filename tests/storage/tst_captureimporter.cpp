@@ -62,6 +62,7 @@ private Q_SLOTS:
     void failedFileInGroup();
     void cancelMidGroup();
     void backgroundCheckpoints();
+    void allSkippedFileSaysItsFormat();
 };
 
 void TestCaptureImporter::publicSamples()
@@ -460,6 +461,39 @@ void TestCaptureImporter::backgroundCheckpoints()
     }
     QCOMPARE(records[0], std::int64_t{2000});
     QCOMPARE(records[1], records[0]);
+}
+
+// A file whose records were all skipped is still reported with the shape it has (not "unknown").
+void TestCaptureImporter::allSkippedFileSaysItsFormat()
+{
+    QTemporaryDir dir;
+    auto store = openStore(dir.filePath(QStringLiteral("s.streamscope")));
+    const QString lambda = dir.filePath(QStringLiteral("all-bad.json"));
+    const QString jsonl = dir.filePath(QStringLiteral("all-bad-export.jsonl"));
+    {
+        QFile f(lambda);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        const char* record =
+            R"({"eventID":"e%1","eventName":"UPSERT","eventSource":"aws:dynamodb","awsRegion":"eu-west-1",)"
+            R"("dynamodb":{"Keys":{"pk":{"S":"a"}},"SequenceNumber":"10%1","StreamViewType":"KEYS_ONLY"},)"
+            R"("eventSourceARN":"arn:aws:dynamodb:eu-west-1:1:table/T/stream/x"})";
+        f.write(QStringLiteral("{\"Records\":[%1,%2]}")
+                    .arg(QString::fromLatin1(record).arg(1), QString::fromLatin1(record).arg(2))
+                    .toUtf8());
+        QFile g(jsonl);
+        QVERIFY(g.open(QIODevice::WriteOnly));
+        g.write(R"({"Metadata":{"WriteTimestampMicros":1},"Keys":{"pk":{"N":"1x"}},"NewImage":{"pk":{"N":"1x"}}})"
+                "\n");
+    }
+    const auto summary = storage::importCaptures(store.database(), {lambda.toStdString(), jsonl.toStdString()});
+    QCOMPARE(summary.files.size(), std::size_t{2});
+    QCOMPARE(summary.files[0].status, FileImportResult::Status::Imported);
+    QCOMPARE(summary.files[0].skipped, std::int64_t{2});
+    QCOMPARE(summary.files[0].records, std::int64_t{0});
+    QCOMPARE(summary.files[0].format, std::string("lambda-dynamodb"));
+    QCOMPARE(summary.files[1].skipped, std::int64_t{1});
+    QCOMPARE(summary.files[1].format, std::string("s3-incremental"));
+    QCOMPARE(summary.exitCode(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestCaptureImporter)
