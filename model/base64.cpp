@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 
 namespace model {
 
@@ -21,9 +22,8 @@ constexpr std::array<std::int8_t, 256> makeDecodeTable()
 
 constexpr std::array<std::int8_t, 256> kDecode = makeDecodeTable();
 
-} // namespace
-
-std::optional<std::string> base64Decode(std::string_view text)
+/// Length of the base64 text without its padding, or nullopt when the padding/length rules are broken.
+std::optional<std::size_t> unpaddedLength(std::string_view text)
 {
     std::size_t length = text.size();
     // Padding: only at the end, at most two '=', and then the total length must be a multiple of 4.
@@ -39,6 +39,29 @@ std::optional<std::string> base64Decode(std::string_view text)
         return std::nullopt;
     if (padding > 0 && padding != 4 - remainder)
         return std::nullopt;
+    return length;
+}
+
+} // namespace
+
+bool isBase64(std::string_view text)
+{
+    const auto length = unpaddedLength(text);
+    if (!length)
+        return false;
+    // Branch-free over the text: OR of the table values has the sign bit set iff any character is invalid.
+    std::int8_t any = 0;
+    for (std::size_t i = 0; i < *length; ++i)
+        any = static_cast<std::int8_t>(any | kDecode[static_cast<unsigned char>(text[i])]);
+    return any >= 0;
+}
+
+std::optional<std::string> base64Decode(std::string_view text)
+{
+    const auto unpadded = unpaddedLength(text);
+    if (!unpadded)
+        return std::nullopt;
+    const std::size_t length = *unpadded;
     std::string out;
     out.reserve(length / 4 * 3 + 2);
     std::uint32_t accumulator = 0;

@@ -11,6 +11,8 @@ namespace model {
 /// Non-zero pad bits ("QR==") are accepted (RFC 4648 §3.5 allows either): B values compare by decoded bytes.
 /// Encoding always pads.
 std::optional<std::string> base64Decode(std::string_view text);
+/// True exactly when base64Decode(text) succeeds; allocation-free (the import validates every B value with it).
+bool isBase64(std::string_view text);
 std::string base64Encode(std::string_view bytes);
 
 } // namespace model

@@ -444,8 +444,10 @@ void TestCaptureReader::valueChecksMatchModel()
         const model::NumberProblem exact = parsed ? model::checkNumber(*parsed) : model::NumberProblem::NotANumber;
         QVERIFY2(storage::checkNumberText(text) == exact, text.c_str());
     }
-    std::vector<std::string> base64 = {"",     "QQ==", "QQ=",   "QQ",  "Q",      "QUJD",   "QUJ",      "QUJD=", "QR==",
-                                       "Q===", "====", "a b c", "***", "QUJD\n", "YWJj\n", "AAAA=AAA", "+/+/",  "-_-_"};
+    std::vector<std::string> base64 = {
+        "",       "QQ==",     "QQ=",  "QQ",   "Q",       "QUJD",    "QUJ",
+        "QUJD=",  "QR==",     "Q===", "====", "a b c",   "***",     "QUJD\n",
+        "YWJj\n", "AAAA=AAA", "+/+/", "-_-_", "\x80QUJ", "QUJ\xff", std::string("QU\0D", 4)};
     const std::string b64alphabet = "ABCab01+/=-_ ";
     for (int i = 0; i < 20000; ++i) {
         std::string text;
