@@ -5,6 +5,7 @@
 
 #include "app/viewmodels/formatting.h"
 #include "app/viewmodels/storeaudit.h"
+#include "storage/readsnapshot.h"
 
 using formatting::fromStd;
 
@@ -15,10 +16,13 @@ QString errorText(const storage::Error& error)
     return fromStd(error.message);
 }
 
-/// Opens a read-only connection for one job and lets the tracker interrupt its query.
+/// Opens a read-only connection for one job, reads everything of the job in one read transaction (one committed
+/// state: an import committing in another process meanwhile shows in the next job, never halfway through this
+/// one) and lets the tracker interrupt its query.
 struct JobStore
 {
     std::unique_ptr<storage::Store> store;
+    std::optional<storage::ReadSnapshot> snapshot; // declared after `store`: ends before the connection closes
     QString error;
     JobContext* context = nullptr;
     JobStore(const std::string& path, JobContext& ctx)
@@ -29,7 +33,13 @@ struct JobStore
             error = errorText(opened.error());
             return;
         }
+        auto begun = storage::ReadSnapshot::begin(opened->database());
+        if (!begun) {
+            error = errorText(begun.error());
+            return;
+        }
         store = std::make_unique<storage::Store>(std::move(*opened));
+        snapshot.emplace(std::move(*begun));
         storage::Store* raw = store.get();
         ctx.setInterruptHook([raw]() { raw->interrupt(); });
     }
@@ -88,6 +98,31 @@ storage::RecordOrder toOrder(EventSort sort)
 }
 
 } // namespace
+
+StoreOverview readOverview(storage::Store& store, const std::function<void()>& betweenReads)
+{
+    StoreOverview o;
+    auto snapshot = storage::ReadSnapshot::begin(store.database());
+    if (!snapshot) {
+        o.error = snapshot.error().message;
+        return o;
+    }
+    auto totals = store.totals();
+    if (!totals) {
+        o.error = totals.error().message;
+        return o;
+    }
+    if (betweenReads)
+        betweenReads();
+    auto tables = store.tables();
+    if (!tables) {
+        o.error = tables.error().message;
+        return o;
+    }
+    o.totals = *totals;
+    o.tables = std::move(*tables);
+    return o;
+}
 
 std::vector<VersionRow> buildVersions(const storage::KeyHistory& history, const std::vector<AuditRow>& findings)
 {
@@ -194,35 +229,21 @@ void StoreSession::refresh()
 
 void StoreSession::refreshOverview()
 {
-    struct Overview
-    {
-        storage::StoreTotals totals;
-        std::vector<storage::TableInfo> tables;
-        QString error;
-    };
     const std::string path = m_pathUtf8;
-    m_jobs.run<Overview>(
+    m_jobs.run<StoreOverview>(
         OverviewChannel,
         [path](JobContext& ctx) {
-            Overview o;
             JobStore js(path, ctx);
             if (!js.store) {
-                o.error = js.error;
+                StoreOverview o;
+                o.error = js.error.toStdString();
                 return o;
             }
-            auto totals = js.store->totals();
-            auto tables = js.store->tables();
-            if (!totals || !tables) {
-                o.error = errorText(!totals ? totals.error() : tables.error());
-                return o;
-            }
-            o.totals = *totals;
-            o.tables = std::move(*tables);
-            return o;
+            return readOverview(*js.store);
         },
-        [this](Overview o) {
-            if (!o.error.isEmpty()) {
-                Q_EMIT errorOccurred(tr("Could not read the store: %1").arg(o.error));
+        [this](StoreOverview o) {
+            if (!o.error.empty()) {
+                Q_EMIT errorOccurred(tr("Could not read the store: %1").arg(fromStd(o.error)));
                 return;
             }
             m_totals = o.totals;

@@ -1,10 +1,12 @@
 #pragma once
 
 // The GUI's view of one open store: owns the item models and fills them from background jobs (one read-only
-// connection per job) while page reads for visible rows use the GUI thread's own connection (indexed
-// 256-row reads by id / key range: sub-millisecond). Stale job results are dropped (JobTracker).
+// connection per job, each reading one committed state: storage::ReadSnapshot) while page reads for visible rows use
+// the GUI thread's own connection (indexed 256-row reads by id / key range: sub-millisecond). Stale job results are
+// dropped (JobTracker).
 
 #include <QObject>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -98,6 +100,18 @@ private:
     std::vector<storage::ActivityBucket> m_activity;
     std::int64_t m_bucketMicros = 0;
 };
+
+/// What the overview job reads: the totals and the table list, from one committed state of the store.
+struct StoreOverview
+{
+    storage::StoreTotals totals;
+    std::vector<storage::TableInfo> tables;
+    std::string error; ///< "" or why the store could not be read
+};
+/// Worker-side (exposed for tests): reads the overview inside one read transaction (storage::ReadSnapshot), so the
+/// totals and the tables agree even while another process commits an import. `betweenReads` runs after the totals
+/// are read and before the tables are (tests commit from another connection there).
+StoreOverview readOverview(storage::Store& store, const std::function<void()>& betweenReads = {});
 
 /// Worker-side helpers (exposed for tests): build the timeline rows of one key's history.
 std::vector<VersionRow> buildVersions(const storage::KeyHistory& history, const std::vector<AuditRow>& findings);
