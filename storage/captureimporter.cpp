@@ -85,65 +85,19 @@ int ImportSummary::exitCode() const
     return 0;
 }
 
-namespace {
-
-// The content hash: 64-bit words mixed per block of kHashBlock bytes (the tail of each block byte by byte), as
-// blocks come from a file read with a kHashBlock buffer. Stores keep these hashes: never change the result.
-constexpr std::size_t kHashBlock = std::size_t{1} << 20;
-
-struct ContentHasher
-{
-    std::uint64_t h = 0x243F6A8885A308D3ull;
-    std::uint64_t size = 0;
-
-    void block(const unsigned char* data, std::size_t got)
-    {
-        size += got;
-        std::size_t i = 0;
-        for (; i + 8 <= got; i += 8) {
-            std::uint64_t w;
-            std::memcpy(&w, data + i, 8);
-            h = (h ^ w) * 0x9E3779B97F4A7C15ull;
-            h ^= h >> 31;
-        }
-        for (; i < got; ++i) {
-            h = (h ^ data[i]) * 0x100000001B3ull;
-            h ^= h >> 29;
-        }
-    }
-    /// All of a file's bytes at once (same result as reading it in kHashBlock blocks).
-    void bytes(std::string_view data)
-    {
-        const auto* p = reinterpret_cast<const unsigned char*>(data.data());
-        for (std::size_t at = 0; at < data.size(); at += kHashBlock)
-            block(p + at, std::min(kHashBlock, data.size() - at));
-    }
-    std::string finish() const
-    {
-        std::uint64_t x = h ^ size;
-        x *= 0xFF51AFD7ED558CCDull;
-        x ^= x >> 33;
-        char text[64];
-        std::snprintf(text, sizeof text, "h64-%016llx-%llu", static_cast<unsigned long long>(x),
-                      static_cast<unsigned long long>(size));
-        return std::string(text);
-    }
-};
-
-} // namespace
-
 std::optional<std::string> fileContentHash(const std::string& path)
 {
     std::FILE* file = std::fopen(path.c_str(), "rb");
     if (!file)
         return std::nullopt;
-    std::unique_ptr<unsigned char[]> buffer(new unsigned char[kHashBlock]);
-    ContentHasher hasher;
+    constexpr std::size_t kBlock = std::size_t{1} << 20;
+    std::unique_ptr<char[]> buffer(new char[kBlock]);
+    FileContentHasher hasher;
     for (;;) {
-        const std::size_t got = std::fread(buffer.get(), 1, kHashBlock, file);
+        const std::size_t got = std::fread(buffer.get(), 1, kBlock, file);
         if (got == 0)
             break;
-        hasher.block(buffer.get(), got);
+        hasher.add(buffer.get(), got);
     }
     const bool error = std::ferror(file) != 0;
     std::fclose(file);
@@ -160,6 +114,9 @@ struct FileBegin
     std::size_t file = 0;
     std::optional<std::string> hash;
     std::string hashError;
+    /// A big plain file: hashed while it is read (no pass of its own); the hash comes with FileEnd and the
+    /// already-imported check happens then.
+    bool hashAtEnd = false;
 };
 // Per-record values the reader thread computes for the writer (see RecordInput::precomputedHash).
 struct Precomputed
@@ -178,6 +135,7 @@ struct Batch
 struct FileEnd
 {
     std::size_t file = 0;
+    std::optional<std::string> hash; ///< FileBegin::hashAtEnd
     std::map<CaptureFormat, std::int64_t> formats;
     std::vector<std::string> notes;
     std::string notCaptureReason;
@@ -324,15 +282,27 @@ struct Shared
     }
 };
 
-// Files up to this size are read once, into memory: hashed there and parsed from there (bigger ones are hashed in
-// a pass of their own, then streamed).
-constexpr std::uint64_t kReadWholeBytes = std::uint64_t{8} << 20;
+/// A regular file that does not start with the gzip magic (a big one is then hashed while it is parsed).
+bool isPlainRegularFile(const std::string& path)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    struct stat st
+    {
+    };
+    unsigned char magic[2] = {0, 0};
+    const bool plain = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)
+        && !(::read(fd, magic, 2) == 2 && magic[0] == 0x1f && magic[1] == 0x8b);
+    ::close(fd);
+    return plain;
+}
 
 /// Reads a small regular file whole into `buffer`; false when it is not one (or anything goes wrong: the caller
 /// takes the ordinary path, which reports errors).
-bool readWhole(const std::string& path, std::uint64_t expectedSize, std::string& buffer)
+bool readWhole(const std::string& path, std::uint64_t expectedSize, std::uint64_t limit, std::string& buffer)
 {
-    if (expectedSize > kReadWholeBytes)
+    if (expectedSize > limit)
         return false;
     const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)
@@ -340,7 +310,7 @@ bool readWhole(const std::string& path, std::uint64_t expectedSize, std::string&
     struct stat st
     {
     };
-    bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) <= kReadWholeBytes;
+    bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) <= limit;
     std::size_t size = 0;
     if (ok) {
         // One byte more than expected tells a file that grew.
@@ -391,18 +361,21 @@ void readerThread(const std::vector<InputPath>& inputs, const ImportOptions& opt
     std::string whole;                  // a small file's bytes
     for (std::size_t i = 0; i < inputs.size() && !shared.cancel.load(); ++i) {
         shared.currentFileBytes.store(0);
-        const bool inMemory = readWhole(inputs[i].path, inputs[i].size, whole);
+        const bool inMemory = readWhole(inputs[i].path, inputs[i].size, options.readWholeBytes, whole);
         FileBegin begin{i, {}, {}};
         if (inMemory) {
-            ContentHasher hasher;
-            hasher.bytes(whole);
+            FileContentHasher hasher;
+            hasher.add(whole.data(), whole.size());
             begin.hash = hasher.finish();
+        } else if (isPlainRegularFile(inputs[i].path)) {
+            begin.hashAtEnd = true;
         } else {
             begin.hash = fileContentHash(inputs[i].path);
             if (!begin.hash)
                 begin.hashError = "cannot read: " + std::string(std::strerror(errno));
         }
-        const bool readable = begin.hash.has_value();
+        const bool hashAtEnd = begin.hashAtEnd;
+        const bool readable = begin.hash.has_value() || hashAtEnd;
         if (!queue.push(std::move(begin)))
             return;
         if (!readable)
@@ -437,12 +410,15 @@ void readerThread(const std::vector<InputPath>& inputs, const ImportOptions& opt
                 break;
             }
             if (status == CaptureReader::Status::End) {
-                if (!queue.push(FileEnd{i, reader.formats(), reader.notes(), reader.notCaptureReason()}))
+                FileEnd end{i, {}, reader.formats(), reader.notes(), reader.notCaptureReason()};
+                if (hashAtEnd)
+                    end.hash = reader.contentHash();
+                if (!queue.push(std::move(end)))
                     return;
                 ended = true;
             }
         }
-        if (!ended && !queue.push(FileEnd{i, {}, {}, {}}))
+        if (!ended && !queue.push(FileEnd{i, {}, {}, {}, {}}))
             return;
     }
     queue.push(ReaderDone{});
@@ -566,6 +542,7 @@ ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths
     bool sourceOpen = false;
     bool ignoring = false; // already imported / failed: drop its remaining messages
     std::optional<std::string> currentHash;
+    bool hashAtEnd = false;
 
     auto finishTime = [&](FileImportResult& r) {
         r.seconds = std::chrono::duration<double>(Clock::now() - fileStarted).count();
@@ -669,8 +646,9 @@ ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths
             sourceOpen = false;
             ignoring = false;
             currentHash = begin->hash;
+            hashAtEnd = begin->hashAtEnd;
             progress.currentFile = inputs[begin->file].path;
-            if (!begin->hash) {
+            if (!begin->hash && !begin->hashAtEnd) {
                 auto& r = summary.files[begin->file];
                 r.status = FileImportResult::Status::Failed;
                 r.failure = FileFailure{0, 0, begin->hashError};
@@ -690,9 +668,10 @@ ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths
             FileImportResult& r = summary.files[batch->file];
             if (!sourceOpen && !batch->records.empty()) {
                 std::map<CaptureFormat, std::int64_t> first{{batch->records.front().format, 1}};
+                // Without the hash yet (hashAtEnd) nothing is checked now: see FileEnd.
                 auto begun = writer.beginSource(SourceDescriptor{inputs[batch->file].path,
                                                                  static_cast<std::int64_t>(inputs[batch->file].size),
-                                                                 *currentHash, formatText(first)});
+                                                                 currentHash.value_or(""), formatText(first)});
                 if (!begun) {
                     storeFailed(begun.error());
                     break;
@@ -831,6 +810,32 @@ ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths
             if (static_cast<std::int64_t>(end->file) != current)
                 continue;
             FileImportResult& r = summary.files[end->file];
+            if (!ignoring && hashAtEnd) {
+                currentHash = end->hash ? end->hash : fileContentHash(inputs[end->file].path);
+                if (!currentHash) {
+                    failFile(end->file, FileFailure{r.records, 0, "cannot read: " + std::string(std::strerror(errno))});
+                } else if (sourceOpen) {
+                    // The file's hash is known now: was it imported before?
+                    auto existing = writer.findImported(*currentHash);
+                    if (!existing) {
+                        storeFailed(existing.error());
+                        break;
+                    }
+                    if (*existing) {
+                        static_cast<void>(writer.rollbackSource());
+                        sourceOpen = false;
+                        r.status = FileImportResult::Status::AlreadyImported;
+                        r.existing = std::move(*existing);
+                        r.records = r.inserted = r.duplicates = r.conflicts = r.skipped = 0;
+                        r.skippedRecords.clear();
+                        r.sourceId = 0;
+                        ignoring = true;
+                    } else if (auto error = writer.setSourceHash(*currentHash)) {
+                        storeFailed(*error);
+                        break;
+                    }
+                }
+            }
             if (!ignoring) {
                 r.format = formatText(end->formats);
                 r.notes = end->notes;

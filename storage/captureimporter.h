@@ -39,6 +39,10 @@ struct ImportOptions
     /// Copy committed groups from the WAL into the store on a thread of its own (own connection, PASSIVE
     /// checkpoints) instead of inside the writer's commits: the copy overlaps reading and writing.
     bool backgroundCheckpoints = true;
+    /// Files up to this size are read once into memory, hashed there and parsed from there. Bigger plain files are
+    /// hashed while they are parsed (the already-imported check then happens at their end: a re-imported big file
+    /// is read once more and its rows are rolled back); bigger gzip files are hashed in a pass of their own first.
+    std::uint64_t readWholeBytes = std::uint64_t{8} << 20;
 };
 
 struct ImportProgress

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "storage/contenthash.h"
 #include "storage/inputfile.h"
 #include "storage/recordnormalizer.h"
 #include "storage/recordsplitter.h"
@@ -49,6 +50,7 @@ struct CaptureReader::Impl
     bool fromMemory = false;
     std::unique_ptr<RecordSplitter> splitter;
     std::unique_ptr<RecordNormalizer> normalizer;
+    FileContentHasher hasher; // open(): the bytes read, when the file is plain
     SplitUnit unit;
     bool opened = false;
     bool finished = false;
@@ -84,14 +86,16 @@ std::optional<FileFailure> CaptureReader::open(const std::string& path)
     d.opened = false;
     if (auto error = d.file.open(path))
         return FileFailure{0, 0, error->message};
-    d.start(path,
-            [&file = d.file](char* buffer, std::size_t capacity, std::string& message) -> std::optional<std::size_t> {
-                InputError error;
-                auto got = file.read(buffer, capacity, error);
-                if (!got)
-                    message = error.message;
-                return got;
-            });
+    d.hasher = FileContentHasher();
+    d.start(path, [&d](char* buffer, std::size_t capacity, std::string& message) -> std::optional<std::size_t> {
+        InputError error;
+        auto got = d.file.read(buffer, capacity, error);
+        if (!got)
+            message = error.message;
+        else if (*got > 0 && !d.file.isCompressed())
+            d.hasher.add(buffer, *got);
+        return got;
+    });
     return std::nullopt;
 }
 
@@ -142,6 +146,14 @@ CaptureReader::Status CaptureReader::readBatch(std::vector<CaptureRecord>& recor
         }
     }
     return Status::More;
+}
+
+std::optional<std::string> CaptureReader::contentHash() const
+{
+    const Impl& d = *m_impl;
+    if (d.fromMemory || !d.opened || !d.finished || d.file.isCompressed())
+        return std::nullopt;
+    return d.hasher.finish();
 }
 
 std::uint64_t CaptureReader::bytesTotal() const

@@ -132,6 +132,10 @@ public:
     Status readBatch(std::vector<CaptureRecord>& records, std::vector<RecordIssue>& issues, std::size_t maxRecords,
                      FileFailure& failure);
 
+    /// After End, for a plain (not gzip) file read with open(): its content hash (storage::FileContentHasher),
+    /// computed from the bytes as they were read. nullopt otherwise.
+    std::optional<std::string> contentHash() const;
+
     std::uint64_t bytesTotal() const; ///< size on disk
     std::uint64_t bytesRead() const;  ///< disk bytes consumed so far
     std::int64_t recordsSeen() const; ///< records read or skipped so far

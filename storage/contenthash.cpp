@@ -1,5 +1,6 @@
 #include "storage/contenthash.h"
 
+#include <cstdio>
 #include <cstring>
 
 namespace storage {
@@ -60,6 +61,45 @@ std::uint64_t contentHash(model::EventName eventName, std::string_view keysJson,
     h = hashBytes(newImageJson.value_or(std::string_view{}), h ^ (newImageJson ? 0x11ULL : 0x22ULL));
     h = hashBytes(oldImageJson.value_or(std::string_view{}), h ^ (oldImageJson ? 0x33ULL : 0x44ULL));
     return h;
+}
+
+void FileContentHasher::add(const char* data, std::size_t size)
+{
+    m_size += size;
+    std::size_t i = 0;
+    if (m_pendingSize > 0) {
+        while (m_pendingSize < 8 && i < size)
+            m_pending[m_pendingSize++] = static_cast<unsigned char>(data[i++]);
+        if (m_pendingSize < 8)
+            return;
+        std::uint64_t w;
+        std::memcpy(&w, m_pending, 8);
+        word(w);
+        m_pendingSize = 0;
+    }
+    for (; i + 8 <= size; i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, data + i, 8);
+        word(w);
+    }
+    for (; i < size; ++i)
+        m_pending[m_pendingSize++] = static_cast<unsigned char>(data[i]);
+}
+
+std::string FileContentHasher::finish() const
+{
+    std::uint64_t h = m_h;
+    for (std::size_t i = 0; i < m_pendingSize; ++i) {
+        h = (h ^ m_pending[i]) * 0x100000001B3ull;
+        h ^= h >> 29;
+    }
+    h ^= m_size;
+    h *= 0xFF51AFD7ED558CCDull;
+    h ^= h >> 33;
+    char text[64];
+    std::snprintf(text, sizeof text, "h64-%016llx-%llu", static_cast<unsigned long long>(h),
+                  static_cast<unsigned long long>(m_size));
+    return std::string(text);
 }
 
 } // namespace storage

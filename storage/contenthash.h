@@ -4,8 +4,10 @@
 // Not cryptographic and not stable across versions of this file: it is only compared with hashes stored by the
 // same schema version (a changed function would need a migration that recomputes them).
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "model/streamrecord.h"
@@ -24,5 +26,26 @@ inline std::uint64_t keyTextHash(std::string_view keysJson)
 {
     return hashBytes(keysJson, 0x4B45595355ULL);
 }
+
+/// The content hash of a file as stored in sources.content_hash ("h64-<16 hex>-<size>"), fed with the file's bytes
+/// in order in pieces of any size. Stores keep these hashes: the result must never change. (It equals mixing the
+/// file in 1 MiB blocks as read by fread, 8-byte words then the block's last size % 8 bytes one by one.)
+class FileContentHasher
+{
+public:
+    void add(const char* data, std::size_t size);
+    std::string finish() const;
+
+private:
+    std::uint64_t m_h = 0x243F6A8885A308D3ull;
+    std::uint64_t m_size = 0;
+    unsigned char m_pending[8] = {};
+    std::size_t m_pendingSize = 0;
+    void word(std::uint64_t w)
+    {
+        m_h = (m_h ^ w) * 0x9E3779B97F4A7C15ull;
+        m_h ^= m_h >> 31;
+    }
+};
 
 } // namespace storage

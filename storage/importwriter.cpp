@@ -141,6 +141,7 @@ struct ImportWriter::Impl
     Statement updateTableStats;
     Statement updateStreamStats;
     Statement streamRegion;
+    Statement updateSourceHash;
 
     WriterOptions options;
     std::optional<Transaction> transaction; // the group's write transaction
@@ -285,6 +286,7 @@ std::optional<Error> ImportWriter::Impl::prepareAll()
          "ELSE max(last_time_us, ?5) END WHERE id = ?1"},
         {&updateStreamStats, "UPDATE streams SET record_count = record_count + ?2 WHERE id = ?1"},
         {&streamRegion, "SELECT region FROM streams WHERE id = ?1"},
+        {&updateSourceHash, "UPDATE sources SET content_hash = ?2 WHERE id = ?1"},
     };
     for (const Item& item : items) {
         auto statement = db->prepare(item.sql, /*persistent=*/true);
@@ -987,6 +989,33 @@ Result<AddOutcome> ImportWriter::addRecord(const RecordInput& record)
     tableDelta.times.add(record.creationTimeMicros);
     ++d.streamDeltas[stream->id];
     return AddOutcome{AddOutcome::Kind::Inserted, recordId};
+}
+
+Result<std::optional<SourceInfo>> ImportWriter::findImported(std::string_view contentHash)
+{
+    Impl& d = *m_impl;
+    Statement& st = d.findSourceByHash;
+    st.bind(1, contentHash);
+    Step s = st.step();
+    if (s.error) {
+        st.reset();
+        return *s.error;
+    }
+    std::optional<SourceInfo> found;
+    if (s.row)
+        found = sourceFromRow(st);
+    st.reset();
+    return found;
+}
+
+std::optional<Error> ImportWriter::setSourceHash(std::string_view contentHash)
+{
+    Impl& d = *m_impl;
+    if (!d.sourceOpen)
+        return invalid("setSourceHash: no source is open");
+    d.updateSourceHash.bind(1, d.sourceId);
+    d.updateSourceHash.bind(2, contentHash);
+    return d.updateSourceHash.run();
 }
 
 SourceCounts ImportWriter::counts() const

@@ -137,6 +137,13 @@ public:
     /// the caller decides to skip the record or roll back the file.
     [[nodiscard]] Result<AddOutcome> addRecord(const RecordInput& record);
 
+    /// The complete source with this content hash, if any (the open source is not complete: it never counts). For
+    /// files whose hash is known only once they were read (see setSourceHash()).
+    [[nodiscard]] Result<std::optional<SourceInfo>> findImported(std::string_view contentHash);
+    /// Sets the open source's content hash: a source begun with an empty one (beginSource() then checks nothing)
+    /// gets it before commitSource().
+    [[nodiscard]] std::optional<Error> setSourceHash(std::string_view contentHash);
+
     /// Counts of the open source so far.
     SourceCounts counts() const;
     bool hasOpenSource() const;

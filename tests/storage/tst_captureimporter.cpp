@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "storage/captureimporter.h"
+#include "storage/contenthash.h"
 #include "storage/store.h"
 #include "testsupport.h"
 
@@ -63,6 +64,9 @@ private Q_SLOTS:
     void cancelMidGroup();
     void backgroundCheckpoints();
     void allSkippedFileSaysItsFormat();
+    void contentHashStable();
+    void reimportHashedWhileRead_data();
+    void reimportHashedWhileRead();
 };
 
 void TestCaptureImporter::publicSamples()
@@ -494,6 +498,95 @@ void TestCaptureImporter::allSkippedFileSaysItsFormat()
     QCOMPARE(summary.files[1].skipped, std::int64_t{1});
     QCOMPARE(summary.files[1].format, std::string("s3-incremental"));
     QCOMPARE(summary.exitCode(), 1);
+}
+
+// The content hash is stored with every source and compared with later imports: the streaming hasher (fed in
+// pieces of any size), the file pass and the in-memory path must all give these values, which were computed with
+// the original per-1-MiB-block function.
+void TestCaptureImporter::contentHashStable()
+{
+    auto pattern = [](std::size_t n) {
+        std::string bytes(n, '\0');
+        for (std::size_t i = 0; i < n; ++i)
+            bytes[i] = static_cast<char>((i * 131 + 7) % 251);
+        return bytes;
+    };
+    const std::pair<std::size_t, const char*> vectors[] = {
+        {0, "h64-1eceecea7e170282-0"},
+        {5, "h64-dc340f688fe09ebb-5"},
+        {8, "h64-f5c50f533084e17b-8"},
+        {13, "h64-57c21c6c92ae87bc-13"},
+        {(std::size_t{1} << 20) + 13, "h64-25d8b5f9fd382f8b-1048589"},
+        {(std::size_t{3} << 20) - 3, "h64-8a8647301d64aa95-3145725"},
+    };
+    QTemporaryDir dir;
+    for (const auto& [size, expected] : vectors) {
+        const std::string bytes = pattern(size);
+        storage::FileContentHasher whole;
+        whole.add(bytes.data(), bytes.size());
+        QCOMPARE(whole.finish(), std::string(expected));
+        for (const std::size_t piece : {std::size_t{1}, std::size_t{3}, std::size_t{7}, std::size_t{4096 + 5}}) {
+            storage::FileContentHasher pieces;
+            for (std::size_t at = 0; at < bytes.size(); at += piece)
+                pieces.add(bytes.data() + at, std::min(piece, bytes.size() - at));
+            QCOMPARE(pieces.finish(), std::string(expected));
+        }
+        const QString path = dir.filePath(QStringLiteral("h%1").arg(size));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(bytes.data(), static_cast<qint64>(bytes.size()));
+        f.close();
+        QCOMPARE(storage::fileContentHash(path.toStdString()), std::optional<std::string>(expected));
+    }
+}
+
+// Big plain files are hashed while they are parsed and checked for a previous import at their end (forced here on
+// small files with readWholeBytes = 0): the same hash is stored as by the in-memory path, a re-import adds nothing
+// either way, and a copy imported through the other path is recognised too.
+void TestCaptureImporter::reimportHashedWhileRead_data()
+{
+    QTest::addColumn<bool>("firstStreamed");
+    QTest::addColumn<bool>("secondStreamed");
+    QTest::newRow("streamed twice") << true << true;
+    QTest::newRow("in memory, then streamed") << false << true;
+    QTest::newRow("streamed, then in memory") << true << false;
+}
+
+void TestCaptureImporter::reimportHashedWhileRead()
+{
+    QFETCH(bool, firstStreamed);
+    QFETCH(bool, secondStreamed);
+    QTemporaryDir dir;
+    auto store = openStore(dir.filePath(QStringLiteral("s.streamscope")));
+    const std::string file = STREAMSCOPE_TEST_DATA_DIR "/import/valid-three-records.json";
+    const std::string skipped = STREAMSCOPE_TEST_DATA_DIR "/import/invalid-unknown-eventname.json";
+    storage::ImportOptions streamed;
+    streamed.readWholeBytes = 0;
+    const storage::ImportOptions inMemory;
+    const auto first = storage::importCaptures(store.database(), {file, skipped}, firstStreamed ? streamed : inMemory);
+    QCOMPARE(first.files[0].status, FileImportResult::Status::Imported);
+    QCOMPARE(first.files[0].inserted, std::int64_t{3});
+    QCOMPARE(first.files[1].status, FileImportResult::Status::Imported);
+    QCOMPARE(first.exitCode(), 1);
+    QCOMPARE(*store.database().queryInt("SELECT count(*) FROM sources WHERE content_hash = '"
+                                        + *storage::fileContentHash(file) + "'"),
+             std::int64_t{1});
+    const auto before = totalsOf(store);
+    const auto second =
+        storage::importCaptures(store.database(), {file, skipped}, secondStreamed ? streamed : inMemory);
+    for (const auto& f : second.files) {
+        QCOMPARE(f.status, FileImportResult::Status::AlreadyImported);
+        QVERIFY(f.existing.has_value());
+        QCOMPARE(f.inserted, std::int64_t{0});
+        QCOMPARE(f.records, std::int64_t{0});
+    }
+    QCOMPARE(second.exitCode(), 0);
+    const auto after = totalsOf(store);
+    QCOMPARE(after.records, before.records);
+    QCOMPARE(after.sources, before.sources);
+    QCOMPARE(after.duplicates, before.duplicates);
+    QCOMPARE(*store.database().queryInt("SELECT count(*) FROM sources WHERE content_hash = ''"), std::int64_t{0});
+    verifyConsistent(store);
 }
 
 QTEST_GUILESS_MAIN(TestCaptureImporter)
