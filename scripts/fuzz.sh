@@ -11,7 +11,8 @@
 # Env: STREAMSCOPE_FUZZ_BUILD_DIR (default build-fuzz), STREAMSCOPE_FUZZ_RSS_MB (default 2048),
 #      STREAMSCOPE_FUZZ_KEEP_CORPUS=1 keeps the grown corpus in $BUILD/corpus/<target> between runs (default 1),
 #      STREAMSCOPE_FUZZ_RUNS=N stops each target after N executions (or at SECONDS_PER_TARGET, whichever is first),
-#      STREAMSCOPE_FUZZ_NICE=1 runs the fuzzers under `nice -n 19` (a shared machine).
+#      STREAMSCOPE_FUZZ_NICE=1 runs the fuzzers under `nice -n 19` (a shared machine),
+#      STREAMSCOPE_FUZZ_MAX_LEN=N overrides every target's -max_len (default per target, see max_len_of).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
@@ -49,6 +50,17 @@ runner=()
 [ "${STREAMSCOPE_FUZZ_NICE:-0}" = 1 ] && runner=(nice -n 19)
 runs=()
 [ -n "${STREAMSCOPE_FUZZ_RUNS:-}" ] && runs=(-runs="$STREAMSCOPE_FUZZ_RUNS")
+# Largest input per target. A whole capture file needs room for many records; one DynamoDB JSON value, one record
+# or two items to diff reach every code path well below that, and in a long run libFuzzer grows its inputs up to
+# -max_len, so a smaller cap keeps those targets fast (their work is linear in the input).
+max_len_of() {
+    if [ -n "${STREAMSCOPE_FUZZ_MAX_LEN:-}" ]; then echo "$STREAMSCOPE_FUZZ_MAX_LEN"; return; fi
+    case "$1" in
+        fuzz_import) echo 65536 ;;
+        fuzz_decimal) echo 4096 ;;
+        *) echo 16384 ;;
+    esac
+}
 for target in "${TARGETS[@]}"; do
     bin="$BUILD_DIR/tests/fuzz/$target"
     [ -x "$bin" ] || { log "$target: not built"; failed=1; continue; }
@@ -58,11 +70,11 @@ for target in "${TARGETS[@]}"; do
     mkdir -p "$corpus" "$artifacts" "$SEEDS/$target"
     before=$(find "$artifacts" -type f | wc -l)
     logfile="$BUILD_DIR/$target.log"
-    log "$target: fuzzing for ${SECONDS_PER_TARGET}s (log: $logfile)"
+    log "$target: fuzzing for ${SECONDS_PER_TARGET}s, inputs up to $(max_len_of "$target") bytes (log: $logfile)"
     set +e
     ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
         "${runner[@]}" "$bin" -max_total_time="$SECONDS_PER_TARGET" "${runs[@]}" -rss_limit_mb="${STREAMSCOPE_FUZZ_RSS_MB:-2048}" \
-        -max_len=65536 -timeout=30 -print_final_stats=1 -dict="$STREAMSCOPE_ROOT/tests/fuzz/dynamodb.dict" \
+        -max_len="$(max_len_of "$target")" -timeout=30 -print_final_stats=1 -dict="$STREAMSCOPE_ROOT/tests/fuzz/dynamodb.dict" \
         -artifact_prefix="$artifacts/" "$corpus" "$SEEDS/$target" >"$logfile" 2>&1
     rc=$?
     set -e
