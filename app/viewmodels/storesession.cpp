@@ -33,12 +33,13 @@ struct JobStore
             error = errorText(opened.error());
             return;
         }
-        auto begun = storage::ReadSnapshot::begin(opened->database());
+        store = std::make_unique<storage::Store>(std::move(*opened));
+        auto begun = storage::ReadSnapshot::begin(store->database());
         if (!begun) {
             error = errorText(begun.error());
+            store.reset();
             return;
         }
-        store = std::make_unique<storage::Store>(std::move(*opened));
         snapshot.emplace(std::move(*begun));
         storage::Store* raw = store.get();
         ctx.setInterruptHook([raw]() { raw->interrupt(); });
