@@ -131,6 +131,7 @@ struct Batch
     std::vector<CaptureRecord> records;
     std::vector<Precomputed> precomputed; ///< parallel to records
     std::vector<RecordIssue> issues;
+    std::size_t bytes = 0; ///< text held by the records (the queue's byte bound)
 };
 struct FileEnd
 {
@@ -150,13 +151,15 @@ struct ReaderDone
 };
 using Message = std::variant<FileBegin, Batch, FileEnd, FileFailed, ReaderDone>;
 
-// Bounded by the records in flight (a batch weighs its records; file begin/end messages weigh nothing but count
-// towards a message limit), so 100-record files queue as deep as 1000-record batches of one big file.
+// Bounded by the records in flight and their bytes (a batch weighs its records and text; file begin/end messages
+// weigh nothing but count towards a message limit), so 100-record files queue as deep as 1000-record batches of
+// one big file, and files of a few huge records cannot fill memory. One batch always fits.
 class MessageQueue
 {
 public:
-    MessageQueue(std::size_t recordCapacity, std::size_t messageCapacity)
+    MessageQueue(std::size_t recordCapacity, std::size_t byteCapacity, std::size_t messageCapacity)
         : m_recordCapacity(recordCapacity)
+        , m_byteCapacity(byteCapacity)
         , m_messageCapacity(messageCapacity)
     {
     }
@@ -164,15 +167,18 @@ public:
     bool push(Message message)
     {
         const std::size_t weight = weightOf(message);
+        const std::size_t bytes = bytesOf(message);
         std::unique_lock lock(m_mutex);
         m_notFull.wait(lock, [&] {
             return m_closed
                 || (m_queue.size() < m_messageCapacity
-                    && (m_weight + weight <= m_recordCapacity || m_weight == 0 || weight == 0));
+                    && ((m_weight + weight <= m_recordCapacity && m_bytes + bytes <= m_byteCapacity) || m_weight == 0
+                        || weight == 0));
         });
         if (m_closed)
             return false;
         m_weight += weight;
+        m_bytes += bytes;
         m_queue.push_back(std::move(message));
         m_notEmpty.notify_one();
         return true;
@@ -197,6 +203,7 @@ public:
         m_closed = true;
         m_queue.clear();
         m_weight = 0;
+        m_bytes = 0;
         m_notFull.notify_all();
     }
 
@@ -206,11 +213,17 @@ private:
         const auto* batch = std::get_if<Batch>(&message);
         return batch ? std::max<std::size_t>(1, batch->records.size() + batch->issues.size()) : 0;
     }
+    static std::size_t bytesOf(const Message& message)
+    {
+        const auto* batch = std::get_if<Batch>(&message);
+        return batch ? batch->bytes : 0;
+    }
     Message take()
     {
         Message message = std::move(m_queue.front());
         m_queue.pop_front();
         m_weight -= weightOf(message);
+        m_bytes -= bytesOf(message);
         m_notFull.notify_one();
         return message;
     }
@@ -218,8 +231,10 @@ private:
     std::condition_variable m_notFull, m_notEmpty;
     std::deque<Message> m_queue;
     std::size_t m_recordCapacity;
+    std::size_t m_byteCapacity;
     std::size_t m_messageCapacity;
     std::size_t m_weight = 0;
+    std::size_t m_bytes = 0;
     bool m_closed = false;
 };
 
@@ -265,6 +280,7 @@ struct Shared
             batch.precomputed.clear();
             batch.issues.clear();
         }
+        batch.bytes = 0;
         batch.file = file;
         batch.records.reserve(std::min<std::size_t>(capacity, 128)); // a reused one has grown to its use
         if (!back.empty()) {
@@ -400,6 +416,8 @@ void readerThread(const std::vector<InputPath>& inputs, const ImportOptions& opt
             const auto status = reader.readBatch(batch.records, batch.issues, options.batchRecords, failure);
             shared.currentFileBytes.store(reader.bytesRead());
             precompute(batch);
+            for (const CaptureRecord& record : batch.records)
+                batch.bytes += record.raw.size() + record.builtKeys.size() + record.envelope.size();
             if (!batch.records.empty() || !batch.issues.empty())
                 if (!queue.push(std::move(batch)))
                     return;
@@ -527,7 +545,7 @@ ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths
     ImportWriter& writer = *created;
 
     MessageQueue queue(std::max<std::size_t>(2, options.queueBatches) * std::max<std::size_t>(1, options.batchRecords),
-                       4096);
+                       options.queueBytes, 4096);
     Shared shared;
     std::thread reader(readerThread, std::cref(inputs), std::cref(options), std::ref(queue), std::ref(shared));
 

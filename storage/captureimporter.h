@@ -23,9 +23,11 @@ struct ImportOptions
     ReadOptions read;                ///< --stream-arn, --table, --key-attributes
     bool strict = false;             ///< any skipped record fails its file
     std::size_t batchRecords = 1000; ///< records per hand-over between the threads (and per progress call)
-    /// Bound of the hand-over queue (memory bound): queueBatches * batchRecords records in flight (plus at most
-    /// 4096 file begin/end messages), whatever the records per file.
+    /// Bound of the hand-over queue (memory bound): queueBatches * batchRecords records and queueBytes of record
+    /// text in flight (one batch always fits; plus at most 4096 file begin/end messages), whatever the records per
+    /// file.
     std::size_t queueBatches = 8;
+    std::size_t queueBytes = std::size_t{64} << 20;
     /// Consecutive files share one write transaction (each file all-or-none) committed at a file boundary (or while
     /// waiting for the next file) once it is groupMillis old (or 4x as old as the last commit took, on a busy
     /// machine) or holds groupFiles files, and at the end: other connections see imported files about that often,
