@@ -14,13 +14,9 @@
 #include <unordered_map>
 #include <variant>
 
-#include <fcntl.h>
-#include <sqlite3.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include "model/sequencenumber.h"
 #include "storage/contenthash.h"
+#include "storage/importsupport.h"
 #include "storage/importwriter.h"
 #include "storage/inputfile.h"
 #include "storage/recordsplitter.h"
@@ -83,27 +79,6 @@ int ImportSummary::exitCode() const
     if (partial || anyNotCapture)
         return 1;
     return 0;
-}
-
-std::optional<std::string> fileContentHash(const std::string& path)
-{
-    std::FILE* file = std::fopen(path.c_str(), "rb");
-    if (!file)
-        return std::nullopt;
-    constexpr std::size_t kBlock = std::size_t{1} << 20;
-    std::unique_ptr<char[]> buffer(new char[kBlock]);
-    FileContentHasher hasher;
-    for (;;) {
-        const std::size_t got = std::fread(buffer.get(), 1, kBlock, file);
-        if (got == 0)
-            break;
-        hasher.add(buffer.get(), got);
-    }
-    const bool error = std::ferror(file) != 0;
-    std::fclose(file);
-    if (error)
-        return std::nullopt;
-    return hasher.finish();
 }
 
 namespace {
@@ -298,64 +273,6 @@ struct Shared
     }
 };
 
-/// A regular file that does not start with the gzip magic (a big one is then hashed while it is parsed).
-bool isPlainRegularFile(const std::string& path)
-{
-    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    struct stat st
-    {
-    };
-    unsigned char magic[2] = {0, 0};
-    const bool plain = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)
-        && !(::read(fd, magic, 2) == 2 && magic[0] == 0x1f && magic[1] == 0x8b);
-    ::close(fd);
-    return plain;
-}
-
-/// Reads a small regular file whole into `buffer`; false when it is not one (or anything goes wrong: the caller
-/// takes the ordinary path, which reports errors).
-bool readWhole(const std::string& path, std::uint64_t expectedSize, std::uint64_t limit, std::string& buffer)
-{
-    if (expectedSize > limit)
-        return false;
-    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    struct stat st
-    {
-    };
-    bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) <= limit;
-    std::size_t size = 0;
-    if (ok) {
-        // One byte more than expected tells a file that grew.
-        const auto capacity = static_cast<std::size_t>(st.st_size) + 1;
-        if (buffer.capacity() < capacity + kUnitPadding)
-            buffer.reserve(capacity + kUnitPadding);
-        buffer.resize(capacity);
-        for (;;) {
-            const ssize_t got = ::read(fd, buffer.data() + size, capacity - size);
-            if (got < 0 && errno == EINTR)
-                continue;
-            if (got < 0) {
-                ok = false;
-                break;
-            }
-            if (got == 0)
-                break;
-            size += static_cast<std::size_t>(got);
-            if (size == capacity) {
-                ok = false; // grew while we read: the streaming path copes
-                break;
-            }
-        }
-    }
-    ::close(fd);
-    buffer.resize(ok ? size : 0);
-    return ok;
-}
-
 // Work taken off the writer thread: the dedup content hash and the sortable sequence number of every record.
 void precompute(Batch& batch)
 {
@@ -441,64 +358,6 @@ void readerThread(const std::vector<InputPath>& inputs, const ImportOptions& opt
     }
     queue.push(ReaderDone{});
 }
-
-// Copies committed frames from the WAL into the store file while the import goes on (PASSIVE checkpoints on a
-// connection of its own, a few times a second): the writer's commits then only append to the WAL (the automatic
-// checkpoint inside a commit copied the whole WAL and waited for two fsyncs on the writer's thread), and the WAL
-// is reset whenever a checkpoint caught up, so it stays small.
-class BackgroundCheckpointer
-{
-public:
-    explicit BackgroundCheckpointer(const std::string& path)
-    {
-        if (path.empty() || path == ":memory:")
-            return;
-        auto db = Database::open(path, Database::OpenMode::ReadWriteExisting, 0);
-        if (!db)
-            return;
-        m_db.emplace(std::move(*db));
-        m_thread = std::thread([this] { run(); });
-    }
-    ~BackgroundCheckpointer() { stop(); }
-    BackgroundCheckpointer(const BackgroundCheckpointer&) = delete;
-    BackgroundCheckpointer& operator=(const BackgroundCheckpointer&) = delete;
-
-    bool active() const { return m_db.has_value(); }
-    void stop()
-    {
-        {
-            std::lock_guard lock(m_mutex);
-            m_stop = true;
-        }
-        m_wake.notify_all();
-        if (m_thread.joinable())
-            m_thread.join();
-    }
-
-private:
-    void run()
-    {
-        std::unique_lock lock(m_mutex);
-        while (!m_stop) {
-            m_wake.wait_for(lock, std::chrono::milliseconds(100), [&] { return m_stop; });
-            if (m_stop)
-                break;
-            lock.unlock();
-            int frames = 0, copied = 0;
-            // Nothing new: cheap. Busy (another checkpoint runs): try again later. Errors: the final checkpoint
-            // on the writer's connection reports them.
-            static_cast<void>(
-                sqlite3_wal_checkpoint_v2(m_db->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied));
-            lock.lock();
-        }
-    }
-
-    std::optional<Database> m_db;
-    std::thread m_thread;
-    std::mutex m_mutex;
-    std::condition_variable m_wake;
-    bool m_stop = false;
-};
 
 constexpr std::uint64_t kBigFileBytes = std::uint64_t{16} << 20;
 

@@ -1,0 +1,139 @@
+#include "storage/importsupport.h"
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "storage/captureimporter.h"
+#include "storage/contenthash.h"
+#include "storage/recordsplitter.h"
+
+namespace storage {
+
+std::optional<std::string> fileContentHash(const std::string& path)
+{
+    std::FILE* file = std::fopen(path.c_str(), "rb");
+    if (!file)
+        return std::nullopt;
+    constexpr std::size_t kBlock = std::size_t{1} << 20;
+    std::unique_ptr<char[]> buffer(new char[kBlock]);
+    FileContentHasher hasher;
+    for (;;) {
+        const std::size_t got = std::fread(buffer.get(), 1, kBlock, file);
+        if (got == 0)
+            break;
+        hasher.add(buffer.get(), got);
+    }
+    const bool error = std::ferror(file) != 0;
+    std::fclose(file);
+    if (error)
+        return std::nullopt;
+    return hasher.finish();
+}
+
+bool isPlainRegularFile(const std::string& path)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    struct stat st
+    {
+    };
+    unsigned char magic[2] = {0, 0};
+    const bool plain = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)
+        && !(::read(fd, magic, 2) == 2 && magic[0] == 0x1f && magic[1] == 0x8b);
+    ::close(fd);
+    return plain;
+}
+
+bool readWhole(const std::string& path, std::uint64_t expectedSize, std::uint64_t limit, std::string& buffer)
+{
+    if (expectedSize > limit)
+        return false;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    struct stat st
+    {
+    };
+    bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) <= limit;
+    std::size_t size = 0;
+    if (ok) {
+        // One byte more than expected tells a file that grew.
+        const auto capacity = static_cast<std::size_t>(st.st_size) + 1;
+        if (buffer.capacity() < capacity + kUnitPadding)
+            buffer.reserve(capacity + kUnitPadding);
+        buffer.resize(capacity);
+        for (;;) {
+            const ssize_t got = ::read(fd, buffer.data() + size, capacity - size);
+            if (got < 0 && errno == EINTR)
+                continue;
+            if (got < 0) {
+                ok = false;
+                break;
+            }
+            if (got == 0)
+                break;
+            size += static_cast<std::size_t>(got);
+            if (size == capacity) {
+                ok = false; // grew while we read: the streaming path copes
+                break;
+            }
+        }
+    }
+    ::close(fd);
+    buffer.resize(ok ? size : 0);
+    return ok;
+}
+
+BackgroundCheckpointer::BackgroundCheckpointer(const std::string& storePath)
+{
+    if (storePath.empty() || storePath == ":memory:")
+        return;
+    auto db = Database::open(storePath, Database::OpenMode::ReadWriteExisting, 0);
+    if (!db)
+        return;
+    m_db.emplace(std::move(*db));
+    m_thread = std::thread([this] { run(); });
+}
+
+BackgroundCheckpointer::~BackgroundCheckpointer()
+{
+    stop();
+}
+
+void BackgroundCheckpointer::stop()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_stop = true;
+    }
+    m_wake.notify_all();
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+void BackgroundCheckpointer::run()
+{
+    std::unique_lock lock(m_mutex);
+    while (!m_stop) {
+        m_wake.wait_for(lock, std::chrono::milliseconds(100), [&] { return m_stop; });
+        if (m_stop)
+            break;
+        lock.unlock();
+        int frames = 0, copied = 0;
+        // Nothing new: cheap. Busy (another checkpoint runs): try again later. Errors: the final checkpoint on the
+        // writer's connection reports them.
+        static_cast<void>(
+            sqlite3_wal_checkpoint_v2(m_db->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied));
+        lock.lock();
+    }
+}
+
+} // namespace storage

@@ -1,0 +1,52 @@
+#pragma once
+
+// Pieces of the importer (storage/captureimporter.cpp) that are not about the hand-over between its threads:
+// reading a small file whole, telling a plain file from a gzip one, and the background WAL checkpointer.
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "storage/database.h"
+
+namespace storage {
+
+/// A regular file that does not start with the gzip magic (a big one is then hashed while it is parsed).
+bool isPlainRegularFile(const std::string& path);
+
+/// Reads a regular file of at most `limit` bytes whole into `buffer` (its capacity is reused); false when it is
+/// bigger, not a regular file, grew while being read, or anything goes wrong (the caller then takes the streaming
+/// path, which reports errors).
+bool readWhole(const std::string& path, std::uint64_t expectedSize, std::uint64_t limit, std::string& buffer);
+
+/// Copies committed frames from the WAL into the store file while an import goes on (PASSIVE checkpoints on a
+/// connection of its own, a few times a second): the writer's commits then only append to the WAL (the automatic
+/// checkpoint inside a commit copied the whole WAL and waited for two fsyncs on the writer's thread), and the WAL
+/// is reset whenever a checkpoint caught up, so it stays small. Inactive (active() false) when the store is not a
+/// file or its connection cannot be opened.
+class BackgroundCheckpointer
+{
+public:
+    explicit BackgroundCheckpointer(const std::string& storePath);
+    ~BackgroundCheckpointer();
+    BackgroundCheckpointer(const BackgroundCheckpointer&) = delete;
+    BackgroundCheckpointer& operator=(const BackgroundCheckpointer&) = delete;
+
+    bool active() const { return m_db.has_value(); }
+    /// Stops the thread (waits for a checkpoint in progress).
+    void stop();
+
+private:
+    void run();
+
+    std::optional<Database> m_db;
+    std::thread m_thread;
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    bool m_stop = false;
+};
+
+} // namespace storage
