@@ -607,6 +607,8 @@ ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths
                     input.precomputedHash = p.hash;
                     input.precomputedSeqSort = p.seqSort;
                     input.precomputedKeyHash = p.keyHash;
+                    input.precomputedKeyCanonical = record.keyCanonical;
+                    input.precomputedKeyDisplay = record.keyDisplay;
                 }
                 auto added = writer.addRecord(input);
                 ++r.records;

@@ -70,6 +70,7 @@ struct CaptureRecord
     std::optional<TextSpan> newImage; ///< exact text inside raw, when present
     std::optional<TextSpan> oldImage;
     std::string keyCanonical; ///< model::canonicalJson(parseItem(Keys)): the key identity
+    std::string keyDisplay;   ///< model::keyDisplayText(parseItem(Keys))
 
     std::string_view slice(TextSpan span) const { return std::string_view(raw).substr(span.offset, span.length); }
     std::string_view keysJson() const { return builtKeys.empty() ? slice(keys) : std::string_view(builtKeys); }

@@ -213,7 +213,7 @@ struct ImportWriter::Impl
     void makeLookup(std::int64_t tableId, std::string_view text);
     Result<std::int64_t> resolveTable(std::string_view name);
     Result<StreamEntry> resolveStream(std::int64_t tableId, const RecordInput& record);
-    Result<std::int64_t> resolveKey(std::int64_t tableId, std::string_view keysJson, std::uint64_t textHash);
+    Result<std::int64_t> resolveKey(std::int64_t tableId, const RecordInput& record, std::uint64_t textHash);
     Result<bool> sameContent(std::int64_t recordId, std::uint64_t hash, const RecordInput& record);
     Result<std::optional<std::int64_t>> findDuplicateWithoutSequence(std::int64_t keyId, std::uint64_t hash,
                                                                      const RecordInput& record);
@@ -399,9 +399,10 @@ Result<StreamEntry> ImportWriter::Impl::resolveStream(std::int64_t tableId, cons
     return it->second;
 }
 
-Result<std::int64_t> ImportWriter::Impl::resolveKey(std::int64_t tableId, std::string_view keysJson,
+Result<std::int64_t> ImportWriter::Impl::resolveKey(std::int64_t tableId, const RecordInput& record,
                                                     std::uint64_t textHash)
 {
+    const std::string_view keysJson = record.keysJson;
     const std::uint64_t slot = textHash ^ (static_cast<std::uint64_t>(tableId) * 0x9E3779B97F4A7C15ULL);
     if (auto it = keysByText.find(slot);
         it != keysByText.end() && it->second.tableId == tableId && it->second.text == keysJson)
@@ -411,19 +412,28 @@ Result<std::int64_t> ImportWriter::Impl::resolveKey(std::int64_t tableId, std::s
         keysByCanonical.clear();
     }
 
-    auto keys = model::parseItem(keysJson);
-    if (!keys)
-        return invalid("Keys are not valid DynamoDB JSON: " + keys.error.message);
-    if (keys.value->empty())
-        return invalid("Keys are empty");
-    const std::string canonical = model::canonicalJson(*keys.value);
+    // The importer's reader thread decoded the Keys already; other callers get them decoded here.
+    std::optional<model::Item> decoded;
+    std::string computedCanonical;
+    std::string_view canonical = record.precomputedKeyCanonical;
+    const bool precomputed = !record.precomputedKeyCanonical.empty() && !record.precomputedKeyDisplay.empty();
+    if (!precomputed) {
+        auto keys = model::parseItem(keysJson);
+        if (!keys)
+            return invalid("Keys are not valid DynamoDB JSON: " + keys.error.message);
+        if (keys.value->empty())
+            return invalid("Keys are empty");
+        decoded = std::move(*keys.value);
+        computedCanonical = model::canonicalJson(*decoded);
+        canonical = computedCanonical;
+    }
     makeLookup(tableId, canonical);
     std::int64_t id = 0;
     if (auto it = keysByCanonical.find(std::string_view(lookup)); it != keysByCanonical.end()) {
         id = it->second;
     } else {
         findKey.bind(1, tableId);
-        findKey.bind(2, std::string_view(canonical));
+        findKey.bind(2, canonical);
         Step s = findKey.step();
         if (s.error)
             return *s.error;
@@ -432,9 +442,10 @@ Result<std::int64_t> ImportWriter::Impl::resolveKey(std::int64_t tableId, std::s
             findKey.reset();
         } else {
             findKey.reset();
-            const std::string display = model::keyDisplayText(*keys.value);
+            const std::string display =
+                precomputed ? std::string(record.precomputedKeyDisplay) : model::keyDisplayText(*decoded);
             insertKey.bind(1, tableId);
-            insertKey.bind(2, std::string_view(canonical));
+            insertKey.bind(2, canonical);
             insertKey.bind(3, std::string_view(display));
             if (auto error = insertKey.run())
                 return *error;
@@ -878,7 +889,7 @@ Result<AddOutcome> ImportWriter::addRecord(const RecordInput& record)
     auto stream = d.resolveStream(*tableId, record);
     if (!stream)
         return stream.error();
-    auto keyId = d.resolveKey(*tableId, record.keysJson,
+    auto keyId = d.resolveKey(*tableId, record,
                               record.precomputedKeyHash ? *record.precomputedKeyHash : keyTextHash(record.keysJson));
     if (!keyId)
         return keyId.error();

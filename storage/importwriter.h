@@ -81,6 +81,10 @@ struct RecordInput
     std::optional<std::uint64_t> precomputedHash;
     std::string_view precomputedSeqSort;
     std::optional<std::uint64_t> precomputedKeyHash; ///< storage::keyTextHash(keysJson)
+    /// model::canonicalJson / model::keyDisplayText of the decoded Keys (both set, or neither: then the writer
+    /// decodes the Keys the first time it sees their text).
+    std::string_view precomputedKeyCanonical;
+    std::string_view precomputedKeyDisplay;
 };
 
 struct AddOutcome

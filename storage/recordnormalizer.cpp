@@ -161,6 +161,7 @@ struct KeyIdentity
 {
     bool ok = false;
     std::string canonicalOrError;
+    std::string display; ///< model::keyDisplayText (when ok)
 };
 
 } // namespace
@@ -798,6 +799,7 @@ const KeyIdentity& RecordNormalizer::Impl::keyIdentity(std::string_view keysJson
         if (problem.empty()) {
             identity.ok = true;
             identity.canonicalOrError = model::canonicalJson(*decoded.value);
+            identity.display = model::keyDisplayText(*decoded.value);
         } else {
             identity.canonicalOrError = std::move(problem);
         }
@@ -916,6 +918,7 @@ std::optional<FileFailure> RecordNormalizer::Impl::emitStreamRecord(const Fields
     r.raw.assign(v.data, v.size);
     r.envelope = ctx.envelope;
     r.keyCanonical = identity.canonicalOrError;
+    r.keyDisplay = identity.display;
     auto span = [&](std::string_view inner) {
         return TextSpan{static_cast<std::size_t>(inner.data() - v.data), inner.size()};
     };
@@ -1081,6 +1084,7 @@ std::optional<FileFailure> RecordNormalizer::Impl::emitExportRecord(const Fields
         return std::nullopt;
     }
     r.keyCanonical = identity.canonicalOrError;
+    r.keyDisplay = identity.display;
     r.recordIndex = index++;
     Fields none = f;
     none.eventSourceArn.clear();

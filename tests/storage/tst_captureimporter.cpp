@@ -11,6 +11,7 @@
 
 #include <sqlite3.h>
 
+#include "model/dynamodbjson.h"
 #include "storage/captureimporter.h"
 #include "storage/contenthash.h"
 #include "storage/store.h"
@@ -67,6 +68,7 @@ private Q_SLOTS:
     void contentHashStable();
     void reimportHashedWhileRead_data();
     void reimportHashedWhileRead();
+    void keysRowsMatchModel();
 };
 
 void TestCaptureImporter::publicSamples()
@@ -587,6 +589,34 @@ void TestCaptureImporter::reimportHashedWhileRead()
     QCOMPARE(after.duplicates, before.duplicates);
     QCOMPARE(*store.database().queryInt("SELECT count(*) FROM sources WHERE content_hash = ''"), std::int64_t{0});
     verifyConsistent(store);
+}
+
+// The reader thread decodes every Keys once and hands the canonical and display text to the writer: the key rows
+// must hold exactly what the model computes from the stored Keys text.
+void TestCaptureImporter::keysRowsMatchModel()
+{
+    REQUIRE_SHARED_DIR();
+    QTemporaryDir dir;
+    auto store = openStore(dir.filePath(QStringLiteral("s.streamscope")));
+    const auto summary = storage::importCaptures(store.database(), {testsupport::samplesDir().toStdString()});
+    QVERIFY(!summary.storeError);
+    auto st = store.database().prepare(
+        "SELECT k.canonical, k.display, coalesce(r.keys_text, CAST(substr(CAST(r.raw AS BLOB), r.keys_off + 1, "
+        "r.keys_len) AS TEXT)) FROM keys k JOIN records r ON r.key_id = k.id GROUP BY k.id");
+    QVERIFY(st);
+    int keys = 0;
+    for (;;) {
+        auto step = st->step();
+        QVERIFY(!step.error);
+        if (!step.row)
+            break;
+        const auto decoded = model::parseItem(st->text(2));
+        QVERIFY2(decoded, std::string(st->text(2)).c_str());
+        QCOMPARE(std::string(st->text(0)), model::canonicalJson(*decoded.value));
+        QCOMPARE(std::string(st->text(1)), model::keyDisplayText(*decoded.value));
+        ++keys;
+    }
+    QVERIFY2(keys > 20, std::to_string(keys).c_str());
 }
 
 QTEST_GUILESS_MAIN(TestCaptureImporter)
