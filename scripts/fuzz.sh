@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (preset `fuzz`: clang, ASan+UBSan, build-fuzz/) and runs each for a given time,
-# printing executions and crashes per target. Seed corpora are built at run time from ../shared/samples/public and
+# printing executions (per wall- and per CPU-second) and crashes per target. Seed corpora are built at run time from ../shared/samples/public and
 # the generator (never committed). Exit status: 0 when every target ran crash-free, 1 otherwise.
 #
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]      e.g. scripts/fuzz.sh 60, scripts/fuzz.sh 900 fuzz_diff
@@ -72,14 +72,18 @@ for target in "${TARGETS[@]}"; do
     logfile="$BUILD_DIR/$target.log"
     log "$target: fuzzing for ${SECONDS_PER_TARGET}s, inputs up to $(max_len_of "$target") bytes (log: $logfile)"
     set +e
-    ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+    # CPU seconds of the run too: on a shared machine (or under nice) the wall-clock exec/s understates the target.
+    TIMEFORMAT='%U %S'
+    { time ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
         "${runner[@]}" "$bin" -max_total_time="$SECONDS_PER_TARGET" "${runs[@]}" -rss_limit_mb="${STREAMSCOPE_FUZZ_RSS_MB:-2048}" \
         -max_len="$(max_len_of "$target")" -timeout=30 -print_final_stats=1 -dict="$STREAMSCOPE_ROOT/tests/fuzz/dynamodb.dict" \
-        -artifact_prefix="$artifacts/" "$corpus" "$SEEDS/$target" >"$logfile" 2>&1
+        -artifact_prefix="$artifacts/" "$corpus" "$SEEDS/$target" >"$logfile" 2>&1; } 2>"$logfile.cpu"
     rc=$?
     set -e
     execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$logfile" | tail -1 | awk '{print $2}')
     rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$logfile" | tail -1 | awk '{print $2}')
+    cpu=$(awk '{printf "%.1f", $1 + $2}' "$logfile.cpu" 2>/dev/null || true)
+    cpurate=$(awk -v n="${execs:-0}" -v c="${cpu:-0}" 'BEGIN { printf "%.0f", (c > 0 ? n / c : 0) }')
     after=$(find "$artifacts" -type f | wc -l)
     crashes=$((after - before))
     if [ "$rc" -ne 0 ] || [ "$crashes" -ne 0 ]; then
@@ -87,8 +91,8 @@ for target in "${TARGETS[@]}"; do
         log "$target: FAILED (exit $rc); see $logfile and $artifacts"
         grep -m5 -E 'ERROR:|invariant broken|runtime error' "$logfile" >&2 || true
     fi
-    summary+=("$(printf '%-20s executions %11s  (%6s/s)   crashes %d   exit %d' "$target" "${execs:-0}" \
-        "${rate:-0}" "$crashes" "$rc")")
+    summary+=("$(printf '%-20s executions %11s  (%6s/s; %6s per CPU-second, %5ss CPU)   crashes %d   exit %d' \
+        "$target" "${execs:-0}" "${rate:-0}" "$cpurate" "${cpu:-0}" "$crashes" "$rc")")
 done
 
 printf '\n%s\n' "fuzz summary (${SECONDS_PER_TARGET}s per target):"
