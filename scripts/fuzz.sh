@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (preset `fuzz`: clang, ASan+UBSan, build-fuzz/) and runs each for a given time,
 # printing executions (per wall- and per CPU-second) and crashes per target. Seed corpora are built at run time from
-# ../shared/samples/public and the generator (never committed). Exit status: 0 when every target ran crash-free, 1 otherwise.
+# ../shared/samples/public and the generator (never committed). Exit status: 0 when every target ran crash-free,
+# 1 otherwise.
 #
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]      e.g. scripts/fuzz.sh 60, scripts/fuzz.sh 900 fuzz_diff
 #
