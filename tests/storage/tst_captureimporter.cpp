@@ -7,7 +7,6 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QThread>
 
 #include <sqlite3.h>
 
@@ -61,6 +60,7 @@ private Q_SLOTS:
     void cancelMidFile();
     void readerSeesCommittedFiles();
     void readerSeesGroupedCommits();
+    void readerSeesTimedCommits();
     void failedFileInGroup();
     void cancelMidGroup();
     void backgroundCheckpoints();
@@ -339,8 +339,12 @@ void verifyConsistent(storage::Store& store)
 
 } // namespace
 
-// The default import groups files into one transaction per ~groupMillis: a reader sees whole files committed while
-// the import runs, never part of one.
+// Grouped commits: a second connection sees whole files committed while the import runs, never part of one.
+// Deterministic: the commit points are forced by the data (groupFiles), not the clock (groupMillis is far longer
+// than any run), and the reader looks after every batch of 50 records (4 per 200-record file) and after every file
+// end, so it also looks in the middle of files. With groupFiles = 3 the reader must see exactly the files of the
+// groups completed so far: 0 records during files 1-3, 600 from the end of file 3, ... 1800 from file 9, 2000 at
+// the end. A commit inside a file (or a group left uncommitted) breaks the exact count.
 void TestCaptureImporter::readerSeesGroupedCommits()
 {
     REQUIRE_SHARED_DIR();
@@ -351,23 +355,75 @@ void TestCaptureImporter::readerSeesGroupedCommits()
     auto reader = storage::Store::open(storePath.toStdString(), storage::Database::OpenMode::ReadOnly);
     QVERIFY(reader);
     storage::ImportOptions options;
-    options.groupMillis = 20;
-    std::vector<std::int64_t> seen; // committed records as seen by the reader at each file end
+    options.batchRecords = 50;
+    options.groupFiles = 3;
+    options.groupMillis = 24 * 3600 * 1000; // never due by time
+    struct Look
+    {
+        std::int64_t filesDone = 0;
+        std::int64_t recordsRead = 0;
+        std::int64_t committed = 0;    // records the reader sees
+        std::int64_t inconsistent = 0; // sources not complete or not matching their rows, orphan rows
+    };
+    std::vector<Look> looks;
     const auto summary =
         storage::importCaptures(store.database(), {out.toStdString()}, options, [&](const storage::ImportProgress& p) {
-            if (p.filesDone > static_cast<std::int64_t>(seen.size())) {
-                seen.push_back(totalsOf(*reader).records);
-                QThread::msleep(100); // a slow writer: the group gets older than groupMillis
-            }
+            Look look{p.filesDone, p.recordsRead, queryInt(*reader, "SELECT count(*) FROM records"),
+                      queryInt(*reader,
+                               "SELECT (SELECT count(*) FROM sources s WHERE s.status != 'complete' OR s.inserted != "
+                               "(SELECT count(*) FROM records r WHERE r.source_id = s.id)) + (SELECT count(*) FROM "
+                               "records r WHERE NOT EXISTS (SELECT 1 FROM sources s WHERE s.id = r.source_id))")};
+            looks.push_back(look);
             return true;
         });
     QCOMPARE(summary.exitCode(), 0);
-    QCOMPARE(seen.size(), std::size_t{10});
-    for (std::size_t i = 0; i < seen.size(); ++i) {
-        QCOMPARE(seen[i] % 200, std::int64_t{0}); // whole files only
-        QVERIFY(seen[i] <= static_cast<std::int64_t>(i + 1) * 200);
+    // 10 files of 200 records: 4 batch reports + 1 file-end report each.
+    QCOMPARE(looks.size(), std::size_t{50});
+    std::int64_t midFileLooks = 0;
+    for (const Look& look : looks) {
+        const std::int64_t expected = look.filesDone / 3 * 3 * 200;
+        QVERIFY2(look.committed == expected,
+                 qPrintable(QStringLiteral("after %1 files and %2 records the reader saw %3 records, expected %4")
+                                .arg(look.filesDone)
+                                .arg(look.recordsRead)
+                                .arg(look.committed)
+                                .arg(expected)));
+        QCOMPARE(look.inconsistent, std::int64_t{0});
+        if (look.recordsRead % 200 != 0)
+            ++midFileLooks;
     }
-    QVERIFY2(seen[5] >= 800, qPrintable(QStringLiteral("reader saw %1 records at file 6").arg(seen[5])));
+    QCOMPARE(midFileLooks, std::int64_t{30}); // it did look inside files (records 50, 100, 150 of each)
+    QCOMPARE(totalsOf(*reader).records, std::int64_t{2000});
+    QCOMPARE(queryInt(*reader, "SELECT count(*) FROM sources"), std::int64_t{10});
+    verifyConsistent(*reader);
+}
+
+// Commits by time (groupMillis 0: a group is due at every file boundary unless the last commit was slow): whatever
+// the timing, a reader looking inside files sees only whole files, never more than the files finished.
+void TestCaptureImporter::readerSeesTimedCommits()
+{
+    REQUIRE_SHARED_DIR();
+    QTemporaryDir dir;
+    const QString out = generateBatches(dir);
+    const QString storePath = dir.filePath(QStringLiteral("s.streamscope"));
+    auto store = openStore(storePath);
+    auto reader = storage::Store::open(storePath.toStdString(), storage::Database::OpenMode::ReadOnly);
+    QVERIFY(reader);
+    storage::ImportOptions options;
+    options.batchRecords = 50;
+    options.groupMillis = 0;
+    std::vector<std::pair<std::int64_t, std::int64_t>> looks; // files done, records seen
+    const auto summary =
+        storage::importCaptures(store.database(), {out.toStdString()}, options, [&](const storage::ImportProgress& p) {
+            looks.emplace_back(p.filesDone, queryInt(*reader, "SELECT count(*) FROM records"));
+            return true;
+        });
+    QCOMPARE(summary.exitCode(), 0);
+    QCOMPARE(looks.size(), std::size_t{50});
+    for (const auto& [filesDone, seen] : looks) {
+        QCOMPARE(seen % 200, std::int64_t{0});
+        QVERIFY(seen <= filesDone * 200);
+    }
     QCOMPARE(totalsOf(*reader).records, std::int64_t{2000});
     verifyConsistent(*reader);
 }
@@ -450,12 +506,9 @@ void TestCaptureImporter::backgroundCheckpoints()
         auto store = openStore(storePath);
         storage::ImportOptions options;
         options.backgroundCheckpoints = background;
-        options.groupMillis = 10;
-        const auto summary = storage::importCaptures(store.database(), {out.toStdString()}, options,
-                                                     [&](const storage::ImportProgress&) {
-                                                         QThread::msleep(15); // several groups
-                                                         return true;
-                                                     });
+        options.groupFiles = 3; // several groups (4), whatever the timing
+        options.groupMillis = 24 * 3600 * 1000;
+        const auto summary = storage::importCaptures(store.database(), {out.toStdString()}, options);
         QCOMPARE(summary.exitCode(), 0);
         int frames = -1, copied = -1;
         QCOMPARE(

@@ -199,16 +199,18 @@ private Q_SLOTS:
     {
         auto store = Store::open(path("interrupt.streamscope"));
         QVERIFY(store);
-        std::atomic<bool> started{false};
+        // sqlite3_interrupt() is a no-op while no statement runs, so a single interrupt could come before the query
+        // started (a busy machine can delay this thread longer than any sleep): interrupt until it has returned.
+        std::atomic<bool> finished{false};
         std::thread stopper([&] {
-            while (!started.load())
-                std::this_thread::yield();
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-            store->interrupt();
+            while (!finished.load()) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                store->interrupt();
+            }
         });
-        started = true;
         auto result = store->database().queryInt("WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE "
                                                  "n < 2000000000) SELECT max(n) FROM c");
+        finished = true;
         stopper.join();
         QVERIFY(!result);
         QCOMPARE(result.error().kind, Error::Kind::Interrupted);
