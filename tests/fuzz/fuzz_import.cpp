@@ -25,14 +25,24 @@
 
 namespace {
 
-std::string inputPath()
+/// The file each input is written to (one per process), removed at exit.
+const std::string& inputPath()
 {
-    static const std::string path = [] {
-        const char* dir = std::getenv("TMPDIR");
-        std::string base = dir && *dir ? dir : (::access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
-        return base + "/streamscope-fuzz-import-" + std::to_string(::getpid()) + ".json";
-    }();
-    return path;
+    struct InputFile
+    {
+        std::string path;
+        InputFile()
+        {
+            const char* dir = std::getenv("TMPDIR");
+            const std::string base = dir && *dir ? dir : (::access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+            path = base + "/streamscope-fuzz-import-" + std::to_string(::getpid()) + ".json";
+        }
+        ~InputFile() { ::unlink(path.c_str()); }
+        InputFile(const InputFile&) = delete;
+        InputFile& operator=(const InputFile&) = delete;
+    };
+    static const InputFile file;
+    return file.path;
 }
 
 storage::Store openStore()
@@ -180,7 +190,7 @@ storage::FileImportResult importOnce(Stores& stores, const std::string& path, st
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
     static Stores stores;
-    const std::string path = inputPath();
+    const std::string& path = inputPath();
     {
         std::FILE* file = std::fopen(path.c_str(), "wb");
         FUZZ_CHECK(file);
