@@ -312,6 +312,25 @@ QString generateBatches(const QTemporaryDir& dir)
     return out;
 }
 
+// The generated batches, a store to import them into and a second, read-only connection that looks from outside.
+struct WatchedImport
+{
+    QString capture;
+    storage::Store store;
+    storage::Store reader;
+};
+
+WatchedImport watchedImport(const QTemporaryDir& dir)
+{
+    const QString storePath = dir.filePath(QStringLiteral("s.streamscope"));
+    QString capture = generateBatches(dir);
+    auto store = openStore(storePath);
+    auto reader = storage::Store::open(storePath.toStdString(), storage::Database::OpenMode::ReadOnly);
+    if (!reader)
+        qFatal("cannot open the reader: %s", reader.error().message.c_str());
+    return {std::move(capture), std::move(store), std::move(*reader)};
+}
+
 std::int64_t queryInt(storage::Store& store, const std::string& sql)
 {
     auto value = store.database().queryInt(sql);
@@ -349,11 +368,10 @@ void TestCaptureImporter::readerSeesGroupedCommits()
 {
     REQUIRE_SHARED_DIR();
     QTemporaryDir dir;
-    const QString out = generateBatches(dir);
-    const QString storePath = dir.filePath(QStringLiteral("s.streamscope"));
-    auto store = openStore(storePath);
-    auto reader = storage::Store::open(storePath.toStdString(), storage::Database::OpenMode::ReadOnly);
-    QVERIFY(reader);
+    WatchedImport watched = watchedImport(dir);
+    const QString& out = watched.capture;
+    storage::Store& store = watched.store;
+    storage::Store* reader = &watched.reader;
     storage::ImportOptions options;
     options.batchRecords = 50;
     options.groupFiles = 3;
@@ -404,11 +422,10 @@ void TestCaptureImporter::readerSeesTimedCommits()
 {
     REQUIRE_SHARED_DIR();
     QTemporaryDir dir;
-    const QString out = generateBatches(dir);
-    const QString storePath = dir.filePath(QStringLiteral("s.streamscope"));
-    auto store = openStore(storePath);
-    auto reader = storage::Store::open(storePath.toStdString(), storage::Database::OpenMode::ReadOnly);
-    QVERIFY(reader);
+    WatchedImport watched = watchedImport(dir);
+    const QString& out = watched.capture;
+    storage::Store& store = watched.store;
+    storage::Store* reader = &watched.reader;
     storage::ImportOptions options;
     options.batchRecords = 50;
     options.groupMillis = 0;
