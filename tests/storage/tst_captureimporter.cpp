@@ -318,6 +318,7 @@ struct WatchedImport
     QString capture;
     storage::Store store;
     storage::Store reader;
+    storage::ImportOptions options; ///< reports after every 50 records, so the reader looks inside files
 };
 
 WatchedImport watchedImport(const QTemporaryDir& dir)
@@ -328,7 +329,9 @@ WatchedImport watchedImport(const QTemporaryDir& dir)
     auto reader = storage::Store::open(storePath.toStdString(), storage::Database::OpenMode::ReadOnly);
     if (!reader)
         qFatal("cannot open the reader: %s", reader.error().message.c_str());
-    return {std::move(capture), std::move(store), std::move(*reader)};
+    storage::ImportOptions options;
+    options.batchRecords = 50;
+    return {std::move(capture), std::move(store), std::move(*reader), options};
 }
 
 std::int64_t queryInt(storage::Store& store, const std::string& sql)
@@ -368,12 +371,8 @@ void TestCaptureImporter::readerSeesGroupedCommits()
 {
     REQUIRE_SHARED_DIR();
     QTemporaryDir dir;
-    WatchedImport watched = watchedImport(dir);
-    const QString& out = watched.capture;
-    storage::Store& store = watched.store;
-    storage::Store* reader = &watched.reader;
-    storage::ImportOptions options;
-    options.batchRecords = 50;
+    auto [out, store, readerStore, options] = watchedImport(dir);
+    storage::Store* reader = &readerStore;
     options.groupFiles = 3;
     options.groupMillis = 24 * 3600 * 1000; // never due by time
     struct Look
@@ -422,12 +421,8 @@ void TestCaptureImporter::readerSeesTimedCommits()
 {
     REQUIRE_SHARED_DIR();
     QTemporaryDir dir;
-    WatchedImport watched = watchedImport(dir);
-    const QString& out = watched.capture;
-    storage::Store& store = watched.store;
-    storage::Store* reader = &watched.reader;
-    storage::ImportOptions options;
-    options.batchRecords = 50;
+    auto [out, store, readerStore, options] = watchedImport(dir);
+    storage::Store* reader = &readerStore;
     options.groupMillis = 0;
     std::vector<std::pair<std::int64_t, std::int64_t>> looks; // files done, records seen
     const auto summary =
