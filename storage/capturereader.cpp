@@ -55,12 +55,14 @@ struct CaptureReader::Impl
     bool opened = false;
     bool finished = false;
 
-    void start(const std::string& path, RecordSplitter::Source source)
+    /// `sizeHint`: the stream's length when known, else 0 (RecordSplitter sizes its buffer by it).
+    void start(const std::string& path, RecordSplitter::Source source, std::uint64_t sizeHint)
     {
         if (splitter)
-            splitter->reset(std::move(source));
+            splitter->reset(std::move(source), sizeHint);
         else
-            splitter = std::make_unique<RecordSplitter>(std::move(source));
+            splitter =
+                std::make_unique<RecordSplitter>(std::move(source), kMaxRecordBytes, std::size_t{1} << 20, sizeHint);
         if (normalizer)
             normalizer->reset(captureBaseName(path));
         else
@@ -87,15 +89,18 @@ std::optional<FileFailure> CaptureReader::open(const std::string& path)
     if (auto error = d.file.open(path))
         return FileFailure{0, 0, error->message};
     d.hasher = FileContentHasher();
-    d.start(path, [&d](char* buffer, std::size_t capacity, std::string& message) -> std::optional<std::size_t> {
-        InputError error;
-        auto got = d.file.read(buffer, capacity, error);
-        if (!got)
-            message = error.message;
-        else if (*got > 0 && !d.file.isCompressed())
-            d.hasher.add(buffer, *got);
-        return got;
-    });
+    d.start(
+        path,
+        [&d](char* buffer, std::size_t capacity, std::string& message) -> std::optional<std::size_t> {
+            InputError error;
+            auto got = d.file.read(buffer, capacity, error);
+            if (!got)
+                message = error.message;
+            else if (*got > 0 && !d.file.isCompressed())
+                d.hasher.add(buffer, *got);
+            return got;
+        },
+        d.file.isCompressed() ? 0 : d.file.sizeOnDisk()); // 0 (unknown) for a FIFO too
     return std::nullopt;
 }
 
@@ -106,12 +111,15 @@ void CaptureReader::openBuffer(const std::string& path, std::string_view bytes)
     d.fromMemory = true;
     d.memory = bytes;
     d.memoryPos = 0;
-    d.start(path, [&d](char* buffer, std::size_t capacity, std::string&) -> std::optional<std::size_t> {
-        const std::size_t n = std::min(capacity, d.memory.size() - d.memoryPos);
-        std::memcpy(buffer, d.memory.data() + d.memoryPos, n);
-        d.memoryPos += n;
-        return n;
-    });
+    d.start(
+        path,
+        [&d](char* buffer, std::size_t capacity, std::string&) -> std::optional<std::size_t> {
+            const std::size_t n = std::min(capacity, d.memory.size() - d.memoryPos);
+            std::memcpy(buffer, d.memory.data() + d.memoryPos, n);
+            d.memoryPos += n;
+            return n;
+        },
+        std::max<std::uint64_t>(bytes.size(), 1));
 }
 
 CaptureReader::Status CaptureReader::readBatch(std::vector<CaptureRecord>& records, std::vector<RecordIssue>& issues,

@@ -42,19 +42,21 @@ std::string describeByte(char c)
 
 } // namespace
 
-RecordSplitter::RecordSplitter(Source source, std::size_t maxUnitBytes, std::size_t chunkBytes)
+RecordSplitter::RecordSplitter(Source source, std::size_t maxUnitBytes, std::size_t chunkBytes, std::uint64_t sizeHint)
     : m_source(std::move(source))
     , m_maxUnit(maxUnitBytes)
-    , m_chunk(chunkBytes)
+    , m_chunkBytes(std::max<std::size_t>(chunkBytes, 1))
+    , m_sizeHint(sizeHint)
 {
 }
 
-void RecordSplitter::reset(Source source)
+void RecordSplitter::reset(Source source, std::uint64_t sizeHint)
 {
     // Keep the chunk and the unit buffers (unless one grew far beyond a record's usual size).
     constexpr std::size_t kKeepBytes = std::size_t{4} << 20;
-    RecordSplitter fresh(std::move(source), m_maxUnit, 0);
+    RecordSplitter fresh(std::move(source), m_maxUnit, m_chunkBytes, sizeHint);
     fresh.m_chunk = std::move(m_chunk);
+    fresh.m_chunkCapacity = m_chunkCapacity;
     if (m_element.capacity() <= kKeepBytes) {
         fresh.m_element = std::move(m_element);
         fresh.m_element.clear();
@@ -72,8 +74,17 @@ bool RecordSplitter::fill(SplitError& error)
     m_pos = 0;
     m_spanStart = 0;
     m_size = 0;
+    // The buffer holds the whole stream when its length is known and smaller than a chunk (one byte more, so the
+    // read after it sees the end): a small file does not pay for a 1 MiB buffer.
+    const std::size_t wanted = m_sizeHint > 0 && m_sizeHint < m_chunkBytes
+        ? std::max<std::size_t>(static_cast<std::size_t>(m_sizeHint) + 1, 4096)
+        : m_chunkBytes;
+    if (m_chunkCapacity < std::min(wanted, m_chunkBytes)) {
+        m_chunkCapacity = std::min(wanted, m_chunkBytes);
+        m_chunk.reset(new char[m_chunkCapacity]);
+    }
     std::string message;
-    const auto got = m_source(m_chunk.data(), m_chunk.size(), message);
+    const auto got = m_source(m_chunk.get(), m_chunkCapacity, message);
     if (!got) {
         error = {message, m_base, m_elementDepth ? m_elementOffset : m_topOffset};
         return false;
@@ -95,7 +106,7 @@ bool RecordSplitter::append(Dest dest, const char* data, std::size_t size, Split
     std::string& target = dest == Dest::Top ? m_top : m_element;
     if (dest == Dest::Top) {
         // Remember where the bytes come from when they do not continue the previous span (an emptied array).
-        const std::uint64_t from = m_base + static_cast<std::uint64_t>(data - m_chunk.data());
+        const std::uint64_t from = m_base + static_cast<std::uint64_t>(data - m_chunk.get());
         if (m_topSegments.empty() || m_topSegments.back().second + (target.size() - m_topSegments.back().first) != from)
             m_topSegments.emplace_back(target.size(), from);
     }
@@ -119,7 +130,7 @@ void RecordSplitter::switchDest(Dest dest)
 
 bool RecordSplitter::flush(SplitError& error)
 {
-    const bool ok = append(m_dest, m_chunk.data() + m_spanStart, m_pos - m_spanStart, error);
+    const bool ok = append(m_dest, m_chunk.get() + m_spanStart, m_pos - m_spanStart, error);
     m_spanStart = m_pos;
     return ok;
 }
@@ -192,7 +203,7 @@ RecordSplitter::Result RecordSplitter::next(SplitUnit& unit, SplitError& error)
             }
             continue;
         }
-        const char* p = m_chunk.data();
+        const char* p = m_chunk.get();
         if (m_skipDepth > 0) {
             // Opaque container: only strings and nesting matter (simdjson validates the piece later).
             std::size_t i = m_pos;

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -71,13 +72,16 @@ public:
     using Source = std::function<std::optional<std::size_t>(char* buffer, std::size_t capacity, std::string& error)>;
     enum class Result { Unit, End, Error };
 
+    /// `sizeHint`: the stream's length when known (0: unknown). The read buffer (at most `chunkBytes`) is
+    /// allocated at the first read and sized to hold the whole stream when it is smaller than that.
     explicit RecordSplitter(Source source, std::size_t maxUnitBytes = kMaxRecordBytes,
-                            std::size_t chunkBytes = std::size_t{1} << 20);
+                            std::size_t chunkBytes = std::size_t{1} << 20, std::uint64_t sizeHint = 0);
 
     Result next(SplitUnit& unit, SplitError& error);
 
-    /// Starts over on another stream (the next file), keeping the allocated buffers.
-    void reset(Source source);
+    /// Starts over on another stream (the next file; `sizeHint` as in the constructor), keeping the allocated
+    /// buffers (the read buffer grows when the hint asks for more).
+    void reset(Source source, std::uint64_t sizeHint = 0);
 
     /// Top-level values that streamed their records: the value with the streamed array emptied
     /// (e.g. `{"Records":[],"NextShardIterator":"…"}`), the most recent one. Small by construction.
@@ -103,7 +107,10 @@ private:
 
     Source m_source;
     std::size_t m_maxUnit;
-    std::vector<char> m_chunk;
+    std::size_t m_chunkBytes;        // largest read buffer
+    std::uint64_t m_sizeHint;        // stream length if known, else 0
+    std::unique_ptr<char[]> m_chunk; // read buffer (not zero-filled), m_chunkCapacity bytes
+    std::size_t m_chunkCapacity = 0;
     std::size_t m_size = 0;   // valid bytes in m_chunk
     std::size_t m_pos = 0;    // next byte to look at
     std::uint64_t m_base = 0; // stream offset of m_chunk[0]

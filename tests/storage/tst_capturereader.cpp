@@ -5,6 +5,7 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
+#include <cstring>
 
 #include <zlib.h>
 
@@ -12,6 +13,7 @@
 #include "model/dynamodbjson.h"
 #include "storage/capturereader.h"
 #include "storage/capturetime.h"
+#include "storage/recordsplitter.h"
 #include "storage/valuechecks.h"
 #include "testsupport.h"
 
@@ -112,6 +114,7 @@ private Q_SLOTS:
     void imageValidation_data();
     void imageValidation();
     void reusedReaderSameAsFresh();
+    void splitterSizeHintOnlySizesBuffer();
 };
 
 // Expected per public sample: records, skipped records, outcome ("ok", "fail", "not-capture"), format of the
@@ -562,6 +565,105 @@ void TestCaptureReader::reusedReaderSameAsFresh()
         QVERIFY2(got == expected,
                  qPrintable(file + QStringLiteral(":\n") + QString::fromStdString(got) + QStringLiteral("\nvs fresh:\n")
                             + QString::fromStdString(expected)));
+    }
+}
+
+// RecordSplitter's size hint only sizes its read buffer: whatever the hint (unknown, too small, exact, too big),
+// and when one splitter is reset from a small stream to a big one and back, the pieces are the same, the source
+// is never asked for more than the buffer, and a small stream gets a small buffer.
+void TestCaptureReader::splitterSizeHintOnlySizesBuffer()
+{
+    // A Lambda event of ~50 records, and a JSON Lines file whose records straddle many 4 KiB reads.
+    std::string event = R"({"Records":[)";
+    std::string lines;
+    for (int i = 0; i < 50; ++i) {
+        const std::string record = R"({"eventName":"INSERT","dynamodb":{"Keys":{"Id":{"N":")" + std::to_string(i)
+            + R"("}},"NewImage":{"Id":{"N":")" + std::to_string(i) + R"("},"Text":{"S":")" + std::string(200 + i, 'x')
+            + R"("}},"SequenceNumber":")" + std::to_string(1000 + i) + R"("}})";
+        event += (i ? "," : "") + record;
+        lines += record + "\r\n";
+    }
+    event += R"(],"window":{"start":"x"}})";
+    struct Piece
+    {
+        std::string text;
+        std::uint64_t offset;
+        int context;
+    };
+    std::size_t largestAsk = 0;
+    const auto split = [&](storage::RecordSplitter& splitter, std::string_view stream) {
+        std::vector<Piece> pieces;
+        storage::SplitUnit unit;
+        storage::SplitError error;
+        for (;;) {
+            const auto result = splitter.next(unit, error);
+            if (result != storage::RecordSplitter::Result::Unit) {
+                pieces.push_back({result == storage::RecordSplitter::Result::End ? "end" : error.message,
+                                  splitter.bytesConsumed(), -1});
+                break;
+            }
+            pieces.push_back({unit.text, unit.offset, static_cast<int>(unit.context)});
+        }
+        [&] { QCOMPARE(splitter.bytesConsumed(), std::uint64_t{stream.size()}); }();
+        return pieces;
+    };
+    const auto sourceOf = [&](std::string_view stream, std::size_t& pos) {
+        return [&largestAsk, stream, &pos](char* buffer, std::size_t capacity,
+                                           std::string&) -> std::optional<std::size_t> {
+            largestAsk = std::max(largestAsk, capacity);
+            const std::size_t n = std::min(capacity, stream.size() - pos);
+            std::memcpy(buffer, stream.data() + pos, n);
+            pos += n;
+            return n;
+        };
+    };
+    const auto same = [](const std::vector<Piece>& a, const std::vector<Piece>& b) {
+        if (a.size() != b.size())
+            return false;
+        for (std::size_t i = 0; i < a.size(); ++i)
+            if (a[i].text != b[i].text || a[i].offset != b[i].offset || a[i].context != b[i].context)
+                return false;
+        return true;
+    };
+    for (const std::string* stream : {&event, &lines}) {
+        std::size_t pos = 0;
+        storage::RecordSplitter reference(sourceOf(*stream, pos));
+        const auto expected = split(reference, *stream);
+        QVERIFY(expected.size() > 50);
+        QCOMPARE(expected.back().text, std::string("end"));
+        for (const std::uint64_t hint : {std::uint64_t{1}, std::uint64_t{stream->size() / 3},
+                                         std::uint64_t{stream->size()}, std::uint64_t{stream->size() * 5}}) {
+            pos = 0;
+            largestAsk = 0;
+            storage::RecordSplitter hinted(sourceOf(*stream, pos), storage::kMaxRecordBytes, std::size_t{1} << 20,
+                                           hint);
+            QVERIFY2(same(split(hinted, *stream), expected), qPrintable(QStringLiteral("hint %1").arg(hint)));
+            // The buffer: at least 4 KiB, the whole stream plus one byte when that is less than the chunk size.
+            QCOMPARE(largestAsk, std::max<std::size_t>(std::min<std::size_t>(hint + 1, std::size_t{1} << 20), 4096));
+        }
+    }
+    // One splitter reset between streams of different sizes (the buffer grows and is reused).
+    std::size_t pos = 0;
+    std::string_view current = lines;
+    const auto feed = [&](char* buffer, std::size_t capacity, std::string&) -> std::optional<std::size_t> {
+        const std::size_t n = std::min(capacity, current.size() - pos);
+        std::memcpy(buffer, current.data() + pos, n);
+        pos += n;
+        return n;
+    };
+    std::vector<Piece> expectedOf[2];
+    for (int i = 0; i < 2; ++i) {
+        std::size_t from = 0;
+        storage::RecordSplitter fresh(sourceOf(i ? event : lines, from));
+        expectedOf[i] = split(fresh, i ? event : lines);
+    }
+    storage::RecordSplitter reused(feed, storage::kMaxRecordBytes, std::size_t{1} << 20, 10);
+    QVERIFY(same(split(reused, lines), expectedOf[0]));
+    for (const std::string* stream : {&event, &lines, &event}) {
+        current = *stream;
+        pos = 0;
+        reused.reset(feed, stream == &event ? 0 : stream->size());
+        QVERIFY(same(split(reused, *stream), expectedOf[stream == &event ? 1 : 0]));
     }
 }
 
