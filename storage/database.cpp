@@ -318,6 +318,30 @@ Result<Statement> Database::prepare(std::string_view sql, bool persistent)
     return Statement(statement);
 }
 
+Result<Statement> Database::takeCached(std::string_view sql)
+{
+    for (auto it = m_cached.begin(); it != m_cached.end(); ++it)
+        if (it->first == sql) {
+            Statement statement = std::move(it->second);
+            m_cached.erase(it);
+            return statement;
+        }
+    return prepare(sql, /*persistent=*/true);
+}
+
+void Database::putBack(std::string_view sql, Statement statement)
+{
+    if (!statement.isValid() || !isValid() || sqlite3_db_handle(statement.handle()) != handle()
+        || m_cached.size() >= kCachedStatements)
+        return;
+    for (const auto& [text, kept] : m_cached)
+        if (text == sql)
+            return; // one per SQL text: the extra one is finalized
+    statement.reset();
+    statement.clearBindings();
+    m_cached.emplace_back(std::string(sql), std::move(statement));
+}
+
 Result<std::int64_t> Database::queryInt(std::string_view sql, std::int64_t fallback)
 {
     auto statement = prepare(sql);

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <utility>
 #include <variant>
+#include <vector>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -164,6 +165,14 @@ public:
     [[nodiscard]] std::optional<Error> exec(std::string_view sql);
     /// Prepares one statement; a failure is an Error, never an invalid Statement that looks like an empty result.
     [[nodiscard]] Result<Statement> prepare(std::string_view sql, bool persistent = false);
+    /// Statements kept prepared on this connection for reuse (the importer's writer prepares ~25 statements at
+    /// every import; with these it parses them once per connection). takeCached() hands out the kept statement for
+    /// `sql` or prepares a new one (SQLITE_PREPARE_PERSISTENT), also when the kept one is out already; putBack()
+    /// resets it, clears its bindings and keeps it for the next take (at most kCachedStatements, one per SQL text).
+    static constexpr std::size_t kCachedStatements = 64;
+    [[nodiscard]] Result<Statement> takeCached(std::string_view sql);
+    void putBack(std::string_view sql, Statement statement);
+
     /// Runs a statement that returns one integer (e.g. "PRAGMA user_version"); NULL/no row gives `fallback`.
     [[nodiscard]] Result<std::int64_t> queryInt(std::string_view sql, std::int64_t fallback = 0);
 
@@ -183,6 +192,7 @@ private:
     std::unique_ptr<sqlite3, Closer> m_db;
     std::string m_path;
     bool m_readOnly = false;
+    std::vector<std::pair<std::string, Statement>> m_cached; // destroyed before m_db (sqlite3_close_v2 anyway)
 };
 
 /// Builds an Error from a statement's connection (see Database::makeError).

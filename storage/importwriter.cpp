@@ -208,6 +208,17 @@ struct ImportWriter::Impl
     std::unordered_map<std::int64_t, TableDelta> groupTableDeltas;
     std::unordered_map<std::int64_t, std::int64_t> groupStreamDeltas;
 
+    std::vector<std::pair<Statement*, const char*>> prepared; // by prepareAll(), returned to db's cache at the end
+
+    Impl() = default;
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
+    ~Impl()
+    {
+        for (const auto& [statement, sql] : prepared)
+            db->putBack(sql, std::move(*statement));
+    }
+
     std::optional<Error> prepareAll();
     void clearCaches();
     void makeLookup(std::int64_t tableId, std::string_view text);
@@ -289,11 +300,14 @@ std::optional<Error> ImportWriter::Impl::prepareAll()
         {&streamRegion, "SELECT region FROM streams WHERE id = ?1"},
         {&updateSourceHash, "UPDATE sources SET content_hash = ?2 WHERE id = ?1"},
     };
+    // Cached on the connection (Database::takeCached): a store that imports again (the GUI, the fuzzer) parses
+    // them once. ~Impl puts them back.
     for (const Item& item : items) {
-        auto statement = db->prepare(item.sql, /*persistent=*/true);
+        auto statement = db->takeCached(item.sql);
         if (!statement)
             return statement.error();
         *item.statement = std::move(*statement);
+        prepared.emplace_back(item.statement, item.sql);
     }
     return std::nullopt;
 }

@@ -218,6 +218,64 @@ private Q_SLOTS:
         QVERIFY(store->totals());
     }
 
+    /// Database::takeCached/putBack: a put-back statement is reset, its bindings cleared, and handed out again;
+    /// a statement that is out is never handed out twice; one is kept per SQL text; ImportWriter prepares its
+    /// statements once per connection.
+    void cachedStatements()
+    {
+        auto store = Store::open(path("cache.streamscope"));
+        QVERIFY(store);
+        Database& db = store->database();
+        const auto statementsOpen = [&db] {
+            int count = 0;
+            for (sqlite3_stmt* s = sqlite3_next_stmt(db.handle(), nullptr); s; s = sqlite3_next_stmt(db.handle(), s))
+                ++count;
+            return count;
+        };
+        const int before = statementsOpen();
+        auto first = db.takeCached("SELECT ?1 IS NULL");
+        QVERIFY(first);
+        sqlite3_stmt* const handle = first->handle();
+        first->bind(1, std::int64_t{7});
+        QVERIFY(first->step().row);
+        QCOMPARE(first->int64(0), std::int64_t{0});
+        // Out: a second take prepares another statement.
+        auto second = db.takeCached("SELECT ?1 IS NULL");
+        QVERIFY(second && second->handle() != handle);
+        db.putBack("SELECT ?1 IS NULL", std::move(*first));  // mid-step: reset on the way in
+        db.putBack("SELECT ?1 IS NULL", std::move(*second)); // one per SQL text: finalized
+        QCOMPARE(statementsOpen(), before + 1);
+        auto again = db.takeCached("SELECT ?1 IS NULL");
+        QVERIFY(again);
+        QCOMPARE(again->handle(), handle);
+        QVERIFY(again->step().row);
+        QCOMPARE(again->int64(0), std::int64_t{1}); // bindings cleared
+        db.putBack("SELECT ?1 IS NULL", std::move(*again));
+        // A failing SQL text is an error, not a statement; a statement of another connection is not kept.
+        QVERIFY(!db.takeCached("SELECT * FROM no_such_table"));
+        auto other = Store::open(path("cache.streamscope"));
+        QVERIFY(other);
+        auto foreign = other->database().prepare("SELECT 1");
+        QVERIFY(foreign);
+        db.putBack("SELECT 1", std::move(*foreign));
+        QCOMPARE(statementsOpen(), before + 1);
+
+        // ImportWriter: the second writer on the connection prepares nothing new.
+        const auto importOne = [&db](int i) {
+            storetest::Spec spec;
+            spec.sequenceNumber = storetest::seq(i);
+            spec.keys = storetest::idKeys(i);
+            spec.newImage = "{\"Id\":{\"N\":\"" + std::to_string(i) + "\"}}";
+            return storetest::writeSource(db, "cached-" + std::to_string(i) + ".json", {spec});
+        };
+        QCOMPARE(importOne(1), std::string());
+        const int afterFirst = statementsOpen();
+        QVERIFY(afterFirst > before + 10); // the writer's statements are kept
+        QCOMPARE(importOne(2), std::string());
+        QCOMPARE(statementsOpen(), afterFirst);
+        QCOMPARE(store->totals()->records, std::int64_t{2});
+    }
+
     void readerWhileWriterTransactionOpen()
     {
         const std::string file = path("wal.streamscope");
