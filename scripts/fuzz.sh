@@ -13,7 +13,10 @@
 #      STREAMSCOPE_FUZZ_KEEP_CORPUS=1 keeps the grown corpus in $BUILD/corpus/<target> between runs (default 1),
 #      STREAMSCOPE_FUZZ_RUNS=N stops each target after N executions (or at SECONDS_PER_TARGET, whichever is first),
 #      STREAMSCOPE_FUZZ_NICE=1 runs the fuzzers under `nice -n 19` (a shared machine),
-#      STREAMSCOPE_FUZZ_MAX_LEN=N overrides every target's -max_len (default per target, see max_len_of).
+#      STREAMSCOPE_FUZZ_MAX_LEN=N overrides every target's -max_len (default per target, see max_len_of),
+#      STREAMSCOPE_FUZZ_WORKERS=N runs N processes per target on the shared corpus (default 1; executions summed),
+#      STREAMSCOPE_FUZZ_ARGS="..." extra libFuzzer flags (e.g. -entropic=0: the classic scheduler, faster per
+#      execution on fuzz_import, where entropic's feature bookkeeping takes about a third of the time).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
@@ -49,8 +52,6 @@ if ctest --test-dir "$BUILD_DIR" -N -L fuzz 2>/dev/null | grep -q 'Total Tests: 
 fi
 runner=()
 [ "${STREAMSCOPE_FUZZ_NICE:-0}" = 1 ] && runner=(nice -n 19)
-runs=()
-[ -n "${STREAMSCOPE_FUZZ_RUNS:-}" ] && runs=(-runs="$STREAMSCOPE_FUZZ_RUNS")
 # Largest input per target. A whole capture file needs room for many records; one DynamoDB JSON value, one record
 # or two items to diff reach every code path well below that, and in a long run libFuzzer grows its inputs up to
 # -max_len, so a smaller cap keeps those targets fast (their work is linear in the input).
@@ -62,6 +63,20 @@ max_len_of() {
         *) echo 16384 ;;
     esac
 }
+WORKERS="${STREAMSCOPE_FUZZ_WORKERS:-1}"
+read -r -a extra_args <<<"${STREAMSCOPE_FUZZ_ARGS:-}"
+# One fuzzing process: worker $1 of $target, its log $2 (CPU seconds in $2.cpu), its -runs share $3 (or empty).
+fuzz_worker() {
+    local worker_runs=()
+    [ -n "$3" ] && worker_runs=(-runs="$3")
+    # CPU seconds of the run too: on a shared machine (or under nice) the wall-clock exec/s understates the target.
+    TIMEFORMAT='%U %S'
+    { time ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+        "${runner[@]}" "$bin" -max_total_time="$SECONDS_PER_TARGET" "${worker_runs[@]}" -rss_limit_mb="${STREAMSCOPE_FUZZ_RSS_MB:-2048}" \
+        -max_len="$(max_len_of "$target")" -timeout=30 -print_final_stats=1 -dict="$STREAMSCOPE_ROOT/tests/fuzz/dynamodb.dict" \
+        "${extra_args[@]}" \
+        -artifact_prefix="$artifacts/" "$corpus" "$SEEDS/$target" >"$2" 2>&1; } 2>"$2.cpu"
+}
 for target in "${TARGETS[@]}"; do
     bin="$BUILD_DIR/tests/fuzz/$target"
     [ -x "$bin" ] || { log "$target: not built"; failed=1; continue; }
@@ -71,29 +86,45 @@ for target in "${TARGETS[@]}"; do
     mkdir -p "$corpus" "$artifacts" "$SEEDS/$target"
     before=$(find "$artifacts" -type f | wc -l)
     logfile="$BUILD_DIR/$target.log"
-    log "$target: fuzzing for ${SECONDS_PER_TARGET}s, inputs up to $(max_len_of "$target") bytes (log: $logfile)"
-    set +e
-    # CPU seconds of the run too: on a shared machine (or under nice) the wall-clock exec/s understates the target.
-    TIMEFORMAT='%U %S'
-    { time ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
-        "${runner[@]}" "$bin" -max_total_time="$SECONDS_PER_TARGET" "${runs[@]}" -rss_limit_mb="${STREAMSCOPE_FUZZ_RSS_MB:-2048}" \
-        -max_len="$(max_len_of "$target")" -timeout=30 -print_final_stats=1 -dict="$STREAMSCOPE_ROOT/tests/fuzz/dynamodb.dict" \
-        -artifact_prefix="$artifacts/" "$corpus" "$SEEDS/$target" >"$logfile" 2>&1; } 2>"$logfile.cpu"
-    rc=$?
-    set -e
-    execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$logfile" | tail -1 | awk '{print $2}')
-    rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$logfile" | tail -1 | awk '{print $2}')
-    cpu=$(awk '{printf "%.1f", $1 + $2}' "$logfile.cpu" 2>/dev/null || true)
-    cpurate=$(awk -v n="${execs:-0}" -v c="${cpu:-0}" 'BEGIN { printf "%.0f", (c > 0 ? n / c : 0) }')
+    log "$target: fuzzing for ${SECONDS_PER_TARGET}s, inputs up to $(max_len_of "$target") bytes, $WORKERS worker(s) (log: $logfile)"
+    # Workers share the corpus folder (libFuzzer -reload picks up what the others added); each gets its share of
+    # STREAMSCOPE_FUZZ_RUNS. Worker 0 logs to $logfile, worker N to $logfile.N.
+    share=""
+    [ -n "${STREAMSCOPE_FUZZ_RUNS:-}" ] && share=$(((STREAMSCOPE_FUZZ_RUNS + WORKERS - 1) / WORKERS))
+    logs=()
+    pids=()
+    for ((w = 0; w < WORKERS; w++)); do
+        wlog="$logfile"
+        [ "$w" -gt 0 ] && wlog="$logfile.$w"
+        logs+=("$wlog")
+        fuzz_worker "$w" "$wlog" "$share" &
+        pids+=($!)
+    done
+    rc=0
+    for pid in "${pids[@]}"; do
+        wait "$pid" || rc=$?
+    done
+    execs=0
+    rate=0
+    cpu=0
+    for wlog in "${logs[@]}"; do
+        n=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$wlog" | tail -1 | awk '{print $2}')
+        r=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$wlog" | tail -1 | awk '{print $2}')
+        c=$(awk '{printf "%.1f", $1 + $2}' "$wlog.cpu" 2>/dev/null || true)
+        execs=$((execs + ${n:-0}))
+        rate=$((rate + ${r:-0}))
+        cpu=$(awk -v a="$cpu" -v b="${c:-0}" 'BEGIN { printf "%.1f", a + b }')
+    done
+    cpurate=$(awk -v n="$execs" -v c="$cpu" 'BEGIN { printf "%.0f", (c > 0 ? n / c : 0) }')
     after=$(find "$artifacts" -type f | wc -l)
     crashes=$((after - before))
     if [ "$rc" -ne 0 ] || [ "$crashes" -ne 0 ]; then
         failed=1
-        log "$target: FAILED (exit $rc); see $logfile and $artifacts"
-        grep -m5 -E 'ERROR:|invariant broken|runtime error' "$logfile" >&2 || true
+        log "$target: FAILED (exit $rc); see ${logs[*]} and $artifacts"
+        grep -m5 -E 'ERROR:|invariant broken|runtime error' "${logs[@]}" >&2 || true
     fi
     summary+=("$(printf '%-20s executions %11s  (%6s/s; %6s per CPU-second, %5ss CPU)   crashes %d   exit %d' \
-        "$target" "${execs:-0}" "${rate:-0}" "$cpurate" "${cpu:-0}" "$crashes" "$rc")")
+        "$target" "$execs" "$rate" "$cpurate" "$cpu" "$crashes" "$rc")")
 done
 
 printf '\n%s\n' "fuzz summary (${SECONDS_PER_TARGET}s per target):"
