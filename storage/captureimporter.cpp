@@ -12,6 +12,7 @@
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <variant>
 
 #include "model/sequencenumber.h"
@@ -287,12 +288,18 @@ void precompute(Batch& batch)
     }
 }
 
-void readerThread(const std::vector<InputPath>& inputs, const ImportOptions& options, MessageQueue& queue,
-                  Shared& shared)
+/// `importedSizes`: sizes of the files the store has imported before. A big plain file of one of those sizes (or
+/// of the size of a file before it in this import) may be a re-import: it is hashed before it is parsed, so the
+/// writer can say "already imported" at once instead of after parsing and rolling back the whole file.
+void readerThread(const std::vector<InputPath>& inputs, const ImportOptions& options,
+                  const std::unordered_set<std::uint64_t>& importedSizes, MessageQueue& queue, Shared& shared)
 {
     CaptureReader reader(options.read); // one for all files: buffers, parsers and the Keys cache are reused
     std::string whole;                  // a small file's bytes
+    std::unordered_set<std::uint64_t> sizesBefore;
     for (std::size_t i = 0; i < inputs.size() && !shared.cancel.load(); ++i) {
+        const bool maybeImported =
+            importedSizes.count(inputs[i].size) > 0 || !sizesBefore.insert(inputs[i].size).second;
         shared.currentFileBytes.store(0);
         const bool inMemory = readWhole(inputs[i].path, inputs[i].size, options.readWholeBytes, whole);
         FileBegin begin{i, {}, {}};
@@ -300,7 +307,7 @@ void readerThread(const std::vector<InputPath>& inputs, const ImportOptions& opt
             FileContentHasher hasher;
             hasher.add(whole.data(), whole.size());
             begin.hash = hasher.finish();
-        } else if (isPlainRegularFile(inputs[i].path)) {
+        } else if (!maybeImported && isPlainRegularFile(inputs[i].path)) {
             begin.hashAtEnd = true;
         } else {
             begin.hash = fileContentHash(inputs[i].path);
@@ -405,8 +412,27 @@ ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths
 
     MessageQueue queue(std::max<std::size_t>(2, options.queueBatches) * std::max<std::size_t>(1, options.batchRecords),
                        options.queueBytes, 4096);
+    std::unordered_set<std::uint64_t> importedSizes;
+    {
+        auto sizes = db.prepare("SELECT DISTINCT size_bytes FROM sources WHERE status = 'complete'");
+        if (!sizes) {
+            summary.storeError = sizes.error();
+            return summary;
+        }
+        for (;;) {
+            auto step = sizes->step();
+            if (step.error) {
+                summary.storeError = *step.error;
+                return summary;
+            }
+            if (!step.row)
+                break;
+            importedSizes.insert(static_cast<std::uint64_t>(sizes->int64(0)));
+        }
+    }
     Shared shared;
-    std::thread reader(readerThread, std::cref(inputs), std::cref(options), std::ref(queue), std::ref(shared));
+    std::thread reader(readerThread, std::cref(inputs), std::cref(options), std::cref(importedSizes), std::ref(queue),
+                       std::ref(shared));
 
     ImportProgress progress;
     progress.bytesTotal = summary.bytes;

@@ -42,8 +42,9 @@ struct ImportOptions
     /// checkpoints) instead of inside the writer's commits: the copy overlaps reading and writing.
     bool backgroundCheckpoints = true;
     /// Files up to this size are read once into memory, hashed there and parsed from there. Bigger plain files are
-    /// hashed while they are parsed (the already-imported check then happens at their end: a re-imported big file
-    /// is read once more and its rows are rolled back); bigger gzip files are hashed in a pass of their own first.
+    /// hashed while they are parsed (the already-imported check then happens at their end), unless the store holds
+    /// a file of the same size (or one came earlier in this import): such a file may be a re-import and is hashed in
+    /// a pass of its own first, so it is recognised without being parsed. Bigger gzip files are always hashed first.
     std::uint64_t readWholeBytes = std::uint64_t{8} << 20;
 };
 

@@ -609,7 +609,7 @@ void TestCaptureImporter::contentHashStable()
 
 // Big plain files are hashed while they are parsed and checked for a previous import at their end (forced here on
 // small files with readWholeBytes = 0): the same hash is stored as by the in-memory path, a re-import adds nothing
-// either way, and a copy imported through the other path is recognised too.
+// either way, and a copy imported through the other path is recognised too, before any of its records is written.
 void TestCaptureImporter::reimportHashedWhileRead_data()
 {
     QTest::addColumn<bool>("firstStreamed");
@@ -639,8 +639,15 @@ void TestCaptureImporter::reimportHashedWhileRead()
                                         + *storage::fileContentHash(file) + "'"),
              std::int64_t{1});
     const auto before = totalsOf(store);
-    const auto second =
-        storage::importCaptures(store.database(), {file, skipped}, secondStreamed ? streamed : inMemory);
+    // A file of a size the store has imported is hashed before it is parsed: the writer sees no record of it
+    // (before, a big file was parsed, written and rolled back at its end).
+    std::int64_t recordsSeen = 0;
+    const auto second = storage::importCaptures(store.database(), {file, skipped}, secondStreamed ? streamed : inMemory,
+                                                [&recordsSeen](const storage::ImportProgress& progress) {
+                                                    recordsSeen = std::max(recordsSeen, progress.recordsRead);
+                                                    return true;
+                                                });
+    QCOMPARE(recordsSeen, std::int64_t{0});
     for (const auto& f : second.files) {
         QCOMPARE(f.status, FileImportResult::Status::AlreadyImported);
         QVERIFY(f.existing.has_value());
@@ -653,6 +660,22 @@ void TestCaptureImporter::reimportHashedWhileRead()
     QCOMPARE(after.sources, before.sources);
     QCOMPARE(after.duplicates, before.duplicates);
     QCOMPARE(*store.database().queryInt("SELECT count(*) FROM sources WHERE content_hash = ''"), std::int64_t{0});
+    // Two copies of a new file in one import: the second is recognised (hashed first: same size as the first).
+    QFile original(QString::fromStdString(file));
+    QVERIFY(original.open(QIODevice::ReadOnly));
+    const QByteArray changed = original.readAll().replace("\"INSERT\"", "\"MODIFY\"");
+    QStringList copies;
+    for (const char* name : {"copy-a.json", "copy-b.json"}) {
+        QFile copy(dir.filePath(QLatin1String(name)));
+        QVERIFY(copy.open(QIODevice::WriteOnly));
+        copy.write(changed);
+        copies << copy.fileName();
+    }
+    const auto both = storage::importCaptures(store.database(), {copies[0].toStdString(), copies[1].toStdString()},
+                                              secondStreamed ? streamed : inMemory);
+    QCOMPARE(both.files[0].status, FileImportResult::Status::Imported);
+    QCOMPARE(both.files[1].status, FileImportResult::Status::AlreadyImported);
+    QCOMPARE(both.files[1].existing->id, both.files[0].sourceId);
     verifyConsistent(store);
 }
 
