@@ -810,10 +810,12 @@ ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths
         summary.storeError = *error;
     markLost();
     if (checkpointer)
-        checkpointer->stop();
+        checkpointer->stopCheckpoints(); // its write-back goes on while the final checkpoint copies pages
     finalCheckpoint = Clock::now();
     if (!summary.storeError)
         static_cast<void>(writer.checkpoint()); // copy the rest of the WAL into the store
+    if (checkpointer)
+        checkpointer->stop();
     if (shared.cancel.load() || running) {
         shared.cancel.store(true);
         queue.close();

@@ -27,6 +27,13 @@ bool readWhole(const std::string& path, std::uint64_t expectedSize, std::uint64_
 /// checkpoint inside a commit copied the whole WAL and waited for two fsyncs on the writer's thread), and the WAL
 /// is reset whenever a checkpoint caught up, so it stays small. Inactive (active() false) when the store is not a
 /// file or its connection cannot be opened.
+///
+/// On Linux it also starts the kernel's write-back of the WAL and the store file at every tick
+/// (sync_file_range(SYNC_FILE_RANGE_WRITE): asynchronous, no durability promise, nothing waited for), so the fsyncs
+/// of the final checkpoint find most pages already on disk instead of writing the whole import then. A single big
+/// file is one transaction: nothing of it can be checkpointed before its commit, but its WAL frames are written out
+/// while it is being inserted, and the store pages while the final checkpoint copies them (stopCheckpoints() keeps
+/// the write-back running for that).
 class BackgroundCheckpointer
 {
 public:
@@ -36,17 +43,27 @@ public:
     BackgroundCheckpointer& operator=(const BackgroundCheckpointer&) = delete;
 
     bool active() const { return m_db.has_value(); }
+    /// No more checkpoints from this thread (waits for one in progress), so the caller's own checkpoint does not
+    /// meet SQLITE_BUSY; the write-back ticks go on until stop().
+    void stopCheckpoints();
     /// Stops the thread (waits for a checkpoint in progress).
     void stop();
+    /// Write-back requests issued so far (for tests).
+    std::int64_t writebackRequests() const;
 
 private:
     void run();
 
     std::optional<Database> m_db;
+    std::string m_path;
     std::thread m_thread;
-    std::mutex m_mutex;
+    mutable std::mutex m_mutex;
     std::condition_variable m_wake;
+    std::condition_variable m_idle;
     bool m_stop = false;
+    bool m_noCheckpoints = false;
+    bool m_checkpointing = false;
+    std::int64_t m_writebacks = 0;
 };
 
 } // namespace storage

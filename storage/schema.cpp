@@ -227,6 +227,12 @@ std::optional<Error> ensureSchema(Database& db)
                          + "); open it once read-write to upgrade it"};
     }
 
+    if (empty && !db.path().empty() && db.path() != ":memory:") {
+        // Before the first write: WAL mode keeps the page size a store was created with. (An in-memory store keeps
+        // SQLite's 4 KiB: its journal copies every page a statement touches.)
+        if (auto error = db.exec("PRAGMA page_size=" + std::to_string(kStorePageSize)))
+            return error;
+    }
     auto transaction = Transaction::begin(db, Transaction::Kind::Immediate);
     if (!transaction)
         return transaction.error();

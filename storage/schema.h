@@ -15,6 +15,10 @@ namespace storage {
 inline constexpr std::int32_t kApplicationId = 0x53534331;
 /// Schema version this build writes and reads.
 inline constexpr int kSchemaVersion = 1;
+/// SQLite page size of a store this build creates (an existing store keeps its own; any size reads the same).
+/// Records are ~2 KB rows: with 32 KiB pages an import writes, logs and checkpoints a third fewer bytes in a
+/// fraction of the system calls of 4 KiB pages (README, Performance).
+inline constexpr int kStorePageSize = 32768;
 
 /// Checks the file is a Streamscope store this build understands and brings it to kSchemaVersion:
 /// - an empty database is initialised (writable only);
@@ -23,6 +27,7 @@ inline constexpr int kSchemaVersion = 1;
 /// - a newer version fails with Error::Kind::NewerVersion;
 /// - another application's SQLite file, or a file that is not SQLite, fails with Error::Kind::NotAStore (and is
 ///   not modified);
+/// - a new store gets pages of kStorePageSize bytes;
 /// - a writable store is switched to journal_mode=WAL (persistent), so readers never block the importer.
 [[nodiscard]] std::optional<Error> ensureSchema(Database& db);
 

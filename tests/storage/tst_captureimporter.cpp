@@ -13,6 +13,7 @@
 #include "model/dynamodbjson.h"
 #include "storage/captureimporter.h"
 #include "storage/contenthash.h"
+#include "storage/importsupport.h"
 #include "storage/store.h"
 #include "testsupport.h"
 
@@ -64,6 +65,7 @@ private Q_SLOTS:
     void failedFileInGroup();
     void cancelMidGroup();
     void backgroundCheckpoints();
+    void checkpointerStartsWriteback();
     void allSkippedFileSaysItsFormat();
     void contentHashStable();
     void reimportHashedWhileRead_data();
@@ -532,6 +534,37 @@ void TestCaptureImporter::backgroundCheckpoints()
     }
     QCOMPARE(records[0], std::int64_t{2000});
     QCOMPARE(records[1], records[0]);
+}
+
+// The checkpointer asks the kernel to start writing the WAL and the store file out at every tick, also after
+// stopCheckpoints() (while the writer's own final checkpoint copies pages), until stop(). With a write transaction
+// open on another connection (a big file being inserted) its checkpoints copy nothing, but the write-back goes on.
+void TestCaptureImporter::checkpointerStartsWriteback()
+{
+#ifndef __linux__
+    QSKIP("write-back requests are Linux only (sync_file_range)");
+#endif
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("w.streamscope"));
+    auto store = openStore(path);
+    QVERIFY(!store.database().exec("BEGIN IMMEDIATE"));
+    QVERIFY(!store.database().exec("INSERT INTO meta(name, value) VALUES('test', hex(randomblob(100000)))"));
+    storage::BackgroundCheckpointer checkpointer(path.toStdString());
+    QVERIFY(checkpointer.active());
+    QTRY_VERIFY_WITH_TIMEOUT(checkpointer.writebackRequests() >= 2, 30000); // the WAL and the store file
+    QVERIFY(!store.database().exec("COMMIT"));
+    checkpointer.stopCheckpoints();
+    // No checkpoint of the thread's can be running now: the caller's own one is not refused as busy.
+    int frames = -1, copied = -1;
+    QCOMPARE(sqlite3_wal_checkpoint_v2(store.database().handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied),
+             SQLITE_OK);
+    QCOMPARE(copied, frames);
+    const std::int64_t before = checkpointer.writebackRequests();
+    QTRY_VERIFY_WITH_TIMEOUT(checkpointer.writebackRequests() > before, 30000);
+    checkpointer.stop();
+    const std::int64_t stopped = checkpointer.writebackRequests();
+    QTest::qWait(300);
+    QCOMPARE(checkpointer.writebackRequests(), stopped);
 }
 
 // A file whose records were all skipped is still reported with the shape it has (not "unknown").

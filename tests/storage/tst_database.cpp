@@ -42,6 +42,7 @@ private Q_SLOTS:
         QCOMPARE(*db.queryInt("PRAGMA foreign_keys"), std::int64_t{1});
         QCOMPARE(*db.queryInt("PRAGMA trusted_schema"), std::int64_t{0});
         QCOMPARE(*db.queryInt("PRAGMA synchronous"), std::int64_t{1}); // NORMAL
+        QCOMPARE(*db.queryInt("PRAGMA page_size"), std::int64_t{kStorePageSize});
         auto journal = db.prepare("PRAGMA journal_mode");
         QVERIFY(journal);
         QVERIFY(journal->step().row);
@@ -55,6 +56,26 @@ private Q_SLOTS:
         auto again = Store::open(file);
         QVERIFY(again);
         QCOMPARE(*again->database().queryInt("PRAGMA user_version"), std::int64_t{kSchemaVersion});
+    }
+
+    // A store created with another page size (an older build's 4 KiB) keeps it, opens and takes writes.
+    void otherPageSizeKept()
+    {
+        const std::string file = path("pages4k.streamscope");
+        sqlite3* raw = nullptr;
+        QCOMPARE(sqlite3_open(file.c_str(), &raw), SQLITE_OK);
+        QCOMPARE(sqlite3_exec(raw, "PRAGMA page_size=4096; VACUUM;", nullptr, nullptr, nullptr), SQLITE_OK);
+        sqlite3_close(raw);
+        auto store = Store::open(file);
+        QVERIFY2(store, store ? "" : store.error().message.c_str());
+        Database& db = store->database();
+        QCOMPARE(*db.queryInt("PRAGMA page_size"), std::int64_t{4096});
+        QCOMPARE(*db.queryInt("PRAGMA user_version"), std::int64_t{kSchemaVersion});
+        QVERIFY(!db.exec("INSERT INTO ddb_tables(name) VALUES ('t')"));
+        auto again = Store::open(file);
+        QVERIFY(again);
+        QCOMPARE(*again->database().queryInt("SELECT count(*) FROM ddb_tables"), std::int64_t{1});
+        QCOMPARE(*again->database().queryInt("PRAGMA page_size"), std::int64_t{4096});
     }
 
     void newerVersionRefused()
