@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <limits>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -410,8 +411,13 @@ ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths
     }
     ImportWriter& writer = *created;
 
-    MessageQueue queue(std::max<std::size_t>(2, options.queueBatches) * std::max<std::size_t>(1, options.batchRecords),
-                       options.queueBytes, 4096);
+    // Without a reader thread everything is read before it is written: the queue then holds it all.
+    constexpr std::size_t kUnbounded = std::numeric_limits<std::size_t>::max() / 2;
+    MessageQueue queue(options.readerThread ? std::max<std::size_t>(2, options.queueBatches)
+                               * std::max<std::size_t>(1, options.batchRecords)
+                                            : kUnbounded,
+                       options.readerThread ? options.queueBytes : kUnbounded,
+                       options.readerThread ? 4096 : kUnbounded);
     std::unordered_set<std::uint64_t> importedSizes;
     {
         auto sizes = db.prepare("SELECT DISTINCT size_bytes FROM sources WHERE status = 'complete'");
@@ -431,8 +437,12 @@ ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths
         }
     }
     Shared shared;
-    std::thread reader(readerThread, std::cref(inputs), std::cref(options), std::cref(importedSizes), std::ref(queue),
-                       std::ref(shared));
+    std::thread reader;
+    if (options.readerThread)
+        reader = std::thread(readerThread, std::cref(inputs), std::cref(options), std::cref(importedSizes),
+                             std::ref(queue), std::ref(shared));
+    else
+        readerThread(inputs, options, importedSizes, queue, shared);
 
     ImportProgress progress;
     progress.bytesTotal = summary.bytes;
@@ -820,7 +830,8 @@ ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths
         shared.cancel.store(true);
         queue.close();
     }
-    reader.join();
+    if (reader.joinable())
+        reader.join();
     if (summary.cancelled || summary.storeError) {
         // Files not reached stay as "cancelled" without rows.
         for (std::size_t i = 0; i < summary.files.size(); ++i) {

@@ -46,6 +46,11 @@ struct ImportOptions
     /// a file of the same size (or one came earlier in this import): such a file may be a re-import and is hashed in
     /// a pass of its own first, so it is recognised without being parsed. Bigger gzip files are always hashed first.
     std::uint64_t readWholeBytes = std::uint64_t{8} << 20;
+    /// false: no reader thread; every input is read (split, validated, hashed) on the calling thread before
+    /// anything is written, and held in memory meanwhile. The same records and results as the threaded import,
+    /// without a thread per call: for small inputs imported very often (the fuzz_import target). Cancel is then
+    /// noticed only once reading is done.
+    bool readerThread = true;
 };
 
 struct ImportProgress
