@@ -66,6 +66,7 @@ private Q_SLOTS:
     void cancelMidGroup();
     void backgroundCheckpoints();
     void checkpointerStartsWriteback();
+    void readerOnCallingThread();
     void allSkippedFileSaysItsFormat();
     void contentHashStable();
     void reimportHashedWhileRead_data();
@@ -565,6 +566,55 @@ void TestCaptureImporter::checkpointerStartsWriteback()
     const std::int64_t stopped = checkpointer.writebackRequests();
     QTest::qWait(300);
     QCOMPARE(checkpointer.writebackRequests(), stopped);
+}
+
+// ImportOptions::readerThread = false (the fuzz target's mode) reads everything on the calling thread before
+// writing: every file gets the same result and the store the same rows as with the reader thread, including failed,
+// not-a-capture, already-imported and skipped-record files, with small batches and groups of several files.
+void TestCaptureImporter::readerOnCallingThread()
+{
+    REQUIRE_SHARED_DIR();
+    QTemporaryDir dir;
+    const std::vector<std::string> inputs{testsupport::samplesDir().toStdString(), STREAMSCOPE_TEST_DATA_DIR "/import"};
+    std::vector<std::string> results, rows;
+    for (const bool threaded : {true, false}) {
+        auto store =
+            openStore(dir.filePath(threaded ? QStringLiteral("t.streamscope") : QStringLiteral("c.streamscope")));
+        storage::ImportOptions options;
+        options.readerThread = threaded;
+        options.batchRecords = 3;
+        options.groupFiles = 4;
+        const auto summary = storage::importCaptures(store.database(), inputs, options);
+        QVERIFY(!summary.storeError);
+        std::string text;
+        for (const auto& f : summary.files) {
+            text += f.path + " " + std::string(storage::fileStatusText(f.status)) + " " + f.format + " "
+                + std::to_string(f.records) + "/" + std::to_string(f.inserted) + "/" + std::to_string(f.duplicates)
+                + "/" + std::to_string(f.conflicts) + "/" + std::to_string(f.skipped);
+            if (f.failure)
+                text += " failed at " + std::to_string(f.failure->byteOffset) + ": " + f.failure->reason;
+            for (const auto& issue : f.skippedRecords)
+                text += " skipped " + std::to_string(issue.byteOffset) + ": " + issue.reason;
+            text += "\n";
+        }
+        results.push_back(text);
+        auto dump = store.database().prepare("SELECT id, source_id, record_index, byte_offset, key_id, event_name, "
+                                             "seq, time_us, content_hash, raw FROM records ORDER BY id");
+        QVERIFY(dump);
+        std::string all;
+        std::int64_t count = 0;
+        while (dump->step().row) {
+            ++count;
+            for (int c = 0; c < 10; ++c)
+                all += (dump->isNull(c) ? std::string("NULL") : dump->textCopy(c)) + "|";
+            all += "\n";
+        }
+        QVERIFY2(count > 80, (std::to_string(count) + "\n" + text).c_str());
+        rows.push_back(all);
+        QCOMPARE(summary.exitCode(), 3); // the malformed sample
+    }
+    QCOMPARE(results[1], results[0]);
+    QVERIFY(rows[1] == rows[0]);
 }
 
 // A file whose records were all skipped is still reported with the shape it has (not "unknown").
