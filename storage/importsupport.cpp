@@ -98,7 +98,7 @@ namespace {
 bool startWriteback(const std::string& path)
 {
 #ifdef __linux__
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return false;
     const bool ok = ::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE) == 0;
@@ -120,7 +120,10 @@ BackgroundCheckpointer::BackgroundCheckpointer(const std::string& storePath)
     if (!db)
         return;
     m_db.emplace(std::move(*db));
-    m_path = storePath;
+    // The files SQLite really uses (a symbolic link to the store is resolved: its WAL lies beside the target).
+    const char* main = sqlite3_db_filename(m_db->handle(), "main");
+    m_path = main && *main ? std::string(main) : storePath;
+    m_walPath = main && *main ? std::string(sqlite3_filename_wal(main)) : storePath + "-wal";
     m_thread = std::thread([this] { run(); });
 }
 
@@ -148,7 +151,7 @@ void BackgroundCheckpointer::stop()
         m_thread.join();
 }
 
-std::int64_t BackgroundCheckpointer::writebackRequests() const
+BackgroundCheckpointer::WritebackRequests BackgroundCheckpointer::writebackRequests() const
 {
     std::lock_guard lock(m_mutex);
     return m_writebacks;
@@ -172,9 +175,11 @@ void BackgroundCheckpointer::run()
                 sqlite3_wal_checkpoint_v2(m_db->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied));
         }
         // Write-back of what the writer appended to the WAL and what checkpoints copied into the store.
-        const int requested = int{startWriteback(m_path + "-wal")} + int{startWriteback(m_path)};
+        const bool wal = startWriteback(m_walPath);
+        const bool store = startWriteback(m_path);
         lock.lock();
-        m_writebacks += requested;
+        m_writebacks.wal += wal ? 1 : 0;
+        m_writebacks.store += store ? 1 : 0;
         if (checkpoint) {
             m_checkpointing = false;
             m_idle.notify_all();

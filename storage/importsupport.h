@@ -48,14 +48,20 @@ public:
     void stopCheckpoints();
     /// Stops the thread (waits for a checkpoint in progress).
     void stop();
-    /// Write-back requests issued so far (for tests).
-    std::int64_t writebackRequests() const;
+    struct WritebackRequests
+    {
+        std::int64_t wal = 0;
+        std::int64_t store = 0;
+    };
+    /// Write-back requests issued so far for the WAL and for the store file (for tests).
+    WritebackRequests writebackRequests() const;
 
 private:
     void run();
 
     std::optional<Database> m_db;
-    std::string m_path;
+    std::string m_path;    ///< the store file as SQLite opened it
+    std::string m_walPath; ///< its WAL
     std::thread m_thread;
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;
@@ -63,7 +69,7 @@ private:
     bool m_stop = false;
     bool m_noCheckpoints = false;
     bool m_checkpointing = false;
-    std::int64_t m_writebacks = 0;
+    WritebackRequests m_writebacks;
 };
 
 } // namespace storage
