@@ -1199,8 +1199,12 @@ std::vector<std::string> RecordNormalizer::notes() const
         notes.push_back(std::to_string(d.tableFromFile)
                         + " record(s) name no table (no eventSourceARN/tableName): stored in table \"" + d.baseName
                         + "\" named after the file (use --stream-arn or --table)");
-    if (d.tableFromOptions > 0)
-        notes.push_back(std::to_string(d.tableFromOptions) + " record(s) name no table: used --stream-arn/--table");
+    if (d.tableFromOptions > 0) {
+        const bool fromArn = !d.options.streamArn.empty() && !tableFromArn(d.options.streamArn).empty();
+        notes.push_back(std::to_string(d.tableFromOptions) + " record(s) name no table: stored in table \""
+                        + (fromArn ? tableFromArn(d.options.streamArn) : d.options.table) + "\" (from "
+                        + (fromArn ? "--stream-arn" : "--table") + ")");
+    }
     if (d.placeholderSequences > 0)
         notes.push_back(std::to_string(d.placeholderSequences)
                         + " record(s) have a SequenceNumber that is not a digit string (placeholder?): imported "

@@ -229,7 +229,7 @@ std::optional<Error> ensureSchema(Database& db)
 
     if (empty && !db.path().empty() && db.path() != ":memory:") {
         // Before the first write: WAL mode keeps the page size a store was created with. (An in-memory store keeps
-        // SQLite's 4 KiB: its journal copies every page a statement touches.)
+        // the 16 KiB Database::open() gives it: its in-memory journal copies every page a statement touches.)
         if (auto error = db.exec("PRAGMA page_size=" + std::to_string(kStorePageSize)))
             return error;
     }

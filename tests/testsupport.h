@@ -2,14 +2,13 @@
 
 // Helpers shared by the test executables (header-only; Qt Core + Qt Test).
 
-#include <functional>
-
 #include <QDir>
 #include <QFileInfo>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
 #include <QTest>
+#include <functional>
 
 namespace testsupport {
 
@@ -61,12 +60,38 @@ inline QString runGenerator(const QStringList& arguments, int timeoutMs = 300000
     return {};
 }
 
+/// What a run of the `streamscope` binary printed and how it ended.
+struct CliRun
+{
+    int exitCode = -1; ///< -1 when it crashed or did not finish in time
+    QByteArray out;
+    QByteArray err;
+};
+
+/// Runs the built `streamscope` with `arguments`, stdout and stderr captured apart (pipes, not a terminal).
+inline CliRun runCli(const QStringList& arguments, int timeoutMs = 120000)
+{
+    QProcess p;
+    p.start(QStringLiteral(STREAMSCOPE_BINARY), arguments);
+    CliRun r;
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        r.err = "timeout";
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
 } // namespace testsupport
 
 /// Fails the current test function loudly when ../shared is missing.
-#define REQUIRE_SHARED_DIR()                                                                                   \
-    do {                                                                                                       \
-        if (!QFileInfo::exists(testsupport::samplesDir() + QStringLiteral("/SOURCES.md")))                     \
-            QFAIL(qPrintable(QStringLiteral("shared samples not found at %1 (set STREAMSCOPE_SHARED_DIR)")     \
-                                 .arg(testsupport::samplesDir())));                                            \
+#define REQUIRE_SHARED_DIR()                                                                                           \
+    do {                                                                                                               \
+        if (!QFileInfo::exists(testsupport::samplesDir() + QStringLiteral("/SOURCES.md")))                             \
+            QFAIL(qPrintable(QStringLiteral("shared samples not found at %1 (set STREAMSCOPE_SHARED_DIR)")             \
+                                 .arg(testsupport::samplesDir())));                                                    \
     } while (false)

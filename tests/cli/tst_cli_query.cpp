@@ -17,27 +17,9 @@ class TestCliQuery : public QObject
     QTemporaryDir m_dir;
     QString m_store;
 
-    struct Run
-    {
-        int exitCode = -1;
-        QByteArray out;
-        QByteArray err;
-    };
+    using Run = testsupport::CliRun;
 
-    static Run run(const QStringList& args)
-    {
-        QProcess p;
-        p.start(QStringLiteral(STREAMSCOPE_BINARY), args);
-        Run r;
-        if (!p.waitForFinished(120000)) {
-            r.err = "timeout";
-            return r;
-        }
-        r.exitCode = p.exitCode();
-        r.out = p.readAllStandardOutput();
-        r.err = p.readAllStandardError();
-        return r;
-    }
+    static Run run(const QStringList& args) { return testsupport::runCli(args); }
 
     QJsonObject runJson(const QStringList& args)
     {

@@ -1,6 +1,7 @@
 // Database wrapper, schema creation/versioning, refusal of foreign files, read-only open, defensive settings,
 // interrupt, and WAL concurrency (a reader while a writer transaction is open).
 
+#include <QDir>
 #include <QTemporaryDir>
 #include <QTest>
 #include <atomic>
@@ -146,6 +147,21 @@ private Q_SLOTS:
             QCOMPARE(store.error().kind, Error::Kind::CannotOpen);
         }
         QVERIFY(!QFile::exists(QString::fromStdString(file)));
+    }
+
+    void folderRefused()
+    {
+        // A folder given as the store (easy to do on the command line) is named as such, in every mode.
+        const std::string folder = path("a-folder");
+        QVERIFY(QDir().mkpath(QString::fromStdString(folder)));
+        for (auto mode :
+             {Database::OpenMode::ReadOnly, Database::OpenMode::ReadWriteExisting, Database::OpenMode::ReadWrite}) {
+            auto store = Store::open(folder, mode);
+            QVERIFY(!store);
+            QCOMPARE(store.error().kind, Error::Kind::CannotOpen);
+            QVERIFY2(store.error().message.find("is a folder") != std::string::npos, store.error().message.c_str());
+        }
+        QVERIFY(QDir(QString::fromStdString(folder)).isEmpty());
     }
 
     void readOnlyOpen()

@@ -1,0 +1,344 @@
+// CLI: `streamscope import` as a user runs it. Exit codes (0 imported, 1 skipped records, 2 usage, 3 a file failed,
+// 4 store error), what is printed where (results on stdout, problems on stderr naming file, record index and byte
+// offset), --strict, --json, re-import, the table of GetRecords output (named after the file, --table,
+// --stream-arn), and the progress bar: drawn on a terminal (run under a pseudo-terminal here), never into a pipe.
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <pty.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testsupport.h"
+
+namespace {
+
+using Run = testsupport::CliRun;
+
+Run run(const QStringList& args)
+{
+    return testsupport::runCli(args);
+}
+
+/// Runs the binary with stdout and stderr on a pseudo-terminal (as in a terminal window); returns all it wrote.
+Run runOnTerminal(const QStringList& args)
+{
+    std::vector<QByteArray> storage{QByteArray(STREAMSCOPE_BINARY)};
+    for (const QString& a : args)
+        storage.push_back(a.toLocal8Bit());
+    std::vector<char*> argv;
+    for (auto& s : storage)
+        argv.push_back(s.data());
+    argv.push_back(nullptr);
+    Run r;
+    int master = -1;
+    const pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
+    if (pid < 0)
+        return r;
+    if (pid == 0) {
+        execv(argv[0], argv.data());
+        _exit(127);
+    }
+    char buffer[4096];
+    for (;;) {
+        const ssize_t n = read(master, buffer, sizeof buffer);
+        if (n <= 0)
+            break; // EIO once the child has exited and closed the terminal
+        r.out.append(buffer, static_cast<int>(n));
+    }
+    close(master);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+QByteArray lambdaRecord(int id, bool withKeys)
+{
+    const QByteArray n = QByteArray::number(id);
+    return R"({"eventID":")" + n + R"(","eventName":"INSERT","eventSource":"aws:dynamodb","awsRegion":"us-east-1",)"
+        + R"("dynamodb":{)" + (withKeys ? R"("Keys":{"Id":{"N":")" + n + R"("}},)" : QByteArray())
+        + R"("NewImage":{"Id":{"N":")" + n + R"("},"Price":{"N":"1.50"}},"SequenceNumber":")" + n
+        + R"(00","SizeBytes":10,"StreamViewType":"NEW_IMAGE","ApproximateCreationDateTime":1700000000},)"
+        + R"("eventSourceARN":"arn:aws:dynamodb:us-east-1:123456789012:table/T/stream/2024-01-01T00:00:00.000"})";
+}
+
+} // namespace
+
+class TestCliImport : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    int m_stores = 0;
+
+    QString newStore() { return m_dir.filePath(QStringLiteral("s%1.streamscope").arg(++m_stores)); }
+    QString sample(const char* relative) const
+    {
+        return testsupport::samplesDir() + QLatin1Char('/') + QLatin1String(relative);
+    }
+    static int keyCount(const QString& store)
+    {
+        const Run r = run({QStringLiteral("keys"), QStringLiteral("--store"), store, QStringLiteral("--json")});
+        if (r.exitCode != 0)
+            return -1;
+        return QJsonDocument::fromJson(r.out).object().value(QStringLiteral("count")).toInt(-1);
+    }
+    static QJsonArray keys(const QString& store)
+    {
+        const Run r = run({QStringLiteral("keys"), QStringLiteral("--store"), store, QStringLiteral("--json")});
+        return QJsonDocument::fromJson(r.out).object().value(QStringLiteral("keys")).toArray();
+    }
+
+    /// A Lambda event of two records, the second without Keys; `offset` receives the byte offset of the second.
+    QString writeSkipFile(qint64& offset)
+    {
+        const QString path = m_dir.filePath(QStringLiteral("one-bad-record.json"));
+        QFile f(path);
+        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            return {};
+        QByteArray content = "{\"Records\":[\n" + lambdaRecord(1, true) + ",\n";
+        offset = content.size();
+        content += lambdaRecord(2, false) + "\n]}\n";
+        f.write(content);
+        return path;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        REQUIRE_SHARED_DIR();
+        QVERIFY(m_dir.isValid());
+    }
+
+    void importsAndReimports()
+    {
+        const QString store = newStore();
+        const QString file = sample("aws-lambda-go/dynamodb-event.json");
+        Run r = run({QStringLiteral("import"), QStringLiteral("--store"), store, file});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains("imported " + file.toLocal8Bit() + " (lambda-dynamodb)"), r.out.constData());
+        QVERIFY2(r.out.contains("total: 1 file(s)"), r.out.constData());
+        QVERIFY2(r.err.isEmpty(), r.err.constData()); // no progress bar into a pipe, nothing else to report
+        const int keysAfterFirst = keyCount(store);
+        QVERIFY(keysAfterFirst > 0);
+
+        r = run({QStringLiteral("import"), QStringLiteral("--store"), store, file});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains("already imported " + file.toLocal8Bit()), r.out.constData());
+        QVERIFY2(r.out.contains("nothing added"), r.out.constData());
+        QVERIFY2(r.out.contains("0 new"), r.out.constData());
+        QCOMPARE(keyCount(store), keysAfterFirst);
+    }
+
+    void skippedRecordExitsOne()
+    {
+        qint64 offset = 0;
+        const QString file = writeSkipFile(offset);
+        QVERIFY(!file.isEmpty());
+        const QString store = newStore();
+        const Run r = run({QStringLiteral("import"), QStringLiteral("--store"), store, file});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.out.contains("1 new") && r.out.contains("1 skipped"), r.out.constData());
+        const QByteArray expected = "skipped " + file.toLocal8Bit() + " record 1 at byte " + QByteArray::number(offset)
+            + ": missing dynamodb.Keys";
+        QVERIFY2(r.err.contains(expected), r.err.constData());
+        QCOMPARE(keyCount(store), 1);
+    }
+
+    void strictFailsTheFile()
+    {
+        qint64 offset = 0;
+        const QString file = writeSkipFile(offset);
+        const QString store = newStore();
+        const Run r =
+            run({QStringLiteral("import"), QStringLiteral("--strict"), QStringLiteral("--store"), store, file});
+        QCOMPARE(r.exitCode, 3);
+        QVERIFY2(r.err.contains("FAILED " + file.toLocal8Bit() + ": record 1 at byte " + QByteArray::number(offset)),
+                 r.err.constData());
+        QVERIFY2(r.err.contains("nothing imported from this file"), r.err.constData());
+        QCOMPARE(keyCount(store), 0); // the valid first record is not kept either
+    }
+
+    void malformedSampleExitsThree()
+    {
+        const QString store = newStore();
+        const QString good = sample("aws-lambda-go/dynamodb-event.json");
+        QCOMPARE(run({QStringLiteral("import"), QStringLiteral("--store"), store, good}).exitCode, 0);
+        const int before = keyCount(store);
+        const QString bad = sample("aws-lambda-go/dynamodb-event-malformed.2.json");
+        const Run r = run({QStringLiteral("import"), QStringLiteral("--store"), store, bad});
+        QCOMPARE(r.exitCode, 3);
+        QVERIFY2(r.err.contains("FAILED " + bad.toLocal8Bit() + ": record 1 at byte "), r.err.constData());
+        QVERIFY2(r.err.contains("truncated"), r.err.constData());
+        QCOMPARE(keyCount(store), before);
+    }
+
+    void usageErrorsExitTwo_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        const QString file = sample("aws-lambda-go/dynamodb-event.json");
+        const QString store = m_dir.filePath(QStringLiteral("usage.streamscope"));
+        QTest::newRow("no --store") << QStringList{QStringLiteral("import"), file} << QStringLiteral("--store FILE");
+        QTest::newRow("no path") << QStringList{QStringLiteral("import"), QStringLiteral("--store"), store}
+                                 << QStringLiteral("no capture file or folder");
+        QTest::newRow("bad --stream-arn")
+            << QStringList{QStringLiteral("import"),       QStringLiteral("--store"),    store,
+                           QStringLiteral("--stream-arn"), QStringLiteral("not-an-arn"), file}
+            << QStringLiteral("--stream-arn must look like");
+        QTest::newRow("unknown option") << QStringList{QStringLiteral("import"), QStringLiteral("--store"), store,
+                                                       QStringLiteral("--frobnicate"), file}
+                                        << QStringLiteral("frobnicate");
+    }
+
+    void usageErrorsExitTwo()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        const Run r = run(args);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(message.toUtf8()), r.err.constData());
+        QVERIFY2(r.out.isEmpty(), r.out.constData());
+        QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("usage.streamscope")))); // no store created
+    }
+
+    void storeErrorsExitFour()
+    {
+        const QString file = sample("aws-lambda-go/dynamodb-event.json");
+        const QString folder = m_dir.filePath(QStringLiteral("a-folder"));
+        QVERIFY(QDir().mkpath(folder));
+        Run r = run({QStringLiteral("import"), QStringLiteral("--store"), folder, file});
+        QCOMPARE(r.exitCode, 4);
+        QVERIFY2(r.err.contains("is a folder"), r.err.constData());
+        QVERIFY(QDir(folder).isEmpty());
+
+        const QString text = m_dir.filePath(QStringLiteral("notes.txt"));
+        {
+            QFile f(text);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("these are my notes, not a store\n");
+        }
+        r = run({QStringLiteral("import"), QStringLiteral("--store"), text, file});
+        QCOMPARE(r.exitCode, 4);
+        QVERIFY2(r.err.contains("is not a Streamscope store"), r.err.constData());
+        QFile f(text);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), QByteArray("these are my notes, not a store\n")); // untouched
+    }
+
+    void jsonSummary()
+    {
+        // A folder with a good file, a file with a skipped record and the malformed sample: one JSON document on
+        // stdout whose exitCode is the process's (3: a file failed), every file with its status and positions.
+        const QString folder = m_dir.filePath(QStringLiteral("mixed"));
+        QVERIFY(QDir().mkpath(folder));
+        qint64 offset = 0;
+        const QString skipFile = writeSkipFile(offset);
+        QVERIFY(QFile::copy(skipFile, folder + QStringLiteral("/b-skip.json")));
+        QVERIFY(QFile::copy(sample("aws-lambda-go/dynamodb-event.json"), folder + QStringLiteral("/a-good.json")));
+        QVERIFY(QFile::copy(sample("aws-lambda-go/dynamodb-event-malformed.2.json"),
+                            folder + QStringLiteral("/c-bad.json")));
+        const QString store = newStore();
+        const Run r =
+            run({QStringLiteral("import"), QStringLiteral("--store"), store, QStringLiteral("--json"), folder});
+        QCOMPARE(r.exitCode, 3);
+        QJsonParseError error;
+        const QJsonObject o = QJsonDocument::fromJson(r.out, &error).object();
+        QVERIFY2(error.error == QJsonParseError::NoError, r.out.constData());
+        QCOMPARE(o.value(QStringLiteral("exitCode")).toInt(), 3);
+        const QJsonArray files = o.value(QStringLiteral("files")).toArray();
+        QCOMPARE(files.size(), 3);
+        // Sorted: a-good, b-skip, c-bad.
+        const QJsonObject good = files.at(0).toObject(), skip = files.at(1).toObject(), bad = files.at(2).toObject();
+        QVERIFY(good.value(QStringLiteral("path")).toString().endsWith(QStringLiteral("a-good.json")));
+        QCOMPARE(good.value(QStringLiteral("status")).toString(), QStringLiteral("imported"));
+        QCOMPARE(good.value(QStringLiteral("format")).toString(), QStringLiteral("lambda-dynamodb"));
+        QCOMPARE(skip.value(QStringLiteral("inserted")).toInt(), 1);
+        QCOMPARE(skip.value(QStringLiteral("skipped")).toInt(), 1);
+        const QJsonObject skipped = skip.value(QStringLiteral("skippedRecords")).toArray().at(0).toObject();
+        QCOMPARE(skipped.value(QStringLiteral("recordIndex")).toInt(), 1);
+        QCOMPARE(skipped.value(QStringLiteral("byteOffset")).toInteger(), offset);
+        QVERIFY(skipped.value(QStringLiteral("reason")).toString().contains(QStringLiteral("Keys")));
+        QCOMPARE(bad.value(QStringLiteral("status")).toString(), QStringLiteral("failed"));
+        const QJsonObject failure = bad.value(QStringLiteral("failure")).toObject();
+        QCOMPARE(failure.value(QStringLiteral("recordIndex")).toInt(), 1);
+        QVERIFY(failure.value(QStringLiteral("byteOffset")).toInteger() > 0);
+        QVERIFY(!failure.value(QStringLiteral("reason")).toString().isEmpty());
+        const QJsonObject totals = o.value(QStringLiteral("totals")).toObject();
+        QCOMPARE(totals.value(QStringLiteral("files")).toInt(), 3);
+        QCOMPARE(totals.value(QStringLiteral("inserted")).toInt(), good.value(QStringLiteral("inserted")).toInt() + 1);
+        QCOMPARE(keyCount(store), good.value(QStringLiteral("inserted")).toInt() + 1);
+    }
+
+    void tableOfGetRecordsOutput()
+    {
+        // GetRecords output carries no eventSourceARN: the table is named after the file unless --table or
+        // --stream-arn says otherwise, and the summary says which.
+        const QString file = sample("dynamodb-developer-guide/API_streams_GetRecords.sample-response-body.json");
+        struct Case
+        {
+            QStringList options;
+            QString table;
+            QByteArray note;
+        };
+        const QList<Case> cases{
+            {{},
+             QStringLiteral("API_streams_GetRecords.sample-response-body"),
+             "named after the file (use --stream-arn or --table)"},
+            {{QStringLiteral("--table"), QStringLiteral("Music")}, QStringLiteral("Music"), "(from --table)"},
+            {{QStringLiteral("--stream-arn"),
+              QStringLiteral("arn:aws:dynamodb:eu-west-1:123456789012:table/Orders/stream/2024-01-01T00:00:00.000")},
+             QStringLiteral("Orders"),
+             "(from --stream-arn)"},
+        };
+        for (const Case& c : cases) {
+            const QString store = newStore();
+            const Run r = run(QStringList{QStringLiteral("import"), QStringLiteral("--store"), store} + c.options
+                              + QStringList{file});
+            QCOMPARE(r.exitCode, 0);
+            QVERIFY2(r.out.contains("(getrecords): 3 records, 3 new"), r.out.constData());
+            const QByteArray note = "note: 3 record(s) name no table";
+            QVERIFY2(r.out.contains(note), r.out.constData());
+            QVERIFY2(r.out.contains("stored in table \"" + c.table.toUtf8() + "\""), r.out.constData());
+            QVERIFY2(r.out.contains(c.note), r.out.constData());
+            const QJsonArray k = keys(store);
+            QCOMPARE(k.size(), 3);
+            for (const auto& key : k)
+                QCOMPARE(key.toObject().value(QStringLiteral("table")).toString(), c.table);
+        }
+    }
+
+    void progressBarOnTerminal()
+    {
+        // A capture big enough to be read in several steps; on a terminal the bar is drawn (and cleared before the
+        // summary), with --no-progress it is not.
+        const QString capture = m_dir.filePath(QStringLiteral("progress.json"));
+        QCOMPARE(testsupport::runGenerator({QStringLiteral("--seed"), QStringLiteral("3"), QStringLiteral("--records"),
+                                            QStringLiteral("3000"), QStringLiteral("--keys"), QStringLiteral("100"),
+                                            QStringLiteral("--layout"), QStringLiteral("single"),
+                                            QStringLiteral("--quiet"), QStringLiteral("--out"), capture}),
+                 QString());
+        Run r = runOnTerminal({QStringLiteral("import"), QStringLiteral("--store"), newStore(), capture});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains("\r[") && r.out.contains("records  file 1/1"), r.out.constData());
+        QVERIFY2(r.out.contains("%"), r.out.constData());
+        QVERIFY2(r.out.contains("total: 1 file(s), 3000 records, 3000 new"), r.out.constData());
+
+        r = runOnTerminal({QStringLiteral("import"), QStringLiteral("--store"), newStore(),
+                           QStringLiteral("--no-progress"), capture});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(!r.out.contains("\r[") && !r.out.contains("records  file"), r.out.constData());
+        QVERIFY2(r.out.contains("total: 1 file(s), 3000 records, 3000 new"), r.out.constData());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliImport)
+#include "tst_cli_import.moc"
