@@ -605,8 +605,7 @@ ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths
                     const auto& first = batch->issues.front();
                     failFile(batch->file,
                              FileFailure{first.recordIndex, first.byteOffset,
-                                         "--strict: record " + std::to_string(first.recordIndex) + " at byte "
-                                             + std::to_string(first.byteOffset) + " is invalid: " + first.reason});
+                                         "--strict: an invalid record: " + first.reason});
                     continue;
                 }
                 r.skipped += static_cast<std::int64_t>(batch->issues.size());
@@ -655,8 +654,7 @@ ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths
                         if (options.strict) {
                             failFile(batch->file,
                                      FileFailure{issue.recordIndex, issue.byteOffset,
-                                                 "--strict: record " + std::to_string(issue.recordIndex)
-                                                     + " is invalid: " + issue.reason});
+                                                 "--strict: an invalid record: " + issue.reason});
                             break;
                         }
                         --r.records;
