@@ -250,8 +250,8 @@ int runImport(const QStringList& arguments)
 
     auto store = storage::Store::open(parser.value(storeOpt).toStdString(), storage::Database::OpenMode::ReadWrite);
     if (!store) {
-        err() << "streamscope import: cannot open store " << parser.value(storeOpt) << ": " << qs(store.error().message)
-              << "\n";
+        // Every Store::open error names the file.
+        err() << "streamscope import: " << qs(store.error().message) << "\n";
         return ExitStoreError;
     }
     std::vector<std::string> inputs;

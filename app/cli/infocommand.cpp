@@ -82,7 +82,7 @@ int runInfo(const QStringList& arguments)
 
     auto store = storage::Store::open(path.toStdString(), storage::Database::OpenMode::ReadOnly);
     if (!store) {
-        err() << "streamscope info: cannot open store " << path << ": " << qs(store.error().message) << "\n";
+        err() << "streamscope info: " << qs(store.error().message) << "\n"; // names the file
         return ExitStoreError;
     }
     auto version = storage::schemaVersion(store->database());

@@ -107,8 +107,7 @@ std::optional<storage::Store> openStore(const QCommandLineParser& parser, const 
     }
     auto store = storage::Store::open(path.toStdString(), storage::Database::OpenMode::ReadOnly);
     if (!store) {
-        err() << "streamscope " << command << ": cannot open store " << path << ": " << qs(store.error().message)
-              << "\n";
+        err() << "streamscope " << command << ": " << qs(store.error().message) << "\n"; // names the file
         exitCode = ExitStoreError;
         return std::nullopt;
     }

@@ -167,8 +167,7 @@ std::optional<storage::Store> openSelectedStore(const QCommandLineParser& parser
     }
     auto store = storage::Store::open(path.toStdString(), mode);
     if (!store) {
-        err() << "streamscope " << command << ": cannot open store " << path << ": " << qtext(store.error().message)
-              << "\n";
+        err() << "streamscope " << command << ": " << qtext(store.error().message) << "\n"; // names the file
         exitCode = ExitStoreError;
         return std::nullopt;
     }

@@ -4,6 +4,7 @@
 
 #include <QCryptographicHash>
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -323,14 +324,23 @@ void TestUntrustedStore::cliRefusesClearly()
         file.write("not a database at all\n");
     }
     const QByteArray before = fileHash(path);
-    for (const QStringList& arguments : {QStringList{QStringLiteral("info"), QStringLiteral("--store"), path},
-                                         QStringList{QStringLiteral("import"), QStringLiteral("--store"), path,
-                                                     QStringLiteral("--no-progress"), m_capture}}) {
+    const QString out = m_dir.filePath(QStringLiteral("cli-export"));
+    // One command per way the CLI opens a store (import, info, the query commands, export/replay's selection).
+    for (const QStringList& arguments :
+         {QStringList{QStringLiteral("info"), QStringLiteral("--store"), path},
+          QStringList{QStringLiteral("import"), QStringLiteral("--store"), path, QStringLiteral("--no-progress"),
+                      m_capture},
+          QStringList{QStringLiteral("keys"), QStringLiteral("--store"), path},
+          QStringList{QStringLiteral("export"), QStringLiteral("--store"), path, QStringLiteral("--out"), out}}) {
         QByteArray err;
         const int code = reliability::runStreamscope(arguments, nullptr, &err);
         QVERIFY2(code == 4,
                  qPrintable(arguments.first() + QStringLiteral(": exit %1: ").arg(code) + QString::fromUtf8(err)));
         QVERIFY2(err.contains("not a Streamscope store"), err.constData());
+        // "streamscope CMD: PATH is not a Streamscope store (...)": the command once, the file named once.
+        QVERIFY2(err.startsWith(QStringLiteral("streamscope %1: ").arg(arguments.first()).toUtf8()), err.constData());
+        QVERIFY2(err.count(path.toUtf8()) == 1, err.constData());
+        QVERIFY(!QFileInfo::exists(out));
     }
     QCOMPARE(fileHash(path), before);
 }
