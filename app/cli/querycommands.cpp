@@ -2,7 +2,6 @@
 // JSON is written by hand (model helpers) so DynamoDB JSON values and images stay exactly as delivered.
 
 #include <QDateTime>
-#include <QFileInfo>
 #include <QTimeZone>
 #include <cinttypes>
 #include <cstdio>
@@ -12,6 +11,7 @@
 #include "app/cli/cli.h"
 #include "app/cli/clicommon.h"
 #include "app/cli/commands.h"
+#include "app/cli/selectionoptions.h"
 #include "model/dynamodbjson.h"
 #include "model/jsontext.h"
 #include "storage/historyservice.h"
@@ -91,27 +91,6 @@ const QCommandLineOption& jsonOption()
 {
     static const QCommandLineOption o(QStringLiteral("json"), QStringLiteral("Print JSON instead of text."));
     return o;
-}
-
-/// Opens the store read-only; prints the reason and returns nullopt (exitCode set) on failure.
-std::optional<storage::Store> openStore(const QCommandLineParser& parser, const QString& command, int& exitCode)
-{
-    if (!parser.isSet(storeOption())) {
-        exitCode = usageError(command, QStringLiteral("--store FILE is required"));
-        return std::nullopt;
-    }
-    const QString path = parser.value(storeOption());
-    if (!QFileInfo::exists(path)) {
-        exitCode = usageError(command, QStringLiteral("no store at %1").arg(path));
-        return std::nullopt;
-    }
-    auto store = storage::Store::open(path.toStdString(), storage::Database::OpenMode::ReadOnly);
-    if (!store) {
-        err() << "streamscope " << command << ": " << qs(store.error().message) << "\n"; // names the file
-        exitCode = ExitStoreError;
-        return std::nullopt;
-    }
-    return std::move(*store);
 }
 
 int storeError(const QString& command, const storage::Error& e)
@@ -202,7 +181,7 @@ int runKeys(const QStringList& arguments)
     int code = ExitOk;
     if (!parseOrExit(parser, arguments, command, code))
         return code;
-    auto store = openStore(parser, command, code);
+    auto store = openSelectedStore(parser, command, storage::Database::OpenMode::ReadOnly, code);
     if (!store)
         return code;
     auto tables = store->tables();
@@ -268,7 +247,7 @@ int runHistory(const QStringList& arguments)
     int code = ExitOk;
     if (!parseOrExit(parser, arguments, command, code))
         return code;
-    auto store = openStore(parser, command, code);
+    auto store = openSelectedStore(parser, command, storage::Database::OpenMode::ReadOnly, code);
     if (!store)
         return code;
     auto loaded = requireHistory(*store, parser, command, code);
@@ -335,7 +314,7 @@ int runDiff(const QStringList& arguments)
         return code;
     if (!parser.isSet(from) || !parser.isSet(to))
         return usageError(command, QStringLiteral("--from SEQ and --to SEQ are required"));
-    auto store = openStore(parser, command, code);
+    auto store = openSelectedStore(parser, command, storage::Database::OpenMode::ReadOnly, code);
     if (!store)
         return code;
     auto loaded = requireHistory(*store, parser, command, code);
@@ -401,7 +380,7 @@ int runAudit(const QStringList& arguments)
             return usageError(command, QStringLiteral("--severity must be error, warning or info"));
         minimum = *s;
     }
-    auto store = openStore(parser, command, code);
+    auto store = openSelectedStore(parser, command, storage::Database::OpenMode::ReadOnly, code);
     if (!store)
         return code;
     storage::AuditRequest request;
@@ -486,7 +465,7 @@ int runState(const QStringList& arguments)
             dt.setTimeZone(QTimeZone::utc());
         micros = dt.toMSecsSinceEpoch() * 1000;
     }
-    auto store = openStore(parser, command, code);
+    auto store = openSelectedStore(parser, command, storage::Database::OpenMode::ReadOnly, code);
     if (!store)
         return code;
     auto table = requireTable(*store, parser, command, code);

@@ -1,6 +1,7 @@
 #pragma once
 
-// Record selection options shared by `streamscope export` and `streamscope replay`.
+// Record selection options shared by `streamscope export` and `streamscope replay`; openSelectedStore() also opens
+// the store of the read-only query commands (keys, history, diff, audit, state).
 
 #include <QCommandLineParser>
 #include <QString>
