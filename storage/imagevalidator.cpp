@@ -237,6 +237,10 @@ simdjson::error_code ImageValidator::check(od::value& item, std::string_view lab
     const char* end = nullptr;
     if (auto error = item.current_location().get(end))
         return error;
+    // On-demand parsing does not validate structure it skips: misplaced ':' or braces (e.g. {"S":"":}) can leave the
+    // iterator before the image began. Such text is not JSON; never form a span backwards.
+    if (end <= start)
+        return simdjson::TAPE_ERROR;
     text = trimRight(std::string_view(start, static_cast<std::size_t>(end - start)));
     if (text.empty() || text.back() != '}')
         return simdjson::TAPE_ERROR;
