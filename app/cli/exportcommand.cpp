@@ -4,7 +4,7 @@
 #include "app/cli/clicommon.h"
 #include "app/cli/commands.h"
 #include "app/cli/selectionoptions.h"
-#include "storage/exporter.h"
+#include "storage/export/exporter.h"
 
 namespace cli {
 
@@ -90,7 +90,7 @@ int runExport(const QStringList& arguments)
         if (report->build.excludedByJsOption > 0)
             out() << report->build.excludedByJsOption << " records left out by --js-unsafe\n";
         if (report->build.jsUnsafe > 0 && options.format != storage::ExportFormat::ChangesCsv
-            && selection->jsUnsafe == storage::ExportSelection::JsUnsafe::Include)
+            && selection->jsUnsafe == storage::RecordSelection::JsUnsafe::Include)
             out() << report->build.jsUnsafe
                   << " exported records hold numbers a JavaScript handler cannot hold (js-unsafe-number); "
                      "--js-unsafe exclude|only selects them\n";

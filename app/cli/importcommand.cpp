@@ -12,8 +12,8 @@
 #include "app/cli/cli.h"
 #include "app/cli/clicommon.h"
 #include "app/cli/commands.h"
-#include "storage/captureimporter.h"
-#include "storage/store.h"
+#include "storage/import/captureimporter.h"
+#include "storage/store/store.h"
 
 namespace cli {
 

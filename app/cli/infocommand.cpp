@@ -9,8 +9,8 @@
 #include "app/cli/cli.h"
 #include "app/cli/clicommon.h"
 #include "app/cli/commands.h"
-#include "storage/schema.h"
-#include "storage/store.h"
+#include "storage/store/schema.h"
+#include "storage/store/store.h"
 
 namespace cli {
 

@@ -14,7 +14,10 @@
 #include "app/cli/selectionoptions.h"
 #include "model/dynamodbjson.h"
 #include "model/jsontext.h"
-#include "storage/historyservice.h"
+#include "storage/history/auditscan.h"
+#include "storage/history/keyhistory.h"
+#include "storage/history/keytext.h"
+#include "storage/history/tablestate.h"
 
 namespace cli {
 

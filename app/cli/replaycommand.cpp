@@ -7,8 +7,8 @@
 #include "app/cli/clicommon.h"
 #include "app/cli/commands.h"
 #include "app/cli/selectionoptions.h"
-#include "storage/replayservice.h"
-#include "storage/replaystore.h"
+#include "storage/replay/replayer.h"
+#include "storage/replay/runtables.h"
 
 namespace cli {
 

@@ -71,10 +71,10 @@ void addSelectionOptions(QCommandLineParser& parser)
     parser.addOption(option("batch-size", "Records per Lambda batch, 1..10000 (default 100).", "N"));
 }
 
-std::optional<storage::ExportSelection> selectionFromOptions(const QCommandLineParser& parser, const QString& command,
+std::optional<storage::RecordSelection> selectionFromOptions(const QCommandLineParser& parser, const QString& command,
                                                              int& exitCode)
 {
-    storage::ExportSelection s;
+    storage::RecordSelection s;
     for (const QString& t : values(parser, "table", false))
         s.tables.push_back(t.toStdString());
     for (const QString& k : values(parser, "key", false))
@@ -115,11 +115,11 @@ std::optional<storage::ExportSelection> selectionFromOptions(const QCommandLineP
     if (parser.isSet(QStringLiteral("js-unsafe"))) {
         const QString mode = parser.value(QStringLiteral("js-unsafe"));
         if (mode == QLatin1String("include"))
-            s.jsUnsafe = storage::ExportSelection::JsUnsafe::Include;
+            s.jsUnsafe = storage::RecordSelection::JsUnsafe::Include;
         else if (mode == QLatin1String("exclude"))
-            s.jsUnsafe = storage::ExportSelection::JsUnsafe::Exclude;
+            s.jsUnsafe = storage::RecordSelection::JsUnsafe::Exclude;
         else if (mode == QLatin1String("only"))
-            s.jsUnsafe = storage::ExportSelection::JsUnsafe::Only;
+            s.jsUnsafe = storage::RecordSelection::JsUnsafe::Only;
         else {
             exitCode = usageError(command, QStringLiteral("--js-unsafe takes include, exclude or only"));
             return std::nullopt;

@@ -7,8 +7,8 @@
 #include <QString>
 #include <optional>
 
-#include "storage/exporter.h"
-#include "storage/store.h"
+#include "storage/export/exporter.h"
+#include "storage/store/store.h"
 
 namespace cli {
 
@@ -17,7 +17,7 @@ namespace cli {
 void addSelectionOptions(QCommandLineParser& parser);
 
 /// Builds the selection from the options; on a bad value prints a usage error and returns nullopt (exitCode set).
-std::optional<storage::ExportSelection> selectionFromOptions(const QCommandLineParser& parser, const QString& command,
+std::optional<storage::RecordSelection> selectionFromOptions(const QCommandLineParser& parser, const QString& command,
                                                              int& exitCode);
 /// --batch-size (default 100, 1..10000); nullopt + usage error otherwise.
 std::optional<storage::BatchLimits> limitsFromOptions(const QCommandLineParser& parser, const QString& command,

@@ -3,8 +3,8 @@
 
 #include "app/viewmodels/formatting.h"
 #include "app/viewmodels/importjob.h"
-#include "storage/captureimporter.h"
-#include "storage/store.h"
+#include "storage/import/captureimporter.h"
+#include "storage/store/store.h"
 
 using formatting::fromStd;
 

@@ -1,8 +1,8 @@
 #include "app/viewmodels/exportselection.h"
 
-storage::ExportSelection exportSelectionOf(const EventFilter& filter)
+storage::RecordSelection exportSelectionOf(const EventFilter& filter)
 {
-    storage::ExportSelection s;
+    storage::RecordSelection s;
     if (!filter.table.empty())
         s.tables = {filter.table};
     const model::EventName names[] = {model::EventName::Insert, model::EventName::Modify, model::EventName::Remove,

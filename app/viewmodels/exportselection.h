@@ -3,7 +3,7 @@
 // The events view's filter as an export/replay selection (shared by the export dialog and the replay panel).
 
 #include "app/viewmodels/rowtypes.h"
-#include "storage/exporter.h"
+#include "storage/export/exporter.h"
 
 /// Tables, event types, time range and text of `filter`; all event types selected means no event-type limit.
-storage::ExportSelection exportSelectionOf(const EventFilter& filter);
+storage::RecordSelection exportSelectionOf(const EventFilter& filter);

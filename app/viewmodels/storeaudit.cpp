@@ -1,7 +1,7 @@
 #include "app/viewmodels/storeaudit.h"
 
 #include "model/dynamodbjson.h"
-#include "storage/historyservice.h"
+#include "storage/history/auditscan.h"
 
 AuditRow toAuditRow(const model::Finding& f)
 {

@@ -1,6 +1,6 @@
 #pragma once
 
-// Adapter from the audit engine (storage/historyservice.h) to the audit panel's rows. Runs on a worker.
+// Adapter from the audit engine (storage/history/keyhistory.h) to the audit panel's rows. Runs on a worker.
 
 #include <functional>
 #include <string>
@@ -8,7 +8,7 @@
 
 #include "app/viewmodels/rowtypes.h"
 #include "model/audit.h"
-#include "storage/store.h"
+#include "storage/store/store.h"
 
 /// Converts one engine finding (key text decoded from its Keys JSON).
 AuditRow toAuditRow(const model::Finding& finding);

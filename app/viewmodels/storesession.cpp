@@ -5,7 +5,7 @@
 
 #include "app/viewmodels/formatting.h"
 #include "app/viewmodels/storeaudit.h"
-#include "storage/readsnapshot.h"
+#include "storage/store/readsnapshot.h"
 
 using formatting::fromStd;
 

@@ -15,7 +15,7 @@
 #include "app/viewmodels/jobtracker.h"
 #include "app/viewmodels/keylistmodel.h"
 #include "app/viewmodels/timelinemodel.h"
-#include "storage/store.h"
+#include "storage/store/store.h"
 
 class StoreSession : public QObject
 {

@@ -22,7 +22,7 @@
 #include "app/viewmodels/exportselection.h"
 #include "app/viewmodels/rowtypes.h"
 #include "app/viewmodels/storesession.h"
-#include "storage/store.h"
+#include "storage/store/store.h"
 
 ExportDialog::ExportDialog(StoreSession* session, QWidget* parent)
     : QDialog(parent)
@@ -103,13 +103,13 @@ void ExportDialog::setFolder(const QString& folder)
     m_folder->setText(folder);
 }
 
-storage::ExportSelection ExportDialog::selection() const
+storage::RecordSelection ExportDialog::selection() const
 {
-    storage::ExportSelection s;
+    storage::RecordSelection s;
     if (m_recordIds.empty() && m_session)
         s = exportSelectionOf(m_session->eventFilter());
     s.recordIds = m_recordIds;
-    s.jsUnsafe = static_cast<storage::ExportSelection::JsUnsafe>(m_jsUnsafe->currentData().toInt());
+    s.jsUnsafe = static_cast<storage::RecordSelection::JsUnsafe>(m_jsUnsafe->currentData().toInt());
     return s;
 }
 
@@ -127,7 +127,7 @@ storage::ExportOptions ExportDialog::options() const
 }
 
 ExportDialog::Outcome ExportDialog::exportWithOwnConnection(const QString& storePath,
-                                                            const storage::ExportSelection& selection,
+                                                            const storage::RecordSelection& selection,
                                                             const storage::ExportOptions& options,
                                                             std::shared_ptr<Progress> progress)
 {

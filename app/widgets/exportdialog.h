@@ -11,7 +11,7 @@
 #include <optional>
 #include <vector>
 
-#include "storage/exporter.h"
+#include "storage/export/exporter.h"
 
 class QCheckBox;
 class QComboBox;
@@ -36,7 +36,7 @@ public:
     /// Export these records only (e.g. the selected rows) instead of the current filter.
     void setRecordIds(std::vector<std::int64_t> ids);
     /// The selection the dialog will export (current events filter + options).
-    storage::ExportSelection selection() const;
+    storage::RecordSelection selection() const;
     storage::ExportOptions options() const;
     void setFolder(const QString& folder);
     /// Runs the export on the calling thread; returns the error text ("" on success). For scripts and tests;
@@ -78,7 +78,7 @@ private:
         std::optional<storage::ExportReport> report;
     };
     /// Runs on any thread: opens its own read-only connection (the session's belongs to its worker).
-    static Outcome exportWithOwnConnection(const QString& storePath, const storage::ExportSelection& selection,
+    static Outcome exportWithOwnConnection(const QString& storePath, const storage::RecordSelection& selection,
                                            const storage::ExportOptions& options, std::shared_ptr<Progress> progress);
     /// Asks before replacing an earlier export; false = keep it (nothing is written).
     bool confirmReplace(const std::vector<std::string>& existing);

@@ -19,8 +19,8 @@
 #include "app/viewmodels/rowtypes.h"
 #include "app/viewmodels/storesession.h"
 #include "app/widgets/eventstyle.h"
-#include "storage/replaystore.h"
-#include "storage/store.h"
+#include "storage/replay/runtables.h"
+#include "storage/store/store.h"
 
 namespace {
 
@@ -188,7 +188,7 @@ bool ReplayPanel::startReplay()
     options.policy.maxRetries = m_retries->value();
     options.policy.bisect = m_bisect->isChecked();
     options.limits.maxRecords = static_cast<std::size_t>(m_batchSize->value());
-    const storage::ExportSelection selection = exportSelectionOf(m_session->eventFilter());
+    const storage::RecordSelection selection = exportSelectionOf(m_session->eventFilter());
     const std::string path = m_session->path().toStdString();
     m_run->setEnabled(false);
     m_status->setText(tr("Replaying…"));

@@ -7,7 +7,7 @@
 #include <QFutureWatcher>
 #include <QWidget>
 
-#include "storage/replayservice.h"
+#include "storage/replay/replayer.h"
 
 class QCheckBox;
 class QDoubleSpinBox;

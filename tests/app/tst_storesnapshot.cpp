@@ -10,9 +10,9 @@
 #include <numeric>
 
 #include "app/viewmodels/storesession.h"
-#include "storage/captureimporter.h"
-#include "storage/readsnapshot.h"
-#include "storage/store.h"
+#include "storage/import/captureimporter.h"
+#include "storage/store/readsnapshot.h"
+#include "storage/store/store.h"
 
 namespace {
 

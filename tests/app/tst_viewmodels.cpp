@@ -405,7 +405,7 @@ private Q_SLOTS:
     void exportSelectionFollowsEventsFilter()
     {
         EventFilter none;
-        const storage::ExportSelection all = exportSelectionOf(none);
+        const storage::RecordSelection all = exportSelectionOf(none);
         QVERIFY(all.tables.empty());
         QVERIFY(all.eventNames.empty());
         QVERIFY(!all.filter.has_value());
@@ -417,7 +417,7 @@ private Q_SLOTS:
         f.toMicros = 20;
         f.text = "Hauptstra";
         f.textInRaw = true;
-        const storage::ExportSelection s = exportSelectionOf(f);
+        const storage::RecordSelection s = exportSelectionOf(f);
         QCOMPARE(s.tables, std::vector<std::string>{"Orders"});
         QCOMPARE(s.eventNames.size(), std::size_t(2));
         QVERIFY(s.eventNames[0] == model::EventName::Insert);

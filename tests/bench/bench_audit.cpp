@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "model/audit.h"
-#include "storage/captureimporter.h"
-#include "storage/historyservice.h"
+#include "storage/history/auditscan.h"
+#include "storage/import/captureimporter.h"
 
 int main(int argc, char** argv)
 {

@@ -21,9 +21,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "storage/captureimporter.h"
-#include "storage/exporter.h"
-#include "storage/store.h"
+#include "storage/export/exporter.h"
+#include "storage/import/captureimporter.h"
+#include "storage/store/store.h"
 
 namespace fs = std::filesystem;
 

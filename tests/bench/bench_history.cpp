@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "model/audit.h"
-#include "storage/captureimporter.h"
-#include "storage/historyservice.h"
+#include "storage/history/keyhistory.h"
+#include "storage/import/captureimporter.h"
 
 namespace {
 

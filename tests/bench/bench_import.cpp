@@ -20,8 +20,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "storage/captureimporter.h"
-#include "storage/store.h"
+#include "storage/import/captureimporter.h"
+#include "storage/store/store.h"
 
 namespace fs = std::filesystem;
 

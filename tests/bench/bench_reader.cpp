@@ -16,7 +16,7 @@
 
 #include <sys/resource.h>
 
-#include "storage/capturereader.h"
+#include "storage/import/capturereader.h"
 
 namespace {
 

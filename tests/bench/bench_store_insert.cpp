@@ -15,8 +15,8 @@
 
 #include <sys/resource.h>
 
-#include "storage/importwriter.h"
-#include "storage/store.h"
+#include "storage/import/importwriter.h"
+#include "storage/store/store.h"
 
 namespace {
 

@@ -25,8 +25,8 @@
 #include <unistd.h>
 
 #include "fuzzsupport.h"
-#include "storage/captureimporter.h"
-#include "storage/store.h"
+#include "storage/import/captureimporter.h"
+#include "storage/store/store.h"
 
 namespace {
 

@@ -10,7 +10,7 @@
 #include "fuzzsupport.h"
 #include "model/dynamodbjson.h"
 #include "model/sequencenumber.h"
-#include "storage/recordnormalizer.h"
+#include "storage/import/recordnormalizer.h"
 
 namespace {
 

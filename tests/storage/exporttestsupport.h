@@ -8,8 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "storage/importwriter.h"
-#include "storage/store.h"
+#include "storage/import/importwriter.h"
+#include "storage/store/store.h"
 
 namespace exporttest {
 

@@ -17,8 +17,8 @@
 #include <sqlite3.h>
 #include <sys/resource.h>
 
-#include "storage/database.h"
-#include "storage/store.h"
+#include "storage/store/database.h"
+#include "storage/store/store.h"
 
 namespace reliability {
 

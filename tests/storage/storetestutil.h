@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "storage/importwriter.h"
-#include "storage/store.h"
+#include "storage/import/importwriter.h"
+#include "storage/store/store.h"
 
 namespace storetest {
 

@@ -1,0 +1,497 @@
+#include "storage/delivery/deliveryreader.h"
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+#include "model/audit.h"
+#include "model/sequencenumber.h"
+#include "storage/delivery/selection.h"
+#include "storage/history/auditscan.h"
+#include "storage/history/keytext.h"
+
+namespace storage {
+
+namespace {
+
+Error invalid(std::string message)
+{
+    return Error{Error::Kind::InvalidArgument, 0, std::move(message)};
+}
+
+Result<std::vector<std::int64_t>> resolveTables(Store& store, const RecordSelection& selection)
+{
+    std::vector<std::int64_t> ids;
+    for (const auto& name : selection.tables) {
+        auto t = store.findTable(name);
+        if (!t)
+            return t.error();
+        if (!t->has_value())
+            return invalid("no table named '" + name + "' in the store");
+        if (std::find(ids.begin(), ids.end(), (*t)->id) == ids.end())
+            ids.push_back((*t)->id);
+    }
+    return ids;
+}
+
+Result<std::vector<std::int64_t>> resolveKeys(Store& store, const RecordSelection& selection,
+                                              const std::vector<std::int64_t>& tableIds)
+{
+    std::vector<std::int64_t> keyIds;
+    std::vector<std::int64_t> tables = tableIds;
+    if (tables.empty() && !selection.keys.empty()) {
+        auto all = store.tables();
+        if (!all)
+            return all.error();
+        for (const auto& t : *all)
+            tables.push_back(t.id);
+    }
+    for (const auto& spec : selection.keys) {
+        std::size_t found = 0;
+        std::string lastProblem;
+        for (const auto t : tables) {
+            // DynamoDB JSON or Name=value (types taken from the table's keys): the history engine's key syntax.
+            auto key = resolveKey(store, t, spec);
+            if (key) {
+                keyIds.push_back(key->id);
+                ++found;
+            } else if (key.error().kind == Error::Kind::InvalidArgument) {
+                lastProblem = key.error().message;
+            } else {
+                return key.error();
+            }
+        }
+        if (found == 0)
+            return invalid(lastProblem.empty() ? "no key '" + spec + "' in the selected tables" : lastProblem);
+    }
+    return keyIds;
+}
+
+/// Ids of the records the audit flags with one of the selection's finding kinds, sorted.
+Result<std::vector<std::int64_t>> flaggedRecords(Store& store, const RecordSelection& selection,
+                                                 const std::vector<std::int64_t>& tableIds)
+{
+    std::set<model::FindingKind> kinds;
+    bool any = false;
+    for (const auto& k : selection.findingKinds) {
+        if (k == "any") {
+            any = true;
+            continue;
+        }
+        const auto kind = model::parseFindingKind(k);
+        if (!kind)
+            return invalid("unknown audit finding '" + k + "'");
+        kinds.insert(*kind);
+    }
+    std::vector<std::optional<std::int64_t>> scopes;
+    for (const auto t : tableIds)
+        scopes.emplace_back(t);
+    if (scopes.empty())
+        scopes.emplace_back(std::nullopt);
+    std::vector<std::int64_t> ids;
+    for (const auto& scope : scopes) {
+        AuditRequest request;
+        request.tableId = scope;
+        auto report = runAudit(store, request);
+        if (!report)
+            return report.error();
+        for (const auto& f : report->findings) {
+            if (!any && !kinds.count(f.kind))
+                continue;
+            if (f.recordId > 0)
+                ids.push_back(f.recordId);
+            // A per-key finding (out-of-order-arrival) lists every record it is about, not only the first.
+            ids.insert(ids.end(), f.affectedRecordIds.begin(), f.affectedRecordIds.end());
+        }
+    }
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    return ids;
+}
+
+std::vector<std::int64_t> sortedUnique(std::vector<std::int64_t> ids)
+{
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    return ids;
+}
+
+std::vector<std::int64_t> intersect(const std::vector<std::int64_t>& a, const std::vector<std::int64_t>& b)
+{
+    std::vector<std::int64_t> both;
+    std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(both));
+    return both;
+}
+
+} // namespace
+
+bool hasJsUnsafeNumber(const model::StreamRecord& r)
+{
+    auto check = [](const model::Item& item) {
+        for (const auto& issue : model::validate(item)) {
+            if (issue.kind == model::ValueIssue::Kind::JsUnsafeNumber)
+                return true;
+        }
+        return false;
+    };
+    return check(r.keys) || (r.newImage && check(*r.newImage)) || (r.oldImage && check(*r.oldImage));
+}
+
+struct DeliveryReader::Impl
+{
+    Store* store = nullptr;
+    int pageSize = 256;
+    std::string fromSequence;
+    std::string toSequence;
+    RecordSelection::JsUnsafe jsOption = RecordSelection::JsUnsafe::Include;
+
+    // One filter per selected table (or one for all tables), read one after the other.
+    std::vector<RecordFilter> filters;
+    std::size_t filterIndex = 0;
+
+    // Paged mode (the selection is a filter): keyset pages in Sequence order.
+    RecordCursor cursor;
+    bool filterExhausted = false;
+    // A stream's records without sequence numbers, read in creation-time order by a second keyset pass over the
+    // stream's table (Time order); the Sequence pass skips them.
+    struct TimePass
+    {
+        std::int64_t streamId = 0;
+        RecordFilter filter;
+        RecordCursor cursor;
+        bool exhausted = false;
+        std::deque<RecordRow> rows;
+    };
+    std::optional<TimePass> timePass;
+    std::optional<std::int64_t> skipUnsequencedOfStream;
+
+    // Id mode (keys, explicit records, audit findings): the selected ids in Sequence order, fetched in pages.
+    bool idMode = false;
+    std::vector<std::int64_t> orderedIds;
+    std::size_t idPos = 0;
+    // A stream's records without sequence numbers in creation-time order (ids), fetched in pages.
+    std::vector<std::int64_t> segment;
+    std::size_t segmentPos = 0;
+    std::deque<RecordRow> segmentRows;
+
+    std::deque<RecordRow> queue; ///< rows read in store order, not yet handed out
+    std::int64_t scanned = 0;
+    std::int64_t total = 0;
+    std::int64_t selected = 0;
+    std::int64_t jsUnsafe = 0;
+    std::int64_t excludedByJs = 0;
+
+    bool hasSequenceRange() const { return !fromSequence.empty() || !toSequence.empty(); }
+
+    /// Reads the next page in store order into `queue`; false when every filter is read.
+    Result<bool> fill()
+    {
+        if (idMode) {
+            if (idPos >= orderedIds.size())
+                return false;
+            const std::size_t n = std::min(orderedIds.size() - idPos, static_cast<std::size_t>(pageSize));
+            auto rows = store->recordsByIds(std::span<const std::int64_t>(orderedIds.data() + idPos, n), true);
+            if (!rows)
+                return rows.error();
+            idPos += n;
+            for (auto& r : *rows)
+                queue.push_back(std::move(r));
+            return true;
+        }
+        while (filterIndex < filters.size()) {
+            if (filterExhausted) {
+                ++filterIndex;
+                cursor = RecordCursor{};
+                filterExhausted = false;
+                continue;
+            }
+            auto page = store->records(filters[filterIndex], RecordOrder::Sequence, cursor, pageSize, true);
+            if (!page)
+                return page.error();
+            if (page->next)
+                cursor = *page->next;
+            else
+                filterExhausted = true;
+            if (page->rows.empty())
+                continue;
+            for (auto& r : page->rows)
+                queue.push_back(std::move(r));
+            return true;
+        }
+        return false;
+    }
+
+    Result<std::optional<RecordRow>> nextStoreRow()
+    {
+        while (queue.empty()) {
+            auto more = fill();
+            if (!more)
+                return more.error();
+            if (!*more)
+                return std::optional<RecordRow>{};
+        }
+        RecordRow row = std::move(queue.front());
+        queue.pop_front();
+        ++scanned;
+        return std::optional<RecordRow>(std::move(row));
+    }
+
+    Result<std::optional<RecordRow>> nextFromTimePass()
+    {
+        TimePass& p = *timePass;
+        while (p.rows.empty() && !p.exhausted) {
+            auto page = store->records(p.filter, RecordOrder::Time, p.cursor, pageSize, true);
+            if (!page)
+                return page.error();
+            if (page->next)
+                p.cursor = *page->next;
+            else
+                p.exhausted = true;
+            for (auto& r : page->rows) {
+                if (r.streamId == p.streamId && r.sequenceNumber.empty())
+                    p.rows.push_back(std::move(r));
+            }
+        }
+        if (p.rows.empty())
+            return std::optional<RecordRow>{};
+        RecordRow row = std::move(p.rows.front());
+        p.rows.pop_front();
+        return std::optional<RecordRow>(std::move(row));
+    }
+
+    /// The next row in delivery order (before the post-conditions).
+    Result<std::optional<RecordRow>> nextOrderedRow()
+    {
+        for (;;) {
+            if (timePass) {
+                auto row = nextFromTimePass();
+                if (!row || *row)
+                    return row;
+                skipUnsequencedOfStream = timePass->streamId;
+                timePass.reset();
+            }
+            if (segmentPos < segment.size() || !segmentRows.empty()) {
+                if (segmentRows.empty()) {
+                    const std::size_t n = std::min(segment.size() - segmentPos, static_cast<std::size_t>(pageSize));
+                    auto rows =
+                        store->recordsByIds(std::span<const std::int64_t>(segment.data() + segmentPos, n), true);
+                    if (!rows)
+                        return rows.error();
+                    segmentPos += n;
+                    for (auto& r : *rows)
+                        segmentRows.push_back(std::move(r));
+                    continue;
+                }
+                RecordRow row = std::move(segmentRows.front());
+                segmentRows.pop_front();
+                return std::optional<RecordRow>(std::move(row));
+            }
+            segment.clear();
+            segmentPos = 0;
+
+            auto next = nextStoreRow();
+            if (!next || !*next)
+                return next;
+            RecordRow& row = **next;
+            if (!row.sequenceNumber.empty())
+                return next;
+            if (hasSequenceRange())
+                continue; // a sequence range excludes records without a sequence number
+            if (skipUnsequencedOfStream == row.streamId)
+                continue; // already delivered by the time pass
+            if (!idMode) {
+                TimePass p;
+                p.streamId = row.streamId;
+                p.filter = filters[filterIndex < filters.size() ? filterIndex : filters.size() - 1];
+                p.filter.tableId = row.tableId;
+                timePass = std::move(p);
+                skipUnsequencedOfStream = row.streamId;
+                continue;
+            }
+            // Id mode: the stream's unsequenced records are contiguous in the ordered ids; sort them by time.
+            std::vector<std::tuple<bool, std::int64_t, std::int64_t>> keys;
+            const std::int64_t stream = row.streamId;
+            keys.emplace_back(row.creationTimeMicros.has_value(), row.creationTimeMicros.value_or(0), row.id);
+            for (;;) {
+                auto more = nextStoreRow();
+                if (!more)
+                    return more.error();
+                if (!*more)
+                    break;
+                if ((*more)->streamId != stream || !(*more)->sequenceNumber.empty()) {
+                    queue.push_front(std::move(**more));
+                    --scanned;
+                    break;
+                }
+                keys.emplace_back((*more)->creationTimeMicros.has_value(), (*more)->creationTimeMicros.value_or(0),
+                                  (*more)->id);
+            }
+            std::sort(keys.begin(), keys.end());
+            for (const auto& k : keys)
+                segment.push_back(std::get<2>(k));
+        }
+    }
+
+    bool inSequenceRange(const RecordRow& row) const
+    {
+        if (!fromSequence.empty()
+            && (row.sequenceNumber.empty() || !model::isSequenceNumber(row.sequenceNumber)
+                || model::compareSequenceNumbers(row.sequenceNumber, fromSequence) < 0))
+            return false;
+        if (!toSequence.empty()
+            && (row.sequenceNumber.empty() || !model::isSequenceNumber(row.sequenceNumber)
+                || model::compareSequenceNumbers(row.sequenceNumber, toSequence) > 0))
+            return false;
+        return true;
+    }
+};
+
+DeliveryReader::DeliveryReader(std::unique_ptr<Impl> impl)
+    : m_impl(std::move(impl))
+{
+}
+DeliveryReader::DeliveryReader(DeliveryReader&&) noexcept = default;
+DeliveryReader& DeliveryReader::operator=(DeliveryReader&&) noexcept = default;
+DeliveryReader::~DeliveryReader() = default;
+
+Result<DeliveryReader> DeliveryReader::open(Store& store, const RecordSelection& selection, int pageSize)
+{
+    auto impl = std::make_unique<Impl>();
+    impl->store = &store;
+    impl->pageSize = std::max(1, pageSize);
+    impl->jsOption = selection.jsUnsafe;
+    if (!selection.fromSequence.empty() && !model::isSequenceNumber(selection.fromSequence))
+        return invalid("sequence number '" + selection.fromSequence + "' is not a digit string");
+    if (!selection.toSequence.empty() && !model::isSequenceNumber(selection.toSequence))
+        return invalid("sequence number '" + selection.toSequence + "' is not a digit string");
+    impl->fromSequence = selection.fromSequence;
+    impl->toSequence = selection.toSequence;
+
+    auto tableIds = resolveTables(store, selection);
+    if (!tableIds)
+        return tableIds.error();
+    auto keyIds = resolveKeys(store, selection, *tableIds);
+    if (!keyIds)
+        return keyIds.error();
+
+    RecordFilter base = selection.filter.value_or(RecordFilter{});
+    if (!selection.eventNames.empty())
+        base.eventNames = selection.eventNames;
+    if (selection.ttl)
+        base.ttl = selection.ttl;
+    if (selection.fromMicros)
+        base.fromMicros = std::max(selection.fromMicros, base.fromMicros);
+    if (selection.toMicros)
+        base.toMicros = base.toMicros ? std::min(*selection.toMicros, *base.toMicros) : *selection.toMicros;
+    if (tableIds->empty()) {
+        impl->filters.push_back(base);
+    } else {
+        for (const auto t : *tableIds) {
+            if (base.tableId && *base.tableId != t)
+                continue; // the view filter names another table: nothing of this one
+            RecordFilter f = base;
+            f.tableId = t;
+            impl->filters.push_back(f);
+        }
+    }
+
+    impl->idMode = !selection.keys.empty() || !selection.recordIds.empty() || !selection.findingKinds.empty();
+    if (impl->idMode) {
+        std::optional<std::vector<std::int64_t>> wanted;
+        if (!keyIds->empty()) {
+            std::vector<std::int64_t> ids;
+            for (const auto& f : impl->filters) {
+                for (const auto k : *keyIds) {
+                    RecordFilter kf = f;
+                    kf.keyId = k;
+                    auto part = store.recordIds(kf, RecordOrder::Arrival);
+                    if (!part)
+                        return part.error();
+                    ids.insert(ids.end(), part->begin(), part->end());
+                }
+            }
+            wanted = sortedUnique(std::move(ids));
+        }
+        if (!selection.recordIds.empty()) {
+            auto explicitIds = sortedUnique(selection.recordIds);
+            wanted = wanted ? intersect(*wanted, explicitIds) : std::move(explicitIds);
+        }
+        if (!selection.findingKinds.empty()) {
+            auto flagged = flaggedRecords(store, selection, *tableIds);
+            if (!flagged)
+                return flagged.error();
+            wanted = wanted ? intersect(*wanted, *flagged) : std::move(*flagged);
+        }
+        // Delivery order of the wanted records: the selected tables' ids in Sequence order, kept if wanted.
+        for (const auto& f : impl->filters) {
+            if (wanted->empty())
+                break;
+            auto ordered = store.recordIds(f, RecordOrder::Sequence);
+            if (!ordered)
+                return ordered.error();
+            std::erase_if(*ordered,
+                          [&](std::int64_t id) { return !std::binary_search(wanted->begin(), wanted->end(), id); });
+            impl->orderedIds.insert(impl->orderedIds.end(), ordered->begin(), ordered->end());
+        }
+        impl->total = static_cast<std::int64_t>(impl->orderedIds.size());
+    } else {
+        for (const auto& f : impl->filters) {
+            auto n = store.countRecords(f);
+            if (!n)
+                return n.error();
+            impl->total += *n;
+        }
+    }
+    return DeliveryReader(std::move(impl));
+}
+
+Result<std::optional<SelectedRecord>> DeliveryReader::next()
+{
+    Impl& d = *m_impl;
+    for (;;) {
+        auto row = d.nextOrderedRow();
+        if (!row)
+            return row.error();
+        if (!*row)
+            return std::optional<SelectedRecord>{};
+        if (!d.inSequenceRange(**row))
+            continue;
+        auto record = toStreamRecord(**row);
+        if (!record)
+            return record.error();
+        SelectedRecord s{std::move(**row), std::move(*record), false};
+        s.jsUnsafe = hasJsUnsafeNumber(s.record);
+        ++d.selected;
+        if (s.jsUnsafe)
+            ++d.jsUnsafe;
+        if ((d.jsOption == RecordSelection::JsUnsafe::Exclude && s.jsUnsafe)
+            || (d.jsOption == RecordSelection::JsUnsafe::Only && !s.jsUnsafe)) {
+            ++d.excludedByJs;
+            continue;
+        }
+        return std::optional<SelectedRecord>(std::move(s));
+    }
+}
+
+std::int64_t DeliveryReader::scanned() const
+{
+    return m_impl->scanned;
+}
+std::int64_t DeliveryReader::total() const
+{
+    return m_impl->total;
+}
+std::int64_t DeliveryReader::selected() const
+{
+    return m_impl->selected;
+}
+std::int64_t DeliveryReader::jsUnsafe() const
+{
+    return m_impl->jsUnsafe;
+}
+std::int64_t DeliveryReader::excludedByJsOption() const
+{
+    return m_impl->excludedByJs;
+}
+
+} // namespace storage

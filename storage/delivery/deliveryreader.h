@@ -1,0 +1,67 @@
+#pragma once
+
+// Reads a record selection from a store one page at a time, in delivery order, for the exporter and the replay
+// (storage/export/exporter.h): memory holds one page of records (plus, for selections by keys, record ids or audit
+// findings, 8 bytes per record id of the selected tables).
+//
+// Delivery order: store streams in id order; within a stream the records without a sequence number (Kinesis,
+// exports) first, in creation-time order (records without a time first, then arrival), then the records with one
+// in numeric sequence order (Store's RecordOrder::Sequence).
+//
+//   auto reader = storage::DeliveryReader::open(store, selection);
+//   while (auto next = reader->next()) { if (!*next) break; use((*next)->row); }
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "model/streamrecord.h"
+#include "storage/delivery/selection.h"
+#include "storage/store/database.h"
+#include "storage/store/store.h"
+
+namespace storage {
+
+/// True if the record's Keys or images hold a number a JavaScript unmarshall cannot hold exactly
+/// (model::ValueIssue::Kind::JsUnsafeNumber).
+bool hasJsUnsafeNumber(const model::StreamRecord& record);
+
+/// One selected record.
+struct SelectedRecord
+{
+    RecordRow row; ///< with raw
+    model::StreamRecord record;
+    bool jsUnsafe = false;
+};
+
+class DeliveryReader
+{
+public:
+    /// Resolves tables, keys and audit findings of the selection (InvalidArgument for unknown names/values).
+    static Result<DeliveryReader> open(Store& store, const RecordSelection& selection, int pageSize = 256);
+
+    DeliveryReader(DeliveryReader&&) noexcept;
+    DeliveryReader& operator=(DeliveryReader&&) noexcept;
+    ~DeliveryReader();
+
+    /// The next selected record (after the sequence-range and js-unsafe conditions), or nullopt at the end.
+    Result<std::optional<SelectedRecord>> next();
+
+    /// Records looked at so far / upper bound of records to look at (for progress).
+    std::int64_t scanned() const;
+    std::int64_t total() const;
+    /// Records matching the selection so far (before the js-unsafe option), of those js-unsafe, and left out by
+    /// the js-unsafe option.
+    std::int64_t selected() const;
+    std::int64_t jsUnsafe() const;
+    std::int64_t excludedByJsOption() const;
+
+private:
+    struct Impl;
+    explicit DeliveryReader(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace storage

@@ -1,0 +1,271 @@
+#include "storage/history/auditscan.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <unordered_map>
+
+#include "model/dynamodbjson.h"
+#include "storage/history/keyhistory.h"
+
+namespace storage {
+
+namespace {
+
+std::string baseName(const std::string& path)
+{
+    const auto slash = path.find_last_of("/\\");
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+} // namespace
+
+namespace {
+
+struct DeliverySources
+{
+    std::unordered_map<std::int64_t, std::string> names;
+
+    std::string where(const RecordPosition& p) const
+    {
+        auto it = names.find(p.sourceId);
+        std::string file = it == names.end() ? "source " + std::to_string(p.sourceId) : it->second;
+        return file + " record " + std::to_string(p.recordIndex + 1);
+    }
+};
+
+Result<DeliverySources> loadSources(Store& store)
+{
+    auto sources = store.sources();
+    if (!sources)
+        return sources.error();
+    DeliverySources out;
+    for (const auto& s : *sources)
+        out.names[s.id] = baseName(s.path);
+    return out;
+}
+
+std::optional<Error> addDeliveries(Store& store, std::optional<std::int64_t> tableId,
+                                   std::optional<std::int64_t> onlyKey,
+                                   std::unordered_map<std::int64_t, std::string>& keyJson, model::Auditor& auditor)
+{
+    auto sources = loadSources(store);
+    if (!sources)
+        return sources.error();
+    auto keyText = [&](std::int64_t keyId) -> std::string {
+        auto it = keyJson.find(keyId);
+        if (it != keyJson.end())
+            return it->second;
+        auto k = store.key(keyId);
+        std::string text = (k && *k) ? (**k).canonicalKeys : std::string();
+        keyJson[keyId] = text;
+        return text;
+    };
+    auto duplicates = store.duplicates(tableId);
+    if (!duplicates)
+        return duplicates.error();
+    for (const auto& d : *duplicates) {
+        if (onlyKey && d.keyId != *onlyKey)
+            continue;
+        auditor.addDuplicate(model::DeliveryInfo{d.tableName, keyText(d.keyId), d.keyId, d.recordId, d.sequenceNumber,
+                                                 d.eventId, sources->where(d.position)});
+    }
+    auto conflicts = store.conflicts(tableId);
+    if (!conflicts)
+        return conflicts.error();
+    for (auto& c : *conflicts) {
+        auto existing = store.record(c.existingRecordId, false);
+        if (!existing)
+            return existing.error();
+        std::string difference;
+        std::int64_t existingKeyId = c.keyId;
+        std::string existingKeyJson = c.keysJson;
+        if (*existing) {
+            existingKeyId = (**existing).keyId;
+            model::HistoryRecord first = toHistoryRecord(std::move(**existing));
+            existingKeyJson = first.keysJson;
+            model::HistoryRecord copy;
+            copy.keysJson = c.keysJson;
+            if (auto k = model::parseItem(c.keysJson))
+                copy.keys = std::move(*k.value);
+            copy.eventName = c.eventName;
+            copy.sequenceNumber = c.sequenceNumber;
+            copy.eventId = c.eventId;
+            copy.ttl = first.ttl;
+            if (c.newImageJson)
+                copy.newImage = model::Image::fromJson(*c.newImageJson);
+            if (c.oldImageJson)
+                copy.oldImage = model::Image::fromJson(*c.oldImageJson);
+            difference = model::describeContentDifference(first, copy);
+        }
+        if (onlyKey && existingKeyId != *onlyKey && c.keyId != *onlyKey)
+            continue;
+        auditor.addConflict(model::DeliveryInfo{c.tableName, existingKeyJson, existingKeyId, c.existingRecordId,
+                                                c.sequenceNumber, c.eventId, sources->where(c.position)},
+                            c.eventId, difference);
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+namespace {
+
+/// One key's records, ready for the auditor (read, converted and pre-split on the reader thread).
+struct AuditBatch
+{
+    std::int64_t keyId = 0;
+    std::string canonicalKeys;
+    model::Ordering ordering = model::Ordering::Sequence;
+    std::vector<model::HistoryRecord> records;
+    bool valuesChecked = false; ///< the reader ran the value checks (valueFindings) for the auditor
+    std::vector<std::vector<model::Finding>> valueFindings;
+};
+
+/// Bounded hand-over from the reader thread to the auditing (calling) thread.
+class AuditQueue
+{
+public:
+    /// False when the consumer stopped (the reader should end).
+    bool push(AuditBatch batch)
+    {
+        std::unique_lock lock(m_mutex);
+        m_notFull.wait(lock, [&] { return m_batches.size() < kCapacity || m_stopped; });
+        if (m_stopped)
+            return false;
+        m_batches.push_back(std::move(batch));
+        m_notEmpty.notify_one();
+        return true;
+    }
+    /// nullopt when the reader finished and everything was taken.
+    std::optional<AuditBatch> pop()
+    {
+        std::unique_lock lock(m_mutex);
+        m_notEmpty.wait(lock, [&] { return !m_batches.empty() || m_finished; });
+        if (m_batches.empty())
+            return std::nullopt;
+        AuditBatch batch = std::move(m_batches.front());
+        m_batches.pop_front();
+        m_notFull.notify_one();
+        return batch;
+    }
+    void finish()
+    {
+        std::lock_guard lock(m_mutex);
+        m_finished = true;
+        m_notEmpty.notify_all();
+    }
+    /// Batches waiting for the auditor.
+    std::size_t waiting()
+    {
+        std::lock_guard lock(m_mutex);
+        return m_batches.size();
+    }
+    void stop()
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopped = true;
+        m_notFull.notify_all();
+    }
+
+private:
+    static constexpr std::size_t kCapacity = 64;
+    std::mutex m_mutex;
+    std::condition_variable m_notFull;
+    std::condition_variable m_notEmpty;
+    std::deque<AuditBatch> m_batches;
+    bool m_finished = false;
+    bool m_stopped = false;
+};
+
+} // namespace
+
+Result<AuditReport> runAudit(Store& store, const AuditRequest& request)
+{
+    // Two stages on the two threads: a reader thread runs the store scan (SQLite, row copies, conversion to
+    // engine records) and hands whole keys over; the calling
+    // thread audits them in key order, so findings and progress calls are exactly those of a sequential audit.
+    // When the auditor falls behind, the reader takes over part of its work (see below). The store's connection
+    // is used by the reader thread only until it is joined.
+    AuditReport report;
+    model::Auditor auditor(request.options);
+    std::unordered_map<std::int64_t, std::string> keyJson;
+    preferMemoryMappedReads(store);
+    ScanOptions scan;
+    scan.tableId = request.tableId;
+    AuditQueue queue;
+    std::optional<Error> scanError;
+    model::Auditor valueAuditor(request.options); // used by the reader thread only
+    std::thread reader([&] {
+        scanError = store.forEachKeyHistory(scan, [&](KeyHistory& h) {
+            AuditBatch batch;
+            batch.keyId = h.key.id;
+            const model::Item keys = decodeKeys(h.key.canonicalKeys);
+            batch.records = toHistoryRecords(h.records, keys);
+            batch.ordering = toModelOrdering(h.ordering);
+            batch.canonicalKeys = std::move(h.key.canonicalKeys);
+            if (request.options.valueChecks) {
+                // Balance the two threads by how far the auditor is behind (the findings do not depend on which
+                // thread did the work): far behind -> the reader runs this key's value checks (the auditor's most
+                // expensive part); somewhat behind -> it splits the NewImages into members (cached in the image,
+                // thread-safe); keeping up -> the reader is the slower stage and hands the key over as it is.
+                const std::size_t waiting = queue.waiting();
+                if (waiting >= 16) {
+                    batch.valueFindings = valueAuditor.valueFindings(batch.records);
+                    batch.valuesChecked = true;
+                } else if (waiting >= 4) {
+                    for (const auto& r : batch.records) {
+                        if (!r.newImage.isNull())
+                            (void)r.newImage.members();
+                    }
+                }
+            }
+            return queue.push(std::move(batch));
+        });
+        queue.finish();
+    });
+    while (auto batch = queue.pop()) {
+        if (!report.complete)
+            continue; // drain what the reader already queued
+        auditor.addKey(batch->records, batch->ordering, batch->keyId,
+                       batch->valuesChecked ? &batch->valueFindings : nullptr);
+        keyJson[batch->keyId] = std::move(batch->canonicalKeys);
+        ++report.keys;
+        report.records += static_cast<std::int64_t>(batch->records.size());
+        if (request.progress && !request.progress(report.records)) {
+            report.complete = false;
+            queue.stop();
+        }
+    }
+    reader.join();
+    if (scanError)
+        return *scanError;
+    if (report.complete) {
+        if (auto e = addDeliveries(store, request.tableId, std::nullopt, keyJson, auditor))
+            return *e;
+    }
+    report.findings = auditor.takeFindings();
+    return report;
+}
+
+Result<std::vector<model::Finding>> auditKey(Store& store, std::int64_t keyId, model::AuditOptions options)
+{
+    auto loaded = store.keyHistory(keyId);
+    if (!loaded)
+        return loaded.error();
+    model::Auditor auditor(options);
+    const model::Item keys = decodeKeys(loaded->key.canonicalKeys);
+    const auto records = toHistoryRecords(loaded->records, keys);
+    auditor.addKey(records, toModelOrdering(loaded->ordering), keyId);
+    std::unordered_map<std::int64_t, std::string> keyJson{{keyId, loaded->key.canonicalKeys}};
+    if (auto e = addDeliveries(store, loaded->key.tableId, keyId, keyJson, auditor))
+        return *e;
+    // reused-event-id needs the whole store; for one key it only compares the key's own records.
+    return auditor.takeFindings();
+}
+
+} // namespace storage

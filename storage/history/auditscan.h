@@ -1,0 +1,40 @@
+#pragma once
+
+// The whole-store audit (streamed key by key, plus the store's duplicate and conflict lists) and the audit of one
+// key, with the model's rules (model/audit.h).
+//
+//   auto report = storage::runAudit(*store, {});             // report->findings
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "model/audit.h"
+#include "storage/store/store.h"
+
+namespace storage {
+
+struct AuditRequest
+{
+    std::optional<std::int64_t> tableId; ///< nullopt = every table
+    model::AuditOptions options;
+    /// Called after each key with the number of records audited so far; return false to stop (the report then
+    /// holds what was found so far and `complete` is false).
+    std::function<bool(std::int64_t recordsDone)> progress;
+};
+
+struct AuditReport
+{
+    std::vector<model::Finding> findings; ///< per key in key order, then duplicates, then conflicts
+    std::int64_t keys = 0;
+    std::int64_t records = 0;
+    bool complete = true;
+};
+
+Result<AuditReport> runAudit(Store& store, const AuditRequest& request = {});
+
+/// The findings of one key only (for the GUI's timeline markers); duplicates and conflicts of that key included.
+Result<std::vector<model::Finding>> auditKey(Store& store, std::int64_t keyId, model::AuditOptions options = {});
+
+} // namespace storage

@@ -1,0 +1,49 @@
+#pragma once
+
+// A key's history from the store: the stored rows as the model's history records, and a key's versions rebuilt
+// (model::ItemHistory). Images stay as delivered text and are decoded only where needed (model::Image). The other
+// questions about history live beside it: storage/history/keytext.h (what a person typed for a key),
+// storage/history/auditscan.h (the whole-store audit), storage/history/tablestate.h (a table at a time).
+//
+//   auto store = storage::Store::open(path, Database::OpenMode::ReadOnly);
+//   auto key = storage::resolveKey(*store, tableId, R"({"Id":{"N":"101"}})");   // or "Id=101"
+//   auto h = storage::loadHistory(*store, key->id);        // h->history.version(i), h->history.changes(i)
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/itemhistory.h"
+#include "storage/store/store.h"
+
+namespace storage {
+
+/// A stored row as the engine's record. Moves the row's texts (images stay text, decoded lazily). `keys` is the
+/// decoded Keys of the row's key (pass it to avoid decoding the Keys of every row of one key again).
+model::HistoryRecord toHistoryRecord(RecordRow&& row, const model::Item* keys = nullptr);
+
+model::Ordering toModelOrdering(HistoryOrdering ordering);
+
+struct LoadedHistory
+{
+    KeyInfo key;
+    std::string tableName;
+    model::Item keys; ///< decoded Keys
+    model::ItemHistory history;
+};
+
+/// Loads a key's records (store order, see HistoryOrdering) and rebuilds its versions.
+Result<LoadedHistory> loadHistory(Store& store, std::int64_t keyId);
+
+/// Decoded Keys of a key's canonical text (an empty item when it does not parse).
+model::Item decodeKeys(const std::string& canonicalKeys);
+
+/// The rows (already in history order: the store orders a key's records, see storage::HistoryOrdering) as engine
+/// records. No second sort: the store's rule is model::orderRecords' rule.
+std::vector<model::HistoryRecord> toHistoryRecords(std::vector<RecordRow>& rows, const model::Item& keys);
+
+/// Big sequential-ish reads (a whole store for the audit, a long history): memory-map the file on this connection
+/// (halves the scan time against pread; a per-connection setting, harmless if the platform refuses it).
+void preferMemoryMappedReads(Store& store);
+
+} // namespace storage

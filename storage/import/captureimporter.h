@@ -1,0 +1,111 @@
+#pragma once
+
+// Importing capture files into a store: every file is read on a background thread (CaptureReader: streaming,
+// simdjson; it also computes each record's content hash and sequence sort key) while the calling thread writes
+// (ImportWriter: each file atomic inside a write transaction shared by consecutive files and committed every
+// ImportOptions::groupMillis, so a failed, cancelled or strict-rejected file leaves no rows and the files before it
+// stay). Knows nothing about Qt; the GUI job and the CLI share it.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/import/capturereader.h"
+#include "storage/store/database.h"
+#include "storage/store/storedrows.h"
+
+namespace storage {
+
+struct ImportOptions
+{
+    ReadOptions read;                ///< --stream-arn, --table, --key-attributes
+    bool strict = false;             ///< any skipped record fails its file
+    std::size_t batchRecords = 1000; ///< records per hand-over between the threads (and per progress call)
+    /// Bound of the hand-over queue (memory bound): queueBatches * batchRecords records and queueBytes of record
+    /// text in flight (one batch always fits; plus at most 4096 file begin/end messages), whatever the records per
+    /// file.
+    std::size_t queueBatches = 8;
+    std::size_t queueBytes = std::size_t{64} << 20;
+    /// Consecutive files share one write transaction (each file all-or-none) committed at a file boundary (or while
+    /// waiting for the next file) once it is groupMillis old (or 4x as old as the last commit took, on a busy
+    /// machine) or holds groupFiles files, and at the end: other connections see imported files about that often,
+    /// and a crash loses at most the uncommitted group (each file all-or-none; a file never spans two
+    /// transactions).
+    int groupFiles = 1000;
+    int groupMillis = 500;
+    /// PRAGMA wal_autocheckpoint during the import (pages; 0 keeps the connection's setting); the WAL is
+    /// checkpointed once at the end. Not used with backgroundCheckpoints (when its connection opens).
+    int walCheckpointPages = 16384;
+    /// Copy committed groups from the WAL into the store on a thread of its own (own connection, PASSIVE
+    /// checkpoints) instead of inside the writer's commits: the copy overlaps reading and writing.
+    bool backgroundCheckpoints = true;
+    /// Files up to this size are read once into memory, hashed there and parsed from there. Bigger plain files are
+    /// hashed while they are parsed (the already-imported check then happens at their end), unless the store holds
+    /// a file of the same size (or one came earlier in this import): such a file may be a re-import and is hashed in
+    /// a pass of its own first, so it is recognised without being parsed. Bigger gzip files are always hashed first.
+    std::uint64_t readWholeBytes = std::uint64_t{8} << 20;
+    /// false: no reader thread; every input is read (split, validated, hashed) on the calling thread before
+    /// anything is written, and held in memory meanwhile. The same records and results as the threaded import,
+    /// without a thread per call: for small inputs imported very often (the fuzz_import target). Cancel is then
+    /// noticed only once reading is done.
+    bool readerThread = true;
+};
+
+struct ImportProgress
+{
+    std::uint64_t bytesRead = 0;  ///< over all files (on-disk bytes)
+    std::uint64_t bytesTotal = 0; ///< sum of the file sizes on disk
+    std::int64_t recordsRead = 0; ///< records handled so far (stored, duplicate, conflict or skipped)
+    std::int64_t filesDone = 0;
+    std::int64_t filesTotal = 0;
+    std::string currentFile;
+};
+
+/// Called from the importing (calling) thread after every batch and file. Return false to cancel: the current
+/// file is rolled back (files finished before stay imported: they are committed).
+using ProgressCallback = std::function<bool(const ImportProgress&)>;
+
+struct FileImportResult
+{
+    enum class Status { Imported, AlreadyImported, NotCapture, Failed, Cancelled };
+    std::string path;
+    Status status = Status::Imported;
+    std::string format; ///< shape(s) detected, e.g. "lambda-dynamodb" or "lambda-dynamodb+getrecords"
+    std::uint64_t sizeBytes = 0;
+    std::int64_t records = 0; ///< records read (valid ones)
+    std::int64_t inserted = 0;
+    std::int64_t duplicates = 0;
+    std::int64_t conflicts = 0;
+    std::int64_t skipped = 0;
+    std::vector<RecordIssue> skippedRecords; ///< the first 100 of them
+    std::optional<FileFailure> failure;      ///< Failed: why, where
+    std::string notCaptureReason;            ///< NotCapture: what the file is instead
+    std::vector<std::string> notes;
+    std::int64_t sourceId = 0;          ///< Imported: the new source
+    std::optional<SourceInfo> existing; ///< AlreadyImported: the source imported before
+    double seconds = 0;
+};
+std::string_view fileStatusText(FileImportResult::Status status); // "imported", "already-imported", …
+
+struct ImportSummary
+{
+    std::vector<FileImportResult> files;
+    std::vector<std::string> inputErrors; ///< paths that do not exist / cannot be listed
+    bool cancelled = false;
+    std::optional<Error> storeError; ///< the store failed: the import stopped (current file rolled back)
+    double seconds = 0;
+    std::uint64_t bytes = 0;
+
+    std::int64_t total(std::int64_t FileImportResult::*field) const;
+    /// 0 all imported (or already), 1 imported with skipped records / non-capture files next to captures,
+    /// 3 an input file failed (or nothing was a capture), 4 store error. Cancel counts as 3.
+    int exitCode() const;
+};
+
+/// Imports files and directories (recursive, sorted) into the store open on `db` (writable, schema current).
+ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths, const ImportOptions& options = {},
+                             const ProgressCallback& onProgress = {});
+
+} // namespace storage

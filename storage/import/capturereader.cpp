@@ -1,0 +1,171 @@
+#include "storage/import/capturereader.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "storage/import/contenthash.h"
+#include "storage/import/inputfile.h"
+#include "storage/import/recordnormalizer.h"
+#include "storage/import/recordsplitter.h"
+
+namespace storage {
+
+struct CaptureReader::Impl
+{
+    ReadOptions options;
+    InputFile file;
+    std::string_view memory; // openBuffer(): the file's bytes
+    std::size_t memoryPos = 0;
+    bool fromMemory = false;
+    std::unique_ptr<RecordSplitter> splitter;
+    std::unique_ptr<RecordNormalizer> normalizer;
+    FileContentHasher hasher; // open(): the bytes read, when the file is plain
+    SplitUnit unit;
+    bool opened = false;
+    bool finished = false;
+
+    /// `sizeHint`: the stream's length when known, else 0 (RecordSplitter sizes its buffer by it).
+    void start(const std::string& path, RecordSplitter::Source source, std::uint64_t sizeHint)
+    {
+        if (splitter)
+            splitter->reset(std::move(source), sizeHint);
+        else
+            splitter =
+                std::make_unique<RecordSplitter>(std::move(source), kMaxRecordBytes, std::size_t{1} << 20, sizeHint);
+        if (normalizer)
+            normalizer->reset(captureBaseName(path));
+        else
+            normalizer = std::make_unique<RecordNormalizer>(options, captureBaseName(path));
+        opened = true;
+        finished = false;
+    }
+};
+
+CaptureReader::CaptureReader(ReadOptions options)
+    : m_impl(std::make_unique<Impl>())
+{
+    m_impl->options = std::move(options);
+}
+
+CaptureReader::~CaptureReader() = default;
+
+std::optional<FileFailure> CaptureReader::open(const std::string& path)
+{
+    Impl& d = *m_impl;
+    d.fromMemory = false;
+    d.memory = {};
+    d.opened = false;
+    if (auto error = d.file.open(path))
+        return FileFailure{0, 0, error->message};
+    d.hasher = FileContentHasher();
+    d.start(
+        path,
+        [&d](char* buffer, std::size_t capacity, std::string& message) -> std::optional<std::size_t> {
+            InputError error;
+            auto got = d.file.read(buffer, capacity, error);
+            if (!got)
+                message = error.message;
+            else if (*got > 0 && !d.file.isCompressed())
+                d.hasher.add(buffer, *got);
+            return got;
+        },
+        d.file.isCompressed() ? 0 : d.file.sizeOnDisk()); // 0 (unknown) for a FIFO too
+    return std::nullopt;
+}
+
+void CaptureReader::openBuffer(const std::string& path, std::string_view bytes)
+{
+    Impl& d = *m_impl;
+    d.file.close();
+    d.fromMemory = true;
+    d.memory = bytes;
+    d.memoryPos = 0;
+    d.start(
+        path,
+        [&d](char* buffer, std::size_t capacity, std::string&) -> std::optional<std::size_t> {
+            const std::size_t n = std::min(capacity, d.memory.size() - d.memoryPos);
+            std::memcpy(buffer, d.memory.data() + d.memoryPos, n);
+            d.memoryPos += n;
+            return n;
+        },
+        std::max<std::uint64_t>(bytes.size(), 1));
+}
+
+CaptureReader::Status CaptureReader::readBatch(std::vector<CaptureRecord>& records, std::vector<RecordIssue>& issues,
+                                               std::size_t maxRecords, FileFailure& failure)
+{
+    Impl& d = *m_impl;
+    if (!d.splitter || !d.opened) {
+        failure = {0, 0, "file not open"};
+        return Status::Failed;
+    }
+    if (d.finished)
+        return Status::End;
+    const std::size_t start = records.size();
+    while (records.size() - start < maxRecords) {
+        SplitError error;
+        switch (d.splitter->next(d.unit, error)) {
+        case RecordSplitter::Result::End:
+            d.normalizer->finish(issues);
+            d.finished = true;
+            return Status::End;
+        case RecordSplitter::Result::Error:
+            failure = {d.normalizer->recordsSeen(), error.unitOffset, error.message};
+            if (error.offset != error.unitOffset && error.message.find("byte") == std::string::npos)
+                failure.reason += " at byte " + std::to_string(error.offset);
+            return Status::Failed;
+        case RecordSplitter::Result::Unit:
+            if (auto failed = d.normalizer->process(d.unit, records, issues)) {
+                failure = *failed;
+                return Status::Failed;
+            }
+            break;
+        }
+    }
+    return Status::More;
+}
+
+std::optional<std::string> CaptureReader::contentHash() const
+{
+    const Impl& d = *m_impl;
+    if (d.fromMemory || !d.opened || !d.finished || d.file.isCompressed())
+        return std::nullopt;
+    return d.hasher.finish();
+}
+
+std::uint64_t CaptureReader::bytesTotal() const
+{
+    return m_impl->fromMemory ? m_impl->memory.size() : m_impl->file.sizeOnDisk();
+}
+
+std::uint64_t CaptureReader::bytesRead() const
+{
+    return m_impl->fromMemory ? m_impl->memoryPos : m_impl->file.diskPosition();
+}
+
+std::int64_t CaptureReader::recordsSeen() const
+{
+    return m_impl->normalizer ? m_impl->normalizer->recordsSeen() : 0;
+}
+
+bool CaptureReader::compressed() const
+{
+    return !m_impl->fromMemory && m_impl->file.isCompressed();
+}
+
+std::map<CaptureFormat, std::int64_t> CaptureReader::formats() const
+{
+    return m_impl->normalizer ? m_impl->normalizer->formats() : std::map<CaptureFormat, std::int64_t>{};
+}
+
+std::vector<std::string> CaptureReader::notes() const
+{
+    return m_impl->normalizer ? m_impl->normalizer->notes() : std::vector<std::string>{};
+}
+
+std::string CaptureReader::notCaptureReason() const
+{
+    return m_impl->normalizer ? m_impl->normalizer->notCaptureReason() : std::string();
+}
+
+} // namespace storage

@@ -1,0 +1,431 @@
+#include "storage/replay/runtables.h"
+
+#include <nlohmann/json.hpp>
+
+namespace storage {
+
+namespace {
+
+constexpr const char* kReplaySchema = R"sql(
+CREATE TABLE IF NOT EXISTS replay_runs(
+    id INTEGER PRIMARY KEY,
+    started_micros INTEGER NOT NULL,
+    finished_micros INTEGER,
+    handler TEXT NOT NULL,          -- JSON array: argv
+    status TEXT NOT NULL,           -- running | complete | cancelled | failed
+    max_retries INTEGER NOT NULL,
+    bisect INTEGER NOT NULL,
+    timeout_ms INTEGER NOT NULL,
+    batch_size INTEGER NOT NULL,
+    selection TEXT NOT NULL,        -- JSON object
+    batches INTEGER NOT NULL DEFAULT 0,
+    records INTEGER NOT NULL DEFAULT 0,
+    succeeded INTEGER NOT NULL DEFAULT 0,
+    discarded INTEGER NOT NULL DEFAULT 0,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    oversize TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE IF NOT EXISTS replay_batches(
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES replay_runs(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    stream TEXT NOT NULL,
+    table_name TEXT NOT NULL,
+    payload_bytes INTEGER NOT NULL,
+    first_sequence TEXT NOT NULL,
+    last_sequence TEXT NOT NULL,
+    succeeded INTEGER NOT NULL,
+    discarded INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS replay_batches_by_run ON replay_batches(run_id, number);
+CREATE TABLE IF NOT EXISTS replay_attempts(
+    id INTEGER PRIMARY KEY,
+    batch_id INTEGER NOT NULL REFERENCES replay_batches(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    range_begin INTEGER NOT NULL,
+    range_end INTEGER NOT NULL,
+    first_sequence TEXT NOT NULL,
+    last_sequence TEXT NOT NULL,
+    retry INTEGER NOT NULL,
+    after_bisect INTEGER NOT NULL,
+    verdict TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    checkpoint TEXT NOT NULL,
+    failed_identifiers TEXT NOT NULL, -- JSON array
+    handler_end TEXT NOT NULL,
+    exit_code INTEGER NOT NULL,
+    signal INTEGER NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    stdout TEXT NOT NULL,
+    stderr TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS replay_attempts_by_batch ON replay_attempts(batch_id, number);
+CREATE TABLE IF NOT EXISTS replay_records(
+    batch_id INTEGER NOT NULL REFERENCES replay_batches(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    record_id INTEGER NOT NULL,      -- records.id (not a foreign key: a run outlives nothing it needs)
+    table_name TEXT NOT NULL,
+    key_text TEXT NOT NULL,
+    keys_json TEXT NOT NULL,
+    sequence_number TEXT NOT NULL,
+    status TEXT NOT NULL,            -- succeeded | discarded | pending
+    deliveries INTEGER NOT NULL,
+    reported_failures INTEGER NOT NULL,
+    settled_attempt INTEGER NOT NULL,
+    last_error TEXT NOT NULL,
+    PRIMARY KEY(batch_id, position)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS replay_records_by_record ON replay_records(record_id);
+)sql";
+
+RecordStatus parseStatus(std::string_view s)
+{
+    if (s == "succeeded")
+        return RecordStatus::Succeeded;
+    if (s == "discarded")
+        return RecordStatus::Discarded;
+    return RecordStatus::Pending;
+}
+
+std::string oversizeJson(const std::vector<OversizeInfo>& oversize)
+{
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto& o : oversize)
+        a.push_back({{"recordId", o.recordId},
+                     {"table", o.table},
+                     {"key", o.keyText},
+                     {"sequenceNumber", o.sequenceNumber},
+                     {"payloadBytes", o.payloadBytes}});
+    return a.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Result<bool> haveReplayTables(Database& db)
+{
+    auto n = db.queryInt("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='replay_runs'");
+    if (!n)
+        return n.error();
+    return *n > 0;
+}
+
+void readRunRow(Statement& s, ReplayRunInfo& run)
+{
+    run.id = s.int64(0);
+    run.startedMicros = s.int64(1);
+    run.finishedMicros = s.optionalInt64(2).value_or(0);
+    const auto handler = nlohmann::json::parse(s.text(3), nullptr, false);
+    if (handler.is_array()) {
+        for (const auto& a : handler) {
+            if (a.is_string())
+                run.handler.push_back(a.get<std::string>());
+        }
+    }
+    run.status = s.textCopy(4);
+    run.maxRetries = static_cast<int>(s.int64(5));
+    run.bisect = s.int64(6) != 0;
+    run.timeoutMs = s.int64(7);
+    run.batchSize = s.int64(8);
+    run.selectionJson = s.textCopy(9);
+    run.batchCount = s.int64(10);
+    run.recordCount = s.int64(11);
+    run.succeeded = s.int64(12);
+    run.discarded = s.int64(13);
+    run.attemptCount = s.int64(14);
+    const auto oversize = nlohmann::json::parse(s.text(15), nullptr, false);
+    if (oversize.is_array()) {
+        for (const auto& o : oversize) {
+            OversizeInfo info;
+            info.recordId = o.value("recordId", std::int64_t{0});
+            info.table = o.value("table", std::string{});
+            info.keyText = o.value("key", std::string{});
+            info.sequenceNumber = o.value("sequenceNumber", std::string{});
+            info.payloadBytes = o.value("payloadBytes", std::size_t{0});
+            run.oversize.push_back(info);
+        }
+    }
+}
+
+constexpr const char* kRunColumns = "id, started_micros, finished_micros, handler, status, max_retries, bisect, "
+                                    "timeout_ms, batch_size, selection, batches, records, succeeded, discarded, "
+                                    "attempts, oversize";
+
+} // namespace
+
+std::optional<Error> ensureReplaySchema(Database& db)
+{
+    auto have = haveReplayTables(db);
+    if (!have)
+        return have.error();
+    if (*have)
+        return std::nullopt;
+    return db.exec(kReplaySchema);
+}
+
+std::optional<Error> insertReplayRun(Database& db, ReplayRunInfo& run)
+{
+    auto s =
+        db.prepare("INSERT INTO replay_runs(started_micros, finished_micros, handler, status, max_retries, bisect, "
+                   "timeout_ms, batch_size, selection, batches) VALUES(?,?,?,?,?,?,?,?,?,?)");
+    if (!s)
+        return s.error();
+    const std::string handler =
+        nlohmann::json(run.handler).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    s->bind(1, run.startedMicros);
+    s->bindNull(2);
+    s->bind(3, std::string_view(handler));
+    s->bind(4, std::string_view(run.status));
+    s->bind(5, run.maxRetries);
+    s->bind(6, run.bisect ? 1 : 0);
+    s->bind(7, run.timeoutMs);
+    s->bind(8, run.batchSize);
+    s->bind(9, std::string_view(run.selectionJson));
+    s->bind(10, run.batchCount);
+    if (auto e = s->run())
+        return e;
+    run.id = db.lastInsertRowId();
+    return std::nullopt;
+}
+
+std::optional<Error> updateReplayRun(Database& db, const ReplayRunInfo& run)
+{
+    auto s = db.prepare("UPDATE replay_runs SET finished_micros=?, status=?, batches=?, records=?, succeeded=?, "
+                        "discarded=?, attempts=?, oversize=? WHERE id=?");
+    if (!s)
+        return s.error();
+    const std::string oversize = oversizeJson(run.oversize);
+    if (run.finishedMicros)
+        s->bind(1, run.finishedMicros);
+    else
+        s->bindNull(1);
+    s->bind(2, std::string_view(run.status));
+    s->bind(3, run.batchCount);
+    s->bind(4, run.recordCount);
+    s->bind(5, run.succeeded);
+    s->bind(6, run.discarded);
+    s->bind(7, run.attemptCount);
+    s->bind(8, std::string_view(oversize));
+    s->bind(9, run.id);
+    return s->run();
+}
+
+std::optional<Error> saveReplayBatch(Database& db, std::int64_t runId, ReplayBatchInfo& batch)
+{
+    auto tx = Transaction::begin(db);
+    if (!tx)
+        return tx.error();
+    {
+        auto s = db.prepare("INSERT INTO replay_batches(run_id, number, stream, table_name, payload_bytes, "
+                            "first_sequence, last_sequence, succeeded, discarded) VALUES(?,?,?,?,?,?,?,?,?)");
+        if (!s)
+            return s.error();
+        s->bind(1, runId);
+        s->bind(2, batch.number);
+        s->bind(3, std::string_view(batch.stream));
+        s->bind(4, std::string_view(batch.table));
+        s->bind(5, batch.payloadBytes);
+        s->bind(6, std::string_view(batch.firstSequenceNumber));
+        s->bind(7, std::string_view(batch.lastSequenceNumber));
+        s->bind(8, batch.succeeded);
+        s->bind(9, batch.discarded);
+        if (auto e = s->run())
+            return e;
+        batch.id = db.lastInsertRowId();
+    }
+    {
+        auto s = db.prepare("INSERT INTO replay_attempts(batch_id, number, range_begin, range_end, first_sequence, "
+                            "last_sequence, retry, after_bisect, verdict, reason, checkpoint, failed_identifiers, "
+                            "handler_end, exit_code, signal, duration_ms, stdout, stderr) "
+                            "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        if (!s)
+            return s.error();
+        for (const auto& a : batch.attempts) {
+            const std::string failed = nlohmann::json(a.failedIdentifiers).dump();
+            s->reset();
+            s->bind(1, batch.id);
+            s->bind(2, a.number);
+            s->bind(3, a.begin);
+            s->bind(4, a.end);
+            s->bind(5, std::string_view(a.firstSequenceNumber));
+            s->bind(6, std::string_view(a.lastSequenceNumber));
+            s->bind(7, a.retry);
+            s->bind(8, a.afterBisect ? 1 : 0);
+            s->bind(9, std::string_view(a.verdict));
+            s->bind(10, std::string_view(a.reason));
+            s->bind(11, std::string_view(a.checkpoint));
+            s->bind(12, std::string_view(failed), true);
+            s->bind(13, std::string_view(a.handlerEnd));
+            s->bind(14, a.exitCode);
+            s->bind(15, a.signal);
+            s->bind(16, a.durationMs);
+            s->bind(17, std::string_view(a.stdoutText));
+            s->bind(18, std::string_view(a.stderrText));
+            if (auto e = s->run())
+                return e;
+        }
+    }
+    {
+        auto s =
+            db.prepare("INSERT INTO replay_records(batch_id, position, record_id, table_name, key_text, keys_json, "
+                       "sequence_number, status, deliveries, reported_failures, settled_attempt, last_error) "
+                       "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+        if (!s)
+            return s.error();
+        std::int64_t position = 0;
+        for (const auto& r : batch.records) {
+            const std::string_view status = recordStatusName(r.status);
+            s->reset();
+            s->bind(1, batch.id);
+            s->bind(2, position++);
+            s->bind(3, r.recordId);
+            s->bind(4, std::string_view(r.table));
+            s->bind(5, std::string_view(r.keyText));
+            s->bind(6, std::string_view(r.keysJson));
+            s->bind(7, std::string_view(r.sequenceNumber));
+            s->bind(8, status);
+            s->bind(9, r.deliveries);
+            s->bind(10, r.reportedFailures);
+            s->bind(11, r.settledAttempt);
+            s->bind(12, std::string_view(r.lastError));
+            if (auto e = s->run())
+                return e;
+        }
+    }
+    return tx->commit();
+}
+
+Result<std::vector<ReplayRunInfo>> listReplayRuns(Database& db)
+{
+    std::vector<ReplayRunInfo> runs;
+    auto have = haveReplayTables(db);
+    if (!have)
+        return have.error();
+    if (!*have)
+        return runs;
+    auto s = db.prepare(std::string("SELECT ") + kRunColumns + " FROM replay_runs ORDER BY id DESC");
+    if (!s)
+        return s.error();
+    for (;;) {
+        auto step = s->step();
+        if (step.error)
+            return *step.error;
+        if (!step.row)
+            break;
+        ReplayRunInfo run;
+        readRunRow(*s, run);
+        runs.push_back(std::move(run));
+    }
+    return runs;
+}
+
+Result<std::optional<ReplayRunInfo>> loadReplayRun(Database& db, std::int64_t runId)
+{
+    auto have = haveReplayTables(db);
+    if (!have)
+        return have.error();
+    if (!*have)
+        return std::optional<ReplayRunInfo>{};
+    ReplayRunInfo run;
+    {
+        auto s = db.prepare(std::string("SELECT ") + kRunColumns + " FROM replay_runs WHERE id=?");
+        if (!s)
+            return s.error();
+        s->bind(1, runId);
+        auto step = s->step();
+        if (step.error)
+            return *step.error;
+        if (!step.row)
+            return std::optional<ReplayRunInfo>{};
+        readRunRow(*s, run);
+    }
+    auto batches = db.prepare("SELECT id, number, stream, table_name, payload_bytes, first_sequence, last_sequence, "
+                              "succeeded, discarded FROM replay_batches WHERE run_id=? ORDER BY number");
+    auto attempts =
+        db.prepare("SELECT number, range_begin, range_end, first_sequence, last_sequence, retry, after_bisect, "
+                   "verdict, reason, checkpoint, failed_identifiers, handler_end, exit_code, signal, "
+                   "duration_ms, stdout, stderr FROM replay_attempts WHERE batch_id=? ORDER BY number");
+    auto records = db.prepare("SELECT record_id, table_name, key_text, keys_json, sequence_number, status, deliveries, "
+                              "reported_failures, settled_attempt, last_error FROM replay_records WHERE batch_id=? "
+                              "ORDER BY position");
+    if (!batches)
+        return batches.error();
+    if (!attempts)
+        return attempts.error();
+    if (!records)
+        return records.error();
+    batches->bind(1, runId);
+    for (;;) {
+        auto step = batches->step();
+        if (step.error)
+            return *step.error;
+        if (!step.row)
+            break;
+        ReplayBatchInfo b;
+        b.id = batches->int64(0);
+        b.number = static_cast<int>(batches->int64(1));
+        b.stream = batches->textCopy(2);
+        b.table = batches->textCopy(3);
+        b.payloadBytes = batches->int64(4);
+        b.firstSequenceNumber = batches->textCopy(5);
+        b.lastSequenceNumber = batches->textCopy(6);
+        b.succeeded = batches->int64(7);
+        b.discarded = batches->int64(8);
+        attempts->reset();
+        attempts->bind(1, b.id);
+        for (;;) {
+            auto a = attempts->step();
+            if (a.error)
+                return *a.error;
+            if (!a.row)
+                break;
+            ReplayAttemptInfo info;
+            info.number = static_cast<int>(attempts->int64(0));
+            info.begin = attempts->int64(1);
+            info.end = attempts->int64(2);
+            info.firstSequenceNumber = attempts->textCopy(3);
+            info.lastSequenceNumber = attempts->textCopy(4);
+            info.retry = static_cast<int>(attempts->int64(5));
+            info.afterBisect = attempts->int64(6) != 0;
+            info.verdict = attempts->textCopy(7);
+            info.reason = attempts->textCopy(8);
+            info.checkpoint = attempts->textCopy(9);
+            const auto failed = nlohmann::json::parse(attempts->text(10), nullptr, false);
+            if (failed.is_array()) {
+                for (const auto& f : failed) {
+                    if (f.is_string())
+                        info.failedIdentifiers.push_back(f.get<std::string>());
+                }
+            }
+            info.handlerEnd = attempts->textCopy(11);
+            info.exitCode = static_cast<int>(attempts->int64(12));
+            info.signal = static_cast<int>(attempts->int64(13));
+            info.durationMs = attempts->int64(14);
+            info.stdoutText = attempts->textCopy(15);
+            info.stderrText = attempts->textCopy(16);
+            b.attempts.push_back(std::move(info));
+        }
+        records->reset();
+        records->bind(1, b.id);
+        for (;;) {
+            auto r = records->step();
+            if (r.error)
+                return *r.error;
+            if (!r.row)
+                break;
+            ReplayRecordOutcome o;
+            o.recordId = records->int64(0);
+            o.table = records->textCopy(1);
+            o.keyText = records->textCopy(2);
+            o.keysJson = records->textCopy(3);
+            o.sequenceNumber = records->textCopy(4);
+            o.status = parseStatus(records->text(5));
+            o.deliveries = static_cast<int>(records->int64(6));
+            o.reportedFailures = static_cast<int>(records->int64(7));
+            o.settledAttempt = static_cast<int>(records->int64(8));
+            o.lastError = records->textCopy(9);
+            b.records.push_back(std::move(o));
+        }
+        run.batches.push_back(std::move(b));
+    }
+    return std::optional<ReplayRunInfo>(std::move(run));
+}
+
+} // namespace storage

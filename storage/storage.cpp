@@ -1,1 +1,0 @@
-namespace storage { int placeholder() { return 0; } }

@@ -1,0 +1,444 @@
+#include "storage/store/database.h"
+
+#include <climits>
+#include <filesystem>
+
+#include <sqlite3.h>
+
+namespace storage {
+
+namespace {
+
+Error::Kind kindOf(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_NOTADB:
+        return Error::Kind::NotAStore;
+    case SQLITE_CORRUPT:
+        return Error::Kind::Corrupt;
+    case SQLITE_INTERRUPT:
+        return Error::Kind::Interrupted;
+    case SQLITE_READONLY:
+        return Error::Kind::ReadOnly;
+    case SQLITE_CANTOPEN:
+        return Error::Kind::CannotOpen;
+    default:
+        return Error::Kind::Sqlite;
+    }
+}
+
+/// An open that failed after sqlite3_open_v2 succeeded: the message names the file and says what is wrong with it
+/// (SQLite's own text, e.g. "database disk image is malformed", names neither), keeping the kind and code.
+Error refusal(const std::string& path, const Error& cause)
+{
+    Error error{cause.kind, cause.code, {}};
+    std::string detail = cause.message;
+    // Drop the "SQL failed (<sql>): " / "cannot prepare (<sql>): " prefix: the probe's SQL means nothing to a user.
+    const std::string_view head(detail);
+    const bool prefixed = head.starts_with("SQL failed (") || head.starts_with("cannot prepare (");
+    if (const auto colon = detail.find("): "); prefixed && colon != std::string::npos)
+        detail.erase(0, colon + 3);
+    const int extended = cause.code;
+    if (extended == SQLITE_READONLY_ROLLBACK || extended == SQLITE_READONLY_RECOVERY
+        || extended == SQLITE_READONLY_CANTINIT) {
+        // A hot journal or WAL left by a write that was interrupted (crash, kill, power loss): only a read-write
+        // connection may finish it. Not damage: nothing is lost that was committed.
+        error.message = path
+            + " was left in the middle of a write (the program writing it was interrupted) and must be "
+              "recovered before it can be read: open it once read-write (in Streamscope, or with any command that "
+              "writes to the store) and SQLite finishes the recovery; committed data is not lost";
+        return error;
+    }
+    switch (error.kind) {
+    case Error::Kind::NotAStore:
+        error.message = path + " is not a Streamscope store (not an SQLite database: " + detail + ")";
+        break;
+    case Error::Kind::Corrupt:
+        error.message = path + " is damaged and cannot be opened (" + detail
+            + "); restore a copy of it, or import the captures again into a new store";
+        break;
+    case Error::Kind::CannotOpen:
+        error.message = "cannot open " + path + ": " + detail;
+        break;
+    default:
+        error.message = "cannot open the store " + path + ": " + detail;
+        break;
+    }
+    return error;
+}
+
+int toInt(std::size_t size)
+{
+    return size > static_cast<std::size_t>(INT_MAX) ? INT_MAX : static_cast<int>(size);
+}
+
+} // namespace
+
+Error makeError(sqlite3* db, int rc, std::string_view what)
+{
+    Error error;
+    error.code = rc;
+    error.kind = kindOf(rc);
+    std::string message(what);
+    const char* sqliteMessage = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    if (sqliteMessage && *sqliteMessage) {
+        if (!message.empty())
+            message += ": ";
+        message += sqliteMessage;
+    }
+    error.message = std::move(message);
+    return error;
+}
+
+// ---- Statement --------------------------------------------------------------------------------------------------
+
+void Statement::Finalizer::operator()(sqlite3_stmt* statement) const
+{
+    sqlite3_finalize(statement);
+}
+
+void Statement::bind(int index, std::int64_t value)
+{
+    sqlite3_bind_int64(handle(), index, static_cast<sqlite3_int64>(value));
+}
+
+void Statement::bind(int index, double value)
+{
+    sqlite3_bind_double(handle(), index, value);
+}
+
+void Statement::bind(int index, std::string_view text, bool copy)
+{
+    // A non-null pointer even for empty text, so empty binds '' and not NULL.
+    sqlite3_bind_text(handle(), index, text.data() ? text.data() : "", toInt(text.size()),
+                      copy ? SQLITE_TRANSIENT : SQLITE_STATIC);
+}
+
+void Statement::bindBlob(int index, std::string_view bytes, bool copy)
+{
+    sqlite3_bind_blob(handle(), index, bytes.data() ? bytes.data() : "", toInt(bytes.size()),
+                      copy ? SQLITE_TRANSIENT : SQLITE_STATIC);
+}
+
+void Statement::bindNull(int index)
+{
+    sqlite3_bind_null(handle(), index);
+}
+
+void Statement::bind(int index, const std::optional<std::int64_t>& value)
+{
+    if (value)
+        bind(index, *value);
+    else
+        bindNull(index);
+}
+
+void Statement::bindTextOrNull(int index, std::string_view text, bool copy)
+{
+    if (text.empty())
+        bindNull(index);
+    else
+        bind(index, text, copy);
+}
+
+Step Statement::step()
+{
+    const int rc = sqlite3_step(handle());
+    if (rc == SQLITE_ROW)
+        return {true, std::nullopt};
+    if (rc == SQLITE_DONE)
+        return {false, std::nullopt};
+    sqlite3* db = sqlite3_db_handle(handle());
+    const char* sql = sqlite3_sql(handle());
+    std::string what = "SQL failed";
+    if (sql) {
+        std::string_view s(sql);
+        if (s.size() > 80)
+            s = s.substr(0, 80);
+        what += " (";
+        what += s;
+        what += s.size() == 80 ? "…)" : ")";
+    }
+    Error error = makeError(db, rc, what);
+    sqlite3_reset(handle()); // so the statement can be reused after the error
+    return {false, std::move(error)};
+}
+
+std::optional<Error> Statement::run()
+{
+    for (;;) {
+        Step s = step();
+        if (s.error)
+            return s.error;
+        if (!s.row)
+            break;
+    }
+    reset();
+    return std::nullopt;
+}
+
+void Statement::reset()
+{
+    sqlite3_reset(handle());
+}
+
+void Statement::clearBindings()
+{
+    sqlite3_clear_bindings(handle());
+}
+
+bool Statement::isNull(int column) const
+{
+    return sqlite3_column_type(handle(), column) == SQLITE_NULL;
+}
+
+std::int64_t Statement::int64(int column) const
+{
+    return static_cast<std::int64_t>(sqlite3_column_int64(handle(), column));
+}
+
+std::optional<std::int64_t> Statement::optionalInt64(int column) const
+{
+    if (isNull(column))
+        return std::nullopt;
+    return int64(column);
+}
+
+double Statement::real(int column) const
+{
+    return sqlite3_column_double(handle(), column);
+}
+
+std::string_view Statement::text(int column) const
+{
+    const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(handle(), column));
+    if (!data)
+        return {};
+    return {data, static_cast<std::size_t>(sqlite3_column_bytes(handle(), column))};
+}
+
+std::string_view Statement::blob(int column) const
+{
+    const auto* data = static_cast<const char*>(sqlite3_column_blob(handle(), column));
+    if (!data)
+        return {};
+    return {data, static_cast<std::size_t>(sqlite3_column_bytes(handle(), column))};
+}
+
+// ---- Database ---------------------------------------------------------------------------------------------------
+
+void Database::Closer::operator()(sqlite3* db) const
+{
+    sqlite3_close_v2(db);
+}
+
+Result<Database> Database::open(const std::string& path, OpenMode mode, int busyTimeoutMs)
+{
+    if (path != ":memory:") {
+        std::error_code ec;
+        if (mode != OpenMode::ReadWrite && !std::filesystem::exists(path, ec))
+            return Error{Error::Kind::CannotOpen, SQLITE_CANTOPEN, "the store " + path + " does not exist"};
+        if (std::filesystem::is_directory(path, ec))
+            return Error{Error::Kind::CannotOpen, SQLITE_CANTOPEN,
+                         "the store " + path + " is a folder, not a store file (give a file name, e.g. "
+                             + (std::filesystem::path(path) / "capture.streamscope").string() + ")"};
+    }
+    int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+    if (mode == OpenMode::ReadOnly)
+        flags |= SQLITE_OPEN_READONLY;
+    else
+        flags |= SQLITE_OPEN_READWRITE | (mode == OpenMode::ReadWrite ? SQLITE_OPEN_CREATE : 0);
+
+    sqlite3* raw = nullptr;
+    const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+    Database db;
+    db.m_db.reset(raw);
+    db.m_path = path;
+    db.m_readOnly = mode == OpenMode::ReadOnly;
+    if (rc != SQLITE_OK) {
+        Error error = storage::makeError(raw, rc, "cannot open " + path);
+        if (error.kind == Error::Kind::Sqlite)
+            error.kind = Error::Kind::CannotOpen;
+        return error;
+    }
+    sqlite3_extended_result_codes(raw, 1);
+    sqlite3_busy_timeout(raw, busyTimeoutMs);
+    // Files may come from elsewhere: no writes to the schema through SQL, no functions from the schema.
+    sqlite3_db_config(raw, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+    sqlite3_db_config(raw, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+    sqlite3_db_config(raw, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
+
+    // page_size only takes effect on a new, empty database (before WAL is switched on): every new writable
+    // database starts with 16 KiB pages, in-memory ones included (fewer, larger pages than SQLite's 4 KiB for ~2 KB
+    // rows). ensureSchema() then gives a new file store kStorePageSize (schema.h), measured faster for bulk import.
+    std::string pragmas = "PRAGMA trusted_schema=OFF; PRAGMA foreign_keys=ON; PRAGMA cache_size=-32768;";
+    if (mode != OpenMode::ReadOnly)
+        pragmas += " PRAGMA page_size=16384;";
+    if (auto error = db.exec(pragmas))
+        return refusal(path, *error);
+    // The first real reads of the file: a non-SQLite file fails here with SQLITE_NOTADB, a damaged header or
+    // schema page (sqlite_schema is parsed by the SELECT) with SQLITE_CORRUPT. Nothing is written (WAL is switched
+    // on by ensureSchema once the file is known to be a store).
+    if (auto probe = db.queryInt("PRAGMA schema_version"); !probe)
+        return refusal(path, probe.error());
+    if (auto probe = db.queryInt("SELECT count(*) FROM sqlite_schema"); !probe)
+        return refusal(path, probe.error());
+    if (mode != OpenMode::ReadOnly) {
+        if (auto error = db.exec("PRAGMA synchronous=NORMAL"))
+            return refusal(path, *error);
+    }
+    return db;
+}
+
+std::optional<Error> Database::exec(std::string_view sql)
+{
+    const std::string text(sql);
+    char* message = nullptr;
+    const int rc = sqlite3_exec(handle(), text.c_str(), nullptr, nullptr, &message);
+    if (rc == SQLITE_OK)
+        return std::nullopt;
+    Error error;
+    error.code = rc;
+    error.kind = kindOf(sqlite3_extended_errcode(handle()));
+    error.message = message ? message : sqlite3_errstr(rc);
+    sqlite3_free(message);
+    return error;
+}
+
+Result<Statement> Database::prepare(std::string_view sql, bool persistent)
+{
+    sqlite3_stmt* statement = nullptr;
+    const int rc = sqlite3_prepare_v3(handle(), sql.data(), toInt(sql.size()),
+                                      persistent ? SQLITE_PREPARE_PERSISTENT : 0, &statement, nullptr);
+    if (rc != SQLITE_OK) {
+        sqlite3_finalize(statement);
+        std::string what = "cannot prepare (";
+        what += sql.substr(0, 80);
+        what += ")";
+        return storage::makeError(handle(), rc, what);
+    }
+    if (!statement)
+        return Error{Error::Kind::InvalidArgument, SQLITE_MISUSE, "empty SQL statement"};
+    return Statement(statement);
+}
+
+Result<Statement> Database::takeCached(std::string_view sql)
+{
+    for (auto it = m_cached.begin(); it != m_cached.end(); ++it)
+        if (it->first == sql) {
+            Statement statement = std::move(it->second);
+            m_cached.erase(it);
+            return statement;
+        }
+    return prepare(sql, /*persistent=*/true);
+}
+
+void Database::putBack(std::string_view sql, Statement statement)
+{
+    if (!statement.isValid() || !isValid() || sqlite3_db_handle(statement.handle()) != handle()
+        || m_cached.size() >= kCachedStatements)
+        return;
+    for (const auto& [text, kept] : m_cached)
+        if (text == sql)
+            return; // one per SQL text: the extra one is finalized
+    statement.reset();
+    statement.clearBindings();
+    m_cached.emplace_back(std::string(sql), std::move(statement));
+}
+
+Result<std::int64_t> Database::queryInt(std::string_view sql, std::int64_t fallback)
+{
+    auto statement = prepare(sql);
+    if (!statement)
+        return statement.error();
+    Step s = statement->step();
+    if (s.error)
+        return *s.error;
+    if (!s.row || statement->isNull(0))
+        return fallback;
+    return statement->int64(0);
+}
+
+std::int64_t Database::lastInsertRowId() const
+{
+    return static_cast<std::int64_t>(sqlite3_last_insert_rowid(handle()));
+}
+
+int Database::changes() const
+{
+    return sqlite3_changes(handle());
+}
+
+bool Database::inTransaction() const
+{
+    return sqlite3_get_autocommit(handle()) == 0;
+}
+
+void Database::interrupt()
+{
+    if (m_db)
+        sqlite3_interrupt(m_db.get());
+}
+
+Error Database::makeError(int rc, std::string_view what) const
+{
+    return storage::makeError(handle(), rc, what);
+}
+
+// ---- Transaction ------------------------------------------------------------------------------------------------
+
+Result<Transaction> Transaction::begin(Database& db, Kind kind)
+{
+    if (auto error = db.exec(kind == Kind::Immediate ? "BEGIN IMMEDIATE" : "BEGIN"))
+        return *error;
+    return Transaction(db);
+}
+
+Transaction::Transaction(Transaction&& other) noexcept
+    : m_db(other.m_db)
+{
+    other.m_db = nullptr;
+}
+
+Transaction& Transaction::operator=(Transaction&& other) noexcept
+{
+    if (this != &other) {
+        rollback();
+        m_db = other.m_db;
+        other.m_db = nullptr;
+    }
+    return *this;
+}
+
+Transaction::~Transaction()
+{
+    rollback();
+}
+
+std::optional<Error> Transaction::commit()
+{
+    if (!m_db)
+        return Error{Error::Kind::InvalidArgument, SQLITE_MISUSE, "no transaction to commit"};
+    auto error = m_db->exec("COMMIT");
+    if (error) {
+        // A failed COMMIT (e.g. SQLITE_BUSY) leaves the transaction open: roll it back so the caller's
+        // connection is usable, and report the failure.
+        rollback();
+        return error;
+    }
+    m_db = nullptr;
+    return std::nullopt;
+}
+
+std::optional<Error> Transaction::rollback()
+{
+    if (!m_db)
+        return std::nullopt;
+    Database* db = m_db;
+    m_db = nullptr;
+    if (!db->inTransaction())
+        return std::nullopt; // SQLite rolled back already (e.g. after SQLITE_FULL)
+    return db->exec("ROLLBACK");
+}
+
+} // namespace storage

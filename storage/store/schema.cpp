@@ -1,0 +1,285 @@
+#include "storage/store/schema.h"
+
+#include <string>
+#include <vector>
+
+#include <sqlite3.h>
+
+namespace storage {
+
+namespace {
+
+// Version 1. Conventions:
+// - records.id is the arrival ordinal (dense, import order). Images are stored once: as (offset, length) slices of
+//   the raw record text when they lie inside it (Lambda/GetRecords/Pipes/exports), or as their own text
+//   (Kinesis payloads decoded from base64). Keys likewise.
+// - enum columns: event_name 0 INSERT 1 MODIFY 2 REMOVE 3 SNAPSHOT (model::EventName); view_type as
+//   model::ViewType; time_unit as storage::TimeUnit.
+// - content_hash: 64-bit hash of event name + Keys + images as delivered (dedup fast path; a mismatch is
+//   re-checked by value).
+// - per-key / per-table / per-stream counts and first/last times are maintained by the ImportWriter at commit.
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE meta(
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE sources(
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL,
+    size_bytes INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    format TEXT NOT NULL,
+    imported_at_us INTEGER NOT NULL,
+    inserted INTEGER NOT NULL DEFAULT 0,
+    duplicates INTEGER NOT NULL DEFAULT 0,
+    conflicts INTEGER NOT NULL DEFAULT 0,
+    skipped INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL CHECK (status IN ('in_progress', 'complete', 'failed', 'cancelled')),
+    messages TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX sources_by_hash ON sources(content_hash);
+
+CREATE TABLE ddb_tables(
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    record_count INTEGER NOT NULL DEFAULT 0,
+    key_count INTEGER NOT NULL DEFAULT 0,
+    first_time_us INTEGER,
+    last_time_us INTEGER
+) STRICT;
+
+CREATE TABLE streams(
+    id INTEGER PRIMARY KEY,
+    table_id INTEGER NOT NULL REFERENCES ddb_tables(id),
+    arn TEXT NOT NULL,
+    region TEXT NOT NULL DEFAULT '',
+    view_type INTEGER NOT NULL DEFAULT 0,
+    record_count INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (table_id, arn)
+) STRICT;
+
+CREATE TABLE keys(
+    id INTEGER PRIMARY KEY,
+    table_id INTEGER NOT NULL REFERENCES ddb_tables(id),
+    canonical TEXT NOT NULL,
+    display TEXT NOT NULL,
+    record_count INTEGER NOT NULL DEFAULT 0,
+    first_time_us INTEGER,
+    last_time_us INTEGER,
+    UNIQUE (table_id, canonical)
+) STRICT;
+CREATE INDEX keys_by_text ON keys(table_id, display);
+CREATE INDEX keys_by_count ON keys(table_id, record_count);
+CREATE INDEX keys_by_last ON keys(table_id, last_time_us);
+CREATE INDEX keys_all_by_text ON keys(display);
+CREATE INDEX keys_all_by_count ON keys(record_count);
+CREATE INDEX keys_all_by_last ON keys(last_time_us);
+
+CREATE TABLE records(
+    id INTEGER PRIMARY KEY,
+    source_id INTEGER NOT NULL,
+    record_index INTEGER NOT NULL,
+    byte_offset INTEGER NOT NULL,
+    table_id INTEGER NOT NULL,
+    stream_id INTEGER NOT NULL,
+    key_id INTEGER NOT NULL,
+    event_name INTEGER NOT NULL,
+    seq TEXT,
+    seq_sort TEXT,
+    event_id TEXT,
+    time_us INTEGER,
+    time_unit INTEGER NOT NULL DEFAULT 0,
+    time_text TEXT,
+    size_bytes INTEGER,
+    view_type INTEGER NOT NULL DEFAULT 0,
+    ttl INTEGER NOT NULL DEFAULT 0,
+    shape TEXT NOT NULL DEFAULT '',
+    content_hash INTEGER NOT NULL,
+    keys_off INTEGER,
+    keys_len INTEGER,
+    keys_text TEXT,
+    new_off INTEGER,
+    new_len INTEGER,
+    new_text TEXT,
+    old_off INTEGER,
+    old_len INTEGER,
+    old_text TEXT,
+    raw TEXT NOT NULL
+) STRICT;
+-- dedup (stream + sequence number) and export order (stream, sequence); NULL seq_sort may repeat.
+CREATE UNIQUE INDEX records_by_stream_seq ON records(stream_id, seq_sort);
+-- a key's records (history order is sorted in memory: a key has few records, and a (key_id, seq_sort) index
+-- cost insert time for no query that needs it)
+CREATE INDEX records_by_key ON records(key_id);
+-- events by time; events by table and type (then time)
+-- (event_name, ttl appended: the activity chart's GROUP BY reads the index only, never the 2 KB rows)
+CREATE INDEX records_by_time ON records(time_us, event_name, ttl);
+CREATE INDEX records_by_table_event ON records(table_id, event_name, time_us, ttl);
+-- dedup of records without sequence numbers (Kinesis, exports)
+CREATE INDEX records_by_event_id ON records(event_id) WHERE seq_sort IS NULL;
+
+CREATE TABLE duplicates(
+    id INTEGER PRIMARY KEY,
+    record_id INTEGER NOT NULL,
+    source_id INTEGER NOT NULL,
+    record_index INTEGER NOT NULL,
+    byte_offset INTEGER NOT NULL
+) STRICT;
+CREATE INDEX duplicates_by_record ON duplicates(record_id);
+
+CREATE TABLE conflicts(
+    id INTEGER PRIMARY KEY,
+    existing_record_id INTEGER NOT NULL,
+    source_id INTEGER NOT NULL,
+    record_index INTEGER NOT NULL,
+    byte_offset INTEGER NOT NULL,
+    table_id INTEGER NOT NULL,
+    stream_id INTEGER NOT NULL,
+    key_id INTEGER NOT NULL,
+    event_name INTEGER NOT NULL,
+    seq TEXT,
+    event_id TEXT,
+    time_us INTEGER,
+    keys_text TEXT NOT NULL,
+    new_text TEXT,
+    old_text TEXT,
+    raw TEXT NOT NULL
+) STRICT;
+CREATE INDEX conflicts_by_record ON conflicts(existing_record_id);
+)sql";
+
+struct Migration
+{
+    int toVersion;
+    const char* sql;
+};
+
+// Forward migrations, in order. Version n's entry turns a store of version n-1 into version n.
+const std::vector<Migration>& migrations()
+{
+    static const std::vector<Migration> list{{1, kSchemaV1}};
+    return list;
+}
+
+Error notAStore(const Database& db, const std::string& why)
+{
+    return Error{Error::Kind::NotAStore, SQLITE_NOTADB, db.path() + " is not a Streamscope store (" + why + ")"};
+}
+
+// WAL lets readers (GUI, CLI, another process) read while an import writes. Persistent in the file.
+std::optional<Error> enableWal(Database& db)
+{
+    if (db.isReadOnly() || db.path() == ":memory:" || db.path().empty())
+        return std::nullopt;
+    auto statement = db.prepare("PRAGMA journal_mode=WAL");
+    if (!statement)
+        return statement.error();
+    Step s = statement->step();
+    if (s.error)
+        return s.error;
+    return std::nullopt;
+}
+
+} // namespace
+
+Result<int> schemaVersion(Database& db)
+{
+    auto version = db.queryInt("PRAGMA user_version");
+    if (!version)
+        return version.error();
+    return static_cast<int>(*version);
+}
+
+std::optional<Error> ensureSchema(Database& db)
+{
+    // Reading the header is the first access to the file: a non-SQLite file fails here (SQLITE_NOTADB).
+    auto applicationId = db.queryInt("PRAGMA application_id");
+    if (!applicationId) {
+        Error error = applicationId.error();
+        if (error.kind == Error::Kind::NotAStore)
+            return notAStore(db, "not an SQLite database");
+        return error;
+    }
+    auto version = schemaVersion(db);
+    if (!version)
+        return version.error();
+    auto objectCount = db.queryInt("SELECT count(*) FROM sqlite_schema");
+    if (!objectCount)
+        return objectCount.error();
+
+    const bool empty = *applicationId == 0 && *version == 0 && *objectCount == 0;
+    if (!empty && *applicationId != kApplicationId)
+        return notAStore(db, "an SQLite database of another application");
+    if (*version > kSchemaVersion) {
+        return Error{Error::Kind::NewerVersion, SQLITE_OK,
+                     db.path() + " was written by a newer Streamscope (store version " + std::to_string(*version)
+                         + ", this version reads up to " + std::to_string(kSchemaVersion)
+                         + "); update Streamscope to open it"};
+    }
+    if (*version == kSchemaVersion)
+        return enableWal(db);
+    if (db.isReadOnly()) {
+        if (empty)
+            return notAStore(db, "an empty database");
+        return Error{Error::Kind::ReadOnly, SQLITE_READONLY,
+                     db.path() + " uses an older store version (" + std::to_string(*version)
+                         + "); open it once read-write to upgrade it"};
+    }
+
+    if (empty && !db.path().empty() && db.path() != ":memory:") {
+        // Before the first write: WAL mode keeps the page size a store was created with. (An in-memory store keeps
+        // the 16 KiB Database::open() gives it: its in-memory journal copies every page a statement touches.)
+        if (auto error = db.exec("PRAGMA page_size=" + std::to_string(kStorePageSize)))
+            return error;
+    }
+    auto transaction = Transaction::begin(db, Transaction::Kind::Immediate);
+    if (!transaction)
+        return transaction.error();
+    // Another process may have migrated while we waited for the write lock.
+    auto current = schemaVersion(db);
+    if (!current)
+        return current.error();
+    for (const Migration& migration : migrations()) {
+        if (migration.toVersion <= *current)
+            continue;
+        if (auto error = db.exec(migration.sql)) {
+            error->message =
+                "cannot upgrade the store to version " + std::to_string(migration.toVersion) + ": " + error->message;
+            return error;
+        }
+        if (auto error = db.exec("PRAGMA user_version = " + std::to_string(migration.toVersion)))
+            return error;
+    }
+    if (auto error = db.exec("PRAGMA application_id = " + std::to_string(kApplicationId)))
+        return error;
+    auto insertMeta = db.prepare("INSERT OR REPLACE INTO meta(name, value) VALUES ('schema_written_by', ?1)");
+    if (!insertMeta)
+        return insertMeta.error();
+    insertMeta->bind(1, std::string_view("streamscope schema " + std::to_string(kSchemaVersion)), true);
+    if (auto error = insertMeta->run())
+        return error;
+    if (auto error = transaction->commit())
+        return error;
+    return enableWal(db);
+}
+
+SourceInfo sourceFromRow(const Statement& st)
+{
+    SourceInfo info;
+    info.id = st.int64(0);
+    info.path = st.textCopy(1);
+    info.sizeBytes = st.int64(2);
+    info.contentHash = st.textCopy(3);
+    info.format = st.textCopy(4);
+    info.importedAtMicros = st.int64(5);
+    info.inserted = st.int64(6);
+    info.duplicates = st.int64(7);
+    info.conflicts = st.int64(8);
+    info.skipped = st.int64(9);
+    info.status = parseSourceStatus(st.text(10)).value_or(SourceStatus::Complete);
+    info.messages = st.textCopy(11);
+    return info;
+}
+
+} // namespace storage

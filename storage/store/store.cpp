@@ -1,0 +1,1133 @@
+#include "storage/store/store.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include <sqlite3.h>
+
+#include "model/dynamodbjson.h"
+#include "model/sequencenumber.h"
+#include "storage/store/schema.h"
+#include "storage/store/sqlbuilder.h"
+
+namespace storage {
+
+using detail::Conditions;
+using detail::Param;
+using detail::Phase;
+
+namespace {
+
+// Record rows: columns in this order (readRecordRow depends on it).
+constexpr const char* kRecordSelect =
+    "SELECT r.id, r.table_id, r.stream_id, r.key_id, t.name, s.arn, s.region, r.event_name, r.seq, r.event_id, "
+    "r.time_us, r.time_unit, r.time_text, r.size_bytes, r.view_type, r.ttl, r.shape, r.keys_off, r.keys_len, "
+    "r.keys_text, r.new_off, r.new_len, r.new_text, r.old_off, r.old_len, r.old_text, r.source_id, "
+    "r.record_index, r.byte_offset, r.raw, r.seq_sort "
+    "FROM records r CROSS JOIN ddb_tables t ON t.id = r.table_id CROSS JOIN streams s ON s.id = r.stream_id "
+    "CROSS JOIN keys k ON k.id = r.key_id";
+constexpr int kRecordSeqSortColumn = 30;
+
+constexpr const char* kSummarySelect =
+    "SELECT r.id, r.table_id, r.key_id, t.name, k.display, r.event_name, r.seq, r.event_id, r.time_us, "
+    "r.size_bytes, r.ttl, r.stream_id, r.seq_sort "
+    "FROM records r CROSS JOIN ddb_tables t ON t.id = r.table_id CROSS JOIN keys k ON k.id = r.key_id";
+constexpr int kSummaryStreamColumn = 11;
+constexpr int kSummarySeqSortColumn = 12;
+
+constexpr const char* kKeySelect =
+    "SELECT k.id, k.table_id, k.canonical, k.display, k.record_count, k.first_time_us, k.last_time_us FROM keys k";
+
+std::optional<std::string> slicePart(const Statement& st, int offColumn, std::string_view raw)
+{
+    if (!st.isNull(offColumn + 2))
+        return st.textCopy(offColumn + 2);
+    if (st.isNull(offColumn))
+        return std::nullopt;
+    const auto offset = static_cast<std::size_t>(st.int64(offColumn));
+    const auto length = static_cast<std::size_t>(st.int64(offColumn + 1));
+    if (offset > raw.size() || length > raw.size() - offset)
+        return std::string{};
+    return std::string(raw.substr(offset, length));
+}
+
+RecordRow readRecordRow(const Statement& st, bool withRaw)
+{
+    RecordRow row;
+    row.id = st.int64(0);
+    row.tableId = st.int64(1);
+    row.streamId = st.int64(2);
+    row.keyId = st.int64(3);
+    row.tableName = st.textCopy(4);
+    row.streamArn = st.textCopy(5);
+    row.region = st.textCopy(6);
+    row.eventName = static_cast<model::EventName>(st.int64(7));
+    row.sequenceNumber = st.textCopy(8);
+    row.eventId = st.textCopy(9);
+    row.creationTimeMicros = st.optionalInt64(10);
+    row.timeUnit = static_cast<TimeUnit>(st.int64(11));
+    row.timeText = st.textCopy(12);
+    row.sizeBytes = st.optionalInt64(13);
+    row.viewType = static_cast<model::ViewType>(st.int64(14));
+    row.ttl = st.int64(15) != 0;
+    row.shape = st.textCopy(16);
+    const std::string_view raw = st.text(29);
+    row.keysJson = slicePart(st, 17, raw).value_or(std::string{});
+    row.newImageJson = slicePart(st, 20, raw);
+    row.oldImageJson = slicePart(st, 23, raw);
+    row.position.sourceId = st.int64(26);
+    row.position.recordIndex = st.int64(27);
+    row.position.byteOffset = st.int64(28);
+    if (withRaw)
+        row.raw = std::string(raw);
+    return row;
+}
+
+// One key's records for the history / audit (keyHistory, forEachKeyHistory): no joins per row — table names and
+// stream ARNs come from HistoryNames (a few rows, looked up once per call). Columns in this order
+// (readHistoryRow depends on it).
+constexpr const char* kHistorySelect =
+    "SELECT r.id, r.table_id, r.stream_id, r.key_id, r.event_name, r.seq, r.event_id, r.time_us, r.time_unit, "
+    "r.time_text, r.size_bytes, r.view_type, r.ttl, r.shape, r.keys_off, r.keys_len, r.keys_text, r.new_off, "
+    "r.new_len, r.new_text, r.old_off, r.old_len, r.old_text, r.source_id, r.record_index, r.byte_offset, r.raw "
+    "FROM records r";
+
+/// Table names and stream ARN/region by id, read on first use.
+class HistoryNames
+{
+public:
+    explicit HistoryNames(detail::StatementCache& cache)
+        : m_cache(cache)
+    {
+    }
+
+    std::optional<Error> fill(RecordRow& row)
+    {
+        auto table = m_tables.find(row.tableId);
+        if (table == m_tables.end()) {
+            auto name = lookup("SELECT name FROM ddb_tables WHERE id = ?", row.tableId, 1);
+            if (!name)
+                return name.error();
+            table = m_tables.emplace(row.tableId, std::move(name->front())).first;
+        }
+        row.tableName = table->second;
+        auto stream = m_streams.find(row.streamId);
+        if (stream == m_streams.end()) {
+            auto names = lookup("SELECT arn, region FROM streams WHERE id = ?", row.streamId, 2);
+            if (!names)
+                return names.error();
+            stream = m_streams.emplace(row.streamId, std::make_pair((*names)[0], (*names)[1])).first;
+        }
+        row.streamArn = stream->second.first;
+        row.region = stream->second.second;
+        return std::nullopt;
+    }
+
+private:
+    Result<std::vector<std::string>> lookup(const char* sql, std::int64_t id, int columns)
+    {
+        auto statement = m_cache.get(sql);
+        if (!statement)
+            return statement.error();
+        Statement& st = **statement;
+        st.bind(1, id);
+        Step s = st.step();
+        if (s.error)
+            return *s.error;
+        std::vector<std::string> out(static_cast<std::size_t>(columns));
+        for (int c = 0; s.row && c < columns; ++c)
+            out[static_cast<std::size_t>(c)] = st.textCopy(c);
+        st.reset();
+        return out;
+    }
+
+    detail::StatementCache& m_cache;
+    std::unordered_map<std::int64_t, std::string> m_tables;
+    std::unordered_map<std::int64_t, std::pair<std::string, std::string>> m_streams;
+};
+
+RecordRow readHistoryRow(const Statement& st, bool withRaw)
+{
+    RecordRow row;
+    row.id = st.int64(0);
+    row.tableId = st.int64(1);
+    row.streamId = st.int64(2);
+    row.keyId = st.int64(3);
+    row.eventName = static_cast<model::EventName>(st.int64(4));
+    row.sequenceNumber = st.textCopy(5);
+    row.eventId = st.textCopy(6);
+    row.creationTimeMicros = st.optionalInt64(7);
+    row.timeUnit = static_cast<TimeUnit>(st.int64(8));
+    row.timeText = st.textCopy(9);
+    row.sizeBytes = st.optionalInt64(10);
+    row.viewType = static_cast<model::ViewType>(st.int64(11));
+    row.ttl = st.int64(12) != 0;
+    row.shape = st.textCopy(13);
+    const std::string_view raw = st.text(26);
+    row.keysJson = slicePart(st, 14, raw).value_or(std::string{});
+    row.newImageJson = slicePart(st, 17, raw);
+    row.oldImageJson = slicePart(st, 20, raw);
+    row.position.sourceId = st.int64(23);
+    row.position.recordIndex = st.int64(24);
+    row.position.byteOffset = st.int64(25);
+    if (withRaw)
+        row.raw = std::string(raw);
+    return row;
+}
+
+RecordSummary readSummary(const Statement& st)
+{
+    RecordSummary row;
+    row.id = st.int64(0);
+    row.tableId = st.int64(1);
+    row.keyId = st.int64(2);
+    row.tableName = st.textCopy(3);
+    row.keyText = st.textCopy(4);
+    row.eventName = static_cast<model::EventName>(st.int64(5));
+    row.sequenceNumber = st.textCopy(6);
+    row.eventId = st.textCopy(7);
+    row.creationTimeMicros = st.optionalInt64(8);
+    row.sizeBytes = st.optionalInt64(9);
+    row.ttl = st.int64(10) != 0;
+    return row;
+}
+
+KeyInfo readKey(const Statement& st)
+{
+    KeyInfo key;
+    key.id = st.int64(0);
+    key.tableId = st.int64(1);
+    key.canonicalKeys = st.textCopy(2);
+    key.displayText = st.textCopy(3);
+    key.recordCount = st.int64(4);
+    key.firstTimeMicros = st.optionalInt64(5);
+    key.lastTimeMicros = st.optionalInt64(6);
+    return key;
+}
+
+Conditions recordConditions(const RecordFilter& filter)
+{
+    Conditions c;
+    if (filter.tableId)
+        c.add("r.table_id = ?", *filter.tableId);
+    if (filter.keyId)
+        c.add("r.key_id = ?", *filter.keyId);
+    if (filter.sourceId)
+        c.add("r.source_id = ?", *filter.sourceId);
+    if (!filter.eventNames.empty()) {
+        std::string term = "r.event_name IN (";
+        for (std::size_t i = 0; i < filter.eventNames.size(); ++i) {
+            term += i ? ", ?" : "?";
+            c.params.emplace_back(static_cast<std::int64_t>(filter.eventNames[i]));
+        }
+        term += ')';
+        c.terms.push_back(std::move(term));
+    }
+    if (filter.ttl)
+        c.add("r.ttl = ?", static_cast<std::int64_t>(*filter.ttl ? 1 : 0));
+    if (filter.fromMicros)
+        c.add("r.time_us >= ?", *filter.fromMicros);
+    if (filter.toMicros)
+        c.add("r.time_us < ?", *filter.toMicros);
+    if (!filter.text.empty()) {
+        const std::string pattern = detail::likePattern(filter.text);
+        std::string term = "k.display LIKE ? ESCAPE '\\' OR r.event_id LIKE ? ESCAPE '\\' OR r.seq LIKE ? ESCAPE '\\'";
+        c.params.emplace_back(pattern);
+        c.params.emplace_back(pattern);
+        c.params.emplace_back(pattern);
+        if (filter.textInRaw) {
+            term += " OR r.raw LIKE ? ESCAPE '\\'";
+            c.params.emplace_back(pattern);
+        }
+        c.terms.push_back(std::move(term));
+    }
+    return c;
+}
+
+// Phases of a record page in `order` after `after` (see detail::pagePhases).
+std::vector<Phase> recordPhases(RecordOrder order, const RecordCursor& after)
+{
+    const bool started = after.id != 0;
+    switch (order) {
+    case RecordOrder::Arrival: {
+        Phase p;
+        p.conditions.add("r.id > ?", after.id);
+        p.orderBy = "r.id";
+        return {p};
+    }
+    case RecordOrder::Time: {
+        std::optional<Param> value;
+        if (after.timeMicros)
+            value = Param(*after.timeMicros);
+        return detail::pagePhases("r.time_us", true, false, started, value, after.id, "r.id");
+    }
+    case RecordOrder::Sequence: {
+        std::vector<Phase> phases;
+        const std::string full = "r.stream_id, r.seq_sort, r.id";
+        if (!started)
+            return {Phase{{}, full}};
+        if (after.sequenceSortKey.empty()) {
+            Phase nulls;
+            nulls.conditions.add("r.stream_id = ?", after.streamId);
+            nulls.conditions.add("r.seq_sort IS NULL");
+            nulls.conditions.add("r.id > ?", after.id);
+            nulls.orderBy = "r.id";
+            phases.push_back(std::move(nulls));
+            Phase rest;
+            rest.conditions.add("r.stream_id = ?", after.streamId);
+            rest.conditions.add("r.seq_sort IS NOT NULL");
+            rest.orderBy = "r.seq_sort";
+            phases.push_back(std::move(rest));
+        } else {
+            Phase rest;
+            rest.conditions.add("r.stream_id = ?", after.streamId);
+            rest.conditions.add("r.seq_sort > ?", after.sequenceSortKey);
+            rest.orderBy = "r.seq_sort";
+            phases.push_back(std::move(rest));
+        }
+        Phase next;
+        next.conditions.add("r.stream_id > ?", after.streamId);
+        next.orderBy = full;
+        phases.push_back(std::move(next));
+        return phases;
+    }
+    }
+    return {};
+}
+
+std::string recordOrderBy(RecordOrder order)
+{
+    switch (order) {
+    case RecordOrder::Arrival:
+        return "r.id";
+    case RecordOrder::Time:
+        return "r.time_us, r.id";
+    case RecordOrder::Sequence:
+        return "r.stream_id, r.seq_sort, r.id";
+    }
+    return "r.id";
+}
+
+std::string keySortColumn(KeySort sort)
+{
+    switch (sort) {
+    case KeySort::KeyText:
+        return "k.display";
+    case KeySort::RecordCount:
+        return "k.record_count";
+    case KeySort::LastChange:
+        return "k.last_time_us";
+    }
+    return "k.display";
+}
+
+Conditions keyConditions(const KeyQuery& query)
+{
+    Conditions c;
+    if (query.tableId)
+        c.add("k.table_id = ?", *query.tableId);
+    if (!query.filter.empty())
+        c.add("k.display LIKE ? ESCAPE '\\'", detail::likePattern(query.filter));
+    return c;
+}
+
+// History order: sequence (numeric) if every record has one, else creation time (none first), then sequence
+// (none first), then arrival. `rows` come in arrival order (records.id); most captures deliver a key's records in
+// sequence order, so the common case is one linear check. Otherwise a permutation of indexes is sorted and the
+// rows are moved once (never a merge sort of whole rows).
+bool sequenceLess(const RecordRow& a, const RecordRow& b)
+{
+    const int c = model::compareSequenceNumbers(a.sequenceNumber, b.sequenceNumber);
+    return c != 0 ? c < 0 : a.id < b.id;
+}
+
+bool timeLess(const RecordRow& a, const RecordRow& b)
+{
+    if (a.creationTimeMicros != b.creationTimeMicros)
+        return a.creationTimeMicros < b.creationTimeMicros; // nullopt first
+    if (a.sequenceNumber.empty() != b.sequenceNumber.empty())
+        return a.sequenceNumber.empty();
+    if (!a.sequenceNumber.empty()) {
+        const int c = model::compareSequenceNumbers(a.sequenceNumber, b.sequenceNumber);
+        if (c != 0)
+            return c < 0;
+    }
+    return a.id < b.id;
+}
+
+HistoryOrdering orderHistory(std::vector<RecordRow>& rows)
+{
+    const bool allSequenced =
+        std::all_of(rows.begin(), rows.end(), [](const RecordRow& r) { return !r.sequenceNumber.empty(); });
+    const auto less = allSequenced ? &sequenceLess : &timeLess;
+    const HistoryOrdering ordering = allSequenced ? HistoryOrdering::Sequence : HistoryOrdering::Time;
+    if (std::is_sorted(rows.begin(), rows.end(), less))
+        return ordering;
+    std::vector<std::size_t> order(rows.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    // ids are unique, so the comparison is a total order: no stable sort needed.
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return less(rows[a], rows[b]); });
+    std::vector<RecordRow> sorted;
+    sorted.reserve(rows.size());
+    for (const std::size_t i : order)
+        sorted.push_back(std::move(rows[i]));
+    rows = std::move(sorted);
+    return ordering;
+}
+
+} // namespace
+
+std::string_view historyOrderingText(HistoryOrdering ordering)
+{
+    return ordering == HistoryOrdering::Sequence ? "sequence" : "time";
+}
+
+// ---- Store ------------------------------------------------------------------------------------------------------
+
+struct Store::Impl
+{
+    Database db; // declared first: destroyed last, after the statements
+    detail::StatementCache cache{db};
+
+    explicit Impl(Database database)
+        : db(std::move(database))
+    {
+    }
+
+    Result<Statement*> get(const std::string& sql) { return cache.get(sql); }
+
+    template<typename Row, typename Read>
+    Result<std::vector<Row>> collect(const std::string& sql, const std::vector<Param>& params, Read read)
+    {
+        auto statement = get(sql);
+        if (!statement)
+            return statement.error();
+        Statement& st = **statement;
+        detail::bindAll(st, params);
+        std::vector<Row> rows;
+        for (;;) {
+            Step s = st.step();
+            if (s.error)
+                return *s.error;
+            if (!s.row)
+                break;
+            rows.push_back(read(st));
+        }
+        st.reset();
+        return rows;
+    }
+
+    Result<std::int64_t> single(const std::string& sql, const std::vector<Param>& params = {})
+    {
+        auto statement = get(sql);
+        if (!statement)
+            return statement.error();
+        Statement& st = **statement;
+        detail::bindAll(st, params);
+        Step s = st.step();
+        if (s.error)
+            return *s.error;
+        const std::int64_t value = s.row && !st.isNull(0) ? st.int64(0) : 0;
+        st.reset();
+        return value;
+    }
+};
+
+Store::Store(std::unique_ptr<Impl> impl)
+    : m_impl(std::move(impl))
+{
+}
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+Store::~Store() = default;
+
+Result<Store> Store::open(const std::string& path, Database::OpenMode mode)
+{
+    auto db = Database::open(path, mode);
+    if (!db) {
+        Error error = db.error();
+        if (error.kind == Error::Kind::NotAStore)
+            error.message = path + " is not a Streamscope store (not an SQLite database)";
+        return error;
+    }
+    if (auto error = ensureSchema(*db)) {
+        // Every refusal names the file (ensureSchema's own messages, e.g. "database is locked", do not).
+        if (error->message.find(path) == std::string::npos)
+            error->message = "cannot open the store " + path + ": " + error->message;
+        return *error;
+    }
+    return Store(std::make_unique<Impl>(std::move(*db)));
+}
+
+Database& Store::database()
+{
+    return m_impl->db;
+}
+
+const std::string& Store::path() const
+{
+    return m_impl->db.path();
+}
+
+bool Store::isReadOnly() const
+{
+    return m_impl->db.isReadOnly();
+}
+
+void Store::interrupt()
+{
+    m_impl->db.interrupt();
+}
+
+Result<StoreTotals> Store::totals()
+{
+    auto statement = m_impl->get(
+        "SELECT (SELECT coalesce(sum(record_count), 0) FROM ddb_tables), (SELECT coalesce(sum(key_count), 0) FROM "
+        "ddb_tables), (SELECT count(*) FROM ddb_tables), (SELECT count(*) FROM streams), (SELECT count(*) FROM "
+        "sources WHERE status = 'complete'), (SELECT count(*) FROM duplicates), (SELECT count(*) FROM conflicts), "
+        "(SELECT coalesce(sum(skipped), 0) FROM sources WHERE status = 'complete'), (SELECT min(first_time_us) FROM "
+        "ddb_tables), (SELECT max(last_time_us) FROM ddb_tables)");
+    if (!statement)
+        return statement.error();
+    Statement& st = **statement;
+    Step s = st.step();
+    if (s.error)
+        return *s.error;
+    StoreTotals totals;
+    totals.records = st.int64(0);
+    totals.keys = st.int64(1);
+    totals.tables = st.int64(2);
+    totals.streams = st.int64(3);
+    totals.sources = st.int64(4);
+    totals.duplicates = st.int64(5);
+    totals.conflicts = st.int64(6);
+    totals.skipped = st.int64(7);
+    totals.firstTimeMicros = st.optionalInt64(8);
+    totals.lastTimeMicros = st.optionalInt64(9);
+    st.reset();
+    return totals;
+}
+
+Result<std::vector<SourceInfo>> Store::sources()
+{
+    return m_impl->collect<SourceInfo>("SELECT " STREAMSCOPE_SOURCE_COLUMNS
+                                       " FROM sources WHERE status = 'complete' ORDER BY id",
+                                       {}, [](const Statement& st) { return sourceFromRow(st); });
+}
+
+Result<std::vector<TableInfo>> Store::tables()
+{
+    auto tables = m_impl->collect<TableInfo>(
+        "SELECT id, name, record_count, key_count, first_time_us, last_time_us FROM ddb_tables ORDER BY name", {},
+        [](const Statement& st) {
+            TableInfo info;
+            info.id = st.int64(0);
+            info.name = st.textCopy(1);
+            info.recordCount = st.int64(2);
+            info.keyCount = st.int64(3);
+            info.firstTimeMicros = st.optionalInt64(4);
+            info.lastTimeMicros = st.optionalInt64(5);
+            return info;
+        });
+    if (!tables)
+        return tables;
+    auto streams = m_impl->collect<StreamInfo>(
+        "SELECT s.id, s.table_id, t.name, s.arn, s.region, s.view_type, s.record_count FROM streams s "
+        "JOIN ddb_tables t ON t.id = s.table_id ORDER BY s.table_id, s.id",
+        {}, [](const Statement& st) {
+            StreamInfo info;
+            info.id = st.int64(0);
+            info.tableId = st.int64(1);
+            info.tableName = st.textCopy(2);
+            info.arn = st.textCopy(3);
+            info.region = st.textCopy(4);
+            info.viewType = static_cast<model::ViewType>(st.int64(5));
+            info.recordCount = st.int64(6);
+            return info;
+        });
+    if (!streams)
+        return streams.error();
+    for (StreamInfo& stream : *streams) {
+        for (TableInfo& table : *tables) {
+            if (table.id == stream.tableId) {
+                table.streams.push_back(std::move(stream));
+                break;
+            }
+        }
+    }
+    return tables;
+}
+
+Result<std::optional<TableInfo>> Store::findTable(std::string_view name)
+{
+    auto all = tables();
+    if (!all)
+        return all.error();
+    for (TableInfo& table : *all) {
+        if (table.name == name)
+            return std::optional<TableInfo>(std::move(table));
+    }
+    return std::optional<TableInfo>();
+}
+
+// ---- keys -------------------------------------------------------------------------------------------------------
+
+Result<KeyPage> Store::keys(const KeyQuery& query)
+{
+    if (query.limit <= 0)
+        return Error{Error::Kind::InvalidArgument, SQLITE_MISUSE, "keys: limit must be positive"};
+    const std::string column = keySortColumn(query.sort);
+    const bool nullable = query.sort == KeySort::LastChange;
+    std::optional<Param> value;
+    std::int64_t id = 0;
+    if (query.after) {
+        id = query.after->id;
+        if (query.sort == KeySort::KeyText)
+            value = Param(query.after->text);
+        else if (query.sort == KeySort::RecordCount || query.after->hasNumber)
+            value = Param(query.after->number);
+    }
+    const auto phases =
+        detail::pagePhases(column, nullable, query.descending, query.after.has_value(), value, id, "k.id");
+    KeyPage page;
+    auto count = detail::runPhases(m_impl->cache, kKeySelect, keyConditions(query), phases, query.limit,
+                                   [&](Statement& st) { page.keys.push_back(readKey(st)); });
+    if (!count)
+        return count.error();
+    if (*count == query.limit && !page.keys.empty()) {
+        const KeyInfo& last = page.keys.back();
+        KeyCursor cursor;
+        cursor.id = last.id;
+        cursor.text = last.displayText;
+        if (query.sort == KeySort::RecordCount) {
+            cursor.number = last.recordCount;
+            cursor.hasNumber = true;
+        } else if (query.sort == KeySort::LastChange && last.lastTimeMicros) {
+            cursor.number = *last.lastTimeMicros;
+            cursor.hasNumber = true;
+        }
+        page.next = std::move(cursor);
+    }
+    return page;
+}
+
+Result<std::int64_t> Store::countKeys(const KeyQuery& query)
+{
+    const Conditions c = keyConditions(query);
+    if (query.filter.empty()) {
+        if (query.tableId)
+            return m_impl->single("SELECT key_count FROM ddb_tables WHERE id = ?", c.params);
+        return m_impl->single("SELECT coalesce(sum(key_count), 0) FROM ddb_tables");
+    }
+    return m_impl->single("SELECT count(*) FROM keys k" + c.whereClause(), c.params);
+}
+
+Result<std::vector<std::int64_t>> Store::keyIds(const KeyQuery& query)
+{
+    const Conditions c = keyConditions(query);
+    const std::string dir = query.descending ? " DESC" : "";
+    const std::string sql =
+        "SELECT k.id FROM keys k" + c.whereClause() + " ORDER BY " + keySortColumn(query.sort) + dir + ", k.id" + dir;
+    return m_impl->collect<std::int64_t>(sql, c.params, [](const Statement& st) { return st.int64(0); });
+}
+
+Result<std::vector<KeyInfo>> Store::keysByIds(std::span<const std::int64_t> ids)
+{
+    auto statement = m_impl->get(std::string(kKeySelect) + " WHERE k.id = ?");
+    if (!statement)
+        return statement.error();
+    Statement& st = **statement;
+    std::vector<KeyInfo> keys;
+    keys.reserve(ids.size());
+    for (const std::int64_t id : ids) {
+        st.bind(1, id);
+        Step s = st.step();
+        if (s.error)
+            return *s.error;
+        if (s.row)
+            keys.push_back(readKey(st));
+        st.reset();
+    }
+    return keys;
+}
+
+Result<std::optional<KeyInfo>> Store::key(std::int64_t keyId)
+{
+    const std::int64_t ids[] = {keyId};
+    auto keys = keysByIds(ids);
+    if (!keys)
+        return keys.error();
+    if (keys->empty())
+        return std::optional<KeyInfo>();
+    return std::optional<KeyInfo>(std::move(keys->front()));
+}
+
+Result<std::optional<KeyInfo>> Store::findKey(std::int64_t tableId, std::string_view canonicalKeys)
+{
+    auto keys = m_impl->collect<KeyInfo>(std::string(kKeySelect) + " WHERE k.table_id = ? AND k.canonical = ?",
+                                         {tableId, std::string(canonicalKeys)}, readKey);
+    if (!keys)
+        return keys.error();
+    if (keys->empty())
+        return std::optional<KeyInfo>();
+    return std::optional<KeyInfo>(std::move(keys->front()));
+}
+
+// ---- one key's history ------------------------------------------------------------------------------------------
+
+Result<KeyHistory> Store::keyHistory(std::int64_t keyId, bool withRaw, std::int64_t limit)
+{
+    auto info = key(keyId);
+    if (!info)
+        return info.error();
+    if (!*info)
+        return Error{Error::Kind::InvalidArgument, SQLITE_MISUSE, "no key with id " + std::to_string(keyId)};
+    KeyHistory history;
+    history.key = std::move(**info);
+    // records_by_key gives the key's rows in arrival order (records.id); orderHistory puts them in history order.
+    auto statement = m_impl->get(std::string(kHistorySelect) + " WHERE r.key_id = ? ORDER BY r.id");
+    if (!statement)
+        return statement.error();
+    Statement& st = **statement;
+    st.bind(1, keyId);
+    if (history.key.recordCount > 0) // a hint only (a damaged store may claim anything)
+        history.records.reserve(static_cast<std::size_t>(std::min<std::int64_t>(history.key.recordCount, 1 << 20)));
+    for (;;) {
+        Step s = st.step();
+        if (s.error) {
+            st.reset();
+            return *s.error;
+        }
+        if (!s.row)
+            break;
+        history.records.push_back(readHistoryRow(st, withRaw));
+    }
+    st.reset();
+    // Names after the scan: their lookups use the statement cache, which may drop statements when it grows.
+    HistoryNames names(m_impl->cache);
+    for (auto& row : history.records) {
+        if (auto error = names.fill(row))
+            return *error;
+    }
+    history.ordering = orderHistory(history.records);
+    if (limit > 0 && history.records.size() > static_cast<std::size_t>(limit))
+        history.records.resize(static_cast<std::size_t>(limit));
+    auto table = m_impl->collect<std::string>("SELECT name FROM ddb_tables WHERE id = ?", {history.key.tableId},
+                                              [](const Statement& row) { return row.textCopy(0); });
+    if (!table)
+        return table.error();
+    if (!table->empty())
+        history.tableName = table->front();
+    return history;
+}
+
+std::optional<Error> Store::forEachKeyHistory(const ScanOptions& options,
+                                              const std::function<bool(KeyHistory& history)>& onKey)
+{
+    Conditions c;
+    if (options.tableId)
+        c.add("r.table_id = ?", *options.tableId);
+    // A dedicated statement (not from the cache): onKey may run other queries on this store meanwhile.
+    auto prepared = m_impl->db.prepare(std::string(kHistorySelect) + c.whereClause() + " ORDER BY r.key_id, r.id");
+    if (!prepared)
+        return prepared.error();
+    Statement& st = *prepared;
+    detail::bindAll(st, c.params);
+
+    std::vector<RecordRow> rows;
+    std::int64_t currentKey = 0;
+    HistoryNames names(m_impl->cache);
+    auto flush = [&]() -> Result<bool> {
+        if (rows.empty())
+            return true;
+        for (auto& row : rows) {
+            if (auto error = names.fill(row))
+                return *error;
+        }
+        auto info = key(currentKey);
+        if (!info)
+            return info.error();
+        KeyHistory history;
+        if (*info)
+            history.key = std::move(**info);
+        history.tableName = rows.front().tableName;
+        history.records = std::move(rows);
+        rows.clear();
+        history.ordering = orderHistory(history.records);
+        return onKey(history);
+    };
+    for (;;) {
+        Step s = st.step();
+        if (s.error)
+            return s.error;
+        if (!s.row)
+            break;
+        const std::int64_t keyId = st.int64(3);
+        if (keyId != currentKey) {
+            auto goOn = flush();
+            if (!goOn)
+                return goOn.error();
+            if (!*goOn)
+                return std::nullopt;
+            currentKey = keyId;
+        }
+        rows.push_back(readHistoryRow(st, options.withRaw));
+    }
+    auto last = flush();
+    if (!last)
+        return last.error();
+    return std::nullopt;
+}
+
+// ---- records ----------------------------------------------------------------------------------------------------
+
+Result<std::optional<RecordRow>> Store::record(std::int64_t recordId, bool withRaw)
+{
+    auto rows = m_impl->collect<RecordRow>(std::string(kRecordSelect) + " WHERE r.id = ?", {recordId},
+                                           [withRaw](const Statement& st) { return readRecordRow(st, withRaw); });
+    if (!rows)
+        return rows.error();
+    if (rows->empty())
+        return std::optional<RecordRow>();
+    return std::optional<RecordRow>(std::move(rows->front()));
+}
+
+namespace {
+
+RecordCursor cursorFrom(std::int64_t id, std::optional<std::int64_t> time, std::int64_t streamId, std::string seqSort)
+{
+    RecordCursor cursor;
+    cursor.id = id;
+    cursor.timeMicros = time;
+    cursor.streamId = streamId;
+    cursor.sequenceSortKey = std::move(seqSort);
+    return cursor;
+}
+
+} // namespace
+
+Result<RecordPage<RecordSummary>> Store::recordSummaries(const RecordFilter& filter, RecordOrder order,
+                                                         const RecordCursor& after, int limit)
+{
+    if (limit <= 0)
+        return Error{Error::Kind::InvalidArgument, SQLITE_MISUSE, "recordSummaries: limit must be positive"};
+    RecordPage<RecordSummary> page;
+    RecordCursor last;
+    auto count = detail::runPhases(m_impl->cache, kSummarySelect, recordConditions(filter), recordPhases(order, after),
+                                   limit, [&](Statement& st) {
+                                       page.rows.push_back(readSummary(st));
+                                       const RecordSummary& row = page.rows.back();
+                                       last = cursorFrom(row.id, row.creationTimeMicros, st.int64(kSummaryStreamColumn),
+                                                         st.textCopy(kSummarySeqSortColumn));
+                                   });
+    if (!count)
+        return count.error();
+    if (*count == limit)
+        page.next = std::move(last);
+    return page;
+}
+
+Result<RecordPage<RecordRow>> Store::records(const RecordFilter& filter, RecordOrder order, const RecordCursor& after,
+                                             int limit, bool withRaw)
+{
+    if (limit <= 0)
+        return Error{Error::Kind::InvalidArgument, SQLITE_MISUSE, "records: limit must be positive"};
+    RecordPage<RecordRow> page;
+    RecordCursor last;
+    auto count = detail::runPhases(
+        m_impl->cache, kRecordSelect, recordConditions(filter), recordPhases(order, after), limit, [&](Statement& st) {
+            page.rows.push_back(readRecordRow(st, withRaw));
+            const RecordRow& row = page.rows.back();
+            last = cursorFrom(row.id, row.creationTimeMicros, row.streamId, st.textCopy(kRecordSeqSortColumn));
+        });
+    if (!count)
+        return count.error();
+    if (*count == limit)
+        page.next = std::move(last);
+    return page;
+}
+
+namespace {
+
+bool onlyTableOrKey(const RecordFilter& f)
+{
+    return !f.sourceId && f.eventNames.empty() && !f.ttl && !f.fromMicros && !f.toMicros && f.text.empty();
+}
+
+} // namespace
+
+Result<std::int64_t> Store::countRecords(const RecordFilter& filter)
+{
+    // Maintained counts answer the common cases in O(1).
+    if (onlyTableOrKey(filter)) {
+        if (filter.keyId) {
+            std::vector<Param> params{*filter.keyId};
+            std::string sql = "SELECT record_count FROM keys WHERE id = ?";
+            if (filter.tableId) {
+                sql += " AND table_id = ?";
+                params.emplace_back(*filter.tableId);
+            }
+            return m_impl->single(sql, params);
+        }
+        if (filter.tableId)
+            return m_impl->single("SELECT record_count FROM ddb_tables WHERE id = ?", {*filter.tableId});
+        return m_impl->single("SELECT coalesce(sum(record_count), 0) FROM ddb_tables");
+    }
+    const Conditions c = recordConditions(filter);
+    std::string from = "records r";
+    if (!filter.text.empty())
+        from += " CROSS JOIN keys k ON k.id = r.key_id";
+    return m_impl->single("SELECT count(*) FROM " + from + c.whereClause(), c.params);
+}
+
+Result<std::vector<std::int64_t>> Store::recordIds(const RecordFilter& filter, RecordOrder order)
+{
+    const Conditions c = recordConditions(filter);
+    std::string from = "records r";
+    if (!filter.text.empty())
+        from += " CROSS JOIN keys k ON k.id = r.key_id";
+    return m_impl->collect<std::int64_t>("SELECT r.id FROM " + from + c.whereClause() + " ORDER BY "
+                                             + recordOrderBy(order),
+                                         c.params, [](const Statement& st) { return st.int64(0); });
+}
+
+Result<std::vector<RecordSummary>> Store::recordSummariesByIds(std::span<const std::int64_t> ids)
+{
+    auto statement = m_impl->get(std::string(kSummarySelect) + " WHERE r.id = ?");
+    if (!statement)
+        return statement.error();
+    Statement& st = **statement;
+    std::vector<RecordSummary> rows;
+    rows.reserve(ids.size());
+    for (const std::int64_t id : ids) {
+        st.bind(1, id);
+        Step s = st.step();
+        if (s.error)
+            return *s.error;
+        if (s.row)
+            rows.push_back(readSummary(st));
+        st.reset();
+    }
+    return rows;
+}
+
+Result<std::vector<RecordRow>> Store::recordsByIds(std::span<const std::int64_t> ids, bool withRaw)
+{
+    auto statement = m_impl->get(std::string(kRecordSelect) + " WHERE r.id = ?");
+    if (!statement)
+        return statement.error();
+    Statement& st = **statement;
+    std::vector<RecordRow> rows;
+    rows.reserve(ids.size());
+    for (const std::int64_t id : ids) {
+        st.bind(1, id);
+        Step s = st.step();
+        if (s.error)
+            return *s.error;
+        if (s.row)
+            rows.push_back(readRecordRow(st, withRaw));
+        st.reset();
+    }
+    return rows;
+}
+
+// ---- activity ---------------------------------------------------------------------------------------------------
+
+Result<std::optional<std::pair<std::int64_t, std::int64_t>>> Store::timeRange(const RecordFilter& filter)
+{
+    using Range = std::optional<std::pair<std::int64_t, std::int64_t>>;
+    std::string sql;
+    std::vector<Param> params;
+    if (onlyTableOrKey(filter) && !(filter.keyId && filter.tableId)) {
+        if (filter.keyId) {
+            sql = "SELECT first_time_us, last_time_us FROM keys WHERE id = ?";
+            params.emplace_back(*filter.keyId);
+        } else if (filter.tableId) {
+            sql = "SELECT first_time_us, last_time_us FROM ddb_tables WHERE id = ?";
+            params.emplace_back(*filter.tableId);
+        } else {
+            sql = "SELECT min(first_time_us), max(last_time_us) FROM ddb_tables";
+        }
+    } else {
+        const Conditions c = recordConditions(filter);
+        std::string from = "records r";
+        if (!filter.text.empty())
+            from += " CROSS JOIN keys k ON k.id = r.key_id";
+        sql = "SELECT min(r.time_us), max(r.time_us) FROM " + from + c.whereClause();
+        params = c.params;
+    }
+    auto rows = m_impl->collect<Range>(sql, params, [](const Statement& st) -> Range {
+        if (st.isNull(0) || st.isNull(1))
+            return std::nullopt;
+        return std::make_pair(st.int64(0), st.int64(1));
+    });
+    if (!rows)
+        return rows.error();
+    if (rows->empty())
+        return Range();
+    return rows->front();
+}
+
+Result<std::vector<ActivityBucket>> Store::activity(const RecordFilter& filter, std::int64_t bucketMicros)
+{
+    if (bucketMicros <= 0)
+        return Error{Error::Kind::InvalidArgument, SQLITE_MISUSE, "activity: bucket size must be positive"};
+    Conditions c = recordConditions(filter);
+    c.add("r.time_us IS NOT NULL");
+    std::string from = "records r";
+    if (!filter.text.empty())
+        from += " CROSS JOIN keys k ON k.id = r.key_id";
+    const std::string b = std::to_string(bucketMicros);
+    // Floor division so buckets before 1970 are aligned too.
+    const std::string bucket =
+        "(CASE WHEN r.time_us >= 0 THEN r.time_us / " + b + " ELSE (r.time_us + 1) / " + b + " - 1 END) * " + b;
+    const std::string sql = "SELECT " + bucket + " AS bucket, r.event_name, r.ttl, count(*) FROM " + from
+        + c.whereClause() + " GROUP BY bucket, r.event_name, r.ttl ORDER BY bucket";
+    auto statement = m_impl->get(sql);
+    if (!statement)
+        return statement.error();
+    Statement& st = **statement;
+    detail::bindAll(st, c.params);
+    std::vector<ActivityBucket> buckets;
+    for (;;) {
+        Step s = st.step();
+        if (s.error)
+            return *s.error;
+        if (!s.row)
+            break;
+        const std::int64_t start = st.int64(0);
+        if (buckets.empty() || buckets.back().startMicros != start) {
+            buckets.emplace_back();
+            buckets.back().startMicros = start;
+        }
+        ActivityBucket& bucketRow = buckets.back();
+        const std::int64_t n = st.int64(3);
+        switch (static_cast<model::EventName>(st.int64(1))) {
+        case model::EventName::Insert:
+            bucketRow.inserts += n;
+            break;
+        case model::EventName::Modify:
+            bucketRow.modifies += n;
+            break;
+        case model::EventName::Remove:
+            bucketRow.removes += n;
+            if (st.int64(2) != 0)
+                bucketRow.ttlRemoves += n;
+            break;
+        case model::EventName::Snapshot:
+            bucketRow.snapshots += n;
+            break;
+        }
+    }
+    st.reset();
+    return buckets;
+}
+
+// ---- duplicates / conflicts -------------------------------------------------------------------------------------
+
+Result<std::vector<DuplicateRow>> Store::duplicates(std::optional<std::int64_t> tableId)
+{
+    std::string sql = "SELECT d.id, d.record_id, d.source_id, d.record_index, d.byte_offset, r.table_id, r.key_id, "
+                      "t.name, k.display, r.seq, r.event_id FROM duplicates d "
+                      "CROSS JOIN records r ON r.id = d.record_id CROSS JOIN ddb_tables t ON t.id = r.table_id "
+                      "CROSS JOIN keys k ON k.id = r.key_id";
+    std::vector<Param> params;
+    if (tableId) {
+        sql += " WHERE r.table_id = ?";
+        params.emplace_back(*tableId);
+    }
+    sql += " ORDER BY d.id";
+    return m_impl->collect<DuplicateRow>(sql, params, [](const Statement& st) {
+        DuplicateRow row;
+        row.id = st.int64(0);
+        row.recordId = st.int64(1);
+        row.position = {st.int64(2), st.int64(3), st.int64(4)};
+        row.tableId = st.int64(5);
+        row.keyId = st.int64(6);
+        row.tableName = st.textCopy(7);
+        row.keyText = st.textCopy(8);
+        row.sequenceNumber = st.textCopy(9);
+        row.eventId = st.textCopy(10);
+        return row;
+    });
+}
+
+Result<std::vector<ConflictRow>> Store::conflicts(std::optional<std::int64_t> tableId)
+{
+    std::string sql = "SELECT c.id, c.existing_record_id, c.source_id, c.record_index, c.byte_offset, c.table_id, "
+                      "c.stream_id, c.key_id, t.name, k.display, c.event_name, c.seq, c.event_id, c.time_us, "
+                      "c.keys_text, c.new_text, c.old_text, c.raw FROM conflicts c "
+                      "CROSS JOIN ddb_tables t ON t.id = c.table_id CROSS JOIN keys k ON k.id = c.key_id";
+    std::vector<Param> params;
+    if (tableId) {
+        sql += " WHERE c.table_id = ?";
+        params.emplace_back(*tableId);
+    }
+    sql += " ORDER BY c.id";
+    return m_impl->collect<ConflictRow>(sql, params, [](const Statement& st) {
+        ConflictRow row;
+        row.id = st.int64(0);
+        row.existingRecordId = st.int64(1);
+        row.position = {st.int64(2), st.int64(3), st.int64(4)};
+        row.tableId = st.int64(5);
+        row.streamId = st.int64(6);
+        row.keyId = st.int64(7);
+        row.tableName = st.textCopy(8);
+        row.keyText = st.textCopy(9);
+        row.eventName = static_cast<model::EventName>(st.int64(10));
+        row.sequenceNumber = st.textCopy(11);
+        row.eventId = st.textCopy(12);
+        row.creationTimeMicros = st.optionalInt64(13);
+        row.keysJson = st.textCopy(14);
+        if (!st.isNull(15))
+            row.newImageJson = st.textCopy(15);
+        if (!st.isNull(16))
+            row.oldImageJson = st.textCopy(16);
+        row.raw = st.textCopy(17);
+        return row;
+    });
+}
+
+// ---- decoding ---------------------------------------------------------------------------------------------------
+
+Result<model::StreamRecord> toStreamRecord(const RecordRow& row)
+{
+    auto decode = [&](const std::string& json, const char* what) -> Result<model::Item> {
+        auto item = model::parseItem(json);
+        if (!item)
+            return Error{Error::Kind::InvalidArgument, SQLITE_MISMATCH,
+                         std::string("record ") + std::to_string(row.id) + ": " + what + ": " + item.error.message};
+        return std::move(*item.value);
+    };
+    model::StreamRecord record;
+    record.id = row.id;
+    record.table = row.tableName;
+    record.streamArn = row.streamArn;
+    auto keys = decode(row.keysJson, "Keys");
+    if (!keys)
+        return keys.error();
+    record.keys = std::move(*keys);
+    record.eventName = row.eventName;
+    record.sequenceNumber = row.sequenceNumber;
+    record.eventId = row.eventId;
+    record.creationTimeMicros = row.creationTimeMicros;
+    record.viewType = row.viewType;
+    record.ttl = row.ttl;
+    if (row.newImageJson) {
+        auto image = decode(*row.newImageJson, "NewImage");
+        if (!image)
+            return image.error();
+        record.newImage = std::move(*image);
+    }
+    if (row.oldImageJson) {
+        auto image = decode(*row.oldImageJson, "OldImage");
+        if (!image)
+            return image.error();
+        record.oldImage = std::move(*image);
+    }
+    record.arrival = row.id;
+    return record;
+}
+
+} // namespace storage

@@ -1,0 +1,211 @@
+#pragma once
+
+// The query side of a store (.streamscope SQLite file): everything the history/audit engine, the GUI models,
+// the CLI and the export read. Every query has an index behind it and pages by key range (never deep OFFSET).
+//
+// Threading: a Store is one connection; use it from one thread at a time (open one Store per thread; WAL lets
+// readers run while an importer writes, in this or another process). interrupt() may be called from any thread.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/streamrecord.h"
+#include "storage/store/database.h"
+#include "storage/store/storedrows.h"
+
+namespace storage {
+
+// ---- queries' parameters ----------------------------------------------------------------------------------------
+
+enum class KeySort : std::uint8_t {
+    KeyText,     ///< display text (byte order), then id
+    RecordCount, ///< record count, then id
+    LastChange,  ///< last creation time (keys without times first when ascending), then id
+};
+
+/// Where a key page starts: strictly after this key in the chosen sort. Take it from KeyPage::next.
+struct KeyCursor
+{
+    std::string text;        ///< KeySort::KeyText: the last key's display text
+    std::int64_t number = 0; ///< RecordCount: its count; LastChange: its last time (see hasNumber)
+    bool hasNumber = false;  ///< LastChange: false when the last key had no time
+    std::int64_t id = 0;     ///< the last key's id (tie-break)
+};
+
+struct KeyQuery
+{
+    std::optional<std::int64_t> tableId; ///< nullopt = every table
+    std::string filter;                  ///< substring of the display text, ASCII case-insensitive; "" = all
+    KeySort sort = KeySort::KeyText;
+    bool descending = false;
+    std::optional<KeyCursor> after; ///< nullopt = first page
+    int limit = 256;
+};
+
+struct KeyPage
+{
+    std::vector<KeyInfo> keys;
+    std::optional<KeyCursor> next; ///< nullopt when this was the last page
+};
+
+/// Which records. Every member narrows; defaults select everything.
+struct RecordFilter
+{
+    std::optional<std::int64_t> tableId;
+    std::optional<std::int64_t> keyId;
+    std::optional<std::int64_t> sourceId;
+    std::vector<model::EventName> eventNames; ///< empty = all event names
+    std::optional<bool> ttl;                  ///< true: only TTL removes; false: no TTL removes
+    std::optional<std::int64_t> fromMicros;   ///< creation time >= from (records without time excluded)
+    std::optional<std::int64_t> toMicros;     ///< creation time < to (exclusive; records without time excluded)
+    /// Substring (ASCII case-insensitive) of the key's display text, the event ID or the sequence number.
+    std::string text;
+    /// Also search the record as delivered (slow on big stores: a full scan; run it in a background job).
+    bool textInRaw = false;
+};
+
+enum class RecordOrder : std::uint8_t {
+    Arrival,  ///< records.id (import order)
+    Time,     ///< creation time (records without time first), then id
+    Sequence, ///< stream, then numeric sequence number (records without one first), then id — export order
+};
+
+/// Where a record page starts: strictly after this position. Take it from RecordPage::next; a default cursor
+/// starts at the beginning.
+struct RecordCursor
+{
+    std::int64_t id = 0;                    ///< last row's id (0 = start)
+    std::optional<std::int64_t> timeMicros; ///< Time order: last row's time (nullopt = it had none)
+    std::int64_t streamId = 0;              ///< Sequence order: last row's stream
+    std::string sequenceSortKey;            ///< Sequence order: last row's model::sequenceSortKey ("" = none)
+};
+
+template<typename Row>
+struct RecordPage
+{
+    std::vector<Row> rows;
+    std::optional<RecordCursor> next; ///< nullopt when this was the last page
+};
+
+/// How a key's records were ordered (history "ordering": "sequence" | "time"). Store::keyHistory and
+/// forEachKeyHistory return a key's records in this order (the same rule as model::orderRecords, so the history and
+/// audit engines take them as they are, without sorting again). Reading follows the key's index in arrival order;
+/// when a capture delivered the key's records out of order they are put in order in memory (a permutation, rows
+/// moved once).
+enum class HistoryOrdering : std::uint8_t {
+    Sequence, ///< every record has a sequence number: numeric sequence order, then arrival (records.id)
+    Time,     ///< some record has none (Kinesis, exports): creation time (none first), then sequence (none first,
+              ///< numeric), then arrival
+};
+std::string_view historyOrderingText(HistoryOrdering ordering); // "sequence", "time"
+
+struct KeyHistory
+{
+    KeyInfo key;
+    std::string tableName;
+    HistoryOrdering ordering = HistoryOrdering::Sequence;
+    std::vector<RecordRow> records;
+};
+
+struct ScanOptions
+{
+    std::optional<std::int64_t> tableId; ///< nullopt = all tables
+    bool withRaw = false;
+};
+
+// ---- the store --------------------------------------------------------------------------------------------------
+
+class Store
+{
+public:
+    /// Opens (and with ReadWrite creates) a store and brings its schema up to date. Refuses, with a message a
+    /// person understands: a file that is not SQLite or not a Streamscope store (Error::Kind::NotAStore), a store
+    /// written by a newer version (NewerVersion), a damaged file (Corrupt), a missing file for ReadOnly /
+    /// ReadWriteExisting (CannotOpen). A ReadOnly open never writes; it needs the schema to be current already.
+    static Result<Store> open(const std::string& path, Database::OpenMode mode = Database::OpenMode::ReadWrite);
+
+    Store(Store&&) noexcept;
+    Store& operator=(Store&&) noexcept;
+    ~Store();
+
+    Database& database();
+    const std::string& path() const;
+    bool isReadOnly() const;
+    /// Aborts the query running on this store's connection (from any thread); it returns Error::Kind::Interrupted.
+    void interrupt();
+
+    // Overview
+    Result<StoreTotals> totals();
+    /// Complete sources in import order (failed/cancelled imports leave nothing behind).
+    Result<std::vector<SourceInfo>> sources();
+    /// Tables by name, with counts and their streams.
+    Result<std::vector<TableInfo>> tables();
+    Result<std::optional<TableInfo>> findTable(std::string_view name);
+
+    // Keys
+    Result<KeyPage> keys(const KeyQuery& query);
+    /// Exact number of keys matching tableId + filter (sort/after/limit ignored).
+    Result<std::int64_t> countKeys(const KeyQuery& query);
+    /// Ids of all keys matching, in the query's order (after/limit ignored): row r of a lazy list is ids[r];
+    /// fetch rows with keysByIds(). 8 bytes per key.
+    Result<std::vector<std::int64_t>> keyIds(const KeyQuery& query);
+    /// Keys in the order of `ids` (ids that do not exist are left out).
+    Result<std::vector<KeyInfo>> keysByIds(std::span<const std::int64_t> ids);
+    Result<std::optional<KeyInfo>> key(std::int64_t keyId);
+    /// The key with this canonical Keys JSON (model::canonicalJson) in this table.
+    Result<std::optional<KeyInfo>> findKey(std::int64_t tableId, std::string_view canonicalKeys);
+
+    // One key's history, in history order (see HistoryOrdering). `limit` 0 = all records (else the first `limit`
+    // in history order).
+    Result<KeyHistory> keyHistory(std::int64_t keyId, bool withRaw = false, std::int64_t limit = 0);
+
+    // Records
+    Result<std::optional<RecordRow>> record(std::int64_t recordId, bool withRaw = true);
+    Result<RecordPage<RecordSummary>> recordSummaries(const RecordFilter& filter, RecordOrder order,
+                                                      const RecordCursor& after, int limit = 256);
+    Result<RecordPage<RecordRow>> records(const RecordFilter& filter, RecordOrder order, const RecordCursor& after,
+                                          int limit = 256, bool withRaw = false);
+    /// Exact number of records matching.
+    Result<std::int64_t> countRecords(const RecordFilter& filter);
+    /// Materialised filtered view: the ids of all matching records in `order`. Row r of the GUI's events table is
+    /// ids[r]; rows are fetched with recordSummariesByIds(). (Unfiltered arrival order needs no list: row r is
+    /// id r + 1, so recordSummaries(RecordFilter{}, Arrival, RecordCursor{r}) reads it.) Interruptible.
+    Result<std::vector<std::int64_t>> recordIds(const RecordFilter& filter, RecordOrder order);
+    /// In the order of `ids` (ids that do not exist are left out).
+    Result<std::vector<RecordSummary>> recordSummariesByIds(std::span<const std::int64_t> ids);
+    Result<std::vector<RecordRow>> recordsByIds(std::span<const std::int64_t> ids, bool withRaw = false);
+
+    // Activity chart
+    /// First and last creation time of the matching records (nullopt when none has a time).
+    Result<std::optional<std::pair<std::int64_t, std::int64_t>>> timeRange(const RecordFilter& filter);
+    /// Matching records counted per bucket of `bucketMicros` (aligned to multiples of bucketMicros since the
+    /// epoch) and event name; only non-empty buckets, ascending. Records without time are not counted.
+    Result<std::vector<ActivityBucket>> activity(const RecordFilter& filter, std::int64_t bucketMicros);
+
+    // Findings the import made
+    Result<std::vector<DuplicateRow>> duplicates(std::optional<std::int64_t> tableId = std::nullopt);
+    Result<std::vector<ConflictRow>> conflicts(std::optional<std::int64_t> tableId = std::nullopt);
+
+    /// For the audit: every key (by key id) with its records in history order (as keyHistory), one key at a time,
+    /// streaming (memory = one key's records). Return false from `onKey` to stop early (not an error).
+    [[nodiscard]] std::optional<Error> forEachKeyHistory(const ScanOptions& options,
+                                                         const std::function<bool(KeyHistory& history)>& onKey);
+
+private:
+    struct Impl;
+    explicit Store(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+/// Decodes a row's Keys and images into a model::StreamRecord (table, ARN, event, sequence, times, view type,
+/// ttl, arrival = row id). Fails with Error::Kind::InvalidArgument and the model's decode message if the stored
+/// JSON does not decode (cannot happen for rows the importer wrote through model-validated text).
+Result<model::StreamRecord> toStreamRecord(const RecordRow& row);
+
+} // namespace storage

@@ -1,0 +1,360 @@
+// Database wrapper, schema creation/versioning, refusal of foreign files, read-only open, defensive settings,
+// interrupt, and WAL concurrency (a reader while a writer transaction is open).
+
+#include <QDir>
+#include <QTemporaryDir>
+#include <QTest>
+#include <atomic>
+#include <fstream>
+#include <thread>
+
+#include <sqlite3.h>
+
+#include "storage/import/importwriter.h"
+#include "storage/store/database.h"
+#include "storage/store/schema.h"
+#include "storage/store/store.h"
+#include "storage/storetestutil.h"
+
+using namespace storage;
+
+class TestDatabase : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::string path(const char* name) const
+    {
+        return (m_dir.path() + QLatin1Char('/') + QLatin1String(name)).toStdString();
+    }
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+    void createsSchema()
+    {
+        const std::string file = path("new.streamscope");
+        auto store = Store::open(file);
+        QVERIFY2(store, store ? "" : store.error().message.c_str());
+        Database& db = store->database();
+        QCOMPARE(*db.queryInt("PRAGMA user_version"), std::int64_t{kSchemaVersion});
+        QCOMPARE(*db.queryInt("PRAGMA application_id"), std::int64_t{kApplicationId});
+        QCOMPARE(*db.queryInt("PRAGMA foreign_keys"), std::int64_t{1});
+        QCOMPARE(*db.queryInt("PRAGMA trusted_schema"), std::int64_t{0});
+        QCOMPARE(*db.queryInt("PRAGMA synchronous"), std::int64_t{1}); // NORMAL
+        QCOMPARE(*db.queryInt("PRAGMA page_size"), std::int64_t{kStorePageSize});
+        auto journal = db.prepare("PRAGMA journal_mode");
+        QVERIFY(journal);
+        QVERIFY(journal->step().row);
+        QCOMPARE(journal->text(0), std::string_view("wal"));
+        int defensive = -1;
+        sqlite3_db_config(db.handle(), SQLITE_DBCONFIG_DEFENSIVE, -1, &defensive);
+        QCOMPARE(defensive, 1);
+        // STRICT tables: a text in an INTEGER column is refused.
+        QVERIFY(db.exec("INSERT INTO ddb_tables(name, record_count) VALUES ('x', 'not a number')").has_value());
+        // Reopening an up-to-date store changes nothing.
+        auto again = Store::open(file);
+        QVERIFY(again);
+        QCOMPARE(*again->database().queryInt("PRAGMA user_version"), std::int64_t{kSchemaVersion});
+    }
+
+    // A store created with another page size (an older build's 4 KiB) keeps it, opens and takes writes.
+    void otherPageSizeKept()
+    {
+        const std::string file = path("pages4k.streamscope");
+        sqlite3* raw = nullptr;
+        QCOMPARE(sqlite3_open(file.c_str(), &raw), SQLITE_OK);
+        QCOMPARE(sqlite3_exec(raw, "PRAGMA page_size=4096; VACUUM;", nullptr, nullptr, nullptr), SQLITE_OK);
+        sqlite3_close(raw);
+        auto store = Store::open(file);
+        QVERIFY2(store, store ? "" : store.error().message.c_str());
+        Database& db = store->database();
+        QCOMPARE(*db.queryInt("PRAGMA page_size"), std::int64_t{4096});
+        QCOMPARE(*db.queryInt("PRAGMA user_version"), std::int64_t{kSchemaVersion});
+        QVERIFY(!db.exec("INSERT INTO ddb_tables(name) VALUES ('t')"));
+        auto again = Store::open(file);
+        QVERIFY(again);
+        QCOMPARE(*again->database().queryInt("SELECT count(*) FROM ddb_tables"), std::int64_t{1});
+        QCOMPARE(*again->database().queryInt("PRAGMA page_size"), std::int64_t{4096});
+    }
+
+    void newerVersionRefused()
+    {
+        const std::string file = path("newer.streamscope");
+        {
+            auto store = Store::open(file);
+            QVERIFY(store);
+            QVERIFY(!store->database().exec("PRAGMA user_version = 99"));
+        }
+        for (auto mode : {Database::OpenMode::ReadWrite, Database::OpenMode::ReadOnly}) {
+            auto store = Store::open(file, mode);
+            QVERIFY(!store);
+            QCOMPARE(store.error().kind, Error::Kind::NewerVersion);
+            QVERIFY2(store.error().message.find("newer Streamscope") != std::string::npos,
+                     store.error().message.c_str());
+        }
+    }
+
+    void foreignFilesRefused_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<bool>("sqliteOfOtherApp");
+        QTest::addRow("text file") << QByteArray("hello, this is not a database\n") << false;
+        QTest::addRow("json capture") << QByteArray(R"({"Records":[]})") << false;
+        QByteArray noise(8192, '\0');
+        for (int i = 0; i < noise.size(); ++i)
+            noise[i] = static_cast<char>((i * 7919) % 251);
+        QTest::addRow("binary noise") << noise << false;
+        QTest::addRow("other application's sqlite") << QByteArray() << true;
+    }
+
+    void foreignFilesRefused()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(bool, sqliteOfOtherApp);
+        const std::string file = path(QTest::currentDataTag());
+        if (sqliteOfOtherApp) {
+            auto db = Database::open(file, Database::OpenMode::ReadWrite);
+            QVERIFY(db);
+            QVERIFY(!db->exec("CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT)"));
+        } else {
+            std::ofstream out(file, std::ios::binary);
+            out.write(content.constData(), content.size());
+        }
+        std::ifstream before(file, std::ios::binary);
+        const std::string beforeBytes((std::istreambuf_iterator<char>(before)), std::istreambuf_iterator<char>());
+        for (auto mode : {Database::OpenMode::ReadWrite, Database::OpenMode::ReadOnly}) {
+            auto store = Store::open(file, mode);
+            QVERIFY(!store);
+            QCOMPARE(store.error().kind, Error::Kind::NotAStore);
+            QVERIFY2(store.error().message.find("not a Streamscope store") != std::string::npos,
+                     store.error().message.c_str());
+        }
+        if (!sqliteOfOtherApp) { // refusing must not modify the file
+            std::ifstream after(file, std::ios::binary);
+            const std::string afterBytes((std::istreambuf_iterator<char>(after)), std::istreambuf_iterator<char>());
+            QVERIFY(afterBytes == beforeBytes);
+        }
+    }
+
+    void missingFile()
+    {
+        const std::string file = path("does-not-exist.streamscope");
+        for (auto mode : {Database::OpenMode::ReadOnly, Database::OpenMode::ReadWriteExisting}) {
+            auto store = Store::open(file, mode);
+            QVERIFY(!store);
+            QCOMPARE(store.error().kind, Error::Kind::CannotOpen);
+        }
+        QVERIFY(!QFile::exists(QString::fromStdString(file)));
+    }
+
+    void folderRefused()
+    {
+        // A folder given as the store (easy to do on the command line) is named as such, in every mode.
+        const std::string folder = path("a-folder");
+        QVERIFY(QDir().mkpath(QString::fromStdString(folder)));
+        for (auto mode :
+             {Database::OpenMode::ReadOnly, Database::OpenMode::ReadWriteExisting, Database::OpenMode::ReadWrite}) {
+            auto store = Store::open(folder, mode);
+            QVERIFY(!store);
+            QCOMPARE(store.error().kind, Error::Kind::CannotOpen);
+            QVERIFY2(store.error().message.find("is a folder") != std::string::npos, store.error().message.c_str());
+        }
+        QVERIFY(QDir(QString::fromStdString(folder)).isEmpty());
+    }
+
+    void readOnlyOpen()
+    {
+        const std::string file = path("readonly.streamscope");
+        {
+            auto store = Store::open(file);
+            QVERIFY(store);
+            storetest::Spec spec;
+            spec.sequenceNumber = storetest::seq(1);
+            spec.newImage = R"({"Id":{"N":"1"}})";
+            QCOMPARE(storetest::writeSource(store->database(), "a.json", {spec}), std::string());
+        }
+        auto store = Store::open(file, Database::OpenMode::ReadOnly);
+        QVERIFY2(store, store ? "" : store.error().message.c_str());
+        QVERIFY(store->isReadOnly());
+        auto totals = store->totals();
+        QVERIFY(totals);
+        QCOMPARE(totals->records, std::int64_t{1});
+        auto writer = ImportWriter::create(store->database());
+        QVERIFY(!writer);
+        QCOMPARE(writer.error().kind, Error::Kind::ReadOnly);
+        auto error = store->database().exec("DELETE FROM records");
+        QVERIFY(error.has_value());
+        QCOMPARE(error->kind, Error::Kind::ReadOnly);
+    }
+
+    void errorsCarryMessages()
+    {
+        auto db = Database::open(path("errors.sqlite"), Database::OpenMode::ReadWrite);
+        QVERIFY(db);
+        auto bad = db->prepare("SELEKT 1");
+        QVERIFY(!bad);
+        QVERIFY(bad.error().code != SQLITE_OK);
+        QVERIFY2(bad.error().message.find("syntax error") != std::string::npos, bad.error().message.c_str());
+        QVERIFY(!db->exec("CREATE TABLE t(x INTEGER NOT NULL) STRICT"));
+        auto insert = db->prepare("INSERT INTO t(x) VALUES (?1)");
+        QVERIFY(insert);
+        insert->bindNull(1);
+        auto error = insert->run();
+        QVERIFY(error.has_value());
+        QCOMPARE(error->code, SQLITE_CONSTRAINT_NOTNULL);
+        QVERIFY2(error->message.find("NOT NULL") != std::string::npos, error->message.c_str());
+        // The statement is reusable after the error.
+        insert->bind(1, std::int64_t{5});
+        QVERIFY(!insert->run());
+        QCOMPARE(*db->queryInt("SELECT x FROM t"), std::int64_t{5});
+    }
+
+    void transactionRollsBackUnlessCommitted()
+    {
+        auto db = Database::open(path("tx.sqlite"), Database::OpenMode::ReadWrite);
+        QVERIFY(db);
+        QVERIFY(!db->exec("CREATE TABLE t(x INTEGER) STRICT"));
+        {
+            auto tx = Transaction::begin(*db);
+            QVERIFY(tx);
+            QVERIFY(!db->exec("INSERT INTO t VALUES (1)"));
+        }
+        QCOMPARE(*db->queryInt("SELECT count(*) FROM t"), std::int64_t{0});
+        {
+            auto tx = Transaction::begin(*db);
+            QVERIFY(tx);
+            QVERIFY(!db->exec("INSERT INTO t VALUES (2)"));
+            QVERIFY(!tx->commit());
+        }
+        QCOMPARE(*db->queryInt("SELECT count(*) FROM t"), std::int64_t{1});
+        QVERIFY(!db->inTransaction());
+    }
+
+    void interruptStopsLongQuery()
+    {
+        auto store = Store::open(path("interrupt.streamscope"));
+        QVERIFY(store);
+        // sqlite3_interrupt() is a no-op while no statement runs, so a single interrupt could come before the query
+        // started (a busy machine can delay this thread longer than any sleep): interrupt until it has returned.
+        std::atomic<bool> finished{false};
+        std::thread stopper([&] {
+            while (!finished.load()) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                store->interrupt();
+            }
+        });
+        auto result = store->database().queryInt("WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE "
+                                                 "n < 2000000000) SELECT max(n) FROM c");
+        finished = true;
+        stopper.join();
+        QVERIFY(!result);
+        QCOMPARE(result.error().kind, Error::Kind::Interrupted);
+        // The connection works afterwards.
+        QVERIFY(store->totals());
+    }
+
+    /// Database::takeCached/putBack: a put-back statement is reset, its bindings cleared, and handed out again;
+    /// a statement that is out is never handed out twice; one is kept per SQL text; ImportWriter prepares its
+    /// statements once per connection.
+    void cachedStatements()
+    {
+        auto store = Store::open(path("cache.streamscope"));
+        QVERIFY(store);
+        Database& db = store->database();
+        const auto statementsOpen = [&db] {
+            int count = 0;
+            for (sqlite3_stmt* s = sqlite3_next_stmt(db.handle(), nullptr); s; s = sqlite3_next_stmt(db.handle(), s))
+                ++count;
+            return count;
+        };
+        const int before = statementsOpen();
+        auto first = db.takeCached("SELECT ?1 IS NULL");
+        QVERIFY(first);
+        sqlite3_stmt* const handle = first->handle();
+        first->bind(1, std::int64_t{7});
+        QVERIFY(first->step().row);
+        QCOMPARE(first->int64(0), std::int64_t{0});
+        // Out: a second take prepares another statement.
+        auto second = db.takeCached("SELECT ?1 IS NULL");
+        QVERIFY(second && second->handle() != handle);
+        db.putBack("SELECT ?1 IS NULL", std::move(*first));  // mid-step: reset on the way in
+        db.putBack("SELECT ?1 IS NULL", std::move(*second)); // one per SQL text: finalized
+        QCOMPARE(statementsOpen(), before + 1);
+        auto again = db.takeCached("SELECT ?1 IS NULL");
+        QVERIFY(again);
+        QCOMPARE(again->handle(), handle);
+        QVERIFY(again->step().row);
+        QCOMPARE(again->int64(0), std::int64_t{1}); // bindings cleared
+        db.putBack("SELECT ?1 IS NULL", std::move(*again));
+        // A failing SQL text is an error, not a statement; a statement of another connection is not kept.
+        QVERIFY(!db.takeCached("SELECT * FROM no_such_table"));
+        auto other = Store::open(path("cache.streamscope"));
+        QVERIFY(other);
+        auto foreign = other->database().prepare("SELECT 1");
+        QVERIFY(foreign);
+        db.putBack("SELECT 1", std::move(*foreign));
+        QCOMPARE(statementsOpen(), before + 1);
+
+        // ImportWriter: the second writer on the connection prepares nothing new.
+        const auto importOne = [&db](int i) {
+            storetest::Spec spec;
+            spec.sequenceNumber = storetest::seq(i);
+            spec.keys = storetest::idKeys(i);
+            spec.newImage = "{\"Id\":{\"N\":\"" + std::to_string(i) + "\"}}";
+            return storetest::writeSource(db, "cached-" + std::to_string(i) + ".json", {spec});
+        };
+        QCOMPARE(importOne(1), std::string());
+        const int afterFirst = statementsOpen();
+        QVERIFY(afterFirst > before + 10); // the writer's statements are kept
+        QCOMPARE(importOne(2), std::string());
+        QCOMPARE(statementsOpen(), afterFirst);
+        QCOMPARE(store->totals()->records, std::int64_t{2});
+    }
+
+    void readerWhileWriterTransactionOpen()
+    {
+        const std::string file = path("wal.streamscope");
+        auto writerStore = Store::open(file);
+        QVERIFY(writerStore);
+        storetest::Spec spec;
+        spec.sequenceNumber = storetest::seq(1);
+        spec.newImage = R"({"Id":{"N":"1"}})";
+        QCOMPARE(storetest::writeSource(writerStore->database(), "first.json", {spec}), std::string());
+
+        auto writer = ImportWriter::create(writerStore->database());
+        QVERIFY(writer);
+        auto begun = writer->beginSource({"second.json", 10, "hash-second", "lambda-dynamodb"});
+        QVERIFY(begun);
+        for (int i = 2; i < 200; ++i) {
+            storetest::Spec s = spec;
+            s.sequenceNumber = storetest::seq(i);
+            s.keys = storetest::idKeys(i);
+            auto record = storetest::makeRecord(s);
+            QVERIFY(writer->addRecord(record->input));
+        }
+        // A second connection (short busy timeout: it must not need to wait at all) reads the committed state.
+        {
+            auto reader = Store::open(file, Database::OpenMode::ReadOnly);
+            QVERIFY2(reader, reader ? "" : reader.error().message.c_str());
+            auto totals = reader->totals();
+            QVERIFY2(totals, totals ? "" : totals.error().message.c_str());
+            QCOMPARE(totals->records, std::int64_t{1});
+            auto page = reader->recordSummaries({}, RecordOrder::Arrival, {}, 1000);
+            QVERIFY(page);
+            QCOMPARE(page->rows.size(), std::size_t{1});
+            // A read-write connection may open (schema current) and read too.
+            auto other = Store::open(file, Database::OpenMode::ReadWriteExisting);
+            QVERIFY2(other, other ? "" : other.error().message.c_str());
+            QVERIFY(other->totals());
+        }
+        QVERIFY(!writer->commitSource());
+        auto reader = Store::open(file, Database::OpenMode::ReadOnly);
+        QVERIFY(reader);
+        QCOMPARE(reader->totals()->records, std::int64_t{199});
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDatabase)
+#include "tst_database.moc"
