@@ -1,17 +1,11 @@
 #pragma once
 
 #include <QStringList>
+#include <vector>
+
+#include "app/cli/exitcodes.h"
 
 namespace cli {
-
-/// Exit codes shared by every command (documented in README).
-enum ExitCode : int {
-    ExitOk = 0,           ///< everything done
-    ExitPartial = 1,      ///< done, but some records were skipped
-    ExitUsage = 2,        ///< bad command line
-    ExitInputFailed = 3,  ///< an input file failed
-    ExitStoreError = 4,   ///< the store could not be opened/read/written
-};
 
 /// One `streamscope <command>`. `arguments` starts with the program name followed by the command name,
 /// so a QCommandLineParser can process it directly.

@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "app/cli/cli.h"
+#include "app/cli/exitcodes.h"
 
 namespace cli {
 
