@@ -637,6 +637,7 @@ void Auditor::checkJsNumbers(const HistoryRecord& r)
         const ValueProblem* problem;
     };
     std::vector<Hit> hits;
+    hits.reserve(keyRisks.size());
     for (const auto& p : keyRisks)
         hits.push_back({"Keys", &p});
     const char* newName = r.eventName == EventName::Snapshot ? "Item" : "NewImage";

@@ -38,7 +38,7 @@ QString indentJson(const QString& json, int indent)
     bool escaped = false;
     const auto newline = [&]() {
         out += QLatin1Char('\n');
-        out += QString(depth * indent, QLatin1Char(' '));
+        out += QString(qsizetype{depth} * indent, QLatin1Char(' '));
     };
     for (qsizetype i = 0; i < json.size(); ++i) {
         const QChar c = json[i];

@@ -84,6 +84,7 @@ Result<std::vector<std::int64_t>> flaggedRecords(Store& store, const RecordSelec
         kinds.insert(*kind);
     }
     std::vector<std::optional<std::int64_t>> scopes;
+    scopes.reserve(tableIds.size() + 1);
     for (const auto t : tableIds)
         scopes.emplace_back(t);
     if (scopes.empty())
