@@ -184,7 +184,9 @@ private:
 
 } // namespace
 
-Result<AuditReport> runAudit(Store& store, const AuditRequest& request)
+namespace {
+
+Result<AuditReport> runAuditOnce(Store& store, const AuditRequest& request)
 {
     // Two stages on the two threads: a reader thread runs the store scan (SQLite, row copies, conversion to
     // engine records) and hands whole keys over; the calling
@@ -194,7 +196,6 @@ Result<AuditReport> runAudit(Store& store, const AuditRequest& request)
     AuditReport report;
     model::Auditor auditor(request.options);
     std::unordered_map<std::int64_t, std::string> keyJson;
-    preferMemoryMappedReads(store);
     ScanOptions scan;
     scan.tableId = request.tableId;
     AuditQueue queue;
@@ -252,7 +253,16 @@ Result<AuditReport> runAudit(Store& store, const AuditRequest& request)
     return report;
 }
 
-Result<std::vector<model::Finding>> auditKey(Store& store, std::int64_t keyId, model::AuditOptions options)
+} // namespace
+
+Result<AuditReport> runAudit(Store& store, const AuditRequest& request)
+{
+    return explainReadError(store, runAuditOnce(store, request));
+}
+
+namespace {
+
+Result<std::vector<model::Finding>> auditKeyOnce(Store& store, std::int64_t keyId, model::AuditOptions options)
 {
     auto loaded = store.keyHistory(keyId);
     if (!loaded)
@@ -266,6 +276,13 @@ Result<std::vector<model::Finding>> auditKey(Store& store, std::int64_t keyId, m
         return *e;
     // reused-event-id needs the whole store; for one key it only compares the key's own records.
     return auditor.takeFindings();
+}
+
+} // namespace
+
+Result<std::vector<model::Finding>> auditKey(Store& store, std::int64_t keyId, model::AuditOptions options)
+{
+    return explainReadError(store, auditKeyOnce(store, keyId, std::move(options)));
 }
 
 } // namespace storage

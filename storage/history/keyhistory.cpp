@@ -16,14 +16,6 @@ Error invalid(std::string message)
 
 } // namespace
 
-/// Big sequential-ish reads (a whole store for the audit, a long history): memory-map the file on this connection
-/// (halves the scan time against pread; a per-connection setting, harmless if the platform refuses it).
-void preferMemoryMappedReads(Store& store)
-{
-    static constexpr std::string_view pragma = "PRAGMA mmap_size=2147483648";
-    (void)store.database().exec(pragma);
-}
-
 model::Ordering toModelOrdering(HistoryOrdering ordering)
 {
     return ordering == HistoryOrdering::Sequence ? model::Ordering::Sequence : model::Ordering::Time;
@@ -72,9 +64,10 @@ std::vector<model::HistoryRecord> toHistoryRecords(std::vector<RecordRow>& rows,
     return out;
 }
 
-Result<LoadedHistory> loadHistory(Store& store, std::int64_t keyId)
+namespace {
+
+Result<LoadedHistory> loadHistoryOnce(Store& store, std::int64_t keyId)
 {
-    preferMemoryMappedReads(store);
     auto kh = store.keyHistory(keyId);
     if (!kh)
         return kh.error();
@@ -87,6 +80,13 @@ Result<LoadedHistory> loadHistory(Store& store, std::int64_t keyId)
     out.history =
         model::ItemHistory::buildOrdered(toHistoryRecords(kh->records, out.keys), toModelOrdering(kh->ordering));
     return out;
+}
+
+} // namespace
+
+Result<LoadedHistory> loadHistory(Store& store, std::int64_t keyId)
+{
+    return explainReadError(store, loadHistoryOnce(store, keyId));
 }
 
 } // namespace storage

@@ -42,8 +42,14 @@ model::Item decodeKeys(const std::string& canonicalKeys);
 /// records. No second sort: the store's rule is model::orderRecords' rule.
 std::vector<model::HistoryRecord> toHistoryRecords(std::vector<RecordRow>& rows, const model::Item& keys);
 
-/// Big sequential-ish reads (a whole store for the audit, a long history): memory-map the file on this connection
-/// (halves the scan time against pread; a per-connection setting, harmless if the platform refuses it).
-void preferMemoryMappedReads(Store& store);
+/// `result`, or its error explained by Database::explainReadError (the store file was replaced or shrank while it
+/// was read): what every question answered here returns.
+template<typename T>
+Result<T> explainReadError(Store& store, Result<T> result)
+{
+    if (result)
+        return result;
+    return store.database().explainReadError(result.error());
+}
 
 } // namespace storage

@@ -4,11 +4,12 @@
 
 namespace storage {
 
-Result<TableState> stateAt(Store& store, std::int64_t tableId, std::int64_t atMicros)
+namespace {
+
+Result<TableState> stateAtOnce(Store& store, std::int64_t tableId, std::int64_t atMicros)
 {
     TableState state;
     state.atMicros = atMicros;
-    preferMemoryMappedReads(store);
     ScanOptions scan;
     scan.tableId = tableId;
     auto error = store.forEachKeyHistory(scan, [&](KeyHistory& h) {
@@ -46,6 +47,13 @@ Result<TableState> stateAt(Store& store, std::int64_t tableId, std::int64_t atMi
         }
     }
     return state;
+}
+
+} // namespace
+
+Result<TableState> stateAt(Store& store, std::int64_t tableId, std::int64_t atMicros)
+{
+    return explainReadError(store, stateAtOnce(store, tableId, atMicros));
 }
 
 } // namespace storage

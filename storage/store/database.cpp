@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 namespace storage {
 
@@ -258,7 +259,6 @@ Result<Database> Database::open(const std::string& path, OpenMode mode, int busy
     if (rc != SQLITE_OK) {
         Error error = storage::makeError(raw, rc, "cannot open " + path);
         if (error.kind == Error::Kind::Sqlite)
-            error.kind = Error::Kind::CannotOpen;
         return error;
     }
     sqlite3_extended_result_codes(raw, 1);
@@ -287,7 +287,39 @@ Result<Database> Database::open(const std::string& path, OpenMode mode, int busy
         if (auto error = db.exec("PRAGMA synchronous=NORMAL"))
             return refusal(path, *error);
     }
+    // No memory-mapped reads on any connection (SQLite's default, said here so no build or pragma turns it on): a
+    // file that shrinks under a mapping raises SIGBUS; read with pread, it is an error explainReadError() names.
+    if (auto error = db.exec("PRAGMA mmap_size=0"))
+        return refusal(path, *error);
+    struct stat st
+    {
+    };
+    if (path != ":memory:" && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode))
+        db.m_file = FileIdentity{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
+                                 static_cast<std::int64_t>(st.st_size)};
     return db;
+}
+
+Error Database::explainReadError(Error error) const
+{
+    if (m_file.size < 0 || error.kind == Error::Kind::Interrupted || error.kind == Error::Kind::InvalidArgument)
+        return error;
+    struct stat st
+    {
+    };
+    std::string change;
+    if (::stat(m_path.c_str(), &st) != 0)
+        change = "it was removed";
+    else if (static_cast<std::uint64_t>(st.st_dev) != m_file.device
+             || static_cast<std::uint64_t>(st.st_ino) != m_file.inode)
+        change = "another file was put in its place";
+    else if (static_cast<std::int64_t>(st.st_size) < m_file.size)
+        change = "it shrank from " + std::to_string(m_file.size) + " to " + std::to_string(st.st_size) + " bytes";
+    else
+        return error;
+    error.message = "the store " + m_path + " changed while it was read (" + change
+        + "; open it again to see what it holds now): " + error.message;
+    return error;
 }
 
 std::optional<Error> Database::exec(std::string_view sql)

@@ -159,6 +159,12 @@ public:
     bool isValid() const { return m_db != nullptr; }
     bool isReadOnly() const { return m_readOnly; }
     const std::string& path() const { return m_path; }
+    /// An error met while reading this connection's file, explained: when the file was replaced (another inode at
+    /// the path) or shrank since it was opened (a backup copied over it, a truncate), "the store X changed while it
+    /// was read (…)" with the original reason; any other error is returned as it is. Reads never use memory-mapped
+    /// I/O (a mapping of a file that shrinks under it kills the process with SIGBUS), so such a change ends in an
+    /// SQLite error, which this turns into words a person can act on.
+    Error explainReadError(Error error) const;
     sqlite3* handle() const { return m_db.get(); }
 
     /// Runs one or more statements without parameters (DDL, PRAGMAs).
@@ -192,6 +198,14 @@ private:
     std::unique_ptr<sqlite3, Closer> m_db;
     std::string m_path;
     bool m_readOnly = false;
+    /// The file as opened (st_dev, st_ino, st_size); fileSize -1 for a database that is not a file.
+    struct FileIdentity
+    {
+        std::uint64_t device = 0;
+        std::uint64_t inode = 0;
+        std::int64_t size = -1;
+    };
+    FileIdentity m_file;
     std::vector<std::pair<std::string, Statement>> m_cached; // destroyed before m_db (sqlite3_close_v2 anyway)
 };
 
