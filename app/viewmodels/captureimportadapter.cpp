@@ -8,9 +8,9 @@
 
 using formatting::fromStd;
 
-ImportSummary convertImportSummary(const storage::ImportSummary& in)
+ImportResultInfo convertImportSummary(const storage::ImportSummary& in)
 {
-    ImportSummary out;
+    ImportResultInfo out;
     out.cancelled = in.cancelled;
     if (in.storeError)
         out.storeError = fromStd(in.storeError->message);
@@ -63,7 +63,7 @@ ImportFunction storeImportFunction()
               const std::function<bool(const ImportProgressInfo&)>& progress) {
         auto store = storage::Store::open(storePath.toStdString(), storage::Database::OpenMode::ReadWrite);
         if (!store) {
-            ImportSummary failed;
+            ImportResultInfo failed;
             failed.storeError = fromStd(store.error().message);
             return failed;
         }

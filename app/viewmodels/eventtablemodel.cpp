@@ -1,47 +1,13 @@
 #include "app/viewmodels/eventtablemodel.h"
 
-#include <limits>
-
 #include "app/viewmodels/formatting.h"
 #include "app/viewmodels/modelroles.h"
 
 using formatting::fromStd;
 
-EventTableModel::EventTableModel(QObject* parent)
-    : QAbstractTableModel(parent)
-{
-}
-
-void EventTableModel::setSource(RowSource<EventRow> source)
-{
-    beginResetModel();
-    m_cache.reset(std::move(source));
-    endResetModel();
-}
-
-void EventTableModel::clear()
-{
-    beginResetModel();
-    m_cache.clear();
-    endResetModel();
-}
-
-int EventTableModel::rowCount(const QModelIndex& parent) const
-{
-    if (parent.isValid())
-        return 0;
-    // Views address rows with int; a store beyond 2^31 records shows the first 2^31 - 1 rows.
-    return static_cast<int>(std::min<std::int64_t>(m_cache.count(), std::numeric_limits<int>::max()));
-}
-
 int EventTableModel::columnCount(const QModelIndex& parent) const
 {
     return parent.isValid() ? 0 : ColumnCount;
-}
-
-const EventRow* EventTableModel::rowAt(int row) const
-{
-    return m_cache.at(row);
 }
 
 QVariant EventTableModel::data(const QModelIndex& index, int role) const

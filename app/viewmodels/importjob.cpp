@@ -1,19 +1,19 @@
 #include "app/viewmodels/importjob.h"
 
-#include <QDirIterator>
-#include <QFileInfo>
-
 #include <QtConcurrent/QtConcurrentRun>
+
+#include "app/viewmodels/jobtracker.h"
+#include "storage/import/inputfile.h"
 
 ImportJob::ImportJob(QObject* parent, ImportFunction function)
     : QObject(parent)
     , m_function(std::move(function))
 {
     qRegisterMetaType<ImportProgressInfo>();
-    qRegisterMetaType<ImportSummary>();
+    qRegisterMetaType<ImportResultInfo>();
     connect(&m_watcher, &QFutureWatcherBase::finished, this, [this]() {
         m_running = false;
-        ImportSummary summary = m_watcher.future().resultCount() > 0 ? m_watcher.result() : ImportSummary{};
+        ImportResultInfo summary = m_watcher.future().resultCount() > 0 ? m_watcher.result() : ImportResultInfo{};
         if (m_cancel.load())
             summary.cancelled = true;
         Q_EMIT finished(summary);
@@ -28,21 +28,13 @@ ImportJob::~ImportJob()
 
 QStringList ImportJob::expandPaths(const QStringList& paths)
 {
+    std::vector<std::string> inputs;
+    for (const QString& path : paths)
+        inputs.push_back(path.toStdString());
+    std::vector<std::string> errors; // missing paths: the importer reports them when they are imported
     QStringList files;
-    const QStringList patterns{QStringLiteral("*.json"), QStringLiteral("*.jsonl"), QStringLiteral("*.ndjson"),
-                               QStringLiteral("*.gz")};
-    for (const QString& path : paths) {
-        const QFileInfo info(path);
-        if (info.isDir()) {
-            QDirIterator it(path, patterns, QDir::Files, QDirIterator::Subdirectories);
-            while (it.hasNext())
-                files << QFileInfo(it.next()).absoluteFilePath();
-        } else {
-            files << info.absoluteFilePath();
-        }
-    }
-    files.sort();
-    files.removeDuplicates();
+    for (const auto& input : storage::expandInputPaths(inputs, errors))
+        files << QString::fromStdString(input.path);
     return files;
 }
 
@@ -54,16 +46,11 @@ void ImportJob::start(const QString& storePath, const QStringList& files)
     auto function = m_function;
     const int interval = m_intervalMs;
     m_watcher.setFuture(QtConcurrent::run([this, function, storePath, files, interval]() {
-        QElapsedTimer clock;
-        clock.start();
-        qint64 last = -interval;
+        ProgressThrottle throttle(interval);
         auto progress = [&](const ImportProgressInfo& p) {
-            // Throttled: at most one queued signal per interval, always the latest figures.
-            if (clock.elapsed() - last >= interval || p.bytesRead == p.bytesTotal) {
-                last = clock.elapsed();
+            if (throttle.due(p.bytesRead == p.bytesTotal))
                 QMetaObject::invokeMethod(
                     this, [this, p]() { Q_EMIT progressChanged(p); }, Qt::QueuedConnection);
-            }
             return !m_cancel.load();
         };
         return function(storePath, files, progress);

@@ -3,7 +3,6 @@
 // Background import of capture files into a store: progress (bytes and records) delivered on the GUI thread,
 // throttled; cancel between batches; a summary listing skipped records and failed files.
 
-#include <QElapsedTimer>
 #include <QFutureWatcher>
 #include <QObject>
 #include <QStringList>
@@ -35,7 +34,9 @@ struct FailedFileInfo
     QString reason;
 };
 
-struct ImportSummary
+/// What the GUI shows of a finished import (storage::ImportSummary converted to display text: counts, skipped
+/// records and failed files with their reasons).
+struct ImportResultInfo
 {
     int filesImported = 0;
     int filesAlreadyImported = 0;
@@ -49,8 +50,8 @@ struct ImportSummary
 };
 
 /// Imports `files` into the store at `storePath`; calls `progress` (from the worker) and stops when it returns false.
-using ImportFunction = std::function<ImportSummary(const QString& storePath, const QStringList& files,
-                                                   const std::function<bool(const ImportProgressInfo&)>& progress)>;
+using ImportFunction = std::function<ImportResultInfo(const QString& storePath, const QStringList& files,
+                                                      const std::function<bool(const ImportProgressInfo&)>& progress)>;
 
 /// The production import function (storage's capture importer).
 ImportFunction storeImportFunction();
@@ -59,7 +60,7 @@ namespace storage {
 struct ImportSummary;
 }
 /// storage's summary -> the GUI's (skipped records with file, index, offset, reason; failed files).
-ImportSummary convertImportSummary(const storage::ImportSummary& summary);
+ImportResultInfo convertImportSummary(const storage::ImportSummary& summary);
 
 class ImportJob : public QObject
 {
@@ -68,11 +69,13 @@ public:
     explicit ImportJob(QObject* parent = nullptr, ImportFunction function = storeImportFunction());
     ~ImportJob() override;
 
-    /// Capture files under `paths` (folders searched recursively for .json/.jsonl/.gz), sorted, unique.
+    /// The files an import of `paths` takes: storage::expandInputPaths, the CLI's expansion (folders searched
+    /// recursively, every file, hidden files and folders skipped, sorted). Missing paths are left out.
     static QStringList expandPaths(const QStringList& paths);
 
-    /// Starts importing (precondition: !isRunning()).
-    void start(const QString& storePath, const QStringList& files);
+    /// Starts importing (precondition: !isRunning()). `paths` go to the importer as the user named them (files or
+    /// folders): it expands folders itself, exactly as `streamscope import` does.
+    void start(const QString& storePath, const QStringList& paths);
     void cancel();
     bool isRunning() const { return m_running; }
     /// Minimum interval between progress signals.
@@ -80,15 +83,15 @@ public:
 
 Q_SIGNALS:
     void progressChanged(const ImportProgressInfo& progress);
-    void finished(const ImportSummary& summary);
+    void finished(const ImportResultInfo& summary);
 
 private:
     ImportFunction m_function;
-    QFutureWatcher<ImportSummary> m_watcher;
+    QFutureWatcher<ImportResultInfo> m_watcher;
     std::atomic<bool> m_cancel{false};
     bool m_running = false;
     int m_intervalMs = 50;
 };
 
 Q_DECLARE_METATYPE(ImportProgressInfo)
-Q_DECLARE_METATYPE(ImportSummary)
+Q_DECLARE_METATYPE(ImportResultInfo)

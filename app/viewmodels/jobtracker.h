@@ -4,14 +4,17 @@
 // a channel makes every older job of that channel stale; a stale job is interrupted if it registered an
 // interrupt hook, and its result is dropped. Results are delivered on the tracker's (GUI) thread.
 
+#include <QElapsedTimer>
 #include <QFutureWatcher>
 #include <QObject>
+#include <QString>
 #include <QThreadPool>
 #include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -45,6 +48,42 @@ private:
     std::mutex m_mutex;
     std::function<void()> m_hook;
     std::atomic<bool> m_stale{false};
+};
+
+/// Worker-side: lets through at most one progress report per interval (heaptrack's throttling); a final report
+/// always passes, so the last figures are never lost.
+class ProgressThrottle
+{
+public:
+    explicit ProgressThrottle(int intervalMs)
+        : m_interval(intervalMs)
+        , m_last(-intervalMs)
+    {
+        m_clock.start();
+    }
+    bool due(bool final = false)
+    {
+        const qint64 now = m_clock.elapsed();
+        if (!final && now - m_last < m_interval)
+            return false;
+        m_last = now;
+        return true;
+    }
+
+private:
+    QElapsedTimer m_clock;
+    qint64 m_interval;
+    qint64 m_last;
+};
+
+/// What a job that can fail hands back: its value, or why there is none. `interrupted`: it was stopped (superseded,
+/// store closing), which is no error to show.
+template<typename T>
+struct JobAnswer
+{
+    std::optional<T> value;
+    QString error;
+    bool interrupted = false;
 };
 
 class JobTracker : public QObject
@@ -83,6 +122,21 @@ public:
         watcher->setFuture(QtConcurrent::run(
             &m_pool, [work = std::move(work), context]() { return std::make_shared<T>(work(*context)); }));
         return generation;
+    }
+
+    /// run() for work that can fail: `done(value)` when it answered with a value, `failed(error)` when it answered
+    /// with an error that is not an interruption; both on this object's thread, neither for a stale job.
+    template<typename T>
+    quint64 runFallible(int channel, std::function<JobAnswer<T>(JobContext&)> work, std::function<void(T)> done,
+                        std::function<void(const QString&)> failed)
+    {
+        return run<JobAnswer<T>>(channel, std::move(work),
+                                 [done = std::move(done), failed = std::move(failed)](JobAnswer<T> answer) {
+                                     if (answer.value)
+                                         done(std::move(*answer.value));
+                                     else if (!answer.interrupted && failed)
+                                         failed(answer.error);
+                                 });
     }
 
     quint64 generation(int channel) const;

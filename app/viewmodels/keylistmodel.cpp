@@ -1,46 +1,13 @@
 #include "app/viewmodels/keylistmodel.h"
 
-#include <limits>
-
 #include "app/viewmodels/formatting.h"
 #include "app/viewmodels/modelroles.h"
 
 using formatting::fromStd;
 
-KeyListModel::KeyListModel(QObject* parent)
-    : QAbstractTableModel(parent)
-{
-}
-
-void KeyListModel::setSource(RowSource<KeyRow> source)
-{
-    beginResetModel();
-    m_cache.reset(std::move(source));
-    endResetModel();
-}
-
-void KeyListModel::clear()
-{
-    beginResetModel();
-    m_cache.clear();
-    endResetModel();
-}
-
-int KeyListModel::rowCount(const QModelIndex& parent) const
-{
-    if (parent.isValid())
-        return 0;
-    return static_cast<int>(std::min<std::int64_t>(m_cache.count(), std::numeric_limits<int>::max()));
-}
-
 int KeyListModel::columnCount(const QModelIndex& parent) const
 {
     return parent.isValid() ? 0 : ColumnCount;
-}
-
-const KeyRow* KeyListModel::rowAt(int row) const
-{
-    return m_cache.at(row);
 }
 
 int KeyListModel::rowOfKey(std::int64_t keyId) const

@@ -2,38 +2,28 @@
 
 #include <QAbstractTableModel>
 
-#include "app/viewmodels/pagecache.h"
+#include "app/viewmodels/pagedtablemodel.h"
 
 /// The keys of one table (or all tables) with record counts: lazy, paged like EventTableModel.
-class KeyListModel : public QAbstractTableModel
+class KeyListModel : public PagedTableModel<KeyRow>
 {
     Q_OBJECT
 public:
     enum Column { KeyColumn, CountColumn, LastChangeColumn, ColumnCount };
 
-    explicit KeyListModel(QObject* parent = nullptr);
+    using PagedTableModel::PagedTableModel;
 
-    void setSource(RowSource<KeyRow> source);
-    void clear();
-
-    int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
     /// Every column sorts (key / count / last change); forwarded as sortRequested.
     void sort(int column, Qt::SortOrder order) override;
 
-    const KeyRow* rowAt(int row) const;
     /// Row of the key with this id in the current view, -1 if it is not listed (filtered out, other table).
     int rowOfKey(std::int64_t keyId) const;
-    int pageLoads() const { return m_cache.pageLoads(); }
-    int cachedPages() const { return m_cache.cachedPages(); }
 
 Q_SIGNALS:
     void sortRequested(KeySort sort, bool descending);
-
-private:
-    mutable PageCache<KeyRow> m_cache;
 };
 
 /// Tables with key and record counts (small: loaded at once).

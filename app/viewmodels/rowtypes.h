@@ -106,13 +106,33 @@ struct EventFilter
     bool isDefault() const { return *this == EventFilter{}; }
 };
 
+/// One page as a RowSource read it: the rows, or (error not empty) why they could not be read. A failed read is
+/// never just an empty page: the model reports the error (pageReadFailed) so the window can say so.
+template<typename Row>
+struct PageRead
+{
+    PageRead() = default;
+    PageRead(std::vector<Row> pageRows) // implicit: a source that cannot fail returns its rows
+        : rows(std::move(pageRows))
+    {
+    }
+    static PageRead failed(std::string why)
+    {
+        PageRead read;
+        read.error = std::move(why);
+        return read;
+    }
+    std::vector<Row> rows;
+    std::string error;
+};
+
 /// Anything that can answer "how many rows" and "rows [first, first+limit)": the store in production, a
 /// lambda over a vector in tests. `count` must be cheap (computed by the background job that built the view).
 template<typename Row>
 struct RowSource
 {
     std::function<std::int64_t()> count;
-    std::function<std::vector<Row>(std::int64_t first, int limit)> page;
+    std::function<PageRead<Row>(std::int64_t first, int limit)> page;
     /// Optional: the row of the item with this id (key id, record id), -1 when it is not in the view. Must not
     /// run an unbounded query (the adapters search the id list their job built).
     std::function<std::int64_t(std::int64_t id)> find;

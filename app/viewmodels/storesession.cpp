@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <span>
+#include <type_traits>
 
 #include "app/viewmodels/formatting.h"
 #include "app/viewmodels/storeaudit.h"
@@ -66,6 +67,46 @@ EventRow toEventRow(const storage::RecordSummary& s)
     row.sequenceNumber = s.sequenceNumber;
     row.sizeBytes = s.sizeBytes.value_or(0);
     return row;
+}
+
+std::vector<EventRow> toEventRows(const std::vector<storage::RecordSummary>& summaries)
+{
+    std::vector<EventRow> rows;
+    rows.reserve(summaries.size());
+    for (const auto& s : summaries)
+        rows.push_back(toEventRow(s));
+    return rows;
+}
+
+/// The value of `result` passed through `f`, or its error.
+template<typename T, typename F>
+auto mapResult(storage::Result<T> result, F f) -> storage::Result<std::invoke_result_t<F, T&&>>
+{
+    if (!result)
+        return result.error();
+    return f(std::move(*result));
+}
+
+/// A job's id list, shared by the page reads of the view it built.
+using Ids = std::shared_ptr<std::vector<std::int64_t>>;
+Ids shareIds(std::vector<std::int64_t> ids)
+{
+    return std::make_shared<std::vector<std::int64_t>>(std::move(ids));
+}
+
+/// Ids of rows [first, first + limit) of a job's id list; empty past its end.
+std::span<const std::int64_t> idSlice(const std::vector<std::int64_t>& ids, std::int64_t first, int limit)
+{
+    if (first < 0 || first >= static_cast<std::int64_t>(ids.size()))
+        return {};
+    const auto n = std::min<std::size_t>(static_cast<std::size_t>(limit), ids.size() - static_cast<std::size_t>(first));
+    return std::span(ids.data() + first, n);
+}
+
+/// The text a failed page read reports (the status bar shows it).
+std::string pageError(const QString& what, const storage::Error& error)
+{
+    return QObject::tr("Could not read %1 from the store: %2").arg(what, errorText(error)).toStdString();
 }
 
 storage::RecordFilter toRecordFilter(const EventFilter& f, std::optional<std::int64_t> tableId)
@@ -173,6 +214,9 @@ StoreSession::StoreSession(QObject* parent)
         f.descending = descending;
         setEventFilter(f);
     });
+    // A page of a list that cannot be read says so in the window instead of showing empty rows.
+    connect(&m_keys, &KeyListModel::pageReadFailed, this, &StoreSession::errorOccurred);
+    connect(&m_events, &EventTableModel::pageReadFailed, this, &StoreSession::errorOccurred);
 }
 
 StoreSession::~StoreSession()
@@ -228,25 +272,44 @@ void StoreSession::refresh()
     refreshOverview();
 }
 
-void StoreSession::refreshOverview()
+template<typename T>
+void StoreSession::runStoreJob(JobTracker& jobs, Channel channel, const QString& failure,
+                               std::function<storage::Result<T>(storage::Store&, JobContext&)> work,
+                               std::function<void(T)> done)
 {
     const std::string path = m_pathUtf8;
-    m_jobs.run<StoreOverview>(
-        OverviewChannel,
-        [path](JobContext& ctx) {
+    jobs.runFallible<T>(
+        channel,
+        [path, work = std::move(work)](JobContext& ctx) {
+            JobAnswer<T> answer;
             JobStore js(path, ctx);
             if (!js.store) {
-                StoreOverview o;
-                o.error = js.error.toStdString();
-                return o;
+                answer.error = js.error;
+                return answer;
             }
-            return readOverview(*js.store);
+            auto result = work(*js.store, ctx);
+            if (!result) {
+                answer.interrupted = result.error().kind == storage::Error::Kind::Interrupted;
+                answer.error = errorText(result.error());
+                return answer;
+            }
+            answer.value = std::move(*result);
+            return answer;
+        },
+        std::move(done), [this, failure](const QString& error) { Q_EMIT errorOccurred(failure.arg(error)); });
+}
+
+void StoreSession::refreshOverview()
+{
+    runStoreJob<StoreOverview>(
+        m_jobs, OverviewChannel, tr("Could not read the store: %1"),
+        [](storage::Store& store, JobContext&) -> storage::Result<StoreOverview> {
+            StoreOverview o = readOverview(store);
+            if (!o.error.empty())
+                return storage::Error{storage::Error::Kind::Sqlite, 0, o.error};
+            return o;
         },
         [this](StoreOverview o) {
-            if (!o.error.empty()) {
-                Q_EMIT errorOccurred(tr("Could not read the store: %1").arg(fromStd(o.error)));
-                return;
-            }
             m_totals = o.totals;
             m_tableInfos = std::move(o.tables);
             std::vector<TableRow> rows;
@@ -304,53 +367,24 @@ void StoreSession::requestKeys()
         : m_keyFilter.sort == KeySort::LastChange   ? storage::KeySort::LastChange
                                                     : storage::KeySort::KeyText;
     query.descending = m_keyFilter.descending;
-    struct Ids
-    {
-        std::shared_ptr<std::vector<std::int64_t>> ids;
-        QString error;
-        bool interrupted = false;
-    };
-    const std::string path = m_pathUtf8;
-    m_jobs.run<Ids>(
-        KeysChannel,
-        [path, query](JobContext& ctx) {
-            Ids r;
-            JobStore js(path, ctx);
-            if (!js.store) {
-                r.error = js.error;
-                return r;
-            }
-            auto ids = js.store->keyIds(query);
-            if (!ids) {
-                r.interrupted = ids.error().kind == storage::Error::Kind::Interrupted;
-                r.error = errorText(ids.error());
-                return r;
-            }
-            r.ids = std::make_shared<std::vector<std::int64_t>>(std::move(*ids));
-            return r;
-        },
-        [this](Ids r) {
-            if (!r.ids) {
-                if (!r.interrupted)
-                    Q_EMIT errorOccurred(tr("Could not list keys: %1").arg(r.error));
-                return;
-            }
+    runStoreJob<Ids>(
+        m_jobs, KeysChannel, tr("Could not list keys: %1"),
+        [query](storage::Store& store, JobContext&) { return mapResult(store.keyIds(query), shareIds); },
+        [this](Ids ids) {
             RowSource<KeyRow> source;
-            auto ids = r.ids;
             source.count = [ids]() { return static_cast<std::int64_t>(ids->size()); };
             source.find = [ids](std::int64_t keyId) -> std::int64_t {
                 const auto it = std::find(ids->begin(), ids->end(), keyId); // ~1 ms per million keys
                 return it == ids->end() ? -1 : static_cast<std::int64_t>(it - ids->begin());
             };
-            source.page = [this, ids](std::int64_t first, int limit) {
-                std::vector<KeyRow> rows;
-                if (!m_store || first >= static_cast<std::int64_t>(ids->size()))
-                    return rows;
-                const auto n = std::min<std::size_t>(static_cast<std::size_t>(limit),
-                                                     ids->size() - static_cast<std::size_t>(first));
-                auto keys = m_store->keysByIds(std::span(ids->data() + first, n));
+            source.page = [this, ids](std::int64_t first, int limit) -> PageRead<KeyRow> {
+                const auto slice = idSlice(*ids, first, limit);
+                if (!m_store || slice.empty())
+                    return {};
+                auto keys = m_store->keysByIds(slice);
                 if (!keys)
-                    return rows;
+                    return PageRead<KeyRow>::failed(pageError(tr("keys"), keys.error()));
+                std::vector<KeyRow> rows;
                 rows.reserve(keys->size());
                 for (const auto& k : *keys)
                     rows.push_back({k.id, tableName(k.tableId).toStdString(), k.canonicalKeys, k.displayText,
@@ -379,19 +413,15 @@ void StoreSession::requestEvents()
         RowSource<EventRow> source;
         const std::int64_t count = m_totals.records;
         source.count = [count]() { return count; };
-        source.page = [this](std::int64_t first, int limit) {
-            std::vector<EventRow> rows;
+        source.page = [this](std::int64_t first, int limit) -> PageRead<EventRow> {
             if (!m_store)
-                return rows;
+                return {};
             storage::RecordCursor cursor;
             cursor.id = first;
             auto page = m_store->recordSummaries(storage::RecordFilter{}, storage::RecordOrder::Arrival, cursor, limit);
             if (!page)
-                return rows;
-            rows.reserve(page->rows.size());
-            for (const auto& s : page->rows)
-                rows.push_back(toEventRow(s));
-            return rows;
+                return PageRead<EventRow>::failed(pageError(tr("events"), page.error()));
+            return toEventRows(page->rows);
         };
         m_events.setSource(std::move(source));
         Q_EMIT eventsReady();
@@ -409,55 +439,26 @@ void StoreSession::requestEvents()
     const storage::RecordFilter filter = toRecordFilter(m_eventFilter, table);
     const storage::RecordOrder order = toOrder(m_eventFilter.sort);
     const bool descending = m_eventFilter.descending;
-    struct Ids
-    {
-        std::shared_ptr<std::vector<std::int64_t>> ids;
-        QString error;
-        bool interrupted = false;
-    };
-    const std::string path = m_pathUtf8;
-    m_jobs.run<Ids>(
-        EventsChannel,
-        [path, filter, order, descending](JobContext& ctx) {
-            Ids r;
-            JobStore js(path, ctx);
-            if (!js.store) {
-                r.error = js.error;
-                return r;
-            }
-            auto ids = js.store->recordIds(filter, order);
-            if (!ids) {
-                r.interrupted = ids.error().kind == storage::Error::Kind::Interrupted;
-                r.error = errorText(ids.error());
-                return r;
-            }
-            if (descending)
-                std::reverse(ids->begin(), ids->end());
-            r.ids = std::make_shared<std::vector<std::int64_t>>(std::move(*ids));
-            return r;
+    runStoreJob<Ids>(
+        m_jobs, EventsChannel, tr("Could not filter events: %1"),
+        [filter, order, descending](storage::Store& store, JobContext&) {
+            return mapResult(store.recordIds(filter, order), [descending](std::vector<std::int64_t> ids) {
+                if (descending)
+                    std::reverse(ids.begin(), ids.end());
+                return shareIds(std::move(ids));
+            });
         },
-        [this](Ids r) {
-            if (!r.ids) {
-                if (!r.interrupted)
-                    Q_EMIT errorOccurred(tr("Could not filter events: %1").arg(r.error));
-                return;
-            }
+        [this](Ids ids) {
             RowSource<EventRow> source;
-            auto ids = r.ids;
             source.count = [ids]() { return static_cast<std::int64_t>(ids->size()); };
-            source.page = [this, ids](std::int64_t first, int limit) {
-                std::vector<EventRow> rows;
-                if (!m_store || first >= static_cast<std::int64_t>(ids->size()))
-                    return rows;
-                const auto n = std::min<std::size_t>(static_cast<std::size_t>(limit),
-                                                     ids->size() - static_cast<std::size_t>(first));
-                auto page = m_store->recordSummariesByIds(std::span(ids->data() + first, n));
+            source.page = [this, ids](std::int64_t first, int limit) -> PageRead<EventRow> {
+                const auto slice = idSlice(*ids, first, limit);
+                if (!m_store || slice.empty())
+                    return {};
+                auto page = m_store->recordSummariesByIds(slice);
                 if (!page)
-                    return rows;
-                rows.reserve(page->size());
-                for (const auto& s : *page)
-                    rows.push_back(toEventRow(s));
-                return rows;
+                    return PageRead<EventRow>::failed(pageError(tr("events"), page.error()));
+                return toEventRows(*page);
             };
             m_events.setSource(std::move(source));
             Q_EMIT eventsReady();
@@ -473,32 +474,15 @@ void StoreSession::openKey(std::int64_t keyId)
     {
         std::optional<storage::KeyInfo> key;
         std::vector<VersionRow> versions;
-        QString error;
     };
-    const std::string path = m_pathUtf8;
-    m_jobs.run<History>(
-        HistoryChannel,
-        [path, keyId](JobContext& ctx) {
-            History h;
-            JobStore js(path, ctx);
-            if (!js.store) {
-                h.error = js.error;
-                return h;
-            }
-            auto history = js.store->keyHistory(keyId);
-            if (!history) {
-                h.error = errorText(history.error());
-                return h;
-            }
-            h.key = history->key;
-            h.versions = buildVersions(*history, keyAuditFindings(*js.store, keyId));
-            return h;
+    runStoreJob<History>(
+        m_jobs, HistoryChannel, tr("Could not read the key's history: %1"),
+        [keyId](storage::Store& store, JobContext&) {
+            return mapResult(store.keyHistory(keyId), [&store, keyId](const storage::KeyHistory& history) {
+                return History{history.key, buildVersions(history, keyAuditFindings(store, keyId))};
+            });
         },
         [this, keyId](History h) {
-            if (!h.error.isEmpty()) {
-                Q_EMIT errorOccurred(tr("Could not read the key's history: %1").arg(h.error));
-                return;
-            }
             m_key = h.key;
             m_timeline.setVersions(std::move(h.versions));
             Q_EMIT historyReady(keyId);
@@ -537,42 +521,25 @@ void StoreSession::requestActivity(std::int64_t keyId)
     {
         std::vector<storage::ActivityBucket> buckets;
         std::int64_t bucketMicros = 0;
-        QString error;
     };
     storage::RecordFilter filter;
     if (keyId)
         filter.keyId = keyId;
-    const std::string path = m_pathUtf8;
-    m_jobs.run<Activity>(
-        ActivityChannel,
-        [path, filter](JobContext& ctx) {
-            Activity a;
-            JobStore js(path, ctx);
-            if (!js.store) {
-                a.error = js.error;
-                return a;
-            }
-            auto range = js.store->timeRange(filter);
-            if (!range) {
-                a.error = errorText(range.error());
-                return a;
-            }
+    runStoreJob<Activity>(
+        m_jobs, ActivityChannel, tr("Could not compute the activity: %1"),
+        [filter](storage::Store& store, JobContext&) -> storage::Result<Activity> {
+            auto range = store.timeRange(filter);
+            if (!range)
+                return range.error();
             if (!*range)
-                return a;
-            a.bucketMicros = chooseBucketMicros((*range)->first, (*range)->second);
-            auto buckets = js.store->activity(filter, a.bucketMicros);
-            if (!buckets) {
-                a.error = errorText(buckets.error());
-                return a;
-            }
-            a.buckets = std::move(*buckets);
-            return a;
+                return Activity{};
+            const std::int64_t width = chooseBucketMicros((*range)->first, (*range)->second);
+            auto buckets = store.activity(filter, width);
+            if (!buckets)
+                return buckets.error();
+            return Activity{std::move(*buckets), width};
         },
         [this](Activity a) {
-            if (!a.error.isEmpty()) {
-                Q_EMIT errorOccurred(tr("Could not compute the activity: %1").arg(a.error));
-                return;
-            }
             m_activity = std::move(a.buckets);
             m_bucketMicros = a.bucketMicros;
             Q_EMIT activityReady();
@@ -586,20 +553,14 @@ void StoreSession::requestAudit()
     struct Audit
     {
         std::vector<AuditRow> findings;
-        QString error;
+        QString error; ///< the audit stopped early: the findings are those found until then
     };
-    const std::string path = m_pathUtf8;
-    m_auditJobs.run<Audit>(
-        AuditChannel,
-        [path](JobContext& ctx) {
-            Audit a;
-            JobStore js(path, ctx);
-            if (!js.store) {
-                a.error = js.error;
-                return a;
-            }
+    runStoreJob<Audit>(
+        m_auditJobs, AuditChannel, tr("Audit incomplete: %1"),
+        [](storage::Store& store, JobContext& ctx) -> storage::Result<Audit> {
             std::string error;
-            a.findings = collectAuditFindings(*js.store, error, [&ctx]() { return !ctx.isStale(); });
+            Audit a;
+            a.findings = collectAuditFindings(store, error, [&ctx]() { return !ctx.isStale(); });
             a.error = fromStd(error);
             return a;
         },

@@ -79,6 +79,11 @@ Q_SIGNALS:
     void errorOccurred(const QString& message);
 
 private:
+    /// Runs `work` on `jobs` with its own read-only connection and read snapshot (JobStore); `done` gets the value on
+    /// the GUI thread, an error (other than an interruption) becomes errorOccurred(failure.arg(error)).
+    template<typename T>
+    void runStoreJob(JobTracker& jobs, Channel channel, const QString& failure,
+                     std::function<storage::Result<T>(storage::Store&, JobContext&)> work, std::function<void(T)> done);
     void requestKeys();
     void requestEvents();
     std::string m_pathUtf8;

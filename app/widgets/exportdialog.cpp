@@ -13,23 +13,21 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
-#include <QTimer>
 #include <algorithm>
 #include <initializer_list>
-
-#include <QtConcurrent/QtConcurrentRun>
 
 #include "app/viewmodels/exportselection.h"
 #include "app/viewmodels/rowtypes.h"
 #include "app/viewmodels/storesession.h"
-#include "storage/store/store.h"
 
 ExportDialog::ExportDialog(StoreSession* session, QWidget* parent)
     : QDialog(parent)
     , m_session(session)
+    , m_job(new ExportJob(this))
 {
     setWindowTitle(tr("Export Selection"));
-    connect(&m_watcher, &QFutureWatcher<Outcome>::finished, this, &ExportDialog::onExportFinished);
+    connect(m_job, &ExportJob::progressChanged, this, &ExportDialog::updateProgress);
+    connect(m_job, &ExportJob::finished, this, &ExportDialog::onExportFinished);
     auto* form = new QFormLayout;
     m_scope = new QLabel(this);
     m_scope->setWordWrap(true);
@@ -46,9 +44,9 @@ ExportDialog::ExportDialog(StoreSession* session, QWidget* parent)
     folderRow->addWidget(m_browse);
     form->addRow(tr("Folder:"), folderRow);
     m_format = new QComboBox(this);
-    m_format->addItem(tr("Lambda events {\"Records\":[…]}"), QStringLiteral("lambda"));
-    m_format->addItem(tr("JSON Lines of records"), QStringLiteral("jsonl"));
-    m_format->addItem(tr("CSV of changes"), QStringLiteral("csv"));
+    m_format->addItem(tr("Lambda events {\"Records\":[…]}"), int(storage::ExportFormat::LambdaEvents));
+    m_format->addItem(tr("JSON Lines of records"), int(storage::ExportFormat::JsonLines));
+    m_format->addItem(tr("CSV of changes"), int(storage::ExportFormat::ChangesCsv));
     form->addRow(tr("Format:"), m_format);
     m_batchSize = new QSpinBox(this);
     m_batchSize->setRange(1, 10000);
@@ -73,9 +71,6 @@ ExportDialog::ExportDialog(StoreSession* session, QWidget* parent)
     m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Export"));
     connect(m_buttons, &QDialogButtonBox::accepted, this, &ExportDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &ExportDialog::reject);
-    m_progressTimer = new QTimer(this);
-    m_progressTimer->setInterval(100);
-    connect(m_progressTimer, &QTimer::timeout, this, &ExportDialog::updateProgress);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_progress);
@@ -86,10 +81,9 @@ ExportDialog::ExportDialog(StoreSession* session, QWidget* parent)
 
 ExportDialog::~ExportDialog()
 {
-    // The worker holds no pointer into the dialog; stop it and let it remove its files before the app goes on.
-    if (m_running)
-        m_running->cancel = true;
-    m_watcher.waitForFinished();
+    // The job (a child) stops a running export and lets it remove its files before the app goes on.
+    if (m_job->isRunning())
+        QApplication::restoreOverrideCursor();
 }
 
 void ExportDialog::setRecordIds(std::vector<std::int64_t> ids)
@@ -117,8 +111,7 @@ storage::ExportOptions ExportDialog::options() const
 {
     storage::ExportOptions o;
     o.folder = m_folder->text().toStdString();
-    o.format = storage::parseExportFormat(m_format->currentData().toString().toStdString())
-                   .value_or(storage::ExportFormat::LambdaEvents);
+    o.format = static_cast<storage::ExportFormat>(m_format->currentData().toInt());
     o.limits.maxRecords = static_cast<std::size_t>(m_batchSize->value());
     o.force = m_force->isChecked();
     if (m_session)
@@ -126,25 +119,9 @@ storage::ExportOptions ExportDialog::options() const
     return o;
 }
 
-ExportDialog::Outcome ExportDialog::exportWithOwnConnection(const QString& storePath,
-                                                            const storage::RecordSelection& selection,
-                                                            const storage::ExportOptions& options,
-                                                            std::shared_ptr<Progress> progress)
+ExportRequest ExportDialog::request(const storage::ExportOptions& opts) const
 {
-    auto store = storage::Store::open(storePath.toStdString(), storage::Database::OpenMode::ReadOnly);
-    if (!store)
-        return {QString::fromStdString(store.error().message), false, std::nullopt};
-    auto report = storage::exportRecords(*store, selection, options, [progress](std::int64_t done, std::int64_t total) {
-        if (!progress)
-            return true;
-        progress->done = done;
-        progress->total = total;
-        return !progress->cancel.load();
-    });
-    if (!report)
-        return {QString::fromStdString(report.error().message),
-                report.error().kind == storage::Error::Kind::Interrupted, std::nullopt};
-    return {QString(), false, std::move(*report)};
+    return {m_session ? m_session->path() : QString(), selection(), opts};
 }
 
 QString ExportDialog::runExport()
@@ -153,7 +130,7 @@ QString ExportDialog::runExport()
         return tr("No store is open.");
     if (m_folder->text().isEmpty())
         return tr("Choose a folder.");
-    Outcome outcome = exportWithOwnConnection(m_session->path(), selection(), options(), nullptr);
+    ExportOutcome outcome = m_job->runNow(request(options()));
     if (outcome.report)
         m_report = std::move(outcome.report);
     return outcome.error;
@@ -161,13 +138,13 @@ QString ExportDialog::runExport()
 
 bool ExportDialog::isExporting() const
 {
-    return m_running != nullptr;
+    return m_job->isRunning();
 }
 
 void ExportDialog::cancelExport()
 {
-    if (m_running) {
-        m_running->cancel = true;
+    if (m_job->isRunning()) {
+        m_job->cancel();
         showStatus(tr("Cancelling…"), false);
     }
 }
@@ -177,13 +154,13 @@ QString ExportDialog::statusText() const
     return m_status->text();
 }
 
-bool ExportDialog::confirmReplace(const std::vector<std::string>& existing)
+bool ExportDialog::confirmReplace(const QStringList& existing)
 {
     QMessageBox box(QMessageBox::Question, tr("Replace earlier export?"),
                     tr("%1 already holds an export (%2 file(s), e.g. %3). Replace it?")
                         .arg(m_folder->text())
                         .arg(existing.size())
-                        .arg(QString::fromStdString(existing.front())),
+                        .arg(existing.front()),
                     QMessageBox::Yes | QMessageBox::No, this);
     box.setObjectName(QString::fromLatin1(kReplaceQuestionName));
     box.setDefaultButton(QMessageBox::No);
@@ -199,10 +176,8 @@ void ExportDialog::setRunning(bool running)
     m_progress->setVisible(running);
     if (running) {
         m_progress->setRange(0, 0); // busy until the first figures arrive
-        m_progressTimer->start();
         QApplication::setOverrideCursor(Qt::BusyCursor);
     } else {
-        m_progressTimer->stop();
         QApplication::restoreOverrideCursor();
     }
     setWindowTitle(running ? tr("Exporting…") : tr("Export Selection"));
@@ -214,12 +189,8 @@ void ExportDialog::showStatus(const QString& text, bool error)
     m_status->setText(text);
 }
 
-void ExportDialog::updateProgress()
+void ExportDialog::updateProgress(qint64 done, qint64 total)
 {
-    if (!m_running)
-        return;
-    const std::int64_t total = m_running->total;
-    const std::int64_t done = m_running->done;
     if (total <= 0)
         return;
     // QProgressBar holds ints: scale big selections.
@@ -230,7 +201,7 @@ void ExportDialog::updateProgress()
 
 void ExportDialog::accept()
 {
-    if (m_running)
+    if (m_job->isRunning())
         return;
     if (!m_session || m_session->path().isEmpty()) {
         showStatus(tr("No store is open."), true);
@@ -242,8 +213,8 @@ void ExportDialog::accept()
     }
     storage::ExportOptions opts = options();
     if (!opts.force) {
-        const auto existing = storage::existingExportFiles(opts.folder);
-        if (!existing.empty()) {
+        const QStringList existing = ExportJob::existingExportFiles(m_folder->text());
+        if (!existing.isEmpty()) {
             if (!confirmReplace(existing)) {
                 showStatus(tr("The earlier export in %1 was kept; nothing was written.").arg(m_folder->text()), false);
                 return;
@@ -252,28 +223,23 @@ void ExportDialog::accept()
         }
     }
     // The export reads the selection page by page and writes files: off the GUI thread, so the window stays live.
-    m_running = std::make_shared<Progress>();
     showStatus(tr("Exporting…"), false);
     setRunning(true);
-    m_watcher.setFuture(
-        QtConcurrent::run(&ExportDialog::exportWithOwnConnection, m_session->path(), selection(), opts, m_running));
+    m_job->start(request(opts));
 }
 
 void ExportDialog::reject()
 {
-    if (m_running) {
+    if (m_job->isRunning()) {
         cancelExport(); // Cancel/Escape stop the export; the dialog stays to show the outcome
         return;
     }
     QDialog::reject();
 }
 
-void ExportDialog::onExportFinished()
+void ExportDialog::onExportFinished(const ExportOutcome& outcome)
 {
-    updateProgress();
-    m_running.reset();
     setRunning(false);
-    Outcome outcome = m_watcher.result();
     if (outcome.cancelled) {
         showStatus(tr("Export cancelled; the files it had written were removed."), false);
         Q_EMIT exportFinished(false);
@@ -284,7 +250,7 @@ void ExportDialog::onExportFinished()
         Q_EMIT exportFinished(false);
         return;
     }
-    m_report = std::move(outcome.report);
+    m_report = outcome.report;
     QString text = tr("Exported %1 records into %2 files in %3.")
                        .arg(m_report->recordsWritten)
                        .arg(m_report->files.size())

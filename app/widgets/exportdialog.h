@@ -1,17 +1,14 @@
 #pragma once
 
 // "Export Selection…": exports the records of the events view's current filter (or explicit records) as Lambda
-// batches, JSON Lines or a CSV of changes (storage::exportRecords) on a worker thread, with a progress bar and
-// Cancel. An earlier export in the folder is only replaced after the user confirms it.
+// batches, JSON Lines or a CSV of changes through an ExportJob (the view-model layer runs it on a worker), with a
+// progress bar and Cancel. An earlier export in the folder is only replaced after the user confirms it.
 
 #include <QDialog>
-#include <QFutureWatcher>
-#include <atomic>
-#include <memory>
 #include <optional>
 #include <vector>
 
-#include "storage/export/exporter.h"
+#include "app/viewmodels/exportjob.h"
 
 class QCheckBox;
 class QComboBox;
@@ -22,7 +19,6 @@ class QMessageBox;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
-class QTimer;
 class StoreSession;
 
 class ExportDialog : public QDialog
@@ -63,33 +59,16 @@ protected:
     void reject() override;
 
 private:
-    /// Shared with the worker: its progress and the cancel request.
-    struct Progress
-    {
-        std::atomic<std::int64_t> done{0};
-        std::atomic<std::int64_t> total{0};
-        std::atomic<bool> cancel{false};
-    };
-    /// The result of one export run on a worker thread.
-    struct Outcome
-    {
-        QString error;
-        bool cancelled = false;
-        std::optional<storage::ExportReport> report;
-    };
-    /// Runs on any thread: opens its own read-only connection (the session's belongs to its worker).
-    static Outcome exportWithOwnConnection(const QString& storePath, const storage::RecordSelection& selection,
-                                           const storage::ExportOptions& options, std::shared_ptr<Progress> progress);
+    ExportRequest request(const storage::ExportOptions& options) const;
     /// Asks before replacing an earlier export; false = keep it (nothing is written).
-    bool confirmReplace(const std::vector<std::string>& existing);
+    bool confirmReplace(const QStringList& existing);
     void setRunning(bool running);
     void showStatus(const QString& text, bool error);
-    void updateProgress();
-    void onExportFinished();
+    void updateProgress(qint64 done, qint64 total);
+    void onExportFinished(const ExportOutcome& outcome);
 
     StoreSession* m_session;
-    QFutureWatcher<Outcome> m_watcher;
-    std::shared_ptr<Progress> m_running;
+    ExportJob* m_job;
     std::vector<std::int64_t> m_recordIds;
     QLabel* m_scope;
     QLineEdit* m_folder;
@@ -101,6 +80,5 @@ private:
     QProgressBar* m_progress;
     QLabel* m_status;
     QDialogButtonBox* m_buttons;
-    QTimer* m_progressTimer;
     std::optional<storage::ExportReport> m_report;
 };

@@ -50,7 +50,7 @@ void ImportProgressWidget::setProgress(const ImportProgressInfo& p)
                          .arg(p.records));
 }
 
-QString ImportSummaryDialog::oneLine(const ImportSummary& s)
+QString ImportSummaryDialog::oneLine(const ImportResultInfo& s)
 {
     QString text = s.cancelled ? tr("Import cancelled: ") : tr("Import finished: ");
     text += tr("%1 stored from %2")
@@ -69,7 +69,7 @@ QString ImportSummaryDialog::oneLine(const ImportSummary& s)
     return text;
 }
 
-ImportSummaryDialog::ImportSummaryDialog(const ImportSummary& summary, QWidget* parent)
+ImportSummaryDialog::ImportSummaryDialog(const ImportResultInfo& summary, QWidget* parent)
     : QDialog(parent)
 {
     setWindowTitle(summary.cancelled ? tr("Import cancelled") : tr("Import finished"));

@@ -33,7 +33,7 @@ class ImportSummaryDialog : public QDialog
 {
     Q_OBJECT
 public:
-    ImportSummaryDialog(const ImportSummary& summary, QWidget* parent = nullptr);
+    ImportSummaryDialog(const ImportResultInfo& summary, QWidget* parent = nullptr);
     /// One-line text for the status bar.
-    static QString oneLine(const ImportSummary& summary);
+    static QString oneLine(const ImportResultInfo& summary);
 };

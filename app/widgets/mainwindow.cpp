@@ -392,17 +392,17 @@ void MainWindow::importPaths(const QStringList& paths)
     const QStringList files = ImportJob::expandPaths(paths);
     if (files.isEmpty()) {
         showError(tr("Nothing to import"),
-                  tr("No capture files (.json, .jsonl, .gz) found in:\n%1").arg(paths.join(QLatin1Char('\n'))));
+                  tr("No files found (hidden files are skipped) in:\n%1").arg(paths.join(QLatin1Char('\n'))));
         return;
     }
     m_importProgress->begin(static_cast<int>(files.size()));
     m_importProgress->show();
     m_importAction->setEnabled(false);
     m_importFolderAction->setEnabled(false);
-    m_importJob->start(m_session->path(), files);
+    m_importJob->start(m_session->path(), paths); // folders unexpanded: the importer expands them as the CLI does
 }
 
-void MainWindow::onImportFinished(const ImportSummary& summary)
+void MainWindow::onImportFinished(const ImportResultInfo& summary)
 {
     m_importProgress->hide();
     m_importAction->setEnabled(true);

@@ -19,7 +19,7 @@ class KeysPanel;
 class ReplayPanel;
 class StoreSession;
 class TimelinePanel;
-struct ImportSummary;
+struct ImportResultInfo;
 
 class MainWindow : public QMainWindow
 {
@@ -58,7 +58,7 @@ public:
     void setShowImportSummary(bool on) { m_showImportSummary = on; }
 
 Q_SIGNALS:
-    void importFinished(const ImportSummary& summary);
+    void importFinished(const ImportResultInfo& summary);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -73,7 +73,7 @@ private:
     void newStore();
     void openStoreDialog();
     void importDialog(bool folder);
-    void onImportFinished(const ImportSummary& summary);
+    void onImportFinished(const ImportResultInfo& summary);
     void updateStatus();
     void openKeyAt(qint64 keyId, qint64 recordId);
     void showError(const QString& title, const QString& text);

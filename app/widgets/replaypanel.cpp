@@ -12,15 +12,11 @@
 #include <QSpinBox>
 #include <QTreeWidget>
 
-#include <QtConcurrent/QtConcurrentRun>
-
 #include "app/viewmodels/exportselection.h"
 #include "app/viewmodels/formatting.h"
 #include "app/viewmodels/rowtypes.h"
 #include "app/viewmodels/storesession.h"
 #include "app/widgets/eventstyle.h"
-#include "storage/replay/runtables.h"
-#include "storage/store/store.h"
 
 namespace {
 
@@ -36,6 +32,7 @@ QString text(const std::string& s)
 ReplayPanel::ReplayPanel(StoreSession* session, QWidget* parent)
     : QWidget(parent)
     , m_session(session)
+    , m_job(new ReplayJob(this))
 {
     auto* form = new QFormLayout;
     m_handler = new QLineEdit(this);
@@ -84,7 +81,10 @@ ReplayPanel::ReplayPanel(StoreSession* session, QWidget* parent)
     layout->addWidget(m_runs, 1);
 
     connect(m_run, &QPushButton::clicked, this, &ReplayPanel::startReplay);
-    connect(&m_watcher, &QFutureWatcherBase::finished, this, &ReplayPanel::onFinished);
+    connect(m_job, &ReplayJob::finished, this, &ReplayPanel::onFinished);
+    connect(m_job, &ReplayJob::runsLoaded, this, &ReplayPanel::showRuns);
+    connect(m_job, &ReplayJob::progressChanged, this,
+            [this](qint64 batch) { m_status->setText(tr("Replaying… batch %1").arg(batch)); });
     connect(m_runs, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item) {
         const QVariant id = item->data(0, kRecordIdRole);
         if (id.isValid())
@@ -97,28 +97,31 @@ ReplayPanel::ReplayPanel(StoreSession* session, QWidget* parent)
     reload();
 }
 
-ReplayPanel::~ReplayPanel()
+ReplayPanel::~ReplayPanel() = default; // the job (a child) stops a running replay and waits for it
+
+QString ReplayPanel::statusText() const
 {
-    m_watcher.waitForFinished();
+    return m_status->text();
 }
 
 void ReplayPanel::reload()
 {
     m_runs->clear();
-    if (!m_session || m_session->path().isEmpty())
+    if (!m_session || m_session->path().isEmpty()) {
+        m_job->loadRuns(QString()); // supersedes a load still running for the store just closed
         return;
-    auto store = storage::Store::open(m_session->path().toStdString(), storage::Database::OpenMode::ReadOnly);
-    if (!store)
-        return;
-    auto runs = storage::listReplayRuns(store->database());
-    if (!runs)
-        return;
-    for (const auto& summary : *runs) {
-        auto full = storage::loadReplayRun(store->database(), summary.id);
-        if (!full || !full->has_value())
-            continue;
-        showRun(new QTreeWidgetItem(m_runs), **full);
     }
+    m_job->loadRuns(m_session->path());
+}
+
+void ReplayPanel::showRuns(const ReplayRunList& runs)
+{
+    m_runs->clear();
+    if (!runs.error.isEmpty() && m_session && !m_session->path().isEmpty())
+        m_status->setText(tr("Could not read the recorded runs: %1").arg(runs.error));
+    for (const auto& run : runs.runs)
+        showRun(new QTreeWidgetItem(m_runs), run);
+    Q_EMIT runsReloaded();
 }
 
 void ReplayPanel::showRun(QTreeWidgetItem* item, const storage::ReplayRunInfo& run)
@@ -170,7 +173,7 @@ void ReplayPanel::showRun(QTreeWidgetItem* item, const storage::ReplayRunInfo& r
 
 bool ReplayPanel::startReplay()
 {
-    if (m_watcher.isRunning())
+    if (m_job->isRunning())
         return false;
     if (!m_session || m_session->path().isEmpty()) {
         m_status->setText(tr("Open a store first."));
@@ -181,39 +184,36 @@ bool ReplayPanel::startReplay()
         m_status->setText(tr("Enter the handler command."));
         return false;
     }
-    storage::ReplayOptions options;
-    for (const auto& a : argv)
-        options.handler.argv.push_back(a.toStdString());
-    options.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(m_timeout->value() * 1000));
-    options.policy.maxRetries = m_retries->value();
-    options.policy.bisect = m_bisect->isChecked();
-    options.limits.maxRecords = static_cast<std::size_t>(m_batchSize->value());
-    const storage::RecordSelection selection = exportSelectionOf(m_session->eventFilter());
-    const std::string path = m_session->path().toStdString();
+    ReplayRequest request;
+    request.storePath = m_session->path();
+    request.selection = exportSelectionOf(m_session->eventFilter());
+    request.handler = argv;
+    request.timeoutMs = static_cast<int>(m_timeout->value() * 1000);
+    request.maxRetries = m_retries->value();
+    request.bisect = m_bisect->isChecked();
+    request.batchSize = m_batchSize->value();
     m_run->setEnabled(false);
     m_status->setText(tr("Replaying…"));
-    m_watcher.setFuture(QtConcurrent::run([path, selection, options]() -> storage::Result<storage::ReplayRunInfo> {
-        auto store = storage::Store::open(path, storage::Database::OpenMode::ReadWriteExisting);
-        if (!store)
-            return store.error();
-        return storage::runReplay(*store, selection, options);
-    }));
+    m_job->start(std::move(request));
     return true;
 }
 
-void ReplayPanel::onFinished()
+void ReplayPanel::onFinished(const ReplayOutcome& outcome)
 {
     m_run->setEnabled(true);
-    const auto result = m_watcher.result();
-    if (!result) {
-        m_status->setText(tr("Replay failed: %1").arg(text(result.error().message)));
+    if (!outcome.run) {
+        m_status->setText(tr("Replay failed: %1").arg(outcome.error));
         return;
     }
-    m_status->setText(tr("Run %1: %2 records, %3 succeeded, %4 discarded")
-                          .arg(result->id)
-                          .arg(result->recordCount)
-                          .arg(result->succeeded)
-                          .arg(result->discarded));
-    reload();
-    Q_EMIT replayFinished(result->id);
+    showRuns(outcome.runs); // read by the replay's worker after the run: no store query here
+    const storage::ReplayRunInfo& run = *outcome.run;
+    QString status = tr("Run %1: %2 records, %3 succeeded, %4 discarded")
+                         .arg(run.id)
+                         .arg(run.recordCount)
+                         .arg(run.succeeded)
+                         .arg(run.discarded);
+    if (!outcome.runs.error.isEmpty())
+        status += QLatin1Char(' ') + tr("(could not read the recorded runs: %1)").arg(outcome.runs.error);
+    m_status->setText(status);
+    Q_EMIT replayFinished(run.id);
 }

@@ -1,13 +1,13 @@
 #pragma once
 
 // Replay panel: runs a local handler over the events view's current filter with Lambda's failure semantics
-// (storage::runReplay, on a worker thread with its own store connection) and lists the recorded runs: run ->
-// batches -> attempts and failed records. Activating a record row emits recordActivated (open its key).
+// through a ReplayJob (the view-model layer runs it on a worker with its own store connection) and lists the
+// recorded runs, read in the background too: run -> batches -> attempts and failed records. Activating a record row
+// emits recordActivated (open its key).
 
-#include <QFutureWatcher>
 #include <QWidget>
 
-#include "storage/replay/replayer.h"
+#include "app/viewmodels/replayjob.h"
 
 class QCheckBox;
 class QDoubleSpinBox;
@@ -29,20 +29,25 @@ public:
 
     QTreeWidget* runsView() const { return m_runs; }
     QLineEdit* handlerEdit() const { return m_handler; }
-    /// Reloads the recorded runs of the open store.
+    /// Reloads the recorded runs of the open store (in the background; runsReloaded when they are shown).
     void reload();
     /// Starts a replay of the current events filter with the form's settings; false (and a status message) when
     /// it cannot start.
     bool startReplay();
-    bool isRunning() const { return m_watcher.isRunning(); }
+    bool isRunning() const { return m_job->isRunning(); }
+    /// Asks a running replay to stop after the current invocation (the run is recorded as cancelled).
+    void cancelReplay() { m_job->cancel(); }
+    QString statusText() const;
 
 Q_SIGNALS:
     void recordActivated(qint64 recordId);
     void replayFinished(qint64 runId);
+    void runsReloaded();
 
 private:
+    void showRuns(const ReplayRunList& runs);
     void showRun(QTreeWidgetItem* item, const storage::ReplayRunInfo& run);
-    void onFinished();
+    void onFinished(const ReplayOutcome& outcome);
 
     StoreSession* m_session;
     QLineEdit* m_handler;
@@ -53,5 +58,5 @@ private:
     QPushButton* m_run;
     QLabel* m_status;
     QTreeWidget* m_runs;
-    QFutureWatcher<storage::Result<storage::ReplayRunInfo>> m_watcher;
+    ReplayJob* m_job;
 };

@@ -2,7 +2,10 @@
 // source, the diff tree, background jobs.
 
 #include <QAbstractItemModelTester>
+#include <QDir>
+#include <QFile>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include "app/viewmodels/attributediffmodel.h"
@@ -14,8 +17,13 @@
 #include "app/viewmodels/jobtracker.h"
 #include "app/viewmodels/keylistmodel.h"
 #include "app/viewmodels/modelroles.h"
+#include "app/viewmodels/storesession.h"
 #include "app/viewmodels/timelinemodel.h"
 #include "model/dynamodbjson.h"
+#include "ordersfixture.h"
+#include "storage/import/captureimporter.h"
+#include "storage/import/inputfile.h"
+#include "storage/store/store.h"
 
 namespace {
 
@@ -162,6 +170,64 @@ private Q_SLOTS:
         QCOMPARE(model.index(model.rowOfKey(777), 0).data(ModelRoles::KeyIdRole).toLongLong(), qint64(777));
         model.clear();
         QCOMPARE(model.rowOfKey(777), -1);
+    }
+
+    void failedPageReadIsReported()
+    {
+        // Page 1 (rows 256..511) cannot be read: its rows show nothing, but the model says why, once.
+        EventTableModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        int pages = 0;
+        RowSource<EventRow> source = countingSource<EventRow>(1000, &pages, &makeEvent);
+        auto good = source.page;
+        source.page = [good](std::int64_t first, int limit) -> PageRead<EventRow> {
+            if (first == PageCache<EventRow>::PageSize)
+                return PageRead<EventRow>::failed("disk I/O error");
+            return good(first, limit);
+        };
+        QSignalSpy failed(&model, &EventTableModel::pageReadFailed);
+        model.setSource(source);
+        QVERIFY(model.index(0, 0).data().isValid());
+        QCOMPARE(failed.count(), 0);
+        QCOMPARE(model.pageError(), QString());
+        QVERIFY(!model.index(300, 0).data().isValid());
+        QCOMPARE(failed.count(), 1);
+        QCOMPARE(failed.at(0).at(0).toString(), QStringLiteral("disk I/O error"));
+        QCOMPARE(model.pageError(), QStringLiteral("disk I/O error"));
+        const int loads = model.pageLoads();
+        QVERIFY(!model.index(301, 0).data().isValid()); // the failed page is not read again at every repaint
+        QCOMPARE(model.pageLoads(), loads);
+        QCOMPARE(failed.count(), 1);
+        model.setSource(countingSource<EventRow>(1000, &pages, &makeEvent)); // a new view reads again
+        QCOMPARE(model.pageError(), QString());
+        QVERIFY(model.index(300, 0).data().isValid());
+        QCOMPARE(failed.count(), 1);
+    }
+
+    void storeSessionReportsFailedPageRead()
+    {
+        // A real store whose records table goes away under the GUI connection: the page read fails and the
+        // session reports it (the main window shows errorOccurred in its status bar) instead of empty rows.
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(QStringLiteral("s.streamscope"));
+        QCOMPARE(appfixture::writeOrdersStore(path, 10), QString());
+        StoreSession session;
+        QSignalSpy events(&session, &StoreSession::eventsReady);
+        QSignalSpy errors(&session, &StoreSession::errorOccurred);
+        QCOMPARE(session.open(path), QString());
+        QVERIFY(events.wait(10'000));
+        QCOMPARE(session.eventModel()->rowCount(), 10);
+        {
+            auto other = storage::Store::open(path.toStdString(), storage::Database::OpenMode::ReadWriteExisting);
+            QVERIFY(other);
+            QVERIFY(!other->database().exec("ALTER TABLE records RENAME TO records_gone"));
+        }
+        QVERIFY(!session.eventModel()->index(0, 0).data().isValid());
+        QCOMPARE(errors.count(), 1);
+        const QString message = errors.at(0).at(0).toString();
+        QVERIFY2(message.startsWith(QStringLiteral("Could not read events from the store: ")), qPrintable(message));
+        QVERIFY(!session.eventModel()->pageError().isEmpty());
     }
 
     void eventFilterRawSearchIsAFilter()
@@ -364,7 +430,7 @@ private Q_SLOTS:
         ImportJob job(nullptr,
                       [](const QString&, const QStringList& files,
                          const std::function<bool(const ImportProgressInfo&)>& progress) {
-                          ImportSummary s;
+                          ImportResultInfo s;
                           for (int i = 1; i <= 100; ++i) {
                               ImportProgressInfo p;
                               p.bytesRead = i * 10;
@@ -387,7 +453,7 @@ private Q_SLOTS:
         job.start(QStringLiteral("store"), {QStringLiteral("a.json")});
         QVERIFY(finished.wait(10'000));
         QVERIFY(progress.count() > 10);
-        auto summary = finished.at(0).at(0).value<ImportSummary>();
+        auto summary = finished.at(0).at(0).value<ImportResultInfo>();
         QCOMPARE(summary.inserted, 100);
         QCOMPARE(summary.skipped.size(), std::size_t(1));
         QCOMPARE(summary.skipped[0].byteOffset, 1234);
@@ -397,9 +463,51 @@ private Q_SLOTS:
         QVERIFY(progress.wait(5'000));
         job.cancel();
         QVERIFY(finished.wait(10'000));
-        summary = finished.at(1).at(0).value<ImportSummary>();
+        summary = finished.at(1).at(0).value<ImportResultInfo>();
         QVERIFY(summary.cancelled);
         QVERIFY(summary.inserted < 100);
+    }
+
+    void importFolderTakesSameFilesAsCli()
+    {
+        // A folder with a capture, a hidden capture, a hidden folder and a capture whose name is not .json: the GUI
+        // takes exactly the files `streamscope import` takes (every file, hidden ones skipped).
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString data = QStringLiteral(STREAMSCOPE_TEST_DATA_DIR "/import/");
+        QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("in/sub")));
+        QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("in/.cache")));
+        QVERIFY(QFile::copy(data + QStringLiteral("array-of-events.json"), dir.filePath(QStringLiteral("in/a.json"))));
+        QVERIFY(
+            QFile::copy(data + QStringLiteral("jsonl-records.jsonl"), dir.filePath(QStringLiteral("in/.hidden.json"))));
+        QVERIFY(QFile::copy(data + QStringLiteral("jsonl-records.jsonl"),
+                            dir.filePath(QStringLiteral("in/.cache/c.json"))));
+        QVERIFY(QFile::copy(data + QStringLiteral("kinesis-us-and-ms.json"),
+                            dir.filePath(QStringLiteral("in/sub/capture.txt"))));
+        const QString folder = dir.filePath(QStringLiteral("in"));
+
+        const QStringList gui = ImportJob::expandPaths({folder});
+        std::vector<std::string> errors;
+        QStringList cli;
+        for (const auto& input : storage::expandInputPaths({folder.toStdString()}, errors))
+            cli << QString::fromStdString(input.path);
+        QCOMPARE(gui, cli);
+        QCOMPARE(gui, QStringList({folder + QStringLiteral("/a.json"), folder + QStringLiteral("/sub/capture.txt")}));
+
+        // And the import itself: the GUI job (real importer) and the CLI's importCaptures take the same files.
+        ImportJob job;
+        QSignalSpy finished(&job, &ImportJob::finished);
+        job.start(dir.filePath(QStringLiteral("gui.streamscope")), {folder});
+        QVERIFY(finished.wait(30'000));
+        const auto summary = finished.at(0).at(0).value<ImportResultInfo>();
+        QCOMPARE(summary.storeError, QString());
+        QCOMPARE(summary.failed.size(), std::size_t(0));
+        auto store = storage::Store::open(dir.filePath(QStringLiteral("cli.streamscope")).toStdString());
+        QVERIFY(store);
+        const auto cliSummary = storage::importCaptures(store->database(), {folder.toStdString()});
+        QCOMPARE(cliSummary.files.size(), std::size_t(2));
+        QCOMPARE(summary.filesImported, 2);
+        QCOMPARE(summary.inserted, cliSummary.files[0].inserted + cliSummary.files[1].inserted);
     }
 
     void exportSelectionFollowsEventsFilter()

@@ -179,7 +179,7 @@ private Q_SLOTS:
         drop(&window, {QUrl::fromLocalFile(sampleCapture())}, &accepted);
         QVERIFY(accepted);
         QVERIFY(imported.wait(60'000));
-        auto summary = imported.takeFirst().at(0).value<ImportSummary>();
+        auto summary = imported.takeFirst().at(0).value<ImportResultInfo>();
         QCOMPARE(summary.filesImported, 1);
         QTRY_COMPARE_WITH_TIMEOUT(window.session()->totals().records, 30, 10'000);
 
@@ -193,7 +193,7 @@ private Q_SLOTS:
         other.close();
         drop(&window, {QUrl::fromLocalFile(folder)});
         QVERIFY(imported.wait(60'000));
-        summary = imported.takeFirst().at(0).value<ImportSummary>();
+        summary = imported.takeFirst().at(0).value<ImportResultInfo>();
         QCOMPARE(summary.filesImported + summary.filesAlreadyImported, 1); // notes.txt is not picked up
         QCOMPARE(summary.inserted, qint64(0));                             // same records: duplicates
         QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isBusy(), 20'000);
@@ -246,7 +246,7 @@ private Q_SLOTS:
         QVERIFY(window.importJob()->isRunning());
         QVERIFY(imported.wait(120'000));
         QVERIFY(clicked);
-        const auto summary = imported.takeFirst().at(0).value<ImportSummary>();
+        const auto summary = imported.takeFirst().at(0).value<ImportResultInfo>();
         QVERIFY(summary.cancelled);
         QCOMPARE(summary.filesImported, 0);
         QVERIFY(!window.importProgress()->isVisible());

@@ -10,7 +10,7 @@
 #include "app/viewmodels/storesession.h"
 #include "app/widgets/exportdialog.h"
 #include "app/widgets/replaypanel.h"
-#include "storage/exporttestsupport.h"
+#include "ordersfixture.h"
 
 class TestReplayPanel : public QObject
 {
@@ -29,19 +29,7 @@ private:
 void TestReplayPanel::initTestCase()
 {
     m_store = m_dir.filePath(QStringLiteral("s.streamscope"));
-    auto store = storage::Store::open(m_store.toStdString());
-    QVERIFY(store);
-    std::vector<exporttest::Rec> records;
-    for (int i = 0; i < 8; ++i) {
-        exporttest::Rec r;
-        r.table = "Orders";
-        r.arn = "arn:aws:dynamodb:eu-central-1:1:table/Orders/stream/x";
-        r.keysJson = "{\"Id\":{\"N\":\"" + std::to_string(i) + "\"}}";
-        r.seq = std::to_string(100 + i);
-        r.newImage = r.keysJson;
-        records.push_back(r);
-    }
-    QCOMPARE(QString::fromStdString(exporttest::load(*store, records, "fixture")), QString());
+    QCOMPARE(appfixture::writeOrdersStore(m_store, 8), QString());
 }
 
 void TestReplayPanel::exportDialogWritesBatches()

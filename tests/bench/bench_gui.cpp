@@ -78,7 +78,8 @@ int main(int argc, char** argv)
         std::fflush(stdout);
         QElapsedTimer t;
         t.start();
-        const ImportSummary s = storeImportFunction()(store, {capture}, [](const ImportProgressInfo&) { return true; });
+        const ImportResultInfo s =
+            storeImportFunction()(store, {capture}, [](const ImportProgressInfo&) { return true; });
         std::printf("import: %lld records in %.1f s\n", static_cast<long long>(s.inserted), double(t.elapsed()) / 1000);
         if (s.filesImported != 1)
             return 1;
