@@ -2,81 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "storage/store/schema.h"
+
 namespace storage {
 
 namespace {
-
-constexpr const char* kReplaySchema = R"sql(
-CREATE TABLE IF NOT EXISTS replay_runs(
-    id INTEGER PRIMARY KEY,
-    started_micros INTEGER NOT NULL,
-    finished_micros INTEGER,
-    handler TEXT NOT NULL,          -- JSON array: argv
-    status TEXT NOT NULL,           -- running | complete | cancelled | failed
-    max_retries INTEGER NOT NULL,
-    bisect INTEGER NOT NULL,
-    timeout_ms INTEGER NOT NULL,
-    batch_size INTEGER NOT NULL,
-    selection TEXT NOT NULL,        -- JSON object
-    batches INTEGER NOT NULL DEFAULT 0,
-    records INTEGER NOT NULL DEFAULT 0,
-    succeeded INTEGER NOT NULL DEFAULT 0,
-    discarded INTEGER NOT NULL DEFAULT 0,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    oversize TEXT NOT NULL DEFAULT '[]'
-);
-CREATE TABLE IF NOT EXISTS replay_batches(
-    id INTEGER PRIMARY KEY,
-    run_id INTEGER NOT NULL REFERENCES replay_runs(id) ON DELETE CASCADE,
-    number INTEGER NOT NULL,
-    stream TEXT NOT NULL,
-    table_name TEXT NOT NULL,
-    payload_bytes INTEGER NOT NULL,
-    first_sequence TEXT NOT NULL,
-    last_sequence TEXT NOT NULL,
-    succeeded INTEGER NOT NULL,
-    discarded INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS replay_batches_by_run ON replay_batches(run_id, number);
-CREATE TABLE IF NOT EXISTS replay_attempts(
-    id INTEGER PRIMARY KEY,
-    batch_id INTEGER NOT NULL REFERENCES replay_batches(id) ON DELETE CASCADE,
-    number INTEGER NOT NULL,
-    range_begin INTEGER NOT NULL,
-    range_end INTEGER NOT NULL,
-    first_sequence TEXT NOT NULL,
-    last_sequence TEXT NOT NULL,
-    retry INTEGER NOT NULL,
-    after_bisect INTEGER NOT NULL,
-    verdict TEXT NOT NULL,
-    reason TEXT NOT NULL,
-    checkpoint TEXT NOT NULL,
-    failed_identifiers TEXT NOT NULL, -- JSON array
-    handler_end TEXT NOT NULL,
-    exit_code INTEGER NOT NULL,
-    signal INTEGER NOT NULL,
-    duration_ms INTEGER NOT NULL,
-    stdout TEXT NOT NULL,
-    stderr TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS replay_attempts_by_batch ON replay_attempts(batch_id, number);
-CREATE TABLE IF NOT EXISTS replay_records(
-    batch_id INTEGER NOT NULL REFERENCES replay_batches(id) ON DELETE CASCADE,
-    position INTEGER NOT NULL,
-    record_id INTEGER NOT NULL,      -- records.id (not a foreign key: a run outlives nothing it needs)
-    table_name TEXT NOT NULL,
-    key_text TEXT NOT NULL,
-    keys_json TEXT NOT NULL,
-    sequence_number TEXT NOT NULL,
-    status TEXT NOT NULL,            -- succeeded | discarded | pending
-    deliveries INTEGER NOT NULL,
-    reported_failures INTEGER NOT NULL,
-    settled_attempt INTEGER NOT NULL,
-    last_error TEXT NOT NULL,
-    PRIMARY KEY(batch_id, position)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS replay_records_by_record ON replay_records(record_id);
-)sql";
 
 RecordStatus parseStatus(std::string_view s)
 {
@@ -99,12 +29,10 @@ std::string oversizeJson(const std::vector<OversizeInfo>& oversize)
     return a.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// An older store opened read-only has no replay tables (storage/store/schema.h): it simply has no runs.
 Result<bool> haveReplayTables(Database& db)
 {
-    auto n = db.queryInt("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='replay_runs'");
-    if (!n)
-        return n.error();
-    return *n > 0;
+    return hasTablesAddedIn(db, kReplayTablesVersion);
 }
 
 void readRunRow(Statement& s, ReplayRunInfo& run)
@@ -150,18 +78,16 @@ constexpr const char* kRunColumns = "id, started_micros, finished_micros, handle
 
 } // namespace
 
-std::optional<Error> ensureReplaySchema(Database& db)
+std::optional<Error> insertReplayRun(Database& db, ReplayRunInfo& run)
 {
     auto have = haveReplayTables(db);
     if (!have)
         return have.error();
-    if (*have)
-        return std::nullopt;
-    return db.exec(kReplaySchema);
-}
-
-std::optional<Error> insertReplayRun(Database& db, ReplayRunInfo& run)
-{
+    if (!*have)
+        return Error{Error::Kind::ReadOnly, 0,
+                     db.path()
+                         + " uses an older store version without replay tables; open it once read-write to "
+                           "upgrade it before recording a replay"};
     auto s =
         db.prepare("INSERT INTO replay_runs(started_micros, finished_micros, handler, status, max_retries, bisect, "
                    "timeout_ms, batch_size, selection, batches) VALUES(?,?,?,?,?,?,?,?,?,?)");
