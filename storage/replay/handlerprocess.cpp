@@ -1,5 +1,6 @@
 #include "storage/replay/handlerprocess.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -79,38 +80,81 @@ void appendCapped(std::string& target, bool& truncated, const char* data, std::s
     target.append(data, size);
 }
 
-} // namespace
+using Clock = std::chrono::steady_clock;
 
-HandlerOutcome runHandler(const HandlerCommand& command, std::string_view stdinData, std::chrono::milliseconds timeout)
+HandlerOutcome startFailed(std::string why)
 {
     HandlerOutcome outcome;
-    const auto started = std::chrono::steady_clock::now();
-    if (command.argv.empty()) {
-        outcome.end = HandlerOutcome::End::StartFailed;
-        outcome.startError = "no handler command";
-        return outcome;
-    }
-    // stdin is one end of a socket pair so writes can use MSG_NOSIGNAL: a handler that never reads its input
-    // must not kill us with SIGPIPE.
-    int sv[2];
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
-        outcome.end = HandlerOutcome::End::StartFailed;
-        outcome.startError = std::strerror(errno);
-        return outcome;
-    }
-    Fd inParent(sv[0]), inChild(sv[1]);
-    Fd outRead, outWrite, errRead, errWrite;
-    if (!makePipe(outRead, outWrite) || !makePipe(errRead, errWrite)) {
-        outcome.end = HandlerOutcome::End::StartFailed;
-        outcome.startError = std::strerror(errno);
-        return outcome;
+    outcome.end = HandlerOutcome::End::StartFailed;
+    outcome.startError = std::move(why);
+    return outcome;
+}
+
+/// The handler's stdin, stdout and stderr: our ends and the child's.
+struct HandlerPipes
+{
+    Fd inParent, inChild, outRead, outWrite, errRead, errWrite;
+
+    /// 0, or the errno why a pipe could not be made.
+    int open()
+    {
+        // stdin is one end of a socket pair so writes can use MSG_NOSIGNAL: a handler that never reads its input
+        // must not kill us with SIGPIPE.
+        int sv[2];
+        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+            return errno;
+        inParent.fd = sv[0];
+        inChild.fd = sv[1];
+        if (!makePipe(outRead, outWrite) || !makePipe(errRead, errWrite))
+            return errno;
+        return 0;
     }
 
+    void closeChildEnds()
+    {
+        inChild.reset();
+        outWrite.reset();
+        errWrite.reset();
+    }
+};
+
+/// The inherited environment, less the variables `extra` sets, then `extra` ("NAME=value" each).
+std::vector<std::string> handlerEnvironment(const std::vector<std::pair<std::string, std::string>>& extra)
+{
+    std::vector<std::string> environment;
+    for (char** e = environ; e && *e; ++e) {
+        const std::string_view entry(*e);
+        bool overridden = false;
+        for (const auto& [name, value] : extra)
+            overridden = overridden
+                || (entry.size() > name.size() && entry.substr(0, name.size()) == name && entry[name.size()] == '=');
+        if (!overridden)
+            environment.emplace_back(entry);
+    }
+    for (const auto& [name, value] : extra)
+        environment.push_back(name + "=" + value);
+    return environment;
+}
+
+/// A null-terminated array of pointers into `strings` (for argv / envp; exec does not modify them).
+std::vector<char*> cStrings(const std::vector<std::string>& strings)
+{
+    std::vector<char*> pointers;
+    for (const auto& s : strings)
+        pointers.push_back(const_cast<char*>(s.c_str()));
+    pointers.push_back(nullptr);
+    return pointers;
+}
+
+/// Starts the handler in its own process group (so a timeout kills whatever it started too), with the child ends of
+/// `pipes` as its stdin/stdout/stderr and SIGPIPE at its default; closes those ends here. 0, or posix_spawn's error.
+int spawnInOwnGroup(const HandlerCommand& command, HandlerPipes& pipes, pid_t& pid)
+{
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, inChild.fd, STDIN_FILENO);
-    posix_spawn_file_actions_adddup2(&actions, outWrite.fd, STDOUT_FILENO);
-    posix_spawn_file_actions_adddup2(&actions, errWrite.fd, STDERR_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, pipes.inChild.fd, STDIN_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, pipes.outWrite.fd, STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, pipes.errWrite.fd, STDERR_FILENO);
     posix_spawnattr_t attributes;
     posix_spawnattr_init(&attributes);
     sigset_t defaults;
@@ -120,145 +164,180 @@ HandlerOutcome runHandler(const HandlerCommand& command, std::string_view stdinD
     posix_spawnattr_setpgroup(&attributes, 0);
     posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF);
 
-    std::vector<char*> argv;
-    for (const auto& a : command.argv)
-        argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    std::vector<std::string> envStorage;
-    for (char** e = environ; e && *e; ++e) {
-        const std::string_view entry(*e);
-        bool overridden = false;
-        for (const auto& [name, value] : command.extraEnvironment)
-            overridden = overridden
-                || (entry.size() > name.size() && entry.substr(0, name.size()) == name && entry[name.size()] == '=');
-        if (!overridden)
-            envStorage.emplace_back(entry);
-    }
-    for (const auto& [name, value] : command.extraEnvironment)
-        envStorage.push_back(name + "=" + value);
-    std::vector<char*> envp;
-    for (auto& e : envStorage)
-        envp.push_back(e.data());
-    envp.push_back(nullptr);
-
-    pid_t pid = 0;
+    const std::vector<char*> argv = cStrings(command.argv);
+    const std::vector<std::string> environment = handlerEnvironment(command.extraEnvironment);
+    const std::vector<char*> envp = cStrings(environment);
     const int spawnError = command.argv.front().find('/') == std::string::npos
         ? posix_spawnp(&pid, argv[0], &actions, &attributes, argv.data(), envp.data())
         : posix_spawn(&pid, argv[0], &actions, &attributes, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attributes);
-    inChild.reset();
-    outWrite.reset();
-    errWrite.reset();
-    if (spawnError != 0) {
-        outcome.end = HandlerOutcome::End::StartFailed;
-        outcome.startError = std::strerror(spawnError);
-        return outcome;
+    pipes.closeChildEnds();
+    return spawnError;
+}
+
+/// Writes the event to the handler's stdin and reads its stdout and stderr (non-blocking, one poll loop) until both
+/// outputs are closed or the deadline passes.
+class HandlerIo
+{
+public:
+    HandlerIo(HandlerPipes& pipes, std::string_view stdinData, HandlerOutcome& outcome)
+        : m_pipes(pipes)
+        , m_stdin(stdinData)
+        , m_outcome(outcome)
+    {
     }
 
-    setNonBlocking(inParent.fd);
-    setNonBlocking(outRead.fd);
-    setNonBlocking(errRead.fd);
-    std::size_t written = 0;
-    if (stdinData.empty())
-        inParent.reset();
-    bool timedOut = false;
-    const auto deadline = started + timeout;
-    char buffer[65536];
-    while (outRead.fd >= 0 || errRead.fd >= 0) {
-        pollfd fds[3];
-        nfds_t count = 0;
-        int outIndex = -1, errIndex = -1, inIndex = -1;
-        if (outRead.fd >= 0) {
-            outIndex = static_cast<int>(count);
-            fds[count++] = {outRead.fd, POLLIN, 0};
-        }
-        if (errRead.fd >= 0) {
-            errIndex = static_cast<int>(count);
-            fds[count++] = {errRead.fd, POLLIN, 0};
-        }
-        if (inParent.fd >= 0) {
-            inIndex = static_cast<int>(count);
-            fds[count++] = {inParent.fd, POLLOUT, 0};
-        }
-        const auto now = std::chrono::steady_clock::now();
-        if (now >= deadline) {
-            timedOut = true;
-            break;
-        }
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
-        const int ready = ::poll(fds, count, static_cast<int>(std::min<long long>(left + 1, 1000)));
-        if (ready < 0 && errno != EINTR)
-            break;
-        if (ready <= 0)
-            continue;
-        if (inIndex >= 0 && fds[inIndex].revents != 0) {
-            if (fds[inIndex].revents & (POLLERR | POLLHUP)) {
-                inParent.reset();
-            } else {
-                const ssize_t n =
-                    ::send(inParent.fd, stdinData.data() + written, stdinData.size() - written, MSG_NOSIGNAL);
-                if (n > 0)
-                    written += static_cast<std::size_t>(n);
-                else if (n < 0 && errno != EAGAIN && errno != EINTR)
-                    inParent.reset(); // the handler closed its stdin: not our error
-                if (written >= stdinData.size())
-                    inParent.reset();
-            }
-        }
-        auto drain = [&](int index, Fd& fd, std::string& target, bool& truncated) {
-            if (index < 0 || fds[index].revents == 0)
-                return;
-            const ssize_t n = ::read(fd.fd, buffer, sizeof buffer);
-            if (n > 0)
-                appendCapped(target, truncated, buffer, static_cast<std::size_t>(n));
-            else if (n == 0 || (errno != EAGAIN && errno != EINTR))
-                fd.reset();
-        };
-        drain(outIndex, outRead, outcome.stdoutText, outcome.stdoutTruncated);
-        drain(errIndex, errRead, outcome.stderrText, outcome.stderrTruncated);
-    }
-    inParent.reset();
-    int status = 0;
-    if (timedOut) {
-        ::kill(-pid, SIGKILL);
-        ::kill(pid, SIGKILL);
-        ::waitpid(pid, &status, 0);
-        outcome.end = HandlerOutcome::End::TimedOut;
-        outcome.signal = SIGKILL;
-    } else {
-        // Outputs closed: the handler is ending (or left a background child holding nothing). Wait for it, but
-        // never beyond the deadline.
-        for (;;) {
-            const pid_t r = ::waitpid(pid, &status, WNOHANG);
-            if (r == pid)
-                break;
-            if (r < 0 && errno != EINTR)
-                break;
-            if (std::chrono::steady_clock::now() >= deadline) {
-                ::kill(-pid, SIGKILL);
-                ::kill(pid, SIGKILL);
-                ::waitpid(pid, &status, 0);
+    /// True when the deadline passed first. Our end of stdin is closed on return.
+    bool run(Clock::time_point deadline)
+    {
+        setNonBlocking(m_pipes.inParent.fd);
+        setNonBlocking(m_pipes.outRead.fd);
+        setNonBlocking(m_pipes.errRead.fd);
+        if (m_stdin.empty())
+            m_pipes.inParent.reset();
+        bool timedOut = false;
+        while (m_pipes.outRead.fd >= 0 || m_pipes.errRead.fd >= 0) {
+            const auto now = Clock::now();
+            if (now >= deadline) {
                 timedOut = true;
                 break;
             }
-            ::usleep(2000);
+            if (!pollOnce(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count()))
+                break;
         }
-        if (timedOut) {
-            outcome.end = HandlerOutcome::End::TimedOut;
-            outcome.signal = SIGKILL;
-        } else if (WIFEXITED(status)) {
-            outcome.end = HandlerOutcome::End::Exited;
-            outcome.exitCode = WEXITSTATUS(status);
-        } else if (WIFSIGNALED(status)) {
-            outcome.end = HandlerOutcome::End::Signaled;
-            outcome.signal = WTERMSIG(status);
-        }
-        // Anything left in the handler's process group (a stray background child) is not allowed to linger.
-        ::kill(-pid, SIGKILL);
+        m_pipes.inParent.reset();
+        return timedOut;
     }
-    outcome.durationMs =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+
+private:
+    // One poll of the open descriptors and what it reported; false when poll itself failed.
+    bool pollOnce(long long leftMs)
+    {
+        pollfd fds[3];
+        nfds_t count = 0;
+        int outIndex = -1, errIndex = -1, inIndex = -1;
+        const auto add = [&](int& index, int fd, short events) {
+            if (fd < 0)
+                return;
+            index = static_cast<int>(count);
+            fds[count++] = {fd, events, 0};
+        };
+        add(outIndex, m_pipes.outRead.fd, POLLIN);
+        add(errIndex, m_pipes.errRead.fd, POLLIN);
+        add(inIndex, m_pipes.inParent.fd, POLLOUT);
+        const int ready = ::poll(fds, count, static_cast<int>(std::min<long long>(leftMs + 1, 1000)));
+        if (ready < 0 && errno != EINTR)
+            return false;
+        if (ready <= 0)
+            return true;
+        if (inIndex >= 0 && fds[inIndex].revents != 0)
+            feedStdin(fds[inIndex].revents);
+        if (outIndex >= 0 && fds[outIndex].revents != 0)
+            drain(m_pipes.outRead, m_outcome.stdoutText, m_outcome.stdoutTruncated);
+        if (errIndex >= 0 && fds[errIndex].revents != 0)
+            drain(m_pipes.errRead, m_outcome.stderrText, m_outcome.stderrTruncated);
+        return true;
+    }
+
+    void feedStdin(short revents)
+    {
+        Fd& in = m_pipes.inParent;
+        if (revents & (POLLERR | POLLHUP)) {
+            in.reset();
+            return;
+        }
+        const ssize_t n = ::send(in.fd, m_stdin.data() + m_written, m_stdin.size() - m_written, MSG_NOSIGNAL);
+        if (n > 0)
+            m_written += static_cast<std::size_t>(n);
+        else if (n < 0 && errno != EAGAIN && errno != EINTR)
+            in.reset(); // the handler closed its stdin: not our error
+        if (m_written >= m_stdin.size())
+            in.reset();
+    }
+
+    void drain(Fd& fd, std::string& target, bool& truncated)
+    {
+        const ssize_t n = ::read(fd.fd, m_buffer, sizeof m_buffer);
+        if (n > 0)
+            appendCapped(target, truncated, m_buffer, static_cast<std::size_t>(n));
+        else if (n == 0 || (errno != EAGAIN && errno != EINTR))
+            fd.reset();
+    }
+
+    HandlerPipes& m_pipes;
+    std::string_view m_stdin;
+    std::size_t m_written = 0;
+    HandlerOutcome& m_outcome;
+    char m_buffer[65536];
+};
+
+/// Kills the handler's whole process group and reaps the handler.
+void killGroup(pid_t pid, int& status)
+{
+    ::kill(-pid, SIGKILL);
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+}
+
+/// Reaps the handler once its outputs closed (it is ending, or left a background child holding nothing), never
+/// waiting beyond the deadline; then kills anything left in its process group. Sets how it ended.
+void reap(pid_t pid, Clock::time_point deadline, HandlerOutcome& outcome)
+{
+    int status = 0;
+    bool timedOut = false;
+    for (;;) {
+        const pid_t r = ::waitpid(pid, &status, WNOHANG);
+        if (r == pid)
+            break;
+        if (r < 0 && errno != EINTR)
+            break;
+        if (Clock::now() >= deadline) {
+            killGroup(pid, status);
+            timedOut = true;
+            break;
+        }
+        ::usleep(2000);
+    }
+    if (timedOut) {
+        outcome.end = HandlerOutcome::End::TimedOut;
+        outcome.signal = SIGKILL;
+    } else if (WIFEXITED(status)) {
+        outcome.end = HandlerOutcome::End::Exited;
+        outcome.exitCode = WEXITSTATUS(status);
+    } else if (WIFSIGNALED(status)) {
+        outcome.end = HandlerOutcome::End::Signaled;
+        outcome.signal = WTERMSIG(status);
+    }
+    // Anything left in the handler's process group (a stray background child) is not allowed to linger.
+    ::kill(-pid, SIGKILL);
+}
+
+} // namespace
+
+HandlerOutcome runHandler(const HandlerCommand& command, std::string_view stdinData, std::chrono::milliseconds timeout)
+{
+    const auto started = Clock::now();
+    if (command.argv.empty())
+        return startFailed("no handler command");
+    HandlerPipes pipes;
+    if (const int error = pipes.open())
+        return startFailed(std::strerror(error));
+    pid_t pid = 0;
+    if (const int error = spawnInOwnGroup(command, pipes, pid))
+        return startFailed(std::strerror(error));
+
+    HandlerOutcome outcome;
+    const auto deadline = started + timeout;
+    if (HandlerIo(pipes, stdinData, outcome).run(deadline)) {
+        int status = 0;
+        killGroup(pid, status);
+        outcome.end = HandlerOutcome::End::TimedOut;
+        outcome.signal = SIGKILL;
+    } else {
+        reap(pid, deadline, outcome);
+    }
+    outcome.durationMs = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
     return outcome;
 }
 

@@ -47,6 +47,16 @@ ReplayAttemptInfo toInfo(const AttemptRecord& a, const std::vector<std::string>&
     return info;
 }
 
+// A run whose recording stopped half-way (disk full, ...) is marked failed if the store still takes that write, so it
+// is not listed as running for ever. Returns the error that stopped it.
+Error abandonRun(Database& db, ReplayRunInfo& run, Error error)
+{
+    run.status = "failed";
+    run.finishedMicros = nowMicros();
+    static_cast<void>(updateReplayRun(db, run));
+    return error;
+}
+
 } // namespace
 
 Result<ReplayRunInfo> replayBatches(Database* database, const std::vector<LambdaBatch>& batches,
@@ -69,8 +79,6 @@ Result<ReplayRunInfo> replayBatches(Database* database, const std::vector<Lambda
     run.selectionJson = selectionJson;
     run.batchCount = static_cast<std::int64_t>(batches.size());
     if (record) {
-        if (auto e = ensureReplaySchema(*database))
-            return *e;
         if (auto e = insertReplayRun(*database, run))
             return *e;
     }
@@ -130,7 +138,7 @@ Result<ReplayRunInfo> replayBatches(Database* database, const std::vector<Lambda
         run.discarded += info.discarded;
         if (record) {
             if (auto e = saveReplayBatch(*database, run.id, info))
-                return *e;
+                return abandonRun(*database, run, *e);
         }
         run.batches.push_back(std::move(info));
     }

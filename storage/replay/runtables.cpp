@@ -2,81 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "storage/store/schema.h"
+
 namespace storage {
 
 namespace {
-
-constexpr const char* kReplaySchema = R"sql(
-CREATE TABLE IF NOT EXISTS replay_runs(
-    id INTEGER PRIMARY KEY,
-    started_micros INTEGER NOT NULL,
-    finished_micros INTEGER,
-    handler TEXT NOT NULL,          -- JSON array: argv
-    status TEXT NOT NULL,           -- running | complete | cancelled | failed
-    max_retries INTEGER NOT NULL,
-    bisect INTEGER NOT NULL,
-    timeout_ms INTEGER NOT NULL,
-    batch_size INTEGER NOT NULL,
-    selection TEXT NOT NULL,        -- JSON object
-    batches INTEGER NOT NULL DEFAULT 0,
-    records INTEGER NOT NULL DEFAULT 0,
-    succeeded INTEGER NOT NULL DEFAULT 0,
-    discarded INTEGER NOT NULL DEFAULT 0,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    oversize TEXT NOT NULL DEFAULT '[]'
-);
-CREATE TABLE IF NOT EXISTS replay_batches(
-    id INTEGER PRIMARY KEY,
-    run_id INTEGER NOT NULL REFERENCES replay_runs(id) ON DELETE CASCADE,
-    number INTEGER NOT NULL,
-    stream TEXT NOT NULL,
-    table_name TEXT NOT NULL,
-    payload_bytes INTEGER NOT NULL,
-    first_sequence TEXT NOT NULL,
-    last_sequence TEXT NOT NULL,
-    succeeded INTEGER NOT NULL,
-    discarded INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS replay_batches_by_run ON replay_batches(run_id, number);
-CREATE TABLE IF NOT EXISTS replay_attempts(
-    id INTEGER PRIMARY KEY,
-    batch_id INTEGER NOT NULL REFERENCES replay_batches(id) ON DELETE CASCADE,
-    number INTEGER NOT NULL,
-    range_begin INTEGER NOT NULL,
-    range_end INTEGER NOT NULL,
-    first_sequence TEXT NOT NULL,
-    last_sequence TEXT NOT NULL,
-    retry INTEGER NOT NULL,
-    after_bisect INTEGER NOT NULL,
-    verdict TEXT NOT NULL,
-    reason TEXT NOT NULL,
-    checkpoint TEXT NOT NULL,
-    failed_identifiers TEXT NOT NULL, -- JSON array
-    handler_end TEXT NOT NULL,
-    exit_code INTEGER NOT NULL,
-    signal INTEGER NOT NULL,
-    duration_ms INTEGER NOT NULL,
-    stdout TEXT NOT NULL,
-    stderr TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS replay_attempts_by_batch ON replay_attempts(batch_id, number);
-CREATE TABLE IF NOT EXISTS replay_records(
-    batch_id INTEGER NOT NULL REFERENCES replay_batches(id) ON DELETE CASCADE,
-    position INTEGER NOT NULL,
-    record_id INTEGER NOT NULL,      -- records.id (not a foreign key: a run outlives nothing it needs)
-    table_name TEXT NOT NULL,
-    key_text TEXT NOT NULL,
-    keys_json TEXT NOT NULL,
-    sequence_number TEXT NOT NULL,
-    status TEXT NOT NULL,            -- succeeded | discarded | pending
-    deliveries INTEGER NOT NULL,
-    reported_failures INTEGER NOT NULL,
-    settled_attempt INTEGER NOT NULL,
-    last_error TEXT NOT NULL,
-    PRIMARY KEY(batch_id, position)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS replay_records_by_record ON replay_records(record_id);
-)sql";
 
 RecordStatus parseStatus(std::string_view s)
 {
@@ -99,26 +29,37 @@ std::string oversizeJson(const std::vector<OversizeInfo>& oversize)
     return a.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// An older store opened read-only has no replay tables (storage/store/schema.h): it simply has no runs.
 Result<bool> haveReplayTables(Database& db)
 {
-    auto n = db.queryInt("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='replay_runs'");
-    if (!n)
-        return n.error();
-    return *n > 0;
+    return hasTablesAddedIn(db, kReplayTablesVersion);
 }
 
-void readRunRow(Statement& s, ReplayRunInfo& run)
+/// The strings of a JSON array text (other entries, or text that is not an array, give nothing).
+std::vector<std::string> stringArray(std::string_view json)
 {
+    std::vector<std::string> strings;
+    const auto array = nlohmann::json::parse(json, nullptr, false);
+    if (array.is_array()) {
+        for (const auto& a : array) {
+            if (a.is_string())
+                strings.push_back(a.get<std::string>());
+        }
+    }
+    return strings;
+}
+
+constexpr const char* kRunColumns = "id, started_micros, finished_micros, handler, status, max_retries, bisect, "
+                                    "timeout_ms, batch_size, selection, batches, records, succeeded, discarded, "
+                                    "attempts, oversize";
+
+ReplayRunInfo readRunRow(const Statement& s)
+{
+    ReplayRunInfo run;
     run.id = s.int64(0);
     run.startedMicros = s.int64(1);
     run.finishedMicros = s.optionalInt64(2).value_or(0);
-    const auto handler = nlohmann::json::parse(s.text(3), nullptr, false);
-    if (handler.is_array()) {
-        for (const auto& a : handler) {
-            if (a.is_string())
-                run.handler.push_back(a.get<std::string>());
-        }
-    }
+    run.handler = stringArray(s.text(3));
     run.status = s.textCopy(4);
     run.maxRetries = static_cast<int>(s.int64(5));
     run.bisect = s.int64(6) != 0;
@@ -142,26 +83,111 @@ void readRunRow(Statement& s, ReplayRunInfo& run)
             run.oversize.push_back(info);
         }
     }
+    return run;
 }
 
-constexpr const char* kRunColumns = "id, started_micros, finished_micros, handler, status, max_retries, bisect, "
-                                    "timeout_ms, batch_size, selection, batches, records, succeeded, discarded, "
-                                    "attempts, oversize";
+constexpr const char* kBatchSelect = "SELECT id, number, stream, table_name, payload_bytes, first_sequence, "
+                                     "last_sequence, succeeded, discarded FROM replay_batches WHERE run_id=? "
+                                     "ORDER BY number";
+
+ReplayBatchInfo readBatchRow(const Statement& s)
+{
+    ReplayBatchInfo b;
+    b.id = s.int64(0);
+    b.number = static_cast<int>(s.int64(1));
+    b.stream = s.textCopy(2);
+    b.table = s.textCopy(3);
+    b.payloadBytes = s.int64(4);
+    b.firstSequenceNumber = s.textCopy(5);
+    b.lastSequenceNumber = s.textCopy(6);
+    b.succeeded = s.int64(7);
+    b.discarded = s.int64(8);
+    return b;
+}
+
+constexpr const char* kAttemptSelect =
+    "SELECT number, range_begin, range_end, first_sequence, last_sequence, retry, after_bisect, verdict, reason, "
+    "checkpoint, failed_identifiers, handler_end, exit_code, signal, duration_ms, stdout, stderr "
+    "FROM replay_attempts WHERE batch_id=? ORDER BY number";
+
+ReplayAttemptInfo readAttemptRow(const Statement& s)
+{
+    ReplayAttemptInfo info;
+    info.number = static_cast<int>(s.int64(0));
+    info.begin = s.int64(1);
+    info.end = s.int64(2);
+    info.firstSequenceNumber = s.textCopy(3);
+    info.lastSequenceNumber = s.textCopy(4);
+    info.retry = static_cast<int>(s.int64(5));
+    info.afterBisect = s.int64(6) != 0;
+    info.verdict = s.textCopy(7);
+    info.reason = s.textCopy(8);
+    info.checkpoint = s.textCopy(9);
+    info.failedIdentifiers = stringArray(s.text(10));
+    info.handlerEnd = s.textCopy(11);
+    info.exitCode = static_cast<int>(s.int64(12));
+    info.signal = static_cast<int>(s.int64(13));
+    info.durationMs = s.int64(14);
+    info.stdoutText = s.textCopy(15);
+    info.stderrText = s.textCopy(16);
+    return info;
+}
+
+constexpr const char* kRecordSelect = "SELECT record_id, table_name, key_text, keys_json, sequence_number, status, "
+                                      "deliveries, reported_failures, settled_attempt, last_error FROM replay_records "
+                                      "WHERE batch_id=? ORDER BY position";
+
+ReplayRecordOutcome readRecordRow(const Statement& s)
+{
+    ReplayRecordOutcome o;
+    o.recordId = s.int64(0);
+    o.table = s.textCopy(1);
+    o.keyText = s.textCopy(2);
+    o.keysJson = s.textCopy(3);
+    o.sequenceNumber = s.textCopy(4);
+    o.status = parseStatus(s.text(5));
+    o.deliveries = static_cast<int>(s.int64(6));
+    o.reportedFailures = static_cast<int>(s.int64(7));
+    o.settledAttempt = static_cast<int>(s.int64(8));
+    o.lastError = s.textCopy(9);
+    return o;
+}
+
+/// Steps `s` to its end, appending read(s) of every row to `rows`.
+template<typename Row, typename Read>
+std::optional<Error> appendRows(Statement& s, std::vector<Row>& rows, Read read)
+{
+    for (;;) {
+        Step step = s.step();
+        if (step.error)
+            return step.error;
+        if (!step.row)
+            return std::nullopt;
+        rows.push_back(read(s));
+    }
+}
+
+/// Runs `s` again for `id` (its one parameter), appending its rows to `rows`.
+template<typename Row, typename Read>
+std::optional<Error> appendRowsFor(Statement& s, std::int64_t id, std::vector<Row>& rows, Read read)
+{
+    s.reset();
+    s.bind(1, id);
+    return appendRows(s, rows, read);
+}
 
 } // namespace
 
-std::optional<Error> ensureReplaySchema(Database& db)
+std::optional<Error> insertReplayRun(Database& db, ReplayRunInfo& run)
 {
     auto have = haveReplayTables(db);
     if (!have)
         return have.error();
-    if (*have)
-        return std::nullopt;
-    return db.exec(kReplaySchema);
-}
-
-std::optional<Error> insertReplayRun(Database& db, ReplayRunInfo& run)
-{
+    if (!*have)
+        return Error{Error::Kind::ReadOnly, 0,
+                     db.path()
+                         + " uses an older store version without replay tables; open it once read-write to "
+                           "upgrade it before recording a replay"};
     auto s =
         db.prepare("INSERT INTO replay_runs(started_micros, finished_micros, handler, status, max_retries, bisect, "
                    "timeout_ms, batch_size, selection, batches) VALUES(?,?,?,?,?,?,?,?,?,?)");
@@ -303,16 +329,8 @@ Result<std::vector<ReplayRunInfo>> listReplayRuns(Database& db)
     auto s = db.prepare(std::string("SELECT ") + kRunColumns + " FROM replay_runs ORDER BY id DESC");
     if (!s)
         return s.error();
-    for (;;) {
-        auto step = s->step();
-        if (step.error)
-            return *step.error;
-        if (!step.row)
-            break;
-        ReplayRunInfo run;
-        readRunRow(*s, run);
-        runs.push_back(std::move(run));
-    }
+    if (auto error = appendRows(*s, runs, readRunRow))
+        return *error;
     return runs;
 }
 
@@ -323,107 +341,27 @@ Result<std::optional<ReplayRunInfo>> loadReplayRun(Database& db, std::int64_t ru
         return have.error();
     if (!*have)
         return std::optional<ReplayRunInfo>{};
-    ReplayRunInfo run;
-    {
-        auto s = db.prepare(std::string("SELECT ") + kRunColumns + " FROM replay_runs WHERE id=?");
-        if (!s)
-            return s.error();
-        s->bind(1, runId);
-        auto step = s->step();
-        if (step.error)
-            return *step.error;
-        if (!step.row)
-            return std::optional<ReplayRunInfo>{};
-        readRunRow(*s, run);
+    auto runs = db.prepare(std::string("SELECT ") + kRunColumns + " FROM replay_runs WHERE id=?");
+    auto batches = db.prepare(kBatchSelect);
+    auto attempts = db.prepare(kAttemptSelect);
+    auto records = db.prepare(kRecordSelect);
+    for (const auto* statement : {&runs, &batches, &attempts, &records}) {
+        if (!*statement)
+            return statement->error();
     }
-    auto batches = db.prepare("SELECT id, number, stream, table_name, payload_bytes, first_sequence, last_sequence, "
-                              "succeeded, discarded FROM replay_batches WHERE run_id=? ORDER BY number");
-    auto attempts =
-        db.prepare("SELECT number, range_begin, range_end, first_sequence, last_sequence, retry, after_bisect, "
-                   "verdict, reason, checkpoint, failed_identifiers, handler_end, exit_code, signal, "
-                   "duration_ms, stdout, stderr FROM replay_attempts WHERE batch_id=? ORDER BY number");
-    auto records = db.prepare("SELECT record_id, table_name, key_text, keys_json, sequence_number, status, deliveries, "
-                              "reported_failures, settled_attempt, last_error FROM replay_records WHERE batch_id=? "
-                              "ORDER BY position");
-    if (!batches)
-        return batches.error();
-    if (!attempts)
-        return attempts.error();
-    if (!records)
-        return records.error();
-    batches->bind(1, runId);
-    for (;;) {
-        auto step = batches->step();
-        if (step.error)
-            return *step.error;
-        if (!step.row)
-            break;
-        ReplayBatchInfo b;
-        b.id = batches->int64(0);
-        b.number = static_cast<int>(batches->int64(1));
-        b.stream = batches->textCopy(2);
-        b.table = batches->textCopy(3);
-        b.payloadBytes = batches->int64(4);
-        b.firstSequenceNumber = batches->textCopy(5);
-        b.lastSequenceNumber = batches->textCopy(6);
-        b.succeeded = batches->int64(7);
-        b.discarded = batches->int64(8);
-        attempts->reset();
-        attempts->bind(1, b.id);
-        for (;;) {
-            auto a = attempts->step();
-            if (a.error)
-                return *a.error;
-            if (!a.row)
-                break;
-            ReplayAttemptInfo info;
-            info.number = static_cast<int>(attempts->int64(0));
-            info.begin = attempts->int64(1);
-            info.end = attempts->int64(2);
-            info.firstSequenceNumber = attempts->textCopy(3);
-            info.lastSequenceNumber = attempts->textCopy(4);
-            info.retry = static_cast<int>(attempts->int64(5));
-            info.afterBisect = attempts->int64(6) != 0;
-            info.verdict = attempts->textCopy(7);
-            info.reason = attempts->textCopy(8);
-            info.checkpoint = attempts->textCopy(9);
-            const auto failed = nlohmann::json::parse(attempts->text(10), nullptr, false);
-            if (failed.is_array()) {
-                for (const auto& f : failed) {
-                    if (f.is_string())
-                        info.failedIdentifiers.push_back(f.get<std::string>());
-                }
-            }
-            info.handlerEnd = attempts->textCopy(11);
-            info.exitCode = static_cast<int>(attempts->int64(12));
-            info.signal = static_cast<int>(attempts->int64(13));
-            info.durationMs = attempts->int64(14);
-            info.stdoutText = attempts->textCopy(15);
-            info.stderrText = attempts->textCopy(16);
-            b.attempts.push_back(std::move(info));
-        }
-        records->reset();
-        records->bind(1, b.id);
-        for (;;) {
-            auto r = records->step();
-            if (r.error)
-                return *r.error;
-            if (!r.row)
-                break;
-            ReplayRecordOutcome o;
-            o.recordId = records->int64(0);
-            o.table = records->textCopy(1);
-            o.keyText = records->textCopy(2);
-            o.keysJson = records->textCopy(3);
-            o.sequenceNumber = records->textCopy(4);
-            o.status = parseStatus(records->text(5));
-            o.deliveries = static_cast<int>(records->int64(6));
-            o.reportedFailures = static_cast<int>(records->int64(7));
-            o.settledAttempt = static_cast<int>(records->int64(8));
-            o.lastError = records->textCopy(9);
-            b.records.push_back(std::move(o));
-        }
-        run.batches.push_back(std::move(b));
+    std::vector<ReplayRunInfo> found;
+    if (auto error = appendRowsFor(*runs, runId, found, readRunRow))
+        return *error;
+    if (found.empty())
+        return std::optional<ReplayRunInfo>{};
+    ReplayRunInfo& run = found.front();
+    if (auto error = appendRowsFor(*batches, runId, run.batches, readBatchRow))
+        return *error;
+    for (ReplayBatchInfo& b : run.batches) {
+        if (auto error = appendRowsFor(*attempts, b.id, b.attempts, readAttemptRow))
+            return *error;
+        if (auto error = appendRowsFor(*records, b.id, b.records, readRecordRow))
+            return *error;
     }
     return std::optional<ReplayRunInfo>(std::move(run));
 }

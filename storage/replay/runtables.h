@@ -1,9 +1,8 @@
 #pragma once
 
-// Replay runs recorded in a store. The store's schema migrations live in storage/store/schema.cpp (owned by the store
-// engineer) and cannot be extended from outside, so these tables are created on first use with
-// CREATE TABLE IF NOT EXISTS (replay_runs, replay_batches, replay_attempts, replay_records). A store without them
-// simply has no runs.
+// Replay runs recorded in a store: the tables replay_runs, replay_batches, replay_attempts and replay_records are
+// part of the store's versioned schema from version 2 (storage/store/schema.cpp, kReplayTablesVersion). An older
+// store opened read-only (it cannot be migrated) has none: it lists no runs, and recording a run into it fails.
 
 #include <cstdint>
 #include <optional>
@@ -13,9 +12,6 @@
 #include "storage/store/database.h"
 
 namespace storage {
-
-/// Creates the replay tables if missing (writable database).
-[[nodiscard]] std::optional<Error> ensureReplaySchema(Database& db);
 
 /// Inserts a run row (status "running"); sets run.id.
 [[nodiscard]] std::optional<Error> insertReplayRun(Database& db, ReplayRunInfo& run);

@@ -149,16 +149,95 @@ CREATE TABLE conflicts(
 CREATE INDEX conflicts_by_record ON conflicts(existing_record_id);
 )sql";
 
+// Version 2: the replay runs (storage/replay/runtables.h). Builds before version 2 created these tables on first use,
+// outside the migrations, with these same definitions: IF NOT EXISTS keeps the runs such a store already holds and
+// completes a set that a failed first use left half made.
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE IF NOT EXISTS replay_runs(
+    id INTEGER PRIMARY KEY,
+    started_micros INTEGER NOT NULL,
+    finished_micros INTEGER,
+    handler TEXT NOT NULL,          -- JSON array: argv
+    status TEXT NOT NULL,           -- running | complete | cancelled | failed
+    max_retries INTEGER NOT NULL,
+    bisect INTEGER NOT NULL,
+    timeout_ms INTEGER NOT NULL,
+    batch_size INTEGER NOT NULL,
+    selection TEXT NOT NULL,        -- JSON object
+    batches INTEGER NOT NULL DEFAULT 0,
+    records INTEGER NOT NULL DEFAULT 0,
+    succeeded INTEGER NOT NULL DEFAULT 0,
+    discarded INTEGER NOT NULL DEFAULT 0,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    oversize TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE IF NOT EXISTS replay_batches(
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES replay_runs(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    stream TEXT NOT NULL,
+    table_name TEXT NOT NULL,
+    payload_bytes INTEGER NOT NULL,
+    first_sequence TEXT NOT NULL,
+    last_sequence TEXT NOT NULL,
+    succeeded INTEGER NOT NULL,
+    discarded INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS replay_batches_by_run ON replay_batches(run_id, number);
+CREATE TABLE IF NOT EXISTS replay_attempts(
+    id INTEGER PRIMARY KEY,
+    batch_id INTEGER NOT NULL REFERENCES replay_batches(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    range_begin INTEGER NOT NULL,
+    range_end INTEGER NOT NULL,
+    first_sequence TEXT NOT NULL,
+    last_sequence TEXT NOT NULL,
+    retry INTEGER NOT NULL,
+    after_bisect INTEGER NOT NULL,
+    verdict TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    checkpoint TEXT NOT NULL,
+    failed_identifiers TEXT NOT NULL, -- JSON array
+    handler_end TEXT NOT NULL,
+    exit_code INTEGER NOT NULL,
+    signal INTEGER NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    stdout TEXT NOT NULL,
+    stderr TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS replay_attempts_by_batch ON replay_attempts(batch_id, number);
+CREATE TABLE IF NOT EXISTS replay_records(
+    batch_id INTEGER NOT NULL REFERENCES replay_batches(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    record_id INTEGER NOT NULL,      -- records.id (not a foreign key: a run outlives nothing it needs)
+    table_name TEXT NOT NULL,
+    key_text TEXT NOT NULL,
+    keys_json TEXT NOT NULL,
+    sequence_number TEXT NOT NULL,
+    status TEXT NOT NULL,            -- succeeded | discarded | pending
+    deliveries INTEGER NOT NULL,
+    reported_failures INTEGER NOT NULL,
+    settled_attempt INTEGER NOT NULL,
+    last_error TEXT NOT NULL,
+    PRIMARY KEY(batch_id, position)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS replay_records_by_record ON replay_records(record_id);
+)sql";
+
 struct Migration
 {
     int toVersion;
     const char* sql;
+    std::vector<std::string_view> tables; ///< the tables it adds (a store of this version or later must have them)
 };
 
 // Forward migrations, in order. Version n's entry turns a store of version n-1 into version n.
 const std::vector<Migration>& migrations()
 {
-    static const std::vector<Migration> list{{1, kSchemaV1}};
+    static const std::vector<Migration> list{
+        {1, kSchemaV1, {"meta", "sources", "ddb_tables", "streams", "keys", "records", "duplicates", "conflicts"}},
+        {2, kSchemaV2, {"replay_runs", "replay_batches", "replay_attempts", "replay_records"}},
+    };
     return list;
 }
 
@@ -181,17 +260,56 @@ std::optional<Error> enableWal(Database& db)
     return std::nullopt;
 }
 
-} // namespace
-
-Result<int> schemaVersion(Database& db)
+Result<bool> hasTable(Database& db, std::string_view name)
 {
-    auto version = db.queryInt("PRAGMA user_version");
-    if (!version)
-        return version.error();
-    return static_cast<int>(*version);
+    auto statement = db.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1");
+    if (!statement)
+        return statement.error();
+    statement->bind(1, name);
+    Step s = statement->step();
+    if (s.error)
+        return *s.error;
+    return s.row && statement->int64(0) > 0;
 }
 
-std::optional<Error> ensureSchema(Database& db)
+// The first table of `migration` the store lacks, or nullopt.
+Result<std::optional<std::string_view>> missingTable(Database& db, const Migration& migration)
+{
+    for (const std::string_view table : migration.tables) {
+        auto has = hasTable(db, table);
+        if (!has)
+            return has.error();
+        if (!*has)
+            return std::optional<std::string_view>(table);
+    }
+    return std::optional<std::string_view>{};
+}
+
+// A store of `version` must hold every table the migrations up to it add: a file from elsewhere whose user_version
+// promises more than its tables give is refused at open, not by "no such table" in the middle of some later query.
+std::optional<Error> verifyTables(Database& db, int version)
+{
+    for (const Migration& migration : migrations()) {
+        if (migration.toVersion > version)
+            break;
+        auto missing = missingTable(db, migration);
+        if (!missing)
+            return missing.error();
+        if (*missing)
+            return notAStore(
+                db, "store version " + std::to_string(version) + " without its table " + std::string(**missing));
+    }
+    return std::nullopt;
+}
+
+struct Header
+{
+    std::int64_t applicationId = 0;
+    int version = 0;
+    bool empty = false; ///< a new file: no application id, no version, no schema objects
+};
+
+Result<Header> readHeader(Database& db)
 {
     // Reading the header is the first access to the file: a non-SQLite file fails here (SQLITE_NOTADB).
     auto applicationId = db.queryInt("PRAGMA application_id");
@@ -207,26 +325,36 @@ std::optional<Error> ensureSchema(Database& db)
     auto objectCount = db.queryInt("SELECT count(*) FROM sqlite_schema");
     if (!objectCount)
         return objectCount.error();
+    return Header{*applicationId, *version, *applicationId == 0 && *version == 0 && *objectCount == 0};
+}
 
-    const bool empty = *applicationId == 0 && *version == 0 && *objectCount == 0;
-    if (!empty && *applicationId != kApplicationId)
+// Refuses what this build must not open in this mode: another application's file, a newer store, and (read-only)
+// an empty file or a store too old to read without migrating it.
+std::optional<Error> refuseHeader(const Database& db, const Header& header)
+{
+    if (!header.empty && header.applicationId != kApplicationId)
         return notAStore(db, "an SQLite database of another application");
-    if (*version > kSchemaVersion) {
+    if (header.version > kSchemaVersion) {
         return Error{Error::Kind::NewerVersion, SQLITE_OK,
-                     db.path() + " was written by a newer Streamscope (store version " + std::to_string(*version)
+                     db.path() + " was written by a newer Streamscope (store version " + std::to_string(header.version)
                          + ", this version reads up to " + std::to_string(kSchemaVersion)
                          + "); update Streamscope to open it"};
     }
-    if (*version == kSchemaVersion)
-        return enableWal(db);
-    if (db.isReadOnly()) {
-        if (empty)
-            return notAStore(db, "an empty database");
+    if (!db.isReadOnly())
+        return std::nullopt;
+    if (header.empty)
+        return notAStore(db, "an empty database");
+    if (header.version < kOldestReadableVersion) {
         return Error{Error::Kind::ReadOnly, SQLITE_READONLY,
-                     db.path() + " uses an older store version (" + std::to_string(*version)
+                     db.path() + " uses an older store version (" + std::to_string(header.version)
                          + "); open it once read-write to upgrade it"};
     }
+    return std::nullopt;
+}
 
+// Creates or upgrades the schema to kSchemaVersion in one transaction (writable database).
+std::optional<Error> migrate(Database& db, bool empty)
+{
     if (empty && !db.path().empty() && db.path() != ":memory:") {
         // Before the first write: WAL mode keeps the page size a store was created with. (An in-memory store keeps
         // the 16 KiB Database::open() gives it: its in-memory journal copies every page a statement touches.)
@@ -259,8 +387,47 @@ std::optional<Error> ensureSchema(Database& db)
     insertMeta->bind(1, std::string_view("streamscope schema " + std::to_string(kSchemaVersion)), true);
     if (auto error = insertMeta->run())
         return error;
-    if (auto error = transaction->commit())
+    return transaction->commit();
+}
+
+} // namespace
+
+Result<int> schemaVersion(Database& db)
+{
+    auto version = db.queryInt("PRAGMA user_version");
+    if (!version)
+        return version.error();
+    return static_cast<int>(*version);
+}
+
+Result<bool> hasTablesAddedIn(Database& db, int version)
+{
+    for (const Migration& migration : migrations()) {
+        if (migration.toVersion != version)
+            continue;
+        auto missing = missingTable(db, migration);
+        if (!missing)
+            return missing.error();
+        return !*missing;
+    }
+    return Error{Error::Kind::InvalidArgument, SQLITE_OK, "no store version " + std::to_string(version)};
+}
+
+std::optional<Error> ensureSchema(Database& db)
+{
+    auto header = readHeader(db);
+    if (!header)
+        return header.error();
+    if (auto error = refuseHeader(db, *header))
         return error;
+    if (!header->empty) {
+        if (auto error = verifyTables(db, header->version))
+            return error;
+    }
+    if (header->version < kSchemaVersion && !db.isReadOnly()) {
+        if (auto error = migrate(db, header->empty))
+            return error;
+    }
     return enableWal(db);
 }
 

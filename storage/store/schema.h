@@ -13,8 +13,13 @@ namespace storage {
 
 /// 'SSC1': marks an SQLite file as a Streamscope store.
 inline constexpr std::int32_t kApplicationId = 0x53534331;
-/// Schema version this build writes and reads.
-inline constexpr int kSchemaVersion = 1;
+/// Schema version this build writes and reads. 1: the capture tables; 2: the replay tables.
+inline constexpr int kSchemaVersion = 2;
+/// First schema version with the replay tables (replay_runs, replay_batches, replay_attempts, replay_records).
+inline constexpr int kReplayTablesVersion = 2;
+/// Oldest version a read-only open accepts. The versions since then only add tables, so such a store reads the same
+/// less what it lacks (a version-1 store has no replay runs); anything written needs kSchemaVersion.
+inline constexpr int kOldestReadableVersion = 1;
 /// SQLite page size of a store this build creates (an existing store keeps its own; any size reads the same).
 /// Records are ~2 KB rows: with 32 KiB pages an import writes, logs and checkpoints a third fewer bytes in a
 /// fraction of the system calls of 4 KiB pages (README, Performance).
@@ -22,8 +27,9 @@ inline constexpr int kStorePageSize = 32768;
 
 /// Checks the file is a Streamscope store this build understands and brings it to kSchemaVersion:
 /// - an empty database is initialised (writable only);
-/// - an older version is migrated in one transaction (writable only; a read-only open of an older store fails
-///   with a message asking to open it once read-write);
+/// - an older version is migrated in one transaction (writable only); a read-only open accepts an older store from
+///   kOldestReadableVersion on as it is (below that it fails with a message asking to open it once read-write);
+/// - a store lacking a table its version promises fails with Error::Kind::NotAStore;
 /// - a newer version fails with Error::Kind::NewerVersion;
 /// - another application's SQLite file, or a file that is not SQLite, fails with Error::Kind::NotAStore (and is
 ///   not modified);
@@ -40,5 +46,9 @@ SourceInfo sourceFromRow(const Statement& st);
 
 /// The store's user_version (0 for an empty file).
 Result<int> schemaVersion(Database& db);
+
+/// Whether the store has every table schema version `version` added: false for the replay tables
+/// (kReplayTablesVersion) of an older store opened read-only. InvalidArgument for a version this build does not know.
+Result<bool> hasTablesAddedIn(Database& db, int version);
 
 } // namespace storage

@@ -51,6 +51,33 @@ std::optional<std::string> slicePart(const Statement& st, int offColumn, std::st
     return std::string(raw.substr(offset, length));
 }
 
+// The columns from records.event_name on, which record rows and history rows both select in this order (from column
+// `at`: event_name, seq, event_id, time_us, time_unit, time_text, size_bytes, view_type, ttl, shape, keys_off,
+// keys_len, keys_text, new_off, new_len, new_text, old_off, old_len, old_text, source_id, record_index, byte_offset,
+// raw).
+void readRecordColumns(const Statement& st, int at, bool withRaw, RecordRow& row)
+{
+    row.eventName = static_cast<model::EventName>(st.int64(at));
+    row.sequenceNumber = st.textCopy(at + 1);
+    row.eventId = st.textCopy(at + 2);
+    row.creationTimeMicros = st.optionalInt64(at + 3);
+    row.timeUnit = static_cast<TimeUnit>(st.int64(at + 4));
+    row.timeText = st.textCopy(at + 5);
+    row.sizeBytes = st.optionalInt64(at + 6);
+    row.viewType = static_cast<model::ViewType>(st.int64(at + 7));
+    row.ttl = st.int64(at + 8) != 0;
+    row.shape = st.textCopy(at + 9);
+    const std::string_view raw = st.text(at + 22);
+    row.keysJson = slicePart(st, at + 10, raw).value_or(std::string{});
+    row.newImageJson = slicePart(st, at + 13, raw);
+    row.oldImageJson = slicePart(st, at + 16, raw);
+    row.position.sourceId = st.int64(at + 19);
+    row.position.recordIndex = st.int64(at + 20);
+    row.position.byteOffset = st.int64(at + 21);
+    if (withRaw)
+        row.raw = std::string(raw);
+}
+
 RecordRow readRecordRow(const Statement& st, bool withRaw)
 {
     RecordRow row;
@@ -61,25 +88,7 @@ RecordRow readRecordRow(const Statement& st, bool withRaw)
     row.tableName = st.textCopy(4);
     row.streamArn = st.textCopy(5);
     row.region = st.textCopy(6);
-    row.eventName = static_cast<model::EventName>(st.int64(7));
-    row.sequenceNumber = st.textCopy(8);
-    row.eventId = st.textCopy(9);
-    row.creationTimeMicros = st.optionalInt64(10);
-    row.timeUnit = static_cast<TimeUnit>(st.int64(11));
-    row.timeText = st.textCopy(12);
-    row.sizeBytes = st.optionalInt64(13);
-    row.viewType = static_cast<model::ViewType>(st.int64(14));
-    row.ttl = st.int64(15) != 0;
-    row.shape = st.textCopy(16);
-    const std::string_view raw = st.text(29);
-    row.keysJson = slicePart(st, 17, raw).value_or(std::string{});
-    row.newImageJson = slicePart(st, 20, raw);
-    row.oldImageJson = slicePart(st, 23, raw);
-    row.position.sourceId = st.int64(26);
-    row.position.recordIndex = st.int64(27);
-    row.position.byteOffset = st.int64(28);
-    if (withRaw)
-        row.raw = std::string(raw);
+    readRecordColumns(st, 7, withRaw, row);
     return row;
 }
 
@@ -153,25 +162,7 @@ RecordRow readHistoryRow(const Statement& st, bool withRaw)
     row.tableId = st.int64(1);
     row.streamId = st.int64(2);
     row.keyId = st.int64(3);
-    row.eventName = static_cast<model::EventName>(st.int64(4));
-    row.sequenceNumber = st.textCopy(5);
-    row.eventId = st.textCopy(6);
-    row.creationTimeMicros = st.optionalInt64(7);
-    row.timeUnit = static_cast<TimeUnit>(st.int64(8));
-    row.timeText = st.textCopy(9);
-    row.sizeBytes = st.optionalInt64(10);
-    row.viewType = static_cast<model::ViewType>(st.int64(11));
-    row.ttl = st.int64(12) != 0;
-    row.shape = st.textCopy(13);
-    const std::string_view raw = st.text(26);
-    row.keysJson = slicePart(st, 14, raw).value_or(std::string{});
-    row.newImageJson = slicePart(st, 17, raw);
-    row.oldImageJson = slicePart(st, 20, raw);
-    row.position.sourceId = st.int64(23);
-    row.position.recordIndex = st.int64(24);
-    row.position.byteOffset = st.int64(25);
-    if (withRaw)
-        row.raw = std::string(raw);
+    readRecordColumns(st, 4, withRaw, row);
     return row;
 }
 

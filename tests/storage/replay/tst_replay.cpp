@@ -10,6 +10,8 @@
 #include "storage/replay/lambdaretry.h"
 #include "storage/replay/replayer.h"
 #include "storage/replay/runtables.h"
+#include "storage/store/olderstoresupport.h"
+#include "storage/store/schema.h"
 #include "testsupport.h"
 
 using storage::BatchReplay;
@@ -41,6 +43,9 @@ private Q_SLOTS:
     void handlerNotFound();
     void handlerIgnoresStdin();
     void runRecordedInStore();
+    void olderStoreReadOnlyHasNoRuns();
+    void runRecordedInMigratedSchema();
+    void failedFirstRunLeavesStoreRecordable();
 };
 
 static HandlerOutcome exited(int code, std::string out = {})
@@ -382,11 +387,9 @@ void TestReplay::handlerIgnoresStdin()
     QCOMPARE(e.stdoutText, std::string("a;b $HOME\n"));
 }
 
-void TestReplay::runRecordedInStore()
+/// Twelve records of one stream (sequence numbers 1000..1011) loaded into `store`; an error message or empty.
+static QString loadOrders(storage::Store& store)
 {
-    QTemporaryDir dir;
-    auto store = storage::Store::open(dir.filePath(QStringLiteral("s.streamscope")).toStdString());
-    QVERIFY2(store, store ? "" : store.error().message.c_str());
     std::vector<exporttest::Rec> records;
     for (int i = 0; i < 12; ++i) {
         exporttest::Rec r;
@@ -397,7 +400,28 @@ void TestReplay::runRecordedInStore()
         r.newImage = r.keysJson;
         records.push_back(r);
     }
-    QCOMPARE(QString::fromStdString(exporttest::load(*store, records, "fixture")), QString());
+    return QString::fromStdString(exporttest::load(store, records, "fixture"));
+}
+
+/// A closed store of schema version 1 (no replay tables) holding loadOrders(); an error message or empty.
+static QString version1Store(const std::string& path)
+{
+    {
+        auto store = storage::Store::open(path);
+        if (!store)
+            return QString::fromStdString(store.error().message);
+        if (const QString error = loadOrders(*store); !error.isEmpty())
+            return error;
+    }
+    return olderstore::toVersion1(path);
+}
+
+void TestReplay::runRecordedInStore()
+{
+    QTemporaryDir dir;
+    auto store = storage::Store::open(dir.filePath(QStringLiteral("s.streamscope")).toStdString());
+    QVERIFY2(store, store ? "" : store.error().message.c_str());
+    QCOMPARE(loadOrders(*store), QString());
     storage::ReplayOptions options;
     options.handler = handler({QStringLiteral("--fail-seq"), QStringLiteral("1007")});
     options.policy.maxRetries = 1;
@@ -437,6 +461,94 @@ void TestReplay::runRecordedInStore()
     const auto j = nlohmann::json::parse(storage::replayRunToJson(l));
     QCOMPARE(j["counts"]["discarded"].get<int>(), 3);
     QCOMPARE(j["batches"][1]["records"][2]["status"].get<std::string>(), std::string("discarded"));
+}
+
+void TestReplay::olderStoreReadOnlyHasNoRuns()
+{
+    // A version-1 store opened read-only cannot be migrated: it lists no runs and has no run to show (no raw SQL
+    // error), and a run that would be recorded is refused with a reason; an unrecorded run still works.
+    QTemporaryDir dir;
+    const std::string path = dir.filePath(QStringLiteral("v1.streamscope")).toStdString();
+    QCOMPARE(version1Store(path), QString());
+    auto store = storage::Store::open(path, storage::Database::OpenMode::ReadOnly);
+    QVERIFY2(store, store ? "" : store.error().message.c_str());
+    QCOMPARE(*storage::schemaVersion(store->database()), 1);
+    auto runs = storage::listReplayRuns(store->database());
+    QVERIFY2(runs, runs ? "" : runs.error().message.c_str());
+    QVERIFY(runs->empty());
+    auto run = storage::loadReplayRun(store->database(), 1);
+    QVERIFY2(run, run ? "" : run.error().message.c_str());
+    QVERIFY(!run->has_value());
+
+    storage::ReplayOptions options;
+    options.handler = handler({});
+    auto recorded = storage::runReplay(*store, {}, options);
+    QVERIFY(!recorded);
+    QVERIFY2(recorded.error().message.find("older store version") != std::string::npos,
+             recorded.error().message.c_str());
+    options.record = false;
+    auto unrecorded = storage::runReplay(*store, {}, options);
+    QVERIFY2(unrecorded, unrecorded ? "" : unrecorded.error().message.c_str());
+    QCOMPARE(unrecorded->succeeded, std::int64_t(12));
+    QCOMPARE(unrecorded->id, std::int64_t(0));
+}
+
+void TestReplay::runRecordedInMigratedSchema()
+{
+    // Opened read-write, a version-1 store is migrated; a recorded run then writes into the tables the migration
+    // made and changes no schema (no table created on first use).
+    QTemporaryDir dir;
+    const std::string path = dir.filePath(QStringLiteral("v1.streamscope")).toStdString();
+    QCOMPARE(version1Store(path), QString());
+    auto store = storage::Store::open(path, storage::Database::OpenMode::ReadWriteExisting);
+    QVERIFY2(store, store ? "" : store.error().message.c_str());
+    storage::Database& db = store->database();
+    QCOMPARE(*storage::schemaVersion(db), storage::kSchemaVersion);
+    const std::int64_t schemaCookie = *db.queryInt("PRAGMA schema_version");
+    storage::ReplayOptions options;
+    options.handler = handler({QStringLiteral("--fail-seq"), QStringLiteral("1003")});
+    options.policy.maxRetries = 0;
+    auto run = storage::runReplay(*store, {}, options);
+    QVERIFY2(run, run ? "" : run.error().message.c_str());
+    QCOMPARE(*db.queryInt("PRAGMA schema_version"), schemaCookie);
+    QCOMPARE(*db.queryInt("SELECT count(*) FROM replay_runs"), std::int64_t(1));
+    QCOMPARE(*db.queryInt("SELECT count(*) FROM replay_records"), std::int64_t(12));
+    auto loaded = storage::loadReplayRun(db, run->id);
+    QVERIFY(loaded && loaded->has_value());
+    QCOMPARE((*loaded)->status, std::string("complete"));
+    QCOMPARE((*loaded)->discarded, run->discarded);
+}
+
+void TestReplay::failedFirstRunLeavesStoreRecordable()
+{
+    // The store may grow by one page only: the run row fits, the first batch's 1 MB of handler output does not.
+    // The failed run must leave the store able to record the next one (once there is room again).
+    QTemporaryDir dir;
+    auto store = storage::Store::open(dir.filePath(QStringLiteral("full.streamscope")).toStdString());
+    QVERIFY2(store, store ? "" : store.error().message.c_str());
+    QCOMPARE(loadOrders(*store), QString());
+    storage::Database& db = store->database();
+    const std::int64_t pages = *db.queryInt("PRAGMA page_count");
+    QCOMPARE(*db.queryInt("PRAGMA max_page_count = " + std::to_string(pages + 1)), pages + 1);
+    storage::ReplayOptions options;
+    options.handler.argv = {STREAMSCOPE_PYTHON, "-c", "import sys; sys.stdin.read(); sys.stderr.write('x' * 1000000)"};
+    auto full = storage::runReplay(*store, {}, options);
+    QVERIFY2(!full, "a run that cannot fit in the store was recorded");
+    QCOMPARE(full.error().code & 0xff, 13); // SQLITE_FULL
+
+    QVERIFY(*db.queryInt("PRAGMA max_page_count = 1073741823") > pages);
+    auto run = storage::runReplay(*store, {}, options);
+    QVERIFY2(run, run ? "" : run.error().message.c_str());
+    auto runs = storage::listReplayRuns(db);
+    QVERIFY2(runs, runs ? "" : runs.error().message.c_str());
+    QCOMPARE(runs->size(), std::size_t(2));
+    QCOMPARE(runs->front().id, run->id);
+    QCOMPARE(runs->front().status, std::string("complete"));
+    QCOMPARE(runs->back().status, std::string("failed")); // not "running" for ever
+    auto loaded = storage::loadReplayRun(db, run->id);
+    QVERIFY(loaded && loaded->has_value());
+    QCOMPARE((*loaded)->batches.size(), std::size_t(1));
+    QCOMPARE((*loaded)->batches[0].attempts.at(0).stderrText.size(), std::size_t(1000000));
 }
 
 QTEST_GUILESS_MAIN(TestReplay)

@@ -12,6 +12,7 @@
 
 #include "storage/import/importwriter.h"
 #include "storage/store/database.h"
+#include "storage/store/olderstoresupport.h"
 #include "storage/store/schema.h"
 #include "storage/store/store.h"
 #include "storage/storetestutil.h"
@@ -187,6 +188,128 @@ private Q_SLOTS:
         auto error = store->database().exec("DELETE FROM records");
         QVERIFY(error.has_value());
         QCOMPARE(error->kind, Error::Kind::ReadOnly);
+    }
+
+    // ---- version 2: the replay tables joined the versioned schema ----------------------------------------------
+
+    /// A store with one record, closed; `name` is its file.
+    std::string storeWithRecord(const std::string& name)
+    {
+        const std::string file = path(name.c_str());
+        auto store = Store::open(file);
+        if (!store)
+            return {};
+        storetest::Spec spec;
+        spec.sequenceNumber = storetest::seq(1);
+        spec.newImage = R"({"Id":{"N":"1"}})";
+        if (!storetest::writeSource(store->database(), "a.json", {spec}).empty())
+            return {};
+        return file;
+    }
+
+    static std::int64_t replayTableCount(Database& db)
+    {
+        return db
+            .queryInt("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('replay_runs', "
+                      "'replay_batches', 'replay_attempts', 'replay_records')")
+            .value();
+    }
+
+    void newStoreHasReplayTables()
+    {
+        auto store = Store::open(path("new-replay.streamscope"));
+        QVERIFY(store);
+        QCOMPARE(kSchemaVersion, 2);
+        QCOMPARE(*store->database().queryInt("PRAGMA user_version"), std::int64_t{2});
+        QCOMPARE(replayTableCount(store->database()), std::int64_t{4});
+        QCOMPARE(*hasTablesAddedIn(store->database(), kReplayTablesVersion), true);
+        auto meta = store->database().prepare("SELECT value FROM meta WHERE name = 'schema_written_by'");
+        QVERIFY(meta && meta->step().row);
+        QCOMPARE(meta->text(0), std::string_view("streamscope schema 2"));
+    }
+
+    void version1StoreMigrated_data()
+    {
+        QTest::addColumn<bool>("keepReplayTables");
+        QTest::addColumn<bool>("halfMade");
+        QTest::addRow("no replay tables") << false << false;
+        QTest::addRow("replay tables made on first use") << true << false;
+        QTest::addRow("replay tables half made") << true << true;
+    }
+
+    void version1StoreMigrated()
+    {
+        QFETCH(bool, keepReplayTables);
+        QFETCH(bool, halfMade);
+        const std::string file = storeWithRecord("v1-" + std::string(QTest::currentDataTag()) + ".streamscope");
+        QVERIFY(!file.empty());
+        QCOMPARE(olderstore::toVersion1(file, keepReplayTables), QString());
+        {
+            auto db = Database::open(file, Database::OpenMode::ReadWriteExisting);
+            QVERIFY(db);
+            QCOMPARE(*db->queryInt("PRAGMA user_version"), std::int64_t{1});
+            if (keepReplayTables) // a run an older build recorded
+                QVERIFY(
+                    !db->exec("INSERT INTO replay_runs(id, started_micros, handler, status, max_retries, bisect, "
+                              "timeout_ms, batch_size, selection) VALUES (7, 1, '[]', 'complete', 0, 0, 1, 1, '{}')"));
+            if (halfMade) // a first use that failed after its first table
+                QVERIFY(!db->exec("DROP TABLE replay_records; DROP TABLE replay_attempts;"));
+            QCOMPARE(replayTableCount(*db), std::int64_t{keepReplayTables ? (halfMade ? 2 : 4) : 0});
+        }
+        auto store = Store::open(file, Database::OpenMode::ReadWriteExisting);
+        QVERIFY2(store, store ? "" : store.error().message.c_str());
+        Database& db = store->database();
+        QCOMPARE(*db.queryInt("PRAGMA user_version"), std::int64_t{kSchemaVersion});
+        QCOMPARE(replayTableCount(db), std::int64_t{4});
+        QCOMPARE(*db.queryInt("SELECT count(*) FROM replay_runs WHERE id = 7"), std::int64_t{keepReplayTables ? 1 : 0});
+        QCOMPARE(*db.queryInt("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name LIKE 'replay\\_%' "
+                              "ESCAPE '\\'"),
+                 std::int64_t{3});
+        auto totals = store->totals();
+        QVERIFY(totals);
+        QCOMPARE(totals->records, std::int64_t{1});
+        auto check = db.prepare("PRAGMA integrity_check");
+        QVERIFY(check && check->step().row);
+        QCOMPARE(check->text(0), std::string_view("ok"));
+    }
+
+    void version1StoreReadOnly()
+    {
+        const std::string file = storeWithRecord("v1-readonly.streamscope");
+        QVERIFY(!file.empty());
+        QCOMPARE(olderstore::toVersion1(file), QString());
+        std::ifstream before(file, std::ios::binary);
+        const std::string beforeBytes((std::istreambuf_iterator<char>(before)), std::istreambuf_iterator<char>());
+        {
+            // Read as it is (it cannot be migrated): its data, no replay tables, nothing written.
+            auto store = Store::open(file, Database::OpenMode::ReadOnly);
+            QVERIFY2(store, store ? "" : store.error().message.c_str());
+            QCOMPARE(*schemaVersion(store->database()), 1);
+            QCOMPARE(*hasTablesAddedIn(store->database(), kReplayTablesVersion), false);
+            QCOMPARE(store->totals()->records, std::int64_t{1});
+        }
+        std::ifstream after(file, std::ios::binary);
+        const std::string afterBytes((std::istreambuf_iterator<char>(after)), std::istreambuf_iterator<char>());
+        QVERIFY(afterBytes == beforeBytes);
+    }
+
+    void versionWithoutItsTablesRefused()
+    {
+        // A file from elsewhere that says version 2 but lacks a replay table is refused at open, in every mode.
+        const std::string file = storeWithRecord("v2-without-replay.streamscope");
+        QVERIFY(!file.empty());
+        {
+            auto db = Database::open(file, Database::OpenMode::ReadWriteExisting);
+            QVERIFY(db);
+            QVERIFY(!db->exec("DROP TABLE replay_records; PRAGMA wal_checkpoint(TRUNCATE);"));
+        }
+        for (auto mode : {Database::OpenMode::ReadWriteExisting, Database::OpenMode::ReadOnly}) {
+            auto store = Store::open(file, mode);
+            QVERIFY(!store);
+            QCOMPARE(store.error().kind, Error::Kind::NotAStore);
+            QVERIFY2(store.error().message.find("without its table replay_records") != std::string::npos,
+                     store.error().message.c_str());
+        }
     }
 
     void errorsCarryMessages()

@@ -12,6 +12,7 @@
 
 #include "storage/import/captureimporter.h"
 #include "storage/reliabilitysupport.h"
+#include "storage/store/olderstoresupport.h"
 #include "storage/store/schema.h"
 #include "storage/store/store.h"
 #include "testsupport.h"
@@ -72,6 +73,16 @@ bool rewriteSchemaSql(const QString& path)
     return ok;
 }
 
+/// Drops one of the replay tables a version-2 store must have, as a foreign tool could.
+bool dropReplayTable(const QString& path)
+{
+    sqlite3* db = nullptr;
+    bool ok = sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK;
+    ok = ok && sqlite3_exec(db, "DROP TABLE replay_records", nullptr, nullptr, nullptr) == SQLITE_OK;
+    sqlite3_close(db);
+    return ok;
+}
+
 } // namespace
 
 class TestUntrustedStore : public QObject
@@ -98,6 +109,7 @@ private Q_SLOTS:
     void refusedFiles_data();
     void refusedFiles();
     void newerSchemaVersion();
+    void olderSchemaVersionReadOnly();
     void corruptedDataPage();
     void readOnlyOpenWritesNothing();
     void defensiveSettings();
@@ -146,6 +158,8 @@ void TestUntrustedStore::refusedFiles_data()
         << QByteArray() << -1 << QString() << QList<int>{int(Error::Kind::NotAStore), int(Error::Kind::Corrupt)};
     QTest::addRow("schema SQL rewritten")
         << QByteArray() << -2 << QStringLiteral("malformed database schema") << QList<int>{int(Error::Kind::Corrupt)};
+    QTest::addRow("replay table missing") << QByteArray() << -3 << QStringLiteral("without its table replay_records")
+                                          << QList<int>{int(Error::Kind::NotAStore)};
 }
 
 void TestUntrustedStore::refusedFiles()
@@ -168,6 +182,9 @@ void TestUntrustedStore::refusedFiles()
         if (corruptPage == -2) {
             file.close();
             QVERIFY(rewriteSchemaSql(path));
+        } else if (corruptPage == -3) {
+            file.close();
+            QVERIFY(dropReplayTable(path));
         } else if (corruptPage == 1) {
             file.seek(0);
             file.write(QByteArray(100, '\x5a')); // the 100-byte database header
@@ -213,6 +230,40 @@ void TestUntrustedStore::newerSchemaVersion()
         QVERIFY2(QString::fromStdString(store.error().message).contains(QStringLiteral("newer"), Qt::CaseInsensitive),
                  store.error().message.c_str());
     }
+    QCOMPARE(fileHash(path), before);
+}
+
+void TestUntrustedStore::olderSchemaVersionReadOnly()
+{
+    // A store of the previous version (no replay tables) opened read-only is read as it is, never migrated: the
+    // library and the CLI's read-only commands work, replay lists no runs, and the file is not modified.
+    const QString path = copyOfGoodStore(QStringLiteral("older.streamscope"));
+    QVERIFY(!path.isEmpty());
+    QCOMPARE(olderstore::toVersion1(path.toStdString()), QString());
+    const QByteArray before = fileHash(path);
+    {
+        auto store = storage::Store::open(path.toStdString(), storage::Database::OpenMode::ReadOnly);
+        QVERIFY2(store, store ? "" : store.error().message.c_str());
+        QCOMPARE(*storage::schemaVersion(store->database()), 1);
+        auto totals = store->totals();
+        QVERIFY(totals);
+        QCOMPARE(totals->records, 3000);
+    }
+    QByteArray out;
+    QByteArray err;
+    QCOMPARE(reliability::runStreamscope(
+                 {QStringLiteral("replay"), QStringLiteral("--store"), path, QStringLiteral("--list")}, &out, &err),
+             0);
+    QVERIFY2(out.contains("no replay runs recorded"), out.constData());
+    QCOMPARE(reliability::runStreamscope({QStringLiteral("replay"), QStringLiteral("--store"), path,
+                                          QStringLiteral("--show"), QStringLiteral("1")},
+                                         &out, &err),
+             2);
+    QVERIFY2(err.contains("no replay run 1 in the store"), err.constData());
+    QCOMPARE(reliability::runStreamscope(
+                 {QStringLiteral("info"), QStringLiteral("--store"), path, QStringLiteral("--json")}, &out, &err),
+             0);
+    QVERIFY2(out.contains("\"schemaVersion\": 1"), out.constData());
     QCOMPARE(fileHash(path), before);
 }
 

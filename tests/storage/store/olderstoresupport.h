@@ -1,0 +1,32 @@
+#pragma once
+
+// Stores of an older schema version for the migration tests: a current store turned back into what a build of
+// version 1 (before the replay tables joined the schema) left on disk. Header-only; storage/store only.
+
+#include <QString>
+#include <string>
+
+#include "storage/store/database.h"
+
+namespace olderstore {
+
+/// Turns the closed store at `path` into a version-1 store, its data kept. `keepReplayTables`: as a version-1 build
+/// left it after recording a replay (the replay tables made on first use, outside the versioned schema). Returns an
+/// error message, empty on success.
+inline QString toVersion1(const std::string& path, bool keepReplayTables = false)
+{
+    auto db = storage::Database::open(path, storage::Database::OpenMode::ReadWriteExisting);
+    if (!db)
+        return QString::fromStdString(db.error().message);
+    std::string sql = "BEGIN;";
+    if (!keepReplayTables)
+        sql +=
+            "DROP TABLE replay_records; DROP TABLE replay_attempts; DROP TABLE replay_batches; DROP TABLE replay_runs;";
+    sql += "PRAGMA user_version = 1; UPDATE meta SET value = 'streamscope schema 1' WHERE name = 'schema_written_by';"
+           "COMMIT; PRAGMA wal_checkpoint(TRUNCATE);";
+    if (auto error = db->exec(sql))
+        return QString::fromStdString(error->message);
+    return {};
+}
+
+} // namespace olderstore
