@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 
 #include <unistd.h>
 
@@ -195,6 +196,22 @@ void printText(const storage::ImportSummary& s)
         err() << "streamscope import: store error: " << qs(s.storeError->message) << "\n";
 }
 
+/// STREAMSCOPE_WRITER_STATS: where the import's time went, on stderr.
+void printStatistics(const storage::ImportSummary& s)
+{
+    if (!s.statistics || !std::getenv("STREAMSCOPE_WRITER_STATS"))
+        return;
+    const storage::ImportStatistics& t = *s.statistics;
+    err() << QString::asprintf("importCaptures: %.3f s, writer waited %.3f s for the reader, final checkpoint %.3f s "
+                               "(background checkpoints: %s)\n",
+                               t.seconds, t.writerWaitedSeconds, t.finalCheckpointSeconds,
+                               t.backgroundCheckpoints ? "yes" : "no")
+          << QString::asprintf(
+                 "ImportWriter: %lld group commit(s), %.3f s in stats flush + COMMIT (stats flush %.3f s)\n",
+                 static_cast<long long>(t.writer.groupsCommitted), t.writer.commitSeconds, t.writer.statsFlushSeconds);
+    err().flush();
+}
+
 } // namespace
 
 int runImport(const QStringList& arguments)
@@ -262,6 +279,7 @@ int runImport(const QStringList& arguments)
     const auto summary = storage::importCaptures(store->database(), inputs, options,
                                                  [&bar](const storage::ImportProgress& p) { return bar.update(p); });
     bar.finish();
+    printStatistics(summary);
     if (parser.isSet(jsonOpt))
         out() << QJsonDocument(summaryJson(summary)).toJson(QJsonDocument::Indented);
     else

@@ -1,16 +1,10 @@
 #include "storage/import/captureimporter.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <chrono>
-#include <condition_variable>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
-#include <deque>
 #include <limits>
-#include <mutex>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -18,6 +12,7 @@
 
 #include "model/sequencenumber.h"
 #include "storage/import/contenthash.h"
+#include "storage/import/importqueue.h"
 #include "storage/import/importwriter.h"
 #include "storage/import/inputfile.h"
 #include "storage/import/recordsplitter.h"
@@ -85,136 +80,6 @@ int ImportSummary::exitCode() const
 
 namespace {
 
-// Messages from the reader thread to the writer (calling) thread.
-struct FileBegin
-{
-    std::size_t file = 0;
-    std::optional<std::string> hash;
-    std::string hashError;
-    /// A big plain file: hashed while it is read (no pass of its own); the hash comes with FileEnd and the
-    /// already-imported check happens then.
-    bool hashAtEnd = false;
-};
-// Per-record values the reader thread computes for the writer (see RecordInput::precomputedHash).
-struct Precomputed
-{
-    std::uint64_t hash = 0;
-    std::uint64_t keyHash = 0;
-    std::string seqSort; ///< "" when the record has no (valid) sequence number: the writer checks it
-};
-struct Batch
-{
-    std::size_t file = 0;
-    std::vector<CaptureRecord> records;
-    std::vector<Precomputed> precomputed; ///< parallel to records
-    std::vector<RecordIssue> issues;
-    std::size_t bytes = 0; ///< text held by the records (the queue's byte bound)
-};
-struct FileEnd
-{
-    std::size_t file = 0;
-    std::optional<std::string> hash; ///< FileBegin::hashAtEnd
-    std::map<CaptureFormat, std::int64_t> formats;
-    std::vector<std::string> notes;
-    std::string notCaptureReason;
-};
-struct FileFailed
-{
-    std::size_t file = 0;
-    FileFailure failure;
-};
-struct ReaderDone
-{
-};
-using Message = std::variant<FileBegin, Batch, FileEnd, FileFailed, ReaderDone>;
-
-// Bounded by the records in flight and their bytes (a batch weighs its records and text; file begin/end messages
-// weigh nothing but count towards a message limit), so 100-record files queue as deep as 1000-record batches of
-// one big file, and files of a few huge records cannot fill memory. One batch always fits.
-class MessageQueue
-{
-public:
-    MessageQueue(std::size_t recordCapacity, std::size_t byteCapacity, std::size_t messageCapacity)
-        : m_recordCapacity(recordCapacity)
-        , m_byteCapacity(byteCapacity)
-        , m_messageCapacity(messageCapacity)
-    {
-    }
-    /// false when the consumer stopped listening.
-    bool push(Message message)
-    {
-        const std::size_t weight = weightOf(message);
-        const std::size_t bytes = bytesOf(message);
-        std::unique_lock lock(m_mutex);
-        m_notFull.wait(lock, [&] {
-            return m_closed
-                || (m_queue.size() < m_messageCapacity
-                    && ((m_weight + weight <= m_recordCapacity && m_bytes + bytes <= m_byteCapacity) || m_weight == 0
-                        || weight == 0));
-        });
-        if (m_closed)
-            return false;
-        m_weight += weight;
-        m_bytes += bytes;
-        m_queue.push_back(std::move(message));
-        m_notEmpty.notify_one();
-        return true;
-    }
-    Message pop()
-    {
-        std::unique_lock lock(m_mutex);
-        m_notEmpty.wait(lock, [&] { return !m_queue.empty(); });
-        return take();
-    }
-    /// nullopt when nothing arrived within `timeout`.
-    std::optional<Message> popFor(std::chrono::milliseconds timeout)
-    {
-        std::unique_lock lock(m_mutex);
-        if (!m_notEmpty.wait_for(lock, timeout, [&] { return !m_queue.empty(); }))
-            return std::nullopt;
-        return take();
-    }
-    void close()
-    {
-        std::lock_guard lock(m_mutex);
-        m_closed = true;
-        m_queue.clear();
-        m_weight = 0;
-        m_bytes = 0;
-        m_notFull.notify_all();
-    }
-
-private:
-    static std::size_t weightOf(const Message& message)
-    {
-        const auto* batch = std::get_if<Batch>(&message);
-        return batch ? std::max<std::size_t>(1, batch->records.size() + batch->issues.size()) : 0;
-    }
-    static std::size_t bytesOf(const Message& message)
-    {
-        const auto* batch = std::get_if<Batch>(&message);
-        return batch ? batch->bytes : 0;
-    }
-    Message take()
-    {
-        Message message = std::move(m_queue.front());
-        m_queue.pop_front();
-        m_weight -= weightOf(message);
-        m_bytes -= bytesOf(message);
-        m_notFull.notify_one();
-        return message;
-    }
-    std::mutex m_mutex;
-    std::condition_variable m_notFull, m_notEmpty;
-    std::deque<Message> m_queue;
-    std::size_t m_recordCapacity;
-    std::size_t m_byteCapacity;
-    std::size_t m_messageCapacity;
-    std::size_t m_weight = 0;
-    std::size_t m_bytes = 0;
-    bool m_closed = false;
-};
-
 std::string formatText(const std::map<CaptureFormat, std::int64_t>& formats)
 {
     std::string text;
@@ -222,58 +87,6 @@ std::string formatText(const std::map<CaptureFormat, std::int64_t>& formats)
         text += (text.empty() ? "" : "+") + std::string(captureFormatText(format));
     return text.empty() ? std::string("unknown") : text;
 }
-
-struct Shared
-{
-    std::atomic<bool> cancel{false};
-    std::atomic<std::int64_t> skipFile{-1}; // reader stops reading this file (already imported / failed)
-    std::atomic<std::uint64_t> currentFileBytes{0};
-
-    // Batches the writer is done with go back to the reader, which frees their records and reuses them: memory
-    // is freed by the thread that allocated it (glibc: no contention on the reader's arena lock; ~10% of the
-    // writer's time before) and the big record vectors are not allocated again for every file.
-    static constexpr std::size_t kMaxTrash = 256;
-    std::mutex trashMutex;
-    std::vector<Batch> trash;
-    void recycle(Batch&& batch)
-    {
-        std::lock_guard lock(trashMutex);
-        if (trash.size() < kMaxTrash)
-            trash.push_back(std::move(batch));
-    }
-    /// An emptied batch to fill (reused when one came back).
-    Batch take(std::size_t file, std::size_t capacity)
-    {
-        std::vector<Batch> back;
-        {
-            std::lock_guard lock(trashMutex);
-            back.swap(trash);
-        }
-        Batch batch;
-        if (!back.empty()) {
-            batch = std::move(back.back());
-            back.pop_back();
-            batch.records.clear();
-            batch.precomputed.clear();
-            batch.issues.clear();
-        }
-        batch.bytes = 0;
-        batch.file = file;
-        batch.records.reserve(std::min<std::size_t>(capacity, 128)); // a reused one has grown to its use
-        if (!back.empty()) {
-            for (auto& b : back) { // keep the other shells for the next batches (their records freed here)
-                b.records.clear();
-                b.precomputed.clear();
-                b.issues.clear();
-            }
-            std::lock_guard lock(trashMutex);
-            for (auto& b : back)
-                if (trash.size() < kMaxTrash)
-                    trash.push_back(std::move(b));
-        }
-        return batch;
-    }
-};
 
 // Work taken off the writer thread: the dedup content hash and the sortable sequence number of every record.
 void precompute(Batch& batch)
@@ -289,19 +102,21 @@ void precompute(Batch& batch)
     }
 }
 
+/// The reader thread's work (or the calling thread's, without one): reads every input into `queue`.
 /// `importedSizes`: sizes of the files the store has imported before. A big plain file of one of those sizes (or
 /// of the size of a file before it in this import) may be a re-import: it is hashed before it is parsed, so the
 /// writer can say "already imported" at once instead of after parsing and rolling back the whole file.
-void readerThread(const std::vector<InputPath>& inputs, const ImportOptions& options,
-                  const std::unordered_set<std::uint64_t>& importedSizes, MessageQueue& queue, Shared& shared)
+void readInputs(const std::vector<InputPath>& inputs, const ImportOptions& options,
+                const std::unordered_set<std::uint64_t>& importedSizes, MessageQueue& queue, ReaderSignals& signals,
+                BatchRecycler& recycler)
 {
     CaptureReader reader(options.read); // one for all files: buffers, parsers and the Keys cache are reused
     std::string whole;                  // a small file's bytes
     std::unordered_set<std::uint64_t> sizesBefore;
-    for (std::size_t i = 0; i < inputs.size() && !shared.cancel.load(); ++i) {
+    for (std::size_t i = 0; i < inputs.size() && !signals.cancel.load(); ++i) {
         const bool maybeImported =
             importedSizes.count(inputs[i].size) > 0 || !sizesBefore.insert(inputs[i].size).second;
-        shared.currentFileBytes.store(0);
+        signals.currentFileBytes.store(0);
         const bool inMemory = readWhole(inputs[i].path, inputs[i].size, options.readWholeBytes, whole);
         FileBegin begin{i, {}, {}};
         if (inMemory) {
@@ -332,14 +147,14 @@ void readerThread(const std::vector<InputPath>& inputs, const ImportOptions& opt
         }
         bool ended = false;
         while (!ended) {
-            if (shared.cancel.load())
+            if (signals.cancel.load())
                 return;
-            if (shared.skipFile.load() == static_cast<std::int64_t>(i))
+            if (signals.skipFile.load() == static_cast<std::int64_t>(i))
                 break;
-            Batch batch = shared.take(i, options.batchRecords);
+            Batch batch = recycler.take(i, options.batchRecords);
             FileFailure failure;
             const auto status = reader.readBatch(batch.records, batch.issues, options.batchRecords, failure);
-            shared.currentFileBytes.store(reader.bytesRead());
+            signals.currentFileBytes.store(reader.bytesRead());
             precompute(batch);
             for (const CaptureRecord& record : batch.records)
                 batch.bytes += record.raw.size() + record.builtKeys.size() + record.envelope.size();
@@ -368,6 +183,7 @@ void readerThread(const std::vector<InputPath>& inputs, const ImportOptions& opt
 }
 
 constexpr std::uint64_t kBigFileBytes = std::uint64_t{16} << 20;
+constexpr std::size_t kMaxSkippedListed = 100; // FileImportResult::skippedRecords
 
 std::string issueText(const RecordIssue& issue)
 {
@@ -375,479 +191,649 @@ std::string issueText(const RecordIssue& issue)
         + " skipped: " + issue.reason;
 }
 
+FileFailure strictFailure(const RecordIssue& issue)
+{
+    return FileFailure{issue.recordIndex, issue.byteOffset, "--strict: an invalid record: " + issue.reason};
+}
+
+void keepSkipped(FileImportResult& r, RecordIssue&& issue)
+{
+    if (r.skippedRecords.size() < kMaxSkippedListed)
+        r.skippedRecords.push_back(std::move(issue));
+}
+
+/// A file that ends without rows: no counts.
+void markFailed(FileImportResult& r, FileFailure failure)
+{
+    r.status = FileImportResult::Status::Failed;
+    r.failure = std::move(failure);
+    r.inserted = r.duplicates = r.conflicts = 0;
+}
+
+/// The messages stored with a source: its notes and skipped records.
+std::string sourceMessages(const FileImportResult& r)
+{
+    std::string messages;
+    for (const auto& note : r.notes)
+        messages += note + "\n";
+    for (const auto& issue : r.skippedRecords)
+        messages += issueText(issue) + "\n";
+    const auto listed = static_cast<std::int64_t>(r.skippedRecords.size());
+    if (r.skipped > listed)
+        messages += "… and " + std::to_string(r.skipped - listed) + " more skipped records\n";
+    return messages;
+}
+
+/// The writer's view of one record (views into `record`, which outlives it).
+RecordInput recordInput(const CaptureRecord& record, const Precomputed* precomputed)
+{
+    RecordInput input;
+    input.tableName = record.table;
+    input.streamArn = record.streamArn;
+    input.region = record.region;
+    input.viewType = record.viewType;
+    input.shape = captureFormatText(record.format);
+    input.keysJson = record.keysJson();
+    input.eventName = record.eventName;
+    input.sequenceNumber = record.sequenceNumber;
+    input.eventId = record.eventId;
+    input.creationTimeMicros = record.creationTimeMicros;
+    input.timeUnit = record.creationTimeUnit;
+    input.timeText = record.creationTimeText;
+    input.sizeBytes = record.sizeBytes;
+    input.ttl = record.ttl;
+    input.newImageJson = record.newImageJson();
+    input.oldImageJson = record.oldImageJson();
+    input.raw = record.raw;
+    input.recordIndex = record.recordIndex;
+    input.byteOffset = static_cast<std::int64_t>(record.byteOffset);
+    if (precomputed) {
+        input.precomputedHash = precomputed->hash;
+        input.precomputedSeqSort = precomputed->seqSort;
+        input.precomputedKeyHash = precomputed->keyHash;
+        input.precomputedKeyCanonical = record.keyCanonical;
+        input.precomputedKeyDisplay = record.keyDisplay;
+    }
+    return input;
+}
+
+void count(FileImportResult& r, AddOutcome::Kind kind)
+{
+    switch (kind) {
+    case AddOutcome::Kind::Inserted:
+        ++r.inserted;
+        break;
+    case AddOutcome::Kind::Duplicate:
+        ++r.duplicates;
+        break;
+    case AddOutcome::Kind::Conflict:
+        ++r.conflicts;
+        break;
+    }
+}
+
+/// One importCaptures() call. The reader thread reads the inputs into the hand-over queue; the calling thread
+/// takes the messages (one member per kind), writes them through the ImportWriter, reports progress after every
+/// batch and file, and stops everything on a cancel or a store error.
+class ImportRun
+{
+public:
+    ImportRun(Database& db, const std::vector<std::string>& paths, const ImportOptions& options,
+              const ProgressCallback& onProgress);
+    ~ImportRun();
+    ImportRun(const ImportRun&) = delete;
+    ImportRun& operator=(const ImportRun&) = delete;
+
+    ImportSummary run();
+
+private:
+    using Clock = std::chrono::steady_clock;
+    enum class Begun { Open, AlreadyImported, StoreFailed };
+
+    // Setup and teardown.
+    bool openWriter();
+    void startReader();
+    void stopReader();
+    void finish();
+    void markNotReached();
+
+    // The writer loop: every handler returns false to stop it.
+    void writeAll();
+    std::optional<Message> nextMessage(bool& stop);
+    bool handle(FileBegin& begin);
+    bool handle(Batch& batch);
+    bool handle(FileFailed& failed);
+    bool handle(FileEnd& end);
+    bool handle(ReaderDone&);
+    bool addRecords(Batch& batch, FileImportResult& r);
+    bool checkHashAtEnd(const FileEnd& end, FileImportResult& r);
+    bool completeFile(const FileEnd& end, FileImportResult& r);
+    Begun beginSource(std::size_t file, std::string format);
+    bool commitPending();
+
+    // Outcomes of the current file.
+    void finishTime(FileImportResult& r) const;
+    void stopReading(std::size_t file);
+    void rollbackOpenSource();
+    void failFile(std::size_t file, FileFailure failure);
+    void markLost();
+    void storeFailed(const Error& error);
+
+    // Progress and cancel.
+    bool fileDone(std::size_t file);
+    bool report();
+    void cancel();
+
+    Database& m_db;
+    const ImportOptions& m_options;
+    const ProgressCallback& m_onProgress;
+    const Clock::time_point m_started = Clock::now();
+    ImportSummary m_summary;
+    std::vector<InputPath> m_inputs;
+
+    // The writer, and the checkpointer thread next to it (declared first: it outlives the writer).
+    std::optional<BackgroundCheckpointer> m_checkpointer;
+    std::optional<ImportWriter> m_writer;
+    std::unordered_map<std::int64_t, std::size_t> m_fileBySource; // to find files whose group was lost
+
+    // The reader thread and the hand-over.
+    MessageQueue m_queue;
+    ReaderSignals m_signals; // cancel, skip a file, bytes read of the current file
+    BatchRecycler m_recycler;
+    std::unordered_set<std::uint64_t> m_importedSizes;
+    std::thread m_reader;
+    bool m_readerDone = false;
+
+    // Progress.
+    ImportProgress m_progress;
+    std::uint64_t m_bytesDone = 0; // files finished
+
+    // The file being written.
+    struct CurrentFile
+    {
+        std::int64_t index = -1;
+        bool sourceOpen = false;
+        bool ignoring = false; // already imported / failed: drop its remaining messages
+        std::optional<std::string> hash;
+        bool hashAtEnd = false;
+        Clock::time_point started = Clock::now();
+    } m_file;
+
+    Clock::duration m_waited{}; // for the reader
+};
+
+// Without a reader thread everything is read before it is written: the queue then holds it all.
+constexpr std::size_t kUnbounded = std::numeric_limits<std::size_t>::max() / 2;
+
+ImportRun::ImportRun(Database& db, const std::vector<std::string>& paths, const ImportOptions& options,
+                     const ProgressCallback& onProgress)
+    : m_db(db)
+    , m_options(options)
+    , m_onProgress(onProgress)
+    , m_inputs(expandInputPaths(paths, m_summary.inputErrors))
+    , m_queue(options.readerThread
+                  ? std::max<std::size_t>(2, options.queueBatches) * std::max<std::size_t>(1, options.batchRecords)
+                  : kUnbounded,
+              options.readerThread ? options.queueBytes : kUnbounded, options.readerThread ? 4096 : kUnbounded)
+{
+    for (const auto& input : m_inputs) {
+        FileImportResult result;
+        result.path = input.path;
+        result.sizeBytes = input.size;
+        m_summary.files.push_back(std::move(result));
+        m_summary.bytes += input.size;
+    }
+    m_progress.bytesTotal = m_summary.bytes;
+    m_progress.filesTotal = static_cast<std::int64_t>(m_inputs.size());
+}
+
+ImportRun::~ImportRun()
+{
+    if (m_reader.joinable()) // only when run() did not finish
+        stopReader();
+}
+
+ImportSummary ImportRun::run()
+{
+    if (m_inputs.empty() || !openWriter())
+        return std::move(m_summary);
+    startReader();
+    writeAll();
+    finish();
+    return std::move(m_summary);
+}
+
+bool ImportRun::openWriter()
+{
+    WriterOptions writerOptions;
+    writerOptions.groupFiles = m_options.groupFiles;
+    writerOptions.groupMillis = m_options.groupMillis;
+    writerOptions.walCheckpointPages = m_options.walCheckpointPages;
+    if (m_options.backgroundCheckpoints && !m_db.isReadOnly()) {
+        m_checkpointer.emplace(m_db.path());
+        if (m_checkpointer->active())
+            writerOptions.walCheckpointPages = -1;
+    }
+    auto created = ImportWriter::create(m_db, writerOptions);
+    if (!created) {
+        m_summary.storeError = created.error();
+        return false;
+    }
+    m_writer.emplace(std::move(*created));
+    auto sizes = m_writer->completeSourceSizes();
+    if (!sizes) {
+        m_summary.storeError = sizes.error();
+        return false;
+    }
+    m_importedSizes.insert(sizes->begin(), sizes->end());
+    return true;
+}
+
+void ImportRun::startReader()
+{
+    m_file.started = Clock::now();
+    if (m_options.readerThread)
+        m_reader = std::thread(readInputs, std::cref(m_inputs), std::cref(m_options), std::cref(m_importedSizes),
+                               std::ref(m_queue), std::ref(m_signals), std::ref(m_recycler));
+    else
+        readInputs(m_inputs, m_options, m_importedSizes, m_queue, m_signals, m_recycler);
+}
+
+void ImportRun::stopReader()
+{
+    if (m_signals.cancel.load() || !m_readerDone) {
+        m_signals.cancel.store(true);
+        m_queue.close();
+    }
+    if (m_reader.joinable())
+        m_reader.join();
+}
+
+void ImportRun::finish()
+{
+    rollbackOpenSource();
+    // Commit the files completed in the last group (also after a cancel: files finished before stay imported).
+    if (auto error = m_writer->commitPending(); error && !m_summary.storeError)
+        m_summary.storeError = *error;
+    markLost();
+    if (m_checkpointer)
+        m_checkpointer->stopCheckpoints(); // its write-back goes on while the final checkpoint copies pages
+    const auto finalCheckpoint = Clock::now();
+    if (!m_summary.storeError)
+        static_cast<void>(m_writer->checkpoint()); // copy the rest of the WAL into the store
+    if (m_checkpointer)
+        m_checkpointer->stop();
+    stopReader();
+    markNotReached();
+    const auto now = Clock::now();
+    m_summary.seconds = std::chrono::duration<double>(now - m_started).count();
+    ImportStatistics statistics;
+    statistics.seconds = m_summary.seconds;
+    statistics.writerWaitedSeconds = std::chrono::duration<double>(m_waited).count();
+    statistics.finalCheckpointSeconds = std::chrono::duration<double>(now - finalCheckpoint).count();
+    statistics.backgroundCheckpoints = m_checkpointer && m_checkpointer->active();
+    statistics.writer = m_writer->statistics();
+    m_summary.statistics = statistics;
+}
+
+// Files not reached after a cancel or a store error stay as "cancelled" without rows.
+void ImportRun::markNotReached()
+{
+    if (!m_summary.cancelled && !m_summary.storeError)
+        return;
+    for (std::size_t i = 0; i < m_summary.files.size(); ++i) {
+        auto& r = m_summary.files[i];
+        if (static_cast<std::int64_t>(i) > m_file.index && r.status == FileImportResult::Status::Imported
+            && r.sourceId == 0)
+            r.status = FileImportResult::Status::Cancelled;
+    }
+}
+
+void ImportRun::writeAll()
+{
+    for (;;) {
+        bool stop = false;
+        std::optional<Message> next = nextMessage(stop);
+        if (stop)
+            return;
+        if (next && !std::visit([this](auto& message) { return handle(message); }, *next))
+            return;
+    }
+}
+
+/// nullopt (and `stop` false) when the reader kept us waiting between files; the completed files pending then
+/// may have been committed meanwhile.
+std::optional<Message> ImportRun::nextMessage(bool& stop)
+{
+    const auto waitFrom = Clock::now();
+    if (m_file.sourceOpen || m_writer->pendingSources().empty()) {
+        Message message = m_queue.pop();
+        m_waited += Clock::now() - waitFrom;
+        return message;
+    }
+    // Between files with completed files pending: commit them if the reader keeps us waiting.
+    auto next = m_queue.popFor(std::chrono::milliseconds(std::max(10, m_options.groupMillis / 4)));
+    m_waited += Clock::now() - waitFrom;
+    if (!next && m_writer->pendingDue() && !commitPending())
+        stop = true;
+    return next;
+}
+
+bool ImportRun::handle(FileBegin& begin)
+{
+    // Make the completed files visible before a new input argument or a big file (which would keep them pending
+    // for long).
+    const InputPath& input = m_inputs[begin.file];
+    if (!m_writer->pendingSources().empty() && begin.file > 0
+        && (input.argument != m_inputs[begin.file - 1].argument || input.size >= kBigFileBytes) && !commitPending())
+        return false;
+    m_file =
+        CurrentFile{static_cast<std::int64_t>(begin.file), false, false, begin.hash, begin.hashAtEnd, Clock::now()};
+    m_progress.currentFile = input.path;
+    if (!begin.hash && !begin.hashAtEnd) {
+        auto& r = m_summary.files[begin.file];
+        r.status = FileImportResult::Status::Failed;
+        r.failure = FileFailure{0, 0, begin.hashError};
+        m_bytesDone += input.size;
+        ++m_progress.filesDone;
+        m_file.ignoring = true;
+    }
+    return true;
+}
+
+bool ImportRun::handle(Batch& batch)
+{
+    struct Recycle
+    {
+        BatchRecycler& recycler;
+        Batch& batch;
+        ~Recycle() { recycler.recycle(std::move(batch)); }
+    } recycle{m_recycler, batch};
+    if (m_file.ignoring || static_cast<std::int64_t>(batch.file) != m_file.index)
+        return true;
+    FileImportResult& r = m_summary.files[batch.file];
+    if (!m_file.sourceOpen && !batch.records.empty()) {
+        // Without the hash yet (hashAtEnd) nothing is checked now: see FileEnd.
+        switch (beginSource(batch.file, formatText({{batch.records.front().format, 1}}))) {
+        case Begun::StoreFailed:
+            return false;
+        case Begun::AlreadyImported:
+            finishTime(r);
+            stopReading(batch.file);
+            return true;
+        case Begun::Open:
+            break;
+        }
+    }
+    if (!batch.issues.empty()) {
+        if (m_options.strict) {
+            failFile(batch.file, strictFailure(batch.issues.front()));
+            return true;
+        }
+        r.skipped += static_cast<std::int64_t>(batch.issues.size());
+        for (auto& issue : batch.issues)
+            keepSkipped(r, std::move(issue));
+        m_progress.recordsRead += static_cast<std::int64_t>(batch.issues.size());
+    }
+    if (!addRecords(batch, r))
+        return false;
+    if (!report()) {
+        cancel();
+        rollbackOpenSource();
+        r.status = FileImportResult::Status::Cancelled;
+        r.inserted = r.duplicates = r.conflicts = 0;
+        finishTime(r);
+        return false;
+    }
+    return true;
+}
+
+/// false when the store failed. A record the writer refuses is skipped (or, --strict, fails the file).
+bool ImportRun::addRecords(Batch& batch, FileImportResult& r)
+{
+    const bool precomputed = batch.precomputed.size() == batch.records.size();
+    for (std::size_t i = 0; i < batch.records.size(); ++i) {
+        const CaptureRecord& record = batch.records[i];
+        auto added = m_writer->addRecord(recordInput(record, precomputed ? &batch.precomputed[i] : nullptr));
+        ++r.records;
+        ++m_progress.recordsRead;
+        if (added) {
+            count(r, added->kind);
+            continue;
+        }
+        if (added.error().kind != Error::Kind::InvalidArgument) {
+            storeFailed(added.error());
+            return false;
+        }
+        RecordIssue issue{record.recordIndex, record.byteOffset, added.error().message};
+        if (m_options.strict) {
+            failFile(batch.file, strictFailure(issue));
+            return true;
+        }
+        --r.records;
+        ++r.skipped;
+        keepSkipped(r, std::move(issue));
+    }
+    return true;
+}
+
+bool ImportRun::handle(FileFailed& failed)
+{
+    if (static_cast<std::int64_t>(failed.file) != m_file.index)
+        return true;
+    FileImportResult& r = m_summary.files[failed.file];
+    const FileFailure& failure = failed.failure;
+    const bool notJsonAtAll =
+        failure.byteOffset == 0 && failure.recordIndex == 0 && failure.reason.rfind("not JSON: expected", 0) == 0;
+    if (!m_file.ignoring && notJsonAtAll && m_inputs[failed.file].fromDirectory) {
+        // A file next to the captures in a folder (README, checksum): not a capture, not a failure.
+        rollbackOpenSource();
+        r.status = FileImportResult::Status::NotCapture;
+        r.notCaptureReason = "not JSON (" + failure.reason + ")";
+        finishTime(r);
+    } else if (!m_file.ignoring || r.status == FileImportResult::Status::Imported) {
+        failFile(failed.file, failure);
+    }
+    return fileDone(failed.file);
+}
+
+bool ImportRun::handle(FileEnd& end)
+{
+    if (static_cast<std::int64_t>(end.file) != m_file.index)
+        return true;
+    FileImportResult& r = m_summary.files[end.file];
+    if (!m_file.ignoring && m_file.hashAtEnd && !checkHashAtEnd(end, r))
+        return false;
+    if (!m_file.ignoring && !completeFile(end, r))
+        return false;
+    finishTime(r);
+    m_signals.currentFileBytes.store(0);
+    return fileDone(end.file);
+}
+
+bool ImportRun::handle(ReaderDone&)
+{
+    m_readerDone = true;
+    return false;
+}
+
+/// A file hashed while it was read: its hash is known now. Was it imported before? false when the store failed.
+bool ImportRun::checkHashAtEnd(const FileEnd& end, FileImportResult& r)
+{
+    m_file.hash = end.hash ? end.hash : fileContentHash(m_inputs[end.file].path);
+    if (!m_file.hash) {
+        failFile(end.file, FileFailure{r.records, 0, "cannot read: " + std::string(std::strerror(errno))});
+        return true;
+    }
+    if (!m_file.sourceOpen)
+        return true;
+    auto existing = m_writer->findImported(*m_file.hash);
+    if (!existing) {
+        storeFailed(existing.error());
+        return false;
+    }
+    if (*existing) {
+        rollbackOpenSource();
+        r.status = FileImportResult::Status::AlreadyImported;
+        r.existing = std::move(*existing);
+        r.records = r.inserted = r.duplicates = r.conflicts = r.skipped = 0;
+        r.skippedRecords.clear();
+        r.sourceId = 0;
+        m_file.ignoring = true;
+    } else if (auto error = m_writer->setSourceHash(*m_file.hash)) {
+        storeFailed(*error);
+        return false;
+    }
+    return true;
+}
+
+/// The file was read to its end: commit its source (or say it is no capture). false when the store failed.
+bool ImportRun::completeFile(const FileEnd& end, FileImportResult& r)
+{
+    r.format = formatText(end.formats);
+    r.notes = end.notes;
+    if (!m_file.sourceOpen && r.records == 0 && r.skipped == 0) {
+        r.status = FileImportResult::Status::NotCapture;
+        r.notCaptureReason =
+            end.notCaptureReason.empty() ? std::string("no DynamoDB stream records found") : end.notCaptureReason;
+        return true;
+    }
+    // Only skipped records: still record the source so a re-import says so.
+    if (!m_file.sourceOpen && beginSource(end.file, r.format) == Begun::StoreFailed)
+        return false;
+    if (!m_file.sourceOpen)
+        return true; // imported before
+    auto error = m_writer->commitSource(r.skipped, sourceMessages(r));
+    m_file.sourceOpen = false;
+    if (error) {
+        markLost();
+        storeFailed(*error);
+        return false;
+    }
+    r.status = FileImportResult::Status::Imported;
+    return true;
+}
+
+ImportRun::Begun ImportRun::beginSource(std::size_t file, std::string format)
+{
+    FileImportResult& r = m_summary.files[file];
+    auto begun =
+        m_writer->beginSource(SourceDescriptor{m_inputs[file].path, static_cast<std::int64_t>(m_inputs[file].size),
+                                               m_file.hash.value_or(""), std::move(format)});
+    if (!begun) {
+        storeFailed(begun.error());
+        return Begun::StoreFailed;
+    }
+    if (begun->alreadyImported) {
+        r.status = FileImportResult::Status::AlreadyImported;
+        r.existing = begun->existing;
+        return Begun::AlreadyImported;
+    }
+    r.sourceId = begun->sourceId;
+    m_fileBySource[begun->sourceId] = file;
+    m_file.sourceOpen = true;
+    return Begun::Open;
+}
+
+/// Commits the completed files pending; false when the store failed.
+bool ImportRun::commitPending()
+{
+    if (auto error = m_writer->commitPending()) {
+        markLost();
+        storeFailed(*error);
+        return false;
+    }
+    return true;
+}
+
+void ImportRun::finishTime(FileImportResult& r) const
+{
+    r.seconds = std::chrono::duration<double>(Clock::now() - m_file.started).count();
+}
+
+void ImportRun::stopReading(std::size_t file)
+{
+    m_signals.skipFile.store(static_cast<std::int64_t>(file));
+    m_file.ignoring = true;
+}
+
+void ImportRun::rollbackOpenSource()
+{
+    if (m_file.sourceOpen) {
+        static_cast<void>(m_writer->rollbackSource());
+        m_file.sourceOpen = false;
+    }
+}
+
+void ImportRun::failFile(std::size_t file, FileFailure failure)
+{
+    rollbackOpenSource();
+    FileImportResult& r = m_summary.files[file];
+    markFailed(r, std::move(failure));
+    finishTime(r);
+    stopReading(file);
+}
+
+// Files whose commitSource() succeeded but whose group transaction was then lost (store error).
+void ImportRun::markLost()
+{
+    for (const std::int64_t id : m_writer->takeLostSources()) {
+        const auto it = m_fileBySource.find(id);
+        if (it == m_fileBySource.end())
+            continue;
+        FileImportResult& r = m_summary.files[it->second];
+        markFailed(r,
+                   FileFailure{r.records, 0, "store error: the write transaction holding this file was rolled back"});
+        r.sourceId = 0;
+    }
+}
+
+void ImportRun::storeFailed(const Error& error)
+{
+    rollbackOpenSource();
+    // Keep the files completed before (they are in the open group), if SQLite still has the transaction.
+    static_cast<void>(m_writer->commitPending());
+    markLost();
+    m_summary.storeError = error;
+    if (m_file.index >= 0) {
+        auto& r = m_summary.files[static_cast<std::size_t>(m_file.index)];
+        markFailed(r, FileFailure{r.records, 0, "store error: " + error.message});
+    }
+    m_signals.cancel.store(true);
+}
+
+/// A file is done: counts it and reports. false when the callback cancelled.
+bool ImportRun::fileDone(std::size_t file)
+{
+    m_bytesDone += m_inputs[file].size;
+    ++m_progress.filesDone;
+    if (report())
+        return true;
+    cancel();
+    return false;
+}
+
+bool ImportRun::report()
+{
+    if (!m_onProgress)
+        return true;
+    m_progress.bytesRead = m_bytesDone + m_signals.currentFileBytes.load();
+    return m_onProgress(m_progress);
+}
+
+void ImportRun::cancel()
+{
+    m_summary.cancelled = true;
+    m_signals.cancel.store(true);
+}
+
 } // namespace
 
 ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths, const ImportOptions& options,
                              const ProgressCallback& onProgress)
 {
-    using Clock = std::chrono::steady_clock;
-    const auto started = Clock::now();
-    ImportSummary summary;
-    const std::vector<InputPath> inputs = expandInputPaths(paths, summary.inputErrors);
-    for (const auto& input : inputs) {
-        FileImportResult result;
-        result.path = input.path;
-        result.sizeBytes = input.size;
-        summary.files.push_back(std::move(result));
-        summary.bytes += input.size;
-    }
-    if (inputs.empty())
-        return summary;
-
-    WriterOptions writerOptions;
-    writerOptions.groupFiles = options.groupFiles;
-    writerOptions.groupMillis = options.groupMillis;
-    writerOptions.walCheckpointPages = options.walCheckpointPages;
-    std::optional<BackgroundCheckpointer> checkpointer;
-    if (options.backgroundCheckpoints && !db.isReadOnly()) {
-        checkpointer.emplace(db.path());
-        if (checkpointer->active())
-            writerOptions.walCheckpointPages = -1;
-    }
-    auto created = ImportWriter::create(db, writerOptions);
-    if (!created) {
-        summary.storeError = created.error();
-        return summary;
-    }
-    ImportWriter& writer = *created;
-
-    // Without a reader thread everything is read before it is written: the queue then holds it all.
-    constexpr std::size_t kUnbounded = std::numeric_limits<std::size_t>::max() / 2;
-    MessageQueue queue(options.readerThread ? std::max<std::size_t>(2, options.queueBatches)
-                               * std::max<std::size_t>(1, options.batchRecords)
-                                            : kUnbounded,
-                       options.readerThread ? options.queueBytes : kUnbounded,
-                       options.readerThread ? 4096 : kUnbounded);
-    std::unordered_set<std::uint64_t> importedSizes;
-    {
-        auto sizes = db.prepare("SELECT DISTINCT size_bytes FROM sources WHERE status = 'complete'");
-        if (!sizes) {
-            summary.storeError = sizes.error();
-            return summary;
-        }
-        for (;;) {
-            auto step = sizes->step();
-            if (step.error) {
-                summary.storeError = *step.error;
-                return summary;
-            }
-            if (!step.row)
-                break;
-            importedSizes.insert(static_cast<std::uint64_t>(sizes->int64(0)));
-        }
-    }
-    Shared shared;
-    std::thread reader;
-    if (options.readerThread)
-        reader = std::thread(readerThread, std::cref(inputs), std::cref(options), std::cref(importedSizes),
-                             std::ref(queue), std::ref(shared));
-    else
-        readerThread(inputs, options, importedSizes, queue, shared);
-
-    ImportProgress progress;
-    progress.bytesTotal = summary.bytes;
-    progress.filesTotal = static_cast<std::int64_t>(inputs.size());
-    std::uint64_t bytesDone = 0;
-    auto fileStarted = Clock::now();
-
-    // State of the file being written.
-    std::int64_t current = -1;
-    bool sourceOpen = false;
-    bool ignoring = false; // already imported / failed: drop its remaining messages
-    std::optional<std::string> currentHash;
-    bool hashAtEnd = false;
-
-    auto finishTime = [&](FileImportResult& r) {
-        r.seconds = std::chrono::duration<double>(Clock::now() - fileStarted).count();
-    };
-    auto stopReading = [&](std::size_t file) {
-        shared.skipFile.store(static_cast<std::int64_t>(file));
-        ignoring = true;
-    };
-    auto failFile = [&](std::size_t file, FileFailure failure) {
-        FileImportResult& r = summary.files[file];
-        if (sourceOpen) {
-            static_cast<void>(writer.rollbackSource());
-            sourceOpen = false;
-        }
-        r.status = FileImportResult::Status::Failed;
-        r.failure = std::move(failure);
-        r.inserted = r.duplicates = r.conflicts = 0;
-        finishTime(r);
-        stopReading(file);
-    };
-    // Files whose commitSource() succeeded but whose group transaction was then lost (store error).
-    std::unordered_map<std::int64_t, std::size_t> fileBySource;
-    auto markLost = [&]() {
-        for (const std::int64_t id : writer.takeLostSources()) {
-            const auto it = fileBySource.find(id);
-            if (it == fileBySource.end())
-                continue;
-            FileImportResult& r = summary.files[it->second];
-            r.status = FileImportResult::Status::Failed;
-            r.failure =
-                FileFailure{r.records, 0, "store error: the write transaction holding this file was rolled back"};
-            r.inserted = r.duplicates = r.conflicts = 0;
-            r.sourceId = 0;
-        }
-    };
-    auto storeFailed = [&](const Error& error) {
-        if (sourceOpen) {
-            static_cast<void>(writer.rollbackSource());
-            sourceOpen = false;
-        }
-        // Keep the files completed before (they are in the open group), if SQLite still
-        // has the transaction.
-        static_cast<void>(writer.commitPending());
-        markLost();
-        summary.storeError = error;
-        if (current >= 0) {
-            auto& r = summary.files[static_cast<std::size_t>(current)];
-            r.status = FileImportResult::Status::Failed;
-            r.failure = FileFailure{r.records, 0, "store error: " + error.message};
-            r.inserted = r.duplicates = r.conflicts = 0;
-        }
-        shared.cancel.store(true);
-    };
-    auto report = [&]() -> bool {
-        if (!onProgress)
-            return true;
-        progress.bytesRead = bytesDone + shared.currentFileBytes.load();
-        return onProgress(progress);
-    };
-
-    Clock::duration waited{};
-    Clock::time_point finalCheckpoint = Clock::now();
-    bool running = true;
-    while (running) {
-        std::optional<Message> next;
-        if (!sourceOpen && !writer.pendingSources().empty()) {
-            // Between files with completed files pending: commit them if the reader keeps us waiting.
-            const auto waitFrom = Clock::now();
-            next = queue.popFor(std::chrono::milliseconds(std::max(10, options.groupMillis / 4)));
-            waited += Clock::now() - waitFrom;
-            if (!next) {
-                if (writer.pendingDue()) {
-                    if (auto error = writer.commitPending()) {
-                        markLost();
-                        storeFailed(*error);
-                        break;
-                    }
-                }
-                continue;
-            }
-        } else {
-            const auto waitFrom = Clock::now();
-            next = queue.pop();
-            waited += Clock::now() - waitFrom;
-        }
-        Message message = std::move(*next);
-        if (auto* begin = std::get_if<FileBegin>(&message)) {
-            // Make the completed files visible before a new input argument or a big file (which would keep them
-            // pending for long).
-            if (!writer.pendingSources().empty() && begin->file > 0
-                && (inputs[begin->file].argument != inputs[begin->file - 1].argument
-                    || inputs[begin->file].size >= kBigFileBytes)) {
-                if (auto error = writer.commitPending()) {
-                    markLost();
-                    storeFailed(*error);
-                    break;
-                }
-            }
-            current = static_cast<std::int64_t>(begin->file);
-            fileStarted = Clock::now();
-            sourceOpen = false;
-            ignoring = false;
-            currentHash = begin->hash;
-            hashAtEnd = begin->hashAtEnd;
-            progress.currentFile = inputs[begin->file].path;
-            if (!begin->hash && !begin->hashAtEnd) {
-                auto& r = summary.files[begin->file];
-                r.status = FileImportResult::Status::Failed;
-                r.failure = FileFailure{0, 0, begin->hashError};
-                bytesDone += inputs[begin->file].size;
-                ++progress.filesDone;
-                ignoring = true;
-            }
-        } else if (auto* batch = std::get_if<Batch>(&message)) {
-            struct Recycle
-            {
-                Shared& shared;
-                Batch& batch;
-                ~Recycle() { shared.recycle(std::move(batch)); }
-            } recycle{shared, *batch};
-            if (ignoring || static_cast<std::int64_t>(batch->file) != current)
-                continue;
-            FileImportResult& r = summary.files[batch->file];
-            if (!sourceOpen && !batch->records.empty()) {
-                std::map<CaptureFormat, std::int64_t> first{{batch->records.front().format, 1}};
-                // Without the hash yet (hashAtEnd) nothing is checked now: see FileEnd.
-                auto begun = writer.beginSource(SourceDescriptor{inputs[batch->file].path,
-                                                                 static_cast<std::int64_t>(inputs[batch->file].size),
-                                                                 currentHash.value_or(""), formatText(first)});
-                if (!begun) {
-                    storeFailed(begun.error());
-                    break;
-                }
-                if (begun->alreadyImported) {
-                    r.status = FileImportResult::Status::AlreadyImported;
-                    r.existing = begun->existing;
-                    finishTime(r);
-                    stopReading(batch->file);
-                    continue;
-                }
-                r.sourceId = begun->sourceId;
-                fileBySource[begun->sourceId] = batch->file;
-                sourceOpen = true;
-            }
-            if (!batch->issues.empty()) {
-                if (options.strict) {
-                    const auto& first = batch->issues.front();
-                    failFile(batch->file,
-                             FileFailure{first.recordIndex, first.byteOffset,
-                                         "--strict: an invalid record: " + first.reason});
-                    continue;
-                }
-                r.skipped += static_cast<std::int64_t>(batch->issues.size());
-                for (auto& issue : batch->issues)
-                    if (r.skippedRecords.size() < 100)
-                        r.skippedRecords.push_back(std::move(issue));
-                progress.recordsRead += static_cast<std::int64_t>(batch->issues.size());
-            }
-            bool stop = false;
-            for (const CaptureRecord& record : batch->records) {
-                RecordInput input;
-                input.tableName = record.table;
-                input.streamArn = record.streamArn;
-                input.region = record.region;
-                input.viewType = record.viewType;
-                input.shape = captureFormatText(record.format);
-                input.keysJson = record.keysJson();
-                input.eventName = record.eventName;
-                input.sequenceNumber = record.sequenceNumber;
-                input.eventId = record.eventId;
-                input.creationTimeMicros = record.creationTimeMicros;
-                input.timeUnit = record.creationTimeUnit;
-                input.timeText = record.creationTimeText;
-                input.sizeBytes = record.sizeBytes;
-                input.ttl = record.ttl;
-                input.newImageJson = record.newImageJson();
-                input.oldImageJson = record.oldImageJson();
-                input.raw = record.raw;
-                input.recordIndex = record.recordIndex;
-                input.byteOffset = static_cast<std::int64_t>(record.byteOffset);
-                if (batch->precomputed.size() == batch->records.size()) {
-                    const Precomputed& p =
-                        batch->precomputed[static_cast<std::size_t>(&record - batch->records.data())];
-                    input.precomputedHash = p.hash;
-                    input.precomputedSeqSort = p.seqSort;
-                    input.precomputedKeyHash = p.keyHash;
-                    input.precomputedKeyCanonical = record.keyCanonical;
-                    input.precomputedKeyDisplay = record.keyDisplay;
-                }
-                auto added = writer.addRecord(input);
-                ++r.records;
-                ++progress.recordsRead;
-                if (!added) {
-                    if (added.error().kind == Error::Kind::InvalidArgument) {
-                        RecordIssue issue{record.recordIndex, record.byteOffset, added.error().message};
-                        if (options.strict) {
-                            failFile(batch->file,
-                                     FileFailure{issue.recordIndex, issue.byteOffset,
-                                                 "--strict: an invalid record: " + issue.reason});
-                            break;
-                        }
-                        --r.records;
-                        ++r.skipped;
-                        if (r.skippedRecords.size() < 100)
-                            r.skippedRecords.push_back(std::move(issue));
-                        continue;
-                    }
-                    storeFailed(added.error());
-                    stop = true;
-                    break;
-                }
-                switch (added->kind) {
-                case AddOutcome::Kind::Inserted:
-                    ++r.inserted;
-                    break;
-                case AddOutcome::Kind::Duplicate:
-                    ++r.duplicates;
-                    break;
-                case AddOutcome::Kind::Conflict:
-                    ++r.conflicts;
-                    break;
-                }
-            }
-            if (stop)
-                break;
-            if (!report()) {
-                summary.cancelled = true;
-                shared.cancel.store(true);
-                if (sourceOpen) {
-                    static_cast<void>(writer.rollbackSource());
-                    sourceOpen = false;
-                }
-                r.status = FileImportResult::Status::Cancelled;
-                r.inserted = r.duplicates = r.conflicts = 0;
-                finishTime(r);
-                break;
-            }
-        } else if (auto* failed = std::get_if<FileFailed>(&message)) {
-            if (static_cast<std::int64_t>(failed->file) != current)
-                continue;
-            const bool notJsonAtAll = failed->failure.byteOffset == 0 && failed->failure.recordIndex == 0
-                && failed->failure.reason.rfind("not JSON: expected", 0) == 0;
-            if (!ignoring && notJsonAtAll && inputs[failed->file].fromDirectory) {
-                // A file next to the captures in a folder (README, checksum): not a capture, not a failure.
-                if (sourceOpen) {
-                    static_cast<void>(writer.rollbackSource());
-                    sourceOpen = false;
-                }
-                auto& r = summary.files[failed->file];
-                r.status = FileImportResult::Status::NotCapture;
-                r.notCaptureReason = "not JSON (" + failed->failure.reason + ")";
-                finishTime(r);
-            } else if (!ignoring)
-                failFile(failed->file, failed->failure);
-            else if (summary.files[failed->file].status == FileImportResult::Status::Imported)
-                failFile(failed->file, failed->failure);
-            bytesDone += inputs[failed->file].size;
-            ++progress.filesDone;
-            if (!report()) {
-                summary.cancelled = true;
-                shared.cancel.store(true);
-                break;
-            }
-        } else if (auto* end = std::get_if<FileEnd>(&message)) {
-            if (static_cast<std::int64_t>(end->file) != current)
-                continue;
-            FileImportResult& r = summary.files[end->file];
-            if (!ignoring && hashAtEnd) {
-                currentHash = end->hash ? end->hash : fileContentHash(inputs[end->file].path);
-                if (!currentHash) {
-                    failFile(end->file, FileFailure{r.records, 0, "cannot read: " + std::string(std::strerror(errno))});
-                } else if (sourceOpen) {
-                    // The file's hash is known now: was it imported before?
-                    auto existing = writer.findImported(*currentHash);
-                    if (!existing) {
-                        storeFailed(existing.error());
-                        break;
-                    }
-                    if (*existing) {
-                        static_cast<void>(writer.rollbackSource());
-                        sourceOpen = false;
-                        r.status = FileImportResult::Status::AlreadyImported;
-                        r.existing = std::move(*existing);
-                        r.records = r.inserted = r.duplicates = r.conflicts = r.skipped = 0;
-                        r.skippedRecords.clear();
-                        r.sourceId = 0;
-                        ignoring = true;
-                    } else if (auto error = writer.setSourceHash(*currentHash)) {
-                        storeFailed(*error);
-                        break;
-                    }
-                }
-            }
-            if (!ignoring) {
-                r.format = formatText(end->formats);
-                r.notes = end->notes;
-                if (!sourceOpen && r.records == 0 && r.skipped == 0) {
-                    r.status = FileImportResult::Status::NotCapture;
-                    r.notCaptureReason = end->notCaptureReason.empty() ? std::string("no DynamoDB stream records found")
-                                                                       : end->notCaptureReason;
-                } else {
-                    if (!sourceOpen) {
-                        // Only skipped records: still record the source so a re-import says so.
-                        auto begun = writer.beginSource(
-                            SourceDescriptor{inputs[end->file].path, static_cast<std::int64_t>(inputs[end->file].size),
-                                             *currentHash, r.format});
-                        if (!begun) {
-                            storeFailed(begun.error());
-                            break;
-                        }
-                        if (begun->alreadyImported) {
-                            r.status = FileImportResult::Status::AlreadyImported;
-                            r.existing = begun->existing;
-                        } else {
-                            sourceOpen = true;
-                            r.sourceId = begun->sourceId;
-                            fileBySource[begun->sourceId] = end->file;
-                        }
-                    }
-                    if (sourceOpen) {
-                        std::string messages;
-                        for (const auto& note : r.notes)
-                            messages += note + "\n";
-                        for (const auto& issue : r.skippedRecords)
-                            messages += issueText(issue) + "\n";
-                        if (r.skipped > static_cast<std::int64_t>(r.skippedRecords.size()))
-                            messages += "… and "
-                                + std::to_string(r.skipped - static_cast<std::int64_t>(r.skippedRecords.size()))
-                                + " more skipped records\n";
-                        if (auto error = writer.commitSource(r.skipped, messages)) {
-                            sourceOpen = false;
-                            markLost();
-                            storeFailed(*error);
-                            break;
-                        }
-                        sourceOpen = false;
-                        r.status = FileImportResult::Status::Imported;
-                    }
-                }
-            }
-            finishTime(r);
-            bytesDone += inputs[end->file].size;
-            ++progress.filesDone;
-            shared.currentFileBytes.store(0);
-            if (!report()) {
-                summary.cancelled = true;
-                shared.cancel.store(true);
-                break;
-            }
-        } else {
-            running = false;
-        }
-    }
-    if (sourceOpen) {
-        static_cast<void>(writer.rollbackSource());
-        sourceOpen = false;
-    }
-    // Commit the files completed in the last group (also after a cancel: files finished before stay imported).
-    if (auto error = writer.commitPending(); error && !summary.storeError)
-        summary.storeError = *error;
-    markLost();
-    if (checkpointer)
-        checkpointer->stopCheckpoints(); // its write-back goes on while the final checkpoint copies pages
-    finalCheckpoint = Clock::now();
-    if (!summary.storeError)
-        static_cast<void>(writer.checkpoint()); // copy the rest of the WAL into the store
-    if (checkpointer)
-        checkpointer->stop();
-    if (shared.cancel.load() || running) {
-        shared.cancel.store(true);
-        queue.close();
-    }
-    if (reader.joinable())
-        reader.join();
-    if (summary.cancelled || summary.storeError) {
-        // Files not reached stay as "cancelled" without rows.
-        for (std::size_t i = 0; i < summary.files.size(); ++i) {
-            auto& r = summary.files[i];
-            if (static_cast<std::int64_t>(i) > current && r.status == FileImportResult::Status::Imported
-                && r.sourceId == 0)
-                r.status = FileImportResult::Status::Cancelled;
-        }
-    }
-    summary.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-    if (std::getenv("STREAMSCOPE_WRITER_STATS"))
-        std::fprintf(stderr,
-                     "importCaptures: %.3f s, writer waited %.3f s for the reader, final checkpoint %.3f s "
-                     "(background checkpoints: %s)\n",
-                     summary.seconds, std::chrono::duration<double>(waited).count(),
-                     std::chrono::duration<double>(Clock::now() - finalCheckpoint).count(),
-                     checkpointer && checkpointer->active() ? "yes" : "no");
-    return summary;
+    ImportRun run(db, paths, options, onProgress);
+    return run.run();
 }
 
 } // namespace storage

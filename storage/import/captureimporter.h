@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "storage/import/capturereader.h"
+#include "storage/import/importwriter.h"
 #include "storage/store/database.h"
 #include "storage/store/storedrows.h"
 
@@ -89,6 +90,16 @@ struct FileImportResult
 };
 std::string_view fileStatusText(FileImportResult::Status status); // "imported", "already-imported", …
 
+/// Where an import's time went (the CLI shows it under STREAMSCOPE_WRITER_STATS).
+struct ImportStatistics
+{
+    double seconds = 0;                 ///< the whole import (ImportSummary::seconds)
+    double writerWaitedSeconds = 0;     ///< the writer (calling) thread waited for the reader thread
+    double finalCheckpointSeconds = 0;  ///< from the last commit on: final checkpoint, reader thread stopped
+    bool backgroundCheckpoints = false; ///< a checkpointer thread copied the WAL into the store meanwhile
+    WriterStatistics writer;            ///< the writer's group commits
+};
+
 struct ImportSummary
 {
     std::vector<FileImportResult> files;
@@ -97,6 +108,8 @@ struct ImportSummary
     std::optional<Error> storeError; ///< the store failed: the import stopped (current file rolled back)
     double seconds = 0;
     std::uint64_t bytes = 0;
+    /// Set when files were written (not when there were no files or the store could not be written at all).
+    std::optional<ImportStatistics> statistics;
 
     std::int64_t total(std::int64_t FileImportResult::*field) const;
     /// 0 all imported (or already), 1 imported with skipped records / non-capture files next to captures,

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <unordered_map>
@@ -89,6 +87,89 @@ Placement place(std::string_view raw, std::optional<std::string_view> part)
     return p;
 }
 
+// The parameters of the insertRecord statement, in the order of its column list (see prepareAll()).
+enum RecordParam : int {
+    kSourceId = 1,
+    kRecordIndex,
+    kByteOffset,
+    kTableId,
+    kStreamId,
+    kKeyId,
+    kEventName,
+    kSeq,
+    kSeqSort,
+    kEventId,
+    kTimeUs,
+    kTimeUnit,
+    kTimeText,
+    kSizeBytes,
+    kViewType,
+    kTtl,
+    kShape,
+    kContentHash,
+    kKeysOff, // keys_off, keys_len, keys_text
+    kNewOff = kKeysOff + 3,
+    kOldOff = kNewOff + 3,
+    kRaw = kOldOff + 3,
+};
+static_assert(kRaw == 28, "insertRecord binds 28 parameters");
+
+/// What the writer resolved for one record (the rest comes from its RecordInput).
+struct RecordIds
+{
+    std::int64_t sourceId = 0;
+    std::int64_t tableId = 0;
+    std::int64_t streamId = 0;
+    std::int64_t keyId = 0;
+    std::string_view seqSort; ///< "" without a sequence number
+    std::uint64_t hash = 0;
+};
+
+/// Binds a stored text's three columns from `first` on: offset and length of a slice of raw, or its own text, or
+/// all NULL when absent.
+void bindPlacement(Statement& st, int first, const Placement& p)
+{
+    if (p.present && p.slice) {
+        st.bind(first, p.offset);
+        st.bind(first + 1, p.length);
+        st.bindNull(first + 2);
+        return;
+    }
+    st.bindNull(first);
+    st.bindNull(first + 1);
+    if (p.present)
+        st.bind(first + 2, p.text);
+    else
+        st.bindNull(first + 2);
+}
+
+/// Binds every parameter of insertRecord (text binds are static: `record` must outlive the statement's run).
+void bindInsertRecord(Statement& st, const RecordIds& ids, const RecordInput& record)
+{
+    st.bind(kSourceId, ids.sourceId);
+    st.bind(kRecordIndex, record.recordIndex);
+    st.bind(kByteOffset, record.byteOffset);
+    st.bind(kTableId, ids.tableId);
+    st.bind(kStreamId, ids.streamId);
+    st.bind(kKeyId, ids.keyId);
+    st.bind(kEventName, static_cast<std::int64_t>(record.eventName));
+    st.bindTextOrNull(kSeq, record.sequenceNumber);
+    st.bindTextOrNull(kSeqSort, ids.seqSort);
+    st.bindTextOrNull(kEventId, record.eventId);
+    st.bind(kTimeUs, record.creationTimeMicros);
+    st.bind(kTimeUnit, static_cast<std::int64_t>(record.timeUnit));
+    st.bindTextOrNull(kTimeText, record.timeText);
+    st.bind(kSizeBytes, record.sizeBytes);
+    st.bind(kViewType, static_cast<std::int64_t>(record.viewType));
+    st.bind(kTtl, static_cast<std::int64_t>(record.ttl ? 1 : 0));
+    st.bind(kShape, record.shape);
+    st.bind(kContentHash, static_cast<std::int64_t>(ids.hash));
+    bindPlacement(st, kKeysOff, place(record.raw, record.keysJson));
+    bindPlacement(st, kNewOff, place(record.raw, record.newImageJson));
+    bindPlacement(st, kOldOff, place(record.raw, record.oldImageJson));
+    st.bind(kRaw, record.raw);
+}
+
 std::int64_t nowMicros()
 {
     using namespace std::chrono;
@@ -142,6 +223,7 @@ struct ImportWriter::Impl
     Statement updateStreamStats;
     Statement streamRegion;
     Statement updateSourceHash;
+    Statement completeSizes;
 
     WriterOptions options;
     std::optional<Transaction> transaction; // the group's write transaction
@@ -229,6 +311,7 @@ struct ImportWriter::Impl
     Result<std::optional<std::int64_t>> findDuplicateWithoutSequence(std::int64_t keyId, std::uint64_t hash,
                                                                      const RecordInput& record);
     std::optional<Error> addDuplicate(std::int64_t recordId, const RecordInput& record);
+    Result<AddOutcome> addSequenceClash(const RecordIds& ids, const RecordInput& record);
     std::optional<Error> addConflict(std::int64_t existingId, std::int64_t tableId, std::int64_t streamId,
                                      std::int64_t keyId, const RecordInput& record);
     void mergeDeltas();
@@ -299,6 +382,7 @@ std::optional<Error> ImportWriter::Impl::prepareAll()
         {&updateStreamStats, "UPDATE streams SET record_count = record_count + ?2 WHERE id = ?1"},
         {&streamRegion, "SELECT region FROM streams WHERE id = ?1"},
         {&updateSourceHash, "UPDATE sources SET content_hash = ?2 WHERE id = ?1"},
+        {&completeSizes, "SELECT DISTINCT size_bytes FROM sources WHERE status = 'complete'"},
     };
     // Cached on the connection (Database::takeCached): a store that imports again (the GUI, the fuzzer) parses
     // them once. ~Impl puts them back.
@@ -561,6 +645,40 @@ ImportWriter::Impl::findDuplicateWithoutSequence(std::int64_t keyId, std::uint64
     return std::optional<std::int64_t>();
 }
 
+// insertRecord stored nothing: a record with the same stream and sequence number is there. Same content: a
+// Duplicate; else a Conflict kept aside.
+Result<AddOutcome> ImportWriter::Impl::addSequenceClash(const RecordIds& ids, const RecordInput& record)
+{
+    Statement& find = findBySeq;
+    find.bind(1, ids.streamId);
+    find.bind(2, ids.seqSort);
+    Step s = find.step();
+    if (s.error)
+        return *s.error;
+    if (!s.row) {
+        find.reset();
+        return Error{Error::Kind::Sqlite, SQLITE_INTERNAL, "record was neither inserted nor found"};
+    }
+    const std::int64_t existing = find.int64(0);
+    const auto storedHash = static_cast<std::uint64_t>(find.int64(1));
+    find.reset();
+    bool same = storedHash == ids.hash;
+    if (!same) {
+        auto compared = sameContent(existing, ids.hash, record);
+        if (!compared)
+            return compared.error();
+        same = *compared;
+    }
+    if (same) {
+        if (auto error = addDuplicate(existing, record))
+            return *error;
+        return AddOutcome{AddOutcome::Kind::Duplicate, existing};
+    }
+    if (auto error = addConflict(existing, ids.tableId, ids.streamId, ids.keyId, record))
+        return *error;
+    return AddOutcome{AddOutcome::Kind::Conflict, existing};
+}
+
 std::optional<Error> ImportWriter::Impl::addDuplicate(std::int64_t recordId, const RecordInput& record)
 {
     insertDuplicate.bind(1, recordId);
@@ -781,12 +899,6 @@ void ImportWriter::finish() noexcept
         return;
     rollbackSource();
     static_cast<void>(commitPending());
-    if (std::getenv("STREAMSCOPE_WRITER_STATS"))
-        std::fprintf(stderr,
-                     "ImportWriter: %lld group commit(s), %.3f s in stats flush + COMMIT (stats flush %.3f s)\n",
-                     static_cast<long long>(m_impl->groupsCommitted),
-                     std::chrono::duration<double>(m_impl->totalCommitCost).count(),
-                     std::chrono::duration<double>(m_impl->totalStatsCost).count());
     if (m_impl->previousAutocheckpoint >= 0)
         static_cast<void>(
             m_impl->db->exec("PRAGMA wal_autocheckpoint=" + std::to_string(m_impl->previousAutocheckpoint)));
@@ -932,80 +1044,12 @@ Result<AddOutcome> ImportWriter::addRecord(const RecordInput& record)
         }
     }
 
-    const Placement keys = place(record.raw, record.keysJson);
-    const Placement newImage = place(record.raw, record.newImageJson);
-    const Placement oldImage = place(record.raw, record.oldImageJson);
-
-    Statement& st = d.insertRecord;
-    st.bind(1, d.sourceId);
-    st.bind(2, record.recordIndex);
-    st.bind(3, record.byteOffset);
-    st.bind(4, *tableId);
-    st.bind(5, stream->id);
-    st.bind(6, *keyId);
-    st.bind(7, static_cast<std::int64_t>(record.eventName));
-    st.bindTextOrNull(8, record.sequenceNumber);
-    st.bindTextOrNull(9, seqSort);
-    st.bindTextOrNull(10, record.eventId);
-    st.bind(11, record.creationTimeMicros);
-    st.bind(12, static_cast<std::int64_t>(record.timeUnit));
-    st.bindTextOrNull(13, record.timeText);
-    st.bind(14, record.sizeBytes);
-    st.bind(15, static_cast<std::int64_t>(record.viewType));
-    st.bind(16, static_cast<std::int64_t>(record.ttl ? 1 : 0));
-    st.bind(17, record.shape);
-    st.bind(18, static_cast<std::int64_t>(hash));
-    int column = 19;
-    for (const Placement* p : {&keys, &newImage, &oldImage}) {
-        if (p->present && p->slice) {
-            st.bind(column, p->offset);
-            st.bind(column + 1, p->length);
-            st.bindNull(column + 2);
-        } else {
-            st.bindNull(column);
-            st.bindNull(column + 1);
-            if (p->present)
-                st.bind(column + 2, p->text);
-            else
-                st.bindNull(column + 2);
-        }
-        column += 3;
-    }
-    st.bind(28, record.raw);
-    if (auto error = st.run())
+    const RecordIds ids{d.sourceId, *tableId, stream->id, *keyId, seqSort, hash};
+    bindInsertRecord(d.insertRecord, ids, record);
+    if (auto error = d.insertRecord.run())
         return *error;
-
-    if (d.db->changes() == 0) {
-        // Same stream + sequence number is stored already: duplicate or conflict.
-        Statement& find = d.findBySeq;
-        find.bind(1, stream->id);
-        find.bind(2, seqSort);
-        Step s = find.step();
-        if (s.error)
-            return *s.error;
-        if (!s.row) {
-            find.reset();
-            return Error{Error::Kind::Sqlite, SQLITE_INTERNAL, "record was neither inserted nor found"};
-        }
-        const std::int64_t existing = find.int64(0);
-        const auto storedHash = static_cast<std::uint64_t>(find.int64(1));
-        find.reset();
-        bool same = storedHash == hash;
-        if (!same) {
-            auto compared = d.sameContent(existing, hash, record);
-            if (!compared)
-                return compared.error();
-            same = *compared;
-        }
-        if (same) {
-            if (auto error = d.addDuplicate(existing, record))
-                return *error;
-            return AddOutcome{AddOutcome::Kind::Duplicate, existing};
-        }
-        if (auto error = d.addConflict(existing, *tableId, stream->id, *keyId, record))
-            return *error;
-        return AddOutcome{AddOutcome::Kind::Conflict, existing};
-    }
+    if (d.db->changes() == 0) // same stream + sequence number is stored already: duplicate or conflict
+        return d.addSequenceClash(ids, record);
 
     const std::int64_t recordId = d.db->lastInsertRowId();
     if (d.undo.firstRecord == 0)
@@ -1036,6 +1080,24 @@ Result<std::optional<SourceInfo>> ImportWriter::findImported(std::string_view co
         found = sourceFromRow(st);
     st.reset();
     return found;
+}
+
+Result<std::vector<std::uint64_t>> ImportWriter::completeSourceSizes()
+{
+    Statement& st = m_impl->completeSizes;
+    std::vector<std::uint64_t> sizes;
+    for (;;) {
+        Step s = st.step();
+        if (s.error) {
+            st.reset();
+            return *s.error;
+        }
+        if (!s.row)
+            break;
+        sizes.push_back(static_cast<std::uint64_t>(st.int64(0)));
+    }
+    st.reset();
+    return sizes;
 }
 
 std::optional<Error> ImportWriter::setSourceHash(std::string_view contentHash)
@@ -1131,6 +1193,16 @@ bool ImportWriter::pendingDue() const
     return d.transaction && !d.pending.empty()
         && std::chrono::steady_clock::now() - d.groupStarted >= std::max<std::chrono::steady_clock::duration>(
                std::chrono::milliseconds(d.options.groupMillis), kCommitCostFactor * d.lastCommitCost);
+}
+
+WriterStatistics ImportWriter::statistics() const
+{
+    const Impl& d = *m_impl;
+    WriterStatistics statistics;
+    statistics.groupsCommitted = d.groupsCommitted;
+    statistics.commitSeconds = std::chrono::duration<double>(d.totalCommitCost).count();
+    statistics.statsFlushSeconds = std::chrono::duration<double>(d.totalStatsCost).count();
+    return statistics;
 }
 
 std::optional<Error> ImportWriter::checkpoint()

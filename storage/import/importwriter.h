@@ -105,6 +105,14 @@ struct SourceCounts
     std::int64_t conflicts = 0;
 };
 
+/// What the writer's group commits cost so far (the figures STREAMSCOPE_WRITER_STATS shows).
+struct WriterStatistics
+{
+    std::int64_t groupsCommitted = 0;
+    double commitSeconds = 0;     ///< stats flush + COMMIT, over all committed groups
+    double statsFlushSeconds = 0; ///< of which the per-key, per-table and per-stream counts
+};
+
 /// How the writer groups sources into transactions (see the header comment).
 struct WriterOptions
 {
@@ -144,6 +152,8 @@ public:
     /// The complete source with this content hash, if any (the open source is not complete: it never counts). For
     /// files whose hash is known only once they were read (see setSourceHash()).
     [[nodiscard]] Result<std::optional<SourceInfo>> findImported(std::string_view contentHash);
+    /// The sizes (bytes) of the complete sources in the store: a file of another size cannot be one of them.
+    [[nodiscard]] Result<std::vector<std::uint64_t>> completeSourceSizes();
     /// Sets the open source's content hash: a source begun with an empty one (beginSource() then checks nothing)
     /// gets it before commitSource().
     [[nodiscard]] std::optional<Error> setSourceHash(std::string_view contentHash);
@@ -171,6 +181,8 @@ public:
     std::vector<std::int64_t> takeLostSources();
     /// True when the group transaction is older than groupMillis (the caller may commitPending() while idle).
     bool pendingDue() const;
+    /// The group commits so far (final once the last commitPending() is done).
+    WriterStatistics statistics() const;
     /// Copies the WAL into the store file (PRAGMA wal_checkpoint(PASSIVE)); call once after a bulk import.
     std::optional<Error> checkpoint();
 

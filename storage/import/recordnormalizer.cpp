@@ -213,9 +213,43 @@ struct RecordNormalizer::Impl
         return FileFailure{index, v.offset, std::move(reason)};
     }
 
+    /// Calls visit(name, value, type) for every member of the object `value` (returning a simdjson error code:
+    /// the first one fails the file).
+    template<typename Visit>
+    std::optional<FileFailure> forEachMember(od::value& value, const View& v, Visit&& visit)
+    {
+        od::object object;
+        if (auto error = value.get_object().get(object))
+            return failure(v, error);
+        for (auto field : object) {
+            std::string_view name;
+            od::json_type type;
+            if (auto error = field.unescaped_key().get(name))
+                return failure(v, error);
+            od::value member = field.value();
+            if (auto error = member.type().get(type))
+                return failure(v, error);
+            if (auto error = visit(name, member, type))
+                return failure(v, error);
+        }
+        return std::nullopt;
+    }
+
     std::optional<FileFailure> processValue(const View& v, const Context& ctx, int depth);
     std::optional<FileFailure> processArray(od::array& array, const View& v, const Context& ctx, int depth);
+    std::optional<FileFailure> processObject(const Fields& f, const View& v, const Context& ctx, int depth);
+    std::optional<std::optional<FileFailure>> rejectObject(const Fields& f, const View& v, const Context& ctx);
+    std::optional<FileFailure> processKinesis(const Fields& f, const View& v, const Context& ctx, int depth);
+    std::optional<std::string_view> wrappedRecords(const Fields& f, const Context& ctx, Context& inner);
+    std::optional<FileFailure> processMessageData(const Fields& f, const View& v, const Context& ctx, int depth);
+    std::optional<FileFailure> processOther(const Fields& f, const View& v, const Context& ctx, int depth);
     std::optional<FileFailure> collect(od::object& object, Fields& f, const View& v, bool wantContainers);
+    simdjson::error_code collectString(std::string_view key, od::value& value, Fields& f);
+    std::optional<FileFailure> collectValue(std::string_view key, od::value& value, od::json_type type, Fields& f,
+                                            const View& v, bool wantContainers);
+    std::optional<FileFailure> readUserIdentity(od::value& value, Fields& f, const View& v);
+    std::optional<FileFailure> readKinesis(od::value& value, Fields& f, const View& v);
+    std::optional<FileFailure> readMetadata(od::value& value, Fields& f, const View& v);
     std::optional<FileFailure> readDynamodb(od::value& value, Fields& f, const View& v);
     std::optional<FileFailure> readImage(od::value& value, std::string_view label,
                                          std::optional<std::string_view>& slot, Fields& f, const View& v);
@@ -277,6 +311,38 @@ std::optional<FileFailure> RecordNormalizer::Impl::processValue(const View& v, c
     Fields f;
     if (auto failed = collect(object, f, v, ctx.quiet || ctx.topLevel))
         return failed;
+    return processObject(f, v, ctx, depth);
+}
+
+// What one object is: a record (stream or export shape), a wrapper around records, or something else.
+std::optional<FileFailure> RecordNormalizer::Impl::processObject(const Fields& f, const View& v, const Context& ctx,
+                                                                 int depth)
+{
+    if (auto rejected = rejectObject(f, v, ctx))
+        return *rejected;
+    if (f.hasDynamodb)
+        return counted(streamFormat(f, ctx), [&] { return emitStreamRecord(f, v, ctx); });
+    if (f.hasKinesis)
+        return processKinesis(f, v, ctx, depth);
+    Context inner;
+    if (auto wrapped = wrappedRecords(f, ctx, inner))
+        return processValue(subView(v, *wrapped), inner, depth + 1);
+    if (f.topKeys && (f.hasMetadata || f.topNew || f.topOld))
+        return counted(ctx.embedded ? CaptureFormat::EmbeddedRecords : CaptureFormat::S3Incremental,
+                       [&] { return emitExportRecord(f, v, ctx, depth); });
+    if (f.item)
+        return counted(ctx.embedded ? CaptureFormat::EmbeddedRecords : CaptureFormat::S3FullExport,
+                       [&] { return emitExportRecord(f, v, ctx, depth); });
+    if (f.dataObject || !f.dataString.empty() || !f.bodyString.empty() || f.bodyObject)
+        return processMessageData(f, v, ctx, depth);
+    return processOther(f, v, ctx, depth);
+}
+
+// An object that is refused as a whole: a key twice, Records not an array, an invalid export image. nullopt: not
+// refused; else what processValue returns (a failure of the file, or nullopt after an issue).
+std::optional<std::optional<FileFailure>> RecordNormalizer::Impl::rejectObject(const Fields& f, const View& v,
+                                                                               const Context& ctx)
+{
     const std::uint64_t at = ctx.offset.value_or(v.offset);
     const bool envelope = f.records || f.payload || !f.recordsType.empty();
     if (!f.duplicateKey.empty()) {
@@ -289,7 +355,7 @@ std::optional<FileFailure> RecordNormalizer::Impl::processValue(const View& v, c
             issue(at,
                   "key \"" + f.duplicateKey
                       + "\" appears twice in the record (which value counts would depend on the reader)");
-            return std::nullopt;
+            return std::optional<FileFailure>();
         }
     }
     if (!f.recordsType.empty() && !f.hasDynamodb && !ctx.quiet)
@@ -302,126 +368,130 @@ std::optional<FileFailure> RecordNormalizer::Impl::processValue(const View& v, c
         ++skippedFormats[ctx.embedded                     ? CaptureFormat::EmbeddedRecords
                              : f.sawTopKeys && !f.sawItem ? CaptureFormat::S3Incremental
                                                           : CaptureFormat::S3FullExport];
+        return std::optional<FileFailure>();
+    }
+    return std::nullopt;
+}
+
+// A Kinesis Data Streams record (Lambda's kinesis event): the DynamoDB change record is base64 in kinesis.data.
+std::optional<FileFailure> RecordNormalizer::Impl::processKinesis(const Fields& f, const View& v, const Context& ctx,
+                                                                  int depth)
+{
+    if (!f.hasKinesisData) {
+        issue(ctx.offset.value_or(v.offset), "Kinesis record without kinesis.data");
         return std::nullopt;
     }
-
-    if (f.hasDynamodb)
-        return counted(streamFormat(f, ctx), [&] { return emitStreamRecord(f, v, ctx); });
-
-    if (f.hasKinesis) {
-        if (!f.hasKinesisData) {
-            issue(ctx.offset.value_or(v.offset), "Kinesis record without kinesis.data");
-            return std::nullopt;
-        }
-        auto decoded = model::base64Decode(f.kinesisData);
-        if (!decoded) {
-            issue(ctx.offset.value_or(v.offset), "kinesis.data is not valid base64");
-            return std::nullopt;
-        }
-        Context inner;
-        inner.format = CaptureFormat::KinesisLambda;
-        inner.offset = ctx.offset.value_or(v.offset);
-        inner.embedded = ctx.embedded;
-        inner.envelope = "{\"type\":\"kinesis\",\"eventSourceARN\":" + jsonString(f.eventSourceArn)
-            + ",\"eventID\":" + jsonString(f.eventId) + ",\"partitionKey\":" + jsonString(f.partitionKey)
-            + ",\"sequenceNumber\":" + jsonString(f.kinesisSequence)
-            + ",\"approximateArrivalTimestamp\":" + (f.arrival.empty() ? "null" : f.arrival) + "}";
-        const auto first = decoded->find_first_not_of(" \t\r\n");
-        if (first == std::string::npos || (*decoded)[first] != '{') {
-            issue(*inner.offset, "kinesis.data does not hold a DynamoDB change record (not a JSON object)");
-            return std::nullopt;
-        }
-        return processOwned(std::move(*decoded), *inner.offset, inner, depth + 1);
+    auto decoded = model::base64Decode(f.kinesisData);
+    if (!decoded) {
+        issue(ctx.offset.value_or(v.offset), "kinesis.data is not valid base64");
+        return std::nullopt;
     }
+    Context inner;
+    inner.format = CaptureFormat::KinesisLambda;
+    inner.offset = ctx.offset.value_or(v.offset);
+    inner.embedded = ctx.embedded;
+    inner.envelope = "{\"type\":\"kinesis\",\"eventSourceARN\":" + jsonString(f.eventSourceArn)
+        + ",\"eventID\":" + jsonString(f.eventId) + ",\"partitionKey\":" + jsonString(f.partitionKey)
+        + ",\"sequenceNumber\":" + jsonString(f.kinesisSequence)
+        + ",\"approximateArrivalTimestamp\":" + (f.arrival.empty() ? "null" : f.arrival) + "}";
+    const auto first = decoded->find_first_not_of(" \t\r\n");
+    if (first == std::string::npos || (*decoded)[first] != '{') {
+        issue(*inner.offset, "kinesis.data does not hold a DynamoDB change record (not a JSON object)");
+        return std::nullopt;
+    }
+    return processOwned(std::move(*decoded), *inner.offset, inner, depth + 1);
+}
 
+// The records inside a wrapper of records (a Lambda event's Records, an EventBridge detail, an on-failure
+// destination's payload) and their context in `inner`; nullopt when `f` is none of these.
+std::optional<std::string_view> RecordNormalizer::Impl::wrappedRecords(const Fields& f, const Context& ctx,
+                                                                       Context& inner)
+{
+    inner.embedded = ctx.embedded;
     if (f.records) {
-        Context inner;
-        inner.embedded = ctx.embedded;
         inner.quiet = false;
         inner.format = ctx.format == CaptureFormat::OnFailureDestination ? ctx.format
             : f.hasNextShardIterator                                     ? CaptureFormat::GetRecords
                                                                          : CaptureFormat::LambdaDynamoDb;
         inner.envelope = ctx.envelope;
-        return processValue(subView(v, *f.records), inner, depth + 1);
+        return f.records;
     }
     if (f.detail && (f.detailType.find("aws:dynamodb") != std::string::npos || f.detailType.empty())) {
-        Context inner;
         inner.format = CaptureFormat::EventBridgeEvent;
-        inner.embedded = ctx.embedded;
         inner.quiet = ctx.quiet && f.detailType.empty();
         inner.envelope = "{\"type\":\"eventbridge\",\"id\":" + jsonString(f.ebId)
             + ",\"source\":" + jsonString(f.ebSource) + ",\"time\":" + jsonString(f.ebTime)
             + ",\"detail-type\":" + jsonString(f.detailType) + "}";
-        return processValue(subView(v, *f.detail), inner, depth + 1);
+        return f.detail;
     }
     if (f.payload) {
-        Context inner;
         inner.format = CaptureFormat::OnFailureDestination;
-        inner.embedded = ctx.embedded;
         inner.quiet = ctx.quiet;
         inner.envelope = "{\"type\":\"on-failure-destination\"}";
-        return processValue(subView(v, *f.payload), inner, depth + 1);
+        return f.payload;
     }
-    if (f.topKeys && (f.hasMetadata || f.topNew || f.topOld))
-        return counted(ctx.embedded ? CaptureFormat::EmbeddedRecords : CaptureFormat::S3Incremental,
-                       [&] { return emitExportRecord(f, v, ctx, depth); });
-    if (f.item)
-        return counted(ctx.embedded ? CaptureFormat::EmbeddedRecords : CaptureFormat::S3FullExport,
-                       [&] { return emitExportRecord(f, v, ctx, depth); });
+    return std::nullopt;
+}
+
+// Records carried as a message's data or body (a Kinesis record's Data, an SQS/SNS body): an object, or JSON
+// text (base64 for data). Quiet: data that is no record is no issue.
+std::optional<FileFailure> RecordNormalizer::Impl::processMessageData(const Fields& f, const View& v,
+                                                                      const Context& ctx, int depth)
+{
+    Context inner;
+    inner.embedded = ctx.embedded;
+    inner.quiet = true;
     if (f.dataObject) {
-        Context inner;
         inner.format = CaptureFormat::KinesisRecord;
-        inner.embedded = ctx.embedded;
-        inner.quiet = true;
         return processValue(subView(v, *f.dataObject), inner, depth + 1);
     }
-    if (!f.dataString.empty() || !f.bodyString.empty() || f.bodyObject) {
-        Context inner;
-        inner.embedded = ctx.embedded;
-        inner.quiet = true;
-        inner.offset = ctx.offset.value_or(v.offset);
-        if (f.bodyObject)
-            return processValue(subView(v, *f.bodyObject), inner, depth + 1);
-        std::string text = f.bodyString;
-        if (text.empty()) {
-            auto decoded = model::base64Decode(f.dataString);
-            if (!decoded)
-                return std::nullopt;
-            text = std::move(*decoded);
-            inner.format = CaptureFormat::KinesisRecord;
-        }
-        const auto first = text.find_first_not_of(" \t\r\n");
-        if (first == std::string::npos || (text[first] != '{' && text[first] != '['))
+    inner.offset = ctx.offset.value_or(v.offset);
+    if (f.bodyObject)
+        return processValue(subView(v, *f.bodyObject), inner, depth + 1);
+    std::string text = f.bodyString;
+    if (text.empty()) {
+        auto decoded = model::base64Decode(f.dataString);
+        if (!decoded)
             return std::nullopt;
-        // A string that is not JSON is not a failure of the file (quiet context).
-        return processOwned(std::move(text), *inner.offset, inner, depth + 1);
+        text = std::move(*decoded);
+        inner.format = CaptureFormat::KinesisRecord;
     }
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos || (text[first] != '{' && text[first] != '['))
+        return std::nullopt;
+    // A string that is not JSON is not a failure of the file (quiet context).
+    return processOwned(std::move(text), *inner.offset, inner, depth + 1);
+}
 
-    // Not a record and no wrapper we know.
+// Not a record and no wrapper we know: a known non-capture object (marker), or a value to search for records
+// (the deep walk of top-level values and quiet contexts), or an issue.
+std::optional<FileFailure> RecordNormalizer::Impl::processOther(const Fields& f, const View& v, const Context& ctx,
+                                                                int depth)
+{
     if (!f.marker.empty()) {
         if (ctx.topLevel && std::find(markers.begin(), markers.end(), f.marker) == markers.end())
             markers.push_back(f.marker);
         return std::nullopt;
     }
-    if (ctx.quiet || ctx.topLevel) {
-        const auto before = recordsEmitted + issuesEmitted;
-        Context inner;
-        inner.quiet = true;
-        inner.embedded = true;
-        for (const auto& container : f.containers)
-            if (auto failed = processValue(subView(v, container), inner, depth + 1))
-                return failed;
-        if (ctx.topLevel && recordsEmitted + issuesEmitted == before) {
-            // A top-level value that holds nothing: an issue if the file is a capture, else "not a capture".
-            ++heldIssueCount;
-            if (recordsEmitted > 0)
-                issue(v.offset, "not a DynamoDB stream record (no dynamodb object)");
-            else if (heldIssues.size() < kMaxHeldIssues)
-                heldIssues.push_back({-1, v.offset, "not a DynamoDB stream record (no dynamodb object)"});
-        }
+    if (!ctx.quiet && !ctx.topLevel) {
+        issue(ctx.offset.value_or(v.offset), "not a DynamoDB stream record (no dynamodb object)");
         return std::nullopt;
     }
-    issue(ctx.offset.value_or(v.offset), "not a DynamoDB stream record (no dynamodb object)");
+    const auto before = recordsEmitted + issuesEmitted;
+    Context inner;
+    inner.quiet = true;
+    inner.embedded = true;
+    for (const auto& container : f.containers)
+        if (auto failed = processValue(subView(v, container), inner, depth + 1))
+            return failed;
+    if (ctx.topLevel && recordsEmitted + issuesEmitted == before) {
+        // A top-level value that holds nothing: an issue if the file is a capture, else "not a capture".
+        ++heldIssueCount;
+        if (recordsEmitted > 0)
+            issue(v.offset, "not a DynamoDB stream record (no dynamodb object)");
+        else if (heldIssues.size() < kMaxHeldIssues)
+            heldIssues.push_back({-1, v.offset, "not a DynamoDB stream record (no dynamodb object)"});
+    }
     return std::nullopt;
 }
 
@@ -559,26 +629,153 @@ std::optional<FileFailure> RecordNormalizer::Impl::readImage(od::value& value, s
     return std::nullopt;
 }
 
-std::optional<FileFailure> RecordNormalizer::Impl::collect(od::object& object, Fields& f, const View& v,
-                                                           bool wantContainers)
+namespace {
+
+simdjson::error_code copyString(od::value& value, std::string& out)
 {
-    auto copyString = [&](od::value& value, std::string& out) -> simdjson::error_code {
-        std::string_view text;
-        auto error = value.get_string().get(text);
-        if (!error)
-            out = std::string(text);
-        return error;
-    };
-    auto rawObject = [&](od::value& value, std::optional<std::string_view>& out) -> simdjson::error_code {
+    std::string_view text;
+    auto error = value.get_string().get(text);
+    if (!error)
+        out = std::string(text);
+    return error;
+}
+
+/// The text of an object or array value (trailing whitespace trimmed).
+simdjson::error_code rawContainer(od::value& value, bool isObject, std::string_view& out)
+{
+    std::string_view raw;
+    if (isObject) {
         od::object o;
-        std::string_view raw;
         if (auto error = value.get_object().get(o))
             return error;
         if (auto error = o.raw_json().get(raw))
             return error;
-        out = trimRight(raw);
+    } else {
+        od::array a;
+        if (auto error = value.get_array().get(a))
+            return error;
+        if (auto error = a.raw_json().get(raw))
+            return error;
+    }
+    out = trimRight(raw);
+    return simdjson::SUCCESS;
+}
+
+/// A number's text, or the contents of a string (the JSON type is `type`); other types leave `out` alone.
+simdjson::error_code numberText(od::value& value, od::json_type type, std::string& out)
+{
+    if (type == od::json_type::number) {
+        std::string_view token = value.raw_json_token();
+        out = std::string(trimRight(token));
         return simdjson::SUCCESS;
-    };
+    }
+    if (type == od::json_type::string)
+        return copyString(value, out);
+    return simdjson::SUCCESS;
+}
+
+} // namespace
+
+// A record's string members, kept by name (an object of many record shapes: only some of these apply).
+simdjson::error_code RecordNormalizer::Impl::collectString(std::string_view key, od::value& value, Fields& f)
+{
+    if (key == "eventName") {
+        f.hasEventName = true;
+        return copyString(value, f.eventName);
+    }
+    std::string* slot = key == "eventID"    ? &f.eventId
+        : key == "eventVersion"             ? &f.eventVersion
+        : key == "eventSource"              ? &f.eventSource
+        : key == "awsRegion"                ? &f.awsRegion
+        : key == "eventSourceARN"           ? &f.eventSourceArn
+        : key == "tableName"                ? &f.tableName
+        : key == "recordFormat"             ? &f.recordFormat
+        : key == "detail-type"              ? &f.detailType
+        : key == "id"                       ? &f.ebId
+        : key == "source"                   ? &f.ebSource
+        : key == "time"                     ? &f.ebTime
+        : key == "data" || key == "Data"    ? &f.dataString
+        : key == "body" || key == "Message" ? &f.bodyString
+                                            : nullptr;
+    if (slot)
+        return copyString(value, *slot);
+    if (key == "NextShardIterator")
+        f.hasNextShardIterator = true;
+    else if (key == "dataFileS3Key")
+        f.marker = "an S3 export manifest-files line (dataFileS3Key), not a capture";
+    else if (key == "exportArn" || key == "manifestFilesS3Key")
+        f.marker = "an S3 export manifest-summary, not a capture";
+    return simdjson::SUCCESS;
+}
+
+// userIdentity {type Service, principalId dynamodb.amazonaws.com}: a TTL deletion.
+std::optional<FileFailure> RecordNormalizer::Impl::readUserIdentity(od::value& value, Fields& f, const View& v)
+{
+    std::string identityType, principal;
+    auto failed = forEachMember(value, v, [&](std::string_view name, od::value& member, od::json_type type) {
+        if (type != od::json_type::string)
+            return simdjson::SUCCESS;
+        if (name == "type")
+            return copyString(member, identityType);
+        if (name == "principalId")
+            return copyString(member, principal);
+        return simdjson::SUCCESS;
+    });
+    f.ttl = identityType == "Service" && principal == "dynamodb.amazonaws.com";
+    return failed;
+}
+
+std::optional<FileFailure> RecordNormalizer::Impl::readKinesis(od::value& value, Fields& f, const View& v)
+{
+    f.hasKinesis = true;
+    return forEachMember(value, v, [&](std::string_view name, od::value& member, od::json_type type) {
+        if (type == od::json_type::number && name == "approximateArrivalTimestamp")
+            return numberText(member, type, f.arrival);
+        if (type != od::json_type::string)
+            return simdjson::SUCCESS;
+        if (name == "data") {
+            f.hasKinesisData = true;
+            return copyString(member, f.kinesisData);
+        }
+        if (name == "sequenceNumber")
+            return copyString(member, f.kinesisSequence);
+        if (name == "partitionKey")
+            return copyString(member, f.partitionKey);
+        return simdjson::SUCCESS;
+    });
+}
+
+// An S3 incremental export's Metadata: WriteTimestampMicros as a number, a string or {"N": …}.
+std::optional<FileFailure> RecordNormalizer::Impl::readMetadata(od::value& value, Fields& f, const View& v)
+{
+    f.hasMetadata = true;
+    od::object metadata;
+    SS_TRY(value.get_object().get(metadata));
+    for (auto member : metadata) {
+        std::string_view name;
+        SS_TRY(member.unescaped_key().get(name));
+        if (name != "WriteTimestampMicros")
+            continue;
+        od::value ts = member.value();
+        od::json_type tsType;
+        SS_TRY(ts.type().get(tsType));
+        if (tsType == od::json_type::object) {
+            auto failed = forEachMember(ts, v, [&](std::string_view nName, od::value& n, od::json_type nType) {
+                return nName == "N" ? numberText(n, nType, f.writeTime) : simdjson::SUCCESS;
+            });
+            if (failed)
+                return failed;
+            continue;
+        }
+        SS_TRY(numberText(ts, tsType, f.writeTime));
+        f.writeTimeIsString = f.writeTimeIsString || tsType == od::json_type::string;
+    }
+    return std::nullopt;
+}
+
+std::optional<FileFailure> RecordNormalizer::Impl::collect(od::object& object, Fields& f, const View& v,
+                                                           bool wantContainers)
+{
     KeySet seen;
     for (auto field : object) {
         std::string_view key;
@@ -588,184 +785,70 @@ std::optional<FileFailure> RecordNormalizer::Impl::collect(od::object& object, F
         od::value value = field.value();
         od::json_type type;
         SS_TRY(value.type().get(type));
-        const bool isString = type == od::json_type::string;
-        const bool isObject = type == od::json_type::object;
         if (key == "Records" && type != od::json_type::array) {
             static constexpr std::string_view kNames[] = {"an array", "an object", "a number",
                                                           "a string", "a boolean", "null"};
             f.recordsType = std::string(kNames[static_cast<int>(type) - 1]);
             f.recordsOffset = subView(v, value.raw_json_token()).offset;
         }
-        if (isString) {
-            if (key == "eventName") {
-                f.hasEventName = true;
-                SS_TRY(copyString(value, f.eventName));
-            } else if (key == "eventID") {
-                SS_TRY(copyString(value, f.eventId));
-            } else if (key == "eventVersion") {
-                SS_TRY(copyString(value, f.eventVersion));
-            } else if (key == "eventSource") {
-                SS_TRY(copyString(value, f.eventSource));
-            } else if (key == "awsRegion") {
-                SS_TRY(copyString(value, f.awsRegion));
-            } else if (key == "eventSourceARN") {
-                SS_TRY(copyString(value, f.eventSourceArn));
-            } else if (key == "tableName") {
-                SS_TRY(copyString(value, f.tableName));
-            } else if (key == "recordFormat") {
-                SS_TRY(copyString(value, f.recordFormat));
-            } else if (key == "detail-type") {
-                SS_TRY(copyString(value, f.detailType));
-            } else if (key == "id") {
-                SS_TRY(copyString(value, f.ebId));
-            } else if (key == "source") {
-                SS_TRY(copyString(value, f.ebSource));
-            } else if (key == "time") {
-                SS_TRY(copyString(value, f.ebTime));
-            } else if (key == "data" || key == "Data") {
-                SS_TRY(copyString(value, f.dataString));
-            } else if (key == "body" || key == "Message") {
-                SS_TRY(copyString(value, f.bodyString));
-            } else if (key == "NextShardIterator") {
-                f.hasNextShardIterator = true;
-            } else if (key == "dataFileS3Key") {
-                f.marker = "an S3 export manifest-files line (dataFileS3Key), not a capture";
-            } else if (key == "exportArn" || key == "manifestFilesS3Key") {
-                f.marker = "an S3 export manifest-summary, not a capture";
-            }
+        if (type == od::json_type::string) {
+            SS_TRY(collectString(key, value, f));
             continue;
         }
-        if (key == "dynamodb" && isObject) {
-            if (auto failed = readDynamodb(value, f, v))
-                return failed;
-        } else if (key == "userIdentity" && isObject) {
-            od::object identity;
-            SS_TRY(value.get_object().get(identity));
-            std::string identityType, principal;
-            for (auto member : identity) {
-                std::string_view name;
-                SS_TRY(member.unescaped_key().get(name));
-                od::value memberValue = member.value();
-                od::json_type memberType;
-                SS_TRY(memberValue.type().get(memberType));
-                if (memberType != od::json_type::string)
-                    continue;
-                if (name == "type")
-                    SS_TRY(copyString(memberValue, identityType));
-                else if (name == "principalId")
-                    SS_TRY(copyString(memberValue, principal));
-            }
-            f.ttl = identityType == "Service" && principal == "dynamodb.amazonaws.com";
-        } else if (key == "kinesis" && isObject) {
-            f.hasKinesis = true;
-            od::object kinesis;
-            SS_TRY(value.get_object().get(kinesis));
-            for (auto member : kinesis) {
-                std::string_view name;
-                SS_TRY(member.unescaped_key().get(name));
-                od::value memberValue = member.value();
-                od::json_type memberType;
-                SS_TRY(memberValue.type().get(memberType));
-                if (memberType == od::json_type::string) {
-                    if (name == "data") {
-                        f.hasKinesisData = true;
-                        SS_TRY(copyString(memberValue, f.kinesisData));
-                    } else if (name == "sequenceNumber") {
-                        SS_TRY(copyString(memberValue, f.kinesisSequence));
-                    } else if (name == "partitionKey") {
-                        SS_TRY(copyString(memberValue, f.partitionKey));
-                    }
-                } else if (memberType == od::json_type::number && name == "approximateArrivalTimestamp") {
-                    std::string_view token;
-                    token = memberValue.raw_json_token();
-                    f.arrival = std::string(trimRight(token));
-                }
-            }
-        } else if (key == "Records" && type == od::json_type::array) {
-            od::array array;
-            std::string_view raw;
-            SS_TRY(value.get_array().get(array));
-            SS_TRY(array.raw_json().get(raw));
-            f.records = trimRight(raw);
-        } else if (key == "Metadata" && isObject) {
-            f.hasMetadata = true;
-            od::object metadata;
-            SS_TRY(value.get_object().get(metadata));
-            for (auto member : metadata) {
-                std::string_view name;
-                SS_TRY(member.unescaped_key().get(name));
-                if (name != "WriteTimestampMicros")
-                    continue;
-                od::value ts = member.value();
-                od::json_type tsType;
-                SS_TRY(ts.type().get(tsType));
-                std::string_view token;
-                if (tsType == od::json_type::number) {
-                    token = ts.raw_json_token();
-                    f.writeTime = std::string(trimRight(token));
-                } else if (tsType == od::json_type::string) {
-                    SS_TRY(copyString(ts, f.writeTime));
-                    f.writeTimeIsString = true;
-                } else if (tsType == od::json_type::object) {
-                    od::object wrapped;
-                    SS_TRY(ts.get_object().get(wrapped));
-                    for (auto n : wrapped) {
-                        std::string_view nName;
-                        SS_TRY(n.unescaped_key().get(nName));
-                        od::value nValue = n.value();
-                        od::json_type nType;
-                        SS_TRY(nValue.type().get(nType));
-                        if (nName == "N" && nType == od::json_type::string) {
-                            SS_TRY(copyString(nValue, f.writeTime));
-                        } else if (nName == "N" && nType == od::json_type::number) {
-                            token = nValue.raw_json_token();
-                            f.writeTime = std::string(trimRight(token));
-                        }
-                    }
-                }
-            }
-        } else if (isObject && (key == "Keys" || key == "NewImage" || key == "OldImage" || key == "Item")) {
-            auto& slot = key == "Keys" ? f.topKeys
-                : key == "NewImage"    ? f.topNew
-                : key == "OldImage"    ? f.topOld
-                                       : f.item;
-            (key == "Keys"           ? f.sawTopKeys
-                 : key == "NewImage" ? f.sawTopNew
-                 : key == "OldImage" ? f.sawTopOld
-                                     : f.sawItem) = true;
-            if (auto failed = readImage(value, key, slot, f, v))
-                return failed;
-        } else if (isObject
-                   && (key == "detail" || key == "payload" || key == "Data" || key == "data" || key == "body")) {
-            auto& slot = key == "detail" ? f.detail
-                : key == "payload"       ? f.payload
-                : key == "body"          ? f.bodyObject
-                                         : f.dataObject;
-            SS_TRY(rawObject(value, slot));
-        } else if (key == "batchItemFailures") {
-            f.marker = "a Lambda partial batch response (batchItemFailures), not a capture";
-        } else if (key == "StreamDescription") {
-            f.marker = "a DynamoDB Streams DescribeStream response (shards, no records), not a capture";
-        } else if (key == "DDBStreamBatchInfo" || key == "requestContext") {
-            if (f.marker.empty())
-                f.marker = "an on-failure destination record without the records (SQS/SNS destinations carry only "
-                           "DDBStreamBatchInfo), not a capture";
-        } else if (key == "state" && isObject) {
-            if (f.marker.empty())
-                f.marker = "a tumbling-window response (state), not a capture";
-        } else if (wantContainers && (isObject || type == od::json_type::array)) {
-            std::string_view raw;
-            if (isObject) {
-                od::object o;
-                SS_TRY(value.get_object().get(o));
-                SS_TRY(o.raw_json().get(raw));
-            } else {
-                od::array a;
-                SS_TRY(value.get_array().get(a));
-                SS_TRY(a.raw_json().get(raw));
-            }
-            f.containers.push_back(trimRight(raw));
-        }
+        if (auto failed = collectValue(key, value, type, f, v, wantContainers))
+            return failed;
+    }
+    return std::nullopt;
+}
+
+// A member of a record (or wrapper) that is not a string.
+std::optional<FileFailure> RecordNormalizer::Impl::collectValue(std::string_view key, od::value& value,
+                                                                od::json_type type, Fields& f, const View& v,
+                                                                bool wantContainers)
+{
+    const bool isObject = type == od::json_type::object;
+    if (key == "dynamodb" && isObject)
+        return readDynamodb(value, f, v);
+    if (key == "userIdentity" && isObject)
+        return readUserIdentity(value, f, v);
+    if (key == "kinesis" && isObject)
+        return readKinesis(value, f, v);
+    if (key == "Metadata" && isObject)
+        return readMetadata(value, f, v);
+    if (key == "Records" && type == od::json_type::array) {
+        std::string_view raw;
+        SS_TRY(rawContainer(value, false, raw));
+        f.records = raw;
+    } else if (isObject && (key == "Keys" || key == "NewImage" || key == "OldImage" || key == "Item")) {
+        auto& slot = key == "Keys" ? f.topKeys : key == "NewImage" ? f.topNew : key == "OldImage" ? f.topOld : f.item;
+        (key == "Keys"           ? f.sawTopKeys
+             : key == "NewImage" ? f.sawTopNew
+             : key == "OldImage" ? f.sawTopOld
+                                 : f.sawItem) = true;
+        return readImage(value, key, slot, f, v);
+    } else if (isObject && (key == "detail" || key == "payload" || key == "Data" || key == "data" || key == "body")) {
+        auto& slot = key == "detail" ? f.detail
+            : key == "payload"       ? f.payload
+            : key == "body"          ? f.bodyObject
+                                     : f.dataObject;
+        std::string_view raw;
+        SS_TRY(rawContainer(value, true, raw));
+        slot = raw;
+    } else if (key == "batchItemFailures") {
+        f.marker = "a Lambda partial batch response (batchItemFailures), not a capture";
+    } else if (key == "StreamDescription") {
+        f.marker = "a DynamoDB Streams DescribeStream response (shards, no records), not a capture";
+    } else if (key == "DDBStreamBatchInfo" || key == "requestContext") {
+        if (f.marker.empty())
+            f.marker = "an on-failure destination record without the records (SQS/SNS destinations carry only "
+                       "DDBStreamBatchInfo), not a capture";
+    } else if (key == "state" && isObject) {
+        if (f.marker.empty())
+            f.marker = "a tumbling-window response (state), not a capture";
+    } else if (wantContainers && (isObject || type == od::json_type::array)) {
+        std::string_view raw;
+        SS_TRY(rawContainer(value, isObject, raw));
+        f.containers.push_back(raw);
     }
     return std::nullopt;
 }

@@ -7,8 +7,11 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
+#include <cstdio>
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include "model/dynamodbjson.h"
 #include "storage/import/captureimporter.h"
@@ -68,6 +71,7 @@ private Q_SLOTS:
     void backgroundCheckpoints();
     void checkpointerStartsWriteback();
     void readerOnCallingThread();
+    void statisticsInSummary();
     void allSkippedFileSaysItsFormat();
     void contentHashStable();
     void reimportHashedWhileRead_data();
@@ -580,6 +584,90 @@ void TestCaptureImporter::checkpointerStartsWriteback()
 // ImportOptions::readerThread = false (the fuzz target's mode) reads everything on the calling thread before
 // writing: every file gets the same result and the store the same rows as with the reader thread, including failed,
 // not-a-capture, already-imported and skipped-record files, with small batches and groups of several files.
+namespace {
+
+// Everything written to the process's stderr while it lives goes to a file instead.
+class StderrCapture
+{
+public:
+    explicit StderrCapture(const QString& path)
+        : m_path(path)
+    {
+        std::fflush(stderr);
+        m_saved = ::dup(STDERR_FILENO);
+        const int fd = ::open(path.toLocal8Bit().constData(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        ::dup2(fd, STDERR_FILENO);
+        ::close(fd);
+    }
+    ~StderrCapture() { restore(); }
+    StderrCapture(const StderrCapture&) = delete;
+    StderrCapture& operator=(const StderrCapture&) = delete;
+
+    /// What was written (restores stderr first).
+    QByteArray text()
+    {
+        restore();
+        QFile file(m_path);
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray("(capture file missing)");
+    }
+
+private:
+    void restore()
+    {
+        if (m_saved < 0)
+            return;
+        std::fflush(stderr);
+        ::dup2(m_saved, STDERR_FILENO);
+        ::close(m_saved);
+        m_saved = -1;
+    }
+    QString m_path;
+    int m_saved = -1;
+};
+
+} // namespace
+
+// The figures STREAMSCOPE_WRITER_STATS used to print from the library arrive in the summary; the library prints
+// nothing (the CLI shows them).
+void TestCaptureImporter::statisticsInSummary()
+{
+    QTemporaryDir dir;
+    auto store = openStore(dir.filePath(QStringLiteral("s.streamscope")));
+    const std::string file = STREAMSCOPE_TEST_DATA_DIR "/import/valid-three-records.json";
+    qputenv("STREAMSCOPE_WRITER_STATS", "1");
+    storage::ImportSummary summary;
+    QByteArray printed;
+    {
+        StderrCapture capture(dir.filePath(QStringLiteral("stderr.txt")));
+        summary = storage::importCaptures(store.database(), {file});
+        printed = capture.text();
+    }
+    qunsetenv("STREAMSCOPE_WRITER_STATS");
+    QCOMPARE(printed, QByteArray());
+    QCOMPARE(summary.files.front().inserted, std::int64_t{3});
+    QVERIFY(summary.statistics.has_value());
+    const storage::ImportStatistics& statistics = *summary.statistics;
+    QCOMPARE(statistics.seconds, summary.seconds);
+    QVERIFY(statistics.writerWaitedSeconds >= 0 && statistics.writerWaitedSeconds <= statistics.seconds);
+    QVERIFY(statistics.finalCheckpointSeconds > 0 && statistics.finalCheckpointSeconds <= statistics.seconds);
+    QVERIFY(statistics.backgroundCheckpoints); // the default, on a store file
+    QCOMPARE(statistics.writer.groupsCommitted, std::int64_t{1});
+    QVERIFY(statistics.writer.commitSeconds > 0 && statistics.writer.commitSeconds <= statistics.seconds);
+    QVERIFY(statistics.writer.statsFlushSeconds <= statistics.writer.commitSeconds);
+
+    // Without a checkpointer thread it says so; the re-import commits nothing.
+    storage::ImportOptions options;
+    options.backgroundCheckpoints = false;
+    const auto again = storage::importCaptures(store.database(), {file}, options);
+    QCOMPARE(again.files.front().status, FileImportResult::Status::AlreadyImported);
+    QVERIFY(again.statistics.has_value());
+    QVERIFY(!again.statistics->backgroundCheckpoints);
+    QCOMPARE(again.statistics->writer.groupsCommitted, std::int64_t{0});
+
+    // Nothing to import: nothing was written, no figures.
+    QVERIFY(!storage::importCaptures(store.database(), {}).statistics.has_value());
+}
+
 void TestCaptureImporter::readerOnCallingThread()
 {
     REQUIRE_SHARED_DIR();

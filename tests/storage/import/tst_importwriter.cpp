@@ -5,6 +5,7 @@
 #include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <algorithm>
 
 #include <sqlite3.h>
 
@@ -311,6 +312,54 @@ private Q_SLOTS:
         auto retry = writer->beginSource({"x.json", 1, "hash-x", "f"});
         QVERIFY(retry && !retry->alreadyImported);
         QVERIFY(!writer->commitSource());
+    }
+
+    void completeSourceSizes()
+    {
+        Store& store = freshStore();
+        auto writer = ImportWriter::create(store.database());
+        QVERIFY(writer);
+        auto sizes = writer->completeSourceSizes();
+        QVERIFY(sizes);
+        QVERIFY(sizes->empty());
+        for (const auto& [name, size] : {std::pair{"a", 100}, std::pair{"b", 250}, std::pair{"c", 100}}) {
+            QVERIFY(writer->beginSource({name, size, std::string("hash-") + name, "f"}));
+            QVERIFY(!writer->commitSource());
+        }
+        QVERIFY(writer->beginSource({"rolled-back", 999, "hash-r", "f"}));
+        QVERIFY(!writer->rollbackSource());
+        QVERIFY(writer->beginSource({"open", 777, "hash-o", "f"})); // in progress: not complete
+        sizes = writer->completeSourceSizes();
+        QVERIFY(sizes);
+        std::sort(sizes->begin(), sizes->end());
+        QCOMPARE(*sizes, (std::vector<std::uint64_t>{100, 250})); // each size once
+        QVERIFY(!writer->commitSource());
+        sizes = writer->completeSourceSizes();
+        QVERIFY(sizes);
+        QCOMPARE(sizes->size(), std::size_t{3});
+    }
+
+    void statisticsCountGroupCommits()
+    {
+        Store& store = freshStore();
+        WriterOptions options;
+        options.groupFiles = 2;
+        options.groupMillis = 60'000;
+        auto writer = ImportWriter::create(store.database(), options);
+        QVERIFY(writer);
+        QCOMPARE(writer->statistics().groupsCommitted, std::int64_t{0});
+        QCOMPARE(writer->statistics().commitSeconds, 0.0);
+        for (int i = 0; i < 3; ++i) {
+            QVERIFY(writer->beginSource({"f" + std::to_string(i), i + 1, "hash-" + std::to_string(i), "f"}));
+            QVERIFY(!writer->commitSource());
+        }
+        QCOMPARE(writer->statistics().groupsCommitted, std::int64_t{1}); // the first two files
+        QVERIFY(!writer->commitPending());
+        const WriterStatistics statistics = writer->statistics();
+        QCOMPARE(statistics.groupsCommitted, std::int64_t{2});
+        QVERIFY(statistics.commitSeconds > 0);
+        QVERIFY(statistics.statsFlushSeconds >= 0);
+        QVERIFY(statistics.statsFlushSeconds <= statistics.commitSeconds);
     }
 
     void badInputKeepsSourceOpen_data()
