@@ -14,11 +14,6 @@ namespace storage {
 
 namespace {
 
-Error invalid(std::string message)
-{
-    return Error{Error::Kind::InvalidArgument, 0, std::move(message)};
-}
-
 Result<std::vector<std::int64_t>> resolveTables(Store& store, const RecordSelection& selection)
 {
     std::vector<std::int64_t> ids;
@@ -27,7 +22,7 @@ Result<std::vector<std::int64_t>> resolveTables(Store& store, const RecordSelect
         if (!t)
             return t.error();
         if (!t->has_value())
-            return invalid("no table named '" + name + "' in the store");
+            return invalidArgument("no table named '" + name + "' in the store");
         if (std::find(ids.begin(), ids.end(), (*t)->id) == ids.end())
             ids.push_back((*t)->id);
     }
@@ -62,7 +57,7 @@ Result<std::vector<std::int64_t>> resolveKeys(Store& store, const RecordSelectio
             }
         }
         if (found == 0)
-            return invalid(lastProblem.empty() ? "no key '" + spec + "' in the selected tables" : lastProblem);
+            return invalidArgument(lastProblem.empty() ? "no key '" + spec + "' in the selected tables" : lastProblem);
     }
     return keyIds;
 }
@@ -80,7 +75,7 @@ Result<std::vector<std::int64_t>> flaggedRecords(Store& store, const RecordSelec
         }
         const auto kind = model::parseFindingKind(k);
         if (!kind)
-            return invalid("unknown audit finding '" + k + "'");
+            return invalidArgument("unknown audit finding '" + k + "'");
         kinds.insert(*kind);
     }
     std::vector<std::optional<std::int64_t>> scopes;
@@ -362,9 +357,9 @@ Result<DeliveryReader> DeliveryReader::open(Store& store, const RecordSelection&
     impl->pageSize = std::max(1, pageSize);
     impl->jsOption = selection.jsUnsafe;
     if (!selection.fromSequence.empty() && !model::isSequenceNumber(selection.fromSequence))
-        return invalid("sequence number '" + selection.fromSequence + "' is not a digit string");
+        return invalidArgument("sequence number '" + selection.fromSequence + "' is not a digit string");
     if (!selection.toSequence.empty() && !model::isSequenceNumber(selection.toSequence))
-        return invalid("sequence number '" + selection.toSequence + "' is not a digit string");
+        return invalidArgument("sequence number '" + selection.toSequence + "' is not a digit string");
     impl->fromSequence = selection.fromSequence;
     impl->toSequence = selection.toSequence;
 

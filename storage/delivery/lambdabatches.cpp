@@ -11,11 +11,6 @@ namespace storage {
 
 namespace {
 
-Error invalid(std::string message)
-{
-    return Error{Error::Kind::InvalidArgument, 0, std::move(message)};
-}
-
 /// Converts selected records to Lambda records (synthetic sequence numbers per stream, conversion counts).
 class Converter
 {
@@ -125,9 +120,9 @@ Result<BatchBuild> forEachDeliveredRecord(DeliveryReader& reader, const Delivery
 std::optional<Error> checkBatchLimits(const BatchLimits& limits)
 {
     if (limits.maxRecords < 1 || limits.maxRecords > kLambdaMaxBatchRecords)
-        return invalid("batch size must be between 1 and 10000");
+        return invalidArgument("batch size must be between 1 and 10000");
     if (limits.maxPayloadBytes > kLambdaMaxPayloadBytes || limits.maxPayloadBytes < kEventEnvelopeBytes + 2)
-        return invalid("payload limit must be at most 6291456 bytes");
+        return invalidArgument("payload limit must be at most 6291456 bytes");
     return std::nullopt;
 }
 

@@ -26,11 +26,6 @@ namespace storage {
 
 namespace {
 
-Error invalid(std::string message)
-{
-    return Error{Error::Kind::InvalidArgument, 0, std::move(message)};
-}
-
 /// A file inside the export folder, opened with O_NOFOLLOW (a symlink planted at that name is never followed) and
 /// written in chunks.
 class OutputFile
@@ -334,7 +329,7 @@ Result<ExportReport> exportRecords(Store& store, const RecordSelection& selectio
 {
     namespace fs = std::filesystem;
     if (options.folder.empty())
-        return invalid("no output folder given");
+        return invalidArgument("no output folder given");
     if (options.format != ExportFormat::ChangesCsv) {
         if (auto e = checkBatchLimits(options.limits))
             return *e;
@@ -342,12 +337,13 @@ Result<ExportReport> exportRecords(Store& store, const RecordSelection& selectio
     const fs::path folder(options.folder);
     std::error_code ec;
     if (fs::exists(folder, ec) && !fs::is_directory(folder, ec))
-        return invalid(options.folder + " exists and is not a folder");
+        return invalidArgument(options.folder + " exists and is not a folder");
     const std::vector<std::string> existing = existingExportFiles(options.folder);
     if (!existing.empty() && !options.force)
-        return invalid(options.folder + " already holds an export (" + existing.front()
-                       + (existing.size() > 1 ? " and " + std::to_string(existing.size() - 1) + " more" : std::string{})
-                       + "); use --force to replace it");
+        return invalidArgument(
+            options.folder + " already holds an export (" + existing.front()
+            + (existing.size() > 1 ? " and " + std::to_string(existing.size() - 1) + " more" : std::string{})
+            + "); use --force to replace it");
     // Resolve the selection (unknown table, key, finding... are errors) before creating anything.
     auto reader = DeliveryReader::open(store, selection);
     if (!reader)

@@ -4,18 +4,6 @@
 
 namespace storage {
 
-namespace {
-
-Error invalid(std::string message)
-{
-    Error e;
-    e.kind = Error::Kind::InvalidArgument;
-    e.message = std::move(message);
-    return e;
-}
-
-} // namespace
-
 model::Ordering toModelOrdering(HistoryOrdering ordering)
 {
     return ordering == HistoryOrdering::Sequence ? model::Ordering::Sequence : model::Ordering::Time;
@@ -72,7 +60,7 @@ Result<LoadedHistory> loadHistoryOnce(Store& store, std::int64_t keyId)
     if (!kh)
         return kh.error();
     if (kh->records.empty() && kh->key.id == 0)
-        return invalid("no key with id " + std::to_string(keyId));
+        return invalidArgument("no key with id " + std::to_string(keyId));
     LoadedHistory out;
     out.key = std::move(kh->key);
     out.tableName = std::move(kh->tableName);

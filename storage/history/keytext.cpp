@@ -13,14 +13,6 @@ namespace storage {
 
 namespace {
 
-Error invalid(std::string message)
-{
-    Error e;
-    e.kind = Error::Kind::InvalidArgument;
-    e.message = std::move(message);
-    return e;
-}
-
 std::string trim(std::string_view s)
 {
     const auto b = s.find_first_not_of(" \t\r\n");
@@ -45,15 +37,16 @@ Result<TableInfo> resolveTable(Store& store, std::string_view name)
     std::string names;
     for (const auto& t : *all)
         names += (names.empty() ? "" : ", ") + t.name;
-    return invalid("no table named '" + std::string(name) + "' in the store"
-                   + (names.empty() ? std::string(" (it has no tables)") : " (tables: " + names + ")"));
+    return invalidArgument("no table named '" + std::string(name) + "' in the store"
+                           + (names.empty() ? std::string(" (it has no tables)") : " (tables: " + names + ")"));
 }
 
 Result<model::Item> parseKeyText(Store& store, std::int64_t tableId, std::string_view text)
 {
     const std::string t = trim(text);
     if (t.empty())
-        return invalid("empty key: give the DynamoDB JSON of Keys, e.g. '{\"Id\":{\"N\":\"101\"}}', or Name=value");
+        return invalidArgument(
+            "empty key: give the DynamoDB JSON of Keys, e.g. '{\"Id\":{\"N\":\"101\"}}', or Name=value");
     // The table's key attributes and the types their values have.
     KeyQuery q;
     q.tableId = tableId;
@@ -73,11 +66,11 @@ Result<model::Item> parseKeyText(Store& store, std::int64_t tableId, std::string
     if (t.front() == '{') {
         auto decoded = model::parseItem(t);
         if (!decoded)
-            return invalid("the key is not valid DynamoDB JSON: " + decoded.error.message
-                           + (decoded.error.path.empty() ? std::string() : " at " + decoded.error.path)
-                           + " (expected e.g. {\"Id\":{\"N\":\"101\"}})");
+            return invalidArgument("the key is not valid DynamoDB JSON: " + decoded.error.message
+                                   + (decoded.error.path.empty() ? std::string() : " at " + decoded.error.path)
+                                   + " (expected e.g. {\"Id\":{\"N\":\"101\"}})");
         if (decoded.value->empty())
-            return invalid("the key has no attributes");
+            return invalidArgument("the key has no attributes");
         return std::move(*decoded.value);
     }
 
@@ -92,8 +85,8 @@ Result<model::Item> parseKeyText(Store& store, std::int64_t tableId, std::string
         const auto eq = piece.find('=');
         if (eq == std::string::npos || types.find(trim(piece.substr(0, eq))) == types.end()) {
             if (pairs.empty() && eq == std::string::npos)
-                return invalid("cannot read the key '" + t
-                               + "': give DynamoDB JSON such as {\"Id\":{\"N\":\"101\"}} or Name=value");
+                return invalidArgument("cannot read the key '" + t
+                                       + "': give DynamoDB JSON such as {\"Id\":{\"N\":\"101\"}} or Name=value");
             if (!pairs.empty()) {
                 pairs.back().second += "," + piece;
             } else {
@@ -109,28 +102,30 @@ Result<model::Item> parseKeyText(Store& store, std::int64_t tableId, std::string
         const std::string value = trim(rawValue);
         const auto it = types.find(name);
         if (it == types.end())
-            return invalid("table has no key attribute '" + name + "'"
-                           + (attrNames.empty() ? std::string(" (the table has no keys)")
-                                                : " (its key attributes: " + attrNames + ")"));
+            return invalidArgument("table has no key attribute '" + name + "'"
+                                   + (attrNames.empty() ? std::string(" (the table has no keys)")
+                                                        : " (its key attributes: " + attrNames + ")"));
         if (it->second.size() != 1) {
             std::string list;
             for (auto type : it->second)
                 list += (list.empty() ? "" : ", ") + std::string(model::typeTag(type));
-            return invalid("the type of key attribute '" + name + "' is ambiguous in this table (" + list
-                           + "): give the key as DynamoDB JSON, e.g. {\"" + name + "\":{\"S\":\"" + value + "\"}}");
+            return invalidArgument("the type of key attribute '" + name + "' is ambiguous in this table (" + list
+                                   + "): give the key as DynamoDB JSON, e.g. {\"" + name + "\":{\"S\":\"" + value
+                                   + "\"}}");
         }
         const model::AttributeType type = *it->second.begin();
         switch (type) {
         case model::AttributeType::N:
             if (model::checkNumber(value) == model::NumberProblem::NotANumber)
-                return invalid("key attribute '" + name + "' is a number (N) in this table, but '" + value
-                               + "' is not a number");
+                return invalidArgument("key attribute '" + name + "' is a number (N) in this table, but '" + value
+                                       + "' is not a number");
             item[name] = model::AttributeValue::makeNumber(value);
             break;
         case model::AttributeType::B:
             if (!model::base64Decode(value))
-                return invalid("key attribute '" + name + "' is binary (B) in this table: give its base64 text ('"
-                               + value + "' is not base64)");
+                return invalidArgument("key attribute '" + name
+                                       + "' is binary (B) in this table: give its base64 text ('" + value
+                                       + "' is not base64)");
             item[name] = model::AttributeValue::makeBinary(value);
             break;
         default:
@@ -140,8 +135,8 @@ Result<model::Item> parseKeyText(Store& store, std::int64_t tableId, std::string
     }
     for (const auto& [name, _] : types) {
         if (!item.count(name) && types.size() <= 2)
-            return invalid("the key needs every key attribute of the table (" + attrNames + "); '" + name
-                           + "' is missing");
+            return invalidArgument("the key needs every key attribute of the table (" + attrNames + "); '" + name
+                                   + "' is missing");
     }
     return item;
 }
@@ -156,7 +151,8 @@ Result<KeyInfo> resolveKey(Store& store, std::int64_t tableId, std::string_view 
     if (!found)
         return found.error();
     if (!*found)
-        return invalid("no item with key " + model::keyDisplayText(*item) + " (" + canonical + ") in this table");
+        return invalidArgument("no item with key " + model::keyDisplayText(*item) + " (" + canonical
+                               + ") in this table");
     return std::move(**found);
 }
 

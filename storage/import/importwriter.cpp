@@ -559,19 +559,6 @@ Result<std::int64_t> ImportWriter::Impl::resolveKey(std::int64_t tableId, const 
 
 namespace {
 
-std::optional<std::string_view> storedPart(const Statement& st, int offColumn, std::string_view raw)
-{
-    if (!st.isNull(offColumn + 2))
-        return st.text(offColumn + 2);
-    if (st.isNull(offColumn))
-        return std::nullopt;
-    const auto offset = static_cast<std::size_t>(st.int64(offColumn));
-    const auto length = static_cast<std::size_t>(st.int64(offColumn + 1));
-    if (offset > raw.size() || length > raw.size() - offset)
-        return std::string_view{};
-    return raw.substr(offset, length);
-}
-
 bool sameItemText(std::optional<std::string_view> a, std::optional<std::string_view> b)
 {
     if (a.has_value() != b.has_value())
@@ -622,15 +609,10 @@ ImportWriter::Impl::findDuplicateWithoutSequence(std::int64_t keyId, std::uint64
         st.bind(1, record.eventId);
     }
     std::vector<std::pair<std::int64_t, std::uint64_t>> candidates;
-    for (;;) {
-        Step s = st.step();
-        if (s.error)
-            return *s.error;
-        if (!s.row)
-            break;
-        candidates.emplace_back(st.int64(0), static_cast<std::uint64_t>(st.int64(1)));
-    }
-    st.reset();
+    if (auto e = st.forEachRow([&](const Statement& row) {
+            candidates.emplace_back(row.int64(0), static_cast<std::uint64_t>(row.int64(1)));
+        }))
+        return *e;
     for (const auto& [id, storedHash] : candidates) {
         if (storedHash == hash)
             return std::optional<std::int64_t>(id);
@@ -1086,17 +1068,9 @@ Result<std::vector<std::uint64_t>> ImportWriter::completeSourceSizes()
 {
     Statement& st = m_impl->completeSizes;
     std::vector<std::uint64_t> sizes;
-    for (;;) {
-        Step s = st.step();
-        if (s.error) {
-            st.reset();
-            return *s.error;
-        }
-        if (!s.row)
-            break;
-        sizes.push_back(static_cast<std::uint64_t>(st.int64(0)));
-    }
-    st.reset();
+    if (auto e =
+            st.forEachRow([&](const Statement& row) { sizes.push_back(static_cast<std::uint64_t>(row.int64(0))); }))
+        return *e;
     return sizes;
 }
 

@@ -157,14 +157,7 @@ ReplayRecordOutcome readRecordRow(const Statement& s)
 template<typename Row, typename Read>
 std::optional<Error> appendRows(Statement& s, std::vector<Row>& rows, Read read)
 {
-    for (;;) {
-        Step step = s.step();
-        if (step.error)
-            return step.error;
-        if (!step.row)
-            return std::nullopt;
-        rows.push_back(read(s));
-    }
+    return s.forEachRow([&](const Statement& row) { rows.push_back(read(row)); });
 }
 
 /// Runs `s` again for `id` (its one parameter), appending its rows to `rows`.

@@ -259,7 +259,7 @@ Result<Database> Database::open(const std::string& path, OpenMode mode, int busy
     if (rc != SQLITE_OK) {
         Error error = storage::makeError(raw, rc, "cannot open " + path);
         if (error.kind == Error::Kind::Sqlite)
-        return error;
+            return error;
     }
     sqlite3_extended_result_codes(raw, 1);
     sqlite3_busy_timeout(raw, busyTimeoutMs);

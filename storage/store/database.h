@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -37,6 +38,12 @@ struct Error
     int code = 0;
     std::string message;
 };
+
+/// Error{Kind::InvalidArgument, 0, message}: the caller passed something unusable.
+inline Error invalidArgument(std::string message)
+{
+    return Error{Error::Kind::InvalidArgument, 0, std::move(message)};
+}
 
 /// A value or the Error why there is none (like model::Decoded). `if (auto r = store.totals()) use(*r);`
 template<typename T>
@@ -111,6 +118,27 @@ public:
     [[nodiscard]] Step step();
     /// Steps until done (for INSERT/UPDATE/DDL); an unexpected row is not an error.
     [[nodiscard]] std::optional<Error> run();
+    /// Steps through every row, calling `onRow(*this)` for each; when onRow returns bool, false stops there. The
+    /// statement is reset at the end, after an error or a stop too (its bindings stay).
+    template<typename OnRow>
+    [[nodiscard]] std::optional<Error> forEachRow(OnRow&& onRow)
+    {
+        for (;;) {
+            Step s = step();
+            if (s.error || !s.row) {
+                reset();
+                return s.error;
+            }
+            if constexpr (std::is_same_v<decltype(onRow(*this)), bool>) {
+                if (!onRow(*this)) {
+                    reset();
+                    return std::nullopt;
+                }
+            } else {
+                onRow(*this);
+            }
+        }
+    }
     /// sqlite3_reset; keeps bindings (use clearBindings() to drop them).
     void reset();
     void clearBindings();

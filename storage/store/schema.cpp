@@ -449,4 +449,17 @@ SourceInfo sourceFromRow(const Statement& st)
     return info;
 }
 
+std::optional<std::string_view> storedPart(const Statement& st, int offColumn, std::string_view raw)
+{
+    if (!st.isNull(offColumn + 2))
+        return st.text(offColumn + 2);
+    if (st.isNull(offColumn))
+        return std::nullopt;
+    const auto offset = static_cast<std::size_t>(st.int64(offColumn));
+    const auto length = static_cast<std::size_t>(st.int64(offColumn + 1));
+    if (offset > raw.size() || length > raw.size() - offset)
+        return std::string_view{};
+    return raw.substr(offset, length);
+}
+
 } // namespace storage

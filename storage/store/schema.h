@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 
 #include "storage/store/database.h"
 #include "storage/store/storedrows.h"
@@ -50,5 +51,10 @@ Result<int> schemaVersion(Database& db);
 /// Whether the store has every table schema version `version` added: false for the replay tables
 /// (kReplayTablesVersion) of an older store opened read-only. InvalidArgument for a version this build does not know.
 Result<bool> hasTablesAddedIn(Database& db, int version);
+
+/// Keys and images of a stored record are kept as a slice of its raw text (offset, length columns) or, when the
+/// text is not a slice, in a text column of its own: for the three columns starting at `offColumn` (offset, length,
+/// text) the part's text, nullopt when the record has no such part (an empty view when a slice lies outside `raw`).
+std::optional<std::string_view> storedPart(const Statement& st, int offColumn, std::string_view raw);
 
 } // namespace storage

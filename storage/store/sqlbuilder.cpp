@@ -74,16 +74,11 @@ Result<int> runPhases(StatementCache& cache, const std::string& select, const Co
         Statement& st = **statement;
         bindAll(st, all.params);
         st.bind(static_cast<int>(all.params.size()) + 1, static_cast<std::int64_t>(limit - count));
-        for (;;) {
-            Step s = st.step();
-            if (s.error)
-                return *s.error;
-            if (!s.row)
-                break;
-            onRow(st);
-            ++count;
-        }
-        st.reset();
+        if (auto e = st.forEachRow([&](Statement& row) {
+                onRow(row);
+                ++count;
+            }))
+            return *e;
     }
     return count;
 }

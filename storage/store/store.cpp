@@ -40,15 +40,8 @@ constexpr const char* kKeySelect =
 
 std::optional<std::string> slicePart(const Statement& st, int offColumn, std::string_view raw)
 {
-    if (!st.isNull(offColumn + 2))
-        return st.textCopy(offColumn + 2);
-    if (st.isNull(offColumn))
-        return std::nullopt;
-    const auto offset = static_cast<std::size_t>(st.int64(offColumn));
-    const auto length = static_cast<std::size_t>(st.int64(offColumn + 1));
-    if (offset > raw.size() || length > raw.size() - offset)
-        return std::string{};
-    return std::string(raw.substr(offset, length));
+    const auto part = storedPart(st, offColumn, raw);
+    return part ? std::optional<std::string>(std::string(*part)) : std::nullopt;
 }
 
 // The columns from records.event_name on, which record rows and history rows both select in this order (from column
@@ -388,6 +381,29 @@ struct Store::Impl
 
     Result<Statement*> get(const std::string& sql) { return cache.get(sql); }
 
+    /// One row per id of `ids` (ids without a row are left out), in the order of `ids`: `selectSql` + " WHERE
+    /// <idColumn> = ?" stepped once per id.
+    template<typename Row, typename Read>
+    Result<std::vector<Row>> byIds(const std::string& sql, std::span<const std::int64_t> ids, Read read)
+    {
+        auto statement = get(sql);
+        if (!statement)
+            return statement.error();
+        Statement& st = **statement;
+        std::vector<Row> rows;
+        rows.reserve(ids.size());
+        for (const std::int64_t id : ids) {
+            st.bind(1, id);
+            Step s = st.step();
+            if (s.row)
+                rows.push_back(read(st));
+            st.reset();
+            if (s.error)
+                return *s.error;
+        }
+        return rows;
+    }
+
     template<typename Row, typename Read>
     Result<std::vector<Row>> collect(const std::string& sql, const std::vector<Param>& params, Read read)
     {
@@ -397,15 +413,8 @@ struct Store::Impl
         Statement& st = **statement;
         detail::bindAll(st, params);
         std::vector<Row> rows;
-        for (;;) {
-            Step s = st.step();
-            if (s.error)
-                return *s.error;
-            if (!s.row)
-                break;
-            rows.push_back(read(st));
-        }
-        st.reset();
+        if (auto e = st.forEachRow([&](const Statement& row) { rows.push_back(read(row)); }))
+            return *e;
         return rows;
     }
 
@@ -625,22 +634,8 @@ Result<std::vector<std::int64_t>> Store::keyIds(const KeyQuery& query)
 
 Result<std::vector<KeyInfo>> Store::keysByIds(std::span<const std::int64_t> ids)
 {
-    auto statement = m_impl->get(std::string(kKeySelect) + " WHERE k.id = ?");
-    if (!statement)
-        return statement.error();
-    Statement& st = **statement;
-    std::vector<KeyInfo> keys;
-    keys.reserve(ids.size());
-    for (const std::int64_t id : ids) {
-        st.bind(1, id);
-        Step s = st.step();
-        if (s.error)
-            return *s.error;
-        if (s.row)
-            keys.push_back(readKey(st));
-        st.reset();
-    }
-    return keys;
+    return m_impl->byIds<KeyInfo>(std::string(kKeySelect) + " WHERE k.id = ?", ids,
+                                  [&](const Statement& st) { return readKey(st); });
 }
 
 Result<std::optional<KeyInfo>> Store::key(std::int64_t keyId)
@@ -684,16 +679,8 @@ Result<KeyHistory> Store::keyHistory(std::int64_t keyId, bool withRaw, std::int6
     st.bind(1, keyId);
     if (history.key.recordCount > 0) // a hint only (a damaged store may claim anything)
         history.records.reserve(static_cast<std::size_t>(std::min<std::int64_t>(history.key.recordCount, 1 << 20)));
-    for (;;) {
-        Step s = st.step();
-        if (s.error) {
-            st.reset();
-            return *s.error;
-        }
-        if (!s.row)
-            break;
-        history.records.push_back(readHistoryRow(st, withRaw));
-    }
+    if (auto e = st.forEachRow([&](const Statement& row) { history.records.push_back(readHistoryRow(row, withRaw)); }))
+        return *e;
     st.reset();
     // Names after the scan: their lookups use the statement cache, which may drop statements when it grows.
     HistoryNames names(m_impl->cache);
@@ -748,23 +735,25 @@ std::optional<Error> Store::forEachKeyHistory(const ScanOptions& options,
         history.ordering = orderHistory(history.records);
         return onKey(history);
     };
-    for (;;) {
-        Step s = st.step();
-        if (s.error)
-            return s.error;
-        if (!s.row)
-            break;
-        const std::int64_t keyId = st.int64(3);
-        if (keyId != currentKey) {
-            auto goOn = flush();
-            if (!goOn)
-                return goOn.error();
-            if (!*goOn)
-                return std::nullopt;
-            currentKey = keyId;
-        }
-        rows.push_back(readHistoryRow(st, options.withRaw));
-    }
+    std::optional<Error> flushError;
+    bool stopped = false;
+    if (auto e = st.forEachRow([&](const Statement& row) {
+            const std::int64_t keyId = row.int64(3);
+            if (keyId != currentKey) {
+                auto goOn = flush();
+                if (!goOn || !*goOn) {
+                    flushError = goOn ? std::nullopt : std::optional<Error>(goOn.error());
+                    stopped = true;
+                    return false;
+                }
+                currentKey = keyId;
+            }
+            rows.push_back(readHistoryRow(row, options.withRaw));
+            return true;
+        }))
+        return e;
+    if (stopped)
+        return flushError;
     auto last = flush();
     if (!last)
         return last.error();
@@ -885,42 +874,14 @@ Result<std::vector<std::int64_t>> Store::recordIds(const RecordFilter& filter, R
 
 Result<std::vector<RecordSummary>> Store::recordSummariesByIds(std::span<const std::int64_t> ids)
 {
-    auto statement = m_impl->get(std::string(kSummarySelect) + " WHERE r.id = ?");
-    if (!statement)
-        return statement.error();
-    Statement& st = **statement;
-    std::vector<RecordSummary> rows;
-    rows.reserve(ids.size());
-    for (const std::int64_t id : ids) {
-        st.bind(1, id);
-        Step s = st.step();
-        if (s.error)
-            return *s.error;
-        if (s.row)
-            rows.push_back(readSummary(st));
-        st.reset();
-    }
-    return rows;
+    return m_impl->byIds<RecordSummary>(std::string(kSummarySelect) + " WHERE r.id = ?", ids,
+                                        [&](const Statement& st) { return readSummary(st); });
 }
 
 Result<std::vector<RecordRow>> Store::recordsByIds(std::span<const std::int64_t> ids, bool withRaw)
 {
-    auto statement = m_impl->get(std::string(kRecordSelect) + " WHERE r.id = ?");
-    if (!statement)
-        return statement.error();
-    Statement& st = **statement;
-    std::vector<RecordRow> rows;
-    rows.reserve(ids.size());
-    for (const std::int64_t id : ids) {
-        st.bind(1, id);
-        Step s = st.step();
-        if (s.error)
-            return *s.error;
-        if (s.row)
-            rows.push_back(readRecordRow(st, withRaw));
-        st.reset();
-    }
-    return rows;
+    return m_impl->byIds<RecordRow>(std::string(kRecordSelect) + " WHERE r.id = ?", ids,
+                                    [&](const Statement& st) { return readRecordRow(st, withRaw); });
 }
 
 // ---- activity ---------------------------------------------------------------------------------------------------
@@ -1017,17 +978,30 @@ Result<std::vector<ActivityBucket>> Store::activity(const RecordFilter& filter, 
 
 // ---- duplicates / conflicts -------------------------------------------------------------------------------------
 
+namespace {
+
+/// Appends " WHERE <column> = ?" to `sql` when a table is given; the parameters that go with it.
+std::vector<Param> whereTable(std::string& sql, std::string_view column, std::optional<std::int64_t> tableId)
+{
+    std::vector<Param> params;
+    if (tableId) {
+        sql += " WHERE ";
+        sql += column;
+        sql += " = ?";
+        params.emplace_back(*tableId);
+    }
+    return params;
+}
+
+} // namespace
+
 Result<std::vector<DuplicateRow>> Store::duplicates(std::optional<std::int64_t> tableId)
 {
     std::string sql = "SELECT d.id, d.record_id, d.source_id, d.record_index, d.byte_offset, r.table_id, r.key_id, "
                       "t.name, k.display, r.seq, r.event_id FROM duplicates d "
                       "CROSS JOIN records r ON r.id = d.record_id CROSS JOIN ddb_tables t ON t.id = r.table_id "
                       "CROSS JOIN keys k ON k.id = r.key_id";
-    std::vector<Param> params;
-    if (tableId) {
-        sql += " WHERE r.table_id = ?";
-        params.emplace_back(*tableId);
-    }
+    const auto params = whereTable(sql, "r.table_id", tableId);
     sql += " ORDER BY d.id";
     return m_impl->collect<DuplicateRow>(sql, params, [](const Statement& st) {
         DuplicateRow row;
@@ -1050,11 +1024,7 @@ Result<std::vector<ConflictRow>> Store::conflicts(std::optional<std::int64_t> ta
                       "c.stream_id, c.key_id, t.name, k.display, c.event_name, c.seq, c.event_id, c.time_us, "
                       "c.keys_text, c.new_text, c.old_text, c.raw FROM conflicts c "
                       "CROSS JOIN ddb_tables t ON t.id = c.table_id CROSS JOIN keys k ON k.id = c.key_id";
-    std::vector<Param> params;
-    if (tableId) {
-        sql += " WHERE c.table_id = ?";
-        params.emplace_back(*tableId);
-    }
+    const auto params = whereTable(sql, "c.table_id", tableId);
     sql += " ORDER BY c.id";
     return m_impl->collect<ConflictRow>(sql, params, [](const Statement& st) {
         ConflictRow row;
