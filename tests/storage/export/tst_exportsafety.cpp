@@ -121,10 +121,12 @@ void TestExportSafety::symlinkAtListedNameIsForeign()
     const auto state = storage::inspectExportFolder(opt.folder);
     QCOMPARE(state.foreign, std::vector<std::string>{"batch-000002.json"});
     QCOMPARE(state.earlier, (std::vector<std::string>{"batch-000001.json", "manifest.json"}));
+    const auto before = fingerprint(out(QStringLiteral("linked")));
     opt.force = true;
     auto refused = storage::exportRecords(*m_store, {}, opt);
     QVERIFY(!refused);
     QVERIFY(refused.error().message.find("batch-000002.json") != std::string::npos);
+    QCOMPARE(fingerprint(out(QStringLiteral("linked"))), before); // the earlier export's own files kept too
     QVERIFY(QFile::exists(real));
     QCOMPARE(QFileInfo(out(QStringLiteral("linked/batch-000002.json"))).symLinkTarget(), real);
 }
