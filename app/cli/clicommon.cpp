@@ -1,6 +1,8 @@
 #include "app/cli/clicommon.h"
 
+#include <cstdint>
 #include <cstdio>
+#include <utility>
 
 #include "app/cli/exitcodes.h"
 
@@ -16,6 +18,99 @@ QTextStream& err()
 {
     static QTextStream s(stderr);
     return s;
+}
+
+namespace {
+
+/// The code point of the UTF-8 sequence at text[i] and its length; length 0 when the bytes there are not UTF-8
+/// (truncated, overlong, a surrogate, beyond U+10FFFF).
+std::pair<char32_t, std::size_t> decodeUtf8(std::string_view text, std::size_t i)
+{
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+    const unsigned char lead = byte(i);
+    if (lead < 0x80)
+        return {lead, 1};
+    std::size_t length = 0;
+    char32_t cp = 0;
+    char32_t minimum = 0;
+    if ((lead & 0xe0) == 0xc0) {
+        length = 2;
+        cp = lead & 0x1fu;
+        minimum = 0x80;
+    } else if ((lead & 0xf0) == 0xe0) {
+        length = 3;
+        cp = lead & 0x0fu;
+        minimum = 0x800;
+    } else if ((lead & 0xf8) == 0xf0) {
+        length = 4;
+        cp = lead & 0x07u;
+        minimum = 0x10000;
+    } else {
+        return {0, 0};
+    }
+    if (i + length > text.size())
+        return {0, 0};
+    for (std::size_t k = 1; k < length; ++k) {
+        if ((byte(i + k) & 0xc0) != 0x80)
+            return {0, 0};
+        cp = (cp << 6) | (byte(i + k) & 0x3fu);
+    }
+    if (cp < minimum || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return {0, 0};
+    return {cp, length};
+}
+
+bool needsEscape(char32_t cp)
+{
+    return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x061c || cp == 0x200e || cp == 0x200f
+        || (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+void appendHex(std::string& out, std::uint32_t value, int digits)
+{
+    static constexpr char kHex[] = "0123456789abcdef";
+    for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4)
+        out += kHex[(value >> shift) & 0xfu];
+}
+
+} // namespace
+
+std::string terminalSafe(std::string_view text)
+{
+    std::string safe;
+    safe.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        const auto [cp, length] = decodeUtf8(text, i);
+        if (length == 0) { // not UTF-8: the byte itself
+            safe += "\\x";
+            appendHex(safe, static_cast<unsigned char>(text[i]), 2);
+            ++i;
+            continue;
+        }
+        if (!needsEscape(cp)) {
+            safe.append(text.substr(i, length));
+        } else if (cp == '\n') {
+            safe += "\\n";
+        } else if (cp == '\r') {
+            safe += "\\r";
+        } else if (cp == '\t') {
+            safe += "\\t";
+        } else if (cp < 0x80) {
+            safe += "\\x";
+            appendHex(safe, static_cast<std::uint32_t>(cp), 2);
+        } else {
+            safe += "\\u";
+            appendHex(safe, static_cast<std::uint32_t>(cp), 4);
+        }
+        i += length;
+    }
+    return safe;
+}
+
+QString shown(std::string_view text)
+{
+    const std::string safe = terminalSafe(text);
+    return QString::fromUtf8(safe.data(), static_cast<qsizetype>(safe.size()));
 }
 
 int usageError(const QString& command, const QString& message)

@@ -17,7 +17,9 @@ int runExport(const QStringList& arguments)
                     "Export records as the batches AWS Lambda would deliver: one stream per batch, sequence order, "
                     "--batch-size records (default 100, at most 10,000) and at most 6,291,456 bytes per file. Writes "
                     "numbered files and manifest.json into --out; refuses to replace an earlier export unless "
-                    "--force. Records are written exactly as delivered; records that arrived in another envelope "
+                    "--force, and never replaces export-shaped files (batch-*.json, changes.csv, manifest.json) that "
+                    "no earlier export's manifest.json vouches for. Records are written exactly as delivered; records "
+                    "that arrived in another envelope "
                     "(Kinesis, S3 export) are converted to the Lambda DynamoDB record shape (the manifest says so).\n\n"
                     "Example: streamscope export --store my.streamscope --table Orders --out batches/"));
     addSelectionOptions(parser);
@@ -28,8 +30,10 @@ int runExport(const QStringList& arguments)
                                                        "per line, same batches) or csv (time,table,key,event,path,op,"
                                                        "old,new)."),
                                         QStringLiteral("FORMAT")));
-    parser.addOption(
-        QCommandLineOption(QStringLiteral("force"), QStringLiteral("Replace an earlier export in --out.")));
+    parser.addOption(QCommandLineOption(
+        QStringLiteral("force"),
+        QStringLiteral("Replace an earlier export in --out (only the files its manifest.json lists with "
+                       "their sizes and hashes; the new export is swapped in once complete).")));
     parser.addOption(QCommandLineOption(QStringLiteral("json"), QStringLiteral("Print the manifest as JSON.")));
     int code = ExitOk;
     if (!parseOrExit(parser, arguments, command, code))
@@ -66,12 +70,12 @@ int runExport(const QStringList& arguments)
     } else {
         out() << "Exported " << report->recordsWritten << " of " << report->build.selected << " selected records into "
               << report->files.size() << (report->files.size() == 1 ? " file" : " files") << " in "
-              << qtext(report->folder) << "\n";
+              << shown(report->folder) << "\n";
         for (const auto& f : report->files) {
-            out() << "  " << qtext(f.name) << "  " << f.records << " records  " << f.bytes << " bytes";
+            out() << "  " << shown(f.name) << "  " << f.records << " records  " << f.bytes << " bytes";
             if (!f.stream.empty())
-                out() << "  " << qtext(f.table) << "  seq " << qtext(f.firstSequenceNumber) << ".."
-                      << qtext(f.lastSequenceNumber);
+                out() << "  " << shown(f.table) << "  seq " << shown(f.firstSequenceNumber) << ".."
+                      << shown(f.lastSequenceNumber);
             out() << "\n";
         }
         if (report->build.converted > 0)
@@ -82,7 +86,7 @@ int runExport(const QStringList& arguments)
             out() << report->recordsWithSynthesizedFields << " records lacked fields Lambda always sends; added:";
             const char* separator = " ";
             for (const auto& [field, n] : report->build.synthesizedFields) {
-                out() << separator << qtext(field) << " (" << n << ")";
+                out() << separator << shown(field) << " (" << n << ")";
                 separator = ", ";
             }
             out() << " (see manifest.json synthesizedFields)\n";
@@ -100,8 +104,8 @@ int runExport(const QStringList& arguments)
     if (!report->build.oversize.empty()) {
         out().flush();
         for (const auto& o : report->build.oversize)
-            err() << "streamscope export: record " << o.recordId << " (" << qtext(o.table) << " " << qtext(o.keyText)
-                  << ", seq " << qtext(o.sequenceNumber) << ") not exported: an event with only this record is "
+            err() << "streamscope export: record " << o.recordId << " (" << shown(o.table) << " " << shown(o.keyText)
+                  << ", seq " << shown(o.sequenceNumber) << ") not exported: an event with only this record is "
                   << o.payloadBytes << " bytes, over Lambda's 6,291,456-byte payload limit\n";
         err().flush();
         return ExitPartial;

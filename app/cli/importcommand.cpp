@@ -13,6 +13,7 @@
 #include "app/cli/cli.h"
 #include "app/cli/clicommon.h"
 #include "app/cli/commands.h"
+#include "app/cli/selectionoptions.h"
 #include "storage/import/captureimporter.h"
 #include "storage/store/store.h"
 
@@ -136,33 +137,33 @@ void printText(const storage::ImportSummary& s)
 {
     using Status = storage::FileImportResult::Status;
     for (const auto& e : s.inputErrors)
-        err() << "streamscope import: " << qs(e) << "\n";
+        err() << "streamscope import: " << shown(e) << "\n";
     for (const auto& f : s.files) {
-        const QString path = qs(f.path);
+        const QString path = shown(f.path);
         // Lines go to stdout (results) and stderr (problems): flush both per file so a terminal shows them in order.
         out().flush();
         err().flush();
         switch (f.status) {
         case Status::Imported:
-            out() << "imported " << path << " (" << qs(f.format) << "): " << f.records << " records, " << f.inserted
+            out() << "imported " << path << " (" << shown(f.format) << "): " << f.records << " records, " << f.inserted
                   << " new, " << f.duplicates << " duplicates, " << f.conflicts << " conflicts, " << f.skipped
                   << " skipped\n";
             break;
         case Status::AlreadyImported:
             out() << "already imported " << path;
             if (f.existing)
-                out() << " (source #" << f.existing->id << ", " << qs(f.existing->path) << ")";
+                out() << " (source #" << f.existing->id << ", " << shown(f.existing->path) << ")";
             out() << ": nothing added\n";
             break;
         case Status::NotCapture:
-            err() << "not a capture: " << path << ": " << qs(f.notCaptureReason) << "\n";
+            err() << "not a capture: " << path << ": " << shown(f.notCaptureReason) << "\n";
             break;
         case Status::Failed:
             // Problems go to stderr (the summary lines stay on stdout).
             err() << "FAILED " << path;
             if (f.failure)
                 err() << ": record " << f.failure->recordIndex << " at byte " << f.failure->byteOffset << ": "
-                      << qs(f.failure->reason);
+                      << shown(f.failure->reason);
             err() << " (nothing imported from this file)\n";
             break;
         case Status::Cancelled:
@@ -170,13 +171,13 @@ void printText(const storage::ImportSummary& s)
             break;
         }
         for (const auto& n : f.notes)
-            out() << "  note: " << qs(n) << "\n";
+            out() << "  note: " << shown(n) << "\n";
         std::size_t shown = 0;
         for (const auto& i : f.skippedRecords) {
             if (++shown > 20)
                 break;
             err() << "  skipped " << path << " record " << i.recordIndex << " at byte " << i.byteOffset << ": "
-                  << qs(i.reason) << "\n";
+                  << cli::shown(i.reason) << "\n"; // `shown` here is the counter above
         }
         if (f.skipped > static_cast<std::int64_t>(std::min<std::size_t>(20, f.skippedRecords.size())))
             err() << "  … "
@@ -193,7 +194,7 @@ void printText(const storage::ImportSummary& s)
     if (s.cancelled)
         out() << "import cancelled\n";
     if (s.storeError)
-        err() << "streamscope import: store error: " << qs(s.storeError->message) << "\n";
+        err() << "streamscope import: store error: " << shown(s.storeError->message) << "\n";
 }
 
 /// STREAMSCOPE_WRITER_STATS: where the import's time went, on stderr.
@@ -266,11 +267,8 @@ int runImport(const QStringList& arguments)
     options.strict = parser.isSet(strictOpt);
 
     auto store = storage::Store::open(parser.value(storeOpt).toStdString(), storage::Database::OpenMode::ReadWrite);
-    if (!store) {
-        // Every Store::open error names the file.
-        err() << "streamscope import: " << qs(store.error().message) << "\n";
-        return ExitStoreError;
-    }
+    if (!store)
+        return reportStorageError(command, store.error()); // names the file; ExitUsage for an empty --store
     std::vector<std::string> inputs;
     for (const QString& p : paths)
         inputs.push_back(p.toStdString());

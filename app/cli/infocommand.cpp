@@ -9,6 +9,7 @@
 #include "app/cli/cli.h"
 #include "app/cli/clicommon.h"
 #include "app/cli/commands.h"
+#include "app/cli/selectionoptions.h"
 #include "storage/store/schema.h"
 #include "storage/store/store.h"
 
@@ -54,7 +55,8 @@ QString viewTypeName(model::ViewType v)
 
 int storeError(const QString& path, const storage::Error& error)
 {
-    err() << "streamscope info: cannot read store " << path << ": " << qs(error.message) << "\n";
+    err() << "streamscope info: cannot read store " << shown(path.toStdString()) << ": " << shown(error.message)
+          << "\n";
     return ExitStoreError;
 }
 
@@ -81,10 +83,8 @@ int runInfo(const QStringList& arguments)
     const QString path = parser.value(storeOption);
 
     auto store = storage::Store::open(path.toStdString(), storage::Database::OpenMode::ReadOnly);
-    if (!store) {
-        err() << "streamscope info: " << qs(store.error().message) << "\n"; // names the file
-        return ExitStoreError;
-    }
+    if (!store)
+        return reportStorageError(command, store.error()); // names the file; ExitUsage for an empty path
     auto version = storage::schemaVersion(store->database());
     auto sources = store->sources();
     if (!sources)
@@ -161,25 +161,26 @@ int runInfo(const QStringList& arguments)
     }
 
     QTextStream& o = out();
-    o << "Store   " << path << " (store version " << (version ? *version : 0) << ")\n\n";
+    const QString safePath = shown(path.toStdString());
+    o << "Store   " << safePath << " (store version " << (version ? *version : 0) << ")\n\n";
     o << "Sources (" << sources->size() << ")\n";
     if (sources->empty())
-        o << "  none: import captures with 'streamscope import --store " << path << " PATH...'\n";
+        o << "  none: import captures with 'streamscope import --store " << safePath << " PATH...'\n";
     for (const storage::SourceInfo& s : *sources) {
-        o << "  #" << s.id << "  " << qs(s.path) << "\n"
-          << "      " << qs(s.format) << ", " << QString::number(static_cast<double>(s.sizeBytes) / 1e6, 'f', 1)
+        o << "  #" << s.id << "  " << shown(s.path) << "\n"
+          << "      " << shown(s.format) << ", " << QString::number(static_cast<double>(s.sizeBytes) / 1e6, 'f', 1)
           << " MB, imported " << isoMicros(s.importedAtMicros) << "\n"
           << "      " << s.inserted << " inserted, " << s.duplicates << " duplicates, " << s.conflicts << " conflicts, "
           << s.skipped << " skipped\n";
     }
     o << "\nTables (" << tables->size() << ")\n";
     for (const storage::TableInfo& t : *tables) {
-        o << "  " << qs(t.name) << "  " << t.recordCount << " records, " << t.keyCount << " keys, "
+        o << "  " << shown(t.name) << "  " << t.recordCount << " records, " << t.keyCount << " keys, "
           << timeText(t.firstTimeMicros) << " .. " << timeText(t.lastTimeMicros) << "\n";
         for (const storage::StreamInfo& s : t.streams) {
-            o << "      stream " << (s.arn.empty() ? QStringLiteral("(no stream ARN)") : qs(s.arn)) << "\n"
+            o << "      stream " << (s.arn.empty() ? QStringLiteral("(no stream ARN)") : shown(s.arn)) << "\n"
               << "        " << viewTypeName(s.viewType)
-              << (s.region.empty() ? QString() : QStringLiteral(", ") + qs(s.region)) << ", " << s.recordCount
+              << (s.region.empty() ? QString() : QStringLiteral(", ") + shown(s.region)) << ", " << s.recordCount
               << " records\n";
         }
     }

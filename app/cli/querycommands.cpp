@@ -99,8 +99,8 @@ const QCommandLineOption& jsonOption()
 int storeError(const QString& command, const storage::Error& e)
 {
     if (e.kind == storage::Error::Kind::InvalidArgument)
-        return usageError(command, qs(e.message));
-    err() << "streamscope " << command << ": " << qs(e.message) << "\n";
+        return usageError(command, shown(e.message));
+    err() << "streamscope " << command << ": " << shown(e.message) << "\n";
     return ExitStoreError;
 }
 
@@ -162,11 +162,11 @@ std::string versionLabel(const model::Version& v)
     if (v.record.ttl && v.record.eventName == model::EventName::Remove)
         s += " (TTL)";
     if (!v.record.sequenceNumber.empty())
-        s += "  seq " + v.record.sequenceNumber;
+        s += "  seq " + terminalSafe(v.record.sequenceNumber);
     if (v.record.creationTimeMicros)
         s += "  " + isoTime(*v.record.creationTimeMicros);
     if (!v.record.eventId.empty())
-        s += "  eventID " + v.record.eventId;
+        s += "  eventID " + terminalSafe(v.record.eventId);
     return s;
 }
 
@@ -220,8 +220,8 @@ int runKeys(const QStringList& arguments)
                     + ",\"lastTime\":" + jsonTime(k.lastTimeMicros) + "}";
                 write(line);
             } else {
-                write(table + "  " + k.displayText + "  " + std::to_string(k.recordCount) + " record"
-                      + (k.recordCount == 1 ? "" : "s")
+                write(terminalSafe(table) + "  " + terminalSafe(k.displayText) + "  " + std::to_string(k.recordCount)
+                      + " record" + (k.recordCount == 1 ? "" : "s")
                       + (k.firstTimeMicros ? "  " + isoTime(*k.firstTimeMicros) : std::string())
                       + (k.lastTimeMicros && k.lastTimeMicros != k.firstTimeMicros ? " .. " + isoTime(*k.lastTimeMicros)
                                                                                    : std::string())
@@ -282,8 +282,9 @@ int runHistory(const QStringList& arguments)
         write("\n]}\n");
         return ExitOk;
     }
-    write(loaded->tableName + "  " + loaded->key.displayText + "  (" + std::to_string(h.size()) + " version"
-          + (h.size() == 1 ? "" : "s") + ", ordered by " + std::string(model::orderingText(h.ordering())) + ")\n");
+    write(terminalSafe(loaded->tableName) + "  " + terminalSafe(loaded->key.displayText) + "  ("
+          + std::to_string(h.size()) + " version" + (h.size() == 1 ? "" : "s") + ", ordered by "
+          + std::string(model::orderingText(h.ordering())) + ")\n");
     for (std::size_t i = 0; i < h.size(); ++i) {
         const model::Version& v = h.version(i);
         write("#" + std::to_string(i + 1) + "  " + versionLabel(v) + "\n");
@@ -296,7 +297,7 @@ int runHistory(const QStringList& arguments)
         if (changes->changes.empty())
             write("    no attribute changes\n");
         for (const auto& c : changes->changes)
-            write("    " + model::changeToText(c) + "\n");
+            write("    " + terminalSafe(model::changeToText(c)) + "\n");
     }
     return ExitOk;
 }
@@ -337,7 +338,7 @@ int runDiff(const QStringList& arguments)
         return usageError(command,
                           QStringLiteral("the item's state after %1 is unknown (the stream's view type carries no "
                                          "image for it), so it cannot be compared")
-                              .arg(qs(!va.stateKnown() ? va.record.sequenceNumber : vb.record.sequenceNumber)));
+                              .arg(shown(!va.stateKnown() ? va.record.sequenceNumber : vb.record.sequenceNumber)));
     if (parser.isSet(jsonOption())) {
         const auto side = [](const model::Version& v) {
             return "{\"sequenceNumber\":" + jsonStringOrNull(v.record.sequenceNumber)
@@ -350,12 +351,12 @@ int runDiff(const QStringList& arguments)
               + "}\n");
         return ExitOk;
     }
-    write(loaded->tableName + "  " + loaded->key.displayText + "\nfrom " + versionLabel(va) + "\nto   "
-          + versionLabel(vb) + "\n");
+    write(terminalSafe(loaded->tableName) + "  " + terminalSafe(loaded->key.displayText) + "\nfrom " + versionLabel(va)
+          + "\nto   " + versionLabel(vb) + "\n");
     if (changes->empty())
         write("no changes\n");
     for (const auto& c : *changes)
-        write("  " + model::changeToText(c) + "\n");
+        write("  " + terminalSafe(model::changeToText(c)) + "\n");
     return ExitOk;
 }
 
@@ -424,8 +425,9 @@ int runAudit(const QStringList& arguments)
         if (auto decoded = model::parseItem(f->keyJson))
             key = model::keyDisplayText(*decoded.value);
         write(std::string(model::severityText(f->severity)) + "  " + std::string(model::findingKindText(f->kind)) + "  "
-              + f->table + "  " + key + (f->sequenceNumber.empty() ? std::string() : "  seq " + f->sequenceNumber)
-              + "\n    " + f->message + "\n");
+              + terminalSafe(f->table) + "  " + terminalSafe(key)
+              + (f->sequenceNumber.empty() ? std::string() : "  seq " + terminalSafe(f->sequenceNumber)) + "\n    "
+              + terminalSafe(f->message) + "\n");
     }
     write("Audited " + std::to_string(report->records) + " records of " + std::to_string(report->keys)
           + " keys: " + std::to_string(shown.size()) + " finding" + (shown.size() == 1 ? "" : "s") + "\n");
@@ -497,15 +499,15 @@ int runState(const QStringList& arguments)
               + ",\"notYetSeen\":" + std::to_string(state->notYetSeen) + "}}\n");
         return ExitOk;
     }
-    write(table->name + " at " + isoTime(micros) + ": " + std::to_string(state->items.size()) + " item"
+    write(terminalSafe(table->name) + " at " + isoTime(micros) + ": " + std::to_string(state->items.size()) + " item"
           + (state->items.size() == 1 ? "" : "s") + ", " + std::to_string(state->unknown.size())
           + " with unknown image, " + std::to_string(state->absent) + " removed, " + std::to_string(state->notYetSeen)
           + " not seen yet\n");
     for (const auto& item : state->items)
-        write(item.key.displayText + "  (" + versionLabel(item.version) + ")\n    "
-              + model::toPlainJson(item.version.image.item()) + "\n");
+        write(terminalSafe(item.key.displayText) + "  (" + versionLabel(item.version) + ")\n    "
+              + terminalSafe(model::toPlainJson(item.version.image.item())) + "\n");
     for (const auto& item : state->unknown)
-        write(item.key.displayText + "  (" + versionLabel(item.version) + ")  image unknown\n");
+        write(terminalSafe(item.key.displayText) + "  (" + versionLabel(item.version) + ")  image unknown\n");
     return ExitOk;
 }
 

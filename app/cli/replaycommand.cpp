@@ -18,19 +18,20 @@ QString firstLine(const std::string& text, int max = 100)
 {
     QString s = qtext(text).trimmed();
     const qsizetype nl = s.indexOf(QLatin1Char('\n'));
-    if (nl >= 0)
-        s = s.left(nl) + QStringLiteral(" …");
+    const bool more = nl >= 0;
+    if (more)
+        s = s.left(nl);
     if (s.size() > max)
         s = s.left(max) + QStringLiteral("…");
-    return s;
+    return shown(s.toStdString()) + (more ? QStringLiteral(" …") : QString());
 }
 
 void printRun(const storage::ReplayRunInfo& run, bool verbose)
 {
     QStringList handler;
     for (const auto& a : run.handler)
-        handler << qtext(a);
-    out() << "Replay run " << run.id << " (" << qtext(run.status) << "): " << run.recordCount << " records in "
+        handler << shown(a);
+    out() << "Replay run " << run.id << " (" << shown(run.status) << "): " << run.recordCount << " records in "
           << run.batchCount << (run.batchCount == 1 ? " batch" : " batches") << ", " << run.attemptCount
           << " invocations of " << handler.join(QLatin1Char(' ')) << "\n";
     out() << "  " << run.succeeded << " succeeded, " << run.discarded << " discarded after " << run.maxRetries
@@ -40,22 +41,22 @@ void printRun(const storage::ReplayRunInfo& run, bool verbose)
         out() << ", " << run.oversize.size() << " not sent (over 6 MB alone)";
     out() << "\n";
     for (const auto& b : run.batches) {
-        out() << "batch " << b.number << "  " << qtext(b.table) << "  " << b.records.size() << " records  seq "
-              << qtext(b.firstSequenceNumber) << ".." << qtext(b.lastSequenceNumber) << "  " << b.succeeded
+        out() << "batch " << b.number << "  " << shown(b.table) << "  " << b.records.size() << " records  seq "
+              << shown(b.firstSequenceNumber) << ".." << shown(b.lastSequenceNumber) << "  " << b.succeeded
               << " succeeded, " << b.discarded << " discarded\n";
         for (const auto& a : b.attempts) {
             out() << "  attempt " << a.number << "  records " << a.begin + 1 << "-" << a.end << " (seq "
-                  << qtext(a.firstSequenceNumber) << ".." << qtext(a.lastSequenceNumber) << ")";
+                  << shown(a.firstSequenceNumber) << ".." << shown(a.lastSequenceNumber) << ")";
             if (a.retry > 0)
                 out() << "  retry " << a.retry;
             if (a.afterBisect)
                 out() << "  bisected";
-            out() << "  " << qtext(a.verdict);
+            out() << "  " << shown(a.verdict);
             if (!a.checkpoint.empty())
-                out() << " (checkpoint " << qtext(a.checkpoint) << ")";
+                out() << " (checkpoint " << shown(a.checkpoint) << ")";
             if (!a.reason.empty())
-                out() << ": " << qtext(a.reason);
-            out() << "  [" << qtext(a.handlerEnd) << ", " << a.durationMs << " ms]\n";
+                out() << ": " << shown(a.reason);
+            out() << "  [" << shown(a.handlerEnd) << ", " << a.durationMs << " ms]\n";
             if (verbose) {
                 if (!a.stdoutText.empty())
                     out() << "    stdout: " << firstLine(a.stdoutText, 300) << "\n";
@@ -66,8 +67,8 @@ void printRun(const storage::ReplayRunInfo& run, bool verbose)
         for (const auto& r : b.records) {
             if (r.status == storage::RecordStatus::Succeeded && !verbose)
                 continue;
-            out() << "    " << qtext(storage::recordStatusName(r.status)) << "  record " << r.recordId << "  "
-                  << qtext(r.keyText) << "  seq " << qtext(r.sequenceNumber) << "  delivered " << r.deliveries << "x";
+            out() << "    " << shown(storage::recordStatusName(r.status)) << "  record " << r.recordId << "  "
+                  << shown(r.keyText) << "  seq " << shown(r.sequenceNumber) << "  delivered " << r.deliveries << "x";
             if (r.reportedFailures > 0)
                 out() << ", reported failed " << r.reportedFailures << "x";
             if (!r.lastError.empty() && r.status != storage::RecordStatus::Succeeded)
@@ -76,7 +77,7 @@ void printRun(const storage::ReplayRunInfo& run, bool verbose)
         }
     }
     for (const auto& o : run.oversize)
-        out() << "not sent: record " << o.recordId << "  " << qtext(o.keyText) << "  seq " << qtext(o.sequenceNumber)
+        out() << "not sent: record " << o.recordId << "  " << shown(o.keyText) << "  seq " << shown(o.sequenceNumber)
               << "  " << o.payloadBytes << " bytes alone\n";
 }
 
@@ -212,8 +213,8 @@ int runReplay(const QStringList& arguments)
         return code;
     auto observer = [&](const storage::ReplayBatchInfo& batch, const storage::ReplayAttemptInfo& attempt) {
         if (!json) {
-            err() << "batch " << batch.number << " attempt " << attempt.number << ": " << qtext(attempt.verdict)
-                  << (attempt.reason.empty() ? QString() : QStringLiteral(" (%1)").arg(qtext(attempt.reason))) << "\n";
+            err() << "batch " << batch.number << " attempt " << attempt.number << ": " << shown(attempt.verdict)
+                  << (attempt.reason.empty() ? QString() : QStringLiteral(" (%1)").arg(shown(attempt.reason))) << "\n";
             err().flush();
         }
         return true;

@@ -161,14 +161,19 @@ std::optional<storage::Store> openSelectedStore(const QCommandLineParser& parser
         return std::nullopt;
     }
     const QString path = parser.value(QStringLiteral("store"));
+    // What is no store file (empty path, :memory:, file: URIs, a FIFO...) first: Store::open refuses it too, but a
+    // ":memory:" does not exist either and is no mistyped file name.
+    if (auto refused = storage::refuseNonStorePath(path.toStdString())) {
+        exitCode = reportStorageError(command, *refused);
+        return std::nullopt;
+    }
     if (!QFileInfo::exists(path)) {
         exitCode = usageError(command, QStringLiteral("no store at %1").arg(path));
         return std::nullopt;
     }
     auto store = storage::Store::open(path.toStdString(), mode);
     if (!store) {
-        err() << "streamscope " << command << ": " << qtext(store.error().message) << "\n"; // names the file
-        exitCode = ExitStoreError;
+        exitCode = reportStorageError(command, store.error()); // every Store::open error names the file
         return std::nullopt;
     }
     return std::move(*store);
@@ -177,7 +182,7 @@ std::optional<storage::Store> openSelectedStore(const QCommandLineParser& parser
 int reportStorageError(const QString& command, const storage::Error& error)
 {
     out().flush();
-    err() << "streamscope " << command << ": " << qtext(error.message) << "\n";
+    err() << "streamscope " << command << ": " << shown(error.message) << "\n";
     err().flush();
     return error.kind == storage::Error::Kind::InvalidArgument ? ExitUsage : ExitStoreError;
 }

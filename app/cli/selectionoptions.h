@@ -23,11 +23,13 @@ std::optional<storage::RecordSelection> selectionFromOptions(const QCommandLineP
 std::optional<storage::BatchLimits> limitsFromOptions(const QCommandLineParser& parser, const QString& command,
                                                       int& exitCode);
 
-/// Opens --store (must exist) with `mode`; prints the reason and returns nullopt (exitCode set) on failure.
+/// Opens --store with `mode`; prints the reason and returns nullopt (exitCode set: ExitUsage for no or an empty
+/// --store or a missing file, ExitStoreError otherwise, e.g. :memory:, a file: URI, a FIFO) on failure.
 std::optional<storage::Store> openSelectedStore(const QCommandLineParser& parser, const QString& command,
                                                 storage::Database::OpenMode mode, int& exitCode);
 
-/// Prints a storage error ("streamscope <command>: <message>") and returns the exit code for it.
+/// Prints a storage error ("streamscope <command>: <message>", the message through shown()) and returns the exit
+/// code for it: ExitUsage for InvalidArgument, else ExitStoreError.
 int reportStorageError(const QString& command, const storage::Error& error);
 
 /// UTF-8 helpers.

@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <map>
 #include <set>
 #include <unordered_set>
+#include <utility>
 
 #include <fcntl.h>
 #include <nlohmann/json.hpp>
@@ -21,13 +24,14 @@
 #include "model/sequencenumber.h"
 #include "storage/delivery/deliveryreader.h"
 #include "storage/delivery/lambdarecord.h"
+#include "storage/export/sha256.h"
 
 namespace storage {
 
 namespace {
 
-/// A file inside the export folder, opened with O_NOFOLLOW (a symlink planted at that name is never followed) and
-/// written in chunks.
+/// A new file inside the export (or staging) folder, opened with O_NOFOLLOW | O_EXCL (a symlink or file planted at
+/// that name is an error, never followed or overwritten) and written in chunks; its SHA-256 is computed as it goes.
 class OutputFile
 {
 public:
@@ -40,10 +44,10 @@ public:
             ::close(m_fd);
     }
 
-    std::optional<Error> open(const std::filesystem::path& folder, const std::string& name, bool replace)
+    std::optional<Error> open(const std::filesystem::path& folder, const std::string& name)
     {
         m_path = folder / name;
-        const int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (replace ? O_TRUNC : O_EXCL);
+        const int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_EXCL;
         m_fd = ::open(m_path.c_str(), flags, 0644);
         if (m_fd < 0)
             return failure(errno);
@@ -63,6 +67,7 @@ public:
             done += static_cast<std::size_t>(n);
         }
         m_bytes += static_cast<std::int64_t>(data.size());
+        m_hash.add(data);
         return std::nullopt;
     }
 
@@ -76,6 +81,7 @@ public:
     }
 
     std::int64_t bytes() const { return m_bytes; }
+    std::string sha256() { return m_hash.finishHex(); }
 
 private:
     Error failure(int e) const
@@ -86,13 +92,13 @@ private:
     std::filesystem::path m_path;
     int m_fd = -1;
     std::int64_t m_bytes = 0;
+    Sha256 m_hash;
 };
 
-std::optional<Error> writeFile(const std::filesystem::path& folder, const std::string& name, std::string_view data,
-                               bool replace)
+std::optional<Error> writeFile(const std::filesystem::path& folder, const std::string& name, std::string_view data)
 {
     OutputFile file;
-    if (auto e = file.open(folder, name, replace))
+    if (auto e = file.open(folder, name))
         return e;
     if (auto e = file.write(data))
         return e;
@@ -190,8 +196,23 @@ std::optional<ExportFormat> parseExportFormat(std::string_view text)
 
 std::string csvField(std::string_view text)
 {
-    std::string value(text);
-    if (!value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@'))
+    std::string value;
+    value.reserve(text.size());
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if ((byte < 0x20 && c != '\t' && c != '\r' && c != '\n') || byte == 0x7f) {
+            static constexpr char kHex[] = "0123456789abcdef";
+            value += "\\u00";
+            value += kHex[byte >> 4];
+            value += kHex[byte & 0xf];
+        } else {
+            value += c;
+        }
+    }
+    // Spreadsheets run a cell starting with = + - @ as a formula, and strip a leading tab or CR before looking.
+    if (!value.empty()
+        && (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@' || value[0] == '\t'
+            || value[0] == '\r'))
         value.insert(value.begin(), '\'');
     if (value.find_first_of(",\"\r\n") == std::string::npos)
         return value;
@@ -218,6 +239,89 @@ std::vector<std::string> existingExportFiles(const std::string& folder)
     }
     std::sort(existing.begin(), existing.end());
     return existing;
+}
+
+namespace {
+
+/// Size of a regular file (not a symlink, FIFO, folder...) at `path`; nullopt otherwise.
+std::optional<std::int64_t> regularFileSize(const std::filesystem::path& path)
+{
+    struct stat st
+    {
+    };
+    if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+        return std::nullopt;
+    return static_cast<std::int64_t>(st.st_size);
+}
+
+/// The files (other than itself) an earlier export's manifest.json vouches for: listed with the bytes they have
+/// now and, when listed with one, the SHA-256 they have now. Empty when there is no such manifest.
+std::set<std::string> filesVouchedFor(const std::filesystem::path& folder, bool& manifestIsExport)
+{
+    manifestIsExport = false;
+    std::set<std::string> vouched;
+    const std::filesystem::path manifestPath = folder / "manifest.json";
+    const auto size = regularFileSize(manifestPath);
+    constexpr std::int64_t kMaxManifestBytes = std::int64_t{256} << 20;
+    if (!size || *size > kMaxManifestBytes)
+        return vouched;
+    std::string text;
+    {
+        const int fd = ::open(manifestPath.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+        if (fd < 0)
+            return vouched;
+        char buffer[1 << 16];
+        for (;;) {
+            const ssize_t n = ::read(fd, buffer, sizeof buffer);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                break;
+            text.append(buffer, static_cast<std::size_t>(n));
+        }
+        ::close(fd);
+    }
+    const auto manifest = nlohmann::json::parse(text, nullptr, false);
+    if (manifest.is_discarded() || !manifest.is_object()
+        || manifest.value("generator", std::string{}) != "streamscope export" || !manifest.contains("files")
+        || !manifest["files"].is_array())
+        return vouched;
+    manifestIsExport = true;
+    for (const auto& f : manifest["files"]) {
+        if (!f.is_object() || !f.contains("name") || !f["name"].is_string() || !f.contains("bytes")
+            || !f["bytes"].is_number_integer())
+            continue;
+        const std::string name = f["name"].get<std::string>();
+        if (!isExportFileName(name) || name == "manifest.json") // never a path, never the manifest itself
+            continue;
+        const auto actual = regularFileSize(folder / name);
+        if (!actual || *actual != f["bytes"].get<std::int64_t>())
+            continue;
+        if (f.contains("sha256")) {
+            const auto hash = sha256OfFile((folder / name).string());
+            if (!f["sha256"].is_string() || !hash || *hash != f["sha256"].get<std::string>())
+                continue;
+        }
+        vouched.insert(name);
+    }
+    return vouched;
+}
+
+} // namespace
+
+ExportFolderState inspectExportFolder(const std::string& folder)
+{
+    ExportFolderState state;
+    const std::vector<std::string> existing = existingExportFiles(folder);
+    if (existing.empty())
+        return state;
+    bool manifestIsExport = false;
+    const std::set<std::string> vouched = filesVouchedFor(std::filesystem::path(folder), manifestIsExport);
+    for (const auto& name : existing) {
+        const bool earlier = name == "manifest.json" ? manifestIsExport : vouched.count(name) > 0;
+        (earlier ? state.earlier : state.foreign).push_back(name);
+    }
+    return state;
 }
 
 namespace {
@@ -250,7 +354,7 @@ Result<ExportReport> writeExport(DeliveryReader& reader, const ExportOptions& op
         OutputFile csv;
         ExportedFile file;
         file.name = "changes.csv";
-        if (auto e = csv.open(folder, file.name, options.force))
+        if (auto e = csv.open(folder, file.name))
             return *e;
         written.push_back(file.name);
         std::string buffer = "time,table,key,event,path,op,old,new\r\n";
@@ -273,6 +377,7 @@ Result<ExportReport> writeExport(DeliveryReader& reader, const ExportOptions& op
         if (auto e = csv.close())
             return *e;
         file.bytes = csv.bytes();
+        file.sha256 = csv.sha256();
         report.recordsWritten = file.records;
         report.files.push_back(std::move(file));
         report.build = std::move(*build);
@@ -301,7 +406,7 @@ Result<ExportReport> writeExport(DeliveryReader& reader, const ExportOptions& op
                 }
             }
             OutputFile out;
-            if (auto e = out.open(folder, file.name, options.force))
+            if (auto e = out.open(folder, file.name))
                 return e;
             written.push_back(file.name);
             if (auto e = out.write(text))
@@ -309,6 +414,7 @@ Result<ExportReport> writeExport(DeliveryReader& reader, const ExportOptions& op
             if (auto e = out.close())
                 return e;
             file.bytes = out.bytes();
+            file.sha256 = out.sha256();
             report.recordsWritten += file.records;
             for (const auto& r : batch.records)
                 report.recordsWithSynthesizedFields += r.synthesized != 0 ? 1 : 0;
@@ -321,6 +427,180 @@ Result<ExportReport> writeExport(DeliveryReader& reader, const ExportOptions& op
     report.build = std::move(*build);
     return report;
 }
+
+} // namespace
+
+namespace {
+
+/// "a, b, c and 4 more".
+std::string listed(const std::vector<std::string>& names, std::size_t shown)
+{
+    std::string text;
+    for (std::size_t i = 0; i < names.size() && i < shown; ++i)
+        text += (i ? ", " : "") + names[i];
+    if (names.size() > shown)
+        text += " and " + std::to_string(names.size() - shown) + " more";
+    return text;
+}
+
+std::string foreignFilesMessage(const std::string& folder, const std::vector<std::string>& foreign)
+{
+    return folder + " holds " + std::to_string(foreign.size())
+        + (foreign.size() == 1 ? " file that looks" : " files that look")
+        + " like export output but no Streamscope manifest.json there vouches for (not written by an earlier export, "
+          "or changed since): "
+        + listed(foreign, 20) + "; nothing was written or removed. Move them elsewhere or export into another folder";
+}
+
+/// Writes the export and its manifest.json into `folder` (files it does not hold yet); on an error or cancel removes
+/// what it wrote.
+Result<ExportReport> writeInto(const std::filesystem::path& folder, DeliveryReader& reader,
+                               const RecordSelection& selection, const ExportOptions& options,
+                               const DeliveryProgress& progress)
+{
+    std::vector<std::string> written;
+    auto report = writeExport(reader, options, progress, folder, written);
+    if (report) {
+        if (auto e = writeFile(folder, "manifest.json", manifestJson(*report, selection, options) + "\n")) {
+            report = *e;
+        } else {
+            return report;
+        }
+    }
+    // Leave no half export behind that could be mistaken for a complete one.
+    std::error_code ec;
+    for (const auto& name : written)
+        std::filesystem::remove(folder / name, ec);
+    return report.error();
+}
+
+/// rename(2) that never replaces an existing file (renameat2 RENAME_NOREPLACE where the file system has it).
+int renameNoReplace(const std::filesystem::path& from, const std::filesystem::path& to)
+{
+#ifdef RENAME_NOREPLACE
+    if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0)
+        return 0;
+    if (errno != EINVAL && errno != ENOSYS)
+        return errno;
+#endif
+    struct stat st
+    {
+    };
+    if (::lstat(to.c_str(), &st) == 0)
+        return EEXIST;
+    return ::rename(from.c_str(), to.c_str()) == 0 ? 0 : errno;
+}
+
+/// A private (0700, mkdtemp) folder for a forced re-export: beside the target on the same file system, else a
+/// hidden one inside it. Removed with everything in it when destroyed.
+class StagingFolder
+{
+public:
+    static Result<StagingFolder> create(const std::filesystem::path& target)
+    {
+        namespace fs = std::filesystem;
+        std::error_code ec;
+        fs::path absolute = fs::absolute(target, ec).lexically_normal();
+        if (!absolute.has_filename())
+            absolute = absolute.parent_path();
+        struct stat targetStat
+        {
+        };
+        if (::stat(absolute.c_str(), &targetStat) != 0)
+            return failure("cannot read " + target.string(), errno);
+        const std::string hidden = "." + absolute.filename().string() + ".streamscope-export-XXXXXX";
+        for (const fs::path& place : {absolute.parent_path(), absolute}) {
+            std::string templ = (place / hidden).string();
+            if (!::mkdtemp(templ.data()))
+                continue;
+            StagingFolder staging(templ);
+            struct stat st
+            {
+            };
+            if (::stat(templ.c_str(), &st) == 0 && st.st_dev == targetStat.st_dev)
+                return staging; // renames into the target work
+        }
+        return failure("cannot create a temporary folder beside or inside " + target.string(), errno);
+    }
+
+    StagingFolder(StagingFolder&& other) noexcept
+        : m_path(std::exchange(other.m_path, {}))
+        , m_keep(other.m_keep)
+    {
+    }
+    StagingFolder& operator=(StagingFolder&&) = delete;
+    StagingFolder(const StagingFolder&) = delete;
+    StagingFolder& operator=(const StagingFolder&) = delete;
+    ~StagingFolder()
+    {
+        std::error_code ec;
+        if (!m_path.empty() && !m_keep)
+            std::filesystem::remove_all(m_path, ec); // a folder of our own: remove_all never follows symlinks
+    }
+
+    const std::filesystem::path& path() const { return m_path; }
+
+    /// Moves the earlier export's files (manifest first) out of `target` and the new ones in (manifest last), so the
+    /// folder never shows a manifest with files of the other export. On a failure undoes every move made.
+    std::optional<Error> swapInto(const std::filesystem::path& target, const std::vector<std::string>& earlier,
+                                  const std::vector<ExportedFile>& files)
+    {
+        const std::filesystem::path previous = m_path / "previous";
+        if (::mkdir(previous.c_str(), 0700) != 0)
+            return failure("cannot create " + previous.string(), errno);
+        std::vector<std::string> outNames{"manifest.json"};
+        for (const auto& name : earlier)
+            if (name != "manifest.json")
+                outNames.push_back(name);
+        std::vector<std::string> inNames;
+        for (const auto& f : files)
+            inNames.push_back(f.name);
+        inNames.push_back("manifest.json");
+
+        std::vector<std::string> movedOut;
+        std::vector<std::string> movedIn;
+        std::optional<Error> error;
+        for (const auto& name : outNames) {
+            if (const int e = renameNoReplace(target / name, previous / name); e != 0) {
+                error = failure("cannot move " + (target / name).string() + " aside", e);
+                break;
+            }
+            movedOut.push_back(name);
+        }
+        for (std::size_t i = 0; !error && i < inNames.size(); ++i) {
+            if (const int e = renameNoReplace(m_path / inNames[i], target / inNames[i]); e != 0) {
+                error = failure("cannot move the new " + inNames[i] + " into " + target.string(), e);
+                break;
+            }
+            movedIn.push_back(inNames[i]);
+        }
+        if (!error)
+            return std::nullopt;
+        for (auto it = movedIn.rbegin(); it != movedIn.rend(); ++it)
+            ::rename((target / *it).c_str(), (m_path / *it).c_str());
+        for (auto it = movedOut.rbegin(); it != movedOut.rend(); ++it) {
+            if (renameNoReplace(previous / *it, target / *it) != 0)
+                m_keep = true; // never delete a file of the earlier export: say where it is instead
+        }
+        if (m_keep)
+            error->message += "; the earlier export's files that could not be moved back are in " + previous.string();
+        return error;
+    }
+
+private:
+    explicit StagingFolder(std::filesystem::path path)
+        : m_path(std::move(path))
+    {
+    }
+
+    static Error failure(const std::string& what, int e)
+    {
+        return Error{Error::Kind::CannotOpen, e, what + ": " + std::strerror(e)};
+    }
+
+    std::filesystem::path m_path;
+    bool m_keep = false;
+};
 
 } // namespace
 
@@ -338,12 +618,12 @@ Result<ExportReport> exportRecords(Store& store, const RecordSelection& selectio
     std::error_code ec;
     if (fs::exists(folder, ec) && !fs::is_directory(folder, ec))
         return invalidArgument(options.folder + " exists and is not a folder");
-    const std::vector<std::string> existing = existingExportFiles(options.folder);
-    if (!existing.empty() && !options.force)
-        return invalidArgument(
-            options.folder + " already holds an export (" + existing.front()
-            + (existing.size() > 1 ? " and " + std::to_string(existing.size() - 1) + " more" : std::string{})
-            + "); use --force to replace it");
+    const ExportFolderState state = inspectExportFolder(options.folder);
+    if (!state.foreign.empty())
+        return invalidArgument(foreignFilesMessage(options.folder, state.foreign));
+    if (!state.earlier.empty() && !options.force)
+        return invalidArgument(options.folder + " already holds an earlier export (" + listed(state.earlier, 3)
+                               + "); use --force to replace it");
     // Resolve the selection (unknown table, key, finding... are errors) before creating anything.
     auto reader = DeliveryReader::open(store, selection);
     if (!reader)
@@ -353,26 +633,19 @@ Result<ExportReport> exportRecords(Store& store, const RecordSelection& selectio
         if (ec)
             return Error{Error::Kind::CannotOpen, ec.value(), "cannot create " + options.folder + ": " + ec.message()};
     }
+    if (state.earlier.empty())
+        return writeInto(folder, *reader, selection, options, progress);
 
-    std::vector<std::string> written;
-    auto report = writeExport(*reader, options, progress, folder, written);
-    if (!report) {
-        // Leave no half export behind that could be mistaken for a complete one.
-        for (const auto& name : written)
-            fs::remove(folder / name, ec);
-        if (options.force && !existing.empty())
-            fs::remove(folder / "manifest.json", ec);
+    // A forced re-export: written aside, swapped in only once complete.
+    auto staging = StagingFolder::create(folder);
+    if (!staging)
+        return staging.error();
+    auto report = writeInto(staging->path(), *reader, selection, options, progress);
+    if (!report)
         return report.error();
-    }
-    // With --force, files of the earlier export that this one did not rewrite would be mistaken for part of it.
-    const std::set<std::string> writtenSet(written.begin(), written.end());
-    for (const auto& name : existing) {
-        report->replacedFiles.push_back(name);
-        if (!writtenSet.count(name) && name != "manifest.json")
-            fs::remove(folder / name, ec);
-    }
-    if (auto e = writeFile(folder, "manifest.json", manifestJson(*report, selection, options) + "\n", options.force))
+    if (auto e = staging->swapInto(folder, state.earlier, report->files))
         return *e;
+    report->replacedFiles = state.earlier;
     return report;
 }
 
@@ -446,6 +719,8 @@ std::string manifestJson(const ExportReport& report, const RecordSelection& sele
     json files = json::array();
     for (const auto& f : report.files) {
         json jf = {{"name", f.name}, {"records", f.records}, {"bytes", f.bytes}};
+        if (!f.sha256.empty())
+            jf["sha256"] = f.sha256;
         if (!f.stream.empty()) {
             jf["stream"] = f.stream;
             jf["table"] = f.table;

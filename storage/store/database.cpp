@@ -91,6 +91,33 @@ Error makeError(sqlite3* db, int rc, std::string_view what)
     return error;
 }
 
+std::optional<Error> refuseNonStorePath(const std::string& path)
+{
+    if (path.empty())
+        return Error{Error::Kind::InvalidArgument, 0,
+                     "no store file given (the store path is empty: an unset shell variable?)"};
+    if (path == ":memory:")
+        return Error{Error::Kind::CannotOpen, 0,
+                     "':memory:' is not a store file: SQLite would keep the store in memory and lose it at exit; give "
+                     "a file name (e.g. capture.streamscope)"};
+    if (path.starts_with("file:"))
+        return Error{Error::Kind::CannotOpen, 0,
+                     "the store " + path
+                         + " is an SQLite URI, not a file name (the data could end up in memory and be lost); give a "
+                           "plain file path (./"
+                         + path + " for a file of that name)"};
+    struct stat st
+    {
+    };
+    if (::stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
+        return std::nullopt; // missing (created or refused later) or a folder (its own message)
+    const char* what = S_ISFIFO(st.st_mode)          ? "a named pipe (FIFO)"
+        : S_ISSOCK(st.st_mode)                       ? "a socket"
+        : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                                                     : "not a regular file";
+    return Error{Error::Kind::CannotOpen, 0, "the store " + path + " is " + what + ", not a store file"};
+}
+
 // ---- Statement --------------------------------------------------------------------------------------------------
 
 void Statement::Finalizer::operator()(sqlite3_stmt* statement) const
@@ -235,7 +262,11 @@ void Database::Closer::operator()(sqlite3* db) const
 
 Result<Database> Database::open(const std::string& path, OpenMode mode, int busyTimeoutMs)
 {
-    if (path != ":memory:") {
+    if (mode == OpenMode::InMemory && path != ":memory:")
+        return Error{Error::Kind::InvalidArgument, 0, "an in-memory database is opened as \":memory:\""};
+    if (mode != OpenMode::InMemory) {
+        if (auto refused = refuseNonStorePath(path))
+            return *refused;
         std::error_code ec;
         if (mode != OpenMode::ReadWrite && !std::filesystem::exists(path, ec))
             return Error{Error::Kind::CannotOpen, SQLITE_CANTOPEN, "the store " + path + " does not exist"};
@@ -248,7 +279,8 @@ Result<Database> Database::open(const std::string& path, OpenMode mode, int busy
     if (mode == OpenMode::ReadOnly)
         flags |= SQLITE_OPEN_READONLY;
     else
-        flags |= SQLITE_OPEN_READWRITE | (mode == OpenMode::ReadWrite ? SQLITE_OPEN_CREATE : 0);
+        flags |= SQLITE_OPEN_READWRITE
+            | (mode == OpenMode::ReadWrite || mode == OpenMode::InMemory ? SQLITE_OPEN_CREATE : 0);
 
     sqlite3* raw = nullptr;
     const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);

@@ -167,6 +167,7 @@ public:
         ReadWrite,         ///< create the file if missing
         ReadWriteExisting, ///< the file must exist
         ReadOnly,          ///< the file must exist; nothing is written (not even the schema)
+        InMemory,          ///< a private in-memory database, gone at close (tests, fuzzing); path must be ":memory:"
     };
 
     struct Closer
@@ -178,6 +179,10 @@ public:
     /// foreign_keys ON, a busy timeout of `busyTimeoutMs`, and (when writable) synchronous=NORMAL. Reads the
     /// header (a non-SQLite file fails with Error::Kind::NotAStore) but writes nothing: the schema and WAL mode are
     /// ensureSchema()'s job (see schema.h / Store::open), so a foreign file is never modified.
+    /// Unless mode is InMemory, refuses (before SQLite sees it) a path that is not a file where a store can live:
+    /// an empty path (InvalidArgument: an unset shell variable), ":memory:" and "file:" URIs (SQLite would keep the
+    /// store in memory or elsewhere and the data would vanish), and anything that exists but is neither a regular
+    /// file nor a folder: a FIFO would block the open forever, a device swallow the writes (CannotOpen).
     static Result<Database> open(const std::string& path, OpenMode mode, int busyTimeoutMs = 10000);
 
     Database() = default;
@@ -236,6 +241,11 @@ private:
     FileIdentity m_file;
     std::vector<std::pair<std::string, Statement>> m_cached; // destroyed before m_db (sqlite3_close_v2 anyway)
 };
+
+/// Why `path` is no place for a store file (see Database::open, which calls this): an empty path (InvalidArgument),
+/// ":memory:", a "file:" URI, or something that exists but is neither a regular file nor a folder, e.g. a FIFO
+/// (CannotOpen). nullopt when a store file may be there or be created. Uses stat(2), which never blocks on a FIFO.
+std::optional<Error> refuseNonStorePath(const std::string& path);
 
 /// Builds an Error from a statement's connection (see Database::makeError).
 Error makeError(sqlite3* db, int rc, std::string_view what);

@@ -52,7 +52,7 @@ const std::string& inputPath()
 
 storage::Store openStore()
 {
-    auto store = storage::Store::open(":memory:");
+    auto store = storage::Store::open(":memory:", storage::Database::OpenMode::InMemory);
     FUZZ_CHECK_MSG(store, store ? "" : store.error().message);
     return std::move(*store);
 }
