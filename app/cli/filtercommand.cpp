@@ -1,3 +1,5 @@
+// streamscope filter --store S --criteria FILE [selection] [--json]: every selected record's verdict under Lambda
+// filter criteria (delivered by which filter, or dropped with the first failing path), counts per filter, lints.
 // streamscope filter test --pattern PATTERN --event EVENT [--semantics eventbridge|lambda-esm] [--json]: one AWS
 // event pattern against one JSON event (model/eventpattern.h). Exit 0 match, 1 no match, 2 invalid pattern or usage.
 
@@ -10,8 +12,13 @@
 #include "app/cli/clicommon.h"
 #include "app/cli/commands.h"
 #include "app/cli/exitcodes.h"
+#include "app/cli/selectionoptions.h"
+#include "model/dynamodbjson.h"
 #include "model/eventpattern.h"
 #include "model/eventpatternlint.h"
+#include "model/filtercriteria.h"
+#include "storage/delivery/deliveryreader.h"
+#include "storage/delivery/lambdarecord.h"
 
 namespace cli {
 
@@ -67,7 +74,7 @@ QJsonArray lintsJson(const std::vector<model::PatternLint>& lints)
                       {QStringLiteral("path"), qs(lint.path)},
                       {QStringLiteral("message"), qs(lint.message)}};
         if (lint.filter >= 0)
-            o.insert(QStringLiteral("filter"), lint.filter);
+            o.insert(QStringLiteral("filter"), lint.filter + 1); // 1-based like the text output
         array.append(o);
     }
     return array;
@@ -169,6 +176,189 @@ int runFilterTest(const QStringList& arguments)
     }
 }
 
+/// One record's verdict under a filter set: the first filter that matches, else why the first filter failed.
+struct Verdict
+{
+    int filter = -1; ///< index of the first matching filter, -1 when dropped
+    model::MatchResult failure;
+};
+
+Verdict evaluate(const std::vector<model::EventPattern>& filters, const model::JsonTree& event)
+{
+    Verdict v;
+    for (std::size_t i = 0; i < filters.size(); ++i) {
+        if (filters[i].matches(event)) {
+            v.filter = static_cast<int>(i);
+            return v;
+        }
+    }
+    if (!filters.empty())
+        v.failure = filters.front().match(event);
+    return v;
+}
+
+/// The Lambda record JSON of a selected record (the store's region; a stand-in sequence number if it has none).
+std::string lambdaJson(const storage::SelectedRecord& s, std::uint64_t ordinal)
+{
+    storage::ConversionDefaults defaults;
+    std::string region = s.row.region.empty() && !s.row.raw.empty() ? storage::rawRegion(s.row.raw) : s.row.region;
+    if (!region.empty()) {
+        defaults.region = std::move(region);
+        defaults.regionKnown = true;
+    }
+    defaults.syntheticSequenceNumber = storage::syntheticSequenceNumber(ordinal);
+    return storage::lambdaRecordJson(s.record, s.row.raw, defaults).json;
+}
+
+struct FilterCounts
+{
+    std::int64_t selected = 0;
+    std::int64_t dropped = 0;
+    std::vector<std::int64_t> perFilter;
+};
+
+QJsonObject recordJson(const storage::SelectedRecord& s, const Verdict& v)
+{
+    QJsonObject o{{QStringLiteral("recordId"), static_cast<qint64>(s.row.id)},
+                  {QStringLiteral("table"), qs(s.row.tableName)},
+                  {QStringLiteral("key"), qs(model::keyDisplayText(s.record.keys))},
+                  {QStringLiteral("sequenceNumber"), qs(s.row.sequenceNumber)},
+                  {QStringLiteral("delivered"), v.filter >= 0}};
+    if (v.filter >= 0) {
+        o.insert(QStringLiteral("filter"), v.filter + 1);
+    } else {
+        o.insert(QStringLiteral("path"), qs(v.failure.path));
+        o.insert(QStringLiteral("reason"), qs(v.failure.reason));
+    }
+    return o;
+}
+
+QString recordLine(const storage::SelectedRecord& s, const Verdict& v)
+{
+    const QString where = QStringLiteral("%1 %2 %3")
+                              .arg(qs(s.row.tableName), qs(model::keyDisplayText(s.record.keys)),
+                                   qs(s.row.sequenceNumber.empty() ? std::string("-") : s.row.sequenceNumber));
+    if (v.filter >= 0)
+        return where + QStringLiteral(": delivered (filter %1)\n").arg(v.filter + 1);
+    return where + QStringLiteral(": dropped: filter 1: ") + qs(v.failure.message()) + QLatin1Char('\n');
+}
+
+/// Compiles every pattern under lambda-esm; prints the first problem and returns nullopt (exitCode 2).
+std::optional<std::vector<model::EventPattern>> compileCriteria(const std::vector<std::string>& patterns)
+{
+    std::vector<model::EventPattern> filters;
+    for (std::size_t i = 0; i < patterns.size(); ++i) {
+        model::PatternCompileResult c = model::EventPattern::compile(patterns[i], model::PatternSemantics::LambdaEsm);
+        if (!c.pattern) {
+            out() << "invalid" << (c.problem->kind == model::PatternProblem::Kind::Unsupported ? " (unsupported)" : "")
+                  << ": filter " << i + 1 << ": " << qs(c.problem->message()) << "\n";
+            return std::nullopt;
+        }
+        filters.push_back(std::move(*c.pattern));
+    }
+    return filters;
+}
+
+/// Reads the selection in delivery order and evaluates every record; prints lines or collects JSON.
+int evaluateStore(QCommandLineParser& parser, const QString& command, const std::vector<model::EventPattern>& filters,
+                  FilterCounts& counts, QJsonArray* records)
+{
+    int code = ExitOk;
+    auto selection = selectionFromOptions(parser, command, code);
+    if (!selection)
+        return code;
+    auto store = openSelectedStore(parser, command, storage::Database::OpenMode::ReadOnly, code);
+    if (!store)
+        return code;
+    auto reader = storage::DeliveryReader::open(*store, *selection);
+    if (!reader)
+        return reportStorageError(command, reader.error());
+    counts.perFilter.assign(filters.size(), 0);
+    for (;;) {
+        auto next = reader->next();
+        if (!next)
+            return reportStorageError(command, next.error());
+        if (!*next)
+            break;
+        const storage::SelectedRecord& s = **next;
+        ++counts.selected;
+        const std::optional<model::JsonTree> event =
+            model::JsonTree::parse(lambdaJson(s, static_cast<std::uint64_t>(counts.selected)));
+        const Verdict v = event ? evaluate(filters, *event) : Verdict{-1, {false, {}, "the record is not JSON"}};
+        if (v.filter >= 0)
+            ++counts.perFilter[static_cast<std::size_t>(v.filter)];
+        else
+            ++counts.dropped;
+        if (records)
+            records->append(recordJson(s, v));
+        else
+            out() << recordLine(s, v);
+    }
+    return ExitOk;
+}
+
+int runFilterStore(const QStringList& arguments)
+{
+    const QString command = QStringLiteral("filter");
+    QCommandLineParser parser;
+    setupParser(parser, command,
+                QStringLiteral("Evaluate Lambda filter criteria over the selected records of a store, in delivery "
+                               "order: delivered (by which filter) or dropped (with the first failing path), counts "
+                               "per filter, lints. FILE: {\"Filters\":[{\"Pattern\":\"...\"}]}, "
+                               "'aws lambda get-event-source-mapping' output, or a bare pattern.\n"
+                               "Also: streamscope filter test --help."));
+    addSelectionOptions(parser);
+    const QCommandLineOption criteriaOption(QStringLiteral("criteria"), QStringLiteral("The filter criteria file."),
+                                            QStringLiteral("FILE"));
+    const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("Print JSON instead of text."));
+    parser.addOptions({criteriaOption, jsonOption});
+    int code = ExitOk;
+    if (!parseOrExit(parser, arguments, command, code))
+        return code;
+    if (!parser.isSet(criteriaOption))
+        return usageError(command, QStringLiteral("--criteria FILE is required (or: filter test)"));
+    if (parser.positionalArguments().size() > 1)
+        return usageError(command, QStringLiteral("unexpected argument: %1").arg(parser.positionalArguments().at(1)));
+    const std::optional<QByteArray> text =
+        readArgument(parser.value(criteriaOption), QStringLiteral("criteria"), command, code);
+    if (!text)
+        return code;
+    const model::FilterCriteria criteria = model::parseFilterCriteria(view(*text));
+    if (!criteria.error.empty())
+        return usageError(command, QStringLiteral("cannot read the criteria: ") + qs(criteria.error));
+    const auto filters = compileCriteria(criteria.patterns);
+    if (!filters)
+        return ExitUsage;
+    const std::vector<model::PatternLint> lints = model::lintCriteria(criteria.patterns);
+    const bool json = parser.isSet(jsonOption);
+    FilterCounts counts;
+    QJsonArray records;
+    code = evaluateStore(parser, command, *filters, counts, json ? &records : nullptr);
+    if (code != ExitOk)
+        return code;
+    if (json) {
+        QJsonArray perFilter;
+        for (std::int64_t n : counts.perFilter)
+            perFilter.append(static_cast<qint64>(n));
+        const QJsonObject counted{{QStringLiteral("selected"), static_cast<qint64>(counts.selected)},
+                                  {QStringLiteral("delivered"), static_cast<qint64>(counts.selected - counts.dropped)},
+                                  {QStringLiteral("dropped"), static_cast<qint64>(counts.dropped)},
+                                  {QStringLiteral("perFilter"), perFilter}};
+        out() << QJsonDocument(QJsonObject{{QStringLiteral("records"), records},
+                                           {QStringLiteral("counts"), counted},
+                                           {QStringLiteral("criteriaShape"), qs(criteria.shape)},
+                                           {QStringLiteral("lints"), lintsJson(lints)}})
+                     .toJson(QJsonDocument::Indented);
+        return ExitOk;
+    }
+    out() << counts.selected << " records: " << counts.selected - counts.dropped << " delivered, " << counts.dropped
+          << " dropped\n";
+    for (std::size_t i = 0; i < counts.perFilter.size(); ++i)
+        out() << "filter " << i + 1 << ": " << counts.perFilter[i] << " delivered\n";
+    printLints(lints);
+    return ExitOk;
+}
+
 } // namespace
 
 int runFilter(const QStringList& arguments)
@@ -178,9 +368,7 @@ int runFilter(const QStringList& arguments)
         rest.removeAt(2);
         return runFilterTest(rest);
     }
-    return usageError(QStringLiteral("filter"),
-                      QStringLiteral("use 'streamscope filter test --pattern PATTERN --event "
-                                     "EVENT [--semantics eventbridge|lambda-esm] [--json]'"));
+    return runFilterStore(arguments);
 }
 
 } // namespace cli

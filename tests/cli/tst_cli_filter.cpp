@@ -42,6 +42,7 @@ private Q_SLOTS:
     void json();
     void lints();
     void usage();
+    void store();
 };
 
 void TestCliFilter::match()
@@ -150,6 +151,58 @@ void TestCliFilter::usage()
     const Run help = testsupport::runCli({QStringLiteral("filter"), QStringLiteral("test"), QStringLiteral("--help")});
     QCOMPARE(help.exitCode, 0);
     QVERIFY(help.out.contains("--semantics"));
+}
+
+void TestCliFilter::store()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString capture = dir.filePath(QStringLiteral("event.json"));
+    QString modify = kRecord;
+    modify.replace(QStringLiteral("\"INSERT\""), QStringLiteral("\"MODIFY\""))
+        .replace(QStringLiteral("SHIPPED"), QStringLiteral("PENDING"))
+        .replace(QStringLiteral("100000000000000000001"), QStringLiteral("100000000000000000002"));
+    QFile c(capture);
+    QVERIFY(c.open(QIODevice::WriteOnly));
+    c.write((QStringLiteral("{\"Records\":[") + kRecord + QLatin1Char(',') + modify + QStringLiteral("]}")).toUtf8());
+    c.close();
+    const QString store = dir.filePath(QStringLiteral("s.streamscope"));
+    QCOMPARE(testsupport::runCli(
+                 {QStringLiteral("import"), QStringLiteral("--store"), store, capture, QStringLiteral("--no-progress")})
+                 .exitCode,
+             0);
+    const QString criteria = dir.filePath(QStringLiteral("criteria.json"));
+    QFile f(criteria);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(
+        R"({"FilterCriteria":{"Filters":[{"Pattern":"{\"dynamodb\":{\"NewImage\":{\"status\":{\"S\":[\"SHIPPED\"]}}}}"},)"
+        R"({"Pattern":"{\"eventName\":[\"REMOVE\"]}"}]}})");
+    f.close();
+    const Run text = testsupport::runCli(
+        {QStringLiteral("filter"), QStringLiteral("--store"), store, QStringLiteral("--criteria"), criteria});
+    QCOMPARE(text.exitCode, 0);
+    QVERIFY2(text.out.contains("100000000000000000001: delivered (filter 1)"), text.out.constData());
+    QVERIFY2(text.out.contains(R"(100000000000000000002: dropped: filter 1: dynamodb.NewImage.status.S: "PENDING")"),
+             text.out.constData());
+    QVERIFY2(text.out.contains("2 records: 1 delivered, 1 dropped"), text.out.constData());
+    const Run json = testsupport::runCli({QStringLiteral("filter"), QStringLiteral("--store"), store,
+                                          QStringLiteral("--criteria"), criteria, QStringLiteral("--json")});
+    QCOMPARE(json.exitCode, 0);
+    const QJsonObject o = QJsonDocument::fromJson(json.out).object();
+    QCOMPARE(o.value(QStringLiteral("criteriaShape")).toString(), QStringLiteral("event-source-mapping"));
+    const QJsonObject counts = o.value(QStringLiteral("counts")).toObject();
+    QCOMPARE(counts.value(QStringLiteral("dropped")).toInt(), 1);
+    QCOMPARE(counts.value(QStringLiteral("perFilter")).toArray(), (QJsonArray{1, 0}));
+    const QJsonArray records = o.value(QStringLiteral("records")).toArray();
+    QCOMPARE(records.size(), 2);
+    QCOMPARE(records.at(1).toObject().value(QStringLiteral("path")).toString(),
+             QStringLiteral("dynamodb.NewImage.status.S"));
+    // A bare pattern with an unsupported operator: exit 2, nothing evaluated.
+    const Run bad =
+        testsupport::runCli({QStringLiteral("filter"), QStringLiteral("--store"), store, QStringLiteral("--criteria"),
+                             QStringLiteral(R"({"eventName":[{"wildcard":"*"}]})")});
+    QCOMPARE(bad.exitCode, 2);
+    QVERIFY2(bad.out.startsWith("invalid (unsupported): filter 1: wildcard"), bad.out.constData());
 }
 
 QTEST_GUILESS_MAIN(TestCliFilter)

@@ -37,6 +37,7 @@
 
 #include "model/eventpattern.h"
 #include "model/eventpatternlint.h"
+#include "model/filtercriteria.h"
 #include "model/jsontree.h"
 #include "testsupport.h"
 
@@ -137,6 +138,7 @@ private Q_SLOTS:
     void lints_data();
     void lints();
     void compiledOnceManyEvents();
+    void criteriaShapes();
 };
 
 void TestEventPattern::eventbridgeCases_data()
@@ -528,6 +530,24 @@ void TestEventPattern::compiledOnceManyEvents()
     for (int i = 0; i < 10000; ++i)
         matched += copy.matches(*event) ? 1 : 0;
     QCOMPARE(matched, 10000);
+}
+
+void TestEventPattern::criteriaShapes()
+{
+    const FilterCriteria api =
+        parseFilterCriteria(R"({"Filters":[{"Pattern":"{\"a\":[1]}"},{"Pattern":{"b":[2.0]}}]})");
+    QCOMPARE(api.shape, std::string("lambda-api"));
+    QCOMPARE(api.patterns, (std::vector<std::string>{R"({"a":[1]})", R"({"b":[2.0]})"}));
+    const FilterCriteria esm = parseFilterCriteria(
+        R"({"UUID":"x","FilterCriteria":{"Filters":[{"Pattern":"{\"a\":[1]}"}]},"State":"Enabled"})");
+    QCOMPARE(esm.shape, std::string("event-source-mapping"));
+    QCOMPARE(esm.patterns.size(), std::size_t(1));
+    const FilterCriteria bare = parseFilterCriteria(R"({"eventName":["INSERT"]})");
+    QCOMPARE(bare.shape, std::string("pattern"));
+    QCOMPARE(bare.patterns, (std::vector<std::string>{R"({"eventName":["INSERT"]})"}));
+    QVERIFY(!parseFilterCriteria(R"({"Filters":[{"pattern":"x"}]})").error.empty());
+    QVERIFY(!parseFilterCriteria("[1]").error.empty());
+    QVERIFY(!parseFilterCriteria("nope").error.empty());
 }
 
 QTEST_APPLESS_MAIN(TestEventPattern)
