@@ -24,6 +24,7 @@ const std::vector<Command>& commands()
         {"state", "Show every item of a table as it was at a point in time", runState},
         {"export", "Export records as Lambda batches, JSON Lines or CSV", runExport},
         {"replay", "Replay records through a local handler with Lambda's semantics", runReplay},
+        {"filter", "Test Lambda filter criteria / event patterns against events", runFilter},
         {"paths", "Print the default store path and other locations", runPaths},
     };
     return list;

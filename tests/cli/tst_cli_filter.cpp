@@ -1,0 +1,209 @@
+// CLI: `streamscope filter test` as a user runs it: verdicts and exit codes (0 match, 1 no match, 2 invalid pattern
+// or usage), pattern and event given inline or as files, --semantics, --json, lints.
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "testsupport.h"
+
+namespace {
+
+using Run = testsupport::CliRun;
+
+const QString kRecord = QStringLiteral(
+    R"({"eventID":"1","eventName":"INSERT","eventVersion":"1.1","eventSource":"aws:dynamodb",)"
+    R"("awsRegion":"us-east-1","dynamodb":{"ApproximateCreationDateTime":1700000000.0,"Keys":{"pk":{"S":"ORDER#1"}},)"
+    R"("NewImage":{"pk":{"S":"ORDER#1"},"status":{"S":"SHIPPED"},"total":{"N":"100"}},)"
+    R"("SequenceNumber":"100000000000000000001","SizeBytes":60,"StreamViewType":"NEW_IMAGE"}})");
+
+Run filterTest(const QString& pattern, const QString& event, const QStringList& extra = {})
+{
+    return testsupport::runCli(QStringList{QStringLiteral("filter"), QStringLiteral("test"),
+                                           QStringLiteral("--pattern"), pattern, QStringLiteral("--event"), event}
+                               + extra);
+}
+
+} // namespace
+
+class TestCliFilter : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void match();
+    void noMatch();
+    void invalid();
+    void unsupportedUnderEsm();
+    void files();
+    void json();
+    void lints();
+    void usage();
+    void store();
+};
+
+void TestCliFilter::match()
+{
+    const Run r = filterTest(QStringLiteral(R"({"dynamodb":{"NewImage":{"status":{"S":["SHIPPED"]}}}})"), kRecord);
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.out, QByteArray("match\n"));
+    QVERIFY(r.err.isEmpty());
+}
+
+void TestCliFilter::noMatch()
+{
+    const Run r =
+        filterTest(QStringLiteral(R"({"dynamodb":{"NewImage":{"total":{"N":[{"numeric":[">",10]}]}}}})"), kRecord);
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.out.startsWith(R"(no match: dynamodb.NewImage.total.N: "100" does not match [{"numeric":[">",10]}])"),
+             r.out.constData());
+    QVERIFY2(r.out.contains("lint numeric-on-n at `dynamodb.NewImage.total.N`"), r.out.constData());
+}
+
+void TestCliFilter::invalid()
+{
+    const Run r = filterTest(QStringLiteral(R"({"dynamodb":{"Keys":{"pk":{"S":[{"prefix":1}]}}}})"), kRecord);
+    QCOMPARE(r.exitCode, 2);
+    QCOMPARE(r.out, QByteArray("invalid: prefix match pattern must be a string at `dynamodb.Keys.pk.S`\n"));
+    const Run notJson = filterTest(QStringLiteral("{\"a\": closed"), kRecord);
+    QCOMPARE(notJson.exitCode, 2);
+    QVERIFY2(notJson.out.startsWith("invalid: the pattern is not JSON"), notJson.out.constData());
+}
+
+void TestCliFilter::unsupportedUnderEsm()
+{
+    const QString pattern = QStringLiteral(R"({"eventName":[{"anything-but":{"prefix":"REM"}}]})");
+    const Run esm = filterTest(pattern, kRecord);
+    QCOMPARE(esm.exitCode, 2);
+    QVERIFY2(esm.out.startsWith("invalid (unsupported): anything-but/prefix is not supported by Lambda"),
+             esm.out.constData());
+    const Run bus = filterTest(pattern, kRecord, {QStringLiteral("--semantics"), QStringLiteral("eventbridge")});
+    QCOMPARE(bus.exitCode, 0);
+    QCOMPARE(bus.out, QByteArray("match\n"));
+}
+
+void TestCliFilter::files()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString patternFile = dir.filePath(QStringLiteral("pattern.json"));
+    const QString eventFile = dir.filePath(QStringLiteral("event.json"));
+    QFile p(patternFile);
+    QVERIFY(p.open(QIODevice::WriteOnly));
+    p.write(R"({"eventName": ["MODIFY"]})");
+    p.close();
+    QFile e(eventFile);
+    QVERIFY(e.open(QIODevice::WriteOnly));
+    e.write(kRecord.toUtf8());
+    e.close();
+    const Run r = filterTest(patternFile, eventFile);
+    QCOMPARE(r.exitCode, 1);
+    QCOMPARE(r.out,
+             QByteArray(R"(no match: eventName: "INSERT" does not match ["MODIFY"])"
+                        "\n"));
+}
+
+void TestCliFilter::json()
+{
+    const Run r = filterTest(QStringLiteral(R"({"dynamodb":{"NewImage":{"status":["SHIPPED"]}}})"), kRecord,
+                             {QStringLiteral("--json")});
+    QCOMPARE(r.exitCode, 1);
+    const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(o.value(QStringLiteral("result")).toString(), QStringLiteral("no-match"));
+    QCOMPARE(o.value(QStringLiteral("semantics")).toString(), QStringLiteral("lambda-esm"));
+    QCOMPARE(o.value(QStringLiteral("path")).toString(), QStringLiteral("dynamodb.NewImage.status"));
+    QVERIFY(o.value(QStringLiteral("reason")).toString().contains(QStringLiteral("the value is an object")));
+    const QJsonArray lints = o.value(QStringLiteral("lints")).toArray();
+    QCOMPARE(lints.size(), 1);
+    QCOMPARE(lints.at(0).toObject().value(QStringLiteral("code")).toString(),
+             QStringLiteral("missing-type-descriptor"));
+}
+
+void TestCliFilter::lints()
+{
+    const Run r = filterTest(QStringLiteral(R"({"body":{"status":["x"]}})"), kRecord);
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.out.contains("lint sqs-kinesis-key at `body`"), r.out.constData());
+    // EventBridge rules are not DynamoDB records: no lints.
+    const Run bus = filterTest(QStringLiteral(R"({"body":{"status":["x"]}})"), kRecord,
+                               {QStringLiteral("--semantics"), QStringLiteral("eventbridge")});
+    QVERIFY(!bus.out.contains("lint"));
+}
+
+void TestCliFilter::usage()
+{
+    QCOMPARE(testsupport::runCli(
+                 {QStringLiteral("filter"), QStringLiteral("test"), QStringLiteral("--pattern"), QStringLiteral("{}")})
+                 .exitCode,
+             2);
+    const Run badSemantics =
+        filterTest(QStringLiteral("{}"), kRecord, {QStringLiteral("--semantics"), QStringLiteral("pipes")});
+    QCOMPARE(badSemantics.exitCode, 2);
+    QVERIFY(badSemantics.err.contains("--semantics must be eventbridge or lambda-esm"));
+    const Run badEvent = filterTest(QStringLiteral(R"({"a":["x"]})"), QStringLiteral("{oops"));
+    QCOMPARE(badEvent.exitCode, 2);
+    QVERIFY2(badEvent.err.contains("the event is not JSON"), badEvent.err.constData());
+    const Run missingFile = filterTest(QStringLiteral("/nonexistent/pattern.json"), kRecord);
+    QCOMPARE(missingFile.exitCode, 2);
+    const Run help = testsupport::runCli({QStringLiteral("filter"), QStringLiteral("test"), QStringLiteral("--help")});
+    QCOMPARE(help.exitCode, 0);
+    QVERIFY(help.out.contains("--semantics"));
+}
+
+void TestCliFilter::store()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString capture = dir.filePath(QStringLiteral("event.json"));
+    QString modify = kRecord;
+    modify.replace(QStringLiteral("\"INSERT\""), QStringLiteral("\"MODIFY\""))
+        .replace(QStringLiteral("SHIPPED"), QStringLiteral("PENDING"))
+        .replace(QStringLiteral("100000000000000000001"), QStringLiteral("100000000000000000002"));
+    QFile c(capture);
+    QVERIFY(c.open(QIODevice::WriteOnly));
+    c.write((QStringLiteral("{\"Records\":[") + kRecord + QLatin1Char(',') + modify + QStringLiteral("]}")).toUtf8());
+    c.close();
+    const QString store = dir.filePath(QStringLiteral("s.streamscope"));
+    QCOMPARE(testsupport::runCli(
+                 {QStringLiteral("import"), QStringLiteral("--store"), store, capture, QStringLiteral("--no-progress")})
+                 .exitCode,
+             0);
+    const QString criteria = dir.filePath(QStringLiteral("criteria.json"));
+    QFile f(criteria);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(
+        R"({"FilterCriteria":{"Filters":[{"Pattern":"{\"dynamodb\":{\"NewImage\":{\"status\":{\"S\":[\"SHIPPED\"]}}}}"},)"
+        R"({"Pattern":"{\"eventName\":[\"REMOVE\"]}"}]}})");
+    f.close();
+    const Run text = testsupport::runCli(
+        {QStringLiteral("filter"), QStringLiteral("--store"), store, QStringLiteral("--criteria"), criteria});
+    QCOMPARE(text.exitCode, 0);
+    QVERIFY2(text.out.contains("100000000000000000001: delivered (filter 1)"), text.out.constData());
+    QVERIFY2(text.out.contains(R"(100000000000000000002: dropped: filter 1: dynamodb.NewImage.status.S: "PENDING")"),
+             text.out.constData());
+    QVERIFY2(text.out.contains("2 records: 1 delivered, 1 dropped"), text.out.constData());
+    const Run json = testsupport::runCli({QStringLiteral("filter"), QStringLiteral("--store"), store,
+                                          QStringLiteral("--criteria"), criteria, QStringLiteral("--json")});
+    QCOMPARE(json.exitCode, 0);
+    const QJsonObject o = QJsonDocument::fromJson(json.out).object();
+    QCOMPARE(o.value(QStringLiteral("criteriaShape")).toString(), QStringLiteral("event-source-mapping"));
+    const QJsonObject counts = o.value(QStringLiteral("counts")).toObject();
+    QCOMPARE(counts.value(QStringLiteral("dropped")).toInt(), 1);
+    QCOMPARE(counts.value(QStringLiteral("perFilter")).toArray(), (QJsonArray{1, 0}));
+    const QJsonArray records = o.value(QStringLiteral("records")).toArray();
+    QCOMPARE(records.size(), 2);
+    QCOMPARE(records.at(1).toObject().value(QStringLiteral("path")).toString(),
+             QStringLiteral("dynamodb.NewImage.status.S"));
+    // A bare pattern with an unsupported operator: exit 2, nothing evaluated.
+    const Run bad =
+        testsupport::runCli({QStringLiteral("filter"), QStringLiteral("--store"), store, QStringLiteral("--criteria"),
+                             QStringLiteral(R"({"eventName":[{"wildcard":"*"}]})")});
+    QCOMPARE(bad.exitCode, 2);
+    QVERIFY2(bad.out.startsWith("invalid (unsupported): filter 1: wildcard"), bad.out.constData());
+}
+
+QTEST_GUILESS_MAIN(TestCliFilter)
+#include "tst_cli_filter.moc"
