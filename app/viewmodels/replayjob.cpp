@@ -103,5 +103,5 @@ void ReplayJob::loadRuns(const QString& storePath)
 {
     tracker().run<ReplayRunList>(
         AuxiliaryChannel, [function = m_runs, storePath](JobContext&) { return function(storePath); },
-        [this](ReplayRunList runs) { Q_EMIT runsLoaded(runs); });
+        [this](const ReplayRunList& runs) { Q_EMIT runsLoaded(runs); });
 }

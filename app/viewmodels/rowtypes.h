@@ -116,7 +116,7 @@ struct PageRead
         : rows(std::move(pageRows))
     {
     }
-    static PageRead failed(std::string why)
+    static PageRead failed(const std::string& why)
     {
         PageRead read;
         read.error = std::move(why);

@@ -370,7 +370,7 @@ void StoreSession::requestKeys()
     runStoreJob<Ids>(
         m_jobs, KeysChannel, tr("Could not list keys: %1"),
         [query](storage::Store& store, JobContext&) { return mapResult(store.keyIds(query), shareIds); },
-        [this](Ids ids) {
+        [this](const Ids& ids) {
             RowSource<KeyRow> source;
             source.count = [ids]() { return static_cast<std::int64_t>(ids->size()); };
             source.find = [ids](std::int64_t keyId) -> std::int64_t {
@@ -448,7 +448,7 @@ void StoreSession::requestEvents()
                 return shareIds(std::move(ids));
             });
         },
-        [this](Ids ids) {
+        [this](const Ids& ids) {
             RowSource<EventRow> source;
             source.count = [ids]() { return static_cast<std::int64_t>(ids->size()); };
             source.page = [this, ids](std::int64_t first, int limit) -> PageRead<EventRow> {
@@ -492,25 +492,14 @@ void StoreSession::openKey(std::int64_t keyId)
 std::int64_t StoreSession::chooseBucketMicros(std::int64_t first, std::int64_t last, int maxBuckets)
 {
     static constexpr std::int64_t s = 1'000'000;
-    static constexpr std::int64_t widths[] = {1000,
-                                              10'000,
-                                              100'000,
-                                              s,
-                                              5 * s,
-                                              15 * s,
-                                              60 * s,
-                                              5 * 60 * s,
-                                              15 * 60 * s,
-                                              3600 * s,
-                                              6 * 3600 * s,
-                                              24 * 3600 * s,
-                                              7 * 24 * 3600 * s,
-                                              30 * 24 * 3600 * s};
+    static constexpr std::int64_t widths[] = {1000,        10'000,       100'000, s,        5 * s,      15 * s,
+                                              60 * s,      300 * s,      900 * s, 3600 * s, 21'600 * s, 86'400 * s,
+                                              604'800 * s, 2'592'000 * s};
     const std::int64_t span = std::max<std::int64_t>(last - first, 1);
     for (std::int64_t w : widths)
         if (span / w < maxBuckets)
             return w;
-    return 365 * 24 * 3600 * s;
+    return 31'536'000 * s;
 }
 
 void StoreSession::requestActivity(std::int64_t keyId)

@@ -282,7 +282,7 @@ Result<std::vector<model::Finding>> auditKeyOnce(Store& store, std::int64_t keyI
 
 Result<std::vector<model::Finding>> auditKey(Store& store, std::int64_t keyId, model::AuditOptions options)
 {
-    return explainReadError(store, auditKeyOnce(store, keyId, std::move(options)));
+    return explainReadError(store, auditKeyOnce(store, keyId, options));
 }
 
 } // namespace storage

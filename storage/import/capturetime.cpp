@@ -228,7 +228,8 @@ NormalisedTime normaliseTimeString(std::string_view text)
     if (i != text.size() || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
         return {};
     const std::int64_t days = daysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-    const std::int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offsetMinutes * 60;
+    const std::int64_t seconds = days * 86400 + std::int64_t{hour} * 3600 + std::int64_t{minute} * 60 + second
+        - std::int64_t{offsetMinutes} * 60;
     return {seconds * 1000000 + micros, TimeUnit::Unknown};
 }
 

@@ -154,7 +154,7 @@ bool RecordSplitter::startElement(UnitContext context, SplitError& error)
 // of a capture passes through, one loop over the buffer whose cases share its position, string/escape state and the
 // element being built. Split into helper functions, the per-byte path would gain calls and reload that state from
 // memory after each; it stays in one piece, its cases grouped by what the byte is.
-RecordSplitter::Result RecordSplitter::next(SplitUnit& unit, SplitError& error)
+RecordSplitter::Result RecordSplitter::next(SplitUnit& unit, SplitError& error) // NOLINT(readability-function-size)
 {
     auto fail = [&](std::string message, std::uint64_t unitOffset) {
         error = {std::move(message), m_base + m_pos, unitOffset};

@@ -12,8 +12,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-extern char** environ;
-
 namespace storage {
 
 std::string HandlerOutcome::describe(std::chrono::milliseconds timeout) const
@@ -140,6 +138,7 @@ std::vector<std::string> handlerEnvironment(const std::vector<std::pair<std::str
 std::vector<char*> cStrings(const std::vector<std::string>& strings)
 {
     std::vector<char*> pointers;
+    pointers.reserve(strings.size() + 1);
     for (const auto& s : strings)
         pointers.push_back(const_cast<char*>(s.c_str()));
     pointers.push_back(nullptr);
