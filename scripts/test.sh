@@ -3,14 +3,16 @@
 # `.ci/run` is exactly this script with the defaults below (all three phases).
 #
 # Phases:
-#   1. Release build + the whole ctest suite (build/). Its failure fails the script at once.
+#   1. Release build + the whole ctest suite (build/), then clang-tidy with the project's .clang-tidy over model/,
+#      storage/ and app/ (scripts/tidy.sh).                 STREAMSCOPE_TIDY=1|0 (default 1)
+#      Its failure fails the script at once.
 #   2. the whole suite again under ASan+UBSan (scripts/sanitize.sh, build-asan/: -O1 -g1, no benchmarks/fuzzers).
 #                                                     STREAMSCOPE_SANITIZE=1|0 (default 1)
 #   3. fuzz smoke test: the fuzz regressions replayed, then every libFuzzer target for STREAMSCOPE_FUZZ_SECONDS
 #      (default 30) from the seed corpora (scripts/fuzz.sh, build-fuzz/; installs clang + libclang-rt-14-dev if
 #      missing).                                      STREAMSCOPE_FUZZ=1|0 (default 1)
 # Phases 2 and 3 both run even if one fails; the script then exits 1. A quick developer run of phase 1 only:
-#   STREAMSCOPE_SANITIZE=0 STREAMSCOPE_FUZZ=0 scripts/test.sh
+#   STREAMSCOPE_SANITIZE=0 STREAMSCOPE_FUZZ=0 STREAMSCOPE_TIDY=0 scripts/test.sh
 # Measured on a clean clone (2 cores): see README, Reliability.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -29,7 +31,11 @@ build_streamscope "$BUILD_DIR"
 export QT_QPA_PLATFORM=offscreen
 log "phase 1: running the test suite"
 ctest --test-dir "$BUILD_DIR" --output-on-failure -j"${STREAMSCOPE_JOBS:-2}" --timeout 600
-timings=("phase 1 (Release build + suite): $((SECONDS - phase_start)) s, passed")
+if [ "${STREAMSCOPE_TIDY:-1}" = 1 ]; then
+    log "phase 1: clang-tidy with .clang-tidy over model/, storage/, app/ (STREAMSCOPE_TIDY=0 skips)"
+    bash "$STREAMSCOPE_ROOT/scripts/tidy.sh" "$BUILD_DIR"
+fi
+timings=("phase 1 (Release build + suite + clang-tidy): $((SECONDS - phase_start)) s, passed")
 
 failed=0
 if [ "${STREAMSCOPE_SANITIZE:-1}" = 1 ]; then

@@ -116,7 +116,7 @@ struct PageRead
         : rows(std::move(pageRows))
     {
     }
-    static PageRead failed(const std::string& why)
+    static PageRead failed(std::string why) // NOLINT(performance-unnecessary-value-param): moved into the result
     {
         PageRead read;
         read.error = std::move(why);

@@ -553,6 +553,7 @@ public:
             if (name != "manifest.json")
                 outNames.push_back(name);
         std::vector<std::string> inNames;
+        inNames.reserve(files.size() + 1);
         for (const auto& f : files)
             inNames.push_back(f.name);
         inNames.push_back("manifest.json");

@@ -62,7 +62,7 @@ std::string Sha256::finishHex()
     m_context = nullptr;
     static constexpr char kHex[] = "0123456789abcdef";
     std::string hex;
-    hex.reserve(length * 2u);
+    hex.reserve(std::size_t{length} * 2);
     for (unsigned int i = 0; i < length; ++i) {
         hex += kHex[digest[i] >> 4];
         hex += kHex[digest[i] & 0x0f];
