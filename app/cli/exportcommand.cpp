@@ -3,6 +3,7 @@
 #include "app/cli/cli.h"
 #include "app/cli/clicommon.h"
 #include "app/cli/commands.h"
+#include "app/cli/interrupt.h"
 #include "app/cli/selectionoptions.h"
 #include "storage/export/exporter.h"
 
@@ -62,7 +63,16 @@ int runExport(const QStringList& arguments)
     if (!store)
         return code;
     options.storeLabel = store->path();
-    auto report = storage::exportRecords(*store, *selection, options);
+    const InterruptScope interrupts; // Ctrl+C / SIGTERM: stop, remove what this export wrote, keep an earlier one
+    auto report = storage::exportRecords(*store, *selection, options,
+                                         [](std::int64_t, std::int64_t) { return interruptSignal() == 0; });
+    if (const int signal = interruptSignal(); signal != 0 && !report) {
+        err() << "streamscope export: interrupted by " << interruptSignalName(signal)
+              << ": the files this export wrote were removed; an earlier export in " << shown(options.folder)
+              << " is as it was\n";
+        err().flush();
+        return interruptedExitCode(signal);
+    }
     if (!report)
         return reportStorageError(command, report.error());
     if (parser.isSet(QStringLiteral("json"))) {

@@ -13,6 +13,7 @@
 #include "app/cli/cli.h"
 #include "app/cli/clicommon.h"
 #include "app/cli/commands.h"
+#include "app/cli/interrupt.h"
 #include "app/cli/selectionoptions.h"
 #include "storage/import/captureimporter.h"
 #include "storage/store/store.h"
@@ -274,14 +275,24 @@ int runImport(const QStringList& arguments)
         inputs.push_back(p.toStdString());
 
     ProgressBar bar(!parser.isSet(quietOpt) && isatty(fileno(stderr)) == 1);
-    const auto summary = storage::importCaptures(store->database(), inputs, options,
-                                                 [&bar](const storage::ImportProgress& p) { return bar.update(p); });
+    const InterruptScope interrupts; // Ctrl+C / SIGTERM: cancel at the next batch, roll back the current file
+    const auto summary =
+        storage::importCaptures(store->database(), inputs, options, [&bar](const storage::ImportProgress& p) {
+            return interruptSignal() == 0 && bar.update(p);
+        });
     bar.finish();
     printStatistics(summary);
     if (parser.isSet(jsonOpt))
         out() << QJsonDocument(summaryJson(summary)).toJson(QJsonDocument::Indented);
     else
         printText(summary);
+    if (const int signal = interruptSignal(); signal != 0 && summary.cancelled) {
+        err() << "streamscope import: interrupted by " << interruptSignalName(signal)
+              << ": the file being read was rolled back; the files listed as imported are in the store\n";
+        out().flush();
+        err().flush();
+        return interruptedExitCode(signal);
+    }
     out().flush();
     err().flush();
     return summary.exitCode();
