@@ -99,6 +99,17 @@ std::uint64_t InputFile::diskPosition() const
     return std::min<std::uint64_t>(static_cast<std::uint64_t>(offset), m_sizeOnDisk);
 }
 
+namespace {
+
+/// A size std::filesystem reported, or 0 when it could not (its error value is uintmax_t(-1), which reports printed
+/// as 18446744073709551615 bytes).
+std::uint64_t sizeOrZero(std::uintmax_t size, const std::error_code& ec)
+{
+    return ec ? 0 : static_cast<std::uint64_t>(size);
+}
+
+} // namespace
+
 std::vector<InputPath> expandInputPaths(const std::vector<std::string>& paths, std::vector<std::string>& errors)
 {
     std::vector<InputPath> result;
@@ -106,6 +117,11 @@ std::vector<InputPath> expandInputPaths(const std::vector<std::string>& paths, s
         const std::string& path = paths[argument];
         std::error_code ec;
         const auto status = fs::status(path, ec);
+        if (ec && ec != std::errc::no_such_file_or_directory) {
+            // A symbolic link loop, a folder on the way that cannot be searched: say which, not "no such file".
+            errors.push_back(path + ": " + ec.message());
+            continue;
+        }
         if (ec || !fs::exists(status)) {
             errors.push_back(path + ": no such file or directory");
             continue;
@@ -116,7 +132,7 @@ std::vector<InputPath> expandInputPaths(const std::vector<std::string>& paths, s
             continue;
         }
         if (!fs::is_directory(status)) {
-            result.push_back({path, static_cast<std::uint64_t>(fs::file_size(path, ec)), false, argument});
+            result.push_back({path, sizeOrZero(fs::file_size(path, ec), ec), false, argument});
             continue;
         }
         std::vector<InputPath> found;
@@ -137,7 +153,7 @@ std::vector<InputPath> expandInputPaths(const std::vector<std::string>& paths, s
                 continue;
             }
             if (it->is_regular_file(ec))
-                found.push_back({it->path().string(), static_cast<std::uint64_t>(it->file_size(ec)), true, argument});
+                found.push_back({it->path().string(), sizeOrZero(it->file_size(ec), ec), true, argument});
         }
         std::sort(found.begin(), found.end(), [](const InputPath& a, const InputPath& b) { return a.path < b.path; });
         result.insert(result.end(), found.begin(), found.end());

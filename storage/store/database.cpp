@@ -268,7 +268,11 @@ Result<Database> Database::open(const std::string& path, OpenMode mode, int busy
         if (auto refused = refuseNonStorePath(path))
             return *refused;
         std::error_code ec;
-        if (mode != OpenMode::ReadWrite && !std::filesystem::exists(path, ec))
+        const bool exists = std::filesystem::exists(path, ec);
+        if (ec && ec != std::errc::no_such_file_or_directory) // a symbolic link loop, a folder that cannot be searched
+            return Error{Error::Kind::CannotOpen, SQLITE_CANTOPEN,
+                         "cannot open the store " + path + ": " + ec.message()};
+        if (mode != OpenMode::ReadWrite && !exists)
             return Error{Error::Kind::CannotOpen, SQLITE_CANTOPEN, "the store " + path + " does not exist"};
         if (std::filesystem::is_directory(path, ec))
             return Error{Error::Kind::CannotOpen, SQLITE_CANTOPEN,

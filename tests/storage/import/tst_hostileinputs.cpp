@@ -102,6 +102,7 @@ private Q_SLOTS:
     void hugeString();
     void gigabyteLine();
     void symlinkLoop();
+    void symlinkLoopNamed();
     void unreadableFile();
     void missingAndDanglingPaths();
     void fifoInDirectoryAndGivenDirectly();
@@ -518,6 +519,26 @@ void TestHostileInputs::symlinkLoop()
     auto after = reliability::snapshot(*store);
     QVERIFY(after);
     QCOMPARE(after->records, m_before.records + 2);
+}
+
+void TestHostileInputs::symlinkLoopNamed()
+{
+    // A path on the command line that is a symbolic link loop is named as one (not "no such file"), and its size is
+    // never reported as the error value 18446744073709551615.
+    const QString a = m_dir.filePath(QStringLiteral("named-loop-a.json"));
+    const QString b = m_dir.filePath(QStringLiteral("named-loop-b.json"));
+    QVERIFY(QFile::link(b, a));
+    QVERIFY(QFile::link(a, b));
+    ++m_cases;
+    QVERIFY(freshStore());
+    auto store = storage::Store::open(m_storePath);
+    QVERIFY(store);
+    const auto summary = storage::importCaptures(store->database(), {a.toStdString()});
+    QCOMPARE(summary.inputErrors.size(), std::size_t{1});
+    QVERIFY2(summary.inputErrors.front().find("symbolic links") != std::string::npos,
+             summary.inputErrors.front().c_str());
+    QVERIFY(summary.files.empty());
+    QCOMPARE(summary.bytes, std::uint64_t{0});
 }
 
 void TestHostileInputs::unreadableFile()

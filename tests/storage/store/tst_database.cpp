@@ -150,6 +150,22 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(QString::fromStdString(file)));
     }
 
+    void symlinkLoopNamed()
+    {
+        // A store path that is a symbolic link loop is said to be one, not "does not exist", in every mode.
+        const std::string a = path("loop-a.streamscope");
+        const std::string b = path("loop-b.streamscope");
+        QVERIFY(QFile::link(QString::fromStdString(b), QString::fromStdString(a)));
+        QVERIFY(QFile::link(QString::fromStdString(a), QString::fromStdString(b)));
+        for (auto mode :
+             {Database::OpenMode::ReadOnly, Database::OpenMode::ReadWriteExisting, Database::OpenMode::ReadWrite}) {
+            auto store = Store::open(a, mode);
+            QVERIFY(!store);
+            QVERIFY2(store.error().message.find("does not exist") == std::string::npos, store.error().message.c_str());
+            QVERIFY2(store.error().message.find("symbolic links") != std::string::npos, store.error().message.c_str());
+        }
+    }
+
     void folderRefused()
     {
         // A folder given as the store (easy to do on the command line) is named as such, in every mode.
