@@ -27,6 +27,8 @@ std::string HandlerOutcome::describe(std::chrono::milliseconds timeout) const
         return "timed out after " + std::to_string(timeout.count()) + " ms";
     case End::StartFailed:
         return "could not start: " + startError;
+    case End::FunctionError:
+        return "function error";
     }
     return {};
 }

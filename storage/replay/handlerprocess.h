@@ -14,7 +14,10 @@ namespace storage {
 
 struct HandlerOutcome
 {
-    enum class End { Exited, Signaled, TimedOut, StartFailed };
+    /// Exited/Signaled: a command target's process ended. FunctionError: a runtime or the Invoke API reported a
+    /// function error (stdoutText holds Lambda's {"errorType","errorMessage",...}). StartFailed: the target is
+    /// unusable (cannot start, wrong function name, endpoint not running; startError says why).
+    enum class End { Exited, Signaled, TimedOut, StartFailed, FunctionError };
     End end = End::Exited;
     int exitCode = 0; ///< End::Exited
     int signal = 0;   ///< End::Signaled (and the kill signal for TimedOut)
