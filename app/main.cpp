@@ -5,12 +5,16 @@
 
 #include "app/cli/cli.h"
 #include "app/widgets/guimain.h"
+#include "storage/store/schema.h"
+#include "streamscope_version.h"
 
 static void setApplicationIdentity()
 {
     QCoreApplication::setOrganizationDomain(QStringLiteral("streamscope.dev"));
     QCoreApplication::setApplicationName(QStringLiteral("Streamscope"));
-    QCoreApplication::setApplicationVersion(QStringLiteral(STREAMSCOPE_VERSION));
+    // "0.1.0 (commit 1a2b3c4d5e6f)": --version, the About box and the stores this build writes all say it.
+    QCoreApplication::setApplicationVersion(QStringLiteral(STREAMSCOPE_VERSION " (commit " STREAMSCOPE_GIT_COMMIT ")"));
+    storage::setWriterIdentity("streamscope " STREAMSCOPE_VERSION " (commit " STREAMSCOPE_GIT_COMMIT ")");
 }
 
 int main(int argc, char** argv)

@@ -60,6 +60,32 @@ int storeError(const QString& path, const storage::Error& error)
     return ExitStoreError;
 }
 
+// "created_by" -> "created by".
+QString writerLabel(const std::string& name)
+{
+    return QString::fromStdString(name).replace(QLatin1Char('_'), QLatin1Char(' '));
+}
+
+// {"createdBy": "...", "lastWrittenBy": "..."}: the builds that wrote the store (absent names are left out).
+QJsonObject writtenByJson(const std::vector<std::pair<std::string, std::string>>& writers)
+{
+    QJsonObject object;
+    for (const auto& [name, identity] : writers) {
+        QString key;
+        bool upper = false;
+        for (const char c : name) {
+            if (c == '_') {
+                upper = true;
+                continue;
+            }
+            key += upper ? QChar::fromLatin1(c).toUpper() : QChar::fromLatin1(c);
+            upper = false;
+        }
+        object.insert(key, QString::fromStdString(identity));
+    }
+    return object;
+}
+
 } // namespace
 
 int runInfo(const QStringList& arguments)
@@ -95,6 +121,9 @@ int runInfo(const QStringList& arguments)
     auto totals = store->totals();
     if (!totals)
         return storeError(path, totals.error());
+    auto writers = storage::storeWriters(store->database());
+    if (!writers)
+        return storeError(path, writers.error());
 
     if (parser.isSet(jsonOption)) {
         QJsonArray sourceArray;
@@ -140,6 +169,7 @@ int runInfo(const QStringList& arguments)
         const QJsonObject root{
             {QStringLiteral("store"), path},
             {QStringLiteral("schemaVersion"), version ? QJsonValue(*version) : QJsonValue(QJsonValue::Null)},
+            {QStringLiteral("writtenBy"), writtenByJson(*writers)},
             {QStringLiteral("sources"), sourceArray},
             {QStringLiteral("tables"), tableArray},
             {QStringLiteral("totals"),
@@ -162,7 +192,10 @@ int runInfo(const QStringList& arguments)
 
     QTextStream& o = out();
     const QString safePath = shown(path.toStdString());
-    o << "Store   " << safePath << " (store version " << (version ? *version : 0) << ")\n\n";
+    o << "Store   " << safePath << " (store version " << (version ? *version : 0) << ")\n";
+    for (const auto& [name, identity] : *writers)
+        o << "        " << writerLabel(name) << " " << shown(identity) << "\n";
+    o << "\n";
     o << "Sources (" << sources->size() << ")\n";
     if (sources->empty())
         o << "  none: import captures with 'streamscope import --store " << safePath << " PATH...'\n";

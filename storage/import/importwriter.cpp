@@ -841,6 +841,10 @@ std::optional<Error> ImportWriter::Impl::commitGroup()
         dropGroup();
         return error;
     }
+    if (auto error = recordWriter(*db, "last_written_by")) {
+        dropGroup();
+        return error;
+    }
     auto group = std::move(*transaction);
     transaction.reset();
     if (auto error = group.commit()) {

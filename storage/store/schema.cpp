@@ -1,5 +1,6 @@
 #include "storage/store/schema.h"
 
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -387,6 +388,8 @@ std::optional<Error> migrate(Database& db, bool empty)
     insertMeta->bind(1, std::string_view("streamscope schema " + std::to_string(kSchemaVersion)), true);
     if (auto error = insertMeta->run())
         return error;
+    if (auto error = recordWriter(db, empty ? "created_by" : "upgraded_by"))
+        return error;
     return transaction->commit();
 }
 
@@ -460,6 +463,55 @@ std::optional<std::string_view> storedPart(const Statement& st, int offColumn, s
     if (offset > raw.size() || length > raw.size() - offset)
         return std::string_view{};
     return raw.substr(offset, length);
+}
+
+namespace {
+std::mutex& writerMutex()
+{
+    static std::mutex mutex;
+    return mutex;
+}
+std::string& writerName()
+{
+    static std::string name = "streamscope (version not set)";
+    return name;
+}
+} // namespace
+
+void setWriterIdentity(std::string identity)
+{
+    const std::lock_guard lock(writerMutex());
+    writerName() = std::move(identity);
+}
+
+std::string writerIdentity()
+{
+    const std::lock_guard lock(writerMutex());
+    return writerName();
+}
+
+std::optional<Error> recordWriter(Database& db, std::string_view name)
+{
+    auto statement = db.prepare("INSERT OR REPLACE INTO meta(name, value) VALUES (?1, ?2)");
+    if (!statement)
+        return statement.error();
+    statement->bind(1, name, true);
+    statement->bind(2, std::string_view(writerIdentity()), true);
+    return statement->run();
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> storeWriters(Database& db)
+{
+    auto statement = db.prepare("SELECT name, value FROM meta WHERE name IN ('created_by', 'upgraded_by', "
+                                "'last_written_by') ORDER BY CASE name WHEN 'created_by' THEN 0 "
+                                "WHEN 'upgraded_by' THEN 1 ELSE 2 END");
+    if (!statement)
+        return statement.error();
+    std::vector<std::pair<std::string, std::string>> writers;
+    if (auto error =
+            statement->forEachRow([&](Statement& row) { writers.emplace_back(row.textCopy(0), row.textCopy(1)); }))
+        return *error;
+    return writers;
 }
 
 } // namespace storage

@@ -5,7 +5,10 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "storage/store/database.h"
 #include "storage/store/storedrows.h"
@@ -37,6 +40,19 @@ inline constexpr int kStorePageSize = 32768;
 /// - a new store gets pages of kStorePageSize bytes;
 /// - a writable store is switched to journal_mode=WAL (persistent), so readers never block the importer.
 [[nodiscard]] std::optional<Error> ensureSchema(Database& db);
+
+/// Who writes stores in this process, e.g. "streamscope 0.1.0 (commit 1a2b3c4d5e6f)"; set once at start-up (the
+/// application sets it from its version). Recorded in a store's meta table: `created_by` when the store is created,
+/// `upgraded_by` when it is migrated, `last_written_by` whenever an import commits.
+void setWriterIdentity(std::string identity);
+[[nodiscard]] std::string writerIdentity();
+
+/// Records writerIdentity() under `name` in the meta table (inside the caller's write transaction).
+[[nodiscard]] std::optional<Error> recordWriter(Database& db, std::string_view name);
+
+/// Which builds wrote the store, from its meta table: (name, identity) for created_by, upgraded_by and
+/// last_written_by, in that order, those present only (a store made before they were recorded has none).
+[[nodiscard]] Result<std::vector<std::pair<std::string, std::string>>> storeWriters(Database& db);
 
 /// The columns of a `sources` row in the order sourceFromRow() reads them (for "SELECT " kSourceColumns " FROM ...").
 #define STREAMSCOPE_SOURCE_COLUMNS                                                                                     \

@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -50,6 +51,25 @@ private Q_SLOTS:
         m_store = m_dir.filePath(QStringLiteral("s.streamscope"));
         const Run r = run({QStringLiteral("import"), QStringLiteral("--store"), m_store, capture});
         QVERIFY2(r.exitCode == 0, r.err.constData());
+    }
+
+    // --version names the project version and the git commit of the build; the store says which build created it
+    // and last wrote it (info, text and JSON).
+    void versionAndWriter()
+    {
+        const Run version = run({QStringLiteral("--version")});
+        QCOMPARE(version.exitCode, 0);
+        const QString text = QString::fromUtf8(version.out).trimmed();
+        static const QRegularExpression shape(
+            QStringLiteral(R"(^streamscope \d+\.\d+\.\d+ \(commit ([0-9a-f]{12}(-modified)?|unknown)\)$)"));
+        QVERIFY2(shape.match(text).hasMatch(), qPrintable(text));
+        const QString identity = text; // "streamscope 0.1.0 (commit …)"
+        const auto info = runJson(base(QStringLiteral("info")));
+        const QJsonObject writers = info.value(QStringLiteral("writtenBy")).toObject();
+        QCOMPARE(writers.value(QStringLiteral("createdBy")).toString(), identity);
+        QCOMPARE(writers.value(QStringLiteral("lastWrittenBy")).toString(), identity);
+        const Run human = run(base(QStringLiteral("info")));
+        QVERIFY(human.out.contains(("last written by " + identity).toUtf8()));
     }
 
     void keys()
