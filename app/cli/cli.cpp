@@ -56,11 +56,12 @@ bool wantsCli(int argc, char** argv)
 static QString globalHelp()
 {
     QString text = QStringLiteral(
-        "Usage: streamscope [--store FILE] [--palette system|light|dark] [CAPTURE...]\n"
+        "Usage: streamscope [--store FILE] [--palette system|light|dark] [FILE.streamscope | CAPTURE...]\n"
         "       streamscope <command> [options]\n\n"
         "Streamscope inspects, audits and replays captured DynamoDB stream data.\n"
         "Without a command it opens the desktop application (on the default store, "
-        "importing any CAPTURE files given; --palette dark forces a dark colour scheme).\n\nCommands:\n");
+        "importing any CAPTURE files given, or on the FILE.streamscope store given; --palette dark forces a dark "
+        "colour scheme).\n\nCommands:\n");
     for (const auto& c : commands())
         text += QStringLiteral("  %1%2\n")
                     .arg(QString::fromLatin1(c.name).leftJustified(10), QString::fromLatin1(c.summary));

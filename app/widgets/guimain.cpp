@@ -14,7 +14,7 @@ int runGui(int argc, char** argv)
 {
     QApplication app(argc, argv);
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/streamscope.svg")));
-    QApplication::setDesktopFileName(QStringLiteral("streamscope"));
+    QApplication::setDesktopFileName(QStringLiteral("dev.streamscope.Streamscope")); // packaging/*.desktop
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Streamscope desktop application"));
@@ -38,7 +38,8 @@ int runGui(int argc, char** argv)
         QStringLiteral("Colour scheme: system (default), light or dark (Fusion style with a dark palette)."),
         QStringLiteral("scheme"), QStringLiteral("system"));
     parser.addOption(paletteOption);
-    parser.addPositionalArgument(QStringLiteral("capture"), QStringLiteral("Capture files or folders to import."),
+    parser.addPositionalArgument(QStringLiteral("capture"),
+                                 QStringLiteral("Capture files or folders to import, or a .streamscope store to open."),
                                  QStringLiteral("[capture...]"));
     parser.process(app);
     const QString scheme = parser.value(paletteOption).toLower();
@@ -58,8 +59,12 @@ int runGui(int argc, char** argv)
         window.resize(1500, 950);
     }
     window.show();
-    const QString store = parser.value(storeOption);
-    const QStringList captures = parser.positionalArguments();
+    QString store = parser.value(storeOption);
+    QStringList captures = parser.positionalArguments();
+    // A store file given like a capture (a file manager opening a *.streamscope file) is opened, not imported.
+    if (store.isEmpty() && !captures.isEmpty()
+        && captures.first().endsWith(QLatin1String(".streamscope"), Qt::CaseInsensitive))
+        store = captures.takeFirst();
     // After show(): the window paints first, then the store opens (its lists fill from background jobs).
     QTimer::singleShot(0, &window, [&window, store, captures]() {
         if (!store.isEmpty())

@@ -9,6 +9,7 @@ STREAMSCOPE_PACKAGES=(
     qt6-base-dev qt6-charts-dev libqt6opengl6-dev libqt6svg6 libxkbcommon-dev libgl-dev
     nlohmann-json3-dev libsqlite3-dev sqlite3 zlib1g-dev libsimdjson-dev libssl-dev
     xvfb xauth python3
+    dpkg-dev lintian desktop-file-utils appstream librsvg2-bin zsh
 )
 
 log() { printf '[streamscope] %s\n' "$*" >&2; }
