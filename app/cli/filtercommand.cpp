@@ -304,14 +304,20 @@ int runFilterStore(const QStringList& arguments)
     setupParser(parser, command,
                 QStringLiteral("Evaluate Lambda filter criteria over the selected records of a store, in delivery "
                                "order: delivered (by which filter) or dropped (with the first failing path), counts "
-                               "per filter, lints. FILE: {\"Filters\":[{\"Pattern\":\"...\"}]}, "
-                               "'aws lambda get-event-source-mapping' output, or a bare pattern.\n"
+                               "per filter, lints. FILE (JSON or YAML): {\"Filters\":[{\"Pattern\":\"...\"}]}, "
+                               "'aws lambda get-event-source-mapping' output, a CloudFormation/SAM template, a "
+                               "Serverless Framework service (filterPatterns), or a bare pattern.\n"
                                "Also: streamscope filter test --help."));
     addSelectionOptions(parser);
     const QCommandLineOption criteriaOption(QStringLiteral("criteria"), QStringLiteral("The filter criteria file."),
                                             QStringLiteral("FILE"));
+    const QCommandLineOption nameOption(
+        QStringLiteral("criteria-name"),
+        QStringLiteral("Which criteria of a file holding several: the template's logical resource ID (or SAM "
+                       "Function.Event), or the Serverless function name."),
+        QStringLiteral("NAME"));
     const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("Print JSON instead of text."));
-    parser.addOptions({criteriaOption, jsonOption});
+    parser.addOptions({criteriaOption, nameOption, jsonOption});
     int code = ExitOk;
     if (!parseOrExit(parser, arguments, command, code))
         return code;
@@ -323,7 +329,8 @@ int runFilterStore(const QStringList& arguments)
         readArgument(parser.value(criteriaOption), QStringLiteral("criteria"), command, code);
     if (!text)
         return code;
-    const model::FilterCriteria criteria = model::parseFilterCriteria(view(*text));
+    const QByteArray name = parser.value(nameOption).toUtf8();
+    const model::FilterCriteria criteria = model::parseFilterCriteria(view(*text), view(name));
     if (!criteria.error.empty())
         return usageError(command, QStringLiteral("cannot read the criteria: ") + qs(criteria.error));
     const auto filters = compileCriteria(criteria.patterns);
@@ -347,10 +354,13 @@ int runFilterStore(const QStringList& arguments)
         out() << QJsonDocument(QJsonObject{{QStringLiteral("records"), records},
                                            {QStringLiteral("counts"), counted},
                                            {QStringLiteral("criteriaShape"), qs(criteria.shape)},
+                                           {QStringLiteral("criteriaOrigin"), qs(criteria.origin)},
                                            {QStringLiteral("lints"), lintsJson(lints)}})
                      .toJson(QJsonDocument::Indented);
         return ExitOk;
     }
+    if (!criteria.origin.empty())
+        out() << "criteria: " << shown(criteria.origin) << " (" << qs(criteria.shape) << ")\n";
     out() << counts.selected << " records: " << counts.selected - counts.dropped << " delivered, " << counts.dropped
           << " dropped\n";
     for (std::size_t i = 0; i < counts.perFilter.size(); ++i)

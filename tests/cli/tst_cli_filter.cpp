@@ -197,6 +197,41 @@ void TestCliFilter::store()
     QCOMPARE(records.size(), 2);
     QCOMPARE(records.at(1).toObject().value(QStringLiteral("path")).toString(),
              QStringLiteral("dynamodb.NewImage.status.S"));
+    // The same criteria as a SAM template in YAML, one of two functions chosen by name.
+    const QString sam = dir.filePath(QStringLiteral("template.yaml"));
+    QFile t(sam);
+    QVERIFY(t.open(QIODevice::WriteOnly));
+    t.write("Transform: AWS::Serverless-2016-10-31\n"
+            "Resources:\n"
+            "  Archive:\n"
+            "    Type: AWS::Lambda::EventSourceMapping\n"
+            "    Properties:\n"
+            "      FilterCriteria: {Filters: [{Pattern: '{\"eventName\": [\"REMOVE\"]}'}]}\n"
+            "  Shipping:\n"
+            "    Type: AWS::Serverless::Function\n"
+            "    Properties:\n"
+            "      Events:\n"
+            "        Orders:\n"
+            "          Type: DynamoDB\n"
+            "          Properties:\n"
+            "            Stream: !GetAtt Orders.StreamArn\n"
+            "            FilterCriteria:\n"
+            "              Filters:\n"
+            "                - Pattern: '{\"dynamodb\": {\"NewImage\": {\"status\": {\"S\": [\"SHIPPED\"]}}}}'\n");
+    t.close();
+    const Run ambiguous = testsupport::runCli(
+        {QStringLiteral("filter"), QStringLiteral("--store"), store, QStringLiteral("--criteria"), sam});
+    QCOMPARE(ambiguous.exitCode, 2);
+    QVERIFY2(ambiguous.err.contains("2 sets of filter criteria (Archive, Shipping.Orders)"), ambiguous.err.constData());
+    const Run chosen =
+        testsupport::runCli({QStringLiteral("filter"), QStringLiteral("--store"), store, QStringLiteral("--criteria"),
+                             sam, QStringLiteral("--criteria-name"), QStringLiteral("Shipping")});
+    QCOMPARE(chosen.exitCode, 0);
+    QVERIFY2(chosen.out.contains("criteria: Resources.Shipping.Properties.Events.Orders.Properties.FilterCriteria "
+                                 "(cloudformation)"),
+             chosen.out.constData());
+    QVERIFY2(chosen.out.contains("100000000000000000001: delivered (filter 1)"), chosen.out.constData());
+    QVERIFY2(chosen.out.contains("2 records: 1 delivered, 1 dropped"), chosen.out.constData());
     // A bare pattern with an unsupported operator: exit 2, nothing evaluated.
     const Run bad =
         testsupport::runCli({QStringLiteral("filter"), QStringLiteral("--store"), store, QStringLiteral("--criteria"),

@@ -139,6 +139,9 @@ private Q_SLOTS:
     void lints();
     void compiledOnceManyEvents();
     void criteriaShapes();
+    void criteriaYaml_data();
+    void criteriaYaml();
+    void criteriaYamlErrors();
 };
 
 void TestEventPattern::eventbridgeCases_data()
@@ -548,6 +551,153 @@ void TestEventPattern::criteriaShapes()
     QVERIFY(!parseFilterCriteria(R"({"Filters":[{"pattern":"x"}]})").error.empty());
     QVERIFY(!parseFilterCriteria("[1]").error.empty());
     QVERIFY(!parseFilterCriteria("nope").error.empty());
+}
+
+// Filter criteria where users keep them in YAML (and the same templates in JSON): CloudFormation, SAM, Serverless
+// Framework. Each pattern comes out as the JSON Lambda would be given: YAML plain numbers stay numbers with their text,
+// quoted ones strings, booleans and null as such.
+void TestEventPattern::criteriaYaml_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("select");
+    QTest::addColumn<QString>("shape");
+    QTest::addColumn<QString>("origin");
+    QTest::addColumn<QStringList>("patterns");
+
+    QTest::newRow("cloudformation yaml, pattern as a JSON string")
+        << QStringLiteral("AWSTemplateFormatVersion: '2010-09-09'\n"
+                          "Resources:\n"
+                          "  Queue:\n"
+                          "    Type: AWS::SQS::Queue\n"
+                          "  OrdersMapping:\n"
+                          "    Type: AWS::Lambda::EventSourceMapping\n"
+                          "    Properties:\n"
+                          "      EventSourceArn: !GetAtt Orders.StreamArn\n"
+                          "      FunctionName: !Ref Handler\n"
+                          "      FilterCriteria:\n"
+                          "        Filters:\n"
+                          "          - Pattern: '{\"eventName\": [\"INSERT\"]}'\n"
+                          "          - Pattern: >-\n"
+                          "              {\"dynamodb\": {\"NewImage\": {\"total\": {\"N\": [\"100.0\"]}}}}\n")
+        << QString() << QStringLiteral("cloudformation")
+        << QStringLiteral("Resources.OrdersMapping.Properties.FilterCriteria")
+        << QStringList{QStringLiteral(R"({"eventName": ["INSERT"]})"),
+                       QStringLiteral(R"({"dynamodb": {"NewImage": {"total": {"N": ["100.0"]}}}})")};
+    QTest::newRow("sam function event, chosen by function name")
+        << QStringLiteral("Transform: AWS::Serverless-2016-10-31\n"
+                          "Resources:\n"
+                          "  Other:\n"
+                          "    Type: AWS::Lambda::EventSourceMapping\n"
+                          "    Properties:\n"
+                          "      FilterCriteria: {Filters: [{Pattern: '{\"a\": [1]}'}]}\n"
+                          "  OrdersFunction:\n"
+                          "    Type: AWS::Serverless::Function\n"
+                          "    Properties:\n"
+                          "      Handler: app.lambda_handler\n"
+                          "      Events:\n"
+                          "        Stream:\n"
+                          "          Type: DynamoDB\n"
+                          "          Properties:\n"
+                          "            Stream: !GetAtt Orders.StreamArn\n"
+                          "            FilterCriteria:\n"
+                          "              Filters:\n"
+                          "                - Pattern: '{\"eventName\": [\"MODIFY\"]}'\n")
+        << QStringLiteral("OrdersFunction") << QStringLiteral("cloudformation")
+        << QStringLiteral("Resources.OrdersFunction.Properties.Events.Stream.Properties.FilterCriteria")
+        << QStringList{QStringLiteral(R"({"eventName": ["MODIFY"]})")};
+    QTest::newRow("cloudformation json template")
+        << QStringLiteral(R"({"Resources":{"M":{"Type":"AWS::Lambda::EventSourceMapping","Properties":)"
+                          R"({"FilterCriteria":{"Filters":[{"Pattern":"{\"eventName\":[\"REMOVE\"]}"}]}}}}})")
+        << QString() << QStringLiteral("cloudformation") << QStringLiteral("Resources.M.Properties.FilterCriteria")
+        << QStringList{QStringLiteral(R"({"eventName":["REMOVE"]})")};
+    QTest::newRow("serverless framework service")
+        << QStringLiteral("service: orders\n"
+                          "functions:\n"
+                          "  audit:\n"
+                          "    handler: handler.audit\n"
+                          "    events:\n"
+                          "      - http: {path: x, method: get}\n"
+                          "      - stream:\n"
+                          "          type: dynamodb\n"
+                          "          arn: arn:aws:dynamodb:eu-west-1:123456789012:table/Orders/stream/x\n"
+                          "          filterPatterns:\n"
+                          "            - eventName: [INSERT]\n"
+                          "              dynamodb:\n"
+                          "                NewImage:\n"
+                          "                  total:\n"
+                          "                    N: ['100']\n"
+                          "            - dynamodb:\n"
+                          "                ApproximateCreationDateTime: [{numeric: ['>', 1700000000.5]}]\n"
+                          "                NewImage: {flag: {BOOL: [true]}, gone: {'NULL': [true]}, n: [null]}\n")
+        << QString() << QStringLiteral("serverless")
+        << QStringLiteral("functions.audit.events[1].stream.filterPatterns")
+        << QStringList{QStringLiteral(R"({"eventName":["INSERT"],"dynamodb":{"NewImage":{"total":{"N":["100"]}}}})"),
+                       QStringLiteral(R"({"dynamodb":{"ApproximateCreationDateTime":[{"numeric":[">",1700000000.5]}],)"
+                                      R"("NewImage":{"flag":{"BOOL":[true]},"gone":{"NULL":[true]},"n":[null]}}})")};
+    QTest::newRow("bare filterPatterns list")
+        << QStringLiteral("filterPatterns:\n  - eventName: [REMOVE]\n") << QString() << QStringLiteral("serverless")
+        << QStringLiteral("filterPatterns") << QStringList{QStringLiteral(R"({"eventName":["REMOVE"]})")};
+    QTest::newRow("bare pattern in yaml") << QStringLiteral("eventName:\n  - INSERT\n  - \"100\"\n  - 100\n")
+                                          << QString() << QStringLiteral("pattern (yaml)") << QString()
+                                          << QStringList{QStringLiteral(R"({"eventName":["INSERT","100",100]})")};
+}
+
+void TestEventPattern::criteriaYaml()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, select);
+    QFETCH(QString, shape);
+    QFETCH(QString, origin);
+    QFETCH(QStringList, patterns);
+    const QByteArray utf8 = text.toUtf8();
+    const QByteArray name = select.toUtf8();
+    const FilterCriteria criteria = parseFilterCriteria(std::string_view(utf8.constData(), std::size_t(utf8.size())),
+                                                        std::string_view(name.constData(), std::size_t(name.size())));
+    QVERIFY2(criteria.error.empty(), criteria.error.c_str());
+    QCOMPARE(QString::fromStdString(criteria.shape), shape);
+    QCOMPARE(QString::fromStdString(criteria.origin), origin);
+    QStringList got;
+    for (const std::string& pattern : criteria.patterns) {
+        got << QString::fromStdString(pattern);
+        std::string error;
+        QVERIFY2(JsonTree::parse(pattern, &error), error.c_str()); // every pattern is JSON Lambda would accept
+    }
+    QCOMPARE(got, patterns);
+}
+
+void TestEventPattern::criteriaYamlErrors()
+{
+    const std::string twoSets =
+        "Resources:\n"
+        "  A: {Type: AWS::Lambda::EventSourceMapping, Properties: {FilterCriteria: {Filters: []}}}\n"
+        "  B: {Type: AWS::Lambda::EventSourceMapping, Properties: {FilterCriteria: {Filters: []}}}\n";
+    const FilterCriteria ambiguous = parseFilterCriteria(twoSets);
+    QVERIFY2(ambiguous.error.find("2 sets of filter criteria (A, B)") != std::string::npos, ambiguous.error.c_str());
+    QVERIFY(parseFilterCriteria(twoSets, "B").error.empty());
+    const FilterCriteria unknown = parseFilterCriteria(twoSets, "C");
+    QVERIFY2(unknown.error.find("no filter criteria named 'C' (the file has: A, B)") != std::string::npos,
+             unknown.error.c_str());
+    const FilterCriteria sub = parseFilterCriteria(
+        "Resources:\n  M:\n    Type: AWS::Lambda::EventSourceMapping\n    Properties:\n      FilterCriteria:\n"
+        "        Filters:\n          - Pattern: !Sub '{\"a\": [\"${Env}\"]}'\n");
+    QVERIFY2(sub.error.find("Filters[0].Pattern uses Fn::Sub, which only CloudFormation can resolve")
+                 != std::string::npos,
+             sub.error.c_str());
+    const FilterCriteria syntax = parseFilterCriteria("a: [1, 2\nb: 3\n");
+    QVERIFY2(syntax.error.find("YAML syntax error at line") != std::string::npos, syntax.error.c_str());
+    const FilterCriteria nullKey = parseFilterCriteria("dynamodb:\n  NewImage:\n    gone: {NULL: [true]}\n");
+    QVERIFY2(nullKey.error.find("key reads as null at line 3, column 12 (quote it: 'NULL'") != std::string::npos,
+             nullKey.error.c_str());
+    const FilterCriteria none = parseFilterCriteria("Resources:\n  Q: {Type: AWS::SQS::Queue}\n");
+    QVERIFY2(none.error.find("holds no filter criteria") != std::string::npos, none.error.c_str());
+    // Aliases that expand without bound are refused, not expanded.
+    std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+    for (char c = 'b'; c <= 'h'; ++c)
+        bomb += std::string(1, c) + ": &" + c + " [*" + char(c - 1) + ", *" + char(c - 1) + ", *" + char(c - 1) + ", *"
+            + char(c - 1) + ", *" + char(c - 1) + ", *" + char(c - 1) + ", *" + char(c - 1) + ", *" + char(c - 1)
+            + ", *" + char(c - 1) + ", *" + char(c - 1) + "]\n";
+    const FilterCriteria expanded = parseFilterCriteria(bomb);
+    QVERIFY2(expanded.error.find("more than 1000000 nodes") != std::string::npos, expanded.error.c_str());
 }
 
 QTEST_APPLESS_MAIN(TestEventPattern)
