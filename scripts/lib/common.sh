@@ -7,7 +7,7 @@ STREAMSCOPE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 STREAMSCOPE_PACKAGES=(
     cmake g++ make pkg-config
     qt6-base-dev qt6-charts-dev libqt6opengl6-dev libqt6svg6 libxkbcommon-dev libgl-dev
-    nlohmann-json3-dev libsqlite3-dev sqlite3 zlib1g-dev libsimdjson-dev libssl-dev
+    nlohmann-json3-dev libsqlite3-dev sqlite3 zlib1g-dev libsimdjson-dev libssl-dev libcurl4-openssl-dev
     xvfb xauth python3
 )
 

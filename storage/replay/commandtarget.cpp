@@ -1,0 +1,25 @@
+#include "storage/replay/commandtarget.h"
+
+#include <utility>
+
+namespace storage {
+
+CommandTarget::CommandTarget(HandlerCommand command)
+    : m_command(std::move(command))
+{
+}
+
+HandlerOutcome CommandTarget::invoke(std::string_view eventJson, const std::string& requestId,
+                                     std::chrono::milliseconds timeout)
+{
+    HandlerCommand command = m_command;
+    command.extraEnvironment.emplace_back("STREAMSCOPE_REQUEST_ID", requestId);
+    return runHandler(command, eventJson, timeout, &m_stop);
+}
+
+void CommandTarget::stop()
+{
+    m_stop.request();
+}
+
+} // namespace storage
