@@ -14,7 +14,10 @@ HandlerOutcome CommandTarget::invoke(std::string_view eventJson, const std::stri
 {
     HandlerCommand command = m_command;
     command.extraEnvironment.emplace_back("STREAMSCOPE_REQUEST_ID", requestId);
-    return runHandler(command, eventJson, timeout, &m_stop);
+    HandlerOutcome outcome = runHandler(command, eventJson, timeout, &m_stop);
+    if (outcome.end == HandlerOutcome::End::StartFailed && !m_command.argv.empty())
+        outcome.startError = "cannot start " + m_command.argv.front() + ": " + outcome.startError;
+    return outcome;
 }
 
 void CommandTarget::stop()

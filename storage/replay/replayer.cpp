@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <random>
 #include <stop_token>
 #include <thread>
@@ -225,6 +226,11 @@ Result<ReplayRunInfo> replayBatches(Database* database, const std::vector<Lambda
         if (auto e = insertReplayRun(*database, run))
             return *e;
     }
+    // Held while this process replays the run: a run left "running" by a process that was killed is then listed as
+    // ended (runtables.h).
+    std::optional<ReplayRunLock> owner;
+    if (record)
+        owner.emplace(database->path(), run.id);
     const StopWatcher watcher(options.stopRequested, *target);
     BatchEnd ended = BatchEnd::Done;
     std::string unusable;
@@ -242,6 +248,8 @@ Result<ReplayRunInfo> replayBatches(Database* database, const std::vector<Lambda
         run.discarded += info.discarded;
         if (record) {
             if (auto e = saveReplayBatch(*database, run.id, info))
+                return abandonRun(*database, run, *e);
+            if (auto e = updateReplayRun(*database, run)) // counts so far, also for a run that never finishes
                 return abandonRun(*database, run, *e);
         }
         run.batches.push_back(std::move(info));
