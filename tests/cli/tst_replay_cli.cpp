@@ -70,7 +70,7 @@ class TestReplayCli : public QObject
     /// A fresh store holding the generated captures (60 records).
     QString newStore(const QString& name)
     {
-        const QString store = path(name);
+        QString store = path(name);
         const auto imported =
             testsupport::runCli({QStringLiteral("import"), QStringLiteral("--store"), store, m_captures});
         if (imported.exitCode != 0)

@@ -126,6 +126,7 @@ void TestReplay::interpret()
 static std::vector<std::string> seqs(int n)
 {
     std::vector<std::string> s;
+    s.reserve(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i)
         s.push_back(std::to_string(100 + i));
     return s;
@@ -383,7 +384,7 @@ void TestReplay::handlerIgnoresStdin()
     // A handler that never reads a large event must not hang or kill the replay (SIGPIPE).
     storage::HandlerCommand c;
     c.argv = {"true"};
-    const std::string big(4 * 1024 * 1024, ' ');
+    const std::string big(std::size_t{4} * 1024 * 1024, ' ');
     const auto o = storage::runHandler(c, big, std::chrono::milliseconds(10000));
     QCOMPARE(o.end, HandlerOutcome::End::Exited);
     QCOMPARE(o.exitCode, 0);
@@ -416,7 +417,7 @@ static QString version1Store(const std::string& path)
         auto store = storage::Store::open(path);
         if (!store)
             return QString::fromStdString(store.error().message);
-        if (const QString error = loadOrders(*store); !error.isEmpty())
+        if (QString error = loadOrders(*store); !error.isEmpty())
             return error;
     }
     return olderstore::toVersion1(path);
@@ -650,10 +651,9 @@ void TestReplay::stopEndsHandlerGroup()
     QCOMPARE(loadOrders(*store), QString());
     const QString pids = dir.filePath(QStringLiteral("pids"));
     storage::ReplayOptions options;
-    options.handler.argv = {"sh", "-c",
-                            "cat >/dev/null; if [ -e \"$1\" ]; then sleep 60 & echo $$ $! >> \"$1\"; wait; fi; "
-                            "touch \"$1\"",
-                            "sh", pids.toStdString()};
+    const std::string script =
+        "cat >/dev/null; if [ -e \"$1\" ]; then sleep 60 & echo $$ $! >> \"$1\"; wait; fi; touch \"$1\"";
+    options.handler.argv = {"sh", "-c", script, "sh", pids.toStdString()};
     options.limits.maxRecords = 5;
     std::atomic<bool> stop{false};
     options.stopRequested = [&stop] { return stop.load(); };
