@@ -64,6 +64,7 @@ ReplayFunction storeReplayFunction()
         auto run = storage::runReplay(*store, request.selection, replayOptions(request), observer);
         if (!run) {
             outcome.error = fromStd(run.error().message);
+            outcome.runs = readRuns(store->database()); // a handler that cannot start is recorded as a failed run
             return outcome;
         }
         outcome.cancelled = run->status == "cancelled";
