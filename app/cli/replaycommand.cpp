@@ -6,7 +6,10 @@
 #include "app/cli/cli.h"
 #include "app/cli/clicommon.h"
 #include "app/cli/commands.h"
+#include "app/cli/interrupt.h"
 #include "app/cli/selectionoptions.h"
+#include "storage/replay/commandtarget.h"
+#include "storage/replay/invoketarget.h"
 #include "storage/replay/replayer.h"
 #include "storage/replay/runtables.h"
 
@@ -26,7 +29,32 @@ QString firstLine(const std::string& text, int max = 100)
     return shown(s.toStdString()) + (more ? QStringLiteral(" …") : QString());
 }
 
-void printRun(const storage::ReplayRunInfo& run, bool verbose)
+/// The handler's log of one invocation, a line at a time, each escaped for the terminal; at most `maxLines` lines
+/// unless verbose (--json has all of it).
+void printLog(std::string_view log, bool verbose)
+{
+    constexpr std::size_t maxLines = 20;
+    std::vector<std::string_view> lines;
+    for (std::size_t start = 0; start < log.size();) {
+        const std::size_t end = std::min(log.find('\n', start), log.size());
+        std::string_view line = log.substr(start, end - start);
+        if (!line.empty() && line.back() == '\r')
+            line.remove_suffix(1);
+        lines.push_back(line);
+        start = end + 1;
+    }
+    while (!lines.empty() && lines.back().find_first_not_of(" \t") == std::string_view::npos)
+        lines.pop_back();
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        if (!verbose && i == maxLines) {
+            out() << "    | … " << (lines.size() - maxLines) << " more lines (--verbose or --json shows them)\n";
+            break;
+        }
+        out() << "    | " << shown(lines[i]) << "\n";
+    }
+}
+
+void printRun(const storage::ReplayRunInfo& run, bool verbose, bool withLogs = false)
 {
     QStringList handler;
     for (const auto& a : run.handler)
@@ -39,6 +67,8 @@ void printRun(const storage::ReplayRunInfo& run, bool verbose)
           << run.timeoutMs << " ms";
     if (!run.oversize.empty())
         out() << ", " << run.oversize.size() << " not sent (over 6 MB alone)";
+    if (const auto pending = run.recordCount - run.succeeded - run.discarded; pending > 0 && run.status != "running")
+        out() << ", " << pending << " not settled when it stopped";
     out() << "\n";
     for (const auto& b : run.batches) {
         out() << "batch " << b.number << "  " << shown(b.table) << "  " << b.records.size() << " records  seq "
@@ -57,16 +87,16 @@ void printRun(const storage::ReplayRunInfo& run, bool verbose)
             if (!a.reason.empty())
                 out() << ": " << shown(a.reason);
             out() << "  [" << shown(a.handlerEnd) << ", " << a.durationMs << " ms]\n";
-            if (verbose) {
-                if (!a.stdoutText.empty())
-                    out() << "    stdout: " << firstLine(a.stdoutText, 300) << "\n";
-                if (!a.stderrText.empty())
-                    out() << "    stderr: " << firstLine(a.stderrText, 300) << "\n";
+            if (verbose && !a.stdoutText.empty())
+                out() << "    response: " << firstLine(a.stdoutText, 300) << "\n";
+            if ((verbose || withLogs) && !a.stderrText.empty()) {
+                out() << "    log:\n";
+                printLog(a.stderrText, verbose);
             }
         }
         for (const auto& r : b.records) {
-            if (r.status == storage::RecordStatus::Succeeded && !verbose)
-                continue;
+            if (r.status != storage::RecordStatus::Discarded && !verbose)
+                continue; // succeeded, or not settled when the run stopped (the summary counts them)
             out() << "    " << shown(storage::recordStatusName(r.status)) << "  record " << r.recordId << "  "
                   << shown(r.keyText) << "  seq " << shown(r.sequenceNumber) << "  delivered " << r.deliveries << "x";
             if (r.reportedFailures > 0)
@@ -79,6 +109,82 @@ void printRun(const storage::ReplayRunInfo& run, bool verbose)
     for (const auto& o : run.oversize)
         out() << "not sent: record " << o.recordId << "  " << shown(o.keyText) << "  seq " << shown(o.sequenceNumber)
               << "  " << o.payloadBytes << " bytes alone\n";
+}
+
+/// --list / --show RUN.
+int showRecorded(QCommandLineParser& parser, const QString& command, bool json, bool verbose)
+{
+    int code = ExitOk;
+    auto store = openSelectedStore(parser, command, storage::Database::OpenMode::ReadOnly, code);
+    if (!store)
+        return code;
+    if (parser.isSet(QStringLiteral("show"))) {
+        bool ok = false;
+        const qlonglong id = parser.value(QStringLiteral("show")).toLongLong(&ok);
+        if (!ok)
+            return usageError(command, QStringLiteral("--show takes a run id"));
+        auto run = storage::loadReplayRun(store->database(), id);
+        if (!run)
+            return reportStorageError(command, run.error());
+        if (!run->has_value())
+            return reportStorageError(
+                command,
+                {storage::Error::Kind::InvalidArgument, 0, "no replay run " + std::to_string(id) + " in the store"});
+        if (json)
+            writeOut(storage::replayRunToJson(**run) + "\n");
+        else
+            printRun(**run, verbose, true);
+        return (*run)->discarded > 0 ? ExitPartial : ExitOk;
+    }
+    auto runs = storage::listReplayRuns(store->database());
+    if (!runs)
+        return reportStorageError(command, runs.error());
+    if (json) {
+        std::string text = "[";
+        for (std::size_t i = 0; i < runs->size(); ++i)
+            text += (i ? "," : "") + storage::replayRunToJson((*runs)[i], false);
+        writeOut(text + "]\n");
+    } else {
+        if (runs->empty())
+            out() << "no replay runs recorded\n";
+        for (const auto& r : *runs)
+            printRun(r, false);
+    }
+    return ExitOk;
+}
+
+/// The target the options name: --handler CMD... or --invoke-url URL [--function-name NAME] [--allow-remote].
+std::shared_ptr<storage::ReplayTarget> targetFromOptions(const QCommandLineParser& parser, const QStringList& handler,
+                                                         bool haveHandler, const QString& command, int& code)
+{
+    const bool invoke = parser.isSet(QStringLiteral("invoke-url"));
+    if (invoke == haveHandler) {
+        code = usageError(command,
+                          invoke ? QStringLiteral("give either --invoke-url or --handler, not both")
+                                 : QStringLiteral("--handler CMD [ARGS...] (put it last) or --invoke-url URL "
+                                                  "is required"));
+        return nullptr;
+    }
+    if (!invoke) {
+        if (handler.isEmpty()) {
+            code = usageError(command, QStringLiteral("--handler CMD [ARGS...] is required (put it last)"));
+            return nullptr;
+        }
+        storage::HandlerCommand c;
+        for (const QString& a : handler)
+            c.argv.push_back(a.toStdString());
+        return std::make_shared<storage::CommandTarget>(std::move(c));
+    }
+    storage::InvokeEndpoint endpoint;
+    endpoint.url = parser.value(QStringLiteral("invoke-url")).toStdString();
+    endpoint.functionName = parser.value(QStringLiteral("function-name")).toStdString();
+    endpoint.allowRemote = parser.isSet(QStringLiteral("allow-remote"));
+    auto target = storage::InvokeApiTarget::create(endpoint);
+    if (!target) {
+        code = usageError(command, shown(target.error().message));
+        return nullptr;
+    }
+    return *target;
 }
 
 } // namespace
@@ -100,17 +206,34 @@ int runReplay(const QStringList& arguments)
         QStringLiteral("Replay records through a local handler as AWS Lambda would: for each batch (one stream, "
                        "sequence order, --batch-size records, at most 6 MB) run CMD with the event JSON on stdin (no "
                        "shell), read its stdout as the response with ReportBatchItemFailures: "
-                       "{\"batchItemFailures\":[{\"itemIdentifier\":\"<SequenceNumber>\"}]}. An empty or null list or "
-                       "response is success; a null/empty/unknown identifier, a non-zero exit, a crash or a timeout "
-                       "fails the whole batch. On a partial failure the batch is checkpointed at the lowest failed "
-                       "sequence number and retried from there, up to --max-retries; --bisect splits failing batches "
-                       "in two (BisectBatchOnFunctionError). Each run is recorded in the store.\n\n"
+                       "{\"batchItemFailures\":[{\"itemIdentifier\":\"<SequenceNumber>\"}]}. Or call a local "
+                       "Lambda endpoint's Invoke API (--invoke-url). An empty or null list or "
+                       "response is success; a null/empty/unknown identifier, a non-zero exit, a function error, a "
+                       "crash or a timeout fails the whole batch. On a partial failure the batch is checkpointed at "
+                       "the lowest failed sequence number and retried from there, up to --max-retries; --bisect "
+                       "splits failing batches in two (BisectBatchOnFunctionError). A handler that cannot start or "
+                       "an endpoint that is not there fails the replay at once. Each run is recorded in the store; "
+                       "Ctrl+C stops it (the handler's processes ended, the run recorded as interrupted).\n\n"
                        "Usage: streamscope replay --store S [selection] [options] --handler CMD [ARGS...]\n"
+                       "       streamscope replay --store S [selection] [options] --invoke-url URL --function-name F\n"
                        "Example: streamscope replay --store my.streamscope --table Orders --handler python3 "
                        "handler.py"));
     addSelectionOptions(parser);
     parser.addOption(QCommandLineOption(QStringLiteral("handler"),
                                         QStringLiteral("The handler command and its arguments: everything after it.")));
+    parser.addOption(QCommandLineOption(
+        QStringLiteral("invoke-url"),
+        QStringLiteral("Call the Lambda Invoke API at URL (e.g. http://127.0.0.1:3001 for sam local start-lambda, "
+                       "http://127.0.0.1:9000 for the Runtime Interface Emulator, http://127.0.0.1:3002 for "
+                       "serverless-offline). Loopback only unless --allow-remote."),
+        QStringLiteral("URL")));
+    parser.addOption(QCommandLineOption(QStringLiteral("function-name"),
+                                        QStringLiteral("The function to invoke at --invoke-url (not needed when the "
+                                                       "URL ends in /2015-03-31/functions/NAME/invocations)."),
+                                        QStringLiteral("NAME")));
+    parser.addOption(QCommandLineOption(QStringLiteral("allow-remote"),
+                                        QStringLiteral("Let --invoke-url send the records to a host that is not "
+                                                       "this machine (localhost, 127.0.0.0/8, ::1).")));
     parser.addOption(QCommandLineOption(QStringLiteral("timeout"),
                                         QStringLiteral("Seconds per invocation before the handler is killed "
                                                        "(default 30; decimals allowed)."),
@@ -124,10 +247,12 @@ int runReplay(const QStringList& arguments)
     parser.addOption(
         QCommandLineOption(QStringLiteral("no-record"), QStringLiteral("Do not record the run in the store.")));
     parser.addOption(QCommandLineOption(QStringLiteral("list"), QStringLiteral("List the recorded runs.")));
-    parser.addOption(
-        QCommandLineOption(QStringLiteral("show"), QStringLiteral("Show a recorded run."), QStringLiteral("RUN")));
-    parser.addOption(
-        QCommandLineOption(QStringLiteral("verbose"), QStringLiteral("Show every record and the handler's output.")));
+    parser.addOption(QCommandLineOption(QStringLiteral("show"),
+                                        QStringLiteral("Show a recorded run with the handler's log of every "
+                                                       "invocation."),
+                                        QStringLiteral("RUN")));
+    parser.addOption(QCommandLineOption(QStringLiteral("verbose"),
+                                        QStringLiteral("Show every record, the responses and the whole logs.")));
     parser.addOption(QCommandLineOption(QStringLiteral("json"), QStringLiteral("Print JSON (with handler output).")));
     int code = ExitOk;
     if (!parseOrExit(parser, own, command, code))
@@ -139,57 +264,20 @@ int runReplay(const QStringList& arguments)
     const bool json = parser.isSet(QStringLiteral("json"));
     const bool verbose = parser.isSet(QStringLiteral("verbose"));
 
-    if (parser.isSet(QStringLiteral("list")) || parser.isSet(QStringLiteral("show"))) {
-        auto store = openSelectedStore(parser, command, storage::Database::OpenMode::ReadOnly, code);
-        if (!store)
-            return code;
-        if (parser.isSet(QStringLiteral("show"))) {
-            bool ok = false;
-            const qlonglong id = parser.value(QStringLiteral("show")).toLongLong(&ok);
-            if (!ok)
-                return usageError(command, QStringLiteral("--show takes a run id"));
-            auto run = storage::loadReplayRun(store->database(), id);
-            if (!run)
-                return reportStorageError(command, run.error());
-            if (!run->has_value())
-                return reportStorageError(command,
-                                          {storage::Error::Kind::InvalidArgument, 0,
-                                           "no replay run " + std::to_string(id) + " in the store"});
-            if (json)
-                writeOut(storage::replayRunToJson(**run) + "\n");
-            else
-                printRun(**run, verbose);
-            return (*run)->discarded > 0 ? ExitPartial : ExitOk;
-        }
-        auto runs = storage::listReplayRuns(store->database());
-        if (!runs)
-            return reportStorageError(command, runs.error());
-        if (json) {
-            std::string text = "[";
-            for (std::size_t i = 0; i < runs->size(); ++i)
-                text += (i ? "," : "") + storage::replayRunToJson((*runs)[i], false);
-            writeOut(text + "]\n");
-        } else {
-            if (runs->empty())
-                out() << "no replay runs recorded\n";
-            for (const auto& r : *runs)
-                printRun(r, false);
-        }
-        return ExitOk;
-    }
+    if (parser.isSet(QStringLiteral("list")) || parser.isSet(QStringLiteral("show")))
+        return showRecorded(parser, command, json, verbose);
 
-    if (at < 0 || handler.isEmpty())
-        return usageError(command, QStringLiteral("--handler CMD [ARGS...] is required (put it last)"));
+    storage::ReplayOptions options;
+    options.target = targetFromOptions(parser, handler, at >= 0, command, code);
+    if (!options.target)
+        return code;
     auto selection = selectionFromOptions(parser, command, code);
     if (!selection)
         return code;
     auto limits = limitsFromOptions(parser, command, code);
     if (!limits)
         return code;
-    storage::ReplayOptions options;
     options.limits = *limits;
-    for (const QString& a : handler)
-        options.handler.argv.push_back(a.toStdString());
     if (parser.isSet(QStringLiteral("timeout"))) {
         bool ok = false;
         const double seconds = parser.value(QStringLiteral("timeout")).toDouble(&ok);
@@ -219,7 +307,16 @@ int runReplay(const QStringList& arguments)
         }
         return true;
     };
+    // Ctrl+C / SIGTERM: the running invocation is ended (the handler's whole process group), the run recorded as
+    // interrupted with what was done, the summary printed, exit 130/143.
+    const InterruptScope interrupts;
+    options.stopRequested = [] { return interruptSignal() != 0; };
+    options.stoppedStatus = "interrupted";
     auto run = storage::runReplay(*store, *selection, options, observer);
+    if (!run && run.error().message.starts_with(storage::kUnusableTargetError)) {
+        err() << "streamscope replay: " << shown(run.error().message) << "\n";
+        return ExitInputFailed; // the handler cannot start / the endpoint is not there: nothing was replayed
+    }
     if (!run)
         return reportStorageError(command, run.error());
     if (json)
@@ -228,7 +325,15 @@ int runReplay(const QStringList& arguments)
         printRun(*run, verbose);
         if (options.record)
             out() << "recorded as run " << run->id << " (streamscope replay --store "
-                  << parser.value(QStringLiteral("store")) << " --show " << run->id << ")\n";
+                  << shown(parser.value(QStringLiteral("store")).toStdString()) << " --show " << run->id << ")\n";
+    }
+    if (const int signal = interruptSignal(); signal != 0 && run->status == "interrupted") {
+        out().flush();
+        err() << "streamscope replay: interrupted by " << interruptSignalName(signal)
+              << ": the handler was stopped; the batches shown were replayed"
+              << (options.record ? ", the run is recorded as interrupted" : "") << "\n";
+        err().flush();
+        return interruptedExitCode(signal);
     }
     return run->discarded > 0 || !run->oversize.empty() ? ExitPartial : ExitOk;
 }

@@ -1,6 +1,7 @@
 #include "app/viewmodels/replayjob.h"
 
 #include "app/viewmodels/formatting.h"
+#include "storage/replay/commandtarget.h"
 #include "storage/replay/replayer.h"
 #include "storage/replay/runtables.h"
 #include "storage/store/store.h"
@@ -32,8 +33,11 @@ ReplayRunList readRuns(storage::Database& db)
 storage::ReplayOptions replayOptions(const ReplayRequest& request)
 {
     storage::ReplayOptions options;
+    storage::HandlerCommand command;
     for (const auto& a : request.handler)
-        options.handler.argv.push_back(a.toStdString());
+        command.argv.push_back(a.toStdString());
+    if (!command.argv.empty())
+        options.target = std::make_shared<storage::CommandTarget>(std::move(command));
     options.timeout = std::chrono::milliseconds(request.timeoutMs);
     options.policy.maxRetries = request.maxRetries;
     options.policy.bisect = request.bisect;
@@ -60,6 +64,7 @@ ReplayFunction storeReplayFunction()
         auto run = storage::runReplay(*store, request.selection, replayOptions(request), observer);
         if (!run) {
             outcome.error = fromStd(run.error().message);
+            outcome.runs = readRuns(store->database()); // a handler that cannot start is recorded as a failed run
             return outcome;
         }
         outcome.cancelled = run->status == "cancelled";

@@ -34,7 +34,7 @@ struct ReplayRunList
 
 struct ReplayOutcome
 {
-    QString error;          ///< "" when the run was made (a handler that cannot start fails its batches, not the run)
+    QString error;          ///< "" when the run was made; else why not (also: the handler could not start)
     bool cancelled = false; ///< stopped by Cancel (the run is recorded as cancelled)
     std::optional<storage::ReplayRunInfo> run;
     ReplayRunList runs; ///< the store's runs after this one (read by the same worker)

@@ -8,6 +8,7 @@ STREAMSCOPE_PACKAGES=(
     cmake g++ make pkg-config
     qt6-base-dev qt6-charts-dev libqt6opengl6-dev libqt6svg6 libxkbcommon-dev libgl-dev
     nlohmann-json3-dev libsqlite3-dev sqlite3 zlib1g-dev libsimdjson-dev libssl-dev libyaml-cpp-dev
+    libcurl4-openssl-dev
     xvfb xauth python3
     dpkg-dev lintian desktop-file-utils appstream librsvg2-bin zsh
 )

@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,6 +21,8 @@ std::string HandlerOutcome::describe(std::chrono::milliseconds timeout) const
     case End::Exited:
         return "exit " + std::to_string(exitCode);
     case End::Signaled: {
+        if (stopped)
+            return "stopped (the replay was interrupted)";
         const char* name = strsignal(signal);
         return "killed by signal " + std::to_string(signal) + (name ? std::string(" (") + name + ")" : std::string{});
     }
@@ -31,6 +34,26 @@ std::string HandlerOutcome::describe(std::chrono::milliseconds timeout) const
         return "function error";
     }
     return {};
+}
+
+HandlerStop::HandlerStop()
+    : m_fd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK))
+{
+}
+
+HandlerStop::~HandlerStop()
+{
+    if (m_fd >= 0)
+        ::close(m_fd);
+}
+
+void HandlerStop::request() noexcept
+{
+    m_requested.store(true);
+    if (m_fd >= 0) {
+        const std::uint64_t one = 1;
+        [[maybe_unused]] const ssize_t n = ::write(m_fd, &one, sizeof one); // async-signal-safe
+    }
 }
 
 namespace {
@@ -182,14 +205,15 @@ int spawnInOwnGroup(const HandlerCommand& command, HandlerPipes& pipes, pid_t& p
 class HandlerIo
 {
 public:
-    HandlerIo(HandlerPipes& pipes, std::string_view stdinData, HandlerOutcome& outcome)
+    HandlerIo(HandlerPipes& pipes, std::string_view stdinData, HandlerOutcome& outcome, const HandlerStop* stop)
         : m_pipes(pipes)
         , m_stdin(stdinData)
         , m_outcome(outcome)
+        , m_stop(stop)
     {
     }
 
-    /// True when the deadline passed first. Our end of stdin is closed on return.
+    /// True when the deadline passed first or a stop was requested. Our end of stdin is closed on return.
     bool run(Clock::time_point deadline)
     {
         setNonBlocking(m_pipes.inParent.fd);
@@ -200,7 +224,7 @@ public:
         bool timedOut = false;
         while (m_pipes.outRead.fd >= 0 || m_pipes.errRead.fd >= 0) {
             const auto now = Clock::now();
-            if (now >= deadline) {
+            if (now >= deadline || stopRequested()) {
                 timedOut = true;
                 break;
             }
@@ -212,10 +236,12 @@ public:
     }
 
 private:
+    bool stopRequested() const { return m_stop && m_stop->requested(); }
+
     // One poll of the open descriptors and what it reported; false when poll itself failed.
     bool pollOnce(long long leftMs)
     {
-        pollfd fds[3];
+        pollfd fds[4];
         nfds_t count = 0;
         int outIndex = -1, errIndex = -1, inIndex = -1;
         const auto add = [&](int& index, int fd, short events) {
@@ -227,6 +253,8 @@ private:
         add(outIndex, m_pipes.outRead.fd, POLLIN);
         add(errIndex, m_pipes.errRead.fd, POLLIN);
         add(inIndex, m_pipes.inParent.fd, POLLOUT);
+        int stopIndex = -1;
+        add(stopIndex, m_stop ? m_stop->fd() : -1, POLLIN); // wakes the poll; run() then sees requested()
         const int ready = ::poll(fds, count, static_cast<int>(std::min<long long>(leftMs + 1, 1000)));
         if (ready < 0 && errno != EINTR)
             return false;
@@ -270,6 +298,7 @@ private:
     std::string_view m_stdin;
     std::size_t m_written = 0;
     HandlerOutcome& m_outcome;
+    const HandlerStop* m_stop;
     char m_buffer[65536];
 };
 
@@ -283,7 +312,7 @@ void killGroup(pid_t pid, int& status)
 
 /// Reaps the handler once its outputs closed (it is ending, or left a background child holding nothing), never
 /// waiting beyond the deadline; then kills anything left in its process group. Sets how it ended.
-void reap(pid_t pid, Clock::time_point deadline, HandlerOutcome& outcome)
+void reap(pid_t pid, Clock::time_point deadline, const HandlerStop* stop, HandlerOutcome& outcome)
 {
     int status = 0;
     bool timedOut = false;
@@ -293,6 +322,11 @@ void reap(pid_t pid, Clock::time_point deadline, HandlerOutcome& outcome)
             break;
         if (r < 0 && errno != EINTR)
             break;
+        if (stop && stop->requested()) {
+            killGroup(pid, status);
+            outcome.stopped = true;
+            break;
+        }
         if (Clock::now() >= deadline) {
             killGroup(pid, status);
             timedOut = true;
@@ -316,11 +350,19 @@ void reap(pid_t pid, Clock::time_point deadline, HandlerOutcome& outcome)
 
 } // namespace
 
-HandlerOutcome runHandler(const HandlerCommand& command, std::string_view stdinData, std::chrono::milliseconds timeout)
+HandlerOutcome runHandler(const HandlerCommand& command, std::string_view stdinData, std::chrono::milliseconds timeout,
+                          const HandlerStop* stop)
 {
     const auto started = Clock::now();
     if (command.argv.empty())
         return startFailed("no handler command");
+    if (stop && stop->requested()) {
+        HandlerOutcome outcome;
+        outcome.end = HandlerOutcome::End::Signaled;
+        outcome.signal = SIGKILL;
+        outcome.stopped = true;
+        return outcome;
+    }
     HandlerPipes pipes;
     if (const int error = pipes.open())
         return startFailed(std::strerror(error));
@@ -330,13 +372,14 @@ HandlerOutcome runHandler(const HandlerCommand& command, std::string_view stdinD
 
     HandlerOutcome outcome;
     const auto deadline = started + timeout;
-    if (HandlerIo(pipes, stdinData, outcome).run(deadline)) {
+    if (HandlerIo(pipes, stdinData, outcome, stop).run(deadline)) {
         int status = 0;
         killGroup(pid, status);
-        outcome.end = HandlerOutcome::End::TimedOut;
+        outcome.stopped = stop && stop->requested();
+        outcome.end = outcome.stopped ? HandlerOutcome::End::Signaled : HandlerOutcome::End::TimedOut;
         outcome.signal = SIGKILL;
     } else {
-        reap(pid, deadline, outcome);
+        reap(pid, deadline, stop, outcome);
     }
     outcome.durationMs = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
     return outcome;

@@ -34,7 +34,8 @@ std::string_view verdictName(BatchResponse::Verdict v); // "success", "partial",
 
 /// Interprets a handler run for a batch holding `batchSequenceNumbers`. The response is the handler's
 /// stdout: the whole text as JSON, else its last non-empty line (so handlers may log to stdout first).
-/// Non-zero exit, signal, timeout or start failure = BatchFailed. Response rules (L-DDB):
+/// Non-zero exit, signal, timeout or start failure = BatchFailed; a function error (End::FunctionError) = BatchFailed
+/// with the reason "errorType: errorMessage" from Lambda's error JSON in stdoutText. Response rules (L-DDB):
 ///  - whitespace-only stdout, `null`, an object without `batchItemFailures`, `"batchItemFailures": null`
 ///    or `[]` = Success;
 ///  - any entry that is not an object, has no `itemIdentifier` key ("bad key name"), a null or empty-string

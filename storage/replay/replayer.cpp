@@ -1,10 +1,15 @@
 #include "storage/replay/replayer.h"
 
+#include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <optional>
+#include <random>
+#include <stop_token>
+#include <thread>
+#include <tuple>
 
-#include <nlohmann/json.hpp>
-
-#include "model/attributevalue.h"
+#include "storage/replay/commandtarget.h"
 #include "storage/replay/runtables.h"
 
 namespace storage {
@@ -57,20 +62,159 @@ Error abandonRun(Database& db, ReplayRunInfo& run, Error error)
     return error;
 }
 
+/// A random version-4 UUID, as Lambda's request ids are.
+std::string newRequestId()
+{
+    static thread_local std::mt19937_64 random{std::random_device{}()};
+    const std::uint64_t a = random();
+    const std::uint64_t b = random();
+    char text[37];
+    std::snprintf(text, sizeof text, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+                  static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xfff),
+                  static_cast<unsigned>(0x8000 | ((b >> 48) & 0x3fff)),
+                  static_cast<unsigned long long>(b & 0xffffffffffffULL));
+    return text;
+}
+
+/// Watches ReplayOptions::stopRequested while a run lives and ends the target's invocation when it turns true.
+class StopWatcher
+{
+public:
+    StopWatcher(const std::function<bool()>& requested, ReplayTarget& target)
+    {
+        if (!requested)
+            return;
+        m_thread = std::jthread([this, &requested, &target](const std::stop_token& token) {
+            while (!token.stop_requested()) {
+                if (requested()) {
+                    m_stopped.store(true);
+                    target.stop();
+                    return;
+                }
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            }
+        });
+    }
+
+    bool stopped() const { return m_stopped.load(); }
+
+private:
+    std::atomic<bool> m_stopped{false};
+    std::jthread m_thread; // last: joined before m_stopped goes
+};
+
+ReplayBatchInfo batchInfo(const LambdaBatch& batch, std::size_t index, const std::vector<std::string>& sequenceNumbers)
+{
+    ReplayBatchInfo info;
+    info.number = static_cast<int>(index + 1);
+    info.stream = batch.stream;
+    info.table = batch.table;
+    info.payloadBytes = static_cast<std::int64_t>(batch.payloadBytes);
+    if (!sequenceNumbers.empty()) {
+        info.firstSequenceNumber = sequenceNumbers.front();
+        info.lastSequenceNumber = sequenceNumbers.back();
+    }
+    return info;
+}
+
+/// The batch's record outcomes as the state machine left them (records not settled yet stay pending).
+void addRecordOutcomes(const LambdaBatch& batch, const BatchReplay& replay, ReplayBatchInfo& info)
+{
+    for (std::size_t i = 0; i < batch.records.size(); ++i) {
+        const auto& r = batch.records[i];
+        const auto& state = replay.records()[i];
+        ReplayRecordOutcome o;
+        o.recordId = r.recordId;
+        o.table = r.table;
+        o.keyText = r.keyText;
+        o.keysJson = r.keysJson;
+        o.sequenceNumber = r.sequenceNumber;
+        o.status = state.status;
+        o.deliveries = state.deliveries;
+        o.reportedFailures = state.reportedFailures;
+        o.settledAttempt = state.settledAttempt;
+        o.lastError = state.lastError;
+        if (o.status == RecordStatus::Succeeded)
+            ++info.succeeded;
+        else if (o.status == RecordStatus::Discarded)
+            ++info.discarded;
+        info.records.push_back(std::move(o));
+    }
+}
+
+/// An invocation that did not give Lambda a result (the replay was stopped during it, or the target is unusable): kept
+/// with its log, not fed to the retry rules, so its records stay pending.
+ReplayAttemptInfo unsettledAttempt(const BatchReplay& replay, const HandlerOutcome& outcome,
+                                   std::chrono::milliseconds timeout, std::string verdict, std::string reason)
+{
+    AttemptRecord a;
+    a.number = static_cast<int>(replay.attempts().size()) + 1;
+    std::tie(a.begin, a.end) = replay.nextRange();
+    a.handler = outcome;
+    ReplayAttemptInfo info = toInfo(a, replay.sequenceNumbers(), timeout);
+    info.verdict = std::move(verdict);
+    info.reason = std::move(reason);
+    return info;
+}
+
+enum class BatchEnd { Done, Stopped, TargetUnusable };
+
+/// Invokes the target for one batch until Lambda's rules settle every record, the replay is stopped, or the target
+/// turns out unusable (`unusable` then says why).
+BatchEnd replayOneBatch(const LambdaBatch& batch, BatchReplay& replay, ReplayBatchInfo& info, ReplayRunInfo& run,
+                        ReplayTarget& target, const ReplayOptions& options, const StopWatcher& watcher,
+                        const ReplayObserver& observer, std::string& unusable)
+{
+    while (!replay.done()) {
+        if (watcher.stopped())
+            return BatchEnd::Stopped;
+        const auto [begin, end] = replay.nextRange();
+        const HandlerOutcome outcome = target.invoke(eventJson(batch, begin, end), newRequestId(), options.timeout);
+        if (outcome.stopped || watcher.stopped()) {
+            ++run.attemptCount;
+            info.attempts.push_back(unsettledAttempt(replay, outcome, options.timeout, "interrupted",
+                                                     "the replay was stopped during this invocation"));
+            return BatchEnd::Stopped;
+        }
+        if (outcome.end == HandlerOutcome::End::StartFailed) {
+            ++run.attemptCount;
+            unusable = outcome.startError.empty() ? std::string("the target could not be used") : outcome.startError;
+            info.attempts.push_back(unsettledAttempt(replay, outcome, options.timeout, "failed", unusable));
+            return BatchEnd::TargetUnusable;
+        }
+        const AttemptRecord& attempt = replay.report(outcome);
+        info.attempts.push_back(toInfo(attempt, replay.sequenceNumbers(), options.timeout));
+        ++run.attemptCount;
+        if (observer && !observer(info, info.attempts.back()))
+            return BatchEnd::Stopped;
+    }
+    return BatchEnd::Done;
+}
+
+std::shared_ptr<ReplayTarget> targetOf(const ReplayOptions& options)
+{
+    if (options.target)
+        return options.target;
+    if (options.handler.argv.empty() || options.handler.argv.front().empty())
+        return nullptr;
+    return std::make_shared<CommandTarget>(options.handler);
+}
+
 } // namespace
 
 Result<ReplayRunInfo> replayBatches(Database* database, const std::vector<LambdaBatch>& batches,
                                     const ReplayOptions& options, const std::string& selectionJson,
                                     const ReplayObserver& observer)
 {
-    if (options.handler.argv.empty() || options.handler.argv.front().empty())
+    const std::shared_ptr<ReplayTarget> target = targetOf(options);
+    if (!target)
         return Error{Error::Kind::InvalidArgument, 0, "no handler command given"};
     if (options.policy.maxRetries < 0 || options.policy.maxRetries > 10000)
         return Error{Error::Kind::InvalidArgument, 0, "max retries must be between 0 and 10000"};
     const bool record = options.record && database;
     ReplayRunInfo run;
     run.startedMicros = nowMicros();
-    run.handler = options.handler.argv;
+    run.handler = target->description();
     run.status = "running";
     run.maxRetries = options.policy.maxRetries;
     run.bisect = options.policy.bisect;
@@ -82,79 +226,56 @@ Result<ReplayRunInfo> replayBatches(Database* database, const std::vector<Lambda
         if (auto e = insertReplayRun(*database, run))
             return *e;
     }
-    bool cancelled = false;
-    for (std::size_t b = 0; b < batches.size() && !cancelled; ++b) {
+    // Held while this process replays the run: a run left "running" by a process that was killed is then listed as
+    // ended (runtables.h).
+    std::optional<ReplayRunLock> owner;
+    if (record)
+        owner.emplace(database->path(), run.id);
+    const StopWatcher watcher(options.stopRequested, *target);
+    BatchEnd ended = BatchEnd::Done;
+    std::string unusable;
+    for (std::size_t b = 0; b < batches.size() && ended == BatchEnd::Done && !watcher.stopped(); ++b) {
         const LambdaBatch& batch = batches[b];
         std::vector<std::string> sequenceNumbers;
         for (const auto& r : batch.records)
             sequenceNumbers.push_back(r.sequenceNumber);
-        ReplayBatchInfo info;
-        info.number = static_cast<int>(b + 1);
-        info.stream = batch.stream;
-        info.table = batch.table;
-        info.payloadBytes = static_cast<std::int64_t>(batch.payloadBytes);
-        if (!sequenceNumbers.empty()) {
-            info.firstSequenceNumber = sequenceNumbers.front();
-            info.lastSequenceNumber = sequenceNumbers.back();
-        }
+        ReplayBatchInfo info = batchInfo(batch, b, sequenceNumbers);
         BatchReplay replay(sequenceNumbers, options.policy);
-        while (!replay.done()) {
-            const auto [begin, end] = replay.nextRange();
-            HandlerCommand command = options.handler;
-            command.extraEnvironment.emplace_back("STREAMSCOPE_REPLAY_BATCH", std::to_string(b + 1));
-            command.extraEnvironment.emplace_back("STREAMSCOPE_REPLAY_ATTEMPT",
-                                                  std::to_string(replay.attempts().size() + 1));
-            const HandlerOutcome outcome = runHandler(command, eventJson(batch, begin, end), options.timeout);
-            const AttemptRecord& attempt = replay.report(outcome);
-            info.attempts.push_back(toInfo(attempt, sequenceNumbers, options.timeout));
-            ++run.attemptCount;
-            if (observer && !observer(info, info.attempts.back())) {
-                cancelled = true;
-                break;
-            }
-        }
-        for (std::size_t i = 0; i < batch.records.size(); ++i) {
-            const auto& r = batch.records[i];
-            const auto& state = replay.records()[i];
-            ReplayRecordOutcome o;
-            o.recordId = r.recordId;
-            o.table = r.table;
-            o.keyText = r.keyText;
-            o.keysJson = r.keysJson;
-            o.sequenceNumber = r.sequenceNumber;
-            o.status = state.status;
-            o.deliveries = state.deliveries;
-            o.reportedFailures = state.reportedFailures;
-            o.settledAttempt = state.settledAttempt;
-            o.lastError = state.lastError;
-            if (o.status == RecordStatus::Succeeded)
-                ++info.succeeded;
-            else if (o.status == RecordStatus::Discarded)
-                ++info.discarded;
-            info.records.push_back(std::move(o));
-        }
+        ended = replayOneBatch(batch, replay, info, run, *target, options, watcher, observer, unusable);
+        addRecordOutcomes(batch, replay, info);
         run.recordCount += static_cast<std::int64_t>(batch.records.size());
         run.succeeded += info.succeeded;
         run.discarded += info.discarded;
         if (record) {
             if (auto e = saveReplayBatch(*database, run.id, info))
                 return abandonRun(*database, run, *e);
+            if (auto e = updateReplayRun(*database, run)) // counts so far, also for a run that never finishes
+                return abandonRun(*database, run, *e);
         }
         run.batches.push_back(std::move(info));
     }
-    run.status = cancelled ? "cancelled" : "complete";
+    const bool stopped = ended == BatchEnd::Stopped || watcher.stopped();
+    if (ended != BatchEnd::Done || stopped)
+        run.batchCount = static_cast<std::int64_t>(run.batches.size()); // what was reached, not what was planned
+    run.status = ended == BatchEnd::TargetUnusable ? "failed"
+        : stopped ? (watcher.stopped() ? options.stoppedStatus : std::string("cancelled"))
+                  : "complete";
     run.finishedMicros = nowMicros();
     if (record) {
         if (auto e = updateReplayRun(*database, run))
             return *e;
     }
+    if (ended == BatchEnd::TargetUnusable)
+        return Error{Error::Kind::InvalidArgument, 0,
+                     std::string(kUnusableTargetError) + unusable
+                         + (record ? " (recorded as failed run " + std::to_string(run.id) + ")" : std::string{})};
     return run;
 }
 
 Result<ReplayRunInfo> runReplay(Store& store, const RecordSelection& selection, const ReplayOptions& options,
                                 const ReplayObserver& observer)
 {
-    if (options.handler.argv.empty() || options.handler.argv.front().empty())
+    if (!options.target && (options.handler.argv.empty() || options.handler.argv.front().empty()))
         return Error{Error::Kind::InvalidArgument, 0, "no handler command given"};
     auto build = buildLambdaBatches(store, selection, options.limits);
     if (!build)

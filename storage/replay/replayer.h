@@ -4,13 +4,20 @@
 // failure semantics (storage/replay/lambdaretry.h), each run recorded in the store (storage/replay/runtables.h).
 //
 //   storage::ReplayOptions options;
-//   options.handler.argv = {"python3", "handler.py"};
+//   options.target = std::make_shared<storage::CommandTarget>(storage::HandlerCommand{{"python3", "handler.py"}, {}});
 //   auto run = storage::runReplay(store, selection, options);   // run->id: the recorded run
+//
+// A target that is unusable (HandlerOutcome::End::StartFailed: cannot start, wrong function name, endpoint not
+// running) fails the replay at once: the run is recorded as "failed" (with that invocation and its reason) and the
+// reason is returned as the error. A stop (ReplayOptions::stopRequested, e.g. Ctrl+C or Cancel) ends the running
+// invocation through ReplayTarget::stop() and records the run with what was done as ReplayOptions::stoppedStatus.
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "storage/delivery/batchplanner.h"
@@ -18,6 +25,7 @@
 #include "storage/delivery/selection.h"
 #include "storage/replay/handlerprocess.h"
 #include "storage/replay/lambdaretry.h"
+#include "storage/replay/replaytarget.h"
 #include "storage/replay/runreport.h"
 #include "storage/store/database.h"
 
@@ -25,18 +33,28 @@ namespace storage {
 
 struct ReplayOptions
 {
-    HandlerCommand handler;
+    std::shared_ptr<ReplayTarget> target;     ///< where each batch goes; description() is recorded with the run
+    HandlerCommand handler;                   ///< shorthand when `target` is null: a CommandTarget running this command
     std::chrono::milliseconds timeout{30000}; ///< per invocation (Lambda's function timeout)
     ReplayPolicy policy;                      ///< --max-retries, --bisect
     BatchLimits limits;                       ///< --batch-size (≤ 10,000) and the 6 MB payload limit
     bool record = true;                       ///< save the run in the store
+    /// Polled about every 20 ms from a watcher thread (and between invocations); once it returns true the running
+    /// invocation is ended (target->stop()) and the run is recorded with `stoppedStatus`. Must be thread-safe (read an
+    /// atomic, or a flag a signal handler sets).
+    std::function<bool()> stopRequested;
+    std::string stoppedStatus = "cancelled"; ///< "interrupted" for a signal
 };
 
-/// Called after every invocation (batch index 0-based, attempt); return false to stop the run (status cancelled).
+/// How the error of a replay whose target is unusable begins (the CLI exits 3 for it, not 2).
+inline constexpr std::string_view kUnusableTargetError = "the replay target cannot be used: ";
+
+/// Called after every invocation (batch number 1-based, attempt); return false to stop the run (status cancelled).
 using ReplayObserver = std::function<bool(const ReplayBatchInfo& batch, const ReplayAttemptInfo& attempt)>;
 
-/// Selects, batches and replays. Errors: selection/store errors, or InvalidArgument for an empty handler. A handler
-/// that cannot be started is not an error of the run: its batches fail as Lambda's would.
+/// Selects, batches and replays. Errors: selection/store errors, InvalidArgument for no target/handler, or the reason a
+/// target is unusable (the run is then recorded as "failed"). Function errors, timeouts and crashes are not errors of
+/// the run: their batches fail as Lambda's would.
 Result<ReplayRunInfo> runReplay(Store& store, const RecordSelection& selection, const ReplayOptions& options,
                                 const ReplayObserver& observer = {});
 

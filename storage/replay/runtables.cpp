@@ -1,6 +1,12 @@
 #include "storage/replay/runtables.h"
 
+#include <cerrno>
+
+#include <fcntl.h>
 #include <nlohmann/json.hpp>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "storage/store/schema.h"
 
@@ -169,7 +175,59 @@ std::optional<Error> appendRowsFor(Statement& s, std::int64_t id, std::vector<Ro
     return appendRows(s, rows, read);
 }
 
+/// The lock file of run `runId` of the store at `storePath`, or "" when the store is no file.
+std::string runLockPath(const std::string& storePath, std::int64_t runId)
+{
+    struct stat st
+    {
+    };
+    if (storePath.empty() || ::stat(storePath.c_str(), &st) != 0)
+        return {};
+    return "/tmp/streamscope-replay-" + std::to_string(static_cast<unsigned long long>(st.st_dev)) + "-"
+        + std::to_string(static_cast<unsigned long long>(st.st_ino)) + "-" + std::to_string(runId) + ".lock";
+}
+
+/// False when no process holds the run's lock any more (the lock file is gone or nobody locks it).
+bool runOwnerAlive(const std::string& storePath, std::int64_t runId)
+{
+    const std::string path = runLockPath(storePath, runId);
+    if (path.empty())
+        return true; // cannot tell: keep "running"
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    const bool locked = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    ::close(fd);
+    return locked;
+}
+
+void markEndedRun(Database& db, ReplayRunInfo& run)
+{
+    if (run.status == "running" && !runOwnerAlive(db.path(), run.id))
+        run.status = kRunEndedStatus;
+}
+
 } // namespace
+
+ReplayRunLock::ReplayRunLock(const std::string& storePath, std::int64_t runId)
+    : m_path(runLockPath(storePath, runId))
+{
+    if (m_path.empty())
+        return;
+    m_fd = ::open(m_path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (m_fd >= 0 && ::flock(m_fd, LOCK_EX | LOCK_NB) != 0) {
+        ::close(m_fd);
+        m_fd = -1;
+    }
+}
+
+ReplayRunLock::~ReplayRunLock()
+{
+    if (m_fd < 0)
+        return;
+    ::unlink(m_path.c_str());
+    ::close(m_fd);
+}
 
 std::optional<Error> insertReplayRun(Database& db, ReplayRunInfo& run)
 {
@@ -324,6 +382,8 @@ Result<std::vector<ReplayRunInfo>> listReplayRuns(Database& db)
         return s.error();
     if (auto error = appendRows(*s, runs, readRunRow))
         return *error;
+    for (auto& run : runs)
+        markEndedRun(db, run);
     return runs;
 }
 
@@ -348,6 +408,7 @@ Result<std::optional<ReplayRunInfo>> loadReplayRun(Database& db, std::int64_t ru
     if (found.empty())
         return std::optional<ReplayRunInfo>{};
     ReplayRunInfo& run = found.front();
+    markEndedRun(db, run);
     if (auto error = appendRowsFor(*batches, runId, run.batches, readBatchRow))
         return *error;
     for (ReplayBatchInfo& b : run.batches) {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "storage/replay/runreport.h"
@@ -19,6 +20,25 @@ namespace storage {
 [[nodiscard]] std::optional<Error> updateReplayRun(Database& db, const ReplayRunInfo& run);
 /// Saves one finished batch with its attempts and record outcomes (one transaction); sets batch.id.
 [[nodiscard]] std::optional<Error> saveReplayBatch(Database& db, std::int64_t runId, ReplayBatchInfo& batch);
+
+/// While a process replays a run it holds this lock (an flock on a small file in /tmp named after the store file's
+/// identity and the run id; removed when the run ends). A run listed as "running" whose lock nobody holds was left by
+/// a process that ended without finishing it (SIGKILL, power loss): listReplayRuns/loadReplayRun report it as
+/// kRunEndedStatus. Nothing is written for that, so a read-only store shows it too.
+class ReplayRunLock
+{
+public:
+    ReplayRunLock(const std::string& storePath, std::int64_t runId);
+    ~ReplayRunLock();
+    ReplayRunLock(const ReplayRunLock&) = delete;
+    ReplayRunLock& operator=(const ReplayRunLock&) = delete;
+
+private:
+    std::string m_path;
+    int m_fd = -1;
+};
+
+inline constexpr const char* kRunEndedStatus = "interrupted (process ended)";
 
 /// Runs, newest first, without batches.
 Result<std::vector<ReplayRunInfo>> listReplayRuns(Database& db);

@@ -3,9 +3,12 @@
 
 #include <QTemporaryDir>
 #include <QTest>
+#include <atomic>
 #include <csignal>
+#include <thread>
 
 #include "storage/exporttestsupport.h"
+#include "storage/replay/commandtarget.h"
 #include "storage/replay/handlerprocess.h"
 #include "storage/replay/lambdaretry.h"
 #include "storage/replay/replayer.h"
@@ -46,6 +49,9 @@ private Q_SLOTS:
     void olderStoreReadOnlyHasNoRuns();
     void runRecordedInMigratedSchema();
     void failedFirstRunLeavesStoreRecordable();
+    void unusableTargetFailsAtOnce();
+    void functionErrorReason();
+    void stopEndsHandlerGroup();
 };
 
 static HandlerOutcome exited(int code, std::string out = {})
@@ -120,6 +126,7 @@ void TestReplay::interpret()
 static std::vector<std::string> seqs(int n)
 {
     std::vector<std::string> s;
+    s.reserve(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i)
         s.push_back(std::to_string(100 + i));
     return s;
@@ -377,7 +384,7 @@ void TestReplay::handlerIgnoresStdin()
     // A handler that never reads a large event must not hang or kill the replay (SIGPIPE).
     storage::HandlerCommand c;
     c.argv = {"true"};
-    const std::string big(4 * 1024 * 1024, ' ');
+    const std::string big(std::size_t{4} * 1024 * 1024, ' ');
     const auto o = storage::runHandler(c, big, std::chrono::milliseconds(10000));
     QCOMPARE(o.end, HandlerOutcome::End::Exited);
     QCOMPARE(o.exitCode, 0);
@@ -410,7 +417,7 @@ static QString version1Store(const std::string& path)
         auto store = storage::Store::open(path);
         if (!store)
             return QString::fromStdString(store.error().message);
-        if (const QString error = loadOrders(*store); !error.isEmpty())
+        if (QString error = loadOrders(*store); !error.isEmpty())
             return error;
     }
     return olderstore::toVersion1(path);
@@ -549,6 +556,141 @@ void TestReplay::failedFirstRunLeavesStoreRecordable()
     QVERIFY(loaded && loaded->has_value());
     QCOMPARE((*loaded)->batches.size(), std::size_t(1));
     QCOMPARE((*loaded)->batches[0].attempts.at(0).stderrText.size(), std::size_t(1000000));
+}
+
+void TestReplay::unusableTargetFailsAtOnce()
+{
+    // A handler that cannot start fails the replay with the reason at the first batch: one invocation, the run
+    // recorded as failed, never "12 discarded".
+    QTemporaryDir dir;
+    auto store = storage::Store::open(dir.filePath(QStringLiteral("s.streamscope")).toStdString());
+    QVERIFY2(store, store ? "" : store.error().message.c_str());
+    QCOMPARE(loadOrders(*store), QString());
+    storage::ReplayOptions options;
+    options.target = std::make_shared<storage::CommandTarget>(storage::HandlerCommand{{"/nonexistent/handler"}, {}});
+    options.limits.maxRecords = 5;
+    auto run = storage::runReplay(*store, {}, options);
+    QVERIFY2(!run, "a replay into a handler that cannot start succeeded");
+    QVERIFY2(run.error().message.find("No such file or directory") != std::string::npos, run.error().message.c_str());
+    auto runs = storage::listReplayRuns(store->database());
+    QVERIFY(runs && runs->size() == 1);
+    QCOMPARE(runs->front().status, std::string("failed"));
+    QCOMPARE(runs->front().attemptCount, std::int64_t(1));
+    QCOMPARE(runs->front().discarded, std::int64_t(0));
+    QCOMPARE(runs->front().handler, std::vector<std::string>{"/nonexistent/handler"});
+    auto loaded = storage::loadReplayRun(store->database(), runs->front().id);
+    QVERIFY(loaded && loaded->has_value());
+    QCOMPARE((*loaded)->batches.size(), std::size_t(1));
+    QCOMPARE((*loaded)->batches[0].attempts.at(0).verdict, std::string("failed"));
+    QCOMPARE((*loaded)->batches[0].records.at(0).status, RecordStatus::Pending);
+}
+
+namespace {
+/// A target answering every invocation with a function error, as a runtime or the Invoke API reports it.
+class FunctionErrorTarget : public storage::ReplayTarget
+{
+public:
+    HandlerOutcome invoke(std::string_view, const std::string& requestId, std::chrono::milliseconds) override
+    {
+        requestIds.push_back(requestId);
+        HandlerOutcome o;
+        o.end = HandlerOutcome::End::FunctionError;
+        o.stdoutText = R"({"errorType":"KeyError","errorMessage":"'Id'","stackTrace":[]})";
+        o.stderrText = "Traceback ...";
+        return o;
+    }
+    void stop() override { }
+    std::vector<std::string> description() const override { return {"--invoke-url", "http://127.0.0.1:1"}; }
+    std::vector<std::string> requestIds;
+};
+} // namespace
+
+void TestReplay::functionErrorReason()
+{
+    auto target = std::make_shared<FunctionErrorTarget>();
+    storage::ReplayOptions options;
+    options.target = target;
+    options.policy.maxRetries = 1;
+    storage::LambdaBatch batch;
+    batch.stream = "s";
+    batch.table = "T";
+    storage::BatchRecord r;
+    r.sequenceNumber = "100";
+    batch.records.push_back(r);
+    auto run = storage::replayBatches(nullptr, {batch}, options, "{}");
+    QVERIFY2(run, run ? "" : run.error().message.c_str());
+    QCOMPARE(run->status, std::string("complete"));
+    QCOMPARE(run->discarded, std::int64_t(1));
+    QCOMPARE(run->handler, target->description());
+    QCOMPARE(run->batches.at(0).attempts.size(), std::size_t(2));
+    QCOMPARE(run->batches[0].attempts[0].reason, std::string("KeyError: 'Id'"));
+    QCOMPARE(run->batches[0].attempts[0].stderrText, std::string("Traceback ..."));
+    QCOMPARE(target->requestIds.size(), std::size_t(2));
+    QCOMPARE(target->requestIds[0].size(), std::size_t(36));
+    QVERIFY(target->requestIds[0] != target->requestIds[1]);
+}
+
+static bool processAlive(pid_t pid)
+{
+    // A zombie is gone for our purpose (its parent has not reaped it yet).
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray text = stat.readAll();
+    const qsizetype close = text.lastIndexOf(')');
+    return close > 0 && text.size() > close + 2 && text.at(close + 2) != 'Z';
+}
+
+void TestReplay::stopEndsHandlerGroup()
+{
+    // A slow handler that started a child of its own: a stop during the invocation ends both at once, the run is
+    // recorded with the stopped status and what was done (the first batch), the records of the stopped batch pending.
+    QTemporaryDir dir;
+    auto store = storage::Store::open(dir.filePath(QStringLiteral("s.streamscope")).toStdString());
+    QVERIFY2(store, store ? "" : store.error().message.c_str());
+    QCOMPARE(loadOrders(*store), QString());
+    const QString pids = dir.filePath(QStringLiteral("pids"));
+    storage::ReplayOptions options;
+    const std::string script =
+        "cat >/dev/null; if [ -e \"$1\" ]; then sleep 60 & echo $$ $! >> \"$1\"; wait; fi; touch \"$1\"";
+    options.handler.argv = {"sh", "-c", script, "sh", pids.toStdString()};
+    options.limits.maxRecords = 5;
+    std::atomic<bool> stop{false};
+    options.stopRequested = [&stop] { return stop.load(); };
+    options.stoppedStatus = "interrupted";
+    std::thread stopper([&] {
+        for (int i = 0; i < 1000 && QFileInfo(pids).size() == 0; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        stop = true;
+    });
+    QElapsedTimer timer;
+    timer.start();
+    auto run = storage::runReplay(*store, {}, options);
+    stopper.join();
+    QVERIFY2(run, run ? "" : run.error().message.c_str());
+    QVERIFY2(timer.elapsed() < 20000, "the stop did not end the running handler");
+    QCOMPARE(run->status, std::string("interrupted"));
+    QCOMPARE(run->batchCount, std::int64_t(2));
+    QCOMPARE(run->recordCount, std::int64_t(10));
+    QCOMPARE(run->succeeded, std::int64_t(5));
+    QCOMPARE(run->discarded, std::int64_t(0));
+    QCOMPARE(run->attemptCount, std::int64_t(2));
+    QCOMPARE(run->batches.at(1).attempts.at(0).verdict, std::string("interrupted"));
+    QFile f(pids);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QStringList started = QString::fromUtf8(f.readAll()).split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    QCOMPARE(started.size(), 2);
+    for (const QString& pid : started) {
+        // SIGKILL is delivered asynchronously: give the kernel a moment to end a process that was just killed.
+        QTRY_VERIFY2_WITH_TIMEOUT(!processAlive(pid.trimmed().toInt()),
+                                  qPrintable(QStringLiteral("process %1 outlived the stop").arg(pid)), 3000);
+    }
+    auto loaded = storage::loadReplayRun(store->database(), run->id);
+    QVERIFY(loaded && loaded->has_value());
+    QCOMPARE((*loaded)->status, std::string("interrupted"));
+    QCOMPARE((*loaded)->batches.size(), std::size_t(2));
+    QCOMPARE((*loaded)->batches[1].records.at(0).status, RecordStatus::Pending);
 }
 
 QTEST_GUILESS_MAIN(TestReplay)
