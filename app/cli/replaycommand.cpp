@@ -10,6 +10,7 @@
 #include "app/cli/selectionoptions.h"
 #include "storage/replay/commandtarget.h"
 #include "storage/replay/invoketarget.h"
+#include "storage/replay/lambdaruntime.h"
 #include "storage/replay/replayer.h"
 #include "storage/replay/runtables.h"
 
@@ -111,6 +112,87 @@ void printRun(const storage::ReplayRunInfo& run, bool verbose, bool withLogs = f
               << "  " << o.payloadBytes << " bytes alone\n";
 }
 
+void addLambdaOptions(QCommandLineParser& parser)
+{
+    parser.addOption(QCommandLineOption(
+        QStringLiteral("lambda-handler"),
+        QStringLiteral("Replay into a Lambda handler, loaded once in a Python 3 or Node.js runtime: Lambda's Handler "
+                       "string (app.lambda_handler, src/index.handler). Not with --handler."),
+        QStringLiteral("HANDLER")));
+    parser.addOption(QCommandLineOption(QStringLiteral("code-dir"),
+                                        QStringLiteral("The handler's folder (LAMBDA_TASK_ROOT; default: the current "
+                                                       "folder)."),
+                                        QStringLiteral("DIR")));
+    parser.addOption(QCommandLineOption(QStringLiteral("runtime"),
+                                        QStringLiteral("python or node (default: from the handler's file)."),
+                                        QStringLiteral("RUNTIME")));
+    parser.addOption(QCommandLineOption(QStringLiteral("env"),
+                                        QStringLiteral("An environment variable for the handler (repeatable)."),
+                                        QStringLiteral("KEY=VALUE")));
+    parser.addOption(QCommandLineOption(QStringLiteral("env-file"),
+                                        QStringLiteral("Environment variables for the handler: KEY=VALUE lines, # "
+                                                       "comments."),
+                                        QStringLiteral("FILE")));
+}
+
+/// The --lambda-handler target from the options, or nullptr with `code` set (usage error, no python3/node, ...).
+std::shared_ptr<storage::LambdaRuntimeTarget> lambdaTarget(const QCommandLineParser& parser, const QString& command,
+                                                           std::chrono::milliseconds timeout, int& code)
+{
+    storage::LambdaRuntimeOptions options;
+    options.handler = parser.value(QStringLiteral("lambda-handler")).toStdString();
+    if (parser.isSet(QStringLiteral("code-dir")))
+        options.codeDir = parser.value(QStringLiteral("code-dir")).toStdString();
+    const QString runtime = parser.value(QStringLiteral("runtime"));
+    if (runtime == QStringLiteral("python"))
+        options.runtime = storage::LambdaRuntime::Python;
+    else if (runtime == QStringLiteral("node"))
+        options.runtime = storage::LambdaRuntime::Node;
+    else if (!runtime.isEmpty()) {
+        code = usageError(command, QStringLiteral("--runtime takes python or node"));
+        return nullptr;
+    }
+    if (parser.isSet(QStringLiteral("env-file"))) {
+        auto entries = storage::readEnvironmentFile(parser.value(QStringLiteral("env-file")).toStdString());
+        if (!entries) {
+            code = usageError(command, QStringLiteral("--env-file: ") + shown(entries.error().message));
+            return nullptr;
+        }
+        options.environment = std::move(*entries);
+    }
+    for (const QString& assignment : parser.values(QStringLiteral("env"))) {
+        auto entry = storage::parseEnvironmentAssignment(assignment.toStdString());
+        if (!entry) {
+            code = usageError(command, QStringLiteral("--env: ") + shown(entry.error().message));
+            return nullptr;
+        }
+        options.environment.push_back(std::move(*entry));
+    }
+    options.initTimeout = std::max(options.initTimeout, timeout);
+    auto target = storage::LambdaRuntimeTarget::create(options);
+    if (!target) {
+        code = reportStorageError(command, target.error());
+        return nullptr;
+    }
+    return std::shared_ptr<storage::LambdaRuntimeTarget>(std::move(*target));
+}
+
+/// Starts the runtime before the run: a module that does not load fails the replay here, with Lambda's reason and
+/// the runtime's output, and no run is recorded. ExitOk when it is ready.
+int startLambdaRuntime(storage::LambdaRuntimeTarget& target, const QString& command)
+{
+    const auto failed = target.start();
+    if (!failed)
+        return ExitOk;
+    out().flush();
+    err() << "streamscope " << command << ": the handler could not start: " << shown(failed->startError) << "\n";
+    const QString log = qtext(failed->stderrText).trimmed();
+    for (const QString& line : log.split(QLatin1Char('\n'), Qt::SkipEmptyParts))
+        err() << "  " << shown(line.toStdString()) << "\n";
+    err().flush();
+    return ExitInputFailed;
+}
+
 /// --list / --show RUN.
 int showRecorded(QCommandLineParser& parser, const QString& command, bool json, bool verbose)
 {
@@ -161,8 +243,8 @@ std::shared_ptr<storage::ReplayTarget> targetFromOptions(const QCommandLineParse
     if (invoke == haveHandler) {
         code = usageError(command,
                           invoke ? QStringLiteral("give either --invoke-url or --handler, not both")
-                                 : QStringLiteral("--handler CMD [ARGS...] (put it last) or --invoke-url URL "
-                                                  "is required"));
+                                 : QStringLiteral("--handler CMD [ARGS...] (put it last), --lambda-handler HANDLER "
+                                                  "or --invoke-url URL is required"));
         return nullptr;
     }
     if (!invoke) {
@@ -216,8 +298,13 @@ int runReplay(const QStringList& arguments)
                        "Ctrl+C stops it (the handler's processes ended, the run recorded as interrupted).\n\n"
                        "Usage: streamscope replay --store S [selection] [options] --handler CMD [ARGS...]\n"
                        "       streamscope replay --store S [selection] [options] --invoke-url URL --function-name F\n"
+                       "       streamscope replay --store S [selection] [options] --lambda-handler HANDLER "
+                       "[--code-dir DIR]\n"
                        "Example: streamscope replay --store my.streamscope --table Orders --handler python3 "
-                       "handler.py"));
+                       "handler.py\n"
+                       "Example: streamscope replay --store my.streamscope --lambda-handler app.lambda_handler "
+                       "--code-dir orders (your unchanged Lambda handler, loaded once in a Python or Node.js runtime "
+                       "with Lambda's context and environment)"));
     addSelectionOptions(parser);
     parser.addOption(QCommandLineOption(QStringLiteral("handler"),
                                         QStringLiteral("The handler command and its arguments: everything after it.")));
@@ -234,6 +321,7 @@ int runReplay(const QStringList& arguments)
     parser.addOption(QCommandLineOption(QStringLiteral("allow-remote"),
                                         QStringLiteral("Let --invoke-url send the records to a host that is not "
                                                        "this machine (localhost, 127.0.0.0/8, ::1).")));
+    addLambdaOptions(parser);
     parser.addOption(QCommandLineOption(QStringLiteral("timeout"),
                                         QStringLiteral("Seconds per invocation before the handler is killed "
                                                        "(default 30; decimals allowed)."),
@@ -267,10 +355,21 @@ int runReplay(const QStringList& arguments)
     if (parser.isSet(QStringLiteral("list")) || parser.isSet(QStringLiteral("show")))
         return showRecorded(parser, command, json, verbose);
 
+    const bool lambda = parser.isSet(QStringLiteral("lambda-handler"));
+    for (const char* name : {"code-dir", "runtime", "env", "env-file"}) {
+        if (!lambda && parser.isSet(QString::fromLatin1(name)))
+            return usageError(command, QStringLiteral("--%1 goes with --lambda-handler").arg(QLatin1String(name)));
+    }
     storage::ReplayOptions options;
-    options.target = targetFromOptions(parser, handler, at >= 0, command, code);
-    if (!options.target)
-        return code;
+    if (lambda) {
+        if (at >= 0 || parser.isSet(QStringLiteral("invoke-url")))
+            return usageError(command,
+                              QStringLiteral("--lambda-handler cannot be used with --handler or --invoke-url"));
+    } else {
+        options.target = targetFromOptions(parser, handler, at >= 0, command, code);
+        if (!options.target)
+            return code;
+    }
     auto selection = selectionFromOptions(parser, command, code);
     if (!selection)
         return code;
@@ -294,10 +393,18 @@ int runReplay(const QStringList& arguments)
     }
     options.policy.bisect = parser.isSet(QStringLiteral("bisect"));
     options.record = !parser.isSet(QStringLiteral("no-record"));
+    std::shared_ptr<storage::LambdaRuntimeTarget> runtime;
+    if (lambda) {
+        if (!(runtime = lambdaTarget(parser, command, options.timeout, code)))
+            return code;
+        options.target = runtime;
+    }
     auto store = openSelectedStore(
         parser, command,
         options.record ? storage::Database::OpenMode::ReadWriteExisting : storage::Database::OpenMode::ReadOnly, code);
     if (!store)
+        return code;
+    if (runtime && (code = startLambdaRuntime(*runtime, command)) != ExitOk)
         return code;
     auto observer = [&](const storage::ReplayBatchInfo& batch, const storage::ReplayAttemptInfo& attempt) {
         if (!json) {

@@ -159,17 +159,6 @@ std::vector<std::string> handlerEnvironment(const std::vector<std::pair<std::str
     return environment;
 }
 
-/// A null-terminated array of pointers into `strings` (for argv / envp; exec does not modify them).
-std::vector<char*> cStrings(const std::vector<std::string>& strings)
-{
-    std::vector<char*> pointers;
-    pointers.reserve(strings.size() + 1);
-    for (const auto& s : strings)
-        pointers.push_back(const_cast<char*>(s.c_str()));
-    pointers.push_back(nullptr);
-    return pointers;
-}
-
 /// Starts the handler in its own process group (so a timeout kills whatever it started too), with the child ends of
 /// `pipes` as its stdin/stdout/stderr and SIGPIPE at its default; closes those ends here. 0, or posix_spawn's error.
 int spawnInOwnGroup(const HandlerCommand& command, HandlerPipes& pipes, pid_t& pid)
@@ -188,9 +177,9 @@ int spawnInOwnGroup(const HandlerCommand& command, HandlerPipes& pipes, pid_t& p
     posix_spawnattr_setpgroup(&attributes, 0);
     posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF);
 
-    const std::vector<char*> argv = cStrings(command.argv);
+    const std::vector<char*> argv = execStrings(command.argv);
     const std::vector<std::string> environment = handlerEnvironment(command.extraEnvironment);
-    const std::vector<char*> envp = cStrings(environment);
+    const std::vector<char*> envp = execStrings(environment);
     const int spawnError = command.argv.front().find('/') == std::string::npos
         ? posix_spawnp(&pid, argv[0], &actions, &attributes, argv.data(), envp.data())
         : posix_spawn(&pid, argv[0], &actions, &attributes, argv.data(), envp.data());
@@ -349,6 +338,16 @@ void reap(pid_t pid, Clock::time_point deadline, const HandlerStop* stop, Handle
 }
 
 } // namespace
+
+std::vector<char*> execStrings(const std::vector<std::string>& strings)
+{
+    std::vector<char*> pointers;
+    pointers.reserve(strings.size() + 1);
+    for (const auto& s : strings)
+        pointers.push_back(const_cast<char*>(s.c_str()));
+    pointers.push_back(nullptr);
+    return pointers;
+}
 
 HandlerOutcome runHandler(const HandlerCommand& command, std::string_view stdinData, std::chrono::milliseconds timeout,
                           const HandlerStop* stop)

@@ -66,6 +66,9 @@ private:
     int m_fd = -1;
 };
 
+/// A null-terminated array of pointers into `strings`, for posix_spawn's argv / envp (which do not modify them).
+std::vector<char*> execStrings(const std::vector<std::string>& strings);
+
 /// Starts the handler in its own process group, writes `stdinData` to it and closes stdin, reads both
 /// outputs until it ends; after `timeout` the whole process group is killed (SIGKILL). When `stop` is requested
 /// meanwhile, the process group is killed at once and the outcome has `stopped` set.

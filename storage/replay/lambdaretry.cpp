@@ -53,27 +53,25 @@ static bool parseJson(std::string_view text, nlohmann::json& out)
     return !out.is_discarded();
 }
 
-/// "errorType: errorMessage" of Lambda's function error JSON (either may be missing), or "function error".
-static std::string functionErrorReason(std::string_view text)
+// "ValueError: bad record" from Lambda's {"errorType","errorMessage",...}; the text itself when it is not that.
+static std::string functionErrorText(const std::string& errorJson)
 {
     nlohmann::json error;
-    std::string reason;
-    if (parseJson(text, error) && error.is_object()) {
-        const auto part = [&](const char* name) {
-            const auto it = error.find(name);
-            return it != error.end() && it->is_string() ? it->get<std::string>() : std::string{};
-        };
-        const std::string type = part("errorType");
-        const std::string message = part("errorMessage");
-        reason = type.empty() ? message : message.empty() ? type : type + ": " + message;
-    }
-    return reason.empty() ? std::string("function error") : reason;
+    if (!parseJson(errorJson, error) || !error.is_object())
+        return isBlank(errorJson) ? std::string("no error details") : errorJson;
+    const auto text = [&](const char* key) {
+        const auto it = error.find(key);
+        return it == error.end() ? std::string{} : it->is_string() ? it->get<std::string>() : it->dump();
+    };
+    const std::string type = text("errorType");
+    const std::string message = text("errorMessage");
+    return type.empty() ? message : message.empty() ? type : type + ": " + message;
 }
 
 BatchResponse interpretResponse(const HandlerOutcome& outcome, const std::vector<std::string>& batchSequenceNumbers)
 {
     if (outcome.end == HandlerOutcome::End::FunctionError)
-        return failed(functionErrorReason(outcome.stdoutText));
+        return failed("function error: " + functionErrorText(outcome.stdoutText));
     if (outcome.end != HandlerOutcome::End::Exited || outcome.exitCode != 0)
         return failed("function error: " + outcome.describe());
     const std::string_view text = outcome.stdoutText;

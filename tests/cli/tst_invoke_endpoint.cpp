@@ -211,7 +211,8 @@ private Q_SLOTS:
         QCOMPARE(run[QStringLiteral("counts")][QStringLiteral("succeeded")].toInt(), 0);
         const QJsonObject attempt = run[QStringLiteral("batches")][0][QStringLiteral("attempts")][0].toObject();
         QCOMPARE(attempt[QStringLiteral("verdict")].toString(), QStringLiteral("batch-failed"));
-        QCOMPARE(attempt[QStringLiteral("reason")].toString(), QStringLiteral("TypeError: cannot process this batch"));
+        QCOMPARE(attempt[QStringLiteral("reason")].toString(),
+                 QStringLiteral("function error: TypeError: cannot process this batch"));
     }
 
     void wrongFunctionNameFailsAtOnce()

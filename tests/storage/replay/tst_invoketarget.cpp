@@ -148,13 +148,13 @@ private Q_SLOTS:
         QTest::addColumn<QString>("function");
         QTest::addColumn<QString>("reason");
         QTest::addRow("X-Amz-Function-Error") << "thrown"
-                                              << "Error: boom";
+                                              << "function error: Error: boom";
         QTest::addRow("RIE error object without the header") << "rie-error"
-                                                             << "ValueError: bad record";
+                                                             << "function error: ValueError: bad record";
         QTest::addRow("RIE empty body (runtime crashed)") << "rie-crash"
-                                                          << "Runtime.ExitError: the runtime ended";
+                                                          << "function error: Runtime.ExitError: the runtime ended";
         QTest::addRow("throttled") << "throttled"
-                                   << "TooManyRequestsException";
+                                   << "function error: TooManyRequestsException";
     }
 
     void functionErrors()

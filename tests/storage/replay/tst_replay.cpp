@@ -623,7 +623,7 @@ void TestReplay::functionErrorReason()
     QCOMPARE(run->discarded, std::int64_t(1));
     QCOMPARE(run->handler, target->description());
     QCOMPARE(run->batches.at(0).attempts.size(), std::size_t(2));
-    QCOMPARE(run->batches[0].attempts[0].reason, std::string("KeyError: 'Id'"));
+    QCOMPARE(run->batches[0].attempts[0].reason, std::string("function error: KeyError: 'Id'"));
     QCOMPARE(run->batches[0].attempts[0].stderrText, std::string("Traceback ..."));
     QCOMPARE(target->requestIds.size(), std::size_t(2));
     QCOMPARE(target->requestIds[0].size(), std::size_t(36));
