@@ -10,7 +10,7 @@ STREAMSCOPE_PACKAGES=(
     nlohmann-json3-dev libsqlite3-dev sqlite3 zlib1g-dev libsimdjson-dev libssl-dev libyaml-cpp-dev
     libcurl4-openssl-dev
     xvfb xauth python3
-    dpkg-dev lintian desktop-file-utils appstream librsvg2-bin zsh
+    dpkg-dev lintian desktop-file-utils appstream librsvg2-bin zsh python3-yaml
 )
 
 log() { printf '[streamscope] %s\n' "$*" >&2; }

@@ -60,6 +60,19 @@ APP="$ROOT/usr/bin/streamscope"
 desktop-file-validate "$ROOT/usr/share/applications/dev.streamscope.Streamscope.desktop" || fail "desktop-file-validate"
 appstreamcli validate --no-net "$ROOT/usr/share/metainfo/dev.streamscope.Streamscope.metainfo.xml" ||
     fail "appstreamcli validate"
+step "flatpak manifest (checked, not built: Flathub is out of reach here)"
+python3 - "$(dirname "$0")/../../packaging/flatpak/dev.streamscope.Streamscope.yml" <<'PY' || fail "flatpak manifest"
+import sys, yaml
+m = yaml.safe_load(open(sys.argv[1]))
+for field in ("app-id", "runtime", "runtime-version", "sdk", "command", "modules"):
+    assert field in m, f"no {field}"
+assert m["app-id"] == "dev.streamscope.Streamscope", m["app-id"]
+assert m["command"] == "streamscope"
+assert m["modules"][-1]["name"] == "streamscope", "streamscope is not the last module"
+for module in m["modules"]:
+    assert module.get("sources"), f"module {module['name']} has no sources"
+print("flatpak manifest:", ", ".join(module["name"] for module in m["modules"]))
+PY
 "$APP" --help >"$WORK/help" || fail "streamscope --help exited $?"
 grep -q "^Commands:" "$WORK/help" || fail "--help lists no commands"
 version=$("$APP" --version) || fail "streamscope --version exited $?"
