@@ -371,6 +371,43 @@ private Q_SLOTS:
                  QStringLiteral("2023-11-14T22:00:00.000Z"));
     }
 
+    // Incremental exports are compacted: one line per changed item and window. history says which versions are such
+    // net changes; the audit finds nothing in the documented chain (full export, then incremental), and a NEW_IMAGE
+    // line (a NewImage, no OldImage) for an item that exists is a net change, not an INSERT over an existing item.
+    void compactedWindows()
+    {
+        const QString newImageLine = m_dir.filePath(QStringLiteral("new-image-window.jsonl"));
+        {
+            QFile f(newImageLine);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(R"({"Metadata":{"WriteTimestampMicros":{"N":"1700003700000000"}},"Keys":{"cartId":{"S":"c-1"}},)"
+                    R"("NewImage":{"cartId":{"S":"c-1"},"total":{"N":"16"}}})"
+                    "\n");
+        }
+        const QString store = newStore();
+        const Run r = run({QStringLiteral("import"), QStringLiteral("--store"), store,
+                           QStringLiteral(STREAMSCOPE_TEST_DATA_DIR "/exports/chain"), newImageLine,
+                           QStringLiteral("--table"), QStringLiteral("Carts")});
+        QVERIFY2(r.exitCode == 0, r.out + r.err);
+        const Run audit = run({QStringLiteral("audit"), QStringLiteral("--store"), store, QStringLiteral("--json")});
+        QCOMPARE(audit.exitCode, 0);
+        QVERIFY2(QJsonDocument::fromJson(audit.out).object().value(QStringLiteral("findings")).toArray().isEmpty(),
+                 audit.out);
+        const Run history = run({QStringLiteral("history"), QStringLiteral("--store"), store, QStringLiteral("--table"),
+                                 QStringLiteral("Carts"), QStringLiteral("--key"), QStringLiteral("cartId=c-1")});
+        QCOMPARE(history.exitCode, 0);
+        QCOMPARE(history.out.count("(compacted export window: net change"), 2);
+        const Run json = run({QStringLiteral("history"), QStringLiteral("--store"), store, QStringLiteral("--table"),
+                              QStringLiteral("Carts"), QStringLiteral("--key"), QStringLiteral("cartId=c-1"),
+                              QStringLiteral("--json")});
+        const QJsonArray versions =
+            QJsonDocument::fromJson(json.out).object().value(QStringLiteral("versions")).toArray();
+        QCOMPARE(versions.size(), 3);
+        QCOMPARE(versions.at(0).toObject().value(QStringLiteral("compacted")).toBool(), false); // the full export
+        QCOMPARE(versions.at(1).toObject().value(QStringLiteral("compacted")).toBool(), true);
+        QCOMPARE(versions.at(2).toObject().value(QStringLiteral("compacted")).toBool(), true);
+    }
+
     // A partial download: the missing data file is named on stderr, nothing is imported, exit 3.
     void exportFolderPartialDownload()
     {
