@@ -151,7 +151,7 @@ void readInputs(const std::vector<InputPath>& inputs, const ExportPlan& plan, co
     CaptureReader reader(options.read); // one for all files: buffers, parsers and the Keys cache are reused
     std::string whole;                  // a small file's bytes
     std::unordered_set<std::uint64_t> sizesBefore;
-    int readerExport = -1; // the export whose options the reader has (-1: the import's own)
+    int readerExport = -2; // the export whose options the reader has (-1: the import's own; -2: not set yet)
     for (std::size_t i = 0; i < inputs.size() && !signals.cancel.load(); ++i) {
         const InputRole& role = plan.roles[i];
         const ExportFolder* folder = role.exportIndex >= 0 ? &plan.exports[role.exportIndex] : nullptr;
@@ -176,6 +176,8 @@ void readInputs(const std::vector<InputPath>& inputs, const ExportPlan& plan, co
                 read.streamArn.clear();
                 if (!folder->keyAttributes.empty())
                     read.keyAttributes = folder->keyAttributes;
+            } else if (read.keyAttributes.empty()) {
+                read.keyAttributes = plan.describedKeyAttributes;
             }
             reader.setOptions(std::move(read));
             readerExport = role.exportIndex;

@@ -413,8 +413,10 @@ ExportPlan planExports(const std::vector<std::string>& arguments, std::vector<In
     for (std::size_t argument = 0; argument < arguments.size(); ++argument) {
         std::error_code ec;
         const fs::path path(arguments[argument]);
-        if (!fs::is_directory(path, ec))
-            continue;
+        const fs::path absolute = fs::absolute(path, ec).lexically_normal();
+        const bool dataFolder = absolute.filename() == "data" || absolute.parent_path().filename() == "data";
+        if (!fs::is_directory(path, ec) || !dataFolder)
+            continue; // only an export's data/ folder named is read through the manifest beside it
         const fs::path beside = path.lexically_normal().parent_path() / kSummaryName;
         const fs::path parent = fs::absolute(path, ec).lexically_normal();
         const fs::path besideAbsolute =
@@ -522,6 +524,22 @@ ExportPlan planExports(const std::vector<std::string>& arguments, std::vector<In
         }
         plan.exports.push_back(std::move(*e));
     }
+
+    // Files in an export's data/ folder that its manifest-files.json does not list (another export's, when
+    // incremental exports share a folder): listed, not read as a table of their own.
+    std::map<std::string, std::string> dataDirs; // canonical data/ folder -> export ARN
+    for (const auto& e : plan.exports)
+        dataDirs.emplace(key(fs::path(e.dir) / "data"), e.exportArn);
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        if (plan.roles[i].kind != InputRole::Kind::Capture)
+            continue;
+        if (auto it = dataDirs.find(key(fs::path(inputs[i].path).parent_path())); it != dataDirs.end())
+            plan.roles[i] =
+                InputRole{InputRole::Kind::Sidecar, -1, std::nullopt,
+                          "a data file that manifest-files.json of " + it->second + " does not list: not imported"};
+    }
+    if (given && options.keyAttributes.empty())
+        plan.describedKeyAttributes = given->keyAttributes;
 
     // Known sidecars anywhere: `_started` markers and checksum files.
     for (std::size_t i = 0; i < inputs.size(); ++i) {

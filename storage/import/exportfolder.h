@@ -67,6 +67,8 @@ struct ExportPlan
 {
     std::vector<ExportFolder> exports;
     std::vector<InputRole> roles; ///< parallel to the inputs after planExports()
+    /// --describe-table's key schema (without --key-attributes), for full-export lines outside export folders too.
+    std::vector<std::string> describedKeyAttributes;
 };
 
 struct ExportFolderOptions

@@ -94,11 +94,13 @@ private Q_SLOTS:
     void entryPoints_data();
     void entryPoints();
     void reimportSaysAlreadyImported();
+    void unlistedDataFileIsListedNotRead();
     void missingDataFile();
     void damagedDataFile();
     void itemCountDiffers();
     void keyAttributes();
     void describeTableFoundBeside();
+    void describeTableForPlainExportLines();
     void parseDescribeTable();
     void fullThenIncrementalChain();
     void notCaptureVerdictNamedOrInFolder();
@@ -186,6 +188,25 @@ void TestExportFolder::reimportSaysAlreadyImported()
     QCOMPARE(again.total(&FileImportResult::inserted), std::int64_t{0});
     QCOMPARE(queryInt(store, "SELECT count(*) FROM records"), std::int64_t{5});
     QCOMPARE(queryInt(store, "SELECT count(*) FROM sources WHERE format = 'dynamodb-export'"), std::int64_t{1});
+}
+
+// A file in the export's data/ that manifest-files.json does not list is not read as a table of its own.
+void TestExportFolder::unlistedDataFileIsListedNotRead()
+{
+    QTemporaryDir dir;
+    const std::string copy = copyOfFull(dir);
+    const std::string data = copy + "/AWSDynamoDB/" + kFullId + "/data/";
+    fs::copy_file(data + "p7x2mwl5cq9rvt3ehj8a.json.gz", data + "unlisted0000000000000.json.gz");
+    auto store = openStore(dir.filePath(QStringLiteral("s.streamscope")));
+    const auto summary = storage::importCaptures(store.database(), {copy}, withKeys());
+    QVERIFY2(summary.exitCode() == 0, allText(summary).c_str());
+    QVERIFY2(allText(summary).find("unlisted0000000000000.json.gz sidecar a data file that manifest-files.json of "
+                                   "arn:aws:dynamodb:eu-west-1:123456789012:table/Orders/export/"
+                                   + kFullId + " does not list: not imported")
+                 != std::string::npos,
+             allText(summary).c_str());
+    QCOMPARE(queryInt(store, "SELECT count(*) FROM records"), std::int64_t{5});
+    QCOMPARE(queryInt(store, "SELECT count(*) FROM ddb_tables"), std::int64_t{1});
 }
 
 // A partial download: one listed data file is missing. Nothing of the export is imported, exit 3, the file named.
@@ -337,6 +358,23 @@ void TestExportFolder::describeTableFoundBeside()
             listed = true;
         }
     QVERIFY(listed);
+}
+
+// --describe-table also keys full-export lines given outside an export folder.
+void TestExportFolder::describeTableForPlainExportLines()
+{
+    QTemporaryDir dir;
+    const std::string lines = dir.filePath(QStringLiteral("orders.jsonl")).toStdString();
+    std::ofstream(lines) << R"({"Item":{"orderId":{"S":"o-1"},"line":{"N":"1"}}})"
+                         << "\n"
+                         << R"({"Item":{"orderId":{"S":"o-1"},"line":{"N":"2"}}})"
+                         << "\n";
+    auto store = openStore(dir.filePath(QStringLiteral("s.streamscope")));
+    storage::ImportOptions options;
+    options.describeTablePath = kData + "/orders-describe-table.json";
+    const auto summary = storage::importCaptures(store.database(), {lines}, options);
+    QVERIFY2(summary.exitCode() == 0, allText(summary).c_str());
+    QCOMPARE(queryInt(store, "SELECT count(*) FROM keys"), std::int64_t{2}); // guessed (orderId alone): 1
 }
 
 void TestExportFolder::parseDescribeTable()
