@@ -909,7 +909,10 @@ void Auditor::addKey(std::span<const HistoryRecord> records, Ordering ordering, 
                 add(findingFor(FindingKind::OrphanStart, r, keyId,
                                "The key's first captured record is a " + std::string(eventNameText(r.eventName))
                                    + ": the capture begins in the middle of this item's history"));
-        } else if (r.eventName == EventName::Insert && exists == Exists::Present) {
+        } else if (r.eventName == EventName::Insert && exists == Exists::Present && !r.compacted) {
+            // (A compacted export line with a NewImage and no OldImage, as a NEW_IMAGE incremental export writes
+            // every change, is the item's net state after its window: an insert or the modifications folded into
+            // one line, nothing is missing.)
             Finding f = findingFor(FindingKind::InsertOverExisting, r, keyId,
                                    "INSERT while the item exists (after " + describeRecord(*prev)
                                        + "): a REMOVE of this item is missing from the capture before it");

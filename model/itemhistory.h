@@ -49,6 +49,9 @@ struct HistoryRecord
     std::int64_t arrival = 0; ///< arrival position (store: record id)
     Image newImage;           ///< null when absent
     Image oldImage;
+    /// An S3 incremental export line: the item's net change over a compacted export window (one line per changed
+    /// item; the writes in between, and items inserted and deleted inside the window, are not in the export).
+    bool compacted = false;
 
     static HistoryRecord fromStreamRecord(const StreamRecord& record);
 };

@@ -109,7 +109,11 @@ QJsonObject summaryJson(const storage::ImportSummary& s)
             o.insert(QStringLiteral("failure"),
                      issueJson(f.failure->recordIndex, f.failure->byteOffset, f.failure->reason));
         if (!f.notCaptureReason.empty())
-            o.insert(QStringLiteral("notCaptureReason"), qs(f.notCaptureReason));
+            o.insert(f.status == storage::FileImportResult::Status::Sidecar ? QStringLiteral("sidecar")
+                                                                            : QStringLiteral("notCaptureReason"),
+                     qs(f.notCaptureReason));
+        if (f.exportIndex >= 0)
+            o.insert(QStringLiteral("export"), f.exportIndex);
         if (f.sourceId)
             o.insert(QStringLiteral("sourceId"), static_cast<double>(f.sourceId));
         if (f.existing)
@@ -119,6 +123,40 @@ QJsonObject summaryJson(const storage::ImportSummary& s)
     QJsonArray inputErrors;
     for (const auto& e : s.inputErrors)
         inputErrors.append(qs(e));
+    QJsonArray exports;
+    for (const auto& e : s.exports) {
+        QJsonArray problems;
+        for (const auto& p : e.problems)
+            problems.append(qs(p));
+        QJsonArray keyAttributes;
+        for (const auto& k : e.keyAttributes)
+            keyAttributes.append(qs(k));
+        QJsonArray dataFiles;
+        for (const auto& d : e.dataFiles) {
+            QJsonObject o{{QStringLiteral("dataFileS3Key"), qs(d.s3Key)},
+                          {QStringLiteral("path"), d.path.empty() ? QJsonValue() : QJsonValue(qs(d.path))},
+                          {QStringLiteral("md5Checksum"), qs(d.md5Base64)}};
+            o.insert(QStringLiteral("itemCount"), d.itemCount ? QJsonValue(qint64(*d.itemCount)) : QJsonValue());
+            dataFiles.append(o);
+        }
+        QJsonObject o{{QStringLiteral("exportArn"), qs(e.exportArn)},
+                      {QStringLiteral("tableArn"), qs(e.tableArn)},
+                      {QStringLiteral("table"), qs(e.table)},
+                      {QStringLiteral("exportType"), qs(e.exportType)},
+                      {QStringLiteral("manifest"), qs(e.manifestPath)},
+                      {QStringLiteral("keyAttributes"), keyAttributes},
+                      {QStringLiteral("keyAttributesFrom"), qs(e.keyAttributesFrom)},
+                      {QStringLiteral("dataFiles"), dataFiles},
+                      {QStringLiteral("problems"), problems}};
+        o.insert(QStringLiteral("itemCount"), e.itemCount ? QJsonValue(qint64(*e.itemCount)) : QJsonValue());
+        if (e.incremental()) {
+            o.insert(QStringLiteral("exportFromTime"), qs(e.fromText));
+            o.insert(QStringLiteral("exportToTime"), qs(e.toText));
+        } else {
+            o.insert(QStringLiteral("exportTime"), qs(e.exportTimeText));
+        }
+        exports.append(o);
+    }
     using F = storage::FileImportResult;
     QJsonObject totals{{QStringLiteral("files"), static_cast<double>(s.files.size())},
                        {QStringLiteral("records"), static_cast<double>(s.total(&F::records))},
@@ -127,9 +165,10 @@ QJsonObject summaryJson(const storage::ImportSummary& s)
                        {QStringLiteral("conflicts"), static_cast<double>(s.total(&F::conflicts))},
                        {QStringLiteral("skipped"), static_cast<double>(s.total(&F::skipped))},
                        {QStringLiteral("bytes"), static_cast<double>(s.bytes)}};
-    QJsonObject root{{QStringLiteral("files"), files},           {QStringLiteral("inputErrors"), inputErrors},
-                     {QStringLiteral("cancelled"), s.cancelled}, {QStringLiteral("totals"), totals},
-                     {QStringLiteral("seconds"), s.seconds},     {QStringLiteral("exitCode"), s.exitCode()}};
+    QJsonObject root{{QStringLiteral("files"), files},          {QStringLiteral("inputErrors"), inputErrors},
+                     {QStringLiteral("exports"), exports},      {QStringLiteral("cancelled"), s.cancelled},
+                     {QStringLiteral("totals"), totals},        {QStringLiteral("seconds"), s.seconds},
+                     {QStringLiteral("exitCode"), s.exitCode()}};
     root.insert(QStringLiteral("storeError"), s.storeError ? QJsonValue(qs(s.storeError->message)) : QJsonValue());
     return root;
 }
@@ -162,13 +201,18 @@ void printText(const storage::ImportSummary& s)
         case Status::Failed:
             // Problems go to stderr (the summary lines stay on stdout).
             err() << "FAILED " << path;
-            if (f.failure)
+            if (f.failure && f.exportIndex >= 0 && f.failure->recordIndex == 0 && f.failure->byteOffset == 0)
+                err() << ": " << shown(f.failure->reason); // the export as a whole, no place in this file
+            else if (f.failure)
                 err() << ": record " << f.failure->recordIndex << " at byte " << f.failure->byteOffset << ": "
                       << shown(f.failure->reason);
             err() << " (nothing imported from this file)\n";
             break;
         case Status::Cancelled:
             out() << "cancelled " << path << " (nothing imported from this file)\n";
+            break;
+        case Status::Sidecar:
+            out() << "sidecar " << path << ": " << shown(f.notCaptureReason) << "\n";
             break;
         }
         for (const auto& n : f.notes)
@@ -185,11 +229,31 @@ void printText(const storage::ImportSummary& s)
                   << (f.skipped - static_cast<std::int64_t>(std::min<std::size_t>(20, f.skippedRecords.size())))
                   << " more skipped records\n";
     }
+    for (const auto& e : s.exports) {
+        out().flush();
+        err().flush();
+        if (e.problems.empty()) {
+            out() << "export " << shown(e.manifestPath) << ": " << shown(e.description()) << "\n";
+            if (!e.incremental() && e.keyAttributesFrom.empty() && !e.dataFiles.empty())
+                out() << "  note: key attributes not given (--key-attributes, --describe-table): guessed from the "
+                         "items' attribute names\n";
+            continue;
+        }
+        err() << "export " << shown(e.manifestPath) << " NOT imported (" << e.problems.size()
+              << " problem(s)): " << shown(e.description()) << "\n";
+        for (const auto& p : e.problems)
+            err() << "  " << shown(p) << "\n";
+    }
     using F = storage::FileImportResult;
+    std::size_t sidecars = 0;
+    for (const auto& f : s.files)
+        sidecars += f.status == storage::FileImportResult::Status::Sidecar ? 1 : 0;
     const double seconds = s.seconds > 0 ? s.seconds : 1e-9;
-    out() << "total: " << s.files.size() << " file(s), " << s.total(&F::records) << " records, "
-          << s.total(&F::inserted) << " new, " << s.total(&F::duplicates) << " duplicates, " << s.total(&F::conflicts)
-          << " conflicts, " << s.total(&F::skipped) << " skipped in " << QString::number(s.seconds, 'f', 2) << " s ("
+    out() << "total: " << (s.files.size() - sidecars) << " file(s)"
+          << (sidecars ? QStringLiteral(" (+%1 sidecar(s))").arg(sidecars) : QString()) << ", " << s.total(&F::records)
+          << " records, " << s.total(&F::inserted) << " new, " << s.total(&F::duplicates) << " duplicates, "
+          << s.total(&F::conflicts) << " conflicts, " << s.total(&F::skipped) << " skipped in "
+          << QString::number(s.seconds, 'f', 2) << " s ("
           << QString::number(static_cast<double>(s.total(&F::records)) / seconds, 'f', 0) << " records/s, "
           << megabytes(s.bytes) << ")\n";
     if (s.cancelled)
@@ -224,9 +288,12 @@ int runImport(const QStringList& arguments)
                 QStringLiteral("Imports capture files or folders (recursive; .gz read directly) into a store. Every "
                                "shape is detected per file: Lambda DynamoDB events, GetRecords output, Kinesis "
                                "(KDS) events, EventBridge Pipes batches and events, S3 incremental and full "
-                               "export lines, JSON Lines and arrays of these, on-failure destination objects.\n"
-                               "Exit codes: 0 all imported, 1 imported with skipped records, 2 usage error, "
-                               "3 an input file failed, 4 store error."));
+                               "export lines, JSON Lines and arrays of these, on-failure destination objects. A "
+                               "DynamoDB export folder (AWSDynamoDB/<id>/ or its manifest-summary.json) is imported "
+                               "as one export of one table, its data files checked against manifest-files.json.\n"
+                               "Exit codes: 0 all imported (sidecar files such as manifests and checksums are "
+                               "listed), 1 records were skipped (the summary says how many), 2 usage error, "
+                               "3 an input file failed or an export is incomplete, 4 store error."));
     const QCommandLineOption storeOpt(QStringLiteral("store"), QStringLiteral("The store file (created if missing)."),
                                       QStringLiteral("FILE"));
     const QCommandLineOption arnOpt(QStringLiteral("stream-arn"),
@@ -238,11 +305,17 @@ int runImport(const QStringList& arguments)
     const QCommandLineOption keyAttrOpt(QStringLiteral("key-attributes"),
                                         QStringLiteral("Key attribute names for S3 full-export items, e.g. pk,sk."),
                                         QStringLiteral("NAMES"));
+    const QCommandLineOption describeOpt(
+        QStringLiteral("describe-table"),
+        QStringLiteral("An 'aws dynamodb describe-table' output: the key schema of S3 full-export items "
+                       "(--key-attributes wins; without either, a DescribeTable output found beside the export "
+                       "folder, else guessed and said so)."),
+        QStringLiteral("FILE"));
     const QCommandLineOption strictOpt(QStringLiteral("strict"),
                                        QStringLiteral("Fail a file (import nothing of it) if any record is invalid."));
     const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print the summary as JSON."));
     const QCommandLineOption quietOpt(QStringLiteral("no-progress"), QStringLiteral("No progress bar."));
-    parser.addOptions({storeOpt, arnOpt, tableOpt, keyAttrOpt, strictOpt, jsonOpt, quietOpt});
+    parser.addOptions({storeOpt, arnOpt, tableOpt, keyAttrOpt, describeOpt, strictOpt, jsonOpt, quietOpt});
     parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Capture files or folders."),
                                  QStringLiteral("PATH..."));
     int code = ExitOk;
@@ -266,6 +339,7 @@ int runImport(const QStringList& arguments)
     for (const QString& name : parser.value(keyAttrOpt).split(QLatin1Char(','), Qt::SkipEmptyParts))
         options.read.keyAttributes.push_back(name.trimmed().toStdString());
     options.strict = parser.isSet(strictOpt);
+    options.describeTablePath = parser.value(describeOpt).toStdString();
 
     auto store = storage::Store::open(parser.value(storeOpt).toStdString(), storage::Database::OpenMode::ReadWrite);
     if (!store)

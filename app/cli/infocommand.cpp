@@ -205,6 +205,9 @@ int runInfo(const QStringList& arguments)
           << " MB, imported " << isoMicros(s.importedAtMicros) << "\n"
           << "      " << s.inserted << " inserted, " << s.duplicates << " duplicates, " << s.conflicts << " conflicts, "
           << s.skipped << " skipped\n";
+        if (s.format == "dynamodb-export") // the export's ARN, type, window and item count
+            for (const QString& line : qs(s.messages).split(QLatin1Char('\n'), Qt::SkipEmptyParts))
+                o << "      " << shown(line.toStdString()) << "\n";
     }
     o << "\nTables (" << tables->size() << ")\n";
     for (const storage::TableInfo& t : *tables) {

@@ -167,6 +167,8 @@ std::string versionLabel(const model::Version& v)
         s += "  " + isoTime(*v.record.creationTimeMicros);
     if (!v.record.eventId.empty())
         s += "  eventID " + terminalSafe(v.record.eventId);
+    if (v.record.compacted)
+        s += "  (compacted export window: net change, writes in between not exported)";
     return s;
 }
 
@@ -269,9 +271,9 @@ int runHistory(const QStringList& arguments)
             line += "{\"recordId\":" + std::to_string(v.record.id) + ",\"sequenceNumber\":"
                 + jsonStringOrNull(v.record.sequenceNumber) + ",\"eventID\":" + jsonStringOrNull(v.record.eventId)
                 + ",\"eventName\":\"" + std::string(model::eventNameText(v.record.eventName))
-                + "\",\"approximateCreationDateTime\":" + jsonTime(v.record.creationTimeMicros)
-                + ",\"ttl\":" + (v.record.ttl ? "true" : "false") + ",\"state\":\"" + stateText(v.state)
-                + "\",\"imageKnown\":" + (v.stateKnown() ? "true" : "false")
+                + "\",\"approximateCreationDateTime\":" + jsonTime(v.record.creationTimeMicros) + ",\"ttl\":"
+                + (v.record.ttl ? "true" : "false") + ",\"compacted\":" + (v.record.compacted ? "true" : "false")
+                + ",\"state\":\"" + stateText(v.state) + "\",\"imageKnown\":" + (v.stateKnown() ? "true" : "false")
                 + ",\"image\":" + (v.state == model::StateKind::Present ? v.image.json() : std::string("null"));
             line += ",\"changesKnown\":" + std::string(changes ? "true" : "false");
             if (changes && changes->baseVersion)

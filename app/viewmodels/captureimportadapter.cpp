@@ -38,6 +38,8 @@ ImportResultInfo convertImportSummary(const storage::ImportSummary& in)
             else
                 out.failed.push_back({file, QObject::tr("failed")});
             break;
+        case storage::FileImportResult::Status::Sidecar:
+            break; // a file of a known layout next to the captures (manifest, checksum): nothing to import
         case storage::FileImportResult::Status::Cancelled:
             out.failed.push_back({file, QObject::tr("cancelled: rolled back, nothing of this file was kept")});
             break;

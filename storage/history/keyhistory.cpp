@@ -28,6 +28,7 @@ model::HistoryRecord toHistoryRecord(RecordRow&& row, const model::Item* keys)
     r.viewType = row.viewType;
     r.ttl = row.ttl;
     r.arrival = row.id;
+    r.compacted = row.shape == "s3-incremental"; // captureFormatText(CaptureFormat::S3Incremental)
     if (row.newImageJson)
         r.newImage = model::Image::fromJson(std::move(*row.newImageJson));
     if (row.oldImageJson)

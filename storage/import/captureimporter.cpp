@@ -33,6 +33,8 @@ std::string_view fileStatusText(FileImportResult::Status status)
         return "failed";
     case FileImportResult::Status::Cancelled:
         return "cancelled";
+    case FileImportResult::Status::Sidecar:
+        return "sidecar";
     }
     return "";
 }
@@ -50,6 +52,8 @@ int ImportSummary::exitCode() const
     if (storeError)
         return 4;
     bool failed = cancelled || !inputErrors.empty();
+    for (const auto& e : exports)
+        failed = failed || !e.problems.empty();
     bool partial = false;
     bool anyCapture = false;
     bool anyNotCapture = false;
@@ -69,13 +73,15 @@ int ImportSummary::exitCode() const
         case FileImportResult::Status::AlreadyImported:
             anyCapture = true;
             break;
+        case FileImportResult::Status::Sidecar:
+            break;
         }
     }
+    // A file that is no capture has one verdict, named or found in a folder: listed, and a failure only when
+    // nothing given was a capture.
     if (failed || (anyNotCapture && !anyCapture))
         return 3;
-    if (partial || anyNotCapture)
-        return 1;
-    return 0;
+    return partial ? 1 : 0;
 }
 
 namespace {
@@ -102,18 +108,80 @@ void precompute(Batch& batch)
     }
 }
 
+/// Records of an export's data file: full-export items show the table at exportTime; the region is the table's.
+void placeInExport(Batch& batch, const ExportFolder& folder)
+{
+    for (CaptureRecord& record : batch.records) {
+        if (record.region.empty())
+            record.region = folder.region;
+        if (record.format == CaptureFormat::S3FullExport && !record.creationTimeMicros && folder.exportTimeMicros) {
+            record.creationTimeMicros = folder.exportTimeMicros;
+            record.creationTimeText = folder.exportTimeText;
+            record.creationTimeUnit = TimeUnit::Unknown; // an ISO-8601 text, kept as it is
+        }
+    }
+}
+
+/// An export data file's notes: its table comes from the export's tableArn (not from --table), and where the key
+/// attributes came from.
+std::vector<std::string> exportNotes(std::vector<std::string> notes, const ExportFolder& folder)
+{
+    std::vector<std::string> kept;
+    for (auto& note : notes)
+        if (note.find("name no table") == std::string::npos)
+            kept.push_back(std::move(note));
+    kept.insert(kept.begin(), "table \"" + folder.table + "\" from the export's tableArn");
+    if (!folder.keyAttributesFrom.empty()) {
+        std::string names;
+        for (const auto& n : folder.keyAttributes)
+            names += (names.empty() ? "" : ", ") + n;
+        kept.push_back("full-export items: key attributes " + names + " from " + folder.keyAttributesFrom);
+    }
+    return kept;
+}
+
 /// The reader thread's work (or the calling thread's, without one): reads every input into `queue`.
 /// `importedSizes`: sizes of the files the store has imported before. A big plain file of one of those sizes (or
 /// of the size of a file before it in this import) may be a re-import: it is hashed before it is parsed, so the
 /// writer can say "already imported" at once instead of after parsing and rolling back the whole file.
-void readInputs(const std::vector<InputPath>& inputs, const ImportOptions& options,
+void readInputs(const std::vector<InputPath>& inputs, const ExportPlan& plan, const ImportOptions& options,
                 const std::unordered_set<std::uint64_t>& importedSizes, MessageQueue& queue, ReaderSignals& signals,
                 BatchRecycler& recycler)
 {
     CaptureReader reader(options.read); // one for all files: buffers, parsers and the Keys cache are reused
     std::string whole;                  // a small file's bytes
     std::unordered_set<std::uint64_t> sizesBefore;
+    int readerExport = -2; // the export whose options the reader has (-1: the import's own; -2: not set yet)
     for (std::size_t i = 0; i < inputs.size() && !signals.cancel.load(); ++i) {
+        const InputRole& role = plan.roles[i];
+        const ExportFolder* folder = role.exportIndex >= 0 ? &plan.exports[role.exportIndex] : nullptr;
+        if (role.kind == InputRole::Kind::Sidecar || (folder && !folder->problems.empty()))
+            continue; // listed as they are (ImportRun's constructor), not read
+        if (role.kind == InputRole::Kind::ExportManifest) {
+            // The export's own source: no records, the export's description as its message.
+            FileBegin begin{i, fileContentHash(inputs[i].path), {}};
+            if (!begin.hash)
+                begin.hashError = "cannot read: " + std::string(std::strerror(errno));
+            const bool readable = begin.hash.has_value();
+            if (!queue.push(std::move(begin)))
+                return;
+            if (readable && !queue.push(FileEnd{i, {}, {}, {folder->description()}, {}}))
+                return;
+            continue;
+        }
+        if (role.exportIndex != readerExport) {
+            ReadOptions read = options.read;
+            if (folder) {
+                read.table = folder->table;
+                read.streamArn.clear();
+                if (!folder->keyAttributes.empty())
+                    read.keyAttributes = folder->keyAttributes;
+            } else if (read.keyAttributes.empty()) {
+                read.keyAttributes = plan.describedKeyAttributes;
+            }
+            reader.setOptions(std::move(read));
+            readerExport = role.exportIndex;
+        }
         const bool maybeImported =
             importedSizes.count(inputs[i].size) > 0 || !sizesBefore.insert(inputs[i].size).second;
         signals.currentFileBytes.store(0);
@@ -155,6 +223,8 @@ void readInputs(const std::vector<InputPath>& inputs, const ImportOptions& optio
             FileFailure failure;
             const auto status = reader.readBatch(batch.records, batch.issues, options.batchRecords, failure);
             signals.currentFileBytes.store(reader.bytesRead());
+            if (folder)
+                placeInExport(batch, *folder);
             precompute(batch);
             for (const CaptureRecord& record : batch.records)
                 batch.bytes += record.raw.size() + record.builtKeys.size() + record.envelope.size();
@@ -169,6 +239,8 @@ void readInputs(const std::vector<InputPath>& inputs, const ImportOptions& optio
             }
             if (status == CaptureReader::Status::End) {
                 FileEnd end{i, {}, reader.formats(), reader.notes(), reader.notCaptureReason()};
+                if (folder)
+                    end.notes = exportNotes(std::move(end.notes), *folder);
                 if (hashAtEnd)
                     end.hash = reader.contentHash();
                 if (!queue.push(std::move(end)))
@@ -308,6 +380,7 @@ private:
     bool addRecords(Batch& batch, FileImportResult& r);
     bool checkHashAtEnd(const FileEnd& end, FileImportResult& r);
     bool completeFile(const FileEnd& end, FileImportResult& r);
+    bool completeManifest(const FileEnd& end, FileImportResult& r);
     Begun beginSource(std::size_t file, std::string format);
     bool commitPending();
 
@@ -330,6 +403,7 @@ private:
     const Clock::time_point m_started = Clock::now();
     ImportSummary m_summary;
     std::vector<InputPath> m_inputs;
+    ExportPlan m_plan; // what each input is (export data, manifest, sidecar, capture), parallel to m_inputs
 
     // The writer, and the checkpointer thread next to it (declared first: it outlives the writer).
     std::optional<BackgroundCheckpointer> m_checkpointer;
@@ -376,15 +450,37 @@ ImportRun::ImportRun(Database& db, const std::vector<std::string>& paths, const 
                   : kUnbounded,
               options.readerThread ? options.queueBytes : kUnbounded, options.readerThread ? 4096 : kUnbounded)
 {
-    for (const auto& input : m_inputs) {
+    m_plan = planExports(paths, m_inputs, ExportFolderOptions{options.read.keyAttributes, options.describeTablePath},
+                         m_summary.inputErrors);
+    m_summary.exports = m_plan.exports;
+    std::int64_t filesRead = 0;
+    for (std::size_t i = 0; i < m_inputs.size(); ++i) {
+        const InputPath& input = m_inputs[i];
+        const InputRole& role = m_plan.roles[i];
         FileImportResult result;
         result.path = input.path;
         result.sizeBytes = input.size;
-        m_summary.files.push_back(std::move(result));
+        result.exportIndex = role.exportIndex;
         m_summary.bytes += input.size;
+        if (role.kind == InputRole::Kind::Sidecar) {
+            result.status = FileImportResult::Status::Sidecar;
+            result.notCaptureReason = role.sidecar;
+        } else if (role.exportIndex >= 0 && !m_plan.exports[role.exportIndex].problems.empty()) {
+            const auto& problems = m_plan.exports[role.exportIndex].problems;
+            markFailed(
+                result,
+                FileFailure{0, 0,
+                            "not imported: the DynamoDB export is incomplete or damaged (" + problems.front()
+                                + (problems.size() > 1 ? "; " + std::to_string(problems.size() - 1) + " more problem(s)"
+                                                       : std::string())
+                                + ")"});
+        } else {
+            ++filesRead;
+            m_progress.bytesTotal += input.size;
+        }
+        m_summary.files.push_back(std::move(result));
     }
-    m_progress.bytesTotal = m_summary.bytes;
-    m_progress.filesTotal = static_cast<std::int64_t>(m_inputs.size());
+    m_progress.filesTotal = filesRead;
 }
 
 ImportRun::~ImportRun()
@@ -433,10 +529,11 @@ void ImportRun::startReader()
 {
     m_file.started = Clock::now();
     if (m_options.readerThread)
-        m_reader = std::thread(readInputs, std::cref(m_inputs), std::cref(m_options), std::cref(m_importedSizes),
-                               std::ref(m_queue), std::ref(m_signals), std::ref(m_recycler));
+        m_reader =
+            std::thread(readInputs, std::cref(m_inputs), std::cref(m_plan), std::cref(m_options),
+                        std::cref(m_importedSizes), std::ref(m_queue), std::ref(m_signals), std::ref(m_recycler));
     else
-        readInputs(m_inputs, m_options, m_importedSizes, m_queue, m_signals, m_recycler);
+        readInputs(m_inputs, m_plan, m_options, m_importedSizes, m_queue, m_signals, m_recycler);
 }
 
 void ImportRun::stopReader()
@@ -625,8 +722,8 @@ bool ImportRun::handle(FileFailed& failed)
     const FileFailure& failure = failed.failure;
     const bool notJsonAtAll =
         failure.byteOffset == 0 && failure.recordIndex == 0 && failure.reason.rfind("not JSON: expected", 0) == 0;
-    if (!m_file.ignoring && notJsonAtAll && m_inputs[failed.file].fromDirectory) {
-        // A file next to the captures in a folder (README, checksum): not a capture, not a failure.
+    if (!m_file.ignoring && notJsonAtAll && m_plan.roles[failed.file].kind == InputRole::Kind::Capture) {
+        // A file that is no JSON at all (README, notes): not a capture, named or found in a folder.
         rollbackOpenSource();
         r.status = FileImportResult::Status::NotCapture;
         r.notCaptureReason = "not JSON (" + failure.reason + ")";
@@ -690,12 +787,35 @@ bool ImportRun::checkHashAtEnd(const FileEnd& end, FileImportResult& r)
 /// The file was read to its end: commit its source (or say it is no capture). false when the store failed.
 bool ImportRun::completeFile(const FileEnd& end, FileImportResult& r)
 {
+    const InputRole& role = m_plan.roles[end.file];
+    if (role.kind == InputRole::Kind::ExportManifest)
+        return completeManifest(end, r);
     r.format = formatText(end.formats);
     r.notes = end.notes;
+    if (role.kind == InputRole::Kind::ExportData && role.expectedItems
+        && r.records + r.skipped != *role.expectedItems) {
+        failFile(end.file,
+                 FileFailure{r.records + r.skipped, 0,
+                             "manifest-files.json lists " + std::to_string(*role.expectedItems)
+                                 + " items for this data file, it holds " + std::to_string(r.records + r.skipped)
+                                 + " (incomplete download or a different file)"});
+        return true;
+    }
     if (!m_file.sourceOpen && r.records == 0 && r.skipped == 0) {
-        r.status = FileImportResult::Status::NotCapture;
-        r.notCaptureReason =
+        if (role.kind == InputRole::Kind::ExportData) {
+            // Empty partitions are written as empty (gzip) files.
+            r.status = FileImportResult::Status::Imported;
+            r.format = "s3-export-data";
+            r.notes.push_back("empty data file (an empty partition; manifest-files.json lists 0 items)");
+            return true;
+        }
+        const std::string reason =
             end.notCaptureReason.empty() ? std::string("no DynamoDB stream records found") : end.notCaptureReason;
+        // Files of known layouts that belong next to captures.
+        const bool sidecar =
+            reason.rfind("a Lambda partial batch response", 0) == 0 || reason.rfind("an S3 export manifest", 0) == 0;
+        r.status = sidecar ? FileImportResult::Status::Sidecar : FileImportResult::Status::NotCapture;
+        r.notCaptureReason = reason;
         return true;
     }
     // Only skipped records: still record the source so a re-import says so.
@@ -704,6 +824,50 @@ bool ImportRun::completeFile(const FileEnd& end, FileImportResult& r)
     if (!m_file.sourceOpen)
         return true; // imported before
     auto error = m_writer->commitSource(r.skipped, sourceMessages(r));
+    m_file.sourceOpen = false;
+    if (error) {
+        markLost();
+        storeFailed(*error);
+        return false;
+    }
+    r.status = FileImportResult::Status::Imported;
+    return true;
+}
+
+/// An export's manifest-summary.json, after its data files: recorded as the export's source (its description as the
+/// message) when every data file is in the store. false when the store failed.
+bool ImportRun::completeManifest(const FileEnd& end, FileImportResult& r)
+{
+    const int exportIndex = m_plan.roles[end.file].exportIndex;
+    r.format = "dynamodb-export";
+    r.notes = end.notes;
+    std::int64_t notImported = 0;
+    std::string first;
+    for (const auto& file : m_summary.files) {
+        if (file.exportIndex != exportIndex || &file == &r)
+            continue;
+        if (file.status != FileImportResult::Status::Imported
+            && file.status != FileImportResult::Status::AlreadyImported) {
+            if (notImported++ == 0)
+                first = file.path;
+        }
+    }
+    if (notImported > 0) {
+        markFailed(r,
+                   FileFailure{0, 0,
+                               "the export is not recorded: " + std::to_string(notImported)
+                                   + " of its data files were not imported (" + first + ")"});
+        return true;
+    }
+    switch (beginSource(end.file, r.format)) {
+    case Begun::StoreFailed:
+        return false;
+    case Begun::AlreadyImported:
+        return true;
+    case Begun::Open:
+        break;
+    }
+    auto error = m_writer->commitSource(0, sourceMessages(r));
     m_file.sourceOpen = false;
     if (error) {
         markLost();

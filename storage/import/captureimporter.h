@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "storage/import/capturereader.h"
+#include "storage/import/exportfolder.h"
 #include "storage/import/importwriter.h"
 #include "storage/store/database.h"
 #include "storage/store/storedrows.h"
@@ -21,8 +22,11 @@ namespace storage {
 
 struct ImportOptions
 {
-    ReadOptions read;                ///< --stream-arn, --table, --key-attributes
-    bool strict = false;             ///< any skipped record fails its file
+    ReadOptions read;    ///< --stream-arn, --table, --key-attributes
+    bool strict = false; ///< any skipped record fails its file
+    /// --describe-table FILE: an `aws dynamodb describe-table` output giving the key schema of full-export items
+    /// (else one found beside the export folder, else read.keyAttributes, else guessed).
+    std::string describeTablePath;
     std::size_t batchRecords = 1000; ///< records per hand-over between the threads (and per progress call)
     /// Bound of the hand-over queue (memory bound): queueBatches * batchRecords records and queueBytes of record
     /// text in flight (one batch always fits; plus at most 4096 file begin/end messages), whatever the records per
@@ -70,7 +74,9 @@ using ProgressCallback = std::function<bool(const ImportProgress&)>;
 
 struct FileImportResult
 {
-    enum class Status { Imported, AlreadyImported, NotCapture, Failed, Cancelled };
+    /// Sidecar: a file of a known layout that belongs next to captures (export manifests and checksums, `_started`,
+    /// DescribeTable output, Lambda batch responses): listed, not read as records, no effect on the exit code.
+    enum class Status { Imported, AlreadyImported, NotCapture, Failed, Cancelled, Sidecar };
     std::string path;
     Status status = Status::Imported;
     std::string format; ///< shape(s) detected, e.g. "lambda-dynamodb" or "lambda-dynamodb+getrecords"
@@ -82,7 +88,8 @@ struct FileImportResult
     std::int64_t skipped = 0;
     std::vector<RecordIssue> skippedRecords; ///< the first 100 of them
     std::optional<FileFailure> failure;      ///< Failed: why, where
-    std::string notCaptureReason;            ///< NotCapture: what the file is instead
+    std::string notCaptureReason;            ///< NotCapture: what the file is instead; Sidecar: what it is
+    int exportIndex = -1;                    ///< a data file or the manifest of ImportSummary::exports[exportIndex]
     std::vector<std::string> notes;
     std::int64_t sourceId = 0;          ///< Imported: the new source
     std::optional<SourceInfo> existing; ///< AlreadyImported: the source imported before
@@ -104,6 +111,8 @@ struct ImportSummary
 {
     std::vector<FileImportResult> files;
     std::vector<std::string> inputErrors; ///< paths that do not exist / cannot be listed
+    /// The DynamoDB export folders found (each imported as one export of one table; nothing of one with problems).
+    std::vector<ExportFolder> exports;
     bool cancelled = false;
     std::optional<Error> storeError; ///< the store failed: the import stopped (current file rolled back)
     double seconds = 0;
@@ -112,8 +121,9 @@ struct ImportSummary
     std::optional<ImportStatistics> statistics;
 
     std::int64_t total(std::int64_t FileImportResult::*field) const;
-    /// 0 all imported (or already), 1 imported with skipped records / non-capture files next to captures,
-    /// 3 an input file failed (or nothing was a capture), 4 store error. Cancel counts as 3.
+    /// 0 all imported (or already; sidecars and non-capture files next to captures change nothing), 1 records
+    /// were skipped, 3 an input file failed, an export is incomplete or nothing was a capture, 4 store error.
+    /// Cancel counts as 3.
     int exitCode() const;
 };
 

@@ -49,6 +49,12 @@ CaptureReader::CaptureReader(ReadOptions options)
 
 CaptureReader::~CaptureReader() = default;
 
+void CaptureReader::setOptions(ReadOptions options)
+{
+    m_impl->options = std::move(options);
+    m_impl->normalizer.reset(); // made again with these options by the next open()
+}
+
 std::optional<FileFailure> CaptureReader::open(const std::string& path)
 {
     Impl& d = *m_impl;

@@ -28,6 +28,10 @@ public:
     CaptureReader(const CaptureReader&) = delete;
     CaptureReader& operator=(const CaptureReader&) = delete;
 
+    /// Options for the files opened from now on (an export folder's data files name their table and key
+    /// attributes through them).
+    void setOptions(ReadOptions options);
+
     /// Opens a file (plain or gzip). A reader may be opened again for the next file: it keeps its buffers, parsers
     /// and decoded-Keys cache (an importer reading many small files reuses one reader).
     [[nodiscard]] std::optional<FileFailure> open(const std::string& path);

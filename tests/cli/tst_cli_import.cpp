@@ -318,6 +318,138 @@ private Q_SLOTS:
         }
     }
 
+    // A DynamoDB export folder as AWS writes it (issue 17 §1, §2): one table from tableArn, exit 0 with the sidecars
+    // listed, items shown by `state --at` after exportTime, the export shown by `info` (text and --json).
+    void exportFolder()
+    {
+        const QString exports = QStringLiteral(STREAMSCOPE_TEST_DATA_DIR "/exports");
+        const QString store = newStore();
+        const Run r =
+            run({QStringLiteral("import"), QStringLiteral("--store"), store, exports + QStringLiteral("/full"),
+                 QStringLiteral("--describe-table"), exports + QStringLiteral("/orders-describe-table.json")});
+        QVERIFY2(r.exitCode == 0, r.out + r.err);
+        QVERIFY2(r.out.contains("_started: the export's _started marker"), r.out);
+        QVERIFY(r.out.contains("sidecar "));
+        QVERIFY(r.out.contains("(+4 sidecar(s))"));
+        QVERIFY(r.out.contains("FULL_EXPORT of table Orders at 2023-11-14T22:00:00.000Z, 5 items, 3 data files"));
+        QVERIFY(r.out.contains("key attributes orderId, line from DescribeTable output"));
+        QVERIFY2(r.err.isEmpty(), r.err);
+
+        const Run before = run({QStringLiteral("state"), QStringLiteral("--store"), store, QStringLiteral("--table"),
+                                QStringLiteral("Orders"), QStringLiteral("--at"),
+                                QStringLiteral("2023-11-14T21:59:59Z"), QStringLiteral("--json")});
+        const Run after = run({QStringLiteral("state"), QStringLiteral("--store"), store, QStringLiteral("--table"),
+                               QStringLiteral("Orders"), QStringLiteral("--at"), QStringLiteral("2023-11-14T22:00:00Z"),
+                               QStringLiteral("--json")});
+        QCOMPARE(after.exitCode, 0);
+        QCOMPARE(QJsonDocument::fromJson(before.out).object().value(QStringLiteral("items")).toArray().size(), 0);
+        QCOMPARE(QJsonDocument::fromJson(after.out).object().value(QStringLiteral("items")).toArray().size(), 5);
+
+        const Run info = run({QStringLiteral("info"), QStringLiteral("--store"), store});
+        QVERIFY(info.out.contains("DynamoDB export arn:aws:dynamodb:eu-west-1:123456789012:table/Orders/export/"
+                                  "01700000000000-a1b2c3d4 (FULL_EXPORT"));
+        const Run infoJson = run({QStringLiteral("info"), QStringLiteral("--store"), store, QStringLiteral("--json")});
+        const QJsonObject root = QJsonDocument::fromJson(infoJson.out).object();
+        QCOMPARE(root.value(QStringLiteral("tables")).toArray().size(), 1);
+        int exportSources = 0;
+        for (const auto& source : root.value(QStringLiteral("sources")).toArray())
+            if (source.toObject().value(QStringLiteral("format")).toString() == QLatin1String("dynamodb-export")) {
+                ++exportSources;
+                QVERIFY(
+                    source.toObject().value(QStringLiteral("messages")).toString().contains(QLatin1String("5 items")));
+            }
+        QCOMPARE(exportSources, 1);
+
+        const Run json = run({QStringLiteral("import"), QStringLiteral("--store"), newStore(),
+                              exports + QStringLiteral("/chain"), QStringLiteral("--json")});
+        QCOMPARE(json.exitCode, 0);
+        const QJsonArray found = QJsonDocument::fromJson(json.out).object().value(QStringLiteral("exports")).toArray();
+        QCOMPARE(found.size(), 2);
+        QCOMPARE(found.at(1).toObject().value(QStringLiteral("exportType")).toString(),
+                 QStringLiteral("INCREMENTAL_EXPORT"));
+        QCOMPARE(found.at(1).toObject().value(QStringLiteral("exportFromTime")).toString(),
+                 QStringLiteral("2023-11-14T22:00:00.000Z"));
+    }
+
+    // Incremental exports are compacted: one line per changed item and window. history says which versions are such
+    // net changes; the audit finds nothing in the documented chain (full export, then incremental), and a NEW_IMAGE
+    // line (a NewImage, no OldImage) for an item that exists is a net change, not an INSERT over an existing item.
+    void compactedWindows()
+    {
+        const QString newImageLine = m_dir.filePath(QStringLiteral("new-image-window.jsonl"));
+        {
+            QFile f(newImageLine);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(R"({"Metadata":{"WriteTimestampMicros":{"N":"1700003700000000"}},"Keys":{"cartId":{"S":"c-1"}},)"
+                    R"("NewImage":{"cartId":{"S":"c-1"},"total":{"N":"16"}}})"
+                    "\n");
+        }
+        const QString store = newStore();
+        const Run r = run({QStringLiteral("import"), QStringLiteral("--store"), store,
+                           QStringLiteral(STREAMSCOPE_TEST_DATA_DIR "/exports/chain"), newImageLine,
+                           QStringLiteral("--table"), QStringLiteral("Carts")});
+        QVERIFY2(r.exitCode == 0, r.out + r.err);
+        const Run audit = run({QStringLiteral("audit"), QStringLiteral("--store"), store, QStringLiteral("--json")});
+        QCOMPARE(audit.exitCode, 0);
+        QVERIFY2(QJsonDocument::fromJson(audit.out).object().value(QStringLiteral("findings")).toArray().isEmpty(),
+                 audit.out);
+        const Run history = run({QStringLiteral("history"), QStringLiteral("--store"), store, QStringLiteral("--table"),
+                                 QStringLiteral("Carts"), QStringLiteral("--key"), QStringLiteral("cartId=c-1")});
+        QCOMPARE(history.exitCode, 0);
+        QCOMPARE(history.out.count("(compacted export window: net change"), 2);
+        const Run json = run({QStringLiteral("history"), QStringLiteral("--store"), store, QStringLiteral("--table"),
+                              QStringLiteral("Carts"), QStringLiteral("--key"), QStringLiteral("cartId=c-1"),
+                              QStringLiteral("--json")});
+        const QJsonArray versions =
+            QJsonDocument::fromJson(json.out).object().value(QStringLiteral("versions")).toArray();
+        QCOMPARE(versions.size(), 3);
+        QCOMPARE(versions.at(0).toObject().value(QStringLiteral("compacted")).toBool(), false); // the full export
+        QCOMPARE(versions.at(1).toObject().value(QStringLiteral("compacted")).toBool(), true);
+        QCOMPARE(versions.at(2).toObject().value(QStringLiteral("compacted")).toBool(), true);
+    }
+
+    // A partial download: the missing data file is named on stderr, nothing is imported, exit 3.
+    void exportFolderPartialDownload()
+    {
+        const QString copy = m_dir.filePath(QStringLiteral("partial"));
+        QVERIFY(
+            QProcess::execute(QStringLiteral("cp"),
+                              {QStringLiteral("-r"), QStringLiteral(STREAMSCOPE_TEST_DATA_DIR "/exports/full"), copy})
+            == 0);
+        QVERIFY(QFile::remove(
+            copy + QStringLiteral("/AWSDynamoDB/01700000000000-a1b2c3d4/data/p7x2mwl5cq9rvt3ehj8a.json.gz")));
+        const QString store = newStore();
+        const Run r = run({QStringLiteral("import"), QStringLiteral("--store"), store, copy});
+        QCOMPARE(r.exitCode, 3);
+        QVERIFY2(r.err.contains("NOT imported"), r.err);
+        QVERIFY(r.err.contains("data/p7x2mwl5cq9rvt3ehj8a.json.gz listed in manifest-files.json is missing "
+                               "(partial download?)"));
+        QCOMPARE(keyCount(store), 0);
+    }
+
+    // One verdict for a file that is no capture, named or found in a folder; next to captures it changes no exit code.
+    void notCaptureVerdict()
+    {
+        const QString folder = m_dir.filePath(QStringLiteral("notes"));
+        QVERIFY(QDir().mkpath(folder));
+        const QString readme = folder + QStringLiteral("/README");
+        {
+            QFile f(readme);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("captured on Tuesday\n");
+        }
+        const Run named = run({QStringLiteral("import"), QStringLiteral("--store"), newStore(), readme});
+        const Run found = run({QStringLiteral("import"), QStringLiteral("--store"), newStore(), folder});
+        QCOMPARE(named.exitCode, 3);
+        QCOMPARE(found.exitCode, 3);
+        QVERIFY2(named.err.startsWith("not a capture: "), named.err);
+        QVERIFY2(found.err.startsWith("not a capture: "), found.err);
+        const Run withCapture = run({QStringLiteral("import"), QStringLiteral("--store"), newStore(), readme,
+                                     QStringLiteral(STREAMSCOPE_TEST_DATA_DIR "/import/valid-three-records.json")});
+        QCOMPARE(withCapture.exitCode, 0);
+        QVERIFY(withCapture.out.contains("0 skipped"));
+    }
+
     void progressBarOnTerminal()
     {
         // A capture big enough to be read in several steps; on a terminal the bar is drawn (and cleared before the

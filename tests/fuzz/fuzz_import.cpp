@@ -207,6 +207,7 @@ storage::FileImportResult importOnce(Stores& stores, const std::string& path, st
         FUZZ_CHECK(after.records == 0 && after.sources == 0);
         break;
     case storage::FileImportResult::Status::NotCapture:
+    case storage::FileImportResult::Status::Sidecar:
         FUZZ_CHECK(after.records == 0 && after.sources == 0);
         break;
     default:

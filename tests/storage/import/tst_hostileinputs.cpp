@@ -270,8 +270,9 @@ void TestHostileInputs::smallFiles_data()
     };
     row("truncated.json", false, Expect::FileFails, "not closed", 12);
     row("empty.json", false, Expect::NotCapture, "no DynamoDB stream records");
-    row("binary.bin", false, Expect::FileFails, "not JSON", 0);
-    row("utf16.json", false, Expect::FileFails, "not JSON", 0);
+    // No JSON at all: "not a capture" (with the reason), the same verdict as when found in a folder (issue 17 §2).
+    row("binary.bin", false, Expect::NotCapture, "not JSON", 0);
+    row("utf16.json", false, Expect::NotCapture, "not JSON", 0);
     row("non-utf8.json", false, Expect::FileFails, "UTF-8", 12);
     // Records is not an array: the file fails where Records' value starts.
     row("records-string.json", false, Expect::FileFails, "Records is not an array", 11);
