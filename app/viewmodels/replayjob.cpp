@@ -143,8 +143,11 @@ ReplayFunction storeReplayFunction()
         auto run = storage::runReplay(*store, request.selection, options, observer);
         control.setTarget(nullptr);
         if (!run) {
-            outcome.error = fromStd(run.error().message);
-            outcome.targetUnusable = run.error().message.starts_with(storage::kUnusableTargetError);
+            std::string message = run.error().message;
+            outcome.targetUnusable = message.starts_with(storage::kUnusableTargetError);
+            if (outcome.targetUnusable) // the panel says "could not start: <reason>"
+                message.erase(0, storage::kUnusableTargetError.size());
+            outcome.error = fromStd(message);
             outcome.runs = readRuns(store->database()); // a handler that cannot start is recorded as a failed run
             return outcome;
         }

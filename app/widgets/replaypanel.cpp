@@ -50,13 +50,27 @@ QString statusLabel(const std::string& status)
     return text(status) + QStringLiteral(": ");
 }
 
-/// The argv shown word by word, each in ‹ › so spaces and quotes inside a word are visible.
+constexpr qsizetype kMaxPreviewChars = 400;
+
+/// The argv shown word by word, each in ‹ › so spaces and quotes inside a word are visible; line breaks and tabs
+/// inside a word as ⏎ and ⇥ (the preview stays one paragraph).
 QString previewOf(const QStringList& argv)
 {
     QStringList words;
-    for (const QString& a : argv)
+    for (QString a : argv) {
+        a.replace(QLatin1Char('\n'), QStringLiteral("⏎")).replace(QLatin1Char('\t'), QStringLiteral("⇥"));
         words << QStringLiteral("‹%1›").arg(a);
+    }
     return words.join(QLatin1Char(' '));
+}
+
+/// Text for one tree cell: line breaks and tabs shown as ⏎ and ⇥ (uniform row heights come from the first row; a
+/// multi-line cell would make every row that tall).
+QString oneLine(QString s)
+{
+    s.replace(QStringLiteral("\r\n"), QStringLiteral("⏎"));
+    s.replace(QLatin1Char('\n'), QStringLiteral("⏎")).replace(QLatin1Char('\r'), QStringLiteral("⏎"));
+    return s.replace(QLatin1Char('\t'), QStringLiteral("⇥"));
 }
 
 /// The recorded command, quoted as it could be typed again.
@@ -209,6 +223,8 @@ ReplayPanel::ReplayPanel(StoreSession* session, QWidget* parent)
     m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_log->setPlaceholderText(tr("Select an attempt (or a batch) to see the handler's log of that invocation"));
+    m_runs->setMinimumHeight(m_runs->fontMetrics().lineSpacing() * 8);
+    m_log->setMinimumHeight(m_log->fontMetrics().lineSpacing() * 3);
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_runs);
     split->addWidget(m_log);
@@ -222,7 +238,7 @@ ReplayPanel::ReplayPanel(StoreSession* session, QWidget* parent)
     layout->addWidget(m_status);
     layout->addWidget(split, 1);
 
-    connect(m_runner, &QComboBox::currentIndexChanged, m_pages, &QStackedWidget::setCurrentIndex);
+    connect(m_runner, &QComboBox::currentIndexChanged, this, &ReplayPanel::showRunnerPage);
     connect(m_command, &QLineEdit::textChanged, this, &ReplayPanel::updatePreview);
     connect(browse, &QPushButton::clicked, this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(
@@ -246,7 +262,7 @@ ReplayPanel::ReplayPanel(StoreSession* session, QWidget* parent)
         connect(m_session, &StoreSession::closed, this, &ReplayPanel::reload);
     }
     loadSettings();
-    m_pages->setCurrentIndex(m_runner->currentIndex());
+    showRunnerPage(m_runner->currentIndex());
     updatePreview();
     reload();
 }
@@ -256,6 +272,16 @@ ReplayPanel::~ReplayPanel() = default; // the job (a child) stops a running repl
 ReplayPanel::Runner ReplayPanel::runner() const
 {
     return static_cast<Runner>(m_runner->currentIndex());
+}
+
+void ReplayPanel::showRunnerPage(int index)
+{
+    // Only the shown page counts for the height: the Command page does not reserve the Lambda page's room.
+    for (int i = 0; i < m_pages->count(); ++i)
+        m_pages->widget(i)->setSizePolicy(QSizePolicy::Preferred,
+                                          i == index ? QSizePolicy::Preferred : QSizePolicy::Ignored);
+    m_pages->setCurrentIndex(index);
+    m_pages->adjustSize();
 }
 
 void ReplayPanel::setRunner(Runner runner)
@@ -298,6 +324,7 @@ void ReplayPanel::updatePreview()
 {
     QString error;
     const QStringList argv = commandArguments(&error);
+    m_preview->setToolTip(QString());
     if (m_command->text().trimmed().isEmpty()) {
         m_preview->setText(tr("(the command's arguments, as the handler will get them)"));
         m_preview->setStyleSheet(QString());
@@ -308,7 +335,10 @@ void ReplayPanel::updatePreview()
         m_preview->setStyleSheet(QStringLiteral("color: %1").arg(eventstyle::severityTextColor(2, palette()).name()));
         return;
     }
-    m_preview->setText(previewOf(argv));
+    const QString preview = previewOf(argv);
+    m_preview->setText(preview.size() > kMaxPreviewChars ? preview.left(kMaxPreviewChars) + QStringLiteral(" …")
+                                                         : preview);
+    m_preview->setToolTip(preview.size() > kMaxPreviewChars ? preview : QString());
     m_preview->setStyleSheet(QString());
 }
 
@@ -434,7 +464,7 @@ void ReplayPanel::showRuns(const ReplayRunList& runs)
 void ReplayPanel::showRun(QTreeWidgetItem* item, const storage::ReplayRunInfo& run, int runIndex)
 {
     const QString handler = commandText(run.handler);
-    item->setText(0, tr("Run %1: %2").arg(run.id).arg(handler));
+    item->setText(0, tr("Run %1: %2").arg(run.id).arg(oneLine(handler)));
     item->setToolTip(0, handler);
     item->setData(0, kPathRole, QVariantList{runIndex, -1, -1});
     item->setText(1, statusLabel(run.status) + tr("%1 succeeded, %2 discarded").arg(run.succeeded).arg(run.discarded));
@@ -468,23 +498,26 @@ void ReplayPanel::showRun(QTreeWidgetItem* item, const storage::ReplayRunInfo& r
             auto* ai = new QTreeWidgetItem(bi);
             ai->setData(0, kPathRole, QVariantList{runIndex, static_cast<int>(bIndex), static_cast<int>(aIndex)});
             ai->setText(0, tr("Attempt %1%2").arg(a.number).arg(a.afterBisect ? tr(" (bisected)") : QString()));
-            ai->setText(1, text(a.verdict) + (a.checkpoint.empty() ? QString() : tr(" at %1").arg(text(a.checkpoint))));
+            ai->setText(
+                1,
+                oneLine(text(a.verdict) + (a.checkpoint.empty() ? QString() : tr(" at %1").arg(text(a.checkpoint)))));
             ai->setText(2, text(a.firstSequenceNumber) + QStringLiteral("..") + text(a.lastSequenceNumber));
             ai->setText(4,
-                        text(a.handlerEnd) + (a.reason.empty() ? QString() : QStringLiteral(": ") + text(a.reason))
-                            + (a.stderrText.empty() ? QString() : tr("  (log below when selected)")));
+                        oneLine(text(a.handlerEnd)
+                                + (a.reason.empty() ? QString() : QStringLiteral(": ") + text(a.reason))
+                                + (a.stderrText.empty() ? QString() : tr("  (log below when selected)"))));
             ai->setToolTip(4, text(a.reason));
         }
         for (const auto& r : b.records) {
             if (r.status == storage::RecordStatus::Succeeded)
                 continue;
             auto* ri = new QTreeWidgetItem(bi);
-            ri->setText(0, text(r.keyText));
+            ri->setText(0, oneLine(text(r.keyText)));
             ri->setText(1, text(std::string(storage::recordStatusName(r.status))));
             ri->setForeground(1, eventstyle::severityTextColor(2, palette()));
             ri->setText(2, text(r.sequenceNumber));
             ri->setText(3, QString::number(r.deliveries));
-            ri->setText(4, text(r.lastError));
+            ri->setText(4, oneLine(text(r.lastError)));
             ri->setToolTip(4, text(r.lastError));
             ri->setData(0, kRecordIdRole, QVariant::fromValue<qint64>(r.recordId));
             ri->setToolTip(0, tr("Double-click to open this record's key"));

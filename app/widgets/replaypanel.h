@@ -87,6 +87,7 @@ private:
     void showProgress();
     void showBanner(const QString& text);
     void updatePreview();
+    void showRunnerPage(int index);
     void showLogOf(QTreeWidgetItem* item);
     void setRunning(bool running);
     void loadSettings();
