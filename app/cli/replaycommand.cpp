@@ -8,11 +8,10 @@
 #include "app/cli/commands.h"
 #include "app/cli/interrupt.h"
 #include "app/cli/selectionoptions.h"
-#include "storage/replay/commandtarget.h"
-#include "storage/replay/invoketarget.h"
 #include "storage/replay/lambdaruntime.h"
 #include "storage/replay/replayer.h"
 #include "storage/replay/runtables.h"
+#include "storage/replay/targetspec.h"
 
 namespace cli {
 
@@ -136,10 +135,12 @@ void addLambdaOptions(QCommandLineParser& parser)
 }
 
 /// The --lambda-handler target from the options, or nullptr with `code` set (usage error, no python3/node, ...).
-std::shared_ptr<storage::LambdaRuntimeTarget> lambdaTarget(const QCommandLineParser& parser, const QString& command,
-                                                           std::chrono::milliseconds timeout, int& code)
+std::shared_ptr<storage::ReplayTarget> lambdaTarget(const QCommandLineParser& parser, const QString& command,
+                                                    std::chrono::milliseconds timeout, int& code)
 {
-    storage::LambdaRuntimeOptions options;
+    storage::ReplayTargetSpec spec;
+    spec.kind = storage::ReplayTargetKind::LambdaHandler;
+    storage::LambdaRuntimeOptions& options = spec.lambda;
     options.handler = parser.value(QStringLiteral("lambda-handler")).toStdString();
     if (parser.isSet(QStringLiteral("code-dir")))
         options.codeDir = parser.value(QStringLiteral("code-dir")).toStdString();
@@ -168,20 +169,19 @@ std::shared_ptr<storage::LambdaRuntimeTarget> lambdaTarget(const QCommandLinePar
         }
         options.environment.push_back(std::move(*entry));
     }
-    options.initTimeout = std::max(options.initTimeout, timeout);
-    auto target = storage::LambdaRuntimeTarget::create(options);
+    auto target = storage::makeReplayTarget(spec, timeout); // the same construction as the GUI's
     if (!target) {
         code = reportStorageError(command, target.error());
         return nullptr;
     }
-    return std::shared_ptr<storage::LambdaRuntimeTarget>(std::move(*target));
+    return *target;
 }
 
 /// Starts the runtime before the run: a module that does not load fails the replay here, with Lambda's reason and
 /// the runtime's output, and no run is recorded. ExitOk when it is ready.
-int startLambdaRuntime(storage::LambdaRuntimeTarget& target, const QString& command)
+int startLambdaRuntime(storage::ReplayTarget& target, const QString& command)
 {
-    const auto failed = target.start();
+    const auto failed = storage::startReplayTarget(target);
     if (!failed)
         return ExitOk;
     out().flush();
@@ -247,21 +247,21 @@ std::shared_ptr<storage::ReplayTarget> targetFromOptions(const QCommandLineParse
                                                   "or --invoke-url URL is required"));
         return nullptr;
     }
+    storage::ReplayTargetSpec spec;
     if (!invoke) {
         if (handler.isEmpty()) {
             code = usageError(command, QStringLiteral("--handler CMD [ARGS...] is required (put it last)"));
             return nullptr;
         }
-        storage::HandlerCommand c;
         for (const QString& a : handler)
-            c.argv.push_back(a.toStdString());
-        return std::make_shared<storage::CommandTarget>(std::move(c));
+            spec.command.argv.push_back(a.toStdString());
+    } else {
+        spec.kind = storage::ReplayTargetKind::InvokeApi;
+        spec.endpoint.url = parser.value(QStringLiteral("invoke-url")).toStdString();
+        spec.endpoint.functionName = parser.value(QStringLiteral("function-name")).toStdString();
+        spec.endpoint.allowRemote = parser.isSet(QStringLiteral("allow-remote"));
     }
-    storage::InvokeEndpoint endpoint;
-    endpoint.url = parser.value(QStringLiteral("invoke-url")).toStdString();
-    endpoint.functionName = parser.value(QStringLiteral("function-name")).toStdString();
-    endpoint.allowRemote = parser.isSet(QStringLiteral("allow-remote"));
-    auto target = storage::InvokeApiTarget::create(endpoint);
+    auto target = storage::makeReplayTarget(spec, {}); // the same construction as the GUI's
     if (!target) {
         code = usageError(command, shown(target.error().message));
         return nullptr;
@@ -393,7 +393,7 @@ int runReplay(const QStringList& arguments)
     }
     options.policy.bisect = parser.isSet(QStringLiteral("bisect"));
     options.record = !parser.isSet(QStringLiteral("no-record"));
-    std::shared_ptr<storage::LambdaRuntimeTarget> runtime;
+    std::shared_ptr<storage::ReplayTarget> runtime;
     if (lambda) {
         if (!(runtime = lambdaTarget(parser, command, options.timeout, code)))
             return code;

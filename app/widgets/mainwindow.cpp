@@ -479,6 +479,12 @@ void MainWindow::openKeyAt(qint64 keyId, qint64 recordId)
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    // A running replay: asks (Stop and quit / Keep running); stopping ends the handler's processes and waits for the
+    // worker, so nothing outlives the application.
+    if (m_replay && !m_replay->stopForQuit()) {
+        event->ignore();
+        return;
+    }
     if (m_importJob->isRunning()) {
         const auto answer = QMessageBox::question(this, tr("Import running"),
                                                   tr("An import is running. Cancel it and quit? The file being "

@@ -219,6 +219,7 @@ void Screenshotter::step()
     case 8: {
         // Replay of the whole store through a handler that fails some records.
         m_window->centerTabs()->setCurrentWidget(m_window->replayPanel());
+        m_window->replayPanel()->setRunner(ReplayPanel::Runner::Command);
         m_window->replayPanel()->handlerEdit()->setText(m_handler);
         if (!m_window->replayPanel()->startReplay()) {
             finish();

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <map>
 #include <random>
+#include <sstream>
 
 #include <fcntl.h>
 #include <nlohmann/json.hpp>
@@ -531,15 +532,15 @@ Result<std::pair<std::string, std::string>> parseEnvironmentAssignment(const std
     return std::pair{std::move(name), text.substr(eq + 1)};
 }
 
-Result<std::vector<std::pair<std::string, std::string>>> readEnvironmentFile(const std::string& path)
+Result<std::vector<std::pair<std::string, std::string>>> parseEnvironmentLines(std::string_view content,
+                                                                               const std::string& origin)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return Error{Error::Kind::CannotOpen, errno, path + ": " + std::strerror(errno)};
     std::vector<std::pair<std::string, std::string>> entries;
-    std::string line;
-    for (int number = 1; std::getline(in, line); ++number) {
-        std::string text = trimmed(line);
+    std::size_t start = 0;
+    for (int number = 1; start < content.size(); ++number) {
+        const std::size_t end = std::min(content.find('\n', start), content.size());
+        std::string text = trimmed(std::string(content.substr(start, end - start)));
+        start = end + 1;
         if (text.empty() || text.front() == '#')
             continue;
         if (text.rfind("export ", 0) == 0)
@@ -548,13 +549,27 @@ Result<std::vector<std::pair<std::string, std::string>>> readEnvironmentFile(con
         auto entry = parseEnvironmentAssignment(
             eq == std::string::npos ? text : trimmed(text.substr(0, eq)) + "=" + trimmed(text.substr(eq + 1)));
         if (!entry)
-            return invalidArgument(path + ":" + std::to_string(number) + ": " + entry.error().message);
+            return invalidArgument(
+                (origin.empty() ? "line " + std::to_string(number) : origin + ":" + std::to_string(number)) + ": "
+                + entry.error().message);
         std::string& value = entry->second;
         if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front())
             value = value.substr(1, value.size() - 2);
         entries.push_back(std::move(*entry));
     }
     return entries;
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> readEnvironmentFile(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return Error{Error::Kind::CannotOpen, errno, path + ": " + std::strerror(errno)};
+    std::ostringstream content;
+    content << in.rdbuf();
+    if (in.bad())
+        return Error{Error::Kind::CannotOpen, errno, path + ": " + std::strerror(errno)};
+    return parseEnvironmentLines(content.str(), path);
 }
 
 Result<std::string> locateRunners()

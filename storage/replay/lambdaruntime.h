@@ -55,6 +55,11 @@ Result<std::pair<std::string, std::string>> parseEnvironmentAssignment(const std
 /// value removed), blank lines and # comments skipped; errors name the file and line.
 Result<std::vector<std::pair<std::string, std::string>>> readEnvironmentFile(const std::string& path);
 
+/// The same lines from text (the GUI's environment box); errors begin with "<origin>:<line>: " (line from 1), or
+/// "line <n>: " when `origin` is empty.
+Result<std::vector<std::pair<std::string, std::string>>> parseEnvironmentLines(std::string_view text,
+                                                                               const std::string& origin = {});
+
 /// The folder holding lambda_runner.py and lambda_runner.mjs, or an error saying where it looked.
 Result<std::string> locateRunners();
 

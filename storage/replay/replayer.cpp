@@ -257,9 +257,11 @@ Result<ReplayRunInfo> replayBatches(Database* database, const std::vector<Lambda
     const bool stopped = ended == BatchEnd::Stopped || watcher.stopped();
     if (ended != BatchEnd::Done || stopped)
         run.batchCount = static_cast<std::int64_t>(run.batches.size()); // what was reached, not what was planned
+    // The stop flag set counts as a stop even when the watcher had not polled it yet (an observer that saw it first).
+    const bool stopFlag = watcher.stopped() || (options.stopRequested && options.stopRequested());
     run.status = ended == BatchEnd::TargetUnusable ? "failed"
-        : stopped ? (watcher.stopped() ? options.stoppedStatus : std::string("cancelled"))
-                  : "complete";
+        : stopped                                  ? (stopFlag ? options.stoppedStatus : std::string("cancelled"))
+                                                   : "complete";
     run.finishedMicros = nowMicros();
     if (record) {
         if (auto e = updateReplayRun(*database, run))

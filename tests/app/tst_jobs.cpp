@@ -3,6 +3,7 @@
 // a user meets (an unwritable export folder, a missing store, a handler that cannot be started).
 
 #include <QFile>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -12,6 +13,7 @@
 #include "app/viewmodels/exportjob.h"
 #include "app/viewmodels/replayjob.h"
 #include "ordersfixture.h"
+#include "replayfixture.h"
 
 namespace {
 
@@ -65,6 +67,10 @@ private Q_SLOTS:
     void replayHandlerThatCannotStart();
     void replayErrorsDelivered();
     void replayCancel();
+    void replayStopFlagEndsHandler();
+    void replayLambdaHandler();
+    void replayLambdaHandlerThatCannotStart();
+    void replayInvokeApi();
     void replayRunsLoadSuperseded();
 };
 
@@ -182,6 +188,7 @@ void TestJobs::replayHandlerThatCannotStart()
     const auto outcome = finished.at(0).at(0).value<ReplayOutcome>();
     // The replay fails at once with the reason (never a run of "discarded" records); the run is recorded as failed.
     QVERIFY2(outcome.error.contains(QStringLiteral("no-such-handler")), qPrintable(outcome.error));
+    QVERIFY(outcome.targetUnusable);
     QVERIFY(!outcome.run);
     QCOMPARE(outcome.runs.error, QString());
     QCOMPARE(outcome.runs.runs.size(), std::size_t(1));
@@ -221,7 +228,7 @@ void TestJobs::replayErrorsDelivered()
 
 void TestJobs::replayCancel()
 {
-    ReplayJob job(nullptr, [](const ReplayRequest&, const UserJob::Progress& progress) {
+    ReplayJob job(nullptr, [](const ReplayRequest&, const UserJob::Progress& progress, ReplayControl&) {
         ReplayOutcome outcome;
         storage::ReplayRunInfo run;
         run.status = runSteps(progress, 500) ? "complete" : "cancelled";
@@ -239,6 +246,170 @@ void TestJobs::replayCancel()
     const auto outcome = finished.at(0).at(0).value<ReplayOutcome>();
     QVERIFY(outcome.cancelled);
     QCOMPARE(outcome.run->status, std::string("cancelled"));
+}
+
+void TestJobs::replayStopFlagEndsHandler()
+{
+    // Batches of 2: the first two succeed, the third hangs in a handler that started a child. Cancel sets the stop
+    // flag: the handler's whole process group ends at once (not after the 30 s timeout) and the run is recorded as
+    // interrupted with what was done.
+    const QString store = m_dir.filePath(QStringLiteral("stop.streamscope"));
+    QCOMPARE(appfixture::writeOrdersStore(store, 8), QString());
+    ReplayJob job;
+    job.setProgressIntervalMs(0);
+    QSignalSpy finished(&job, &ReplayJob::finished);
+    QSignalSpy progress(&job, &ReplayJob::progressChanged);
+    ReplayRequest request;
+    request.storePath = store;
+    request.handler = replayfixture::hangingHandler(m_dir.path(), QStringLiteral("stop"), 2);
+    request.batchSize = 2;
+    job.start(request);
+    const QList<qint64> pids = replayfixture::waitForPids(m_dir.path(), QStringLiteral("stop"));
+    QCOMPARE(pids.size(), 2);
+    QTRY_VERIFY_WITH_TIMEOUT(job.progress().invocations == 2, 10000);
+    QVERIFY(progress.count() >= 1);
+    const ReplayProgress p = job.progress();
+    QCOMPARE(p.batch, 2);
+    QCOMPARE(p.attempt, 1);
+    QCOMPARE(p.recordsInDoneBatches, std::int64_t(2));
+    QCOMPARE(p.attemptFirst, std::int64_t(1));
+    QCOMPARE(p.attemptLast, std::int64_t(2));
+    job.cancel();
+    QVERIFY(finished.wait(20'000));
+    const bool gone = replayfixture::waitGone(pids[0]) && replayfixture::waitGone(pids[1]);
+    replayfixture::killAll(pids);
+    QVERIFY2(gone, "the handler or its child outlived the stopped replay");
+    const auto outcome = finished.at(0).at(0).value<ReplayOutcome>();
+    QVERIFY2(outcome.error.isEmpty(), qPrintable(outcome.error));
+    QVERIFY(outcome.cancelled);
+    QVERIFY(outcome.run);
+    QCOMPARE(outcome.run->status, std::string("interrupted"));
+    QCOMPARE(outcome.run->succeeded, std::int64_t(4));
+    QCOMPARE(outcome.run->discarded, std::int64_t(0));
+    QCOMPARE(outcome.run->batches.size(), std::size_t(3));
+    QCOMPARE(outcome.run->batches[2].attempts.back().verdict, std::string("interrupted"));
+    QVERIFY(outcome.run->batches[2].attempts.back().stderrText.find("hanging now") != std::string::npos);
+    QCOMPARE(outcome.runs.runs.size(), std::size_t(1));
+    QCOMPARE(outcome.runs.runs[0].status, std::string("interrupted"));
+}
+
+void TestJobs::replayLambdaHandler()
+{
+    const QString code = replayfixture::writeFolder(
+        m_dir.path(), QStringLiteral("lambda-ok"),
+        {{QStringLiteral("app.py"),
+          "import os\n"
+          "def lambda_handler(event, context):\n"
+          "    print('handling', len(event['Records']), 'records', os.environ.get('ORDERS_MODE'))\n"
+          "    return {'batchItemFailures': []}\n"}});
+    const QString store = m_dir.filePath(QStringLiteral("lambda.streamscope"));
+    QCOMPARE(appfixture::writeOrdersStore(store, 8), QString());
+    ReplayJob job;
+    QSignalSpy finished(&job, &ReplayJob::finished);
+    ReplayRequest request;
+    request.storePath = store;
+    request.target.kind = storage::ReplayTargetKind::LambdaHandler;
+    request.target.lambda.handler = "app.lambda_handler";
+    request.target.lambda.codeDir = code.toStdString();
+    request.target.lambda.environment = {{"ORDERS_MODE", "replayed"}};
+    job.start(request);
+    QVERIFY(finished.wait(60'000));
+    const auto outcome = finished.at(0).at(0).value<ReplayOutcome>();
+    QVERIFY2(outcome.error.isEmpty(), qPrintable(outcome.error + outcome.log));
+    QVERIFY(outcome.run);
+    QCOMPARE(outcome.run->status, std::string("complete"));
+    QCOMPARE(outcome.run->succeeded, std::int64_t(8));
+    QCOMPARE(outcome.run->handler.front(), std::string("--lambda-handler"));
+    const std::string& log = outcome.run->batches.at(0).attempts.at(0).stderrText;
+    QVERIFY2(log.find("handling 8 records replayed") != std::string::npos, log.c_str());
+}
+
+void TestJobs::replayLambdaHandlerThatCannotStart()
+{
+    // A module that does not load fails the replay before the first batch with Lambda's reason and the runtime's
+    // output; no run is recorded (as in the CLI).
+    const QString code = replayfixture::writeFolder(m_dir.path(), QStringLiteral("lambda-bad"),
+                                                    {{QStringLiteral("app.py"),
+                                                      "import no_such_module_for_streamscope\n"
+                                                      "def lambda_handler(event, context):\n"
+                                                      "    return None\n"}});
+    const QString store = m_dir.filePath(QStringLiteral("lambda-bad.streamscope"));
+    QCOMPARE(appfixture::writeOrdersStore(store, 8), QString());
+    ReplayJob job;
+    QSignalSpy finished(&job, &ReplayJob::finished);
+    ReplayRequest request;
+    request.storePath = store;
+    request.target.kind = storage::ReplayTargetKind::LambdaHandler;
+    request.target.lambda.handler = "app.lambda_handler";
+    request.target.lambda.codeDir = code.toStdString();
+    job.start(request);
+    QVERIFY(finished.wait(60'000));
+    const auto outcome = finished.at(0).at(0).value<ReplayOutcome>();
+    QVERIFY(!outcome.run);
+    QVERIFY(outcome.targetUnusable);
+    QVERIFY2(outcome.error.startsWith(QStringLiteral("the handler could not start: ")), qPrintable(outcome.error));
+    QVERIFY2(outcome.error.contains(QStringLiteral("no_such_module_for_streamscope")), qPrintable(outcome.error));
+    QCOMPARE(outcome.runs.error, QString());
+    QCOMPARE(outcome.runs.runs.size(), std::size_t(0));
+
+    // A code folder that is not there is refused before anything starts.
+    request.target.lambda.codeDir = m_dir.filePath(QStringLiteral("no-such-folder")).toStdString();
+    job.start(request);
+    QVERIFY(finished.wait(30'000));
+    QVERIFY2(finished.at(1).at(0).value<ReplayOutcome>().error.contains(QStringLiteral("no-such-folder")),
+             qPrintable(finished.at(1).at(0).value<ReplayOutcome>().error));
+}
+
+void TestJobs::replayInvokeApi()
+{
+    QProcess stub;
+    stub.start(QStringLiteral(STREAMSCOPE_PYTHON),
+               {QStringLiteral(STREAMSCOPE_SOURCE_DIR) + QStringLiteral("/tests/storage/replay/invoke_stub.py")});
+    QVERIFY2(stub.waitForStarted(10000), qPrintable(stub.errorString()));
+    QVERIFY(stub.waitForReadyRead(20000));
+    const int port = stub.readLine().trimmed().toInt();
+    QVERIFY(port > 0);
+    const std::string url = "http://127.0.0.1:" + std::to_string(port);
+    const QString store = m_dir.filePath(QStringLiteral("invoke.streamscope"));
+    QCOMPARE(appfixture::writeOrdersStore(store, 8), QString());
+    ReplayJob job;
+    QSignalSpy finished(&job, &ReplayJob::finished);
+    ReplayRequest request;
+    request.storePath = store;
+    request.target.kind = storage::ReplayTargetKind::InvokeApi;
+    request.target.endpoint.url = url;
+    request.target.endpoint.functionName = "ok";
+    request.timeoutMs = 20000;
+    job.start(request);
+    QVERIFY(finished.wait(60'000));
+    auto outcome = finished.at(0).at(0).value<ReplayOutcome>();
+    QVERIFY2(outcome.error.isEmpty(), qPrintable(outcome.error));
+    QCOMPARE(outcome.run->status, std::string("complete"));
+    QCOMPARE(outcome.run->succeeded, std::int64_t(8));
+    QVERIFY(!outcome.run->batches.at(0).attempts.at(0).stderrText.empty()); // the endpoint's log tail
+
+    // A wrong function name fails the replay at once with the reason, nothing discarded.
+    request.target.endpoint.functionName = "no-such-function";
+    job.start(request);
+    QVERIFY(finished.wait(60'000));
+    outcome = finished.at(1).at(0).value<ReplayOutcome>();
+    QVERIFY(!outcome.run);
+    QVERIFY(outcome.targetUnusable);
+    QVERIFY2(outcome.error.contains(QStringLiteral("no-such-function")), qPrintable(outcome.error));
+    QCOMPARE(outcome.runs.runs.front().status, std::string("failed"));
+    QCOMPARE(outcome.runs.runs.front().discarded, std::int64_t(0));
+
+    // An endpoint that is not running: the same, naming the URL.
+    const std::string closed = "http://127.0.0.1:" + std::to_string(replayfixture::closedPort());
+    request.target.endpoint.url = closed;
+    request.target.endpoint.functionName = "ok";
+    job.start(request);
+    QVERIFY(finished.wait(60'000));
+    outcome = finished.at(2).at(0).value<ReplayOutcome>();
+    QVERIFY(outcome.targetUnusable);
+    QVERIFY2(outcome.error.contains(QString::fromStdString(closed)), qPrintable(outcome.error));
+    stub.kill();
+    stub.waitForFinished(10000);
 }
 
 void TestJobs::replayRunsLoadSuperseded()
