@@ -4,6 +4,7 @@
 #include "app/cli/clicommon.h"
 #include "app/cli/commands.h"
 #include "app/cli/selectionoptions.h"
+#include "storage/sql/seentypes.h"
 #include "storage/sql/sqlgen.h"
 
 namespace cli {
@@ -29,7 +30,9 @@ int runSql(const QStringList& arguments)
                                         QStringLiteral("DIALECT")));
     parser.addOption(QCommandLineOption(QStringLiteral("source"),
                                         QStringLiteral("The data layout: changelog (written by 'streamscope export "
-                                                       "--format changelog'; the default)."),
+                                                       "--format changelog'; the default: definitions, changes view, "
+                                                       "audit, state), s3-incremental or s3-full (the data/ folder of "
+                                                       "a DynamoDB export to S3: its table definition only)."),
                                         QStringLiteral("SOURCE")));
     parser.addOption(QCommandLineOption(QStringLiteral("location"),
                                         QStringLiteral("Where the data is: a folder for DuckDB, s3://bucket/prefix/ "
@@ -39,6 +42,12 @@ int runSql(const QStringList& arguments)
                                         QStringLiteral("Only this table's records in the changes view (and so in the "
                                                        "audit and state)."),
                                         QStringLiteral("T")));
+    parser.addOption(QCommandLineOption(
+        QStringLiteral("from-store"),
+        QStringLiteral("Type images from the attributes and DynamoDB types this store has seen: nested struct<...> "
+                       "columns for S3 exports, a typed versions view per table for the changelog (without it: JSON "
+                       "text)."),
+        QStringLiteral("S")));
     parser.addOption(QCommandLineOption(
         QStringLiteral("at"),
         QStringLiteral("The time of the state query (2023-11-14T22:15:00Z or epoch seconds; default: the latest time "
@@ -61,9 +70,9 @@ int runSql(const QStringList& arguments)
     if (parser.isSet(QStringLiteral("source"))) {
         const auto source = storage::parseSqlSource(parser.value(QStringLiteral("source")).toStdString());
         if (!source)
-            return usageError(
-                command,
-                QStringLiteral("--source takes changelog (not '%1')").arg(parser.value(QStringLiteral("source"))));
+            return usageError(command,
+                              QStringLiteral("--source takes changelog, s3-incremental or s3-full (not '%1')")
+                                  .arg(parser.value(QStringLiteral("source"))));
         request.source = *source;
     }
     if (!parser.isSet(QStringLiteral("location")) || parser.value(QStringLiteral("location")).isEmpty())
@@ -79,6 +88,16 @@ int runSql(const QStringList& arguments)
                               QStringLiteral("--at takes a UTC time like 2023-11-14T22:15:00Z or epoch "
                                              "seconds (not '%1')")
                                   .arg(parser.value(QStringLiteral("at"))));
+    }
+    if (parser.isSet(QStringLiteral("from-store"))) {
+        auto store = openSelectedStore(parser, command, storage::Database::OpenMode::ReadOnly, code,
+                                       QStringLiteral("from-store"));
+        if (!store)
+            return code;
+        auto seen = storage::seenTypes(*store, request.table);
+        if (!seen)
+            return reportStorageError(command, seen.error());
+        request.seen = std::move(*seen);
     }
     std::string error;
     auto script = storage::generateSql(request, &error);

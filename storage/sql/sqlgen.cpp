@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "model/jsontext.h"
 #include "storage/sql/changelog.h"
 
 // How the audit becomes SQL (model/audit.h is the reference; every rule there that SQL can state is here).
@@ -310,6 +311,262 @@ std::string stateQuery(const SqlRequest& r)
           "ORDER BY table_name, item_key";
 }
 
+// ---- nested types from the types a store has seen (--from-store) ----------------------------------------------
+
+std::string quoteName(std::string_view name, SqlDialect d)
+{
+    const char q = d == SqlDialect::Athena || d == SqlDialect::Spark ? '`' : '"';
+    std::string out(1, q);
+    for (const char c : name) {
+        out += c;
+        if (c == q)
+            out += q;
+    }
+    return out + q;
+}
+
+std::string stringType(SqlDialect d)
+{
+    switch (d) {
+    case SqlDialect::DuckDb:
+        return "VARCHAR";
+    case SqlDialect::Athena:
+        return "string";
+    case SqlDialect::Trino:
+        return "varchar";
+    case SqlDialect::Spark:
+        return "STRING";
+    }
+    return "VARCHAR";
+}
+
+/// A value kept as JSON text (an opaque map, a list never seen with elements). Trino's Hive tables have no json
+/// column type (varchar holds the text there); its casts do.
+std::string jsonType(SqlDialect d, bool ddl)
+{
+    switch (d) {
+    case SqlDialect::DuckDb:
+        return "JSON";
+    case SqlDialect::Trino:
+        return ddl ? "varchar" : "json";
+    default:
+        return stringType(d);
+    }
+}
+
+std::string boolType(SqlDialect d)
+{
+    return d == SqlDialect::Athena ? "boolean" : (d == SqlDialect::Trino ? "boolean" : "BOOLEAN");
+}
+
+std::string arrayOf(const std::string& element, SqlDialect d)
+{
+    switch (d) {
+    case SqlDialect::DuckDb:
+        return element + "[]";
+    case SqlDialect::Athena:
+        return "array<" + element + ">";
+    case SqlDialect::Trino:
+        return "array(" + element + ")";
+    case SqlDialect::Spark:
+        return "ARRAY<" + element + ">";
+    }
+    return element;
+}
+
+std::string structOf(const std::vector<std::pair<std::string, std::string>>& fields, SqlDialect d)
+{
+    std::string out;
+    switch (d) {
+    case SqlDialect::DuckDb:
+        out = "STRUCT(";
+        break;
+    case SqlDialect::Athena:
+        out = "struct<";
+        break;
+    case SqlDialect::Trino:
+        out = "ROW(";
+        break;
+    case SqlDialect::Spark:
+        out = "STRUCT<";
+        break;
+    }
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        if (i)
+            out += d == SqlDialect::Athena ? "," : ", ";
+        out += quoteName(fields[i].first, d);
+        out += d == SqlDialect::Athena ? ":" : (d == SqlDialect::Spark ? ": " : " ");
+        out += fields[i].second;
+    }
+    out += d == SqlDialect::Athena || d == SqlDialect::Spark ? ">" : ")";
+    return out;
+}
+
+std::string membersType(const TypeNode& node, SqlDialect d, bool ddl);
+
+/// A DynamoDB value position: a struct with one field per type tag seen there ({"N": "..."} -> struct<N:string>).
+std::string valueType(const TypeNode& node, SqlDialect d, bool ddl)
+{
+    std::vector<std::pair<std::string, std::string>> fields;
+    for (const std::string& tag : node.tags) {
+        if (tag == "S" || tag == "N" || tag == "B")
+            fields.emplace_back(tag, stringType(d));
+        else if (tag == "BOOL" || tag == "NULL")
+            fields.emplace_back(tag, boolType(d));
+        else if (tag == "SS" || tag == "NS" || tag == "BS")
+            fields.emplace_back(tag, arrayOf(stringType(d), d));
+        else if (tag == "M")
+            fields.emplace_back(tag, membersType(node, d, ddl));
+        else if (tag == "L")
+            fields.emplace_back(
+                tag, arrayOf(node.element.empty() ? jsonType(d, ddl) : valueType(node.element.front(), d, ddl), d));
+    }
+    return structOf(fields, d);
+}
+
+/// An M's members (or an item's attributes) as a struct; JSON text when not tracked or never seen with members.
+std::string membersType(const TypeNode& node, SqlDialect d, bool ddl)
+{
+    if (node.opaque || node.members.empty())
+        return jsonType(d, ddl);
+    std::vector<std::pair<std::string, std::string>> fields;
+    for (const auto& [name, child] : node.members)
+        fields.emplace_back(name, valueType(child, d, ddl));
+    return structOf(fields, d);
+}
+
+/// DuckDB json_transform structure text of a value position / of members.
+std::string duckStructure(const TypeNode& node);
+
+std::string duckMembers(const TypeNode& node)
+{
+    if (node.opaque || node.members.empty())
+        return "\"JSON\"";
+    std::string out = "{";
+    bool first = true;
+    for (const auto& [name, child] : node.members) {
+        if (!first)
+            out += ",";
+        first = false;
+        out += model::jsontext::quoted(name) + ":" + duckStructure(child);
+    }
+    return out + "}";
+}
+
+std::string duckStructure(const TypeNode& node)
+{
+    std::string out = "{";
+    bool first = true;
+    for (const std::string& tag : node.tags) {
+        std::string t;
+        if (tag == "S" || tag == "N" || tag == "B")
+            t = "\"VARCHAR\"";
+        else if (tag == "BOOL" || tag == "NULL")
+            t = "\"BOOLEAN\"";
+        else if (tag == "SS" || tag == "NS" || tag == "BS")
+            t = "[\"VARCHAR\"]";
+        else if (tag == "M")
+            t = duckMembers(node);
+        else if (tag == "L")
+            t = "[" + (node.element.empty() ? std::string("\"JSON\"") : duckStructure(node.element.front())) + "]";
+        if (!first)
+            out += ",";
+        first = false;
+        out += "\"" + tag + "\":" + t;
+    }
+    return out + "}";
+}
+
+/// `image` (canonical JSON text) as the nested struct of the types seen.
+std::string typedImage(const TypeNode& item, SqlDialect d)
+{
+    switch (d) {
+    case SqlDialect::DuckDb:
+        return "json_transform(image, " + sqlString(duckMembers(item), d) + ")";
+    case SqlDialect::Athena:
+    case SqlDialect::Trino:
+        return "CAST(json_parse(image) AS " + membersType(item, SqlDialect::Trino, false) + ")";
+    case SqlDialect::Spark:
+        return "from_json(image, " + sqlString(membersType(item, d, false), d) + ")";
+    }
+    return "image";
+}
+
+std::string viewSuffix(std::string_view table)
+{
+    std::string out;
+    for (const char c : table) {
+        const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        if (alnum)
+            out += c;
+        else if (c >= 'A' && c <= 'Z')
+            out += static_cast<char>(c - 'A' + 'a');
+        else if (out.empty() || out.back() != '_')
+            out += '_';
+    }
+    return out;
+}
+
+std::string typedVersionsView(const std::string& table, const TypeNode& item, SqlDialect d)
+{
+    return "CREATE OR REPLACE VIEW streamscope_versions_" + viewSuffix(table)
+        + " AS\n"
+          "SELECT table_name, item_key, pos, event_name, sequence_number, time_us, event_id, state,\n"
+          "       "
+        + typedImage(item, d)
+        + " AS item\n"
+          "FROM streamscope_item_versions\n"
+          "WHERE table_name = "
+        + sqlString(table, d);
+}
+
+/// DynamoDB export lines: {"Metadata":{"WriteTimestampMicros":{"N":…}},"Keys":…,"OldImage":…,"NewImage":…}
+/// (incremental) or {"Item":…} (full).
+std::string exportDefinition(const SqlRequest& r, const std::string& location, const TypeNode* item)
+{
+    const bool full = r.source == SqlSource::S3Full;
+    const SqlDialect d = r.dialect;
+    const std::string image = item ? membersType(*item, d, true) : jsonType(d, true);
+    const std::string name = full ? "streamscope_s3_full" : "streamscope_s3_incremental";
+    std::vector<std::pair<std::string, std::string>> columns;
+    if (full) {
+        columns.emplace_back("Item", image);
+    } else {
+        TypeNode n;
+        n.tags = {"N"};
+        TypeNode metadata;
+        metadata.tags = {"M"};
+        metadata.members.emplace("WriteTimestampMicros", n);
+        columns.emplace_back("Metadata", membersType(metadata, d, true));
+        columns.emplace_back("Keys", image);
+        columns.emplace_back("OldImage", image);
+        columns.emplace_back("NewImage", image);
+    }
+    std::string cols;
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+        if (i)
+            cols += d == SqlDialect::DuckDb ? ",\n               " : ",\n  ";
+        if (d == SqlDialect::DuckDb)
+            cols += columns[i].first + ": " + sqlString(columns[i].second, d);
+        else
+            cols += quoteName(columns[i].first, d) + " " + columns[i].second;
+    }
+    switch (d) {
+    case SqlDialect::DuckDb:
+        return "CREATE OR REPLACE VIEW " + name + " AS\nSELECT * FROM read_json(" + sqlString(location + "/*.json*", d)
+            + ",\n    format = 'newline_delimited',\n    columns = {" + cols + "})";
+    case SqlDialect::Athena:
+        return "CREATE EXTERNAL TABLE IF NOT EXISTS " + name + " (\n  " + cols
+            + ")\nROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'\nLOCATION " + sqlString(location + "/", d);
+    case SqlDialect::Trino:
+        return "CREATE TABLE IF NOT EXISTS " + name + " (\n  " + cols
+            + ")\nWITH (format = 'JSON', external_location = " + sqlString(location + "/", d) + ")";
+    case SqlDialect::Spark:
+        return "CREATE TABLE IF NOT EXISTS " + name + " (\n  " + cols + ")\nUSING json\nLOCATION "
+            + sqlString(location + "/", d);
+    }
+    return {};
+}
 } // namespace
 
 std::optional<SqlDialect> parseSqlDialect(std::string_view text)
@@ -335,12 +592,23 @@ std::optional<SqlSource> parseSqlSource(std::string_view text)
 {
     if (text == "changelog")
         return SqlSource::Changelog;
+    if (text == "s3-incremental")
+        return SqlSource::S3Incremental;
+    if (text == "s3-full")
+        return SqlSource::S3Full;
     return std::nullopt;
 }
 
 std::string_view sqlSourceText(SqlSource source)
 {
-    (void)source;
+    switch (source) {
+    case SqlSource::Changelog:
+        return "changelog";
+    case SqlSource::S3Incremental:
+        return "s3-incremental";
+    case SqlSource::S3Full:
+        return "s3-full";
+    }
     return "changelog";
 }
 
@@ -396,9 +664,48 @@ std::optional<SqlScript> generateSql(const SqlRequest& r, std::string* error)
 
     SqlScript script;
     const std::string dialect(sqlDialectText(r.dialect));
+    const std::string notRun = r.dialect == SqlDialect::DuckDb
+        ? std::string()
+        : "\nNot executed by Streamscope's tests on " + dialect + " (only parsed by DuckDB where the dialects agree).";
+    if (r.source != SqlSource::Changelog) {
+        const TypeNode* item = nullptr;
+        std::string typesFrom = "Keys and images as JSON text (the generic form: query them with the engine's JSON "
+                                "functions;\n--from-store STORE gives nested types)";
+        if (r.seen) {
+            std::string tableName = r.table;
+            if (!r.table.empty()) {
+                auto it = r.seen->tables.find(r.table);
+                if (it == r.seen->tables.end())
+                    return fail("the store has no table " + r.table);
+                item = &it->second;
+            } else if (r.seen->tables.size() == 1) {
+                item = &r.seen->tables.begin()->second;
+                tableName = r.seen->tables.begin()->first;
+            } else {
+                return fail("the store has " + std::to_string(r.seen->tables.size())
+                            + " tables: an export holds one, name it with --table");
+            }
+            typesFrom = "Keys and images as nested types: every attribute and DynamoDB type the store has seen for "
+                + tableName + " (a type it has not seen reads as NULL)";
+            if (r.dialect == SqlDialect::Athena)
+                typesFrom += ";\nAthena lower-cases names: two attributes differing only in case need "
+                             "'mapping.<name>' SERDEPROPERTIES";
+        }
+        const bool full = r.source == SqlSource::S3Full;
+        script.statements.push_back(
+            {"Generated by: streamscope sql --dialect " + dialect + " --source " + std::string(sqlSourceText(r.source))
+                 + "\nThe data/ folder of a DynamoDB " + (full ? "full" : "incremental")
+                 + " export to S3 (DYNAMODB_JSON lines, gzip), " + typesFrom + "." + notRun
+                 + "\nThe changes view, audit and state read the changelog layout: import the export "
+                   "(streamscope import) and\nexport it with --format changelog (an export has no sequence "
+                   "numbers or redeliveries to audit).",
+             exportDefinition(r, location, item), false, false,
+             full ? "streamscope_s3_full" : "streamscope_s3_incremental"});
+        return script;
+    }
     script.statements.push_back(
-        {"Generated by: streamscope sql --dialect " + dialect
-             + " --source changelog\n"
+        {"Generated by: streamscope sql --dialect " + dialect + " --source changelog" + (r.seen ? " --from-store" : "")
+             + "\n"
                "The changelog written by `streamscope export --format changelog` (see its _schema.json): one row per "
                "delivery,\ncanonical DynamoDB JSON text for Keys and images, sequence numbers zero-padded to "
              + std::to_string(kChangelogSequenceDigits) + " digits."
@@ -428,6 +735,17 @@ std::optional<SqlScript> generateSql(const SqlRequest& r, std::string* error)
         {"Every version of every item: the state after each record (present with its image, absent after a REMOVE,\n"
          "unknown when the record has no NewImage and the next record no OldImage).",
          itemVersionsView(), false, true, "streamscope_item_versions"});
+    if (r.seen) {
+        for (const auto& [table, item] : r.seen->tables) {
+            if (!r.table.empty() && table != r.table)
+                continue;
+            script.statements.push_back(
+                {"The versions of " + table
+                     + " with the item as nested types: every attribute and DynamoDB type the store has seen\n"
+                       "(--from-store; a type it has not seen reads as NULL).",
+                 typedVersionsView(table, item, r.dialect), false, false, "streamscope_versions_" + viewSuffix(table)});
+        }
+    }
     script.statements.push_back(
         {"State at a time: every item's last version at or before it (records without a creation time are not "
          "placed),\nas `streamscope state --at` (which lists present and unknown items; absent ones are left out).",

@@ -22,6 +22,8 @@
 #include <string_view>
 #include <vector>
 
+#include "storage/sql/seentypes.h"
+
 namespace storage {
 
 enum class SqlDialect : std::uint8_t { DuckDb, Athena, Trino, Spark };
@@ -29,17 +31,12 @@ std::optional<SqlDialect> parseSqlDialect(std::string_view text); // "duckdb", "
 std::string_view sqlDialectText(SqlDialect dialect);
 
 enum class SqlSource : std::uint8_t {
-    Changelog, ///< streamscope export --format changelog
+    Changelog,     ///< streamscope export --format changelog: definitions, changes view, audit, state
+    S3Incremental, ///< a DynamoDB incremental export's data/ folder: the table definition only
+    S3Full,        ///< a DynamoDB full export's data/ folder: the table definition only
 };
-std::optional<SqlSource> parseSqlSource(std::string_view text); // "changelog"
+std::optional<SqlSource> parseSqlSource(std::string_view text); // "changelog", "s3-incremental", "s3-full"
 std::string_view sqlSourceText(SqlSource source);
-
-/// The top-level attribute types a store has seen per table (attribute name -> DynamoDB type tags "S", "N", ...):
-/// with it the Athena/Trino/Spark definitions get typed item views (`--from-store`).
-struct SeenAttributes
-{
-    std::map<std::string, std::map<std::string, std::set<std::string>>> tables; ///< table -> attribute -> types
-};
 
 struct SqlRequest
 {
@@ -48,7 +45,10 @@ struct SqlRequest
     std::string location;                 ///< folder or URI of the layout (s3://bucket/prefix/, /path/out)
     std::string table;                    ///< only this table ("" = all)
     std::optional<std::int64_t> atMicros; ///< state at this time (nullopt: the latest time in the data)
-    std::optional<SeenAttributes> seen;   ///< --from-store
+    /// --from-store: the types a store has seen. Changelog: a typed versions view per table (the image as nested
+    /// struct). S3 exports: Keys/NewImage/OldImage/Item as nested struct columns of the table seen (`table`, or
+    /// the store's only table). Without it: images as JSON text (the generic form).
+    std::optional<SeenTypes> seen;
 };
 
 /// One statement of the generated text.

@@ -3,6 +3,7 @@
 // STREAMSCOPE_UPDATE_GOLDEN=1 to rewrite them after a deliberate change. DuckDB's text is executed by tst_sqlduckdb.
 
 #include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include "testsupport.h"
@@ -45,6 +46,72 @@ private Q_SLOTS:
         QVERIFY(run.out.contains("1700000100000000"));
         if (dialect != QLatin1String("duckdb"))
             QVERIFY(run.out.contains("Not executed by Streamscope's tests on " + dialect.toUtf8()));
+    }
+
+    void goldenFromStore_data()
+    {
+        QTest::addColumn<QString>("dialect");
+        QTest::addColumn<QString>("source");
+        for (const char* d : {"duckdb", "athena", "trino", "spark"}) {
+            for (const char* source : {"s3-incremental", "s3-full", "changelog"})
+                QTest::newRow(qPrintable(QStringLiteral("%1 %2").arg(QLatin1String(d), QLatin1String(source))))
+                    << QString::fromLatin1(d) << QString::fromLatin1(source);
+        }
+    }
+
+    // --from-store: nested types from a store holding the public sample with every DynamoDB type (an S3 full-export
+    // item: maps, lists of mixed types, sets, binary, NULL, BOOL, deep nesting).
+    void goldenFromStore()
+    {
+        QFETCH(QString, dialect);
+        QFETCH(QString, source);
+        REQUIRE_SHARED_DIR();
+        if (m_store.isEmpty()) {
+            QVERIFY(m_dir.isValid());
+            m_store = m_dir.filePath(QStringLiteral("all-types.streamscope"));
+            const auto imported =
+                runCli({QStringLiteral("import"), QStringLiteral("--store"), m_store, QStringLiteral("--no-progress"),
+                        QStringLiteral("--table"), QStringLiteral("AllTypes"),
+                        testsupport::samplesDir() + QStringLiteral("/olpa-streaming-json/all-types-dynamodb.json")});
+            QVERIFY2(imported.exitCode == 0, imported.err.constData());
+        }
+        const auto run = runCli({QStringLiteral("sql"), QStringLiteral("--dialect"), dialect,
+                                 QStringLiteral("--source"), source, QStringLiteral("--location"),
+                                 QStringLiteral("s3://example-bucket/exports/data/"), QStringLiteral("--from-store"),
+                                 m_store, QStringLiteral("--at"), QStringLiteral("2023-11-14T22:15:00Z")});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QByteArray text = run.out;
+        if (source == QLatin1String("changelog")) // only the typed view: the rest is the golden() text
+            text = text.mid(text.indexOf("-- The versions of AllTypes"));
+        const QString path = QStringLiteral(STREAMSCOPE_TEST_DATA_DIR "/sql/from-store-%1-%2.sql").arg(source, dialect);
+        if (qEnvironmentVariableIsSet("STREAMSCOPE_UPDATE_GOLDEN")) {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(text);
+        }
+        QFile f(path);
+        QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(path));
+        QCOMPARE(QString::fromUtf8(text), QString::fromUtf8(f.readAll()));
+        QVERIFY(text.contains("deepValue"));
+        QVERIFY(text.contains("NS"));
+    }
+
+    void fromStoreErrors()
+    {
+        const auto noStore =
+            runCli({QStringLiteral("sql"), QStringLiteral("--dialect"), QStringLiteral("athena"),
+                    QStringLiteral("--location"), QStringLiteral("s3://b/"), QStringLiteral("--from-store"),
+                    m_dir.filePath(QStringLiteral("missing.streamscope"))});
+        QCOMPARE(noStore.exitCode, 2);
+        QVERIFY2(noStore.err.contains("no store at"), noStore.err.constData());
+        if (m_store.isEmpty())
+            QSKIP("needs goldenFromStore's store");
+        const auto noTable = runCli(
+            {QStringLiteral("sql"), QStringLiteral("--dialect"), QStringLiteral("athena"), QStringLiteral("--source"),
+             QStringLiteral("s3-full"), QStringLiteral("--location"), QStringLiteral("s3://b/"),
+             QStringLiteral("--from-store"), m_store, QStringLiteral("--table"), QStringLiteral("Nope")});
+        QCOMPARE(noTable.exitCode, 2);
+        QVERIFY2(noTable.err.contains("no table Nope"), noTable.err.constData());
     }
 
     void dialectSpecifics()
@@ -117,11 +184,16 @@ private Q_SLOTS:
     {
         const auto run = runCli({QStringLiteral("sql"), QStringLiteral("--help")});
         QCOMPARE(run.exitCode, 0);
-        for (const char* option : {"--dialect", "--source", "--location", "--table", "--at"})
+        for (const char* option :
+             {"--dialect", "--source", "--location", "--table", "--at", "--from-store", "s3-incremental", "s3-full"})
             QVERIFY2(run.out.contains(option), option);
         const auto global = runCli({QStringLiteral("--help")});
         QVERIFY(global.out.contains("sql"));
     }
+
+private:
+    QTemporaryDir m_dir;
+    QString m_store;
 };
 
 QTEST_GUILESS_MAIN(TestCliSql)

@@ -54,6 +54,32 @@ QString canonicalValue(const QJsonValue& v)
     return canonicalText(QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact));
 }
 
+/// A value read back through the nested types: NULL members (types this value does not have) removed, JSON text
+/// of untyped maps and lists parsed; then it is DynamoDB JSON again.
+QJsonValue stripNulls(const QJsonValue& v, const QString& tag = {})
+{
+    if (v.isString() && (tag == QLatin1String("M") || tag == QLatin1String("L"))) {
+        const auto doc = QJsonDocument::fromJson(v.toString().toUtf8());
+        return doc.isArray() ? QJsonValue(doc.array()) : QJsonValue(doc.object());
+    }
+    if (v.isObject()) {
+        QJsonObject out;
+        const QJsonObject o = v.toObject();
+        for (auto it = o.begin(); it != o.end(); ++it) {
+            if (!it.value().isNull())
+                out.insert(it.key(), stripNulls(it.value(), it.key()));
+        }
+        return out;
+    }
+    if (v.isArray()) {
+        QJsonArray out;
+        for (const auto& e : v.toArray())
+            out.append(stripNulls(e));
+        return out;
+    }
+    return v;
+}
+
 QString text(const QJsonValue& v)
 {
     return v.isNull() || v.isUndefined() ? QStringLiteral("null") : v.toString();
@@ -70,6 +96,7 @@ private Q_SLOTS:
     void auditAndState_data();
     void auditAndState();
     void otherDialectsParse();
+    void typedFromStore();
 
 private:
     /// Runs run.mjs; stdout, or QFAIL-style empty with `error` set.
@@ -371,6 +398,132 @@ void TestSqlDuckDb::otherDialectsParse()
     const QJsonObject result = QJsonDocument::fromJson(output).object();
     QCOMPARE(result.value(QStringLiteral("parsed")).toInt(), texts.size());
     QCOMPARE(result.value(QStringLiteral("errors")).toArray().size(), 0);
+}
+
+void TestSqlDuckDb::typedFromStore()
+{
+    if (!m_skip.isEmpty())
+        QSKIP(qPrintable(m_skip));
+    // One table's records as Lambda records (JSON Lines), the same data as the lines of an S3 incremental and a
+    // full export; --from-store types every attribute the store has seen, and every value must read back exactly.
+    const QString capture = m_dir.filePath(QStringLiteral("typed.jsonl"));
+    const QString err =
+        testsupport::runGenerator({QStringLiteral("--seed"), QStringLiteral("21"), QStringLiteral("--records"),
+                                   QStringLiteral("200"), QStringLiteral("--keys"), QStringLiteral("20"),
+                                   QStringLiteral("--layout"), QStringLiteral("jsonl"), QStringLiteral("--remove-rate"),
+                                   QStringLiteral("0.2"), QStringLiteral("--quiet"), QStringLiteral("--out"), capture});
+    QVERIFY2(err.isEmpty(), qPrintable(err));
+    QFile in(capture);
+    QVERIFY(in.open(QIODevice::ReadOnly));
+    const QString incremental = m_dir.filePath(QStringLiteral("s3-incremental"));
+    const QString full = m_dir.filePath(QStringLiteral("s3-full"));
+    QVERIFY(QDir().mkpath(incremental) && QDir().mkpath(full));
+    QFile incrementalFile(incremental + QStringLiteral("/part-0001.json"));
+    QFile fullFile(full + QStringLiteral("/part-0001.json"));
+    QVERIFY(incrementalFile.open(QIODevice::WriteOnly) && fullFile.open(QIODevice::WriteOnly));
+    QStringList expectedImages; // canonical NewImage / OldImage / Item texts, in file order
+    QStringList expectedItems;
+    QString table;
+    for (const QByteArray& line : in.readAll().split('\n')) {
+        if (line.trimmed().isEmpty())
+            continue;
+        const QJsonObject record = QJsonDocument::fromJson(line).object();
+        const QJsonObject d = record.value(QStringLiteral("dynamodb")).toObject();
+        table = record.value(QStringLiteral("eventSourceARN")).toString().section(QLatin1Char('/'), 1, 1);
+        QJsonObject out;
+        const qint64 micros =
+            static_cast<qint64>(d.value(QStringLiteral("ApproximateCreationDateTime")).toDouble()) * 1000000;
+        out.insert(QStringLiteral("Metadata"),
+                   QJsonObject{{QStringLiteral("WriteTimestampMicros"),
+                                QJsonObject{{QStringLiteral("N"), QString::number(micros)}}}});
+        out.insert(QStringLiteral("Keys"), d.value(QStringLiteral("Keys")));
+        for (const char* image : {"OldImage", "NewImage"}) {
+            if (d.contains(QLatin1String(image)))
+                out.insert(QLatin1String(image), d.value(QLatin1String(image)));
+        }
+        incrementalFile.write(QJsonDocument(out).toJson(QJsonDocument::Compact) + '\n');
+        expectedImages << canonicalValue(d.value(QStringLiteral("Keys"))) + QLatin1Char('|')
+                + canonicalValue(d.value(QStringLiteral("OldImage"))) + QLatin1Char('|')
+                + canonicalValue(d.value(QStringLiteral("NewImage")));
+        if (d.contains(QStringLiteral("NewImage"))) {
+            fullFile.write(QJsonDocument(QJsonObject{{QStringLiteral("Item"), d.value(QStringLiteral("NewImage"))}})
+                               .toJson(QJsonDocument::Compact)
+                           + '\n');
+            expectedItems << canonicalValue(d.value(QStringLiteral("NewImage")));
+        }
+    }
+    incrementalFile.close();
+    fullFile.close();
+    QVERIFY(!table.isEmpty());
+
+    const QString store = m_dir.filePath(QStringLiteral("typed.streamscope"));
+    QCOMPARE(
+        runCli({QStringLiteral("import"), QStringLiteral("--store"), store, QStringLiteral("--no-progress"), capture})
+            .exitCode,
+        0);
+    const auto runSql = [&](const QStringList& args, const QString& query, QString& error) {
+        const auto sql = runCli(QStringList{QStringLiteral("sql"), QStringLiteral("--dialect"),
+                                            QStringLiteral("duckdb"), QStringLiteral("--from-store"), store}
+                                + args);
+        if (sql.exitCode != 0) {
+            error = QString::fromUtf8(sql.err);
+            return QJsonArray();
+        }
+        const QString script = m_dir.filePath(QStringLiteral("typed.sql"));
+        QFile f(script);
+        if (!f.open(QIODevice::WriteOnly))
+            return QJsonArray();
+        f.write(sql.out + query.toUtf8() + ";\n");
+        f.close();
+        const QByteArray output = runNode({QStringLiteral("exec"), script}, error);
+        const QList<QByteArray> lines = output.trimmed().split('\n');
+        return QJsonDocument::fromJson(lines.last()).object().value(QStringLiteral("rows")).toArray();
+    };
+
+    // S3 incremental: Keys, OldImage, NewImage as nested structs.
+    QString error;
+    QJsonArray rows = runSql(
+        {QStringLiteral("--source"), QStringLiteral("s3-incremental"), QStringLiteral("--location"), incremental},
+        QStringLiteral("SELECT Keys, OldImage, NewImage FROM streamscope_s3_incremental"), error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QStringList got;
+    for (const auto& v : rows) {
+        const QJsonObject o = v.toObject();
+        got << canonicalValue(stripNulls(o.value(QStringLiteral("Keys")))) + QLatin1Char('|')
+                + canonicalValue(stripNulls(o.value(QStringLiteral("OldImage")))) + QLatin1Char('|')
+                + canonicalValue(stripNulls(o.value(QStringLiteral("NewImage"))));
+    }
+    QCOMPARE(got.size(), expectedImages.size());
+    QCOMPARE(got, expectedImages);
+
+    // S3 full export: Item.
+    rows = runSql({QStringLiteral("--source"), QStringLiteral("s3-full"), QStringLiteral("--location"), full},
+                  QStringLiteral("SELECT Item FROM streamscope_s3_full"), error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    got.clear();
+    for (const auto& v : rows)
+        got << canonicalValue(stripNulls(v.toObject().value(QStringLiteral("Item"))));
+    QCOMPARE(got, expectedItems);
+
+    // Changelog: the typed versions view holds the same items as the untyped image.
+    const QString changelog = m_dir.filePath(QStringLiteral("typed-changelog"));
+    QCOMPARE(runCli({QStringLiteral("export"), QStringLiteral("--store"), store, QStringLiteral("--format"),
+                     QStringLiteral("changelog"), QStringLiteral("--out"), changelog})
+                 .exitCode,
+             0);
+    const QString view = QStringLiteral("streamscope_versions_") + table.toLower();
+    rows = runSql({QStringLiteral("--location"), changelog},
+                  QStringLiteral("SELECT v.item, i.image FROM %1 v JOIN streamscope_item_versions i "
+                                 "ON i.item_key = v.item_key AND i.pos = v.pos WHERE i.image IS NOT NULL")
+                      .arg(view),
+                  error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY(rows.size() > 100);
+    for (const auto& v : rows) {
+        const QJsonObject o = v.toObject();
+        QCOMPARE(canonicalValue(stripNulls(o.value(QStringLiteral("item")))),
+                 canonicalValue(o.value(QStringLiteral("image"))));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestSqlDuckDb)
