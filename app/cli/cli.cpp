@@ -25,6 +25,7 @@ const std::vector<Command>& commands()
         {"export", "Export records as Lambda batches, JSON Lines or CSV", runExport},
         {"replay", "Replay records through a local handler with Lambda's semantics", runReplay},
         {"filter", "Test Lambda filter criteria / event patterns against events", runFilter},
+        {"sql", "Print the history and audit as SQL for DuckDB, Athena, Trino or Spark", runSql},
         {"paths", "Print the default store path and other locations", runPaths},
     };
     return list;

@@ -15,6 +15,7 @@ int runState(const QStringList& arguments);   // querycommands.cpp
 int runExport(const QStringList& arguments);  // exportcommand.cpp
 int runReplay(const QStringList& arguments);  // replaycommand.cpp
 int runFilter(const QStringList& arguments);  // filtercommand.cpp
+int runSql(const QStringList& arguments);     // sqlcommand.cpp
 int runPaths(const QStringList& arguments);   // cli.cpp
 
 } // namespace cli

@@ -6,8 +6,48 @@
 #include "app/cli/interrupt.h"
 #include "app/cli/selectionoptions.h"
 #include "storage/export/exporter.h"
+#include "storage/sql/changelog.h"
 
 namespace cli {
+
+namespace {
+
+/// export --format changelog: the changes view as JSON Lines (storage/sql/changelog.h).
+int exportChangelog(const QCommandLineParser& parser, const storage::RecordSelection& selection)
+{
+    const QString command = QStringLiteral("export");
+    for (const char* option : {"force", "batch-size", "json"}) {
+        if (parser.isSet(QString::fromLatin1(option)))
+            return usageError(command,
+                              QStringLiteral("--%1 does not apply to --format changelog (it writes into a "
+                                             "new or empty folder only)")
+                                  .arg(QString::fromLatin1(option)));
+    }
+    int code = ExitOk;
+    auto store = openSelectedStore(parser, command, storage::Database::OpenMode::ReadOnly, code);
+    if (!store)
+        return code;
+    storage::ChangelogOptions options;
+    options.folder = parser.value(QStringLiteral("out")).toStdString();
+    options.gzip = parser.isSet(QStringLiteral("gzip"));
+    const InterruptScope interrupts;
+    auto report = storage::exportChangelog(*store, selection, options,
+                                           [](std::int64_t, std::int64_t) { return interruptSignal() == 0; });
+    if (const int signal = interruptSignal(); signal != 0 && !report) {
+        err() << "streamscope export: interrupted by " << interruptSignalName(signal) << ": nothing was written\n";
+        err().flush();
+        return interruptedExitCode(signal);
+    }
+    if (!report)
+        return reportStorageError(command, report.error());
+    out() << "Exported " << report->records << " records and " << report->copies
+          << " later deliveries as a changelog of " << report->files << (report->files == 1 ? " file" : " files")
+          << " in " << report->partitions << (report->partitions == 1 ? " partition" : " partitions") << " in "
+          << shown(report->folder) << " (with _schema.json)\n";
+    return ExitOk;
+}
+
+} // namespace
 
 int runExport(const QStringList& arguments)
 {
@@ -28,13 +68,17 @@ int runExport(const QStringList& arguments)
         QStringLiteral("out"), QStringLiteral("The output folder (created if missing)."), QStringLiteral("DIR")));
     parser.addOption(QCommandLineOption(QStringLiteral("format"),
                                         QStringLiteral("lambda ({\"Records\":[...]} files, default), jsonl (one record "
-                                                       "per line, same batches) or csv (time,table,key,event,path,op,"
-                                                       "old,new)."),
+                                                       "per line, same batches), csv (time,table,key,event,path,op,"
+                                                       "old,new) or changelog (the changes view as JSON Lines "
+                                                       "partitioned by table and hour, with _schema.json: what "
+                                                       "'streamscope sql --source changelog' reads)."),
                                         QStringLiteral("FORMAT")));
     parser.addOption(QCommandLineOption(
         QStringLiteral("force"),
         QStringLiteral("Replace an earlier export in --out (only the files its manifest.json lists with "
                        "their sizes and hashes; the new export is swapped in once complete).")));
+    parser.addOption(QCommandLineOption(QStringLiteral("gzip"),
+                                        QStringLiteral("With --format changelog: write part-NNNNN.jsonl.gz files.")));
     parser.addOption(QCommandLineOption(QStringLiteral("json"), QStringLiteral("Print the manifest as JSON.")));
     int code = ExitOk;
     if (!parseOrExit(parser, arguments, command, code))
@@ -46,6 +90,10 @@ int runExport(const QStringList& arguments)
     auto selection = selectionFromOptions(parser, command, code);
     if (!selection)
         return code;
+    if (parser.value(QStringLiteral("format")) == QLatin1String("changelog"))
+        return exportChangelog(parser, *selection);
+    if (parser.isSet(QStringLiteral("gzip")))
+        return usageError(command, QStringLiteral("--gzip is for --format changelog"));
     auto limits = limitsFromOptions(parser, command, code);
     if (!limits)
         return code;
@@ -56,7 +104,7 @@ int runExport(const QStringList& arguments)
     if (parser.isSet(QStringLiteral("format"))) {
         const auto format = storage::parseExportFormat(parser.value(QStringLiteral("format")).toStdString());
         if (!format)
-            return usageError(command, QStringLiteral("--format takes lambda, jsonl or csv"));
+            return usageError(command, QStringLiteral("--format takes lambda, jsonl, csv or changelog"));
         options.format = *format;
     }
     auto store = openSelectedStore(parser, command, storage::Database::OpenMode::ReadOnly, code);

@@ -154,13 +154,13 @@ std::optional<storage::BatchLimits> limitsFromOptions(const QCommandLineParser& 
 }
 
 std::optional<storage::Store> openSelectedStore(const QCommandLineParser& parser, const QString& command,
-                                                storage::Database::OpenMode mode, int& exitCode)
+                                                storage::Database::OpenMode mode, int& exitCode, const QString& option)
 {
-    if (!parser.isSet(QStringLiteral("store"))) {
-        exitCode = usageError(command, QStringLiteral("--store FILE is required"));
+    if (!parser.isSet(option)) {
+        exitCode = usageError(command, QStringLiteral("--%1 FILE is required").arg(option));
         return std::nullopt;
     }
-    const QString path = parser.value(QStringLiteral("store"));
+    const QString path = parser.value(option);
     // What is no store file (empty path, :memory:, file: URIs, a FIFO...) first: Store::open refuses it too, but a
     // ":memory:" does not exist either and is no mistyped file name.
     if (auto refused = storage::refuseNonStorePath(path.toStdString())) {

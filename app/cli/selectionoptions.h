@@ -23,10 +23,12 @@ std::optional<storage::RecordSelection> selectionFromOptions(const QCommandLineP
 std::optional<storage::BatchLimits> limitsFromOptions(const QCommandLineParser& parser, const QString& command,
                                                       int& exitCode);
 
-/// Opens --store with `mode`; prints the reason and returns nullopt (exitCode set: ExitUsage for no or an empty
+/// Opens --store (or the store option named `option`) with `mode`; prints the reason and returns nullopt (exitCode set:
+/// ExitUsage for no or an empty
 /// --store or a missing file, ExitStoreError otherwise, e.g. :memory:, a file: URI, a FIFO) on failure.
 std::optional<storage::Store> openSelectedStore(const QCommandLineParser& parser, const QString& command,
-                                                storage::Database::OpenMode mode, int& exitCode);
+                                                storage::Database::OpenMode mode, int& exitCode,
+                                                const QString& option = QStringLiteral("store"));
 
 /// Prints a storage error ("streamscope <command>: <message>", the message through shown()) and returns the exit
 /// code for it: ExitUsage for InvalidArgument, else ExitStoreError.

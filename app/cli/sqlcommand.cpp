@@ -1,0 +1,110 @@
+// streamscope sql: the table definitions, changes view, audit and state at a time as SQL for other engines.
+
+#include "app/cli/cli.h"
+#include "app/cli/clicommon.h"
+#include "app/cli/commands.h"
+#include "app/cli/selectionoptions.h"
+#include "storage/sql/seentypes.h"
+#include "storage/sql/sqlgen.h"
+
+namespace cli {
+
+int runSql(const QStringList& arguments)
+{
+    const QString command = QStringLiteral("sql");
+    QCommandLineParser parser;
+    setupParser(
+        parser, command,
+        QStringLiteral(
+            "Print SQL that runs the history and audit where the data lives: the table definition of the data "
+            "layout, the normalised changes view (one row per record, N values kept as text), the audit as SQL "
+            "(window functions per key in stream order: the kinds, names and severities of 'streamscope audit' "
+            "except invalid-value, js-unsafe-number, key-mismatch and reused-event-id, which SQL cannot state) and "
+            "the state at a time. Only DuckDB's SQL is executed by Streamscope's tests; the Athena, Trino and Spark "
+            "texts are checked against golden files and parsed by DuckDB where the dialects agree.\n\n"
+            "Example: streamscope export --store my.streamscope --format changelog --out cl/ && "
+            "streamscope sql --dialect duckdb --source changelog --location cl/ | duckdb"));
+    parser.addOption(QCommandLineOption(QStringLiteral("dialect"),
+                                        QStringLiteral("duckdb (read_json views), athena (Glue DDL with JsonSerDe, "
+                                                       "Trino SQL), trino (Hive connector) or spark (Spark SQL)."),
+                                        QStringLiteral("DIALECT")));
+    parser.addOption(QCommandLineOption(QStringLiteral("source"),
+                                        QStringLiteral("The data layout: changelog (written by 'streamscope export "
+                                                       "--format changelog'; the default: definitions, changes view, "
+                                                       "audit, state), s3-incremental or s3-full (the data/ folder of "
+                                                       "a DynamoDB export to S3: its table definition only)."),
+                                        QStringLiteral("SOURCE")));
+    parser.addOption(QCommandLineOption(QStringLiteral("location"),
+                                        QStringLiteral("Where the data is: a folder for DuckDB, s3://bucket/prefix/ "
+                                                       "for Athena, Trino and Spark."),
+                                        QStringLiteral("URI")));
+    parser.addOption(QCommandLineOption(QStringLiteral("table"),
+                                        QStringLiteral("Only this table's records in the changes view (and so in the "
+                                                       "audit and state)."),
+                                        QStringLiteral("T")));
+    parser.addOption(QCommandLineOption(
+        QStringLiteral("from-store"),
+        QStringLiteral("Type images from the attributes and DynamoDB types this store has seen: nested struct<...> "
+                       "columns for S3 exports, a typed versions view per table for the changelog (without it: JSON "
+                       "text)."),
+        QStringLiteral("S")));
+    parser.addOption(QCommandLineOption(
+        QStringLiteral("at"),
+        QStringLiteral("The time of the state query (2023-11-14T22:15:00Z or epoch seconds; default: the latest time "
+                       "in the data)."),
+        QStringLiteral("TIME")));
+    int code = ExitOk;
+    if (!parseOrExit(parser, arguments, command, code))
+        return code;
+    if (parser.positionalArguments().size() > 1)
+        return usageError(command, QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().at(1)));
+    storage::SqlRequest request;
+    if (!parser.isSet(QStringLiteral("dialect")))
+        return usageError(command, QStringLiteral("--dialect duckdb|athena|trino|spark is required"));
+    const auto dialect = storage::parseSqlDialect(parser.value(QStringLiteral("dialect")).toStdString());
+    if (!dialect)
+        return usageError(command,
+                          QStringLiteral("--dialect takes duckdb, athena, trino or spark (not '%1')")
+                              .arg(parser.value(QStringLiteral("dialect"))));
+    request.dialect = *dialect;
+    if (parser.isSet(QStringLiteral("source"))) {
+        const auto source = storage::parseSqlSource(parser.value(QStringLiteral("source")).toStdString());
+        if (!source)
+            return usageError(command,
+                              QStringLiteral("--source takes changelog, s3-incremental or s3-full (not '%1')")
+                                  .arg(parser.value(QStringLiteral("source"))));
+        request.source = *source;
+    }
+    if (!parser.isSet(QStringLiteral("location")) || parser.value(QStringLiteral("location")).isEmpty())
+        return usageError(command, QStringLiteral("--location URI is required"));
+    request.location = parser.value(QStringLiteral("location")).toStdString();
+    request.table = parser.value(QStringLiteral("table")).toStdString();
+    if (parser.isSet(QStringLiteral("table")) && request.table.empty())
+        return usageError(command, QStringLiteral("--table needs a table name"));
+    if (parser.isSet(QStringLiteral("at"))) {
+        request.atMicros = parseTimeOption(parser.value(QStringLiteral("at")));
+        if (!request.atMicros)
+            return usageError(command,
+                              QStringLiteral("--at takes a UTC time like 2023-11-14T22:15:00Z or epoch "
+                                             "seconds (not '%1')")
+                                  .arg(parser.value(QStringLiteral("at"))));
+    }
+    if (parser.isSet(QStringLiteral("from-store"))) {
+        auto store = openSelectedStore(parser, command, storage::Database::OpenMode::ReadOnly, code,
+                                       QStringLiteral("from-store"));
+        if (!store)
+            return code;
+        auto seen = storage::seenTypes(*store, request.table);
+        if (!seen)
+            return reportStorageError(command, seen.error());
+        request.seen = std::move(*seen);
+    }
+    std::string error;
+    auto script = storage::generateSql(request, &error);
+    if (!script)
+        return usageError(command, qtext(error));
+    writeOut(script->text());
+    return ExitOk;
+}
+
+} // namespace cli

@@ -1,0 +1,453 @@
+#include "storage/sql/changelog.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <list>
+#include <map>
+#include <unordered_map>
+
+#include <unistd.h>
+#include <zlib.h>
+
+#include "model/dynamodbjson.h"
+#include "model/image.h"
+#include "model/jsontext.h"
+#include "storage/delivery/deliveryreader.h"
+
+namespace storage {
+
+namespace fs = std::filesystem;
+
+std::optional<std::string> sortableSequence(std::string_view sequenceNumber)
+{
+    if (sequenceNumber.empty())
+        return std::string();
+    for (const char c : sequenceNumber) {
+        if (c < '0' || c > '9')
+            return std::nullopt;
+    }
+    const std::size_t first = sequenceNumber.find_first_not_of('0');
+    const std::string_view digits =
+        first == std::string_view::npos ? std::string_view("0") : sequenceNumber.substr(first);
+    if (digits.size() > static_cast<std::size_t>(kChangelogSequenceDigits))
+        return std::nullopt;
+    return std::string(kChangelogSequenceDigits - digits.size(), '0') + std::string(digits);
+}
+
+std::string hourPartition(std::optional<std::int64_t> micros)
+{
+    if (!micros)
+        return "__HIVE_DEFAULT_PARTITION__";
+    std::int64_t seconds = *micros / 1000000;
+    if (*micros % 1000000 < 0)
+        --seconds;
+    const std::time_t t = static_cast<std::time_t>(seconds);
+    std::tm tm{};
+    if (!gmtime_r(&t, &tm))
+        return "__HIVE_DEFAULT_PARTITION__";
+    char text[32];
+    std::snprintf(text, sizeof text, "%04d-%02d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour);
+    return text;
+}
+
+std::string changelogSchemaJson()
+{
+    return R"json({
+  "format": "streamscope-changelog",
+  "version": 1,
+  "generator": "streamscope export --format changelog",
+  "layout": "table=<table name, %XX-escaped>/hour=<YYYY-MM-DD-HH, UTC of time_us; __HIVE_DEFAULT_PARTITION__ when no time>/part-NNNNN.jsonl[.gz]",
+  "rows": "one JSON object per line: every stored record (copy 0) and every later delivery of it the store saw (copy 1, 2, ...: duplicates and conflicting copies)",
+  "columns": [
+    {"name": "table_name", "type": "string", "meaning": "table name"},
+    {"name": "item_key", "type": "string", "meaning": "the item's Keys as canonical DynamoDB JSON text (names sorted, numbers canonical)"},
+    {"name": "event_name", "type": "string", "meaning": "INSERT, MODIFY, REMOVE (SNAPSHOT: a full-export item)"},
+    {"name": "seq", "type": "string", "nullable": true, "meaning": "sequence number, zero-padded to 48 digits (sorts as text); null when the source has none"},
+    {"name": "stream_arn", "type": "string", "meaning": "stream ARN (may be empty)"},
+    {"name": "time_us", "type": "int64", "nullable": true, "meaning": "ApproximateCreationDateTime in microseconds UTC"},
+    {"name": "ttl", "type": "boolean", "meaning": "a REMOVE by Time to Live"},
+    {"name": "event_id", "type": "string", "nullable": true, "meaning": "eventID"},
+    {"name": "old_image", "type": "string", "nullable": true, "meaning": "OldImage as canonical DynamoDB JSON text (N values are text: no fixed DECIMAL holds them)"},
+    {"name": "new_image", "type": "string", "nullable": true, "meaning": "NewImage as canonical DynamoDB JSON text"},
+    {"name": "changed", "type": "array<string>", "nullable": true, "meaning": "top-level attribute names whose value differs between OldImage and NewImage (a missing image counts as empty for INSERT and REMOVE); null for a MODIFY without both images"},
+    {"name": "arrival", "type": "int64", "meaning": "arrival ordinal of the stored record (the store's record id); copies carry their original's"},
+    {"name": "copy_no", "type": "int32", "meaning": "0 for the stored record, 1, 2, ... for later deliveries of it"}
+  ]
+}
+)json";
+}
+
+namespace {
+
+/// Canonical text of an image ("" for a null image); the delivered text when it does not decode.
+std::string canonicalImage(const model::Image& image)
+{
+    const model::Item& item = image.item();
+    if (image.decodeError())
+        return image.json();
+    return model::canonicalJson(item);
+}
+
+std::optional<std::vector<std::string>> changedNames(model::EventName event, const model::Image& oldImage,
+                                                     const model::Image& newImage)
+{
+    static const model::Item empty;
+    if (event == model::EventName::Modify && (oldImage.isNull() || newImage.isNull()))
+        return std::nullopt;
+    const model::Item& a = oldImage.isNull() ? empty : oldImage.item();
+    const model::Item& b = newImage.isNull() ? empty : newImage.item();
+    std::vector<std::string> names;
+    auto ia = a.begin();
+    auto ib = b.begin();
+    while (ia != a.end() || ib != b.end()) {
+        if (ib == b.end() || (ia != a.end() && ia->first < ib->first)) {
+            names.push_back(ia->first);
+            ++ia;
+        } else if (ia == a.end() || ib->first < ia->first) {
+            names.push_back(ib->first);
+            ++ib;
+        } else {
+            if (ia->second != ib->second)
+                names.push_back(ia->first);
+            ++ia;
+            ++ib;
+        }
+    }
+    return names;
+}
+
+struct Row
+{
+    std::string table;
+    std::string key;
+    model::EventName event = model::EventName::Insert;
+    std::string seq;
+    std::string stream;
+    std::optional<std::int64_t> timeUs;
+    bool ttl = false;
+    std::string eventId;
+    model::Image oldImage;
+    model::Image newImage;
+    std::int64_t arrival = 0;
+    int copy = 0;
+};
+
+std::string rowJson(const Row& r)
+{
+    std::string out = "{\"table_name\":";
+    model::jsontext::appendQuoted(out, r.table);
+    out += ",\"item_key\":";
+    model::jsontext::appendQuoted(out, r.key);
+    out += ",\"event_name\":\"";
+    out += model::eventNameText(r.event);
+    out += "\",\"seq\":";
+    out += r.seq.empty() ? std::string("null") : "\"" + r.seq + "\"";
+    out += ",\"stream_arn\":";
+    model::jsontext::appendQuoted(out, r.stream);
+    out += ",\"time_us\":";
+    out += r.timeUs ? std::to_string(*r.timeUs) : std::string("null");
+    out += r.ttl ? ",\"ttl\":true" : ",\"ttl\":false";
+    out += ",\"event_id\":";
+    out += r.eventId.empty() ? std::string("null") : model::jsontext::quoted(r.eventId);
+    out += ",\"old_image\":";
+    out += r.oldImage.isNull() ? std::string("null") : model::jsontext::quoted(canonicalImage(r.oldImage));
+    out += ",\"new_image\":";
+    out += r.newImage.isNull() ? std::string("null") : model::jsontext::quoted(canonicalImage(r.newImage));
+    out += ",\"changed\":";
+    if (auto names = changedNames(r.event, r.oldImage, r.newImage)) {
+        out += "[";
+        for (std::size_t i = 0; i < names->size(); ++i) {
+            if (i)
+                out += ",";
+            model::jsontext::appendQuoted(out, (*names)[i]);
+        }
+        out += "]";
+    } else {
+        out += "null";
+    }
+    out += ",\"arrival\":" + std::to_string(r.arrival);
+    out += ",\"copy_no\":" + std::to_string(r.copy);
+    out += "}\n";
+    return out;
+}
+
+/// Partition files, at most kOpen open at once (least recently used closed; a partition written again later gets
+/// its next part file).
+class PartWriter
+{
+public:
+    PartWriter(fs::path root, bool gzip)
+        : m_root(std::move(root))
+        , m_gzip(gzip)
+    {
+    }
+    ~PartWriter() { (void)closeAll(); }
+    PartWriter(const PartWriter&) = delete;
+    PartWriter& operator=(const PartWriter&) = delete;
+
+    std::optional<Error> write(const std::string& partition, const std::string& text)
+    {
+        auto it = m_open.find(partition);
+        if (it == m_open.end()) {
+            if (m_open.size() >= kOpen) {
+                if (auto e = close(m_lru.back()))
+                    return e;
+            }
+            const fs::path dir = m_root / partition;
+            std::error_code ec;
+            fs::create_directories(dir, ec);
+            if (ec)
+                return Error{Error::Kind::CannotOpen, ec.value(),
+                             "cannot create " + dir.string() + ": " + ec.message()};
+            int& part = m_parts[partition];
+            char name[40];
+            std::snprintf(name, sizeof name, "part-%05d.jsonl%s", part++, m_gzip ? ".gz" : "");
+            File f;
+            f.path = (dir / name).string();
+            if (m_gzip)
+                f.gz = gzopen(f.path.c_str(), "wbx");
+            else
+                f.plain = std::fopen(f.path.c_str(), "wbx");
+            if (!f.gz && !f.plain) {
+                const int e = errno;
+                return Error{Error::Kind::CannotOpen, e, "cannot create " + f.path + ": " + std::strerror(e)};
+            }
+            ++m_files;
+            m_lru.push_front(partition);
+            f.lru = m_lru.begin();
+            it = m_open.emplace(partition, std::move(f)).first;
+        } else {
+            m_lru.splice(m_lru.begin(), m_lru, it->second.lru);
+        }
+        File& f = it->second;
+        const bool ok = f.gz
+            ? gzwrite(f.gz, text.data(), static_cast<unsigned>(text.size())) == static_cast<int>(text.size())
+            : std::fwrite(text.data(), 1, text.size(), f.plain) == text.size();
+        if (!ok) {
+            const int e = errno;
+            return Error{Error::Kind::CannotOpen, e, "cannot write " + f.path + ": " + std::strerror(e)};
+        }
+        return std::nullopt;
+    }
+
+    std::optional<Error> closeAll()
+    {
+        std::optional<Error> first;
+        while (!m_lru.empty()) {
+            if (auto e = close(m_lru.back()); e && !first)
+                first = e;
+        }
+        return first;
+    }
+
+    std::int64_t files() const { return m_files; }
+    std::int64_t partitions() const { return static_cast<std::int64_t>(m_parts.size()); }
+
+private:
+    static constexpr std::size_t kOpen = 32;
+    struct File
+    {
+        std::string path;
+        gzFile gz = nullptr;
+        std::FILE* plain = nullptr;
+        std::list<std::string>::iterator lru;
+    };
+
+    std::optional<Error> close(const std::string& partition)
+    {
+        auto it = m_open.find(partition);
+        File f = std::move(it->second);
+        m_lru.erase(f.lru);
+        m_open.erase(it);
+        const bool ok = f.gz ? gzclose(f.gz) == Z_OK : std::fclose(f.plain) == 0;
+        if (!ok) {
+            const int e = errno;
+            return Error{Error::Kind::CannotOpen, e, "cannot write " + f.path + ": " + std::strerror(e)};
+        }
+        return std::nullopt;
+    }
+
+    fs::path m_root;
+    bool m_gzip;
+    std::unordered_map<std::string, File> m_open;
+    std::list<std::string> m_lru;
+    std::map<std::string, int> m_parts;
+    std::int64_t m_files = 0;
+};
+
+/// Hive partition value escaping (what Hive/Athena/Spark/DuckDB read back): characters that are not safe in a
+/// path segment become %XX.
+std::string partitionValue(std::string_view text)
+{
+    std::string out;
+    for (const unsigned char c : text) {
+        const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
+            || c == '_' || c == '.';
+        if (safe && !(out.empty() && c == '.')) {
+            out += static_cast<char>(c);
+        } else {
+            char hex[4];
+            std::snprintf(hex, sizeof hex, "%%%02X", c);
+            out += hex;
+        }
+    }
+    return out;
+}
+
+std::string canonicalKeyText(const std::string& keysJson)
+{
+    auto keys = model::parseItem(keysJson);
+    if (!keys)
+        return keysJson;
+    return model::canonicalJson(*keys.value);
+}
+
+} // namespace
+
+Result<ChangelogReport> exportChangelog(Store& store, const RecordSelection& selection, const ChangelogOptions& options,
+                                        const DeliveryProgress& progress)
+{
+    if (options.folder.empty())
+        return invalidArgument("no output folder given");
+    const fs::path target(options.folder);
+    std::error_code ec;
+    if (fs::exists(fs::symlink_status(target, ec))) {
+        if (!fs::is_directory(fs::symlink_status(target, ec)))
+            return invalidArgument(options.folder + " exists and is not a folder");
+        if (!fs::is_empty(target, ec))
+            return invalidArgument(options.folder
+                                   + " is not empty: a changelog is written into a new or empty folder only (nothing "
+                                     "was written)");
+    }
+    const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    const fs::path staging = parent / (target.filename().string() + ".streamscope-partial-" + std::to_string(getpid()));
+    fs::create_directories(parent, ec);
+    if (!fs::create_directory(staging, ec))
+        return Error{Error::Kind::CannotOpen, ec.value(),
+                     "cannot create " + staging.string() + ": " + (ec ? ec.message() : std::string("it exists"))};
+    struct Cleanup
+    {
+        fs::path path;
+        bool keep = false;
+        ~Cleanup()
+        {
+            if (!keep) {
+                std::error_code e;
+                fs::remove_all(path, e);
+            }
+        }
+    } cleanup{staging};
+
+    auto reader = DeliveryReader::open(store, selection);
+    if (!reader)
+        return reader.error();
+
+    // Later deliveries of stored records (bounded by the store's duplicate and conflict lists, as the audit).
+    std::unordered_map<std::int64_t, int> duplicates; // stored record id -> redeliveries
+    std::unordered_map<std::int64_t, std::vector<ConflictRow>> conflicts;
+    if (auto d = store.duplicates()) {
+        for (const auto& row : *d)
+            ++duplicates[row.recordId];
+    } else {
+        return d.error();
+    }
+    if (auto c = store.conflicts()) {
+        for (auto& row : *c)
+            conflicts[row.existingRecordId].push_back(std::move(row));
+    } else {
+        return c.error();
+    }
+
+    ChangelogReport report;
+    report.folder = options.folder;
+    PartWriter writer(staging, options.gzip);
+    while (true) {
+        auto next = reader->next();
+        if (!next)
+            return next.error();
+        if (!*next)
+            break;
+        RecordRow& rec = (*next)->row;
+        Row row;
+        row.table = rec.tableName;
+        row.key = canonicalKeyText(rec.keysJson);
+        row.event = rec.eventName;
+        auto seq = sortableSequence(rec.sequenceNumber);
+        if (!seq)
+            return invalidArgument("record " + std::to_string(rec.id) + " has the sequence number " + rec.sequenceNumber
+                                   + ", longer than the changelog's " + std::to_string(kChangelogSequenceDigits)
+                                   + " digits (nothing was written)");
+        row.seq = *seq;
+        row.stream = rec.streamArn;
+        row.timeUs = rec.creationTimeMicros;
+        row.ttl = rec.ttl;
+        row.eventId = rec.eventId;
+        if (rec.oldImageJson)
+            row.oldImage = model::Image::fromJson(std::move(*rec.oldImageJson));
+        if (rec.newImageJson)
+            row.newImage = model::Image::fromJson(std::move(*rec.newImageJson));
+        row.arrival = rec.id;
+        const std::string partition =
+            "table=" + partitionValue(rec.tableName) + "/hour=" + hourPartition(rec.creationTimeMicros);
+        if (auto e = writer.write(partition, rowJson(row)))
+            return *e;
+        ++report.records;
+        // Copies: duplicates carry the stored content; conflicting copies their own, in the order the store kept
+        // them (after the duplicates: which came first is not recorded, and the audit does not depend on it).
+        int copy = 0;
+        if (auto it = duplicates.find(rec.id); it != duplicates.end()) {
+            for (int i = 0; i < it->second; ++i) {
+                row.copy = ++copy;
+                if (auto e = writer.write(partition, rowJson(row)))
+                    return *e;
+                ++report.copies;
+            }
+        }
+        if (auto it = conflicts.find(rec.id); it != conflicts.end()) {
+            for (const ConflictRow& c : it->second) {
+                Row other = row;
+                other.key = canonicalKeyText(c.keysJson);
+                other.event = c.eventName;
+                other.eventId = c.eventId;
+                other.timeUs = c.creationTimeMicros;
+                other.oldImage = c.oldImageJson ? model::Image::fromJson(*c.oldImageJson) : model::Image();
+                other.newImage = c.newImageJson ? model::Image::fromJson(*c.newImageJson) : model::Image();
+                other.copy = ++copy;
+                if (auto e = writer.write(partition, rowJson(other)))
+                    return *e;
+                ++report.copies;
+            }
+        }
+        if (progress && !progress(reader->scanned(), reader->total()))
+            return Error{Error::Kind::Interrupted, 0, "cancelled: nothing was written"};
+    }
+    if (auto e = writer.closeAll())
+        return *e;
+    {
+        const std::string schema = changelogSchemaJson();
+        std::FILE* f = std::fopen((staging / "_schema.json").c_str(), "wbx");
+        const bool ok = f && std::fwrite(schema.data(), 1, schema.size(), f) == schema.size();
+        const int e = errno;
+        if (f && std::fclose(f) != 0 && ok)
+            return Error{Error::Kind::CannotOpen, errno,
+                         "cannot write _schema.json: " + std::string(std::strerror(errno))};
+        if (!ok)
+            return Error{Error::Kind::CannotOpen, e, "cannot write _schema.json: " + std::string(std::strerror(e))};
+    }
+    if (fs::exists(target, ec))
+        fs::remove(target, ec); // empty (checked above)
+    fs::rename(staging, target, ec);
+    if (ec)
+        return Error{Error::Kind::CannotOpen, ec.value(),
+                     "cannot move the changelog into " + options.folder + ": " + ec.message()};
+    cleanup.keep = true;
+    report.rows = report.records + report.copies;
+    report.files = writer.files();
+    report.partitions = writer.partitions();
+    return report;
+}
+
+} // namespace storage

@@ -1,0 +1,79 @@
+#pragma once
+
+// The SQL `streamscope sql` prints: table definitions for a data layout, the normalised changes view, the audit as
+// SQL (window functions per key in stream order) and the state at a time, for DuckDB, Athena, Trino and Spark SQL.
+//
+//   storage::SqlRequest req;  req.dialect = storage::SqlDialect::DuckDb;  req.location = "out/";
+//   std::string sql = storage::generateSql(req);   // statements separated by ";\n"
+//
+// The changes view reads the changelog layout (storage/sql/changelog.h). The audit reports the kinds the desktop
+// audit (model/audit.h) reports, with the same names and severities, where SQL can say them: gap, duplicate,
+// conflict, orphan-start, insert-over-existing, modify-after-remove, remove-of-absent, ttl-remove,
+// out-of-order-arrival, time-regression. Not in SQL: invalid-value, js-unsafe-number, key-mismatch (they decode
+// every value by DynamoDB's and JavaScript's number rules, which no engine's SQL has), reused-event-id (the desktop
+// reports it at the second record in its key-by-key scan order, which has no SQL equivalent); sqlgen.cpp's comments
+// and the generated text say so too.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/sql/seentypes.h"
+
+namespace storage {
+
+enum class SqlDialect : std::uint8_t { DuckDb, Athena, Trino, Spark };
+std::optional<SqlDialect> parseSqlDialect(std::string_view text); // "duckdb", "athena", "trino", "spark"
+std::string_view sqlDialectText(SqlDialect dialect);
+
+enum class SqlSource : std::uint8_t {
+    Changelog,     ///< streamscope export --format changelog: definitions, changes view, audit, state
+    S3Incremental, ///< a DynamoDB incremental export's data/ folder: the table definition only
+    S3Full,        ///< a DynamoDB full export's data/ folder: the table definition only
+};
+std::optional<SqlSource> parseSqlSource(std::string_view text); // "changelog", "s3-incremental", "s3-full"
+std::string_view sqlSourceText(SqlSource source);
+
+struct SqlRequest
+{
+    SqlDialect dialect = SqlDialect::DuckDb;
+    SqlSource source = SqlSource::Changelog;
+    std::string location;                 ///< folder or URI of the layout (s3://bucket/prefix/, /path/out)
+    std::string table;                    ///< only this table ("" = all)
+    std::optional<std::int64_t> atMicros; ///< state at this time (nullopt: the latest time in the data)
+    /// --from-store: the types a store has seen. Changelog: a typed versions view per table (the image as nested
+    /// struct). S3 exports: Keys/NewImage/OldImage/Item as nested struct columns of the table seen (`table`, or
+    /// the store's only table). Without it: images as JSON text (the generic form).
+    std::optional<SeenTypes> seen;
+};
+
+/// One statement of the generated text.
+struct SqlStatement
+{
+    std::string comment; ///< printed above it as `-- ` lines
+    std::string sql;     ///< without the trailing ';'
+    bool query = false;  ///< a SELECT meant to be run and read (audit findings, state), not a definition
+    /// In the SQL subset DuckDB, Athena (Trino), Trino and Spark SQL share (the views and queries): the tests parse
+    /// these with DuckDB for every dialect. False for the dialect's own table definitions.
+    bool portable = false;
+    std::string name; ///< what it defines or asks ("streamscope_changes", "audit", "state")
+};
+
+/// The statements in order; InvalidArgument-style message when the request cannot be served.
+struct SqlScript
+{
+    std::vector<SqlStatement> statements;
+    std::string text() const; ///< comments and statements, each ending in ";\n"
+};
+
+/// The script, or why not (a location with a quote, ...).
+std::optional<SqlScript> generateSql(const SqlRequest& request, std::string* error);
+
+/// A SQL string literal: 'it''s' ('it\\'s' for Spark SQL).
+std::string sqlString(std::string_view text, SqlDialect dialect);
+
+} // namespace storage

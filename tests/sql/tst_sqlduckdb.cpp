@@ -1,0 +1,530 @@
+// The SQL `streamscope sql --dialect duckdb` prints, run on a real engine: DuckDB (npm @duckdb/node-api, installed
+// by this test with `npm ci` in tests/sql/duckdb; skipped with the reason when node, npm or the registry are
+// missing). On generated captures with faults (gaps, duplicates, shuffled delivery, TTL removes, two tables,
+// composite keys, NEW_AND_OLD_IMAGES and NEW_IMAGE) and on every public sample in one store (Kinesis and S3-export
+// records ordered by time, full-export snapshots, conflicts), the changelog export read by the generated SQL must give
+// exactly the findings `streamscope audit --json` gives (kind, severity, table, key, sequence number, for every kind
+// SQL covers) and exactly `streamscope state --at --json` (key, state, sequence number, event, image).
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "model/dynamodbjson.h"
+#include "storage/sql/sqlgen.h"
+#include "testsupport.h"
+
+using testsupport::runCli;
+
+namespace {
+
+const QStringList kSqlKinds{
+    QStringLiteral("gap"),
+    QStringLiteral("duplicate"),
+    QStringLiteral("conflict"),
+    QStringLiteral("orphan-start"),
+    QStringLiteral("insert-over-existing"),
+    QStringLiteral("modify-after-remove"),
+    QStringLiteral("remove-of-absent"),
+    QStringLiteral("ttl-remove"),
+    QStringLiteral("out-of-order-arrival"),
+    QStringLiteral("time-regression"),
+};
+
+QString canonicalText(const QByteArray& dynamoJson)
+{
+    auto item = model::parseItem(dynamoJson.toStdString());
+    if (!item)
+        return QStringLiteral("<undecodable> ") + QString::fromUtf8(dynamoJson);
+    return QString::fromStdString(model::canonicalJson(*item.value));
+}
+
+QString canonicalValue(const QJsonValue& v)
+{
+    if (v.isNull() || v.isUndefined())
+        return QStringLiteral("null");
+    if (v.isString()) // from DuckDB: already the changelog's canonical text
+        return canonicalText(v.toString().toUtf8());
+    return canonicalText(QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact));
+}
+
+/// A value read back through the nested types: NULL members (types this value does not have) removed, JSON text
+/// of untyped maps and lists parsed; then it is DynamoDB JSON again.
+QJsonValue stripNulls(const QJsonValue& v, const QString& tag = {})
+{
+    if (v.isString() && (tag == QLatin1String("M") || tag == QLatin1String("L"))) {
+        const auto doc = QJsonDocument::fromJson(v.toString().toUtf8());
+        return doc.isArray() ? QJsonValue(doc.array()) : QJsonValue(doc.object());
+    }
+    if (v.isObject()) {
+        QJsonObject out;
+        const QJsonObject o = v.toObject();
+        for (auto it = o.begin(); it != o.end(); ++it) {
+            if (!it.value().isNull())
+                out.insert(it.key(), stripNulls(it.value(), it.key()));
+        }
+        return out;
+    }
+    if (v.isArray()) {
+        QJsonArray out;
+        for (const auto& e : v.toArray())
+            out.append(stripNulls(e));
+        return out;
+    }
+    return v;
+}
+
+QString text(const QJsonValue& v)
+{
+    return v.isNull() || v.isUndefined() ? QStringLiteral("null") : v.toString();
+}
+
+} // namespace
+
+class TestSqlDuckDb : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void auditAndState_data();
+    void auditAndState();
+    void otherDialectsParse();
+    void typedFromStore();
+
+private:
+    /// Runs run.mjs; stdout, or QFAIL-style empty with `error` set.
+    QByteArray runNode(const QStringList& arguments, QString& error);
+    /// Imports `inputs`, exports the changelog, runs the DuckDB SQL and compares with the desktop.
+    void compare(const QString& name, const QStringList& inputs, bool gzip);
+
+    QTemporaryDir m_dir;
+    QString m_node;
+    QString m_skip;
+    QString m_duckdbDir;
+};
+
+void TestSqlDuckDb::initTestCase()
+{
+    REQUIRE_SHARED_DIR();
+    QVERIFY(m_dir.isValid());
+    m_duckdbDir = testsupport::sourceDir() + QStringLiteral("/tests/sql/duckdb");
+    m_node = QStandardPaths::findExecutable(QStringLiteral("node"));
+    const QString npm = QStandardPaths::findExecutable(QStringLiteral("npm"));
+    if (m_node.isEmpty() || npm.isEmpty()) {
+        m_skip = QStringLiteral("node/npm are not installed: running the generated SQL needs DuckDB from npm "
+                                "(scripts/test.sh installs node and npm)");
+        return;
+    }
+    if (!QFileInfo::exists(m_duckdbDir + QStringLiteral("/node_modules/@duckdb/node-api/package.json"))) {
+        QProcess install;
+        install.setWorkingDirectory(m_duckdbDir);
+        install.start(npm, {QStringLiteral("ci"), QStringLiteral("--no-audit"), QStringLiteral("--no-fund")});
+        if (!install.waitForFinished(600000) || install.exitCode() != 0)
+            m_skip = QStringLiteral("npm ci of @duckdb/node-api failed (registry unreachable?): ")
+                + QString::fromUtf8(install.readAllStandardError()).left(400);
+    }
+}
+
+QByteArray TestSqlDuckDb::runNode(const QStringList& arguments, QString& error)
+{
+    QProcess p;
+    p.setWorkingDirectory(m_duckdbDir);
+    p.start(m_node, QStringList{QStringLiteral("run.mjs")} + arguments);
+    if (!p.waitForFinished(300000)) {
+        p.kill();
+        p.waitForFinished();
+        error = QStringLiteral("run.mjs did not finish");
+        return {};
+    }
+    if (p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0) {
+        error = QStringLiteral("run.mjs failed: ") + QString::fromUtf8(p.readAllStandardError())
+            + QString::fromUtf8(p.readAllStandardOutput());
+        return {};
+    }
+    return p.readAllStandardOutput();
+}
+
+void TestSqlDuckDb::auditAndState_data()
+{
+    QTest::addColumn<QStringList>("generator"); // empty: every public sample
+    QTest::addColumn<bool>("gzip");
+    const auto common = [](const QString& seed) {
+        return QStringList{QStringLiteral("--seed"),           seed,
+                           QStringLiteral("--tables"),         QStringLiteral("2"),
+                           QStringLiteral("--composite-keys"), QStringLiteral("--quiet")};
+    };
+    QTest::newRow("faults, new and old images")
+        << (common(QStringLiteral("5")) << QStringLiteral("--records") << QStringLiteral("500")
+                                        << QStringLiteral("--keys") << QStringLiteral("50")
+                                        << QStringLiteral("--gap-rate") << QStringLiteral("0.03")
+                                        << QStringLiteral("--duplicate-rate") << QStringLiteral("0.03")
+                                        << QStringLiteral("--shuffle") << QStringLiteral("--ttl-rate")
+                                        << QStringLiteral("0.3") << QStringLiteral("--remove-rate")
+                                        << QStringLiteral("0.2") << QStringLiteral("--batch-size")
+                                        << QStringLiteral("25"))
+        << false;
+    QTest::newRow("faults, new image only, jsonl, gzip changelog")
+        << (common(QStringLiteral("8")) << QStringLiteral("--records") << QStringLiteral("300")
+                                        << QStringLiteral("--keys") << QStringLiteral("30")
+                                        << QStringLiteral("--view-type") << QStringLiteral("NEW_IMAGE")
+                                        << QStringLiteral("--layout") << QStringLiteral("jsonl")
+                                        << QStringLiteral("--gap-rate") << QStringLiteral("0.05")
+                                        << QStringLiteral("--duplicate-rate") << QStringLiteral("0.02")
+                                        << QStringLiteral("--shuffle") << QStringLiteral("--ttl-rate")
+                                        << QStringLiteral("0.5") << QStringLiteral("--remove-rate")
+                                        << QStringLiteral("0.3"))
+        << true;
+    QTest::newRow("every public sample") << QStringList() << false;
+}
+
+void TestSqlDuckDb::auditAndState()
+{
+    if (!m_skip.isEmpty())
+        QSKIP(qPrintable(m_skip));
+    QFETCH(QStringList, generator);
+    QFETCH(bool, gzip);
+    const QString name = QString::fromLatin1(QTest::currentDataTag()).replace(QLatin1Char(' '), QLatin1Char('_'));
+    QStringList inputs;
+    if (generator.isEmpty()) {
+        for (const QString& f : testsupport::publicSampleFiles())
+            inputs << testsupport::samplesDir() + QLatin1Char('/') + f;
+    } else {
+        const QString capture = m_dir.filePath(
+            name + (generator.contains(QStringLiteral("jsonl")) ? QStringLiteral(".jsonl") : QStringLiteral("-cap")));
+        const QString err = testsupport::runGenerator(generator << QStringLiteral("--out") << capture);
+        QVERIFY2(err.isEmpty(), qPrintable(err));
+        inputs << capture;
+    }
+    compare(name, inputs, gzip);
+}
+
+void TestSqlDuckDb::compare(const QString& name, const QStringList& inputs, bool gzip)
+{
+    const QString store = m_dir.filePath(name + QStringLiteral(".streamscope"));
+    const auto imported =
+        runCli(QStringList{QStringLiteral("import"), QStringLiteral("--store"), store, QStringLiteral("--no-progress")}
+               + inputs);
+    QVERIFY2(imported.exitCode == 0 || imported.exitCode == 1 || imported.exitCode == 3, imported.err.constData());
+    const QString changelog = m_dir.filePath(name + QStringLiteral("-changelog"));
+    QStringList exportArgs{QStringLiteral("export"),    QStringLiteral("--store"), store,    QStringLiteral("--format"),
+                           QStringLiteral("changelog"), QStringLiteral("--out"),   changelog};
+    if (gzip)
+        exportArgs << QStringLiteral("--gzip");
+    const auto exported = runCli(exportArgs);
+    QVERIFY2(exported.exitCode == 0, exported.err.constData());
+
+    // The state at three times: just after the first record, the middle of the capture, the last record.
+    const auto info = runCli({QStringLiteral("info"), QStringLiteral("--store"), store, QStringLiteral("--json")});
+    QCOMPARE(info.exitCode, 0);
+    const QJsonObject infoJson = QJsonDocument::fromJson(info.out).object();
+    const QDateTime first = QDateTime::fromString(
+        infoJson.value(QStringLiteral("totals")).toObject().value(QStringLiteral("firstTime")).toString(),
+        Qt::ISODateWithMs);
+    const QDateTime last = QDateTime::fromString(
+        infoJson.value(QStringLiteral("totals")).toObject().value(QStringLiteral("lastTime")).toString(),
+        Qt::ISODateWithMs);
+    QVERIFY(first.isValid() && last.isValid());
+    const QStringList times{
+        QDateTime::fromSecsSinceEpoch(first.toSecsSinceEpoch() + 1, Qt::UTC).toString(Qt::ISODate),
+        QDateTime::fromSecsSinceEpoch((first.toSecsSinceEpoch() + last.toSecsSinceEpoch()) / 2, Qt::UTC)
+            .toString(Qt::ISODate),
+        QDateTime::fromSecsSinceEpoch(last.toSecsSinceEpoch() + 1, Qt::UTC).toString(Qt::ISODate)};
+    for (int t = 0; t < times.size(); ++t) {
+        const QString& at = times[t];
+
+        const auto sql = runCli({QStringLiteral("sql"), QStringLiteral("--dialect"), QStringLiteral("duckdb"),
+                                 QStringLiteral("--source"), QStringLiteral("changelog"), QStringLiteral("--location"),
+                                 changelog, QStringLiteral("--at"), at});
+        QVERIFY2(sql.exitCode == 0, sql.err.constData());
+        const QString script = m_dir.filePath(name + QString::number(t) + QStringLiteral(".sql"));
+        {
+            QFile f(script);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(sql.out);
+        }
+        QString error;
+        const QByteArray output = runNode({QStringLiteral("exec"), script}, error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        const QList<QByteArray> results = output.trimmed().split('\n');
+        QCOMPARE(results.size(), 2); // the audit findings, the state
+        const QJsonArray sqlFindings =
+            QJsonDocument::fromJson(results[0]).object().value(QStringLiteral("rows")).toArray();
+        const QJsonArray sqlState =
+            QJsonDocument::fromJson(results[1]).object().value(QStringLiteral("rows")).toArray();
+
+        if (t == 0) {
+            // Audit: the desktop's findings of the kinds SQL covers, as (kind, severity, table, key, sequence number).
+            const auto audit =
+                runCli({QStringLiteral("audit"), QStringLiteral("--store"), store, QStringLiteral("--json")});
+            QCOMPARE(audit.exitCode, 0);
+            QStringList desktop;
+            QSet<QString> kindsSeen;
+            for (const auto& v :
+                 QJsonDocument::fromJson(audit.out).object().value(QStringLiteral("findings")).toArray()) {
+                const QJsonObject f = v.toObject();
+                const QString kind = f.value(QStringLiteral("kind")).toString();
+                if (!kSqlKinds.contains(kind))
+                    continue;
+                kindsSeen.insert(kind);
+                desktop << QStringList{kind, f.value(QStringLiteral("severity")).toString(),
+                                       f.value(QStringLiteral("table")).toString(),
+                                       canonicalValue(f.value(QStringLiteral("key"))),
+                                       text(f.value(QStringLiteral("sequenceNumber")))}
+                               .join(QLatin1Char('|'));
+            }
+            QStringList fromSql;
+            for (const auto& v : sqlFindings) {
+                const QJsonObject f = v.toObject();
+                fromSql << QStringList{f.value(QStringLiteral("kind")).toString(),
+                                       f.value(QStringLiteral("severity")).toString(),
+                                       f.value(QStringLiteral("table_name")).toString(),
+                                       canonicalValue(f.value(QStringLiteral("item_key"))),
+                                       text(f.value(QStringLiteral("sequence_number")))}
+                               .join(QLatin1Char('|'));
+            }
+            desktop.sort();
+            fromSql.sort();
+            QStringList kinds(kindsSeen.begin(), kindsSeen.end());
+            kinds.sort();
+            qInfo("%s: %lld findings compared (%s)", qPrintable(name), static_cast<long long>(desktop.size()),
+                  qPrintable(kinds.join(QStringLiteral(", "))));
+            QVERIFY(!desktop.isEmpty());
+            if (desktop != fromSql) {
+                for (const QString& d : desktop)
+                    if (!fromSql.contains(d))
+                        qWarning("only the desktop: %s", qPrintable(d));
+                for (const QString& s : fromSql)
+                    if (!desktop.contains(s))
+                        qWarning("only SQL: %s", qPrintable(s));
+            }
+            QCOMPARE(fromSql, desktop);
+        }
+
+        // State at the time, table by table: (table, key, state, sequence number, event, image).
+        QStringList desktopState;
+        for (const auto& tableInfo : infoJson.value(QStringLiteral("tables")).toArray()) {
+            const QString table = tableInfo.toObject().value(QStringLiteral("name")).toString();
+            const auto state =
+                runCli({QStringLiteral("state"), QStringLiteral("--store"), store, QStringLiteral("--table"), table,
+                        QStringLiteral("--at"), at, QStringLiteral("--json")});
+            QVERIFY2(state.exitCode == 0, state.err.constData());
+            const QJsonObject s = QJsonDocument::fromJson(state.out).object();
+            for (const char* part : {"items", "unknown"}) {
+                for (const auto& v : s.value(QString::fromLatin1(part)).toArray()) {
+                    const QJsonObject i = v.toObject();
+                    const bool present = std::string_view(part) == "items";
+                    desktopState << QStringList{table,
+                                                canonicalValue(i.value(QStringLiteral("key"))),
+                                                present ? QStringLiteral("present") : QStringLiteral("unknown"),
+                                                text(i.value(QStringLiteral("sequenceNumber"))),
+                                                i.value(QStringLiteral("eventName")).toString(),
+                                                present ? canonicalValue(i.value(QStringLiteral("image")))
+                                                        : QStringLiteral("null")}
+                                        .join(QLatin1Char('|'));
+                }
+            }
+        }
+        QStringList sqlStateRows;
+        for (const auto& v : sqlState) {
+            const QJsonObject i = v.toObject();
+            sqlStateRows << QStringList{i.value(QStringLiteral("table_name")).toString(),
+                                        canonicalValue(i.value(QStringLiteral("item_key"))),
+                                        i.value(QStringLiteral("state")).toString(),
+                                        text(i.value(QStringLiteral("sequence_number"))),
+                                        i.value(QStringLiteral("event_name")).toString(),
+                                        canonicalValue(i.value(QStringLiteral("image")))}
+                                .join(QLatin1Char('|'));
+        }
+        desktopState.sort();
+        sqlStateRows.sort();
+        qInfo("%s: state at %s: %lld items compared", qPrintable(name), qPrintable(at),
+              static_cast<long long>(desktopState.size()));
+        if (t == 1)
+            QVERIFY(!desktopState.isEmpty());
+        if (desktopState != sqlStateRows) {
+            for (const QString& d : desktopState)
+                if (!sqlStateRows.contains(d))
+                    qWarning("only the desktop: %s", qPrintable(d.left(300)));
+            for (const QString& s : sqlStateRows)
+                if (!desktopState.contains(s))
+                    qWarning("only SQL: %s", qPrintable(s.left(300)));
+        }
+        QCOMPARE(sqlStateRows, desktopState);
+    }
+}
+
+void TestSqlDuckDb::otherDialectsParse()
+{
+    if (!m_skip.isEmpty())
+        QSKIP(qPrintable(m_skip));
+    // The views and queries are in the subset every dialect shares: DuckDB must parse each of them as printed for
+    // Athena, Trino and Spark (the table definitions are dialect-only and checked against golden files in
+    // tst_cli_sql).
+    QJsonArray texts;
+    for (const auto dialect : {storage::SqlDialect::DuckDb, storage::SqlDialect::Athena, storage::SqlDialect::Trino,
+                               storage::SqlDialect::Spark}) {
+        storage::SqlRequest request;
+        request.dialect = dialect;
+        request.location = "s3://bucket/changelog/";
+        request.table = "Orders";
+        std::string error;
+        const auto script = storage::generateSql(request, &error);
+        QVERIFY2(script, error.c_str());
+        int portable = 0;
+        for (const auto& s : script->statements) {
+            if (s.portable || dialect == storage::SqlDialect::DuckDb) {
+                texts.append(QString::fromStdString(s.sql));
+                ++portable;
+            }
+        }
+        QVERIFY(portable >= 5);
+    }
+    const QString list = m_dir.filePath(QStringLiteral("statements.json"));
+    {
+        QFile f(list);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QJsonDocument(texts).toJson());
+    }
+    QString error;
+    const QByteArray output = runNode({QStringLiteral("parse"), list}, error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    const QJsonObject result = QJsonDocument::fromJson(output).object();
+    QCOMPARE(result.value(QStringLiteral("parsed")).toInt(), texts.size());
+    QCOMPARE(result.value(QStringLiteral("errors")).toArray().size(), 0);
+}
+
+void TestSqlDuckDb::typedFromStore()
+{
+    if (!m_skip.isEmpty())
+        QSKIP(qPrintable(m_skip));
+    // One table's records as Lambda records (JSON Lines), the same data as the lines of an S3 incremental and a
+    // full export; --from-store types every attribute the store has seen, and every value must read back exactly.
+    const QString capture = m_dir.filePath(QStringLiteral("typed.jsonl"));
+    const QString err =
+        testsupport::runGenerator({QStringLiteral("--seed"), QStringLiteral("21"), QStringLiteral("--records"),
+                                   QStringLiteral("200"), QStringLiteral("--keys"), QStringLiteral("20"),
+                                   QStringLiteral("--layout"), QStringLiteral("jsonl"), QStringLiteral("--remove-rate"),
+                                   QStringLiteral("0.2"), QStringLiteral("--quiet"), QStringLiteral("--out"), capture});
+    QVERIFY2(err.isEmpty(), qPrintable(err));
+    QFile in(capture);
+    QVERIFY(in.open(QIODevice::ReadOnly));
+    const QString incremental = m_dir.filePath(QStringLiteral("s3-incremental"));
+    const QString full = m_dir.filePath(QStringLiteral("s3-full"));
+    QVERIFY(QDir().mkpath(incremental) && QDir().mkpath(full));
+    QFile incrementalFile(incremental + QStringLiteral("/part-0001.json"));
+    QFile fullFile(full + QStringLiteral("/part-0001.json"));
+    QVERIFY(incrementalFile.open(QIODevice::WriteOnly) && fullFile.open(QIODevice::WriteOnly));
+    QStringList expectedImages; // canonical NewImage / OldImage / Item texts, in file order
+    QStringList expectedItems;
+    QString table;
+    for (const QByteArray& line : in.readAll().split('\n')) {
+        if (line.trimmed().isEmpty())
+            continue;
+        const QJsonObject record = QJsonDocument::fromJson(line).object();
+        const QJsonObject d = record.value(QStringLiteral("dynamodb")).toObject();
+        table = record.value(QStringLiteral("eventSourceARN")).toString().section(QLatin1Char('/'), 1, 1);
+        QJsonObject out;
+        const qint64 micros =
+            static_cast<qint64>(d.value(QStringLiteral("ApproximateCreationDateTime")).toDouble()) * 1000000;
+        out.insert(QStringLiteral("Metadata"),
+                   QJsonObject{{QStringLiteral("WriteTimestampMicros"),
+                                QJsonObject{{QStringLiteral("N"), QString::number(micros)}}}});
+        out.insert(QStringLiteral("Keys"), d.value(QStringLiteral("Keys")));
+        for (const char* image : {"OldImage", "NewImage"}) {
+            if (d.contains(QLatin1String(image)))
+                out.insert(QLatin1String(image), d.value(QLatin1String(image)));
+        }
+        incrementalFile.write(QJsonDocument(out).toJson(QJsonDocument::Compact) + '\n');
+        expectedImages << canonicalValue(d.value(QStringLiteral("Keys"))) + QLatin1Char('|')
+                + canonicalValue(d.value(QStringLiteral("OldImage"))) + QLatin1Char('|')
+                + canonicalValue(d.value(QStringLiteral("NewImage")));
+        if (d.contains(QStringLiteral("NewImage"))) {
+            fullFile.write(QJsonDocument(QJsonObject{{QStringLiteral("Item"), d.value(QStringLiteral("NewImage"))}})
+                               .toJson(QJsonDocument::Compact)
+                           + '\n');
+            expectedItems << canonicalValue(d.value(QStringLiteral("NewImage")));
+        }
+    }
+    incrementalFile.close();
+    fullFile.close();
+    QVERIFY(!table.isEmpty());
+
+    const QString store = m_dir.filePath(QStringLiteral("typed.streamscope"));
+    QCOMPARE(
+        runCli({QStringLiteral("import"), QStringLiteral("--store"), store, QStringLiteral("--no-progress"), capture})
+            .exitCode,
+        0);
+    const auto runSql = [&](const QStringList& args, const QString& query, QString& error) {
+        const auto sql = runCli(QStringList{QStringLiteral("sql"), QStringLiteral("--dialect"),
+                                            QStringLiteral("duckdb"), QStringLiteral("--from-store"), store}
+                                + args);
+        if (sql.exitCode != 0) {
+            error = QString::fromUtf8(sql.err);
+            return QJsonArray();
+        }
+        const QString script = m_dir.filePath(QStringLiteral("typed.sql"));
+        QFile f(script);
+        if (!f.open(QIODevice::WriteOnly))
+            return QJsonArray();
+        f.write(sql.out + query.toUtf8() + ";\n");
+        f.close();
+        const QByteArray output = runNode({QStringLiteral("exec"), script}, error);
+        const QList<QByteArray> lines = output.trimmed().split('\n');
+        return QJsonDocument::fromJson(lines.last()).object().value(QStringLiteral("rows")).toArray();
+    };
+
+    // S3 incremental: Keys, OldImage, NewImage as nested structs.
+    QString error;
+    QJsonArray rows = runSql(
+        {QStringLiteral("--source"), QStringLiteral("s3-incremental"), QStringLiteral("--location"), incremental},
+        QStringLiteral("SELECT Keys, OldImage, NewImage FROM streamscope_s3_incremental"), error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QStringList got;
+    for (const auto& v : rows) {
+        const QJsonObject o = v.toObject();
+        got << canonicalValue(stripNulls(o.value(QStringLiteral("Keys")))) + QLatin1Char('|')
+                + canonicalValue(stripNulls(o.value(QStringLiteral("OldImage")))) + QLatin1Char('|')
+                + canonicalValue(stripNulls(o.value(QStringLiteral("NewImage"))));
+    }
+    QCOMPARE(got.size(), expectedImages.size());
+    QCOMPARE(got, expectedImages);
+
+    // S3 full export: Item.
+    rows = runSql({QStringLiteral("--source"), QStringLiteral("s3-full"), QStringLiteral("--location"), full},
+                  QStringLiteral("SELECT Item FROM streamscope_s3_full"), error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    got.clear();
+    for (const auto& v : rows)
+        got << canonicalValue(stripNulls(v.toObject().value(QStringLiteral("Item"))));
+    QCOMPARE(got, expectedItems);
+
+    // Changelog: the typed versions view holds the same items as the untyped image.
+    const QString changelog = m_dir.filePath(QStringLiteral("typed-changelog"));
+    QCOMPARE(runCli({QStringLiteral("export"), QStringLiteral("--store"), store, QStringLiteral("--format"),
+                     QStringLiteral("changelog"), QStringLiteral("--out"), changelog})
+                 .exitCode,
+             0);
+    const QString view = QStringLiteral("streamscope_versions_") + table.toLower();
+    rows = runSql({QStringLiteral("--location"), changelog},
+                  QStringLiteral("SELECT v.item, i.image FROM %1 v JOIN streamscope_item_versions i "
+                                 "ON i.item_key = v.item_key AND i.pos = v.pos WHERE i.image IS NOT NULL")
+                      .arg(view),
+                  error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY(rows.size() > 100);
+    for (const auto& v : rows) {
+        const QJsonObject o = v.toObject();
+        QCOMPARE(canonicalValue(stripNulls(o.value(QStringLiteral("item")))),
+                 canonicalValue(o.value(QStringLiteral("image"))));
+    }
+}
+
+QTEST_GUILESS_MAIN(TestSqlDuckDb)
+#include "tst_sqlduckdb.moc"
