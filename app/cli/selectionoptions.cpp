@@ -1,11 +1,13 @@
 #include "app/cli/selectionoptions.h"
 
 #include <QDateTime>
+#include <QFile>
 #include <QFileInfo>
 #include <QTimeZone>
 
 #include "app/cli/cli.h"
 #include "app/cli/clicommon.h"
+#include "model/filtercriteria.h"
 
 namespace cli {
 
@@ -135,6 +137,79 @@ std::optional<storage::RecordSelection> selectionFromOptions(const QCommandLineP
         s.recordIds.push_back(id);
     }
     return s;
+}
+
+std::optional<QByteArray> readFileOrInline(const QString& argument, const QString& what, const QString& command,
+                                           int& exitCode)
+{
+    const QString trimmed = argument.trimmed();
+    const bool inlineJson = trimmed.startsWith(QLatin1Char('{')) || trimmed.startsWith(QLatin1Char('['));
+    if (!inlineJson && QFileInfo(argument).isFile()) {
+        QFile file(argument);
+        if (!file.open(QIODevice::ReadOnly)) {
+            exitCode = usageError(command,
+                                  QStringLiteral("cannot read %1 file %2: %3").arg(what, argument, file.errorString()));
+            return std::nullopt;
+        }
+        return file.readAll();
+    }
+    return argument.toUtf8();
+}
+
+void addFilterCriteriaOptions(QCommandLineParser& parser)
+{
+    parser.addOption(option("filter-criteria",
+                            "Only the records these Lambda filter criteria deliver (as `filter --criteria` reads "
+                            "them: FilterCriteria JSON, an event source mapping, a CloudFormation/SAM template, a "
+                            "Serverless service or a bare pattern; JSON or YAML; a file or inline JSON).",
+                            "FILE"));
+    parser.addOption(option("criteria-name",
+                            "Which criteria of a --filter-criteria file holding several: the template's logical "
+                            "resource ID (or SAM Function.Event), or the Serverless function name.",
+                            "NAME"));
+}
+
+std::optional<storage::LambdaFilterCriteria> readFilterCriteria(const QString& fileOrJson, const QString& name,
+                                                                const QString& command, int& exitCode)
+{
+    const std::optional<QByteArray> text = readFileOrInline(fileOrJson, QStringLiteral("criteria"), command, exitCode);
+    if (!text)
+        return std::nullopt;
+    const QByteArray select = name.toUtf8();
+    model::FilterCriteria criteria =
+        model::parseFilterCriteria(std::string_view(text->constData(), static_cast<std::size_t>(text->size())),
+                                   std::string_view(select.constData(), static_cast<std::size_t>(select.size())));
+    if (!criteria.error.empty()) {
+        exitCode = usageError(command, QStringLiteral("cannot read the criteria: ") + qtext(criteria.error));
+        return std::nullopt;
+    }
+    storage::LambdaFilterCriteria c;
+    c.patterns = std::move(criteria.patterns);
+    const QString trimmed = fileOrJson.trimmed();
+    c.source = trimmed.startsWith(QLatin1Char('{')) || trimmed.startsWith(QLatin1Char('[')) ? std::string("inline")
+                                                                                            : fileOrJson.toStdString();
+    c.name = name.toStdString();
+    c.shape = std::move(criteria.shape);
+    c.origin = std::move(criteria.origin);
+    return c;
+}
+
+bool applyFilterCriteriaOptions(const QCommandLineParser& parser, const QString& command,
+                                storage::RecordSelection& selection, int& exitCode)
+{
+    if (!parser.isSet(QStringLiteral("filter-criteria"))) {
+        if (parser.isSet(QStringLiteral("criteria-name"))) {
+            exitCode = usageError(command, QStringLiteral("--criteria-name goes with --filter-criteria"));
+            return false;
+        }
+        return true;
+    }
+    auto criteria = readFilterCriteria(parser.value(QStringLiteral("filter-criteria")),
+                                       parser.value(QStringLiteral("criteria-name")), command, exitCode);
+    if (!criteria)
+        return false;
+    selection.lambdaFilter = std::move(*criteria);
+    return true;
 }
 
 std::optional<storage::BatchLimits> limitsFromOptions(const QCommandLineParser& parser, const QString& command,
