@@ -7,6 +7,7 @@
 
 #include "app/cli/cli.h"
 #include "app/cli/clicommon.h"
+#include "model/displayfilter.h"
 #include "model/filtercriteria.h"
 
 namespace cli {
@@ -70,6 +71,10 @@ void addSelectionOptions(QCommandLineParser& parser)
                             "(default), exclude, or only.",
                             "MODE"));
     parser.addOption(option("record", "Only this store record id (repeatable).", "ID"));
+    parser.addOption(option("where",
+                            "Only records matching this display filter, e.g. 'NewImage.status == \"SHIPPED\" and "
+                            "changed(total)' (README: Display filters).",
+                            "EXPR"));
     parser.addOption(option("batch-size", "Records per Lambda batch, 1..10000 (default 100).", "N"));
 }
 
@@ -135,6 +140,21 @@ std::optional<storage::RecordSelection> selectionFromOptions(const QCommandLineP
             return std::nullopt;
         }
         s.recordIds.push_back(id);
+    }
+    if (parser.isSet(QStringLiteral("where"))) {
+        const QString where = parser.value(QStringLiteral("where"));
+        const QByteArray utf8 = where.toUtf8();
+        const auto compiled =
+            model::DisplayFilter::compile(std::string_view(utf8.constData(), static_cast<std::size_t>(utf8.size())));
+        if (!compiled.filter) {
+            // The expression with a caret under the column.
+            const QString caret = QString(compiled.error->column - 1, QLatin1Char(' ')) + QLatin1Char('^');
+            exitCode = usageError(command,
+                                  QStringLiteral("--where: %1\n  %2\n  %3")
+                                      .arg(qtext(compiled.error->message()), shown(where.toStdString()), caret));
+            return std::nullopt;
+        }
+        s.where = utf8.toStdString();
     }
     return s;
 }

@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "model/audit.h"
+#include "model/displayfilter.h"
 #include "model/eventpattern.h"
 #include "model/jsontree.h"
 #include "model/sequencenumber.h"
@@ -204,6 +205,8 @@ struct DeliveryReader::Impl
     bool hasCriteria = false;
     std::map<std::string, std::uint64_t> syntheticCounters;
     std::int64_t droppedByCriteria = 0;
+    std::optional<model::DisplayFilter> where;
+    std::int64_t excludedByWhere = 0;
 
     bool hasSequenceRange() const { return !fromSequence.empty() || !toSequence.empty(); }
 
@@ -390,6 +393,12 @@ Result<DeliveryReader> DeliveryReader::open(Store& store, const RecordSelection&
         return invalidArgument("sequence number '" + selection.toSequence + "' is not a digit string");
     impl->fromSequence = selection.fromSequence;
     impl->toSequence = selection.toSequence;
+    if (!selection.where.empty()) {
+        auto compiled = model::DisplayFilter::compile(selection.where);
+        if (!compiled.filter)
+            return invalidArgument("display filter: " + compiled.error->message());
+        impl->where = std::move(*compiled.filter);
+    }
     if (selection.lambdaFilter) {
         impl->hasCriteria = true;
         const auto& patterns = selection.lambdaFilter->patterns;
@@ -498,6 +507,10 @@ Result<std::optional<SelectedRecord>> DeliveryReader::next()
         auto record = toStreamRecord(**row);
         if (!record)
             return record.error();
+        if (d.where && !d.where->matches(*record)) {
+            ++d.excludedByWhere;
+            continue;
+        }
         SelectedRecord s{std::move(**row), std::move(*record), false, std::nullopt, -1};
         s.jsUnsafe = hasJsUnsafeNumber(s.record);
         ++d.selected;
@@ -546,6 +559,10 @@ std::int64_t DeliveryReader::jsUnsafe() const
 std::int64_t DeliveryReader::excludedByJsOption() const
 {
     return m_impl->excludedByJs;
+}
+std::int64_t DeliveryReader::excludedByWhere() const
+{
+    return m_impl->excludedByWhere;
 }
 std::int64_t DeliveryReader::droppedByCriteria() const
 {

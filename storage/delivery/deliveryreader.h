@@ -58,7 +58,8 @@ class DeliveryReader
 {
 public:
     /// Resolves tables, keys and audit findings of the selection (InvalidArgument for unknown names/values) and
-    /// compiles its Lambda filter criteria (InvalidArgument: "filter criteria: filter N: <reason> at `<path>`").
+    /// compiles its Lambda filter criteria (InvalidArgument: "filter criteria: filter N: <reason> at `<path>`") and
+    /// its display filter (InvalidArgument: "display filter: column N: <reason>").
     static Result<DeliveryReader> open(Store& store, const RecordSelection& selection, int pageSize = 256);
 
     DeliveryReader(DeliveryReader&&) noexcept;
@@ -71,6 +72,8 @@ public:
     /// Records looked at so far / upper bound of records to look at (for progress).
     std::int64_t scanned() const;
     std::int64_t total() const;
+    /// Records left out by the selection's display filter (`where`).
+    std::int64_t excludedByWhere() const;
     /// Records matching the selection so far (before the js-unsafe option), of those js-unsafe, and left out by
     /// the js-unsafe option.
     std::int64_t selected() const;

@@ -54,6 +54,8 @@ nlohmann::json selectionJson(const RecordSelection& selection)
         sel["recordIds"] = selection.recordIds;
     if (selection.filter)
         sel["viewFilter"] = true;
+    if (!selection.where.empty())
+        sel["where"] = selection.where;
     if (selection.lambdaFilter) {
         const LambdaFilterCriteria& c = *selection.lambdaFilter;
         json criteria = {{"source", c.source}, {"filters", c.patterns}};

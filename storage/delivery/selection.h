@@ -51,6 +51,8 @@ struct RecordSelection
     std::vector<std::int64_t> recordIds;
     /// The GUI's current filter, applied as well (its tableId/keyId/... combine with the members above).
     std::optional<RecordFilter> filter;
+    /// A display filter (model/displayfilter.h), e.g. `NewImage.status == "SHIPPED" and changed(total)`; "" = none.
+    std::string where;
     /// Only the records these Lambda filter criteria deliver (evaluated last, in delivery order).
     std::optional<LambdaFilterCriteria> lambdaFilter;
 };

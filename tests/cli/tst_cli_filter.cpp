@@ -110,6 +110,7 @@ private Q_SLOTS:
     void store();
     void exportWithCriteria();
     void replayWithCriteria();
+    void where();
 };
 
 void TestCliFilter::match()
@@ -394,6 +395,50 @@ void TestCliFilter::replayWithCriteria()
     const QJsonObject applied = selection.toObject().value(QStringLiteral("lambdaFilterCriteria")).toObject();
     QCOMPARE(applied.value(QStringLiteral("dropped")).toInt(), 2);
     QCOMPARE(applied.value(QStringLiteral("source")).toString(), QStringLiteral("inline"));
+}
+
+void TestCliFilter::where()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString store = criteriaStore(dir);
+    QVERIFY(!store.isEmpty());
+    const QString out = dir.filePath(QStringLiteral("out"));
+    const Run run =
+        testsupport::runCli({QStringLiteral("export"), QStringLiteral("--store"), store, QStringLiteral("--out"), out,
+                             QStringLiteral("--where"), QStringLiteral(R"(NewImage.status == "SHIPPED")")});
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QFile batch(out + QStringLiteral("/batch-000001.json"));
+    QVERIFY(batch.open(QIODevice::ReadOnly));
+    QCOMPARE(deliveredNumbers(batch.readAll()), (QList<int>{1, 3, 6}));
+    QFile manifestFile(out + QStringLiteral("/manifest.json"));
+    QVERIFY(manifestFile.open(QIODevice::ReadOnly));
+    QCOMPARE(QJsonDocument::fromJson(manifestFile.readAll())
+                 .object()
+                 .value(QStringLiteral("selection"))
+                 .toObject()
+                 .value(QStringLiteral("where"))
+                 .toString(),
+             QStringLiteral(R"(NewImage.status == "SHIPPED")"));
+
+    // --where and --filter-criteria together: the display filter first, then what Lambda delivers of the rest.
+    const Run both = testsupport::runCli({QStringLiteral("filter"), QStringLiteral("--store"), store,
+                                          QStringLiteral("--criteria"), sixCriteria(), QStringLiteral("--where"),
+                                          QStringLiteral(R"(not changed(status) or Keys.pk startswith "ORDER#2")")});
+    QVERIFY2(both.exitCode == 0, both.err.constData());
+    // Selected: 2 (ORDER#2), 3 and 5 (MODIFYs without an OldImage: changed() is false there); the INSERTs and the
+    // REMOVE change status. Of those Lambda delivers 3 (SHIPPED).
+    QVERIFY2(both.out.contains("3 records: 1 delivered, 2 dropped"), both.out.constData());
+    QVERIFY2(both.out.contains("100000000000000000003: delivered (filter 1)"), both.out.constData());
+
+    // Mistakes are usage errors with the column and a caret.
+    const Run bad = testsupport::runCli({QStringLiteral("export"), QStringLiteral("--store"), store,
+                                         QStringLiteral("--out"), dir.filePath(QStringLiteral("bad")),
+                                         QStringLiteral("--where"), QStringLiteral(R"(NewImage.status = "x")")});
+    QCOMPARE(bad.exitCode, 2);
+    QVERIFY2(bad.err.contains("--where: column 17: '=' is not an operator (use ==)"), bad.err.constData());
+    QVERIFY2(bad.err.contains("\n                  ^\n"), bad.err.constData());
+    QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("bad"))));
 }
 
 QTEST_GUILESS_MAIN(TestCliFilter)
