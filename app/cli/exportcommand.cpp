@@ -64,6 +64,7 @@ int runExport(const QStringList& arguments)
                     "(Kinesis, S3 export) are converted to the Lambda DynamoDB record shape (the manifest says so).\n\n"
                     "Example: streamscope export --store my.streamscope --table Orders --out batches/"));
     addSelectionOptions(parser);
+    addFilterCriteriaOptions(parser);
     parser.addOption(QCommandLineOption(
         QStringLiteral("out"), QStringLiteral("The output folder (created if missing)."), QStringLiteral("DIR")));
     parser.addOption(QCommandLineOption(QStringLiteral("format"),
@@ -88,7 +89,7 @@ int runExport(const QStringList& arguments)
     if (!parser.isSet(QStringLiteral("out")))
         return usageError(command, QStringLiteral("--out DIR is required"));
     auto selection = selectionFromOptions(parser, command, code);
-    if (!selection)
+    if (!selection || !applyFilterCriteriaOptions(parser, command, *selection, code))
         return code;
     if (parser.value(QStringLiteral("format")) == QLatin1String("changelog"))
         return exportChangelog(parser, *selection);
@@ -149,6 +150,9 @@ int runExport(const QStringList& arguments)
             }
             out() << " (see manifest.json synthesizedFields)\n";
         }
+        if (selection->lambdaFilter)
+            out() << "filter criteria " << shown(selection->lambdaFilter->source) << ": "
+                  << report->build.droppedByCriteria << " records dropped (Lambda would not deliver them)\n";
         if (report->build.excludedByJsOption > 0)
             out() << report->build.excludedByJsOption << " records left out by --js-unsafe\n";
         if (report->build.jsUnsafe > 0 && options.format != storage::ExportFormat::ChangesCsv

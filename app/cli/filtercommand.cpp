@@ -3,11 +3,10 @@
 // streamscope filter test --pattern PATTERN --event EVENT [--semantics eventbridge|lambda-esm] [--json]: one AWS
 // event pattern against one JSON event (model/eventpattern.h). Exit 0 match, 1 no match, 2 invalid pattern or usage.
 
-#include <QFile>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <map>
 
 #include "app/cli/clicommon.h"
 #include "app/cli/commands.h"
@@ -29,22 +28,10 @@ QString qs(const std::string& s)
     return QString::fromStdString(s);
 }
 
-/// A file's content, or the argument itself when it is inline JSON (starts with '{' or '[') or names no file.
 std::optional<QByteArray> readArgument(const QString& argument, const QString& what, const QString& command,
                                        int& exitCode)
 {
-    const QString trimmed = argument.trimmed();
-    const bool inlineJson = trimmed.startsWith(QLatin1Char('{')) || trimmed.startsWith(QLatin1Char('['));
-    if (!inlineJson && QFileInfo(argument).isFile()) {
-        QFile file(argument);
-        if (!file.open(QIODevice::ReadOnly)) {
-            exitCode = usageError(command,
-                                  QStringLiteral("cannot read %1 file %2: %3").arg(what, argument, file.errorString()));
-            return std::nullopt;
-        }
-        return file.readAll();
-    }
-    return argument.toUtf8();
+    return readFileOrInline(argument, what, command, exitCode);
 }
 
 std::string_view view(const QByteArray& bytes)
@@ -197,17 +184,11 @@ Verdict evaluate(const std::vector<model::EventPattern>& filters, const model::J
     return v;
 }
 
-/// The Lambda record JSON of a selected record (the store's region; a stand-in sequence number if it has none).
-std::string lambdaJson(const storage::SelectedRecord& s, std::uint64_t ordinal)
+/// The Lambda record JSON of a selected record, converted as export and replay do (stand-in sequence numbers per
+/// stream).
+std::string lambdaJson(const storage::SelectedRecord& s, std::map<std::string, std::uint64_t>& syntheticCounters)
 {
-    storage::ConversionDefaults defaults;
-    std::string region = s.row.region.empty() && !s.row.raw.empty() ? storage::rawRegion(s.row.raw) : s.row.region;
-    if (!region.empty()) {
-        defaults.region = std::move(region);
-        defaults.regionKnown = true;
-    }
-    defaults.syntheticSequenceNumber = storage::syntheticSequenceNumber(ordinal);
-    return storage::lambdaRecordJson(s.record, s.row.raw, defaults).json;
+    return storage::lambdaForm(s.row, s.record, syntheticCounters).lambda.json;
 }
 
 struct FilterCounts
@@ -274,6 +255,7 @@ int evaluateStore(QCommandLineParser& parser, const QString& command, const std:
     if (!reader)
         return reportStorageError(command, reader.error());
     counts.perFilter.assign(filters.size(), 0);
+    std::map<std::string, std::uint64_t> syntheticCounters;
     for (;;) {
         auto next = reader->next();
         if (!next)
@@ -282,8 +264,7 @@ int evaluateStore(QCommandLineParser& parser, const QString& command, const std:
             break;
         const storage::SelectedRecord& s = **next;
         ++counts.selected;
-        const std::optional<model::JsonTree> event =
-            model::JsonTree::parse(lambdaJson(s, static_cast<std::uint64_t>(counts.selected)));
+        const std::optional<model::JsonTree> event = model::JsonTree::parse(lambdaJson(s, syntheticCounters));
         const Verdict v = event ? evaluate(filters, *event) : Verdict{-1, {false, {}, "the record is not JSON"}};
         if (v.filter >= 0)
             ++counts.perFilter[static_cast<std::size_t>(v.filter)];

@@ -306,6 +306,7 @@ int runReplay(const QStringList& arguments)
                        "--code-dir orders (your unchanged Lambda handler, loaded once in a Python or Node.js runtime "
                        "with Lambda's context and environment)"));
     addSelectionOptions(parser);
+    addFilterCriteriaOptions(parser);
     parser.addOption(QCommandLineOption(QStringLiteral("handler"),
                                         QStringLiteral("The handler command and its arguments: everything after it.")));
     parser.addOption(QCommandLineOption(
@@ -371,7 +372,7 @@ int runReplay(const QStringList& arguments)
             return code;
     }
     auto selection = selectionFromOptions(parser, command, code);
-    if (!selection)
+    if (!selection || !applyFilterCriteriaOptions(parser, command, *selection, code))
         return code;
     auto limits = limitsFromOptions(parser, command, code);
     if (!limits)
@@ -430,6 +431,9 @@ int runReplay(const QStringList& arguments)
         writeOut(storage::replayRunToJson(*run) + "\n");
     else {
         printRun(*run, verbose);
+        if (selection->lambdaFilter)
+            out() << "filter criteria " << shown(selection->lambdaFilter->source) << ": " << run->droppedByCriteria
+                  << " records dropped (Lambda would not deliver them)\n";
         if (options.record)
             out() << "recorded as run " << run->id << " (streamscope replay --store "
                   << shown(parser.value(QStringLiteral("store")).toStdString()) << " --show " << run->id << ")\n";

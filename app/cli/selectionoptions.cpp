@@ -1,11 +1,14 @@
 #include "app/cli/selectionoptions.h"
 
 #include <QDateTime>
+#include <QFile>
 #include <QFileInfo>
 #include <QTimeZone>
 
 #include "app/cli/cli.h"
 #include "app/cli/clicommon.h"
+#include "model/displayfilter.h"
+#include "model/filtercriteria.h"
 
 namespace cli {
 
@@ -68,6 +71,10 @@ void addSelectionOptions(QCommandLineParser& parser)
                             "(default), exclude, or only.",
                             "MODE"));
     parser.addOption(option("record", "Only this store record id (repeatable).", "ID"));
+    parser.addOption(option("where",
+                            "Only records matching this display filter, e.g. 'NewImage.status == \"SHIPPED\" and "
+                            "changed(total)' (README: Display filters).",
+                            "EXPR"));
     parser.addOption(option("batch-size", "Records per Lambda batch, 1..10000 (default 100).", "N"));
 }
 
@@ -134,7 +141,95 @@ std::optional<storage::RecordSelection> selectionFromOptions(const QCommandLineP
         }
         s.recordIds.push_back(id);
     }
+    if (parser.isSet(QStringLiteral("where"))) {
+        const QString where = parser.value(QStringLiteral("where"));
+        const QByteArray utf8 = where.toUtf8();
+        const auto compiled =
+            model::DisplayFilter::compile(std::string_view(utf8.constData(), static_cast<std::size_t>(utf8.size())));
+        if (!compiled.filter) {
+            // The expression with a caret under the column.
+            const QString caret = QString(compiled.error->column - 1, QLatin1Char(' ')) + QLatin1Char('^');
+            exitCode = usageError(command,
+                                  QStringLiteral("--where: %1\n  %2\n  %3")
+                                      .arg(qtext(compiled.error->message()), shown(where.toStdString()), caret));
+            return std::nullopt;
+        }
+        s.where = utf8.toStdString();
+    }
     return s;
+}
+
+std::optional<QByteArray> readFileOrInline(const QString& argument, const QString& what, const QString& command,
+                                           int& exitCode)
+{
+    const QString trimmed = argument.trimmed();
+    const bool inlineJson = trimmed.startsWith(QLatin1Char('{')) || trimmed.startsWith(QLatin1Char('['));
+    if (!inlineJson && QFileInfo(argument).isFile()) {
+        QFile file(argument);
+        if (!file.open(QIODevice::ReadOnly)) {
+            exitCode = usageError(command,
+                                  QStringLiteral("cannot read %1 file %2: %3").arg(what, argument, file.errorString()));
+            return std::nullopt;
+        }
+        return file.readAll();
+    }
+    return argument.toUtf8();
+}
+
+void addFilterCriteriaOptions(QCommandLineParser& parser)
+{
+    parser.addOption(option("filter-criteria",
+                            "Only the records these Lambda filter criteria deliver (as `filter --criteria` reads "
+                            "them: FilterCriteria JSON, an event source mapping, a CloudFormation/SAM template, a "
+                            "Serverless service or a bare pattern; JSON or YAML; a file or inline JSON).",
+                            "FILE"));
+    parser.addOption(option("criteria-name",
+                            "Which criteria of a --filter-criteria file holding several: the template's logical "
+                            "resource ID (or SAM Function.Event), or the Serverless function name.",
+                            "NAME"));
+}
+
+std::optional<storage::LambdaFilterCriteria> readFilterCriteria(const QString& fileOrJson, const QString& name,
+                                                                const QString& command, int& exitCode)
+{
+    const std::optional<QByteArray> text = readFileOrInline(fileOrJson, QStringLiteral("criteria"), command, exitCode);
+    if (!text)
+        return std::nullopt;
+    const QByteArray select = name.toUtf8();
+    model::FilterCriteria criteria =
+        model::parseFilterCriteria(std::string_view(text->constData(), static_cast<std::size_t>(text->size())),
+                                   std::string_view(select.constData(), static_cast<std::size_t>(select.size())));
+    if (!criteria.error.empty()) {
+        exitCode = usageError(command, QStringLiteral("cannot read the criteria: ") + qtext(criteria.error));
+        return std::nullopt;
+    }
+    storage::LambdaFilterCriteria c;
+    c.patterns = std::move(criteria.patterns);
+    const QString trimmed = fileOrJson.trimmed();
+    c.source = trimmed.startsWith(QLatin1Char('{')) || trimmed.startsWith(QLatin1Char('[')) ? std::string("inline")
+                                                                                            : fileOrJson.toStdString();
+    c.name = name.toStdString();
+    c.shape = std::move(criteria.shape);
+    c.origin = std::move(criteria.origin);
+    return c;
+}
+
+bool applyFilterCriteriaOptions(const QCommandLineParser& parser, const QString& command,
+                                storage::RecordSelection& selection, int& exitCode)
+{
+    if (!parser.isSet(QStringLiteral("filter-criteria"))) {
+        if (parser.isSet(QStringLiteral("criteria-name"))) {
+            exitCode = usageError(command, QStringLiteral("--criteria-name goes with --filter-criteria"));
+            return false;
+        }
+        return true;
+    }
+    auto criteria = readFilterCriteria(parser.value(QStringLiteral("filter-criteria")),
+                                       parser.value(QStringLiteral("criteria-name")), command, exitCode);
+    if (!criteria)
+        return false;
+    selection.lambdaFilter = std::move(*criteria);
+    return true;
 }
 
 std::optional<storage::BatchLimits> limitsFromOptions(const QCommandLineParser& parser, const QString& command,

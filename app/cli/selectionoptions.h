@@ -19,6 +19,21 @@ void addSelectionOptions(QCommandLineParser& parser);
 /// Builds the selection from the options; on a bad value prints a usage error and returns nullopt (exitCode set).
 std::optional<storage::RecordSelection> selectionFromOptions(const QCommandLineParser& parser, const QString& command,
                                                              int& exitCode);
+/// Adds --filter-criteria FILE and --criteria-name NAME (export, replay).
+void addFilterCriteriaOptions(QCommandLineParser& parser);
+/// Reads Lambda filter criteria (`filter --criteria`'s reader, model/filtercriteria.h) from FILE or inline JSON;
+/// prints a usage error and returns nullopt (exitCode set) when it cannot be read.
+std::optional<storage::LambdaFilterCriteria> readFilterCriteria(const QString& fileOrJson, const QString& name,
+                                                                const QString& command, int& exitCode);
+/// Sets selection.lambdaFilter from --filter-criteria/--criteria-name; false (usage error printed) on a bad file or
+/// a --criteria-name without --filter-criteria.
+bool applyFilterCriteriaOptions(const QCommandLineParser& parser, const QString& command,
+                                storage::RecordSelection& selection, int& exitCode);
+/// A file's content, or the argument itself when it is inline JSON (starts with '{' or '[') or names no file;
+/// nullopt (usage error printed, exitCode set) when the file cannot be read.
+std::optional<QByteArray> readFileOrInline(const QString& argument, const QString& what, const QString& command,
+                                           int& exitCode);
+
 /// --batch-size (default 100, 1..10000); nullopt + usage error otherwise.
 std::optional<storage::BatchLimits> limitsFromOptions(const QCommandLineParser& parser, const QString& command,
                                                       int& exitCode);

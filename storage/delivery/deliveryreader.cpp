@@ -5,6 +5,9 @@
 #include <tuple>
 
 #include "model/audit.h"
+#include "model/displayfilter.h"
+#include "model/eventpattern.h"
+#include "model/jsontree.h"
 #include "model/sequencenumber.h"
 #include "storage/delivery/selection.h"
 #include "storage/history/auditscan.h"
@@ -133,6 +136,26 @@ bool hasJsUnsafeNumber(const model::StreamRecord& r)
     return check(r.keys) || (r.newImage && check(*r.newImage)) || (r.oldImage && check(*r.oldImage));
 }
 
+LambdaForm lambdaForm(const RecordRow& row, const model::StreamRecord& record,
+                      std::map<std::string, std::uint64_t>& syntheticCounters)
+{
+    std::string region = row.region;
+    if (region.empty() && !row.raw.empty())
+        region = rawRegion(row.raw);
+    ConversionDefaults defaults;
+    if (!region.empty()) {
+        defaults.region = region;
+        defaults.regionKnown = true;
+    }
+    LambdaForm form;
+    form.stream = effectiveStreamArn(record, defaults.region);
+    if (!model::isSequenceNumber(record.sequenceNumber))
+        defaults.syntheticSequenceNumber = syntheticSequenceNumber(++syntheticCounters[form.stream]);
+    form.lambda = lambdaRecordJson(record, row.raw, defaults);
+    form.syntheticSequenceNumber = std::move(defaults.syntheticSequenceNumber);
+    return form;
+}
+
 struct DeliveryReader::Impl
 {
     Store* store = nullptr;
@@ -176,6 +199,14 @@ struct DeliveryReader::Impl
     std::int64_t selected = 0;
     std::int64_t jsUnsafe = 0;
     std::int64_t excludedByJs = 0;
+
+    // Lambda filter criteria (compiled once), evaluated on each record's Lambda form.
+    std::vector<model::EventPattern> criteria;
+    bool hasCriteria = false;
+    std::map<std::string, std::uint64_t> syntheticCounters;
+    std::int64_t droppedByCriteria = 0;
+    std::optional<model::DisplayFilter> where;
+    std::int64_t excludedByWhere = 0;
 
     bool hasSequenceRange() const { return !fromSequence.empty() || !toSequence.empty(); }
 
@@ -362,6 +393,27 @@ Result<DeliveryReader> DeliveryReader::open(Store& store, const RecordSelection&
         return invalidArgument("sequence number '" + selection.toSequence + "' is not a digit string");
     impl->fromSequence = selection.fromSequence;
     impl->toSequence = selection.toSequence;
+    if (!selection.where.empty()) {
+        auto compiled = model::DisplayFilter::compile(selection.where);
+        if (!compiled.filter)
+            return invalidArgument("display filter: " + compiled.error->message());
+        impl->where = std::move(*compiled.filter);
+    }
+    if (selection.lambdaFilter) {
+        impl->hasCriteria = true;
+        const auto& patterns = selection.lambdaFilter->patterns;
+        if (patterns.empty())
+            return invalidArgument("filter criteria: no filter pattern in " + selection.lambdaFilter->source);
+        for (std::size_t i = 0; i < patterns.size(); ++i) {
+            auto compiled = model::EventPattern::compile(patterns[i], model::PatternSemantics::LambdaEsm);
+            if (!compiled.pattern)
+                return invalidArgument(
+                    "filter criteria: filter " + std::to_string(i + 1) + ": "
+                    + (compiled.problem->kind == model::PatternProblem::Kind::Unsupported ? "unsupported: " : "")
+                    + compiled.problem->message());
+            impl->criteria.push_back(std::move(*compiled.pattern));
+        }
+    }
 
     auto tableIds = resolveTables(store, selection);
     if (!tableIds)
@@ -455,7 +507,11 @@ Result<std::optional<SelectedRecord>> DeliveryReader::next()
         auto record = toStreamRecord(**row);
         if (!record)
             return record.error();
-        SelectedRecord s{std::move(**row), std::move(*record), false};
+        if (d.where && !d.where->matches(*record)) {
+            ++d.excludedByWhere;
+            continue;
+        }
+        SelectedRecord s{std::move(**row), std::move(*record), false, std::nullopt, -1};
         s.jsUnsafe = hasJsUnsafeNumber(s.record);
         ++d.selected;
         if (s.jsUnsafe)
@@ -464,6 +520,21 @@ Result<std::optional<SelectedRecord>> DeliveryReader::next()
             || (d.jsOption == RecordSelection::JsUnsafe::Only && !s.jsUnsafe)) {
             ++d.excludedByJs;
             continue;
+        }
+        if (d.hasCriteria) {
+            // As Lambda filters: on the record as it would be delivered, before batching.
+            s.lambda = lambdaForm(s.row, s.record, d.syntheticCounters);
+            const std::optional<model::JsonTree> event = model::JsonTree::parse(s.lambda->lambda.json);
+            for (std::size_t i = 0; event && i < d.criteria.size(); ++i) {
+                if (d.criteria[i].matches(*event)) {
+                    s.deliveredByFilter = static_cast<int>(i);
+                    break;
+                }
+            }
+            if (s.deliveredByFilter < 0) {
+                ++d.droppedByCriteria;
+                continue;
+            }
         }
         return std::optional<SelectedRecord>(std::move(s));
     }
@@ -488,6 +559,14 @@ std::int64_t DeliveryReader::jsUnsafe() const
 std::int64_t DeliveryReader::excludedByJsOption() const
 {
     return m_impl->excludedByJs;
+}
+std::int64_t DeliveryReader::excludedByWhere() const
+{
+    return m_impl->excludedByWhere;
+}
+std::int64_t DeliveryReader::droppedByCriteria() const
+{
+    return m_impl->droppedByCriteria;
 }
 
 } // namespace storage

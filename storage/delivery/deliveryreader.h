@@ -13,11 +13,13 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <vector>
 
 #include "model/streamrecord.h"
+#include "storage/delivery/lambdarecord.h"
 #include "storage/delivery/selection.h"
 #include "storage/store/database.h"
 #include "storage/store/store.h"
@@ -28,18 +30,36 @@ namespace storage {
 /// (model::ValueIssue::Kind::JsUnsafeNumber).
 bool hasJsUnsafeNumber(const model::StreamRecord& record);
 
+/// A record as Lambda would deliver it, and the batch stream it belongs to.
+struct LambdaForm
+{
+    std::string stream;                  ///< effectiveStreamArn
+    std::string syntheticSequenceNumber; ///< the stand-in used when the record has no sequence number
+    LambdaRecordJson lambda;
+};
+
+/// Converts a stored record to its Lambda form (the store's region; stand-in sequence numbers counted from 1 per
+/// stream in `syntheticCounters`, in the order records are converted).
+LambdaForm lambdaForm(const RecordRow& row, const model::StreamRecord& record,
+                      std::map<std::string, std::uint64_t>& syntheticCounters);
+
 /// One selected record.
 struct SelectedRecord
 {
     RecordRow row; ///< with raw
     model::StreamRecord record;
     bool jsUnsafe = false;
+    /// Set when the selection has Lambda filter criteria: the form they were evaluated on (converted once).
+    std::optional<LambdaForm> lambda;
+    int deliveredByFilter = -1; ///< with filter criteria: index of the first filter that matched
 };
 
 class DeliveryReader
 {
 public:
-    /// Resolves tables, keys and audit findings of the selection (InvalidArgument for unknown names/values).
+    /// Resolves tables, keys and audit findings of the selection (InvalidArgument for unknown names/values) and
+    /// compiles its Lambda filter criteria (InvalidArgument: "filter criteria: filter N: <reason> at `<path>`") and
+    /// its display filter (InvalidArgument: "display filter: column N: <reason>").
     static Result<DeliveryReader> open(Store& store, const RecordSelection& selection, int pageSize = 256);
 
     DeliveryReader(DeliveryReader&&) noexcept;
@@ -52,11 +72,15 @@ public:
     /// Records looked at so far / upper bound of records to look at (for progress).
     std::int64_t scanned() const;
     std::int64_t total() const;
+    /// Records left out by the selection's display filter (`where`).
+    std::int64_t excludedByWhere() const;
     /// Records matching the selection so far (before the js-unsafe option), of those js-unsafe, and left out by
     /// the js-unsafe option.
     std::int64_t selected() const;
     std::int64_t jsUnsafe() const;
     std::int64_t excludedByJsOption() const;
+    /// Records left out because the selection's Lambda filter criteria drop them (after every other condition).
+    std::int64_t droppedByCriteria() const;
 
 private:
     struct Impl;

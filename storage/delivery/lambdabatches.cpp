@@ -15,27 +15,19 @@ namespace {
 class Converter
 {
 public:
-    BatchRecord convert(const SelectedRecord& s, std::string& stream)
+    BatchRecord convert(SelectedRecord& s, std::string& stream)
     {
-        std::string region = s.row.region;
-        if (region.empty() && !s.row.raw.empty())
-            region = rawRegion(s.row.raw);
-        ConversionDefaults defaults;
-        if (!region.empty()) {
-            defaults.region = region;
-            defaults.regionKnown = true;
-        }
-        stream = effectiveStreamArn(s.record, defaults.region);
-        if (!model::isSequenceNumber(s.record.sequenceNumber))
-            defaults.syntheticSequenceNumber = syntheticSequenceNumber(++m_syntheticCounters[stream]);
-        auto converted = lambdaRecordJson(s.record, s.row.raw, defaults);
+        // The reader converted it already when it evaluated filter criteria (same per-stream counters).
+        LambdaForm form = s.lambda ? std::move(*s.lambda) : lambdaForm(s.row, s.record, m_syntheticCounters);
+        s.lambda.reset();
+        stream = std::move(form.stream);
+        auto& converted = form.lambda;
         BatchRecord r;
         r.recordId = s.row.id;
         r.table = s.row.tableName;
         r.keyText = model::keyDisplayText(s.record.keys);
         r.keysJson = s.row.keysJson;
-        r.sequenceNumber =
-            converted.syntheticSequenceNumber ? defaults.syntheticSequenceNumber : s.record.sequenceNumber;
+        r.sequenceNumber = converted.syntheticSequenceNumber ? form.syntheticSequenceNumber : s.record.sequenceNumber;
         r.json = std::move(converted.json);
         r.shape = s.row.shape;
         r.converted = converted.converted;
@@ -113,6 +105,7 @@ Result<BatchBuild> forEachDeliveredRecord(DeliveryReader& reader, const Delivery
     build.selected = reader.selected();
     build.jsUnsafe = reader.jsUnsafe();
     build.excludedByJsOption = reader.excludedByJsOption();
+    build.droppedByCriteria = reader.droppedByCriteria();
     converter.countsInto(build);
     return build;
 }

@@ -62,6 +62,7 @@ struct BatchBuild
     std::int64_t selected = 0;          ///< records matching the selection (before the js-unsafe option)
     std::int64_t jsUnsafe = 0;          ///< of those, records with js-unsafe numbers
     std::int64_t excludedByJsOption = 0;
+    std::int64_t droppedByCriteria = 0; ///< left out by the selection's Lambda filter criteria
     std::int64_t converted = 0;
     std::int64_t syntheticSequenceNumbers = 0;
     std::vector<std::pair<std::string, std::int64_t>> convertedShapes; ///< shape -> records converted

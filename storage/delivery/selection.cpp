@@ -54,6 +54,19 @@ nlohmann::json selectionJson(const RecordSelection& selection)
         sel["recordIds"] = selection.recordIds;
     if (selection.filter)
         sel["viewFilter"] = true;
+    if (!selection.where.empty())
+        sel["where"] = selection.where;
+    if (selection.lambdaFilter) {
+        const LambdaFilterCriteria& c = *selection.lambdaFilter;
+        json criteria = {{"source", c.source}, {"filters", c.patterns}};
+        if (!c.name.empty())
+            criteria["name"] = c.name;
+        if (!c.shape.empty())
+            criteria["shape"] = c.shape;
+        if (!c.origin.empty())
+            criteria["origin"] = c.origin;
+        sel["lambdaFilterCriteria"] = criteria;
+    }
     return sel;
 }
 

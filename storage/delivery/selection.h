@@ -15,6 +15,18 @@
 
 namespace storage {
 
+/// Lambda event source mapping filter criteria applied to a selection: only the records Lambda would deliver
+/// (a record is delivered when one of the patterns matches its Lambda record JSON, model/eventpattern.h under
+/// lambda-esm semantics).
+struct LambdaFilterCriteria
+{
+    std::vector<std::string> patterns; ///< pattern texts (JSON), in filter order
+    std::string source;                ///< where they were read from (a file name, "inline")
+    std::string name;                  ///< the --criteria-name that picked them ("" = none)
+    std::string shape;                 ///< model::FilterCriteria::shape
+    std::string origin;                ///< model::FilterCriteria::origin
+};
+
 /// Which records (of an export or a replay). Every member narrows; defaults select everything.
 struct RecordSelection
 {
@@ -39,10 +51,15 @@ struct RecordSelection
     std::vector<std::int64_t> recordIds;
     /// The GUI's current filter, applied as well (its tableId/keyId/... combine with the members above).
     std::optional<RecordFilter> filter;
+    /// A display filter (model/displayfilter.h), e.g. `NewImage.status == "SHIPPED" and changed(total)`; "" = none.
+    std::string where;
+    /// Only the records these Lambda filter criteria deliver (evaluated last, in delivery order).
+    std::optional<LambdaFilterCriteria> lambdaFilter;
 };
 
 /// The selection as a JSON object (only the members that narrow; times as UTC ISO-8601 text, jsUnsafeNumbers
-/// always): the manifest's "selection".
+/// always; Lambda filter criteria as "lambdaFilterCriteria": {"source", "name", "shape", "origin", "filters"}):
+/// the manifest's "selection".
 nlohmann::json selectionJson(const RecordSelection& selection);
 /// selectionJson as compact text (the selection recorded with a replay run).
 std::string selectionToJson(const RecordSelection& selection);

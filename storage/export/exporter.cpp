@@ -660,6 +660,8 @@ std::string manifestJson(const ExportReport& report, const RecordSelection& sele
     if (!options.storeLabel.empty())
         m["store"] = options.storeLabel;
     m["selection"] = selectionJson(selection);
+    if (selection.lambdaFilter)
+        m["selection"]["lambdaFilterCriteria"]["dropped"] = b.droppedByCriteria;
     m["batchSize"] = options.limits.maxRecords;
     m["maxPayloadBytes"] = options.limits.maxPayloadBytes;
     m["counts"] = {{"selected", b.selected},
@@ -667,6 +669,7 @@ std::string manifestJson(const ExportReport& report, const RecordSelection& sele
                    {"files", report.files.size()},
                    {"jsUnsafe", b.jsUnsafe},
                    {"excludedByJsUnsafeOption", b.excludedByJsOption},
+                   {"droppedByFilterCriteria", b.droppedByCriteria},
                    {"oversize", b.oversize.size()},
                    {"converted", b.converted},
                    {"syntheticSequenceNumbers", b.syntheticSequenceNumbers},

@@ -282,9 +282,13 @@ Result<ReplayRunInfo> runReplay(Store& store, const RecordSelection& selection, 
     auto build = buildLambdaBatches(store, selection, options.limits);
     if (!build)
         return build.error();
+    nlohmann::json recorded = selectionJson(selection);
+    if (selection.lambdaFilter)
+        recorded["lambdaFilterCriteria"]["dropped"] = build->droppedByCriteria;
     auto run = replayBatches(options.record ? &store.database() : nullptr, build->batches, options,
-                             selectionToJson(selection), observer);
+                             recorded.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), observer);
     if (run) {
+        run->droppedByCriteria = selection.lambdaFilter ? build->droppedByCriteria : -1;
         run->oversize = build->oversize;
         if (options.record && !run->oversize.empty()) {
             if (auto e = updateReplayRun(store.database(), *run))

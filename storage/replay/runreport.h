@@ -76,7 +76,8 @@ struct ReplayRunInfo
     bool bisect = false;
     std::int64_t timeoutMs = 0;
     std::int64_t batchSize = 0;
-    std::string selectionJson; ///< the selection as JSON text
+    std::string selectionJson; ///< the selection as JSON text (with filter criteria: lambdaFilterCriteria.dropped)
+    std::int64_t droppedByCriteria = -1; ///< runReplay: records the selection's filter criteria dropped (-1: none set)
     std::int64_t batchCount = 0;
     std::int64_t recordCount = 0;
     std::int64_t succeeded = 0;

@@ -2,6 +2,7 @@
 // or usage), pattern and event given inline or as files, --semantics, --json, lints.
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -27,6 +28,70 @@ Run filterTest(const QString& pattern, const QString& event, const QStringList& 
                                + extra);
 }
 
+/// A Lambda DynamoDB record: sequence number 10000000000000000000N, `image` "NewImage" or "OldImage".
+QString record(int n, const char* eventName, const char* pk, const char* status, const char* image = "NewImage")
+{
+    return QStringLiteral(R"({"eventID":"%1","eventName":"%2","eventVersion":"1.1","eventSource":"aws:dynamodb",)"
+                          R"("awsRegion":"us-east-1","dynamodb":{"ApproximateCreationDateTime":170000000%1,)"
+                          R"("Keys":{"pk":{"S":"%3"}},"%5":{"pk":{"S":"%3"},"status":{"S":"%4"}},)"
+                          R"("SequenceNumber":"10000000000000000000%1","SizeBytes":60,)"
+                          R"("StreamViewType":"NEW_AND_OLD_IMAGES"}})")
+        .arg(n)
+        .arg(QLatin1String(eventName), QLatin1String(pk), QLatin1String(status), QLatin1String(image));
+}
+
+/// A store of six records; criteria (status SHIPPED, or a REMOVE) deliver 1, 3, 4 and 6.
+QString criteriaStore(const QTemporaryDir& dir)
+{
+    const QString capture = dir.filePath(QStringLiteral("six.json"));
+    QFile c(capture);
+    if (!c.open(QIODevice::WriteOnly))
+        return {};
+    const QStringList records{
+        record(1, "INSERT", "ORDER#1", "SHIPPED"), record(2, "INSERT", "ORDER#2", "PENDING"),
+        record(3, "MODIFY", "ORDER#2", "SHIPPED"), record(4, "REMOVE", "ORDER#1", "SHIPPED", "OldImage"),
+        record(5, "MODIFY", "ORDER#3", "PENDING"), record(6, "INSERT", "ORDER#4", "SHIPPED")};
+    c.write((QStringLiteral("{\"Records\":[") + records.join(QLatin1Char(',')) + QStringLiteral("]}")).toUtf8());
+    c.close();
+    const QString store = dir.filePath(QStringLiteral("six.streamscope"));
+    if (testsupport::runCli(
+            {QStringLiteral("import"), QStringLiteral("--store"), store, capture, QStringLiteral("--no-progress")})
+            .exitCode
+        != 0)
+        return {};
+    return store;
+}
+
+/// Filter criteria for criteriaStore(): status SHIPPED, or a REMOVE (built as JSON: moc misreads raw strings
+/// holding \" outside function bodies it skips).
+QString sixCriteria()
+{
+    QJsonArray filters;
+    for (const char* pattern :
+         {R"({"dynamodb":{"NewImage":{"status":{"S":["SHIPPED"]}}}})", R"({"eventName":["REMOVE"]})"})
+        filters.append(QJsonObject{{QStringLiteral("Pattern"), QString::fromLatin1(pattern)}});
+    return QString::fromUtf8(
+        QJsonDocument(QJsonObject{{QStringLiteral("Filters"), filters}}).toJson(QJsonDocument::Compact));
+}
+
+/// The last digit of every SequenceNumber in the Records of the events in `text` (one or more JSON documents).
+QList<int> deliveredNumbers(const QByteArray& text)
+{
+    QList<int> numbers;
+    for (const QByteArray& line : text.split('\n')) {
+        const QJsonArray records = QJsonDocument::fromJson(line).object().value(QStringLiteral("Records")).toArray();
+        for (const auto& r : records)
+            numbers << r.toObject()
+                           .value(QStringLiteral("dynamodb"))
+                           .toObject()
+                           .value(QStringLiteral("SequenceNumber"))
+                           .toString()
+                           .right(1)
+                           .toInt();
+    }
+    return numbers;
+}
+
 } // namespace
 
 class TestCliFilter : public QObject
@@ -43,6 +108,9 @@ private Q_SLOTS:
     void lints();
     void usage();
     void store();
+    void exportWithCriteria();
+    void replayWithCriteria();
+    void where();
 };
 
 void TestCliFilter::match()
@@ -238,6 +306,139 @@ void TestCliFilter::store()
                              QStringLiteral(R"({"eventName":[{"wildcard":"*"}]})")});
     QCOMPARE(bad.exitCode, 2);
     QVERIFY2(bad.out.startsWith("invalid (unsupported): filter 1: wildcard"), bad.out.constData());
+}
+
+void TestCliFilter::exportWithCriteria()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString store = criteriaStore(dir);
+    QVERIFY(!store.isEmpty());
+    const QString criteria = dir.filePath(QStringLiteral("criteria.json"));
+    QFile f(criteria);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(sixCriteria().toUtf8());
+    f.close();
+    const QString out = dir.filePath(QStringLiteral("out"));
+    const Run run = testsupport::runCli({QStringLiteral("export"), QStringLiteral("--store"), store,
+                                         QStringLiteral("--out"), out, QStringLiteral("--filter-criteria"), criteria});
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QVERIFY2(run.out.contains("Exported 4 of 6 selected records"), run.out.constData());
+    QVERIFY2(run.out.contains("2 records dropped (Lambda would not deliver them)"), run.out.constData());
+    QFile batch(out + QStringLiteral("/batch-000001.json"));
+    QVERIFY(batch.open(QIODevice::ReadOnly));
+    QCOMPARE(deliveredNumbers(batch.readAll()), (QList<int>{1, 3, 4, 6}));
+    QFile manifestFile(out + QStringLiteral("/manifest.json"));
+    QVERIFY(manifestFile.open(QIODevice::ReadOnly));
+    const QJsonObject manifest = QJsonDocument::fromJson(manifestFile.readAll()).object();
+    const QJsonObject applied =
+        manifest.value(QStringLiteral("selection")).toObject().value(QStringLiteral("lambdaFilterCriteria")).toObject();
+    QCOMPARE(applied.value(QStringLiteral("source")).toString(), criteria);
+    QCOMPARE(applied.value(QStringLiteral("shape")).toString(), QStringLiteral("lambda-api"));
+    QCOMPARE(applied.value(QStringLiteral("filters")).toArray().size(), 2);
+    QCOMPARE(applied.value(QStringLiteral("dropped")).toInt(), 2);
+    QCOMPARE(
+        manifest.value(QStringLiteral("counts")).toObject().value(QStringLiteral("droppedByFilterCriteria")).toInt(),
+        2);
+
+    // With a selection (INSERT and MODIFY only) the criteria see only the selected records; inline criteria; the
+    // records Lambda drops do not count towards the batch size (batches of 2: 1,3 then 6).
+    const QString out2 = dir.filePath(QStringLiteral("out2"));
+    const Run narrowed =
+        testsupport::runCli({QStringLiteral("export"), QStringLiteral("--store"), store, QStringLiteral("--out"), out2,
+                             QStringLiteral("--event"), QStringLiteral("INSERT,MODIFY"), QStringLiteral("--batch-size"),
+                             QStringLiteral("2"), QStringLiteral("--format"), QStringLiteral("jsonl"),
+                             QStringLiteral("--filter-criteria"), sixCriteria()});
+    QVERIFY2(narrowed.exitCode == 0, narrowed.err.constData());
+    QVERIFY2(narrowed.out.contains("Exported 3 of 5 selected records into 2 files"), narrowed.out.constData());
+    QVERIFY2(narrowed.out.contains("filter criteria inline: 2 records dropped"), narrowed.out.constData());
+
+    // Criteria that cannot be used: nothing is written, exit 2 with the reason.
+    const QString out3 = dir.filePath(QStringLiteral("out3"));
+    const Run bad = testsupport::runCli({QStringLiteral("export"), QStringLiteral("--store"), store,
+                                         QStringLiteral("--out"), out3, QStringLiteral("--filter-criteria"),
+                                         QStringLiteral(R"({"eventName":[{"wildcard":"*"}]})")});
+    QCOMPARE(bad.exitCode, 2);
+    QVERIFY2(bad.err.contains("filter criteria: filter 1: unsupported: wildcard"), bad.err.constData());
+    QVERIFY(!QFileInfo::exists(out3 + QStringLiteral("/manifest.json")));
+    const Run nameAlone =
+        testsupport::runCli({QStringLiteral("export"), QStringLiteral("--store"), store, QStringLiteral("--out"), out3,
+                             QStringLiteral("--criteria-name"), QStringLiteral("X")});
+    QCOMPARE(nameAlone.exitCode, 2);
+}
+
+void TestCliFilter::replayWithCriteria()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString store = criteriaStore(dir);
+    QVERIFY(!store.isEmpty());
+    const QString events = dir.filePath(QStringLiteral("events.jsonl"));
+    const Run run =
+        testsupport::runCli({QStringLiteral("replay"), QStringLiteral("--store"), store, QStringLiteral("--batch-size"),
+                             QStringLiteral("3"), QStringLiteral("--filter-criteria"), sixCriteria(),
+                             QStringLiteral("--handler"), QStringLiteral("sh"), QStringLiteral("-c"),
+                             QStringLiteral("cat >> \"$1\"; echo >> \"$1\""), QStringLiteral("sh"), events});
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QVERIFY2(run.out.contains("filter criteria inline: 2 records dropped"), run.out.constData());
+    QFile f(events);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(deliveredNumbers(f.readAll()), (QList<int>{1, 3, 4, 6}));
+    const Run shown = testsupport::runCli({QStringLiteral("replay"), QStringLiteral("--store"), store,
+                                           QStringLiteral("--show"), QStringLiteral("1"), QStringLiteral("--json")});
+    QCOMPARE(shown.exitCode, 0);
+    const QJsonObject o = QJsonDocument::fromJson(shown.out).object();
+    QCOMPARE(o.value(QStringLiteral("counts")).toObject().value(QStringLiteral("records")).toInt(), 4);
+    QJsonValue selection = o.value(QStringLiteral("selection"));
+    if (selection.isString())
+        selection = QJsonDocument::fromJson(selection.toString().toUtf8()).object();
+    const QJsonObject applied = selection.toObject().value(QStringLiteral("lambdaFilterCriteria")).toObject();
+    QCOMPARE(applied.value(QStringLiteral("dropped")).toInt(), 2);
+    QCOMPARE(applied.value(QStringLiteral("source")).toString(), QStringLiteral("inline"));
+}
+
+void TestCliFilter::where()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString store = criteriaStore(dir);
+    QVERIFY(!store.isEmpty());
+    const QString out = dir.filePath(QStringLiteral("out"));
+    const Run run =
+        testsupport::runCli({QStringLiteral("export"), QStringLiteral("--store"), store, QStringLiteral("--out"), out,
+                             QStringLiteral("--where"), QStringLiteral(R"(NewImage.status == "SHIPPED")")});
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QFile batch(out + QStringLiteral("/batch-000001.json"));
+    QVERIFY(batch.open(QIODevice::ReadOnly));
+    QCOMPARE(deliveredNumbers(batch.readAll()), (QList<int>{1, 3, 6}));
+    QFile manifestFile(out + QStringLiteral("/manifest.json"));
+    QVERIFY(manifestFile.open(QIODevice::ReadOnly));
+    QCOMPARE(QJsonDocument::fromJson(manifestFile.readAll())
+                 .object()
+                 .value(QStringLiteral("selection"))
+                 .toObject()
+                 .value(QStringLiteral("where"))
+                 .toString(),
+             QStringLiteral(R"(NewImage.status == "SHIPPED")"));
+
+    // --where and --filter-criteria together: the display filter first, then what Lambda delivers of the rest.
+    const Run both = testsupport::runCli({QStringLiteral("filter"), QStringLiteral("--store"), store,
+                                          QStringLiteral("--criteria"), sixCriteria(), QStringLiteral("--where"),
+                                          QStringLiteral(R"(not changed(status) or Keys.pk startswith "ORDER#2")")});
+    QVERIFY2(both.exitCode == 0, both.err.constData());
+    // Selected: 2 (ORDER#2), 3 and 5 (MODIFYs without an OldImage: changed() is false there); the INSERTs and the
+    // REMOVE change status. Of those Lambda delivers 3 (SHIPPED).
+    QVERIFY2(both.out.contains("3 records: 1 delivered, 2 dropped"), both.out.constData());
+    QVERIFY2(both.out.contains("100000000000000000003: delivered (filter 1)"), both.out.constData());
+
+    // Mistakes are usage errors with the column and a caret.
+    const Run bad = testsupport::runCli({QStringLiteral("export"), QStringLiteral("--store"), store,
+                                         QStringLiteral("--out"), dir.filePath(QStringLiteral("bad")),
+                                         QStringLiteral("--where"), QStringLiteral(R"(NewImage.status = "x")")});
+    QCOMPARE(bad.exitCode, 2);
+    QVERIFY2(bad.err.contains("--where: column 17: '=' is not an operator (use ==)"), bad.err.constData());
+    QVERIFY2(bad.err.contains("\n                  ^\n"), bad.err.constData());
+    QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("bad"))));
 }
 
 QTEST_GUILESS_MAIN(TestCliFilter)
