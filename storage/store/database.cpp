@@ -6,6 +6,8 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include "storage/store/sidefiles.h"
+
 namespace storage {
 
 namespace {
@@ -286,9 +288,15 @@ Result<Database> Database::open(const std::string& path, OpenMode mode, int busy
         flags |= SQLITE_OPEN_READWRITE
             | (mode == OpenMode::ReadWrite || mode == OpenMode::InMemory ? SQLITE_OPEN_CREATE : 0);
 
+    Database db;
+    if (mode != OpenMode::InMemory) {
+        // Before SQLite replays a side file into the store: a -wal / -journal of another database is refused.
+        if (auto refused = checkSideFiles(path))
+            return *refused;
+        db.m_openStore = registerOpenStore(path);
+    }
     sqlite3* raw = nullptr;
     const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
-    Database db;
     db.m_db.reset(raw);
     db.m_path = path;
     db.m_readOnly = mode == OpenMode::ReadOnly;
@@ -330,6 +338,8 @@ Result<Database> Database::open(const std::string& path, OpenMode mode, int busy
     struct stat st
     {
     };
+    if (mode != OpenMode::InMemory && !db.m_openStore)
+        db.m_openStore = registerOpenStore(path); // created by this open
     if (path != ":memory:" && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode))
         db.m_file = FileIdentity{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
                                  static_cast<std::int64_t>(st.st_size)};
