@@ -1,5 +1,6 @@
 #include "storage/store/database.h"
 
+#include <cctype>
 #include <climits>
 #include <filesystem>
 
@@ -73,6 +74,41 @@ Error refusal(const std::string& path, const Error& cause)
 int toInt(std::size_t size)
 {
     return size > static_cast<std::size_t>(INT_MAX) ? INT_MAX : static_cast<int>(size);
+}
+
+/// A read-only connection that cannot read `path` because SQLite cannot create or open the -shm a WAL database
+/// needs (read-only folder or medium), while there is no -wal with content (nothing SQLite would have to replay).
+bool needsImmutableOpen(sqlite3* db, const std::string& path)
+{
+    struct stat st
+    {
+    };
+    if (::stat((path + "-wal").c_str(), &st) == 0 && st.st_size > 0)
+        return false;
+    const int rc = sqlite3_exec(db, "PRAGMA schema_version", nullptr, nullptr, nullptr);
+    const int extended = sqlite3_extended_errcode(db);
+    return rc != SQLITE_OK
+        && ((extended & 0xff) == SQLITE_CANTOPEN
+            || ((extended & 0xff) == SQLITE_READONLY && extended != SQLITE_READONLY_ROLLBACK
+                && extended != SQLITE_READONLY_DBMOVED));
+}
+
+/// "file:<absolute path>?mode=ro&immutable=1", the path percent-encoded (RFC 3986, as SQLite decodes URIs).
+std::string immutableUri(const std::string& path)
+{
+    const std::string absolute = std::filesystem::absolute(path).string();
+    std::string uri = "file:";
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    for (const unsigned char c : absolute) {
+        if (std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
+            uri += static_cast<char>(c);
+        } else {
+            uri += '%';
+            uri += kHex[c >> 4];
+            uri += kHex[c & 15];
+        }
+    }
+    return uri + "?mode=ro&immutable=1";
 }
 
 } // namespace
@@ -274,8 +310,27 @@ Result<Database> Database::open(const std::string& path, OpenMode mode, int busy
         if (ec && ec != std::errc::no_such_file_or_directory) // a symbolic link loop, a folder that cannot be searched
             return Error{Error::Kind::CannotOpen, SQLITE_CANTOPEN,
                          "cannot open the store " + path + ": " + ec.message()};
+        struct stat link
+        {
+        };
+        if (!exists && ::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
+            // SQLite would create the link's target: a store nobody asked for, somewhere else.
+            std::error_code linkError;
+            const auto target = std::filesystem::read_symlink(path, linkError);
+            return Error{Error::Kind::CannotOpen, SQLITE_CANTOPEN,
+                         "the store " + path + " is a symbolic link to " + (linkError ? "a file" : target.string())
+                             + ", which does not exist; give the file itself (a new store is made only at a path "
+                               "where nothing is)"};
+        }
         if (mode != OpenMode::ReadWrite && !exists)
             return Error{Error::Kind::CannotOpen, SQLITE_CANTOPEN, "the store " + path + " does not exist"};
+        if (mode == OpenMode::ReadWriteExisting && std::filesystem::is_regular_file(path, ec)
+            && std::filesystem::file_size(path, ec) == 0 && !ec)
+            // Opening an existing store is no request to create one: an empty file is not turned into a store
+            // (ReadWrite, the import's "a store here, new if need be", may: two importers may start a new store
+            // at once, and the second finds the first one's file still empty).
+            return Error{Error::Kind::CannotOpen, SQLITE_CANTOPEN,
+                         path + " is an empty file, not a Streamscope store (import into it to make it one)"};
         if (std::filesystem::is_directory(path, ec))
             return Error{Error::Kind::CannotOpen, SQLITE_CANTOPEN,
                          "the store " + path + " is a folder, not a store file (give a file name, e.g. "
@@ -293,10 +348,17 @@ Result<Database> Database::open(const std::string& path, OpenMode mode, int busy
         // Before SQLite replays a side file into the store: a -wal / -journal of another database is refused.
         if (auto refused = checkSideFiles(path))
             return *refused;
-        db.m_openStore = registerOpenStore(path);
+        db.m_openStore = registerOpenStore(path, mode == OpenMode::ReadOnly);
     }
     sqlite3* raw = nullptr;
-    const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+    int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+    if (mode == OpenMode::ReadOnly && rc == SQLITE_OK && needsImmutableOpen(raw, path)) {
+        // A WAL store where the -shm cannot be made (a read-only folder or medium) and no -wal holds anything:
+        // SQLite reads such a file only as immutable (no locks, no side files), which is what it is there.
+        sqlite3_close_v2(raw);
+        raw = nullptr;
+        rc = sqlite3_open_v2(immutableUri(path).c_str(), &raw, flags | SQLITE_OPEN_URI, nullptr);
+    }
     db.m_db.reset(raw);
     db.m_path = path;
     db.m_readOnly = mode == OpenMode::ReadOnly;

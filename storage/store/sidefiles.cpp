@@ -2,8 +2,8 @@
 
 #include <array>
 #include <cstring>
+#include <map>
 #include <mutex>
-#include <set>
 #include <utility>
 #include <vector>
 
@@ -304,9 +304,19 @@ std::mutex& registryMutex()
     return mutex;
 }
 
-std::multiset<std::pair<dev_t, ino_t>>& registry()
+/// A store file open in this process: how many connections, whether its -wal / -shm existed when the first of them
+/// opened, and whether every one of them was read-only (asked for the side files it made to be removed).
+struct OpenStore
 {
-    static std::multiset<std::pair<dev_t, ino_t>> open;
+    int connections = 0;
+    bool hadWal = false;
+    bool hadShm = false;
+    bool allRemoveCreated = true;
+};
+
+std::map<std::pair<dev_t, ino_t>, OpenStore>& registry()
+{
+    static std::map<std::pair<dev_t, ino_t>, OpenStore> open;
     return open;
 }
 
@@ -326,24 +336,74 @@ bool openInThisProcess(const std::string& path)
     if (!id)
         return false;
     const std::lock_guard lock(registryMutex());
-    return registry().count(*id) > 0;
+    return registry().contains(*id);
+}
+
+/// Removes the store's empty -wal and its -shm when no connection uses them: holds SQLite's EXCLUSIVE lock on the
+/// database file (PENDING, RESERVED and the SHARED range: no connection can be reading, writing or opening the WAL)
+/// and finds the -shm's dead man switch free. Called with registryMutex() held and no connection of this process.
+void removeUnusedSideFiles(const std::string& path, bool removeWal, bool removeShm)
+{
+    const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0)
+        return; // a file we may not write: leave everything as it is
+    struct flock lock
+    {
+    };
+    lock.l_type = F_WRLCK;
+    lock.l_whence = SEEK_SET;
+    lock.l_start = kPendingByte;
+    lock.l_len = 2 + 510;
+    if (::fcntl(fd, F_SETLK, &lock) == 0) {
+        File shm(path + "-shm");
+        const bool shmInUse = shm.isOpen() && lockedByAnotherProcess(shm.fd(), kShmDeadManSwitch, 1);
+        struct stat st
+        {
+        };
+        const std::string wal = path + "-wal";
+        const bool walEmpty = ::lstat(wal.c_str(), &st) != 0 || (S_ISREG(st.st_mode) && st.st_size == 0);
+        if (!shmInUse && walEmpty) {
+            if (removeWal)
+                ::unlink(wal.c_str());
+            if (removeShm)
+                ::unlink((path + "-shm").c_str());
+        }
+    }
+    ::close(fd); // releases the lock
 }
 
 } // namespace
 
-std::shared_ptr<void> registerOpenStore(const std::string& path)
+std::shared_ptr<void> registerOpenStore(const std::string& path, bool removeCreatedSideFiles)
 {
     const auto id = identity(path);
     if (!id)
         return {};
     {
         const std::lock_guard lock(registryMutex());
-        registry().insert(*id);
+        OpenStore& entry = registry()[*id];
+        if (entry.connections++ == 0) {
+            struct stat st
+            {
+            };
+            entry.hadWal = ::lstat((path + "-wal").c_str(), &st) == 0;
+            entry.hadShm = ::lstat((path + "-shm").c_str(), &st) == 0;
+            entry.allRemoveCreated = true;
+        }
+        entry.allRemoveCreated = entry.allRemoveCreated && removeCreatedSideFiles;
     }
-    return std::shared_ptr<void>(nullptr, [id = *id](void*) {
+    // A token that is not null (Database tests it), deleted with the registration.
+    return std::shared_ptr<void>(new char(0), [id = *id, path](void* token) {
+        delete static_cast<char*>(token);
         const std::lock_guard lock(registryMutex());
-        if (auto it = registry().find(id); it != registry().end())
-            registry().erase(it);
+        const auto it = registry().find(id);
+        if (it == registry().end() || --it->second.connections > 0)
+            return;
+        const OpenStore entry = it->second;
+        registry().erase(it);
+        if (!entry.allRemoveCreated || (entry.hadWal && entry.hadShm) || identity(path) != std::optional(id))
+            return;
+        removeUnusedSideFiles(path, !entry.hadWal, !entry.hadShm);
     });
 }
 

@@ -36,6 +36,10 @@ std::optional<Error> checkSideFiles(const std::string& path);
 
 /// Marks `path`'s file as open in this process until the returned token is destroyed (Database holds one): its side
 /// files are in use by this process and not checked again by a second connection.
-std::shared_ptr<void> registerOpenStore(const std::string& path);
+/// `removeCreatedSideFiles` (read-only connections): when the token goes (after the connection closed), a `-wal`
+/// and `-shm` that did not exist at registration are removed again if nothing else uses the store — the -wal empty,
+/// no other connection of this process, SQLite's exclusive lock on the database file and the -shm's dead man switch
+/// free (the same proof SQLite's own close gives before it deletes them). A read-only command leaves no side files.
+std::shared_ptr<void> registerOpenStore(const std::string& path, bool removeCreatedSideFiles = false);
 
 } // namespace storage
