@@ -447,6 +447,7 @@ struct Header
     std::int64_t applicationId = 0;
     int version = 0;
     bool empty = false; ///< a new file: no application id, no version, no schema objects
+    bool hasObjects = false;
 };
 
 Result<Header> readHeader(Database& db)
@@ -465,7 +466,8 @@ Result<Header> readHeader(Database& db)
     auto objectCount = db.queryInt("SELECT count(*) FROM sqlite_schema");
     if (!objectCount)
         return objectCount.error();
-    return Header{*applicationId, *version, *applicationId == 0 && *version == 0 && *objectCount == 0};
+    return Header{*applicationId, *version, *applicationId == 0 && *version == 0 && *objectCount == 0,
+                  *objectCount > 0};
 }
 
 // Refuses what this build must not open in this mode: another application's file, a newer store, and (read-only)
@@ -479,6 +481,13 @@ std::optional<Error> refuseHeader(const Database& db, const Header& header)
                      db.path() + " was written by a newer Streamscope (store version " + std::to_string(header.version)
                          + ", this version reads up to " + std::to_string(kSchemaVersion)
                          + "); update Streamscope to open it"};
+    }
+    if (header.version < kOldestReadableVersion && header.hasObjects) {
+        // Tables without a store version: no Streamscope wrote that (the version is set with the tables, in one
+        // transaction), and no migration starts there. "Open it read-write to upgrade it" would fail.
+        return notAStore(db,
+                         "it has tables but no store version, which no version of Streamscope writes, so it "
+                         "cannot be upgraded; import the captures again into a new store");
     }
     if (!db.isReadOnly())
         return std::nullopt;

@@ -157,6 +157,26 @@ private Q_SLOTS:
         QFile::remove(path + QStringLiteral("-shm"));
     }
 
+    // Tables without a store version (user_version 0): once advised "open it once read-write to upgrade it", which
+    // then failed on the tables already there; refused in every mode with advice that works.
+    void versionZeroWithTables()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("version0.streamscope"));
+        QFile::remove(path);
+        QVERIFY(QFile::copy(m_store, path));
+        QVERIFY(QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner));
+        QVERIFY(plant(path, "PRAGMA user_version = 0;"));
+        const QByteArray before = sha256(path);
+        for (const auto mode : {storage::Database::OpenMode::ReadOnly, storage::Database::OpenMode::ReadWrite}) {
+            auto store = storage::Store::open(path.toStdString(), mode);
+            QVERIFY(!store);
+            const std::string message = store.error().message;
+            QVERIFY2(message.find("cannot be upgraded") != std::string::npos, message.c_str());
+            QVERIFY2(message.find("read-write") == std::string::npos, message.c_str());
+        }
+        QCOMPARE(sha256(path), before);
+    }
+
     // The good store and its copies open (the check refuses nothing this build made).
     void goodStoreOpens()
     {
