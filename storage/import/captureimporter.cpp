@@ -10,6 +10,8 @@
 #include <unordered_set>
 #include <variant>
 
+#include <sys/stat.h>
+
 #include "model/sequencenumber.h"
 #include "storage/import/contenthash.h"
 #include "storage/import/importqueue.h"
@@ -281,6 +283,9 @@ public:
     ImportRun(Database& db, const std::vector<std::string>& paths, const ImportOptions& options,
               const ProgressCallback& onProgress);
     ~ImportRun();
+
+    /// Removes the store itself and its side files from m_inputs (a store kept in the folder of captures).
+    void leaveOutTheStore();
     ImportRun(const ImportRun&) = delete;
     ImportRun& operator=(const ImportRun&) = delete;
 
@@ -376,6 +381,7 @@ ImportRun::ImportRun(Database& db, const std::vector<std::string>& paths, const 
                   : kUnbounded,
               options.readerThread ? options.queueBytes : kUnbounded, options.readerThread ? 4096 : kUnbounded)
 {
+    leaveOutTheStore();
     for (const auto& input : m_inputs) {
         FileImportResult result;
         result.path = input.path;
@@ -385,6 +391,38 @@ ImportRun::ImportRun(Database& db, const std::vector<std::string>& paths, const 
     }
     m_progress.bytesTotal = m_summary.bytes;
     m_progress.filesTotal = static_cast<std::int64_t>(m_inputs.size());
+}
+
+void ImportRun::leaveOutTheStore()
+{
+    const auto identity = [](const std::string& path) -> std::optional<std::pair<dev_t, ino_t>> {
+        struct stat st
+        {
+        };
+        if (path.empty() || ::stat(path.c_str(), &st) != 0)
+            return std::nullopt;
+        return std::make_pair(st.st_dev, st.st_ino);
+    };
+    const std::string& store = m_db.path();
+    std::vector<std::pair<std::pair<dev_t, ino_t>, std::string>> own;
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+        if (auto id = identity(store + suffix))
+            own.emplace_back(*id,
+                             *suffix ? std::string("the store's SQLite side file") : std::string("the store itself"));
+    }
+    if (own.empty())
+        return;
+    std::erase_if(m_inputs, [&](const InputPath& input) {
+        const auto id = identity(input.path);
+        if (!id)
+            return false;
+        for (const auto& [ownId, what] : own)
+            if (ownId == *id) {
+                m_summary.skippedInputs.push_back(input.path + ": " + what + ", not a capture (left out)");
+                return true;
+            }
+        return false;
+    });
 }
 
 ImportRun::~ImportRun()

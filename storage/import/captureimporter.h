@@ -104,6 +104,10 @@ struct ImportSummary
 {
     std::vector<FileImportResult> files;
     std::vector<std::string> inputErrors; ///< paths that do not exist / cannot be listed
+    /// Files left out because they are the store being imported into or its SQLite side files (-wal, -shm,
+    /// -journal), e.g. the store kept in the folder of captures: "<path>: the store itself, not a capture" (not an
+    /// error; the exit code does not change).
+    std::vector<std::string> skippedInputs;
     bool cancelled = false;
     std::optional<Error> storeError; ///< the store failed: the import stopped (current file rolled back)
     double seconds = 0;

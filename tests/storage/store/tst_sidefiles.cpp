@@ -8,6 +8,7 @@
 // connection holds an open transaction (journal) or has committed without a checkpoint (WAL).
 
 #include <QCryptographicHash>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QTemporaryDir>
@@ -16,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "storage/genimport.h"
+#include "storage/import/captureimporter.h"
 #include "storage/store/store.h"
 
 namespace {
@@ -285,6 +287,28 @@ private Q_SLOTS:
         QVERIFY2(again, again ? "" : again.error().message.c_str());
         QCOMPARE(*again->database().queryInt("SELECT count(*) FROM records WHERE event_id = 'changed'"),
                  std::int64_t(1));
+    }
+
+    // The store kept in the folder of captures (with its side files) is left out of the import and said so, not
+    // reported as "not a capture" (issue 16, item 10).
+    void storeInTheImportedFolderIsLeftOut()
+    {
+        const QString folder = path(QStringLiteral("captures-with-store"));
+        QVERIFY(QDir().mkpath(folder));
+        QFile capture(folder + QStringLiteral("/orders.json"));
+        QVERIFY(capture.open(QIODevice::WriteOnly));
+        capture.write(lambdaEvent("f", 3, 7000));
+        capture.close();
+        const QString storePath = folder + QStringLiteral("/store.streamscope");
+        auto store = storage::Store::open(storePath.toStdString(), storage::Database::OpenMode::ReadWrite);
+        QVERIFY(store);
+        const auto summary = storage::importCaptures(store->database(), {folder.toStdString()});
+        QCOMPARE(summary.exitCode(), 0);
+        QCOMPARE(summary.files.size(), std::size_t(1));
+        QCOMPARE(summary.files.front().status, storage::FileImportResult::Status::Imported);
+        QVERIFY(!summary.skippedInputs.empty());
+        QVERIFY2(summary.skippedInputs.front().find("store.streamscope: the store itself") != std::string::npos,
+                 summary.skippedInputs.front().c_str());
     }
 
     // A -wal in use by another connection of this process is not checked again (an importer writing while the GUI
