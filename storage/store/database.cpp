@@ -36,12 +36,7 @@ Error::Kind kindOf(int rc)
 Error refusal(const std::string& path, const Error& cause)
 {
     Error error{cause.kind, cause.code, {}};
-    std::string detail = cause.message;
-    // Drop the "SQL failed (<sql>): " / "cannot prepare (<sql>): " prefix: the probe's SQL means nothing to a user.
-    const std::string_view head(detail);
-    const bool prefixed = head.starts_with("SQL failed (") || head.starts_with("cannot prepare (");
-    if (const auto colon = detail.find("): "); prefixed && colon != std::string::npos)
-        detail.erase(0, colon + 3);
+    const std::string& detail = cause.message;
     const int extended = cause.code;
     if (extended == SQLITE_READONLY_ROLLBACK || extended == SQLITE_READONLY_RECOVERY
         || extended == SQLITE_READONLY_CANTINIT) {
@@ -214,18 +209,8 @@ Step Statement::step()
         return {true, std::nullopt};
     if (rc == SQLITE_DONE)
         return {false, std::nullopt};
-    sqlite3* db = sqlite3_db_handle(handle());
-    const char* sql = sqlite3_sql(handle());
-    std::string what = "SQL failed";
-    if (sql) {
-        std::string_view s(sql);
-        if (s.size() > 80)
-            s = s.substr(0, 80);
-        what += " (";
-        what += s;
-        what += s.size() == 80 ? "…)" : ")";
-    }
-    Error error = makeError(db, rc, what);
+    // SQLite's reason only: the statement's SQL means nothing to a person reading the message.
+    Error error = makeError(sqlite3_db_handle(handle()), rc, {});
     sqlite3_reset(handle()); // so the statement can be reused after the error
     return {false, std::move(error)};
 }
@@ -452,10 +437,7 @@ Result<Statement> Database::prepare(std::string_view sql, bool persistent)
                                       persistent ? SQLITE_PREPARE_PERSISTENT : 0, &statement, nullptr);
     if (rc != SQLITE_OK) {
         sqlite3_finalize(statement);
-        std::string what = "cannot prepare (";
-        what += sql.substr(0, 80);
-        what += ")";
-        return storage::makeError(handle(), rc, what);
+        return storage::makeError(handle(), rc, {}); // SQLite's reason, not the SQL
     }
     if (!statement)
         return Error{Error::Kind::InvalidArgument, SQLITE_MISUSE, "empty SQL statement"};

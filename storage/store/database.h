@@ -114,7 +114,7 @@ public:
     /// Empty text binds NULL (used for optional text columns).
     void bindTextOrNull(int index, std::string_view text, bool copy = false);
 
-    /// Steps once. The error message names the SQL that failed.
+    /// Steps once. The error message is SQLite's reason, without the statement's SQL (a person reads it).
     [[nodiscard]] Step step();
     /// Steps until done (for INSERT/UPDATE/DDL); an unexpected row is not an error.
     [[nodiscard]] std::optional<Error> run();

@@ -177,6 +177,23 @@ private Q_SLOTS:
         QCOMPARE(sha256(path), before);
     }
 
+    // A failed query says SQLite's reason, not the query's SQL (issue 16, item 10: raw SQL in messages).
+    void queryErrorsCarryNoSql()
+    {
+        auto db = storage::Database::open(m_store.toStdString(), storage::Database::OpenMode::ReadOnly);
+        QVERIFY(db);
+        auto prepared = db->prepare("SELECT no_such_column FROM records");
+        QVERIFY(!prepared);
+        QVERIFY2(prepared.error().message.find("no such column") != std::string::npos,
+                 prepared.error().message.c_str());
+        QVERIFY2(prepared.error().message.find("SELECT") == std::string::npos, prepared.error().message.c_str());
+        auto overflow = db->queryInt("SELECT abs(-9223372036854775807 - 1) FROM records");
+        QVERIFY(!overflow);
+        QVERIFY2(overflow.error().message.find("integer overflow") != std::string::npos,
+                 overflow.error().message.c_str());
+        QVERIFY2(overflow.error().message.find("SELECT") == std::string::npos, overflow.error().message.c_str());
+    }
+
     // The good store and its copies open (the check refuses nothing this build made).
     void goodStoreOpens()
     {
