@@ -170,6 +170,10 @@ QJsonObject summaryJson(const storage::ImportSummary& s)
                      {QStringLiteral("totals"), totals},        {QStringLiteral("seconds"), s.seconds},
                      {QStringLiteral("exitCode"), s.exitCode()}};
     root.insert(QStringLiteral("storeError"), s.storeError ? QJsonValue(qs(s.storeError->message)) : QJsonValue());
+    QJsonArray skippedInputs;
+    for (const auto& skipped : s.skippedInputs)
+        skippedInputs.append(qs(skipped));
+    root.insert(QStringLiteral("skippedInputs"), skippedInputs);
     return root;
 }
 
@@ -178,6 +182,8 @@ void printText(const storage::ImportSummary& s)
     using Status = storage::FileImportResult::Status;
     for (const auto& e : s.inputErrors)
         err() << "streamscope import: " << shown(e) << "\n";
+    for (const auto& skipped : s.skippedInputs)
+        err() << "streamscope import: skipped " << shown(skipped) << "\n";
     for (const auto& f : s.files) {
         const QString path = shown(f.path);
         // Lines go to stdout (results) and stderr (problems): flush both per file so a terminal shows them in order.

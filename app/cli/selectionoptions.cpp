@@ -262,7 +262,7 @@ std::optional<storage::Store> openSelectedStore(const QCommandLineParser& parser
         exitCode = reportStorageError(command, *refused);
         return std::nullopt;
     }
-    if (!QFileInfo::exists(path)) {
+    if (!QFileInfo::exists(path) && !QFileInfo(path).isSymLink()) { // a dangling link: Store::open says so
         exitCode = usageError(command, QStringLiteral("no store at %1").arg(path));
         return std::nullopt;
     }

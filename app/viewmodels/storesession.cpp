@@ -231,8 +231,10 @@ QString StoreSession::open(const QString& path, bool create)
 {
     close();
     const std::string p = path.toStdString();
+    // Reading changes nothing: an existing store is opened read-only (imports and replays open their own writable
+    // connections); only a store the user asked to create is opened read-write.
     auto result = storage::Store::open(
-        p, create ? storage::Database::OpenMode::ReadWrite : storage::Database::OpenMode::ReadWriteExisting);
+        p, create ? storage::Database::OpenMode::ReadWrite : storage::Database::OpenMode::ReadOnly);
     if (!result)
         return errorText(result.error());
     m_store = std::make_unique<storage::Store>(std::move(*result));

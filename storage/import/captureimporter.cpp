@@ -10,6 +10,8 @@
 #include <unordered_set>
 #include <variant>
 
+#include <sys/stat.h>
+
 #include "model/sequencenumber.h"
 #include "storage/import/contenthash.h"
 #include "storage/import/importqueue.h"
@@ -353,6 +355,9 @@ public:
     ImportRun(Database& db, const std::vector<std::string>& paths, const ImportOptions& options,
               const ProgressCallback& onProgress);
     ~ImportRun();
+
+    /// Removes the store itself and its side files from m_inputs (a store kept in the folder of captures).
+    void leaveOutTheStore();
     ImportRun(const ImportRun&) = delete;
     ImportRun& operator=(const ImportRun&) = delete;
 
@@ -450,6 +455,7 @@ ImportRun::ImportRun(Database& db, const std::vector<std::string>& paths, const 
                   : kUnbounded,
               options.readerThread ? options.queueBytes : kUnbounded, options.readerThread ? 4096 : kUnbounded)
 {
+    leaveOutTheStore();
     m_plan = planExports(paths, m_inputs, ExportFolderOptions{options.read.keyAttributes, options.describeTablePath},
                          m_summary.inputErrors);
     m_summary.exports = m_plan.exports;
@@ -481,6 +487,38 @@ ImportRun::ImportRun(Database& db, const std::vector<std::string>& paths, const 
         m_summary.files.push_back(std::move(result));
     }
     m_progress.filesTotal = filesRead;
+}
+
+void ImportRun::leaveOutTheStore()
+{
+    const auto identity = [](const std::string& path) -> std::optional<std::pair<dev_t, ino_t>> {
+        struct stat st
+        {
+        };
+        if (path.empty() || ::stat(path.c_str(), &st) != 0)
+            return std::nullopt;
+        return std::make_pair(st.st_dev, st.st_ino);
+    };
+    const std::string& store = m_db.path();
+    std::vector<std::pair<std::pair<dev_t, ino_t>, std::string>> own;
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+        if (auto id = identity(store + suffix))
+            own.emplace_back(*id,
+                             *suffix ? std::string("the store's SQLite side file") : std::string("the store itself"));
+    }
+    if (own.empty())
+        return;
+    std::erase_if(m_inputs, [&](const InputPath& input) {
+        const auto id = identity(input.path);
+        if (!id)
+            return false;
+        for (const auto& [ownId, what] : own)
+            if (ownId == *id) {
+                m_summary.skippedInputs.push_back(input.path + ": " + what + ", not a capture (left out)");
+                return true;
+            }
+        return false;
+    });
 }
 
 ImportRun::~ImportRun()

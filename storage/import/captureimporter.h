@@ -113,6 +113,10 @@ struct ImportSummary
     std::vector<std::string> inputErrors; ///< paths that do not exist / cannot be listed
     /// The DynamoDB export folders found (each imported as one export of one table; nothing of one with problems).
     std::vector<ExportFolder> exports;
+    /// Files left out because they are the store being imported into or its SQLite side files (-wal, -shm,
+    /// -journal), e.g. the store kept in the folder of captures: "<path>: the store itself, not a capture" (not an
+    /// error; the exit code does not change).
+    std::vector<std::string> skippedInputs;
     bool cancelled = false;
     std::optional<Error> storeError; ///< the store failed: the import stopped (current file rolled back)
     double seconds = 0;

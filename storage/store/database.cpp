@@ -1,10 +1,13 @@
 #include "storage/store/database.h"
 
+#include <cctype>
 #include <climits>
 #include <filesystem>
 
 #include <sqlite3.h>
 #include <sys/stat.h>
+
+#include "storage/store/sidefiles.h"
 
 namespace storage {
 
@@ -33,12 +36,7 @@ Error::Kind kindOf(int rc)
 Error refusal(const std::string& path, const Error& cause)
 {
     Error error{cause.kind, cause.code, {}};
-    std::string detail = cause.message;
-    // Drop the "SQL failed (<sql>): " / "cannot prepare (<sql>): " prefix: the probe's SQL means nothing to a user.
-    const std::string_view head(detail);
-    const bool prefixed = head.starts_with("SQL failed (") || head.starts_with("cannot prepare (");
-    if (const auto colon = detail.find("): "); prefixed && colon != std::string::npos)
-        detail.erase(0, colon + 3);
+    const std::string& detail = cause.message;
     const int extended = cause.code;
     if (extended == SQLITE_READONLY_ROLLBACK || extended == SQLITE_READONLY_RECOVERY
         || extended == SQLITE_READONLY_CANTINIT) {
@@ -71,6 +69,41 @@ Error refusal(const std::string& path, const Error& cause)
 int toInt(std::size_t size)
 {
     return size > static_cast<std::size_t>(INT_MAX) ? INT_MAX : static_cast<int>(size);
+}
+
+/// A read-only connection that cannot read `path` because SQLite cannot create or open the -shm a WAL database
+/// needs (read-only folder or medium), while there is no -wal with content (nothing SQLite would have to replay).
+bool needsImmutableOpen(sqlite3* db, const std::string& path)
+{
+    struct stat st
+    {
+    };
+    if (::stat((path + "-wal").c_str(), &st) == 0 && st.st_size > 0)
+        return false;
+    const int rc = sqlite3_exec(db, "PRAGMA schema_version", nullptr, nullptr, nullptr);
+    const int extended = sqlite3_extended_errcode(db);
+    return rc != SQLITE_OK
+        && ((extended & 0xff) == SQLITE_CANTOPEN
+            || ((extended & 0xff) == SQLITE_READONLY && extended != SQLITE_READONLY_ROLLBACK
+                && extended != SQLITE_READONLY_DBMOVED));
+}
+
+/// "file:<absolute path>?mode=ro&immutable=1", the path percent-encoded (RFC 3986, as SQLite decodes URIs).
+std::string immutableUri(const std::string& path)
+{
+    const std::string absolute = std::filesystem::absolute(path).string();
+    std::string uri = "file:";
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    for (const unsigned char c : absolute) {
+        if (std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
+            uri += static_cast<char>(c);
+        } else {
+            uri += '%';
+            uri += kHex[c >> 4];
+            uri += kHex[c & 15];
+        }
+    }
+    return uri + "?mode=ro&immutable=1";
 }
 
 } // namespace
@@ -176,18 +209,8 @@ Step Statement::step()
         return {true, std::nullopt};
     if (rc == SQLITE_DONE)
         return {false, std::nullopt};
-    sqlite3* db = sqlite3_db_handle(handle());
-    const char* sql = sqlite3_sql(handle());
-    std::string what = "SQL failed";
-    if (sql) {
-        std::string_view s(sql);
-        if (s.size() > 80)
-            s = s.substr(0, 80);
-        what += " (";
-        what += s;
-        what += s.size() == 80 ? "…)" : ")";
-    }
-    Error error = makeError(db, rc, what);
+    // SQLite's reason only: the statement's SQL means nothing to a person reading the message.
+    Error error = makeError(sqlite3_db_handle(handle()), rc, {});
     sqlite3_reset(handle()); // so the statement can be reused after the error
     return {false, std::move(error)};
 }
@@ -272,8 +295,27 @@ Result<Database> Database::open(const std::string& path, OpenMode mode, int busy
         if (ec && ec != std::errc::no_such_file_or_directory) // a symbolic link loop, a folder that cannot be searched
             return Error{Error::Kind::CannotOpen, SQLITE_CANTOPEN,
                          "cannot open the store " + path + ": " + ec.message()};
+        struct stat link
+        {
+        };
+        if (!exists && ::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
+            // SQLite would create the link's target: a store nobody asked for, somewhere else.
+            std::error_code linkError;
+            const auto target = std::filesystem::read_symlink(path, linkError);
+            return Error{Error::Kind::CannotOpen, SQLITE_CANTOPEN,
+                         "the store " + path + " is a symbolic link to " + (linkError ? "a file" : target.string())
+                             + ", which does not exist; give the file itself (a new store is made only at a path "
+                               "where nothing is)"};
+        }
         if (mode != OpenMode::ReadWrite && !exists)
             return Error{Error::Kind::CannotOpen, SQLITE_CANTOPEN, "the store " + path + " does not exist"};
+        if (mode == OpenMode::ReadWriteExisting && std::filesystem::is_regular_file(path, ec)
+            && std::filesystem::file_size(path, ec) == 0 && !ec)
+            // Opening an existing store is no request to create one: an empty file is not turned into a store
+            // (ReadWrite, the import's "a store here, new if need be", may: two importers may start a new store
+            // at once, and the second finds the first one's file still empty).
+            return Error{Error::Kind::CannotOpen, SQLITE_CANTOPEN,
+                         path + " is an empty file, not a Streamscope store (import into it to make it one)"};
         if (std::filesystem::is_directory(path, ec))
             return Error{Error::Kind::CannotOpen, SQLITE_CANTOPEN,
                          "the store " + path + " is a folder, not a store file (give a file name, e.g. "
@@ -286,9 +328,22 @@ Result<Database> Database::open(const std::string& path, OpenMode mode, int busy
         flags |= SQLITE_OPEN_READWRITE
             | (mode == OpenMode::ReadWrite || mode == OpenMode::InMemory ? SQLITE_OPEN_CREATE : 0);
 
-    sqlite3* raw = nullptr;
-    const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
     Database db;
+    if (mode != OpenMode::InMemory) {
+        // Before SQLite replays a side file into the store: a -wal / -journal of another database is refused.
+        if (auto refused = checkSideFiles(path))
+            return *refused;
+        db.m_openStore = registerOpenStore(path, mode == OpenMode::ReadOnly);
+    }
+    sqlite3* raw = nullptr;
+    int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+    if (mode == OpenMode::ReadOnly && rc == SQLITE_OK && needsImmutableOpen(raw, path)) {
+        // A WAL store where the -shm cannot be made (a read-only folder or medium) and no -wal holds anything:
+        // SQLite reads such a file only as immutable (no locks, no side files), which is what it is there.
+        sqlite3_close_v2(raw);
+        raw = nullptr;
+        rc = sqlite3_open_v2(immutableUri(path).c_str(), &raw, flags | SQLITE_OPEN_URI, nullptr);
+    }
     db.m_db.reset(raw);
     db.m_path = path;
     db.m_readOnly = mode == OpenMode::ReadOnly;
@@ -330,6 +385,8 @@ Result<Database> Database::open(const std::string& path, OpenMode mode, int busy
     struct stat st
     {
     };
+    if (mode != OpenMode::InMemory && !db.m_openStore)
+        db.m_openStore = registerOpenStore(path); // created by this open
     if (path != ":memory:" && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode))
         db.m_file = FileIdentity{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
                                  static_cast<std::int64_t>(st.st_size)};
@@ -380,10 +437,7 @@ Result<Statement> Database::prepare(std::string_view sql, bool persistent)
                                       persistent ? SQLITE_PREPARE_PERSISTENT : 0, &statement, nullptr);
     if (rc != SQLITE_OK) {
         sqlite3_finalize(statement);
-        std::string what = "cannot prepare (";
-        what += sql.substr(0, 80);
-        what += ")";
-        return storage::makeError(handle(), rc, what);
+        return storage::makeError(handle(), rc, {}); // SQLite's reason, not the SQL
     }
     if (!statement)
         return Error{Error::Kind::InvalidArgument, SQLITE_MISUSE, "empty SQL statement"};

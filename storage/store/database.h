@@ -114,7 +114,7 @@ public:
     /// Empty text binds NULL (used for optional text columns).
     void bindTextOrNull(int index, std::string_view text, bool copy = false);
 
-    /// Steps once. The error message names the SQL that failed.
+    /// Steps once. The error message is SQLite's reason, without the statement's SQL (a person reads it).
     [[nodiscard]] Step step();
     /// Steps until done (for INSERT/UPDATE/DDL); an unexpected row is not an error.
     [[nodiscard]] std::optional<Error> run();
@@ -183,6 +183,9 @@ public:
     /// an empty path (InvalidArgument: an unset shell variable), ":memory:" and "file:" URIs (SQLite would keep the
     /// store in memory or elsewhere and the data would vanish), and anything that exists but is neither a regular
     /// file nor a folder: a FIFO would block the open forever, a device swallow the writes (CannotOpen).
+    /// Before SQLite sees the file, refuses a `-wal` or `-journal` beside it that does not belong to it (CannotOpen,
+    /// naming the side file and saying to move it aside; see checkSideFiles in sidefiles.h): SQLite would replay it
+    /// into the store.
     static Result<Database> open(const std::string& path, OpenMode mode, int busyTimeoutMs = 10000);
 
     Database() = default;
@@ -228,6 +231,7 @@ public:
     Error makeError(int rc, std::string_view what) const;
 
 private:
+    std::shared_ptr<void> m_openStore; // registerOpenStore(); declared first: released after the connection closed
     std::unique_ptr<sqlite3, Closer> m_db;
     std::string m_path;
     bool m_readOnly = false;

@@ -1,5 +1,6 @@
 #include "storage/store/schema.h"
 
+#include <map>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -303,11 +304,150 @@ std::optional<Error> verifyTables(Database& db, int version)
     return std::nullopt;
 }
 
+// ---- the schema a store must have ------------------------------------------------------------------------------
+
+/// One schema object as sqlite_schema and the table/index pragmas describe it (never its data).
+struct SchemaObject
+{
+    std::string type;       ///< table | index
+    std::string table;      ///< tbl_name
+    bool isVirtual = false; ///< CREATE VIRTUAL TABLE
+    /// table: "name type notnull pk hidden" per column (PRAGMA table_xinfo); index: its key columns
+    /// (PRAGMA index_xinfo, key columns only), then "unique"/"partial" flags.
+    std::vector<std::string> shape;
+};
+
+Result<std::vector<std::string>> pragmaRows(Database& db, const std::string& pragma, const std::string& name,
+                                            bool index)
+{
+    // table_xinfo: cid, name, type, notnull, dflt_value, pk, hidden; index_xinfo: seqno, cid, name, desc, coll, key.
+    auto statement = db.prepare("SELECT * FROM pragma_" + pragma + "(?1)");
+    if (!statement)
+        return statement.error();
+    statement->bind(1, std::string_view(name), true);
+    std::vector<std::string> rows;
+    auto error = statement->forEachRow([&](Statement& row) {
+        if (index) {
+            if (row.int64(5) != 0)
+                rows.push_back(row.textCopy(2) + (row.int64(3) ? " desc" : ""));
+        } else {
+            rows.push_back(row.textCopy(1) + " " + row.textCopy(2) + " " + std::to_string(row.int64(3)) + " "
+                           + std::to_string(row.int64(5)) + " " + std::to_string(row.int64(6)));
+        }
+    });
+    if (error)
+        return *error;
+    return rows;
+}
+
+/// Every object of `db`'s schema by name, described from sqlite_schema and the pragmas (reads no table's rows).
+/// A trigger, view or virtual table is returned as it is (type "trigger"/"view", isVirtual): the caller refuses it.
+Result<std::map<std::string, SchemaObject>> describeSchema(Database& db)
+{
+    auto statement = db.prepare("SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_schema");
+    if (!statement)
+        return statement.error();
+    std::map<std::string, SchemaObject> objects;
+    auto error = statement->forEachRow([&](Statement& row) {
+        SchemaObject object;
+        object.type = row.textCopy(0);
+        object.table = row.textCopy(2);
+        const std::string sql = row.textCopy(3);
+        object.isVirtual = sql.size() >= 20 && sqlite3_strnicmp(sql.c_str(), "CREATE VIRTUAL TABLE", 20) == 0;
+        objects.emplace(row.textCopy(1), std::move(object));
+    });
+    if (error)
+        return *error;
+    for (auto& [name, object] : objects) {
+        if (object.isVirtual || (object.type != "table" && object.type != "index"))
+            continue; // refused by name and kind; its columns are not asked (a virtual table's module would run)
+        const bool index = object.type == "index";
+        auto rows = pragmaRows(db, index ? "index_xinfo" : "table_xinfo", name, index);
+        if (!rows)
+            return rows.error();
+        object.shape = std::move(*rows);
+        if (index) {
+            auto list = db.prepare("SELECT \"unique\", partial FROM pragma_index_list(?1) WHERE name = ?2");
+            if (!list)
+                return list.error();
+            list->bind(1, std::string_view(object.table), true);
+            list->bind(2, std::string_view(name), true);
+            Step s = list->step();
+            if (s.error)
+                return *s.error;
+            if (s.row) {
+                object.shape.push_back(list->int64(0) ? "unique" : "not unique");
+                object.shape.push_back(list->int64(1) ? "partial" : "whole");
+            }
+        }
+    }
+    return objects;
+}
+
+/// The schema this build creates (every migration applied to an empty in-memory database), described once.
+Result<std::map<std::string, SchemaObject>> expectedSchema()
+{
+    static std::mutex mutex;
+    static std::optional<std::map<std::string, SchemaObject>> expected;
+    const std::lock_guard lock(mutex);
+    if (expected)
+        return *expected;
+    auto db = Database::open(":memory:", Database::OpenMode::InMemory);
+    if (!db)
+        return db.error();
+    for (const Migration& migration : migrations())
+        if (auto error = db->exec(migration.sql))
+            return *error;
+    auto described = describeSchema(*db);
+    if (!described)
+        return described.error();
+    expected = std::move(*described);
+    return *expected;
+}
+
+/// A store from elsewhere is used only when its schema is one this build made: every object is a table or index
+/// of the expected schema with the expected columns (tables: names, types, NOT NULL, primary key, none generated or
+/// hidden; indexes: table, key columns, unique, partial). A trigger (it would run on the importer's writes), a view
+/// or virtual table in place of a table (a query would run its code: hangs, gigabytes of memory or temp files), a
+/// generated column or an object this build never creates is refused with its name, before any data is read.
+std::optional<Error> verifySchema(Database& db)
+{
+    auto expected = expectedSchema();
+    if (!expected)
+        return expected.error();
+    auto actual = describeSchema(db);
+    if (!actual)
+        return actual.error();
+    for (const auto& [name, object] : *actual) {
+        if (object.type == "trigger")
+            return notAStore(db, "it holds a trigger, " + name + ", which Streamscope never creates");
+        if (object.type == "view")
+            return notAStore(db, "its " + name + " is a view, not a table");
+        if (object.isVirtual)
+            return notAStore(db, "its " + name + " is a virtual table, not a table");
+        const auto want = expected->find(name);
+        if (want == expected->end())
+            return notAStore(db, "it holds " + object.type + " " + name + ", which Streamscope never creates");
+        if (want->second.type != object.type || want->second.table != object.table)
+            return notAStore(db, "its " + name + " is not the " + want->second.type + " Streamscope creates");
+        if (want->second.shape != object.shape) {
+            for (const std::string& column : object.shape)
+                if (column.ends_with(" 2") || column.ends_with(" 3"))
+                    return notAStore(db,
+                                     "its table " + name + " has a generated column ("
+                                         + column.substr(0, column.find(' ')) + ")");
+            return notAStore(db, "its " + object.type + " " + name + " does not have the columns Streamscope creates");
+        }
+    }
+    return std::nullopt;
+}
+
 struct Header
 {
     std::int64_t applicationId = 0;
     int version = 0;
     bool empty = false; ///< a new file: no application id, no version, no schema objects
+    bool hasObjects = false;
 };
 
 Result<Header> readHeader(Database& db)
@@ -326,7 +466,8 @@ Result<Header> readHeader(Database& db)
     auto objectCount = db.queryInt("SELECT count(*) FROM sqlite_schema");
     if (!objectCount)
         return objectCount.error();
-    return Header{*applicationId, *version, *applicationId == 0 && *version == 0 && *objectCount == 0};
+    return Header{*applicationId, *version, *applicationId == 0 && *version == 0 && *objectCount == 0,
+                  *objectCount > 0};
 }
 
 // Refuses what this build must not open in this mode: another application's file, a newer store, and (read-only)
@@ -340,6 +481,13 @@ std::optional<Error> refuseHeader(const Database& db, const Header& header)
                      db.path() + " was written by a newer Streamscope (store version " + std::to_string(header.version)
                          + ", this version reads up to " + std::to_string(kSchemaVersion)
                          + "); update Streamscope to open it"};
+    }
+    if (header.version < kOldestReadableVersion && header.hasObjects) {
+        // Tables without a store version: no Streamscope wrote that (the version is set with the tables, in one
+        // transaction), and no migration starts there. "Open it read-write to upgrade it" would fail.
+        return notAStore(db,
+                         "it has tables but no store version, which no version of Streamscope writes, so it "
+                         "cannot be upgraded; import the captures again into a new store");
     }
     if (!db.isReadOnly())
         return std::nullopt;
@@ -424,6 +572,8 @@ std::optional<Error> ensureSchema(Database& db)
     if (auto error = refuseHeader(db, *header))
         return error;
     if (!header->empty) {
+        if (auto error = verifySchema(db))
+            return error;
         if (auto error = verifyTables(db, header->version))
             return error;
     }
