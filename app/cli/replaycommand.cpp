@@ -271,18 +271,9 @@ std::shared_ptr<storage::ReplayTarget> targetFromOptions(const QCommandLineParse
 
 } // namespace
 
-int runReplay(const QStringList& arguments)
+/// The replay command's description and options.
+static void setupReplayParser(QCommandLineParser& parser, const QString& command)
 {
-    const QString command = QStringLiteral("replay");
-    // Everything after --handler belongs to the handler (its own options included).
-    QStringList own = arguments;
-    QStringList handler;
-    const qsizetype at = arguments.indexOf(QStringLiteral("--handler"));
-    if (at >= 0) {
-        own = arguments.mid(0, at);
-        handler = arguments.mid(at + 1);
-    }
-    QCommandLineParser parser;
     setupParser(
         parser, command,
         QStringLiteral("Replay records through a local handler as AWS Lambda would: for each batch (one stream, "
@@ -343,6 +334,21 @@ int runReplay(const QStringList& arguments)
     parser.addOption(QCommandLineOption(QStringLiteral("verbose"),
                                         QStringLiteral("Show every record, the responses and the whole logs.")));
     parser.addOption(QCommandLineOption(QStringLiteral("json"), QStringLiteral("Print JSON (with handler output).")));
+}
+
+int runReplay(const QStringList& arguments)
+{
+    const QString command = QStringLiteral("replay");
+    // Everything after --handler belongs to the handler (its own options included).
+    QStringList own = arguments;
+    QStringList handler;
+    const qsizetype at = arguments.indexOf(QStringLiteral("--handler"));
+    if (at >= 0) {
+        own = arguments.mid(0, at);
+        handler = arguments.mid(at + 1);
+    }
+    QCommandLineParser parser;
+    setupReplayParser(parser, command);
     int code = ExitOk;
     if (!parseOrExit(parser, own, command, code))
         return code;
