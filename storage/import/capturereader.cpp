@@ -32,10 +32,12 @@ struct CaptureReader::Impl
         else
             splitter =
                 std::make_unique<RecordSplitter>(std::move(source), kMaxRecordBytes, std::size_t{1} << 20, sizeHint);
-        if (normalizer)
+        if (normalizer) {
             normalizer->reset(captureBaseName(path));
-        else
+        } else {
             normalizer = std::make_unique<RecordNormalizer>(options, captureBaseName(path));
+            normalizer->setLocator([this](std::uint64_t offset) { return splitter->position(offset, &unit); });
+        }
         opened = true;
         finished = false;
     }
@@ -110,13 +112,15 @@ CaptureReader::Status CaptureReader::readBatch(std::vector<CaptureRecord>& recor
             d.finished = true;
             return Status::End;
         case RecordSplitter::Result::Error:
-            failure = {d.normalizer->recordsSeen(), error.unitOffset, error.message};
-            if (error.offset != error.unitOffset && error.message.find("byte") == std::string::npos)
-                failure.reason += " at byte " + std::to_string(error.offset);
+            failure = {d.normalizer->recordsSeen(), error.offset, error.message, error.position.line,
+                       error.position.column};
             return Status::Failed;
         case RecordSplitter::Result::Unit:
             if (auto failed = d.normalizer->process(d.unit, records, issues)) {
                 failure = *failed;
+                const TextPosition p = d.splitter->position(failure.byteOffset, &d.unit);
+                failure.line = p.line;
+                failure.column = p.column;
                 return Status::Failed;
             }
             break;

@@ -13,6 +13,7 @@
 #include "model/jsontext.h"
 #include "storage/import/capturetime.h"
 #include "storage/import/imagevalidator.h"
+#include "storage/import/syntaxlocator.h"
 
 namespace storage {
 
@@ -196,9 +197,22 @@ struct RecordNormalizer::Impl
         return *p;
     }
 
+    std::function<TextPosition(std::uint64_t)> locator;
+
+    RecordIssue located(std::int64_t at, std::uint64_t offset, std::string reason) const
+    {
+        RecordIssue result{at, offset, std::move(reason)};
+        if (locator) {
+            const TextPosition p = locator(offset);
+            result.line = p.line;
+            result.column = p.column;
+        }
+        return result;
+    }
+
     void issue(std::uint64_t offset, std::string reason)
     {
-        issues->push_back({index++, offset, std::move(reason)});
+        issues->push_back(located(index++, offset, std::move(reason)));
         ++issuesEmitted;
     }
 
@@ -490,7 +504,7 @@ std::optional<FileFailure> RecordNormalizer::Impl::processOther(const Fields& f,
         if (recordsEmitted > 0)
             issue(v.offset, "not a DynamoDB stream record (no dynamodb object)");
         else if (heldIssues.size() < kMaxHeldIssues)
-            heldIssues.push_back({-1, v.offset, "not a DynamoDB stream record (no dynamodb object)"});
+            heldIssues.push_back(located(-1, v.offset, "not a DynamoDB stream record (no dynamodb object)"));
     }
     return std::nullopt;
 }
@@ -1194,8 +1208,14 @@ void RecordNormalizer::reset(std::string fileBaseName)
     fresh->baseName = std::move(fileBaseName);
     fresh->parsers = std::move(m_impl->parsers);
     fresh->keyCache = std::move(m_impl->keyCache); // a function of the Keys text only
+    fresh->locator = std::move(m_impl->locator);
     fresh->ownedTexts.resize(kMaxNesting + 2);
     m_impl = std::move(fresh);
+}
+
+void RecordNormalizer::setLocator(std::function<TextPosition(std::uint64_t offset)> locator)
+{
+    m_impl->locator = std::move(locator);
 }
 
 std::optional<FileFailure> RecordNormalizer::process(const SplitUnit& unit, std::vector<CaptureRecord>& records,
@@ -1243,6 +1263,13 @@ std::optional<FileFailure> RecordNormalizer::process(const SplitUnit& unit, std:
         if (std::find(d.markers.begin(), d.markers.end(), marker) == d.markers.end())
             d.markers.push_back(marker);
         return std::nullopt;
+    }
+    if (failed && failed->reason.rfind("not valid JSON", 0) == 0) {
+        // simdjson says only that the piece is invalid: find the byte (and a reason a person can act on).
+        if (auto syntax = locateSyntaxError(unit.text)) {
+            failed->byteOffset = unit.streamOffset(syntax->offset);
+            failed->reason = "JSON syntax error: " + syntax->message;
+        }
     }
     return failed;
 }
