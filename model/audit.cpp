@@ -1085,7 +1085,7 @@ std::string describeContentDifference(const HistoryRecord& a, const HistoryRecor
     if (a.eventId != b.eventId)
         parts.push_back("eventID " + a.eventId + " vs " + b.eventId);
     if (!itemsEqual(a.keys, b.keys))
-        parts.push_back("Keys " + a.keysJson + " vs " + b.keysJson);
+        parts.push_back("Keys " + toDynamoJson(a.keys) + " vs " + toDynamoJson(b.keys)); // compact, one line
     if (a.ttl != b.ttl)
         parts.push_back(std::string("TTL identity ") + (a.ttl ? "yes" : "no") + " vs " + (b.ttl ? "yes" : "no"));
     const auto images = [&](const Image& x, const Image& y, const char* which) {

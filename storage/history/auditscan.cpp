@@ -49,6 +49,35 @@ Result<DeliverySources> loadSources(Store& store)
     return out;
 }
 
+// reused-event-id: the model knows the other record only by id; say which one it is (table, file, record number,
+// sequence number) so a person can find it.
+std::optional<Error> nameOtherRecords(Store& store, std::vector<model::Finding>& findings)
+{
+    const bool any = std::any_of(findings.begin(), findings.end(), [](const model::Finding& f) {
+        return f.kind == model::FindingKind::ReusedEventId && f.otherRecordId;
+    });
+    if (!any)
+        return std::nullopt;
+    auto sources = loadSources(store);
+    if (!sources)
+        return sources.error();
+    for (auto& f : findings) {
+        if (f.kind != model::FindingKind::ReusedEventId || !f.otherRecordId)
+            continue;
+        auto other = store.record(*f.otherRecordId, false);
+        if (!other)
+            return other.error();
+        if (!*other)
+            continue;
+        const RecordRow& o = **other;
+        f.message = "eventID " + f.eventId + " is also used by a different record: table " + o.tableName + ", "
+            + sources->where(o.position) + ", "
+            + (o.sequenceNumber.empty() ? std::string("no sequence number") : "sequence " + o.sequenceNumber)
+            + "; eventIDs should be unique";
+    }
+    return std::nullopt;
+}
+
 std::optional<Error> addDeliveries(Store& store, std::optional<std::int64_t> tableId,
                                    std::optional<std::int64_t> onlyKey,
                                    std::unordered_map<std::int64_t, std::string>& keyJson, model::Auditor& auditor)
@@ -250,6 +279,8 @@ Result<AuditReport> runAuditOnce(Store& store, const AuditRequest& request)
             return *e;
     }
     report.findings = auditor.takeFindings();
+    if (auto e = nameOtherRecords(store, report.findings))
+        return *e;
     return report;
 }
 

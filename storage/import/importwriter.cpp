@@ -372,7 +372,7 @@ std::optional<Error> ImportWriter::Impl::prepareAll()
          "first_time_us = CASE WHEN ?3 IS NULL THEN first_time_us WHEN first_time_us IS NULL THEN ?3 "
          "ELSE min(first_time_us, ?3) END, "
          "last_time_us = CASE WHEN ?4 IS NULL THEN last_time_us WHEN last_time_us IS NULL THEN ?4 "
-         "ELSE max(last_time_us, ?4) END WHERE id = ?1"},
+         "ELSE max(last_time_us, ?4) END WHERE id = ?1 RETURNING record_count, table_id"},
         {&updateTableStats,
          "UPDATE ddb_tables SET record_count = record_count + ?2, key_count = key_count + ?3, "
          "first_time_us = CASE WHEN ?4 IS NULL THEN first_time_us WHEN first_time_us IS NULL THEN ?4 "
@@ -548,8 +548,7 @@ Result<std::int64_t> ImportWriter::Impl::resolveKey(std::int64_t tableId, const 
             if (auto error = insertKey.run())
                 return *error;
             id = db->lastInsertRowId();
-            undo.keys.push_back(id);
-            ++tableDeltas[tableId].newKeys;
+            undo.keys.push_back(id); // counted in key_count once a record is stored under it (flushStats)
         }
         keysByCanonical.emplace(lookup, id);
     }
@@ -734,13 +733,21 @@ void ImportWriter::Impl::mergeDeltas()
 std::optional<Error> ImportWriter::Impl::flushStats()
 {
     // In id order: neighbouring rows share pages.
+    // A key is one of its table's keys from its first stored record on (a key row created for a record kept aside
+    // as a conflict is not): key_count grows when record_count leaves 0.
     for (const auto& [keyId, delta] : sortedById(groupKeyDeltas)) {
         updateKeyStats.bind(1, keyId);
         updateKeyStats.bind(2, delta.count);
         updateKeyStats.bind(3, delta.times.first);
         updateKeyStats.bind(4, delta.times.last);
-        if (auto error = updateKeyStats.run())
-            return error;
+        Step s = updateKeyStats.step();
+        if (s.error) {
+            updateKeyStats.reset();
+            return s.error;
+        }
+        if (s.row && delta.count > 0 && updateKeyStats.int64(0) == delta.count)
+            ++groupTableDeltas[updateKeyStats.int64(1)].newKeys;
+        updateKeyStats.reset();
     }
     for (const auto& [tableId, delta] : groupTableDeltas) {
         updateTableStats.bind(1, tableId);

@@ -312,6 +312,9 @@ Conditions keyConditions(const KeyQuery& query)
         c.add("k.table_id = ?", *query.tableId);
     if (!query.filter.empty())
         c.add("k.display LIKE ? ESCAPE '\\'", detail::likePattern(query.filter));
+    // A key row whose only records were kept aside as conflicts has none: it is no key of the table (the conflict
+    // still names it). ddb_tables.key_count counts the same keys.
+    c.add("k.record_count > 0");
     return c;
 }
 
