@@ -26,6 +26,7 @@ constexpr std::array<std::string_view, kFindingKindCount> kKindNames{
     "invalid-value",
     "js-unsafe-number",
     "reused-event-id",
+    "mixed-view-types",
 };
 
 std::string seqText(const HistoryRecord& r)
@@ -137,6 +138,7 @@ Severity defaultSeverity(FindingKind kind)
     case FindingKind::InvalidValue:
     case FindingKind::JsUnsafeNumber:
     case FindingKind::ReusedEventId:
+    case FindingKind::MixedViewTypes:
         return Severity::Warning;
     case FindingKind::OrphanStart:
     case FindingKind::TtlRemove:

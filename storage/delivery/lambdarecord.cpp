@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <vector>
 
 #include "model/dynamodbjson.h"
@@ -351,14 +352,34 @@ LambdaRecordJson completeLambdaRecord(const model::StreamRecord& record, std::st
         topInsert += "\"awsRegion\":" + jsonQuoted(region) + ",";
         result.synthesized |= SynthesizedAwsRegion;
     }
-    if (!findMember(top, "\"eventSourceARN\"")) {
-        topInsert += "\"eventSourceARN\":" + jsonQuoted(effectiveStreamArn(record, region)) + ",";
+    const Member* arnMember = findMember(top, "\"eventSourceARN\"");
+    const std::string streamArn = effectiveStreamArn(record, region);
+    // A delivered eventSourceARN that is not the stream's ARN (a placeholder such as "stream-ARN", a table ARN from
+    // EventBridge Pipes) is written as the stream the batch belongs to, as the manifest says, and listed.
+    std::optional<std::string> arnValue;
+    if (!arnMember) {
+        topInsert += "\"eventSourceARN\":" + jsonQuoted(streamArn) + ",";
+        result.synthesized |= SynthesizedEventSourceArn;
+    } else if (record.streamArn.empty() && plainString(arnMember->value) != streamArn) {
+        arnValue = jsonQuoted(streamArn);
         result.synthesized |= SynthesizedEventSourceArn;
     }
     // The later position first so the earlier offset stays valid. The top object has members (`dynamodb`), so a
     // trailing comma of the inserted ones is always followed by one.
+    struct Replacement
+    {
+        std::size_t offset, length;
+        std::string text;
+    };
+    std::vector<Replacement> replacements;
     if (object != d->value)
-        compact.replace(d->valueOffset, d->value.size(), object);
+        replacements.push_back({d->valueOffset, d->value.size(), object});
+    if (arnValue)
+        replacements.push_back({arnMember->valueOffset, arnMember->value.size(), *arnValue});
+    std::sort(replacements.begin(), replacements.end(),
+              [](const Replacement& a, const Replacement& b) { return a.offset > b.offset; });
+    for (const auto& r : replacements)
+        compact.replace(r.offset, r.length, r.text);
     if (!topInsert.empty())
         compact.insert(1, topInsert);
     result.json = std::move(compact);

@@ -10,6 +10,39 @@
 
 namespace storage {
 
+namespace {
+
+// A GetRecords response ends with `"NextShardIterator": "arn:aws:dynamodb:R:A:table/T/stream/L|1|…"` (the
+// iterator names its stream): that stream ARN, or "" when there is none (the member is found as the last one of
+// the response; only its string value is read).
+std::string iteratorStreamArn(std::string_view bytes)
+{
+    constexpr std::string_view key = "\"NextShardIterator\"";
+    const auto at = bytes.rfind(key);
+    if (at == std::string_view::npos)
+        return {};
+    std::size_t p = at + key.size();
+    bool colon = false;
+    while (p < bytes.size()
+           && (bytes[p] == ' ' || bytes[p] == '\t' || bytes[p] == '\r' || bytes[p] == '\n'
+               || (bytes[p] == ':' && !colon))) {
+        colon = colon || bytes[p] == ':';
+        ++p;
+    }
+    if (!colon || p >= bytes.size() || bytes[p] != '"')
+        return {};
+    const auto end = bytes.find_first_of("\"|\\", p + 1);
+    if (end == std::string_view::npos || bytes[end] != '|')
+        return {};
+    std::string arn(bytes.substr(p + 1, end - p - 1));
+    if (arn.rfind("arn:", 0) != 0 || arn.find(":table/") == std::string::npos
+        || arn.find("/stream/") == std::string::npos)
+        return {};
+    return arn;
+}
+
+} // namespace
+
 struct CaptureReader::Impl
 {
     ReadOptions options;
@@ -91,6 +124,7 @@ void CaptureReader::openBuffer(const std::string& path, std::string_view bytes)
             return n;
         },
         std::max<std::uint64_t>(bytes.size(), 1));
+    d.normalizer->setIteratorStreamArn(iteratorStreamArn(bytes));
 }
 
 CaptureReader::Status CaptureReader::readBatch(std::vector<CaptureRecord>& records, std::vector<RecordIssue>& issues,

@@ -57,7 +57,7 @@ struct TableDelta
 struct StreamEntry
 {
     std::int64_t id = 0;
-    model::ViewType viewType = model::ViewType::Unknown;
+    std::int64_t viewColumn = 0; ///< streams.view_type: the view type and the view types seen (streamViewColumn)
 };
 
 // A stored image/Keys text: a slice of raw (offset/length) when it lies inside it, else its own text.
@@ -459,25 +459,27 @@ Result<StreamEntry> ImportWriter::Impl::resolveStream(std::int64_t tableId, cons
             return *s.error;
         if (s.row) {
             entry.id = findStream.int64(0);
-            entry.viewType = static_cast<model::ViewType>(findStream.int64(1));
+            entry.viewColumn = findStream.int64(1);
             findStream.reset();
         } else {
             findStream.reset();
             insertStream.bind(1, tableId);
             insertStream.bind(2, record.streamArn);
             insertStream.bind(3, record.region);
-            insertStream.bind(4, static_cast<std::int64_t>(record.viewType));
+            entry.viewColumn = streamViewColumn(0, record.viewType);
+            insertStream.bind(4, entry.viewColumn);
             if (auto error = insertStream.run())
                 return *error;
             entry.id = db->lastInsertRowId();
-            entry.viewType = record.viewType;
             undo.streams.push_back(entry.id);
         }
         it = streams.emplace(lookup, entry).first;
     }
-    if (it->second.viewType == model::ViewType::Unknown && record.viewType != model::ViewType::Unknown) {
+    // A view type not seen on this stream yet (the first known one, or a second one: a mixed stream) is recorded.
+    if (const std::int64_t column = streamViewColumn(it->second.viewColumn, record.viewType);
+        column != it->second.viewColumn) {
         if (std::find(undo.streams.begin(), undo.streams.end(), it->second.id) == undo.streams.end()) {
-            StreamBefore before{it->second.id, static_cast<std::int64_t>(it->second.viewType), {}};
+            StreamBefore before{it->second.id, it->second.viewColumn, {}};
             streamRegion.bind(1, it->second.id);
             Step s = streamRegion.step();
             if (s.error)
@@ -488,11 +490,11 @@ Result<StreamEntry> ImportWriter::Impl::resolveStream(std::int64_t tableId, cons
             undo.streamViews.push_back(std::move(before));
         }
         updateStreamView.bind(1, it->second.id);
-        updateStreamView.bind(2, static_cast<std::int64_t>(record.viewType));
+        updateStreamView.bind(2, column);
         updateStreamView.bind(3, record.region);
         if (auto error = updateStreamView.run())
             return *error;
-        it->second.viewType = record.viewType;
+        it->second.viewColumn = column;
     }
     return it->second;
 }

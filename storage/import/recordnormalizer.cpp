@@ -198,6 +198,10 @@ struct RecordNormalizer::Impl
     }
 
     std::function<TextPosition(std::uint64_t)> locator;
+    std::string iteratorStreamArn;      // from NextShardIterator (setIteratorStreamArn)
+    std::int64_t tableFromIterator = 0; // records stored under it
+    std::int64_t placeholderArns = 0;   // eventSourceARN present but no ARN ("stream-ARN")
+    std::string placeholderArnText;     // the first such value
 
     RecordIssue located(std::int64_t at, std::uint64_t offset, std::string reason) const
     {
@@ -935,6 +939,11 @@ void RecordNormalizer::Impl::resolveTable(CaptureRecord& r, const Fields& f)
         if (f.eventSourceArn.find("/stream/") != std::string::npos)
             r.streamArn = f.eventSourceArn;
     }
+    if (r.table.empty() && !f.eventSourceArn.empty() && f.tableName.empty()) {
+        // A placeholder ("stream-ARN" in documentation samples): said so, then handled like a missing ARN.
+        if (placeholderArns++ == 0)
+            placeholderArnText = f.eventSourceArn.substr(0, 80);
+    }
     if (r.table.empty() && !f.tableName.empty())
         r.table = f.tableName;
     if (r.table.empty() && !options.streamArn.empty()) {
@@ -945,6 +954,11 @@ void RecordNormalizer::Impl::resolveTable(CaptureRecord& r, const Fields& f)
     if (r.table.empty() && !options.table.empty()) {
         r.table = options.table;
         ++tableFromOptions;
+    }
+    if (r.table.empty() && !iteratorStreamArn.empty()) {
+        r.table = tableFromArn(iteratorStreamArn);
+        r.streamArn = iteratorStreamArn;
+        ++tableFromIterator;
     }
     if (r.table.empty()) {
         r.table = baseName.empty() ? std::string("capture") : baseName;
@@ -1213,6 +1227,11 @@ void RecordNormalizer::reset(std::string fileBaseName)
     m_impl = std::move(fresh);
 }
 
+void RecordNormalizer::setIteratorStreamArn(std::string streamArn)
+{
+    m_impl->iteratorStreamArn = std::move(streamArn);
+}
+
 void RecordNormalizer::setLocator(std::function<TextPosition(std::uint64_t offset)> locator)
 {
     m_impl->locator = std::move(locator);
@@ -1302,9 +1321,17 @@ std::vector<std::string> RecordNormalizer::notes() const
 {
     const Impl& d = *m_impl;
     std::vector<std::string> notes;
+    if (d.placeholderArns > 0)
+        notes.push_back(std::to_string(d.placeholderArns) + " record(s) have a placeholder eventSourceARN (\""
+                        + d.placeholderArnText + "\"), not an ARN: handled as records without one");
+    if (d.tableFromIterator > 0)
+        notes.push_back(std::to_string(d.tableFromIterator) + " record(s) name no table: stored in table \""
+                        + tableFromArn(d.iteratorStreamArn) + "\" of stream " + d.iteratorStreamArn
+                        + " (from the response's NextShardIterator)");
     if (d.tableFromFile > 0)
-        notes.push_back(std::to_string(d.tableFromFile)
-                        + " record(s) name no table (no eventSourceARN/tableName): stored in table \"" + d.baseName
+        notes.push_back(std::to_string(d.tableFromFile) + " record(s) name no table (no "
+                        + (d.placeholderArns > 0 ? std::string("usable ") : std::string()) + "eventSourceARN/tableName"
+                        + "): stored in table \"" + d.baseName
                         + "\" named after the file (use --stream-arn or --table)");
     if (d.tableFromOptions > 0) {
         const bool fromArn = !d.options.streamArn.empty() && !tableFromArn(d.options.streamArn).empty();

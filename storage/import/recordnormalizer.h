@@ -31,6 +31,9 @@ public:
     void reset(std::string fileBaseName);
     /// Gives skipped records their line and column (from the splitter that produced the pieces). Kept by reset().
     void setLocator(std::function<TextPosition(std::uint64_t offset)> locator);
+    /// The stream ARN a GetRecords response names in its NextShardIterator (`arn:…:table/T/stream/L|…`), for records
+    /// without eventSourceARN when --stream-arn and --table are not given (before the file name). Per file.
+    void setIteratorStreamArn(std::string streamArn);
 
     /// Appends the records and issues of one piece. A returned failure means the file is not usable (the
     /// piece is not JSON).

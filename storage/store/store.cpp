@@ -545,7 +545,9 @@ Result<std::vector<TableInfo>> Store::tables()
             info.tableName = st.textCopy(2);
             info.arn = st.textCopy(3);
             info.region = st.textCopy(4);
-            info.viewType = static_cast<model::ViewType>(st.int64(5));
+            info.viewType = streamViewType(st.int64(5));
+            if (auto seen = streamViewTypesSeen(st.int64(5)); seen.size() > 1)
+                info.mixedViewTypes = std::move(seen);
             info.recordCount = st.int64(6);
             return info;
         });

@@ -158,6 +158,28 @@ private Q_SLOTS:
         QVERIFY(compared >= 90);
         QVERIFY(kinesis > 0);
     }
+
+    void placeholderArnWrittenAsTheManifestSays()
+    {
+        // A record delivered with eventSourceARN "stream-ARN" (a documentation placeholder): the export writes the
+        // stream its manifest names for the file, and lists eventSourceARN as synthesised for it.
+        QTemporaryDir dir;
+        auto store = storage::Store::open(dir.filePath(QStringLiteral("s.streamscope")).toStdString());
+        QVERIFY(store);
+        storage::importCaptures(
+            store->database(),
+            {QStringLiteral(STREAMSCOPE_TEST_DATA_DIR "/conversions/placeholder-arn.json").toStdString()});
+        storage::ExportOptions options;
+        options.folder = dir.filePath(QStringLiteral("out")).toStdString();
+        auto report = storage::exportRecords(*store, {}, options);
+        QVERIFY(report);
+        const json manifest = readJson(QString::fromStdString(options.folder) + QStringLiteral("/manifest.json"));
+        const json event = readJson(QString::fromStdString(options.folder) + QStringLiteral("/batch-000001.json"));
+        const std::string stream = manifest["files"][0]["stream"].get<std::string>();
+        QVERIFY2(stream.find(":table/") != std::string::npos, stream.c_str());
+        QCOMPARE(event["Records"][0]["eventSourceARN"].get<std::string>(), stream);
+        QVERIFY(listed(manifest["files"][0], "eventSourceARN", 0));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestExportFidelity)
