@@ -1237,6 +1237,22 @@ void RecordNormalizer::setLocator(std::function<TextPosition(std::uint64_t offse
     m_impl->locator = std::move(locator);
 }
 
+namespace {
+
+// simdjson says only that a piece is invalid: find the byte (and a reason a person can act on).
+std::optional<FileFailure> locatedSyntaxError(const SplitUnit& unit, std::optional<FileFailure> failed)
+{
+    if (failed && failed->reason.rfind("not valid JSON", 0) == 0) {
+        if (auto syntax = locateSyntaxError(unit.text)) {
+            failed->byteOffset = unit.streamOffset(syntax->offset);
+            failed->reason = "JSON syntax error: " + syntax->message;
+        }
+    }
+    return failed;
+}
+
+} // namespace
+
 std::optional<FileFailure> RecordNormalizer::process(const SplitUnit& unit, std::vector<CaptureRecord>& records,
                                                      std::vector<RecordIssue>& issues)
 {
@@ -1255,7 +1271,7 @@ std::optional<FileFailure> RecordNormalizer::process(const SplitUnit& unit, std:
         return FileFailure{d.index, unit.offset, "internal error: piece without padding"};
     View v{unit.text.data(), unit.text.size(), unit.text.capacity(), unit.offset};
     if (unit.context == UnitContext::Envelope)
-        return d.checkEnvelope(unit, v);
+        return locatedSyntaxError(unit, d.checkEnvelope(unit, v));
     Context ctx;
     switch (unit.context) {
     case UnitContext::TopLevelValue:
@@ -1283,14 +1299,7 @@ std::optional<FileFailure> RecordNormalizer::process(const SplitUnit& unit, std:
             d.markers.push_back(marker);
         return std::nullopt;
     }
-    if (failed && failed->reason.rfind("not valid JSON", 0) == 0) {
-        // simdjson says only that the piece is invalid: find the byte (and a reason a person can act on).
-        if (auto syntax = locateSyntaxError(unit.text)) {
-            failed->byteOffset = unit.streamOffset(syntax->offset);
-            failed->reason = "JSON syntax error: " + syntax->message;
-        }
-    }
-    return failed;
+    return locatedSyntaxError(unit, std::move(failed));
 }
 
 void RecordNormalizer::finish(std::vector<RecordIssue>& issues)

@@ -79,6 +79,14 @@ private Q_SLOTS:
         QTest::newRow("trailing comma") << "trailing-comma.json"
                                         << "trailing comma"
                                         << "truncated" << qint64(3) << qint64(711) << qint64(24) << qint64(6);
+        // Trailing commas inside a record and in the event around the records: refused where the '}' follows.
+        QTest::newRow("trailing comma in record") << "trailing-comma-in-record.json"
+                                                  << "JSON syntax error: unexpected '}'"
+                                                  << "truncated" << qint64(1) << qint64(317) << qint64(11) << qint64(7);
+        QTest::newRow("trailing comma in envelope")
+            << "trailing-comma-envelope.json"
+            << "JSON syntax error: unexpected '}'"
+            << "truncated" << qint64(2) << qint64(329) << qint64(14) << qint64(1);
         // A file cut off inside record 2: truncated, at its end.
         QTest::newRow("truncated") << "truncated.json"
                                    << "truncated"
