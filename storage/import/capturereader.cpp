@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 
 #include "storage/import/contenthash.h"
 #include "storage/import/inputfile.h"
@@ -105,6 +107,13 @@ std::optional<FileFailure> CaptureReader::open(const std::string& path)
             return got;
         },
         d.file.isCompressed() ? 0 : d.file.sizeOnDisk()); // 0 (unknown) for a FIFO too
+    // A small plain file may be a GetRecords response: its NextShardIterator names the stream (as for openBuffer).
+    constexpr std::uint64_t kIteratorScanBytes = std::uint64_t{8} << 20;
+    if (!d.file.isCompressed() && d.file.sizeOnDisk() > 0 && d.file.sizeOnDisk() <= kIteratorScanBytes) {
+        std::ifstream in(path, std::ios::binary);
+        std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        d.normalizer->setIteratorStreamArn(iteratorStreamArn(bytes));
+    }
     return std::nullopt;
 }
 

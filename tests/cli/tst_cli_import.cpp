@@ -289,8 +289,8 @@ private Q_SLOTS:
 
     void tableOfGetRecordsOutput()
     {
-        // GetRecords output carries no eventSourceARN: the table is named after the file unless --table or
-        // --stream-arn says otherwise, and the summary says which.
+        // GetRecords output carries no eventSourceARN: the stream and table come from --stream-arn or --table, else
+        // from the stream its NextShardIterator names (issue 17), and the summary says which.
         const QString file = sample("dynamodb-developer-guide/API_streams_GetRecords.sample-response-body.json");
         struct Case
         {
@@ -300,8 +300,9 @@ private Q_SLOTS:
         };
         const QList<Case> cases{
             {{},
-             QStringLiteral("API_streams_GetRecords.sample-response-body"),
-             "named after the file (use --stream-arn or --table)"},
+             QStringLiteral("Forum"),
+             "of stream arn:aws:dynamodb:us-west-2:111122223333:table/Forum/stream/2015-05-20T20:51:10.252 (from the "
+             "response's NextShardIterator)"},
             {{QStringLiteral("--table"), QStringLiteral("Music")}, QStringLiteral("Music"), "(from --table)"},
             {{QStringLiteral("--stream-arn"),
               QStringLiteral("arn:aws:dynamodb:eu-west-1:123456789012:table/Orders/stream/2024-01-01T00:00:00.000")},
