@@ -287,6 +287,25 @@ private Q_SLOTS:
         QCOMPARE(keyCount(store), good.value(QStringLiteral("inserted")).toInt() + 1);
     }
 
+    void infoShowsMixedViewTypes()
+    {
+        // The aws-lambda-dotnet sample's records carry OLD_IMAGE and NEW_AND_OLD_IMAGES under one stream ARN: info
+        // shows the stream as mixed (issue 17; it showed the first view type only).
+        const QString store = newStore();
+        QCOMPARE(run({QStringLiteral("import"), QStringLiteral("--store"), store,
+                      sample("aws-lambda-dotnet/dynamodb-event.json")})
+                     .exitCode,
+                 0);
+        const Run text = run({QStringLiteral("info"), QStringLiteral("--store"), store});
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY2(text.out.contains("mixed (OLD_IMAGE, NEW_AND_OLD_IMAGES)"), text.out.constData());
+        const Run json = run({QStringLiteral("info"), QStringLiteral("--store"), store, QStringLiteral("--json")});
+        QCOMPARE(json.exitCode, 0);
+        QVERIFY2(json.out.contains("\"viewType\":\"mixed\"") || json.out.contains("\"viewType\": \"mixed\""),
+                 json.out.constData());
+        QVERIFY2(json.out.contains("NEW_AND_OLD_IMAGES"), json.out.constData());
+    }
+
     void tableOfGetRecordsOutput()
     {
         // GetRecords output carries no eventSourceARN: the stream and table come from --stream-arn or --table, else
