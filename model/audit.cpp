@@ -26,6 +26,7 @@ constexpr std::array<std::string_view, kFindingKindCount> kKindNames{
     "invalid-value",
     "js-unsafe-number",
     "reused-event-id",
+    "mixed-view-types",
 };
 
 std::string seqText(const HistoryRecord& r)
@@ -137,6 +138,7 @@ Severity defaultSeverity(FindingKind kind)
     case FindingKind::InvalidValue:
     case FindingKind::JsUnsafeNumber:
     case FindingKind::ReusedEventId:
+    case FindingKind::MixedViewTypes:
         return Severity::Warning;
     case FindingKind::OrphanStart:
     case FindingKind::TtlRemove:
@@ -1088,7 +1090,7 @@ std::string describeContentDifference(const HistoryRecord& a, const HistoryRecor
     if (a.eventId != b.eventId)
         parts.push_back("eventID " + a.eventId + " vs " + b.eventId);
     if (!itemsEqual(a.keys, b.keys))
-        parts.push_back("Keys " + a.keysJson + " vs " + b.keysJson);
+        parts.push_back("Keys " + toDynamoJson(a.keys) + " vs " + toDynamoJson(b.keys)); // compact, one line
     if (a.ttl != b.ttl)
         parts.push_back(std::string("TTL identity ") + (a.ttl ? "yes" : "no") + " vs " + (b.ttl ? "yes" : "no"));
     const auto images = [&](const Image& x, const Image& y, const char* which) {

@@ -48,12 +48,13 @@ enum class FindingKind : std::uint8_t {
     InvalidValue,
     JsUnsafeNumber,
     ReusedEventId,
+    MixedViewTypes, ///< one stream whose records carry several StreamViewTypes (no key: the stream)
 };
-inline constexpr int kFindingKindCount = 14;
+inline constexpr int kFindingKindCount = 15;
 
 /// "gap", "duplicate", "conflict", "orphan-start", "insert-over-existing", "modify-after-remove",
 /// "remove-of-absent", "ttl-remove", "out-of-order-arrival", "time-regression", "key-mismatch", "invalid-value",
-/// "js-unsafe-number", "reused-event-id".
+/// "js-unsafe-number", "reused-event-id", "mixed-view-types".
 std::string_view findingKindText(FindingKind kind);
 std::optional<FindingKind> parseFindingKind(std::string_view text);
 

@@ -142,7 +142,8 @@ int runExport(const QStringList& arguments)
                   << " records were converted from another envelope to the Lambda DynamoDB record shape "
                      "(see manifest.json)\n";
         if (report->recordsWithSynthesizedFields > 0 && options.format != storage::ExportFormat::ChangesCsv) {
-            out() << report->recordsWithSynthesizedFields << " records lacked fields Lambda always sends; added:";
+            out() << report->recordsWithSynthesizedFields
+                  << " records got fields Lambda always sends that they lacked or carried differently; written:";
             const char* separator = " ";
             for (const auto& [field, n] : report->build.synthesizedFields) {
                 out() << separator << shown(field) << " (" << n << ")";

@@ -76,11 +76,16 @@ private:
     std::chrono::steady_clock::time_point m_last;
 };
 
-QJsonObject issueJson(std::int64_t recordIndex, std::uint64_t byteOffset, const std::string& reason)
+// Records counted from 1 (as in every message); line and column from 1, null when unknown.
+template<typename Issue>
+QJsonObject issueJson(const Issue& issue)
 {
-    return QJsonObject{{QStringLiteral("recordIndex"), static_cast<double>(recordIndex)},
-                       {QStringLiteral("byteOffset"), static_cast<double>(byteOffset)},
-                       {QStringLiteral("reason"), qs(reason)}};
+    auto orNull = [](std::uint64_t n) { return n > 0 ? QJsonValue(static_cast<double>(n)) : QJsonValue(); };
+    return QJsonObject{{QStringLiteral("record"), static_cast<double>(issue.recordIndex + 1)},
+                       {QStringLiteral("byte"), static_cast<double>(issue.byteOffset)},
+                       {QStringLiteral("line"), orNull(issue.line)},
+                       {QStringLiteral("column"), orNull(issue.column)},
+                       {QStringLiteral("reason"), qs(issue.reason)}};
 }
 
 QJsonObject summaryJson(const storage::ImportSummary& s)
@@ -99,15 +104,14 @@ QJsonObject summaryJson(const storage::ImportSummary& s)
                       {QStringLiteral("seconds"), f.seconds}};
         QJsonArray skipped;
         for (const auto& i : f.skippedRecords)
-            skipped.append(issueJson(i.recordIndex, i.byteOffset, i.reason));
+            skipped.append(issueJson(i));
         o.insert(QStringLiteral("skippedRecords"), skipped);
         QJsonArray notes;
         for (const auto& n : f.notes)
             notes.append(qs(n));
         o.insert(QStringLiteral("notes"), notes);
         if (f.failure)
-            o.insert(QStringLiteral("failure"),
-                     issueJson(f.failure->recordIndex, f.failure->byteOffset, f.failure->reason));
+            o.insert(QStringLiteral("failure"), issueJson(*f.failure));
         if (!f.notCaptureReason.empty())
             o.insert(f.status == storage::FileImportResult::Status::Sidecar ? QStringLiteral("sidecar")
                                                                             : QStringLiteral("notCaptureReason"),
@@ -207,11 +211,11 @@ void printText(const storage::ImportSummary& s)
         case Status::Failed:
             // Problems go to stderr (the summary lines stay on stdout).
             err() << "FAILED " << path;
-            if (f.failure && f.exportIndex >= 0 && f.failure->recordIndex == 0 && f.failure->byteOffset == 0)
+            if (f.failure && f.exportIndex >= 0 && f.failure->recordIndex == 0 && f.failure->byteOffset == 0
+                && f.failure->line == 0)
                 err() << ": " << shown(f.failure->reason); // the export as a whole, no place in this file
             else if (f.failure)
-                err() << ": record " << f.failure->recordIndex << " at byte " << f.failure->byteOffset << ": "
-                      << shown(f.failure->reason);
+                err() << ": " << qs(storage::recordPositionText(*f.failure)) << ": " << shown(f.failure->reason);
             err() << " (nothing imported from this file)\n";
             break;
         case Status::Cancelled:
@@ -227,8 +231,8 @@ void printText(const storage::ImportSummary& s)
         for (const auto& i : f.skippedRecords) {
             if (++shown > 20)
                 break;
-            err() << "  skipped " << path << " record " << i.recordIndex << " at byte " << i.byteOffset << ": "
-                  << cli::shown(i.reason) << "\n"; // `shown` here is the counter above
+            err() << "  skipped " << path << " " << qs(storage::recordPositionText(i)) << ": " << cli::shown(i.reason)
+                  << "\n"; // `shown` here is the counter above
         }
         if (f.skipped > static_cast<std::int64_t>(std::min<std::size_t>(20, f.skippedRecords.size())))
             err() << "  … "

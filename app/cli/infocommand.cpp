@@ -53,6 +53,17 @@ QString viewTypeName(model::ViewType v)
                         : QString::fromLatin1(text.data(), static_cast<qsizetype>(text.size()));
 }
 
+// "NEW_IMAGE", or "mixed (NEW_IMAGE, KEYS_ONLY)" when the stream's records carry several view types.
+QString streamViewText(const storage::StreamInfo& s)
+{
+    if (s.mixedViewTypes.empty())
+        return viewTypeName(s.viewType);
+    QStringList names;
+    for (model::ViewType v : s.mixedViewTypes)
+        names << viewTypeName(v);
+    return QStringLiteral("mixed (") + names.join(QStringLiteral(", ")) + QLatin1Char(')');
+}
+
 int storeError(const QString& path, const storage::Error& error)
 {
     err() << "streamscope info: cannot read store " << shown(path.toStdString()) << ": " << shown(error.message)
@@ -151,10 +162,19 @@ int runInfo(const QStringList& arguments)
                     {QStringLiteral("arn"), s.arn.empty() ? QJsonValue(QJsonValue::Null) : QJsonValue(qs(s.arn))},
                     {QStringLiteral("region"), qs(s.region)},
                     {QStringLiteral("viewType"),
-                     s.viewType == model::ViewType::Unknown ? QJsonValue(QJsonValue::Null)
-                                                            : QJsonValue(viewTypeName(s.viewType))},
+                     !s.mixedViewTypes.empty()                    ? QJsonValue(QStringLiteral("mixed"))
+                         : s.viewType == model::ViewType::Unknown ? QJsonValue(QJsonValue::Null)
+                                                                  : QJsonValue(viewTypeName(s.viewType))},
                     {QStringLiteral("records"), qint64(s.recordCount)},
                 });
+                if (!s.mixedViewTypes.empty()) {
+                    QJsonArray views;
+                    for (model::ViewType v : s.mixedViewTypes)
+                        views.append(viewTypeName(v));
+                    QJsonObject o = streams.last().toObject();
+                    o.insert(QStringLiteral("viewTypes"), views);
+                    streams.replace(streams.size() - 1, o);
+                }
             }
             tableArray.append(QJsonObject{
                 {QStringLiteral("name"), qs(t.name)},
@@ -215,7 +235,7 @@ int runInfo(const QStringList& arguments)
           << timeText(t.firstTimeMicros) << " .. " << timeText(t.lastTimeMicros) << "\n";
         for (const storage::StreamInfo& s : t.streams) {
             o << "      stream " << (s.arn.empty() ? QStringLiteral("(no stream ARN)") : shown(s.arn)) << "\n"
-              << "        " << viewTypeName(s.viewType)
+              << "        " << streamViewText(s)
               << (s.region.empty() ? QString() : QStringLiteral(", ") + shown(s.region)) << ", " << s.recordCount
               << " records\n";
         }

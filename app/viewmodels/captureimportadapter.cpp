@@ -31,10 +31,8 @@ ImportResultInfo convertImportSummary(const storage::ImportSummary& in)
         case storage::FileImportResult::Status::Failed:
             if (f.failure)
                 out.failed.push_back({file,
-                                      QObject::tr("record %1 at byte %2: %3")
-                                          .arg(f.failure->recordIndex)
-                                          .arg(f.failure->byteOffset)
-                                          .arg(fromStd(f.failure->reason))});
+                                      fromStd(storage::recordPositionText(*f.failure)) + QStringLiteral(": ")
+                                          + fromStd(f.failure->reason)});
             else
                 out.failed.push_back({file, QObject::tr("failed")});
             break;
@@ -48,11 +46,12 @@ ImportResultInfo convertImportSummary(const storage::ImportSummary& in)
         out.duplicates += f.duplicates;
         out.conflicts += f.conflicts;
         for (const auto& issue : f.skippedRecords)
-            out.skipped.push_back(
-                {file, issue.recordIndex, static_cast<qint64>(issue.byteOffset), fromStd(issue.reason)});
+            out.skipped.push_back({file, issue.recordIndex + 1, static_cast<qint64>(issue.byteOffset),
+                                   static_cast<qint64>(issue.line), static_cast<qint64>(issue.column),
+                                   fromStd(issue.reason)});
         // Only the first 100 skipped records of a file are itemised; say how many more there were.
         if (f.skipped > static_cast<std::int64_t>(f.skippedRecords.size()))
-            out.skipped.push_back({file, -1, -1,
+            out.skipped.push_back({file, 0, -1, 0, 0,
                                    QObject::tr("… and %L1 more skipped records")
                                        .arg(f.skipped - static_cast<std::int64_t>(f.skippedRecords.size()))});
     }

@@ -23,8 +23,10 @@ struct ImportProgressInfo
 struct SkippedRecordInfo
 {
     QString file;
-    qint64 recordIndex = 0;
-    qint64 byteOffset = 0;
+    qint64 record = 0;     ///< counted from 1 (as in every message); 0 for the "… more" line
+    qint64 byteOffset = 0; ///< where the problem is; -1 for the "… more" line
+    qint64 line = 0;       ///< from 1; 0 unknown
+    qint64 column = 0;
     QString reason;
 };
 

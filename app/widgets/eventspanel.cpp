@@ -319,7 +319,7 @@ void EventsPanel::showRecord(qint64 recordId)
     // Re-indented for reading without parsing: numbers and strings stay exactly as delivered.
     QString text = tr("// record %1 · file record #%2 at byte %3 · %4\n")
                        .arg(row->id)
-                       .arg(row->position.recordIndex)
+                       .arg(row->position.recordIndex + 1)
                        .arg(row->position.byteOffset)
                        .arg(fromStd(row->shape));
     text += formatting::indentJson(QString::fromUtf8(raw));

@@ -83,7 +83,7 @@ ImportSummaryDialog::ImportSummaryDialog(const ImportResultInfo& summary, QWidge
     const auto rows = static_cast<int>(summary.skipped.size() + summary.failed.size());
     if (rows > 0) {
         auto* table = new QTableWidget(rows, 5, this);
-        table->setHorizontalHeaderLabels({tr("Problem"), tr("File"), tr("Record #"), tr("Byte offset"), tr("Reason")});
+        table->setHorizontalHeaderLabels({tr("Problem"), tr("File"), tr("Record #"), tr("Position"), tr("Reason")});
         table->verticalHeader()->hide();
         table->setEditTriggers(QAbstractItemView::NoEditTriggers);
         int r = 0;
@@ -97,8 +97,14 @@ ImportSummaryDialog::ImportSummaryDialog(const ImportResultInfo& summary, QWidge
             table->setItem(r, 0, new QTableWidgetItem(tr("record skipped")));
             table->setItem(r, 1, new QTableWidgetItem(QFileInfo(s.file).fileName()));
             table->item(r, 1)->setToolTip(s.file);
-            table->setItem(r, 2, new QTableWidgetItem(QString::number(s.recordIndex)));
-            table->setItem(r, 3, new QTableWidgetItem(QString::number(s.byteOffset)));
+            if (s.record > 0)
+                table->setItem(r, 2, new QTableWidgetItem(QString::number(s.record)));
+            if (s.byteOffset >= 0)
+                table->setItem(r, 3,
+                               new QTableWidgetItem(
+                                   s.line > 0
+                                       ? tr("line %1, column %2 (byte %3)").arg(s.line).arg(s.column).arg(s.byteOffset)
+                                       : tr("byte %1").arg(s.byteOffset)));
             table->setItem(r, 4, new QTableWidgetItem(s.reason));
             ++r;
         }

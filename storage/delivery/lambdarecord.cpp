@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <vector>
 
 #include "model/dynamodbjson.h"
@@ -201,6 +202,8 @@ std::string_view synthesizedFieldName(std::uint16_t bit)
         return "dynamodb.SequenceNumber";
     case SynthesizedCreationTime:
         return "dynamodb.ApproximateCreationDateTime";
+    case SynthesizedEventName:
+        return "eventName";
     default:
         return {};
     }
@@ -349,14 +352,34 @@ LambdaRecordJson completeLambdaRecord(const model::StreamRecord& record, std::st
         topInsert += "\"awsRegion\":" + jsonQuoted(region) + ",";
         result.synthesized |= SynthesizedAwsRegion;
     }
-    if (!findMember(top, "\"eventSourceARN\"")) {
-        topInsert += "\"eventSourceARN\":" + jsonQuoted(effectiveStreamArn(record, region)) + ",";
+    const Member* arnMember = findMember(top, "\"eventSourceARN\"");
+    const std::string streamArn = effectiveStreamArn(record, region);
+    // A delivered eventSourceARN that is not the stream's ARN (a placeholder such as "stream-ARN", a table ARN from
+    // EventBridge Pipes) is written as the stream the batch belongs to, as the manifest says, and listed.
+    std::optional<std::string> arnValue;
+    if (!arnMember) {
+        topInsert += "\"eventSourceARN\":" + jsonQuoted(streamArn) + ",";
+        result.synthesized |= SynthesizedEventSourceArn;
+    } else if (record.streamArn.empty() && plainString(arnMember->value) != streamArn) {
+        arnValue = jsonQuoted(streamArn);
         result.synthesized |= SynthesizedEventSourceArn;
     }
     // The later position first so the earlier offset stays valid. The top object has members (`dynamodb`), so a
     // trailing comma of the inserted ones is always followed by one.
+    struct Replacement
+    {
+        std::size_t offset, length;
+        std::string text;
+    };
+    std::vector<Replacement> replacements;
     if (object != d->value)
-        compact.replace(d->valueOffset, d->value.size(), object);
+        replacements.push_back({d->valueOffset, d->value.size(), object});
+    if (arnValue)
+        replacements.push_back({arnMember->valueOffset, arnMember->value.size(), *arnValue});
+    std::sort(replacements.begin(), replacements.end(),
+              [](const Replacement& a, const Replacement& b) { return a.offset > b.offset; });
+    for (const auto& r : replacements)
+        compact.replace(r.offset, r.length, r.text);
     if (!topInsert.empty())
         compact.insert(1, topInsert);
     result.json = std::move(compact);
@@ -376,14 +399,34 @@ LambdaRecordJson lambdaRecordJson(const model::StreamRecord& record, std::string
     }
     LambdaRecordJson result;
     result.converted = true;
+    // The members the record was delivered with (a Kinesis Data Streams for DynamoDB record, an export line, …):
+    // every Lambda field written that is not among them, or written differently, is listed as synthesised.
+    const std::string compactRaw = rawJson.empty() ? std::string() : minifyJson(rawJson);
+    std::vector<Member> rawTop, rawDynamodb;
+    if (objectMembers(compactRaw, rawTop)) {
+        if (const Member* d = findMember(rawTop, "\"dynamodb\""))
+            objectMembers(d->value, rawDynamodb);
+    } else {
+        rawTop.clear();
+    }
+    auto delivered = [](const std::vector<Member>& members,
+                        std::string_view quotedKey) -> std::optional<std::string_view> {
+        const Member* m = findMember(members, quotedKey);
+        return m ? std::optional<std::string_view>(m->value) : std::nullopt;
+    };
     bool regionFallback = false;
     const std::string region = regionFor(record, rawRegion(rawJson), defaults, regionFallback);
-    if (regionFallback)
+    if (regionFallback || !delivered(rawTop, "\"awsRegion\""))
         result.synthesized |= SynthesizedAwsRegion;
-    if (record.streamArn.empty())
+    if (delivered(rawTop, "\"eventSourceARN\"")
+        != std::optional<std::string_view>(jsonQuoted(effectiveStreamArn(record, region))))
         result.synthesized |= SynthesizedEventSourceArn;
-    if (record.eventId.empty())
+    if (record.eventId.empty() || !delivered(rawTop, "\"eventID\""))
         result.synthesized |= SynthesizedEventId;
+    if (!delivered(rawTop, "\"eventVersion\""))
+        result.synthesized |= SynthesizedEventVersion;
+    if (delivered(rawTop, "\"eventSource\"") != std::optional<std::string_view>("\"aws:dynamodb\""))
+        result.synthesized |= SynthesizedEventSource;
     std::string sequence = record.sequenceNumber;
     if (!model::isSequenceNumber(sequence)) {
         sequence = defaults.syntheticSequenceNumber;
@@ -392,23 +435,41 @@ LambdaRecordJson lambdaRecordJson(const model::StreamRecord& record, std::string
     }
     const bool snapshot = record.eventName == model::EventName::Snapshot;
     const std::string_view eventName = snapshot ? std::string_view("INSERT") : model::eventNameText(record.eventName);
+    if (delivered(rawTop, "\"eventName\"") != std::optional<std::string_view>(jsonQuoted(eventName)))
+        result.synthesized |= SynthesizedEventName;
 
     std::string keys = model::toDynamoJson(record.keys);
     std::string newImage = record.newImage ? model::toDynamoJson(*record.newImage) : std::string{};
     std::string oldImage = record.oldImage ? model::toDynamoJson(*record.oldImage) : std::string{};
     const model::ViewType view = deliveredViewType(record);
-    const std::size_t sizeBytes = std::max<std::size_t>(1, keys.size() + newImage.size() + oldImage.size());
+    // SizeBytes as delivered (Kinesis Data Streams for DynamoDB and Firehose records carry DynamoDB's own figure);
+    // computed from what is written only when the record had none.
+    std::string sizeBytes;
+    if (auto given = delivered(rawDynamodb, "\"SizeBytes\""); given && !given->empty()
+        && std::all_of(given->begin(), given->end(), [](char c) { return c >= '0' && c <= '9'; }))
+        sizeBytes = std::string(*given);
+    if (sizeBytes.empty()) {
+        sizeBytes = std::to_string(std::max<std::size_t>(1, keys.size() + newImage.size() + oldImage.size()));
+        result.synthesized |= SynthesizedSizeBytes;
+    }
+    if (!delivered(rawDynamodb, "\"StreamViewType\""))
+        result.synthesized |= SynthesizedStreamViewType;
+    const std::string creationText =
+        record.creationTimeMicros ? std::to_string(*record.creationTimeMicros / 1000000) : std::string();
+    if (delivered(rawDynamodb, "\"ApproximateCreationDateTime\"")
+        != (creationText.empty() ? std::nullopt : std::optional<std::string_view>(creationText)))
+        result.synthesized |= SynthesizedCreationTime;
 
     std::string& out = result.json;
-    out.reserve(256 + sizeBytes);
+    out.reserve(256 + keys.size() + newImage.size() + oldImage.size());
     out += "{\"eventID\":" + jsonQuoted(record.eventId.empty() ? sequence : record.eventId);
     out += ",\"eventName\":" + jsonQuoted(eventName);
     out += ",\"eventVersion\":\"1.1\",\"eventSource\":\"aws:dynamodb\",\"awsRegion\":" + jsonQuoted(region);
     out += ",\"eventSourceARN\":" + jsonQuoted(effectiveStreamArn(record, region));
     out += ",\"dynamodb\":{";
-    if (record.creationTimeMicros) {
+    if (!creationText.empty()) {
         out += "\"ApproximateCreationDateTime\":";
-        out += std::to_string(*record.creationTimeMicros / 1000000);
+        out += creationText;
         out += ',';
     }
     out += "\"Keys\":" + keys;
@@ -417,7 +478,7 @@ LambdaRecordJson lambdaRecordJson(const model::StreamRecord& record, std::string
     if (!oldImage.empty())
         out += ",\"OldImage\":" + oldImage;
     out += ",\"SequenceNumber\":" + jsonQuoted(sequence);
-    out += ",\"SizeBytes\":" + std::to_string(sizeBytes);
+    out += ",\"SizeBytes\":" + sizeBytes;
     out += ",\"StreamViewType\":" + jsonQuoted(model::viewTypeText(view));
     out += '}';
     if (record.ttl)

@@ -33,10 +33,13 @@ enum SynthesizedField : std::uint16_t {
     SynthesizedStreamViewType = 1u << 6, ///< dynamodb.StreamViewType: the stream's, else named after the images
     SynthesizedSequenceNumber = 1u << 7, ///< dynamodb.SequenceNumber: 21-digit stand-in (Kinesis, exports,
                                          ///< placeholders such as "<sequence-number:1>")
-    SynthesizedCreationTime = 1u << 8,   ///< dynamodb.ApproximateCreationDateTime was no number ("datetime"):
-                                         ///< whole seconds of the stored time, or left out when there is none
+    SynthesizedCreationTime = 1u << 8,   ///< dynamodb.ApproximateCreationDateTime was no number ("datetime") or
+                                         ///< not whole seconds (Kinesis milliseconds): whole seconds of the stored
+                                         ///< time, or left out when there is none
+    SynthesizedEventName = 1u << 9,      ///< eventName: not delivered (exports) or changed (full-export item ->
+                                         ///< INSERT)
 };
-inline constexpr std::uint16_t kSynthesizedFieldCount = 9;
+inline constexpr std::uint16_t kSynthesizedFieldCount = 10;
 /// "eventID", "eventVersion", ..., "dynamodb.SizeBytes", "dynamodb.StreamViewType", "dynamodb.SequenceNumber".
 std::string_view synthesizedFieldName(std::uint16_t bit);
 

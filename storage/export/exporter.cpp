@@ -703,20 +703,27 @@ std::string manifestJson(const ExportReport& report, const RecordSelection& sele
         else if (field == "eventSource")
             entry["how"] = "\"aws:dynamodb\"";
         else if (field == "dynamodb.SizeBytes")
-            entry["how"] = "bytes of Keys, NewImage and OldImage as written";
+            entry["how"] = "the record carried none: bytes of Keys, NewImage and OldImage as written";
         else if (field == "dynamodb.StreamViewType")
             entry["how"] = "the stream's view type, else named after the images the record carries";
         else if (field == "dynamodb.SequenceNumber")
             entry["how"] = "21-digit stand-in counting from 1 per stream (the record had none, or a placeholder)";
         else if (field == "dynamodb.ApproximateCreationDateTime")
-            entry["how"] = "was not a number: whole seconds of the stored creation time, or left out when unknown";
+            entry["how"] =
+                "not whole seconds as delivered (milliseconds or microseconds of Kinesis records, no number, "
+                "or missing): whole seconds of the stored creation time, or left out when unknown";
+        else if (field == "eventName")
+            entry["how"] = "not delivered (export lines: from the images) or changed (a full-export item is written as "
+                           "INSERT)";
         synthesized.push_back(entry);
     }
     if (!synthesized.empty())
         notes.push_back("Lambda always sends eventSourceARN, awsRegion, eventVersion, eventSource, SizeBytes and "
                         "StreamViewType; records that arrived without them (e.g. GetRecords output has no "
-                        "eventSourceARN) got them written: see synthesizedFields and each file's synthesized "
-                        "(record indexes within the file, or \"all\")");
+                        "eventSourceARN) or in another shape (Kinesis, exports) got them written or changed: see "
+                        "synthesizedFields and each file's synthesized (record indexes within the file, or \"all\"). "
+                        "Every other field is written as delivered; members Lambda does not send (tableName, "
+                        "recordFormat, ApproximateCreationDateTimePrecision, Metadata) are not written");
     m["synthesizedFields"] = synthesized;
     if (!notes.empty())
         m["notes"] = notes;

@@ -49,6 +49,65 @@ Result<DeliverySources> loadSources(Store& store)
     return out;
 }
 
+// reused-event-id: the model knows the other record only by id; say which one it is (table, file, record number,
+// sequence number) so a person can find it.
+std::optional<Error> nameOtherRecords(Store& store, std::vector<model::Finding>& findings)
+{
+    const bool any = std::any_of(findings.begin(), findings.end(), [](const model::Finding& f) {
+        return f.kind == model::FindingKind::ReusedEventId && f.otherRecordId;
+    });
+    if (!any)
+        return std::nullopt;
+    auto sources = loadSources(store);
+    if (!sources)
+        return sources.error();
+    for (auto& f : findings) {
+        if (f.kind != model::FindingKind::ReusedEventId || !f.otherRecordId)
+            continue;
+        auto other = store.record(*f.otherRecordId, false);
+        if (!other)
+            return other.error();
+        if (!*other)
+            continue;
+        const RecordRow& o = **other;
+        f.message = "eventID " + f.eventId + " is also used by a different record: table " + o.tableName + ", "
+            + sources->where(o.position) + ", "
+            + (o.sequenceNumber.empty() ? std::string("no sequence number") : "sequence " + o.sequenceNumber)
+            + "; eventIDs should be unique";
+    }
+    return std::nullopt;
+}
+
+// mixed-view-types: a stream is one view type; records of several under one stream ARN were stored from different
+// streams or setups, and what the audit can tell differs between them (README: what can be detected).
+std::optional<Error> addMixedViewTypes(Store& store, std::optional<std::int64_t> tableId,
+                                       std::vector<model::Finding>& findings)
+{
+    auto tables = store.tables();
+    if (!tables)
+        return tables.error();
+    for (const auto& t : *tables) {
+        if (tableId && t.id != *tableId)
+            continue;
+        for (const auto& s : t.streams) {
+            if (s.mixedViewTypes.empty())
+                continue;
+            std::string names;
+            for (model::ViewType v : s.mixedViewTypes)
+                names += (names.empty() ? "" : ", ") + std::string(model::viewTypeText(v));
+            model::Finding f;
+            f.kind = model::FindingKind::MixedViewTypes;
+            f.severity = model::defaultSeverity(f.kind);
+            f.table = t.name;
+            f.message = "stream " + (s.arn.empty() ? std::string("(no stream ARN)") : s.arn)
+                + " has records of several view types (" + names
+                + "): a stream has one; what can be checked differs between them";
+            findings.push_back(std::move(f));
+        }
+    }
+    return std::nullopt;
+}
+
 std::optional<Error> addDeliveries(Store& store, std::optional<std::int64_t> tableId,
                                    std::optional<std::int64_t> onlyKey,
                                    std::unordered_map<std::int64_t, std::string>& keyJson, model::Auditor& auditor)
@@ -250,6 +309,11 @@ Result<AuditReport> runAuditOnce(Store& store, const AuditRequest& request)
             return *e;
     }
     report.findings = auditor.takeFindings();
+    if (auto e = nameOtherRecords(store, report.findings))
+        return *e;
+    if (report.complete)
+        if (auto e = addMixedViewTypes(store, request.tableId, report.findings))
+            return *e;
     return report;
 }
 

@@ -261,13 +261,13 @@ constexpr std::size_t kMaxSkippedListed = 100; // FileImportResult::skippedRecor
 
 std::string issueText(const RecordIssue& issue)
 {
-    return "record " + std::to_string(issue.recordIndex) + " at byte " + std::to_string(issue.byteOffset)
-        + " skipped: " + issue.reason;
+    return recordPositionText(issue) + " skipped: " + issue.reason;
 }
 
 FileFailure strictFailure(const RecordIssue& issue)
 {
-    return FileFailure{issue.recordIndex, issue.byteOffset, "--strict: an invalid record: " + issue.reason};
+    return FileFailure{issue.recordIndex, issue.byteOffset, "--strict: an invalid record: " + issue.reason, issue.line,
+                       issue.column};
 }
 
 void keepSkipped(FileImportResult& r, RecordIssue&& issue)

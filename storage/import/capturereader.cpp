@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 
 #include "storage/import/contenthash.h"
 #include "storage/import/inputfile.h"
@@ -9,6 +11,39 @@
 #include "storage/import/recordsplitter.h"
 
 namespace storage {
+
+namespace {
+
+// A GetRecords response ends with `"NextShardIterator": "arn:aws:dynamodb:R:A:table/T/stream/L|1|…"` (the
+// iterator names its stream): that stream ARN, or "" when there is none (the member is found as the last one of
+// the response; only its string value is read).
+std::string iteratorStreamArn(std::string_view bytes)
+{
+    constexpr std::string_view key = "\"NextShardIterator\"";
+    const auto at = bytes.rfind(key);
+    if (at == std::string_view::npos)
+        return {};
+    std::size_t p = at + key.size();
+    bool colon = false;
+    while (p < bytes.size()
+           && (bytes[p] == ' ' || bytes[p] == '\t' || bytes[p] == '\r' || bytes[p] == '\n'
+               || (bytes[p] == ':' && !colon))) {
+        colon = colon || bytes[p] == ':';
+        ++p;
+    }
+    if (!colon || p >= bytes.size() || bytes[p] != '"')
+        return {};
+    const auto end = bytes.find_first_of("\"|\\", p + 1);
+    if (end == std::string_view::npos || bytes[end] != '|')
+        return {};
+    std::string arn(bytes.substr(p + 1, end - p - 1));
+    if (arn.rfind("arn:", 0) != 0 || arn.find(":table/") == std::string::npos
+        || arn.find("/stream/") == std::string::npos)
+        return {};
+    return arn;
+}
+
+} // namespace
 
 struct CaptureReader::Impl
 {
@@ -32,10 +67,12 @@ struct CaptureReader::Impl
         else
             splitter =
                 std::make_unique<RecordSplitter>(std::move(source), kMaxRecordBytes, std::size_t{1} << 20, sizeHint);
-        if (normalizer)
+        if (normalizer) {
             normalizer->reset(captureBaseName(path));
-        else
+        } else {
             normalizer = std::make_unique<RecordNormalizer>(options, captureBaseName(path));
+            normalizer->setLocator([this](std::uint64_t offset) { return splitter->position(offset, &unit); });
+        }
         opened = true;
         finished = false;
     }
@@ -76,6 +113,13 @@ std::optional<FileFailure> CaptureReader::open(const std::string& path)
             return got;
         },
         d.file.isCompressed() ? 0 : d.file.sizeOnDisk()); // 0 (unknown) for a FIFO too
+    // A small plain file may be a GetRecords response: its NextShardIterator names the stream (as for openBuffer).
+    constexpr std::uint64_t kIteratorScanBytes = std::uint64_t{8} << 20;
+    if (!d.file.isCompressed() && d.file.sizeOnDisk() > 0 && d.file.sizeOnDisk() <= kIteratorScanBytes) {
+        std::ifstream in(path, std::ios::binary);
+        std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        d.normalizer->setIteratorStreamArn(iteratorStreamArn(bytes));
+    }
     return std::nullopt;
 }
 
@@ -95,6 +139,7 @@ void CaptureReader::openBuffer(const std::string& path, std::string_view bytes)
             return n;
         },
         std::max<std::uint64_t>(bytes.size(), 1));
+    d.normalizer->setIteratorStreamArn(iteratorStreamArn(bytes));
 }
 
 CaptureReader::Status CaptureReader::readBatch(std::vector<CaptureRecord>& records, std::vector<RecordIssue>& issues,
@@ -116,13 +161,15 @@ CaptureReader::Status CaptureReader::readBatch(std::vector<CaptureRecord>& recor
             d.finished = true;
             return Status::End;
         case RecordSplitter::Result::Error:
-            failure = {d.normalizer->recordsSeen(), error.unitOffset, error.message};
-            if (error.offset != error.unitOffset && error.message.find("byte") == std::string::npos)
-                failure.reason += " at byte " + std::to_string(error.offset);
+            failure = {d.normalizer->recordsSeen(), error.offset, error.message, error.position.line,
+                       error.position.column};
             return Status::Failed;
         case RecordSplitter::Result::Unit:
             if (auto failed = d.normalizer->process(d.unit, records, issues)) {
                 failure = *failed;
+                const TextPosition p = d.splitter->position(failure.byteOffset, &d.unit);
+                failure.line = p.line;
+                failure.column = p.column;
                 return Status::Failed;
             }
             break;

@@ -33,4 +33,16 @@ std::string_view captureFormatText(CaptureFormat format)
     return "unknown";
 }
 
+std::string recordPositionText(std::int64_t recordIndex, std::uint64_t byteOffset, std::uint64_t line,
+                               std::uint64_t column)
+{
+    std::string text = "record " + std::to_string(recordIndex + 1) + " at ";
+    if (line > 0)
+        text += "line " + std::to_string(line) + ", column " + std::to_string(column) + " (byte "
+            + std::to_string(byteOffset) + ")";
+    else
+        text += "byte " + std::to_string(byteOffset);
+    return text;
+}
+
 } // namespace storage

@@ -86,18 +86,32 @@ struct CaptureRecord
 /// A record that was skipped (individually invalid).
 struct RecordIssue
 {
-    std::int64_t recordIndex = 0;
-    std::uint64_t byteOffset = 0;
+    std::int64_t recordIndex = 0; ///< 0-based within the file (shown to people counted from 1)
+    std::uint64_t byteOffset = 0; ///< where the problem is (decompressed byte offset)
     std::string reason;
+    std::uint64_t line = 0; ///< of byteOffset, from 1 (0: unknown)
+    std::uint64_t column = 0;
 };
 
 /// Why a whole file could not be read.
 struct FileFailure
 {
-    std::int64_t recordIndex = 0; ///< index of the record being read when it failed
+    std::int64_t recordIndex = 0; ///< 0-based index of the record being read when it failed (shown from 1)
     std::uint64_t byteOffset = 0; ///< where (decompressed byte offset)
     std::string reason;
+    std::uint64_t line = 0; ///< of byteOffset, from 1 (0: unknown)
+    std::uint64_t column = 0;
 };
+
+/// "record 3 at line 5, column 7 (byte 135)": records counted from 1 (recordIndex is 0-based), lines and columns
+/// from 1 (column in bytes); "record 3 at byte 135" when the line is unknown. The one wording of every message.
+std::string recordPositionText(std::int64_t recordIndex, std::uint64_t byteOffset, std::uint64_t line,
+                               std::uint64_t column);
+template<typename Issue>
+std::string recordPositionText(const Issue& issue)
+{
+    return recordPositionText(issue.recordIndex, issue.byteOffset, issue.line, issue.column);
+}
 
 struct ReadOptions
 {

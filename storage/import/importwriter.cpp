@@ -57,7 +57,7 @@ struct TableDelta
 struct StreamEntry
 {
     std::int64_t id = 0;
-    model::ViewType viewType = model::ViewType::Unknown;
+    std::int64_t viewColumn = 0; ///< streams.view_type: the view type and the view types seen (streamViewColumn)
 };
 
 // A stored image/Keys text: a slice of raw (offset/length) when it lies inside it, else its own text.
@@ -372,7 +372,7 @@ std::optional<Error> ImportWriter::Impl::prepareAll()
          "first_time_us = CASE WHEN ?3 IS NULL THEN first_time_us WHEN first_time_us IS NULL THEN ?3 "
          "ELSE min(first_time_us, ?3) END, "
          "last_time_us = CASE WHEN ?4 IS NULL THEN last_time_us WHEN last_time_us IS NULL THEN ?4 "
-         "ELSE max(last_time_us, ?4) END WHERE id = ?1"},
+         "ELSE max(last_time_us, ?4) END WHERE id = ?1 RETURNING record_count, table_id"},
         {&updateTableStats,
          "UPDATE ddb_tables SET record_count = record_count + ?2, key_count = key_count + ?3, "
          "first_time_us = CASE WHEN ?4 IS NULL THEN first_time_us WHEN first_time_us IS NULL THEN ?4 "
@@ -459,25 +459,27 @@ Result<StreamEntry> ImportWriter::Impl::resolveStream(std::int64_t tableId, cons
             return *s.error;
         if (s.row) {
             entry.id = findStream.int64(0);
-            entry.viewType = static_cast<model::ViewType>(findStream.int64(1));
+            entry.viewColumn = findStream.int64(1);
             findStream.reset();
         } else {
             findStream.reset();
             insertStream.bind(1, tableId);
             insertStream.bind(2, record.streamArn);
             insertStream.bind(3, record.region);
-            insertStream.bind(4, static_cast<std::int64_t>(record.viewType));
+            entry.viewColumn = streamViewColumn(0, record.viewType);
+            insertStream.bind(4, entry.viewColumn);
             if (auto error = insertStream.run())
                 return *error;
             entry.id = db->lastInsertRowId();
-            entry.viewType = record.viewType;
             undo.streams.push_back(entry.id);
         }
         it = streams.emplace(lookup, entry).first;
     }
-    if (it->second.viewType == model::ViewType::Unknown && record.viewType != model::ViewType::Unknown) {
+    // A view type not seen on this stream yet (the first known one, or a second one: a mixed stream) is recorded.
+    if (const std::int64_t column = streamViewColumn(it->second.viewColumn, record.viewType);
+        column != it->second.viewColumn) {
         if (std::find(undo.streams.begin(), undo.streams.end(), it->second.id) == undo.streams.end()) {
-            StreamBefore before{it->second.id, static_cast<std::int64_t>(it->second.viewType), {}};
+            StreamBefore before{it->second.id, it->second.viewColumn, {}};
             streamRegion.bind(1, it->second.id);
             Step s = streamRegion.step();
             if (s.error)
@@ -488,11 +490,11 @@ Result<StreamEntry> ImportWriter::Impl::resolveStream(std::int64_t tableId, cons
             undo.streamViews.push_back(std::move(before));
         }
         updateStreamView.bind(1, it->second.id);
-        updateStreamView.bind(2, static_cast<std::int64_t>(record.viewType));
+        updateStreamView.bind(2, column);
         updateStreamView.bind(3, record.region);
         if (auto error = updateStreamView.run())
             return *error;
-        it->second.viewType = record.viewType;
+        it->second.viewColumn = column;
     }
     return it->second;
 }
@@ -548,8 +550,7 @@ Result<std::int64_t> ImportWriter::Impl::resolveKey(std::int64_t tableId, const 
             if (auto error = insertKey.run())
                 return *error;
             id = db->lastInsertRowId();
-            undo.keys.push_back(id);
-            ++tableDeltas[tableId].newKeys;
+            undo.keys.push_back(id); // counted in key_count once a record is stored under it (flushStats)
         }
         keysByCanonical.emplace(lookup, id);
     }
@@ -734,13 +735,21 @@ void ImportWriter::Impl::mergeDeltas()
 std::optional<Error> ImportWriter::Impl::flushStats()
 {
     // In id order: neighbouring rows share pages.
+    // A key is one of its table's keys from its first stored record on (a key row created for a record kept aside
+    // as a conflict is not): key_count grows when record_count leaves 0.
     for (const auto& [keyId, delta] : sortedById(groupKeyDeltas)) {
         updateKeyStats.bind(1, keyId);
         updateKeyStats.bind(2, delta.count);
         updateKeyStats.bind(3, delta.times.first);
         updateKeyStats.bind(4, delta.times.last);
-        if (auto error = updateKeyStats.run())
-            return error;
+        Step s = updateKeyStats.step();
+        if (s.error) {
+            updateKeyStats.reset();
+            return s.error;
+        }
+        if (s.row && delta.count > 0 && updateKeyStats.int64(0) == delta.count)
+            ++groupTableDeltas[updateKeyStats.int64(1)].newKeys;
+        updateKeyStats.reset();
     }
     for (const auto& [tableId, delta] : groupTableDeltas) {
         updateTableStats.bind(1, tableId);

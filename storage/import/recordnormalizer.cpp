@@ -13,6 +13,7 @@
 #include "model/jsontext.h"
 #include "storage/import/capturetime.h"
 #include "storage/import/imagevalidator.h"
+#include "storage/import/syntaxlocator.h"
 
 namespace storage {
 
@@ -196,9 +197,26 @@ struct RecordNormalizer::Impl
         return *p;
     }
 
+    std::function<TextPosition(std::uint64_t)> locator;
+    std::string iteratorStreamArn;      // from NextShardIterator (setIteratorStreamArn)
+    std::int64_t tableFromIterator = 0; // records stored under it
+    std::int64_t placeholderArns = 0;   // eventSourceARN present but no ARN ("stream-ARN")
+    std::string placeholderArnText;     // the first such value
+
+    RecordIssue located(std::int64_t at, std::uint64_t offset, std::string reason) const
+    {
+        RecordIssue result{at, offset, std::move(reason)};
+        if (locator) {
+            const TextPosition p = locator(offset);
+            result.line = p.line;
+            result.column = p.column;
+        }
+        return result;
+    }
+
     void issue(std::uint64_t offset, std::string reason)
     {
-        issues->push_back({index++, offset, std::move(reason)});
+        issues->push_back(located(index++, offset, std::move(reason)));
         ++issuesEmitted;
     }
 
@@ -490,7 +508,7 @@ std::optional<FileFailure> RecordNormalizer::Impl::processOther(const Fields& f,
         if (recordsEmitted > 0)
             issue(v.offset, "not a DynamoDB stream record (no dynamodb object)");
         else if (heldIssues.size() < kMaxHeldIssues)
-            heldIssues.push_back({-1, v.offset, "not a DynamoDB stream record (no dynamodb object)"});
+            heldIssues.push_back(located(-1, v.offset, "not a DynamoDB stream record (no dynamodb object)"));
     }
     return std::nullopt;
 }
@@ -921,6 +939,11 @@ void RecordNormalizer::Impl::resolveTable(CaptureRecord& r, const Fields& f)
         if (f.eventSourceArn.find("/stream/") != std::string::npos)
             r.streamArn = f.eventSourceArn;
     }
+    if (r.table.empty() && !f.eventSourceArn.empty() && f.tableName.empty()) {
+        // A placeholder ("stream-ARN" in documentation samples): said so, then handled like a missing ARN.
+        if (placeholderArns++ == 0)
+            placeholderArnText = f.eventSourceArn.substr(0, 80);
+    }
     if (r.table.empty() && !f.tableName.empty())
         r.table = f.tableName;
     if (r.table.empty() && !options.streamArn.empty()) {
@@ -931,6 +954,11 @@ void RecordNormalizer::Impl::resolveTable(CaptureRecord& r, const Fields& f)
     if (r.table.empty() && !options.table.empty()) {
         r.table = options.table;
         ++tableFromOptions;
+    }
+    if (r.table.empty() && !iteratorStreamArn.empty()) {
+        r.table = tableFromArn(iteratorStreamArn);
+        r.streamArn = iteratorStreamArn;
+        ++tableFromIterator;
     }
     if (r.table.empty()) {
         r.table = baseName.empty() ? std::string("capture") : baseName;
@@ -1194,9 +1222,36 @@ void RecordNormalizer::reset(std::string fileBaseName)
     fresh->baseName = std::move(fileBaseName);
     fresh->parsers = std::move(m_impl->parsers);
     fresh->keyCache = std::move(m_impl->keyCache); // a function of the Keys text only
+    fresh->locator = std::move(m_impl->locator);
     fresh->ownedTexts.resize(kMaxNesting + 2);
     m_impl = std::move(fresh);
 }
+
+void RecordNormalizer::setIteratorStreamArn(std::string streamArn)
+{
+    m_impl->iteratorStreamArn = std::move(streamArn);
+}
+
+void RecordNormalizer::setLocator(std::function<TextPosition(std::uint64_t offset)> locator)
+{
+    m_impl->locator = std::move(locator);
+}
+
+namespace {
+
+// simdjson says only that a piece is invalid: find the byte (and a reason a person can act on).
+std::optional<FileFailure> locatedSyntaxError(const SplitUnit& unit, std::optional<FileFailure> failed)
+{
+    if (failed && failed->reason.rfind("not valid JSON", 0) == 0) {
+        if (auto syntax = locateSyntaxError(unit.text)) {
+            failed->byteOffset = unit.streamOffset(syntax->offset);
+            failed->reason = "JSON syntax error: " + syntax->message;
+        }
+    }
+    return failed;
+}
+
+} // namespace
 
 std::optional<FileFailure> RecordNormalizer::process(const SplitUnit& unit, std::vector<CaptureRecord>& records,
                                                      std::vector<RecordIssue>& issues)
@@ -1216,7 +1271,7 @@ std::optional<FileFailure> RecordNormalizer::process(const SplitUnit& unit, std:
         return FileFailure{d.index, unit.offset, "internal error: piece without padding"};
     View v{unit.text.data(), unit.text.size(), unit.text.capacity(), unit.offset};
     if (unit.context == UnitContext::Envelope)
-        return d.checkEnvelope(unit, v);
+        return locatedSyntaxError(unit, d.checkEnvelope(unit, v));
     Context ctx;
     switch (unit.context) {
     case UnitContext::TopLevelValue:
@@ -1244,7 +1299,7 @@ std::optional<FileFailure> RecordNormalizer::process(const SplitUnit& unit, std:
             d.markers.push_back(marker);
         return std::nullopt;
     }
-    return failed;
+    return locatedSyntaxError(unit, std::move(failed));
 }
 
 void RecordNormalizer::finish(std::vector<RecordIssue>& issues)
@@ -1275,9 +1330,17 @@ std::vector<std::string> RecordNormalizer::notes() const
 {
     const Impl& d = *m_impl;
     std::vector<std::string> notes;
+    if (d.placeholderArns > 0)
+        notes.push_back(std::to_string(d.placeholderArns) + " record(s) have a placeholder eventSourceARN (\""
+                        + d.placeholderArnText + "\"), not an ARN: handled as records without one");
+    if (d.tableFromIterator > 0)
+        notes.push_back(std::to_string(d.tableFromIterator) + " record(s) name no table: stored in table \""
+                        + tableFromArn(d.iteratorStreamArn) + "\" of stream " + d.iteratorStreamArn
+                        + " (from the response's NextShardIterator)");
     if (d.tableFromFile > 0)
-        notes.push_back(std::to_string(d.tableFromFile)
-                        + " record(s) name no table (no eventSourceARN/tableName): stored in table \"" + d.baseName
+        notes.push_back(std::to_string(d.tableFromFile) + " record(s) name no table (no "
+                        + (d.placeholderArns > 0 ? std::string("usable ") : std::string()) + "eventSourceARN/tableName"
+                        + "): stored in table \"" + d.baseName
                         + "\" named after the file (use --stream-arn or --table)");
     if (d.tableFromOptions > 0) {
         const bool fromArn = !d.options.streamArn.empty() && !tableFromArn(d.options.streamArn).empty();

@@ -6,6 +6,7 @@
 // exact text they were delivered in. Individually invalid records become RecordIssues.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -28,6 +29,11 @@ public:
     /// Starts over for another file (everything per file is forgotten), keeping what does not depend on the file:
     /// the parsers' buffers and the decoded-Keys cache.
     void reset(std::string fileBaseName);
+    /// Gives skipped records their line and column (from the splitter that produced the pieces). Kept by reset().
+    void setLocator(std::function<TextPosition(std::uint64_t offset)> locator);
+    /// The stream ARN a GetRecords response names in its NextShardIterator (`arn:…:table/T/stream/L|…`), for records
+    /// without eventSourceARN when --stream-arn and --table are not given (before the file name). Per file.
+    void setIteratorStreamArn(std::string streamArn);
 
     /// Appends the records and issues of one piece. A returned failure means the file is not usable (the
     /// piece is not JSON).

@@ -1,7 +1,10 @@
 #include "storage/import/recordsplitter.h"
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
+
+#include "storage/import/syntaxlocator.h"
 
 namespace storage {
 
@@ -40,7 +43,83 @@ std::string describeByte(char c)
     return std::string("byte 0x") + hex[u >> 4] + hex[u & 15];
 }
 
+// Position of `offset` inside `text`, which starts at stream offset `textOffset` on line `line` whose first byte is
+// at `lineStart`; only the first `limit` bytes of `text` are contiguous stream bytes.
+TextPosition positionIn(std::string_view text, std::uint64_t textOffset, std::uint64_t line, std::uint64_t lineStart,
+                        std::uint64_t offset)
+{
+    const auto at = static_cast<std::size_t>(offset - textOffset);
+    const auto lines = static_cast<std::uint64_t>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n'));
+    std::uint64_t start = lineStart;
+    if (lines > 0) {
+        const auto* last = static_cast<const char*>(memrchr(text.data(), '\n', at));
+        start = textOffset + static_cast<std::uint64_t>(last - text.data()) + 1;
+    }
+    return {line + lines, offset >= start ? offset - start + 1 : 1};
+}
+
 } // namespace
+
+TextPosition RecordSplitter::position(std::uint64_t offset, const SplitUnit* unit) const
+{
+    if (unit != nullptr && offset == unit->offset) // also for a piece too large to keep
+        return {unit->line, offset >= unit->lineStart ? offset - unit->lineStart + 1 : 1};
+    if (unit != nullptr && !unit->text.empty() && offset >= unit->offset) {
+        std::size_t contiguous = unit->text.size();
+        if (unit->segments.size() > 1)
+            contiguous = unit->segments[1].first;
+        if (offset - unit->offset <= contiguous)
+            return positionIn(unit->text, unit->offset, unit->line, unit->lineStart, offset);
+    }
+    if (m_chunk && offset >= m_base && offset <= m_base + m_size)
+        return positionIn(std::string_view(m_chunk.get(), m_size), m_base, m_chunkLines + 1, m_chunkLineStart, offset);
+    return {};
+}
+
+std::optional<SplitError> RecordSplitter::syntaxErrorBeforeEnd() const
+{
+    // At the end of the data with a value still open: is it cut short, or wrong before its end (a missing '}' in a
+    // complete file)? The buffered text tells (nothing when it was too large to keep).
+    const bool element = m_elementDepth != 0;
+    const std::string& text = element ? m_element : m_top;
+    if ((element ? m_dropElement : m_dropTop) || text.empty())
+        return std::nullopt;
+    auto problem = locateSyntaxError(text);
+    // An error at the last byte (a string cut off, "tru") is the end coming early too.
+    const std::size_t lastByte = text.find_last_not_of(" \t\r\n");
+    if (!problem || problem->atEnd || lastByte == std::string::npos || problem->offset >= lastByte)
+        return std::nullopt;
+    const std::uint64_t start = element ? m_elementOffset : m_topOffset;
+    std::uint64_t at = start + problem->offset;
+    std::size_t contiguous = text.size();
+    if (!element) {
+        for (const auto& [textAt, streamAt] : m_topSegments)
+            if (textAt <= problem->offset)
+                at = streamAt + (problem->offset - textAt);
+        if (m_topSegments.size() > 1)
+            contiguous = m_topSegments[1].first;
+    }
+    SplitError error{"JSON syntax error: " + problem->message, at, start, {}};
+    if (problem->offset <= contiguous)
+        error.position = positionIn(text, start, element ? m_elementLine : m_topLine,
+                                    element ? m_elementLineStart : m_topLineStart, at);
+    return error;
+}
+
+void RecordSplitter::countLines(std::size_t to)
+{
+    if (to <= m_linesCountedTo)
+        return;
+    const char* p = m_chunk.get() + m_linesCountedTo;
+    const std::size_t n = to - m_linesCountedTo;
+    const auto lines = static_cast<std::uint64_t>(std::count(p, p + n, '\n'));
+    if (lines > 0) {
+        m_lines += lines;
+        const auto* last = static_cast<const char*>(memrchr(p, '\n', n));
+        m_lineStart = m_base + static_cast<std::uint64_t>(last - m_chunk.get()) + 1;
+    }
+    m_linesCountedTo = to;
+}
 
 RecordSplitter::RecordSplitter(Source source, std::size_t maxUnitBytes, std::size_t chunkBytes, std::uint64_t sizeHint)
     : m_source(std::move(source))
@@ -70,6 +149,10 @@ void RecordSplitter::reset(Source source, std::uint64_t sizeHint)
 
 bool RecordSplitter::fill(SplitError& error)
 {
+    countLines(m_size);
+    m_linesCountedTo = 0;
+    m_chunkLines = m_lines;
+    m_chunkLineStart = m_lineStart;
     m_base += m_size;
     m_pos = 0;
     m_spanStart = 0;
@@ -86,7 +169,7 @@ bool RecordSplitter::fill(SplitError& error)
     std::string message;
     const auto got = m_source(m_chunk.get(), m_chunkCapacity, message);
     if (!got) {
-        error = {message, m_base, m_elementDepth ? m_elementOffset : m_topOffset};
+        error = {message, m_base, m_elementDepth ? m_elementOffset : m_topOffset, position(m_base)};
         return false;
     }
     m_size = *got;
@@ -139,9 +222,21 @@ bool RecordSplitter::startElement(UnitContext context, SplitError& error)
 {
     if (!flush(error))
         return false;
+    Frame& parent = m_frames.back();
+    if (parent.hasElement && !parent.afterComma) {
+        const std::uint64_t at = m_base + m_pos;
+        error = {"JSON syntax error: expected ',' or ']' before this value", at, m_topOffset, position(at)};
+        m_failed = true;
+        return false;
+    }
+    parent.hasElement = true;
+    parent.afterComma = false;
     m_element.clear();
     m_dropElement = false;
     m_elementOffset = m_base + m_pos;
+    countLines(m_pos);
+    m_elementLine = m_lines + 1;
+    m_elementLineStart = m_lineStart;
     m_elementDepth = m_frames.size();
     m_elementContext = context;
     switchDest(Dest::Element);
@@ -156,10 +251,13 @@ bool RecordSplitter::startElement(UnitContext context, SplitError& error)
 // memory after each; it stays in one piece, its cases grouped by what the byte is.
 RecordSplitter::Result RecordSplitter::next(SplitUnit& unit, SplitError& error) // NOLINT(readability-function-size)
 {
-    auto fail = [&](std::string message, std::uint64_t unitOffset) {
-        error = {std::move(message), m_base + m_pos, unitOffset};
+    auto failAt = [&](std::string message, std::uint64_t at, std::uint64_t unitOffset) {
+        error = {std::move(message), at, unitOffset, position(at)};
         m_failed = true;
         return Result::Error;
+    };
+    auto fail = [&](std::string message, std::uint64_t unitOffset) {
+        return failAt(std::move(message), m_base + m_pos, unitOffset);
     };
     auto emitElement = [&]() {
         // Element bytes are [m_spanStart, m_pos) plus what was appended before.
@@ -174,6 +272,8 @@ RecordSplitter::Result RecordSplitter::next(SplitUnit& unit, SplitError& error) 
         unit.context = m_elementContext;
         unit.oversizedBytes = 0;
         unit.segments.clear();
+        unit.line = m_elementLine;
+        unit.lineStart = m_elementLineStart;
         if (m_dropElement) {
             unit.text.clear();
             unit.text.reserve(kUnitPadding);
@@ -197,6 +297,12 @@ RecordSplitter::Result RecordSplitter::next(SplitUnit& unit, SplitError& error) 
                 if (m_frames.empty())
                     return Result::End;
                 const auto start = m_elementDepth ? m_elementOffset : m_topOffset;
+                if (auto syntax = syntaxErrorBeforeEnd()) {
+                    error = std::move(*syntax);
+                    error.unitOffset = start;
+                    m_failed = true;
+                    return Result::Error;
+                }
                 return fail("unexpected end of data: the JSON value starting at byte " + std::to_string(start)
                                 + " is not closed (truncated file?)",
                             start);
@@ -315,6 +421,9 @@ RecordSplitter::Result RecordSplitter::next(SplitUnit& unit, SplitError& error) 
                 m_topSegments.clear();
                 m_dropTop = false;
                 m_topOffset = m_base + m_pos;
+                countLines(m_pos);
+                m_topLine = m_lines + 1;
+                m_topLineStart = m_lineStart;
                 m_topStreamed = 0;
                 switchDest(Dest::Top);
             } else {
@@ -374,8 +483,11 @@ RecordSplitter::Result RecordSplitter::next(SplitUnit& unit, SplitError& error) 
                 return emitElement();
             }
             if (back.isArray != (c == ']'))
-                return fail(std::string("not JSON: mismatched ") + describeByte(c),
+                return fail(std::string("JSON syntax error: mismatched ") + describeByte(c),
                             m_elementDepth ? m_elementOffset : m_topOffset);
+            if (back.streaming && back.afterComma)
+                return failAt("JSON syntax error: a ',' with no value after it (trailing comma before ']')",
+                              back.commaAt, m_topOffset);
             if (back.streaming) {
                 if (!flush(error))
                     return Result::Error;
@@ -400,6 +512,8 @@ RecordSplitter::Result RecordSplitter::next(SplitUnit& unit, SplitError& error) 
                     unit.context = UnitContext::TopLevelValue;
                     unit.oversizedBytes = 0;
                     unit.segments.clear();
+                    unit.line = m_topLine;
+                    unit.lineStart = m_topLineStart;
                     if (m_dropTop) {
                         unit.text.clear();
                         unit.text.reserve(kUnitPadding);
@@ -420,6 +534,8 @@ RecordSplitter::Result RecordSplitter::next(SplitUnit& unit, SplitError& error) 
                 unit.offset = m_topOffset;
                 unit.context = UnitContext::Envelope;
                 unit.oversizedBytes = 0;
+                unit.line = m_topLine;
+                unit.lineStart = m_topLineStart;
                 unit.segments.swap(m_topSegments);
                 m_topSegments.clear();
                 return Result::Unit;
@@ -438,6 +554,12 @@ RecordSplitter::Result RecordSplitter::next(SplitUnit& unit, SplitError& error) 
             }
             if (!back.isArray)
                 back.expectKey = true;
+            if (back.streaming) {
+                if (back.afterComma || !back.hasElement)
+                    return fail("JSON syntax error: unexpected ',' (no value before it)", m_topOffset);
+                back.afterComma = true;
+                back.commaAt = m_base + m_pos;
+            }
             ++m_pos;
             break;
         }
@@ -451,6 +573,7 @@ RecordSplitter::Result RecordSplitter::next(SplitUnit& unit, SplitError& error) 
                 if (m_base + m_pos == 0 && c == '\xEF' && m_size >= 3 && p[1] == '\xBB' && p[2] == '\xBF') {
                     m_pos += 3; // UTF-8 byte order mark
                     m_spanStart = m_pos;
+                    m_lineStart = m_chunkLineStart = 3; // not a column
                     break;
                 }
                 return fail("not JSON: expected '{' or '[' but found " + describeByte(c) + " at byte "

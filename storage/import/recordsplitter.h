@@ -26,6 +26,14 @@ enum class UnitContext : std::uint8_t {
               ///< streamed arrays emptied (`{"Records":[],"window":{…}}`), to be checked (valid JSON, no key twice)
 };
 
+/// A place in the text as a person finds it in an editor: line and column counted from 1, the column in bytes
+/// from the line's first byte (a UTF-8 byte order mark not counted). 0 when unknown.
+struct TextPosition
+{
+    std::uint64_t line = 0;
+    std::uint64_t column = 0;
+};
+
 struct SplitUnit
 {
     std::string text;         ///< exact bytes of the piece; capacity always >= size + kUnitPadding
@@ -34,6 +42,8 @@ struct SplitUnit
     /// > 0: the piece was larger than the splitter's limit (kMaxRecordBytes): its bytes were scanned for structure
     /// only and dropped as soon as the limit was passed (text is empty); this is its whole size in bytes.
     std::uint64_t oversizedBytes = 0;
+    std::uint64_t line = 1;      ///< line (from 1) of the unit's first byte
+    std::uint64_t lineStart = 0; ///< stream offset of that line's first byte
     /// Envelope only: where its bytes came from, as (offset in text, offset in the stream) at each jump.
     std::vector<std::pair<std::size_t, std::uint64_t>> segments;
     /// Stream offset of a byte of `text` (exact for every unit: segments map an envelope's gaps).
@@ -52,6 +62,7 @@ struct SplitError
     std::string message;
     std::uint64_t offset = 0;     ///< where the problem was detected
     std::uint64_t unitOffset = 0; ///< start of the piece being read (or of the top-level value)
+    TextPosition position;        ///< of `offset`
 };
 
 /// Extra bytes kept allocated behind every piece (simdjson needs 64 readable bytes past the end).
@@ -86,14 +97,20 @@ public:
     /// Top-level values that streamed their records: the value with the streamed array emptied
     /// (e.g. `{"Records":[],"NextShardIterator":"…"}`), the most recent one. Small by construction.
     const std::string& lastEnvelope() const { return m_lastEnvelope; }
+    /// Line and column of a stream offset, for messages: offsets inside `unit` (the unit next() returned last)
+    /// or inside the bytes read since the previous unit; {} for others.
+    TextPosition position(std::uint64_t offset, const SplitUnit* unit = nullptr) const;
     std::uint64_t bytesConsumed() const { return m_base + m_pos; }
 
 private:
     struct Frame
     {
         bool isArray = false;
-        bool expectKey = false; // objects: the next string is a key
-        bool streaming = false; // arrays: elements become units
+        bool expectKey = false;    // objects: the next string is a key
+        bool streaming = false;    // arrays: elements become units
+        bool afterComma = false;   // streaming arrays: a ',' was read and no element after it yet
+        bool hasElement = false;   // streaming arrays: an element was read
+        std::uint64_t commaAt = 0; // streaming arrays: offset of that ','
         UnitContext context = UnitContext::TopLevelValue;
         std::string key; // objects: last key (short keys only)
     };
@@ -104,6 +121,8 @@ private:
     bool append(Dest dest, const char* data, std::size_t size, SplitError& error);
     bool flush(SplitError& error);
     bool startElement(UnitContext context, SplitError& error);
+    void countLines(std::size_t to);
+    std::optional<SplitError> syntaxErrorBeforeEnd() const;
 
     Source m_source;
     std::size_t m_maxUnit;
@@ -138,6 +157,14 @@ private:
     bool m_dropTop = false;      // the current top-level value passed the limit: its bytes are dropped
     UnitContext m_elementContext = UnitContext::TopLevelValue;
     std::string m_lastEnvelope;
+
+    // Newlines, counted lazily (only up to where a unit starts or a chunk ends) for positions in messages.
+    std::size_t m_linesCountedTo = 0; // bytes of m_chunk counted
+    std::uint64_t m_lines = 0;        // '\n' before m_base + m_linesCountedTo
+    std::uint64_t m_lineStart = 0;    // stream offset of the first byte of the line holding that offset
+    std::uint64_t m_chunkLines = 0;   // m_lines at m_base
+    std::uint64_t m_chunkLineStart = 0;
+    std::uint64_t m_topLine = 1, m_topLineStart = 0, m_elementLine = 1, m_elementLineStart = 0;
 };
 
 } // namespace storage

@@ -312,6 +312,9 @@ Conditions keyConditions(const KeyQuery& query)
         c.add("k.table_id = ?", *query.tableId);
     if (!query.filter.empty())
         c.add("k.display LIKE ? ESCAPE '\\'", detail::likePattern(query.filter));
+    // A key row whose only records were kept aside as conflicts has none: it is no key of the table (the conflict
+    // still names it). ddb_tables.key_count counts the same keys.
+    c.add("k.record_count > 0");
     return c;
 }
 
@@ -542,7 +545,9 @@ Result<std::vector<TableInfo>> Store::tables()
             info.tableName = st.textCopy(2);
             info.arn = st.textCopy(3);
             info.region = st.textCopy(4);
-            info.viewType = static_cast<model::ViewType>(st.int64(5));
+            info.viewType = streamViewType(st.int64(5));
+            if (auto seen = streamViewTypesSeen(st.int64(5)); seen.size() > 1)
+                info.mixedViewTypes = std::move(seen);
             info.recordCount = st.int64(6);
             return info;
         });

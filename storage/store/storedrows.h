@@ -55,11 +55,20 @@ struct StreamInfo
     std::int64_t id = 0;
     std::int64_t tableId = 0;
     std::string tableName;
-    std::string arn;    ///< "" when unknown
-    std::string region; ///< "" when unknown
-    model::ViewType viewType = model::ViewType::Unknown;
+    std::string arn;                                     ///< "" when unknown
+    std::string region;                                  ///< "" when unknown
+    model::ViewType viewType = model::ViewType::Unknown; ///< of its first record that had one
+    /// Every view type its records carry, in enum order, when there is more than one (a stream is one view type;
+    /// several mean records of different streams or setups were stored under one ARN): empty otherwise.
+    std::vector<model::ViewType> mixedViewTypes;
     std::int64_t recordCount = 0;
 };
+
+/// streams.view_type holds the stream's view type (the first known, bits 0-7) and, from bit 8 on, one bit per
+/// view type its records carry (bit 8 + model::ViewType). Stores written before the bits hold the view type only.
+std::int64_t streamViewColumn(std::int64_t column, model::ViewType seen);
+model::ViewType streamViewType(std::int64_t column);
+std::vector<model::ViewType> streamViewTypesSeen(std::int64_t column);
 
 /// One table with its counts.
 struct TableInfo

@@ -424,6 +424,30 @@ private Q_SLOTS:
         QVERIFY(busy.count() >= 2);
     }
 
+    void importSummaryNumbersRecordsFromOne()
+    {
+        // The GUI's import summary counts records from 1 and gives line and column, like the CLI (issue 17). A real
+        // import of a file whose second record (line 14, column 5) has no Keys, and of one with a syntax error in
+        // its second record (line 17, column 7).
+        const QString skipped = QStringLiteral(STREAMSCOPE_TEST_DATA_DIR "/positions/skipped-record.json");
+        const QString broken = QStringLiteral(STREAMSCOPE_TEST_DATA_DIR "/positions/missing-comma.json");
+        QTemporaryDir dir;
+        auto store = storage::Store::open(dir.filePath(QStringLiteral("s.streamscope")).toStdString());
+        QVERIFY(store);
+        const ImportResultInfo info = convertImportSummary(
+            storage::importCaptures(store->database(), {skipped.toStdString(), broken.toStdString()}));
+        QCOMPARE(info.skipped.size(), std::size_t(1));
+        QCOMPARE(info.skipped[0].record, 2);
+        QCOMPARE(info.skipped[0].line, 14);
+        QCOMPARE(info.skipped[0].column, 5);
+        QCOMPARE(info.skipped[0].byteOffset, 369);
+        QCOMPARE(info.failed.size(), std::size_t(1));
+        QVERIFY2(
+            info.failed[0].reason.startsWith(QStringLiteral("record 2 at line 17, column 7 (byte 428): JSON syntax "
+                                                            "error")),
+            qPrintable(info.failed[0].reason));
+    }
+
     void importJobProgressAndCancel()
     {
         // A fake importer: 100 steps; stops when the progress callback says so.
@@ -444,7 +468,7 @@ private Q_SLOTS:
                               s.inserted = i;
                           }
                           s.filesImported = 1;
-                          s.skipped.push_back({files.value(0), 7, 1234, QStringLiteral("bad record")});
+                          s.skipped.push_back({files.value(0), 7, 1234, 0, 0, QStringLiteral("bad record")});
                           return s;
                       });
         job.setProgressIntervalMs(0);

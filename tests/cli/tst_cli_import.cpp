@@ -147,8 +147,9 @@ private Q_SLOTS:
         const Run r = run({QStringLiteral("import"), QStringLiteral("--store"), store, file});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.out.contains("1 new") && r.out.contains("1 skipped"), r.out.constData());
-        const QByteArray expected = "skipped " + file.toLocal8Bit() + " record 1 at byte " + QByteArray::number(offset)
-            + ": missing dynamodb.Keys";
+        // Records counted from 1, with line and column (issue 17): the second record starts line 3.
+        const QByteArray expected = "skipped " + file.toLocal8Bit() + " record 2 at line 3, column 1 (byte "
+            + QByteArray::number(offset) + "): missing dynamodb.Keys";
         QVERIFY2(r.err.contains(expected), r.err.constData());
         QCOMPARE(keyCount(store), 1);
     }
@@ -161,12 +162,13 @@ private Q_SLOTS:
         const Run r =
             run({QStringLiteral("import"), QStringLiteral("--strict"), QStringLiteral("--store"), store, file});
         QCOMPARE(r.exitCode, 3);
-        QVERIFY2(r.err.contains("FAILED " + file.toLocal8Bit() + ": record 1 at byte " + QByteArray::number(offset)),
+        QVERIFY2(r.err.contains("FAILED " + file.toLocal8Bit() + ": record 2 at line 3, column 1 (byte "
+                                + QByteArray::number(offset) + ")"),
                  r.err.constData());
         QVERIFY2(r.err.contains("--strict: an invalid record: missing dynamodb.Keys (nothing imported from this file)"),
                  r.err.constData());
-        QCOMPARE(r.err.count("at byte"), 1); // the position is said once
-        QCOMPARE(keyCount(store), 0);        // the valid first record is not kept either
+        QCOMPARE(r.err.count("(byte "), 1); // the position is said once
+        QCOMPARE(keyCount(store), 0);       // the valid first record is not kept either
     }
 
     void malformedSampleExitsThree()
@@ -178,7 +180,8 @@ private Q_SLOTS:
         const QString bad = sample("aws-lambda-go/dynamodb-event-malformed.2.json");
         const Run r = run({QStringLiteral("import"), QStringLiteral("--store"), store, bad});
         QCOMPARE(r.exitCode, 3);
-        QVERIFY2(r.err.contains("FAILED " + bad.toLocal8Bit() + ": record 1 at byte "), r.err.constData());
+        // Truncated inside its second record: reported at the end of the file, records counted from 1.
+        QVERIFY2(r.err.contains("FAILED " + bad.toLocal8Bit() + ": record 2 at line "), r.err.constData());
         QVERIFY2(r.err.contains("truncated"), r.err.constData());
         QCOMPARE(keyCount(store), before);
     }
@@ -266,13 +269,17 @@ private Q_SLOTS:
         QCOMPARE(skip.value(QStringLiteral("inserted")).toInt(), 1);
         QCOMPARE(skip.value(QStringLiteral("skipped")).toInt(), 1);
         const QJsonObject skipped = skip.value(QStringLiteral("skippedRecords")).toArray().at(0).toObject();
-        QCOMPARE(skipped.value(QStringLiteral("recordIndex")).toInt(), 1);
-        QCOMPARE(skipped.value(QStringLiteral("byteOffset")).toInteger(), offset);
+        QCOMPARE(skipped.value(QStringLiteral("record")).toInt(), 2); // counted from 1, as in every message
+        QCOMPARE(skipped.value(QStringLiteral("byte")).toInteger(), offset);
+        QCOMPARE(skipped.value(QStringLiteral("line")).toInt(), 3);
+        QCOMPARE(skipped.value(QStringLiteral("column")).toInt(), 1);
         QVERIFY(skipped.value(QStringLiteral("reason")).toString().contains(QStringLiteral("Keys")));
         QCOMPARE(bad.value(QStringLiteral("status")).toString(), QStringLiteral("failed"));
         const QJsonObject failure = bad.value(QStringLiteral("failure")).toObject();
-        QCOMPARE(failure.value(QStringLiteral("recordIndex")).toInt(), 1);
-        QVERIFY(failure.value(QStringLiteral("byteOffset")).toInteger() > 0);
+        QCOMPARE(failure.value(QStringLiteral("record")).toInt(), 2);
+        QVERIFY(failure.value(QStringLiteral("byte")).toInteger() > 0);
+        QVERIFY(failure.value(QStringLiteral("line")).toInt() > 0);
+        QVERIFY(failure.value(QStringLiteral("column")).toInt() > 0);
         QVERIFY(!failure.value(QStringLiteral("reason")).toString().isEmpty());
         const QJsonObject totals = o.value(QStringLiteral("totals")).toObject();
         QCOMPARE(totals.value(QStringLiteral("files")).toInt(), 3);
@@ -280,10 +287,29 @@ private Q_SLOTS:
         QCOMPARE(keyCount(store), good.value(QStringLiteral("inserted")).toInt() + 1);
     }
 
+    void infoShowsMixedViewTypes()
+    {
+        // The aws-lambda-dotnet sample's records carry OLD_IMAGE and NEW_AND_OLD_IMAGES under one stream ARN: info
+        // shows the stream as mixed (issue 17; it showed the first view type only).
+        const QString store = newStore();
+        QCOMPARE(run({QStringLiteral("import"), QStringLiteral("--store"), store,
+                      sample("aws-lambda-dotnet/dynamodb-event.json")})
+                     .exitCode,
+                 0);
+        const Run text = run({QStringLiteral("info"), QStringLiteral("--store"), store});
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY2(text.out.contains("mixed (OLD_IMAGE, NEW_AND_OLD_IMAGES)"), text.out.constData());
+        const Run json = run({QStringLiteral("info"), QStringLiteral("--store"), store, QStringLiteral("--json")});
+        QCOMPARE(json.exitCode, 0);
+        QVERIFY2(json.out.contains("\"viewType\":\"mixed\"") || json.out.contains("\"viewType\": \"mixed\""),
+                 json.out.constData());
+        QVERIFY2(json.out.contains("NEW_AND_OLD_IMAGES"), json.out.constData());
+    }
+
     void tableOfGetRecordsOutput()
     {
-        // GetRecords output carries no eventSourceARN: the table is named after the file unless --table or
-        // --stream-arn says otherwise, and the summary says which.
+        // GetRecords output carries no eventSourceARN: the stream and table come from --stream-arn or --table, else
+        // from the stream its NextShardIterator names (issue 17), and the summary says which.
         const QString file = sample("dynamodb-developer-guide/API_streams_GetRecords.sample-response-body.json");
         struct Case
         {
@@ -293,8 +319,9 @@ private Q_SLOTS:
         };
         const QList<Case> cases{
             {{},
-             QStringLiteral("API_streams_GetRecords.sample-response-body"),
-             "named after the file (use --stream-arn or --table)"},
+             QStringLiteral("Forum"),
+             "of stream arn:aws:dynamodb:us-west-2:111122223333:table/Forum/stream/2015-05-20T20:51:10.252 (from the "
+             "response's NextShardIterator)"},
             {{QStringLiteral("--table"), QStringLiteral("Music")}, QStringLiteral("Music"), "(from --table)"},
             {{QStringLiteral("--stream-arn"),
               QStringLiteral("arn:aws:dynamodb:eu-west-1:123456789012:table/Orders/stream/2024-01-01T00:00:00.000")},

@@ -246,7 +246,7 @@ void TestCaptureReader::fixtures_data()
     row("invalid-bad-base64-key.json", 1, 1, -1, "base64");
     row("invalid-keys-not-map.json", 1, 1, -1, "Keys is not a map");
     row("invalid-missing-keys.json", 1, 1, -1, "missing dynamodb.Keys");
-    row("truncated-second-record.json", 1, 0, 438, "truncated");
+    row("truncated-second-record.json", 1, 0, 559, "truncated"); // at its end
     row("not-json.txt", 0, 0, 0, "not JSON");
     row("bom-crlf-bare-record.json", 1, 0, -1, "");
     row("jsonl-records.jsonl", 3, 0, -1, "");

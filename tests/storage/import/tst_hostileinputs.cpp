@@ -268,12 +268,13 @@ void TestHostileInputs::smallFiles_data()
             << QString::fromLatin1(file) << strict << int(expect) << QString::fromLatin1(reason) << offset << inserted
             << skipped << QString::fromLatin1(knownBug);
     };
-    row("truncated.json", false, Expect::FileFails, "not closed", 12);
+    // Positions are where the problem is (issue 17): the end of a truncated file, the bad byte, the misplaced ':'.
+    row("truncated.json", false, Expect::FileFails, "not closed", 274);
     row("empty.json", false, Expect::NotCapture, "no DynamoDB stream records");
     // No JSON at all: "not a capture" (with the reason), the same verdict as when found in a folder (issue 17 §2).
     row("binary.bin", false, Expect::NotCapture, "not JSON", 0);
     row("utf16.json", false, Expect::NotCapture, "not JSON", 0);
-    row("non-utf8.json", false, Expect::FileFails, "UTF-8", 12);
+    row("non-utf8.json", false, Expect::FileFails, "UTF-8", 341);
     // Records is not an array: the file fails where Records' value starts.
     row("records-string.json", false, Expect::FileFails, "Records is not an array", 11);
     row("records-not-array.json", false, Expect::FileFails, "Records is not an array", 11);
@@ -281,8 +282,8 @@ void TestHostileInputs::smallFiles_data()
     // validate, and once left its iterator before the Keys value began, so the validator formed a span backwards
     // (found by fuzz_streamrecord). The file fails where Keys starts. The undefined behaviour itself is caught by
     // clang's UBSan replaying tests/fuzz/regressions/fuzz_streamrecord (fuzz phase); GCC's sanitizer build does not
-    // flag it.
-    row("misplaced-colon.json", false, Expect::FileFails, "not valid JSON (Keys)", 5);
+    // flag it. The file fails at the misplaced ':' (located for the message by nlohmann/json).
+    row("misplaced-colon.json", false, Expect::FileFails, "JSON syntax error: unexpected ':'", 27);
     // A key twice in the event around streamed records (two Records arrays; a key twice inside "window") fails the
     // file at the second key: the records were streamed already, nothing of them is kept.
     row("duplicate-records-arrays.json", false, Expect::FileFails, "\"Records\" appears twice", 417);
@@ -477,8 +478,10 @@ void TestHostileInputs::gigabyteLine()
     const QJsonArray skipped = file.value(QStringLiteral("skippedRecords")).toArray();
     QCOMPARE(skipped.size(), 1);
     const QJsonObject issue = skipped.at(0).toObject();
-    QCOMPARE(issue.value(QStringLiteral("recordIndex")).toInt(), 1);
-    QCOMPARE(qint64(issue.value(QStringLiteral("byteOffset")).toDouble()), bigLineOffset);
+    QCOMPARE(issue.value(QStringLiteral("record")).toInt(), 2); // counted from 1
+    QCOMPARE(qint64(issue.value(QStringLiteral("byte")).toDouble()), bigLineOffset);
+    QCOMPARE(issue.value(QStringLiteral("line")).toInt(), 2);
+    QCOMPARE(issue.value(QStringLiteral("column")).toInt(), 1);
     QVERIFY2(issue.value(QStringLiteral("reason")).toString().contains(QStringLiteral("larger than the 64 MiB limit")),
              qPrintable(issue.value(QStringLiteral("reason")).toString()));
     auto store = storage::Store::open(m_storePath);
