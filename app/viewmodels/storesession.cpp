@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "app/viewmodels/formatting.h"
+#include "app/viewmodels/keyorder.h"
 #include "app/viewmodels/storeaudit.h"
 #include "storage/store/readsnapshot.h"
 
@@ -229,12 +230,13 @@ StoreSession::~StoreSession()
 
 QString StoreSession::open(const QString& path, bool create)
 {
-    close();
+    // The open store stays open when the new one cannot be opened (not a store, missing, locked).
     const std::string p = path.toStdString();
     auto result = storage::Store::open(
         p, create ? storage::Database::OpenMode::ReadWrite : storage::Database::OpenMode::ReadWriteExisting);
     if (!result)
         return errorText(result.error());
+    close();
     m_store = std::make_unique<storage::Store>(std::move(*result));
     m_pathUtf8 = p;
     m_path = path;
@@ -259,6 +261,9 @@ void StoreSession::close()
     m_tableInfos.clear();
     m_keyId = 0;
     m_key.reset();
+    // Filters belong to the store they were set in: the next store starts with everything shown.
+    m_keyFilter = {};
+    m_eventFilter = {};
     m_store.reset();
     m_path.clear();
     m_pathUtf8.clear();
@@ -369,7 +374,30 @@ void StoreSession::requestKeys()
     query.descending = m_keyFilter.descending;
     runStoreJob<Ids>(
         m_jobs, KeysChannel, tr("Could not list keys: %1"),
-        [query](storage::Store& store, JobContext&) { return mapResult(store.keyIds(query), shareIds); },
+        [query](storage::Store& store, JobContext& ctx) -> storage::Result<Ids> {
+            auto ids = store.keyIds(query);
+            if (!ids)
+                return ids.error();
+            if (query.sort != storage::KeySort::KeyText)
+                return shareIds(std::move(*ids));
+            // By key: typed values (numbers numerically, binaries by bytes, part by part), not the key text.
+            std::vector<std::string> canonical;
+            canonical.reserve(ids->size());
+            constexpr std::size_t kChunk = 512;
+            for (std::size_t first = 0; first < ids->size(); first += kChunk) {
+                if (ctx.isStale())
+                    return storage::Error{storage::Error::Kind::Interrupted, 0, "superseded"};
+                const auto n = std::min(kChunk, ids->size() - first);
+                auto keys = store.keysByIds(std::span(ids->data() + first, n));
+                if (!keys)
+                    return keys.error();
+                if (keys->size() != n)
+                    return storage::Error{storage::Error::Kind::Sqlite, 0, "a listed key could not be read"};
+                for (auto& k : *keys)
+                    canonical.push_back(std::move(k.canonicalKeys));
+            }
+            return shareIds(sortKeyIdsByValue(*ids, canonical, query.descending));
+        },
         [this](const Ids& ids) {
             RowSource<KeyRow> source;
             source.count = [ids]() { return static_cast<std::int64_t>(ids->size()); };
