@@ -179,6 +179,7 @@ std::vector<VersionRow> buildVersions(const storage::KeyHistory& history, const 
         v.eventName = row.eventName;
         v.ttl = row.ttl;
         v.sequenceNumber = row.sequenceNumber;
+        v.viewType = row.viewType;
         if (auto record = storage::toStreamRecord(row)) {
             v.newImage = record->newImage;
             v.oldImage = record->oldImage;
@@ -441,6 +442,9 @@ void StoreSession::requestEvents()
         RowSource<EventRow> source;
         const std::int64_t count = m_totals.records;
         source.count = [count]() { return count; };
+        source.find = [count](std::int64_t recordId) -> std::int64_t {
+            return recordId >= 1 && recordId <= count ? recordId - 1 : -1;
+        };
         source.page = [this](std::int64_t first, int limit) -> PageRead<EventRow> {
             if (!m_store)
                 return {};
@@ -479,6 +483,10 @@ void StoreSession::requestEvents()
         [this](const Ids& ids) {
             RowSource<EventRow> source;
             source.count = [ids]() { return static_cast<std::int64_t>(ids->size()); };
+            source.find = [ids](std::int64_t recordId) -> std::int64_t {
+                const auto it = std::find(ids->begin(), ids->end(), recordId); // ~1 ms per million records
+                return it == ids->end() ? -1 : static_cast<std::int64_t>(it - ids->begin());
+            };
             source.page = [this, ids](std::int64_t first, int limit) -> PageRead<EventRow> {
                 const auto slice = idSlice(*ids, first, limit);
                 if (!m_store || slice.empty())
