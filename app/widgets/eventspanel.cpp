@@ -146,12 +146,13 @@ EventsPanel::EventsPanel(StoreSession* session, QWidget* parent)
     rawLayout->addWidget(m_raw, 1);
     m_split->addWidget(rawBox);
     m_split->setChildrenCollapsible(false);
-    m_split->setStretchFactor(0, 3);
+    m_split->setStretchFactor(0, 4);
     m_split->setStretchFactor(1, 1);
     m_split->setSizes({450, 150});
     m_raw->setMinimumHeight(60);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
+    layout->setSpacing(3); // three filter rows: keep the room for the table
     layout->addLayout(tools);
     layout->addLayout(types);
     layout->addLayout(range);
@@ -324,14 +325,17 @@ void EventsPanel::updateColors()
 void EventsPanel::showEvent(QShowEvent* event)
 {
     QWidget::showEvent(event);
-    // First time shown without a remembered layout: three quarters of the height for the table, the rest for the
+    // First time shown without a remembered layout: four fifths of the height for the table, the rest for the
     // raw record (a small window still lists several events).
     if (!m_splitPlaced) {
         m_splitPlaced = true;
-        const QList<int> sizes = m_split->sizes();
-        const int total = sizes.value(0) + sizes.value(1);
-        if (total > 0 && !m_split->property("restored").toBool())
-            m_split->setSizes({total * 3 / 4, total - total * 3 / 4});
+        // After the layout has settled (the window's own first layout may still move the splitter).
+        QTimer::singleShot(0, this, [this]() {
+            const QList<int> sizes = m_split->sizes();
+            const int total = sizes.value(0) + sizes.value(1);
+            if (total > 0 && !m_split->property("restored").toBool())
+                m_split->setSizes({total * 4 / 5, total - total * 4 / 5});
+        });
     }
 }
 

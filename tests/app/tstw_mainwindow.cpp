@@ -793,8 +793,9 @@ private Q_SLOTS:
         auto* filter = window.eventsPanel()->textEdit();
         QVERIFY2(filter->width() >= filter->fontMetrics().horizontalAdvance(filter->placeholderText()),
                  qPrintable(QString::number(filter->width())));
-        // (Not yet: the events table shows only ~3 rows at 700 px high; see the report.)
         auto* events = window.eventsPanel()->view();
+        const int rows = events->viewport()->height() / events->verticalHeader()->defaultSectionSize();
+        QVERIFY2(rows >= 4, qPrintable(QString::number(rows))); // was 1 before the layout changes
         const int keysDockSmall = window.keysDock()->width();
         const int keyColumnSmall = events->columnWidth(EventTableModel::KeyColumn);
 
