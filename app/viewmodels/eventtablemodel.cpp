@@ -93,3 +93,9 @@ void EventTableModel::sort(int column, Qt::SortOrder order)
     else if (column < 0)
         Q_EMIT sortRequested(EventSort::Arrival, false);
 }
+
+int EventTableModel::rowOfRecord(std::int64_t recordId) const
+{
+    const std::int64_t row = m_cache.find(recordId);
+    return row >= 0 && row < rowCount() ? static_cast<int>(row) : -1;
+}

@@ -18,6 +18,8 @@ public:
     /// Only indexed columns sort; the request is forwarded (the view is rebuilt in the background).
     void sort(int column, Qt::SortOrder order) override;
     static bool isSortable(int column);
+    /// Row of the record with this id in the current view, -1 if it is not listed (filtered out).
+    int rowOfRecord(std::int64_t recordId) const;
 
 Q_SIGNALS:
     void sortRequested(EventSort sort, bool descending);

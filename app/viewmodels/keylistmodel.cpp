@@ -36,7 +36,10 @@ QVariant KeyListModel::data(const QModelIndex& index, int role) const
             return {};
         }
     case Qt::ToolTipRole:
-        return fromStd(row->table) + QStringLiteral("  ") + fromStd(row->keyJson);
+        return fromStd(row->table) + QStringLiteral("  ") + fromStd(row->keyJson) + QStringLiteral("\n")
+            + tr("%1 · last change %2 UTC")
+                  .arg(formatting::count(row->recordCount, "record", "records"),
+                       formatting::timeText(row->lastChangeMicros).left(19));
     case Qt::TextAlignmentRole:
         return index.column() == CountColumn ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter)) : QVariant();
     case ModelRoles::KeyIdRole:

@@ -53,8 +53,9 @@ struct VersionRow
     int changedAttributes = 0;
     std::optional<model::Item> newImage;
     std::optional<model::Item> oldImage;
-    std::vector<std::string> auditMarkers; ///< short texts of findings attached to this version
-    int worstSeverity = -1;                ///< -1 none, else AuditSeverity value
+    model::ViewType viewType = model::ViewType::Unknown; ///< the stream's StreamViewType, as the record stated it
+    std::vector<std::string> auditMarkers;               ///< short texts of findings attached to this version
+    int worstSeverity = -1;                              ///< -1 none, else AuditSeverity value
 };
 
 enum class AuditSeverity : int { Note = 0, Warning = 1, Error = 2 };

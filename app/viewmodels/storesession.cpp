@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "app/viewmodels/formatting.h"
+#include "app/viewmodels/keyorder.h"
 #include "app/viewmodels/storeaudit.h"
 #include "storage/store/readsnapshot.h"
 
@@ -178,6 +179,7 @@ std::vector<VersionRow> buildVersions(const storage::KeyHistory& history, const 
         v.eventName = row.eventName;
         v.ttl = row.ttl;
         v.sequenceNumber = row.sequenceNumber;
+        v.viewType = row.viewType;
         if (auto record = storage::toStreamRecord(row)) {
             v.newImage = record->newImage;
             v.oldImage = record->oldImage;
@@ -229,7 +231,7 @@ StoreSession::~StoreSession()
 
 QString StoreSession::open(const QString& path, bool create)
 {
-    close();
+    // The open store stays open when the new one cannot be opened (not a store, missing, locked).
     const std::string p = path.toStdString();
     // Reading changes nothing: an existing store is opened read-only (imports and replays open their own writable
     // connections); only a store the user asked to create is opened read-write.
@@ -237,6 +239,7 @@ QString StoreSession::open(const QString& path, bool create)
         p, create ? storage::Database::OpenMode::ReadWrite : storage::Database::OpenMode::ReadOnly);
     if (!result)
         return errorText(result.error());
+    close();
     m_store = std::make_unique<storage::Store>(std::move(*result));
     m_pathUtf8 = p;
     m_path = path;
@@ -261,6 +264,9 @@ void StoreSession::close()
     m_tableInfos.clear();
     m_keyId = 0;
     m_key.reset();
+    // Filters belong to the store they were set in: the next store starts with everything shown.
+    m_keyFilter = {};
+    m_eventFilter = {};
     m_store.reset();
     m_path.clear();
     m_pathUtf8.clear();
@@ -371,7 +377,30 @@ void StoreSession::requestKeys()
     query.descending = m_keyFilter.descending;
     runStoreJob<Ids>(
         m_jobs, KeysChannel, tr("Could not list keys: %1"),
-        [query](storage::Store& store, JobContext&) { return mapResult(store.keyIds(query), shareIds); },
+        [query](storage::Store& store, JobContext& ctx) -> storage::Result<Ids> {
+            auto ids = store.keyIds(query);
+            if (!ids)
+                return ids.error();
+            if (query.sort != storage::KeySort::KeyText)
+                return shareIds(std::move(*ids));
+            // By key: typed values (numbers numerically, binaries by bytes, part by part), not the key text.
+            std::vector<std::string> canonical;
+            canonical.reserve(ids->size());
+            constexpr std::size_t kChunk = 512;
+            for (std::size_t first = 0; first < ids->size(); first += kChunk) {
+                if (ctx.isStale())
+                    return storage::Error{storage::Error::Kind::Interrupted, 0, "superseded"};
+                const auto n = std::min(kChunk, ids->size() - first);
+                auto keys = store.keysByIds(std::span(ids->data() + first, n));
+                if (!keys)
+                    return keys.error();
+                if (keys->size() != n)
+                    return storage::Error{storage::Error::Kind::Sqlite, 0, "a listed key could not be read"};
+                for (auto& k : *keys)
+                    canonical.push_back(std::move(k.canonicalKeys));
+            }
+            return shareIds(sortKeyIdsByValue(*ids, canonical, query.descending));
+        },
         [this](const Ids& ids) {
             RowSource<KeyRow> source;
             source.count = [ids]() { return static_cast<std::int64_t>(ids->size()); };
@@ -415,6 +444,9 @@ void StoreSession::requestEvents()
         RowSource<EventRow> source;
         const std::int64_t count = m_totals.records;
         source.count = [count]() { return count; };
+        source.find = [count](std::int64_t recordId) -> std::int64_t {
+            return recordId >= 1 && recordId <= count ? recordId - 1 : -1;
+        };
         source.page = [this](std::int64_t first, int limit) -> PageRead<EventRow> {
             if (!m_store)
                 return {};
@@ -453,6 +485,10 @@ void StoreSession::requestEvents()
         [this](const Ids& ids) {
             RowSource<EventRow> source;
             source.count = [ids]() { return static_cast<std::int64_t>(ids->size()); };
+            source.find = [ids](std::int64_t recordId) -> std::int64_t {
+                const auto it = std::find(ids->begin(), ids->end(), recordId); // ~1 ms per million records
+                return it == ids->end() ? -1 : static_cast<std::int64_t>(it - ids->begin());
+            };
             source.page = [this, ids](std::int64_t first, int limit) -> PageRead<EventRow> {
                 const auto slice = idSlice(*ids, first, limit);
                 if (!m_store || slice.empty())

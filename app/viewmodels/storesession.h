@@ -26,7 +26,8 @@ public:
     explicit StoreSession(QObject* parent = nullptr);
     ~StoreSession() override;
 
-    /// Opens (create = true: creates) a store; returns "" or the reason it could not be opened.
+    /// Opens (create = true: creates) a store; returns "" or the reason it could not be opened (then the store that
+    /// was open stays open).
     QString open(const QString& path, bool create = false);
     void close();
     bool isOpen() const { return m_store != nullptr; }

@@ -187,6 +187,12 @@ ActivityPanel::ActivityPanel(StoreSession* session, QWidget* parent)
     layout->addLayout(top);
     layout->addWidget(m_chart, 1);
     connect(m_scope, &QComboBox::currentIndexChanged, this, &ActivityPanel::request);
+    connect(session, &StoreSession::closed, this, [this]() {
+        // The key belonged to the store that was open: the next one starts with its whole activity.
+        m_keyId = 0;
+        const QSignalBlocker block(m_scope);
+        m_scope->setCurrentIndex(0);
+    });
 }
 
 void ActivityPanel::keyChanged(qint64 keyId)

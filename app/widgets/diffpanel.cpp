@@ -135,6 +135,33 @@ void DiffPanel::showComparison(int beforeRow, int afterRow)
     m_afterRow = afterRow;
     updateTitle();
     updateSummary();
+    // An image the record does not carry is unknown, not empty: say so and why instead of "+0 added".
+    const bool afterUnknown = after->eventName != model::EventName::Remove && !after->newImage;
+    if (afterUnknown)
+        m_summary->setText(unknownImageText(*after));
+}
+
+QString DiffPanel::unknownImageText(const VersionRow& version)
+{
+    switch (version.viewType) {
+    case model::ViewType::KeysOnly:
+        return tr("<b>State unknown:</b> the stream's view type is KEYS_ONLY — its records carry the keys and the "
+                  "event type only, no item images, so nothing can be compared.");
+    case model::ViewType::OldImage:
+        return tr("<b>State unknown:</b> the stream's view type is OLD_IMAGE — a record carries the item as it was "
+                  "<i>before</i> the change; the state after it shows as the next record's OldImage (the last "
+                  "version's state stays unknown).");
+    case model::ViewType::NewImage:
+    case model::ViewType::NewAndOldImages:
+        return tr("<b>State unknown:</b> this record has no NewImage although its stream delivers one (%1): the "
+                  "capture lost it.")
+            .arg(QString::fromLatin1(model::viewTypeText(version.viewType).data(),
+                                     static_cast<int>(model::viewTypeText(version.viewType).size())));
+    case model::ViewType::Unknown:
+    default:
+        return tr("<b>State unknown:</b> the record carries no NewImage and no StreamViewType saying why (a capture "
+                  "without images, e.g. KEYS_ONLY).");
+    }
 }
 
 void DiffPanel::updateTitle()
@@ -162,6 +189,11 @@ void DiffPanel::updateSummary()
                        + span(3, tr("~%1 changed").arg(m_model->changedCount())));
 }
 
+QString DiffPanel::summaryText() const
+{
+    return m_summary->text();
+}
+
 QString DiffPanel::copySelection()
 {
     const QModelIndex index = m_view->currentIndex();
@@ -172,7 +204,9 @@ QString DiffPanel::copySelection()
         text = m_model->imageJson(AttributeDiffModel::Side::After);
     if (text.isEmpty())
         text = m_model->imageJson(AttributeDiffModel::Side::Before);
-    if (!text.isEmpty())
+    if (!text.isEmpty()) {
         QApplication::clipboard()->setText(text);
+        Q_EMIT copied(index.isValid() ? tr("Copied the value as JSON") : tr("Copied the image as JSON"));
+    }
     return text;
 }

@@ -7,6 +7,7 @@ class QLabel;
 class QTreeView;
 class AttributeDiffModel;
 class StoreSession;
+struct VersionRow;
 
 /// Side-by-side attribute tree of two versions: added / removed / changed tinted, "changes only", DynamoDB
 /// JSON or plain values, Ctrl+C copies the selected value (or the whole image) as JSON.
@@ -20,8 +21,16 @@ public:
     /// Rows of the session's timeline; before = -1: the state before `after`.
     void showComparison(int beforeRow, int afterRow);
     void clear();
+    /// Why a version's state is unknown (its view type), shown instead of the change counts.
+    static QString unknownImageText(const VersionRow& version);
+    /// The summary line above the tree (change counts, or why the state is unknown).
+    QString summaryText() const;
     /// Copies the selected value (or the after image) as JSON to the clipboard; returns the text.
     QString copySelection();
+
+Q_SIGNALS:
+    /// Something was copied (feedback for the status bar).
+    void copied(const QString& what);
 
 protected:
     void changeEvent(QEvent* event) override;

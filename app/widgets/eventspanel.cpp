@@ -1,8 +1,10 @@
 #include "app/widgets/eventspanel.h"
 
+#include <QAction>
+#include <QApplication>
 #include <QCheckBox>
+#include <QClipboard>
 #include <QComboBox>
-#include <QDateTimeEdit>
 #include <QEvent>
 #include <QFontDatabase>
 #include <QHBoxLayout>
@@ -23,17 +25,9 @@
 #include "app/viewmodels/modelroles.h"
 #include "app/viewmodels/storesession.h"
 #include "app/widgets/eventstyle.h"
+#include "app/widgets/timefield.h"
 
 using formatting::fromStd;
-
-namespace {
-constexpr const char* kDateFormat = "yyyy-MM-dd HH:mm:ss";
-
-QDateTime utcOf(qint64 micros)
-{
-    return QDateTime::fromMSecsSinceEpoch(micros / 1000, Qt::UTC);
-}
-} // namespace
 
 EventsPanel::EventsPanel(StoreSession* session, QWidget* parent)
     : QWidget(parent)
@@ -42,42 +36,55 @@ EventsPanel::EventsPanel(StoreSession* session, QWidget* parent)
     , m_text(new QLineEdit(this))
     , m_inRaw(new QCheckBox(tr("Search raw records"), this))
     , m_fromOn(new QCheckBox(tr("From"), this))
-    , m_fromEdit(new QDateTimeEdit(this))
+    , m_fromEdit(new TimeField(this))
     , m_toOn(new QCheckBox(tr("To"), this))
-    , m_toEdit(new QDateTimeEdit(this))
+    , m_toEdit(new TimeField(this))
     , m_clearRange(new QToolButton(this))
     , m_count(new QLabel(this))
     , m_view(new QTableView(this))
     , m_raw(new QPlainTextEdit(this))
+    , m_rawInfo(new QLabel(this))
     , m_split(new QSplitter(Qt::Vertical, this))
     , m_debounce(new QTimer(this))
 {
     static const char* const names[] = {"INSERT", "MODIFY", "REMOVE", "SNAPSHOT"};
+    static const char* const tips[] = {
+        QT_TR_NOOP("Show INSERT events (new items)"), QT_TR_NOOP("Show MODIFY events (changed items)"),
+        QT_TR_NOOP("Show REMOVE events (deleted items, TTL deletions included)"),
+        QT_TR_NOOP("Show SNAPSHOT records (an item's state read from the table, e.g. by an export or a scan, not a "
+                   "stream event)")};
+    // Three rows, so each keeps its room at 1024 px: what to search, which event types, which time range.
     auto* tools = new QHBoxLayout;
     tools->addWidget(new QLabel(tr("Table:"), this));
-    m_table->setMinimumContentsLength(12);
+    m_table->setMinimumContentsLength(10);
+    m_table->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     tools->addWidget(m_table);
-    for (int i = 0; i < 4; ++i) {
-        m_types[i] = new QCheckBox(QString::fromLatin1(names[i]), this);
-        m_types[i]->setChecked(true);
-        tools->addWidget(m_types[i]);
-        connect(m_types[i], &QCheckBox::toggled, this, &EventsPanel::applyFilter);
-    }
-    m_text->setPlaceholderText(tr("Filter: key, event ID or sequence number (Ctrl+F)…"));
+    m_text->setPlaceholderText(tr("Key, event ID or sequence number (Ctrl+F)…"));
     m_text->setClearButtonEnabled(true);
+    m_text->setMinimumWidth(m_text->fontMetrics().horizontalAdvance(m_text->placeholderText()) + 30);
     tools->addWidget(m_text, 1);
     m_inRaw->setToolTip(tr("Also match the text anywhere in the record as delivered (attribute values, ARNs…). "
                            "Slower: scans every record in the background."));
     tools->addWidget(m_inRaw);
+    auto* types = new QHBoxLayout;
+    types->addWidget(new QLabel(tr("Events:"), this));
+    for (int i = 0; i < 4; ++i) {
+        m_types[i] = new QCheckBox(QString::fromLatin1(names[i]), this);
+        m_types[i]->setChecked(true);
+        m_types[i]->setToolTip(tr(tips[i]));
+        types->addWidget(m_types[i]);
+        connect(m_types[i], &QCheckBox::toggled, this, &EventsPanel::applyFilter);
+    }
+    types->addStretch(1);
+    types->addWidget(m_count);
 
     auto* range = new QHBoxLayout;
     range->addWidget(new QLabel(tr("Time (UTC):"), this));
-    const auto addRangeEdit = [this, range](QCheckBox* box, QDateTimeEdit* edit, const QString& tip) {
+    const auto addRangeEdit = [this, range](QCheckBox* box, TimeField* edit, const QString& tip) {
         box->setToolTip(tip);
-        edit->setToolTip(tip + tr(". Drag across the activity chart to set both ends."));
-        edit->setTimeSpec(Qt::UTC);
-        edit->setDisplayFormat(QString::fromLatin1(kDateFormat));
-        edit->setCalendarPopup(true);
+        edit->setBaseToolTip(tip
+                             + tr(". Type or paste an ISO-8601 time (2026-11-01 09:30:00, 2026-11-01T09:30:00.5Z, "
+                                  "+02:00 offsets) or drag across the activity chart to set both ends."));
         edit->setEnabled(false);
         range->addWidget(box);
         range->addWidget(edit);
@@ -85,7 +92,7 @@ EventsPanel::EventsPanel(StoreSession* session, QWidget* parent)
             edit->setEnabled(on);
             rangeEdited();
         });
-        connect(edit, &QDateTimeEdit::dateTimeChanged, this, &EventsPanel::rangeEdited);
+        connect(edit, &TimeField::microsEdited, this, &EventsPanel::rangeEdited);
     };
     addRangeEdit(m_fromOn, m_fromEdit, tr("Only events at or after this time (UTC)"));
     addRangeEdit(m_toOn, m_toEdit, tr("Only events before this time (UTC, exclusive)"));
@@ -93,7 +100,6 @@ EventsPanel::EventsPanel(StoreSession* session, QWidget* parent)
     m_clearRange->setToolTip(tr("Clear the time range"));
     range->addWidget(m_clearRange);
     range->addStretch(1);
-    range->addWidget(m_count);
     updateColors();
 
     m_view->setModel(session->eventModel());
@@ -107,16 +113,21 @@ EventsPanel::EventsPanel(StoreSession* session, QWidget* parent)
     m_view->setAlternatingRowColors(true);
     auto* header = m_view->horizontalHeader();
     header->setSectionResizeMode(QHeaderView::Interactive);
-    header->setStretchLastSection(true);
+    header->setSectionResizeMode(EventTableModel::KeyColumn, QHeaderView::Stretch); // the extra width goes to keys
+    header->setStretchLastSection(false);
     header->setSortIndicatorShown(true);
     header->setSectionsClickable(true);
     header->setSortIndicator(-1, Qt::AscendingOrder);
     header->setToolTip(tr("Click Time or Sequence number to sort (other columns are not indexed)"));
-    m_view->setColumnWidth(EventTableModel::TimeColumn, 200);
-    m_view->setColumnWidth(EventTableModel::TableColumn, 110);
-    m_view->setColumnWidth(EventTableModel::KeyColumn, 240);
-    m_view->setColumnWidth(EventTableModel::EventColumn, 110);
-    m_view->setColumnWidth(EventTableModel::SequenceColumn, 220);
+    // Widths from the content they show; the Key column takes what is left (Stretch), never Size.
+    const QFontMetrics fm = m_view->fontMetrics();
+    m_view->setColumnWidth(EventTableModel::TimeColumn,
+                           fm.horizontalAdvance(QStringLiteral("2026-11-01 09:00:00.000000")) + 12);
+    m_view->setColumnWidth(EventTableModel::TableColumn, fm.horizontalAdvance(QStringLiteral("Customers")) + 12);
+    m_view->setColumnWidth(EventTableModel::EventColumn, fm.horizontalAdvance(QStringLiteral("REMOVE (TTL)")) + 20);
+    m_view->setColumnWidth(EventTableModel::SequenceColumn,
+                           fm.horizontalAdvance(QStringLiteral("400000000000000000001")) + 12);
+    m_view->setColumnWidth(EventTableModel::SizeColumn, fm.horizontalAdvance(QStringLiteral("Size (bytes)")) + 12);
 
     m_raw->setReadOnly(true);
     m_raw->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
@@ -125,15 +136,25 @@ EventsPanel::EventsPanel(StoreSession* session, QWidget* parent)
 
     m_split->setObjectName(QStringLiteral("eventsSplit"));
     m_split->addWidget(m_view);
-    m_split->addWidget(m_raw);
+    // The record's origin sits above the text, so a copy of the text is the record as delivered (valid JSON).
+    auto* rawBox = new QWidget(this);
+    auto* rawLayout = new QVBoxLayout(rawBox);
+    rawLayout->setContentsMargins(0, 0, 0, 0);
+    rawLayout->setSpacing(2);
+    m_rawInfo->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    rawLayout->addWidget(m_rawInfo);
+    rawLayout->addWidget(m_raw, 1);
+    m_split->addWidget(rawBox);
     m_split->setChildrenCollapsible(false);
-    m_split->setStretchFactor(0, 3);
-    m_split->setStretchFactor(1, 2);
-    m_split->setSizes({300, 200});
+    m_split->setStretchFactor(0, 4);
+    m_split->setStretchFactor(1, 1);
+    m_split->setSizes({450, 150});
     m_raw->setMinimumHeight(60);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
+    layout->setSpacing(3); // three filter rows: keep the room for the table
     layout->addLayout(tools);
+    layout->addLayout(types);
     layout->addLayout(range);
     layout->addWidget(m_split, 1);
 
@@ -157,36 +178,76 @@ EventsPanel::EventsPanel(StoreSession* session, QWidget* parent)
         f.descending = f.sort != EventSort::Arrival && order == Qt::DescendingOrder;
         m_session->setEventFilter(f);
     });
+    // Ctrl+C copies the whole row (cells separated by tabs), Ctrl+Shift+C the record as delivered (JSON).
+    auto* copyRow = new QAction(tr("Copy Row"), m_view);
+    copyRow->setShortcut(QKeySequence::Copy);
+    copyRow->setShortcutContext(Qt::WidgetShortcut);
+    connect(copyRow, &QAction::triggered, this, [this]() { copyCurrentRow(); });
+    auto* copyRecord = new QAction(tr("Copy Record as JSON"), m_view);
+    copyRecord->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+    copyRecord->setShortcutContext(Qt::WidgetShortcut);
+    connect(copyRecord, &QAction::triggered, this, [this]() { copyCurrentRecord(); });
+    m_view->addAction(copyRow);
+    m_view->addAction(copyRecord);
+    m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& index) {
         if (!index.isValid())
             return;
         const qint64 recordId = index.data(ModelRoles::RecordIdRole).toLongLong();
+        m_shownRecord = recordId;
         showRecord(recordId);
         Q_EMIT recordSelected(index.data(ModelRoles::KeyIdRole).toLongLong(), recordId);
     });
     connect(session, &StoreSession::overviewReady, this, &EventsPanel::updateTables);
-    connect(session, &StoreSession::eventsReady, this, &EventsPanel::updateCount);
+    connect(session, &StoreSession::eventsReady, this, &EventsPanel::eventsReloaded);
     connect(session, &StoreSession::activityReady, this, [this]() {
         // Unused ends show the store's first / last event time (greyed), so switching one on starts there.
         const auto& buckets = m_session->activity();
         if (buckets.empty())
             return;
-        if (!m_fromOn->isChecked()) {
-            const QSignalBlocker block(m_fromEdit);
-            m_fromEdit->setDateTime(utcOf(buckets.front().startMicros));
-        }
-        if (!m_toOn->isChecked()) {
-            const QSignalBlocker block(m_toEdit);
-            m_toEdit->setDateTime(utcOf(buckets.back().startMicros + m_session->activityBucketMicros()));
-        }
+        if (!m_fromOn->isChecked())
+            m_fromEdit->setMicros(buckets.front().startMicros);
+        if (!m_toOn->isChecked())
+            m_toEdit->setMicros(buckets.back().startMicros + m_session->activityBucketMicros());
     });
-    connect(session, &StoreSession::closed, this, [this]() {
-        m_raw->clear();
-        updateTables();
-        updateCount();
-    });
+    connect(session, &StoreSession::closed, this, &EventsPanel::resetForNewStore);
     setTimeRange(std::nullopt, std::nullopt);
     updateTables();
+}
+
+void EventsPanel::resetForNewStore()
+{
+    // Filters, time range, sort and scroll position belong to the store that was open (the session has dropped
+    // its filter too): the next store starts with every event shown.
+    m_debounce->stop();
+    {
+        const QSignalBlocker b1(m_text), b2(m_inRaw), b3(m_table);
+        m_text->clear();
+        m_inRaw->setChecked(false);
+        m_table->setCurrentIndex(0);
+        for (QCheckBox* box : m_types) {
+            const QSignalBlocker b(box);
+            box->setChecked(true);
+        }
+    }
+    m_from.reset();
+    m_to.reset();
+    m_fromEdit->reset();
+    m_toEdit->reset();
+    showRangeInEdits();
+    {
+        auto* header = m_view->horizontalHeader();
+        const QSignalBlocker block(header);
+        header->setSortIndicator(-1, Qt::AscendingOrder);
+    }
+    Q_EMIT timeRangeChanged(m_from, m_to);
+    m_raw->clear();
+    m_rawInfo->clear();
+    m_raw->setPlaceholderText(tr("Select an event to see the record as delivered"));
+    m_shownRecord = 0;
+    m_view->scrollToTop();
+    updateTables();
+    updateCount();
 }
 
 void EventsPanel::focusFilter()
@@ -197,14 +258,13 @@ void EventsPanel::focusFilter()
 
 void EventsPanel::updateTables()
 {
-    const QString current = m_table->currentData().toString();
     m_table->blockSignals(true);
     m_table->clear();
     m_table->addItem(tr("All tables"), QString());
     auto* tables = m_session->tableModel();
     for (int r = 1; r < tables->rowCount(); ++r)
         m_table->addItem(tables->tableAt(r), tables->tableAt(r));
-    m_table->setCurrentIndex(std::max(0, m_table->findData(current)));
+    m_table->setCurrentIndex(std::max(0, m_table->findData(fromStd(m_session->eventFilter().table))));
     m_table->blockSignals(false);
 }
 
@@ -223,43 +283,29 @@ void EventsPanel::showRangeInEdits()
     m_fromOn->setChecked(m_from.has_value());
     m_fromEdit->setEnabled(m_from.has_value());
     if (m_from)
-        m_fromEdit->setDateTime(utcOf(*m_from));
+        m_fromEdit->setMicros(*m_from);
     m_toOn->setChecked(m_to.has_value());
     m_toEdit->setEnabled(m_to.has_value());
     if (m_to)
-        m_toEdit->setDateTime(utcOf(*m_to));
+        m_toEdit->setMicros(*m_to);
     m_clearRange->setEnabled(m_from || m_to);
 }
 
 void EventsPanel::rangeEdited()
 {
-    // A box just switched on starts at the store's first / last event instead of the edit's default date.
+    // A box just switched on starts at the store's first / last event instead of an empty field.
     const auto& buckets = m_session->activity();
-    const auto seed = [&](QCheckBox* box, QDateTimeEdit* edit, const std::optional<qint64>& current, bool isFrom) {
-        if (!box->isChecked() || current || buckets.empty())
+    const auto seed = [&](QCheckBox* box, TimeField* edit, bool isFrom) {
+        if (!box->isChecked() || edit->micros() || buckets.empty())
             return;
-        const qint64 t =
-            isFrom ? buckets.front().startMicros : buckets.back().startMicros + m_session->activityBucketMicros();
-        const QSignalBlocker block(edit);
-        edit->setDateTime(utcOf(t));
+        edit->setMicros(isFrom ? buckets.front().startMicros
+                               : buckets.back().startMicros + m_session->activityBucketMicros());
     };
-    seed(m_fromOn, m_fromEdit, m_from, true);
-    seed(m_toOn, m_toEdit, m_to, false);
-    const auto micros = [](QCheckBox* box, QDateTimeEdit* edit) -> std::optional<qint64> {
-        if (!box->isChecked())
-            return std::nullopt;
-        return edit->dateTime().toMSecsSinceEpoch() * 1000;
-    };
-    const auto from = micros(m_fromOn, m_fromEdit);
-    const auto to = micros(m_toOn, m_toEdit);
-    // Keep the exact (sub-second) value of a range set by the chart while its edit still shows it.
-    const auto same = [](const std::optional<qint64>& a, const std::optional<qint64>& b) {
-        return a.has_value() == b.has_value() && (!a || *a / 1'000'000 == *b / 1'000'000);
-    };
-    if (!same(from, m_from))
-        m_from = from;
-    if (!same(to, m_to))
-        m_to = to;
+    seed(m_fromOn, m_fromEdit, true);
+    seed(m_toOn, m_toEdit, false);
+    // The fields hold exact microseconds (typed, pasted or set by the chart): taken as they are.
+    m_from = m_fromOn->isChecked() ? m_fromEdit->micros() : std::nullopt;
+    m_to = m_toOn->isChecked() ? m_toEdit->micros() : std::nullopt;
     m_clearRange->setEnabled(m_from || m_to);
     Q_EMIT timeRangeChanged(m_from, m_to);
     m_debounce->start();
@@ -273,6 +319,23 @@ void EventsPanel::updateColors()
         pal.setColor(QPalette::WindowText,
                      eventstyle::readableOn(eventstyle::eventColor(i), palette().color(QPalette::Window)));
         m_types[i]->setPalette(pal);
+    }
+}
+
+void EventsPanel::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    // First time shown without a remembered layout: four fifths of the height for the table, the rest for the
+    // raw record (a small window still lists several events).
+    if (!m_splitPlaced) {
+        m_splitPlaced = true;
+        // After the layout has settled (the window's own first layout may still move the splitter).
+        QTimer::singleShot(0, this, [this]() {
+            const QList<int> sizes = m_split->sizes();
+            const int total = sizes.value(0) + sizes.value(1);
+            if (total > 0 && !m_split->property("restored").toBool())
+                m_split->setSizes({total * 4 / 5, total - total * 4 / 5});
+        });
     }
 }
 
@@ -302,6 +365,72 @@ void EventsPanel::applyFilter()
     m_session->setEventFilter(f);
 }
 
+void EventsPanel::eventsReloaded()
+{
+    updateCount();
+    if (!m_shownRecord)
+        return;
+    // The selected event stays selected when the new view lists it; otherwise nothing shows it any more.
+    const int row = m_session->eventModel()->rowOfRecord(m_shownRecord);
+    if (row >= 0) {
+        const QModelIndex index = m_session->eventModel()->index(row, 0);
+        const QSignalBlocker block(m_view->selectionModel());
+        m_view->selectionModel()->setCurrentIndex(index,
+                                                  QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        m_view->scrollTo(index);
+        return;
+    }
+    m_shownRecord = 0;
+    m_raw->clear();
+    m_rawInfo->clear();
+    m_raw->setPlaceholderText(tr("The selected event is not in the filtered list any more: select an event to see "
+                                 "the record as delivered"));
+    Q_EMIT selectionHidden();
+}
+
+bool EventsPanel::step(int delta)
+{
+    const int count = m_session->eventModel()->rowCount();
+    if (count == 0)
+        return false;
+    const QModelIndex current = m_view->currentIndex();
+    const int row = current.isValid() ? std::clamp(current.row() + delta, 0, count - 1) : 0;
+    if (current.isValid() && row == current.row())
+        return false;
+    const QModelIndex index = m_session->eventModel()->index(row, 0);
+    m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_view->scrollTo(index);
+    return true;
+}
+
+QString EventsPanel::copyCurrentRow()
+{
+    const QModelIndex current = m_view->currentIndex();
+    if (!current.isValid())
+        return {};
+    QStringList cells;
+    for (int c = 0; c < m_session->eventModel()->columnCount(); ++c)
+        cells << m_session->eventModel()->index(current.row(), c).data().toString();
+    const QString text = cells.join(QLatin1Char('\t'));
+    QApplication::clipboard()->setText(text);
+    Q_EMIT copied(tr("Copied the event row"));
+    return text;
+}
+
+QString EventsPanel::copyCurrentRecord()
+{
+    const QModelIndex current = m_view->currentIndex();
+    if (!current.isValid())
+        return {};
+    const auto row = m_session->record(current.data(ModelRoles::RecordIdRole).toLongLong());
+    if (!row)
+        return {};
+    const QString text = QString::fromStdString(row->raw); // exactly as delivered
+    QApplication::clipboard()->setText(text);
+    Q_EMIT copied(tr("Copied record %1 as delivered (JSON)").arg(row->id));
+    return text;
+}
+
 void EventsPanel::updateCount()
 {
     m_count->setText(tr("%L1 events").arg(m_session->eventModel()->rowCount()));
@@ -316,14 +445,13 @@ void EventsPanel::showRecord(qint64 recordId)
         return;
     }
     const QByteArray raw = QByteArray::fromStdString(row->raw);
+    m_rawInfo->setText(tr("Record %1 · file record #%2 at byte %3 · %4")
+                           .arg(row->id)
+                           .arg(row->position.recordIndex + 1)
+                           .arg(row->position.byteOffset)
+                           .arg(fromStd(row->shape)));
     // Re-indented for reading without parsing: numbers and strings stay exactly as delivered.
-    QString text = tr("// record %1 · file record #%2 at byte %3 · %4\n")
-                       .arg(row->id)
-                       .arg(row->position.recordIndex + 1)
-                       .arg(row->position.byteOffset)
-                       .arg(fromStd(row->shape));
-    text += formatting::indentJson(QString::fromUtf8(raw));
-    m_raw->setPlainText(text);
+    m_raw->setPlainText(formatting::indentJson(QString::fromUtf8(raw)));
     highlightMatches();
 }
 

@@ -5,7 +5,6 @@
 
 class QCheckBox;
 class QComboBox;
-class QDateTimeEdit;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
@@ -14,6 +13,7 @@ class QTableView;
 class QTimer;
 class QToolButton;
 class StoreSession;
+class TimeField;
 
 /// Every record of the store in a lazy table, filterable by table, event type, time range (From/To edits, in
 /// step with a drag on the activity chart) and text (optionally in the raw records); the raw record as
@@ -25,12 +25,20 @@ public:
     explicit EventsPanel(StoreSession* session, QWidget* parent = nullptr);
     QTableView* view() const { return m_view; }
     QLineEdit* textEdit() const { return m_text; }
+    QComboBox* tableBox() const { return m_table; }
     QCheckBox* rawSearchBox() const { return m_inRaw; }
     QCheckBox* fromBox() const { return m_fromOn; }
     QCheckBox* toBox() const { return m_toOn; }
-    QDateTimeEdit* fromEdit() const { return m_fromEdit; }
-    QDateTimeEdit* toEdit() const { return m_toEdit; }
+    /// From / To: typed, pasted (ISO-8601) or picked times, exact to the microsecond.
+    TimeField* fromEdit() const { return m_fromEdit; }
+    TimeField* toEdit() const { return m_toEdit; }
     QPlainTextEdit* rawView() const { return m_raw; }
+    /// Where the shown record came from (record id, file record #, byte offset, shape), above the raw text.
+    QLabel* rawInfo() const { return m_rawInfo; }
+    /// Ctrl+C on the table: the current row's cells, tab-separated, to the clipboard; returns the text.
+    QString copyCurrentRow();
+    /// Ctrl+Shift+C on the table: the current record exactly as delivered (JSON); returns the text.
+    QString copyCurrentRecord();
     /// Table above, raw record below (its state is saved with the window layout).
     QSplitter* splitter() const { return m_split; }
     QLabel* countLabel() const { return m_count; }
@@ -39,22 +47,33 @@ public:
     std::optional<qint64> fromMicros() const { return m_from; }
     std::optional<qint64> toMicros() const { return m_to; }
     void focusFilter();
+    /// Selects the event `delta` rows away from the current one (the first when none); false when there is none.
+    bool step(int delta);
+    /// The record shown in the raw pane (0 = none).
+    qint64 shownRecord() const { return m_shownRecord; }
     /// Marks the filter text in the raw record pane; returns the number of matches marked.
     int highlightMatches();
 
 Q_SIGNALS:
     void recordSelected(qint64 keyId, qint64 recordId);
+    /// A new filter hid the selected event: the raw pane was cleared (the window clears the diff).
+    void selectionHidden();
+    /// Something was copied (feedback for the status bar).
+    void copied(const QString& what);
     /// The time range changed (from the edits or setTimeRange); both nullopt = no range.
     void timeRangeChanged(std::optional<qint64> fromMicros, std::optional<qint64> toMicros);
 
 protected:
     void changeEvent(QEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
 private:
     void applyFilter();
     void updateTables();
+    void resetForNewStore();
     void showRecord(qint64 recordId);
     void updateCount();
+    void eventsReloaded();
     void updateColors();
     void rangeEdited();
     void showRangeInEdits();
@@ -64,15 +83,18 @@ private:
     QLineEdit* m_text;
     QCheckBox* m_inRaw;
     QCheckBox* m_fromOn;
-    QDateTimeEdit* m_fromEdit;
+    TimeField* m_fromEdit;
     QCheckBox* m_toOn;
-    QDateTimeEdit* m_toEdit;
+    TimeField* m_toEdit;
     QToolButton* m_clearRange;
     QLabel* m_count;
     QTableView* m_view;
     QPlainTextEdit* m_raw;
+    QLabel* m_rawInfo;
     QSplitter* m_split;
     QTimer* m_debounce;
+    qint64 m_shownRecord = 0;
+    bool m_splitPlaced = false;
     std::optional<qint64> m_from;
     std::optional<qint64> m_to;
 };

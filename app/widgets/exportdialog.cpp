@@ -17,6 +17,8 @@
 #include <initializer_list>
 
 #include "app/viewmodels/exportselection.h"
+#include "app/viewmodels/formatting.h"
+#include "app/viewmodels/isotime.h"
 #include "app/viewmodels/rowtypes.h"
 #include "app/viewmodels/storesession.h"
 
@@ -32,6 +34,17 @@ ExportDialog::ExportDialog(StoreSession* session, QWidget* parent)
     m_scope = new QLabel(this);
     m_scope->setWordWrap(true);
     form->addRow(tr("Records:"), m_scope);
+    // The events filter's text is a substring ("Id=101" also matches Id=1010): one key exactly is this box.
+    m_onlyKey = new QCheckBox(this);
+    if (m_session && m_session->currentKey()) {
+        m_onlyKey->setText(tr("Only the key open in the timeline: %1 (exact match)")
+                               .arg(QString::fromStdString(m_session->currentKey()->displayText)));
+    } else {
+        m_onlyKey->setText(tr("Only the key open in the timeline (none is open)"));
+        m_onlyKey->setEnabled(false);
+    }
+    connect(m_onlyKey, &QCheckBox::toggled, this, [this]() { m_scope->setText(filterScopeText()); });
+    form->addRow(QString(), m_onlyKey);
     auto* folderRow = new QHBoxLayout;
     m_folder = new QLineEdit(this);
     m_browse = new QPushButton(tr("Browse…"), this);
@@ -76,7 +89,52 @@ ExportDialog::ExportDialog(StoreSession* session, QWidget* parent)
     layout->addWidget(m_progress);
     layout->addWidget(m_status);
     layout->addWidget(m_buttons);
-    m_scope->setText(tr("the events view's current filter"));
+    m_scope->setText(filterScopeText());
+}
+
+bool ExportDialog::onlyKey() const
+{
+    return m_onlyKey->isChecked() && m_session && m_session->currentKey();
+}
+
+std::optional<qint64> ExportDialog::filterRecordCount() const
+{
+    if (onlyKey())
+        return std::nullopt; // the key's records within the filter: counted by the export itself
+    // Known once the events view has been built for the current filter (no query pending).
+    if (!m_session || !m_session->isOpen() || m_session->jobs()->isBusy())
+        return std::nullopt;
+    return m_session->eventModel()->rowCount();
+}
+
+QString ExportDialog::filterScopeText() const
+{
+    if (!m_session || !m_session->isOpen())
+        return tr("No store is open.");
+    const EventFilter& f = m_session->eventFilter();
+    QStringList parts;
+    parts << (f.table.empty() ? tr("all tables") : tr("table %1").arg(QString::fromStdString(f.table)));
+    if ((f.eventMask & 0xF) != 0xF) {
+        static const char* const names[] = {"INSERT", "MODIFY", "REMOVE", "SNAPSHOT"};
+        QStringList types;
+        for (int bit = 0; bit < 4; ++bit)
+            if (f.eventMask & (1u << bit))
+                types << QString::fromLatin1(names[bit]);
+        parts << (types.isEmpty() ? tr("no event types") : types.join(QStringLiteral(" / ")));
+    }
+    if (f.fromMicros)
+        parts << tr("from %1").arg(isotime::format(*f.fromMicros));
+    if (f.toMicros)
+        parts << tr("before %1 (UTC)").arg(isotime::format(*f.toMicros));
+    if (!f.text.empty())
+        parts << (f.textInRaw ? tr("containing \u201c%1\u201d (raw records)") : tr("matching \u201c%1\u201d"))
+                     .arg(QString::fromStdString(f.text));
+    const auto count = filterRecordCount();
+    QString what = tr("the Events table's filter: %1").arg(parts.join(QStringLiteral(", ")));
+    if (onlyKey())
+        what = tr("the records of %1 (exactly this key) within %2")
+                   .arg(QString::fromStdString(m_session->currentKey()->displayText), what);
+    return count ? tr("%1 — %2").arg(formatting::count(*count, "record", "records"), what) : what;
 }
 
 ExportDialog::~ExportDialog()
@@ -102,6 +160,11 @@ storage::RecordSelection ExportDialog::selection() const
     storage::RecordSelection s;
     if (m_recordIds.empty() && m_session)
         s = exportSelectionOf(m_session->eventFilter());
+    if (m_recordIds.empty() && onlyKey()) {
+        if (!s.filter)
+            s.filter = storage::RecordFilter{};
+        s.filter->keyId = m_session->currentKeyId(); // exact: this key's records only
+    }
     s.recordIds = m_recordIds;
     s.jsUnsafe = static_cast<storage::RecordSelection::JsUnsafe>(m_jsUnsafe->currentData().toInt());
     return s;
@@ -128,6 +191,8 @@ QString ExportDialog::runExport()
 {
     if (!m_session || m_session->path().isEmpty())
         return tr("No store is open.");
+    if (m_recordIds.empty() && filterRecordCount() == std::optional<qint64>(0))
+        return tr("Nothing to export: the Events table's filter matches no records.");
     if (m_folder->text().isEmpty())
         return tr("Choose a folder.");
     ExportOutcome outcome = m_job->runNow(request(options()));
@@ -205,6 +270,11 @@ void ExportDialog::accept()
         return;
     if (!m_session || m_session->path().isEmpty()) {
         showStatus(tr("No store is open."), true);
+        return;
+    }
+    if (m_recordIds.empty() && filterRecordCount() == std::optional<qint64>(0)) {
+        showStatus(tr("Nothing to export: the Events table's filter matches no records. Change the filter first."),
+                   true);
         return;
     }
     if (m_folder->text().isEmpty()) {

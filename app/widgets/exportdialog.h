@@ -47,6 +47,12 @@ public:
     /// The result line shown in the dialog ("Exported …", the error, "Export cancelled.").
     QString statusText() const;
     QProgressBar* progressBar() const { return m_progress; }
+    /// What will be exported, as the dialog says it: "N records — the Events table's filter: table …, from …".
+    QString filterScopeText() const;
+    /// Records the current events filter lists (nullopt while its query runs).
+    std::optional<qint64> filterRecordCount() const;
+    /// "Only the key open in the timeline" (exact key match instead of the filter's substring).
+    QCheckBox* onlyKeyBox() const { return m_onlyKey; }
     /// Object name of the "replace the earlier export?" question box (a child of the dialog while it is asked).
     static constexpr const char* kReplaceQuestionName = "exportReplaceQuestion";
 
@@ -60,6 +66,7 @@ protected:
 
 private:
     ExportRequest request(const storage::ExportOptions& options) const;
+    bool onlyKey() const;
     /// Asks before replacing an earlier export; false = keep it (nothing is written).
     bool confirmReplace(const QStringList& existing);
     void setRunning(bool running);
@@ -77,6 +84,7 @@ private:
     QSpinBox* m_batchSize;
     QComboBox* m_jsUnsafe;
     QCheckBox* m_force;
+    QCheckBox* m_onlyKey = nullptr;
     QProgressBar* m_progress;
     QLabel* m_status;
     QDialogButtonBox* m_buttons;

@@ -1,5 +1,8 @@
 #include "app/widgets/keyspanel.h"
 
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
 #include <QComboBox>
 #include <QHeaderView>
 #include <QLabel>
@@ -10,6 +13,7 @@
 #include <QVBoxLayout>
 
 #include "app/viewmodels/formatting.h"
+#include "app/viewmodels/keylistmodel.h"
 #include "app/viewmodels/modelroles.h"
 #include "app/viewmodels/storesession.h"
 
@@ -45,9 +49,10 @@ KeysPanel::KeysPanel(StoreSession* session, QWidget* parent)
 
     m_filter->setPlaceholderText(tr("Filter keys (Ctrl+F)…"));
     m_filter->setClearButtonEnabled(true);
-    m_sort->addItem(tr("Sort by key"));
-    m_sort->addItem(tr("Sort by record count"));
-    m_sort->addItem(tr("Sort by last change"));
+    m_sort->addItem(tr("By key"));
+    m_sort->addItem(tr("By count"));
+    m_sort->addItem(tr("By last change"));
+    m_sort->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_sort->setToolTip(tr("Order of the keys list (click a column header to reverse)"));
 
     setupFastView(m_keys);
@@ -58,7 +63,8 @@ KeysPanel::KeysPanel(StoreSession* session, QWidget* parent)
     m_keys->setColumnWidth(1, 70);
     m_keys->setColumnWidth(2, 170);
     m_keys->horizontalHeader()->setSortIndicatorShown(true);
-    m_keys->setTextElideMode(Qt::ElideMiddle); // key texts share their prefix ("orderId=…")
+    m_keys->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // the key column stretches instead
+    m_keys->setTextElideMode(Qt::ElideMiddle);                    // key texts share their prefix ("orderId=…")
     m_keys->horizontalHeader()->setSectionsClickable(true);
 
     auto* keysBox = new QWidget(this);
@@ -98,13 +104,18 @@ KeysPanel::KeysPanel(StoreSession* session, QWidget* parent)
             });
     connect(m_tables->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex&) { applyFilter(); });
-    connect(session->tableModel(), &QAbstractItemModel::modelReset, this, [this]() {
-        if (m_session->tableModel()->rowCount() > 0 && !m_tables->currentIndex().isValid()) {
-            m_tables->selectionModel()->blockSignals(true);
-            m_tables->setCurrentIndex(m_session->tableModel()->index(0, 0));
-            m_tables->selectionModel()->blockSignals(false);
-        }
-    });
+    connect(session->tableModel(), &QAbstractItemModel::modelReset, this, &KeysPanel::syncTableSelection);
+    auto* copyJson = new QAction(tr("Copy Key as JSON"), m_keys);
+    copyJson->setShortcut(QKeySequence::Copy);
+    copyJson->setShortcutContext(Qt::WidgetShortcut);
+    connect(copyJson, &QAction::triggered, this, [this]() { copyKeyJson(); });
+    auto* copyText = new QAction(tr("Copy Key as name=value"), m_keys);
+    copyText->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+    copyText->setShortcutContext(Qt::WidgetShortcut);
+    connect(copyText, &QAction::triggered, this, [this]() { copyKeyText(); });
+    m_keys->addAction(copyJson);
+    m_keys->addAction(copyText);
+    m_keys->setContextMenuPolicy(Qt::ActionsContextMenu);
     connect(m_keys->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& index) {
         if (m_syncing || !index.isValid())
             return;
@@ -116,11 +127,85 @@ KeysPanel::KeysPanel(StoreSession* session, QWidget* parent)
         if (m_shownKey)
             selectKey(m_shownKey);
     });
-    connect(session, &StoreSession::closed, this, [this]() {
-        m_shownKey = 0;
-        updateCount();
-    });
+    connect(session, &StoreSession::closed, this, &KeysPanel::resetForNewStore);
     updateCount();
+}
+
+void KeysPanel::syncTableSelection()
+{
+    // The list shows the session's table (a reload of the table list, e.g. after an import, keeps it; a table
+    // that is gone shows "All tables" and lists every key).
+    auto* tables = m_session->tableModel();
+    if (tables->rowCount() == 0)
+        return;
+    int row = 0;
+    for (int r = 1; r < tables->rowCount(); ++r)
+        if (tables->tableAt(r).toStdString() == m_session->keyFilter().table)
+            row = r;
+    {
+        const QSignalBlocker block(m_tables->selectionModel());
+        m_tables->selectionModel()->setCurrentIndex(tables->index(row, 0),
+                                                    QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    }
+    if (row == 0 && !m_session->keyFilter().table.empty())
+        applyFilter();
+}
+
+void KeysPanel::resetForNewStore()
+{
+    // Everything here belongs to the store that was open: the next one starts with all its keys listed.
+    m_debounce->stop();
+    {
+        const QSignalBlocker b1(m_filter), b2(m_sort), b3(m_tables->selectionModel());
+        m_filter->clear();
+        m_sort->setCurrentIndex(int(KeySort::Key));
+        m_tables->selectionModel()->clear();
+    }
+    m_shownKey = 0;
+    m_keys->scrollToTop();
+    m_tables->scrollToTop();
+    updateCount();
+}
+
+QString KeysPanel::copyKeyJson()
+{
+    if (!m_keys->currentIndex().isValid())
+        return {};
+    const KeyRow* row = m_session->keyModel()->rowAt(m_keys->currentIndex().row());
+    if (!row)
+        return {};
+    const QString text = QString::fromStdString(row->keyJson);
+    QApplication::clipboard()->setText(text);
+    Q_EMIT copied(tr("Copied the key as DynamoDB JSON"));
+    return text;
+}
+
+QString KeysPanel::copyKeyText()
+{
+    if (!m_keys->currentIndex().isValid())
+        return {};
+    const KeyRow* row = m_session->keyModel()->rowAt(m_keys->currentIndex().row());
+    if (!row)
+        return {};
+    const QString text = QString::fromStdString(row->keyText);
+    QApplication::clipboard()->setText(text);
+    Q_EMIT copied(tr("Copied the key as text"));
+    return text;
+}
+
+void KeysPanel::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    // The key column keeps at least ~14 characters: a narrow dock drops "Last change" first (its value is in the
+    // timeline and the tooltip), never scrolls the keys out of view.
+    const int keyRoom = m_keys->fontMetrics().averageCharWidth() * 14;
+    const bool narrow = m_keys->viewport()->width() < keyRoom + m_keys->columnWidth(1) + 170;
+    m_keys->setColumnHidden(KeyListModel::LastChangeColumn, narrow);
+}
+
+QString KeysPanel::countLabel() const
+{
+    return m_count->text();
 }
 
 void KeysPanel::focusFilter()

@@ -17,6 +17,9 @@ public:
     explicit KeysPanel(StoreSession* session, QWidget* parent = nullptr);
     void focusFilter();
     QTableView* keyView() const { return m_keys; }
+    QTableView* tableView() const { return m_tables; }
+    /// "N keys" under the list.
+    QString countLabel() const;
     QLineEdit* filterEdit() const { return m_filter; }
     QComboBox* sortBox() const { return m_sort; }
     /// Shows this key as the selected one without emitting keySelected (the key was opened elsewhere, e.g.
@@ -24,11 +27,23 @@ public:
     /// listed (other table, filtered out). Re-applied whenever the list reloads.
     void selectKey(qint64 keyId);
 
+    /// Ctrl+C on the keys list: the current key as DynamoDB JSON (the Keys map); returns the text.
+    QString copyKeyJson();
+    /// Ctrl+Shift+C: the current key as its text ("orderId=ORD-1001"); returns the text.
+    QString copyKeyText();
+
 Q_SIGNALS:
     void keySelected(qint64 keyId);
+    /// Something was copied (feedback for the status bar).
+    void copied(const QString& what);
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void applyFilter();
+    void syncTableSelection();
+    void resetForNewStore();
     void updateCount();
     void syncSortIndicator();
     StoreSession* m_session;

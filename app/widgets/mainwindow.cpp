@@ -3,25 +3,37 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QDockWidget>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QHeaderView>
+#include <QKeyEvent>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QResizeEvent>
 #include <QSettings>
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTableView>
+#include <QTableWidget>
 #include <QToolBar>
+#include <QTreeView>
+#include <QVBoxLayout>
 
 #include "app/viewmodels/formatting.h"
 #include "app/viewmodels/importjob.h"
+#include "app/viewmodels/modelroles.h"
 #include "app/viewmodels/storesession.h"
 #include "app/widgets/activitychart.h"
 #include "app/widgets/auditpanel.h"
@@ -30,6 +42,7 @@
 #include "app/widgets/exportdialog.h"
 #include "app/widgets/importdialog.h"
 #include "app/widgets/keyspanel.h"
+#include "app/widgets/notificationbar.h"
 #include "app/widgets/replaypanel.h"
 #include "app/widgets/timelinepanel.h"
 
@@ -61,6 +74,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_centerSplit(new QSplitter(Qt::Vertical, this))
     , m_importJob(new ImportJob(this))
     , m_importProgress(new ImportProgressWidget(this))
+    , m_notice(new NotificationBar(this))
     , m_pathLabel(new QLabel(this))
     , m_totalsLabel(new QLabel(this))
     , m_busyLabel(new QLabel(this))
@@ -75,7 +89,14 @@ MainWindow::MainWindow(QWidget* parent)
     m_tabs->addTab(m_events, icon("events"), tr("Events"));
     m_centerSplit->addWidget(m_tabs);
     m_centerSplit->addWidget(m_diff);
-    setCentralWidget(m_centerSplit);
+    auto* center = new QWidget(this);
+    auto* centerLayout = new QVBoxLayout(center);
+    centerLayout->setContentsMargins(0, 0, 0, 0);
+    centerLayout->setSpacing(2);
+    centerLayout->addWidget(m_notice);
+    centerLayout->addWidget(m_centerSplit, 1);
+    setCentralWidget(center);
+    connect(m_notice, &NotificationBar::detailsRequested, this, &MainWindow::showImportDetails);
 
     auto* keysDock = new QDockWidget(tr("Tables and keys"), this);
     keysDock->setObjectName(QStringLiteral("keysDock"));
@@ -90,6 +111,10 @@ MainWindow::MainWindow(QWidget* parent)
     auditDock->setWidget(m_audit);
     addDockWidget(Qt::BottomDockWidgetArea, auditDock);
     m_auditDock = auditDock;
+    m_keysDock = keysDock;
+    m_activityDock = activityDock;
+    keysDock->installEventFilter(this);
+    activityDock->installEventFilter(this);
     splitDockWidget(activityDock, auditDock, Qt::Horizontal);
     resizeDocks({keysDock}, {380}, Qt::Horizontal);
     resizeDocks({activityDock}, {190}, Qt::Vertical);
@@ -126,6 +151,14 @@ MainWindow::MainWindow(QWidget* parent)
 
     connect(m_keys, &KeysPanel::keySelected, this, [this](qint64 keyId) { openKeyAt(keyId, 0); });
     connect(m_events, &EventsPanel::recordSelected, this, &MainWindow::openKeyAt);
+    const auto copiedFeedback = [this](const QString& what) { statusBar()->showMessage(what, 4000); };
+    connect(m_events, &EventsPanel::copied, this, copiedFeedback);
+    connect(m_keys, &KeysPanel::copied, this, copiedFeedback);
+    connect(m_diff, &DiffPanel::copied, this, copiedFeedback);
+    connect(m_events, &EventsPanel::selectionHidden, this, [this]() {
+        if (m_tabs->currentWidget() == m_events)
+            m_diff->clear(); // the diff showed the event the filter just hid
+    });
     connect(m_audit, &AuditPanel::findingActivated, this, [this](qint64 keyId, qint64 recordId) {
         m_tabs->setCurrentWidget(m_timeline);
         openKeyAt(keyId, recordId);
@@ -160,7 +193,7 @@ MainWindow::MainWindow(QWidget* parent)
     QSettings settings;
     resize(1400, 900);
     restoreGeometry(settings.value(kGeometry).toByteArray());
-    restoreState(settings.value(kState).toByteArray());
+    m_layoutRestored = restoreState(settings.value(kState).toByteArray());
     // Each center tab keeps its own share of the height above the diff (a short timeline leaves room for the
     // diff; the events table and the replay runs want more).
     for (int i = 0; i < m_tabs->count(); ++i)
@@ -174,7 +207,9 @@ MainWindow::MainWindow(QWidget* parent)
         m_splitTab = m_tabs->currentWidget();
         restoreCenterSplit(m_splitTab);
     });
-    m_events->splitter()->restoreState(settings.value(kEventsSplit).toByteArray());
+    if (m_events->splitter()->restoreState(settings.value(kEventsSplit).toByteArray()))
+        m_events->splitter()->setProperty("restored", true); // the user's split, not the first-show default
+    setupKeyboard();
     updateRecentMenu();
     updateStatus();
 }
@@ -252,12 +287,41 @@ void MainWindow::createMenus()
     // Up/Down step when the timeline has focus; these work from anywhere (e.g. while the keys list has it).
     auto* previous = m_viewMenu->addAction(tr("&Previous Version"));
     previous->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Up));
-    connect(previous, &QAction::triggered, this, [this]() { m_timeline->step(-1); });
+    // On the Events tab they move the events table (raw pane, timeline and diff follow it).
+    connect(previous, &QAction::triggered, this,
+            [this]() { m_tabs->currentWidget() == m_events ? m_events->step(-1) : m_timeline->step(-1); });
     auto* next = m_viewMenu->addAction(tr("&Next Version"));
     next->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Down));
-    connect(next, &QAction::triggered, this, [this]() { m_timeline->step(1); });
+    connect(next, &QAction::triggered, this,
+            [this]() { m_tabs->currentWidget() == m_events ? m_events->step(1) : m_timeline->step(1); });
+    m_viewMenu->addSeparator();
+    const struct
+    {
+        const char* text;
+        int key;
+    } tabs[] = {{QT_TR_NOOP("Item &Timeline"), Qt::Key_1},
+                {QT_TR_NOOP("&Events"), Qt::Key_2},
+                {QT_TR_NOOP("Re&play"), Qt::Key_3}};
+    for (int i = 0; i < 3; ++i) {
+        auto* show = m_viewMenu->addAction(tr(tabs[i].text));
+        show->setShortcut(QKeySequence(Qt::ALT | tabs[i].key));
+        connect(show, &QAction::triggered, this, [this, i]() {
+            if (i < m_tabs->count())
+                m_tabs->setCurrentIndex(i);
+        });
+    }
+    auto* nextTab = m_viewMenu->addAction(tr("Next Tab"));
+    nextTab->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Tab), QKeySequence(Qt::CTRL | Qt::Key_PageDown)});
+    connect(nextTab, &QAction::triggered, this, [this]() { switchTab(1); });
+    auto* previousTab = m_viewMenu->addAction(tr("Previous Tab"));
+    previousTab->setShortcuts(
+        {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Backtab), QKeySequence(Qt::CTRL | Qt::Key_PageUp)});
+    connect(previousTab, &QAction::triggered, this, [this]() { switchTab(-1); });
     m_viewMenu->addSeparator();
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    auto* keys = help->addAction(tr("&Keyboard Shortcuts"));
+    keys->setShortcut(QKeySequence(Qt::Key_F1));
+    connect(keys, &QAction::triggered, this, [this]() { showKeyboardShortcuts(); });
     help->addAction(tr("&About Streamscope"), this, [this]() {
         QMessageBox::about(this, tr("About Streamscope"),
                            tr("<b>Streamscope %1</b><p>Inspect, audit and replay captured DynamoDB stream data.</p>"
@@ -306,8 +370,44 @@ void MainWindow::showError(const QString& title, const QString& text)
         QMessageBox::warning(this, title, text);
 }
 
+bool MainWindow::isStoreFile(const QString& path)
+{
+    if (path.endsWith(QStringLiteral(".streamscope")))
+        return true;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return false;
+    return file.read(16) == QByteArray("SQLite format 3\0", 16);
+}
+
+bool MainWindow::confirm(const QString& title, const QString& text, const QString& yesText)
+{
+    if (!isVisible())
+        return false;
+    QMessageBox box(QMessageBox::Question, title, text, QMessageBox::NoButton, this);
+    auto* yes = box.addButton(yesText, QMessageBox::AcceptRole);
+    box.addButton(QMessageBox::Cancel);
+    box.setDefaultButton(yes);
+    box.exec();
+    return box.clickedButton() == yes;
+}
+
 bool MainWindow::openStore(const QString& path, bool create)
 {
+    const QFileInfo info(path);
+    if (!create && info.isFile() && !isStoreFile(path)) {
+        // A capture picked in File ▸ Open: offer to import it; the open store stays open either way.
+        const QString into = m_session->isOpen() ? QFileInfo(m_session->path()).fileName()
+                                                 : QDir::toNativeSeparators(defaultStorePath());
+        if (confirm(tr("Import capture?"),
+                    tr("%1 is not a Streamscope store; it looks like a capture file.\n\nImport it into %2?")
+                        .arg(info.fileName(), into),
+                    tr("&Import")))
+            importPaths({path});
+        else
+            statusBar()->showMessage(tr("%1 is not a Streamscope store: nothing opened").arg(info.fileName()), 10000);
+        return false;
+    }
     if (m_importJob->isRunning()) {
         showError(tr("Import running"),
                   tr("Wait for the import to finish (or cancel it) before opening another store."));
@@ -322,6 +422,7 @@ bool MainWindow::openStore(const QString& path, bool create)
         return false;
     }
     addRecent(QFileInfo(path).absoluteFilePath());
+    m_notice->dismiss(); // the last import's outcome belonged to the store that was open
     updateStatus();
     return true;
 }
@@ -387,19 +488,45 @@ void MainWindow::importPaths(const QStringList& paths)
         statusBar()->showMessage(tr("Queued: will import after the running import"), 5000);
         return;
     }
+    QStringList captures;
+    QStringList stores;
+    for (const QString& path : paths)
+        (QFileInfo(path).isFile() && isStoreFile(path) ? stores : captures) << path;
+    if (!stores.isEmpty()) {
+        if (paths.size() == 1) {
+            // A store picked in Import: offer to open it instead (importing it would fail: it is not a capture).
+            if (confirm(tr("Open store?"),
+                        tr("%1 is a Streamscope store, not a capture file.\n\nOpen it instead?")
+                            .arg(QFileInfo(stores.front()).fileName()),
+                        tr("&Open Store")))
+                openStore(stores.front());
+            else
+                statusBar()->showMessage(
+                    tr("%1 is a store, not a capture: nothing imported").arg(QFileInfo(stores.front()).fileName()),
+                    10000);
+            return;
+        }
+        QStringList names;
+        for (const QString& store : stores)
+            names << QFileInfo(store).fileName();
+        statusBar()->showMessage(tr("Left out (stores, not captures): %1").arg(names.join(QStringLiteral(", "))),
+                                 15000);
+        if (captures.isEmpty())
+            return;
+    }
     if (!m_session->isOpen() && !openStore(defaultStorePath(), true))
         return;
-    const QStringList files = ImportJob::expandPaths(paths);
+    const QStringList files = ImportJob::expandPaths(captures);
     if (files.isEmpty()) {
         showError(tr("Nothing to import"),
-                  tr("No files found (hidden files are skipped) in:\n%1").arg(paths.join(QLatin1Char('\n'))));
+                  tr("No files found (hidden files are skipped) in:\n%1").arg(captures.join(QLatin1Char('\n'))));
         return;
     }
     m_importProgress->begin(static_cast<int>(files.size()));
     m_importProgress->show();
     m_importAction->setEnabled(false);
     m_importFolderAction->setEnabled(false);
-    m_importJob->start(m_session->path(), paths); // folders unexpanded: the importer expands them as the CLI does
+    m_importJob->start(m_session->path(), captures); // folders unexpanded: the importer expands them as the CLI does
 }
 
 void MainWindow::onImportFinished(const ImportResultInfo& summary)
@@ -409,6 +536,16 @@ void MainWindow::onImportFinished(const ImportResultInfo& summary)
     m_importFolderAction->setEnabled(true);
     m_session->refresh();
     statusBar()->showMessage(ImportSummaryDialog::oneLine(summary), 20000);
+    // The outcome stays above the views until dismissed (the audit's own status goes to the status bar).
+    m_lastImport = summary;
+    const bool failedAll = !summary.storeError.isEmpty()
+        || (!summary.failed.empty() && summary.filesImported == 0 && summary.filesAlreadyImported == 0);
+    const bool warn = summary.cancelled || !summary.failed.empty() || !summary.skipped.empty() || summary.conflicts;
+    m_notice->showMessage(importOutcome(summary),
+                          failedAll  ? NotificationBar::Error
+                              : warn ? NotificationBar::Warning
+                                     : NotificationBar::Info,
+                          true);
     const bool problems = !summary.failed.empty() || !summary.skipped.empty() || !summary.storeError.isEmpty();
     if (problems && m_showImportSummary && isVisible()) {
         auto* dialog = new ImportSummaryDialog(summary, this);
@@ -423,9 +560,206 @@ void MainWindow::onImportFinished(const ImportResultInfo& summary)
     }
 }
 
+QString MainWindow::importOutcome(const ImportResultInfo& s)
+{
+    if (!s.storeError.isEmpty())
+        return tr("Import failed: the store could not be written: %1").arg(s.storeError);
+    QStringList parts;
+    const bool nothingNew = s.inserted == 0 && s.filesImported == 0 && s.failed.empty() && s.skipped.empty();
+    if (nothingNew && s.filesAlreadyImported > 0 && !s.cancelled)
+        return tr("Import: %1 already imported, nothing added")
+            .arg(s.filesAlreadyImported == 1 ? tr("the file was")
+                                             : tr("all %1 files were").arg(s.filesAlreadyImported));
+    parts << formatting::count(s.inserted, "new record", "new records");
+    if (s.duplicates)
+        parts << formatting::count(s.duplicates, "duplicate (already stored)", "duplicates (already stored)");
+    if (s.conflicts)
+        parts << tr("%L1 conflicting with stored records").arg(s.conflicts);
+    if (!s.skipped.empty())
+        parts << tr("%1 skipped").arg(formatting::count(static_cast<qint64>(s.skipped.size()), "record", "records"));
+    QStringList files;
+    files << tr("%1 imported").arg(formatting::count(s.filesImported, "file", "files"));
+    if (s.filesAlreadyImported)
+        files << tr("%1 already imported").arg(formatting::count(s.filesAlreadyImported, "file", "files"));
+    if (!s.failed.empty())
+        files << tr("%1 not imported").arg(formatting::count(static_cast<qint64>(s.failed.size()), "file", "files"));
+    return (s.cancelled ? tr("Import cancelled: ") : tr("Import finished: ")) + parts.join(QStringLiteral(", "))
+        + QStringLiteral(" (") + files.join(QStringLiteral(", ")) + QStringLiteral(")");
+}
+
+void MainWindow::showImportDetails()
+{
+    auto* dialog = new ImportSummaryDialog(m_lastImport, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+}
+
+void MainWindow::switchTab(int delta)
+{
+    const int n = m_tabs->count();
+    if (n > 0)
+        m_tabs->setCurrentIndex((m_tabs->currentIndex() + delta + n) % n);
+}
+
+void MainWindow::setupKeyboard()
+{
+    // Window shortcuts win over the line edits' own bindings (Ctrl+E is "end of line" in a QLineEdit).
+    for (QLineEdit* edit : findChildren<QLineEdit*>())
+        edit->installEventFilter(this);
+    // Home / End go to the first / last row (QTableView moves between columns of a row-selecting list otherwise).
+    for (QAbstractItemView* view :
+         {static_cast<QAbstractItemView*>(m_keys->keyView()), static_cast<QAbstractItemView*>(m_keys->tableView()),
+          static_cast<QAbstractItemView*>(m_events->view()), static_cast<QAbstractItemView*>(m_timeline->view())})
+        view->installEventFilter(this);
+    // Enter opens the current item.
+    connect(m_keys->keyView(), &QAbstractItemView::activated, this, [this](const QModelIndex& index) {
+        const qint64 keyId = index.data(ModelRoles::KeyIdRole).toLongLong();
+        m_tabs->setCurrentWidget(m_timeline);
+        if (keyId != m_session->currentKeyId())
+            openKeyAt(keyId, 0);
+        m_timeline->view()->setFocus(Qt::ShortcutFocusReason);
+    });
+    connect(m_keys->tableView(), &QAbstractItemView::activated, this,
+            [this](const QModelIndex&) { m_keys->keyView()->setFocus(Qt::ShortcutFocusReason); });
+    connect(m_events->view(), &QAbstractItemView::activated, this, [this](const QModelIndex& index) {
+        const qint64 keyId = index.data(ModelRoles::KeyIdRole).toLongLong();
+        const qint64 recordId = index.data(ModelRoles::RecordIdRole).toLongLong();
+        m_tabs->setCurrentWidget(m_timeline);
+        openKeyAt(keyId, recordId);
+        m_timeline->view()->setFocus(Qt::ShortcutFocusReason);
+    });
+    if (auto* audit = m_audit->findChild<QTreeView*>()) {
+        connect(audit, &QAbstractItemView::activated, this, [this](const QModelIndex& index) {
+            const qint64 keyId = index.data(ModelRoles::KeyIdRole).toLongLong();
+            if (keyId <= 0)
+                return;
+            m_tabs->setCurrentWidget(m_timeline);
+            openKeyAt(keyId, index.data(ModelRoles::RecordIdRole).toLongLong());
+        });
+    }
+}
+
+void MainWindow::resizeEvent(QResizeEvent* event)
+{
+    // Docks keep their share of the window (not their pixels): enlarging gives the keys list and the bottom panes
+    // their part of the new room, shrinking to 1024×700 leaves the views theirs. The shares change only when the
+    // user resizes a dock (eventFilter), so repeated window resizes never drift.
+    QMainWindow::resizeEvent(event);
+    m_lastSize = event->size();
+    if (!m_layoutRestored || event->oldSize().isValid())
+        applyDockShares();
+}
+
+void MainWindow::applyDockShares()
+{
+    m_applyingShares = true;
+    if (!m_keysDock->isFloating())
+        resizeDocks({m_keysDock}, {static_cast<int>(m_keysShare * width())}, Qt::Horizontal);
+    if (!m_activityDock->isFloating())
+        resizeDocks({m_activityDock}, {static_cast<int>(m_activityShare * height())}, Qt::Vertical);
+    m_applyingShares = false;
+}
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event)
+{
+    if (event->type() == QEvent::Resize && !m_applyingShares && size() == m_lastSize && width() > 0 && height() > 0) {
+        // A dock resized while the window kept its size: the user moved a splitter; remember the new share.
+        if (watched == m_keysDock && !m_keysDock->isFloating())
+            m_keysShare = std::clamp(double(m_keysDock->width()) / width(), 0.15, 0.6);
+        else if (watched == m_activityDock && !m_activityDock->isFloating())
+            m_activityShare = std::clamp(double(m_activityDock->height()) / height(), 0.1, 0.6);
+    }
+    if (event->type() == QEvent::ShortcutOverride && qobject_cast<QLineEdit*>(watched)) {
+        auto* key = static_cast<QKeyEvent*>(event);
+        const QKeySequence pressed(key->keyCombination());
+        for (QAction* action : {m_exportAction, m_filterAction, m_importAction, m_openAction})
+            if (action->shortcuts().contains(pressed)) {
+                key->ignore(); // not the line edit's: the window's shortcut runs
+                return true;
+            }
+    }
+    if (event->type() == QEvent::KeyPress) {
+        auto* view = qobject_cast<QAbstractItemView*>(watched);
+        auto* key = static_cast<QKeyEvent*>(event);
+        if (view && view->model() && (key->key() == Qt::Key_Home || key->key() == Qt::Key_End)
+            && !(key->modifiers() & ~Qt::KeypadModifier) && view->model()->rowCount() > 0) {
+            const int row = key->key() == Qt::Key_Home ? 0 : view->model()->rowCount() - 1;
+            const int column = std::max(0, view->currentIndex().column());
+            view->setCurrentIndex(view->model()->index(row, column));
+            view->scrollTo(view->currentIndex());
+            return true;
+        }
+    }
+    return QMainWindow::eventFilter(watched, event);
+}
+
+QList<QPair<QString, QString>> MainWindow::keyboardShortcuts() const
+{
+    QList<QPair<QString, QString>> list;
+    // Every menu action with a shortcut, in menu order.
+    for (QAction* menu : menuBar()->actions()) {
+        if (!menu->menu())
+            continue;
+        for (QAction* action : menu->menu()->actions()) {
+            if (action->shortcuts().isEmpty())
+                continue;
+            QStringList keys;
+            for (const QKeySequence& k : action->shortcuts())
+                keys << k.toString(QKeySequence::NativeText);
+            QString what = action->text();
+            what.remove(QLatin1Char('&'));
+            what.remove(QStringLiteral("…"));
+            list.append({keys.join(QStringLiteral(", ")),
+                         menu->text().remove(QLatin1Char('&')) + QStringLiteral(" ▸ ") + what});
+        }
+    }
+    // Keys of the lists and panes.
+    list.append({tr("Up, Down, Page Up, Page Down"), tr("Lists: move; the item under the cursor opens")});
+    list.append({tr("Home, End"), tr("Lists: first / last row")});
+    list.append({tr("Enter"),
+                 tr("Keys list: open the key's timeline; Events: open the event's version in the "
+                    "timeline; Audit: open the finding; Tables: go to the keys list")});
+    list.append({tr("Tab, Shift+Tab"), tr("Move between the panes and fields")});
+    list.append({tr("Ctrl+C"),
+                 tr("Diff: copy the selected value (or the image) as JSON; keys list: the key as "
+                    "DynamoDB JSON; events table: the row (cells separated by tabs)")});
+    list.append({tr("Ctrl+Shift+C"), tr("Keys list: the key as name=value; events table: the record as delivered")});
+    list.append(
+        {tr("Enter (in From / To)"), tr("Apply a typed or pasted time (ISO-8601, UTC unless an offset is given)")});
+    return list;
+}
+
+QDialog* MainWindow::showKeyboardShortcuts()
+{
+    auto* dialog = new QDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setObjectName(QStringLiteral("keyboardShortcuts"));
+    dialog->setWindowTitle(tr("Keyboard Shortcuts"));
+    const auto shortcuts = keyboardShortcuts();
+    auto* table = new QTableWidget(static_cast<int>(shortcuts.size()), 2, dialog);
+    table->setHorizontalHeaderLabels({tr("Keys"), tr("Action")});
+    table->verticalHeader()->hide();
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    for (int r = 0; r < shortcuts.size(); ++r) {
+        table->setItem(r, 0, new QTableWidgetItem(shortcuts[r].first));
+        table->setItem(r, 1, new QTableWidgetItem(shortcuts[r].second));
+    }
+    table->resizeColumnsToContents();
+    table->horizontalHeader()->setStretchLastSection(true);
+    auto* layout = new QVBoxLayout(dialog);
+    layout->addWidget(table);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::close);
+    layout->addWidget(buttons);
+    dialog->resize(720, 560);
+    dialog->show();
+    return dialog;
+}
+
 void MainWindow::restoreCenterSplit(QWidget* tab)
 {
-    const int share = tab == m_timeline ? 40 : tab == m_events ? 62 : 66; // percent above the diff
+    const int share = tab == m_timeline ? 40 : tab == m_events ? 78 : 66; // percent above the diff
     // Stretch in the same proportion, so growing the window (first show included) keeps the shares.
     m_centerSplit->setStretchFactor(0, share);
     m_centerSplit->setStretchFactor(1, 100 - share);
@@ -447,6 +781,8 @@ QString MainWindow::totalsText() const
 
 void MainWindow::updateStatus()
 {
+    m_exportAction->setEnabled(m_session->isOpen());
+    m_refreshAction->setEnabled(m_session->isOpen());
     if (!m_session->isOpen()) {
         m_pathLabel->setText(
             tr("No store open — File ▸ Open Store (Ctrl+O), or import a capture (Ctrl+I) or drop one here"));
@@ -523,7 +859,7 @@ void MainWindow::dropEvent(QDropEvent* event)
     if (paths.isEmpty())
         return;
     event->acceptProposedAction();
-    if (paths.size() == 1 && paths.front().endsWith(QStringLiteral(".streamscope"))) {
+    if (paths.size() == 1 && QFileInfo(paths.front()).isFile() && isStoreFile(paths.front())) {
         openStore(paths.front());
         return;
     }

@@ -3,7 +3,10 @@
 #include <QHash>
 #include <QMainWindow>
 
+#include "app/viewmodels/importjob.h"
+
 class QAction;
+class QDialog;
 class QDockWidget;
 class QLabel;
 class QMenu;
@@ -16,10 +19,10 @@ class EventsPanel;
 class ImportJob;
 class ImportProgressWidget;
 class KeysPanel;
+class NotificationBar;
 class ReplayPanel;
 class StoreSession;
 class TimelinePanel;
-struct ImportResultInfo;
 
 class MainWindow : public QMainWindow
 {
@@ -31,10 +34,25 @@ public:
     /// QStandardPaths::AppDataLocation/default.streamscope (same as `streamscope paths --default-store`).
     static QString defaultStorePath();
 
-    /// Opens a store; create = make it if missing. Errors are shown in a message box; returns success.
+    /// Opens a store; create = make it if missing. Errors are shown in a message box; returns success (a store
+    /// that cannot be opened leaves the open one open). A capture file (not a store) is offered for import into the
+    /// open store instead; then no store is opened and this returns false.
     bool openStore(const QString& path, bool create = false);
-    /// Imports files/folders into the open store (opens/creates the default store when none is open).
+    /// Imports files/folders into the open store (opens/creates the default store when none is open). A single
+    /// store file is offered to be opened instead; store files among several paths are left out (and said so).
     void importPaths(const QStringList& paths);
+    /// A Streamscope store (SQLite file, or named *.streamscope), as opposed to a capture to import.
+    static bool isStoreFile(const QString& path);
+    /// The bar above the views that keeps the last import's outcome until dismissed.
+    NotificationBar* notificationBar() const { return m_notice; }
+    /// The outcome the notification bar's Details link shows.
+    const ImportResultInfo& lastImport() const { return m_lastImport; }
+    /// Every keyboard shortcut of the window: (keys, what they do), as Help ▸ Keyboard Shortcuts lists them.
+    QList<QPair<QString, QString>> keyboardShortcuts() const;
+    /// Help ▸ Keyboard Shortcuts (non-modal; returns the dialog).
+    QDialog* showKeyboardShortcuts();
+    /// The outcome of an import in words (also shown in the notification bar).
+    static QString importOutcome(const ImportResultInfo& summary);
     /// Opens the last store of the previous session, if it still exists.
     void restoreLastStore();
 
@@ -49,11 +67,14 @@ public:
     QTabWidget* centerTabs() const { return m_tabs; }
     QSplitter* centerSplitter() const { return m_centerSplit; }
     QDockWidget* auditDock() const { return m_auditDock; }
+    QDockWidget* keysDock() const { return m_keysDock; }
     ImportProgressWidget* importProgress() const { return m_importProgress; }
     /// Status bar texts: store path, totals.
     QString pathText() const;
     QString totalsText() const;
     ImportJob* importJob() const { return m_importJob; }
+    /// File ▸ Export Selection… (enabled only while a store is open).
+    QAction* exportAction() const { return m_exportAction; }
     /// Shows the summary dialog after imports with problems (off in tests).
     void setShowImportSummary(bool on) { m_showImportSummary = on; }
 
@@ -62,6 +83,8 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
 
@@ -77,7 +100,13 @@ private:
     void updateStatus();
     void openKeyAt(qint64 keyId, qint64 recordId);
     void showError(const QString& title, const QString& text);
+    /// Yes/No question (only when the window is visible; otherwise false).
+    bool confirm(const QString& title, const QString& text, const QString& yesText);
+    void showImportDetails();
     void restoreCenterSplit(QWidget* tab);
+    void setupKeyboard();
+    void applyDockShares();
+    void switchTab(int delta);
 
     StoreSession* m_session;
     KeysPanel* m_keys;
@@ -90,10 +119,14 @@ private:
     QTabWidget* m_tabs;
     QSplitter* m_centerSplit;
     QDockWidget* m_auditDock = nullptr;
+    QDockWidget* m_keysDock = nullptr;
+    QDockWidget* m_activityDock = nullptr;
     QHash<QWidget*, QByteArray> m_tabSplit; ///< center splitter state per tab
     QWidget* m_splitTab = nullptr;
     ImportJob* m_importJob;
     ImportProgressWidget* m_importProgress;
+    NotificationBar* m_notice;
+    ImportResultInfo m_lastImport;
     QLabel* m_pathLabel;
     QLabel* m_totalsLabel;
     QLabel* m_busyLabel;
@@ -109,4 +142,9 @@ private:
     QAction* m_quitAction = nullptr;
     QStringList m_pendingImports;
     bool m_showImportSummary = true;
+    bool m_layoutRestored = false;
+    bool m_applyingShares = false;
+    double m_keysShare = 0.27;     ///< keys dock width / window width
+    double m_activityShare = 0.19; ///< activity dock height / window height
+    QSize m_lastSize;
 };

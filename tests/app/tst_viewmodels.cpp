@@ -16,6 +16,7 @@
 #include "app/viewmodels/importjob.h"
 #include "app/viewmodels/jobtracker.h"
 #include "app/viewmodels/keylistmodel.h"
+#include "app/viewmodels/keyorder.h"
 #include "app/viewmodels/modelroles.h"
 #include "app/viewmodels/storesession.h"
 #include "app/viewmodels/timelinemodel.h"
@@ -202,6 +203,60 @@ private Q_SLOTS:
         QCOMPARE(model.pageError(), QString());
         QVERIFY(model.index(300, 0).data().isValid());
         QCOMPARE(failed.count(), 1);
+    }
+
+    void keyOrderByTypedValue()
+    {
+        const auto cmp = [](const char* a, const char* b) {
+            return KeyOrderValue::fromCanonical(a).compare(KeyOrderValue::fromCanonical(b));
+        };
+        // Numbers numerically, exact (beyond double: the 38-digit values differ in the last digit only).
+        QCOMPARE(cmp(R"({"Id":{"N":"100"}})", R"({"Id":{"N":"1000"}})"), -1);
+        QCOMPARE(cmp(R"({"Id":{"N":"101"}})", R"({"Id":{"N":"1000"}})"), -1);
+        QCOMPARE(cmp(R"({"Id":{"N":"2"}})", R"({"Id":{"N":"10"}})"), -1);
+        QCOMPARE(cmp(R"({"Id":{"N":"-5"}})", R"({"Id":{"N":"-40"}})"), 1);
+        QCOMPARE(cmp(R"({"Id":{"N":"1.5"}})", R"({"Id":{"N":"1.25"}})"), 1);
+        QCOMPARE(cmp(R"({"Id":{"N":"1E+3"}})", R"({"Id":{"N":"1000"}})"), 0);
+        QCOMPARE(cmp(R"({"Id":{"N":"12345678901234567890123456789012345678"}})",
+                     R"({"Id":{"N":"12345678901234567890123456789012345679"}})"),
+                 -1);
+        // Strings by UTF-8 bytes ("Z" < "a" < "é").
+        QCOMPARE(cmp(R"({"Id":{"S":"Z"}})", R"({"Id":{"S":"a"}})"), -1);
+        QCOMPARE(cmp(R"({"Id":{"S":"a"}})", R"({"Id":{"S":"é"}})"), -1);
+        // Binaries by decoded bytes: 00 ff < 01, and ff > 00 although its base64 text "/w==" sorts before "AA==".
+        QCOMPARE(cmp(R"({"Id":{"B":"AP8="}})", R"({"Id":{"B":"AQ=="}})"), -1);
+        QCOMPARE(cmp(R"({"Id":{"B":"/w=="}})", R"({"Id":{"B":"AA=="}})"), 1);
+        // Composite keys part by part (names in order): the sort key decides when the partition keys match.
+        QCOMPARE(cmp(R"({"pk":{"S":"A"},"sk":{"N":"9"}})", R"({"pk":{"S":"A"},"sk":{"N":"10"}})"), -1);
+        QCOMPARE(cmp(R"({"pk":{"S":"A"},"sk":{"N":"99"}})", R"({"pk":{"S":"B"},"sk":{"N":"1"}})"), -1);
+
+        const std::vector<std::int64_t> ids{1, 2, 3, 4};
+        const std::vector<std::string> keys{R"({"Id":{"N":"1000"}})", R"({"Id":{"N":"100"}})", R"({"Id":{"N":"101"}})",
+                                            R"({"Id":{"N":"99"}})"};
+        QCOMPARE(sortKeyIdsByValue(ids, keys, false), (std::vector<std::int64_t>{4, 2, 3, 1}));
+        QCOMPARE(sortKeyIdsByValue(ids, keys, true), (std::vector<std::int64_t>{1, 3, 2, 4}));
+    }
+
+    void storeSessionSortsNumericKeysNumerically()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("n.streamscope"));
+        QCOMPARE(appfixture::writeOrdersStore(path, 120), QString()); // Id=0..119 (N)
+        StoreSession session;
+        QSignalSpy keysReady(&session, &StoreSession::keysReady);
+        QCOMPARE(session.open(path), QString());
+        QVERIFY(keysReady.wait(10'000));
+        auto* keys = session.keyModel();
+        QCOMPARE(keys->rowCount(), 120);
+        for (int r = 0; r < 120; ++r)
+            QCOMPARE(keys->index(r, 0).data().toString(), QStringLiteral("Id=%1").arg(r));
+        // Descending (header click) reverses the typed order.
+        keys->sort(KeyListModel::KeyColumn, Qt::DescendingOrder);
+        QVERIFY(keysReady.wait(10'000));
+        QCOMPARE(keys->index(0, 0).data().toString(), QStringLiteral("Id=119"));
+        QCOMPARE(keys->index(19, 0).data().toString(), QStringLiteral("Id=100"));
+        QCOMPARE(keys->index(20, 0).data().toString(), QStringLiteral("Id=99"));
+        QCOMPARE(keys->index(119, 0).data().toString(), QStringLiteral("Id=0"));
     }
 
     void storeSessionReportsFailedPageRead()

@@ -2,6 +2,7 @@
 // files and manifest; an earlier export is only replaced after the user says so (refusal keeps it untouched);
 // Cancel stops the export and removes its files; an unwritable folder gives a message, not a crash.
 
+#include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFile>
@@ -16,6 +17,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/viewmodels/eventtablemodel.h"
+#include "app/viewmodels/formatting.h"
 #include "app/viewmodels/storesession.h"
 #include "app/widgets/exportdialog.h"
 #include "storage/exporttestsupport.h"
@@ -56,6 +59,8 @@ private Q_SLOTS:
     void replaceConfirmedRewrites();
     void cancelRemovesFiles();
     void unwritableFolderShowsError();
+    void previewAndNothingToExport();
+    void exactKeyExport();
 
 private:
     static constexpr int kRecords = 2000;
@@ -229,6 +234,71 @@ void TestExportDialog::unwritableFolderShowsError()
     clickButton(dialog, QDialogButtonBox::Ok);
     QVERIFY(!dialog.isExporting());
     QVERIFY(dialog.statusText().contains(QStringLiteral("Choose a folder")));
+}
+
+void TestExportDialog::previewAndNothingToExport()
+{
+    StoreSession session;
+    QCOMPARE(session.open(m_store), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy(), 20000);
+    const qint64 all = session.eventModel()->rowCount();
+    QVERIFY(all > 0);
+    {
+        // The dialog says how many records and which filter it exports.
+        ExportDialog dialog(&session);
+        QVERIFY2(dialog.filterScopeText().startsWith(formatting::count(all, "record", "records")),
+                 qPrintable(dialog.filterScopeText()));
+        QVERIFY(dialog.filterScopeText().contains(QStringLiteral("all tables")));
+    }
+    // A filter that matches nothing: the dialog refuses instead of "succeeding" with nothing written.
+    EventFilter f;
+    f.text = "no-such-key-anywhere";
+    f.eventMask = 1u << int(model::EventName::Remove);
+    session.setEventFilter(f);
+    QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy(), 20000);
+    QCOMPARE(session.eventModel()->rowCount(), 0);
+    ExportDialog dialog(&session);
+    dialog.show();
+    QVERIFY2(dialog.filterScopeText().startsWith(QStringLiteral("0 records")), qPrintable(dialog.filterScopeText()));
+    QVERIFY(dialog.filterScopeText().contains(QStringLiteral("REMOVE")));
+    QVERIFY(dialog.filterScopeText().contains(QStringLiteral("no-such-key-anywhere")));
+    const QString folder = m_dir.filePath(QStringLiteral("nothing"));
+    dialog.setFolder(folder);
+    clickButton(dialog, QDialogButtonBox::Ok);
+    QVERIFY(!dialog.isExporting());
+    QVERIFY2(dialog.statusText().startsWith(QStringLiteral("Nothing to export")), qPrintable(dialog.statusText()));
+    QVERIFY(!QFileInfo::exists(folder + QStringLiteral("/manifest.json")));
+    QVERIFY(dialog.runExport().startsWith(QStringLiteral("Nothing to export")));
+}
+
+void TestExportDialog::exactKeyExport()
+{
+    // The events text filter "Id=1" also matches Id=10..19; "only the key open in the timeline" exports Id=1 only.
+    StoreSession session;
+    QCOMPARE(session.open(m_store), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy(), 20000);
+    EventFilter f;
+    f.text = "Id=1";
+    session.setEventFilter(f);
+    QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy(), 20000);
+    const qint64 substringMatches = session.eventModel()->rowCount();
+    QCOMPARE(substringMatches, qint64(kRecords / 50 * 11)); // Id=1 and Id=10..19
+    qint64 keyId = 0;
+    for (int r = 0; r < session.eventModel()->rowCount() && !keyId; ++r)
+        if (session.eventModel()->rowAt(r)->keyText == "Id=1")
+            keyId = session.eventModel()->rowAt(r)->keyId;
+    QVERIFY(keyId > 0);
+    QSignalSpy history(&session, &StoreSession::historyReady);
+    session.openKey(keyId);
+    QVERIFY(history.wait(10000));
+    ExportDialog dialog(&session);
+    QVERIFY(dialog.onlyKeyBox()->isEnabled());
+    QVERIFY(dialog.onlyKeyBox()->text().contains(QStringLiteral("Id=1 ")));
+    dialog.onlyKeyBox()->setChecked(true);
+    QVERIFY(dialog.filterScopeText().contains(QStringLiteral("exactly this key")));
+    dialog.setFolder(m_dir.filePath(QStringLiteral("one-key")));
+    QCOMPARE(dialog.runExport(), QString());
+    QCOMPARE(dialog.lastReport()->recordsWritten, std::int64_t(kRecords / 50));
 }
 
 QTEST_MAIN(TestExportDialog)

@@ -2,17 +2,22 @@
 // the events table.
 
 #include <QAction>
+#include <QApplication>
 #include <QCheckBox>
+#include <QClipboard>
 #include <QComboBox>
-#include <QDateTimeEdit>
+#include <QDialog>
 #include <QDockWidget>
 #include <QHeaderView>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSplitter>
@@ -20,12 +25,16 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
+#include <QToolButton>
 #include <QTreeView>
 
 #include "app/viewmodels/attributediffmodel.h"
 #include "app/viewmodels/importjob.h"
+#include "app/viewmodels/isotime.h"
 #include "app/viewmodels/modelroles.h"
 #include "app/viewmodels/storesession.h"
 #include "app/widgets/activitychart.h"
@@ -34,7 +43,10 @@
 #include "app/widgets/importdialog.h"
 #include "app/widgets/keyspanel.h"
 #include "app/widgets/mainwindow.h"
+#include "app/widgets/notificationbar.h"
+#include "app/widgets/timefield.h"
 #include "app/widgets/timelinepanel.h"
+#include "ordersfixture.h"
 #include "testsupport.h"
 
 namespace {
@@ -70,6 +82,42 @@ void drop(QWidget* target, const QList<QUrl>& urls, bool* accepted = nullptr)
         return;
     QDropEvent dropEvent(QPointF(at), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
     QCoreApplication::sendEvent(target, &dropEvent);
+}
+/// Answers the next message box: clicks the button whose text (without '&') starts with `button`. Returns the
+/// box's text through `text` when given.
+void answerNextBox(const QString& button, QString* text = nullptr)
+{
+    auto* timer = new QTimer;
+    timer->setInterval(20);
+    QObject::connect(timer, &QTimer::timeout, timer, [timer, button, text]() {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        if (!box)
+            return;
+        if (text)
+            *text = box->text();
+        for (QAbstractButton* b : box->buttons())
+            if (b->text().remove(QLatin1Char('&')).startsWith(button)) {
+                b->click();
+                break;
+            }
+        timer->deleteLater();
+    });
+    timer->start();
+}
+/// Closes the next modal dialog that opens and tells its class name.
+void closeNextModal(QString* className)
+{
+    auto* timer = new QTimer;
+    timer->setInterval(20);
+    QObject::connect(timer, &QTimer::timeout, timer, [timer, className]() {
+        QWidget* modal = QApplication::activeModalWidget();
+        if (!modal)
+            return;
+        *className = QString::fromLatin1(modal->metaObject()->className());
+        modal->close();
+        timer->deleteLater();
+    });
+    timer->start();
 }
 } // namespace
 
@@ -279,9 +327,9 @@ private Q_SLOTS:
         Q_EMIT window.activityPanel()->chart()->rangeSelected(from, to);
         QCOMPARE(window.centerTabs()->currentWidget(), events);
         QVERIFY(events->fromBox()->isChecked() && events->toBox()->isChecked());
-        QCOMPARE(events->fromEdit()->dateTime().toMSecsSinceEpoch() * 1000, from);
-        QCOMPARE(events->toEdit()->dateTime().toMSecsSinceEpoch() * 1000, to);
-        QCOMPARE(events->fromEdit()->dateTime().timeSpec(), Qt::UTC);
+        QCOMPARE(*events->fromEdit()->micros(), from);
+        QCOMPARE(*events->toEdit()->micros(), to);
+        QCOMPARE(events->fromEdit()->text(), QStringLiteral("2026-11-01 09:00:00"));
         QVERIFY(eventsReady.wait(10'000));
         const int inRange = session->eventModel()->rowCount();
         QVERIFY(inRange > 0 && inRange < 30);
@@ -291,7 +339,8 @@ private Q_SLOTS:
         }
 
         // Editing To narrows the range (after the debounce), clearing From opens that end.
-        events->toEdit()->setDateTime(QDateTime(QDate(2026, 11, 1), QTime(9, 5), Qt::UTC));
+        events->toEdit()->selectAll();
+        QTest::keyClicks(events->toEdit(), QStringLiteral("2026-11-01 09:05:00"));
         QCOMPARE(*events->toMicros(), QDateTime(QDate(2026, 11, 1), QTime(9, 5), Qt::UTC).toMSecsSinceEpoch() * 1000);
         QVERIFY(eventsReady.wait(10'000));
         const int narrower = session->eventModel()->rowCount();
@@ -307,6 +356,55 @@ private Q_SLOTS:
         events->setTimeRange(std::nullopt, std::nullopt);
         QVERIFY(!events->toBox()->isChecked());
         QTRY_COMPARE_WITH_TIMEOUT(session->eventModel()->rowCount(), 30, 10'000); // unfiltered: no job
+    }
+
+    void typedAndPastedTimes()
+    {
+        QTemporaryDir dir;
+        MainWindow window;
+        window.show();
+        QVERIFY(openSample(window, dir));
+        auto* session = window.session();
+        auto* events = window.eventsPanel();
+        window.centerTabs()->setCurrentWidget(events);
+        const auto at = [](int h, int m, int s) {
+            return QDateTime(QDate(2026, 11, 1), QTime(h, m, s), Qt::UTC).toMSecsSinceEpoch() * 1000;
+        };
+        // Typed with a space: 09:30:00, not 09:00:30.
+        events->fromBox()->setChecked(true);
+        auto* from = events->fromEdit();
+        from->setFocus();
+        from->selectAll();
+        QTest::keyClicks(from, QStringLiteral("2026-11-01 09:30:00"));
+        QCOMPARE(events->fromMicros(), std::optional<qint64>(at(9, 30, 0)));
+        QTRY_COMPARE_WITH_TIMEOUT(session->eventFilter().fromMicros, std::optional<qint64>(at(9, 30, 0)), 5'000);
+
+        // Pasted ISO-8601 with T, Z and a fraction: exact to the microsecond.
+        QApplication::clipboard()->setText(QStringLiteral("2026-11-01T09:30:00.000250Z"));
+        from->selectAll();
+        QTest::keyClick(from, Qt::Key_V, Qt::ControlModifier);
+        QCOMPARE(events->fromMicros(), std::optional<qint64>(at(9, 30, 0) + 250));
+        QTest::keyClick(from, Qt::Key_Return);
+        QCOMPARE(from->text(), QStringLiteral("2026-11-01 09:30:00.000250"));
+
+        // An offset is converted to UTC; a date alone is midnight.
+        from->selectAll();
+        QTest::keyClicks(from, QStringLiteral("2026-11-01T11:45+02:00"));
+        QCOMPARE(events->fromMicros(), std::optional<qint64>(at(9, 45, 0)));
+        from->selectAll();
+        QTest::keyClicks(from, QStringLiteral("2026-11-01"));
+        QCOMPARE(events->fromMicros(), std::optional<qint64>(at(0, 0, 0)));
+
+        // Text that is not a time is marked and not applied.
+        from->selectAll();
+        QTest::keyClicks(from, QStringLiteral("2026-13-01 09:30"));
+        QVERIFY(from->isInvalid());
+        QVERIFY(from->toolTip().contains(QStringLiteral("Not applied")));
+        QCOMPARE(events->fromMicros(), std::optional<qint64>(at(0, 0, 0)));
+        QCOMPARE(isotime::parse(QStringLiteral("2026-11-01 09:30:00.0000001")), std::nullopt);
+        QCOMPARE(isotime::parse(QStringLiteral("2026-11-01 09:30:00,5")),
+                 std::optional<qint64>(at(9, 30, 0) + 500'000));
+        QCOMPARE(isotime::format(at(9, 30, 0) + 5), QStringLiteral("2026-11-01 09:30:00.000005"));
     }
 
     void eventsTextSearchesRawRecords()
@@ -357,6 +455,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         MainWindow window;
+        window.resize(1400, 900); // a keys dock wide enough for the Last change column (narrow docks hide it)
         window.show();
         QVERIFY(openSample(window, dir));
         auto* session = window.session();
@@ -418,6 +517,446 @@ private Q_SLOTS:
         QCOMPARE(session->keyModel()->rowOfKey(987654), -1);
     }
 
+    void switchingStoresKeepsNothing()
+    {
+        // Every filter, time range, table selection and scroll position belongs to its store.
+        QTemporaryDir dir;
+        const QString other = dir.filePath(QStringLiteral("numbers.streamscope"));
+        QCOMPARE(appfixture::writeOrdersStore(other, 50), QString());
+        MainWindow window;
+        window.resize(1024, 700);
+        window.show();
+        QVERIFY(openSample(window, dir));
+        auto* session = window.session();
+        auto* keys = window.keysPanel();
+        auto* events = window.eventsPanel();
+
+        // In the sample: the Customers table picked, a key filter, an events table, text and time range.
+        int customersRow = -1;
+        for (int r = 0; r < session->tableModel()->rowCount(); ++r)
+            if (session->tableModel()->tableAt(r) == QStringLiteral("Customers"))
+                customersRow = r;
+        QVERIFY(customersRow > 0);
+        QSignalSpy keysReady(session, &StoreSession::keysReady);
+        keys->tableView()->setCurrentIndex(session->tableModel()->index(customersRow, 0));
+        QVERIFY(keysReady.wait(10'000));
+        const int customers = session->keyModel()->rowCount();
+        QVERIFY(customers > 0 && customers < 10);
+
+        // A reload of the same store (F5, an import) keeps the picked table selected and applied.
+        QSignalSpy overview(session, &StoreSession::overviewReady);
+        session->refresh();
+        QVERIFY(overview.wait(10'000));
+        QTRY_VERIFY_WITH_TIMEOUT(!session->isBusy(), 10'000);
+        QCOMPARE(keys->tableView()->currentIndex().row(), customersRow);
+        QCOMPARE(session->keyModel()->rowCount(), customers);
+
+        QTest::keyClicks(keys->filterEdit(), QStringLiteral("CUST"));
+        QVERIFY(keysReady.wait(10'000));
+        window.centerTabs()->setCurrentWidget(events);
+        events->tableBox()->setCurrentIndex(events->tableBox()->findData(QStringLiteral("Orders")));
+        events->textEdit()->setText(QStringLiteral("ORD"));
+        const qint64 from = QDateTime(QDate(2026, 11, 1), QTime(9, 0), Qt::UTC).toMSecsSinceEpoch() * 1000;
+        events->setTimeRange(from, from + 1'800'000'000);
+        QTRY_VERIFY_WITH_TIMEOUT(!session->isBusy(), 10'000);
+        QTest::qWait(300); // debounce of the text filter
+        QTRY_VERIFY_WITH_TIMEOUT(!session->isBusy(), 10'000);
+        QVERIFY(!session->eventFilter().isDefault());
+        QVERIFY(session->eventModel()->rowCount() < 30);
+
+        // Another store starts clean: everything of it is listed, nothing of the sample's filters is left.
+        QVERIFY(window.openStore(other));
+        QTRY_VERIFY_WITH_TIMEOUT(!session->isBusy() && session->totals().records == 50, 10'000);
+        QTRY_VERIFY_WITH_TIMEOUT(!session->isBusy(), 10'000);
+        QVERIFY(session->keyFilter() == KeyFilter{});
+        QVERIFY(session->eventFilter().isDefault());
+        QCOMPARE(session->keyModel()->rowCount(), 50);
+        QCOMPARE(session->eventModel()->rowCount(), 50);
+        QCOMPARE(keys->filterEdit()->text(), QString());
+        QCOMPARE(keys->tableView()->currentIndex().row(), 0);
+        QCOMPARE(keys->countLabel(), QStringLiteral("50 keys"));
+        QCOMPARE(events->textEdit()->text(), QString());
+        QCOMPARE(events->tableBox()->currentIndex(), 0);
+        QVERIFY(!events->fromBox()->isChecked() && !events->toBox()->isChecked());
+        QVERIFY(!events->fromMicros() && !events->toMicros());
+        QCOMPARE(events->countLabel()->text(), QStringLiteral("50 events"));
+        QTest::qWait(400); // a pending debounce of the old filter text must not come back
+        QVERIFY(session->eventFilter().isDefault());
+        QCOMPARE(session->keyModel()->rowCount(), 50);
+    }
+
+    void importOutcomeStaysVisible()
+    {
+        QTemporaryDir dir;
+        MainWindow window;
+        window.show();
+        auto* bar = window.notificationBar();
+        QVERIFY(bar->isHidden());
+        QVERIFY(openSample(window, dir)); // imports the sample and waits for every list, the audit included
+        QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isBusy(), 20'000);
+        QTest::qWait(50);
+        // The audit that followed did not replace the outcome: it is still there, with a Details link.
+        QVERIFY(bar->isVisible());
+        QCOMPARE(bar->text(),
+                 QStringLiteral("Import finished: 30 new records, 1 duplicate (already stored) (1 file imported)"));
+        QVERIFY(bar->hasDetails());
+        QCOMPARE(bar->kind(), NotificationBar::Info);
+
+        // Importing the same file again says so.
+        QSignalSpy imported(&window, &MainWindow::importFinished);
+        window.importPaths({sampleCapture()});
+        QVERIFY(imported.wait(60'000));
+        QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isBusy(), 20'000);
+        QCOMPARE(bar->text(), QStringLiteral("Import: the file was already imported, nothing added"));
+        QVERIFY(bar->isVisible());
+
+        // Details opens the summary of that import; the close button dismisses the bar.
+        Q_EMIT bar->label()->linkActivated(QStringLiteral("details"));
+        auto dialogs = window.findChildren<ImportSummaryDialog*>();
+        QCOMPARE(dialogs.size(), 1);
+        QVERIFY(dialogs.front()->isVisible());
+        dialogs.front()->close();
+        QCOMPARE(window.lastImport().filesAlreadyImported, 1);
+        QTest::mouseClick(bar->closeButton(), Qt::LeftButton);
+        QVERIFY(bar->isHidden());
+    }
+
+    void openCaptureOffersImport()
+    {
+        // File ▸ Open on a capture offers to import it into the open store, which stays open.
+        QTemporaryDir dir;
+        const QString numbers = dir.filePath(QStringLiteral("numbers.streamscope"));
+        QCOMPARE(appfixture::writeOrdersStore(numbers, 50), QString());
+        MainWindow window;
+        window.setShowImportSummary(false);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openStore(numbers));
+        QTRY_VERIFY_WITH_TIMEOUT(window.session()->totals().records == 50 && !window.session()->isBusy(), 10'000);
+
+        QString question;
+        answerNextBox(QStringLiteral("Cancel"), &question);
+        QVERIFY(!window.openStore(sampleCapture()));
+        QVERIFY2(question.contains(QStringLiteral("Import it into numbers.streamscope")), qPrintable(question));
+        QVERIFY(window.session()->isOpen()); // not closed by the attempt
+        QCOMPARE(window.session()->path(), QFileInfo(numbers).absoluteFilePath());
+        QVERIFY(!window.importJob()->isRunning());
+
+        QSignalSpy imported(&window, &MainWindow::importFinished);
+        answerNextBox(QStringLiteral("Import"));
+        QVERIFY(!window.openStore(sampleCapture()));
+        QVERIFY(window.importJob()->isRunning());
+        QVERIFY(imported.wait(60'000));
+        QCOMPARE(window.session()->path(), QFileInfo(numbers).absoluteFilePath());
+        QTRY_COMPARE_WITH_TIMEOUT(window.session()->totals().records, 80, 10'000);
+
+        // A store that cannot be opened leaves the open one open.
+        const QString broken = dir.filePath(QStringLiteral("broken.streamscope"));
+        QFile f(broken);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("this is not sqlite");
+        f.close();
+        answerNextBox(QStringLiteral("OK"));
+        QVERIFY(!window.openStore(broken));
+        QCOMPARE(window.session()->path(), QFileInfo(numbers).absoluteFilePath());
+
+        // The reverse: importing a store offers to open it.
+        const QString sample = dir.filePath(QStringLiteral("other.streamscope"));
+        {
+            StoreSession s;
+            QCOMPARE(s.open(sample, true), QString());
+        }
+        answerNextBox(QStringLiteral("Open Store"), &question);
+        window.importPaths({sample});
+        QVERIFY2(question.contains(QStringLiteral("not a capture")), qPrintable(question));
+        QVERIFY(!window.importJob()->isRunning());
+        QCOMPARE(window.session()->path(), QFileInfo(sample).absoluteFilePath());
+    }
+
+    void keyboardCoverage()
+    {
+        QTemporaryDir dir;
+        MainWindow window;
+        window.show();
+        QVERIFY(openSample(window, dir));
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        auto* session = window.session();
+        auto* tabs = window.centerTabs();
+
+        // Ctrl+E exports even while a filter field has the focus (a line edit's own Ctrl+E is "end of line").
+        window.keysPanel()->filterEdit()->setFocus();
+        QTRY_VERIFY(window.keysPanel()->filterEdit()->hasFocus());
+        QString modal;
+        closeNextModal(&modal);
+        QTest::keyClick(window.keysPanel()->filterEdit(), Qt::Key_E, Qt::ControlModifier);
+        QCOMPARE(modal, QStringLiteral("ExportDialog"));
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+
+        // Alt+1..3, Ctrl+Tab / Ctrl+Shift+Tab and Ctrl+PgDn / Ctrl+PgUp switch Timeline / Events / Replay.
+        QTest::keyClick(&window, Qt::Key_2, Qt::AltModifier);
+        QCOMPARE(tabs->currentWidget(), window.eventsPanel());
+        QTest::keyClick(&window, Qt::Key_3, Qt::AltModifier);
+        QCOMPARE(tabs->currentIndex(), 2);
+        QTest::keyClick(&window, Qt::Key_1, Qt::AltModifier);
+        QCOMPARE(tabs->currentWidget(), window.timelinePanel());
+        window.keysPanel()->keyView()->setFocus();
+        QTest::keyClick(window.keysPanel()->keyView(), Qt::Key_Tab, Qt::ControlModifier);
+        QCOMPARE(tabs->currentWidget(), window.eventsPanel());
+        QTest::keyClick(window.keysPanel()->keyView(), Qt::Key_PageDown, Qt::ControlModifier);
+        QCOMPARE(tabs->currentIndex(), 2);
+        QTest::keyClick(window.keysPanel()->keyView(), Qt::Key_PageDown, Qt::ControlModifier);
+        QCOMPARE(tabs->currentIndex(), 0); // wraps
+        QTest::keyClick(window.keysPanel()->keyView(), Qt::Key_PageUp, Qt::ControlModifier);
+        QCOMPARE(tabs->currentIndex(), 2);
+        QTest::keyClick(window.keysPanel()->keyView(), Qt::Key_Backtab, Qt::ControlModifier | Qt::ShiftModifier);
+        QCOMPARE(tabs->currentWidget(), window.eventsPanel());
+        window.eventsPanel()->textEdit()->setFocus();
+        QTest::keyClick(window.eventsPanel()->textEdit(), Qt::Key_1, Qt::AltModifier);
+        QCOMPARE(tabs->currentWidget(), window.timelinePanel());
+
+        // Home / End in the keys list go to the first / last key.
+        auto* keys = window.keysPanel()->keyView();
+        keys->setFocus();
+        QSignalSpy history(session, &StoreSession::historyReady);
+        QTest::keyClick(keys, Qt::Key_End);
+        QCOMPARE(keys->currentIndex().row(), 9);
+        QTest::keyClick(keys, Qt::Key_Home);
+        QCOMPARE(keys->currentIndex().row(), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(session->currentKeyId(), session->keyModel()->rowAt(0)->keyId, 10'000);
+
+        // Enter on an event opens its version in the timeline.
+        tabs->setCurrentWidget(window.eventsPanel());
+        auto* events = window.eventsPanel()->view();
+        events->setFocus();
+        const int row = 7;
+        events->selectionModel()->setCurrentIndex(session->eventModel()->index(row, 0),
+                                                  QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        const qint64 recordId = session->eventModel()->rowAt(row)->recordId;
+        QTest::keyClick(events, Qt::Key_Return);
+        QCOMPARE(tabs->currentWidget(), window.timelinePanel());
+        const auto shownRecord = [&]() -> qint64 {
+            const auto* version =
+                session->timelineModel()->versionAt(window.timelinePanel()->view()->currentIndex().row());
+            return version ? version->recordId : -1;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(shownRecord(), recordId, 10'000);
+        QTRY_VERIFY(window.timelinePanel()->view()->hasFocus());
+
+        // Enter on a key opens its timeline with the focus there.
+        keys->setFocus();
+        QTest::keyClick(keys, Qt::Key_End);
+        QTest::keyClick(keys, Qt::Key_Return);
+        QTRY_COMPARE_WITH_TIMEOUT(session->currentKeyId(), session->keyModel()->rowAt(9)->keyId, 10'000);
+        QTRY_VERIFY(window.timelinePanel()->view()->hasFocus());
+
+        // Help ▸ Keyboard Shortcuts lists them all.
+        const auto shortcuts = window.keyboardShortcuts();
+        QStringList all;
+        for (const auto& [keysText, what] : shortcuts)
+            all << keysText + QStringLiteral(" = ") + what;
+        const QString text = all.join(QLatin1Char('\n'));
+        for (const char* expected :
+             {"Ctrl+E", "Ctrl+F", "Ctrl+I", "Ctrl+O", "F5", "Alt+1", "Alt+2", "Alt+3", "Ctrl+Tab", "Ctrl+PgDown",
+              "Ctrl+PgUp", "Alt+Up", "Alt+Down", "Home, End", "Enter", "F1"})
+            QVERIFY2(text.contains(QLatin1String(expected)),
+                     qPrintable(QStringLiteral("%1 missing in:\n%2").arg(QLatin1String(expected), text)));
+        QDialog* dialog = window.showKeyboardShortcuts();
+        QVERIFY(dialog->isVisible());
+        QCOMPARE(dialog->findChild<QTableWidget*>()->rowCount(), shortcuts.size());
+        dialog->close();
+    }
+
+    void smallAndLargeWindows()
+    {
+        QSettings().clear();
+        QTemporaryDir dir;
+        MainWindow window;
+        window.resize(1024, 700);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY2(window.minimumSizeHint().width() <= 1024,
+                 qPrintable(QString::number(window.minimumSizeHint().width())));
+        QVERIFY(openSample(window, dir));
+        QTest::qWait(50);
+        QCOMPARE(window.size(), QSize(1024, 700));
+        // The keys list shows its Key column, wide enough to read, never scrolled sideways.
+        auto* keys = window.keysPanel()->keyView();
+        QCOMPARE(keys->columnViewportPosition(0), 0);
+        QVERIFY2(keys->columnWidth(0) >= keys->fontMetrics().horizontalAdvance(QStringLiteral("orderId=ORD-1001")),
+                 qPrintable(QString::number(keys->columnWidth(0))));
+        QVERIFY(!keys->horizontalScrollBar()->isVisible());
+        // The events tab: the text filter shows its whole placeholder.
+        window.centerTabs()->setCurrentWidget(window.eventsPanel());
+        QTest::qWait(50);
+        auto* filter = window.eventsPanel()->textEdit();
+        QVERIFY2(filter->width() >= filter->fontMetrics().horizontalAdvance(filter->placeholderText()),
+                 qPrintable(QString::number(filter->width())));
+        auto* events = window.eventsPanel()->view();
+        const int rows = events->viewport()->height() / events->verticalHeader()->defaultSectionSize();
+        QVERIFY2(rows >= 4, qPrintable(QString::number(rows))); // was 1 before the layout changes
+        const int keysDockSmall = window.keysDock()->width();
+        const int keyColumnSmall = events->columnWidth(EventTableModel::KeyColumn);
+
+        // At 1920×1080 the docks and the key column take their share of the room; Size stays narrow.
+        window.resize(1920, 1080);
+        QTRY_COMPARE(window.size(), QSize(1920, 1080));
+        QTest::qWait(50);
+        QVERIFY2(window.keysDock()->width() > keysDockSmall + 100,
+                 qPrintable(QStringLiteral("%1 -> %2").arg(keysDockSmall).arg(window.keysDock()->width())));
+        QVERIFY(events->columnWidth(EventTableModel::KeyColumn) > keyColumnSmall + 200);
+        QVERIFY(events->columnWidth(EventTableModel::SizeColumn) <= 120);
+        QVERIFY(!keys->isColumnHidden(KeyListModel::LastChangeColumn));
+        QSettings().clear();
+    }
+
+    void eventsPanesFollowTheFilter()
+    {
+        QTemporaryDir dir;
+        MainWindow window;
+        window.resize(1400, 900);
+        window.show();
+        QVERIFY(openSample(window, dir));
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        auto* session = window.session();
+        auto* events = window.eventsPanel();
+        window.centerTabs()->setCurrentWidget(events);
+        const auto rowOf = [&](const char* key) {
+            for (int r = 0; r < session->eventModel()->rowCount(); ++r)
+                if (session->eventModel()->rowAt(r)->keyText.find(key) != std::string::npos)
+                    return r;
+            return -1;
+        };
+        const auto shownVersion = [&]() -> qint64 {
+            const auto* v = session->timelineModel()->versionAt(window.timelinePanel()->view()->currentIndex().row());
+            return v ? v->recordId : -1;
+        };
+
+        // Alt+Down on the Events tab moves the table, and the raw pane, timeline and diff follow it.
+        const int order = rowOf("ORD-1001");
+        QVERIFY(order >= 0);
+        events->view()->setCurrentIndex(session->eventModel()->index(order, 0));
+        QTRY_COMPARE_WITH_TIMEOUT(shownVersion(), session->eventModel()->rowAt(order)->recordId, 10'000);
+        QTest::keyClick(&window, Qt::Key_Down, Qt::AltModifier);
+        QCOMPARE(events->view()->currentIndex().row(), order + 1);
+        const qint64 next = session->eventModel()->rowAt(order + 1)->recordId;
+        QCOMPARE(events->shownRecord(), next);
+        QVERIFY(events->rawView()->toPlainText().contains(
+            QString::fromStdString(session->eventModel()->rowAt(order + 1)->sequenceNumber)));
+        QTRY_COMPARE_WITH_TIMEOUT(shownVersion(), next, 10'000);
+        QTRY_VERIFY(window.diffPanel()->model()->rowCount() > 0);
+
+        // A filter that hides the selected event clears the raw pane and the diff.
+        const std::string hiddenKey = session->eventModel()->rowAt(order + 1)->keyText;
+        QSignalSpy eventsReady(session, &StoreSession::eventsReady);
+        events->textEdit()->setText(hiddenKey.find("CUST") != std::string::npos ? QStringLiteral("ORD-")
+                                                                                : QStringLiteral("CUST-"));
+        QVERIFY(eventsReady.wait(10'000));
+        QCOMPARE(events->shownRecord(), qint64(0));
+        QVERIFY(events->rawView()->toPlainText().isEmpty());
+        QCOMPARE(window.diffPanel()->model()->rowCount(), 0);
+
+        // A filter that keeps it listed keeps it selected and shown.
+        events->view()->setCurrentIndex(session->eventModel()->index(0, 0));
+        const qint64 kept = session->eventModel()->rowAt(0)->recordId;
+        events->textEdit()->setText(QString::fromStdString(session->eventModel()->rowAt(0)->keyText));
+        QVERIFY(eventsReady.wait(10'000));
+        QCOMPARE(events->shownRecord(), kept);
+        QVERIFY(!events->rawView()->toPlainText().isEmpty());
+        QCOMPARE(events->view()->currentIndex().data(ModelRoles::RecordIdRole).toLongLong(), kept);
+    }
+
+    void keysOnlyStateExplained()
+    {
+        // A KEYS_ONLY stream has no images: the diff says the state is unknown and why, not "+0 added".
+        QTemporaryDir dir;
+        const QString capture = dir.filePath(QStringLiteral("keys-only.json"));
+        QFile file(capture);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        QStringList records;
+        const char* events[] = {"INSERT", "MODIFY"};
+        for (int i = 0; i < 2; ++i)
+            records << QStringLiteral("{\"eventID\":\"k%1\",\"eventName\":\"%2\",\"eventVersion\":\"1.1\","
+                                      "\"eventSource\":\"aws:dynamodb\",\"awsRegion\":\"eu-central-1\",\"dynamodb\":{"
+                                      "\"ApproximateCreationDateTime\":1793523602,\"Keys\":{\"Id\":{\"N\":\"7\"}},"
+                                      "\"SequenceNumber\":\"%3\",\"SizeBytes\":20,\"StreamViewType\":\"KEYS_ONLY\"},"
+                                      "\"eventSourceARN\":\"arn:aws:dynamodb:eu-central-1:123456789012:table/Things/"
+                                      "stream/2026-11-01T00:00:00.000\"}")
+                           .arg(i)
+                           .arg(QLatin1String(events[i]))
+                           .arg(100 + i);
+        file.write((QStringLiteral("{\"Records\":[") + records.join(QLatin1Char(',')) + QStringLiteral("]}")).toUtf8());
+        file.close();
+        MainWindow window;
+        window.setShowImportSummary(false);
+        window.show();
+        QVERIFY(window.openStore(dir.filePath(QStringLiteral("k.streamscope")), true));
+        QSignalSpy imported(&window, &MainWindow::importFinished);
+        window.importPaths({capture});
+        QVERIFY(imported.wait(60'000));
+        auto* session = window.session();
+        QTRY_VERIFY_WITH_TIMEOUT(!session->isBusy() && session->keyModel()->rowCount() == 1, 20'000);
+        QSignalSpy history(session, &StoreSession::historyReady);
+        window.keysPanel()->keyView()->setCurrentIndex(session->keyModel()->index(0, 0));
+        QVERIFY(history.wait(10'000));
+        QTRY_VERIFY(window.timelinePanel()->view()->currentIndex().isValid());
+        QVERIFY2(window.diffPanel()->summaryText().contains(QStringLiteral("KEYS_ONLY")),
+                 qPrintable(window.diffPanel()->summaryText()));
+        QVERIFY(!window.diffPanel()->summaryText().contains(QStringLiteral("added")));
+    }
+
+    void copyFormats()
+    {
+        QTemporaryDir dir;
+        MainWindow window;
+        window.show();
+        QVERIFY(openSample(window, dir));
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        auto* session = window.session();
+        auto* clipboard = QApplication::clipboard();
+
+        // Keys list: Ctrl+C the key as DynamoDB JSON, Ctrl+Shift+C as name=value; the status bar says so.
+        auto* keys = window.keysPanel()->keyView();
+        keys->setFocus();
+        QSignalSpy history(session, &StoreSession::historyReady);
+        keys->setCurrentIndex(session->keyModel()->index(2, 0)); // orderId=ORD-1001 (sorted by key)
+        QVERIFY(history.wait(10'000));
+        QTRY_VERIFY(window.timelinePanel()->view()->selectionModel()->hasSelection());
+        // The diff's Copy JSON says what it copied.
+        window.statusBar()->clearMessage();
+        QTRY_VERIFY_WITH_TIMEOUT(window.diffPanel()->model()->rowCount() > 0, 10'000);
+        QVERIFY(!window.diffPanel()->copySelection().isEmpty());
+        QVERIFY(window.statusBar()->currentMessage().contains(QStringLiteral("as JSON")));
+
+        QTest::keyClick(keys, Qt::Key_C, Qt::ControlModifier);
+        QCOMPARE(clipboard->text(), QStringLiteral("{\"orderId\":{\"S\":\"ORD-1001\"}}"));
+        QVERIFY(window.statusBar()->currentMessage().contains(QStringLiteral("Copied")));
+        QTest::keyClick(keys, Qt::Key_C, Qt::ControlModifier | Qt::ShiftModifier);
+        QCOMPARE(clipboard->text(), QStringLiteral("orderId=ORD-1001"));
+
+        // Events table: Ctrl+C the whole row, Ctrl+Shift+C the record as delivered (valid JSON).
+        window.centerTabs()->setCurrentWidget(window.eventsPanel());
+        auto* events = window.eventsPanel()->view();
+        events->setFocus();
+        events->setCurrentIndex(session->eventModel()->index(1, 0));
+        QTest::keyClick(events, Qt::Key_C, Qt::ControlModifier);
+        const QStringList cells = clipboard->text().split(QLatin1Char('\t'));
+        QCOMPARE(cells.size(), int(EventTableModel::ColumnCount));
+        QCOMPARE(cells.at(EventTableModel::KeyColumn), QStringLiteral("orderId=ORD-1001"));
+        QTest::keyClick(events, Qt::Key_C, Qt::ControlModifier | Qt::ShiftModifier);
+        QJsonParseError error{};
+        QJsonDocument::fromJson(clipboard->text().toUtf8(), &error);
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        QVERIFY(clipboard->text().contains(QStringLiteral("ORD-1001")));
+        // The raw pane holds only the record (its origin is in the label above): a copy of it is JSON too.
+        QJsonDocument::fromJson(window.eventsPanel()->rawView()->toPlainText().toUtf8(), &error);
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        QVERIFY(window.eventsPanel()->rawInfo()->text().contains(QStringLiteral("file record #")));
+    }
+
     void statusBarShortcutsAndRefresh()
     {
         QTemporaryDir dir;
@@ -425,7 +964,9 @@ private Q_SLOTS:
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QVERIFY(window.pathText().contains(QStringLiteral("No store open")));
+        QVERIFY(!window.exportAction()->isEnabled()); // nothing to export without a store
         QVERIFY(openSample(window, dir));
+        QVERIFY(window.exportAction()->isEnabled());
         QCOMPARE(window.totalsText(), QStringLiteral("30 records · 10 keys · 2 tables · 1 file"));
         QVERIFY(window.pathText().endsWith(QStringLiteral("sample.streamscope")));
         QVERIFY(window.windowTitle().startsWith(QStringLiteral("sample.streamscope")));
