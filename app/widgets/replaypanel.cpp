@@ -15,10 +15,12 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStackedWidget>
+#include <QTimer>
 #include <QTreeWidget>
 #include <algorithm>
 
@@ -231,11 +233,28 @@ ReplayPanel::ReplayPanel(StoreSession* session, QWidget* parent)
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 1);
 
+    // The settings scroll when the window is short (the whole window must work at 1024x700); the splitter lets the
+    // user trade them against the runs and the log.
+    auto* settings = new QWidget(this);
+    auto* settingsLayout = new QVBoxLayout(settings);
+    settingsLayout->setContentsMargins(0, 0, 0, 0);
+    settingsLayout->addLayout(form);
+    settingsLayout->addLayout(progressRow);
+    settingsLayout->addWidget(m_banner);
+    settingsLayout->addWidget(m_status);
+    settingsLayout->addStretch(1);
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidget(settings);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setMinimumHeight(fontMetrics().lineSpacing() * 6);
+    split->insertWidget(0, scroll);
+    split->setStretchFactor(0, 0);
+    split->setCollapsible(0, false);
+    m_runs->setMinimumHeight(m_runs->fontMetrics().lineSpacing() * 4);
+
     auto* layout = new QVBoxLayout(this);
-    layout->addLayout(form);
-    layout->addLayout(progressRow);
-    layout->addWidget(m_banner);
-    layout->addWidget(m_status);
     layout->addWidget(split, 1);
 
     connect(m_runner, &QComboBox::currentIndexChanged, this, &ReplayPanel::showRunnerPage);
@@ -251,6 +270,12 @@ ReplayPanel::ReplayPanel(StoreSession* session, QWidget* parent)
     connect(m_job, &ReplayJob::finished, this, &ReplayPanel::onFinished);
     connect(m_job, &ReplayJob::runsLoaded, this, &ReplayPanel::showRuns);
     connect(m_job, &ReplayJob::progressChanged, this, &ReplayPanel::showProgress);
+    // The job's progress signal is throttled (a burst of quick invocations reports only the first): while a replay
+    // runs, the panel also reads the latest progress a few times a second, so a hanging invocation never leaves an
+    // older batch on screen.
+    m_progressTimer = new QTimer(this);
+    m_progressTimer->setInterval(250);
+    connect(m_progressTimer, &QTimer::timeout, this, &ReplayPanel::showProgress);
     connect(m_runs, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item) {
         const QVariant id = item->data(0, kRecordIdRole);
         if (id.isValid())
@@ -586,6 +611,10 @@ void ReplayPanel::setRunning(bool running)
     m_runner->setEnabled(!running);
     m_pages->setEnabled(!running);
     m_busy->setVisible(running);
+    if (running)
+        m_progressTimer->start();
+    else
+        m_progressTimer->stop();
     if (!running)
         m_progress->clear();
 }

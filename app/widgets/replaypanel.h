@@ -26,6 +26,8 @@ class QTreeWidget;
 class QTreeWidgetItem;
 class StoreSession;
 
+class QTimer;
+
 class ReplayPanel : public QWidget
 {
     Q_OBJECT
@@ -119,5 +121,6 @@ private:
     QTreeWidget* m_runs;
     QPlainTextEdit* m_log;
     ReplayJob* m_job;
+    QTimer* m_progressTimer = nullptr;
     std::vector<storage::ReplayRunInfo> m_shown; ///< the runs in the tree (items point here by index)
 };

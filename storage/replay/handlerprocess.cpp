@@ -27,7 +27,7 @@ std::string HandlerOutcome::describe(std::chrono::milliseconds timeout) const
         return "killed by signal " + std::to_string(signal) + (name ? std::string(" (") + name + ")" : std::string{});
     }
     case End::TimedOut:
-        return "timed out after " + std::to_string(timeout.count()) + " ms";
+        return "timed out after " + std::to_string(timeout.count() > 0 ? timeout.count() : durationMs) + " ms";
     case End::StartFailed:
         return "could not start: " + startError;
     case End::FunctionError:

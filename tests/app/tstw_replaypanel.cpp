@@ -260,8 +260,9 @@ void TestReplayPanel::cancelEndsHandler()
     QVERIFY(panel.cancelButton()->isEnabled());
     const QList<qint64> pids = replayfixture::waitForPids(m_dir.path(), QStringLiteral("panel-cancel"));
     QCOMPARE(pids.size(), 2);
-    QTRY_VERIFY_WITH_TIMEOUT(
-        panel.progressText().startsWith(QStringLiteral("Batch 2, attempt 1 (records 1-2: success)")), 10000);
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        panel.progressText().startsWith(QStringLiteral("Batch 2, attempt 1 (records 1-2: success)")),
+        qPrintable(panel.progressText()), 10000);
     QVERIFY2(panel.progressText().contains(QStringLiteral("2 records in earlier batches")),
              qPrintable(panel.progressText()));
     QTest::mouseClick(panel.cancelButton(), Qt::LeftButton);
