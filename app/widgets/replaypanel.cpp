@@ -17,6 +17,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSettings>
+#include <QShowEvent>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -242,7 +243,6 @@ ReplayPanel::ReplayPanel(StoreSession* session, QWidget* parent)
     settingsLayout->addLayout(progressRow);
     settingsLayout->addWidget(m_banner);
     settingsLayout->addWidget(m_status);
-    settingsLayout->addStretch(1);
     auto* scroll = new QScrollArea(this);
     scroll->setWidget(settings);
     scroll->setWidgetResizable(true);
@@ -250,6 +250,8 @@ ReplayPanel::ReplayPanel(StoreSession* session, QWidget* parent)
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     scroll->setMinimumHeight(fontMetrics().lineSpacing() * 6);
     split->insertWidget(0, scroll);
+    m_split = split;
+    m_settingsPane = settings;
     split->setStretchFactor(0, 0);
     split->setCollapsible(0, false);
     m_runs->setMinimumHeight(m_runs->fontMetrics().lineSpacing() * 4);
@@ -743,4 +745,18 @@ void ReplayPanel::onFinished(const ReplayOutcome& outcome)
     }
     Q_EMIT replayFinished(run.id);
     Q_EMIT replayEnded();
+}
+
+void ReplayPanel::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    if (m_sized || !m_split)
+        return;
+    m_sized = true;
+    // First show: the settings get the height they need (up to half the panel), the runs three quarters of the rest.
+    const int total = m_split->height();
+    // (one line more than now: the status line under the progress fills in once a replay ran)
+    const int settings = std::min(m_settingsPane->sizeHint().height() + 2 * fontMetrics().lineSpacing(), total / 2);
+    const int rest = std::max(0, total - settings);
+    m_split->setSizes({settings, rest * 3 / 4, rest - rest * 3 / 4});
 }

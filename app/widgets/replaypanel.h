@@ -27,6 +27,8 @@ class QTreeWidgetItem;
 class StoreSession;
 
 class QTimer;
+class QSplitter;
+class QShowEvent;
 
 class ReplayPanel : public QWidget
 {
@@ -82,6 +84,9 @@ Q_SIGNALS:
     void replayEnded();                ///< after every replay, also one that failed or could not start
     void runsReloaded();
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     void showRuns(const ReplayRunList& runs);
     void showRun(QTreeWidgetItem* item, const storage::ReplayRunInfo& run, int runIndex);
@@ -122,5 +127,8 @@ private:
     QPlainTextEdit* m_log;
     ReplayJob* m_job;
     QTimer* m_progressTimer = nullptr;
+    QSplitter* m_split = nullptr;
+    QWidget* m_settingsPane = nullptr;
+    bool m_sized = false; ///< the splitter got its first sizes (settings as tall as they need, the rest to the runs)
     std::vector<storage::ReplayRunInfo> m_shown; ///< the runs in the tree (items point here by index)
 };
