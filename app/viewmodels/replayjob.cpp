@@ -121,20 +121,34 @@ ReplayFunction storeReplayFunction()
         ReplayProgress now;
         int lastBatch = 0;
         std::int64_t lastBatchRecords = 0;
+        // The first attempt of a batch sends all of it: its last record is the batch's size.
+        const auto enterBatch = [&](int batchNumber, std::int64_t batchRecords) {
+            if (batchNumber == lastBatch)
+                return;
+            now.recordsInDoneBatches += lastBatchRecords;
+            lastBatch = batchNumber;
+            lastBatchRecords = batchRecords;
+        };
+        options.beforeInvocation = [&](int batch, int attempt, std::int64_t first, std::int64_t last) {
+            enterBatch(batch, last);
+            now.batch = batch;
+            now.attempt = attempt;
+            now.attemptFirst = first;
+            now.attemptLast = last;
+            now.verdict.clear();
+            now.running = true;
+            control.report(now);
+        };
         const storage::ReplayObserver observer = [&](const storage::ReplayBatchInfo& batch,
                                                      const storage::ReplayAttemptInfo& attempt) {
-            if (batch.number != lastBatch) {
-                now.recordsInDoneBatches += lastBatchRecords;
-                lastBatch = batch.number;
-                // The first attempt of a batch sends all of it.
-                lastBatchRecords = batch.attempts.empty() ? 0 : batch.attempts.front().end;
-            }
+            enterBatch(batch.number, batch.attempts.empty() ? 0 : batch.attempts.front().end);
             now.batch = batch.number;
             now.attempt = attempt.number;
             now.attemptFirst = attempt.begin + 1;
             now.attemptLast = attempt.end;
             ++now.invocations;
             now.verdict = fromStd(attempt.verdict);
+            now.running = false;
             control.report(now);
             if (progress && !progress(batch.number, 0))
                 control.requestStop(); // cancelled or superseded: the same stop as Cancel

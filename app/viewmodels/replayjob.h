@@ -64,6 +64,7 @@ struct ReplayProgress
     std::int64_t invocations = 0;          ///< in the whole run
     std::int64_t recordsInDoneBatches = 0; ///< records of the batches before `batch`
     QString verdict;                       ///< the last attempt's verdict (ok, partial, failed, ...)
+    bool running = false; ///< the attempt is running now (verdict empty); else it is the last one that ended
 };
 
 /// Shared by the GUI thread and a replay's worker: the stop flag, the running target (so a stop reaches it at once,

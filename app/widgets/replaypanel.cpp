@@ -657,14 +657,17 @@ void ReplayPanel::showProgress()
     const ReplayProgress p = m_job->progress();
     if (p.batch == 0)
         return;
+    // While an invocation runs: the batch, the attempt and its records, running; between invocations the verdict of
+    // the last one.
     m_progress->setText(tr("Batch %1, attempt %2 (records %3-%4: %5) · %6 in earlier batches · %7")
                             .arg(p.batch)
                             .arg(p.attempt)
                             .arg(p.attemptFirst)
                             .arg(p.attemptLast)
-                            .arg(p.verdict)
+                            .arg(p.running ? tr("running…") : p.verdict)
                             .arg(formatting::count(p.recordsInDoneBatches, "record", "records"))
-                            .arg(formatting::count(p.invocations, "invocation", "invocations")));
+                            .arg(formatting::count(p.invocations, "invocation", "invocations")
+                                 + (p.running ? tr(" done") : QString())));
 }
 
 void ReplayPanel::cancelReplay()

@@ -169,6 +169,9 @@ BatchEnd replayOneBatch(const LambdaBatch& batch, BatchReplay& replay, ReplayBat
         if (watcher.stopped())
             return BatchEnd::Stopped;
         const auto [begin, end] = replay.nextRange();
+        if (options.beforeInvocation)
+            options.beforeInvocation(info.number, static_cast<int>(info.attempts.size()) + 1,
+                                     static_cast<std::int64_t>(begin) + 1, static_cast<std::int64_t>(end));
         const HandlerOutcome outcome = target.invoke(eventJson(batch, begin, end), newRequestId(), options.timeout);
         if (outcome.stopped || watcher.stopped()) {
             ++run.attemptCount;

@@ -44,6 +44,10 @@ struct ReplayOptions
     /// atomic, or a flag a signal handler sets).
     std::function<bool()> stopRequested;
     std::string stoppedStatus = "cancelled"; ///< "interrupted" for a signal
+    /// Called just before every invocation (from the replaying thread): the 1-based batch number, the 1-based attempt
+    /// within it, and the records of the batch this attempt sends (1-based, inclusive) — what a progress display shows
+    /// while the handler runs.
+    std::function<void(int batch, int attempt, std::int64_t first, std::int64_t last)> beforeInvocation;
 };
 
 /// How the error of a replay whose target is unusable begins (the CLI exits 3 for it, not 2).

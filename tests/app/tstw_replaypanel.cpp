@@ -261,9 +261,9 @@ void TestReplayPanel::cancelEndsHandler()
     const QList<qint64> pids = replayfixture::waitForPids(m_dir.path(), QStringLiteral("panel-cancel"));
     QCOMPARE(pids.size(), 2);
     QTRY_VERIFY2_WITH_TIMEOUT(
-        panel.progressText().startsWith(QStringLiteral("Batch 2, attempt 1 (records 1-2: success)")),
+        panel.progressText().startsWith(QStringLiteral("Batch 3, attempt 1 (records 1-2: running…)")),
         qPrintable(panel.progressText()), 10000);
-    QVERIFY2(panel.progressText().contains(QStringLiteral("2 records in earlier batches")),
+    QVERIFY2(panel.progressText().contains(QStringLiteral("4 records in earlier batches · 2 invocations done")),
              qPrintable(panel.progressText()));
     QTest::mouseClick(panel.cancelButton(), Qt::LeftButton);
     QVERIFY(finished.wait(20000));
