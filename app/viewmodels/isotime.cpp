@@ -46,7 +46,8 @@ std::optional<std::int64_t> parse(const QString& input, QString* error)
         const int om = z.size() > 2 ? z.mid(2).toInt() : 0;
         if (oh > 23 || om > 59)
             return fail(QObject::tr("no such time zone offset: %1").arg(zone));
-        offsetSeconds = (oh * 3600 + om * 60) * (zone.startsWith(QLatin1Char('-')) ? -1 : 1);
+        offsetSeconds =
+            (std::int64_t{oh} * 3600 + std::int64_t{om} * 60) * (zone.startsWith(QLatin1Char('-')) ? -1 : 1);
     }
     const std::int64_t seconds = QDateTime(date, time, Qt::UTC).toSecsSinceEpoch() - offsetSeconds;
     return seconds * 1'000'000 + fraction;

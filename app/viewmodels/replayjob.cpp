@@ -63,7 +63,7 @@ void ReplayControl::requestStop()
         target->stop(); // thread-safe: a running invocation (or a runtime starting) returns promptly
 }
 
-void ReplayControl::setTarget(std::shared_ptr<storage::ReplayTarget> target)
+void ReplayControl::setTarget(const std::shared_ptr<storage::ReplayTarget>& target)
 {
     {
         std::lock_guard lock(m_mutex);

@@ -76,7 +76,7 @@ public:
     void requestStop();
     bool stopRequested() const { return m_stop.load(); }
     /// Worker: the target being used (stopped at once if a stop was requested already).
-    void setTarget(std::shared_ptr<storage::ReplayTarget> target);
+    void setTarget(const std::shared_ptr<storage::ReplayTarget>& target);
     void report(const ReplayProgress& progress);
     ReplayProgress progress() const;
 

@@ -102,32 +102,8 @@ EventsPanel::EventsPanel(StoreSession* session, QWidget* parent)
     range->addStretch(1);
     updateColors();
 
-    m_view->setModel(session->eventModel());
-    m_view->setItemDelegate(new EventKindDelegate(EventTableModel::EventColumn, m_view));
-    m_view->verticalHeader()->hide();
-    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->setWordWrap(false);
-    m_view->setAlternatingRowColors(true);
+    setupView();
     auto* header = m_view->horizontalHeader();
-    header->setSectionResizeMode(QHeaderView::Interactive);
-    header->setSectionResizeMode(EventTableModel::KeyColumn, QHeaderView::Stretch); // the extra width goes to keys
-    header->setStretchLastSection(false);
-    header->setSortIndicatorShown(true);
-    header->setSectionsClickable(true);
-    header->setSortIndicator(-1, Qt::AscendingOrder);
-    header->setToolTip(tr("Click Time or Sequence number to sort (other columns are not indexed)"));
-    // Widths from the content they show; the Key column takes what is left (Stretch), never Size.
-    const QFontMetrics fm = m_view->fontMetrics();
-    m_view->setColumnWidth(EventTableModel::TimeColumn,
-                           fm.horizontalAdvance(QStringLiteral("2026-11-01 09:00:00.000000")) + 12);
-    m_view->setColumnWidth(EventTableModel::TableColumn, fm.horizontalAdvance(QStringLiteral("Customers")) + 12);
-    m_view->setColumnWidth(EventTableModel::EventColumn, fm.horizontalAdvance(QStringLiteral("REMOVE (TTL)")) + 20);
-    m_view->setColumnWidth(EventTableModel::SequenceColumn,
-                           fm.horizontalAdvance(QStringLiteral("400000000000000000001")) + 12);
-    m_view->setColumnWidth(EventTableModel::SizeColumn, fm.horizontalAdvance(QStringLiteral("Size (bytes)")) + 12);
 
     m_raw->setReadOnly(true);
     m_raw->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
@@ -213,6 +189,37 @@ EventsPanel::EventsPanel(StoreSession* session, QWidget* parent)
     connect(session, &StoreSession::closed, this, &EventsPanel::resetForNewStore);
     setTimeRange(std::nullopt, std::nullopt);
     updateTables();
+}
+
+/// The events table: model, delegate, rows, header and column widths.
+void EventsPanel::setupView()
+{
+    m_view->setModel(m_session->eventModel());
+    m_view->setItemDelegate(new EventKindDelegate(EventTableModel::EventColumn, m_view));
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setWordWrap(false);
+    m_view->setAlternatingRowColors(true);
+    auto* header = m_view->horizontalHeader();
+    header->setSectionResizeMode(QHeaderView::Interactive);
+    header->setSectionResizeMode(EventTableModel::KeyColumn, QHeaderView::Stretch); // the extra width goes to keys
+    header->setStretchLastSection(false);
+    header->setSortIndicatorShown(true);
+    header->setSectionsClickable(true);
+    header->setSortIndicator(-1, Qt::AscendingOrder);
+    header->setToolTip(tr("Click Time or Sequence number to sort (other columns are not indexed)"));
+    // Widths from the content they show; the Key column takes what is left (Stretch), never Size.
+    const QFontMetrics fm = m_view->fontMetrics();
+    m_view->setColumnWidth(EventTableModel::TimeColumn,
+                           fm.horizontalAdvance(QStringLiteral("2026-11-01 09:00:00.000000")) + 12);
+    m_view->setColumnWidth(EventTableModel::TableColumn, fm.horizontalAdvance(QStringLiteral("Customers")) + 12);
+    m_view->setColumnWidth(EventTableModel::EventColumn, fm.horizontalAdvance(QStringLiteral("REMOVE (TTL)")) + 20);
+    m_view->setColumnWidth(EventTableModel::SequenceColumn,
+                           fm.horizontalAdvance(QStringLiteral("400000000000000000001")) + 12);
+    m_view->setColumnWidth(EventTableModel::SizeColumn, fm.horizontalAdvance(QStringLiteral("Size (bytes)")) + 12);
 }
 
 void EventsPanel::resetForNewStore()
@@ -411,7 +418,7 @@ QString EventsPanel::copyCurrentRow()
     QStringList cells;
     for (int c = 0; c < m_session->eventModel()->columnCount(); ++c)
         cells << m_session->eventModel()->index(current.row(), c).data().toString();
-    const QString text = cells.join(QLatin1Char('\t'));
+    QString text = cells.join(QLatin1Char('\t'));
     QApplication::clipboard()->setText(text);
     Q_EMIT copied(tr("Copied the event row"));
     return text;
@@ -425,7 +432,7 @@ QString EventsPanel::copyCurrentRecord()
     const auto row = m_session->record(current.data(ModelRoles::RecordIdRole).toLongLong());
     if (!row)
         return {};
-    const QString text = QString::fromStdString(row->raw); // exactly as delivered
+    QString text = QString::fromStdString(row->raw); // exactly as delivered
     QApplication::clipboard()->setText(text);
     Q_EMIT copied(tr("Copied record %1 as delivered (JSON)").arg(row->id));
     return text;

@@ -68,6 +68,7 @@ protected:
     void showEvent(QShowEvent* event) override;
 
 private:
+    void setupView();
     void applyFilter();
     void updateTables();
     void resetForNewStore();

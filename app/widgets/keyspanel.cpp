@@ -174,7 +174,7 @@ QString KeysPanel::copyKeyJson()
     const KeyRow* row = m_session->keyModel()->rowAt(m_keys->currentIndex().row());
     if (!row)
         return {};
-    const QString text = QString::fromStdString(row->keyJson);
+    QString text = QString::fromStdString(row->keyJson);
     QApplication::clipboard()->setText(text);
     Q_EMIT copied(tr("Copied the key as DynamoDB JSON"));
     return text;
@@ -187,7 +187,7 @@ QString KeysPanel::copyKeyText()
     const KeyRow* row = m_session->keyModel()->rowAt(m_keys->currentIndex().row());
     if (!row)
         return {};
-    const QString text = QString::fromStdString(row->keyText);
+    QString text = QString::fromStdString(row->keyText);
     QApplication::clipboard()->setText(text);
     Q_EMIT copied(tr("Copied the key as text"));
     return text;

@@ -99,87 +99,10 @@ ReplayPanel::ReplayPanel(StoreSession* session, QWidget* parent)
     m_runner->addItem(tr("Command (reads the event on stdin, prints the response)"));
     form->addRow(tr("Runner:"), m_runner);
 
-    m_pages = new QStackedWidget(this);
-    // Lambda handler.
-    auto* lambdaPage = new QWidget(m_pages);
-    auto* lambdaForm = new QFormLayout(lambdaPage);
-    lambdaForm->setContentsMargins(0, 0, 0, 0);
-    m_lambdaHandler = new QLineEdit(lambdaPage);
-    m_lambdaHandler->setPlaceholderText(tr("Lambda's Handler string, e.g. app.lambda_handler or src/index.handler"));
-    lambdaForm->addRow(tr("Handler:"), m_lambdaHandler);
-    auto* folderRow = new QHBoxLayout;
-    m_codeDir = new QLineEdit(lambdaPage);
-    m_codeDir->setPlaceholderText(tr("The folder the handler's code is in (LAMBDA_TASK_ROOT)"));
-    auto* browse = new QPushButton(tr("Browse…"), lambdaPage);
-    folderRow->addWidget(m_codeDir, 1);
-    folderRow->addWidget(browse);
-    lambdaForm->addRow(tr("Code folder:"), folderRow);
-    m_runtime = new QComboBox(lambdaPage);
-    m_runtime->addItem(tr("auto (from the handler's file)"));
-    m_runtime->addItem(QStringLiteral("python"));
-    m_runtime->addItem(QStringLiteral("node"));
-    lambdaForm->addRow(tr("Runtime:"), m_runtime);
-    m_environment = new QPlainTextEdit(lambdaPage);
-    m_environment->setPlaceholderText(tr("KEY=VALUE, one a line (# comments); added to Lambda's variables"));
-    m_environment->setTabChangesFocus(true);
-    m_environment->setMaximumHeight(m_environment->fontMetrics().lineSpacing() * 4 + 12);
-    lambdaForm->addRow(tr("Environment:"), m_environment);
-    m_pages->addWidget(lambdaPage);
-    // Invoke URL.
-    auto* invokePage = new QWidget(m_pages);
-    auto* invokeForm = new QFormLayout(invokePage);
-    invokeForm->setContentsMargins(0, 0, 0, 0);
-    m_invokeUrl = new QLineEdit(invokePage);
-    m_invokeUrl->setPlaceholderText(tr("http://127.0.0.1:3001 (sam local start-lambda), :9000 (Runtime Interface "
-                                       "Emulator), :3002 (serverless-offline); this machine only"));
-    invokeForm->addRow(tr("URL:"), m_invokeUrl);
-    m_functionName = new QLineEdit(invokePage);
-    m_functionName->setPlaceholderText(tr("The function to invoke (not needed when the URL ends in …/invocations)"));
-    invokeForm->addRow(tr("Function name:"), m_functionName);
-    m_pages->addWidget(invokePage);
-    // Command.
-    auto* commandPage = new QWidget(m_pages);
-    auto* commandForm = new QFormLayout(commandPage);
-    commandForm->setContentsMargins(0, 0, 0, 0);
-    m_command = new QLineEdit(commandPage);
-    m_command->setPlaceholderText(
-        tr("python3 handler.py --fail-key '\"Id\":{\"N\":\"101\"}'   (shell-style quoting; run directly, no shell)"));
-    commandForm->addRow(tr("Command:"), m_command);
-    m_preview = new QLabel(commandPage);
-    m_preview->setTextFormat(Qt::PlainText);
-    m_preview->setWordWrap(true);
-    m_preview->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    commandForm->addRow(tr("Runs:"), m_preview);
-    m_pages->addWidget(commandPage);
+    QPushButton* browse = createRunnerPages();
     form->addRow(QString(), m_pages);
 
-    auto* row = new QHBoxLayout;
-    m_timeout = new QDoubleSpinBox(this);
-    m_timeout->setRange(0.1, 900);
-    m_timeout->setValue(30);
-    m_timeout->setSuffix(tr(" s"));
-    m_retries = new QSpinBox(this);
-    m_retries->setRange(0, 10000);
-    m_retries->setValue(2);
-    m_batchSize = new QSpinBox(this);
-    m_batchSize->setRange(1, 10000);
-    m_batchSize->setValue(100);
-    m_bisect = new QCheckBox(tr("Bisect on error"), this);
-    row->addWidget(new QLabel(tr("Timeout"), this));
-    row->addWidget(m_timeout);
-    row->addWidget(new QLabel(tr("Max retries"), this));
-    row->addWidget(m_retries);
-    row->addWidget(new QLabel(tr("Batch size"), this));
-    row->addWidget(m_batchSize);
-    row->addWidget(m_bisect);
-    m_run = new QPushButton(tr("Replay current filter"), this);
-    row->addWidget(m_run);
-    m_cancel = new QPushButton(tr("Cancel"), this);
-    m_cancel->setToolTip(tr("Stop the replay now: the running invocation is ended (the handler's processes too) and "
-                            "the run is recorded as interrupted"));
-    m_cancel->setEnabled(false);
-    row->addWidget(m_cancel);
-    row->addStretch();
+    auto* row = createOptionsRow();
     form->addRow(QString(), row);
 
     auto* progressRow = new QHBoxLayout;
@@ -292,6 +215,97 @@ ReplayPanel::ReplayPanel(StoreSession* session, QWidget* parent)
     showRunnerPage(m_runner->currentIndex());
     updatePreview();
     reload();
+}
+
+/// Timeout, retries, batch size, bisect, Replay and Cancel.
+QHBoxLayout* ReplayPanel::createOptionsRow()
+{
+    auto* row = new QHBoxLayout;
+    m_timeout = new QDoubleSpinBox(this);
+    m_timeout->setRange(0.1, 900);
+    m_timeout->setValue(30);
+    m_timeout->setSuffix(tr(" s"));
+    m_retries = new QSpinBox(this);
+    m_retries->setRange(0, 10000);
+    m_retries->setValue(2);
+    m_batchSize = new QSpinBox(this);
+    m_batchSize->setRange(1, 10000);
+    m_batchSize->setValue(100);
+    m_bisect = new QCheckBox(tr("Bisect on error"), this);
+    row->addWidget(new QLabel(tr("Timeout"), this));
+    row->addWidget(m_timeout);
+    row->addWidget(new QLabel(tr("Max retries"), this));
+    row->addWidget(m_retries);
+    row->addWidget(new QLabel(tr("Batch size"), this));
+    row->addWidget(m_batchSize);
+    row->addWidget(m_bisect);
+    m_run = new QPushButton(tr("Replay current filter"), this);
+    row->addWidget(m_run);
+    m_cancel = new QPushButton(tr("Cancel"), this);
+    m_cancel->setToolTip(tr("Stop the replay now: the running invocation is ended (the handler's processes too) and "
+                            "the run is recorded as interrupted"));
+    m_cancel->setEnabled(false);
+    row->addWidget(m_cancel);
+    row->addStretch();
+    return row;
+}
+
+/// The runner pages (Lambda handler, Invoke URL, command) in m_pages; returns the code folder's Browse button.
+QPushButton* ReplayPanel::createRunnerPages()
+{
+    m_pages = new QStackedWidget(this);
+    // Lambda handler.
+    auto* lambdaPage = new QWidget(m_pages);
+    auto* lambdaForm = new QFormLayout(lambdaPage);
+    lambdaForm->setContentsMargins(0, 0, 0, 0);
+    m_lambdaHandler = new QLineEdit(lambdaPage);
+    m_lambdaHandler->setPlaceholderText(tr("Lambda's Handler string, e.g. app.lambda_handler or src/index.handler"));
+    lambdaForm->addRow(tr("Handler:"), m_lambdaHandler);
+    auto* folderRow = new QHBoxLayout;
+    m_codeDir = new QLineEdit(lambdaPage);
+    m_codeDir->setPlaceholderText(tr("The folder the handler's code is in (LAMBDA_TASK_ROOT)"));
+    auto* browse = new QPushButton(tr("Browse…"), lambdaPage);
+    folderRow->addWidget(m_codeDir, 1);
+    folderRow->addWidget(browse);
+    lambdaForm->addRow(tr("Code folder:"), folderRow);
+    m_runtime = new QComboBox(lambdaPage);
+    m_runtime->addItem(tr("auto (from the handler's file)"));
+    m_runtime->addItem(QStringLiteral("python"));
+    m_runtime->addItem(QStringLiteral("node"));
+    lambdaForm->addRow(tr("Runtime:"), m_runtime);
+    m_environment = new QPlainTextEdit(lambdaPage);
+    m_environment->setPlaceholderText(tr("KEY=VALUE, one a line (# comments); added to Lambda's variables"));
+    m_environment->setTabChangesFocus(true);
+    m_environment->setMaximumHeight(m_environment->fontMetrics().lineSpacing() * 4 + 12);
+    lambdaForm->addRow(tr("Environment:"), m_environment);
+    m_pages->addWidget(lambdaPage);
+    // Invoke URL.
+    auto* invokePage = new QWidget(m_pages);
+    auto* invokeForm = new QFormLayout(invokePage);
+    invokeForm->setContentsMargins(0, 0, 0, 0);
+    m_invokeUrl = new QLineEdit(invokePage);
+    m_invokeUrl->setPlaceholderText(tr("http://127.0.0.1:3001 (sam local start-lambda), :9000 (Runtime Interface "
+                                       "Emulator), :3002 (serverless-offline); this machine only"));
+    invokeForm->addRow(tr("URL:"), m_invokeUrl);
+    m_functionName = new QLineEdit(invokePage);
+    m_functionName->setPlaceholderText(tr("The function to invoke (not needed when the URL ends in …/invocations)"));
+    invokeForm->addRow(tr("Function name:"), m_functionName);
+    m_pages->addWidget(invokePage);
+    // Command.
+    auto* commandPage = new QWidget(m_pages);
+    auto* commandForm = new QFormLayout(commandPage);
+    commandForm->setContentsMargins(0, 0, 0, 0);
+    m_command = new QLineEdit(commandPage);
+    m_command->setPlaceholderText(
+        tr("python3 handler.py --fail-key '\"Id\":{\"N\":\"101\"}'   (shell-style quoting; run directly, no shell)"));
+    commandForm->addRow(tr("Command:"), m_command);
+    m_preview = new QLabel(commandPage);
+    m_preview->setTextFormat(Qt::PlainText);
+    m_preview->setWordWrap(true);
+    m_preview->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    commandForm->addRow(tr("Runs:"), m_preview);
+    m_pages->addWidget(commandPage);
+    return browse;
 }
 
 ReplayPanel::~ReplayPanel() = default; // the job (a child) stops a running replay and waits for it

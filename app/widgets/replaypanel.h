@@ -15,6 +15,7 @@
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
@@ -88,6 +89,8 @@ protected:
     void showEvent(QShowEvent* event) override;
 
 private:
+    QPushButton* createRunnerPages();
+    QHBoxLayout* createOptionsRow();
     void showRuns(const ReplayRunList& runs);
     void showRun(QTreeWidgetItem* item, const storage::ReplayRunInfo& run, int runIndex);
     void onFinished(const ReplayOutcome& outcome);

@@ -398,11 +398,11 @@ std::optional<std::string> fileMd5Base64(const std::string& path)
     return model::base64Encode(digest);
 }
 
-ExportPlan planExports(const std::vector<std::string>& arguments, std::vector<InputPath>& inputs,
-                       const ExportFolderOptions& options, std::vector<std::string>& errors)
+/// The export summaries among the inputs (found in a folder or named) and beside a `data` folder named: path and
+/// the argument it came from.
+static std::vector<std::pair<fs::path, std::size_t>> findSummaries(const std::vector<std::string>& arguments,
+                                                                   const std::vector<InputPath>& inputs)
 {
-    ExportPlan plan;
-    // The summaries: found or named, or beside a `data` folder named.
     std::vector<std::pair<fs::path, std::size_t>> summaries; // path, argument
     std::set<std::string> seen;
     for (const auto& input : inputs) {
@@ -427,6 +427,42 @@ ExportPlan planExports(const std::vector<std::string>& arguments, std::vector<In
                 break;
             }
     }
+
+    return summaries;
+}
+
+/// Sorts the inputs (and their roles) so that each export's manifest comes after its data files.
+static void putManifestsLast(ExportPlan& plan, std::vector<InputPath>& inputs)
+{
+    // The manifest last among its export's files: the export is recorded once its data is in.
+    std::vector<std::size_t> order(inputs.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        const auto rank = [&](std::size_t i) {
+            const InputRole& role = plan.roles[i];
+            if (role.exportIndex < 0)
+                return std::make_tuple(inputs[i].argument, 0, 0);
+            return std::make_tuple(inputs[i].argument, 1 + role.exportIndex,
+                                   role.kind == InputRole::Kind::ExportManifest ? 1 : 0);
+        };
+        return rank(a) < rank(b);
+    });
+    std::vector<InputPath> sortedInputs;
+    std::vector<InputRole> sortedRoles;
+    for (const std::size_t i : order) {
+        sortedInputs.push_back(std::move(inputs[i]));
+        sortedRoles.push_back(std::move(plan.roles[i]));
+    }
+    inputs = std::move(sortedInputs);
+    plan.roles = std::move(sortedRoles);
+}
+
+ExportPlan planExports(const std::vector<std::string>& arguments, std::vector<InputPath>& inputs,
+                       const ExportFolderOptions& options, std::vector<std::string>& errors)
+{
+    ExportPlan plan;
+    const auto summaries = findSummaries(arguments, inputs);
 
     std::map<std::string, std::size_t> inputIndex; // canonical path -> index in inputs
     for (std::size_t i = 0; i < inputs.size(); ++i)
@@ -554,28 +590,7 @@ ExportPlan planExports(const std::vector<std::string>& arguments, std::vector<In
                 InputRole{InputRole::Kind::Sidecar, -1, std::nullopt, "checksum of " + path.stem().string()};
     }
 
-    // The manifest last among its export's files: the export is recorded once its data is in.
-    std::vector<std::size_t> order(inputs.size());
-    for (std::size_t i = 0; i < order.size(); ++i)
-        order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        const auto rank = [&](std::size_t i) {
-            const InputRole& role = plan.roles[i];
-            if (role.exportIndex < 0)
-                return std::make_tuple(inputs[i].argument, 0, 0);
-            return std::make_tuple(inputs[i].argument, 1 + role.exportIndex,
-                                   role.kind == InputRole::Kind::ExportManifest ? 1 : 0);
-        };
-        return rank(a) < rank(b);
-    });
-    std::vector<InputPath> sortedInputs;
-    std::vector<InputRole> sortedRoles;
-    for (const std::size_t i : order) {
-        sortedInputs.push_back(std::move(inputs[i]));
-        sortedRoles.push_back(std::move(plan.roles[i]));
-    }
-    inputs = std::move(sortedInputs);
-    plan.roles = std::move(sortedRoles);
+    putManifestsLast(plan, inputs);
     return plan;
 }
 
