@@ -47,13 +47,31 @@ EventsPanel::EventsPanel(StoreSession* session, QWidget* parent)
     , m_split(new QSplitter(Qt::Vertical, this))
     , m_debounce(new QTimer(this))
 {
-    static const char* const names[] = {"INSERT", "MODIFY", "REMOVE", "SNAPSHOT"};
-    static const char* const tips[] = {
-        QT_TR_NOOP("Show INSERT events (new items)"), QT_TR_NOOP("Show MODIFY events (changed items)"),
-        QT_TR_NOOP("Show REMOVE events (deleted items, TTL deletions included)"),
-        QT_TR_NOOP("Show SNAPSHOT records (an item's state read from the table, e.g. by an export or a scan, not a "
-                   "stream event)")};
     // Three rows, so each keeps its room at 1024 px: what to search, which event types, which time range.
+    auto* tools = createSearchRow();
+    auto* types = createTypesRow();
+    auto* range = createRangeRow();
+    updateColors();
+
+    setupView();
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->setSpacing(3); // three filter rows: keep the room for the table
+    layout->addLayout(tools);
+    layout->addLayout(types);
+    layout->addLayout(range);
+    layout->addWidget(createRecordSplit(), 1);
+
+    connectFilters();
+    addCopyActions();
+    connectSession();
+    setTimeRange(std::nullopt, std::nullopt);
+    updateTables();
+}
+
+/// The first filter row: table and search text.
+QBoxLayout* EventsPanel::createSearchRow()
+{
     auto* tools = new QHBoxLayout;
     tools->addWidget(new QLabel(tr("Table:"), this));
     m_table->setMinimumContentsLength(10);
@@ -66,6 +84,18 @@ EventsPanel::EventsPanel(StoreSession* session, QWidget* parent)
     m_inRaw->setToolTip(tr("Also match the text anywhere in the record as delivered (attribute values, ARNs…). "
                            "Slower: scans every record in the background."));
     tools->addWidget(m_inRaw);
+    return tools;
+}
+
+/// The second filter row: one check box per event type, and the count of shown events.
+QBoxLayout* EventsPanel::createTypesRow()
+{
+    static const char* const names[] = {"INSERT", "MODIFY", "REMOVE", "SNAPSHOT"};
+    static const char* const tips[] = {
+        QT_TR_NOOP("Show INSERT events (new items)"), QT_TR_NOOP("Show MODIFY events (changed items)"),
+        QT_TR_NOOP("Show REMOVE events (deleted items, TTL deletions included)"),
+        QT_TR_NOOP("Show SNAPSHOT records (an item's state read from the table, e.g. by an export or a scan, not a "
+                   "stream event)")};
     auto* types = new QHBoxLayout;
     types->addWidget(new QLabel(tr("Events:"), this));
     for (int i = 0; i < 4; ++i) {
@@ -77,7 +107,12 @@ EventsPanel::EventsPanel(StoreSession* session, QWidget* parent)
     }
     types->addStretch(1);
     types->addWidget(m_count);
+    return types;
+}
 
+/// The third filter row: the time range.
+QBoxLayout* EventsPanel::createRangeRow()
+{
     auto* range = new QHBoxLayout;
     range->addWidget(new QLabel(tr("Time (UTC):"), this));
     const auto addRangeEdit = [this, range](QCheckBox* box, TimeField* edit, const QString& tip) {
@@ -100,11 +135,12 @@ EventsPanel::EventsPanel(StoreSession* session, QWidget* parent)
     m_clearRange->setToolTip(tr("Clear the time range"));
     range->addWidget(m_clearRange);
     range->addStretch(1);
-    updateColors();
+    return range;
+}
 
-    setupView();
-    auto* header = m_view->horizontalHeader();
-
+/// The events table above the selected record as delivered, with its origin above the text.
+QSplitter* EventsPanel::createRecordSplit()
+{
     m_raw->setReadOnly(true);
     m_raw->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_raw->setPlaceholderText(tr("Select an event to see the record as delivered"));
@@ -126,14 +162,12 @@ EventsPanel::EventsPanel(StoreSession* session, QWidget* parent)
     m_split->setStretchFactor(1, 1);
     m_split->setSizes({450, 150});
     m_raw->setMinimumHeight(60);
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(4, 4, 4, 4);
-    layout->setSpacing(3); // three filter rows: keep the room for the table
-    layout->addLayout(tools);
-    layout->addLayout(types);
-    layout->addLayout(range);
-    layout->addWidget(m_split, 1);
+    return m_split;
+}
 
+/// Filter edits apply after a short pause; the sort header maps onto the session's event order.
+void EventsPanel::connectFilters()
+{
     m_debounce->setSingleShot(true);
     m_debounce->setInterval(250);
     connect(m_debounce, &QTimer::timeout, this, &EventsPanel::applyFilter);
@@ -141,6 +175,7 @@ EventsPanel::EventsPanel(StoreSession* session, QWidget* parent)
     connect(m_inRaw, &QCheckBox::toggled, this, &EventsPanel::applyFilter);
     connect(m_table, &QComboBox::currentIndexChanged, this, &EventsPanel::applyFilter);
     connect(m_clearRange, &QToolButton::clicked, this, [this]() { setTimeRange(std::nullopt, std::nullopt); });
+    auto* header = m_view->horizontalHeader();
     connect(header, &QHeaderView::sortIndicatorChanged, this, [this, header](int column, Qt::SortOrder order) {
         if (!EventTableModel::isSortable(column)) {
             header->blockSignals(true);
@@ -154,7 +189,11 @@ EventsPanel::EventsPanel(StoreSession* session, QWidget* parent)
         f.descending = f.sort != EventSort::Arrival && order == Qt::DescendingOrder;
         m_session->setEventFilter(f);
     });
-    // Ctrl+C copies the whole row (cells separated by tabs), Ctrl+Shift+C the record as delivered (JSON).
+}
+
+/// Ctrl+C copies the whole row (cells separated by tabs), Ctrl+Shift+C the record as delivered (JSON).
+void EventsPanel::addCopyActions()
+{
     auto* copyRow = new QAction(tr("Copy Row"), m_view);
     copyRow->setShortcut(QKeySequence::Copy);
     copyRow->setShortcutContext(Qt::WidgetShortcut);
@@ -166,6 +205,11 @@ EventsPanel::EventsPanel(StoreSession* session, QWidget* parent)
     m_view->addAction(copyRow);
     m_view->addAction(copyRecord);
     m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
+}
+
+/// The selected row shows its record; the session's reloads refresh tables, events and the range's ends.
+void EventsPanel::connectSession()
+{
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& index) {
         if (!index.isValid())
             return;
@@ -174,9 +218,9 @@ EventsPanel::EventsPanel(StoreSession* session, QWidget* parent)
         showRecord(recordId);
         Q_EMIT recordSelected(index.data(ModelRoles::KeyIdRole).toLongLong(), recordId);
     });
-    connect(session, &StoreSession::overviewReady, this, &EventsPanel::updateTables);
-    connect(session, &StoreSession::eventsReady, this, &EventsPanel::eventsReloaded);
-    connect(session, &StoreSession::activityReady, this, [this]() {
+    connect(m_session, &StoreSession::overviewReady, this, &EventsPanel::updateTables);
+    connect(m_session, &StoreSession::eventsReady, this, &EventsPanel::eventsReloaded);
+    connect(m_session, &StoreSession::activityReady, this, [this]() {
         // Unused ends show the store's first / last event time (greyed), so switching one on starts there.
         const auto& buckets = m_session->activity();
         if (buckets.empty())
@@ -186,9 +230,7 @@ EventsPanel::EventsPanel(StoreSession* session, QWidget* parent)
         if (!m_toOn->isChecked())
             m_toEdit->setMicros(buckets.back().startMicros + m_session->activityBucketMicros());
     });
-    connect(session, &StoreSession::closed, this, &EventsPanel::resetForNewStore);
-    setTimeRange(std::nullopt, std::nullopt);
-    updateTables();
+    connect(m_session, &StoreSession::closed, this, &EventsPanel::resetForNewStore);
 }
 
 /// The events table: model, delegate, rows, header and column widths.

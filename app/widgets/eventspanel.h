@@ -3,6 +3,7 @@
 #include <QWidget>
 #include <optional>
 
+class QBoxLayout;
 class QCheckBox;
 class QComboBox;
 class QLabel;
@@ -68,7 +69,14 @@ protected:
     void showEvent(QShowEvent* event) override;
 
 private:
+    QBoxLayout* createSearchRow();
+    QBoxLayout* createTypesRow();
+    QBoxLayout* createRangeRow();
+    QSplitter* createRecordSplit();
     void setupView();
+    void connectFilters();
+    void addCopyActions();
+    void connectSession();
     void applyFilter();
     void updateTables();
     void resetForNewStore();

@@ -83,6 +83,26 @@ MainWindow::MainWindow(QWidget* parent)
     setAcceptDrops(true);
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
 
+    createCenter();
+    createDocks();
+    createStatusBar();
+    createActions();
+    createMenus();
+    m_viewMenu->addAction(m_keysDock->toggleViewAction());
+    m_viewMenu->addAction(m_activityDock->toggleViewAction());
+    m_viewMenu->addAction(m_auditDock->toggleViewAction());
+    createReplayTab();
+    connectPanels();
+    connectSessionAndJobs();
+    restoreLayout();
+    setupKeyboard();
+    updateRecentMenu();
+    updateStatus();
+}
+
+/// The center: the notification bar above the tabs (timeline, events) and the diff below them.
+void MainWindow::createCenter()
+{
     m_timeline->setObjectName(QStringLiteral("timeline"));
     m_events->setObjectName(QStringLiteral("events"));
     m_tabs->addTab(m_timeline, icon("timeline"), tr("Item timeline"));
@@ -97,7 +117,11 @@ MainWindow::MainWindow(QWidget* parent)
     centerLayout->addWidget(m_centerSplit, 1);
     setCentralWidget(center);
     connect(m_notice, &NotificationBar::detailsRequested, this, &MainWindow::showImportDetails);
+}
 
+/// Keys on the left, activity and audit side by side at the bottom.
+void MainWindow::createDocks()
+{
     auto* keysDock = new QDockWidget(tr("Tables and keys"), this);
     keysDock->setObjectName(QStringLiteral("keysDock"));
     keysDock->setWidget(m_keys);
@@ -119,18 +143,20 @@ MainWindow::MainWindow(QWidget* parent)
     resizeDocks({keysDock}, {380}, Qt::Horizontal);
     resizeDocks({activityDock}, {190}, Qt::Vertical);
     resizeDocks({activityDock, auditDock}, {760, 620}, Qt::Horizontal);
+}
 
+void MainWindow::createStatusBar()
+{
     m_importProgress->hide();
     statusBar()->addWidget(m_pathLabel, 1);
     statusBar()->addPermanentWidget(m_busyLabel);
     statusBar()->addPermanentWidget(m_importProgress);
     statusBar()->addPermanentWidget(m_totalsLabel);
+}
 
-    createActions();
-    createMenus();
-    m_viewMenu->addAction(keysDock->toggleViewAction());
-    m_viewMenu->addAction(activityDock->toggleViewAction());
-    m_viewMenu->addAction(auditDock->toggleViewAction());
+/// The replay tab and its View menu entry; a record activated in a run opens in the timeline.
+void MainWindow::createReplayTab()
+{
     auto* replayPanel = new ReplayPanel(m_session, this);
     m_replay = replayPanel;
     replayPanel->setObjectName(QStringLiteral("replay"));
@@ -148,7 +174,11 @@ MainWindow::MainWindow(QWidget* parent)
         m_tabs->setCurrentWidget(m_timeline);
         openKeyAt(row->keyId, recordId);
     });
+}
 
+/// Selections in one panel open what they point at in the others; copies are confirmed in the status bar.
+void MainWindow::connectPanels()
+{
     connect(m_keys, &KeysPanel::keySelected, this, [this](qint64 keyId) { openKeyAt(keyId, 0); });
     connect(m_events, &EventsPanel::recordSelected, this, &MainWindow::openKeyAt);
     const auto copiedFeedback = [this](const QString& what) { statusBar()->showMessage(what, 4000); };
@@ -173,6 +203,11 @@ MainWindow::MainWindow(QWidget* parent)
         m_events->setTimeRange(from, to);
     });
     connect(m_events, &EventsPanel::timeRangeChanged, m_activity->chart(), &ActivityChart::setFilterRange);
+}
+
+/// The status bar follows the session and the jobs; the import progress widget follows the import job.
+void MainWindow::connectSessionAndJobs()
+{
     connect(m_session, &StoreSession::overviewReady, this, &MainWindow::updateStatus);
     connect(m_session, &StoreSession::closed, this, &MainWindow::updateStatus);
     connect(m_session, &StoreSession::errorOccurred, this,
@@ -189,7 +224,11 @@ MainWindow::MainWindow(QWidget* parent)
         m_importProgress->cancelButton()->setEnabled(false);
         m_importProgress->label()->setText(tr("Cancelling…"));
     });
+}
 
+/// Window geometry, dock layout, and each center tab's share of the height above the diff.
+void MainWindow::restoreLayout()
+{
     QSettings settings;
     resize(1400, 900);
     restoreGeometry(settings.value(kGeometry).toByteArray());
@@ -209,9 +248,6 @@ MainWindow::MainWindow(QWidget* parent)
     });
     if (m_events->splitter()->restoreState(settings.value(kEventsSplit).toByteArray()))
         m_events->splitter()->setProperty("restored", true); // the user's split, not the first-show default
-    setupKeyboard();
-    updateRecentMenu();
-    updateStatus();
 }
 
 MainWindow::~MainWindow() = default;

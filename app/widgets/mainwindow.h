@@ -89,6 +89,13 @@ protected:
     void dropEvent(QDropEvent* event) override;
 
 private:
+    void createCenter();
+    void createDocks();
+    void createStatusBar();
+    void createReplayTab();
+    void connectPanels();
+    void connectSessionAndJobs();
+    void restoreLayout();
     void createActions();
     void createMenus();
     void updateRecentMenu();
