@@ -2,15 +2,59 @@
 
 // Helpers shared by the test executables (header-only; Qt Core + Qt Test).
 
+#include <QCryptographicHash>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
+#include <QMap>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
 #include <QTest>
 #include <functional>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 namespace testsupport {
+
+/// SHA-256 (hex) of a file's bytes; empty when it cannot be read.
+inline QByteArray fileSha256(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    hash.addData(&file);
+    return hash.result().toHex();
+}
+
+/// Every file in a folder (hidden and system ones too) -> SHA-256 (hex) of its bytes.
+inline QMap<QString, QByteArray> folderSha256(const QString& folder)
+{
+    QMap<QString, QByteArray> result;
+    const QDir dir(folder);
+    for (const QString& name : dir.entryList(QDir::Files | QDir::Hidden | QDir::System, QDir::Name))
+        result.insert(name, fileSha256(dir.filePath(name)));
+    return result;
+}
+
+/// A loopback port nothing listens on (bound, then closed again); 0 when none could be had.
+inline int unusedLoopbackPort()
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t size = sizeof address;
+    const bool bound = fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0
+        && ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) == 0;
+    if (fd >= 0)
+        ::close(fd);
+    return bound ? ntohs(address.sin_port) : 0;
+}
 
 /// ../shared next to the source tree. Tests that need it call requireSharedDir() and fail loudly if missing.
 inline QString sharedDir()

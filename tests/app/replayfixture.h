@@ -12,11 +12,10 @@
 #include <QTest>
 #include <cerrno>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
+
+#include "testsupport.h"
 
 namespace replayfixture {
 
@@ -96,21 +95,6 @@ inline void killAll(const QList<qint64>& pids)
     for (const qint64 pid : pids)
         if (pid > 0)
             ::kill(static_cast<pid_t>(pid), SIGKILL);
-}
-
-/// A loopback port nothing listens on (bound, then closed again).
-inline int closedPort()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t size = sizeof address;
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0
-        || ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0)
-        return 0;
-    ::close(fd);
-    return ntohs(address.sin_port);
 }
 
 /// Writes `files` (name -> content) into a new folder `dir`/`name`; its path.

@@ -403,7 +403,7 @@ void TestJobs::replayInvokeApi()
     QCOMPARE(outcome.runs.runs.front().discarded, std::int64_t(0));
 
     // An endpoint that is not running: the same, naming the URL.
-    const std::string closed = "http://127.0.0.1:" + std::to_string(replayfixture::closedPort());
+    const std::string closed = "http://127.0.0.1:" + std::to_string(testsupport::unusedLoopbackPort());
     request.target.endpoint.url = closed;
     request.target.endpoint.functionName = "ok";
     job.start(request);

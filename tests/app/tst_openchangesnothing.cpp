@@ -6,7 +6,6 @@
 // not even by that);
 // a store in a folder the reader may not write is read (as user nobody through setpriv when the test runs as root).
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -27,16 +26,6 @@
 #include "testsupport.h"
 
 namespace {
-
-QByteArray sha256(const QString& path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    hash.addData(&file);
-    return hash.result().toHex();
-}
 
 QStringList listing(const QString& dir)
 {
@@ -128,12 +117,12 @@ private:
     {
         const QString folder = QFileInfo(store).absolutePath();
         const QStringList before = listing(folder);
-        const QByteArray hash = sha256(store);
+        const QByteArray hash = testsupport::fileSha256(store);
         const int journalMode = headerJournalMode(store);
         for (const QStringList& command : readCommands()) {
             const auto r = testsupport::runCli(withStore(command, store));
             QVERIFY2(r.exitCode == 0, qPrintable(command.front() + QStringLiteral(": ") + QString::fromUtf8(r.err)));
-            QCOMPARE(sha256(store), hash);
+            QCOMPARE(testsupport::fileSha256(store), hash);
             QCOMPARE(listing(folder), before);
             QCOMPARE(headerJournalMode(store), journalMode);
         }
@@ -145,7 +134,7 @@ private:
             QCOMPARE(opened.count(), 1);
             session.close();
         }
-        QCOMPARE(sha256(store), hash);
+        QCOMPARE(testsupport::fileSha256(store), hash);
         QCOMPARE(listing(folder), before);
         QCOMPARE(headerJournalMode(store), journalMode);
     }
@@ -255,7 +244,7 @@ private Q_SLOTS:
         QVERIFY(QFile::copy(m_walStore, store));
         QVERIFY(::chmod(store.toLocal8Bit().constData(), 0644) == 0);
         const QStringList before = listing(shared.path());
-        const QByteArray hash = sha256(store);
+        const QByteArray hash = testsupport::fileSha256(store);
         for (const QStringList& command : readCommands()) {
             QProcess child;
             child.start(setpriv,
@@ -267,7 +256,7 @@ private Q_SLOTS:
                 child.exitCode() == 0,
                 qPrintable(command.front() + QStringLiteral(": ") + QString::fromUtf8(child.readAllStandardError())));
         }
-        QCOMPARE(sha256(store), hash);
+        QCOMPARE(testsupport::fileSha256(store), hash);
         QCOMPARE(listing(shared.path()), before);
     }
 };

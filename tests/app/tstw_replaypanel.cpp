@@ -224,7 +224,7 @@ void TestReplayPanel::handlerThatCannotStart()
     QCOMPARE(panel.runsView()->topLevelItemCount(), 1);
 
     // An endpoint that is not running.
-    const QString url = QStringLiteral("http://127.0.0.1:%1").arg(replayfixture::closedPort());
+    const QString url = QStringLiteral("http://127.0.0.1:%1").arg(testsupport::unusedLoopbackPort());
     panel.setRunner(ReplayPanel::Runner::InvokeApi);
     panel.invokeUrlEdit()->setText(url);
     panel.functionNameEdit()->setText(QStringLiteral("OrdersHandler"));
@@ -323,7 +323,7 @@ void TestReplayPanel::rememberedSettings()
 {
     StoreSession session;
     QCOMPARE(session.open(newStore(QStringLiteral("settings.streamscope"))), QString());
-    const QString url = QStringLiteral("http://127.0.0.1:%1").arg(replayfixture::closedPort());
+    const QString url = QStringLiteral("http://127.0.0.1:%1").arg(testsupport::unusedLoopbackPort());
     {
         ReplayPanel panel(&session);
         QSignalSpy ended(&panel, &ReplayPanel::replayEnded);

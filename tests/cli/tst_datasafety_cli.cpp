@@ -6,7 +6,6 @@
 // - table names, keys and file names holding ESC, newline and U+202E are printed escaped in human output and
 //   exactly in --json; the CSV export holds no raw NUL or ESC and guards cells starting with a tab.
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -73,16 +72,6 @@ QByteArray readFile(const QString& path)
 {
     QFile f(path);
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-/// Every file in a folder (hidden ones too) -> SHA-256 of its bytes.
-QMap<QString, QByteArray> fingerprint(const QString& folder)
-{
-    QMap<QString, QByteArray> result;
-    const QDir dir(folder);
-    for (const QString& name : dir.entryList(QDir::Files | QDir::Hidden | QDir::System, QDir::Name))
-        result.insert(name, QCryptographicHash::hash(readFile(dir.filePath(name)), QCryptographicHash::Sha256).toHex());
-    return result;
 }
 
 /// Entries of `folder` (hidden ones too, no . and ..).
@@ -155,7 +144,7 @@ void TestDataSafetyCli::exportRefusesForeignFiles()
     QVERIFY(writeFile(out + QStringLiteral("/batch-000002.jsonl"), "{\"mine\":1}\n"));
     QVERIFY(writeFile(out + QStringLiteral("/changes.csv"), "my,own,numbers\r\n1,2,3\r\n"));
     QVERIFY(writeFile(out + QStringLiteral("/notes.txt"), "do not lose me\n"));
-    const auto before = fingerprint(out);
+    const auto before = testsupport::folderSha256(out);
     for (const bool force : {false, true}) {
         QStringList args{QStringLiteral("export"), QStringLiteral("--store"), m_store, QStringLiteral("--out"), out};
         if (force)
@@ -167,17 +156,17 @@ void TestDataSafetyCli::exportRefusesForeignFiles()
                  r.err.constData());
         QVERIFY2(!r.err.contains("--force"), r.err.constData()); // --force would not help: never advise it
         QVERIFY2(!r.err.contains("notes.txt"), r.err.constData());
-        QCOMPARE(fingerprint(out), before);
+        QCOMPARE(testsupport::folderSha256(out), before);
         QCOMPARE(entries(out).size(), before.size());
     }
     // A manifest that is not an export's proves nothing either.
     QVERIFY(writeFile(out + QStringLiteral("/manifest.json"), "{\"generator\":\"my tool\",\"files\":[]}"));
-    const auto withManifest = fingerprint(out);
+    const auto withManifest = testsupport::folderSha256(out);
     const Run r = run({QStringLiteral("export"), QStringLiteral("--store"), m_store, QStringLiteral("--out"), out,
                        QStringLiteral("--force")});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains("manifest.json"), r.err.constData());
-    QCOMPARE(fingerprint(out), withManifest);
+    QCOMPARE(testsupport::folderSha256(out), withManifest);
 }
 
 void TestDataSafetyCli::exportReplacesOnlyWhatItsManifestProves()
@@ -213,11 +202,11 @@ void TestDataSafetyCli::exportReplacesOnlyWhatItsManifestProves()
     QByteArray edited = readFile(out + QStringLiteral("/batch-000002.json"));
     edited[edited.size() / 2] = edited[edited.size() / 2] == 'x' ? 'y' : 'x';
     QVERIFY(writeFile(out + QStringLiteral("/batch-000002.json"), edited));
-    const auto beforeRefusal = fingerprint(out);
+    const auto beforeRefusal = testsupport::folderSha256(out);
     r = run(exportArgs + QStringList{QStringLiteral("10"), QStringLiteral("--force")});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains("batch-000002.json") && !r.err.contains("batch-000001.json"), r.err.constData());
-    QCOMPARE(fingerprint(out), beforeRefusal);
+    QCOMPARE(testsupport::folderSha256(out), beforeRefusal);
 
     // A manifest from before sha256 was recorded: sizes alone decide (the edit above kept the size, so it passes).
     QJsonObject old = QJsonDocument::fromJson(readFile(out + QStringLiteral("/manifest.json"))).object();
@@ -255,7 +244,7 @@ void TestDataSafetyCli::failedForcedReexportKeepsEarlierExport()
         QStringLiteral("--batch-size")};
     QCOMPARE(run(exportArgs + QStringList{QStringLiteral("10")}).exitCode, 0);
     QVERIFY(writeFile(out + QStringLiteral("/notes.txt"), "mine\n"));
-    const auto before = fingerprint(out);
+    const auto before = testsupport::folderSha256(out);
     const QStringList parentBefore = entries(path(QString()));
     // The re-export's one 40-record file outgrows a 96 KiB file size limit: write(2) fails with EFBIG (the signal is
     // ignored), as on a full disk, in the middle of the export.
@@ -268,7 +257,7 @@ void TestDataSafetyCli::failedForcedReexportKeepsEarlierExport()
     const QByteArray err = p.readAllStandardError();
     QVERIFY2(p.exitCode() != 0, err.constData());
     QVERIFY2(err.contains("File too large") || err.contains("cannot write"), err.constData());
-    QCOMPARE(fingerprint(out), before);               // the earlier export and the notes, byte for byte
+    QCOMPARE(testsupport::folderSha256(out), before); // the earlier export and the notes, byte for byte
     QCOMPARE(entries(path(QString())), parentBefore); // no staging folder left beside it
 }
 

@@ -3,7 +3,6 @@
 // left behind; an interrupted forced re-export leaves the earlier export byte for byte and no temporary folder.
 // Without the handling the signal kills the process (QProcess reports a crash, not exit 130/143).
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -18,18 +17,6 @@
 #include "testsupport.h"
 
 namespace {
-
-QMap<QString, QByteArray> folderHashes(const QString& folder)
-{
-    QMap<QString, QByteArray> hashes;
-    const QDir dir(folder);
-    for (const QString& name : dir.entryList(QDir::Files | QDir::Hidden)) {
-        QFile f(dir.filePath(name));
-        if (f.open(QIODevice::ReadOnly))
-            hashes.insert(name, QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256).toHex());
-    }
-    return hashes;
-}
 
 /// Starts the binary with `args`, waits until `ready()` (polled every 5 ms, at most 60 s), sends `signal`, and
 /// waits for the end. Returns false (with `why`) when it ended before it was ready.
@@ -122,7 +109,7 @@ private Q_SLOTS:
             {QStringLiteral("export"), QStringLiteral("--store"), store, QStringLiteral("--out"), out,
              QStringLiteral("--record"), QStringLiteral("1"), QStringLiteral("--record"), QStringLiteral("2")});
         QVERIFY2(earlier.exitCode == 0, earlier.err.constData());
-        const auto before = folderHashes(out);
+        const auto before = testsupport::folderSha256(out);
         QVERIFY(before.contains(QStringLiteral("manifest.json")));
         const QDir parent(m_dir.path());
         const auto staging = [&] {
@@ -145,7 +132,7 @@ private Q_SLOTS:
         QVERIFY2(p.exitStatus() == QProcess::NormalExit, "killed by the signal instead of stopping cleanly");
         QCOMPARE(p.exitCode(), 143);
         QVERIFY2(err.contains("interrupted by SIGTERM"), err.constData());
-        QCOMPARE(folderHashes(out), before);
+        QCOMPARE(testsupport::folderSha256(out), before);
         QVERIFY2(staging().isEmpty(), "the temporary folder was left behind");
     }
 };

@@ -17,28 +17,11 @@
 #include <QTest>
 #include <csignal>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "testsupport.h"
 
 namespace {
-
-int freePort()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t size = sizeof address;
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0
-        || ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0)
-        return 0;
-    ::close(fd);
-    return ntohs(address.sin_port);
-}
 
 } // namespace
 
@@ -90,15 +73,16 @@ class TestInvokeEndpoint : public QObject
         }
         if (!QFile::link(source + QStringLiteral("/node_modules"), service + QStringLiteral("/node_modules")))
             return QStringLiteral("cannot link node_modules");
-        const int lambdaPort = freePort();
+        const int lambdaPort = testsupport::unusedLoopbackPort();
         m_server.setWorkingDirectory(service);
         m_server.setProcessChannelMode(QProcess::MergedChannels);
         m_server.setChildProcessModifier([] { ::setsid(); }); // its own process group: killed whole at the end
         m_server.start(source + QStringLiteral("/node_modules/.bin/osls"),
                        {QStringLiteral("offline"), QStringLiteral("start"), QStringLiteral("--host"),
                         QStringLiteral("127.0.0.1"), QStringLiteral("--lambdaPort"), QString::number(lambdaPort),
-                        QStringLiteral("--httpPort"), QString::number(freePort()), QStringLiteral("--websocketPort"),
-                        QString::number(freePort()), QStringLiteral("--albPort"), QString::number(freePort())});
+                        QStringLiteral("--httpPort"), QString::number(testsupport::unusedLoopbackPort()),
+                        QStringLiteral("--websocketPort"), QString::number(testsupport::unusedLoopbackPort()),
+                        QStringLiteral("--albPort"), QString::number(testsupport::unusedLoopbackPort())});
         if (!m_server.waitForStarted(20000))
             return QStringLiteral("osls did not start: ") + m_server.errorString();
         QByteArray output;

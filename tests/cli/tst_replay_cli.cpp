@@ -16,9 +16,6 @@
 #include <QTest>
 #include <csignal>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "testsupport.h"
@@ -33,20 +30,6 @@ bool processAlive(qint64 pid)
     const QByteArray text = stat.readAll();
     const qsizetype close = text.lastIndexOf(')');
     return close > 0 && text.size() > close + 2 && text.at(close + 2) != 'Z'; // a zombie has ended
-}
-
-int closedPort()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t size = sizeof address;
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0
-        || ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0)
-        return 0;
-    ::close(fd);
-    return ntohs(address.sin_port);
 }
 
 QJsonArray runs(const QString& store)
@@ -148,7 +131,7 @@ private Q_SLOTS:
     void invokeEndpointNotRunningFailsAtOnce()
     {
         const QString store = newStore(QStringLiteral("noendpoint.streamscope"));
-        const QString url = QStringLiteral("http://127.0.0.1:%1").arg(closedPort());
+        const QString url = QStringLiteral("http://127.0.0.1:%1").arg(testsupport::unusedLoopbackPort());
         const auto r = testsupport::runCli({QStringLiteral("replay"), QStringLiteral("--store"), store,
                                             QStringLiteral("--invoke-url"), url, QStringLiteral("--function-name"),
                                             QStringLiteral("f")});

@@ -3,7 +3,6 @@
 // at a name the manifest lists proves nothing; the manifest's SHA-256 is the real one; CSV cells hold no raw control
 // characters and a leading tab or CR is guarded like a leading =.
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QMap>
@@ -18,19 +17,6 @@
 #include "testsupport.h"
 
 namespace {
-
-/// Every file in a folder (hidden ones too) -> SHA-256 of its bytes (Qt's, to check ours against).
-QMap<QString, QByteArray> fingerprint(const QString& folder)
-{
-    QMap<QString, QByteArray> result;
-    const QDir dir(folder);
-    for (const QString& name : dir.entryList(QDir::Files | QDir::Hidden | QDir::System, QDir::Name)) {
-        QFile f(dir.filePath(name));
-        if (f.open(QIODevice::ReadOnly))
-            result.insert(name, QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256).toHex());
-    }
-    return result;
-}
 
 } // namespace
 
@@ -83,7 +69,7 @@ void TestExportSafety::cancelledForcedReexportKeepsEarlierExport()
     QVERIFY(notes.open(QIODevice::WriteOnly));
     notes.write("mine\n");
     notes.close();
-    const auto before = fingerprint(out(QStringLiteral("earlier")));
+    const auto before = testsupport::folderSha256(out(QStringLiteral("earlier")));
     QCOMPARE(before.size(), 60 + 1 + 1);
     const QStringList besideBefore =
         QDir(m_dir->path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot);
@@ -95,14 +81,14 @@ void TestExportSafety::cancelledForcedReexportKeepsEarlierExport()
     auto cancelled = storage::exportRecords(*m_store, {}, opt, [&](std::int64_t, std::int64_t) { return ++calls < 3; });
     QVERIFY(!cancelled);
     QCOMPARE(cancelled.error().kind, storage::Error::Kind::Interrupted);
-    QCOMPARE(fingerprint(out(QStringLiteral("earlier"))), before);
+    QCOMPARE(testsupport::folderSha256(out(QStringLiteral("earlier"))), before);
     QCOMPARE(QDir(m_dir->path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot), besideBefore);
 
     // Not cancelled: swapped in, the notes kept.
     auto replaced = storage::exportRecords(*m_store, {}, opt);
     QVERIFY2(replaced, replaced ? "" : replaced.error().message.c_str());
     QCOMPARE(replaced->replacedFiles.size(), std::size_t(61));
-    const auto after = fingerprint(out(QStringLiteral("earlier")));
+    const auto after = testsupport::folderSha256(out(QStringLiteral("earlier")));
     QCOMPARE(after.size(), 120 + 1 + 1);
     QCOMPARE(after.value(QStringLiteral("notes.txt")), before.value(QStringLiteral("notes.txt")));
     QCOMPARE(QDir(m_dir->path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot), besideBefore);
@@ -121,12 +107,13 @@ void TestExportSafety::symlinkAtListedNameIsForeign()
     const auto state = storage::inspectExportFolder(opt.folder);
     QCOMPARE(state.foreign, std::vector<std::string>{"batch-000002.json"});
     QCOMPARE(state.earlier, (std::vector<std::string>{"batch-000001.json", "manifest.json"}));
-    const auto before = fingerprint(out(QStringLiteral("linked")));
+    const auto before = testsupport::folderSha256(out(QStringLiteral("linked")));
     opt.force = true;
     auto refused = storage::exportRecords(*m_store, {}, opt);
     QVERIFY(!refused);
     QVERIFY(refused.error().message.find("batch-000002.json") != std::string::npos);
-    QCOMPARE(fingerprint(out(QStringLiteral("linked"))), before); // the earlier export's own files kept too
+    QCOMPARE(testsupport::folderSha256(out(QStringLiteral("linked"))),
+             before); // the earlier export's own files kept too
     QVERIFY(QFile::exists(real));
     QCOMPARE(QFileInfo(out(QStringLiteral("linked/batch-000002.json"))).symLinkTarget(), real);
 }
@@ -150,7 +137,7 @@ void TestExportSafety::manifestHashesAreSha256()
     opt.limits.maxRecords = 70;
     auto report = storage::exportRecords(*m_store, {}, opt);
     QVERIFY(report);
-    const auto files = fingerprint(out(QStringLiteral("hashed")));
+    const auto files = testsupport::folderSha256(out(QStringLiteral("hashed")));
     for (const auto& f : report->files)
         QCOMPARE(QByteArray::fromStdString(f.sha256), files.value(QString::fromStdString(f.name)));
 }

@@ -8,9 +8,6 @@
 #include <QTest>
 #include <thread>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "storage/replay/invoketarget.h"
@@ -36,21 +33,6 @@ storage::LambdaBatch batchOf(int n)
         batch.records.push_back(r);
     }
     return batch;
-}
-
-/// A loopback port nothing listens on (bound, then closed again).
-int closedPort()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t size = sizeof address;
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0
-        || ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0)
-        return 0;
-    ::close(fd);
-    return ntohs(address.sin_port);
 }
 
 } // namespace
@@ -191,7 +173,7 @@ private Q_SLOTS:
 
     void endpointNotRunning()
     {
-        const int port = closedPort();
+        const int port = testsupport::unusedLoopbackPort();
         QVERIFY(port > 0);
         const std::string url = "http://127.0.0.1:" + std::to_string(port);
         auto t = InvokeApiTarget::create({url, "f", false});

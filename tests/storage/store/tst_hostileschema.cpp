@@ -4,7 +4,6 @@
 // or an object Streamscope never creates is refused by every open, read-only and read-write, with the reason and
 // without reading the data (the endless view would hang the test), and the file stays byte-identical.
 
-#include <QCryptographicHash>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
@@ -13,18 +12,9 @@
 
 #include "storage/genimport.h"
 #include "storage/store/store.h"
+#include "testsupport.h"
 
 namespace {
-
-QByteArray sha256(const QString& path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    hash.addData(&file);
-    return hash.result().toHex();
-}
 
 QByteArray lambdaEvent(int count)
 {
@@ -141,7 +131,7 @@ private Q_SLOTS:
         QVERIFY(QFile::copy(m_store, path));
         QVERIFY(QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner));
         QVERIFY(plant(path, sql.toUtf8().constData()));
-        const QByteArray before = sha256(path);
+        const QByteArray before = testsupport::fileSha256(path);
         for (const auto mode : {storage::Database::OpenMode::ReadOnly, storage::Database::OpenMode::ReadWriteExisting,
                                 storage::Database::OpenMode::ReadWrite}) {
             auto store = storage::Store::open(path.toStdString(), mode);
@@ -151,7 +141,7 @@ private Q_SLOTS:
             QVERIFY2(message.find(reason.toStdString()) != std::string::npos, message.c_str());
             QCOMPARE(store.error().kind, storage::Error::Kind::NotAStore);
         }
-        QCOMPARE(sha256(path), before);
+        QCOMPARE(testsupport::fileSha256(path), before);
         QCOMPARE(rawCount(path, "SELECT count(*) FROM records"), std::int64_t(50));
         QFile::remove(path + QStringLiteral("-wal"));
         QFile::remove(path + QStringLiteral("-shm"));
@@ -166,7 +156,7 @@ private Q_SLOTS:
         QVERIFY(QFile::copy(m_store, path));
         QVERIFY(QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner));
         QVERIFY(plant(path, "PRAGMA user_version = 0;"));
-        const QByteArray before = sha256(path);
+        const QByteArray before = testsupport::fileSha256(path);
         for (const auto mode : {storage::Database::OpenMode::ReadOnly, storage::Database::OpenMode::ReadWrite}) {
             auto store = storage::Store::open(path.toStdString(), mode);
             QVERIFY(!store);
@@ -174,7 +164,7 @@ private Q_SLOTS:
             QVERIFY2(message.find("cannot be upgraded") != std::string::npos, message.c_str());
             QVERIFY2(message.find("read-write") == std::string::npos, message.c_str());
         }
-        QCOMPARE(sha256(path), before);
+        QCOMPARE(testsupport::fileSha256(path), before);
     }
 
     // A failed query says SQLite's reason, not the query's SQL (issue 16, item 10: raw SQL in messages).

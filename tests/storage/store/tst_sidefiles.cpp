@@ -7,7 +7,6 @@
 // Side files are made as a crash leaves them: the database and its -wal/-journal are copied while a raw SQLite
 // connection holds an open transaction (journal) or has committed without a checkpoint (WAL).
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -19,18 +18,9 @@
 #include "storage/genimport.h"
 #include "storage/import/captureimporter.h"
 #include "storage/store/store.h"
+#include "testsupport.h"
 
 namespace {
-
-QByteArray sha256(const QString& path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    hash.addData(&file);
-    return hash.result().toHex();
-}
 
 bool copyFile(const QString& from, const QString& to)
 {
@@ -152,8 +142,8 @@ private:
     /// `records` records.
     void expectRefused(const QString& store, const QString& sideFile, std::int64_t records)
     {
-        const QByteArray storeBefore = sha256(store);
-        const QByteArray sideBefore = sha256(sideFile);
+        const QByteArray storeBefore = testsupport::fileSha256(store);
+        const QByteArray sideBefore = testsupport::fileSha256(sideFile);
         for (const auto mode : {storage::Database::OpenMode::ReadOnly, storage::Database::OpenMode::ReadWriteExisting,
                                 storage::Database::OpenMode::ReadWrite}) {
             auto opened = storage::Store::open(store.toStdString(), mode);
@@ -166,11 +156,11 @@ private:
             QVERIFY2(message.find("open it once read-write") == std::string::npos, message.c_str());
             QCOMPARE(opened.error().kind, storage::Error::Kind::CannotOpen);
         }
-        QCOMPARE(sha256(store), storeBefore);
-        QCOMPARE(sha256(sideFile), sideBefore);
+        QCOMPARE(testsupport::fileSha256(store), storeBefore);
+        QCOMPARE(testsupport::fileSha256(sideFile), sideBefore);
         QVERIFY(QFile::rename(sideFile, sideFile + QStringLiteral(".foreign")));
         QCOMPARE(recordCount(store), records);
-        QCOMPARE(sha256(sideFile + QStringLiteral(".foreign")), sideBefore);
+        QCOMPARE(testsupport::fileSha256(sideFile + QStringLiteral(".foreign")), sideBefore);
     }
 
 private Q_SLOTS:

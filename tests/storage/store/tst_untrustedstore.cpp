@@ -2,7 +2,6 @@
 // of a newer schema, a damaged file or a file that is not a Streamscope store is refused with a clear message (never
 // a crash, never "fixed" by writing to it); read-only opens work and write nothing.
 
-#include <QCryptographicHash>
 #include <QFile>
 #include <QFileInfo>
 #include <QTemporaryDir>
@@ -22,16 +21,6 @@ using storage::Error;
 Q_DECLARE_METATYPE(storage::Error::Kind)
 
 namespace {
-
-QByteArray fileHash(const QString& path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    hash.addData(&file);
-    return hash.result().toHex();
-}
 
 QString kindText(Error::Kind kind)
 {
@@ -193,7 +182,7 @@ void TestUntrustedStore::refusedFiles()
             file.write(QByteArray(3000, '\xa5'));
         }
     }
-    const QByteArray before = fileHash(path);
+    const QByteArray before = testsupport::fileSha256(path);
     for (auto mode : {storage::Database::OpenMode::ReadWrite, storage::Database::OpenMode::ReadWriteExisting,
                       storage::Database::OpenMode::ReadOnly}) {
         auto store = storage::Store::open(path.toStdString(), mode);
@@ -210,7 +199,7 @@ void TestUntrustedStore::refusedFiles()
         if (!messageContains.isEmpty())
             QVERIFY2(message.contains(messageContains, Qt::CaseInsensitive), qPrintable(message));
     }
-    QCOMPARE(fileHash(path), before); // refusing never writes
+    QCOMPARE(testsupport::fileSha256(path), before); // refusing never writes
 }
 
 void TestUntrustedStore::newerSchemaVersion()
@@ -222,7 +211,7 @@ void TestUntrustedStore::newerSchemaVersion()
         QVERIFY(!db->exec("PRAGMA user_version = " + std::to_string(storage::kSchemaVersion + 1)));
         QVERIFY(!db->exec("PRAGMA wal_checkpoint(TRUNCATE)"));
     }
-    const QByteArray before = fileHash(path);
+    const QByteArray before = testsupport::fileSha256(path);
     for (auto mode : {storage::Database::OpenMode::ReadWrite, storage::Database::OpenMode::ReadOnly}) {
         auto store = storage::Store::open(path.toStdString(), mode);
         QVERIFY2(!store, "a store of a newer schema was opened");
@@ -230,7 +219,7 @@ void TestUntrustedStore::newerSchemaVersion()
         QVERIFY2(QString::fromStdString(store.error().message).contains(QStringLiteral("newer"), Qt::CaseInsensitive),
                  store.error().message.c_str());
     }
-    QCOMPARE(fileHash(path), before);
+    QCOMPARE(testsupport::fileSha256(path), before);
 }
 
 void TestUntrustedStore::olderSchemaVersionReadOnly()
@@ -240,7 +229,7 @@ void TestUntrustedStore::olderSchemaVersionReadOnly()
     const QString path = copyOfGoodStore(QStringLiteral("older.streamscope"));
     QVERIFY(!path.isEmpty());
     QCOMPARE(olderstore::toVersion1(path.toStdString()), QString());
-    const QByteArray before = fileHash(path);
+    const QByteArray before = testsupport::fileSha256(path);
     {
         auto store = storage::Store::open(path.toStdString(), storage::Database::OpenMode::ReadOnly);
         QVERIFY2(store, store ? "" : store.error().message.c_str());
@@ -264,7 +253,7 @@ void TestUntrustedStore::olderSchemaVersionReadOnly()
                  {QStringLiteral("info"), QStringLiteral("--store"), path, QStringLiteral("--json")}, &out, &err),
              0);
     QVERIFY2(out.contains("\"schemaVersion\": 1"), out.constData());
-    QCOMPARE(fileHash(path), before);
+    QCOMPARE(testsupport::fileSha256(path), before);
 }
 
 void TestUntrustedStore::corruptedDataPage()
@@ -319,7 +308,7 @@ void TestUntrustedStore::corruptedDataPage()
 void TestUntrustedStore::readOnlyOpenWritesNothing()
 {
     const QString path = copyOfGoodStore(QStringLiteral("readonly.streamscope"));
-    const QByteArray before = fileHash(path);
+    const QByteArray before = testsupport::fileSha256(path);
     {
         auto store = storage::Store::open(path.toStdString(), storage::Database::OpenMode::ReadOnly);
         QVERIFY2(store, store ? "" : store.error().message.c_str());
@@ -339,7 +328,7 @@ void TestUntrustedStore::readOnlyOpenWritesNothing()
         QVERIFY2(error->kind == Error::Kind::ReadOnly || error->code == 8 /* SQLITE_READONLY */,
                  error->message.c_str());
     }
-    QCOMPARE(fileHash(path), before);
+    QCOMPARE(testsupport::fileSha256(path), before);
     QVERIFY(!QFileInfo::exists(path + QStringLiteral("-journal")));
 
     // A missing file is not created by a read-only open.
@@ -374,7 +363,7 @@ void TestUntrustedStore::cliRefusesClearly()
         QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
         file.write("not a database at all\n");
     }
-    const QByteArray before = fileHash(path);
+    const QByteArray before = testsupport::fileSha256(path);
     const QString out = m_dir.filePath(QStringLiteral("cli-export"));
     // One command per way the CLI opens a store (import, info, the query commands, export/replay's selection).
     for (const QStringList& arguments :
@@ -393,7 +382,7 @@ void TestUntrustedStore::cliRefusesClearly()
         QVERIFY2(err.count(path.toUtf8()) == 1, err.constData());
         QVERIFY(!QFileInfo::exists(out));
     }
-    QCOMPARE(fileHash(path), before);
+    QCOMPARE(testsupport::fileSha256(path), before);
 }
 
 void TestUntrustedStore::interruptedWriteNeedsRecovery()
