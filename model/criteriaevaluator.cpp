@@ -72,9 +72,9 @@ public:
                 return error;
             out.kind = JsonTree::Kind::Array;
             for (auto element : a) {
-                od::value e;
-                if (auto error = std::move(element).get(e))
+                if (auto error = element.error())
                     return error;
+                od::value e = element.value_unsafe();
                 out.items.emplace_back();
                 // Arrays are looked through: objects inside get the same members.
                 if (auto error = value(e, want, out.items.back(), depth + 1))

@@ -91,7 +91,7 @@ bool LambdaFilterPanel::openFile(const QString& path)
 
 QString LambdaFilterPanel::apply()
 {
-    const QString problem = m_filter->setCriteria(m_text->toPlainText(), m_name->text(), m_source);
+    QString problem = m_filter->setCriteria(m_text->toPlainText(), m_name->text(), m_source);
     if (!problem.isEmpty())
         showProblem(problem);
     return problem;
