@@ -778,6 +778,43 @@ MatchResult EventPattern::match(const JsonTree& event) const
     return result;
 }
 
+namespace {
+
+void addNodePaths(const Node& node, EventPaths& paths);
+
+/// The names a field's segments `first`… can have at this level: each join of the next segments ("a", "a.b", …);
+/// below each, the rest of the segments, then the field's value (a leaf: kept whole) or its nested pattern.
+void addFieldPaths(const Field& f, std::size_t first, EventPaths& paths)
+{
+    const std::size_t n = f.segments.size();
+    for (std::size_t last = first; last < n; ++last) {
+        EventPaths& member = paths.members[f.joined[first][last - first]];
+        if (last + 1 < n)
+            addFieldPaths(f, last + 1, member);
+        else if (f.child)
+            addNodePaths(*f.child, member);
+        else
+            member.whole = true;
+    }
+}
+
+void addNodePaths(const Node& node, EventPaths& paths)
+{
+    for (const Field& f : node.fields)
+        addFieldPaths(f, 0, paths);
+    for (const OrGroup& group : node.ors) {
+        for (const Node& alternative : group.alternatives)
+            addNodePaths(alternative, paths);
+    }
+}
+
+} // namespace
+
+void EventPattern::addPaths(EventPaths& paths) const
+{
+    addNodePaths(m_compiled->root, paths);
+}
+
 PatternSemantics EventPattern::semantics() const
 {
     return m_compiled->semantics;

@@ -20,6 +20,8 @@
 // (anything-but with prefix, suffix, equals-ignore-case or wildcard; wildcard) make the pattern Unsupported.
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -62,6 +64,15 @@ struct MatchResult
     std::string message() const;
 };
 
+/// The event members a pattern can look at, as a tree of member names (model/criteriaevaluator.h reads only
+/// these out of an event). A dotted pattern key ("a.b") adds both "a"→"b" and "a.b". Arrays are looked through: the
+/// members of an object apply to the objects inside arrays at that place too.
+struct EventPaths
+{
+    bool whole = false; ///< the value itself is compared: keep it with everything below it
+    std::map<std::string, EventPaths, std::less<>> members;
+};
+
 struct PatternCompileResult;
 
 class EventPattern
@@ -80,6 +91,9 @@ public:
     MatchResult match(const JsonTree& event) const;
 
     PatternSemantics semantics() const;
+
+    /// Adds the event members this pattern can look at to `paths`.
+    void addPaths(EventPaths& paths) const;
 
 private:
     explicit EventPattern(std::shared_ptr<const Compiled> compiled);

@@ -12,6 +12,7 @@
 #include "app/cli/commands.h"
 #include "app/cli/exitcodes.h"
 #include "app/cli/selectionoptions.h"
+#include "model/criteriaevaluator.h"
 #include "model/dynamodbjson.h"
 #include "model/eventpattern.h"
 #include "model/eventpatternlint.h"
@@ -164,25 +165,7 @@ int runFilterTest(const QStringList& arguments)
 }
 
 /// One record's verdict under a filter set: the first filter that matches, else why the first filter failed.
-struct Verdict
-{
-    int filter = -1; ///< index of the first matching filter, -1 when dropped
-    model::MatchResult failure;
-};
-
-Verdict evaluate(const std::vector<model::EventPattern>& filters, const model::JsonTree& event)
-{
-    Verdict v;
-    for (std::size_t i = 0; i < filters.size(); ++i) {
-        if (filters[i].matches(event)) {
-            v.filter = static_cast<int>(i);
-            return v;
-        }
-    }
-    if (!filters.empty())
-        v.failure = filters.front().match(event);
-    return v;
-}
+using Verdict = model::CriteriaVerdict;
 
 /// The Lambda record JSON of a selected record, converted as export and replay do (stand-in sequence numbers per
 /// stream).
@@ -225,23 +208,19 @@ QString recordLine(const storage::SelectedRecord& s, const Verdict& v)
 }
 
 /// Compiles every pattern under lambda-esm; prints the first problem and returns nullopt (exitCode 2).
-std::optional<std::vector<model::EventPattern>> compileCriteria(const std::vector<std::string>& patterns)
+std::optional<model::CriteriaEvaluator> compileCriteria(const std::vector<std::string>& patterns)
 {
-    std::vector<model::EventPattern> filters;
-    for (std::size_t i = 0; i < patterns.size(); ++i) {
-        model::PatternCompileResult c = model::EventPattern::compile(patterns[i], model::PatternSemantics::LambdaEsm);
-        if (!c.pattern) {
-            out() << "invalid" << (c.problem->kind == model::PatternProblem::Kind::Unsupported ? " (unsupported)" : "")
-                  << ": filter " << i + 1 << ": " << qs(c.problem->message()) << "\n";
-            return std::nullopt;
-        }
-        filters.push_back(std::move(*c.pattern));
+    model::CriteriaCompileResult c = model::CriteriaEvaluator::compile(patterns, model::PatternSemantics::LambdaEsm);
+    if (!c.evaluator) {
+        out() << "invalid" << (c.problem->kind == model::PatternProblem::Kind::Unsupported ? " (unsupported)" : "")
+              << ": filter " << c.problemFilter + 1 << ": " << qs(c.problem->message()) << "\n";
+        return std::nullopt;
     }
-    return filters;
+    return std::move(c.evaluator);
 }
 
 /// Reads the selection in delivery order and evaluates every record; prints lines or collects JSON.
-int evaluateStore(QCommandLineParser& parser, const QString& command, const std::vector<model::EventPattern>& filters,
+int evaluateStore(QCommandLineParser& parser, const QString& command, model::CriteriaEvaluator& filters,
                   FilterCounts& counts, QJsonArray* records)
 {
     int code = ExitOk;
@@ -254,7 +233,7 @@ int evaluateStore(QCommandLineParser& parser, const QString& command, const std:
     auto reader = storage::DeliveryReader::open(*store, *selection);
     if (!reader)
         return reportStorageError(command, reader.error());
-    counts.perFilter.assign(filters.size(), 0);
+    counts.perFilter.assign(filters.patterns().size(), 0);
     std::map<std::string, std::uint64_t> syntheticCounters;
     for (;;) {
         auto next = reader->next();
@@ -264,8 +243,7 @@ int evaluateStore(QCommandLineParser& parser, const QString& command, const std:
             break;
         const storage::SelectedRecord& s = **next;
         ++counts.selected;
-        const std::optional<model::JsonTree> event = model::JsonTree::parse(lambdaJson(s, syntheticCounters));
-        const Verdict v = event ? evaluate(filters, *event) : Verdict{-1, {false, {}, "the record is not JSON"}};
+        const Verdict v = filters.evaluate(lambdaJson(s, syntheticCounters), true);
         if (v.filter >= 0)
             ++counts.perFilter[static_cast<std::size_t>(v.filter)];
         else
@@ -314,7 +292,7 @@ int runFilterStore(const QStringList& arguments)
     const model::FilterCriteria criteria = model::parseFilterCriteria(view(*text), view(name));
     if (!criteria.error.empty())
         return usageError(command, QStringLiteral("cannot read the criteria: ") + qs(criteria.error));
-    const auto filters = compileCriteria(criteria.patterns);
+    auto filters = compileCriteria(criteria.patterns);
     if (!filters)
         return ExitUsage;
     const std::vector<model::PatternLint> lints = model::lintCriteria(criteria.patterns);

@@ -3,6 +3,7 @@
 
 #include <QDateTime>
 #include <QTimeZone>
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <ctime>
@@ -14,6 +15,7 @@
 #include "app/cli/selectionoptions.h"
 #include "model/dynamodbjson.h"
 #include "model/jsontext.h"
+#include "storage/delivery/deliveryreader.h"
 #include "storage/history/auditscan.h"
 #include "storage/history/keyhistory.h"
 #include "storage/history/keytext.h"
@@ -172,6 +174,42 @@ std::string versionLabel(const model::Version& v)
     return s;
 }
 
+const QCommandLineOption& whereOption()
+{
+    static const QCommandLineOption o(QStringLiteral("where"),
+                                      QStringLiteral("Only records matching this display filter, e.g. "
+                                                     "'NewImage.status == \"SHIPPED\"' (README: Display filters)."),
+                                      QStringLiteral("EXPR"));
+    return o;
+}
+
+/// Records of `filter` (a table, a key, or everything) the display filter `where` holds for, counted per key id;
+/// their ids in `recordIds` when given. Reads the records one page at a time.
+storage::Result<std::map<std::int64_t, std::int64_t>> matchingRecords(storage::Store& store,
+                                                                      const storage::RecordFilter& filter,
+                                                                      const std::string& where,
+                                                                      std::vector<std::int64_t>* recordIds = nullptr)
+{
+    storage::RecordSelection selection;
+    selection.filter = filter;
+    selection.where = where;
+    auto reader = storage::DeliveryReader::open(store, selection);
+    if (!reader)
+        return reader.error();
+    std::map<std::int64_t, std::int64_t> perKey;
+    for (;;) {
+        auto next = reader->next();
+        if (!next)
+            return next.error();
+        if (!*next)
+            break;
+        ++perKey[(*next)->row.keyId];
+        if (recordIds)
+            recordIds->push_back((*next)->row.id);
+    }
+    return perKey;
+}
+
 } // namespace
 
 int runKeys(const QStringList& arguments)
@@ -182,9 +220,12 @@ int runKeys(const QStringList& arguments)
                 QStringLiteral("List the item keys of a store with record counts and first/last times."));
     const QCommandLineOption filter(QStringLiteral("filter"), QStringLiteral("Only keys whose text contains TEXT."),
                                     QStringLiteral("TEXT"));
-    parser.addOptions({storeOption(), tableOption(), filter, jsonOption()});
+    parser.addOptions({storeOption(), tableOption(), filter, whereOption(), jsonOption()});
     int code = ExitOk;
     if (!parseOrExit(parser, arguments, command, code))
+        return code;
+    std::string where;
+    if (!whereFromOption(parser, command, where, code))
         return code;
     auto store = openSelectedStore(parser, command, storage::Database::OpenMode::ReadOnly, code);
     if (!store)
@@ -204,6 +245,16 @@ int runKeys(const QStringList& arguments)
     }
     query.filter = parser.value(filter).toStdString();
     query.limit = 2000;
+    // With --where: only keys with a matching record, and how many of their records match.
+    std::optional<std::map<std::int64_t, std::int64_t>> matching;
+    if (!where.empty()) {
+        storage::RecordFilter scope;
+        scope.tableId = query.tableId;
+        auto counted = matchingRecords(*store, scope, where);
+        if (!counted)
+            return storeError(command, counted.error());
+        matching = std::move(*counted);
+    }
     const bool json = parser.isSet(jsonOption());
     if (json)
         write("{\"keys\":[");
@@ -214,16 +265,24 @@ int runKeys(const QStringList& arguments)
             return storeError(command, page.error());
         for (const auto& k : page->keys) {
             const std::string& table = tableNames[k.tableId];
+            std::int64_t matched = 0;
+            if (matching) {
+                const auto m = matching->find(k.id);
+                if (m == matching->end())
+                    continue;
+                matched = m->second;
+            }
             if (json) {
                 std::string line = count ? ",\n" : "\n";
-                line += "{\"table\":" + model::jsontext::quoted(table) + ",\"key\":" + k.canonicalKeys
-                    + ",\"keyText\":" + model::jsontext::quoted(k.displayText)
-                    + ",\"records\":" + std::to_string(k.recordCount) + ",\"firstTime\":" + jsonTime(k.firstTimeMicros)
-                    + ",\"lastTime\":" + jsonTime(k.lastTimeMicros) + "}";
+                line += "{\"table\":" + model::jsontext::quoted(table) + ",\"key\":" + k.canonicalKeys + ",\"keyText\":"
+                    + model::jsontext::quoted(k.displayText) + ",\"records\":" + std::to_string(k.recordCount)
+                    + (matching ? ",\"matchingRecords\":" + std::to_string(matched) : std::string()) + ",\"firstTime\":"
+                    + jsonTime(k.firstTimeMicros) + ",\"lastTime\":" + jsonTime(k.lastTimeMicros) + "}";
                 write(line);
             } else {
                 write(terminalSafe(table) + "  " + terminalSafe(k.displayText) + "  " + std::to_string(k.recordCount)
                       + " record" + (k.recordCount == 1 ? "" : "s")
+                      + (matching ? " (" + std::to_string(matched) + " matching)" : std::string())
                       + (k.firstTimeMicros ? "  " + isoTime(*k.firstTimeMicros) : std::string())
                       + (k.lastTimeMicros && k.lastTimeMicros != k.firstTimeMicros ? " .. " + isoTime(*k.lastTimeMicros)
                                                                                    : std::string())
@@ -248,9 +307,12 @@ int runHistory(const QStringList& arguments)
     QCommandLineParser parser;
     setupParser(parser, command,
                 QStringLiteral("Show every version of one item with its changes against the previous known state."));
-    parser.addOptions({storeOption(), tableOption(), keyOption(), jsonOption()});
+    parser.addOptions({storeOption(), tableOption(), keyOption(), whereOption(), jsonOption()});
     int code = ExitOk;
     if (!parseOrExit(parser, arguments, command, code))
+        return code;
+    std::string where;
+    if (!whereFromOption(parser, command, where, code))
         return code;
     auto store = openSelectedStore(parser, command, storage::Database::OpenMode::ReadOnly, code);
     if (!store)
@@ -259,16 +321,39 @@ int runHistory(const QStringList& arguments)
     if (!loaded)
         return code;
     const model::ItemHistory& h = loaded->history;
+    // With --where: only the versions whose record matches (numbered and diffed as in the whole history).
+    std::vector<std::int64_t> shownIds;
+    if (!where.empty()) {
+        storage::RecordFilter scope;
+        scope.tableId = loaded->key.tableId;
+        scope.keyId = loaded->key.id;
+        auto counted = matchingRecords(*store, scope, where, &shownIds);
+        if (!counted)
+            return storeError(command, counted.error());
+        std::sort(shownIds.begin(), shownIds.end());
+    }
+    const auto shown = [&](const model::Version& v) {
+        return where.empty() || std::binary_search(shownIds.begin(), shownIds.end(), v.record.id);
+    };
     if (parser.isSet(jsonOption())) {
-        std::string s = "{\"table\":" + model::jsontext::quoted(loaded->tableName)
-            + ",\"key\":" + loaded->key.canonicalKeys + ",\"ordering\":\""
-            + std::string(model::orderingText(h.ordering())) + "\",\"versions\":[";
-        write(s);
+        std::string s = "{\"table\":" + model::jsontext::quoted(loaded->tableName) + ",\"key\":"
+            + loaded->key.canonicalKeys + ",\"ordering\":\"" + std::string(model::orderingText(h.ordering())) + "\"";
+        if (!where.empty())
+            s += ",\"where\":" + model::jsontext::quoted(where) + ",\"totalVersions\":" + std::to_string(h.size());
+        write(s + ",\"versions\":[");
+        bool first = true;
         for (std::size_t i = 0; i < h.size(); ++i) {
             const model::Version& v = h.version(i);
+            if (!shown(v))
+                continue;
             const auto changes = h.changes(i);
-            std::string line = i ? ",\n" : "\n";
-            line += "{\"recordId\":" + std::to_string(v.record.id) + ",\"sequenceNumber\":"
+            std::string line = first ? "\n" : ",\n";
+            first = false;
+            if (!where.empty())
+                line += "{\"version\":" + std::to_string(i + 1) + ",";
+            else
+                line += "{";
+            line += "\"recordId\":" + std::to_string(v.record.id) + ",\"sequenceNumber\":"
                 + jsonStringOrNull(v.record.sequenceNumber) + ",\"eventID\":" + jsonStringOrNull(v.record.eventId)
                 + ",\"eventName\":\"" + std::string(model::eventNameText(v.record.eventName))
                 + "\",\"approximateCreationDateTime\":" + jsonTime(v.record.creationTimeMicros) + ",\"ttl\":"
@@ -284,11 +369,16 @@ int runHistory(const QStringList& arguments)
         write("\n]}\n");
         return ExitOk;
     }
-    write(terminalSafe(loaded->tableName) + "  " + terminalSafe(loaded->key.displayText) + "  ("
-          + std::to_string(h.size()) + " version" + (h.size() == 1 ? "" : "s") + ", ordered by "
-          + std::string(model::orderingText(h.ordering())) + ")\n");
+    write(
+        terminalSafe(loaded->tableName) + "  " + terminalSafe(loaded->key.displayText) + "  ("
+        + std::to_string(h.size()) + " version" + (h.size() == 1 ? "" : "s") + ", ordered by "
+        + std::string(model::orderingText(h.ordering()))
+        + (where.empty() ? std::string() : "; " + std::to_string(shownIds.size()) + " matching " + terminalSafe(where))
+        + ")\n");
     for (std::size_t i = 0; i < h.size(); ++i) {
         const model::Version& v = h.version(i);
+        if (!shown(v))
+            continue;
         write("#" + std::to_string(i + 1) + "  " + versionLabel(v) + "\n");
         const auto changes = h.changes(i);
         if (!changes) {

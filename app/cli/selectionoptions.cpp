@@ -141,22 +141,29 @@ std::optional<storage::RecordSelection> selectionFromOptions(const QCommandLineP
         }
         s.recordIds.push_back(id);
     }
-    if (parser.isSet(QStringLiteral("where"))) {
-        const QString where = parser.value(QStringLiteral("where"));
-        const QByteArray utf8 = where.toUtf8();
-        const auto compiled =
-            model::DisplayFilter::compile(std::string_view(utf8.constData(), static_cast<std::size_t>(utf8.size())));
-        if (!compiled.filter) {
-            // The expression with a caret under the column.
-            const QString caret = QString(compiled.error->column - 1, QLatin1Char(' ')) + QLatin1Char('^');
-            exitCode = usageError(command,
-                                  QStringLiteral("--where: %1\n  %2\n  %3")
-                                      .arg(qtext(compiled.error->message()), shown(where.toStdString()), caret));
-            return std::nullopt;
-        }
-        s.where = utf8.toStdString();
-    }
+    if (!whereFromOption(parser, command, s.where, exitCode))
+        return std::nullopt;
     return s;
+}
+
+bool whereFromOption(const QCommandLineParser& parser, const QString& command, std::string& where, int& exitCode)
+{
+    if (!parser.isSet(QStringLiteral("where")))
+        return true;
+    const QString text = parser.value(QStringLiteral("where"));
+    const QByteArray utf8 = text.toUtf8();
+    const auto compiled =
+        model::DisplayFilter::compile(std::string_view(utf8.constData(), static_cast<std::size_t>(utf8.size())));
+    if (!compiled.filter) {
+        // The expression with a caret under the column.
+        const QString caret = QString(compiled.error->column - 1, QLatin1Char(' ')) + QLatin1Char('^');
+        exitCode = usageError(command,
+                              QStringLiteral("--where: %1\n  %2\n  %3")
+                                  .arg(qtext(compiled.error->message()), shown(text.toStdString()), caret));
+        return false;
+    }
+    where = utf8.toStdString();
+    return true;
 }
 
 std::optional<QByteArray> readFileOrInline(const QString& argument, const QString& what, const QString& command,

@@ -19,6 +19,9 @@ void addSelectionOptions(QCommandLineParser& parser);
 /// Builds the selection from the options; on a bad value prints a usage error and returns nullopt (exitCode set).
 std::optional<storage::RecordSelection> selectionFromOptions(const QCommandLineParser& parser, const QString& command,
                                                              int& exitCode);
+/// The display filter of a --where option (added by the caller or addSelectionOptions) into `where` ("" when not
+/// set); false (usage error with the column and a caret printed, exitCode set) when it does not compile.
+bool whereFromOption(const QCommandLineParser& parser, const QString& command, std::string& where, int& exitCode);
 /// Adds --filter-criteria FILE and --criteria-name NAME (export, replay).
 void addFilterCriteriaOptions(QCommandLineParser& parser);
 /// Reads Lambda filter criteria (`filter --criteria`'s reader, model/filtercriteria.h) from FILE or inline JSON;

@@ -7,7 +7,37 @@ using formatting::fromStd;
 
 int EventTableModel::columnCount(const QModelIndex& parent) const
 {
-    return parent.isValid() ? 0 : ColumnCount;
+    return parent.isValid() ? 0 : ColumnCount + (m_extra ? 1 : 0);
+}
+
+void EventTableModel::setExtraColumn(const QString& header, ExtraColumn data)
+{
+    const bool had = static_cast<bool>(m_extra);
+    if (had && !data) {
+        beginRemoveColumns({}, ColumnCount, ColumnCount);
+        m_extra = nullptr;
+        endRemoveColumns();
+        return;
+    }
+    if (!had && data) {
+        beginInsertColumns({}, ColumnCount, ColumnCount);
+        m_extraHeader = header;
+        m_extra = std::move(data);
+        endInsertColumns();
+        return;
+    }
+    m_extraHeader = header;
+    m_extra = std::move(data);
+    if (m_extra) {
+        Q_EMIT headerDataChanged(Qt::Horizontal, ColumnCount, ColumnCount);
+        extraColumnChanged();
+    }
+}
+
+void EventTableModel::extraColumnChanged()
+{
+    if (m_extra && rowCount() > 0)
+        Q_EMIT dataChanged(index(0, ColumnCount), index(rowCount() - 1, ColumnCount));
 }
 
 QVariant EventTableModel::data(const QModelIndex& index, int role) const
@@ -17,6 +47,9 @@ QVariant EventTableModel::data(const QModelIndex& index, int role) const
     const EventRow* row = rowAt(index.row());
     if (!row)
         return {};
+    if (index.column() == ColumnCount
+        && (role == Qt::DisplayRole || role == Qt::ToolTipRole || role == Qt::ForegroundRole))
+        return m_extra ? m_extra(*row, role) : QVariant();
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
@@ -73,6 +106,8 @@ QVariant EventTableModel::headerData(int section, Qt::Orientation orientation, i
         return tr("Sequence number");
     case SizeColumn:
         return tr("Size (bytes)");
+    case ColumnCount:
+        return m_extra ? m_extraHeader : QVariant();
     default:
         return {};
     }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include "app/viewmodels/pagedtablemodel.h"
 
 /// Every record of the store (or of a filtered view of it) as a lazy table: exact row count from the source,
@@ -20,7 +22,18 @@ public:
     static bool isSortable(int column);
     /// Row of the record with this id in the current view, -1 if it is not listed (filtered out).
     int rowOfRecord(std::int64_t recordId) const;
+    /// An extra column after the others (the Lambda filter's verdict: Qt::DisplayRole, ToolTipRole,
+    /// ForegroundRole of a row), or none (`data` empty). Columns are inserted/removed, not reset.
+    using ExtraColumn = std::function<QVariant(const EventRow& row, int role)>;
+    void setExtraColumn(const QString& header, ExtraColumn data);
+    bool hasExtraColumn() const { return static_cast<bool>(m_extra); }
+    /// The extra column's values changed (e.g. new criteria).
+    void extraColumnChanged();
 
 Q_SIGNALS:
     void sortRequested(EventSort sort, bool descending);
+
+private:
+    QString m_extraHeader;
+    ExtraColumn m_extra;
 };

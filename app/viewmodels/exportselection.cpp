@@ -21,5 +21,6 @@ storage::RecordSelection exportSelectionOf(const EventFilter& filter)
         recordFilter.textInRaw = filter.textInRaw; // "Search raw records": export what the table shows
         s.filter = recordFilter;
     }
+    s.where = filter.where; // the Events bar's display filter: export and replay what the table shows
     return s;
 }

@@ -5,5 +5,5 @@
 #include "app/viewmodels/rowtypes.h"
 #include "storage/export/exporter.h"
 
-/// Tables, event types, time range and text of `filter`; all event types selected means no event-type limit.
+/// Tables, event types, time range, text and display filter (`where`) of `filter`; all event types selected means no event-type limit.
 storage::RecordSelection exportSelectionOf(const EventFilter& filter);

@@ -101,6 +101,7 @@ struct EventFilter
     std::optional<std::int64_t> toMicros; ///< exclusive
     std::string text;
     bool textInRaw = false; ///< also search the record as delivered (full scan: background job)
+    std::string where;      ///< a display filter (model/displayfilter.h) that compiles, "" = none (background job)
     EventSort sort = EventSort::Arrival;
     bool descending = false;
     bool operator==(const EventFilter&) const = default;

@@ -4,6 +4,7 @@
 #include <span>
 #include <type_traits>
 
+#include "app/viewmodels/displayfilterview.h"
 #include "app/viewmodels/formatting.h"
 #include "app/viewmodels/keyorder.h"
 #include "app/viewmodels/storeaudit.h"
@@ -475,12 +476,20 @@ void StoreSession::requestEvents()
     const bool descending = m_eventFilter.descending;
     runStoreJob<Ids>(
         m_jobs, EventsChannel, tr("Could not filter events: %1"),
-        [filter, order, descending](storage::Store& store, JobContext&) {
-            return mapResult(store.recordIds(filter, order), [descending](std::vector<std::int64_t> ids) {
-                if (descending)
-                    std::reverse(ids.begin(), ids.end());
-                return shareIds(std::move(ids));
-            });
+        [filter, order, descending, where = m_eventFilter.where](storage::Store& store,
+                                                                 JobContext& ctx) -> storage::Result<Ids> {
+            auto ids = store.recordIds(filter, order);
+            if (!ids)
+                return ids.error();
+            if (!where.empty()) { // the display filter: every listed record read and tested, a page at a time
+                auto kept = recordsMatching(store, *ids, where, [&ctx]() { return ctx.isStale(); });
+                if (!kept)
+                    return kept.error();
+                *ids = std::move(*kept);
+            }
+            if (descending)
+                std::reverse(ids->begin(), ids->end());
+            return shareIds(std::move(*ids));
         },
         [this](const Ids& ids) {
             RowSource<EventRow> source;

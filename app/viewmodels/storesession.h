@@ -15,6 +15,7 @@
 #include "app/viewmodels/jobtracker.h"
 #include "app/viewmodels/keylistmodel.h"
 #include "app/viewmodels/timelinemodel.h"
+#include "storage/delivery/selection.h"
 #include "storage/store/store.h"
 
 class StoreSession : public QObject
@@ -51,6 +52,13 @@ public:
     const KeyFilter& keyFilter() const { return m_keyFilter; }
     void setEventFilter(const EventFilter& filter);
     const EventFilter& eventFilter() const { return m_eventFilter; }
+    /// The Lambda filter panel's criteria (LambdaFilter): export and replay deliver only what they let through;
+    /// nullopt = none. They belong to the Lambda function, not the store: kept when another store is opened.
+    void setLambdaCriteria(std::optional<storage::LambdaFilterCriteria> criteria)
+    {
+        m_lambdaCriteria = std::move(criteria);
+    }
+    const std::optional<storage::LambdaFilterCriteria>& lambdaCriteria() const { return m_lambdaCriteria; }
     /// Loads the key's versions into the timeline (background); historyReady when done.
     void openKey(std::int64_t keyId);
     std::int64_t currentKeyId() const { return m_keyId; }
@@ -101,6 +109,7 @@ private:
     std::vector<storage::TableInfo> m_tableInfos;
     KeyFilter m_keyFilter;
     EventFilter m_eventFilter;
+    std::optional<storage::LambdaFilterCriteria> m_lambdaCriteria;
     std::int64_t m_keyId = 0;
     std::optional<storage::KeyInfo> m_key;
     std::vector<storage::ActivityBucket> m_activity;

@@ -24,6 +24,7 @@
 #include "app/viewmodels/formatting.h"
 #include "app/viewmodels/modelroles.h"
 #include "app/viewmodels/storesession.h"
+#include "app/widgets/displayfilteredit.h"
 #include "app/widgets/eventstyle.h"
 #include "app/widgets/timefield.h"
 
@@ -35,6 +36,7 @@ EventsPanel::EventsPanel(StoreSession* session, QWidget* parent)
     , m_table(new QComboBox(this))
     , m_text(new QLineEdit(this))
     , m_inRaw(new QCheckBox(tr("Search raw records"), this))
+    , m_where(new DisplayFilterEdit(this))
     , m_fromOn(new QCheckBox(tr("From"), this))
     , m_fromEdit(new TimeField(this))
     , m_toOn(new QCheckBox(tr("To"), this))
@@ -105,7 +107,9 @@ QBoxLayout* EventsPanel::createTypesRow()
         types->addWidget(m_types[i]);
         connect(m_types[i], &QCheckBox::toggled, this, &EventsPanel::applyFilter);
     }
-    types->addStretch(1);
+    types->addSpacing(12);
+    types->addWidget(new QLabel(tr("Where:"), this));
+    types->addWidget(m_where, 1); // the display filter
     types->addWidget(m_count);
     return types;
 }
@@ -172,6 +176,7 @@ void EventsPanel::connectFilters()
     m_debounce->setInterval(250);
     connect(m_debounce, &QTimer::timeout, this, &EventsPanel::applyFilter);
     connect(m_text, &QLineEdit::textChanged, m_debounce, qOverload<>(&QTimer::start));
+    connect(m_where, &DisplayFilterEdit::edited, m_debounce, qOverload<>(&QTimer::start));
     connect(m_inRaw, &QCheckBox::toggled, this, &EventsPanel::applyFilter);
     connect(m_table, &QComboBox::currentIndexChanged, this, &EventsPanel::applyFilter);
     connect(m_clearRange, &QToolButton::clicked, this, [this]() { setTimeRange(std::nullopt, std::nullopt); });
@@ -270,8 +275,9 @@ void EventsPanel::resetForNewStore()
     // its filter too): the next store starts with every event shown.
     m_debounce->stop();
     {
-        const QSignalBlocker b1(m_text), b2(m_inRaw), b3(m_table);
+        const QSignalBlocker b1(m_text), b2(m_inRaw), b3(m_table), b4(m_where);
         m_text->clear();
+        m_where->clear();
         m_inRaw->setChecked(false);
         m_table->setCurrentIndex(0);
         for (QCheckBox* box : m_types) {
@@ -406,11 +412,14 @@ void EventsPanel::applyFilter()
             f.eventMask |= 1u << i;
     f.text = m_text->text().trimmed().toStdString();
     f.textInRaw = m_inRaw->isChecked() && !f.text.empty();
+    f.where = m_where->appliedText().toStdString();
     f.fromMicros = m_from;
     f.toMicros = m_to;
     if (f == m_session->eventFilter())
         return;
-    m_count->setText(f.textInRaw ? tr("searching raw records…") : tr("filtering…"));
+    m_count->setText(f.textInRaw           ? tr("searching raw records…")
+                         : f.where.empty() ? tr("filtering…")
+                                           : tr("evaluating the display filter…"));
     m_session->setEventFilter(f);
 }
 

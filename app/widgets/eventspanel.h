@@ -3,6 +3,7 @@
 #include <QWidget>
 #include <optional>
 
+class DisplayFilterEdit;
 class QBoxLayout;
 class QCheckBox;
 class QComboBox;
@@ -28,6 +29,8 @@ public:
     QLineEdit* textEdit() const { return m_text; }
     QComboBox* tableBox() const { return m_table; }
     QCheckBox* rawSearchBox() const { return m_inRaw; }
+    /// The display filter (an expression on record fields and attribute values; mistakes shown inline).
+    DisplayFilterEdit* displayFilterEdit() const { return m_where; }
     QCheckBox* fromBox() const { return m_fromOn; }
     QCheckBox* toBox() const { return m_toOn; }
     /// From / To: typed, pasted (ISO-8601) or picked times, exact to the microsecond.
@@ -91,6 +94,7 @@ private:
     QCheckBox* m_types[4];
     QLineEdit* m_text;
     QCheckBox* m_inRaw;
+    DisplayFilterEdit* m_where;
     QCheckBox* m_fromOn;
     TimeField* m_fromEdit;
     QCheckBox* m_toOn;

@@ -167,6 +167,8 @@ storage::RecordSelection ExportDialog::selection() const
     }
     s.recordIds = m_recordIds;
     s.jsUnsafe = static_cast<storage::RecordSelection::JsUnsafe>(m_jsUnsafe->currentData().toInt());
+    if (m_session)
+        s.lambdaFilter = m_session->lambdaCriteria(); // the Lambda filter panel's criteria: only what Lambda delivers
     return s;
 }
 

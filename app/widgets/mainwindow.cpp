@@ -33,6 +33,7 @@
 
 #include "app/viewmodels/formatting.h"
 #include "app/viewmodels/importjob.h"
+#include "app/viewmodels/lambdafilter.h"
 #include "app/viewmodels/modelroles.h"
 #include "app/viewmodels/storesession.h"
 #include "app/widgets/activitychart.h"
@@ -42,6 +43,7 @@
 #include "app/widgets/exportdialog.h"
 #include "app/widgets/importdialog.h"
 #include "app/widgets/keyspanel.h"
+#include "app/widgets/lambdafilterpanel.h"
 #include "app/widgets/notificationbar.h"
 #include "app/widgets/replaypanel.h"
 #include "app/widgets/timelinepanel.h"
@@ -91,6 +93,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_viewMenu->addAction(m_keysDock->toggleViewAction());
     m_viewMenu->addAction(m_activityDock->toggleViewAction());
     m_viewMenu->addAction(m_auditDock->toggleViewAction());
+    m_viewMenu->addAction(m_lambdaDock->toggleViewAction());
     createReplayTab();
     connectPanels();
     connectSessionAndJobs();
@@ -143,6 +146,32 @@ void MainWindow::createDocks()
     resizeDocks({keysDock}, {380}, Qt::Horizontal);
     resizeDocks({activityDock}, {190}, Qt::Vertical);
     resizeDocks({activityDock, auditDock}, {760, 620}, Qt::Horizontal);
+    createLambdaFilterDock();
+}
+
+/// The Lambda filter pane, tabbed with the audit and hidden until opened (View ▸ Lambda filter); while criteria are set
+/// the events table has a verdict column.
+void MainWindow::createLambdaFilterDock()
+{
+    m_lambdaFilter = new LambdaFilter(m_session, this);
+    m_lambdaPanel = new LambdaFilterPanel(m_lambdaFilter, this);
+    m_lambdaDock = new QDockWidget(tr("Lambda filter"), this);
+    m_lambdaDock->setObjectName(QStringLiteral("lambdaFilterDock"));
+    m_lambdaDock->setWidget(m_lambdaPanel);
+    addDockWidget(Qt::BottomDockWidgetArea, m_lambdaDock);
+    tabifyDockWidget(m_auditDock, m_lambdaDock);
+    m_lambdaDock->hide(); // View ▸ Lambda filter: the window keeps its room for the events table at 1024×700
+    m_auditDock->raise();
+    connect(m_lambdaFilter, &LambdaFilter::changed, this, [this]() {
+        EventTableModel* events = m_session->eventModel();
+        if (!m_lambdaFilter->isActive()) {
+            events->setExtraColumn({}, nullptr);
+            return;
+        }
+        LambdaFilter* filter = m_lambdaFilter;
+        events->setExtraColumn(tr("Lambda filter"),
+                               [filter](const EventRow& row, int role) { return filter->cell(row, role); });
+    });
 }
 
 void MainWindow::createStatusBar()

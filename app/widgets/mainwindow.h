@@ -19,6 +19,8 @@ class EventsPanel;
 class ImportJob;
 class ImportProgressWidget;
 class KeysPanel;
+class LambdaFilter;
+class LambdaFilterPanel;
 class NotificationBar;
 class ReplayPanel;
 class StoreSession;
@@ -67,6 +69,10 @@ public:
     QTabWidget* centerTabs() const { return m_tabs; }
     QSplitter* centerSplitter() const { return m_centerSplit; }
     QDockWidget* auditDock() const { return m_auditDock; }
+    /// The Lambda filter pane (tabbed with the audit) and its state.
+    LambdaFilterPanel* lambdaFilterPanel() const { return m_lambdaPanel; }
+    LambdaFilter* lambdaFilter() const { return m_lambdaFilter; }
+    QDockWidget* lambdaFilterDock() const { return m_lambdaDock; }
     QDockWidget* keysDock() const { return m_keysDock; }
     ImportProgressWidget* importProgress() const { return m_importProgress; }
     /// Status bar texts: store path, totals.
@@ -91,6 +97,7 @@ protected:
 private:
     void createCenter();
     void createDocks();
+    void createLambdaFilterDock();
     void createStatusBar();
     void createReplayTab();
     void connectPanels();
@@ -126,6 +133,9 @@ private:
     QTabWidget* m_tabs;
     QSplitter* m_centerSplit;
     QDockWidget* m_auditDock = nullptr;
+    LambdaFilter* m_lambdaFilter = nullptr;
+    LambdaFilterPanel* m_lambdaPanel = nullptr;
+    QDockWidget* m_lambdaDock = nullptr;
     QDockWidget* m_keysDock = nullptr;
     QDockWidget* m_activityDock = nullptr;
     QHash<QWidget*, QByteArray> m_tabSplit; ///< center splitter state per tab

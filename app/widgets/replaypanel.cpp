@@ -652,6 +652,7 @@ bool ReplayPanel::startReplay()
     saveSettings();
     request.storePath = m_session->path();
     request.selection = exportSelectionOf(m_session->eventFilter());
+    request.selection.lambdaFilter = m_session->lambdaCriteria(); // the Lambda filter panel's criteria, if set
     request.timeoutMs = static_cast<int>(m_timeout->value() * 1000);
     request.maxRetries = m_retries->value();
     request.bisect = m_bisect->isChecked();

@@ -5,9 +5,11 @@
 #include <tuple>
 
 #include "model/audit.h"
+#include "model/criteriaevaluator.h"
 #include "model/displayfilter.h"
 #include "model/eventpattern.h"
 #include "model/jsontree.h"
+#include "model/jsunsafetext.h"
 #include "model/sequencenumber.h"
 #include "storage/delivery/selection.h"
 #include "storage/history/auditscan.h"
@@ -156,6 +158,79 @@ LambdaForm lambdaForm(const RecordRow& row, const model::StreamRecord& record,
     return form;
 }
 
+namespace {
+
+/// hasJsUnsafeNumber from the stored texts without decoding them; nullopt when a text needs decoding.
+std::optional<bool> jsUnsafeFromText(const RecordRow& row)
+{
+    bool unsure = false;
+    for (const std::string* text : {&row.keysJson, row.newImageJson ? &*row.newImageJson : nullptr,
+                                    row.oldImageJson ? &*row.oldImageJson : nullptr}) {
+        if (!text)
+            continue;
+        const std::optional<bool> risky = model::jsUnsafeInDynamoJson(*text);
+        if (risky.value_or(false))
+            return true;
+        unsure = unsure || !risky;
+    }
+    if (unsure)
+        return std::nullopt;
+    return false;
+}
+
+/// The record's metadata as toStreamRecord gives it, without decoding Keys and images (an image present is an
+/// empty item).
+model::StreamRecord metadataOf(const RecordRow& row)
+{
+    model::StreamRecord record;
+    record.id = row.id;
+    record.table = row.tableName;
+    record.streamArn = row.streamArn;
+    record.eventName = row.eventName;
+    record.sequenceNumber = row.sequenceNumber;
+    record.eventId = row.eventId;
+    record.creationTimeMicros = row.creationTimeMicros;
+    record.viewType = row.viewType;
+    record.ttl = row.ttl;
+    if (row.newImageJson)
+        record.newImage = model::Item{};
+    if (row.oldImageJson)
+        record.oldImage = model::Item{};
+    record.arrival = row.id;
+    return record;
+}
+
+/// lambdaForm of a record delivered in Lambda's shape, from its raw text and metadata; nullopt (no stand-in
+/// sequence number counted) when it has another shape.
+std::optional<LambdaForm> lambdaFormFromRaw(const RecordRow& row,
+                                            std::map<std::string, std::uint64_t>& syntheticCounters)
+{
+    if (row.raw.empty())
+        return std::nullopt;
+    const model::StreamRecord metadata = metadataOf(row);
+    std::string region = row.region.empty() ? rawRegion(row.raw) : row.region;
+    ConversionDefaults defaults;
+    if (!region.empty()) {
+        defaults.region = region;
+        defaults.regionKnown = true;
+    }
+    LambdaForm form;
+    form.stream = effectiveStreamArn(metadata, defaults.region);
+    const bool synthetic = !model::isSequenceNumber(metadata.sequenceNumber);
+    if (synthetic)
+        defaults.syntheticSequenceNumber = syntheticSequenceNumber(syntheticCounters[form.stream] + 1);
+    auto json = lambdaRecordJsonFromRaw(metadata, row.raw, defaults);
+    if (!json)
+        return std::nullopt;
+    if (synthetic)
+        ++syntheticCounters[form.stream];
+    form.lambda = std::move(*json);
+    form.syntheticSequenceNumber = std::move(defaults.syntheticSequenceNumber);
+    return form;
+}
+
+} // namespace
+
 struct DeliveryReader::Impl
 {
     Store* store = nullptr;
@@ -201,8 +276,7 @@ struct DeliveryReader::Impl
     std::int64_t excludedByJs = 0;
 
     // Lambda filter criteria (compiled once), evaluated on each record's Lambda form.
-    std::vector<model::EventPattern> criteria;
-    bool hasCriteria = false;
+    std::optional<model::CriteriaEvaluator> criteria;
     std::map<std::string, std::uint64_t> syntheticCounters;
     std::int64_t droppedByCriteria = 0;
     std::optional<model::DisplayFilter> where;
@@ -359,6 +433,52 @@ struct DeliveryReader::Impl
         }
     }
 
+    /// With Lambda filter criteria and no display filter: the criteria are evaluated on the record's Lambda form
+    /// written from its raw text, and the js-unsafe check reads the stored texts, so a record the criteria drop is
+    /// never decoded (the counters are those of the decoding path). nullopt: the record is not handed out.
+    Result<std::optional<SelectedRecord>> criteriaFirst(RecordRow row)
+    {
+        std::optional<model::StreamRecord> decoded;
+        const auto decode = [&]() -> std::optional<Error> {
+            if (decoded)
+                return std::nullopt;
+            auto record = toStreamRecord(row);
+            if (!record)
+                return record.error();
+            decoded = std::move(*record);
+            return std::nullopt;
+        };
+        std::optional<bool> unsafe = jsUnsafeFromText(row);
+        if (!unsafe) {
+            if (auto e = decode())
+                return *e;
+            unsafe = hasJsUnsafeNumber(*decoded);
+        }
+        ++selected;
+        if (*unsafe)
+            ++jsUnsafe;
+        if ((jsOption == RecordSelection::JsUnsafe::Exclude && *unsafe)
+            || (jsOption == RecordSelection::JsUnsafe::Only && !*unsafe)) {
+            ++excludedByJs;
+            return std::optional<SelectedRecord>{};
+        }
+        std::optional<LambdaForm> form = lambdaFormFromRaw(row, syntheticCounters);
+        if (!form) {
+            if (auto e = decode())
+                return *e;
+            form = lambdaForm(row, *decoded, syntheticCounters);
+        }
+        const int filter = criteria->firstMatch(form->lambda.json);
+        if (filter < 0) {
+            ++droppedByCriteria;
+            return std::optional<SelectedRecord>{};
+        }
+        if (auto e = decode())
+            return *e;
+        return std::optional<SelectedRecord>(
+            SelectedRecord{std::move(row), std::move(*decoded), *unsafe, std::move(form), filter});
+    }
+
     bool inSequenceRange(const RecordRow& row) const
     {
         if (!fromSequence.empty()
@@ -400,19 +520,16 @@ Result<DeliveryReader> DeliveryReader::open(Store& store, const RecordSelection&
         impl->where = std::move(*compiled.filter);
     }
     if (selection.lambdaFilter) {
-        impl->hasCriteria = true;
         const auto& patterns = selection.lambdaFilter->patterns;
         if (patterns.empty())
             return invalidArgument("filter criteria: no filter pattern in " + selection.lambdaFilter->source);
-        for (std::size_t i = 0; i < patterns.size(); ++i) {
-            auto compiled = model::EventPattern::compile(patterns[i], model::PatternSemantics::LambdaEsm);
-            if (!compiled.pattern)
-                return invalidArgument(
-                    "filter criteria: filter " + std::to_string(i + 1) + ": "
-                    + (compiled.problem->kind == model::PatternProblem::Kind::Unsupported ? "unsupported: " : "")
-                    + compiled.problem->message());
-            impl->criteria.push_back(std::move(*compiled.pattern));
-        }
+        auto compiled = model::CriteriaEvaluator::compile(patterns, model::PatternSemantics::LambdaEsm);
+        if (!compiled.evaluator)
+            return invalidArgument(
+                "filter criteria: filter " + std::to_string(compiled.problemFilter + 1) + ": "
+                + (compiled.problem->kind == model::PatternProblem::Kind::Unsupported ? "unsupported: " : "")
+                + compiled.problem->message());
+        impl->criteria = std::move(compiled.evaluator);
     }
 
     auto tableIds = resolveTables(store, selection);
@@ -504,6 +621,12 @@ Result<std::optional<SelectedRecord>> DeliveryReader::next()
             return std::optional<SelectedRecord>{};
         if (!d.inSequenceRange(**row))
             continue;
+        if (d.criteria && !d.where) {
+            auto picked = d.criteriaFirst(std::move(**row));
+            if (!picked || *picked)
+                return picked;
+            continue;
+        }
         auto record = toStreamRecord(**row);
         if (!record)
             return record.error();
@@ -521,16 +644,11 @@ Result<std::optional<SelectedRecord>> DeliveryReader::next()
             ++d.excludedByJs;
             continue;
         }
-        if (d.hasCriteria) {
-            // As Lambda filters: on the record as it would be delivered, before batching.
+        if (d.criteria) {
+            // As Lambda filters: on the record as it would be delivered, before batching (only the members the
+            // patterns look at are read out of it).
             s.lambda = lambdaForm(s.row, s.record, d.syntheticCounters);
-            const std::optional<model::JsonTree> event = model::JsonTree::parse(s.lambda->lambda.json);
-            for (std::size_t i = 0; event && i < d.criteria.size(); ++i) {
-                if (d.criteria[i].matches(*event)) {
-                    s.deliveredByFilter = static_cast<int>(i);
-                    break;
-                }
-            }
+            s.deliveredByFilter = d.criteria->firstMatch(s.lambda->lambda.json);
             if (s.deliveredByFilter < 0) {
                 ++d.droppedByCriteria;
                 continue;

@@ -388,6 +388,18 @@ LambdaRecordJson completeLambdaRecord(const model::StreamRecord& record, std::st
 
 } // namespace
 
+std::optional<LambdaRecordJson> lambdaRecordJsonFromRaw(const model::StreamRecord& metadata, std::string_view rawJson,
+                                                        const ConversionDefaults& defaults)
+{
+    if (rawJson.empty())
+        return std::nullopt;
+    std::string compact = minifyJson(rawJson);
+    std::vector<Member> top, dynamodb;
+    if (!lambdaMembers(compact, top, dynamodb))
+        return std::nullopt;
+    return completeLambdaRecord(metadata, std::move(compact), top, dynamodb, defaults);
+}
+
 LambdaRecordJson lambdaRecordJson(const model::StreamRecord& record, std::string_view rawJson,
                                   const ConversionDefaults& defaults)
 {

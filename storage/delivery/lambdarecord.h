@@ -3,6 +3,7 @@
 // One record in the shape AWS Lambda delivers for a DynamoDB stream (FORMATS.md §1), as JSON text.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -70,6 +71,12 @@ std::string effectiveStreamArn(const model::StreamRecord& record, std::string_vi
 /// their delivered texts, ApproximateCreationDateTime in whole seconds.
 LambdaRecordJson lambdaRecordJson(const model::StreamRecord& record, std::string_view rawJson,
                                   const ConversionDefaults& defaults);
+
+/// lambdaRecordJson of a record delivered in Lambda's shape, written from the raw text and the record's metadata
+/// alone (its Keys and images are not read, only whether each image is present: the same text as lambdaRecordJson);
+/// nullopt when the raw text is not Lambda-shaped (lambdaRecordJson converts the decoded record then).
+std::optional<LambdaRecordJson> lambdaRecordJsonFromRaw(const model::StreamRecord& metadata, std::string_view rawJson,
+                                                        const ConversionDefaults& defaults);
 
 /// Zero-padded 21-digit stand-in sequence number for position `n` of a converted stream.
 std::string syntheticSequenceNumber(std::uint64_t n);

@@ -10,6 +10,7 @@
 
 #include "app/viewmodels/attributediffmodel.h"
 #include "app/viewmodels/auditmodel.h"
+#include "app/viewmodels/displayfilterview.h"
 #include "app/viewmodels/eventtablemodel.h"
 #include "app/viewmodels/exportselection.h"
 #include "app/viewmodels/formatting.h"
@@ -617,6 +618,51 @@ private Q_SLOTS:
 
         f.textInRaw = false;
         QVERIFY(!exportSelectionOf(f).filter->textInRaw);
+        QVERIFY(s.where.empty());
+        f.where = "NewImage.status == \"SHIPPED\"";
+        QCOMPARE(exportSelectionOf(f).where, f.where); // the display filter: export/replay what the table shows
+    }
+
+    // The Events bar's check: valid or empty text applies; a mistake gives the column and the place in the text
+    // (characters, also after a character outside the BMP).
+    void displayFilterCheck()
+    {
+        QVERIFY(checkDisplayFilter(QStringLiteral("NewImage.status == \"A\" and changed(total)")).valid);
+        const DisplayFilterCheck bad = checkDisplayFilter(QStringLiteral("eventName = 1"));
+        QVERIFY(!bad.valid);
+        QCOMPARE(bad.column, 11);
+        QCOMPARE(bad.position, 10);
+        QVERIFY2(bad.message.startsWith(QStringLiteral("column 11: ")), qPrintable(bad.message));
+        const DisplayFilterCheck wide = checkDisplayFilter(QStringLiteral("NewImage.`\U0001F600` == 1 and ="));
+        QVERIFY(!wide.valid);
+        QCOMPARE(wide.column, 23);
+        QCOMPARE(wide.position, 23); // the emoji is one column, two UTF-16 units
+        QCOMPARE(QStringLiteral("NewImage.`\U0001F600` == 1 and =").mid(wide.position, 1), QStringLiteral("="));
+    }
+
+    // The events job's display filter step: the ids the expression holds for, in the order given; a stale job stops.
+    void recordsMatchingKeepsOrder()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("o.streamscope"));
+        QCOMPARE(appfixture::writeOrdersStore(path, 600), QString());
+        auto store = storage::Store::open(path.toStdString(), storage::Database::OpenMode::ReadOnly);
+        QVERIFY(store);
+        std::vector<std::int64_t> ids;
+        for (std::int64_t id = 600; id >= 1; --id)
+            ids.push_back(id);
+        auto kept = recordsMatching(*store, ids, "NewImage.Id >= 590 or Keys.Id == 3");
+        QVERIFY2(kept, kept ? "" : kept.error().message.c_str());
+        QCOMPARE(kept->size(), std::size_t(11));
+        QCOMPARE(kept->front(), std::int64_t(600)); // Id 599 is record 600
+        QCOMPARE(kept->at(9), std::int64_t(591));
+        QCOMPARE(kept->back(), std::int64_t(4));
+        auto none = recordsMatching(*store, ids, "eventName == \"REMOVE\"");
+        QVERIFY(none && none->empty());
+        auto stale = recordsMatching(*store, ids, "exists(NewImage.Id)", []() { return true; });
+        QVERIFY(!stale);
+        QCOMPARE(stale.error().kind, storage::Error::Kind::Interrupted);
+        QVERIFY(!recordsMatching(*store, ids, "eventName ="));
     }
 };
 

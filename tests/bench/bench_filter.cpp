@@ -5,11 +5,11 @@
 //
 // Generates gen_capture.py --seed 1 --records 200000 --keys 20000 --ttl-rate 0.25 into a temporary folder (or
 // DIR, kept for the next run), imports it, then alternates R times (default 3): storage::runAudit over the whole
-// store; the delivery reader with a three-filter criteria set (every record read in delivery order, decoded,
-// converted to its Lambda record JSON, parsed and matched: what `filter`, `export --filter-criteria` and
-// `replay --filter-criteria` do per record); the delivery reader with a display filter (`--where`); the delivery
-// reader alone (read and decode every record, as the two filters do before evaluating). Medians and
-// bests are printed; exit 0 when the criteria median is below the audit median.
+// store; the delivery reader with a three-filter criteria set (every record read in delivery order, written as its
+// Lambda record JSON from the raw text, the members the patterns address read out of it and matched, and only the
+// delivered records decoded: what `export --filter-criteria` and `replay --filter-criteria` do per record); the
+// delivery reader with a display filter (`--where`); the delivery reader alone (read and decode every record).
+// Medians and bests are printed; exit 0 when the criteria median is below the audit median.
 
 #include <algorithm>
 #include <chrono>

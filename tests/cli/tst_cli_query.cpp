@@ -8,6 +8,7 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <map>
 
 #include "testsupport.h"
 
@@ -168,6 +169,90 @@ private Q_SLOTS:
                 + QStringList{QStringLiteral("--from"), QStringLiteral("1"), QStringLiteral("--to"), to});
         QCOMPARE(missing.exitCode, 2);
         QVERIFY(missing.err.contains("no version"));
+    }
+
+    // keys --where: only the keys with a record the display filter holds for, and how many of their records do
+    // (checked against each key's history); a filter matching nothing lists no key; a bad expression is a usage
+    // error naming the column.
+    void keysWhere()
+    {
+        const QStringList where{QStringLiteral("--where"), QStringLiteral("eventName == \"REMOVE\"")};
+        const auto all = runJson(base(QStringLiteral("keys"))).value(QStringLiteral("keys")).toArray();
+        const auto listed = runJson(base(QStringLiteral("keys")) + where).value(QStringLiteral("keys")).toArray();
+        QVERIFY(!listed.isEmpty());
+        QVERIFY(listed.size() < all.size()); // seed 4 has keys never removed
+        std::map<QString, int> expected;     // keyText -> REMOVE records, from each key's history
+        for (const auto& value : all) {
+            const QString keyText = value.toObject().value(QStringLiteral("keyText")).toString();
+            const auto h = runJson(base(QStringLiteral("history"))
+                                   + QStringList{QStringLiteral("--table"), QStringLiteral("ExampleTableWithStream"),
+                                                 QStringLiteral("--key"), keyText});
+            int removes = 0;
+            for (const auto& v : h.value(QStringLiteral("versions")).toArray())
+                removes += v.toObject().value(QStringLiteral("eventName")).toString() == QLatin1String("REMOVE");
+            if (removes > 0)
+                expected[keyText] = removes;
+        }
+        QCOMPARE(static_cast<std::size_t>(listed.size()), expected.size());
+        for (const auto& value : listed) {
+            const auto k = value.toObject();
+            const QString keyText = k.value(QStringLiteral("keyText")).toString();
+            QVERIFY2(expected.count(keyText), qPrintable(keyText));
+            QCOMPARE(k.value(QStringLiteral("matchingRecords")).toInt(), expected[keyText]);
+            QVERIFY(k.value(QStringLiteral("records")).toInt() >= expected[keyText]);
+        }
+        const Run text = run(base(QStringLiteral("keys")) + where);
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY2(text.out.contains(" matching)"), text.out.constData());
+        QVERIFY(text.out.endsWith(QString::number(listed.size()).toUtf8() + " keys\n"));
+        const auto none = runJson(base(QStringLiteral("keys"))
+                                  + QStringList{QStringLiteral("--where"), QStringLiteral("NewImage.nope == 1")});
+        QCOMPARE(none.value(QStringLiteral("keys")).toArray().size(), 0);
+        QCOMPARE(none.value(QStringLiteral("count")).toInt(), 0);
+        const Run bad =
+            run(base(QStringLiteral("keys")) + QStringList{QStringLiteral("--where"), QStringLiteral("eventName = 1")});
+        QCOMPARE(bad.exitCode, 2);
+        QVERIFY2(bad.err.contains("--where: column 11"), bad.err.constData());
+        QVERIFY(bad.out.isEmpty());
+    }
+
+    // history --where: only the versions whose record matches, each with its number and changes as in the whole
+    // history (changes stay against the previous known state, which may be a version not shown).
+    void historyWhere()
+    {
+        const QStringList keyArgs{QStringLiteral("--table"), QStringLiteral("ExampleTableWithStream"),
+                                  QStringLiteral("--key"), QStringLiteral("Id=100")};
+        const auto whole =
+            runJson(base(QStringLiteral("history")) + keyArgs).value(QStringLiteral("versions")).toArray();
+        const auto o = runJson(base(QStringLiteral("history")) + keyArgs
+                               + QStringList{QStringLiteral("--where"), QStringLiteral("eventName in {MODIFY}")});
+        QCOMPARE(o.value(QStringLiteral("totalVersions")).toInt(), whole.size());
+        QCOMPARE(o.value(QStringLiteral("where")).toString(), QStringLiteral("eventName in {MODIFY}"));
+        const auto shown = o.value(QStringLiteral("versions")).toArray();
+        int modifies = 0;
+        for (const auto& v : whole)
+            modifies += v.toObject().value(QStringLiteral("eventName")).toString() == QLatin1String("MODIFY");
+        QVERIFY(modifies > 0 && modifies < whole.size());
+        QCOMPARE(shown.size(), modifies);
+        for (const auto& value : shown) {
+            auto v = value.toObject();
+            const int number = v.value(QStringLiteral("version")).toInt();
+            QVERIFY(number >= 1 && number <= whole.size());
+            QCOMPARE(v.value(QStringLiteral("eventName")).toString(), QStringLiteral("MODIFY"));
+            v.remove(QStringLiteral("version"));
+            QCOMPARE(v, whole.at(number - 1).toObject());
+        }
+        const Run text = run(base(QStringLiteral("history")) + keyArgs
+                             + QStringList{QStringLiteral("--where"), QStringLiteral("eventName in {MODIFY}")});
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY2(text.out.contains(QString::number(modifies).toUtf8() + " matching eventName in {MODIFY}"),
+                 text.out.constData());
+        QCOMPARE(text.out.count(" MODIFY"), modifies);
+        QVERIFY(!text.out.contains(" INSERT"));
+        const Run bad = run(base(QStringLiteral("history")) + keyArgs
+                            + QStringList{QStringLiteral("--where"), QStringLiteral("exists(")});
+        QCOMPARE(bad.exitCode, 2);
+        QVERIFY2(bad.err.contains("--where: column"), bad.err.constData());
     }
 
     void badKeys_data()
