@@ -903,8 +903,8 @@ bool LogReader::looksLikeLog(std::string_view head)
             return true; // Python repr or Node inspect output
         return false;
     }
-    if (head[first] == '[')
-        return false;
+    if (head[first] == '[' && levelTokenLength(head.substr(first)) == 0)
+        return false; // a JSON array (a Pipes batch), not a Python runtime line "[INFO]\t…"
     // Text: a log if one of its first lines has a runtime or `aws logs` prefix.
     std::size_t at = first;
     for (std::size_t n = 0; n < kHeadLines && at < head.size(); ++n) {

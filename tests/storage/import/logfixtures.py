@@ -85,6 +85,14 @@ def main():
     printed = lines[:3] + [evs[0]] + lines[3:]
     write(os.path.join(out, "python-text.log"), "\n".join(printed) + "\n")
 
+    # A terminal capture of a handler that did print(event): Python's repr of each event, other output around it.
+    rows = []
+    for i, e in enumerate(evs):
+        rows.append("invocation %d" % i)
+        rows.append(repr(json.loads(e)))
+        rows.append("done: %d records" % len(json.loads(e)["Records"]))
+    write(os.path.join(out, "python-repr.log"), "\n".join(rows) + "\n")
+
     # Python runtime, JSON format: message is a string (the handler logged json.dumps(event)).
     rows = []
     for i, e in enumerate(evs):

@@ -86,6 +86,8 @@ private Q_SLOTS:
     void truncatedEvent();
     void nodeInspectLine();
     void logWithoutEvents();
+    void pythonReprBoto3Values();
+    void pythonReprSyntaxError();
     void notALogStaysNotJson();
 
 private:
@@ -183,6 +185,10 @@ void TestLogImport::shapes()
     const auto reference = importInto(QStringLiteral("reference-again-") + QFileInfo(file).baseName(),
                                       {m_dir.filePath(QStringLiteral("capture")).toStdString()});
     QCOMPARE(r.duplicates, reference.total(&storage::FileImportResult::duplicates) + duplicates);
+    if (file == QLatin1String("python-repr.log"))
+        QCOMPARE(r.log->reconstructed, r.records);
+    else
+        QCOMPARE(r.log->reconstructed, 0);
     QCOMPARE(summary.exitCode(), 0);
 }
 
@@ -292,6 +298,63 @@ void TestLogImport::logWithoutEvents()
              r.notCaptureReason.c_str());
     QCOMPARE(r.inserted, 0);
     QCOMPARE(summary.exitCode(), 3);
+}
+
+/// A record printed after boto3's deserializer (Decimal, Binary, sets, a tzlocal() time): typed back into DynamoDB
+/// JSON exactly, marked reconstructed, the time kept as given and said to be ambiguous.
+void TestLogImport::pythonReprBoto3Values()
+{
+    const QByteArray log =
+        "Starting\n"
+        "{'Records': [{'eventID': 'r1', 'eventName': 'MODIFY', 'eventSource': 'aws:dynamodb', 'dynamodb': "
+        "{'ApproximateCreationDateTime': datetime.datetime(2022, 5, 27, 15, 35, 57, tzinfo=tzlocal()), "
+        "'Keys': {'Id': Decimal('7')}, 'NewImage': {'Id': Decimal('7'), 'price': Decimal('1.50'), "
+        "'blob': Binary(b'\\x00\\xffA'), 'tags': {'b', 'a'}, 'ok': True, 'gone': None, 'name': 'O\\'Brien \\u00e9', "
+        "'nested': {'n': [Decimal('1E+2'), 'x']}}, 'SequenceNumber': '900', 'StreamViewType': 'NEW_IMAGE'}, "
+        "'eventSourceARN': 'arn:aws:dynamodb:eu-west-1:123456789012:table/T/stream/2024-01-01T00:00:00.000'}]}\n"
+        "Finished\n";
+    const QString path = m_dir.filePath(QStringLiteral("boto3.log"));
+    QVERIFY(writeFile(path, log));
+    QStringList records;
+    const auto summary = importInto(QStringLiteral("boto3"), {path.toStdString()}, &records);
+    const auto& r = summary.files.front();
+    QVERIFY2(r.status == storage::FileImportResult::Status::Imported, r.notCaptureReason.c_str());
+    QCOMPARE(r.inserted, 1);
+    QVERIFY(r.log && r.log->reconstructed == 1 && r.log->localTimes == 1);
+    QCOMPARE(records.size(), 1);
+    const QString expectedImage = QString::fromStdString(canonical(
+        R"({"Id":{"N":"7"},"price":{"N":"1.50"},"blob":{"B":"AP9B"},"tags":{"SS":["b","a"]},"ok":{"BOOL":true},)"
+        R"("gone":{"NULL":true},"name":{"S":"O'Brien é"},"nested":{"M":{"n":{"L":[{"N":"1E+2"},{"S":"x"}]}}}})"));
+    QCOMPARE(records.front(),
+             QStringLiteral("900|r1|1|-1|0|2|") + QString::fromStdString(canonical(R"({"Id":{"N":"7"}})"))
+                 + QStringLiteral("|") + expectedImage + QStringLiteral("|-|T"));
+    bool reconstructedNote = false;
+    bool zoneNote = false;
+    for (const auto& note : r.notes) {
+        reconstructedNote = reconstructedNote || note.find("reconstructed from Python output") != std::string::npos;
+        zoneNote = zoneNote || note.find("tzinfo=tzlocal()") != std::string::npos;
+    }
+    QVERIFY(reconstructedNote);
+    QVERIFY(zoneNote);
+}
+
+/// A printed event that is not a Python literal: reported where the syntax breaks, nothing imported from it.
+void TestLogImport::pythonReprSyntaxError()
+{
+    const QByteArray log =
+        "[INFO]\t2023-11-14T22:13:20.000Z\tr1\t{'Records': [{'eventID': '1',, 'eventName': 'INSERT'}]}\n";
+    const QString path = m_dir.filePath(QStringLiteral("reprerror.log"));
+    QVERIFY(writeFile(path, log));
+    const auto summary = importInto(QStringLiteral("reprerror"), {path.toStdString()});
+    const auto& r = summary.files.front();
+    QCOMPARE(r.inserted, 0);
+    QCOMPARE(r.skipped, 1);
+    QVERIFY(r.log && r.log->unrecoverable == 1 && r.log->reconstructed == 0);
+    const auto& issue = r.skippedRecords.front();
+    QVERIFY2(issue.reason.find("Python literal syntax error") != std::string::npos, issue.reason.c_str());
+    QCOMPARE(issue.byteOffset, static_cast<std::uint64_t>(log.indexOf(",,") + 1));
+    QCOMPARE(issue.line, std::uint64_t{1});
+    QCOMPARE(issue.column, static_cast<std::uint64_t>(log.indexOf(",,") + 2));
 }
 
 /// Text that is no log keeps its verdict.
