@@ -319,6 +319,7 @@ RecordInput recordInput(const CaptureRecord& record, const Precomputed* precompu
     input.newImageJson = record.newImageJson();
     input.oldImageJson = record.oldImageJson();
     input.raw = record.raw;
+    input.provenance = record.logProvenance;
     input.recordIndex = record.recordIndex;
     input.byteOffset = static_cast<std::int64_t>(record.byteOffset);
     if (precomputed) {

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "storage/import/captureimporter.h"
+#include "storage/store/schema.h"
 #include "storage/store/store.h"
 #include "testsupport.h"
 
@@ -88,6 +89,9 @@ private Q_SLOTS:
     void logWithoutEvents();
     void pythonReprBoto3Values();
     void pythonReprSyntaxError();
+    void provenanceKept_data();
+    void provenanceKept();
+    void version2StoreGetsProvenanceTable();
     void notALogStaysNotJson();
 
 private:
@@ -355,6 +359,72 @@ void TestLogImport::pythonReprSyntaxError()
     QCOMPARE(issue.byteOffset, static_cast<std::uint64_t>(log.indexOf(",,") + 1));
     QCOMPARE(issue.line, std::uint64_t{1});
     QCOMPARE(issue.column, static_cast<std::uint64_t>(log.indexOf(",,") + 2));
+}
+
+void TestLogImport::provenanceKept_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("expected"); // provenance of the lowest stored record
+    QTest::newRow("tail detailed") << "tail-detailed.log"
+                                   << R"({"logStream":"2023/11/14/[$LATEST]0123456789abcdef0123456789abcdef",)"
+                                      R"("logTimestamp":"2023-11-14T22:13:20.000000+00:00",)"
+                                      R"("requestId":"00000000-4444-5555-6666-000000000000"})";
+    QTest::newRow("subscription") << "subscription-event.json"
+                                  << R"({"logGroup":"/aws/lambda/orders-handler",)"
+                                     R"("logStream":"2023/11/14/[$LATEST]0123456789abcdef0123456789abcdef",)"
+                                     R"("logTimestamp":"2023-11-14T22:13:21.000Z",)"
+                                     R"("requestId":"00000000-1111-2222-3333-000000000000"})";
+    QTest::newRow("powertools python") << "powertools-python.log"
+                                       << R"({"logTimestamp":"2023-11-14 22:13:00,650+0000",)"
+                                          R"("requestId":"00000000-1111-2222-3333-000000000000"})";
+    QTest::newRow("python repr") << "python-repr.log"
+                                 << R"({"reconstructedFrom":"python-repr"})";
+}
+
+/// Every record read from a log keeps where it was logged (schema version 3, record_provenance), and the store
+/// gives it back per record (history --json shows it).
+void TestLogImport::provenanceKept()
+{
+    QFETCH(QString, file);
+    QFETCH(QString, expected);
+    const QString name = QStringLiteral("provenance-") + QFileInfo(file).baseName();
+    importInto(name, {QDir(m_logs).filePath(file).toStdString()});
+    storage::Store store = openStore(m_dir.filePath(name + QStringLiteral(".streamscope")));
+    const auto withProvenance =
+        store.database().queryInt("SELECT count(*) FROM records r JOIN record_provenance p ON p.record_id = r.id");
+    QVERIFY(withProvenance);
+    QCOMPARE(*withProvenance, static_cast<std::int64_t>(m_reference.size()));
+    const auto first = store.database().queryInt("SELECT min(id) FROM records");
+    QVERIFY(first);
+    const auto provenance = store.recordProvenance(*first);
+    QVERIFY(provenance);
+    QCOMPARE(QString::fromStdString(*provenance), expected);
+}
+
+/// A store of version 2 (before record_provenance) is migrated forward on a read-write open, records kept; a log then
+/// imports into it with provenance.
+void TestLogImport::version2StoreGetsProvenanceTable()
+{
+    const QString file = m_dir.filePath(QStringLiteral("v2.streamscope"));
+    importInto(QStringLiteral("v2"), {m_dir.filePath(QStringLiteral("capture")).toStdString()});
+    {
+        auto db = storage::Database::open(file.toStdString(), storage::Database::OpenMode::ReadWriteExisting);
+        QVERIFY(db);
+        QVERIFY(!db->exec("BEGIN; DROP TABLE record_provenance; PRAGMA user_version = 2; COMMIT;"));
+    }
+    {
+        auto readOnly = storage::Store::open(file.toStdString(), storage::Database::OpenMode::ReadOnly);
+        QVERIFY(readOnly);
+        QCOMPARE(*readOnly->recordProvenance(1), std::string()); // an older store: no provenance, no error
+    }
+    QStringList records;
+    const auto summary = importInto(QStringLiteral("v2"),
+                                    {QDir(m_logs).filePath(QStringLiteral("node-text.log")).toStdString()}, &records);
+    QCOMPARE(records, m_reference);
+    storage::Store store = openStore(file);
+    QCOMPARE(*store.database().queryInt("PRAGMA user_version"), std::int64_t{storage::kSchemaVersion});
+    QCOMPARE(*store.database().queryInt("SELECT count(*) FROM record_provenance"), std::int64_t{0}); // all duplicates
+    QCOMPARE(summary.files.front().inserted, 0);
 }
 
 /// Text that is no log keeps its verdict.
