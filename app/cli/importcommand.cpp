@@ -116,6 +116,18 @@ QJsonObject summaryJson(const storage::ImportSummary& s)
             o.insert(f.status == storage::FileImportResult::Status::Sidecar ? QStringLiteral("sidecar")
                                                                             : QStringLiteral("notCaptureReason"),
                      qs(f.notCaptureReason));
+        if (f.log) {
+            // A log (issue 20): its shape(s) and what became of the events logged in it.
+            o.insert(QStringLiteral("log"),
+                     QJsonObject{{QStringLiteral("shape"), qs(f.log->shapeText())},
+                                 {QStringLiteral("logEvents"), static_cast<double>(f.log->logEvents)},
+                                 {QStringLiteral("eventsFound"), static_cast<double>(f.log->events)},
+                                 {QStringLiteral("recordsImported"), static_cast<double>(f.inserted)},
+                                 {QStringLiteral("reconstructed"), static_cast<double>(f.log->reconstructed)},
+                                 {QStringLiteral("truncated"), static_cast<double>(f.log->truncated)},
+                                 {QStringLiteral("unrecoverable"), static_cast<double>(f.log->unrecoverable)},
+                                 {QStringLiteral("controlMessages"), static_cast<double>(f.log->controlMessages)}});
+        }
         if (f.exportIndex >= 0)
             o.insert(QStringLiteral("export"), f.exportIndex);
         if (f.sourceId)

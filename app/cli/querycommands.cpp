@@ -360,6 +360,9 @@ int runHistory(const QStringList& arguments)
                 + (v.record.ttl ? "true" : "false") + ",\"compacted\":" + (v.record.compacted ? "true" : "false")
                 + ",\"state\":\"" + stateText(v.state) + "\",\"imageKnown\":" + (v.stateKnown() ? "true" : "false")
                 + ",\"image\":" + (v.state == model::StateKind::Present ? v.image.json() : std::string("null"));
+            // Where a record read from a log was logged (issue 20); null for records from capture files.
+            const auto provenance = store->recordProvenance(v.record.id);
+            line += ",\"provenance\":" + (provenance && !provenance->empty() ? *provenance : std::string("null"));
             line += ",\"changesKnown\":" + std::string(changes ? "true" : "false");
             if (changes && changes->baseVersion)
                 line += ",\"changesSince\":" + jsonStringOrNull(h.version(*changes->baseVersion).record.sequenceNumber);

@@ -167,7 +167,7 @@ void readInputs(const std::vector<InputPath>& inputs, const ExportPlan& plan, co
             const bool readable = begin.hash.has_value();
             if (!queue.push(std::move(begin)))
                 return;
-            if (readable && !queue.push(FileEnd{i, {}, {}, {folder->description()}, {}}))
+            if (readable && !queue.push(FileEnd{i, {}, {}, {folder->description()}, {}, {}}))
                 return;
             continue;
         }
@@ -240,7 +240,7 @@ void readInputs(const std::vector<InputPath>& inputs, const ExportPlan& plan, co
                 break;
             }
             if (status == CaptureReader::Status::End) {
-                FileEnd end{i, {}, reader.formats(), reader.notes(), reader.notCaptureReason()};
+                FileEnd end{i, {}, reader.formats(), reader.notes(), reader.notCaptureReason(), reader.logStats()};
                 if (folder)
                     end.notes = exportNotes(std::move(end.notes), *folder);
                 if (hashAtEnd)
@@ -250,7 +250,7 @@ void readInputs(const std::vector<InputPath>& inputs, const ExportPlan& plan, co
                 ended = true;
             }
         }
-        if (!ended && !queue.push(FileEnd{i, {}, {}, {}, {}}))
+        if (!ended && !queue.push(FileEnd{i, {}, {}, {}, {}, {}}))
             return;
     }
     queue.push(ReaderDone{});
@@ -319,6 +319,7 @@ RecordInput recordInput(const CaptureRecord& record, const Precomputed* precompu
     input.newImageJson = record.newImageJson();
     input.oldImageJson = record.oldImageJson();
     input.raw = record.raw;
+    input.provenance = record.logProvenance;
     input.recordIndex = record.recordIndex;
     input.byteOffset = static_cast<std::int64_t>(record.byteOffset);
     if (precomputed) {
@@ -830,6 +831,7 @@ bool ImportRun::completeFile(const FileEnd& end, FileImportResult& r)
         return completeManifest(end, r);
     r.format = formatText(end.formats);
     r.notes = end.notes;
+    r.log = end.log;
     if (role.kind == InputRole::Kind::ExportData && role.expectedItems
         && r.records + r.skipped != *role.expectedItems) {
         failFile(end.file,
@@ -850,8 +852,9 @@ bool ImportRun::completeFile(const FileEnd& end, FileImportResult& r)
         const std::string reason =
             end.notCaptureReason.empty() ? std::string("no DynamoDB stream records found") : end.notCaptureReason;
         // Files of known layouts that belong next to captures.
-        const bool sidecar =
-            reason.rfind("a Lambda partial batch response", 0) == 0 || reason.rfind("an S3 export manifest", 0) == 0;
+        const bool sidecar = reason.rfind("a Lambda partial batch response", 0) == 0
+            || reason.rfind("an S3 export manifest", 0) == 0
+            || reason.rfind("a CloudWatch Logs export write-test marker", 0) == 0;
         r.status = sidecar ? FileImportResult::Status::Sidecar : FileImportResult::Status::NotCapture;
         r.notCaptureReason = reason;
         return true;

@@ -91,6 +91,7 @@ struct FileImportResult
     std::string notCaptureReason;            ///< NotCapture: what the file is instead; Sidecar: what it is
     int exportIndex = -1;                    ///< a data file or the manifest of ImportSummary::exports[exportIndex]
     std::vector<std::string> notes;
+    std::optional<LogStats> log;        ///< read as a log: its shape(s) and counts
     std::int64_t sourceId = 0;          ///< Imported: the new source
     std::optional<SourceInfo> existing; ///< AlreadyImported: the source imported before
     double seconds = 0;

@@ -14,6 +14,7 @@
 
 #include "model/streamrecord.h"
 #include "storage/import/capturerecord.h"
+#include "storage/import/logreader.h"
 
 namespace storage {
 
@@ -61,6 +62,8 @@ public:
     std::map<CaptureFormat, std::int64_t> formats() const;
     std::vector<std::string> notes() const;
     std::string notCaptureReason() const;
+    /// After End: the counts of a file read as a log (LogReader); nullopt for a capture.
+    std::optional<LogStats> logStats() const;
 
 private:
     struct Impl;

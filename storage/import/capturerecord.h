@@ -68,8 +68,12 @@ struct CaptureRecord
     std::string builtKeys;            ///< Keys assembled from a full-export Item (not a slice of raw)
     std::optional<TextSpan> newImage; ///< exact text inside raw, when present
     std::optional<TextSpan> oldImage;
-    std::string keyCanonical; ///< model::canonicalJson(parseItem(Keys)): the key identity
-    std::string keyDisplay;   ///< model::keyDisplayText(parseItem(Keys))
+    /// Read from a log: where it was logged, {"logGroup","logStream","logTimestamp","requestId"} (the members the
+    /// log has); "" for records read from a capture.
+    std::string logProvenance;
+    bool reconstructed = false; ///< rebuilt from Python output (print(event)), not JSON as logged
+    std::string keyCanonical;   ///< model::canonicalJson(parseItem(Keys)): the key identity
+    std::string keyDisplay;     ///< model::keyDisplayText(parseItem(Keys))
 
     std::string_view slice(TextSpan span) const { return std::string_view(raw).substr(span.offset, span.length); }
     std::string_view keysJson() const { return builtKeys.empty() ? slice(keys) : std::string_view(builtKeys); }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "storage/import/capturerecord.h"
+#include "storage/import/logreader.h"
 
 namespace storage {
 
@@ -52,6 +53,7 @@ struct FileEnd
     std::map<CaptureFormat, std::int64_t> formats;
     std::vector<std::string> notes;
     std::string notCaptureReason;
+    std::optional<LogStats> log; ///< a file read as a log
 };
 struct FileFailed
 {

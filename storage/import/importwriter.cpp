@@ -212,6 +212,7 @@ struct ImportWriter::Impl
     Statement findKey;
     Statement insertKey;
     Statement insertRecord;
+    Statement insertProvenance;
     Statement findBySeq;
     Statement findByEventId;
     Statement findByKeyTime;
@@ -353,6 +354,7 @@ std::optional<Error> ImportWriter::Impl::prepareAll()
          "keys_off, keys_len, keys_text, new_off, new_len, new_text, old_off, old_len, old_text, raw) "
          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "
          "?22, ?23, ?24, ?25, ?26, ?27, ?28) ON CONFLICT (stream_id, seq_sort) DO NOTHING"},
+        {&insertProvenance, "INSERT INTO record_provenance(record_id, provenance) VALUES (?1, ?2)"},
         {&findBySeq, "SELECT id, content_hash FROM records WHERE stream_id = ?1 AND seq_sort = ?2"},
         {&findByEventId, "SELECT id, content_hash FROM records WHERE event_id = ?1 AND seq_sort IS NULL"},
         {&findByKeyTime,
@@ -788,9 +790,13 @@ std::optional<Error> ImportWriter::Impl::undoSource()
             st->bind(3, *text);
         return st->run();
     };
-    if (undo.firstRecord != 0)
+    if (undo.firstRecord != 0) {
+        // The open source's records are the newest: provenance rows from its first record on are its own.
+        if (auto error = run("DELETE FROM record_provenance WHERE record_id >= ?1", undo.firstRecord))
+            return error;
         if (auto error = run("DELETE FROM records WHERE id >= ?1 AND source_id = ?2", undo.firstRecord, sourceId))
             return error;
+    }
     if (undo.firstDuplicate != 0)
         if (auto error = run("DELETE FROM duplicates WHERE id >= ?1 AND source_id = ?2", undo.firstDuplicate, sourceId))
             return error;
@@ -1049,6 +1055,12 @@ Result<AddOutcome> ImportWriter::addRecord(const RecordInput& record)
     const std::int64_t recordId = d.db->lastInsertRowId();
     if (d.undo.firstRecord == 0)
         d.undo.firstRecord = recordId;
+    if (!record.provenance.empty()) {
+        d.insertProvenance.bind(1, recordId);
+        d.insertProvenance.bind(2, record.provenance);
+        if (auto error = d.insertProvenance.run())
+            return *error;
+    }
     ++d.counts.inserted;
     KeyDelta& keyDelta = d.keyDeltas[*keyId];
     ++keyDelta.count;

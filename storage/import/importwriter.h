@@ -72,6 +72,8 @@ struct RecordInput
     /// as slices of it (no second copy); otherwise their text is stored separately. Either way the query API
     /// returns the text.
     std::string_view raw;
+    /// Read from a log: {"logGroup","logStream","logTimestamp","requestId",…} (CaptureRecord::logProvenance); "" none.
+    std::string_view provenance;
     std::int64_t recordIndex = 0; ///< within the source
     std::int64_t byteOffset = 0;  ///< within the (decompressed) source
 

@@ -1302,6 +1302,13 @@ std::optional<FileFailure> RecordNormalizer::process(const SplitUnit& unit, std:
     return locatedSyntaxError(unit, std::move(failed));
 }
 
+void RecordNormalizer::addIssue(std::uint64_t offset, std::string reason, std::vector<RecordIssue>& issues)
+{
+    Impl& d = *m_impl;
+    d.issues = &issues;
+    d.issue(offset, std::move(reason));
+}
+
 void RecordNormalizer::finish(std::vector<RecordIssue>& issues)
 {
     Impl& d = *m_impl;

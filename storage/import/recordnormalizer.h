@@ -39,6 +39,8 @@ public:
     /// piece is not JSON).
     [[nodiscard]] std::optional<FileFailure> process(const SplitUnit& unit, std::vector<CaptureRecord>& records,
                                                      std::vector<RecordIssue>& issues);
+    /// Appends an issue found outside the pieces (a log event that cannot be read), numbered like the records.
+    void addIssue(std::uint64_t offset, std::string reason, std::vector<RecordIssue>& issues);
     /// Called once after the last piece: appends issues that were held back (top-level values that were not
     /// records, reported only when the file turned out to be a capture).
     void finish(std::vector<RecordIssue>& issues);

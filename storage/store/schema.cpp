@@ -233,12 +233,22 @@ struct Migration
     std::vector<std::string_view> tables; ///< the tables it adds (a store of this version or later must have them)
 };
 
+// Version 3: where a record read from a log was logged (issue 20): its log group/stream, log timestamp and request
+// ID as a small JSON object, for the records that have one (records from capture files have no row).
+constexpr const char* kSchemaV3 = R"sql(
+CREATE TABLE record_provenance(
+    record_id INTEGER PRIMARY KEY,
+    provenance TEXT NOT NULL
+) STRICT;
+)sql";
+
 // Forward migrations, in order. Version n's entry turns a store of version n-1 into version n.
 const std::vector<Migration>& migrations()
 {
     static const std::vector<Migration> list{
         {1, kSchemaV1, {"meta", "sources", "ddb_tables", "streams", "keys", "records", "duplicates", "conflicts"}},
         {2, kSchemaV2, {"replay_runs", "replay_batches", "replay_attempts", "replay_records"}},
+        {3, kSchemaV3, {"record_provenance"}},
     };
     return list;
 }

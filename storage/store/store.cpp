@@ -483,6 +483,26 @@ void Store::interrupt()
     m_impl->db.interrupt();
 }
 
+Result<std::string> Store::recordProvenance(std::int64_t recordId)
+{
+    auto version = schemaVersion(database());
+    if (!version)
+        return version.error();
+    if (*version < kProvenanceVersion)
+        return std::string();
+    auto statement = m_impl->get("SELECT provenance FROM record_provenance WHERE record_id = ?1");
+    if (!statement)
+        return statement.error();
+    Statement& st = **statement;
+    st.bind(1, recordId);
+    Step s = st.step();
+    if (s.error)
+        return *s.error;
+    std::string provenance = s.row ? st.textCopy(0) : std::string();
+    st.reset();
+    return provenance;
+}
+
 Result<StoreTotals> Store::totals()
 {
     auto statement = m_impl->get(

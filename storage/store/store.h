@@ -142,6 +142,9 @@ public:
 
     // Overview
     Result<StoreTotals> totals();
+    /// Where a record read from a log was logged: its provenance JSON ({"logGroup","logStream","logTimestamp",
+    /// "requestId"}), "" for a record read from a capture file (or a store older than kProvenanceVersion).
+    Result<std::string> recordProvenance(std::int64_t recordId);
     /// Complete sources in import order (failed/cancelled imports leave nothing behind).
     Result<std::vector<SourceInfo>> sources();
     /// Tables by name, with counts and their streams.

@@ -18,7 +18,7 @@ inline QString toVersion1(const std::string& path, bool keepReplayTables = false
     auto db = storage::Database::open(path, storage::Database::OpenMode::ReadWriteExisting);
     if (!db)
         return QString::fromStdString(db.error().message);
-    std::string sql = "BEGIN;";
+    std::string sql = "BEGIN; DROP TABLE IF EXISTS record_provenance;"; // version 3
     if (!keepReplayTables)
         sql +=
             "DROP TABLE replay_records; DROP TABLE replay_attempts; DROP TABLE replay_batches; DROP TABLE replay_runs;";

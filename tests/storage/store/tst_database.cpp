@@ -235,13 +235,13 @@ private Q_SLOTS:
     {
         auto store = Store::open(path("new-replay.streamscope"));
         QVERIFY(store);
-        QCOMPARE(kSchemaVersion, 2);
-        QCOMPARE(*store->database().queryInt("PRAGMA user_version"), std::int64_t{2});
+        QCOMPARE(kSchemaVersion, 3);
+        QCOMPARE(*store->database().queryInt("PRAGMA user_version"), std::int64_t{3});
         QCOMPARE(replayTableCount(store->database()), std::int64_t{4});
         QCOMPARE(*hasTablesAddedIn(store->database(), kReplayTablesVersion), true);
         auto meta = store->database().prepare("SELECT value FROM meta WHERE name = 'schema_written_by'");
         QVERIFY(meta && meta->step().row);
-        QCOMPARE(meta->text(0), std::string_view("streamscope schema 2"));
+        QCOMPARE(meta->text(0), std::string_view("streamscope schema 3"));
     }
 
     void version1StoreMigrated_data()
