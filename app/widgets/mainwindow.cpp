@@ -619,6 +619,8 @@ QString MainWindow::importOutcome(const ImportResultInfo& s)
         files << tr("%1 already imported").arg(formatting::count(s.filesAlreadyImported, "file", "files"));
     if (!s.failed.empty())
         files << tr("%1 not imported").arg(formatting::count(static_cast<qint64>(s.failed.size()), "file", "files"));
+    if (s.filesNotStarted)
+        files << tr("%1 not started").arg(formatting::count(s.filesNotStarted, "file", "files"));
     return (s.cancelled ? tr("Import cancelled: ") : tr("Import finished: ")) + parts.join(QStringLiteral(", "))
         + QStringLiteral(" (") + files.join(QStringLiteral(", ")) + QStringLiteral(")");
 }
