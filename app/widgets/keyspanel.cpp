@@ -227,8 +227,11 @@ void KeysPanel::fitKeyColumn()
 {
     // Keys are never elided while the panel has room for them: "Last change" is dropped first (its value is in the
     // timeline and the tooltip), and comes back as soon as the key column keeps its keys whole beside it.
+    // A hidden column is 0 wide: decide with the width it has when shown (else it would flip back at once).
+    if (!m_keys->isColumnHidden(KeyListModel::LastChangeColumn))
+        m_lastChangeWidth = m_keys->columnWidth(KeyListModel::LastChangeColumn);
     const int room = m_keys->viewport()->width() - m_keys->columnWidth(KeyListModel::CountColumn);
-    const bool narrow = room < keyTextWidth() + m_keys->columnWidth(KeyListModel::LastChangeColumn);
+    const bool narrow = room < keyTextWidth() + m_lastChangeWidth;
     m_keys->setColumnHidden(KeyListModel::LastChangeColumn, narrow);
 }
 

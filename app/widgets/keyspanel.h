@@ -59,4 +59,5 @@ private:
     QTimer* m_debounce;
     qint64 m_shownKey = 0;
     bool m_syncing = false;
+    int m_lastChangeWidth = 170; ///< "Last change" as wide as when it was last shown
 };

@@ -63,6 +63,8 @@ private Q_SLOTS:
         for (int width = 220; width <= 700; width += 10) {
             panel.resize(width, 500);
             QCoreApplication::processEvents();
+            panel.resize(width, 480); // a second resize at the same width must not flip the column back
+            QCoreApplication::processEvents();
             const bool lastChangeShown = !view->isColumnHidden(KeyListModel::LastChangeColumn);
             (lastChangeShown ? shownAt : hiddenAt) = width;
             // Whenever "Last change" takes room, every key is shown whole beside it.
