@@ -43,7 +43,9 @@
 #include "app/widgets/importdialog.h"
 #include "app/widgets/keyspanel.h"
 #include "app/widgets/notificationbar.h"
+#include "app/widgets/preferences.h"
 #include "app/widgets/replaypanel.h"
+#include "app/widgets/sourcesdialog.h"
 #include "app/widgets/timelinepanel.h"
 
 namespace {
@@ -98,6 +100,8 @@ MainWindow::MainWindow(QWidget* parent)
     setupKeyboard();
     updateRecentMenu();
     updateStatus();
+    new Preferences(this); // view options, column widths and each store's last filters, remembered
+    m_viewMenu->addAction(SourcesDialog::createAction(m_session, this));
 }
 
 /// The center: the notification bar above the tabs (timeline, events) and the diff below them.
