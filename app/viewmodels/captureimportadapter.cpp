@@ -8,52 +8,138 @@
 
 using formatting::fromStd;
 
+namespace {
+
+using Status = storage::FileImportResult::Status;
+
+/// A file the import never reached after a cancel or a store error is marked cancelled without having run (the
+/// importer times every file it starts); the file being imported at the cancel has run.
+bool neverStarted(const storage::FileImportResult& f)
+{
+    return f.status == Status::Cancelled && f.seconds <= 0 && f.records == 0 && f.skipped == 0;
+}
+
+FileOutcome outcomeOf(const storage::FileImportResult& f)
+{
+    switch (f.status) {
+    case Status::Imported:
+        return FileOutcome::Imported;
+    case Status::AlreadyImported:
+        return FileOutcome::AlreadyImported;
+    case Status::NotCapture:
+        return FileOutcome::NotCapture;
+    case Status::Sidecar:
+        return FileOutcome::Sidecar;
+    case Status::Failed:
+        return FileOutcome::Failed;
+    case Status::Cancelled:
+        return neverStarted(f) ? FileOutcome::NotStarted : FileOutcome::Cancelled;
+    }
+    return FileOutcome::Failed;
+}
+
+FileOutcomeInfo fileOutcome(const storage::FileImportResult& f)
+{
+    FileOutcomeInfo info;
+    info.file = fromStd(f.path);
+    info.outcome = outcomeOf(f);
+    info.format = fromStd(f.format);
+    info.records = f.records;
+    info.inserted = f.inserted;
+    info.duplicates = f.duplicates;
+    info.conflicts = f.conflicts;
+    info.skipped = f.skipped;
+    if (info.outcome == FileOutcome::NotCapture || info.outcome == FileOutcome::Sidecar)
+        info.detail = fromStd(f.notCaptureReason);
+    if (info.outcome == FileOutcome::Failed && f.failure) {
+        info.detail = fromStd(f.failure->reason);
+        info.record = f.failure->recordIndex + 1;
+        info.byteOffset = static_cast<qint64>(f.failure->byteOffset);
+        info.line = static_cast<qint64>(f.failure->line);
+        info.column = static_cast<qint64>(f.failure->column);
+    }
+    return info;
+}
+
+/// The failed-file entry of a file that was not imported; nullopt for imported, sidecar and never-started files.
+std::optional<FailedFileInfo> failedEntry(const storage::FileImportResult& f, const FileOutcomeInfo& info)
+{
+    FailedFileInfo failed;
+    failed.file = info.file;
+    failed.kind = info.outcome;
+    switch (info.outcome) {
+    case FileOutcome::NotCapture:
+        failed.detail = info.detail;
+        failed.reason = QObject::tr("not a capture: %1").arg(info.detail);
+        return failed;
+    case FileOutcome::Failed:
+        if (!f.failure) {
+            failed.reason = failed.detail = QObject::tr("failed");
+            return failed;
+        }
+        failed.detail = info.detail;
+        failed.record = info.record;
+        failed.byteOffset = info.byteOffset;
+        failed.line = info.line;
+        failed.column = info.column;
+        failed.reason = fromStd(storage::recordPositionText(*f.failure)) + QStringLiteral(": ") + info.detail;
+        return failed;
+    case FileOutcome::Cancelled:
+        failed.reason = failed.detail = QObject::tr("cancelled: rolled back, nothing of this file was kept");
+        return failed;
+    default:
+        return std::nullopt;
+    }
+}
+
+void addSkipped(ImportResultInfo& out, const QString& file, const storage::FileImportResult& f)
+{
+    for (const auto& issue : f.skippedRecords)
+        out.skipped.push_back({file, issue.recordIndex + 1, static_cast<qint64>(issue.byteOffset),
+                               static_cast<qint64>(issue.line), static_cast<qint64>(issue.column),
+                               fromStd(issue.reason)});
+    // Only the first 100 skipped records of a file are itemised; say how many more there were.
+    if (f.skipped > static_cast<std::int64_t>(f.skippedRecords.size()))
+        out.skipped.push_back({file, 0, -1, 0, 0,
+                               QObject::tr("… and %L1 more skipped records")
+                                   .arg(f.skipped - static_cast<std::int64_t>(f.skippedRecords.size()))});
+}
+
+} // namespace
+
 ImportResultInfo convertImportSummary(const storage::ImportSummary& in)
 {
     ImportResultInfo out;
     out.cancelled = in.cancelled;
     if (in.storeError)
         out.storeError = fromStd(in.storeError->message);
-    for (const auto& path : in.inputErrors)
-        out.failed.push_back({fromStd(path), QObject::tr("does not exist or cannot be read")});
+    for (const auto& path : in.inputErrors) {
+        FailedFileInfo missing;
+        missing.file = fromStd(path);
+        missing.kind = FileOutcome::Missing;
+        missing.reason = missing.detail = QObject::tr("does not exist or cannot be read");
+        out.failed.push_back(missing);
+        FileOutcomeInfo info;
+        info.file = missing.file;
+        info.outcome = FileOutcome::Missing;
+        info.detail = missing.detail;
+        out.files.push_back(info);
+    }
     for (const auto& f : in.files) {
-        const QString file = fromStd(f.path);
-        switch (f.status) {
-        case storage::FileImportResult::Status::Imported:
+        FileOutcomeInfo info = fileOutcome(f);
+        if (info.outcome == FileOutcome::Imported)
             ++out.filesImported;
-            break;
-        case storage::FileImportResult::Status::AlreadyImported:
+        else if (info.outcome == FileOutcome::AlreadyImported)
             ++out.filesAlreadyImported;
-            break;
-        case storage::FileImportResult::Status::NotCapture:
-            out.failed.push_back({file, QObject::tr("not a capture: %1").arg(fromStd(f.notCaptureReason))});
-            break;
-        case storage::FileImportResult::Status::Failed:
-            if (f.failure)
-                out.failed.push_back({file,
-                                      fromStd(storage::recordPositionText(*f.failure)) + QStringLiteral(": ")
-                                          + fromStd(f.failure->reason)});
-            else
-                out.failed.push_back({file, QObject::tr("failed")});
-            break;
-        case storage::FileImportResult::Status::Sidecar:
-            break; // a file of a known layout next to the captures (manifest, checksum): nothing to import
-        case storage::FileImportResult::Status::Cancelled:
-            out.failed.push_back({file, QObject::tr("cancelled: rolled back, nothing of this file was kept")});
-            break;
-        }
+        else if (info.outcome == FileOutcome::NotStarted)
+            ++out.filesNotStarted;
+        if (auto failed = failedEntry(f, info))
+            out.failed.push_back(std::move(*failed));
         out.inserted += f.inserted;
         out.duplicates += f.duplicates;
         out.conflicts += f.conflicts;
-        for (const auto& issue : f.skippedRecords)
-            out.skipped.push_back({file, issue.recordIndex + 1, static_cast<qint64>(issue.byteOffset),
-                                   static_cast<qint64>(issue.line), static_cast<qint64>(issue.column),
-                                   fromStd(issue.reason)});
-        // Only the first 100 skipped records of a file are itemised; say how many more there were.
-        if (f.skipped > static_cast<std::int64_t>(f.skippedRecords.size()))
-            out.skipped.push_back({file, 0, -1, 0, 0,
-                                   QObject::tr("… and %L1 more skipped records")
-                                       .arg(f.skipped - static_cast<std::int64_t>(f.skippedRecords.size()))});
+        addSkipped(out, info.file, f);
+        out.files.push_back(std::move(info));
     }
     return out;
 }

@@ -30,10 +30,47 @@ struct SkippedRecordInfo
     QString reason;
 };
 
+/// What happened to one input file, in the importer's own terms (the GUI words it; nothing is parsed from text).
+enum class FileOutcome {
+    Imported,        ///< read and stored (records may have been skipped)
+    AlreadyImported, ///< the same bytes were imported before: nothing added
+    NotCapture,      ///< not a capture (notCaptureReason says what it is instead)
+    Sidecar,         ///< a known file that belongs next to captures (manifest, checksum): listed, not read
+    Failed,          ///< refused as a whole (failure position and detail say where and why)
+    Cancelled,       ///< was being imported when the import was cancelled: rolled back
+    NotStarted,      ///< never started: the import was cancelled (or the store failed) before it
+    Missing,         ///< does not exist or cannot be listed
+};
+
 struct FailedFileInfo
 {
     QString file;
-    QString reason;
+    QString reason; ///< the whole message: position and detail (as the CLI prints it)
+    // Structured, for display without parsing `reason`:
+    FileOutcome kind = FileOutcome::Failed; ///< Failed, NotCapture, Cancelled or Missing
+    qint64 record = 0;                      ///< counted from 1; 0 when no record position is known
+    qint64 byteOffset = -1;                 ///< -1 when unknown
+    qint64 line = 0;                        ///< from 1; 0 unknown
+    qint64 column = 0;
+    QString detail; ///< the reason without the position
+};
+
+/// One input file of the import with its outcome and counts (every file the importer listed, in its order).
+struct FileOutcomeInfo
+{
+    QString file;
+    FileOutcome outcome = FileOutcome::Imported;
+    QString format; ///< shape(s) detected, e.g. "lambda-dynamodb"
+    qint64 records = 0;
+    qint64 inserted = 0;
+    qint64 duplicates = 0;
+    qint64 conflicts = 0;
+    qint64 skipped = 0;
+    QString detail;    ///< Failed: the reason; NotCapture / Sidecar: what the file is
+    qint64 record = 0; ///< Failed: the record it failed at, from 1 (0: none)
+    qint64 byteOffset = -1;
+    qint64 line = 0;
+    qint64 column = 0;
 };
 
 /// What the GUI shows of a finished import (storage::ImportSummary converted to display text: counts, skipped
@@ -46,7 +83,11 @@ struct ImportResultInfo
     qint64 duplicates = 0;
     qint64 conflicts = 0;
     std::vector<SkippedRecordInfo> skipped;
-    std::vector<FailedFileInfo> failed;
+    std::vector<FailedFileInfo> failed; ///< files not imported (never-started files are not among them)
+    /// Files the import never started because it was cancelled (or the store failed) before them.
+    int filesNotStarted = 0;
+    /// Every file with its outcome, in import order (not-started ones included).
+    std::vector<FileOutcomeInfo> files;
     bool cancelled = false;
     QString storeError; ///< the store itself could not be opened/written
 };

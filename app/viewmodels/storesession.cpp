@@ -261,6 +261,7 @@ void StoreSession::close()
     m_audit.setFindings({});
     m_tables.setTables({});
     m_activity.clear();
+    m_activityZoom.reset();
     m_totals = {};
     m_tableInfos.clear();
     m_keyId = 0;
@@ -549,7 +550,7 @@ std::int64_t StoreSession::chooseBucketMicros(std::int64_t first, std::int64_t l
     return 31'536'000 * s;
 }
 
-void StoreSession::requestActivity(std::int64_t keyId)
+void StoreSession::requestActivity(std::int64_t keyId, std::optional<std::pair<std::int64_t, std::int64_t>> zoom)
 {
     if (!m_store)
         return;
@@ -557,27 +558,39 @@ void StoreSession::requestActivity(std::int64_t keyId)
     {
         std::vector<storage::ActivityBucket> buckets;
         std::int64_t bucketMicros = 0;
+        std::optional<std::pair<std::int64_t, std::int64_t>> zoom;
     };
     storage::RecordFilter filter;
     if (keyId)
         filter.keyId = keyId;
+    if (zoom && zoom->second > zoom->first) {
+        filter.fromMicros = zoom->first;
+        filter.toMicros = zoom->second;
+    } else {
+        zoom.reset();
+    }
     runStoreJob<Activity>(
         m_jobs, ActivityChannel, tr("Could not compute the activity: %1"),
-        [filter](storage::Store& store, JobContext&) -> storage::Result<Activity> {
-            auto range = store.timeRange(filter);
-            if (!range)
-                return range.error();
-            if (!*range)
-                return Activity{};
-            const std::int64_t width = chooseBucketMicros((*range)->first, (*range)->second);
+        [filter, zoom](storage::Store& store, JobContext&) -> storage::Result<Activity> {
+            std::optional<std::pair<std::int64_t, std::int64_t>> range = zoom;
+            if (!range) {
+                auto times = store.timeRange(filter);
+                if (!times)
+                    return times.error();
+                if (!*times)
+                    return Activity{};
+                range = **times;
+            }
+            const std::int64_t width = chooseBucketMicros(range->first, range->second);
             auto buckets = store.activity(filter, width);
             if (!buckets)
                 return buckets.error();
-            return Activity{std::move(*buckets), width};
+            return Activity{std::move(*buckets), width, zoom};
         },
         [this](Activity a) {
             m_activity = std::move(a.buckets);
             m_bucketMicros = a.bucketMicros;
+            m_activityZoom = a.zoom;
             Q_EMIT activityReady();
         });
 }

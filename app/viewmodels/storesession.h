@@ -63,10 +63,14 @@ public:
     void openKey(std::int64_t keyId);
     std::int64_t currentKeyId() const { return m_keyId; }
     const std::optional<storage::KeyInfo>& currentKey() const { return m_key; }
-    /// Activity for the whole store (keyId = 0) or one key (background); activityReady when done.
-    void requestActivity(std::int64_t keyId = 0);
+    /// Activity for the whole store (keyId = 0) or one key (background); activityReady when done. With `zoom`
+    /// ([from, to), microseconds), only that time span, in buckets chosen for it.
+    void requestActivity(std::int64_t keyId = 0,
+                         std::optional<std::pair<std::int64_t, std::int64_t>> zoom = std::nullopt);
     const std::vector<storage::ActivityBucket>& activity() const { return m_activity; }
     std::int64_t activityBucketMicros() const { return m_bucketMicros; }
+    /// The zoomed span of the last activity answer, nullopt when it covers everything.
+    const std::optional<std::pair<std::int64_t, std::int64_t>>& activityZoom() const { return m_activityZoom; }
     void requestAudit();
     /// One record with its raw text (single indexed read on the GUI connection).
     std::optional<storage::RecordRow> record(std::int64_t recordId, QString* error = nullptr);
@@ -114,6 +118,7 @@ private:
     std::optional<storage::KeyInfo> m_key;
     std::vector<storage::ActivityBucket> m_activity;
     std::int64_t m_bucketMicros = 0;
+    std::optional<std::pair<std::int64_t, std::int64_t>> m_activityZoom;
 };
 
 /// What the overview job reads: the totals and the table list, from one committed state of the store.

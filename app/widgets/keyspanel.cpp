@@ -8,6 +8,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QSplitter>
+#include <QStyle>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -65,6 +66,7 @@ KeysPanel::KeysPanel(StoreSession* session, QWidget* parent)
     m_keys->horizontalHeader()->setSortIndicatorShown(true);
     m_keys->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // the key column stretches instead
     m_keys->setTextElideMode(Qt::ElideMiddle);                    // key texts share their prefix ("orderId=…")
+    m_keys->viewport()->installEventFilter(this);
     m_keys->horizontalHeader()->setSectionsClickable(true);
 
     auto* keysBox = new QWidget(this);
@@ -124,6 +126,7 @@ KeysPanel::KeysPanel(StoreSession* session, QWidget* parent)
     });
     connect(session, &StoreSession::keysReady, this, [this]() {
         updateCount();
+        fitKeyColumn();
         if (m_shownKey)
             selectKey(m_shownKey);
     });
@@ -196,10 +199,39 @@ QString KeysPanel::copyKeyText()
 void KeysPanel::resizeEvent(QResizeEvent* event)
 {
     QWidget::resizeEvent(event);
-    // The key column keeps at least ~14 characters: a narrow dock drops "Last change" first (its value is in the
-    // timeline and the tooltip), never scrolls the keys out of view.
-    const int keyRoom = m_keys->fontMetrics().averageCharWidth() * 14;
-    const bool narrow = m_keys->viewport()->width() < keyRoom + m_keys->columnWidth(1) + 170;
+    fitKeyColumn();
+}
+
+bool KeysPanel::eventFilter(QObject* watched, QEvent* event)
+{
+    // The list's own width is known only once its viewport has been resized (after this panel's resize event).
+    if (watched == m_keys->viewport() && event->type() == QEvent::Resize)
+        fitKeyColumn();
+    return QWidget::eventFilter(watched, event);
+}
+
+int KeysPanel::keyTextWidth() const
+{
+    // The widest key of the first rows (one page read at most; the list is sorted, its first rows are what shows
+    // first) plus the cell's margins, at most ~48 characters: longer keys elide in the middle anyway.
+    const QFontMetrics fm = m_keys->fontMetrics();
+    const int margin = 2 * (m_keys->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_keys) + 1) + 8;
+    int widest = fm.averageCharWidth() * 14;
+    const int rows = std::min(m_session->keyModel()->rowCount(), 200);
+    for (int r = 0; r < rows; ++r)
+        widest = std::max(widest, fm.horizontalAdvance(m_session->keyModel()->index(r, 0).data().toString()));
+    return std::min(widest, fm.averageCharWidth() * 48) + margin;
+}
+
+void KeysPanel::fitKeyColumn()
+{
+    // Keys are never elided while the panel has room for them: "Last change" is dropped first (its value is in the
+    // timeline and the tooltip), and comes back as soon as the key column keeps its keys whole beside it.
+    // A hidden column is 0 wide: decide with the width it has when shown (else it would flip back at once).
+    if (!m_keys->isColumnHidden(KeyListModel::LastChangeColumn))
+        m_lastChangeWidth = m_keys->columnWidth(KeyListModel::LastChangeColumn);
+    const int room = m_keys->viewport()->width() - m_keys->columnWidth(KeyListModel::CountColumn);
+    const bool narrow = room < keyTextWidth() + m_lastChangeWidth;
     m_keys->setColumnHidden(KeyListModel::LastChangeColumn, narrow);
 }
 

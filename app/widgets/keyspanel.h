@@ -39,6 +39,7 @@ Q_SIGNALS:
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     void applyFilter();
@@ -46,6 +47,9 @@ private:
     void resetForNewStore();
     void updateCount();
     void syncSortIndicator();
+    /// Hides "Last change" while the key column would elide the listed keys beside it.
+    void fitKeyColumn();
+    int keyTextWidth() const;
     StoreSession* m_session;
     QTableView* m_tables;
     QLineEdit* m_filter;
@@ -55,4 +59,5 @@ private:
     QTimer* m_debounce;
     qint64 m_shownKey = 0;
     bool m_syncing = false;
+    int m_lastChangeWidth = 170; ///< "Last change" as wide as when it was last shown
 };

@@ -45,7 +45,9 @@
 #include "app/widgets/keyspanel.h"
 #include "app/widgets/lambdafilterpanel.h"
 #include "app/widgets/notificationbar.h"
+#include "app/widgets/preferences.h"
 #include "app/widgets/replaypanel.h"
+#include "app/widgets/sourcesdialog.h"
 #include "app/widgets/timelinepanel.h"
 
 namespace {
@@ -101,6 +103,8 @@ MainWindow::MainWindow(QWidget* parent)
     setupKeyboard();
     updateRecentMenu();
     updateStatus();
+    new Preferences(this); // view options, column widths and each store's last filters, remembered
+    m_viewMenu->addAction(SourcesDialog::createAction(m_session, this));
 }
 
 /// The center: the notification bar above the tabs (timeline, events) and the diff below them.
@@ -648,6 +652,8 @@ QString MainWindow::importOutcome(const ImportResultInfo& s)
         files << tr("%1 already imported").arg(formatting::count(s.filesAlreadyImported, "file", "files"));
     if (!s.failed.empty())
         files << tr("%1 not imported").arg(formatting::count(static_cast<qint64>(s.failed.size()), "file", "files"));
+    if (s.filesNotStarted)
+        files << tr("%1 not started").arg(formatting::count(s.filesNotStarted, "file", "files"));
     return (s.cancelled ? tr("Import cancelled: ") : tr("Import finished: ")) + parts.join(QStringLiteral(", "))
         + QStringLiteral(" (") + files.join(QStringLiteral(", ")) + QStringLiteral(")");
 }

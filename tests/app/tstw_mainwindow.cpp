@@ -455,7 +455,8 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         MainWindow window;
-        window.resize(1400, 900); // a keys dock wide enough for the Last change column (narrow docks hide it)
+        window.resize(1600,
+                      900); // a keys dock wide enough for whole keys and the Last change column (narrower hides it)
         window.show();
         QVERIFY(openSample(window, dir));
         auto* session = window.session();

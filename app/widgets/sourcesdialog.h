@@ -1,0 +1,48 @@
+#pragma once
+
+#include <QDialog>
+
+#include "app/viewmodels/sourcesjob.h"
+
+class QAction;
+class QLabel;
+class QPushButton;
+class QTreeWidget;
+class StoreSession;
+
+/// View ▸ Sources (capture properties): what `streamscope info` prints, for the open store — each imported file
+/// with its format, size, import time, records stored, duplicates, conflicts, skipped records (their reasons as
+/// child rows) and time span; each table with its streams (ARN, view type, region); the totals. Read by a
+/// SourcesJob in the background; follows the session (another store, a finished import). Copy All gives the text.
+class SourcesDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    explicit SourcesDialog(StoreSession* session, QWidget* parent = nullptr);
+    /// View ▸ Sources… (Ctrl+Shift+I): shows the window's one sources dialog; enabled while a store is open.
+    static QAction* createAction(StoreSession* session, QWidget* window);
+    /// Reads the open store again (background).
+    void reload();
+    QTreeWidget* sourcesTree() const { return m_sources; }
+    QTreeWidget* tablesTree() const { return m_tables; }
+    QLabel* summaryLabel() const { return m_summary; }
+    SourcesJob* job() const { return m_job; }
+    /// The report as plain text (what Copy All puts on the clipboard).
+    static QString reportText(const SourcesReport& report);
+
+Q_SIGNALS:
+    /// The trees show a new report.
+    void shown();
+
+private:
+    void showReport(const SourcesReport& report);
+    void fillSources(const SourcesReport& report);
+    void fillTables(const SourcesReport& report);
+    StoreSession* m_session;
+    SourcesJob* m_job;
+    QLabel* m_summary;
+    QTreeWidget* m_sources;
+    QTreeWidget* m_tables;
+    QPushButton* m_copyAll;
+    SourcesReport m_report;
+};

@@ -1,0 +1,158 @@
+// Issue 19 "Sources view": the store's imported files with format, counts, duplicates, skipped records with their
+// reasons and time span, its tables and streams (what `streamscope info` prints), read by a view-model job and
+// shown in View ▸ Sources.
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QLabel>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeWidget>
+
+#include "app/viewmodels/importjob.h"
+#include "app/viewmodels/sourcesjob.h"
+#include "app/viewmodels/storesession.h"
+#include "app/widgets/mainwindow.h"
+#include "app/widgets/sourcesdialog.h"
+#include "testsupport.h"
+
+namespace {
+const QString kSkipped = QStringLiteral(STREAMSCOPE_TEST_DATA_DIR "/positions/skipped-record.json");
+
+QString sample()
+{
+    return testsupport::sourceDir() + QStringLiteral("/resources/samples/orders-capture.json");
+}
+
+QAction* sourcesAction(MainWindow& window)
+{
+    for (QAction* action : window.findChildren<QAction*>())
+        if (action->shortcut() == QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I))
+            return action;
+    return nullptr;
+}
+} // namespace
+
+class TestSourcesView : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+    }
+
+    void reportMatchesTheStore()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("s.streamscope"));
+        const ImportResultInfo imported =
+            storeImportFunction()(path, {sample(), kSkipped}, [](const ImportProgressInfo&) { return true; });
+        QCOMPARE(imported.filesImported, 2);
+        auto store = storage::Store::open(path.toStdString(), storage::Database::OpenMode::ReadOnly);
+        QVERIFY(store);
+        auto report = readSourcesReport(*store);
+        QVERIFY(report);
+        QCOMPARE(report->sources.size(), std::size_t(2));
+        const SourceDetails& orders = report->sources[0];
+        QCOMPARE(orders.info.inserted, 30);
+        QCOMPARE(orders.info.duplicates, 1);
+        QCOMPARE(orders.info.format, std::string("lambda-dynamodb"));
+        QVERIFY(orders.firstTimeMicros && orders.lastTimeMicros && *orders.firstTimeMicros < *orders.lastTimeMicros);
+        // The source's span is that of its own records: within the store's.
+        auto totals = store->totals();
+        QVERIFY(totals);
+        QVERIFY(*orders.firstTimeMicros >= *totals->firstTimeMicros);
+        QVERIFY(*orders.lastTimeMicros <= *totals->lastTimeMicros);
+        const SourceDetails& skipped = report->sources[1];
+        QCOMPARE(skipped.info.skipped, 1);
+        bool reason = false;
+        for (const QString& note : skipped.notes)
+            reason = reason || note.contains(QStringLiteral("record 2 at line 14, column 5 (byte 369)"));
+        QVERIFY2(reason, qPrintable(skipped.notes.join(QLatin1Char('\n'))));
+        QCOMPARE(report->tables.size(), std::size_t(3)); // Orders, Customers (sample), Pos
+        QCOMPARE(report->totals.records, totals->records);
+    }
+
+    void dialogFromTheViewMenu()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("s.streamscope"));
+        QCOMPARE(storeImportFunction()(path, {sample()}, [](const ImportProgressInfo&) { return true; }).filesImported,
+                 1);
+        MainWindow window;
+        window.setShowImportSummary(false);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QAction* action = sourcesAction(window);
+        QVERIFY(action);
+        QVERIFY(!action->isEnabled()); // no store open
+        QVERIFY(window.openStore(path));
+        QVERIFY(action->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isBusy(), 20'000);
+
+        action->trigger();
+        auto* dialog = window.findChild<SourcesDialog*>();
+        QVERIFY(dialog);
+        QSignalSpy shown(dialog, &SourcesDialog::shown);
+        QVERIFY(shown.wait(20'000));
+        QVERIFY(dialog->isVisible());
+        QTreeWidget* sources = dialog->sourcesTree();
+        QCOMPARE(sources->topLevelItemCount(), 1);
+        QTreeWidgetItem* orders = sources->topLevelItem(0);
+        QCOMPARE(orders->text(0), QStringLiteral("orders-capture.json"));
+        QCOMPARE(orders->text(1), QStringLiteral("lambda-dynamodb"));
+        QCOMPARE(orders->text(4), QStringLiteral("30 stored, 1 duplicates, 0 conflicts, 0 skipped"));
+        QVERIFY2(orders->text(5).contains(QStringLiteral(" .. ")), qPrintable(orders->text(5)));
+        QVERIFY2(dialog->summaryLabel()->text().contains(QStringLiteral("30 records")),
+                 qPrintable(dialog->summaryLabel()->text()));
+        QTreeWidget* tables = dialog->tablesTree();
+        QCOMPARE(tables->topLevelItemCount(), 2);
+        QTreeWidgetItem* ordersTable = tables->findItems(QStringLiteral("Orders"), Qt::MatchExactly).value(0);
+        QVERIFY(ordersTable);
+        QCOMPARE(ordersTable->childCount(), 1);
+        QVERIFY2(ordersTable->child(0)->text(0).startsWith(QStringLiteral("arn:aws:dynamodb:")),
+                 qPrintable(ordersTable->child(0)->text(0)));
+        QVERIFY2(ordersTable->child(0)->text(3).startsWith(QStringLiteral("NEW_AND_OLD_IMAGES")),
+                 qPrintable(ordersTable->child(0)->text(3)));
+
+        // An import while it is open: the new source shows, its skipped record with the reason as a child row.
+        QSignalSpy imported(&window, &MainWindow::importFinished);
+        shown.clear();
+        window.importPaths({kSkipped});
+        QVERIFY(imported.wait(60'000));
+        QVERIFY(shown.wait(20'000));
+        QCOMPARE(sources->topLevelItemCount(), 2);
+        QTreeWidgetItem* pos = sources->topLevelItem(1);
+        QCOMPARE(pos->text(0), QStringLiteral("skipped-record.json"));
+        QVERIFY2(pos->text(4).endsWith(QStringLiteral("1 skipped")), qPrintable(pos->text(4)));
+        bool reason = false;
+        for (int i = 0; i < pos->childCount(); ++i)
+            reason = reason || pos->child(i)->text(0).contains(QStringLiteral("record 2 at line 14, column 5"));
+        QVERIFY(reason);
+
+        // Copy All: the report as text.
+        QGuiApplication::clipboard()->clear();
+        for (QPushButton* button : dialog->findChildren<QPushButton*>())
+            if (button->text() == QStringLiteral("Copy All"))
+                QTest::mouseClick(button, Qt::LeftButton);
+        const QString text = QGuiApplication::clipboard()->text();
+        QVERIFY2(text.contains(QStringLiteral("Sources (2)")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("record 2 at line 14, column 5")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("Tables (3)")), qPrintable(text));
+
+        // Closing the store empties it and disables the action.
+        window.session()->close();
+        QVERIFY(!action->isEnabled());
+        QCOMPARE(sources->topLevelItemCount(), 0);
+    }
+};
+
+QTEST_MAIN(TestSourcesView)
+#include "tstw_sourcesview.moc"
