@@ -89,23 +89,23 @@ ItemHistory ItemHistory::buildOrdered(std::vector<HistoryRecord> records, Orderi
         h.m_versions.push_back(std::move(v));
     }
     const std::size_t n = h.m_versions.size();
-    for (std::size_t i = 0; i < n; ++i) {
-        Version& v = h.m_versions[i];
-        if (v.record.eventName == EventName::Remove) {
-            v.state = StateKind::Absent;
-        } else if (!v.record.newImage.isNull()) {
-            v.state = StateKind::Present;
-            v.image = v.record.newImage;
-        } else if (i + 1 < n) {
-            const HistoryRecord& next = h.m_versions[i + 1].record;
-            if ((next.eventName == EventName::Modify || next.eventName == EventName::Remove)
-                && !next.oldImage.isNull()) {
-                v.state = StateKind::Present;
-                v.image = next.oldImage;
-            }
-        }
-    }
+    for (std::size_t i = 0; i < n; ++i)
+        settleState(h.m_versions[i], i + 1 < n ? &h.m_versions[i + 1].record : nullptr);
     return h;
+}
+
+void settleState(Version& v, const HistoryRecord* next)
+{
+    if (v.record.eventName == EventName::Remove) {
+        v.state = StateKind::Absent;
+    } else if (!v.record.newImage.isNull()) {
+        v.state = StateKind::Present;
+        v.image = v.record.newImage;
+    } else if (next && (next->eventName == EventName::Modify || next->eventName == EventName::Remove)
+               && !next->oldImage.isNull()) {
+        v.state = StateKind::Present;
+        v.image = next->oldImage;
+    }
 }
 
 std::optional<std::size_t> ItemHistory::previousKnown(std::size_t i) const
@@ -132,14 +132,22 @@ std::optional<std::vector<AttributeChange>> diffVersions(const Version& a, const
 
 std::optional<VersionChanges> ItemHistory::changes(std::size_t i) const
 {
-    if (i >= m_versions.size() || !m_versions[i].stateKnown())
+    if (i >= m_versions.size())
         return std::nullopt;
-    const Version& v = m_versions[i];
+    const auto j = previousKnown(i);
+    return changesAgainst(m_versions[i], j ? &m_versions[*j] : nullptr, j);
+}
+
+std::optional<VersionChanges> changesAgainst(const Version& v, const Version* previousKnown,
+                                             std::optional<std::size_t> previousIndex)
+{
+    if (!v.stateKnown())
+        return std::nullopt;
     VersionChanges result;
-    if (auto j = previousKnown(i)) {
+    if (previousKnown) {
         result.base = VersionChanges::Base::PreviousVersion;
-        result.baseVersion = j;
-        result.changes = *diffVersions(m_versions[*j], v);
+        result.baseVersion = previousIndex;
+        result.changes = *diffVersions(*previousKnown, v);
         return result;
     }
     if (!v.record.oldImage.isNull()) {

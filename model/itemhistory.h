@@ -124,6 +124,14 @@ private:
     std::vector<Version> m_versions;
 };
 
+/// Sets `v.state` / `v.image` from its record and the record after it in history order (`next`, nullptr for the
+/// last): the rule ItemHistory uses, for code that walks a history without holding it (storage::forEachVersion).
+void settleState(Version& v, const HistoryRecord* next);
+/// ItemHistory::changes for a version not held in an ItemHistory: `previousKnown` is the last earlier version whose
+/// state is known (nullptr if none) and `previousIndex` its index.
+std::optional<VersionChanges> changesAgainst(const Version& v, const Version* previousKnown,
+                                             std::optional<std::size_t> previousIndex);
+
 /// Changes from state a to state b: nullopt if either is unknown; absent -> present lists every attribute as
 /// added, present -> absent every attribute as removed.
 std::optional<std::vector<AttributeChange>> diffStates(StateKind aState, const Image& a, StateKind bState,

@@ -15,6 +15,7 @@
 #include "app/cli/selectionoptions.h"
 #include "model/dynamodbjson.h"
 #include "model/jsontext.h"
+#include "model/sequencenumber.h"
 #include "storage/delivery/deliveryreader.h"
 #include "storage/history/auditscan.h"
 #include "storage/history/keyhistory.h"
@@ -120,29 +121,6 @@ std::optional<storage::TableInfo> requireTable(storage::Store& store, const QCom
         return std::nullopt;
     }
     return std::move(*table);
-}
-
-std::optional<storage::LoadedHistory> requireHistory(storage::Store& store, const QCommandLineParser& parser,
-                                                     const QString& command, int& exitCode)
-{
-    auto table = requireTable(store, parser, command, exitCode);
-    if (!table)
-        return std::nullopt;
-    if (!parser.isSet(keyOption())) {
-        exitCode = usageError(command, QStringLiteral("--key KEYS is required"));
-        return std::nullopt;
-    }
-    auto key = storage::resolveKey(store, table->id, parser.value(keyOption()).toStdString());
-    if (!key) {
-        exitCode = storeError(command, key.error());
-        return std::nullopt;
-    }
-    auto loaded = storage::loadHistory(store, key->id);
-    if (!loaded) {
-        exitCode = storeError(command, loaded.error());
-        return std::nullopt;
-    }
-    return std::move(*loaded);
 }
 
 std::string stateText(model::StateKind s)
@@ -301,6 +279,45 @@ int runKeys(const QStringList& arguments)
     return ExitOk;
 }
 
+namespace {
+
+std::string versionJson(const storage::StreamedVersion& s, std::optional<std::size_t> number,
+                        const std::string& provenanceJson)
+{
+    const model::Version& v = s.version;
+    const auto& changes = s.changes;
+    std::string line = (number ? "{\"version\":" + std::to_string(*number) + "," : std::string("{"))
+        + "\"recordId\":" + std::to_string(v.record.id) + ",\"sequenceNumber\":"
+        + jsonStringOrNull(v.record.sequenceNumber) + ",\"eventID\":" + jsonStringOrNull(v.record.eventId)
+        + ",\"eventName\":\"" + std::string(model::eventNameText(v.record.eventName))
+        + "\",\"approximateCreationDateTime\":" + jsonTime(v.record.creationTimeMicros)
+        + ",\"ttl\":" + (v.record.ttl ? "true" : "false") + ",\"compacted\":" + (v.record.compacted ? "true" : "false")
+        + ",\"state\":\"" + stateText(v.state) + "\",\"imageKnown\":" + (v.stateKnown() ? "true" : "false")
+        + ",\"image\":" + (v.state == model::StateKind::Present ? v.image.json() : std::string("null"));
+    line += ",\"provenance\":" + provenanceJson;
+    line += ",\"changesKnown\":" + std::string(changes ? "true" : "false");
+    if (changes && s.base)
+        line += ",\"changesSince\":" + jsonStringOrNull(s.base->record.sequenceNumber);
+    line += ",\"changes\":" + (changes ? model::changesToJson(changes->changes) : std::string("[]")) + "}";
+    return line;
+}
+
+std::string versionText(const storage::StreamedVersion& s)
+{
+    const model::Version& v = s.version;
+    std::string text = "#" + std::to_string(s.index + 1) + "  " + versionLabel(v) + "\n";
+    if (!s.changes)
+        return text + "    state " + (v.stateKnown() ? stateText(v.state) : "unknown (no image in this view type)")
+            + "\n";
+    if (s.changes->changes.empty())
+        text += "    no attribute changes\n";
+    for (const auto& c : s.changes->changes)
+        text += "    " + terminalSafe(model::changeToText(c)) + "\n";
+    return text;
+}
+
+} // namespace
+
 int runHistory(const QStringList& arguments)
 {
     const QString command = QStringLiteral("history");
@@ -317,16 +334,20 @@ int runHistory(const QStringList& arguments)
     auto store = openSelectedStore(parser, command, storage::Database::OpenMode::ReadOnly, code);
     if (!store)
         return code;
-    auto loaded = requireHistory(*store, parser, command, code);
-    if (!loaded)
+    auto table = requireTable(*store, parser, command, code);
+    if (!table)
         return code;
-    const model::ItemHistory& h = loaded->history;
+    if (!parser.isSet(keyOption()))
+        return usageError(command, QStringLiteral("--key KEYS is required"));
+    auto key = storage::resolveKey(*store, table->id, parser.value(keyOption()).toStdString());
+    if (!key)
+        return storeError(command, key.error());
     // With --where: only the versions whose record matches (numbered and diffed as in the whole history).
     std::vector<std::int64_t> shownIds;
     if (!where.empty()) {
         storage::RecordFilter scope;
-        scope.tableId = loaded->key.tableId;
-        scope.keyId = loaded->key.id;
+        scope.tableId = table->id;
+        scope.keyId = key->id;
         auto counted = matchingRecords(*store, scope, where, &shownIds);
         if (!counted)
             return storeError(command, counted.error());
@@ -335,65 +356,54 @@ int runHistory(const QStringList& arguments)
     const auto shown = [&](const model::Version& v) {
         return where.empty() || std::binary_search(shownIds.begin(), shownIds.end(), v.record.id);
     };
-    if (parser.isSet(jsonOption())) {
-        std::string s = "{\"table\":" + model::jsontext::quoted(loaded->tableName) + ",\"key\":"
-            + loaded->key.canonicalKeys + ",\"ordering\":\"" + std::string(model::orderingText(h.ordering())) + "\"";
-        if (!where.empty())
-            s += ",\"where\":" + model::jsontext::quoted(where) + ",\"totalVersions\":" + std::to_string(h.size());
-        write(s + ",\"versions\":[");
-        bool first = true;
-        for (std::size_t i = 0; i < h.size(); ++i) {
-            const model::Version& v = h.version(i);
-            if (!shown(v))
-                continue;
-            const auto changes = h.changes(i);
-            std::string line = first ? "\n" : ",\n";
-            first = false;
-            if (!where.empty())
-                line += "{\"version\":" + std::to_string(i + 1) + ",";
-            else
-                line += "{";
-            line += "\"recordId\":" + std::to_string(v.record.id) + ",\"sequenceNumber\":"
-                + jsonStringOrNull(v.record.sequenceNumber) + ",\"eventID\":" + jsonStringOrNull(v.record.eventId)
-                + ",\"eventName\":\"" + std::string(model::eventNameText(v.record.eventName))
-                + "\",\"approximateCreationDateTime\":" + jsonTime(v.record.creationTimeMicros) + ",\"ttl\":"
-                + (v.record.ttl ? "true" : "false") + ",\"compacted\":" + (v.record.compacted ? "true" : "false")
-                + ",\"state\":\"" + stateText(v.state) + "\",\"imageKnown\":" + (v.stateKnown() ? "true" : "false")
-                + ",\"image\":" + (v.state == model::StateKind::Present ? v.image.json() : std::string("null"));
-            // Where a record read from a log was logged (issue 20); null for records from capture files.
-            const auto provenance = store->recordProvenance(v.record.id);
-            line += ",\"provenance\":" + (provenance && !provenance->empty() ? *provenance : std::string("null"));
-            line += ",\"changesKnown\":" + std::string(changes ? "true" : "false");
-            if (changes && changes->baseVersion)
-                line += ",\"changesSince\":" + jsonStringOrNull(h.version(*changes->baseVersion).record.sequenceNumber);
-            line += ",\"changes\":" + (changes ? model::changesToJson(changes->changes) : std::string("[]")) + "}";
-            write(line);
-        }
+    // Versions are printed as they are read (storage::forEachVersion): one huge key never sits in memory whole.
+    const bool json = parser.isSet(jsonOption());
+    bool started = false;
+    bool firstShown = true;
+    auto error = storage::forEachVersion(
+        *store, key->id,
+        [&](const storage::VersionWalk& walk) {
+            started = true;
+            if (json) {
+                std::string head = "{\"table\":" + model::jsontext::quoted(walk.tableName) + ",\"key\":"
+                    + walk.key.canonicalKeys + ",\"ordering\":\"" + std::string(model::orderingText(walk.ordering))
+                    + "\"";
+                if (!where.empty())
+                    head += ",\"where\":" + model::jsontext::quoted(where)
+                        + ",\"totalVersions\":" + std::to_string(walk.versions);
+                write(head + ",\"versions\":[");
+            } else {
+                write(terminalSafe(walk.tableName) + "  " + terminalSafe(walk.key.displayText) + "  ("
+                      + std::to_string(walk.versions) + " version" + (walk.versions == 1 ? "" : "s") + ", ordered by "
+                      + std::string(model::orderingText(walk.ordering))
+                      + (where.empty() ? std::string()
+                                       : "; " + std::to_string(shownIds.size()) + " matching " + terminalSafe(where))
+                      + ")\n");
+            }
+            return true;
+        },
+        [&](const storage::StreamedVersion& v) {
+            if (!shown(v.version))
+                return true;
+            if (json) {
+                // Where a record read from a log was logged (issue 20); null for records from capture files.
+                const auto provenance = store->recordProvenance(v.version.record.id);
+                write((firstShown ? "\n" : ",\n")
+                      + versionJson(v, where.empty() ? std::nullopt : std::optional<std::size_t>(v.index + 1),
+                                    provenance && !provenance->empty() ? *provenance : std::string("null")));
+            } else {
+                write(versionText(v));
+            }
+            firstShown = false;
+            return true;
+        });
+    if (error) {
+        if (started)
+            write("\n"); // end the partial output's line; the error goes to stderr
+        return storeError(command, *error);
+    }
+    if (json)
         write("\n]}\n");
-        return ExitOk;
-    }
-    write(
-        terminalSafe(loaded->tableName) + "  " + terminalSafe(loaded->key.displayText) + "  ("
-        + std::to_string(h.size()) + " version" + (h.size() == 1 ? "" : "s") + ", ordered by "
-        + std::string(model::orderingText(h.ordering()))
-        + (where.empty() ? std::string() : "; " + std::to_string(shownIds.size()) + " matching " + terminalSafe(where))
-        + ")\n");
-    for (std::size_t i = 0; i < h.size(); ++i) {
-        const model::Version& v = h.version(i);
-        if (!shown(v))
-            continue;
-        write("#" + std::to_string(i + 1) + "  " + versionLabel(v) + "\n");
-        const auto changes = h.changes(i);
-        if (!changes) {
-            write(std::string("    state ")
-                  + (v.stateKnown() ? stateText(v.state) : "unknown (no image in this view type)") + "\n");
-            continue;
-        }
-        if (changes->changes.empty())
-            write("    no attribute changes\n");
-        for (const auto& c : changes->changes)
-            write("    " + terminalSafe(model::changeToText(c)) + "\n");
-    }
     return ExitOk;
 }
 
@@ -416,18 +426,48 @@ int runDiff(const QStringList& arguments)
     auto store = openSelectedStore(parser, command, storage::Database::OpenMode::ReadOnly, code);
     if (!store)
         return code;
-    auto loaded = requireHistory(*store, parser, command, code);
-    if (!loaded)
+    auto table = requireTable(*store, parser, command, code);
+    if (!table)
         return code;
-    const model::ItemHistory& h = loaded->history;
-    const auto a = h.find(parser.value(from).toStdString());
-    const auto b = h.find(parser.value(to).toStdString());
+    if (!parser.isSet(keyOption()))
+        return usageError(command, QStringLiteral("--key KEYS is required"));
+    auto key = storage::resolveKey(*store, table->id, parser.value(keyOption()).toStdString());
+    if (!key)
+        return storeError(command, key.error());
+    // One streamed walk keeps the candidates only (ItemHistory::find's rule: the first version with that sequence
+    // number, else the first with that event ID), never the whole history.
+    const std::string texts[2] = {parser.value(from).toStdString(), parser.value(to).toStdString()};
+    std::optional<model::Version> bySequence[2];
+    std::optional<model::Version> byEventId[2];
+    storage::VersionWalk walk;
+    auto error = storage::forEachVersion(
+        *store, key->id,
+        [&](const storage::VersionWalk& w) {
+            walk = w;
+            return true;
+        },
+        [&](const storage::StreamedVersion& s) {
+            const auto& r = s.version.record;
+            for (int i = 0; i < 2; ++i) {
+                if (!bySequence[i] && !r.sequenceNumber.empty() && model::isSequenceNumber(texts[i])
+                    && model::isSequenceNumber(r.sequenceNumber)
+                    && model::compareSequenceNumbers(r.sequenceNumber, texts[i]) == 0)
+                    bySequence[i] = s.version;
+                if (!byEventId[i] && !r.eventId.empty() && r.eventId == texts[i])
+                    byEventId[i] = s.version;
+            }
+            return true;
+        });
+    if (error)
+        return storeError(command, *error);
+    const auto& a = bySequence[0] ? bySequence[0] : byEventId[0];
+    const auto& b = bySequence[1] ? bySequence[1] : byEventId[1];
     if (!a || !b)
         return usageError(command,
                           QStringLiteral("this item has no version with sequence number or event ID %1")
                               .arg(!a ? parser.value(from) : parser.value(to)));
-    const model::Version& va = h.version(*a);
-    const model::Version& vb = h.version(*b);
+    const model::Version& va = *a;
+    const model::Version& vb = *b;
     const auto changes = model::diffVersions(va, vb);
     if (!changes)
         return usageError(command,
@@ -441,12 +481,12 @@ int runDiff(const QStringList& arguments)
                 + std::string(model::eventNameText(v.record.eventName)) + "\",\"state\":\"" + stateText(v.state)
                 + "\"}";
         };
-        write("{\"table\":" + model::jsontext::quoted(loaded->tableName) + ",\"key\":" + loaded->key.canonicalKeys
+        write("{\"table\":" + model::jsontext::quoted(walk.tableName) + ",\"key\":" + walk.key.canonicalKeys
               + ",\"from\":" + side(va) + ",\"to\":" + side(vb) + ",\"changes\":" + model::changesToJson(*changes)
               + "}\n");
         return ExitOk;
     }
-    write(terminalSafe(loaded->tableName) + "  " + terminalSafe(loaded->key.displayText) + "\nfrom " + versionLabel(va)
+    write(terminalSafe(walk.tableName) + "  " + terminalSafe(walk.key.displayText) + "\nfrom " + versionLabel(va)
           + "\nto   " + versionLabel(vb) + "\n");
     if (changes->empty())
         write("no changes\n");
@@ -571,9 +611,8 @@ int runState(const QStringList& arguments)
     auto table = requireTable(*store, parser, command, code);
     if (!table)
         return code;
-    auto state = storage::stateAt(*store, table->id, micros);
-    if (!state)
-        return storeError(command, state.error());
+    // Items are printed as they are read (storage::forEachItemAt, key order), the counts at the end.
+    const std::string atIso = isoTime(micros);
     if (parser.isSet(jsonOption())) {
         const auto entry = [](const storage::ItemAtTime& item, bool withImage) {
             const model::Version& v = item.version;
@@ -583,26 +622,54 @@ int runState(const QStringList& arguments)
                 + "\",\"approximateCreationDateTime\":" + jsonTime(v.record.creationTimeMicros)
                 + (withImage ? ",\"image\":" + v.image.json() : std::string()) + "}";
         };
-        write("{\"table\":" + model::jsontext::quoted(table->name) + ",\"at\":\"" + isoTime(micros) + "\",\"items\":[");
-        for (std::size_t i = 0; i < state->items.size(); ++i)
-            write((i ? ",\n" : "\n") + entry(state->items[i], true));
+        write("{\"table\":" + model::jsontext::quoted(table->name) + ",\"at\":\"" + atIso + "\",\"items\":[");
+        std::int64_t n = 0;
+        auto counts = storage::forEachItemAt(
+            *store, table->id, micros,
+            [&](const storage::ItemAtTime& item) {
+                write((n++ ? ",\n" : "\n") + entry(item, true));
+                return true;
+            },
+            storage::StateItems::Present);
+        if (!counts) {
+            write("\n");
+            return storeError(command, counts.error());
+        }
         write("\n],\"unknown\":[");
-        for (std::size_t i = 0; i < state->unknown.size(); ++i)
-            write((i ? ",\n" : "\n") + entry(state->unknown[i], false));
-        write("\n],\"counts\":{\"items\":" + std::to_string(state->items.size())
-              + ",\"unknown\":" + std::to_string(state->unknown.size()) + ",\"absent\":" + std::to_string(state->absent)
-              + ",\"notYetSeen\":" + std::to_string(state->notYetSeen) + "}}\n");
+        if (counts->unknown > 0) {
+            // A second walk (keys only, images not read twice) keeps the arrays streamed: none is held.
+            n = 0;
+            auto second = storage::forEachItemAt(
+                *store, table->id, micros,
+                [&](const storage::ItemAtTime& item) {
+                    write((n++ ? ",\n" : "\n") + entry(item, false));
+                    return true;
+                },
+                storage::StateItems::Unknown);
+            if (!second) {
+                write("\n");
+                return storeError(command, second.error());
+            }
+        }
+        write("\n],\"counts\":{\"items\":" + std::to_string(counts->items)
+              + ",\"unknown\":" + std::to_string(counts->unknown) + ",\"absent\":" + std::to_string(counts->absent)
+              + ",\"notYetSeen\":" + std::to_string(counts->notYetSeen) + "}}\n");
         return ExitOk;
     }
-    write(terminalSafe(table->name) + " at " + isoTime(micros) + ": " + std::to_string(state->items.size()) + " item"
-          + (state->items.size() == 1 ? "" : "s") + ", " + std::to_string(state->unknown.size())
-          + " with unknown image, " + std::to_string(state->absent) + " removed, " + std::to_string(state->notYetSeen)
-          + " not seen yet\n");
-    for (const auto& item : state->items)
-        write(terminalSafe(item.key.displayText) + "  (" + versionLabel(item.version) + ")\n    "
-              + terminalSafe(model::toPlainJson(item.version.image.item())) + "\n");
-    for (const auto& item : state->unknown)
-        write(terminalSafe(item.key.displayText) + "  (" + versionLabel(item.version) + ")  image unknown\n");
+    write(terminalSafe(table->name) + " at " + atIso + ":\n");
+    auto counts = storage::forEachItemAt(*store, table->id, micros, [&](const storage::ItemAtTime& item) {
+        if (item.version.state == model::StateKind::Present)
+            write(terminalSafe(item.key.displayText) + "  (" + versionLabel(item.version) + ")\n    "
+                  + terminalSafe(model::toPlainJson(item.version.image.item())) + "\n");
+        else
+            write(terminalSafe(item.key.displayText) + "  (" + versionLabel(item.version) + ")  image unknown\n");
+        return true;
+    });
+    if (!counts)
+        return storeError(command, counts.error());
+    write(std::to_string(counts->items) + " item" + (counts->items == 1 ? "" : "s") + ", "
+          + std::to_string(counts->unknown) + " with unknown image, " + std::to_string(counts->absent) + " removed, "
+          + std::to_string(counts->notYetSeen) + " not seen yet\n");
     return ExitOk;
 }
 

@@ -110,6 +110,75 @@ Result<std::vector<std::int64_t>> flaggedRecords(Store& store, const RecordSelec
     return ids;
 }
 
+// A time-range selection of at most this many records is read through the time index and ordered in memory (about
+// 80 bytes per record while sorting); a larger one is paged in delivery order (it reads most of the store anyway).
+constexpr std::int64_t kTimeRangeIdLimit = 1'000'000;
+
+Result<std::int64_t> countAll(Store& store, const std::vector<RecordFilter>& filters)
+{
+    std::int64_t total = 0;
+    for (const auto& f : filters) {
+        auto n = store.countRecords(f);
+        if (!n)
+            return n.error();
+        total += *n;
+    }
+    return total;
+}
+
+/// The ids of `keys` in delivery order (RecordOrder::Sequence), duplicates left out.
+std::vector<std::int64_t> idsInSequenceOrder(std::vector<RecordOrderKey>& keys)
+{
+    sortInSequenceOrder(keys);
+    std::vector<std::int64_t> ids;
+    ids.reserve(keys.size());
+    for (const auto& k : keys) {
+        if (ids.empty() || ids.back() != k.id)
+            ids.push_back(k.id);
+    }
+    return ids;
+}
+
+/// The records of each filter through the filter's index (time range, key), each filter's in delivery order, one
+/// filter after the other.
+Result<std::vector<std::int64_t>> orderedByIndex(Store& store, const std::vector<RecordFilter>& filters)
+{
+    std::vector<std::int64_t> ordered;
+    for (const auto& f : filters) {
+        auto keys = store.recordOrderKeys(f);
+        if (!keys)
+            return keys.error();
+        auto ids = idsInSequenceOrder(*keys);
+        ordered.insert(ordered.end(), ids.begin(), ids.end());
+    }
+    return ordered;
+}
+
+/// Each filter split into one filter per stream of its table (or of every table), streams in id order.
+Result<std::vector<RecordFilter>> streamFilters(Store& store, const std::vector<RecordFilter>& filters)
+{
+    auto tables = store.tables();
+    if (!tables)
+        return tables.error();
+    std::vector<std::pair<std::int64_t, std::int64_t>> streams; // (stream id, table id)
+    for (const auto& t : *tables) {
+        for (const auto& s : t.streams)
+            streams.emplace_back(s.id, t.id);
+    }
+    std::sort(streams.begin(), streams.end());
+    std::vector<RecordFilter> out;
+    for (const auto& f : filters) {
+        for (const auto& [streamId, tableId] : streams) {
+            if (f.tableId && *f.tableId != tableId)
+                continue;
+            RecordFilter s = f;
+            s.streamId = streamId;
+            out.push_back(std::move(s));
+        }
+    }
+    return out;
+}
+
 std::vector<std::int64_t> sortedUnique(std::vector<std::int64_t> ids)
 {
     std::sort(ids.begin(), ids.end());
@@ -122,6 +191,52 @@ std::vector<std::int64_t> intersect(const std::vector<std::int64_t>& a, const st
     std::vector<std::int64_t> both;
     std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(both));
     return both;
+}
+
+/// Id mode (keys, explicit records, audit findings): the selected records in delivery order, each filter's (table's)
+/// after the other's. Keys are read through records_by_key, explicit and flagged records by id: only the selected
+/// rows are looked at, never the tables' other records.
+Result<std::vector<std::int64_t>> orderedSelection(Store& store, const RecordSelection& selection,
+                                                   const std::vector<RecordFilter>& filters,
+                                                   const std::vector<std::int64_t>& keyIds,
+                                                   const std::vector<std::int64_t>& tableIds)
+{
+    std::optional<std::vector<std::int64_t>> wanted;
+    if (!selection.recordIds.empty())
+        wanted = sortedUnique(selection.recordIds);
+    if (!selection.findingKinds.empty()) {
+        auto flagged = flaggedRecords(store, selection, tableIds);
+        if (!flagged)
+            return flagged.error();
+        wanted = wanted ? intersect(*wanted, *flagged) : std::move(*flagged);
+    }
+    std::vector<std::int64_t> ordered;
+    for (const auto& f : filters) {
+        std::vector<RecordOrderKey> keys;
+        if (!keyIds.empty()) {
+            for (const auto k : keyIds) {
+                RecordFilter kf = f;
+                kf.keyId = k;
+                auto part = store.recordOrderKeys(kf);
+                if (!part)
+                    return part.error();
+                keys.insert(keys.end(), std::make_move_iterator(part->begin()), std::make_move_iterator(part->end()));
+            }
+            if (wanted) {
+                std::erase_if(keys, [&](const RecordOrderKey& k) {
+                    return !std::binary_search(wanted->begin(), wanted->end(), k.id);
+                });
+            }
+        } else if (wanted && !wanted->empty()) {
+            auto part = store.recordOrderKeysByIds(*wanted, f);
+            if (!part)
+                return part.error();
+            keys = std::move(*part);
+        }
+        auto ids = idsInSequenceOrder(keys);
+        ordered.insert(ordered.end(), ids.begin(), ids.end());
+    }
+    return ordered;
 }
 
 } // namespace
@@ -548,64 +663,65 @@ Result<DeliveryReader> DeliveryReader::open(Store& store, const RecordSelection&
         base.fromMicros = std::max(selection.fromMicros, base.fromMicros);
     if (selection.toMicros)
         base.toMicros = base.toMicros ? std::min(*selection.toMicros, *base.toMicros) : *selection.toMicros;
+    if (!selection.fromSequence.empty())
+        base.fromSequenceSortKey = model::sequenceSortKey(selection.fromSequence);
+    if (!selection.toSequence.empty())
+        base.toSequenceSortKey = model::sequenceSortKey(selection.toSequence);
+    std::vector<RecordFilter> filters;
     if (tableIds->empty()) {
-        impl->filters.push_back(base);
+        filters.push_back(base);
     } else {
         for (const auto t : *tableIds) {
             if (base.tableId && *base.tableId != t)
                 continue; // the view filter names another table: nothing of this one
             RecordFilter f = base;
             f.tableId = t;
-            impl->filters.push_back(f);
+            filters.push_back(f);
         }
     }
 
-    impl->idMode = !selection.keys.empty() || !selection.recordIds.empty() || !selection.findingKinds.empty();
-    if (impl->idMode) {
-        std::optional<std::vector<std::int64_t>> wanted;
-        if (!keyIds->empty()) {
-            std::vector<std::int64_t> ids;
-            for (const auto& f : impl->filters) {
-                for (const auto k : *keyIds) {
-                    RecordFilter kf = f;
-                    kf.keyId = k;
-                    auto part = store.recordIds(kf, RecordOrder::Arrival);
-                    if (!part)
-                        return part.error();
-                    ids.insert(ids.end(), part->begin(), part->end());
-                }
-            }
-            wanted = sortedUnique(std::move(ids));
+    const bool byIds = !selection.keys.empty() || !selection.recordIds.empty() || !selection.findingKinds.empty();
+    if (byIds) {
+        auto ordered = orderedSelection(store, selection, filters, *keyIds, *tableIds);
+        if (!ordered)
+            return ordered.error();
+        impl->idMode = true;
+        impl->orderedIds = std::move(*ordered);
+        impl->total = static_cast<std::int64_t>(impl->orderedIds.size());
+        return DeliveryReader(std::move(impl));
+    }
+    if (base.fromMicros || base.toMicros) {
+        // A time range: its records through the time index (records_by_table_event for a table: every event name
+        // spelled out so the index's time column serves the range), put in delivery order in memory.
+        for (auto& f : filters) {
+            if (f.tableId && f.eventNames.empty())
+                f.eventNames = {model::EventName::Insert, model::EventName::Modify, model::EventName::Remove,
+                                model::EventName::Snapshot};
         }
-        if (!selection.recordIds.empty()) {
-            auto explicitIds = sortedUnique(selection.recordIds);
-            wanted = wanted ? intersect(*wanted, explicitIds) : std::move(explicitIds);
-        }
-        if (!selection.findingKinds.empty()) {
-            auto flagged = flaggedRecords(store, selection, *tableIds);
-            if (!flagged)
-                return flagged.error();
-            wanted = wanted ? intersect(*wanted, *flagged) : std::move(*flagged);
-        }
-        // Delivery order of the wanted records: the selected tables' ids in Sequence order, kept if wanted.
-        for (const auto& f : impl->filters) {
-            if (wanted->empty())
-                break;
-            auto ordered = store.recordIds(f, RecordOrder::Sequence);
+        auto total = countAll(store, filters);
+        if (!total)
+            return total.error();
+        impl->total = *total;
+        if (*total <= kTimeRangeIdLimit) {
+            auto ordered = orderedByIndex(store, filters);
             if (!ordered)
                 return ordered.error();
-            std::erase_if(*ordered,
-                          [&](std::int64_t id) { return !std::binary_search(wanted->begin(), wanted->end(), id); });
-            impl->orderedIds.insert(impl->orderedIds.end(), ordered->begin(), ordered->end());
+            impl->idMode = true;
+            impl->orderedIds = std::move(*ordered);
+            return DeliveryReader(std::move(impl));
         }
-        impl->total = static_cast<std::int64_t>(impl->orderedIds.size());
-    } else {
-        for (const auto& f : impl->filters) {
-            auto n = store.countRecords(f);
-            if (!n)
-                return n.error();
-            impl->total += *n;
-        }
+    }
+    // Paged in delivery order one stream at a time: records_by_stream_seq gives each page (and a sequence range)
+    // as an index range.
+    auto perStream = streamFilters(store, filters);
+    if (!perStream)
+        return perStream.error();
+    impl->filters = std::move(*perStream);
+    if (!base.fromMicros && !base.toMicros) {
+        auto total = countAll(store, impl->filters);
+        if (!total)
+            return total.error();
+        impl->total = *total;
     }
     return DeliveryReader(std::move(impl));
 }

@@ -1,6 +1,10 @@
 #include "storage/history/keyhistory.h"
 
+#include <algorithm>
+#include <deque>
+
 #include "model/dynamodbjson.h"
+#include "storage/store/readsnapshot.h"
 
 namespace storage {
 
@@ -76,6 +80,80 @@ Result<LoadedHistory> loadHistoryOnce(Store& store, std::int64_t keyId)
 Result<LoadedHistory> loadHistory(Store& store, std::int64_t keyId)
 {
     return explainReadError(store, loadHistoryOnce(store, keyId));
+}
+
+namespace {
+
+constexpr std::size_t kVersionPage = 32; ///< records read per query while walking a history
+
+std::optional<Error> walkVersions(Store& store, std::int64_t keyId,
+                                  const std::function<bool(const VersionWalk&)>& onStart,
+                                  const std::function<bool(const StreamedVersion&)>& onVersion)
+{
+    auto snapshot = ReadSnapshot::begin(store.database()); // the index and the pages read the same store
+    if (!snapshot)
+        return snapshot.error();
+    auto index = store.keyHistoryIndex(keyId);
+    if (!index)
+        return index.error();
+    VersionWalk walk;
+    walk.key = index->key;
+    walk.tableName = index->tableName;
+    walk.ordering = toModelOrdering(index->ordering);
+    walk.versions = index->entries.size();
+    if (!onStart(walk))
+        return std::nullopt;
+    const model::Item keys = decodeKeys(walk.key.canonicalKeys);
+    const auto& entries = index->entries;
+    std::deque<model::HistoryRecord> window; // read, not yet handed out
+    std::size_t read = 0;
+    std::optional<model::Version> previousKnown;
+    std::optional<std::size_t> previousIndex;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        // The version after record i needs record i + 1 (OLD_IMAGE streams): keep one record ahead.
+        while (window.size() < 2 && read < entries.size()) {
+            const std::size_t n = std::min(kVersionPage, entries.size() - read);
+            std::vector<std::int64_t> ids;
+            ids.reserve(n);
+            for (std::size_t j = read; j < read + n; ++j)
+                ids.push_back(entries[j].id);
+            auto rows = store.historyRowsByIds(ids);
+            if (!rows)
+                return rows.error();
+            if (rows->size() != n)
+                return Error{Error::Kind::Corrupt, 0,
+                             "the store changed while the history of " + walk.key.displayText + " was read"};
+            for (auto& row : *rows)
+                window.push_back(toHistoryRecord(std::move(row), &keys));
+            read += n;
+        }
+        model::Version v;
+        v.record = std::move(window.front());
+        window.pop_front();
+        model::settleState(v, window.empty() ? nullptr : &window.front());
+        const model::Version* base = previousKnown ? &*previousKnown : nullptr;
+        StreamedVersion streamed{i, v, model::changesAgainst(v, base, previousIndex), nullptr};
+        if (streamed.changes && streamed.changes->base == model::VersionChanges::Base::PreviousVersion)
+            streamed.base = base;
+        if (!onVersion(streamed))
+            return std::nullopt;
+        if (v.stateKnown()) {
+            previousKnown = std::move(v);
+            previousIndex = i;
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+std::optional<Error> forEachVersion(Store& store, std::int64_t keyId,
+                                    const std::function<bool(const VersionWalk&)>& onStart,
+                                    const std::function<bool(const StreamedVersion&)>& onVersion)
+{
+    if (auto error = walkVersions(store, keyId, onStart, onVersion))
+        return store.database().explainReadError(*error);
+    return std::nullopt;
 }
 
 } // namespace storage

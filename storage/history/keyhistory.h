@@ -10,6 +10,8 @@
 //   auto h = storage::loadHistory(*store, key->id);        // h->history.version(i), h->history.changes(i)
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +36,33 @@ struct LoadedHistory
 
 /// Loads a key's records (store order, see HistoryOrdering) and rebuilds its versions.
 Result<LoadedHistory> loadHistory(Store& store, std::int64_t keyId);
+
+/// What a streamed history walk knows before its first version.
+struct VersionWalk
+{
+    KeyInfo key;
+    std::string tableName;
+    model::Ordering ordering = model::Ordering::Sequence;
+    std::size_t versions = 0;
+};
+
+/// One version of a streamed walk, as loadHistory's history would give it.
+struct StreamedVersion
+{
+    std::size_t index = 0; ///< position in history order, from 0
+    const model::Version& version;
+    std::optional<model::VersionChanges> changes; ///< as ItemHistory::changes(index)
+    /// The version the changes are against (VersionChanges::Base::PreviousVersion), else nullptr.
+    const model::Version* base = nullptr;
+};
+
+/// Walks a key's versions in history order, reading its records a page at a time: memory holds the history's index
+/// (about 64 bytes per record) and a page of records, never the whole key (one key of 5,000 versions of 100 KB).
+/// `onStart` is called once before the first version, `onVersion` per version; either returns false to stop (not an
+/// error). InvalidArgument for an unknown key.
+[[nodiscard]] std::optional<Error> forEachVersion(Store& store, std::int64_t keyId,
+                                                  const std::function<bool(const VersionWalk&)>& onStart,
+                                                  const std::function<bool(const StreamedVersion&)>& onVersion);
 
 /// Decoded Keys of a key's canonical text (an empty item when it does not parse).
 model::Item decodeKeys(const std::string& canonicalKeys);

@@ -209,6 +209,12 @@ Conditions recordConditions(const RecordFilter& filter)
     }
     if (filter.ttl)
         c.add("r.ttl = ?", static_cast<std::int64_t>(*filter.ttl ? 1 : 0));
+    if (filter.streamId)
+        c.add("r.stream_id = ?", *filter.streamId);
+    if (!filter.fromSequenceSortKey.empty())
+        c.add("r.seq_sort >= ?", filter.fromSequenceSortKey);
+    if (!filter.toSequenceSortKey.empty())
+        c.add("r.seq_sort <= ?", filter.toSequenceSortKey);
     if (filter.fromMicros)
         c.add("r.time_us >= ?", *filter.fromMicros);
     if (filter.toMicros)
@@ -322,13 +328,16 @@ Conditions keyConditions(const KeyQuery& query)
 // (none first), then arrival. `rows` come in arrival order (records.id); most captures deliver a key's records in
 // sequence order, so the common case is one linear check. Otherwise a permutation of indexes is sorted and the
 // rows are moved once (never a merge sort of whole rows).
-bool sequenceLess(const RecordRow& a, const RecordRow& b)
+// (Templates: RecordRow for keyHistory, HistoryEntry for keyHistoryIndex — one rule.)
+template<typename Row>
+bool sequenceLess(const Row& a, const Row& b)
 {
     const int c = model::compareSequenceNumbers(a.sequenceNumber, b.sequenceNumber);
     return c != 0 ? c < 0 : a.id < b.id;
 }
 
-bool timeLess(const RecordRow& a, const RecordRow& b)
+template<typename Row>
+bool timeLess(const Row& a, const Row& b)
 {
     if (a.creationTimeMicros != b.creationTimeMicros)
         return a.creationTimeMicros < b.creationTimeMicros; // nullopt first
@@ -342,11 +351,12 @@ bool timeLess(const RecordRow& a, const RecordRow& b)
     return a.id < b.id;
 }
 
-HistoryOrdering orderHistory(std::vector<RecordRow>& rows)
+template<typename Row>
+HistoryOrdering orderHistory(std::vector<Row>& rows)
 {
     const bool allSequenced =
-        std::all_of(rows.begin(), rows.end(), [](const RecordRow& r) { return !r.sequenceNumber.empty(); });
-    const auto less = allSequenced ? &sequenceLess : &timeLess;
+        std::all_of(rows.begin(), rows.end(), [](const Row& r) { return !r.sequenceNumber.empty(); });
+    const auto less = allSequenced ? &sequenceLess<Row> : &timeLess<Row>;
     const HistoryOrdering ordering = allSequenced ? HistoryOrdering::Sequence : HistoryOrdering::Time;
     if (std::is_sorted(rows.begin(), rows.end(), less))
         return ordering;
@@ -355,7 +365,7 @@ HistoryOrdering orderHistory(std::vector<RecordRow>& rows)
         order[i] = i;
     // ids are unique, so the comparison is a total order: no stable sort needed.
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return less(rows[a], rows[b]); });
-    std::vector<RecordRow> sorted;
+    std::vector<Row> sorted;
     sorted.reserve(rows.size());
     for (const std::size_t i : order)
         sorted.push_back(std::move(rows[i]));
@@ -725,6 +735,58 @@ Result<KeyHistory> Store::keyHistory(std::int64_t keyId, bool withRaw, std::int6
     return history;
 }
 
+Result<KeyHistoryIndex> Store::keyHistoryIndex(std::int64_t keyId)
+{
+    auto info = key(keyId);
+    if (!info)
+        return info.error();
+    if (!*info)
+        return Error{Error::Kind::InvalidArgument, SQLITE_MISUSE, "no key with id " + std::to_string(keyId)};
+    KeyHistoryIndex index;
+    index.key = std::move(**info);
+    auto ordering = historyEntries(keyId, index.entries);
+    if (!ordering)
+        return ordering.error();
+    index.ordering = *ordering;
+    auto table = m_impl->collect<std::string>("SELECT name FROM ddb_tables WHERE id = ?", {index.key.tableId},
+                                              [](const Statement& row) { return row.textCopy(0); });
+    if (!table)
+        return table.error();
+    if (!table->empty())
+        index.tableName = table->front();
+    return index;
+}
+
+Result<HistoryOrdering> Store::historyEntries(std::int64_t keyId, std::vector<HistoryEntry>& entries)
+{
+    // records_by_key in arrival order; seq, time_us and event_name lie at the start of a row: reading them does not
+    // touch the overflow pages that hold its images.
+    auto read = m_impl->collect<HistoryEntry>(
+        "SELECT r.id, r.seq, r.time_us, r.event_name FROM records r WHERE r.key_id = ? ORDER BY r.id", {keyId},
+        [](const Statement& st) {
+            return HistoryEntry{st.int64(0), st.textCopy(1), st.optionalInt64(2),
+                                static_cast<model::EventName>(st.int64(3))};
+        });
+    if (!read)
+        return read.error();
+    entries = std::move(*read);
+    return orderHistory(entries);
+}
+
+Result<std::vector<RecordRow>> Store::historyRowsByIds(std::span<const std::int64_t> ids, bool withRaw, bool withNames)
+{
+    auto rows = m_impl->byIds<RecordRow>(std::string(kHistorySelect) + " WHERE r.id = ?", ids,
+                                         [&](const Statement& st) { return readHistoryRow(st, withRaw); });
+    if (!rows || !withNames)
+        return rows;
+    HistoryNames names(m_impl->cache);
+    for (auto& row : *rows) {
+        if (auto error = names.fill(row))
+            return *error;
+    }
+    return rows;
+}
+
 std::optional<Error> Store::forEachKeyHistory(const ScanOptions& options,
                                               const std::function<bool(KeyHistory& history)>& onKey)
 {
@@ -840,8 +902,14 @@ Result<RecordPage<RecordRow>> Store::records(const RecordFilter& filter, RecordO
         return Error{Error::Kind::InvalidArgument, SQLITE_MISUSE, "records: limit must be positive"};
     RecordPage<RecordRow> page;
     RecordCursor last;
+    std::string select = kRecordSelect;
+    if (filter.streamId && order == RecordOrder::Sequence) {
+        // One stream in delivery order: its index gives each page as a range, whatever else narrows (a time range
+        // read through records_by_time would be sorted again for every page).
+        select.replace(select.find("FROM records r "), 15, "FROM records r INDEXED BY records_by_stream_seq ");
+    }
     auto count = detail::runPhases(
-        m_impl->cache, kRecordSelect, recordConditions(filter), recordPhases(order, after), limit, [&](Statement& st) {
+        m_impl->cache, select, recordConditions(filter), recordPhases(order, after), limit, [&](Statement& st) {
             page.rows.push_back(readRecordRow(st, withRaw));
             const RecordRow& row = page.rows.back();
             last = cursorFrom(row.id, row.creationTimeMicros, row.streamId, st.textCopy(kRecordSeqSortColumn));
@@ -857,7 +925,8 @@ namespace {
 
 bool onlyTableOrKey(const RecordFilter& f)
 {
-    return !f.sourceId && f.eventNames.empty() && !f.ttl && !f.fromMicros && !f.toMicros && f.text.empty();
+    return !f.sourceId && f.eventNames.empty() && !f.ttl && !f.fromMicros && !f.toMicros && f.text.empty()
+        && !f.streamId && f.fromSequenceSortKey.empty() && f.toSequenceSortKey.empty();
 }
 
 } // namespace
@@ -865,6 +934,17 @@ bool onlyTableOrKey(const RecordFilter& f)
 Result<std::int64_t> Store::countRecords(const RecordFilter& filter)
 {
     // Maintained counts answer the common cases in O(1).
+    RecordFilter withoutStream = filter;
+    withoutStream.streamId.reset();
+    if (filter.streamId && !filter.keyId && onlyTableOrKey(withoutStream)) {
+        std::vector<Param> params{*filter.streamId};
+        std::string sql = "SELECT record_count FROM streams WHERE id = ?";
+        if (filter.tableId) {
+            sql += " AND table_id = ?";
+            params.emplace_back(*filter.tableId);
+        }
+        return m_impl->single(sql, params);
+    }
     if (onlyTableOrKey(filter)) {
         if (filter.keyId) {
             std::vector<Param> params{*filter.keyId};
@@ -907,6 +987,69 @@ Result<std::vector<RecordRow>> Store::recordsByIds(std::span<const std::int64_t>
 {
     return m_impl->byIds<RecordRow>(std::string(kRecordSelect) + " WHERE r.id = ?", ids,
                                     [&](const Statement& st) { return readRecordRow(st, withRaw); });
+}
+
+void sortInSequenceOrder(std::vector<RecordOrderKey>& keys)
+{
+    std::sort(keys.begin(), keys.end(), [](const RecordOrderKey& a, const RecordOrderKey& b) {
+        if (a.streamId != b.streamId)
+            return a.streamId < b.streamId;
+        if (a.sequenceSortKey != b.sequenceSortKey)
+            return a.sequenceSortKey < b.sequenceSortKey; // "" (no sequence number) first, as NULL in SQLite
+        return a.id < b.id;
+    });
+}
+
+namespace {
+
+constexpr const char* kOrderKeySelect = "SELECT r.id, r.stream_id, r.seq_sort FROM records r";
+
+RecordOrderKey readOrderKey(const Statement& st)
+{
+    return RecordOrderKey{st.int64(0), st.int64(1), st.textCopy(2)};
+}
+
+std::string orderKeyFrom(const RecordFilter& filter)
+{
+    std::string select = kOrderKeySelect;
+    if (!filter.text.empty())
+        select += " CROSS JOIN keys k ON k.id = r.key_id";
+    return select;
+}
+
+} // namespace
+
+Result<std::vector<RecordOrderKey>> Store::recordOrderKeys(const RecordFilter& filter)
+{
+    const Conditions c = recordConditions(filter);
+    return m_impl->collect<RecordOrderKey>(orderKeyFrom(filter) + c.whereClause(), c.params, readOrderKey);
+}
+
+Result<std::vector<RecordOrderKey>> Store::recordOrderKeysByIds(std::span<const std::int64_t> ids,
+                                                                const RecordFilter& filter)
+{
+    Conditions c;
+    c.add("r.id = ?", std::int64_t{0}); // bound per id below
+    const Conditions rest = recordConditions(filter);
+    c.terms.insert(c.terms.end(), rest.terms.begin(), rest.terms.end());
+    c.params.insert(c.params.end(), rest.params.begin(), rest.params.end());
+    auto statement = m_impl->get(orderKeyFrom(filter) + c.whereClause());
+    if (!statement)
+        return statement.error();
+    Statement& st = **statement;
+    detail::bindAll(st, c.params);
+    std::vector<RecordOrderKey> keys;
+    keys.reserve(ids.size());
+    for (const std::int64_t id : ids) {
+        st.bind(1, id);
+        Step s = st.step();
+        if (s.row)
+            keys.push_back(readOrderKey(st));
+        st.reset();
+        if (s.error)
+            return *s.error;
+    }
+    return keys;
 }
 
 // ---- activity ---------------------------------------------------------------------------------------------------

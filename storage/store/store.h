@@ -68,6 +68,12 @@ struct RecordFilter
     std::string text;
     /// Also search the record as delivered (slow on big stores: a full scan; run it in a background job).
     bool textInRaw = false;
+    /// One stream (a stream belongs to one table): records_by_stream_seq serves it, with the sequence bounds.
+    std::optional<std::int64_t> streamId;
+    /// Numeric sequence range as model::sequenceSortKey texts, inclusive ("" = open). Either set excludes records
+    /// without a sequence number.
+    std::string fromSequenceSortKey;
+    std::string toSequenceSortKey;
 };
 
 enum class RecordOrder : std::uint8_t {
@@ -104,6 +110,37 @@ enum class HistoryOrdering : std::uint8_t {
               ///< numeric), then arrival
 };
 std::string_view historyOrderingText(HistoryOrdering ordering); // "sequence", "time"
+
+/// Where a record sorts in RecordOrder::Sequence (delivery order): what a selection read through an index sorts in
+/// memory (about 48 bytes per record) instead of paging the whole store in that order.
+struct RecordOrderKey
+{
+    std::int64_t id = 0;
+    std::int64_t streamId = 0;
+    std::string sequenceSortKey; ///< "" = no sequence number (sorts first, as SQLite's NULL)
+};
+/// Sorts in RecordOrder::Sequence: stream, sequence sort key (none first), id.
+void sortInSequenceOrder(std::vector<RecordOrderKey>& keys);
+
+/// One record of a key's history without its images or raw text: enough to order the history and to choose the
+/// records a question needs (a state at a time, a page of versions) before reading them.
+struct HistoryEntry
+{
+    std::int64_t id = 0;
+    std::string sequenceNumber; ///< "" when none
+    std::optional<std::int64_t> creationTimeMicros;
+    model::EventName eventName = model::EventName::Insert;
+};
+
+/// A key's history as entries in history order (see HistoryOrdering): memory about 64 bytes per record, whatever
+/// the size of its images.
+struct KeyHistoryIndex
+{
+    KeyInfo key;
+    std::string tableName;
+    HistoryOrdering ordering = HistoryOrdering::Sequence;
+    std::vector<HistoryEntry> entries;
+};
 
 struct KeyHistory
 {
@@ -167,6 +204,15 @@ public:
     // One key's history, in history order (see HistoryOrdering). `limit` 0 = all records (else the first `limit`
     // in history order).
     Result<KeyHistory> keyHistory(std::int64_t keyId, bool withRaw = false, std::int64_t limit = 0);
+    /// The same order without images (records_by_key and the rows' leading columns only); read the records it
+    /// picks with historyRowsByIds. InvalidArgument for an unknown key.
+    Result<KeyHistoryIndex> keyHistoryIndex(std::int64_t keyId);
+    /// KeyHistoryIndex::entries alone (no key or table lookup): `entries` replaced; the ordering used.
+    Result<HistoryOrdering> historyEntries(std::int64_t keyId, std::vector<HistoryEntry>& entries);
+    /// History rows (as keyHistory's) in the order of `ids` (ids not found are left out). `withNames`: table name,
+    /// stream ARN and region filled (two lookups per call), else left empty.
+    Result<std::vector<RecordRow>> historyRowsByIds(std::span<const std::int64_t> ids, bool withRaw = false,
+                                                    bool withNames = true);
 
     // Records
     Result<std::optional<RecordRow>> record(std::int64_t recordId, bool withRaw = true);
@@ -183,6 +229,12 @@ public:
     /// In the order of `ids` (ids that do not exist are left out).
     Result<std::vector<RecordSummary>> recordSummariesByIds(std::span<const std::int64_t> ids);
     Result<std::vector<RecordRow>> recordsByIds(std::span<const std::int64_t> ids, bool withRaw = false);
+    /// Where the matching records sort (unsorted: see sortInSequenceOrder), read through the filter's most
+    /// selective index (the key's, the time range's, the stream's) without the rows' images.
+    Result<std::vector<RecordOrderKey>> recordOrderKeys(const RecordFilter& filter);
+    /// The same for the records of `ids` that match the filter (ids not found or not matching are left out).
+    Result<std::vector<RecordOrderKey>> recordOrderKeysByIds(std::span<const std::int64_t> ids,
+                                                             const RecordFilter& filter);
 
     // Activity chart
     /// First and last creation time of the matching records (nullopt when none has a time).
