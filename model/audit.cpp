@@ -1200,6 +1200,18 @@ std::map<std::string, std::int64_t> countFindings(const std::vector<Finding>& fi
     return counts;
 }
 
+namespace {
+
+/// The top-level attribute of a JSON Pointer ("/metadata/0/in_1" -> "/metadata"): nested map keys and list indexes
+/// differ from item to item, so grouping by the whole path would make a group per record again.
+std::string topLevelPath(const std::string& path)
+{
+    const std::size_t slash = path.find('/', 1);
+    return slash == std::string::npos ? path : path.substr(0, slash);
+}
+
+} // namespace
+
 bool FindingGrouper::groupedKind(FindingKind kind)
 {
     switch (kind) {
@@ -1270,9 +1282,10 @@ void FindingGrouper::add(Finding&& f)
     const std::string base = std::string(findingKindText(f.kind)) + '\x1f' + f.table + '\x1f';
     if (f.kind == FindingKind::JsUnsafeNumber && !f.jsNumbers.empty()) {
         for (const auto& n : f.jsNumbers) {
-            auto& g = m_groups->group(base + n.path + '\x1f' + std::string(jsRiskText(n.risk)), f);
+            const std::string attribute = topLevelPath(n.path);
+            auto& g = m_groups->group(base + attribute + '\x1f' + std::string(jsRiskText(n.risk)), f);
             if (g.records == 0) {
-                g.first.path = n.path;
+                g.first.path = attribute;
                 g.first.jsRisk = n.risk;
                 g.first.severity = jsRiskSeverity(n.risk);
                 g.detail = n.where + " " + n.path + ": " + n.reason;
@@ -1282,11 +1295,15 @@ void FindingGrouper::add(Finding&& f)
         return;
     }
     std::string cause = base;
-    if (f.kind == FindingKind::InvalidValue || f.kind == FindingKind::JsUnsafeNumber)
-        cause += f.path;
+    const bool byPath = f.kind == FindingKind::InvalidValue || f.kind == FindingKind::JsUnsafeNumber;
+    if (byPath)
+        cause += topLevelPath(f.path);
     else if (f.kind == FindingKind::Duplicate)
         cause += f.source;
-    Groups::count(m_groups->group(cause, f), f);
+    auto& g = m_groups->group(cause, f);
+    if (byPath && g.records == 0)
+        g.first.path = topLevelPath(f.path);
+    Groups::count(g, f);
 }
 
 namespace {
@@ -1303,11 +1320,11 @@ std::string groupMessage(const Finding& first, const std::string& detail, std::i
         : " (sequence " + first.sequenceNumber + ")";
     switch (first.kind) {
     case FindingKind::JsUnsafeNumber:
-        return plural(records, "record holds", "records hold") + " a number at " + first.path
+        return plural(records, "record holds", "records hold") + " a number at or under " + first.path
             + " that a JavaScript handler cannot hold exactly (" + std::string(jsRiskText(*first.jsRisk))
             + "); the first" + where + ": " + detail;
     case FindingKind::InvalidValue:
-        return plural(records, "record has", "records have") + " an invalid value at "
+        return plural(records, "record has", "records have") + " an invalid value at or under "
             + (first.path.empty() ? std::string("(item)") : first.path) + "; the first" + where + ": " + first.message;
     case FindingKind::TtlRemove:
         return plural(records, "REMOVE was", "REMOVEs were")

@@ -205,8 +205,10 @@ std::vector<Finding> auditRecords(std::vector<HistoryRecord> records, AuditOptio
 /// passed on by finish() as one finding each (Finding::grouped, affectedRecords = records, first record as the
 /// example). Memory: one finding per group, whatever the number of records.
 ///
-///   js-unsafe-number   per table x attribute path x risk (a record with numbers at two paths counts in both)
-///   invalid-value      per table x attribute path
+///   js-unsafe-number   per table x top-level attribute x risk (a record with numbers under two attributes counts
+///                      in both; nested map keys and list indexes differ per item, the first record's full path is
+///                      in the message)
+///   invalid-value      per table x top-level attribute
 ///   ttl-remove         per table
 ///   orphan-start       per table
 ///   duplicate          per table x file the copies were found in

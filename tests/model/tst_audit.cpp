@@ -484,11 +484,26 @@ private Q_SLOTS:
         QCOMPARE(*byPath.at("/big")->jsRisk, JsNumberRisk::BigInt);
         QCOMPARE(byPath.at("/big")->severity, Severity::Info);
         QCOMPARE(byPath.at("/big")->sequenceNumber, std::string("1")); // the first record is the example
-        QVERIFY2(byPath.at("/big")->message.starts_with("200 records hold a number at /big"),
+        QVERIFY2(byPath.at("/big")->message.starts_with("200 records hold a number at or under /big"),
                  byPath.at("/big")->message.c_str());
         const std::string json = findingToJson(*byPath.at("/big"));
         QVERIFY2(json.find("\"grouped\":true") != std::string::npos, json.c_str());
         QVERIFY2(json.find("\"affectedRecords\":200") != std::string::npos, json.c_str());
+
+        // Nested map keys differ per item: grouped by the top-level attribute, the full path in the message.
+        std::vector<Finding> nested;
+        FindingGrouper byAttribute([&](Finding&& f) { nested.push_back(std::move(f)); });
+        for (auto f :
+             auditRecords({rec(EventName::Insert, "1", R"({"Id":{"N":"1"},"m":{"M":{"a":{"N":"9007199254740993"}}}})",
+                               nullptr, 1),
+                           rec(EventName::Modify, "2", R"({"Id":{"N":"1"},"m":{"M":{"b":{"N":"9007199254740995"}}}})",
+                               R"({"Id":{"N":"1"},"m":{"M":{"a":{"N":"9007199254740993"}}}})", 2)}))
+            byAttribute.add(std::move(f));
+        byAttribute.finish();
+        QCOMPARE(kinds(nested), QStringLiteral("js-unsafe-number=1"));
+        QCOMPARE(nested.front().path, std::string("/m"));
+        QCOMPARE(nested.front().affectedRecords, std::int64_t(2));
+        QVERIFY2(nested.front().message.find("/m/a") != std::string::npos, nested.front().message.c_str());
     }
 
     void jsRiskSeverities()
