@@ -85,6 +85,10 @@ FindingsPanel::FindingsPanel(FindingsModel* model, QWidget* parent)
     split->addWidget(m_details);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 1);
+    // Small minimums: the panel sits in a bottom dock and the window must still fit 1024x700.
+    m_view->setMinimumHeight(m_view->fontMetrics().height() * 3);
+    m_details->setMinimumHeight(1);
+    split->setCollapsible(0, false);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     createFilterRow();
