@@ -147,6 +147,21 @@ Severity defaultSeverity(FindingKind kind)
     return Severity::Warning;
 }
 
+Severity jsRiskSeverity(JsNumberRisk risk)
+{
+    switch (risk) {
+    case JsNumberRisk::ThrowsNonInteger:
+    case JsNumberRisk::ThrowsInfinity:
+        return Severity::Error;
+    case JsNumberRisk::RoundsSilently:
+        return Severity::Warning;
+    case JsNumberRisk::BigInt:
+    case JsNumberRisk::None:
+        break;
+    }
+    return Severity::Info;
+}
+
 std::string_view jsRiskText(JsNumberRisk risk)
 {
     switch (risk) {
@@ -193,6 +208,8 @@ std::string findingToJson(const Finding& f)
         out += jsRiskText(*f.jsRisk);
         out += "\"";
     }
+    if (f.grouped)
+        out += ",\"grouped\":true";
     if (f.affectedRecords > 0) {
         out += ",\"affectedRecords\":";
         out += std::to_string(f.affectedRecords);
@@ -223,8 +240,18 @@ std::vector<Finding> Auditor::takeFindings()
 
 void Auditor::add(Finding finding)
 {
-    finding.severity = defaultSeverity(finding.kind);
-    (m_out ? m_out : &m_findings)->push_back(std::move(finding));
+    finding.severity = finding.kind == FindingKind::JsUnsafeNumber && finding.jsRisk ? jsRiskSeverity(*finding.jsRisk)
+                                                                                     : defaultSeverity(finding.kind);
+    if (m_out) {
+        m_out->push_back(std::move(finding));
+        return;
+    }
+    if (finding.keyId == 0)
+        finding.keyId = m_keyId;
+    if (m_sink)
+        m_sink(std::move(finding));
+    else
+        m_findings.push_back(std::move(finding));
 }
 
 namespace {
@@ -673,6 +700,9 @@ void Auditor::checkJsNumbers(const HistoryRecord& r)
     Finding f = findingFor(FindingKind::JsUnsafeNumber, r, 0, std::move(message));
     f.path = hits.front().problem->path;
     f.jsRisk = worst->risk;
+    f.jsNumbers.reserve(hits.size());
+    for (const auto& h : hits)
+        f.jsNumbers.push_back({h.where, h.problem->path, *h.problem->risk, h.problem->reason});
     add(std::move(f));
 }
 
@@ -684,15 +714,17 @@ void Auditor::checkKeys(const HistoryRecord& r, const Image& image, const char* 
     for (const auto& [name, value] : r.keys) {
         auto it = item.find(name);
         if (it == item.end()) {
-            add(findingFor(FindingKind::KeyMismatch, r, 0,
-                           std::string(which) + " lacks the key attribute " + name + " that Keys has ("
-                               + toDynamoJson(value) + ")"));
-            (m_out ? m_out : &m_findings)->back().path = "/" + escapePointerToken(name);
+            Finding f = findingFor(FindingKind::KeyMismatch, r, 0,
+                                   std::string(which) + " lacks the key attribute " + name + " that Keys has ("
+                                       + toDynamoJson(value) + ")");
+            f.path = "/" + escapePointerToken(name);
+            add(std::move(f));
         } else if (it->second != value) {
-            add(findingFor(FindingKind::KeyMismatch, r, 0,
-                           std::string(which) + " has " + name + " = " + toDynamoJson(it->second) + " but Keys has "
-                               + toDynamoJson(value)));
-            (m_out ? m_out : &m_findings)->back().path = "/" + escapePointerToken(name);
+            Finding f = findingFor(FindingKind::KeyMismatch, r, 0,
+                                   std::string(which) + " has " + name + " = " + toDynamoJson(it->second)
+                                       + " but Keys has " + toDynamoJson(value));
+            f.path = "/" + escapePointerToken(name);
+            add(std::move(f));
         }
     }
 }
@@ -826,7 +858,7 @@ struct Auditor::EventIds
 
 void Auditor::checkEventId(const HistoryRecord& r)
 {
-    if (r.eventId.empty())
+    if (r.eventId.empty() || !m_options.checkEventIds)
         return;
     if (!m_eventIds)
         m_eventIds = std::make_unique<EventIds>();
@@ -893,7 +925,7 @@ std::vector<std::vector<Finding>> Auditor::valueFindings(std::span<const History
 void Auditor::addKey(std::span<const HistoryRecord> records, Ordering ordering, std::int64_t keyId,
                      std::vector<std::vector<Finding>>* valueFindingsDone)
 {
-    const std::size_t firstFinding = m_findings.size();
+    m_keyId = keyId;
     if (valueFindingsDone && valueFindingsDone->size() != records.size())
         valueFindingsDone = nullptr; // not for these records: do them here
     enum class Exists { Unknown, Absent, Present } exists = Exists::Unknown;
@@ -1032,8 +1064,7 @@ void Auditor::addKey(std::span<const HistoryRecord> records, Ordering ordering, 
             add(std::move(f));
         }
     }
-    for (std::size_t i = firstFinding; i < m_findings.size(); ++i)
-        m_findings[i].keyId = keyId;
+    m_keyId = 0;
 }
 
 void Auditor::addDuplicate(const DeliveryInfo& d)
@@ -1046,6 +1077,7 @@ void Auditor::addDuplicate(const DeliveryInfo& d)
     f.recordId = d.recordId;
     f.sequenceNumber = d.sequenceNumber;
     f.eventId = d.eventId;
+    f.source = d.source;
     f.message =
         "Delivered again" + (d.where.empty() ? std::string() : " at " + d.where) + " (identical content; stored once)";
     add(std::move(f));
@@ -1133,7 +1165,8 @@ std::vector<Finding> auditRecords(std::vector<HistoryRecord> records, AuditOptio
                                first.id,
                                first.sequenceNumber,
                                first.eventId,
-                               "arrival #" + std::to_string(r.arrival)};
+                               "arrival #" + std::to_string(r.arrival),
+                               {}};
                 if (sameContent(first, r)) {
                     auditor.addDuplicate(d);
                     continue;
@@ -1165,6 +1198,163 @@ std::map<std::string, std::int64_t> countFindings(const std::vector<Finding>& fi
     for (const auto& f : findings)
         ++counts[std::string(findingKindText(f.kind))];
     return counts;
+}
+
+namespace {
+
+/// The top-level attribute of a JSON Pointer ("/metadata/0/in_1" -> "/metadata"): nested map keys and list indexes
+/// differ from item to item, so grouping by the whole path would make a group per record again.
+std::string topLevelPath(const std::string& path)
+{
+    const std::size_t slash = path.find('/', 1);
+    return slash == std::string::npos ? path : path.substr(0, slash);
+}
+
+} // namespace
+
+bool FindingGrouper::groupedKind(FindingKind kind)
+{
+    switch (kind) {
+    case FindingKind::JsUnsafeNumber:
+    case FindingKind::InvalidValue:
+    case FindingKind::TtlRemove:
+    case FindingKind::OrphanStart:
+    case FindingKind::Duplicate:
+        return true;
+    default:
+        return false;
+    }
+}
+
+struct FindingGrouper::Groups
+{
+    struct Group
+    {
+        Finding first;      ///< the first finding of the group (its record is the example)
+        std::string detail; ///< js-unsafe-number: the reason of the first number at the group's path
+        std::int64_t records = 0;
+        std::int64_t lastRecordId = -1; ///< a record counts once per group
+    };
+    std::map<std::string, std::size_t> index; ///< cause -> position in `groups`
+    std::vector<Group> groups;
+
+    Group& group(const std::string& cause, const Finding& f)
+    {
+        auto [it, inserted] = index.try_emplace(cause, groups.size());
+        if (inserted) {
+            groups.push_back({});
+            groups.back().first = f;
+            groups.back().first.diff.clear();
+            groups.back().first.jsNumbers.clear();
+            groups.back().first.affectedRecordIds.clear();
+        }
+        return groups[it->second];
+    }
+
+    static void count(Group& g, const Finding& f)
+    {
+        if (f.recordId != 0 && f.recordId == g.lastRecordId)
+            return;
+        g.lastRecordId = f.recordId;
+        ++g.records;
+    }
+};
+
+FindingGrouper::FindingGrouper(FindingSink next)
+    : m_next(std::move(next))
+    , m_groups(std::make_unique<Groups>())
+{
+}
+
+FindingGrouper::~FindingGrouper() = default;
+
+std::size_t FindingGrouper::groupCount() const
+{
+    return m_groups->groups.size();
+}
+
+void FindingGrouper::add(Finding&& f)
+{
+    if (!groupedKind(f.kind)) {
+        m_next(std::move(f));
+        return;
+    }
+    const std::string base = std::string(findingKindText(f.kind)) + '\x1f' + f.table + '\x1f';
+    if (f.kind == FindingKind::JsUnsafeNumber && !f.jsNumbers.empty()) {
+        for (const auto& n : f.jsNumbers) {
+            const std::string attribute = topLevelPath(n.path);
+            auto& g = m_groups->group(base + attribute + '\x1f' + std::string(jsRiskText(n.risk)), f);
+            if (g.records == 0) {
+                g.first.path = attribute;
+                g.first.jsRisk = n.risk;
+                g.first.severity = jsRiskSeverity(n.risk);
+                g.detail = n.where + " " + n.path + ": " + n.reason;
+            }
+            Groups::count(g, f);
+        }
+        return;
+    }
+    std::string cause = base;
+    const bool byPath = f.kind == FindingKind::InvalidValue || f.kind == FindingKind::JsUnsafeNumber;
+    if (byPath)
+        cause += topLevelPath(f.path);
+    else if (f.kind == FindingKind::Duplicate)
+        cause += f.source;
+    auto& g = m_groups->group(cause, f);
+    if (byPath && g.records == 0)
+        g.first.path = topLevelPath(f.path);
+    Groups::count(g, f);
+}
+
+namespace {
+
+std::string plural(std::int64_t n, const char* one, const char* many)
+{
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+std::string groupMessage(const Finding& first, const std::string& detail, std::int64_t records)
+{
+    const std::string where = first.sequenceNumber.empty()
+        ? (first.eventId.empty() ? std::string() : " (event " + first.eventId + ")")
+        : " (sequence " + first.sequenceNumber + ")";
+    switch (first.kind) {
+    case FindingKind::JsUnsafeNumber:
+        return plural(records, "record holds", "records hold") + " a number at or under " + first.path
+            + " that a JavaScript handler cannot hold exactly (" + std::string(jsRiskText(*first.jsRisk))
+            + "); the first" + where + ": " + detail;
+    case FindingKind::InvalidValue:
+        return plural(records, "record has", "records have") + " an invalid value at or under "
+            + (first.path.empty() ? std::string("(item)") : first.path) + "; the first" + where + ": " + first.message;
+    case FindingKind::TtlRemove:
+        return plural(records, "REMOVE was", "REMOVEs were")
+            + " made by Time to Live (userIdentity dynamodb.amazonaws.com), not by a user; the first" + where;
+    case FindingKind::OrphanStart:
+        return plural(records, "key begins", "keys begin")
+            + " with a MODIFY or REMOVE: the capture starts in the middle of their history; the first" + where + ": "
+            + first.message;
+    case FindingKind::Duplicate:
+        return plural(records, "record was", "records were") + " delivered again"
+            + (first.source.empty() ? std::string() : " in " + first.source)
+            + " (identical content; stored once); the first" + where + ": " + first.message;
+    default:
+        return plural(records, "record", "records") + ": " + first.message;
+    }
+}
+
+} // namespace
+
+void FindingGrouper::finish()
+{
+    for (auto& g : m_groups->groups) {
+        Finding f = std::move(g.first);
+        f.message = groupMessage(f, g.detail, g.records);
+        f.grouped = true;
+        f.affectedRecords = g.records;
+        m_next(std::move(f));
+    }
+    m_groups->groups.clear();
+    m_groups->index.clear();
 }
 
 } // namespace model

@@ -18,6 +18,7 @@
 // A key's first record being a MODIFY/REMOVE is orphan-start (info): the capture began mid-history.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -61,8 +62,12 @@ std::optional<FindingKind> parseFindingKind(std::string_view text);
 enum class Severity : std::uint8_t { Error = 0, Warning = 1, Info = 2 };
 std::string_view severityText(Severity severity); // "error", "warning", "info"
 std::optional<Severity> parseSeverity(std::string_view text);
-/// The severity each kind is reported with.
+/// The severity each kind is reported with (js-unsafe-number: see findingSeverity).
 Severity defaultSeverity(FindingKind kind);
+/// What a JavaScript risk breaks: throws-non-integer / throws-infinity make a JavaScript handler throw on the record
+/// (Lambda retries the batch until the record expires: the shard is blocked) -> error; rounds-silently changes the
+/// value the handler sees -> warning; bigint is exact but JSON.stringify rejects it -> info.
+Severity jsRiskSeverity(JsNumberRisk risk);
 
 struct Finding
 {
@@ -88,19 +93,41 @@ struct Finding
     /// out-of-order-arrival: the ids of all those late records, in history order (for selecting them, e.g. an
     /// export of flagged records); not in findingToJson. Empty for other kinds.
     std::vector<std::int64_t> affectedRecordIds;
+    /// js-unsafe-number: every number of the record with a risk ("Keys" / "NewImage" / "OldImage" / "Item", JSON
+    /// Pointer, risk). Not in findingToJson (the message lists the first three).
+    struct JsNumber
+    {
+        std::string where;
+        std::string path;
+        JsNumberRisk risk = JsNumberRisk::None;
+        std::string reason;
+    };
+    std::vector<JsNumber> jsNumbers;
+    /// duplicate: the file the copy was found in (for grouping; "" when unknown).
+    std::string source;
+    /// A FindingGrouper group (one cause, many records): affectedRecords records; recordId, sequenceNumber, key and
+    /// eventId are those of the first record of the group.
+    bool grouped = false;
 };
 
 /// `{"kind","severity","table","key":{…},"sequenceNumber","eventID","message", "recordId", "path"?, "risk"?,
 /// "affectedRecords"?, "relatedSequenceNumber"?, "diff"?: [changes]}` (JSON text; "key" is DynamoDB JSON, null
 /// values omitted).
 std::string findingToJson(const Finding& finding);
+/// `{…, "grouped":true, "affectedRecords":N}` for a group (see Finding::grouped).
 /// "invalid" | "bigint" | "throws-non-integer" | "throws-infinity" | "rounds-silently" | "none".
 std::string_view jsRiskText(JsNumberRisk risk);
 
 struct AuditOptions
 {
     bool valueChecks = true; ///< invalid-value / js-unsafe-number / key-mismatch (decodes changed attributes)
+    /// reused-event-id: keeps every event ID seen (memory grows with the records). The store's audit turns this
+    /// off in its Auditor and asks the store instead (storage/history/auditscan.cpp, bounded memory).
+    bool checkEventIds = true;
 };
+
+/// Receives each finding as soon as it is known (instead of collecting them).
+using FindingSink = std::function<void(Finding&&)>;
 
 /// A delivery the store saw more than once (see storage DuplicateRow), or a conflicting copy (ConflictRow).
 struct DeliveryInfo
@@ -111,7 +138,8 @@ struct DeliveryInfo
     std::int64_t recordId = 0; ///< the stored record
     std::string sequenceNumber;
     std::string eventId;
-    std::string where; ///< where the copy was found, for the message ("batch-000012.json record 3")
+    std::string where;  ///< where the copy was found, for the message ("batch-000012.json record 3")
+    std::string source; ///< the file of `where` ("batch-000012.json"), for grouping
 };
 
 class Auditor
@@ -137,6 +165,10 @@ public:
     /// conflicting copy (may differ from the stored one's).
     void addConflict(const DeliveryInfo& conflict, std::string_view conflictEventId, std::string_view difference);
 
+    /// From now on every finding goes to `sink` as soon as it is known instead of into findings() (the audit then
+    /// holds no findings: bounded memory whatever the capture). An empty sink collects again.
+    void setSink(FindingSink sink) { m_sink = std::move(sink); }
+
     const std::vector<Finding>& findings() const { return m_findings; }
     std::vector<Finding> takeFindings();
 
@@ -152,6 +184,8 @@ private:
     void checkJsNumbers(const HistoryRecord& r);
 
     AuditOptions m_options;
+    FindingSink m_sink;
+    std::int64_t m_keyId = 0; ///< the key addKey() is auditing (0 outside addKey)
     std::vector<Finding> m_findings;
     std::vector<Finding>* m_out = nullptr; ///< where add() puts findings (nullptr: m_findings)
     struct EventIds; ///< every event ID seen so far, with its first record (flat hash table + text arena; audit.cpp)
@@ -165,6 +199,38 @@ private:
 /// conflicts included (same stream ARN + sequence number: identical content = duplicate, else conflict; without
 /// a sequence number: same event ID and content = duplicate). Used by tests and for small captures.
 std::vector<Finding> auditRecords(std::vector<HistoryRecord> records, AuditOptions options = {});
+
+/// Groups the kinds that fire on most records, so the problems stay visible: findings go in one by one (e.g. from
+/// Auditor::setSink); kinds that are not grouped are passed on at once, grouped ones are counted per cause and
+/// passed on by finish() as one finding each (Finding::grouped, affectedRecords = records, first record as the
+/// example). Memory: one finding per group, whatever the number of records.
+///
+///   js-unsafe-number   per table x top-level attribute x risk (a record with numbers under two attributes counts
+///                      in both; nested map keys and list indexes differ per item, the first record's full path is
+///                      in the message)
+///   invalid-value      per table x top-level attribute
+///   ttl-remove         per table
+///   orphan-start       per table
+///   duplicate          per table x file the copies were found in
+class FindingGrouper
+{
+public:
+    explicit FindingGrouper(FindingSink next);
+    ~FindingGrouper();
+    FindingGrouper(const FindingGrouper&) = delete;
+    FindingGrouper& operator=(const FindingGrouper&) = delete;
+
+    static bool groupedKind(FindingKind kind);
+    void add(Finding&& finding);
+    /// Passes on one finding per group (in the order the groups were first seen) and forgets them.
+    void finish();
+    std::size_t groupCount() const;
+
+private:
+    struct Groups;
+    FindingSink m_next;
+    std::unique_ptr<Groups> m_groups;
+};
 
 /// Counts per kind text.
 std::map<std::string, std::int64_t> countFindings(const std::vector<Finding>& findings);

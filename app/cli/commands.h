@@ -10,7 +10,7 @@ int runInfo(const QStringList& arguments);    // infocommand.cpp
 int runKeys(const QStringList& arguments);    // querycommands.cpp
 int runHistory(const QStringList& arguments); // querycommands.cpp
 int runDiff(const QStringList& arguments);    // querycommands.cpp
-int runAudit(const QStringList& arguments);   // querycommands.cpp
+int runAudit(const QStringList& arguments);   // auditcommand.cpp
 int runState(const QStringList& arguments);   // querycommands.cpp
 int runExport(const QStringList& arguments);  // exportcommand.cpp
 int runReplay(const QStringList& arguments);  // replaycommand.cpp

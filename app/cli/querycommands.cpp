@@ -1,4 +1,4 @@
-// streamscope keys | history | diff | audit | state: read-only queries over a store, with --json output.
+// streamscope keys | history | diff | state: read-only queries over a store, with --json output.
 // JSON is written by hand (model helpers) so DynamoDB JSON values and images stay exactly as delivered.
 
 #include <QDateTime>
@@ -492,82 +492,6 @@ int runDiff(const QStringList& arguments)
         write("no changes\n");
     for (const auto& c : *changes)
         write("  " + terminalSafe(model::changeToText(c)) + "\n");
-    return ExitOk;
-}
-
-int runAudit(const QStringList& arguments)
-{
-    const QString command = QStringLiteral("audit");
-    QCommandLineParser parser;
-    setupParser(parser, command,
-                QStringLiteral("Check a capture for gaps, duplicates, conflicts, out-of-order delivery, TTL deletes "
-                               "and risky values. Exit code 0 even with findings."));
-    const QCommandLineOption severity(QStringLiteral("severity"),
-                                      QStringLiteral("Only findings at least this severe: error, warning or info "
-                                                     "(default info = all)."),
-                                      QStringLiteral("LEVEL"));
-    const QCommandLineOption noValues(QStringLiteral("no-value-checks"),
-                                      QStringLiteral("Skip invalid-value / js-unsafe-number / key-mismatch checks."));
-    parser.addOptions({storeOption(), tableOption(), severity, noValues, jsonOption()});
-    int code = ExitOk;
-    if (!parseOrExit(parser, arguments, command, code))
-        return code;
-    model::Severity minimum = model::Severity::Info;
-    if (parser.isSet(severity)) {
-        auto s = model::parseSeverity(parser.value(severity).toLower().toStdString());
-        if (!s)
-            return usageError(command, QStringLiteral("--severity must be error, warning or info"));
-        minimum = *s;
-    }
-    auto store = openSelectedStore(parser, command, storage::Database::OpenMode::ReadOnly, code);
-    if (!store)
-        return code;
-    storage::AuditRequest request;
-    if (parser.isSet(tableOption())) {
-        auto table = requireTable(*store, parser, command, code);
-        if (!table)
-            return code;
-        request.tableId = table->id;
-    }
-    request.options.valueChecks = !parser.isSet(noValues);
-    auto report = storage::runAudit(*store, request);
-    if (!report)
-        return storeError(command, report.error());
-    std::vector<const model::Finding*> shown;
-    for (const auto& f : report->findings) {
-        if (static_cast<int>(f.severity) <= static_cast<int>(minimum))
-            shown.push_back(&f);
-    }
-    std::map<std::string, std::int64_t> counts;
-    for (const auto* f : shown)
-        ++counts[std::string(model::findingKindText(f->kind))];
-    if (parser.isSet(jsonOption())) {
-        write("{\"findings\":[");
-        for (std::size_t i = 0; i < shown.size(); ++i)
-            write((i ? ",\n" : "\n") + model::findingToJson(*shown[i]));
-        std::string c = "\n],\"counts\":{";
-        bool first = true;
-        for (const auto& [kind, n] : counts) {
-            c += (first ? "" : ",") + model::jsontext::quoted(kind) + ":" + std::to_string(n);
-            first = false;
-        }
-        c += "},\"keys\":" + std::to_string(report->keys) + ",\"records\":" + std::to_string(report->records) + "}\n";
-        write(c);
-        return ExitOk;
-    }
-    for (const auto* f : shown) {
-        std::string key = f->keyJson;
-        if (auto decoded = model::parseItem(f->keyJson))
-            key = model::keyDisplayText(*decoded.value);
-        write(std::string(model::severityText(f->severity)) + "  " + std::string(model::findingKindText(f->kind)) + "  "
-              + terminalSafe(f->table) + "  " + terminalSafe(key)
-              + (f->sequenceNumber.empty() ? std::string() : "  seq " + terminalSafe(f->sequenceNumber)) + "\n    "
-              + terminalSafe(f->message) + "\n");
-    }
-    write("Audited " + std::to_string(report->records) + " records of " + std::to_string(report->keys)
-          + " keys: " + std::to_string(shown.size()) + " finding" + (shown.size() == 1 ? "" : "s") + "\n");
-    for (const auto& [kind, n] : counts)
-        write("  " + kind + ": " + std::to_string(n) + "\n");
     return ExitOk;
 }
 

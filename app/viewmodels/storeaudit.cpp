@@ -54,6 +54,34 @@ std::vector<AuditRow> collectAuditFindings(storage::Store& store, std::string& e
     return rows;
 }
 
+AuditFindings streamAuditFindings(storage::Store& store, std::string& error, const std::function<bool()>& keepGoing,
+                                  std::size_t maxFlat)
+{
+    AuditFindings out;
+    model::FindingGrouper grouper([&out](model::Finding&& f) { out.grouped.push_back(toFindingRow(f)); });
+    storage::AuditRequest request;
+    if (keepGoing)
+        request.progress = [&keepGoing](std::int64_t) { return keepGoing(); };
+    request.onFinding = [&](model::Finding&& f) {
+        if (out.flat.size() < maxFlat)
+            out.flat.push_back(toFindingRow(f));
+        else
+            out.flatComplete = false;
+        grouper.add(std::move(f));
+    };
+    auto report = storage::runAudit(store, request);
+    if (!report) {
+        error = report.error().message;
+        return out;
+    }
+    grouper.finish();
+    if (!report->complete)
+        error = "the audit was stopped before the end";
+    out.records = report->records;
+    out.keys = report->keys;
+    return out;
+}
+
 std::vector<AuditRow> keyAuditFindings(storage::Store& store, std::int64_t keyId)
 {
     std::vector<AuditRow> rows;

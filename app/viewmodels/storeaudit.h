@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "app/viewmodels/findingsmodel.h"
 #include "app/viewmodels/rowtypes.h"
 #include "model/audit.h"
 #include "storage/store/store.h"
@@ -18,6 +19,19 @@ AuditRow toAuditRow(const model::Finding& finding);
 std::vector<AuditRow> collectAuditFindings(storage::Store& store, std::string& error,
                                            const std::function<bool()>& keepGoing = {},
                                            std::size_t maxFindings = 500000);
+
+/// The audit panel's findings from one streamed audit: grouped (model::FindingGrouper) and flat, the flat list capped
+/// at `maxFlat` rows (bounded memory; the grouped list is small whatever the store).
+struct AuditFindings
+{
+    std::vector<FindingRow> grouped;
+    std::vector<FindingRow> flat;
+    bool flatComplete = true;
+    std::int64_t records = 0;
+    std::int64_t keys = 0;
+};
+AuditFindings streamAuditFindings(storage::Store& store, std::string& error,
+                                  const std::function<bool()>& keepGoing = {}, std::size_t maxFlat = 100000);
 
 /// The findings of one key (timeline markers).
 std::vector<AuditRow> keyAuditFindings(storage::Store& store, std::int64_t keyId);

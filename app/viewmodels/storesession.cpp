@@ -259,6 +259,7 @@ void StoreSession::close()
     m_events.clear();
     m_timeline.clear();
     m_audit.setFindings({});
+    m_findings.clear();
     m_tables.setTables({});
     m_activity.clear();
     m_activityZoom.reset();
@@ -601,7 +602,7 @@ void StoreSession::requestAudit()
         return;
     struct Audit
     {
-        std::vector<AuditRow> findings;
+        AuditFindings findings;
         QString error; ///< the audit stopped early: the findings are those found until then
     };
     runStoreJob<Audit>(
@@ -609,14 +610,30 @@ void StoreSession::requestAudit()
         [](storage::Store& store, JobContext& ctx) -> storage::Result<Audit> {
             std::string error;
             Audit a;
-            a.findings = collectAuditFindings(store, error, [&ctx]() { return !ctx.isStale(); });
+            a.findings = streamAuditFindings(store, error, [&ctx]() { return !ctx.isStale(); });
             a.error = fromStd(error);
             return a;
         },
         [this](Audit a) {
             if (!a.error.isEmpty())
                 Q_EMIT errorOccurred(tr("Audit incomplete: %1").arg(a.error));
-            m_audit.setFindings(std::move(a.findings));
+            std::vector<AuditRow> tree; // the Expert-Info tree: the grouped findings (small whatever the store)
+            tree.reserve(a.findings.grouped.size());
+            for (const auto& f : a.findings.grouped) {
+                AuditRow r;
+                r.severity = f.severity == model::Severity::Error ? AuditSeverity::Error
+                    : f.severity == model::Severity::Warning      ? AuditSeverity::Warning
+                                                                  : AuditSeverity::Note;
+                r.kind = std::string(model::findingKindText(f.kind));
+                r.message = f.message;
+                r.table = f.table;
+                r.keyId = f.keyId;
+                r.keyText = f.keyText;
+                r.recordId = f.recordId;
+                tree.push_back(std::move(r));
+            }
+            m_audit.setFindings(std::move(tree));
+            m_findings.setFindings(std::move(a.findings.grouped), std::move(a.findings.flat), a.findings.flatComplete);
             Q_EMIT auditReady();
         });
 }

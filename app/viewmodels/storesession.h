@@ -12,6 +12,7 @@
 
 #include "app/viewmodels/auditmodel.h"
 #include "app/viewmodels/eventtablemodel.h"
+#include "app/viewmodels/findingsmodel.h"
 #include "app/viewmodels/jobtracker.h"
 #include "app/viewmodels/keylistmodel.h"
 #include "app/viewmodels/timelinemodel.h"
@@ -39,6 +40,8 @@ public:
     EventTableModel* eventModel() { return &m_events; }
     TimelineModel* timelineModel() { return &m_timeline; }
     AuditModel* auditModel() { return &m_audit; }
+    /// The audit panel's findings (grouped and flat); filled with the audit model by requestAudit().
+    FindingsModel* findingsModel() { return &m_findings; }
     JobTracker* jobs() { return &m_jobs; }
     /// The whole-store audit runs on its own worker so it never queues interactive queries behind it.
     JobTracker* auditJobs() { return &m_auditJobs; }
@@ -109,6 +112,7 @@ private:
     EventTableModel m_events;
     TimelineModel m_timeline;
     AuditModel m_audit;
+    FindingsModel m_findings;
     storage::StoreTotals m_totals;
     std::vector<storage::TableInfo> m_tableInfos;
     KeyFilter m_keyFilter;

@@ -37,10 +37,10 @@
 #include "app/viewmodels/modelroles.h"
 #include "app/viewmodels/storesession.h"
 #include "app/widgets/activitychart.h"
-#include "app/widgets/auditpanel.h"
 #include "app/widgets/diffpanel.h"
 #include "app/widgets/eventspanel.h"
 #include "app/widgets/exportdialog.h"
+#include "app/widgets/findingspanel.h"
 #include "app/widgets/importdialog.h"
 #include "app/widgets/keyspanel.h"
 #include "app/widgets/lambdafilterpanel.h"
@@ -72,7 +72,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_timeline(new TimelinePanel(m_session, this))
     , m_diff(new DiffPanel(m_session, this))
     , m_events(new EventsPanel(m_session, this))
-    , m_audit(new AuditPanel(m_session, this))
+    , m_audit(new FindingsPanel(m_session->findingsModel(), this))
     , m_activity(new ActivityPanel(m_session, this))
     , m_tabs(new QTabWidget(this))
     , m_centerSplit(new QSplitter(Qt::Vertical, this))
@@ -222,7 +222,7 @@ void MainWindow::connectPanels()
         if (m_tabs->currentWidget() == m_events)
             m_diff->clear(); // the diff showed the event the filter just hid
     });
-    connect(m_audit, &AuditPanel::findingActivated, this, [this](qint64 keyId, qint64 recordId) {
+    connect(m_audit, &FindingsPanel::findingActivated, this, [this](qint64 keyId, qint64 recordId) {
         m_tabs->setCurrentWidget(m_timeline);
         openKeyAt(keyId, recordId);
     });
@@ -249,7 +249,9 @@ void MainWindow::connectSessionAndJobs()
             [this](bool busy) { m_busyLabel->setText(busy ? tr("querying…") : QString()); });
     connect(m_session->auditJobs(), &JobTracker::busyChanged, this, [this](bool busy) {
         statusBar()->showMessage(busy ? tr("Auditing the store…") : tr("Audit finished"), busy ? 0 : 4000);
+        m_audit->setStatus(busy ? tr("Auditing the store…") : QString());
     });
+    connect(m_session, &StoreSession::closed, m_audit, [this]() { m_audit->setStatus(tr("No store open")); });
     connect(m_importJob, &ImportJob::progressChanged, m_importProgress, &ImportProgressWidget::setProgress);
     connect(m_importJob, &ImportJob::finished, this, &MainWindow::onImportFinished);
     connect(m_importProgress->cancelButton(), &QPushButton::clicked, this, [this]() {
@@ -699,15 +701,6 @@ void MainWindow::setupKeyboard()
         openKeyAt(keyId, recordId);
         m_timeline->view()->setFocus(Qt::ShortcutFocusReason);
     });
-    if (auto* audit = m_audit->findChild<QTreeView*>()) {
-        connect(audit, &QAbstractItemView::activated, this, [this](const QModelIndex& index) {
-            const qint64 keyId = index.data(ModelRoles::KeyIdRole).toLongLong();
-            if (keyId <= 0)
-                return;
-            m_tabs->setCurrentWidget(m_timeline);
-            openKeyAt(keyId, index.data(ModelRoles::RecordIdRole).toLongLong());
-        });
-    }
 }
 
 void MainWindow::resizeEvent(QResizeEvent* event)
@@ -790,6 +783,7 @@ QList<QPair<QString, QString>> MainWindow::keyboardShortcuts() const
     list.append({tr("Enter"),
                  tr("Keys list: open the key's timeline; Events: open the event's version in the "
                     "timeline; Audit: open the finding; Tables: go to the keys list")});
+    list.append({tr("F8, Shift+F8"), tr("Audit: select the next / previous finding")});
     list.append({tr("Tab, Shift+Tab"), tr("Move between the panes and fields")});
     list.append({tr("Ctrl+C"),
                  tr("Diff: copy the selected value (or the image) as JSON; keys list: the key as "

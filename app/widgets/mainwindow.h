@@ -13,7 +13,7 @@ class QMenu;
 class QSplitter;
 class QTabWidget;
 class ActivityPanel;
-class AuditPanel;
+class FindingsPanel;
 class DiffPanel;
 class EventsPanel;
 class ImportJob;
@@ -63,7 +63,7 @@ public:
     TimelinePanel* timelinePanel() const { return m_timeline; }
     DiffPanel* diffPanel() const { return m_diff; }
     EventsPanel* eventsPanel() const { return m_events; }
-    AuditPanel* auditPanel() const { return m_audit; }
+    FindingsPanel* auditPanel() const { return m_audit; }
     ActivityPanel* activityPanel() const { return m_activity; }
     ReplayPanel* replayPanel() const { return m_replay; }
     QTabWidget* centerTabs() const { return m_tabs; }
@@ -127,7 +127,7 @@ private:
     TimelinePanel* m_timeline;
     DiffPanel* m_diff;
     EventsPanel* m_events;
-    AuditPanel* m_audit;
+    FindingsPanel* m_audit;
     ActivityPanel* m_activity;
     ReplayPanel* m_replay = nullptr;
     QTabWidget* m_tabs;

@@ -21,9 +21,9 @@
 #include "app/viewmodels/modelroles.h"
 #include "app/viewmodels/storesession.h"
 #include "app/widgets/activitychart.h"
-#include "app/widgets/auditpanel.h"
 #include "app/widgets/diffpanel.h"
 #include "app/widgets/eventspanel.h"
+#include "app/widgets/findingspanel.h"
 #include "app/widgets/keyspanel.h"
 #include "app/widgets/mainwindow.h"
 #include "app/widgets/replaypanel.h"
@@ -186,23 +186,13 @@ void Screenshotter::step()
         // widened so the findings' messages read in full.
         m_window->resizeDocks({m_window->auditDock()}, {m_window->width() * 3 / 5}, Qt::Horizontal);
         auto* audit = m_window->auditPanel()->view();
-        auto* model = audit->model();
-        QModelIndex target;
-        for (int g = 0; g < model->rowCount() && !target.isValid(); ++g) {
-            const QModelIndex group = model->index(g, 0);
-            audit->expand(group);
-            for (int k = 0; k < model->rowCount(group) && !target.isValid(); ++k) {
-                const QModelIndex kind = model->index(k, 0, group);
-                audit->expand(kind);
-                if (model->rowCount(kind) > 0)
-                    target = model->index(0, 0, kind);
-            }
-        }
+        // Sorted by severity, worst first: the first row is the worst finding.
+        const QModelIndex target = audit->model()->index(0, 0);
         m_window->centerTabs()->setCurrentWidget(m_window->timelinePanel());
         if (target.isValid()) {
             audit->setCurrentIndex(target);
             audit->scrollTo(target);
-            Q_EMIT audit->doubleClicked(target);
+            Q_EMIT audit->activated(target);
         }
         waitIdleThen(7);
         break;

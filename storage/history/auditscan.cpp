@@ -49,8 +49,76 @@ Result<DeliverySources> loadSources(Store& store)
     return out;
 }
 
-// reused-event-id: the model knows the other record only by id; say which one it is (table, file, record number,
-// sequence number) so a person can find it.
+/// reused-event-id across the whole store (or one table), asked of the store instead of kept in memory: every record
+/// whose event ID an earlier record (lower id) has too, naming that first record (table, file, record number,
+/// sequence number) so a person can find it. SQLite groups on disk-backed sorters: bounded memory.
+std::optional<Error> addReusedEventIds(Store& store, std::optional<std::int64_t> tableId,
+                                       const model::FindingSink& emit)
+{
+    const std::string tableFilter = tableId ? " AND table_id = ?1" : "";
+    const std::string sql = "SELECT r.id, t.name, r.key_id, k.canonical, r.seq, r.event_id, r.source_id, "
+                            "r.record_index FROM records r JOIN ddb_tables t ON t.id = r.table_id "
+                            "JOIN keys k ON k.id = r.key_id WHERE r.event_id IN (SELECT event_id FROM records "
+                            "WHERE event_id IS NOT NULL"
+        + tableFilter + " GROUP BY event_id HAVING COUNT(*) > 1)" + (tableId ? " AND r.table_id = ?1" : "")
+        + " ORDER BY r.event_id, r.id";
+    auto statement = store.database().prepare(sql);
+    if (!statement)
+        return statement.error();
+    if (tableId)
+        statement->bind(1, *tableId);
+    std::optional<DeliverySources> sources;
+    struct First
+    {
+        std::string eventId;
+        std::string text; ///< "table T, file record N, sequence S"
+        std::int64_t recordId = 0;
+        std::string sequenceNumber;
+    } first;
+    std::optional<Error> failure;
+    auto error = statement->forEachRow([&](Statement& row) {
+        if (!sources) {
+            auto loaded = loadSources(store);
+            if (!loaded) {
+                failure = loaded.error();
+                return false;
+            }
+            sources = std::move(*loaded);
+        }
+        const std::string eventId = row.textCopy(5);
+        const std::string seq = row.isNull(4) ? std::string() : row.textCopy(4);
+        RecordPosition position;
+        position.sourceId = row.int64(6);
+        position.recordIndex = row.int64(7);
+        const std::string text = "table " + row.textCopy(1) + ", " + sources->where(position) + ", "
+            + (seq.empty() ? std::string("no sequence number") : "sequence " + seq);
+        if (eventId != first.eventId) {
+            first = First{eventId, text, row.int64(0), seq};
+            return true;
+        }
+        model::Finding f;
+        f.kind = model::FindingKind::ReusedEventId;
+        f.severity = model::defaultSeverity(f.kind);
+        f.recordId = row.int64(0);
+        f.table = row.textCopy(1);
+        f.keyId = row.int64(2);
+        f.keyJson = row.textCopy(3);
+        f.sequenceNumber = seq;
+        f.eventId = eventId;
+        f.otherRecordId = first.recordId;
+        f.otherSequenceNumber = first.sequenceNumber;
+        f.message =
+            "eventID " + eventId + " is also used by a different record: " + first.text + "; eventIDs should be unique";
+        emit(std::move(f));
+        return true;
+    });
+    if (failure)
+        return failure;
+    return error;
+}
+
+// reused-event-id within one key (auditKey): the model knows the other record only by id; say which one it is
+// (table, file, record number, sequence number) so a person can find it.
 std::optional<Error> nameOtherRecords(Store& store, std::vector<model::Finding>& findings)
 {
     const bool any = std::any_of(findings.begin(), findings.end(), [](const model::Finding& f) {
@@ -81,7 +149,7 @@ std::optional<Error> nameOtherRecords(Store& store, std::vector<model::Finding>&
 // mixed-view-types: a stream is one view type; records of several under one stream ARN were stored from different
 // streams or setups, and what the audit can tell differs between them (README: what can be detected).
 std::optional<Error> addMixedViewTypes(Store& store, std::optional<std::int64_t> tableId,
-                                       std::vector<model::Finding>& findings)
+                                       const model::FindingSink& emit)
 {
     auto tables = store.tables();
     if (!tables)
@@ -102,7 +170,7 @@ std::optional<Error> addMixedViewTypes(Store& store, std::optional<std::int64_t>
             f.message = "stream " + (s.arn.empty() ? std::string("(no stream ARN)") : s.arn)
                 + " has records of several view types (" + names
                 + "): a stream has one; what can be checked differs between them";
-            findings.push_back(std::move(f));
+            emit(std::move(f));
         }
     }
     return std::nullopt;
@@ -130,8 +198,10 @@ std::optional<Error> addDeliveries(Store& store, std::optional<std::int64_t> tab
     for (const auto& d : *duplicates) {
         if (onlyKey && d.keyId != *onlyKey)
             continue;
+        auto source = sources->names.find(d.position.sourceId);
         auditor.addDuplicate(model::DeliveryInfo{d.tableName, keyText(d.keyId), d.keyId, d.recordId, d.sequenceNumber,
-                                                 d.eventId, sources->where(d.position)});
+                                                 d.eventId, sources->where(d.position),
+                                                 source == sources->names.end() ? std::string() : source->second});
     }
     auto conflicts = store.conflicts(tableId);
     if (!conflicts)
@@ -163,8 +233,14 @@ std::optional<Error> addDeliveries(Store& store, std::optional<std::int64_t> tab
         }
         if (onlyKey && existingKeyId != *onlyKey && c.keyId != *onlyKey)
             continue;
-        auditor.addConflict(model::DeliveryInfo{c.tableName, existingKeyJson, existingKeyId, c.existingRecordId,
-                                                c.sequenceNumber, c.eventId, sources->where(c.position)},
+        auditor.addConflict(model::DeliveryInfo{c.tableName,
+                                                existingKeyJson,
+                                                existingKeyId,
+                                                c.existingRecordId,
+                                                c.sequenceNumber,
+                                                c.eventId,
+                                                sources->where(c.position),
+                                                {}},
                             c.eventId, difference);
     }
     return std::nullopt;
@@ -253,7 +329,13 @@ Result<AuditReport> runAuditOnce(Store& store, const AuditRequest& request)
     // When the auditor falls behind, the reader takes over part of its work (see below). The store's connection
     // is used by the reader thread only until it is joined.
     AuditReport report;
-    model::Auditor auditor(request.options);
+    model::AuditOptions options = request.options;
+    options.checkEventIds = false; // across the store: asked of the store at the end (addReusedEventIds)
+    model::Auditor auditor(options);
+    const model::FindingSink emit = request.onFinding
+        ? request.onFinding
+        : model::FindingSink([&report](model::Finding&& f) { report.findings.push_back(std::move(f)); });
+    auditor.setSink(emit);
     std::unordered_map<std::int64_t, std::string> keyJson;
     ScanOptions scan;
     scan.tableId = request.tableId;
@@ -293,7 +375,6 @@ Result<AuditReport> runAuditOnce(Store& store, const AuditRequest& request)
             continue; // drain what the reader already queued
         auditor.addKey(batch->records, batch->ordering, batch->keyId,
                        batch->valuesChecked ? &batch->valueFindings : nullptr);
-        keyJson[batch->keyId] = std::move(batch->canonicalKeys);
         ++report.keys;
         report.records += static_cast<std::int64_t>(batch->records.size());
         if (request.progress && !request.progress(report.records)) {
@@ -307,13 +388,13 @@ Result<AuditReport> runAuditOnce(Store& store, const AuditRequest& request)
     if (report.complete) {
         if (auto e = addDeliveries(store, request.tableId, std::nullopt, keyJson, auditor))
             return *e;
-    }
-    report.findings = auditor.takeFindings();
-    if (auto e = nameOtherRecords(store, report.findings))
-        return *e;
-    if (report.complete)
-        if (auto e = addMixedViewTypes(store, request.tableId, report.findings))
+        if (request.options.checkEventIds) {
+            if (auto e = addReusedEventIds(store, request.tableId, emit))
+                return *e;
+        }
+        if (auto e = addMixedViewTypes(store, request.tableId, emit))
             return *e;
+    }
     return report;
 }
 
@@ -339,7 +420,10 @@ Result<std::vector<model::Finding>> auditKeyOnce(Store& store, std::int64_t keyI
     if (auto e = addDeliveries(store, loaded->key.tableId, keyId, keyJson, auditor))
         return *e;
     // reused-event-id needs the whole store; for one key it only compares the key's own records.
-    return auditor.takeFindings();
+    auto findings = auditor.takeFindings();
+    if (auto e = nameOtherRecords(store, findings))
+        return *e;
+    return findings;
 }
 
 } // namespace

@@ -4,6 +4,9 @@
 // key, with the model's rules (model/audit.h).
 //
 //   auto report = storage::runAudit(*store, {});             // report->findings
+//
+// Streamed (bounded memory whatever the store): set AuditRequest::onFinding, e.g. to a model::FindingGrouper's add;
+// report->findings then stays empty.
 
 #include <cstdint>
 #include <functional>
@@ -22,11 +25,16 @@ struct AuditRequest
     /// Called after each key with the number of records audited so far; return false to stop (the report then
     /// holds what was found so far and `complete` is false).
     std::function<bool(std::int64_t recordsDone)> progress;
+    /// When set, each finding is handed over as soon as it is known (per key in key order, then duplicates,
+    /// conflicts, reused event IDs and mixed view types) instead of being collected in AuditReport::findings.
+    model::FindingSink onFinding;
 };
 
 struct AuditReport
 {
-    std::vector<model::Finding> findings; ///< per key in key order, then duplicates, then conflicts
+    /// per key in key order, then duplicates, conflicts, reused event IDs, mixed view types (empty when the request
+    /// had an onFinding sink)
+    std::vector<model::Finding> findings;
     std::int64_t keys = 0;
     std::int64_t records = 0;
     bool complete = true;

@@ -1,30 +1,131 @@
 // Benchmark: audit of the 200k-record reference capture.
 //
-//   bench_audit [--records N] [--keys K] [--workdir DIR] [--runs R] [--no-value-checks]
+//   bench_audit [--records N] [--keys K] [--workdir DIR] [--runs R] [--no-value-checks] [--memory]
 //
 // Generates gen_capture.py --seed 1 --records 200000 --keys 20000 --ttl-rate 0.25 (lambda-batches, the importer
 // issue's reference capture) once into DIR, imports it with the capture importer, then times storage::runAudit
 // over the whole store (R runs, default 3; best and median printed; CPU is the process's, both threads) and prints
 // the findings per kind. Exit 0 when the median is within 3 s.
+//
+// --memory: instead, collect-all against streamed-and-grouped, each audit in its own forked process (so one's heap
+// does not count in the other's): wall time, CPU and the peak of RssAnon (/proc/self/status sampled every 5 ms on a
+// thread; the store is read without memory-mapping, so its pages are not in it) above the process's RssAnon before
+// the audit, and the findings each hands over. Exit 0 when the streamed peak is below the collected one.
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "model/audit.h"
 #include "storage/history/auditscan.h"
 #include "storage/import/captureimporter.h"
+
+namespace {
+
+/// RssAnon of this process in KiB (0 when unknown).
+long rssAnonKib()
+{
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind("RssAnon:", 0) == 0)
+            return std::atol(line.c_str() + 8);
+    }
+    return 0;
+}
+
+/// One audit in this (forked) process: "collect" keeps every finding in the report, "stream" hands them to a
+/// FindingGrouper and keeps only the groups and the findings passed on. Prints one line; returns the exit code.
+int measureOnce(storage::Store& store, bool stream, bool valueChecks)
+{
+    const long before = rssAnonKib();
+    std::atomic<bool> done{false};
+    std::atomic<long> peak{before};
+    std::thread sampler([&] {
+        while (!done) {
+            peak = std::max(peak.load(), rssAnonKib());
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+    });
+    storage::AuditRequest request;
+    request.options.valueChecks = valueChecks;
+    std::size_t handedOver = 0;
+    std::size_t kept = 0;
+    std::vector<model::Finding> passedOn;
+    model::FindingGrouper grouper([&](model::Finding&& f) { passedOn.push_back(std::move(f)); });
+    if (stream) {
+        request.onFinding = [&](model::Finding&& f) {
+            ++handedOver;
+            grouper.add(std::move(f));
+        };
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::clock_t c0 = std::clock();
+    auto report = storage::runAudit(store, request);
+    grouper.finish();
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double cpu = static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
+    done = true;
+    sampler.join();
+    peak = std::max(peak.load(), rssAnonKib());
+    if (!report) {
+        std::fprintf(stderr, "%s\n", report.error().message.c_str());
+        return 1;
+    }
+    if (!stream)
+        handedOver = kept = report->findings.size();
+    else
+        kept = passedOn.size();
+    std::printf("%-22s %7.2f s wall  %6.2f s CPU  RssAnon peak %7.1f MiB above %6.1f MiB before  %zu findings -> "
+                "%zu kept\n",
+                stream ? "streamed + grouped" : "collect-all", wall, cpu, static_cast<double>(peak - before) / 1024.0,
+                static_cast<double>(before) / 1024.0, handedOver, kept);
+    std::fflush(stdout);
+    return 0;
+}
+
+/// --memory: both modes, each in a child process; true when both ran.
+bool compareMemory(const std::string& storePath, bool valueChecks)
+{
+    for (const bool stream : {false, true}) {
+        std::fflush(stdout);
+        const pid_t pid = fork();
+        if (pid < 0)
+            return false;
+        if (pid == 0) {
+            auto store = storage::Store::open(storePath, storage::Database::OpenMode::ReadOnly);
+            if (!store) {
+                std::fprintf(stderr, "%s\n", store.error().message.c_str());
+                _exit(1);
+            }
+            _exit(measureOnce(*store, stream, valueChecks));
+        }
+        int status = 0;
+        if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+            return false;
+    }
+    return true;
+}
+
+} // namespace
 
 int main(int argc, char** argv)
 {
     int records = 200000;
     int keys = 20000;
     bool valueChecks = true;
+    bool memory = false;
     int runs = 3;
     std::string workdir = "/tmp/streamscope-bench-audit";
     for (int i = 1; i < argc; ++i) {
@@ -39,6 +140,8 @@ int main(int argc, char** argv)
             runs = std::max(1, std::atoi(argv[++i]));
         else if (a == "--no-value-checks")
             valueChecks = false;
+        else if (a == "--memory")
+            memory = true;
     }
     std::filesystem::create_directories(workdir);
     const std::string tag = std::to_string(records) + "-" + std::to_string(keys);
@@ -64,6 +167,8 @@ int main(int argc, char** argv)
         if (summary.exitCode() != 0)
             return 1;
     }
+    if (memory)
+        return compareMemory(storePath, valueChecks) ? 0 : 1;
     auto store = storage::Store::open(storePath, storage::Database::OpenMode::ReadOnly);
     if (!store) {
         std::fprintf(stderr, "%s\n", store.error().message.c_str());

@@ -337,6 +337,75 @@ private Q_SLOTS:
         QVERIFY(text.out.contains("Audited"));
     }
 
+    // Kinds that fire on many records come once per cause with a record count; --records lists them one by one;
+    // --kind/--severity/--table/--key filter; --jsonl gives one finding per line.
+    void auditGroupsAndFilters()
+    {
+        const auto grouped = runJson(base(QStringLiteral("audit")));
+        const auto flat = runJson(base(QStringLiteral("audit")) + QStringList{QStringLiteral("--records")});
+        const auto groupedRecords = grouped.value(QStringLiteral("recordCounts")).toObject();
+        const auto flatCounts = flat.value(QStringLiteral("counts")).toObject();
+        QVERIFY(flatCounts.value(QStringLiteral("ttl-remove")).toInt() > 1);
+        QCOMPARE(grouped.value(QStringLiteral("counts")).toObject().value(QStringLiteral("ttl-remove")).toInt(), 1);
+        for (const char* kind : {"ttl-remove", "duplicate", "gap", "orphan-start"})
+            QCOMPARE(groupedRecords.value(QLatin1String(kind)).toInt(), flatCounts.value(QLatin1String(kind)).toInt());
+        QVERIFY(grouped.value(QStringLiteral("findings")).toArray().size()
+                < flat.value(QStringLiteral("findings")).toArray().size());
+        for (const auto& v : grouped.value(QStringLiteral("findings")).toArray()) {
+            const auto f = v.toObject();
+            if (f.value(QStringLiteral("kind")).toString() == QLatin1String("ttl-remove")) {
+                QVERIFY(f.value(QStringLiteral("grouped")).toBool());
+                QCOMPARE(f.value(QStringLiteral("affectedRecords")).toInt(),
+                         flatCounts.value(QStringLiteral("ttl-remove")).toInt());
+            }
+        }
+
+        const QStringList ttlOnly{QStringLiteral("--kind"), QStringLiteral("ttl-remove"), QStringLiteral("--records")};
+        const auto ttl = runJson(base(QStringLiteral("audit")) + ttlOnly);
+        QCOMPARE(ttl.value(QStringLiteral("findings")).toArray().size(),
+                 flatCounts.value(QStringLiteral("ttl-remove")).toInt());
+        for (const auto& v : ttl.value(QStringLiteral("findings")).toArray())
+            QCOMPARE(v.toObject().value(QStringLiteral("kind")).toString(), QStringLiteral("ttl-remove"));
+        QCOMPARE(runJson(base(QStringLiteral("audit")) + ttlOnly
+                         + QStringList{QStringLiteral("--severity"), QStringLiteral("warning")})
+                     .value(QStringLiteral("findings"))
+                     .toArray()
+                     .size(),
+                 0); // ttl-remove is info
+
+        const Run lines = run(base(QStringLiteral("audit")) + QStringList{QStringLiteral("--jsonl")});
+        QCOMPARE(lines.exitCode, 0);
+        const auto jsonLines = lines.out.trimmed().split('\n');
+        QCOMPARE(jsonLines.size(), grouped.value(QStringLiteral("findings")).toArray().size());
+        for (const auto& line : jsonLines)
+            QVERIFY2(QJsonDocument::fromJson(line).isObject(), line.constData());
+
+        // --key: that key's findings only (with --table), and the key's own record count.
+        const auto first = flat.value(QStringLiteral("findings")).toArray().at(0).toObject();
+        const QString key = QString::fromUtf8(
+            QJsonDocument(first.value(QStringLiteral("key")).toObject()).toJson(QJsonDocument::Compact));
+        const auto one =
+            runJson(base(QStringLiteral("audit"))
+                    + QStringList{QStringLiteral("--table"), first.value(QStringLiteral("table")).toString(),
+                                  QStringLiteral("--key"), key, QStringLiteral("--records")});
+        QVERIFY(!one.value(QStringLiteral("findings")).toArray().isEmpty());
+        for (const auto& v : one.value(QStringLiteral("findings")).toArray())
+            QCOMPARE(v.toObject().value(QStringLiteral("key")).toObject(),
+                     first.value(QStringLiteral("key")).toObject());
+        QCOMPARE(one.value(QStringLiteral("keys")).toInt(), 1);
+        QVERIFY(one.value(QStringLiteral("records")).toInt() < flat.value(QStringLiteral("records")).toInt());
+
+        QCOMPARE(run(base(QStringLiteral("audit")) + QStringList{QStringLiteral("--kind"), QStringLiteral("bogus")})
+                     .exitCode,
+                 2);
+        QCOMPARE(
+            run(base(QStringLiteral("audit")) + QStringList{QStringLiteral("--key"), QStringLiteral("Id=1")}).exitCode,
+            2); // --key needs --table
+        QCOMPARE(run(base(QStringLiteral("audit")) + QStringList{QStringLiteral("--json"), QStringLiteral("--jsonl")})
+                     .exitCode,
+                 2);
+    }
+
     void state()
     {
         const auto keys = runJson(base(QStringLiteral("keys")));

@@ -406,6 +406,119 @@ private Q_SLOTS:
         QCOMPARE(kinds(auditRecords({a, b})), QStringLiteral("reused-event-id=1"));
     }
 
+    void sinkReceivesWhatWouldBeCollected()
+    {
+        // The same key audited with and without a sink: the same findings in the same order, key ids set, none kept.
+        std::vector<HistoryRecord> records{
+            rec(EventName::Insert, "1", A, nullptr, 1), rec(EventName::Modify, "3", C, B, 2),
+            rec(EventName::Insert, "4", R"({"Id":{"N":"1"},"n":{"N":"9007199254740993"}})", nullptr, 3)};
+        Auditor collecting;
+        collecting.addKey(records, Ordering::Sequence, 7);
+        const auto collected = collecting.takeFindings();
+        Auditor streaming;
+        std::vector<std::string> streamed;
+        streaming.setSink([&](Finding&& f) {
+            QCOMPARE(f.keyId, std::int64_t(7));
+            streamed.push_back(findingToJson(f));
+        });
+        streaming.addKey(records, Ordering::Sequence, 7);
+        QVERIFY(streaming.findings().empty());
+        QCOMPARE(streamed.size(), collected.size());
+        QCOMPARE(kinds(collected), QStringLiteral("gap=1 insert-over-existing=1 js-unsafe-number=1"));
+        for (std::size_t i = 0; i < collected.size(); ++i)
+            QCOMPARE(streamed[i], findingToJson(collected[i]));
+    }
+
+    void groupingKeepsProblemsVisible()
+    {
+        // 1,000 records each with a rounded number at /r, every tenth also a BigInt at /big, one gap, 300 TTL
+        // removes: the grouper passes the gap on at once and reports each cause once, with its record count.
+        std::vector<HistoryRecord> records;
+        std::int64_t arrival = 0;
+        for (int k = 0; k < 500; ++k) {
+            const std::string keys = "{\"Id\":{\"N\":\"" + std::to_string(k) + "\"}}";
+            const std::string big = k % 5 == 0 ? ",\"big\":{\"N\":\"9007199254740993\"}" : "";
+            const std::string image = "{\"Id\":{\"N\":\"" + std::to_string(k)
+                + "\"},\"r\":{\"N\":\"0.1000000000000000055511151231257827\"}" + big + "}";
+            HistoryRecord a = rec(EventName::Insert, std::to_string(2 * k + 1), image.c_str(), nullptr, ++arrival);
+            HistoryRecord b = rec(EventName::Remove, std::to_string(2 * k + 2), nullptr, image.c_str(), ++arrival);
+            for (HistoryRecord* r : {&a, &b}) {
+                r->keysJson = keys;
+                r->keys = *parseItem(keys).value;
+            }
+            b.ttl = k < 300;
+            records.push_back(std::move(a));
+            records.push_back(std::move(b));
+        }
+        records.push_back(rec(EventName::Insert, "5000", A, nullptr, ++arrival));
+        records.push_back(rec(EventName::Modify, "5001", C, B, ++arrival));
+        const auto flat = auditRecords(records);
+        QCOMPARE(kinds(flat), QStringLiteral("gap=1 js-unsafe-number=1000 ttl-remove=300"));
+
+        std::vector<Finding> out;
+        FindingGrouper grouper([&](Finding&& f) { out.push_back(std::move(f)); });
+        for (auto f : flat)
+            grouper.add(std::move(f));
+        QCOMPARE(out.size(), std::size_t(1)); // the gap, at once
+        QCOMPARE(out.front().kind, FindingKind::Gap);
+        QCOMPARE(grouper.groupCount(), std::size_t(3));
+        grouper.finish();
+        QCOMPARE(grouper.groupCount(), std::size_t(0));
+        QCOMPARE(kinds(out), QStringLiteral("gap=1 js-unsafe-number=2 ttl-remove=1"));
+        std::map<std::string, const Finding*> byPath;
+        for (const auto& f : out) {
+            QCOMPARE(f.grouped, f.kind != FindingKind::Gap);
+            if (f.kind == FindingKind::JsUnsafeNumber)
+                byPath[f.path] = &f;
+            if (f.kind == FindingKind::TtlRemove) {
+                QCOMPARE(f.affectedRecords, std::int64_t(300));
+                QCOMPARE(f.severity, Severity::Info);
+                QVERIFY2(f.message.starts_with("300 REMOVEs were made by Time to Live"), f.message.c_str());
+            }
+        }
+        QCOMPARE(byPath.size(), std::size_t(2));
+        QCOMPARE(byPath.at("/r")->affectedRecords, std::int64_t(1000));
+        QCOMPARE(*byPath.at("/r")->jsRisk, JsNumberRisk::RoundsSilently);
+        QCOMPARE(byPath.at("/r")->severity, Severity::Warning);
+        QCOMPARE(byPath.at("/big")->affectedRecords, std::int64_t(200));
+        QCOMPARE(*byPath.at("/big")->jsRisk, JsNumberRisk::BigInt);
+        QCOMPARE(byPath.at("/big")->severity, Severity::Info);
+        QCOMPARE(byPath.at("/big")->sequenceNumber, std::string("1")); // the first record is the example
+        QVERIFY2(byPath.at("/big")->message.starts_with("200 records hold a number at or under /big"),
+                 byPath.at("/big")->message.c_str());
+        const std::string json = findingToJson(*byPath.at("/big"));
+        QVERIFY2(json.find("\"grouped\":true") != std::string::npos, json.c_str());
+        QVERIFY2(json.find("\"affectedRecords\":200") != std::string::npos, json.c_str());
+
+        // Nested map keys differ per item: grouped by the top-level attribute, the full path in the message.
+        std::vector<Finding> nested;
+        FindingGrouper byAttribute([&](Finding&& f) { nested.push_back(std::move(f)); });
+        for (auto f :
+             auditRecords({rec(EventName::Insert, "1", R"({"Id":{"N":"1"},"m":{"M":{"a":{"N":"9007199254740993"}}}})",
+                               nullptr, 1),
+                           rec(EventName::Modify, "2", R"({"Id":{"N":"1"},"m":{"M":{"b":{"N":"9007199254740995"}}}})",
+                               R"({"Id":{"N":"1"},"m":{"M":{"a":{"N":"9007199254740993"}}}})", 2)}))
+            byAttribute.add(std::move(f));
+        byAttribute.finish();
+        QCOMPARE(kinds(nested), QStringLiteral("js-unsafe-number=1"));
+        QCOMPARE(nested.front().path, std::string("/m"));
+        QCOMPARE(nested.front().affectedRecords, std::int64_t(2));
+        QVERIFY2(nested.front().message.find("/m/a") != std::string::npos, nested.front().message.c_str());
+    }
+
+    void jsRiskSeverities()
+    {
+        QCOMPARE(jsRiskSeverity(JsNumberRisk::ThrowsInfinity), Severity::Error);
+        QCOMPARE(jsRiskSeverity(JsNumberRisk::ThrowsNonInteger), Severity::Error);
+        QCOMPARE(jsRiskSeverity(JsNumberRisk::RoundsSilently), Severity::Warning);
+        QCOMPARE(jsRiskSeverity(JsNumberRisk::BigInt), Severity::Info);
+        const auto f = auditRecords(
+            {rec(EventName::Insert, "1", R"({"Id":{"N":"1"},"x":{"N":"12345678901234567890.5"}})", nullptr, 1)});
+        QCOMPARE(kinds(f), QStringLiteral("js-unsafe-number=1"));
+        QCOMPARE(*f.front().jsRisk, JsNumberRisk::ThrowsNonInteger);
+        QCOMPARE(f.front().severity, Severity::Error);
+    }
+
     void generatedAgainstManifest_data()
     {
         QTest::addColumn<QString>("viewType");

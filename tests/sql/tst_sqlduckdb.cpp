@@ -3,8 +3,8 @@
 // missing). On generated captures with faults (gaps, duplicates, shuffled delivery, TTL removes, two tables,
 // composite keys, NEW_AND_OLD_IMAGES and NEW_IMAGE) and on every public sample in one store (Kinesis and S3-export
 // records ordered by time, full-export snapshots, conflicts), the changelog export read by the generated SQL must give
-// exactly the findings `streamscope audit --json` gives (kind, severity, table, key, sequence number, for every kind
-// SQL covers) and exactly `streamscope state --at --json` (key, state, sequence number, event, image).
+// exactly the findings `streamscope audit --json --records` gives (kind, severity, table, key, sequence number, for
+// every kind SQL covers) and exactly `streamscope state --at --json` (key, state, sequence number, event, image).
 
 #include <QDir>
 #include <QFile>
@@ -262,7 +262,8 @@ void TestSqlDuckDb::compare(const QString& name, const QStringList& inputs, bool
         if (t == 0) {
             // Audit: the desktop's findings of the kinds SQL covers, as (kind, severity, table, key, sequence number).
             const auto audit =
-                runCli({QStringLiteral("audit"), QStringLiteral("--store"), store, QStringLiteral("--json")});
+                runCli({QStringLiteral("audit"), QStringLiteral("--store"), store, QStringLiteral("--json"),
+                        QStringLiteral("--records")}); // one finding per record, as the SQL gives them
             QCOMPARE(audit.exitCode, 0);
             QStringList desktop;
             QSet<QString> kindsSeen;
