@@ -17,7 +17,6 @@
 #include "model/jsontext.h"
 #include "model/sequencenumber.h"
 #include "storage/delivery/deliveryreader.h"
-#include "storage/history/auditscan.h"
 #include "storage/history/keyhistory.h"
 #include "storage/history/keytext.h"
 #include "storage/history/tablestate.h"
