@@ -41,6 +41,12 @@ ImportResultInfo convertImportSummary(const storage::ImportSummary& in)
         case storage::FileImportResult::Status::Cancelled:
             out.failed.push_back({file, QObject::tr("cancelled: rolled back, nothing of this file was kept")});
             break;
+        case storage::FileImportResult::Status::StoreFailed: // the store's error is storeError, shown once
+            out.failed.push_back({file, QObject::tr("not imported: %1").arg(fromStd(f.notImportedReason))});
+            break;
+        case storage::FileImportResult::Status::NotStarted:
+            out.failed.push_back({file, QObject::tr("not started: the import stopped when the store failed")});
+            break;
         }
         out.inserted += f.inserted;
         out.duplicates += f.duplicates;
