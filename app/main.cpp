@@ -4,6 +4,7 @@
 #include <QStringList>
 
 #include "app/cli/cli.h"
+#include "app/cli/clicommon.h"
 #include "app/widgets/guimain.h"
 #include "storage/store/schema.h"
 #include "streamscope_version.h"
@@ -22,7 +23,8 @@ int main(int argc, char** argv)
     setApplicationIdentity();
     if (cli::wantsCli(argc, argv)) {
         QCoreApplication app(argc, argv);
-        return cli::run(QCoreApplication::arguments());
+        // Not QCoreApplication::arguments(): it turns bytes that are not UTF-8 (in file names) into U+FFFD.
+        return cli::run(cli::argumentsFromArgv(argc, argv));
     }
     return runGui(argc, argv);
 }

@@ -3,9 +3,10 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
-#include <QFileInfo>
 #include <QStandardPaths>
 #include <cstring>
+
+#include <unistd.h>
 
 #include "app/cli/clicommon.h"
 #include "app/cli/commands.h"
@@ -51,7 +52,7 @@ bool wantsCli(int argc, char** argv)
         || std::strcmp(first, "help") == 0
         // A first word that is neither an option nor an existing capture path is a mistyped command: the
         // CLI says so instead of opening a window.
-        || (first[0] != '-' && !QFileInfo::exists(QString::fromLocal8Bit(first)));
+        || (first[0] != '-' && ::access(first, F_OK) != 0); // the bytes: a file name need not be UTF-8
 }
 
 static QString globalHelp()

@@ -107,6 +107,75 @@ std::string terminalSafe(std::string_view text)
     return safe;
 }
 
+bool isUtf8(std::string_view text)
+{
+    for (std::size_t i = 0; i < text.size();) {
+        const std::size_t length = decodeUtf8(text, i).second;
+        if (length == 0)
+            return false;
+        i += length;
+    }
+    return true;
+}
+
+void addPathBytes(QJsonObject& object, std::string_view path)
+{
+    if (isUtf8(path))
+        return;
+    object.insert(QStringLiteral("pathNotUtf8"), true);
+    object.insert(QStringLiteral("pathBase64"),
+                  QString::fromLatin1(QByteArray(path.data(), static_cast<qsizetype>(path.size())).toBase64()));
+}
+
+QStringList argumentsFromArgv(int argc, char** argv)
+{
+    QStringList arguments;
+    for (int a = 0; a < argc; ++a) {
+        const std::string_view bytes(argv[a]);
+        QString argument;
+        std::size_t begin = 0; // of the valid UTF-8 run not appended yet
+        const auto appendRun = [&](std::size_t end) {
+            argument += QString::fromUtf8(bytes.data() + begin, static_cast<qsizetype>(end - begin));
+        };
+        for (std::size_t i = 0; i < bytes.size();) {
+            const std::size_t length = decodeUtf8(bytes, i).second;
+            if (length > 0) {
+                i += length;
+                continue;
+            }
+            appendRun(i);
+            argument += QChar(static_cast<char16_t>(0xdc00 + static_cast<unsigned char>(bytes[i])));
+            begin = ++i;
+        }
+        appendRun(bytes.size());
+        arguments.push_back(argument);
+    }
+    return arguments;
+}
+
+std::string argumentBytes(const QString& argument)
+{
+    std::string bytes;
+    qsizetype begin = 0; // of the run not converted yet
+    const auto appendRun = [&](qsizetype end) {
+        bytes += QStringView(argument).mid(begin, end - begin).toUtf8().toStdString();
+    };
+    for (qsizetype i = 0; i < argument.size(); ++i) {
+        const char16_t c = argument.at(i).unicode();
+        if (QChar::isHighSurrogate(c) && i + 1 < argument.size() && argument.at(i + 1).isLowSurrogate()) {
+            ++i; // a pair: an ordinary character
+            continue;
+        }
+        if (c >= 0xdc80 && c <= 0xdcff) { // an escaped byte (argumentsFromArgv)
+            appendRun(i);
+            bytes += static_cast<char>(c - 0xdc00);
+            begin = i + 1;
+        }
+    }
+    appendRun(argument.size());
+    return bytes;
+}
+
 QString shown(std::string_view text)
 {
     const std::string safe = terminalSafe(text);

@@ -3,6 +3,7 @@
 // Helpers every CLI command uses: printing, usage errors, opening a store.
 
 #include <QCommandLineParser>
+#include <QJsonObject>
 #include <QString>
 #include <QTextStream>
 #include <string>
@@ -21,6 +22,19 @@ QTextStream& err();
 std::string terminalSafe(std::string_view text);
 /// terminalSafe() as a QString, for the out()/err() streams.
 QString shown(std::string_view text);
+
+/// The command line as QStrings that keep every byte (file names need not be UTF-8): valid UTF-8 is decoded, and
+/// each byte that is not becomes the lone surrogate U+DC00 + byte (as Python's "surrogateescape"), which
+/// argumentBytes() turns back into that byte. (QCoreApplication::arguments() makes them U+FFFD: such a file could
+/// be neither found nor named.)
+QStringList argumentsFromArgv(int argc, char** argv);
+/// The bytes of an argument from argumentsFromArgv(): UTF-8, with the escaped bytes restored exactly.
+std::string argumentBytes(const QString& argument);
+/// True when `text` is valid UTF-8.
+bool isUtf8(std::string_view text);
+/// For --json: a file name that is not UTF-8 cannot be a JSON string as it is; its "path" member then holds U+FFFD
+/// for the bytes that are not UTF-8, and this adds "pathNotUtf8": true and "pathBase64" (the exact bytes).
+void addPathBytes(QJsonObject& object, std::string_view path);
 
 /// Prints "streamscope <command>: <message>" and a hint to --help on stderr; returns ExitUsage.
 int usageError(const QString& command, const QString& message);

@@ -28,7 +28,7 @@ int exportChangelog(const QCommandLineParser& parser, const storage::RecordSelec
     if (!store)
         return code;
     storage::ChangelogOptions options;
-    options.folder = parser.value(QStringLiteral("out")).toStdString();
+    options.folder = argumentBytes(parser.value(QStringLiteral("out")));
     options.gzip = parser.isSet(QStringLiteral("gzip"));
     const InterruptScope interrupts;
     auto report = storage::exportChangelog(*store, selection, options,
@@ -99,7 +99,7 @@ int runExport(const QStringList& arguments)
     if (!limits)
         return code;
     storage::ExportOptions options;
-    options.folder = parser.value(QStringLiteral("out")).toStdString();
+    options.folder = argumentBytes(parser.value(QStringLiteral("out")));
     options.limits = *limits;
     options.force = parser.isSet(QStringLiteral("force"));
     if (parser.isSet(QStringLiteral("format"))) {

@@ -102,6 +102,7 @@ QJsonObject summaryJson(const storage::ImportSummary& s)
                       {QStringLiteral("conflicts"), static_cast<double>(f.conflicts)},
                       {QStringLiteral("skipped"), static_cast<double>(f.skipped)},
                       {QStringLiteral("seconds"), f.seconds}};
+        addPathBytes(o, f.path);
         QJsonArray skipped;
         for (const auto& i : f.skippedRecords)
             skipped.append(issueJson(i));
@@ -128,6 +129,8 @@ QJsonObject summaryJson(const storage::ImportSummary& s)
                                  {QStringLiteral("unrecoverable"), static_cast<double>(f.log->unrecoverable)},
                                  {QStringLiteral("controlMessages"), static_cast<double>(f.log->controlMessages)}});
         }
+        if (!f.notImportedReason.empty())
+            o.insert(QStringLiteral("notImportedReason"), qs(f.notImportedReason));
         if (f.exportIndex >= 0)
             o.insert(QStringLiteral("export"), f.exportIndex);
         if (f.sourceId)
@@ -193,7 +196,26 @@ QJsonObject summaryJson(const storage::ImportSummary& s)
     return root;
 }
 
-void printText(const storage::ImportSummary& s)
+/// A store failure (disk full, I/O error), said once for the whole import: the capture files are not at fault.
+void printStoreError(const storage::ImportSummary& s, const QString& storePath)
+{
+    using Status = storage::FileImportResult::Status;
+    std::size_t notImported = 0;
+    std::size_t notStarted = 0;
+    for (const auto& f : s.files) {
+        notImported += f.status == Status::StoreFailed ? 1 : 0;
+        notStarted += f.status == Status::NotStarted ? 1 : 0;
+    }
+    err() << "streamscope import: the store " << shown(argumentBytes(storePath))
+          << " failed: " << shown(s.storeError->message) << "\n";
+    if (notImported + notStarted == 0)
+        return;
+    err() << "  " << notImported << " file(s) not imported and " << notStarted
+          << " not started because of it (listed above; the files listed as imported are in the store). The "
+             "capture files are not at fault: make room for the store (or fix its disk) and import them again\n";
+}
+
+void printText(const storage::ImportSummary& s, const QString& storePath)
 {
     using Status = storage::FileImportResult::Status;
     for (const auto& e : s.inputErrors)
@@ -232,6 +254,12 @@ void printText(const storage::ImportSummary& s)
             break;
         case Status::Cancelled:
             out() << "cancelled " << path << " (nothing imported from this file)\n";
+            break;
+        case Status::StoreFailed: // the store's error is said once, below
+            out() << "not imported " << path << ": " << shown(f.notImportedReason) << "\n";
+            break;
+        case Status::NotStarted:
+            out() << "not started " << path << " (the import stopped when the store failed)\n";
             break;
         case Status::Sidecar:
             out() << "sidecar " << path << ": " << shown(f.notCaptureReason) << "\n";
@@ -281,7 +309,7 @@ void printText(const storage::ImportSummary& s)
     if (s.cancelled)
         out() << "import cancelled\n";
     if (s.storeError)
-        err() << "streamscope import: store error: " << shown(s.storeError->message) << "\n";
+        printStoreError(s, storePath);
 }
 
 /// STREAMSCOPE_WRITER_STATS: where the import's time went, on stderr.
@@ -315,7 +343,9 @@ int runImport(const QStringList& arguments)
                                "as one export of one table, its data files checked against manifest-files.json.\n"
                                "Exit codes: 0 all imported (sidecar files such as manifests and checksums are "
                                "listed), 1 records were skipped (the summary says how many), 2 usage error, "
-                               "3 an input file failed or an export is incomplete, 4 store error."));
+                               "3 an input file failed or an export is incomplete, 4 the store failed (could not "
+                               "be opened or written, e.g. disk full: said once, the files not imported and not "
+                               "started because of it listed)."));
     const QCommandLineOption storeOpt(QStringLiteral("store"), QStringLiteral("The store file (created if missing)."),
                                       QStringLiteral("FILE"));
     const QCommandLineOption arnOpt(QStringLiteral("stream-arn"),
@@ -361,14 +391,14 @@ int runImport(const QStringList& arguments)
     for (const QString& name : parser.value(keyAttrOpt).split(QLatin1Char(','), Qt::SkipEmptyParts))
         options.read.keyAttributes.push_back(name.trimmed().toStdString());
     options.strict = parser.isSet(strictOpt);
-    options.describeTablePath = parser.value(describeOpt).toStdString();
+    options.describeTablePath = argumentBytes(parser.value(describeOpt));
 
-    auto store = storage::Store::open(parser.value(storeOpt).toStdString(), storage::Database::OpenMode::ReadWrite);
+    auto store = storage::Store::open(argumentBytes(parser.value(storeOpt)), storage::Database::OpenMode::ReadWrite);
     if (!store)
         return reportStorageError(command, store.error()); // names the file; ExitUsage for an empty --store
     std::vector<std::string> inputs;
     for (const QString& p : paths)
-        inputs.push_back(p.toStdString());
+        inputs.push_back(argumentBytes(p)); // the bytes as given: a file name need not be UTF-8
 
     ProgressBar bar(!parser.isSet(quietOpt) && isatty(fileno(stderr)) == 1);
     const InterruptScope interrupts; // Ctrl+C / SIGTERM: cancel at the next batch, roll back the current file
@@ -381,7 +411,7 @@ int runImport(const QStringList& arguments)
     if (parser.isSet(jsonOpt))
         out() << QJsonDocument(summaryJson(summary)).toJson(QJsonDocument::Indented);
     else
-        printText(summary);
+        printText(summary, parser.value(storeOpt));
     if (const int signal = interruptSignal(); signal != 0 && summary.cancelled) {
         err() << "streamscope import: interrupted by " << interruptSignalName(signal)
               << ": the file being read was rolled back; the files listed as imported are in the store\n";

@@ -119,7 +119,7 @@ int runInfo(const QStringList& arguments)
         return usageError(command, QStringLiteral("unexpected argument: %1").arg(parser.positionalArguments().at(1)));
     const QString path = parser.value(storeOption);
 
-    auto store = storage::Store::open(path.toStdString(), storage::Database::OpenMode::ReadOnly);
+    auto store = storage::Store::open(argumentBytes(path), storage::Database::OpenMode::ReadOnly);
     if (!store)
         return reportStorageError(command, store.error()); // names the file; ExitUsage for an empty path
     auto version = storage::schemaVersion(store->database());
@@ -139,7 +139,7 @@ int runInfo(const QStringList& arguments)
     if (parser.isSet(jsonOption)) {
         QJsonArray sourceArray;
         for (const storage::SourceInfo& s : *sources) {
-            sourceArray.append(QJsonObject{
+            QJsonObject source{
                 {QStringLiteral("id"), qint64(s.id)},
                 {QStringLiteral("path"), qs(s.path)},
                 {QStringLiteral("format"), qs(s.format)},
@@ -152,7 +152,9 @@ int runInfo(const QStringList& arguments)
                 {QStringLiteral("conflicts"), qint64(s.conflicts)},
                 {QStringLiteral("skipped"), qint64(s.skipped)},
                 {QStringLiteral("messages"), qs(s.messages)},
-            });
+            };
+            addPathBytes(source, s.path);
+            sourceArray.append(source);
         }
         QJsonArray tableArray;
         for (const storage::TableInfo& t : *tables) {
@@ -211,7 +213,7 @@ int runInfo(const QStringList& arguments)
     }
 
     QTextStream& o = out();
-    const QString safePath = shown(path.toStdString());
+    const QString safePath = shown(argumentBytes(path));
     o << "Store   " << safePath << " (store version " << (version ? *version : 0) << ")\n";
     for (const auto& [name, identity] : *writers)
         o << "        " << writerLabel(name) << " " << shown(identity) << "\n";

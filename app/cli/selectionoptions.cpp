@@ -265,7 +265,7 @@ std::optional<storage::Store> openSelectedStore(const QCommandLineParser& parser
     const QString path = parser.value(option);
     // What is no store file (empty path, :memory:, file: URIs, a FIFO...) first: Store::open refuses it too, but a
     // ":memory:" does not exist either and is no mistyped file name.
-    if (auto refused = storage::refuseNonStorePath(path.toStdString())) {
+    if (auto refused = storage::refuseNonStorePath(argumentBytes(path))) {
         exitCode = reportStorageError(command, *refused);
         return std::nullopt;
     }
@@ -273,7 +273,7 @@ std::optional<storage::Store> openSelectedStore(const QCommandLineParser& parser
         exitCode = usageError(command, QStringLiteral("no store at %1").arg(path));
         return std::nullopt;
     }
-    auto store = storage::Store::open(path.toStdString(), mode);
+    auto store = storage::Store::open(argumentBytes(path), mode);
     if (!store) {
         exitCode = reportStorageError(command, store.error()); // every Store::open error names the file
         return std::nullopt;

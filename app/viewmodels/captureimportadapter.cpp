@@ -34,6 +34,10 @@ FileOutcome outcomeOf(const storage::FileImportResult& f)
         return FileOutcome::Failed;
     case Status::Cancelled:
         return neverStarted(f) ? FileOutcome::NotStarted : FileOutcome::Cancelled;
+    case Status::StoreFailed: // the store failed, not this file: said once as storeError
+        return FileOutcome::Failed;
+    case Status::NotStarted:
+        return FileOutcome::NotStarted;
     }
     return FileOutcome::Failed;
 }
@@ -51,6 +55,10 @@ FileOutcomeInfo fileOutcome(const storage::FileImportResult& f)
     info.skipped = f.skipped;
     if (info.outcome == FileOutcome::NotCapture || info.outcome == FileOutcome::Sidecar)
         info.detail = fromStd(f.notCaptureReason);
+    if (f.status == Status::StoreFailed || f.status == Status::NotStarted) {
+        info.detail = fromStd(f.notImportedReason);
+        return info;
+    }
     if (info.outcome == FileOutcome::Failed && f.failure) {
         info.detail = fromStd(f.failure->reason);
         info.record = f.failure->recordIndex + 1;
@@ -73,6 +81,11 @@ std::optional<FailedFileInfo> failedEntry(const storage::FileImportResult& f, co
         failed.reason = QObject::tr("not a capture: %1").arg(info.detail);
         return failed;
     case FileOutcome::Failed:
+        if (f.status == Status::StoreFailed) {
+            failed.detail = info.detail;
+            failed.reason = QObject::tr("not imported: %1").arg(info.detail);
+            return failed;
+        }
         if (!f.failure) {
             failed.reason = failed.detail = QObject::tr("failed");
             return failed;

@@ -37,6 +37,10 @@ std::string_view fileStatusText(FileImportResult::Status status)
         return "cancelled";
     case FileImportResult::Status::Sidecar:
         return "sidecar";
+    case FileImportResult::Status::StoreFailed:
+        return "store-failed";
+    case FileImportResult::Status::NotStarted:
+        return "not-started";
     }
     return "";
 }
@@ -63,6 +67,8 @@ int ImportSummary::exitCode() const
         switch (f.status) {
         case FileImportResult::Status::Failed:
         case FileImportResult::Status::Cancelled:
+        case FileImportResult::Status::StoreFailed:
+        case FileImportResult::Status::NotStarted:
             failed = true;
             break;
         case FileImportResult::Status::NotCapture:
@@ -141,6 +147,8 @@ std::vector<std::string> exportNotes(std::vector<std::string> notes, const Expor
     }
     return kept;
 }
+
+constexpr std::size_t kNoByteBound = std::numeric_limits<std::size_t>::max();
 
 /// The reader thread's work (or the calling thread's, without one): reads every input into `queue`.
 /// `importedSizes`: sizes of the files the store has imported before. A big plain file of one of those sizes (or
@@ -223,13 +231,14 @@ void readInputs(const std::vector<InputPath>& inputs, const ExportPlan& plan, co
                 break;
             Batch batch = recycler.take(i, options.batchRecords);
             FileFailure failure;
-            const auto status = reader.readBatch(batch.records, batch.issues, options.batchRecords, failure);
+            const auto status = reader.readBatch(batch.records, batch.issues, options.batchRecords, failure,
+                                                 options.batchBytes ? options.batchBytes : kNoByteBound);
             signals.currentFileBytes.store(reader.bytesRead());
             if (folder)
                 placeInExport(batch, *folder);
             precompute(batch);
             for (const CaptureRecord& record : batch.records)
-                batch.bytes += record.raw.size() + record.builtKeys.size() + record.envelope.size();
+                batch.bytes += heldBytes(record);
             if (!batch.records.empty() || !batch.issues.empty())
                 if (!queue.push(std::move(batch)))
                     return;
@@ -282,6 +291,15 @@ void markFailed(FileImportResult& r, FileFailure failure)
     r.status = FileImportResult::Status::Failed;
     r.failure = std::move(failure);
     r.inserted = r.duplicates = r.conflicts = 0;
+}
+
+/// A file that ends without rows because the store failed (not the file): no counts, no blame on the file.
+void markStoreFailed(FileImportResult& r, const std::string& what)
+{
+    r.status = FileImportResult::Status::StoreFailed;
+    r.notImportedReason = what + "; nothing of this file is in the store (the file itself is not at fault)";
+    r.inserted = r.duplicates = r.conflicts = 0;
+    r.sourceId = 0;
 }
 
 /// The messages stored with a source: its notes and skipped records.
@@ -396,7 +414,7 @@ private:
     void rollbackOpenSource();
     void failFile(std::size_t file, FileFailure failure);
     void markLost();
-    void storeFailed(const Error& error);
+    void storeFailed(const Error& error, const CaptureRecord* writing = nullptr);
 
     // Progress and cancel.
     bool fileDone(std::size_t file);
@@ -437,6 +455,7 @@ private:
         std::optional<std::string> hash;
         bool hashAtEnd = false;
         Clock::time_point started = Clock::now();
+        bool done = false; // its end (or failure) was handled: a later store failure is not its own
     } m_file;
 
     Clock::duration m_waited{}; // for the reader
@@ -612,16 +631,22 @@ void ImportRun::finish()
     m_summary.statistics = statistics;
 }
 
-// Files not reached after a cancel or a store error stay as "cancelled" without rows.
+// Files not reached after a cancel stay as "cancelled" without rows; after a store error as "not started".
 void ImportRun::markNotReached()
 {
     if (!m_summary.cancelled && !m_summary.storeError)
         return;
     for (std::size_t i = 0; i < m_summary.files.size(); ++i) {
         auto& r = m_summary.files[i];
-        if (static_cast<std::int64_t>(i) > m_file.index && r.status == FileImportResult::Status::Imported
-            && r.sourceId == 0)
+        if (static_cast<std::int64_t>(i) <= m_file.index || r.status != FileImportResult::Status::Imported
+            || r.sourceId != 0)
+            continue;
+        if (m_summary.storeError) {
+            r.status = FileImportResult::Status::NotStarted;
+            r.notImportedReason = "not started: the import stopped when the store failed";
+        } else {
             r.status = FileImportResult::Status::Cancelled;
+        }
     }
 }
 
@@ -738,7 +763,7 @@ bool ImportRun::addRecords(Batch& batch, FileImportResult& r)
             continue;
         }
         if (added.error().kind != Error::Kind::InvalidArgument) {
-            storeFailed(added.error());
+            storeFailed(added.error(), &record);
             return false;
         }
         RecordIssue issue{record.recordIndex, record.byteOffset, added.error().message};
@@ -770,6 +795,7 @@ bool ImportRun::handle(FileFailed& failed)
     } else if (!m_file.ignoring || r.status == FileImportResult::Status::Imported) {
         failFile(failed.file, failure);
     }
+    m_file.done = true;
     return fileDone(failed.file);
 }
 
@@ -782,6 +808,7 @@ bool ImportRun::handle(FileEnd& end)
         return false;
     if (!m_file.ignoring && !completeFile(end, r))
         return false;
+    m_file.done = true;
     finishTime(r);
     m_signals.currentFileBytes.store(0);
     return fileDone(end.file);
@@ -987,22 +1014,35 @@ void ImportRun::markLost()
         if (it == m_fileBySource.end())
             continue;
         FileImportResult& r = m_summary.files[it->second];
-        markFailed(r,
-                   FileFailure{r.records, 0, "store error: the write transaction holding this file was rolled back"});
-        r.sourceId = 0;
+        markStoreFailed(r,
+                        "read completely, but the write transaction holding it (with the files before it) was "
+                        "rolled back when the store failed");
     }
 }
 
-void ImportRun::storeFailed(const Error& error)
+// The store failed (disk full, I/O error): said once (ImportSummary::storeError); the file being written is
+// "store-failed" with the record being written when it happened (`writing`), never "failed" at a made-up place.
+void ImportRun::storeFailed(const Error& error, const CaptureRecord* writing)
 {
     rollbackOpenSource();
     // Keep the files completed before (they are in the open group), if SQLite still has the transaction.
     static_cast<void>(m_writer->commitPending());
     markLost();
     m_summary.storeError = error;
-    if (m_file.index >= 0) {
+    if (m_file.index >= 0 && !m_file.done) {
         auto& r = m_summary.files[static_cast<std::size_t>(m_file.index)];
-        markFailed(r, FileFailure{r.records, 0, "store error: " + error.message});
+        if (r.status == FileImportResult::Status::Imported) {
+            if (writing) {
+                markStoreFailed(r,
+                                "the store failed while "
+                                    + recordPositionText(writing->recordIndex, writing->byteOffset, 0, 0)
+                                    + " was written");
+                r.failure = FileFailure{writing->recordIndex, writing->byteOffset,
+                                        "the store failed while this record was written (the record is not at fault)"};
+            } else {
+                markStoreFailed(r, "the store failed before this file was complete");
+            }
+        }
     }
     m_signals.cancel.store(true);
 }

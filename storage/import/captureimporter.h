@@ -28,6 +28,9 @@ struct ImportOptions
     /// (else one found beside the export folder, else read.keyAttributes, else guessed).
     std::string describeTablePath;
     std::size_t batchRecords = 1000; ///< records per hand-over between the threads (and per progress call)
+    /// ...and at most about this much record text per hand-over (a batch ends after the record that reaches it):
+    /// 1000 records of 100 KB would otherwise be 100 MB per batch, several batches in flight. 0: no byte bound.
+    std::size_t batchBytes = std::size_t{4} << 20;
     /// Bound of the hand-over queue (memory bound): queueBatches * batchRecords records and queueBytes of record
     /// text in flight (one batch always fits; plus at most 4096 file begin/end messages), whatever the records per
     /// file.
@@ -76,7 +79,10 @@ struct FileImportResult
 {
     /// Sidecar: a file of a known layout that belongs next to captures (export manifests and checksums, `_started`,
     /// DescribeTable output, Lambda batch responses): listed, not read as records, no effect on the exit code.
-    enum class Status { Imported, AlreadyImported, NotCapture, Failed, Cancelled, Sidecar };
+    /// StoreFailed: the store failed (disk full, I/O error) while this file was written, or the write transaction
+    /// holding it was rolled back: nothing of it is in the store and the file itself is not to blame (the store's
+    /// error is said once, ImportSummary::storeError). NotStarted: the import stopped at a store failure before it.
+    enum class Status { Imported, AlreadyImported, NotCapture, Failed, Cancelled, Sidecar, StoreFailed, NotStarted };
     std::string path;
     Status status = Status::Imported;
     std::string format; ///< shape(s) detected, e.g. "lambda-dynamodb" or "lambda-dynamodb+getrecords"
@@ -87,16 +93,20 @@ struct FileImportResult
     std::int64_t conflicts = 0;
     std::int64_t skipped = 0;
     std::vector<RecordIssue> skippedRecords; ///< the first 100 of them
-    std::optional<FileFailure> failure;      ///< Failed: why, where
-    std::string notCaptureReason;            ///< NotCapture: what the file is instead; Sidecar: what it is
-    int exportIndex = -1;                    ///< a data file or the manifest of ImportSummary::exports[exportIndex]
+    /// Failed: why, where. StoreFailed while one of its records was written: that record's place (the record is
+    /// not at fault).
+    std::optional<FileFailure> failure;
+    std::string notImportedReason; ///< StoreFailed, NotStarted: why nothing of the file is in the store
+    std::string notCaptureReason;  ///< NotCapture: what the file is instead; Sidecar: what it is
+    int exportIndex = -1;          ///< a data file or the manifest of ImportSummary::exports[exportIndex]
     std::vector<std::string> notes;
     std::optional<LogStats> log;        ///< read as a log: its shape(s) and counts
     std::int64_t sourceId = 0;          ///< Imported: the new source
     std::optional<SourceInfo> existing; ///< AlreadyImported: the source imported before
     double seconds = 0;
 };
-std::string_view fileStatusText(FileImportResult::Status status); // "imported", "already-imported", …
+/// "imported", "already-imported", "not-a-capture", "failed", "cancelled", "sidecar", "store-failed", "not-started".
+std::string_view fileStatusText(FileImportResult::Status status);
 
 /// Where an import's time went (the CLI shows it under STREAMSCOPE_WRITER_STATS).
 struct ImportStatistics

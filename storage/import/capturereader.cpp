@@ -209,7 +209,7 @@ void CaptureReader::openBuffer(const std::string& path, std::string_view bytes)
 }
 
 CaptureReader::Status CaptureReader::readBatch(std::vector<CaptureRecord>& records, std::vector<RecordIssue>& issues,
-                                               std::size_t maxRecords, FileFailure& failure)
+                                               std::size_t maxRecords, FileFailure& failure, std::size_t maxBytes)
 {
     Impl& d = *m_impl;
     if (!d.splitter || !d.opened) {
@@ -225,7 +225,9 @@ CaptureReader::Status CaptureReader::readBatch(std::vector<CaptureRecord>& recor
     if (d.logMode)
         return d.readLogBatch(records, issues, maxRecords, failure);
     const std::size_t start = records.size();
-    while (records.size() - start < maxRecords) {
+    std::size_t bytes = 0;
+    std::size_t counted = start;
+    while (records.size() - start < maxRecords && bytes < maxBytes) {
         SplitError error;
         switch (d.splitter->next(d.unit, error)) {
         case RecordSplitter::Result::End:
@@ -244,6 +246,8 @@ CaptureReader::Status CaptureReader::readBatch(std::vector<CaptureRecord>& recor
                 failure.column = p.column;
                 return Status::Failed;
             }
+            for (; counted < records.size(); ++counted)
+                bytes += heldBytes(records[counted]);
             break;
         }
     }

@@ -42,9 +42,11 @@ public:
 
     enum class Status { More, End, Failed };
     /// Appends up to `maxRecords` records (and any skipped-record issues) and returns More while the file
-    /// has more. On Failed, `failure` says why; records already returned must then be discarded.
+    /// has more. It also stops once the appended records hold `maxBytes` of text or more (heldBytes(); at least
+    /// one record is read), so a batch of huge records stays small. On Failed, `failure` says why; records already
+    /// returned must then be discarded.
     Status readBatch(std::vector<CaptureRecord>& records, std::vector<RecordIssue>& issues, std::size_t maxRecords,
-                     FileFailure& failure);
+                     FileFailure& failure, std::size_t maxBytes = static_cast<std::size_t>(-1));
 
     /// After End, for a plain (not gzip) file read with open(): its content hash (storage::FileContentHasher),
     /// computed from the bytes as they were read. nullopt otherwise.

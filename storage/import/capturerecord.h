@@ -87,6 +87,12 @@ struct CaptureRecord
     }
 };
 
+/// The text a record holds (what bounds the importer's batches and hand-over queue by bytes).
+inline std::size_t heldBytes(const CaptureRecord& record)
+{
+    return record.raw.size() + record.builtKeys.size() + record.envelope.size();
+}
+
 /// A record that was skipped (individually invalid).
 struct RecordIssue
 {

@@ -70,6 +70,25 @@ QByteArray lambdaRecord(int id, bool withKeys)
         + R"("eventSourceARN":"arn:aws:dynamodb:us-east-1:123456789012:table/T/stream/2024-01-01T00:00:00.000"})";
 }
 
+/// Runs `script` with bash (arguments $0, $1, ...: the binary first), stdout and stderr apart: for what QProcess cannot
+/// pass as it is (file names that are not UTF-8, made with printf) or set up (ulimit).
+Run runBash(const QString& script, const QStringList& arguments)
+{
+    QProcess p;
+    p.start(QStringLiteral("bash"),
+            QStringList{QStringLiteral("-c"), script, QStringLiteral(STREAMSCOPE_BINARY)} + arguments);
+    Run r;
+    if (!p.waitForFinished(120000)) {
+        p.kill();
+        p.waitForFinished();
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
 } // namespace
 
 class TestCliImport : public QObject
@@ -475,6 +494,98 @@ private Q_SLOTS:
                                      QStringLiteral(STREAMSCOPE_TEST_DATA_DIR "/import/valid-three-records.json")});
         QCOMPARE(withCapture.exitCode, 0);
         QVERIFY(withCapture.out.contains("0 skipped"));
+    }
+
+    void storeFullSaidOnce()
+    {
+        // The store's file may not grow beyond 1.5 MiB (ulimit -f; SIGXFSZ ignored, so write(2) fails with EFBIG as
+        // on a full disk) while 10 files of 200 records (~0.4 MB each) are imported. The store is blamed once (exit
+        // 4, one "the store … failed" line); no capture file is "FAILED" nor given a made-up position ("at byte 0");
+        // the files rolled back are "not imported", the ones after "not started"; the store still opens and holds
+        // exactly the files listed as imported.
+        const QString captures = m_dir.filePath(QStringLiteral("full-batches"));
+        QCOMPARE(testsupport::runGenerator({QStringLiteral("--seed"), QStringLiteral("3"), QStringLiteral("--records"),
+                                            QStringLiteral("2000"), QStringLiteral("--keys"), QStringLiteral("100"),
+                                            QStringLiteral("--batch-size"), QStringLiteral("200"),
+                                            QStringLiteral("--quiet"), QStringLiteral("--out"), captures}),
+                 QString());
+        const QString limited = QStringLiteral("trap '' XFSZ; ulimit -f 1536; exec \"$0\" \"$@\"");
+        const QString store = newStore();
+        // Each file named on its own: the files of one argument are committed together, a new argument commits
+        // the files before it, so the store fills up in the middle (not only at the final commit).
+        QStringList files;
+        for (const QString& name : QDir(captures).entryList(QDir::Files, QDir::Name))
+            files << captures + QLatin1Char('/') + name;
+        QCOMPARE(files.size(), 10);
+        const Run r = runBash(limited, QStringList{QStringLiteral("import"), QStringLiteral("--store"), store} + files);
+        QCOMPARE(r.exitCode, 4);
+        QCOMPARE(r.err.count("streamscope import: the store "), 1);
+        QVERIFY2(r.err.contains("File too large") || r.err.contains("disk I/O error") || r.err.contains("full"),
+                 r.err.constData());
+        QVERIFY2(!r.err.contains("FAILED") && !r.out.contains("FAILED"), r.err.constData());
+        QVERIFY2(!r.err.contains("at byte 0") && !r.out.contains("at byte 0"), r.out.constData());
+        QVERIFY2(r.out.contains("not imported ") && r.out.contains("not started "), r.out.constData());
+        QVERIFY2(r.err.contains("not at fault"), r.err.constData());
+        const qsizetype imported = r.out.count("\nimported ") + (r.out.startsWith("imported ") ? 1 : 0);
+        const Run info = run({QStringLiteral("info"), QStringLiteral("--store"), store, QStringLiteral("--json")});
+        QCOMPARE(info.exitCode, 0);
+        QCOMPARE(QJsonDocument::fromJson(info.out).object().value(QStringLiteral("sources")).toArray().size(),
+                 imported);
+
+        // --json: the same verdicts by status, the store's error once at the top level.
+        const Run json = runBash(
+            limited,
+            QStringList{QStringLiteral("import"), QStringLiteral("--store"), newStore(), QStringLiteral("--json")}
+                + files);
+        QCOMPARE(json.exitCode, 4);
+        const QJsonObject root = QJsonDocument::fromJson(json.out).object();
+        QVERIFY2(root.value(QStringLiteral("storeError")).isString(), json.out.constData());
+        QCOMPARE(root.value(QStringLiteral("exitCode")).toInt(), 4);
+        QStringList statuses;
+        for (const auto& f : root.value(QStringLiteral("files")).toArray())
+            statuses << f.toObject().value(QStringLiteral("status")).toString();
+        QVERIFY2(!statuses.contains(QStringLiteral("failed")), qPrintable(statuses.join(QLatin1Char(' '))));
+        QVERIFY2(statuses.contains(QStringLiteral("store-failed")) && statuses.contains(QStringLiteral("not-started")),
+                 qPrintable(statuses.join(QLatin1Char(' '))));
+    }
+
+    void fileNameNotUtf8Kept()
+    {
+        // A file named with bytes that are not UTF-8 (Latin-1 "café", a stray 0xff) is found when named on the
+        // command line (argv is not decoded into U+FFFD), stored with its exact bytes (info --json gives them back
+        // in pathBase64, with pathNotUtf8), printed escaped (\xe9, \xff), and recognised when imported again.
+        const QString folder = m_dir.filePath(QStringLiteral("latin1"));
+        QVERIFY(QDir().mkpath(folder));
+        const QString name = QStringLiteral("\"$2/$(printf 'caf\\xe9-\\xff.json')\"");
+        QCOMPARE(runBash(QStringLiteral("cat \"$1\" > ") + name, {sample("aws-lambda-go/dynamodb-event.json"), folder})
+                     .exitCode,
+                 0);
+        const QByteArray bytes = folder.toUtf8() + "/caf\xe9-\xff.json";
+        const QString store = newStore();
+        Run r = runBash(QStringLiteral("exec \"$0\" import --store \"$1\" ") + name, {store, folder});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.out.contains("imported " + folder.toUtf8() + "/caf\\xe9-\\xff.json ("), r.out.constData());
+
+        r = run({QStringLiteral("info"), QStringLiteral("--store"), store, QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject source =
+            QJsonDocument::fromJson(r.out).object().value(QStringLiteral("sources")).toArray().at(0).toObject();
+        QCOMPARE(source.value(QStringLiteral("pathNotUtf8")).toBool(), true);
+        QCOMPARE(QByteArray::fromBase64(source.value(QStringLiteral("pathBase64")).toString().toLatin1()), bytes);
+        QVERIFY(source.value(QStringLiteral("path")).toString().contains(QChar(0xfffd)));
+        r = run({QStringLiteral("info"), QStringLiteral("--store"), store});
+        QVERIFY2(r.out.contains("/caf\\xe9-\\xff.json"), r.out.constData());
+
+        // The folder again: the same bytes, so already imported; --json says the name is not UTF-8.
+        r = run({QStringLiteral("import"), QStringLiteral("--store"), store, QStringLiteral("--json"), folder});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject file =
+            QJsonDocument::fromJson(r.out).object().value(QStringLiteral("files")).toArray().at(0).toObject();
+        QCOMPARE(file.value(QStringLiteral("status")).toString(), QStringLiteral("already-imported"));
+        QCOMPARE(file.value(QStringLiteral("pathNotUtf8")).toBool(), true);
+        QCOMPARE(QByteArray::fromBase64(file.value(QStringLiteral("pathBase64")).toString().toLatin1()), bytes);
+        // QTemporaryDir cannot remove a name Qt cannot decode.
+        QCOMPARE(runBash(QStringLiteral("rm ") + name, {QString(), folder}).exitCode, 0);
     }
 
     void progressBarOnTerminal()

@@ -77,6 +77,7 @@ private Q_SLOTS:
     void reimportHashedWhileRead_data();
     void reimportHashedWhileRead();
     void keysRowsMatchModel();
+    void storeFullBlamesTheStore();
 };
 
 void TestCaptureImporter::publicSamples()
@@ -893,6 +894,73 @@ void TestCaptureImporter::keysRowsMatchModel()
         ++keys;
     }
     QVERIFY2(keys > 20, std::to_string(keys).c_str());
+}
+
+// The store fills up (PRAGMA max_page_count: SQLITE_FULL as soon as the store would grow, as on a full disk) in the
+// middle of the 10 generated files. The failure is the store's: storeError, exit 4, no file "failed". The file being
+// written is "store-failed" at the record being written (its real index and offset: that record starts there and
+// is the index-th of the file; before, every file said "record 201 at byte 0"), the files after it are "not
+// started", and the store holds exactly the files reported imported. With room again, the same import completes.
+void TestCaptureImporter::storeFullBlamesTheStore()
+{
+    REQUIRE_SHARED_DIR();
+    QTemporaryDir dir;
+    const QString out = generateBatches(dir);
+    auto store = openStore(dir.filePath(QStringLiteral("s.streamscope")));
+    const std::int64_t pages = queryInt(store, "PRAGMA page_count");
+    QCOMPARE(queryInt(store, "PRAGMA max_page_count = " + std::to_string(pages + 60)), pages + 60);
+    storage::ImportOptions options;
+    options.groupFiles = 2;
+    options.groupMillis = 600000;
+    const auto summary = storage::importCaptures(store.database(), {out.toStdString()}, options);
+    QVERIFY(summary.storeError.has_value());
+    QVERIFY2(summary.storeError->message.find("full") != std::string::npos, summary.storeError->message.c_str());
+    QCOMPARE(summary.exitCode(), 4);
+    QCOMPARE(summary.files.size(), std::size_t{10});
+    std::int64_t imported = 0;
+    std::size_t writing = summary.files.size(); // the file whose record was being written
+    for (std::size_t i = 0; i < summary.files.size(); ++i) {
+        const FileImportResult& f = summary.files[i];
+        const QString what = QString::fromStdString(f.path + " " + std::string(storage::fileStatusText(f.status)));
+        QVERIFY2(f.status != FileImportResult::Status::Failed, qPrintable(what));
+        if (f.status == FileImportResult::Status::Imported) {
+            QVERIFY2(writing == summary.files.size(), qPrintable(what)); // nothing imported after the failure
+            ++imported;
+            continue;
+        }
+        QVERIFY2(!f.notImportedReason.empty(), qPrintable(what));
+        QVERIFY2(f.notImportedReason.find("full") == std::string::npos, f.notImportedReason.c_str()); // said once
+        if (f.failure) {
+            QCOMPARE(f.status, FileImportResult::Status::StoreFailed);
+            QCOMPARE(writing, summary.files.size()); // one file only
+            writing = i;
+        } else if (writing < i) {
+            QCOMPARE(f.status, FileImportResult::Status::NotStarted);
+        } else {
+            QCOMPARE(f.status, FileImportResult::Status::StoreFailed); // rolled back with its group
+        }
+    }
+    QVERIFY2(writing > 0 && writing < summary.files.size() - 1, std::to_string(writing).c_str());
+    const FileImportResult& failed = summary.files[writing];
+    QVERIFY(failed.failure->recordIndex >= 0 && failed.failure->recordIndex < 200);
+    QFile file(QString::fromStdString(failed.path));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray content = file.readAll();
+    const auto offset = static_cast<qsizetype>(failed.failure->byteOffset);
+    QVERIFY2(content.mid(offset).startsWith("{\"eventID\""), std::to_string(offset).c_str());
+    QCOMPARE(content.left(offset).count("{\"eventID\""), failed.failure->recordIndex);
+    QVERIFY2(failed.notImportedReason.find(storage::recordPositionText(*failed.failure)) != std::string::npos,
+             failed.notImportedReason.c_str());
+    QCOMPARE(totalsOf(store).sources, imported);
+    QCOMPARE(totalsOf(store).records, imported * 200);
+    verifyConsistent(store);
+
+    QVERIFY(queryInt(store, "PRAGMA max_page_count = 1073741823") > pages);
+    const auto again = storage::importCaptures(store.database(), {out.toStdString()}, options);
+    QVERIFY(!again.storeError);
+    QCOMPARE(again.exitCode(), 0);
+    QCOMPARE(totalsOf(store).records, std::int64_t{2000});
+    verifyConsistent(store);
 }
 
 QTEST_GUILESS_MAIN(TestCaptureImporter)

@@ -115,6 +115,7 @@ private Q_SLOTS:
     void imageValidation();
     void reusedReaderSameAsFresh();
     void splitterSizeHintOnlySizesBuffer();
+    void batchBoundedByBytes();
 };
 
 // Expected per public sample: records, skipped records, outcome ("ok", "fail", "not-capture"), format of the
@@ -664,6 +665,47 @@ void TestCaptureReader::splitterSizeHintOnlySizesBuffer()
         pos = 0;
         reused.reset(feed, stream == &event ? 0 : stream->size());
         QVERIFY(same(split(reused, *stream), expectedOf[stream == &event ? 1 : 0]));
+    }
+}
+
+// readBatch's byte bound: records of ~10 KB read with a bound of 25 KB come three at a time (the record reaching
+// the bound ends the batch), the last batch holds the rest, and nothing is lost or reordered; without a bound all
+// ten come in one batch. (The importer's hand-over batches: 1000 records of 100 KB were 100 MB each.)
+void TestCaptureReader::batchBoundedByBytes()
+{
+    QByteArray content = "{\"Records\":[";
+    const QByteArray payload(10000, 'p');
+    for (int i = 1; i <= 10; ++i) {
+        const QByteArray n = QByteArray::number(i);
+        content += (i > 1 ? "," : "") + QByteArray(R"({"eventID":"e)") + n
+            + R"(","eventName":"INSERT","eventSource":"aws:dynamodb","awsRegion":"us-east-1","dynamodb":{"Keys":)"
+            + R"({"Id":{"N":")" + n + R"("}},"NewImage":{"Id":{"N":")" + n + R"("},"p":{"S":")" + payload
+            + R"("}},"SequenceNumber":")" + n + R"(00","SizeBytes":10,"StreamViewType":"NEW_IMAGE"},)"
+            + R"("eventSourceARN":"arn:aws:dynamodb:us-east-1:123456789012:table/T/stream/2024-01-01T00:00:00.000"})";
+    }
+    content += "]}";
+    for (const std::size_t bound : {std::size_t{25000}, static_cast<std::size_t>(-1)}) {
+        CaptureReader reader;
+        reader.openBuffer("big.json", std::string_view(content.constData(), static_cast<std::size_t>(content.size())));
+        std::vector<std::size_t> sizes;
+        std::vector<storage::CaptureRecord> records;
+        std::vector<storage::RecordIssue> issues;
+        for (auto status = CaptureReader::Status::More; status == CaptureReader::Status::More;) {
+            storage::FileFailure failure;
+            const std::size_t before = records.size();
+            status = reader.readBatch(records, issues, 1000, failure, bound);
+            QVERIFY2(status != CaptureReader::Status::Failed, failure.reason.c_str());
+            if (records.size() > before)
+                sizes.push_back(records.size() - before);
+        }
+        QCOMPARE(records.size(), std::size_t{10});
+        QVERIFY(issues.empty());
+        for (std::size_t i = 0; i < records.size(); ++i)
+            QCOMPARE(records[i].recordIndex, static_cast<std::int64_t>(i));
+        if (bound == 25000)
+            QCOMPARE(sizes, (std::vector<std::size_t>{3, 3, 3, 1}));
+        else
+            QCOMPARE(sizes, std::vector<std::size_t>{10});
     }
 }
 
