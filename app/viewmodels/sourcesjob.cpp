@@ -71,6 +71,6 @@ void SourcesJob::start(const QString& storePath)
             answer.value = std::move(*report);
             return answer;
         },
-        [this](SourcesReport report) { Q_EMIT ready(report); },
+        [this](const SourcesReport& report) { Q_EMIT ready(report); },
         [this](const QString& reason) { Q_EMIT failed(reason); });
 }

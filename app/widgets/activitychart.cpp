@@ -47,8 +47,8 @@ QString ActivityChart::binText(qint64 micros)
         const char* one;
         const char* many;
     };
-    static const Unit units[] = {{365 * 86'400 * kSecond, "year", "years"},
-                                 {7 * 86'400 * kSecond, "week", "weeks"},
+    static const Unit units[] = {{qint64{365} * 86'400 * kSecond, "year", "years"},
+                                 {qint64{7} * 86'400 * kSecond, "week", "weeks"},
                                  {86'400 * kSecond, "day", "days"},
                                  {3600 * kSecond, "h", "h"},
                                  {60 * kSecond, "min", "min"},
