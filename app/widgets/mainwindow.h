@@ -19,6 +19,7 @@ class EventsPanel;
 class ImportJob;
 class ImportProgressWidget;
 class KeysPanel;
+class MainWindowExtras;
 class NotificationBar;
 class ReplayPanel;
 class StoreSession;
@@ -64,6 +65,8 @@ public:
     AuditPanel* auditPanel() const { return m_audit; }
     ActivityPanel* activityPanel() const { return m_activity; }
     ReplayPanel* replayPanel() const { return m_replay; }
+    /// Start page, Close Store, Go To, context menus, record tree, Help pages (mainwindowextras.h).
+    MainWindowExtras* extras() const { return m_extras; }
     QTabWidget* centerTabs() const { return m_tabs; }
     QSplitter* centerSplitter() const { return m_centerSplit; }
     QDockWidget* auditDock() const { return m_auditDock; }
@@ -123,6 +126,7 @@ private:
     AuditPanel* m_audit;
     ActivityPanel* m_activity;
     ReplayPanel* m_replay = nullptr;
+    MainWindowExtras* m_extras = nullptr;
     QTabWidget* m_tabs;
     QSplitter* m_centerSplit;
     QDockWidget* m_auditDock = nullptr;

@@ -1,0 +1,46 @@
+#pragma once
+
+// The parts of the main window that a tool of this genre is expected to have beyond the views themselves (issue 19):
+// the start page while no store is open, File ▸ Close Store, Go to sequence number / event ID, context menus,
+// the record tree beside the raw text, the Help pages. Kept out of mainwindow.cpp: MainWindow creates one of these
+// and it hooks itself into the window's menus and views.
+
+#include <QObject>
+
+class QAction;
+class QMenu;
+class QStackedWidget;
+class MainWindow;
+class StartPage;
+
+class MainWindowExtras : public QObject
+{
+    Q_OBJECT
+public:
+    explicit MainWindowExtras(MainWindow* window);
+
+    StartPage* startPage() const { return m_start; }
+    /// The central stack: the start page (no store open) or the views.
+    QStackedWidget* centerStack() const { return m_stack; }
+    /// File ▸ Close Store (Ctrl+W).
+    QAction* closeStoreAction() const { return m_close; }
+    /// Closes the open store (refused, with a status message, while an import or a replay runs); true if closed.
+    bool closeStore();
+    /// Opens (creating it the first time) the sample store beside the default store and imports `capture` into it
+    /// once it is known to be empty.
+    void openSample(const QString& capture);
+    /// Where openSample keeps the sample's store.
+    static QString sampleStorePath();
+
+private:
+    void installStartPage();
+    void addFileActions();
+    void showPageForSession();
+    QMenu* menu(const char* objectName) const;
+    QAction* windowAction(const char* objectName) const;
+
+    MainWindow* m_window;
+    QStackedWidget* m_stack = nullptr;
+    StartPage* m_start = nullptr;
+    QAction* m_close = nullptr;
+};
