@@ -57,6 +57,8 @@ public:
     /// Opens the last store of the previous session, if it still exists.
     void restoreLastStore();
 
+    /// Opens the key in the timeline at that record (0 = its last version) and selects it in the keys list.
+    void openKeyAt(qint64 keyId, qint64 recordId);
     StoreSession* session() const { return m_session; }
     KeysPanel* keysPanel() const { return m_keys; }
     TimelinePanel* timelinePanel() const { return m_timeline; }
@@ -108,7 +110,6 @@ private:
     void importDialog(bool folder);
     void onImportFinished(const ImportResultInfo& summary);
     void updateStatus();
-    void openKeyAt(qint64 keyId, qint64 recordId);
     void showError(const QString& title, const QString& text);
     /// Yes/No question (only when the window is visible; otherwise false).
     bool confirm(const QString& title, const QString& text, const QString& yesText);

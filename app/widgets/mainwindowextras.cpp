@@ -3,6 +3,7 @@
 #include <QAction>
 #include <QDir>
 #include <QFileInfo>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QMenu>
 #include <QMenuBar>
@@ -11,12 +12,16 @@
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTabWidget>
 
 #include "app/viewmodels/storesession.h"
+#include "app/widgets/contextmenus.h"
+#include "app/widgets/gotodialog.h"
 #include "app/widgets/mainwindow.h"
 #include "app/widgets/notificationbar.h"
 #include "app/widgets/replaypanel.h"
 #include "app/widgets/startpage.h"
+#include "app/widgets/timelinepanel.h"
 
 namespace {
 const QString kRecent = QStringLiteral("stores/recent"); // MainWindow's keys
@@ -30,6 +35,8 @@ MainWindowExtras::MainWindowExtras(MainWindow* window)
     setObjectName(QStringLiteral("mainWindowExtras"));
     installStartPage();
     addFileActions();
+    addGoTo();
+    m_menus = new ContextMenus(window);
     showPageForSession();
 }
 
@@ -156,4 +163,40 @@ void MainWindowExtras::openSample(const QString& capture)
                 m_window->importPaths({capture});
         },
         Qt::SingleShotConnection);
+}
+
+/// Edit ▸ Go to Sequence Number / Event ID (Ctrl+G): the record opens in the timeline.
+void MainWindowExtras::addGoTo()
+{
+    m_goTo = new QAction(tr("&Go to Sequence Number / Event ID…"), this);
+    m_goTo->setObjectName(QStringLiteral("goToAction"));
+    m_goTo->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_G));
+    m_goTo->setToolTip(tr("Open the record with a sequence number or event ID (Ctrl+G)"));
+    connect(m_goTo, &QAction::triggered, this, &MainWindowExtras::showGoTo);
+    if (QMenu* edit = menu("editMenu"))
+        edit->addAction(m_goTo);
+    m_window->addAction(m_goTo);
+    const auto update = [this]() { m_goTo->setEnabled(m_window->session()->isOpen()); };
+    connect(m_window->session(), &StoreSession::opened, this, update);
+    connect(m_window->session(), &StoreSession::closed, this, update);
+    update();
+}
+
+GoToDialog* MainWindowExtras::showGoTo()
+{
+    if (!m_window->session()->isOpen()) {
+        m_window->statusBar()->showMessage(tr("Open a store first."), 5000);
+        return nullptr;
+    }
+    auto* dialog = new GoToDialog(m_window->session(), m_window);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &GoToDialog::recordChosen, m_window, [this](qint64 keyId, qint64 recordId) {
+        m_window->centerTabs()->setCurrentWidget(m_window->timelinePanel());
+        m_window->openKeyAt(keyId, recordId);
+        m_window->statusBar()->showMessage(tr("Went to record %1").arg(recordId), 5000);
+    });
+    connect(m_window->session(), &StoreSession::closed, dialog, &QDialog::reject); // it searched that store
+    dialog->open();
+    dialog->edit()->setFocus(Qt::OtherFocusReason);
+    return dialog;
 }

@@ -10,6 +10,8 @@
 class QAction;
 class QMenu;
 class QStackedWidget;
+class ContextMenus;
+class GoToDialog;
 class MainWindow;
 class StartPage;
 
@@ -31,11 +33,18 @@ public:
     void openSample(const QString& capture);
     /// Where openSample keeps the sample's store.
     static QString sampleStorePath();
+    /// Edit ▸ Go to Sequence Number / Event ID (Ctrl+G).
+    QAction* goToAction() const { return m_goTo; }
+    /// Shows the Go to dialog (nullptr, with a status message, when no store is open); it deletes itself on close.
+    GoToDialog* showGoTo();
+    /// The context menus of the keys list, the events table and the audit findings.
+    ContextMenus* contextMenus() const { return m_menus; }
 
 private:
     void installStartPage();
     void addFileActions();
     void showPageForSession();
+    void addGoTo();
     QMenu* menu(const char* objectName) const;
     QAction* windowAction(const char* objectName) const;
 
@@ -43,4 +52,6 @@ private:
     QStackedWidget* m_stack = nullptr;
     StartPage* m_start = nullptr;
     QAction* m_close = nullptr;
+    QAction* m_goTo = nullptr;
+    ContextMenus* m_menus = nullptr;
 };

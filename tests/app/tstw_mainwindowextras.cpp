@@ -3,26 +3,46 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QComboBox>
+#include <QContextMenuEvent>
+#include <QDockWidget>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
-#include <QTableView>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMimeData>
+#include <QPointer>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStackedWidget>
 #include <QStandardPaths>
+#include <QTabWidget>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeView>
+#include <QTreeWidget>
 
+#include "app/viewmodels/auditmodel.h"
+#include "app/viewmodels/modelroles.h"
 #include "app/viewmodels/storesession.h"
+#include "app/widgets/auditpanel.h"
+#include "app/widgets/contextmenus.h"
+#include "app/widgets/eventspanel.h"
+#include "app/widgets/exportdialog.h"
+#include "app/widgets/gotodialog.h"
 #include "app/widgets/keyspanel.h"
 #include "app/widgets/mainwindow.h"
 #include "app/widgets/mainwindowextras.h"
 #include "app/widgets/startpage.h"
+#include "app/widgets/timelinepanel.h"
 #include "testsupport.h"
 
 namespace {
@@ -47,6 +67,24 @@ bool openSample(MainWindow& window, const QTemporaryDir& dir)
     QSignalSpy imported(&window, &MainWindow::importFinished);
     window.importPaths({sampleCapture()});
     return imported.wait(60'000) && waitForKeys(window, 10);
+}
+
+/// The action of `menu` with this object name (nullptr when it has none).
+QAction* menuAction(QMenu* menu, const char* name)
+{
+    for (QAction* action : menu->actions())
+        if (action->objectName() == QLatin1String(name))
+            return action;
+    return nullptr;
+}
+
+QStringList actionTexts(QMenu* menu)
+{
+    QStringList texts;
+    for (QAction* action : menu->actions())
+        if (!action->isSeparator())
+            texts << action->text().remove(QLatin1Char('&'));
+    return texts;
 }
 
 void dropOn(QWidget* target, const QList<QUrl>& urls)
@@ -79,6 +117,9 @@ private Q_SLOTS:
     void startPageUntilAStoreOpens();
     void closeStoreReturnsToStartPage();
     void recentStoresAndDropZone();
+    void goToSequenceNumberAndEventId();
+    void contextMenuOnKey();
+    void contextMenuOnEventAndFinding();
 };
 
 void TestMainWindowExtras::startPageUntilAStoreOpens()
@@ -188,6 +229,224 @@ void TestMainWindowExtras::recentStoresAndDropZone()
     QVERIFY(window.extras()->closeStore());
     dropOn(start->dropZone(), {QUrl::fromLocalFile(store)});
     QCOMPARE(window.session()->path(), store);
+}
+
+void TestMainWindowExtras::goToSequenceNumberAndEventId()
+{
+    QTemporaryDir dir;
+    MainWindow window;
+    window.show();
+    auto* extras = window.extras();
+    QVERIFY(!extras->goToAction()->isEnabled()); // no store open
+    QVERIFY(!extras->showGoTo());
+    QVERIFY(openSample(window, dir));
+    QVERIFY(extras->goToAction()->isEnabled());
+    QCOMPARE(extras->goToAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_G));
+    auto* session = window.session();
+    // Two records of different keys, neither the last version of its key.
+    const auto first = session->record(7);
+    const auto second = session->record(3);
+    QVERIFY(first && second);
+    QVERIFY(first->keyId != second->keyId);
+
+    // Ctrl+G, the sequence number pasted with its quotes, Enter: the record opens in the timeline.
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    window.centerTabs()->setCurrentWidget(window.eventsPanel());
+    QTest::keyClick(&window, Qt::Key_G, Qt::ControlModifier);
+    QPointer<GoToDialog> dialog = window.findChild<GoToDialog*>();
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->isVisible());
+    dialog->edit()->setText(QStringLiteral("\"%1\"").arg(QString::fromStdString(first->sequenceNumber)));
+    QTest::keyClick(dialog->edit(), Qt::Key_Return);
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog || !dialog->isVisible(), 20'000);
+    QCOMPARE(window.centerTabs()->currentWidget(), window.timelinePanel());
+    QTRY_COMPARE_WITH_TIMEOUT(session->currentKeyId(), first->keyId, 10'000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        window.timelinePanel()->view()->currentIndex().data(ModelRoles::RecordIdRole).toLongLong(), qint64(7), 10'000);
+
+    // By event ID.
+    dialog = extras->showGoTo();
+    QVERIFY(dialog);
+    dialog->edit()->setText(QString::fromStdString(second->eventId));
+    dialog->search();
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog || !dialog->isVisible(), 20'000);
+    QTRY_COMPARE_WITH_TIMEOUT(session->currentKeyId(), second->keyId, 10'000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        window.timelinePanel()->view()->currentIndex().data(ModelRoles::RecordIdRole).toLongLong(), qint64(3), 10'000);
+
+    // Nothing found: the dialog stays and says so.
+    dialog = extras->showGoTo();
+    dialog->edit()->setText(QStringLiteral("999"));
+    dialog->search();
+    QTRY_VERIFY_WITH_TIMEOUT(dialog->statusLabel()->text().startsWith(QStringLiteral("No record has")), 20'000);
+    QVERIFY(dialog->isVisible());
+    QVERIFY(dialog->results()->isHidden());
+    QCOMPARE(session->currentKeyId(), second->keyId);
+    // Closing the store closes the dialog (it searched that store).
+    QVERIFY(extras->closeStore());
+    QTRY_VERIFY(!dialog);
+}
+
+void TestMainWindowExtras::contextMenuOnKey()
+{
+    QTemporaryDir dir;
+    MainWindow window;
+    window.show();
+    QVERIFY(openSample(window, dir));
+    ContextMenus* menus = window.extras()->contextMenus();
+    QTableView* keys = window.keysPanel()->keyView();
+    const KeyRow* row = window.session()->keyModel()->rowAt(1);
+    QVERIFY(row);
+    const QString keyText = QString::fromStdString(row->keyText);
+    const QString table = QString::fromStdString(row->table);
+
+    // Right click on a key: its menu; the key becomes the current one.
+    const QPoint at = keys->visualRect(keys->model()->index(1, 0)).center();
+    QContextMenuEvent click(QContextMenuEvent::Mouse, at, keys->viewport()->mapToGlobal(at));
+    QCoreApplication::sendEvent(keys->viewport(), &click);
+    QTRY_VERIFY(menus->shownMenu() && menus->shownMenu()->isVisible());
+    QMenu* menu = menus->shownMenu();
+    QCOMPARE(menu->objectName(), QStringLiteral("keyContextMenu"));
+    QCOMPARE(keys->currentIndex().row(), 1);
+    QCOMPARE(actionTexts(menu),
+             (QStringList{QStringLiteral("Show History\tEnter"), QStringLiteral("Filter Events on This Key"),
+                          QStringLiteral("Export This Key…"), QStringLiteral("Copy Key as JSON"),
+                          QStringLiteral("Copy Key as name=value")}));
+    // Copy key (the key the menu was opened on).
+    menu->actions().at(menu->actions().size() - 1)->trigger();
+    QCOMPARE(QApplication::clipboard()->text(), keyText);
+    menu->close();
+    QTRY_VERIFY(!menus->shownMenu());
+
+    // The Menu key and Shift+F10 open it from the keyboard, on the current key.
+    keys->setFocus();
+    QTest::keyClick(keys, Qt::Key_Menu);
+    QTRY_VERIFY(menus->shownMenu() && menus->shownMenu()->isVisible());
+    QCOMPARE(menus->shownMenu()->objectName(), QStringLiteral("keyContextMenu"));
+    menus->shownMenu()->close();
+    QTRY_VERIFY(!menus->shownMenu());
+    QTest::keyClick(keys, Qt::Key_F10, Qt::ShiftModifier);
+    QTRY_VERIFY(menus->shownMenu() && menus->shownMenu()->isVisible());
+    menu = menus->shownMenu();
+
+    // Filter events on this key: the Events tab, its table and the key text.
+    QSignalSpy eventsReady(window.session(), &StoreSession::eventsReady);
+    menuAction(menu, "filterEventsOnKey")->trigger();
+    menu->close();
+    QCOMPARE(window.centerTabs()->currentWidget(), window.eventsPanel());
+    QCOMPARE(window.eventsPanel()->textEdit()->text(), keyText);
+    QCOMPARE(window.eventsPanel()->tableBox()->currentData().toString(), table);
+    QVERIFY(eventsReady.wait(10'000));
+    auto* events = window.session()->eventModel();
+    QTRY_COMPARE_WITH_TIMEOUT(events->rowCount(), int(row->recordCount), 10'000);
+    for (int r = 0; r < events->rowCount(); ++r)
+        QCOMPARE(QString::fromStdString(events->rowAt(r)->keyText), keyText);
+
+    // Show history: the key's timeline.
+    std::unique_ptr<QMenu> again(menus->menuFor(keys, keys->model()->index(1, 0)));
+    menuAction(again.get(), "showHistory")->trigger();
+    QCOMPARE(window.centerTabs()->currentWidget(), window.timelinePanel());
+    QTRY_COMPARE_WITH_TIMEOUT(window.session()->currentKeyId(), row->keyId, 10'000);
+
+    // Export this key: the export dialog, set to exactly this key.
+    const KeyRow* other = window.session()->keyModel()->rowAt(2);
+    std::unique_ptr<QMenu> exportMenu(menus->menuFor(keys, keys->model()->index(2, 0)));
+    menuAction(exportMenu.get(), "exportKey")->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(window.findChild<ExportDialog*>(), 10'000);
+    auto* exportDialog = window.findChild<ExportDialog*>();
+    QCOMPARE(window.session()->currentKeyId(), other->keyId);
+    QVERIFY(exportDialog->onlyKeyBox()->isEnabled());
+    QVERIFY(exportDialog->onlyKeyBox()->isChecked());
+    QVERIFY(exportDialog->filterScopeText().contains(QString::fromStdString(other->keyText)));
+    exportDialog->close();
+
+    // No menu off the items.
+    QVERIFY(!menus->menuFor(keys, QModelIndex()));
+}
+
+void TestMainWindowExtras::contextMenuOnEventAndFinding()
+{
+    QTemporaryDir dir;
+    MainWindow window;
+    window.show();
+    QVERIFY(openSample(window, dir));
+    auto* session = window.session();
+    QTRY_VERIFY_WITH_TIMEOUT(session->auditModel()->findingCount() > 0, 20'000);
+    ContextMenus* menus = window.extras()->contextMenus();
+    QTableView* view = window.eventsPanel()->view();
+    window.centerTabs()->setCurrentWidget(window.eventsPanel());
+    auto* events = session->eventModel();
+    QTRY_VERIFY_WITH_TIMEOUT(events->rowCount() > 20, 10'000);
+    for (int r = 0; r < events->rowCount(); ++r) {
+        events->index(r, 0).data(); // loads the row's page
+        QTRY_VERIFY(events->rowAt(r));
+    }
+
+    // An event with an audit finding and one without.
+    int withFinding = -1;
+    int without = -1;
+    for (int r = 0; r < events->rowCount(); ++r)
+        (menus->findingOf(events->rowAt(r)->recordId).isValid() ? withFinding : without) = r;
+    QVERIFY2(withFinding >= 0, "the sample has a finding tied to one event");
+    QVERIFY(without >= 0);
+
+    std::unique_ptr<QMenu> menu(menus->menuFor(view, events->index(without, 0)));
+    QCOMPARE(menu->objectName(), QStringLiteral("eventContextMenu"));
+    QVERIFY(!menuAction(menu.get(), "showInAudit")->isEnabled());
+    QVERIFY(actionTexts(menu.get()).contains(QStringLiteral("Copy Row")));
+    QVERIFY(actionTexts(menu.get()).contains(QStringLiteral("Copy Record as JSON")));
+
+    // Copy the image as DynamoDB JSON (typed) and as plain JSON (values only); both parse.
+    const qint64 recordId = events->rowAt(without)->recordId;
+    const auto record = session->record(recordId);
+    QVERIFY(record && record->newImageJson);
+    menuAction(menu.get(), "copyImageDynamo")->trigger();
+    const QString dynamo = QApplication::clipboard()->text();
+    QJsonParseError error{};
+    const QJsonObject typed = QJsonDocument::fromJson(dynamo.toUtf8(), &error).object();
+    QCOMPARE(error.error, QJsonParseError::NoError);
+    QCOMPARE(typed, QJsonDocument::fromJson(QByteArray::fromStdString(*record->newImageJson)).object());
+    QVERIFY(dynamo.contains(QLatin1Char('\n'))); // indented like the plain copy
+    menuAction(menu.get(), "copyImagePlain")->trigger();
+    const QJsonObject plain = QJsonDocument::fromJson(QApplication::clipboard()->text().toUtf8(), &error).object();
+    QCOMPARE(error.error, QJsonParseError::NoError);
+    QCOMPARE(plain.keys(), typed.keys());
+    for (const QString& name : plain.keys())
+        QVERIFY2(!plain.value(name).isObject() || typed.value(name).toObject().contains(QStringLiteral("M")),
+                 qPrintable(name)); // typed wrappers gone: only maps stay objects
+
+    // Open the version in the timeline.
+    menuAction(menu.get(), "openVersion")->trigger();
+    QCOMPARE(window.centerTabs()->currentWidget(), window.timelinePanel());
+    QTRY_COMPARE_WITH_TIMEOUT(
+        window.timelinePanel()->view()->currentIndex().data(ModelRoles::RecordIdRole).toLongLong(), recordId, 10'000);
+
+    // Show in audit selects the event's finding.
+    const qint64 flagged = events->rowAt(withFinding)->recordId;
+    menu.reset(menus->menuFor(view, events->index(withFinding, 0)));
+    QAction* audit = menuAction(menu.get(), "showInAudit");
+    QVERIFY(audit->isEnabled());
+    audit->trigger();
+    QTreeView* auditView = window.auditPanel()->view();
+    const AuditRow* finding = session->auditModel()->findingAt(auditView->currentIndex());
+    QVERIFY(finding);
+    QCOMPARE(finding->recordId, flagged);
+    QVERIFY(window.auditDock()->isVisible());
+
+    // The finding's menu: open, copy, filter; none on a group row.
+    menu.reset(menus->menuFor(auditView, auditView->currentIndex()));
+    QCOMPARE(menu->objectName(), QStringLiteral("findingContextMenu"));
+    menuAction(menu.get(), "copyFinding")->trigger();
+    QVERIFY(QApplication::clipboard()->text().contains(QString::fromStdString(finding->message)));
+    QVERIFY(!menus->menuFor(auditView, session->auditModel()->index(0, 0)));
+    auditView->setFocus();
+    QTest::keyClick(auditView, Qt::Key_Menu);
+    QTRY_VERIFY(menus->shownMenu() && menus->shownMenu()->isVisible());
+    QCOMPARE(menus->shownMenu()->objectName(), QStringLiteral("findingContextMenu"));
+    menus->shownMenu()->close();
+    menuAction(menu.get(), "openFinding")->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(
+        window.timelinePanel()->view()->currentIndex().data(ModelRoles::RecordIdRole).toLongLong(), flagged, 10'000);
 }
 
 QTEST_MAIN(TestMainWindowExtras)
