@@ -1,6 +1,7 @@
 #include "app/widgets/mainwindowextras.h"
 
 #include <QAction>
+#include <QDesktopServices>
 #include <QDir>
 #include <QFileInfo>
 #include <QLineEdit>
@@ -17,6 +18,7 @@
 #include "app/viewmodels/storesession.h"
 #include "app/widgets/contextmenus.h"
 #include "app/widgets/gotodialog.h"
+#include "app/widgets/helppages.h"
 #include "app/widgets/mainwindow.h"
 #include "app/widgets/notificationbar.h"
 #include "app/widgets/replaypanel.h"
@@ -37,6 +39,7 @@ MainWindowExtras::MainWindowExtras(MainWindow* window)
     addFileActions();
     addGoTo();
     m_menus = new ContextMenus(window);
+    addHelpPages();
     showPageForSession();
 }
 
@@ -199,4 +202,22 @@ GoToDialog* MainWindowExtras::showGoTo()
     dialog->open();
     dialog->edit()->setFocus(Qt::OtherFocusReason);
     return dialog;
+}
+
+/// Help ▸ Formats Streamscope Reads and Help ▸ README, before About.
+void MainWindowExtras::addHelpPages()
+{
+    m_formats = new QAction(tr("&Formats Streamscope Reads"), this);
+    m_formats->setObjectName(QStringLiteral("formatsAction"));
+    connect(m_formats, &QAction::triggered, this, [this]() { helppages::showFormats(m_window); });
+    m_readme = new QAction(tr("&README"), this);
+    m_readme->setObjectName(QStringLiteral("readmeAction"));
+    m_readme->setToolTip(helppages::readmeUrl().toString());
+    connect(m_readme, &QAction::triggered, this, []() { QDesktopServices::openUrl(helppages::readmeUrl()); });
+    if (QMenu* help = menu("helpMenu")) {
+        QAction* about = help->actions().isEmpty() ? nullptr : help->actions().last();
+        help->insertAction(about, m_formats);
+        help->insertAction(about, m_readme);
+        help->insertSeparator(about);
+    }
 }

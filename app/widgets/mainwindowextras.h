@@ -39,12 +39,16 @@ public:
     GoToDialog* showGoTo();
     /// The context menus of the keys list, the events table and the audit findings.
     ContextMenus* contextMenus() const { return m_menus; }
+    /// Help ▸ Formats Streamscope Reads / README.
+    QAction* formatsAction() const { return m_formats; }
+    QAction* readmeAction() const { return m_readme; }
 
 private:
     void installStartPage();
     void addFileActions();
     void showPageForSession();
     void addGoTo();
+    void addHelpPages();
     QMenu* menu(const char* objectName) const;
     QAction* windowAction(const char* objectName) const;
 
@@ -54,4 +58,6 @@ private:
     QAction* m_close = nullptr;
     QAction* m_goTo = nullptr;
     ContextMenus* m_menus = nullptr;
+    QAction* m_formats = nullptr;
+    QAction* m_readme = nullptr;
 };

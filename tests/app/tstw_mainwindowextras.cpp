@@ -25,6 +25,7 @@
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
@@ -38,6 +39,7 @@
 #include "app/widgets/eventspanel.h"
 #include "app/widgets/exportdialog.h"
 #include "app/widgets/gotodialog.h"
+#include "app/widgets/helppages.h"
 #include "app/widgets/keyspanel.h"
 #include "app/widgets/mainwindow.h"
 #include "app/widgets/mainwindowextras.h"
@@ -120,6 +122,7 @@ private Q_SLOTS:
     void goToSequenceNumberAndEventId();
     void contextMenuOnKey();
     void contextMenuOnEventAndFinding();
+    void helpMenuPages();
 };
 
 void TestMainWindowExtras::startPageUntilAStoreOpens()
@@ -447,6 +450,38 @@ void TestMainWindowExtras::contextMenuOnEventAndFinding()
     menuAction(menu.get(), "openFinding")->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(
         window.timelinePanel()->view()->currentIndex().data(ModelRoles::RecordIdRole).toLongLong(), flagged, 10'000);
+}
+
+void TestMainWindowExtras::helpMenuPages()
+{
+    MainWindow window;
+    window.show();
+    auto* help = window.menuBar()->findChild<QMenu*>(QStringLiteral("helpMenu"));
+    QVERIFY(help);
+    QStringList texts = actionTexts(help);
+    // Keyboard Shortcuts (F1, from the GUI work before), the formats page, the README, About.
+    QCOMPARE(texts,
+             (QStringList{QStringLiteral("Keyboard Shortcuts"), QStringLiteral("Formats Streamscope Reads"),
+                          QStringLiteral("README"), QStringLiteral("About Streamscope")}));
+    window.extras()->formatsAction()->trigger();
+    auto* dialog = window.findChild<QDialog*>(QStringLiteral("formatsDialog"));
+    QVERIFY(dialog);
+    QVERIFY(dialog->isVisible());
+    auto* table = dialog->findChild<QTableWidget*>(QStringLiteral("formatsTable"));
+    QCOMPARE(table->rowCount(), int(helppages::captureFormats().size()));
+    QStringList shapes;
+    for (int r = 0; r < table->rowCount(); ++r)
+        shapes << table->item(r, 0)->text();
+    for (const char* shape : {"Lambda DynamoDB event", "GetRecords", "Kinesis", "EventBridge Pipes",
+                              "S3 incremental export", "DynamoDB export folder", "JSON Lines", ".gz"})
+        QVERIFY2(shapes.join(QLatin1Char('\n')).contains(QLatin1String(shape)), shape);
+    // The README link: the source tree's copy beside this build.
+    const QUrl readme = helppages::readmeUrl();
+    QVERIFY2(readme.isLocalFile(), qPrintable(readme.toString()));
+    QCOMPARE(QFileInfo(readme.toLocalFile()).canonicalFilePath(),
+             QFileInfo(testsupport::sourceDir() + QStringLiteral("/README.md")).canonicalFilePath());
+    QVERIFY(dialog->findChild<QLabel*>(QStringLiteral("formatsReadmeLink"))->text().contains(readme.toString()));
+    dialog->close();
 }
 
 QTEST_MAIN(TestMainWindowExtras)
