@@ -4,10 +4,12 @@
 #include <QDesktopServices>
 #include <QDir>
 #include <QFileInfo>
+#include <QLayout>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenu>
 #include <QMenuBar>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
 #include <QStackedWidget>
@@ -17,10 +19,12 @@
 
 #include "app/viewmodels/storesession.h"
 #include "app/widgets/contextmenus.h"
+#include "app/widgets/eventspanel.h"
 #include "app/widgets/gotodialog.h"
 #include "app/widgets/helppages.h"
 #include "app/widgets/mainwindow.h"
 #include "app/widgets/notificationbar.h"
+#include "app/widgets/recordtree.h"
 #include "app/widgets/replaypanel.h"
 #include "app/widgets/startpage.h"
 #include "app/widgets/timelinepanel.h"
@@ -40,6 +44,7 @@ MainWindowExtras::MainWindowExtras(MainWindow* window)
     addGoTo();
     m_menus = new ContextMenus(window);
     addHelpPages();
+    addRecordTree();
     showPageForSession();
 }
 
@@ -220,4 +225,35 @@ void MainWindowExtras::addHelpPages()
         help->insertAction(about, m_readme);
         help->insertSeparator(about);
     }
+}
+
+/// The raw record pane of the Events tab becomes two tabs: Text (as delivered) and Tree (collapsible, typed).
+void MainWindowExtras::addRecordTree()
+{
+    QPlainTextEdit* raw = m_window->eventsPanel()->rawView();
+    QLayout* layout = raw->parentWidget() ? raw->parentWidget()->layout() : nullptr;
+    if (!layout)
+        return;
+    m_recordTabs = new QTabWidget(raw->parentWidget());
+    m_recordTabs->setObjectName(QStringLiteral("recordTabs"));
+    m_recordTabs->setDocumentMode(true);
+    m_recordTabs->setTabPosition(QTabWidget::South);
+    m_recordTree = new RecordTree(m_recordTabs);
+    // No taller than the text pane alone (the events table keeps its rows at 1024x700).
+    m_recordTabs->setMinimumHeight(std::max(1, raw->minimumSizeHint().height()));
+    m_recordTree->setMinimumHeight(1);
+    raw->setMinimumHeight(1);
+    delete layout->replaceWidget(raw, m_recordTabs);
+    m_recordTabs->addTab(raw, tr("Text"));
+    m_recordTabs->addTab(m_recordTree, tr("Tree"));
+    // The tree follows the text pane (it shows the selected record, or nothing); built only while it is visible.
+    const auto update = [this, raw]() {
+        if (m_recordTabs->currentWidget() != m_recordTree)
+            return;
+        const qint64 id = m_window->eventsPanel()->shownRecord();
+        const auto row = id > 0 && !raw->toPlainText().isEmpty() ? m_window->session()->record(id) : std::nullopt;
+        m_recordTree->showJson(row ? QString::fromStdString(row->raw) : QString());
+    };
+    connect(raw, &QPlainTextEdit::textChanged, this, update);
+    connect(m_recordTabs, &QTabWidget::currentChanged, this, update);
 }

@@ -12,6 +12,8 @@ class QMenu;
 class QStackedWidget;
 class ContextMenus;
 class GoToDialog;
+class RecordTree;
+class QTabWidget;
 class MainWindow;
 class StartPage;
 
@@ -42,6 +44,9 @@ public:
     /// Help ▸ Formats Streamscope Reads / README.
     QAction* formatsAction() const { return m_formats; }
     QAction* readmeAction() const { return m_readme; }
+    /// The events tab's record pane: the raw text and the record tree, as tabs.
+    QTabWidget* recordTabs() const { return m_recordTabs; }
+    RecordTree* recordTree() const { return m_recordTree; }
 
 private:
     void installStartPage();
@@ -49,6 +54,7 @@ private:
     void showPageForSession();
     void addGoTo();
     void addHelpPages();
+    void addRecordTree();
     QMenu* menu(const char* objectName) const;
     QAction* windowAction(const char* objectName) const;
 
@@ -60,4 +66,6 @@ private:
     ContextMenus* m_menus = nullptr;
     QAction* m_formats = nullptr;
     QAction* m_readme = nullptr;
+    QTabWidget* m_recordTabs = nullptr;
+    RecordTree* m_recordTree = nullptr;
 };

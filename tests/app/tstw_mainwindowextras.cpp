@@ -17,6 +17,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMimeData>
+#include <QPlainTextEdit>
 #include <QPointer>
 #include <QPushButton>
 #include <QSettings>
@@ -43,6 +44,7 @@
 #include "app/widgets/keyspanel.h"
 #include "app/widgets/mainwindow.h"
 #include "app/widgets/mainwindowextras.h"
+#include "app/widgets/recordtree.h"
 #include "app/widgets/startpage.h"
 #include "app/widgets/timelinepanel.h"
 #include "testsupport.h"
@@ -123,6 +125,8 @@ private Q_SLOTS:
     void contextMenuOnKey();
     void contextMenuOnEventAndFinding();
     void helpMenuPages();
+    void recordTreeBesideText();
+    void recordTreeKeepsValuesExact();
 };
 
 void TestMainWindowExtras::startPageUntilAStoreOpens()
@@ -482,6 +486,72 @@ void TestMainWindowExtras::helpMenuPages()
              QFileInfo(testsupport::sourceDir() + QStringLiteral("/README.md")).canonicalFilePath());
     QVERIFY(dialog->findChild<QLabel*>(QStringLiteral("formatsReadmeLink"))->text().contains(readme.toString()));
     dialog->close();
+}
+
+void TestMainWindowExtras::recordTreeBesideText()
+{
+    QTemporaryDir dir;
+    MainWindow window;
+    window.show();
+    QVERIFY(openSample(window, dir));
+    auto* extras = window.extras();
+    QTabWidget* tabs = extras->recordTabs();
+    QVERIFY(tabs);
+    QCOMPARE(tabs->count(), 2);
+    QCOMPARE(tabs->widget(0), static_cast<QWidget*>(window.eventsPanel()->rawView()));
+    QCOMPARE(tabs->widget(1), static_cast<QWidget*>(extras->recordTree()));
+    window.centerTabs()->setCurrentWidget(window.eventsPanel());
+    tabs->setCurrentWidget(extras->recordTree());
+    QTableView* view = window.eventsPanel()->view();
+    QTRY_VERIFY(view->model()->rowCount() > 0);
+    view->setCurrentIndex(view->model()->index(0, 0)); // the first record: INSERT of customerId CUST-17
+    QTRY_COMPARE(window.eventsPanel()->shownRecord(), qint64(1));
+    RecordTree* tree = extras->recordTree();
+    QTRY_VERIFY(tree->topLevelItemNamed(QStringLiteral("dynamodb")));
+    QCOMPARE(tree->topLevelItemNamed(QStringLiteral("eventName"))->text(RecordTree::ValueColumn),
+             QStringLiteral("INSERT"));
+    QTreeWidgetItem* dynamodb = tree->topLevelItemNamed(QStringLiteral("dynamodb"));
+    QVERIFY(dynamodb->isExpanded());
+    QTreeWidgetItem* newImage = nullptr;
+    for (int i = 0; i < dynamodb->childCount(); ++i)
+        if (dynamodb->child(i)->text(RecordTree::NameColumn) == QLatin1String("NewImage"))
+            newImage = dynamodb->child(i);
+    QVERIFY(newImage);
+    QVERIFY(newImage->isExpanded());
+    QMap<QString, QPair<QString, QString>> attributes; // name -> (type, value)
+    for (int i = 0; i < newImage->childCount(); ++i)
+        attributes.insert(newImage->child(i)->text(0), {newImage->child(i)->text(1), newImage->child(i)->text(2)});
+    QCOMPARE(attributes.value(QStringLiteral("customerId")), qMakePair(QStringLiteral("S"), QStringLiteral("CUST-17")));
+    QCOMPARE(attributes.value(QStringLiteral("vip")), qMakePair(QStringLiteral("BOOL"), QStringLiteral("false")));
+    QCOMPARE(attributes.value(QStringLiteral("orders")).first, QStringLiteral("NS"));
+    QCOMPARE(attributes.value(QStringLiteral("name")).second, QStringLiteral("Léa Schröder"));
+    // Another record: the tree follows; the text tab is untouched.
+    view->setCurrentIndex(view->model()->index(1, 0));
+    QTRY_COMPARE(window.eventsPanel()->shownRecord(), qint64(2));
+    QTRY_VERIFY(tree->topLevelItemNamed(QStringLiteral("eventID"))->text(2)
+                != QStringLiteral("0d437ad0d2bfbdf1d6c725edc32ace82"));
+    QVERIFY(window.eventsPanel()->rawView()->toPlainText().contains(QStringLiteral("\"Records\"")) == false);
+}
+
+void TestMainWindowExtras::recordTreeKeepsValuesExact()
+{
+    RecordTree tree;
+    tree.showJson(
+        QStringLiteral(R"({"big":123456789012345678901234567890.000100,"e":1.5E+300,)"
+                       R"("dynamodb":{"NewImage":{"n":{"N":"0.10"},"m":{"M":{"x":{"L":[{"S":"a\"b"}]}}}}}})"));
+    QCOMPARE(tree.topLevelItemNamed(QStringLiteral("big"))->text(2),
+             QStringLiteral("123456789012345678901234567890.000100"));
+    QCOMPARE(tree.topLevelItemNamed(QStringLiteral("e"))->text(2), QStringLiteral("1.5E+300"));
+    QTreeWidgetItem* image = tree.topLevelItemNamed(QStringLiteral("dynamodb"))->child(0);
+    QCOMPARE(image->child(0)->text(1), QStringLiteral("N"));
+    QCOMPARE(image->child(0)->text(2), QStringLiteral("0.10"));
+    QCOMPARE(image->child(1)->text(1), QStringLiteral("M"));
+    QCOMPARE(image->child(1)->child(0)->text(1), QStringLiteral("L"));
+    QCOMPARE(image->child(1)->child(0)->child(0)->text(1), QStringLiteral("S"));
+    QCOMPARE(image->child(1)->child(0)->child(0)->text(2), QStringLiteral("a\"b"));
+    tree.showJson(QStringLiteral("{\"a\": [1, 2"));
+    QCOMPARE(tree.topLevelItemCount(), 1);
+    QCOMPARE(tree.topLevelItem(0)->text(0), QStringLiteral("(not JSON)"));
 }
 
 QTEST_MAIN(TestMainWindowExtras)
