@@ -121,5 +121,5 @@ void GoToJob::find(const QString& storePath, const QString& text)
             ctx.clearInterruptHook();
             return result;
         },
-        [this](GoToResult result) { Q_EMIT finished(result); });
+        [this](const GoToResult& result) { Q_EMIT finished(result); });
 }
