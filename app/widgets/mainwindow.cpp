@@ -44,6 +44,7 @@
 #include "app/widgets/importdialog.h"
 #include "app/widgets/keyspanel.h"
 #include "app/widgets/lambdafilterpanel.h"
+#include "app/widgets/mainwindowextras.h"
 #include "app/widgets/notificationbar.h"
 #include "app/widgets/preferences.h"
 #include "app/widgets/replaypanel.h"
@@ -105,6 +106,7 @@ MainWindow::MainWindow(QWidget* parent)
     updateStatus();
     new Preferences(this); // view options, column widths and each store's last filters, remembered
     m_viewMenu->addAction(SourcesDialog::createAction(m_session, this));
+    m_extras = new MainWindowExtras(this); // start page, Close Store, Go To, context menus, record tree, Help pages
 }
 
 /// The center: the notification bar above the tabs (timeline, events) and the diff below them.
@@ -299,9 +301,11 @@ void MainWindow::createActions()
     m_newAction->setShortcut(QKeySequence::New);
     connect(m_newAction, &QAction::triggered, this, &MainWindow::newStore);
     m_openAction = new QAction(icon("open-store"), tr("&Open Store…"), this);
+    m_openAction->setObjectName(QStringLiteral("openStoreAction"));
     m_openAction->setShortcut(QKeySequence::Open);
     connect(m_openAction, &QAction::triggered, this, &MainWindow::openStoreDialog);
     m_importAction = new QAction(icon("import"), tr("&Import Capture(s)…"), this);
+    m_importAction->setObjectName(QStringLiteral("importAction"));
     m_importAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
     m_importAction->setToolTip(tr("Import capture files into the open store (Ctrl+I)"));
     connect(m_importAction, &QAction::triggered, this, [this]() { importDialog(false); });
@@ -337,6 +341,7 @@ void MainWindow::createActions()
 void MainWindow::createMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->setObjectName(QStringLiteral("fileMenu"));
     file->addAction(m_newAction);
     file->addAction(m_openAction);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
@@ -348,12 +353,14 @@ void MainWindow::createMenus()
     file->addSeparator();
     file->addAction(m_quitAction);
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    edit->setObjectName(QStringLiteral("editMenu"));
     auto* copy = edit->addAction(icon("copy"), tr("&Copy Value as JSON"));
     copy->setShortcut(QKeySequence::Copy);
     copy->setShortcutContext(Qt::WidgetShortcut); // the diff panel owns the live Ctrl+C
     connect(copy, &QAction::triggered, m_diff, &DiffPanel::copySelection);
     edit->addAction(m_filterAction);
     m_viewMenu = menuBar()->addMenu(tr("&View"));
+    m_viewMenu->setObjectName(QStringLiteral("viewMenu"));
     m_viewMenu->addAction(m_refreshAction);
     // Up/Down step when the timeline has focus; these work from anywhere (e.g. while the keys list has it).
     auto* previous = m_viewMenu->addAction(tr("&Previous Version"));
@@ -390,6 +397,7 @@ void MainWindow::createMenus()
     connect(previousTab, &QAction::triggered, this, [this]() { switchTab(-1); });
     m_viewMenu->addSeparator();
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->setObjectName(QStringLiteral("helpMenu"));
     auto* keys = help->addAction(tr("&Keyboard Shortcuts"));
     keys->setShortcut(QKeySequence(Qt::Key_F1));
     connect(keys, &QAction::triggered, this, [this]() { showKeyboardShortcuts(); });

@@ -21,6 +21,7 @@ class ImportProgressWidget;
 class KeysPanel;
 class LambdaFilter;
 class LambdaFilterPanel;
+class MainWindowExtras;
 class NotificationBar;
 class ReplayPanel;
 class StoreSession;
@@ -58,6 +59,8 @@ public:
     /// Opens the last store of the previous session, if it still exists.
     void restoreLastStore();
 
+    /// Opens the key in the timeline at that record (0 = its last version) and selects it in the keys list.
+    void openKeyAt(qint64 keyId, qint64 recordId);
     StoreSession* session() const { return m_session; }
     KeysPanel* keysPanel() const { return m_keys; }
     TimelinePanel* timelinePanel() const { return m_timeline; }
@@ -66,6 +69,8 @@ public:
     FindingsPanel* auditPanel() const { return m_audit; }
     ActivityPanel* activityPanel() const { return m_activity; }
     ReplayPanel* replayPanel() const { return m_replay; }
+    /// Start page, Close Store, Go To, context menus, record tree, Help pages (mainwindowextras.h).
+    MainWindowExtras* extras() const { return m_extras; }
     QTabWidget* centerTabs() const { return m_tabs; }
     QSplitter* centerSplitter() const { return m_centerSplit; }
     QDockWidget* auditDock() const { return m_auditDock; }
@@ -112,7 +117,6 @@ private:
     void importDialog(bool folder);
     void onImportFinished(const ImportResultInfo& summary);
     void updateStatus();
-    void openKeyAt(qint64 keyId, qint64 recordId);
     void showError(const QString& title, const QString& text);
     /// Yes/No question (only when the window is visible; otherwise false).
     bool confirm(const QString& title, const QString& text, const QString& yesText);
@@ -130,6 +134,7 @@ private:
     FindingsPanel* m_audit;
     ActivityPanel* m_activity;
     ReplayPanel* m_replay = nullptr;
+    MainWindowExtras* m_extras = nullptr;
     QTabWidget* m_tabs;
     QSplitter* m_centerSplit;
     QDockWidget* m_auditDock = nullptr;

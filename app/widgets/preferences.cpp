@@ -12,7 +12,7 @@
 #include <QTreeView>
 
 #include "app/viewmodels/storesession.h"
-#include "app/widgets/auditpanel.h"
+#include "app/widgets/findingspanel.h"
 #include "app/widgets/diffpanel.h"
 #include "app/widgets/eventspanel.h"
 #include "app/widgets/keyspanel.h"
@@ -62,7 +62,7 @@ Preferences::Preferences(MainWindow* window)
     watchHeader(window->eventsPanel()->view()->horizontalHeader(), QStringLiteral("events"));
     watchHeader(window->timelinePanel()->view()->horizontalHeader(), QStringLiteral("timeline"));
     watchHeader(window->diffPanel()->view()->header(), QStringLiteral("diff"));
-    watchHeader(window->auditPanel()->view()->header(), QStringLiteral("audit"));
+    watchHeader(window->auditPanel()->view()->horizontalHeader(), QStringLiteral("audit"));
     restoreColumns();
     m_columnsTimer->setSingleShot(true);
     m_columnsTimer->setInterval(300);

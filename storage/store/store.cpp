@@ -1052,6 +1052,29 @@ Result<std::vector<RecordOrderKey>> Store::recordOrderKeysByIds(std::span<const 
     return keys;
 }
 
+// ---- go to ------------------------------------------------------------------------------------------------------
+
+Result<std::vector<std::int64_t>> Store::recordIdsBySequenceNumber(std::string_view sequenceNumber)
+{
+    if (!model::isSequenceNumber(sequenceNumber))
+        return std::vector<std::int64_t>{};
+    // streams first (CROSS JOIN keeps that order): one records_by_stream_seq lookup per stream.
+    auto ids = m_impl->collect<std::int64_t>(
+        "SELECT r.id FROM streams s CROSS JOIN records r ON r.stream_id = s.id AND r.seq_sort = ?",
+        {model::sequenceSortKey(sequenceNumber)}, [](const Statement& st) { return st.int64(0); });
+    if (ids)
+        std::sort(ids->begin(), ids->end());
+    return ids;
+}
+
+Result<std::vector<std::int64_t>> Store::recordIdsByEventId(std::string_view eventId)
+{
+    if (eventId.empty())
+        return std::vector<std::int64_t>{};
+    return m_impl->collect<std::int64_t>("SELECT id FROM records WHERE event_id = ? ORDER BY id",
+                                         {std::string(eventId)}, [](const Statement& st) { return st.int64(0); });
+}
+
 // ---- activity ---------------------------------------------------------------------------------------------------
 
 Result<std::optional<std::pair<std::int64_t, std::int64_t>>> Store::timeRange(const RecordFilter& filter)

@@ -236,6 +236,16 @@ public:
     Result<std::vector<RecordOrderKey>> recordOrderKeysByIds(std::span<const std::int64_t> ids,
                                                              const RecordFilter& filter);
 
+    // Go to
+    /// Ids (ascending) of the records with this sequence number (ASCII digits; leading zeros do not matter): at most
+    /// one per stream, read through the stream + sequence index (records_by_stream_seq), one probe per stream.
+    /// Not a sequence number (empty, not digits): no records.
+    Result<std::vector<std::int64_t>> recordIdsBySequenceNumber(std::string_view sequenceNumber);
+    /// Ids (ascending) of the records with this event ID (exact, case-sensitive). Only records without a sequence
+    /// number have an event-ID index (records_by_event_id, for their dedup); the others are found by reading the
+    /// records table once (a scan; run it in a background job: interrupt() stops it). Empty ID: no records.
+    Result<std::vector<std::int64_t>> recordIdsByEventId(std::string_view eventId);
+
     // Activity chart
     /// First and last creation time of the matching records (nullopt when none has a time).
     Result<std::optional<std::pair<std::int64_t, std::int64_t>>> timeRange(const RecordFilter& filter);
