@@ -10,6 +10,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -508,6 +509,22 @@ void EventsPanel::showRecord(qint64 recordId)
                            .arg(row->position.recordIndex + 1)
                            .arg(row->position.byteOffset)
                            .arg(fromStd(row->shape)));
+    if (!row->provenance.empty()) {
+        // A record read from a log (issue 20): where it was logged.
+        const QJsonObject logged = QJsonDocument::fromJson(QByteArray::fromStdString(row->provenance)).object();
+        QStringList parts;
+        for (const auto& [member, label] :
+             {std::pair{"logGroup", tr("log group %1")}, std::pair{"logStream", tr("log stream %1")},
+              std::pair{"logTimestamp", tr("logged at %1")}, std::pair{"requestId", tr("request %1")}}) {
+            const QString value = logged.value(QLatin1String(member)).toString();
+            if (!value.isEmpty())
+                parts << label.arg(value);
+        }
+        if (logged.contains(QLatin1String("reconstructedFrom")))
+            parts << tr("reconstructed from Python output");
+        m_rawInfo->setText(m_rawInfo->text() + QStringLiteral("\n")
+                           + tr("From a log: %1").arg(parts.join(QStringLiteral(" · "))));
+    }
     // Re-indented for reading without parsing: numbers and strings stay exactly as delivered.
     m_raw->setPlainText(formatting::indentJson(QString::fromUtf8(raw)));
     highlightMatches();

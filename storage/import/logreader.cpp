@@ -615,8 +615,16 @@ Found LogReader::Impl::handleCloudWatchMessage(std::string_view message, std::ui
         if (it != requestByStream.end())
             provenance.requestId = it->second;
     }
-    const Found found =
-        handleMessage(message.substr(at), offset + (verbatim ? at : 0), verbatim, provenance, eventBytes, depth);
+    // The Node.js runtime turned the newlines of a multi-line message into '\r': restored (same length, so offsets
+    // stay those of the file).
+    std::string_view rest = message.substr(at);
+    std::string restored;
+    if (shape == "lambda-node-text" && rest.find('\r') != std::string_view::npos) {
+        restored.assign(rest);
+        std::replace(restored.begin(), restored.end(), '\r', '\n');
+        rest = restored;
+    }
+    const Found found = handleMessage(rest, offset + (verbatim ? at : 0), verbatim, provenance, eventBytes, depth);
     if (found != Found::Container)
         ++stats.logEvents;
     if (found == Found::Event && !shape.empty())

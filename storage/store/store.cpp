@@ -857,6 +857,10 @@ Result<std::optional<RecordRow>> Store::record(std::int64_t recordId, bool withR
         return rows.error();
     if (rows->empty())
         return std::optional<RecordRow>();
+    auto provenance = recordProvenance(recordId);
+    if (!provenance)
+        return provenance.error();
+    rows->front().provenance = std::move(*provenance);
     return std::optional<RecordRow>(std::move(rows->front()));
 }
 

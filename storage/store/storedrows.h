@@ -127,6 +127,9 @@ struct RecordRow
     std::optional<std::string> oldImageJson;
     RecordPosition position;
     std::string raw; ///< the record as delivered (only when asked for; "" otherwise)
+    /// Read from a log (Store::record only): where it was logged, {"logGroup","logStream","logTimestamp",
+    /// "requestId",…}; "" for a record from a capture file.
+    std::string provenance;
 };
 
 /// A light row for big lists (events table): no images, no raw text.
