@@ -164,6 +164,10 @@ void MainWindow::createLambdaFilterDock()
     m_lambdaDock = new QDockWidget(tr("Lambda filter"), this);
     m_lambdaDock->setObjectName(QStringLiteral("lambdaFilterDock"));
     m_lambdaDock->setWidget(m_lambdaPanel);
+    // Their filter rows are wide: a fixed minimum lets the docks squeeze their fields instead of holding the
+    // window wider than 1024 px (tstw_mainwindow smallAndLargeWindows).
+    m_lambdaPanel->setMinimumWidth(240);
+    m_audit->setMinimumWidth(240);
     addDockWidget(Qt::BottomDockWidgetArea, m_lambdaDock);
     tabifyDockWidget(m_auditDock, m_lambdaDock);
     m_lambdaDock->hide(); // View ▸ Lambda filter: the window keeps its room for the events table at 1024×700
