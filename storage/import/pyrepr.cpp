@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "model/base64.h"
+#include "model/jsontext.h"
 
 namespace storage {
 
@@ -423,39 +424,6 @@ private:
     std::size_t m_pos = 0;
 };
 
-void jsonString(std::string& out, std::string_view s)
-{
-    out += '"';
-    for (const char c : s) {
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20) {
-                char esc[8];
-                std::snprintf(esc, sizeof esc, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-                out += esc;
-            } else {
-                out += c;
-            }
-        }
-    }
-    out += '"';
-}
-
 struct WriteError
 {
     std::string message;
@@ -480,19 +448,19 @@ void writeAttribute(std::string& out, const Py& v)
     switch (v.kind) {
     case Py::Kind::Str:
         out += "{\"S\":";
-        jsonString(out, v.text);
+        model::jsontext::appendQuoted(out, v.text);
         out += '}';
         return;
     case Py::Kind::Int:
     case Py::Kind::Decimal:
     case Py::Kind::Float:
         out += "{\"N\":";
-        jsonString(out, v.text);
+        model::jsontext::appendQuoted(out, v.text);
         out += '}';
         return;
     case Py::Kind::Bytes:
         out += "{\"B\":";
-        jsonString(out, model::base64Encode(v.text));
+        model::jsontext::appendQuoted(out, model::base64Encode(v.text));
         out += '}';
         return;
     case Py::Kind::Bool:
@@ -531,7 +499,7 @@ void writeAttribute(std::string& out, const Py& v)
                 throw WriteError{"a set mixing value types"};
             if (i > 0)
                 out += ',';
-            jsonString(out, k == Py::Kind::Bytes ? model::base64Encode(m.text) : m.text);
+            model::jsontext::appendQuoted(out, k == Py::Kind::Bytes ? model::base64Encode(m.text) : m.text);
         }
         out += "]}";
         return;
@@ -553,7 +521,7 @@ void writeJson(std::string& out, const Py& v, bool imageMember)
                 throw WriteError{"a dict key that is not a string"};
             if (i > 0)
                 out += ',';
-            jsonString(out, key.text);
+            model::jsontext::appendQuoted(out, key.text);
             out += ':';
             const Py& value = v.items[i + 1];
             const bool image = key.text == "Keys" || key.text == "NewImage" || key.text == "OldImage";
@@ -577,10 +545,10 @@ void writeJson(std::string& out, const Py& v, bool imageMember)
     case Py::Kind::Set:
         throw WriteError{"a set outside an item"};
     case Py::Kind::Str:
-        jsonString(out, v.text);
+        model::jsontext::appendQuoted(out, v.text);
         return;
     case Py::Kind::Bytes:
-        jsonString(out, model::base64Encode(v.text)); // {'B': b'…'} of a low-level response
+        model::jsontext::appendQuoted(out, model::base64Encode(v.text)); // {'B': b'…'} of a low-level response
         return;
     case Py::Kind::Int:
     case Py::Kind::Float:
@@ -603,7 +571,7 @@ void writeJson(std::string& out, const Py& v, bool imageMember)
                           static_cast<long long>(fraction));
             out += text;
         } else {
-            jsonString(out, v.text); // zone unknown: kept as given (no time is made of it)
+            model::jsontext::appendQuoted(out, v.text); // zone unknown: kept as given (no time is made of it)
         }
         return;
     }
