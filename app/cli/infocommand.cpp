@@ -99,6 +99,146 @@ QJsonObject writtenByJson(const std::vector<std::pair<std::string, std::string>>
 
 } // namespace
 
+namespace {
+
+/// What `info` reports, read from the store in one place.
+struct InfoData
+{
+    std::optional<int> version;
+    std::vector<storage::SourceInfo> sources;
+    std::vector<storage::TableInfo> tables;
+    storage::StoreTotals totals;
+    std::vector<std::pair<std::string, std::string>> writers;
+};
+
+void printInfoJson(const QString& path, const InfoData& d)
+{
+    const auto& version = d.version;
+    const auto* sources = &d.sources;
+    const auto* tables = &d.tables;
+    const auto* totals = &d.totals;
+    const auto* writers = &d.writers;
+    QJsonArray sourceArray;
+    for (const storage::SourceInfo& s : *sources) {
+        QJsonObject source{
+            {QStringLiteral("id"), qint64(s.id)},
+            {QStringLiteral("path"), qs(s.path)},
+            {QStringLiteral("format"), qs(s.format)},
+            {QStringLiteral("sizeBytes"), qint64(s.sizeBytes)},
+            {QStringLiteral("contentHash"), qs(s.contentHash)},
+            {QStringLiteral("importedAt"), isoMicros(s.importedAtMicros)},
+            {QStringLiteral("status"), qs(std::string(storage::sourceStatusText(s.status)))},
+            {QStringLiteral("inserted"), qint64(s.inserted)},
+            {QStringLiteral("duplicates"), qint64(s.duplicates)},
+            {QStringLiteral("conflicts"), qint64(s.conflicts)},
+            {QStringLiteral("skipped"), qint64(s.skipped)},
+            {QStringLiteral("messages"), qs(s.messages)},
+        };
+        addPathBytes(source, s.path);
+        sourceArray.append(source);
+    }
+    QJsonArray tableArray;
+    for (const storage::TableInfo& t : *tables) {
+        QJsonArray streams;
+        for (const storage::StreamInfo& s : t.streams) {
+            streams.append(QJsonObject{
+                {QStringLiteral("arn"), s.arn.empty() ? QJsonValue(QJsonValue::Null) : QJsonValue(qs(s.arn))},
+                {QStringLiteral("region"), qs(s.region)},
+                {QStringLiteral("viewType"),
+                 !s.mixedViewTypes.empty()                    ? QJsonValue(QStringLiteral("mixed"))
+                     : s.viewType == model::ViewType::Unknown ? QJsonValue(QJsonValue::Null)
+                                                              : QJsonValue(viewTypeName(s.viewType))},
+                {QStringLiteral("records"), qint64(s.recordCount)},
+            });
+            if (!s.mixedViewTypes.empty()) {
+                QJsonArray views;
+                for (model::ViewType v : s.mixedViewTypes)
+                    views.append(viewTypeName(v));
+                QJsonObject o = streams.last().toObject();
+                o.insert(QStringLiteral("viewTypes"), views);
+                streams.replace(streams.size() - 1, o);
+            }
+        }
+        tableArray.append(QJsonObject{
+            {QStringLiteral("name"), qs(t.name)},
+            {QStringLiteral("records"), qint64(t.recordCount)},
+            {QStringLiteral("keys"), qint64(t.keyCount)},
+            {QStringLiteral("firstTime"), timeJson(t.firstTimeMicros)},
+            {QStringLiteral("lastTime"), timeJson(t.lastTimeMicros)},
+            {QStringLiteral("streams"), streams},
+        });
+    }
+    const storage::StoreTotals& n = *totals;
+    const QJsonObject root{
+        {QStringLiteral("store"), path},
+        {QStringLiteral("schemaVersion"), version ? QJsonValue(*version) : QJsonValue(QJsonValue::Null)},
+        {QStringLiteral("writtenBy"), writtenByJson(*writers)},
+        {QStringLiteral("sources"), sourceArray},
+        {QStringLiteral("tables"), tableArray},
+        {QStringLiteral("totals"),
+         QJsonObject{
+             {QStringLiteral("records"), qint64(n.records)},
+             {QStringLiteral("keys"), qint64(n.keys)},
+             {QStringLiteral("tables"), qint64(n.tables)},
+             {QStringLiteral("streams"), qint64(n.streams)},
+             {QStringLiteral("sources"), qint64(n.sources)},
+             {QStringLiteral("duplicates"), qint64(n.duplicates)},
+             {QStringLiteral("conflicts"), qint64(n.conflicts)},
+             {QStringLiteral("skipped"), qint64(n.skipped)},
+             {QStringLiteral("firstTime"), timeJson(n.firstTimeMicros)},
+             {QStringLiteral("lastTime"), timeJson(n.lastTimeMicros)},
+         }},
+    };
+    out() << QString::fromUtf8(QJsonDocument(root).toJson(QJsonDocument::Indented));
+}
+
+void printInfoText(const QString& path, const InfoData& d)
+{
+    const auto& version = d.version;
+    const auto* sources = &d.sources;
+    const auto* tables = &d.tables;
+    const auto* totals = &d.totals;
+    const auto* writers = &d.writers;
+    QTextStream& o = out();
+    const QString safePath = shown(argumentBytes(path));
+    o << "Store   " << safePath << " (store version " << (version ? *version : 0) << ")\n";
+    for (const auto& [name, identity] : *writers)
+        o << "        " << writerLabel(name) << " " << shown(identity) << "\n";
+    o << "\n";
+    o << "Sources (" << sources->size() << ")\n";
+    if (sources->empty())
+        o << "  none: import captures with 'streamscope import --store " << safePath << " PATH...'\n";
+    for (const storage::SourceInfo& s : *sources) {
+        o << "  #" << s.id << "  " << shown(s.path) << "\n"
+          << "      " << shown(s.format) << ", " << QString::number(static_cast<double>(s.sizeBytes) / 1e6, 'f', 1)
+          << " MB, imported " << isoMicros(s.importedAtMicros) << "\n"
+          << "      " << s.inserted << " inserted, " << s.duplicates << " duplicates, " << s.conflicts << " conflicts, "
+          << s.skipped << " skipped\n";
+        if (s.format == "dynamodb-export") // the export's ARN, type, window and item count
+            for (const QString& line : qs(s.messages).split(QLatin1Char('\n'), Qt::SkipEmptyParts))
+                o << "      " << shown(line.toStdString()) << "\n";
+    }
+    o << "\nTables (" << tables->size() << ")\n";
+    for (const storage::TableInfo& t : *tables) {
+        o << "  " << shown(t.name) << "  " << t.recordCount << " records, " << t.keyCount << " keys, "
+          << timeText(t.firstTimeMicros) << " .. " << timeText(t.lastTimeMicros) << "\n";
+        for (const storage::StreamInfo& s : t.streams) {
+            o << "      stream " << (s.arn.empty() ? QStringLiteral("(no stream ARN)") : shown(s.arn)) << "\n"
+              << "        " << streamViewText(s)
+              << (s.region.empty() ? QString() : QStringLiteral(", ") + shown(s.region)) << ", " << s.recordCount
+              << " records\n";
+        }
+    }
+    const storage::StoreTotals& n = *totals;
+    o << "\nTotals  " << n.records << " records, " << n.keys << " keys, " << n.tables << " tables, " << n.streams
+      << " streams, " << n.sources << " sources\n"
+      << "        " << n.duplicates << " duplicates, " << n.conflicts << " conflicts, " << n.skipped
+      << " skipped records\n"
+      << "        " << timeText(n.firstTimeMicros) << " .. " << timeText(n.lastTimeMicros) << "\n";
+}
+
+} // namespace
+
 int runInfo(const QStringList& arguments)
 {
     const QString command = QStringLiteral("info");
@@ -136,118 +276,12 @@ int runInfo(const QStringList& arguments)
     if (!writers)
         return storeError(path, writers.error());
 
-    if (parser.isSet(jsonOption)) {
-        QJsonArray sourceArray;
-        for (const storage::SourceInfo& s : *sources) {
-            QJsonObject source{
-                {QStringLiteral("id"), qint64(s.id)},
-                {QStringLiteral("path"), qs(s.path)},
-                {QStringLiteral("format"), qs(s.format)},
-                {QStringLiteral("sizeBytes"), qint64(s.sizeBytes)},
-                {QStringLiteral("contentHash"), qs(s.contentHash)},
-                {QStringLiteral("importedAt"), isoMicros(s.importedAtMicros)},
-                {QStringLiteral("status"), qs(std::string(storage::sourceStatusText(s.status)))},
-                {QStringLiteral("inserted"), qint64(s.inserted)},
-                {QStringLiteral("duplicates"), qint64(s.duplicates)},
-                {QStringLiteral("conflicts"), qint64(s.conflicts)},
-                {QStringLiteral("skipped"), qint64(s.skipped)},
-                {QStringLiteral("messages"), qs(s.messages)},
-            };
-            addPathBytes(source, s.path);
-            sourceArray.append(source);
-        }
-        QJsonArray tableArray;
-        for (const storage::TableInfo& t : *tables) {
-            QJsonArray streams;
-            for (const storage::StreamInfo& s : t.streams) {
-                streams.append(QJsonObject{
-                    {QStringLiteral("arn"), s.arn.empty() ? QJsonValue(QJsonValue::Null) : QJsonValue(qs(s.arn))},
-                    {QStringLiteral("region"), qs(s.region)},
-                    {QStringLiteral("viewType"),
-                     !s.mixedViewTypes.empty()                    ? QJsonValue(QStringLiteral("mixed"))
-                         : s.viewType == model::ViewType::Unknown ? QJsonValue(QJsonValue::Null)
-                                                                  : QJsonValue(viewTypeName(s.viewType))},
-                    {QStringLiteral("records"), qint64(s.recordCount)},
-                });
-                if (!s.mixedViewTypes.empty()) {
-                    QJsonArray views;
-                    for (model::ViewType v : s.mixedViewTypes)
-                        views.append(viewTypeName(v));
-                    QJsonObject o = streams.last().toObject();
-                    o.insert(QStringLiteral("viewTypes"), views);
-                    streams.replace(streams.size() - 1, o);
-                }
-            }
-            tableArray.append(QJsonObject{
-                {QStringLiteral("name"), qs(t.name)},
-                {QStringLiteral("records"), qint64(t.recordCount)},
-                {QStringLiteral("keys"), qint64(t.keyCount)},
-                {QStringLiteral("firstTime"), timeJson(t.firstTimeMicros)},
-                {QStringLiteral("lastTime"), timeJson(t.lastTimeMicros)},
-                {QStringLiteral("streams"), streams},
-            });
-        }
-        const storage::StoreTotals& n = *totals;
-        const QJsonObject root{
-            {QStringLiteral("store"), path},
-            {QStringLiteral("schemaVersion"), version ? QJsonValue(*version) : QJsonValue(QJsonValue::Null)},
-            {QStringLiteral("writtenBy"), writtenByJson(*writers)},
-            {QStringLiteral("sources"), sourceArray},
-            {QStringLiteral("tables"), tableArray},
-            {QStringLiteral("totals"),
-             QJsonObject{
-                 {QStringLiteral("records"), qint64(n.records)},
-                 {QStringLiteral("keys"), qint64(n.keys)},
-                 {QStringLiteral("tables"), qint64(n.tables)},
-                 {QStringLiteral("streams"), qint64(n.streams)},
-                 {QStringLiteral("sources"), qint64(n.sources)},
-                 {QStringLiteral("duplicates"), qint64(n.duplicates)},
-                 {QStringLiteral("conflicts"), qint64(n.conflicts)},
-                 {QStringLiteral("skipped"), qint64(n.skipped)},
-                 {QStringLiteral("firstTime"), timeJson(n.firstTimeMicros)},
-                 {QStringLiteral("lastTime"), timeJson(n.lastTimeMicros)},
-             }},
-        };
-        out() << QString::fromUtf8(QJsonDocument(root).toJson(QJsonDocument::Indented));
-        return ExitOk;
-    }
-
-    QTextStream& o = out();
-    const QString safePath = shown(argumentBytes(path));
-    o << "Store   " << safePath << " (store version " << (version ? *version : 0) << ")\n";
-    for (const auto& [name, identity] : *writers)
-        o << "        " << writerLabel(name) << " " << shown(identity) << "\n";
-    o << "\n";
-    o << "Sources (" << sources->size() << ")\n";
-    if (sources->empty())
-        o << "  none: import captures with 'streamscope import --store " << safePath << " PATH...'\n";
-    for (const storage::SourceInfo& s : *sources) {
-        o << "  #" << s.id << "  " << shown(s.path) << "\n"
-          << "      " << shown(s.format) << ", " << QString::number(static_cast<double>(s.sizeBytes) / 1e6, 'f', 1)
-          << " MB, imported " << isoMicros(s.importedAtMicros) << "\n"
-          << "      " << s.inserted << " inserted, " << s.duplicates << " duplicates, " << s.conflicts << " conflicts, "
-          << s.skipped << " skipped\n";
-        if (s.format == "dynamodb-export") // the export's ARN, type, window and item count
-            for (const QString& line : qs(s.messages).split(QLatin1Char('\n'), Qt::SkipEmptyParts))
-                o << "      " << shown(line.toStdString()) << "\n";
-    }
-    o << "\nTables (" << tables->size() << ")\n";
-    for (const storage::TableInfo& t : *tables) {
-        o << "  " << shown(t.name) << "  " << t.recordCount << " records, " << t.keyCount << " keys, "
-          << timeText(t.firstTimeMicros) << " .. " << timeText(t.lastTimeMicros) << "\n";
-        for (const storage::StreamInfo& s : t.streams) {
-            o << "      stream " << (s.arn.empty() ? QStringLiteral("(no stream ARN)") : shown(s.arn)) << "\n"
-              << "        " << streamViewText(s)
-              << (s.region.empty() ? QString() : QStringLiteral(", ") + shown(s.region)) << ", " << s.recordCount
-              << " records\n";
-        }
-    }
-    const storage::StoreTotals& n = *totals;
-    o << "\nTotals  " << n.records << " records, " << n.keys << " keys, " << n.tables << " tables, " << n.streams
-      << " streams, " << n.sources << " sources\n"
-      << "        " << n.duplicates << " duplicates, " << n.conflicts << " conflicts, " << n.skipped
-      << " skipped records\n"
-      << "        " << timeText(n.firstTimeMicros) << " .. " << timeText(n.lastTimeMicros) << "\n";
+    InfoData data{version ? std::optional<int>(*version) : std::nullopt, std::move(*sources), std::move(*tables),
+                  *totals, std::move(*writers)};
+    if (parser.isSet(jsonOption))
+        printInfoJson(path, data);
+    else
+        printInfoText(path, data);
     return ExitOk;
 }
 
