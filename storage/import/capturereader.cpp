@@ -1,7 +1,6 @@
 #include "storage/import/capturereader.h"
 
 #include <algorithm>
-#include <cstring>
 #include <fstream>
 #include <iterator>
 
@@ -164,7 +163,7 @@ std::optional<FileFailure> CaptureReader::open(const std::string& path)
         [&d](char* buffer, std::size_t capacity, std::string& message) -> std::optional<std::size_t> {
             if (d.headPos < d.head.size()) {
                 const std::size_t n = std::min(capacity, d.head.size() - d.headPos);
-                std::memcpy(buffer, d.head.data() + d.headPos, n);
+                std::copy_n(d.head.data() + d.headPos, n, buffer);
                 d.headPos += n;
                 return n;
             }
@@ -200,7 +199,7 @@ void CaptureReader::openBuffer(const std::string& path, std::string_view bytes)
         path,
         [&d](char* buffer, std::size_t capacity, std::string&) -> std::optional<std::size_t> {
             const std::size_t n = std::min(capacity, d.memory.size() - d.memoryPos);
-            std::memcpy(buffer, d.memory.data() + d.memoryPos, n);
+            std::copy_n(d.memory.data() + d.memoryPos, n, buffer);
             d.memoryPos += n;
             return n;
         },
