@@ -773,6 +773,50 @@ Result<HistoryOrdering> Store::historyEntries(std::int64_t keyId, std::vector<Hi
     return orderHistory(entries);
 }
 
+std::optional<Error> Store::keyRecordIds(std::int64_t keyId, std::vector<std::int64_t>& ids)
+{
+    ids.clear();
+    auto statement = m_impl->get("SELECT r.id FROM records r WHERE r.key_id = ? ORDER BY r.id");
+    if (!statement)
+        return statement.error();
+    Statement& st = **statement;
+    st.bind(1, keyId);
+    return st.forEachRow([&](const Statement& row) { ids.push_back(row.int64(0)); });
+}
+
+std::optional<Error> Store::forEachSequencedRecord(std::int64_t streamId,
+                                                   const std::function<void(std::int64_t id)>& onRecord)
+{
+    // A dedicated statement (not from the cache): the caller may query this store meanwhile.
+    auto prepared = m_impl->db.prepare(
+        "SELECT r.id FROM records r WHERE r.stream_id = ? AND r.seq_sort IS NOT NULL ORDER BY r.seq_sort");
+    if (!prepared)
+        return prepared.error();
+    Statement& st = *prepared;
+    st.bind(1, streamId);
+    return st.forEachRow([&](const Statement& row) { onRecord(row.int64(0)); });
+}
+
+std::optional<Error>
+Store::forEachRecordAtOrBefore(std::int64_t tableId, std::int64_t atMicros,
+                               const std::function<void(std::int64_t id, model::EventName eventName)>& onRecord)
+{
+    auto prepared =
+        m_impl->db.prepare("SELECT r.id, r.event_name FROM records r WHERE r.table_id = ? AND r.time_us <= ?");
+    if (!prepared)
+        return prepared.error();
+    Statement& st = *prepared;
+    st.bind(1, tableId);
+    st.bind(2, atMicros);
+    return st.forEachRow(
+        [&](const Statement& row) { onRecord(row.int64(0), static_cast<model::EventName>(row.int64(1))); });
+}
+
+Result<std::int64_t> Store::maxRecordId()
+{
+    return m_impl->single("SELECT max(id) FROM records");
+}
+
 Result<std::vector<RecordRow>> Store::historyRowsByIds(std::span<const std::int64_t> ids, bool withRaw, bool withNames)
 {
     auto rows = m_impl->byIds<RecordRow>(std::string(kHistorySelect) + " WHERE r.id = ?", ids,

@@ -209,6 +209,18 @@ public:
     Result<KeyHistoryIndex> keyHistoryIndex(std::int64_t keyId);
     /// KeyHistoryIndex::entries alone (no key or table lookup): `entries` replaced; the ordering used.
     Result<HistoryOrdering> historyEntries(std::int64_t keyId, std::vector<HistoryEntry>& entries);
+    /// The ids of a key's records in arrival order, from records_by_key alone (no row is read).
+    [[nodiscard]] std::optional<Error> keyRecordIds(std::int64_t keyId, std::vector<std::int64_t>& ids);
+    /// The ids of a stream's records that have a sequence number, in sequence order (records_by_stream_seq alone).
+    [[nodiscard]] std::optional<Error> forEachSequencedRecord(std::int64_t streamId,
+                                                              const std::function<void(std::int64_t id)>& onRecord);
+    /// A table's records whose creation time is at or before `atMicros`, with their event names, in no particular
+    /// order (records_by_table_event alone).
+    [[nodiscard]] std::optional<Error>
+    forEachRecordAtOrBefore(std::int64_t tableId, std::int64_t atMicros,
+                            const std::function<void(std::int64_t id, model::EventName eventName)>& onRecord);
+    /// The largest record id (0 for an empty store).
+    Result<std::int64_t> maxRecordId();
     /// History rows (as keyHistory's) in the order of `ids` (ids not found are left out). `withNames`: table name,
     /// stream ARN and region filled (two lookups per call), else left empty.
     Result<std::vector<RecordRow>> historyRowsByIds(std::span<const std::int64_t> ids, bool withRaw = false,

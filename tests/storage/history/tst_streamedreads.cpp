@@ -20,6 +20,7 @@ using exporttest::Rec;
 namespace {
 
 const std::string kArn = "arn:aws:dynamodb:eu-central-1:123456789012:table/Items/stream/2024-01-01T00:00:00.000";
+const std::string kArn2 = "arn:aws:dynamodb:eu-central-1:123456789012:table/Items/stream/2024-06-01T00:00:00.000";
 constexpr std::int64_t kStart = 1700000000000000LL;
 constexpr int kHugeVersions = 300;
 
@@ -116,6 +117,19 @@ void TestStreamedReads::initTestCase()
     for (int v = 0; v < kHugeVersions; ++v)
         add(40, v ? "MODIFY" : "INSERT", image(40, v), v ? image(40, v - 1) : "", 20 + v);
     std::swap(records[records.size() - 10].seq, records[records.size() - 11].seq);
+    // The state walk picks most keys' records from the sequence and time indexes; these two keys' histories are not
+    // in one stream's sequence order, so it orders them from their rows. Key 50: no sequence numbers (time order,
+    // delivered out of time order). Key 60: records in a second stream of the table, sequence numbers interleaved.
+    add(50, "INSERT", image(50, 0), "", 30);
+    add(50, "MODIFY", image(50, 2), image(50, 1), 220);
+    add(50, "MODIFY", image(50, 1), image(50, 0), 205);
+    for (std::size_t i = records.size() - 3; i < records.size(); ++i)
+        records[i].seq.clear();
+    add(60, "INSERT", image(60, 0), "", 40);
+    add(60, "MODIFY", image(60, 1), image(60, 0), 215);
+    records.back().arn = kArn2;
+    records.back().seq = std::to_string(seq - 15); // between the two records of the first stream's key 60
+    add(60, "REMOVE", "", image(60, 1), 305);
     QCOMPARE(QString::fromStdString(exporttest::load(*m_store, records, "fixture")), QString());
     auto table = storage::resolveTable(*m_store, "Items");
     QVERIFY(table);
