@@ -51,7 +51,7 @@ QString StateResult::summary() const
                     .arg(rows.size())
                     .arg(rows.size() + leftOut)
                     .arg(request.rowLimit)
-                    .arg(request.byteLimit / (1024 * 1024));
+                    .arg(request.byteLimit / (1024LL * 1024));
     return text;
 }
 

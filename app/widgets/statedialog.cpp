@@ -117,7 +117,7 @@ StateDialog::StateDialog(StoreSession* session, QWidget* parent)
     connect(m_job, &StateJob::progressChanged, this, [this](qint64 done, qint64 total) {
         m_progress->setRange(0, total > 0 ? 1000 : 0);
         m_progress->setValue(total > 0 ? static_cast<int>(std::min<qint64>(1000, done * 1000 / total)) : 0);
-        m_status->setText(tr("Reading the state… %1 keys").arg(done));
+        m_status->setText(tr("Reading the state… %1 items so far").arg(done));
     });
     connect(session, &StoreSession::overviewReady, this, &StateDialog::reload);
     resize(900, 560);
