@@ -186,6 +186,19 @@ void TestStateDialog::openListOpenAKey()
              qPrintable(dialog->statusLabel()->text()));
     QVERIFY(!dialog->job()->isRunning());
 
+    // Cancel while it reads: nothing is listed, and it says so.
+    dialog->timeField()->setMicros(*session->totals().lastTimeMicros);
+    finished.clear();
+    QVERIFY(dialog->showState());
+    QVERIFY(dialog->cancelButton()->isEnabled());
+    QTest::mouseClick(dialog->cancelButton(), Qt::LeftButton);
+    QVERIFY(finished.wait(20'000));
+    QCOMPARE(dialog->statusLabel()->text(), QStringLiteral("Cancelled: nothing listed"));
+    QCOMPARE(model->rowCount(), 0);
+    QVERIFY(dialog->itemView()->toPlainText().isEmpty());
+    QVERIFY(!dialog->openButton()->isEnabled());
+    QVERIFY(!dialog->cancelButton()->isEnabled());
+
     // Escape closes it; the action brings it back with what was set.
     QTest::keyClick(dialog, Qt::Key_Escape);
     QTRY_VERIFY(!dialog->isVisible());
