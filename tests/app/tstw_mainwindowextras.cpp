@@ -33,13 +33,13 @@
 #include <QTreeWidget>
 
 #include "app/viewmodels/auditmodel.h"
+#include "app/viewmodels/findingsmodel.h"
 #include "app/viewmodels/modelroles.h"
 #include "app/viewmodels/storesession.h"
-#include "app/widgets/findingspanel.h"
-#include "app/viewmodels/findingsmodel.h"
 #include "app/widgets/contextmenus.h"
 #include "app/widgets/eventspanel.h"
 #include "app/widgets/exportdialog.h"
+#include "app/widgets/findingspanel.h"
 #include "app/widgets/gotodialog.h"
 #include "app/widgets/helppages.h"
 #include "app/widgets/keyspanel.h"
@@ -48,32 +48,13 @@
 #include "app/widgets/recordtree.h"
 #include "app/widgets/startpage.h"
 #include "app/widgets/timelinepanel.h"
+#include "samplewindow.h"
 #include "testsupport.h"
 
 namespace {
-QString sampleCapture()
-{
-    return testsupport::sourceDir() + QStringLiteral("/resources/samples/orders-capture.json");
-}
-
-bool waitForKeys(MainWindow& window, int keys)
-{
-    auto* session = window.session();
-    return QTest::qWaitFor([session, keys]() { return !session->isBusy() && session->keyModel()->rowCount() == keys; },
-                           30'000);
-}
-
-/// Opens a fresh store in `dir` and imports the bundled sample into it.
-bool openSample(MainWindow& window, const QTemporaryDir& dir)
-{
-    window.setShowImportSummary(false);
-    if (!window.openStore(dir.filePath(QStringLiteral("sample.streamscope")), true))
-        return false;
-    QSignalSpy imported(&window, &MainWindow::importFinished);
-    window.importPaths({sampleCapture()});
-    return imported.wait(60'000) && waitForKeys(window, 10);
-}
-
+using samplewindow::openSample;
+using samplewindow::sampleCapture;
+using samplewindow::waitForKeys;
 /// The action of `menu` with this object name (nullptr when it has none).
 QAction* menuAction(QMenu* menu, const char* name)
 {
