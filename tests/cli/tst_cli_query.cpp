@@ -1,6 +1,7 @@
 // CLI: keys / history / diff / audit / state on a generated capture imported with `streamscope import`; JSON
 // output parsed and checked; --key parsing errors give a clear message and exit code 2.
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -404,6 +405,54 @@ private Q_SLOTS:
         QCOMPARE(run(base(QStringLiteral("audit")) + QStringList{QStringLiteral("--json"), QStringLiteral("--jsonl")})
                      .exitCode,
                  2);
+    }
+
+    // The audit kept in the store: `import` stores it, `audit` reads it (findingsFrom "store") and prints what
+    // `--fresh` computes now; after `import --no-audit` it is stale and `audit` audits now, writing nothing, until
+    // `--update` (or the next import) brings it up to date, re-auditing only the new records' keys.
+    void auditKeptInStore()
+    {
+        const auto kept = runJson(base(QStringLiteral("audit")) + QStringList{QStringLiteral("--records")});
+        QCOMPARE(kept.value(QStringLiteral("findingsFrom")).toString(), QStringLiteral("store"));
+        auto fresh = runJson(base(QStringLiteral("audit"))
+                             + QStringList{QStringLiteral("--records"), QStringLiteral("--fresh")});
+        QCOMPARE(fresh.value(QStringLiteral("findingsFrom")).toString(), QStringLiteral("audit"));
+        QCOMPARE(kept.value(QStringLiteral("findings")), fresh.value(QStringLiteral("findings")));
+        QCOMPARE(kept.value(QStringLiteral("keys")), fresh.value(QStringLiteral("keys")));
+        QCOMPARE(kept.value(QStringLiteral("records")), fresh.value(QStringLiteral("records")));
+        const Run text = run(base(QStringLiteral("audit")));
+        QVERIFY2(text.out.contains("(the findings kept in the store; --fresh recomputes)"), text.out.constData());
+        QCOMPARE(run(base(QStringLiteral("audit")) + QStringList{QStringLiteral("--fresh"), QStringLiteral("--update")})
+                     .exitCode,
+                 2);
+
+        // A second capture (other keys and sequence numbers) into a copy of the store, without the audit.
+        const QString copy = m_dir.filePath(QStringLiteral("kept.streamscope"));
+        QVERIFY(QFile::copy(m_store, copy));
+        const QString more = m_dir.filePath(QStringLiteral("more.json"));
+        QCOMPARE(testsupport::runGenerator(
+                     {QStringLiteral("--seed"), QStringLiteral("5"), QStringLiteral("--records"), QStringLiteral("60"),
+                      QStringLiteral("--keys"), QStringLiteral("6"), QStringLiteral("--tables"), QStringLiteral("1"),
+                      QStringLiteral("--start-time"), QStringLiteral("1800000000"), QStringLiteral("--layout"),
+                      QStringLiteral("single"), QStringLiteral("--quiet"), QStringLiteral("--out"), more}),
+                 QString());
+        const QStringList store{QStringLiteral("--store"), copy};
+        const Run imported = run(QStringList{QStringLiteral("import")} + store
+                                 + QStringList{QStringLiteral("--no-audit"), QStringLiteral("--json"), more});
+        QVERIFY2(imported.exitCode == 0 || imported.exitCode == 3, imported.err.constData());
+        QVERIFY(!QJsonDocument::fromJson(imported.out).object().contains(QStringLiteral("audit")));
+        const auto stale =
+            runJson(QStringList{QStringLiteral("audit")} + store + QStringList{QStringLiteral("--records")});
+        QCOMPARE(stale.value(QStringLiteral("findingsFrom")).toString(), QStringLiteral("audit"));
+        const auto updated = runJson(QStringList{QStringLiteral("audit")} + store
+                                     + QStringList{QStringLiteral("--records"), QStringLiteral("--update")});
+        QCOMPARE(updated.value(QStringLiteral("findingsFrom")).toString(), QStringLiteral("store"));
+        QCOMPARE(updated.value(QStringLiteral("findings")), stale.value(QStringLiteral("findings")));
+        QCOMPARE(updated.value(QStringLiteral("records")), stale.value(QStringLiteral("records")));
+        QVERIFY(updated.value(QStringLiteral("records")).toInt() > kept.value(QStringLiteral("records")).toInt());
+        const auto now =
+            runJson(QStringList{QStringLiteral("audit")} + store + QStringList{QStringLiteral("--records")});
+        QCOMPARE(now.value(QStringLiteral("findingsFrom")).toString(), QStringLiteral("store"));
     }
 
     void state()

@@ -415,7 +415,8 @@ void TestLogImport::version2StoreGetsProvenanceTable()
     {
         auto db = storage::Database::open(file.toStdString(), storage::Database::OpenMode::ReadWriteExisting);
         QVERIFY(db);
-        QVERIFY(!db->exec("BEGIN; DROP TABLE record_provenance; PRAGMA user_version = 2; COMMIT;"));
+        QVERIFY(!db->exec("BEGIN; DROP TABLE findings; DROP TABLE audit_coverage; DROP TABLE record_provenance; "
+                          "PRAGMA user_version = 2; COMMIT;"));
     }
     {
         auto readOnly = storage::Store::open(file.toStdString(), storage::Database::OpenMode::ReadOnly);
