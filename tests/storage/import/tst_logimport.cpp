@@ -1,11 +1,17 @@
 // Captures from logs (issue 20): one generated capture logged in every log shape (Python's logging with the Lambda
 // runtime's format, Node's util.format with the '\n'->'\r' rule, `aws logs` outputs, CloudWatch exports, subscription
-// payloads) imports into exactly the store the capture file itself gives; events that cannot be recovered (cut at
+// payloads, and the real Powertools for AWS Lambda (TypeScript) Logger from npm, installed by the test into the build
+// folder) imports into exactly the store the capture file itself gives; events that cannot be recovered (cut at
 // 256 KB, Node inspect output, a log without events) are reported with their position and never imported in part.
 
+#include <QCoreApplication>
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -83,6 +89,7 @@ private Q_SLOTS:
     void initTestCase();
     void shapes_data();
     void shapes();
+    void powertoolsTypeScriptLogger();
     void cloudWatchExportFolder();
     void truncatedEvent();
     void nodeInspectLine();
@@ -193,6 +200,95 @@ void TestLogImport::shapes()
         QCOMPARE(r.log->reconstructed, r.records);
     else
         QCOMPARE(r.log->reconstructed, 0);
+    QCOMPARE(summary.exitCode(), 0);
+}
+
+/// npm ci of tests/storage/import/powertools-logger (the real @aws-lambda-powertools/logger) into a cache in the build
+/// folder, once per lock file; the folder, or "" with `skip` set when node/npm or the registry are missing.
+static QString installPowertoolsLogger(QString& node, QString& skip)
+{
+    node = QStandardPaths::findExecutable(QStringLiteral("node"));
+    const QString npm = QStandardPaths::findExecutable(QStringLiteral("npm"));
+    if (node.isEmpty() || npm.isEmpty()) {
+        skip = QStringLiteral("node/npm are not installed: the Powertools Logger fixture needs them (scripts/test.sh "
+                              "installs them)");
+        return {};
+    }
+    const QString source = QStringLiteral(STREAMSCOPE_SOURCE_DIR "/tests/storage/import/powertools-logger");
+    const QString cache = QCoreApplication::applicationDirPath() + QStringLiteral("/npm-cache/powertools-logger");
+    QDir().mkpath(cache);
+    const QString lock = QStringLiteral("/package-lock.json");
+    const bool current = testsupport::fileSha256(source + lock) == testsupport::fileSha256(cache + lock)
+        && QFileInfo::exists(cache + QStringLiteral("/node_modules/@aws-lambda-powertools/logger/package.json"));
+    for (const QString& name : {QStringLiteral("/package.json"), lock, QStringLiteral("/log.mjs")}) {
+        QFile::remove(cache + name);
+        if (!QFile::copy(source + name, cache + name))
+            qFatal("cannot copy %s into %s", qPrintable(source + name), qPrintable(cache));
+    }
+    if (!current) {
+        QProcess install;
+        install.setWorkingDirectory(cache);
+        install.start(npm, {QStringLiteral("ci"), QStringLiteral("--no-audit"), QStringLiteral("--no-fund")});
+        if (!install.waitForFinished(600000) || install.exitCode() != 0) {
+            skip = QStringLiteral("npm ci of @aws-lambda-powertools/logger failed (registry unreachable?): ")
+                + QString::fromUtf8(install.readAllStandardError()).left(400);
+            return {};
+        }
+    }
+    return cache;
+}
+
+/// The real Powertools for AWS Lambda (TypeScript) Logger from npm: a handler wrapped by its injectLambdaContext with
+/// logEvent, which also logs the event itself once with logger.info; its stdout imports into the capture's store.
+void TestLogImport::powertoolsTypeScriptLogger()
+{
+    QString node;
+    QString skip;
+    const QString dir = installPowertoolsLogger(node, skip);
+    if (dir.isEmpty())
+        QSKIP(qPrintable(skip));
+    QFile version(dir + QStringLiteral("/node_modules/@aws-lambda-powertools/logger/package.json"));
+    QVERIFY(version.open(QIODevice::ReadOnly));
+    qInfo("@aws-lambda-powertools/logger %s",
+          qPrintable(QJsonDocument::fromJson(version.readAll()).object().value(QStringLiteral("version")).toString()));
+    QProcess logger;
+    logger.setWorkingDirectory(dir);
+    logger.start(node, {QStringLiteral("log.mjs"), m_dir.filePath(QStringLiteral("capture"))});
+    QVERIFY(logger.waitForFinished(120000));
+    QVERIFY2(logger.exitStatus() == QProcess::NormalExit && logger.exitCode() == 0,
+             logger.readAllStandardError().constData());
+    const QByteArray output = logger.readAllStandardOutput();
+    QVERIFY(output.startsWith(R"({"level":"INFO","message":"Lambda invocation event",)"));
+    const QString path = m_dir.filePath(QStringLiteral("powertools-logger.log"));
+    QVERIFY(writeFile(path, output));
+
+    QStringList records;
+    const auto summary = importInto(QStringLiteral("powertools-logger"), {path.toStdString()}, &records);
+    QCOMPARE(summary.files.size(), std::size_t{1});
+    const auto& r = summary.files.front();
+    QVERIFY2(r.status == storage::FileImportResult::Status::Imported,
+             r.failure ? r.failure->reason.c_str() : r.notCaptureReason.c_str());
+    QVERIFY(r.log.has_value());
+    QCOMPARE(QString::fromStdString(r.log->shapeText()), QStringLiteral("powertools-typescript"));
+    QCOMPARE(r.log->logEvents, static_cast<std::int64_t>(output.count('\n')));
+    QCOMPARE(r.log->unrecoverable, 0);
+    QCOMPARE(r.skipped, 0);
+    QCOMPARE(records, m_reference);
+    QCOMPARE(r.inserted, static_cast<std::int64_t>(m_reference.size()));
+    const auto reference = importInto(QStringLiteral("reference-again-powertools-logger"),
+                                      {m_dir.filePath(QStringLiteral("capture")).toStdString()});
+    QCOMPARE(r.duplicates, reference.total(&storage::FileImportResult::duplicates) + 7); // invocation 1 twice
+
+    // Each record keeps the request ID the logger wrote and the logger's own timestamp.
+    storage::Store store = openStore(m_dir.filePath(QStringLiteral("powertools-logger.streamscope")));
+    const auto first = store.database().queryInt("SELECT min(id) FROM records");
+    QVERIFY(first);
+    const auto provenance = store.recordProvenance(*first);
+    QVERIFY(provenance);
+    const QJsonObject p = QJsonDocument::fromJson(QByteArray::fromStdString(*provenance)).object();
+    QCOMPARE(p.value(QStringLiteral("requestId")).toString(), QStringLiteral("00000000-7777-8888-9999-000000000000"));
+    QVERIFY2(QDateTime::fromString(p.value(QStringLiteral("logTimestamp")).toString(), Qt::ISODateWithMs).isValid(),
+             provenance->c_str());
     QCOMPARE(summary.exitCode(), 0);
 }
 
