@@ -94,7 +94,8 @@ bool startsWith(std::string_view s, std::string_view prefix)
 /// Whether `text` mentions what a logged stream event (or a wrapper of log events) holds.
 bool mentionsEvent(std::string_view text)
 {
-    for (const std::string_view marker : {"Records", "dynamodb", "awslogs", "logEvents", "logStreamName", "eventName"})
+    for (const std::string_view marker : {"Records", "dynamodb", "awslogs", "logEvents", "logStreamName", "eventName",
+                                          "nextForwardToken", "searchedLogStreams"})
         if (text.find(marker) != std::string_view::npos)
             return true;
     return false;
@@ -885,6 +886,30 @@ LogReader::LogReader()
 
 LogReader::~LogReader() = default;
 
+/// Whether `rest` (a document's text from its first key, "events") is `aws logs filter-log-events` /
+/// `get-log-events` output: its first log event starts with "timestamp" (get-log-events) or "logStreamName"
+/// (filter-log-events), however long its message; an empty page has the tokens these commands give.
+static bool looksLikeLogEventsPage(std::string_view head, std::string_view rest)
+{
+    std::size_t at = skipSpace(rest, std::string_view("\"events\"").size());
+    if (at >= rest.size() || rest[at] != ':')
+        return false;
+    at = skipSpace(rest, at + 1);
+    if (at >= rest.size() || rest[at] != '[')
+        return false;
+    at = skipSpace(rest, at + 1);
+    if (at < rest.size() && rest[at] == '{') {
+        const std::string_view member = rest.substr(skipSpace(rest, at + 1));
+        if (startsWith(member, "\"timestamp\"") || startsWith(member, "\"logStreamName\""))
+            return true;
+    }
+    for (const std::string_view marker : {"\"logStreamName\"", "\"ingestionTime\"", "\"nextForwardToken\"",
+                                          "\"nextBackwardToken\"", "\"searchedLogStreams\""})
+        if (head.find(marker) != std::string_view::npos)
+            return true;
+    return false;
+}
+
 bool LogReader::looksLikeLog(std::string_view head)
 {
     const std::size_t first = skipSpace(head, head.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0);
@@ -896,9 +921,7 @@ bool LogReader::looksLikeLog(std::string_view head)
         const std::string_view rest = head.substr(key);
         if (startsWith(rest, "\"awslogs\"") || startsWith(rest, "\"messageType\""))
             return true;
-        if (startsWith(rest, "\"events\"")
-            && (head.find("\"logStreamName\"") != std::string_view::npos
-                || head.find("\"ingestionTime\"") != std::string_view::npos))
+        if (startsWith(rest, "\"events\"") && looksLikeLogEventsPage(head, rest))
             return true;
         const std::string_view line = head.substr(first, head.find('\n', first) - first);
         if (line.find("\"level\"") != std::string_view::npos

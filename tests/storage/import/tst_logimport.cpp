@@ -91,6 +91,8 @@ private Q_SLOTS:
     void shapes();
     void powertoolsTypeScriptLogger();
     void cloudWatchExportFolder();
+    void getLogEventsLargeFirstMessage();
+    void getLogEventsEmptyPage();
     void truncatedEvent();
     void nodeInspectLine();
     void logWithoutEvents();
@@ -169,6 +171,8 @@ void TestLogImport::shapes_data()
                                         << "plain-lines" << 0;
     QTest::newRow("filter-log-events pages") << "filter-log-events.json"
                                              << "filter-log-events+lambda-python-text" << 0;
+    QTest::newRow("get-log-events pages") << "get-log-events.json"
+                                          << "get-log-events+lambda-python-text" << 0;
     QTest::newRow("subscription awslogs event") << "subscription-event.json"
                                                 << "lambda-python-text+subscription-awslogs" << 0;
     QTest::newRow("firehose object") << "firehose-object"
@@ -310,6 +314,63 @@ void TestLogImport::cloudWatchExportFolder()
     }
     QCOMPARE(records, m_reference);
     QCOMPARE(summary.exitCode(), 0);
+}
+
+/// `aws logs get-log-events` whose first message (an event of 80 KB) is longer than the head the importer looks at
+/// to tell a log from a capture: read as a log all the same, its record imported with the page's timestamp.
+void TestLogImport::getLogEventsLargeFirstMessage()
+{
+    const std::string record =
+        R"({"eventID":"big1","eventName":"INSERT","eventSource":"aws:dynamodb","awsRegion":"eu-west-1",)"
+        R"("eventSourceARN":"arn:aws:dynamodb:eu-west-1:123456789012:table/Big/stream/2024-01-01T00:00:00.000",)"
+        R"("dynamodb":{"Keys":{"Id":{"N":"1"}},"NewImage":{"Id":{"N":"1"},"pad":{"S":")"
+        + std::string(80000, 'p') + R"("}},"SequenceNumber":"500","StreamViewType":"NEW_IMAGE"}})";
+    const std::string message =
+        "2023-11-14T22:13:20.000Z\t11111111-2222-3333-4444-555555555555\tINFO\t{\"Records\":[" + record + "]}\n";
+    nlohmann::ordered_json page = {
+        {"events",
+         {{{"timestamp", 1700000000000}, {"message", message}, {"ingestionTime", 1700000000250}},
+          {{"timestamp", 1700000000001},
+           {"message", "END RequestId: 11111111-2222-3333-4444-555555555555\n"},
+           {"ingestionTime", 1700000000251}}}},
+        {"nextForwardToken", "f/2"},
+        {"nextBackwardToken", "b/0"}};
+    const nlohmann::json last = {
+        {"events", nlohmann::json::array()}, {"nextForwardToken", "f/2"}, {"nextBackwardToken", "b/2"}};
+    const QString path = m_dir.filePath(QStringLiteral("get-log-events-large.json"));
+    QVERIFY(writeFile(path, QByteArray::fromStdString(page.dump(4) + "\n" + last.dump(4) + "\n")));
+    QStringList records;
+    const auto summary = importInto(QStringLiteral("get-log-events-large"), {path.toStdString()}, &records);
+    const auto& r = summary.files.front();
+    QVERIFY2(r.status == storage::FileImportResult::Status::Imported,
+             r.failure ? r.failure->reason.c_str() : r.notCaptureReason.c_str());
+    QVERIFY(r.log.has_value());
+    QCOMPARE(QString::fromStdString(r.log->shapeText()), QStringLiteral("get-log-events+lambda-node-text"));
+    QCOMPARE(r.inserted, 1);
+    QCOMPARE(r.log->logEvents, 2);
+    QCOMPARE(records.size(), 1);
+    QVERIFY2(records.front().startsWith(QStringLiteral("500|big1|0|")), qPrintable(records.front().left(60)));
+    storage::Store store = openStore(m_dir.filePath(QStringLiteral("get-log-events-large.streamscope")));
+    QCOMPARE(QString::fromStdString(*store.recordProvenance(1)),
+             QStringLiteral(R"({"logTimestamp":"2023-11-14T22:13:20.000Z",)"
+                            R"("requestId":"11111111-2222-3333-4444-555555555555"})"));
+    QCOMPARE(summary.exitCode(), 0);
+}
+
+/// The page get-log-events ends with (no events, the forward token repeated), on its own: a log without events,
+/// said as such, not "not JSON" and not a capture.
+void TestLogImport::getLogEventsEmptyPage()
+{
+    const QString path = m_dir.filePath(QStringLiteral("get-log-events-empty.json"));
+    QVERIFY(writeFile(path,
+                      "{\n    \"events\": [],\n    \"nextForwardToken\": \"f/2\",\n"
+                      "    \"nextBackwardToken\": \"b/2\"\n}\n"));
+    const auto summary = importInto(QStringLiteral("get-log-events-empty"), {path.toStdString()});
+    const auto& r = summary.files.front();
+    QVERIFY(r.status == storage::FileImportResult::Status::NotCapture);
+    QVERIFY2(r.notCaptureReason.find("a log with no DynamoDB stream events (0 log event(s) read") == 0,
+             r.notCaptureReason.c_str());
+    QCOMPARE(summary.exitCode(), 3);
 }
 
 /// A 300 KB event logged on one line, cut by CloudWatch at 256 KB: the records that end before the cut are imported
@@ -470,6 +531,9 @@ void TestLogImport::provenanceKept_data()
                                      R"("logStream":"2023/11/14/[$LATEST]0123456789abcdef0123456789abcdef",)"
                                      R"("logTimestamp":"2023-11-14T22:13:21.000Z",)"
                                      R"("requestId":"00000000-1111-2222-3333-000000000000"})";
+    QTest::newRow("get-log-events") << "get-log-events.json"
+                                    << R"({"logTimestamp":"2023-11-14T22:13:21.000Z",)"
+                                       R"("requestId":"00000000-1111-2222-3333-000000000000"})";
     QTest::newRow("powertools python") << "powertools-python.log"
                                        << R"({"logTimestamp":"2023-11-14 22:13:00,650+0000",)"
                                           R"("requestId":"00000000-1111-2222-3333-000000000000"})";
