@@ -431,6 +431,8 @@ struct LogReader::Impl
     Found handleDataMessage(simdjson::dom::object o, std::uint64_t offset, const LogProvenance& provenance, int depth);
     Found handleFilterLogEvents(simdjson::dom::object o, std::uint64_t offset, const LogProvenance& provenance,
                                 int depth);
+    void handleLogEvents(simdjson::dom::object o, std::string_view member, std::uint64_t offset,
+                         const LogProvenance& provenance, int depth);
     Found handleAwslogs(std::string_view data, std::uint64_t offset, const LogProvenance& provenance, int depth);
     void pythonEvent(std::string_view body, std::uint64_t offset, bool verbatim, const LogProvenance& provenance,
                      std::size_t eventBytes);
@@ -775,20 +777,7 @@ Found LogReader::Impl::handleDataMessage(simdjson::dom::object o, std::uint64_t 
     LogProvenance base = provenance;
     base.logGroup = stringMember(o, "logGroup");
     base.logStream = stringMember(o, "logStream");
-    simdjson::dom::array events;
-    if (o["logEvents"].get_array().get(events) != simdjson::SUCCESS)
-        return Found::Container;
-    for (simdjson::dom::element e : events) {
-        simdjson::dom::object logEvent;
-        std::string_view message;
-        if (e.get_object().get(logEvent) != simdjson::SUCCESS
-            || logEvent["message"].get_string().get(message) != simdjson::SUCCESS)
-            continue;
-        LogProvenance p = base;
-        if (const auto ms = intMember(logEvent, "timestamp"))
-            p.logTimestamp = epochMillisText(*ms);
-        handleCloudWatchMessage(message, offset, false, std::move(p), depth + 1);
-    }
+    handleLogEvents(o, "logEvents", offset, base, depth);
     return Found::Container;
 }
 
@@ -798,9 +787,18 @@ Found LogReader::Impl::handleFilterLogEvents(simdjson::dom::object o, std::uint6
 {
     addShape(hasMember(o, "searchedLogStreams") || !hasMember(o, "nextForwardToken") ? "filter-log-events"
                                                                                      : "get-log-events");
+    handleLogEvents(o, "events", offset, provenance, depth);
+    return Found::Container;
+}
+
+/// The log events of a subscription DATA_MESSAGE ("logEvents") or an `aws logs` page ("events"): each message read
+/// with its timestamp (epoch milliseconds) and, on filter-log-events pages, its log stream.
+void LogReader::Impl::handleLogEvents(simdjson::dom::object o, std::string_view member, std::uint64_t offset,
+                                      const LogProvenance& provenance, int depth)
+{
     simdjson::dom::array events;
-    if (o["events"].get_array().get(events) != simdjson::SUCCESS)
-        return Found::Container;
+    if (o[member].get_array().get(events) != simdjson::SUCCESS)
+        return;
     for (simdjson::dom::element e : events) {
         simdjson::dom::object logEvent;
         std::string_view message;
@@ -815,7 +813,6 @@ Found LogReader::Impl::handleFilterLogEvents(simdjson::dom::object o, std::uint6
             p.logTimestamp = epochMillisText(*ms);
         handleCloudWatchMessage(message, offset, false, std::move(p), depth + 1);
     }
-    return Found::Container;
 }
 
 /// The event a function subscribed to a log group receives: {"awslogs":{"data":"<base64 of gzip>"}}.
