@@ -920,7 +920,9 @@ bool LogReader::looksLikeLog(std::string_view head)
             return true;
         if (startsWith(rest, "\"events\"") && looksLikeLogEventsPage(head, rest))
             return true;
-        const std::string_view line = head.substr(first, head.find('\n', first) - first);
+        std::string_view line = head.substr(first, head.find('\n', first) - first);
+        if (trimRight(line) == "{") // indented (Powertools with POWERTOOLS_DEV): the members before a nested value
+            line = head.substr(first, head.find_first_of("{[", first + 1) - first);
         if (line.find("\"level\"") != std::string_view::npos
             && (line.find("\"requestId\"") != std::string_view::npos
                 || line.find("\"function_request_id\"") != std::string_view::npos

@@ -89,6 +89,7 @@ private Q_SLOTS:
     void initTestCase();
     void shapes_data();
     void shapes();
+    void powertoolsTypeScriptLogger_data();
     void powertoolsTypeScriptLogger();
     void cloudWatchExportFolder();
     void getLogEventsLargeFirstMessage();
@@ -242,10 +243,19 @@ static QString installPowertoolsLogger(QString& node, QString& skip)
     return cache;
 }
 
+void TestLogImport::powertoolsTypeScriptLogger_data()
+{
+    QTest::addColumn<bool>("dev");
+    QTest::newRow("one JSON line per entry") << false;
+    QTest::newRow("POWERTOOLS_DEV: indented entries") << true;
+}
+
 /// The real Powertools for AWS Lambda (TypeScript) Logger from npm: a handler wrapped by its injectLambdaContext with
-/// logEvent, which also logs the event itself once with logger.info; its stdout imports into the capture's store.
+/// logEvent, which also logs the event itself once with logger.info; its stdout imports into the capture's store
+/// (also with POWERTOOLS_DEV, where the logger indents each entry over many lines).
 void TestLogImport::powertoolsTypeScriptLogger()
 {
+    QFETCH(bool, dev);
     QString node;
     QString skip;
     const QString dir = installPowertoolsLogger(node, skip);
@@ -257,34 +267,41 @@ void TestLogImport::powertoolsTypeScriptLogger()
           qPrintable(QJsonDocument::fromJson(version.readAll()).object().value(QStringLiteral("version")).toString()));
     QProcess logger;
     logger.setWorkingDirectory(dir);
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.remove(QStringLiteral("POWERTOOLS_DEV"));
+    if (dev)
+        environment.insert(QStringLiteral("POWERTOOLS_DEV"), QStringLiteral("true"));
+    logger.setProcessEnvironment(environment);
     logger.start(node, {QStringLiteral("log.mjs"), m_dir.filePath(QStringLiteral("capture"))});
     QVERIFY(logger.waitForFinished(120000));
     QVERIFY2(logger.exitStatus() == QProcess::NormalExit && logger.exitCode() == 0,
              logger.readAllStandardError().constData());
     const QByteArray output = logger.readAllStandardOutput();
-    QVERIFY(output.startsWith(R"({"level":"INFO","message":"Lambda invocation event",)"));
-    const QString path = m_dir.filePath(QStringLiteral("powertools-logger.log"));
+    QVERIFY(output.startsWith(dev ? "{\n    \"level\": \"INFO\",\n    \"message\": \"Lambda invocation event\","
+                                  : R"({"level":"INFO","message":"Lambda invocation event",)"));
+    const QString name = dev ? QStringLiteral("powertools-logger-dev") : QStringLiteral("powertools-logger");
+    const QString path = m_dir.filePath(name + QStringLiteral(".log"));
     QVERIFY(writeFile(path, output));
 
     QStringList records;
-    const auto summary = importInto(QStringLiteral("powertools-logger"), {path.toStdString()}, &records);
+    const auto summary = importInto(name, {path.toStdString()}, &records);
     QCOMPARE(summary.files.size(), std::size_t{1});
     const auto& r = summary.files.front();
     QVERIFY2(r.status == storage::FileImportResult::Status::Imported,
              r.failure ? r.failure->reason.c_str() : r.notCaptureReason.c_str());
     QVERIFY(r.log.has_value());
     QCOMPARE(QString::fromStdString(r.log->shapeText()), QStringLiteral("powertools-typescript"));
-    QCOMPARE(r.log->logEvents, static_cast<std::int64_t>(output.count('\n')));
+    QCOMPARE(r.log->logEvents, static_cast<std::int64_t>(output.count(dev ? "\n}\n" : "\n")));
     QCOMPARE(r.log->unrecoverable, 0);
     QCOMPARE(r.skipped, 0);
     QCOMPARE(records, m_reference);
     QCOMPARE(r.inserted, static_cast<std::int64_t>(m_reference.size()));
-    const auto reference = importInto(QStringLiteral("reference-again-powertools-logger"),
+    const auto reference = importInto(QStringLiteral("reference-again-") + name,
                                       {m_dir.filePath(QStringLiteral("capture")).toStdString()});
     QCOMPARE(r.duplicates, reference.total(&storage::FileImportResult::duplicates) + 7); // invocation 1 twice
 
     // Each record keeps the request ID the logger wrote and the logger's own timestamp.
-    storage::Store store = openStore(m_dir.filePath(QStringLiteral("powertools-logger.streamscope")));
+    storage::Store store = openStore(m_dir.filePath(name + QStringLiteral(".streamscope")));
     const auto first = store.database().queryInt("SELECT min(id) FROM records");
     QVERIFY(first);
     const auto provenance = store.recordProvenance(*first);
