@@ -256,6 +256,64 @@ private Q_SLOTS:
         QVERIFY2(bad.err.contains("--where: column"), bad.err.constData());
     }
 
+    // history --json: a record read from a log carries `provenance` (where it was logged: the log stream and time of
+    // `aws logs tail --format detailed`, the request ID of the runtime line), one printed by Python says it was
+    // reconstructed, one from a capture file has null.
+    void historyProvenance()
+    {
+        const QString arn =
+            QStringLiteral("arn:aws:dynamodb:eu-west-1:123456789012:table/Logged/stream/2024-01-01T00:00:00.000");
+        const auto record = [&arn](const QString& quote, const QString& id, const QString& name, const QString& seq) {
+            QString r = QStringLiteral("{'eventID':'%1','eventName':'%2','eventSource':'aws:dynamodb','awsRegion':"
+                                       "'eu-west-1','eventSourceARN':'%3','dynamodb':{'Keys':{'Id':{'N':'1'}},"
+                                       "'NewImage':{'Id':{'N':'1'},'step':{'S':'%1'}},'SequenceNumber':'%4',"
+                                       "'StreamViewType':'NEW_IMAGE'}}")
+                            .arg(id, name, arn, seq);
+            return r.replace(QLatin1Char('\''), quote);
+        };
+        const QString dq = QStringLiteral("\"");
+        const QString tail = QStringLiteral("2023-11-14T22:13:20.000000+00:00 2023/11/14/[$LATEST]00ff "
+                                            "2023-11-14T22:13:20.000Z\tr-0001\tINFO\tEVENT {\"Records\":[")
+            + record(dq, QStringLiteral("e1"), QStringLiteral("INSERT"), QStringLiteral("100"))
+            + QStringLiteral("]}\n");
+        const QString printed = QStringLiteral("{'Records': [")
+            + record(QStringLiteral("'"), QStringLiteral("e3"), QStringLiteral("MODIFY"), QStringLiteral("300"))
+            + QStringLiteral("]}\n");
+        const QString capture = QStringLiteral("{\"Records\":[")
+            + record(dq, QStringLiteral("e2"), QStringLiteral("MODIFY"), QStringLiteral("200"))
+            + QStringLiteral("]}\n");
+        QStringList files;
+        for (const auto& [name, text] :
+             {std::pair{QStringLiteral("tail.log"), tail}, std::pair{QStringLiteral("printed.log"), printed},
+              std::pair{QStringLiteral("capture.json"), capture}}) {
+            QFile f(m_dir.filePath(name));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(text.toUtf8());
+            files << f.fileName();
+        }
+        const QString store = m_dir.filePath(QStringLiteral("logged.streamscope"));
+        const Run imported = run(QStringList{QStringLiteral("import"), QStringLiteral("--store"), store} + files);
+        QVERIFY2(imported.exitCode == 0, imported.err.constData());
+        const auto o = runJson({QStringLiteral("history"), QStringLiteral("--store"), store, QStringLiteral("--table"),
+                                QStringLiteral("Logged"), QStringLiteral("--key"), QStringLiteral("Id=1")});
+        const auto versions = o.value(QStringLiteral("versions")).toArray();
+        QCOMPARE(versions.size(), 3);
+        QStringList provenance;
+        for (const auto& v : versions) {
+            const QJsonValue p = v.toObject().value(QStringLiteral("provenance"));
+            QVERIFY(v.toObject().contains(QStringLiteral("provenance")));
+            provenance << (p.isNull() ? QStringLiteral("null")
+                                      : QString::fromUtf8(QJsonDocument(p.toObject()).toJson(QJsonDocument::Compact)));
+        }
+        QCOMPARE(provenance,
+                 QStringList({QStringLiteral(R"({"logStream":"2023/11/14/[$LATEST]00ff",)"
+                                             R"("logTimestamp":"2023-11-14T22:13:20.000000+00:00",)"
+                                             R"("requestId":"r-0001"})"),
+                              QStringLiteral("null"), QStringLiteral(R"({"reconstructedFrom":"python-repr"})")}));
+        QCOMPARE(versions.at(0).toObject().value(QStringLiteral("eventID")).toString(), QStringLiteral("e1"));
+        QCOMPARE(versions.at(2).toObject().value(QStringLiteral("eventID")).toString(), QStringLiteral("e3"));
+    }
+
     void badKeys_data()
     {
         QTest::addColumn<QString>("key");
