@@ -74,7 +74,8 @@ std::string changelogSchemaJson()
     {"name": "new_image", "type": "string", "nullable": true, "meaning": "NewImage as canonical DynamoDB JSON text"},
     {"name": "changed", "type": "array<string>", "nullable": true, "meaning": "top-level attribute names whose value differs between OldImage and NewImage (a missing image counts as empty for INSERT and REMOVE); null for a MODIFY without both images"},
     {"name": "arrival", "type": "int64", "meaning": "arrival ordinal of the stored record (the store's record id); copies carry their original's"},
-    {"name": "copy_no", "type": "int32", "meaning": "0 for the stored record, 1, 2, ... for later deliveries of it"}
+    {"name": "copy_no", "type": "int32", "meaning": "0 for the stored record, 1, 2, ... for later deliveries of it"},
+    {"name": "compacted", "type": "boolean", "meaning": "an S3 incremental export line: the item's net change over a compacted export window (an INSERT there may follow a live item: no REMOVE is missing)"}
   ]
 }
 )json";
@@ -133,6 +134,7 @@ struct Row
     model::Image newImage;
     std::int64_t arrival = 0;
     int copy = 0;
+    bool compacted = false; ///< an S3 incremental export line (as storage/history/keyhistory.cpp decides it)
 };
 
 std::string rowJson(const Row& r)
@@ -170,6 +172,7 @@ std::string rowJson(const Row& r)
     }
     out += ",\"arrival\":" + std::to_string(r.arrival);
     out += ",\"copy_no\":" + std::to_string(r.copy);
+    out += r.compacted ? ",\"compacted\":true" : ",\"compacted\":false";
     out += "}\n";
     return out;
 }
@@ -390,6 +393,7 @@ Result<ChangelogReport> exportChangelog(Store& store, const RecordSelection& sel
         if (rec.newImageJson)
             row.newImage = model::Image::fromJson(std::move(*rec.newImageJson));
         row.arrival = rec.id;
+        row.compacted = rec.shape == "s3-incremental";
         const std::string partition =
             "table=" + partitionValue(rec.tableName) + "/hour=" + hourPartition(rec.creationTimeMicros);
         if (auto e = writer.write(partition, rowJson(row)))

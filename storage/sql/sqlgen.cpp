@@ -56,12 +56,12 @@ std::string changelogDefinition(const SqlRequest& r, const std::string& location
               "    columns = {table_name: 'VARCHAR', item_key: 'VARCHAR', event_name: 'VARCHAR', seq: 'VARCHAR',\n"
               "               stream_arn: 'VARCHAR', time_us: 'BIGINT', ttl: 'BOOLEAN', event_id: 'VARCHAR',\n"
               "               old_image: 'VARCHAR', new_image: 'VARCHAR', changed: 'VARCHAR[]', arrival: 'BIGINT',\n"
-              "               copy_no: 'INTEGER'})";
+              "               copy_no: 'INTEGER', compacted: 'BOOLEAN'})";
     case SqlDialect::Athena:
         return "CREATE EXTERNAL TABLE IF NOT EXISTS streamscope_changelog (\n"
                "  table_name string, item_key string, event_name string, seq string, stream_arn string,\n"
                "  time_us bigint, ttl boolean, event_id string, old_image string, new_image string,\n"
-               "  changed array<string>, arrival bigint, copy_no int)\n"
+               "  changed array<string>, arrival bigint, copy_no int, compacted boolean)\n"
                "PARTITIONED BY (`table` string, `hour` string)\n"
                "ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'\n"
                "LOCATION "
@@ -70,7 +70,8 @@ std::string changelogDefinition(const SqlRequest& r, const std::string& location
         return "CREATE TABLE IF NOT EXISTS streamscope_changelog (\n"
                "  table_name varchar, item_key varchar, event_name varchar, seq varchar, stream_arn varchar,\n"
                "  time_us bigint, ttl boolean, event_id varchar, old_image varchar, new_image varchar,\n"
-               "  changed array(varchar), arrival bigint, copy_no integer, \"table\" varchar, \"hour\" varchar)\n"
+               "  changed array(varchar), arrival bigint, copy_no integer, compacted boolean, \"table\" varchar,\n"
+               "  \"hour\" varchar)\n"
                "WITH (format = 'JSON', external_location = "
             + sqlString(location + "/", r.dialect)
             + ",\n"
@@ -79,7 +80,8 @@ std::string changelogDefinition(const SqlRequest& r, const std::string& location
         return "CREATE TABLE IF NOT EXISTS streamscope_changelog (\n"
                "  table_name STRING, item_key STRING, event_name STRING, seq STRING, stream_arn STRING,\n"
                "  time_us BIGINT, ttl BOOLEAN, event_id STRING, old_image STRING, new_image STRING,\n"
-               "  changed ARRAY<STRING>, arrival BIGINT, copy_no INT, `table` STRING, `hour` STRING)\n"
+               "  changed ARRAY<STRING>, arrival BIGINT, copy_no INT, compacted BOOLEAN, `table` STRING, `hour` "
+               "STRING)\n"
                "USING json\n"
                "PARTITIONED BY (`table`, `hour`)\n"
                "LOCATION "
@@ -126,6 +128,7 @@ std::string changesView(const SqlRequest& r)
         + seqText("seq")
         + " AS sequence_number,\n"
           "       stream_arn, time_us, ttl, event_id, old_image, new_image, changed, arrival,\n"
+          "       coalesce(compacted, false) AS compacted,\n"
           "       CASE WHEN by_sequence = 1 THEN 'sequence' ELSE 'time' END AS ordering,\n"
           "       row_number() OVER (PARTITION BY table_name, item_key\n"
           "                          ORDER BY CASE WHEN by_sequence = 1 THEN NULL ELSE time_us END NULLS FIRST,\n"
@@ -214,7 +217,7 @@ std::string auditView()
           "                || ' left: records are missing between them' END AS message\n"
           "  FROM streamscope_audit_steps\n"
           "  WHERE (pos = 1 AND event_name IN ('MODIFY', 'REMOVE'))\n"
-          "     OR (pos > 1 AND event_name = 'INSERT' AND prev_event <> 'REMOVE')\n"
+          "     OR (pos > 1 AND event_name = 'INSERT' AND prev_event <> 'REMOVE' AND NOT compacted)\n"
           "     OR (pos > 1 AND event_name IN ('MODIFY', 'REMOVE') AND prev_event = 'REMOVE')\n"
           "     OR (pos > 1 AND event_name IN ('MODIFY', 'REMOVE') AND prev_event <> 'REMOVE'\n"
           "         AND old_image IS NOT NULL AND prev_new_image IS NOT NULL AND old_image <> prev_new_image)\n"
@@ -520,28 +523,67 @@ std::string typedVersionsView(const std::string& table, const TypeNode& item, Sq
         + sqlString(table, d);
 }
 
-/// DynamoDB export lines: {"Metadata":{"WriteTimestampMicros":{"N":…}},"Keys":…,"OldImage":…,"NewImage":…}
-/// (incremental) or {"Item":…} (full).
-std::string exportDefinition(const SqlRequest& r, const std::string& location, const TypeNode* item)
+std::string rawTableName(SqlSource source)
 {
-    const bool full = r.source == SqlSource::S3Full;
-    const SqlDialect d = r.dialect;
-    const std::string image = item ? membersType(*item, d, true) : jsonType(d, true);
-    const std::string name = full ? "streamscope_s3_full" : "streamscope_s3_incremental";
+    switch (source) {
+    case SqlSource::S3Full:
+        return "streamscope_s3_full";
+    case SqlSource::S3Incremental:
+        return "streamscope_s3_incremental";
+    case SqlSource::KinesisArchive:
+        return "streamscope_kinesis_archive";
+    case SqlSource::Changelog:
+        break;
+    }
+    return "streamscope_changelog";
+}
+
+/// The columns of a raw layout's lines: DynamoDB export lines ({"Metadata":{"WriteTimestampMicros":…},"Keys":…,
+/// "OldImage":…,"NewImage":…} incremental, {"Item":…} full) or Kinesis Data Streams for DynamoDB records.
+/// Metadata stays JSON text: WriteTimestampMicros comes as {"N":"…"}, a number or a string, and the importer
+/// takes all three.
+std::vector<std::pair<std::string, std::string>> rawColumns(SqlSource source, SqlDialect d, const std::string& image)
+{
     std::vector<std::pair<std::string, std::string>> columns;
-    if (full) {
+    const std::string text = stringType(d);
+    const std::string bigint = d == SqlDialect::Athena ? "bigint" : (d == SqlDialect::Trino ? "bigint" : "BIGINT");
+    switch (source) {
+    case SqlSource::S3Full:
         columns.emplace_back("Item", image);
-    } else {
-        TypeNode n;
-        n.tags = {"N"};
-        TypeNode metadata;
-        metadata.tags = {"M"};
-        metadata.members.emplace("WriteTimestampMicros", n);
-        columns.emplace_back("Metadata", membersType(metadata, d, true));
+        break;
+    case SqlSource::S3Incremental:
+        columns.emplace_back("Metadata", jsonType(d, true));
         columns.emplace_back("Keys", image);
         columns.emplace_back("OldImage", image);
         columns.emplace_back("NewImage", image);
+        break;
+    case SqlSource::KinesisArchive:
+        columns = {{"awsRegion", text}, {"eventID", text}, {"eventName", text}};
+        columns.emplace_back("userIdentity", structOf({{"type", text}, {"principalId", text}}, d));
+        columns.emplace_back("recordFormat", text);
+        columns.emplace_back("tableName", text);
+        columns.emplace_back("dynamodb",
+                             structOf({{"ApproximateCreationDateTime", bigint},
+                                       {"ApproximateCreationDateTimePrecision", text},
+                                       {"Keys", image},
+                                       {"NewImage", image},
+                                       {"OldImage", image},
+                                       {"SizeBytes", bigint}},
+                                      d));
+        columns.emplace_back("eventSource", text);
+        break;
+    case SqlSource::Changelog:
+        break;
     }
+    return columns;
+}
+
+std::string exportDefinition(const SqlRequest& r, const std::string& location, const TypeNode* item)
+{
+    const SqlDialect d = r.dialect;
+    const std::string image = item ? membersType(*item, d, true) : jsonType(d, true);
+    const std::string name = rawTableName(r.source);
+    const auto columns = rawColumns(r.source, d, image);
     std::string cols;
     for (std::size_t i = 0; i < columns.size(); ++i) {
         if (i)
@@ -551,10 +593,15 @@ std::string exportDefinition(const SqlRequest& r, const std::string& location, c
         else
             cols += quoteName(columns[i].first, d) + " " + columns[i].second;
     }
+    const bool kinesis = r.source == SqlSource::KinesisArchive;
     switch (d) {
     case SqlDialect::DuckDb:
-        return "CREATE OR REPLACE VIEW " + name + " AS\nSELECT * FROM read_json(" + sqlString(location + "/*.json*", d)
-            + ",\n    format = 'newline_delimited',\n    columns = {" + cols + "})";
+        // Firehose object names have no extension and sit under YYYY/MM/DD/HH/; its records may be concatenated
+        // without newlines ('auto' reads both).
+        return "CREATE OR REPLACE VIEW " + name + " AS\nSELECT * FROM read_json("
+            + sqlString(location + (kinesis ? "/**" : "/*.json*"), d)
+            + (kinesis ? ",\n    format = 'auto'" : ",\n    format = 'newline_delimited'") + ",\n    columns = {" + cols
+            + "})";
     case SqlDialect::Athena:
         return "CREATE EXTERNAL TABLE IF NOT EXISTS " + name + " (\n  " + cols
             + ")\nROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'\nLOCATION " + sqlString(location + "/", d);
@@ -562,8 +609,8 @@ std::string exportDefinition(const SqlRequest& r, const std::string& location, c
         return "CREATE TABLE IF NOT EXISTS " + name + " (\n  " + cols
             + ")\nWITH (format = 'JSON', external_location = " + sqlString(location + "/", d) + ")";
     case SqlDialect::Spark:
-        return "CREATE TABLE IF NOT EXISTS " + name + " (\n  " + cols + ")\nUSING json\nLOCATION "
-            + sqlString(location + "/", d);
+        return "CREATE TABLE IF NOT EXISTS " + name + " (\n  " + cols + ")\nUSING json\n"
+            + (kinesis ? "OPTIONS (recursiveFileLookup 'true')\n" : "") + "LOCATION " + sqlString(location + "/", d);
     }
     return {};
 }
@@ -596,6 +643,8 @@ std::optional<SqlSource> parseSqlSource(std::string_view text)
         return SqlSource::S3Incremental;
     if (text == "s3-full")
         return SqlSource::S3Full;
+    if (text == "kinesis-archive")
+        return SqlSource::KinesisArchive;
     return std::nullopt;
 }
 
@@ -608,6 +657,8 @@ std::string_view sqlSourceText(SqlSource source)
         return "s3-incremental";
     case SqlSource::S3Full:
         return "s3-full";
+    case SqlSource::KinesisArchive:
+        return "kinesis-archive";
     }
     return "changelog";
 }
@@ -691,16 +742,32 @@ std::optional<SqlScript> generateSql(const SqlRequest& r, std::string* error)
                 typesFrom += ";\nAthena lower-cases names: two attributes differing only in case need "
                              "'mapping.<name>' SERDEPROPERTIES";
         }
-        const bool full = r.source == SqlSource::S3Full;
+        std::string what;
+        switch (r.source) {
+        case SqlSource::S3Full:
+            what = "The data/ folder of a DynamoDB full export to S3 (DYNAMODB_JSON lines, gzip)";
+            break;
+        case SqlSource::S3Incremental:
+            what = "The data/ folder of a DynamoDB incremental export to S3 (DYNAMODB_JSON lines, gzip; Metadata as "
+                   "JSON text:\nWriteTimestampMicros is {\"N\": \"…\"}, a number or a string)";
+            break;
+        case SqlSource::KinesisArchive:
+            what = "Kinesis Data Streams for DynamoDB records archived to S3 by Firehose (JSON objects, one per line "
+                   "or\nconcatenated, under YYYY/MM/DD/HH/; ApproximateCreationDateTime in ms, or µs with "
+                   "ApproximateCreationDateTimePrecision MICROSECOND)";
+            if (r.dialect == SqlDialect::Trino)
+                what += ";\nthe Hive catalog needs hive.recursive-directories=true to read the dated folders";
+            break;
+        case SqlSource::Changelog:
+            break;
+        }
         script.statements.push_back(
             {"Generated by: streamscope sql --dialect " + dialect + " --source " + std::string(sqlSourceText(r.source))
-                 + "\nThe data/ folder of a DynamoDB " + (full ? "full" : "incremental")
-                 + " export to S3 (DYNAMODB_JSON lines, gzip), " + typesFrom + "." + notRun
-                 + "\nThe changes view, audit and state read the changelog layout: import the export "
-                   "(streamscope import) and\nexport it with --format changelog (an export has no sequence "
-                   "numbers or redeliveries to audit).",
-             exportDefinition(r, location, item), false, false,
-             full ? "streamscope_s3_full" : "streamscope_s3_incremental"});
+                 + "\n" + what + ",\n" + typesFrom + "." + notRun
+                 + "\nThe changes view, audit and state read the changelog layout: import these files "
+                   "(streamscope import) and\nexport them with --format changelog (canonical images, the store's "
+                   "arrival order and redeliveries).",
+             exportDefinition(r, location, item), false, false, rawTableName(r.source)});
         return script;
     }
     script.statements.push_back(

@@ -34,8 +34,12 @@ enum class SqlSource : std::uint8_t {
     Changelog,     ///< streamscope export --format changelog: definitions, changes view, audit, state
     S3Incremental, ///< a DynamoDB incremental export's data/ folder: the table definition only
     S3Full,        ///< a DynamoDB full export's data/ folder: the table definition only
+    /// Kinesis Data Streams for DynamoDB records archived to S3 (Firehose: JSON objects, newline-separated or
+    /// concatenated, under YYYY/MM/DD/HH/): the table definition only
+    KinesisArchive,
 };
-std::optional<SqlSource> parseSqlSource(std::string_view text); // "changelog", "s3-incremental", "s3-full"
+/// "changelog", "s3-incremental", "s3-full", "kinesis-archive"
+std::optional<SqlSource> parseSqlSource(std::string_view text);
 std::string_view sqlSourceText(SqlSource source);
 
 struct SqlRequest

@@ -50,32 +50,13 @@
 #include "app/widgets/recordtree.h"
 #include "app/widgets/startpage.h"
 #include "app/widgets/timelinepanel.h"
+#include "samplewindow.h"
 #include "testsupport.h"
 
 namespace {
-QString sampleCapture()
-{
-    return testsupport::sourceDir() + QStringLiteral("/resources/samples/orders-capture.json");
-}
-
-bool waitForKeys(MainWindow& window, int keys)
-{
-    auto* session = window.session();
-    return QTest::qWaitFor([session, keys]() { return !session->isBusy() && session->keyModel()->rowCount() == keys; },
-                           30'000);
-}
-
-/// Opens a fresh store in `dir` and imports the bundled sample into it.
-bool openSample(MainWindow& window, const QTemporaryDir& dir)
-{
-    window.setShowImportSummary(false);
-    if (!window.openStore(dir.filePath(QStringLiteral("sample.streamscope")), true))
-        return false;
-    QSignalSpy imported(&window, &MainWindow::importFinished);
-    window.importPaths({sampleCapture()});
-    return imported.wait(60'000) && waitForKeys(window, 10);
-}
-
+using samplewindow::openSample;
+using samplewindow::sampleCapture;
+using samplewindow::waitForKeys;
 /// The action of `menu` with this object name (nullptr when it has none).
 QAction* menuAction(QMenu* menu, const char* name)
 {

@@ -53,7 +53,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("dialect");
         QTest::addColumn<QString>("source");
         for (const char* d : {"duckdb", "athena", "trino", "spark"}) {
-            for (const char* source : {"s3-incremental", "s3-full", "changelog"})
+            for (const char* source : {"s3-incremental", "s3-full", "kinesis-archive", "changelog"})
                 QTest::newRow(qPrintable(QStringLiteral("%1 %2").arg(QLatin1String(d), QLatin1String(source))))
                     << QString::fromLatin1(d) << QString::fromLatin1(source);
         }
@@ -184,8 +184,8 @@ private Q_SLOTS:
     {
         const auto run = runCli({QStringLiteral("sql"), QStringLiteral("--help")});
         QCOMPARE(run.exitCode, 0);
-        for (const char* option :
-             {"--dialect", "--source", "--location", "--table", "--at", "--from-store", "s3-incremental", "s3-full"})
+        for (const char* option : {"--dialect", "--source", "--location", "--table", "--at", "--from-store",
+                                   "s3-incremental", "s3-full", "kinesis-archive"})
             QVERIFY2(run.out.contains(option), option);
         const auto global = runCli({QStringLiteral("--help")});
         QVERIFY(global.out.contains("sql"));

@@ -5,7 +5,7 @@
 CREATE EXTERNAL TABLE IF NOT EXISTS streamscope_changelog (
   table_name string, item_key string, event_name string, seq string, stream_arn string,
   time_us bigint, ttl boolean, event_id string, old_image string, new_image string,
-  changed array<string>, arrival bigint, copy_no int)
+  changed array<string>, arrival bigint, copy_no int, compacted boolean)
 PARTITIONED BY (`table` string, `hour` string)
 ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'
 LOCATION 's3://example-bucket/streamscope/changelog/';
@@ -19,6 +19,7 @@ MSCK REPAIR TABLE streamscope_changelog;
 CREATE OR REPLACE VIEW streamscope_changes AS
 SELECT table_name, item_key, event_name, seq, CASE WHEN seq IS NULL THEN NULL WHEN regexp_replace(seq, '^0+', '') = '' THEN '0' ELSE regexp_replace(seq, '^0+', '') END AS sequence_number,
        stream_arn, time_us, ttl, event_id, old_image, new_image, changed, arrival,
+       coalesce(compacted, false) AS compacted,
        CASE WHEN by_sequence = 1 THEN 'sequence' ELSE 'time' END AS ordering,
        row_number() OVER (PARTITION BY table_name, item_key
                           ORDER BY CASE WHEN by_sequence = 1 THEN NULL ELSE time_us END NULLS FIRST,
@@ -70,7 +71,7 @@ FROM (
                 || ' left: records are missing between them' END AS message
   FROM streamscope_audit_steps
   WHERE (pos = 1 AND event_name IN ('MODIFY', 'REMOVE'))
-     OR (pos > 1 AND event_name = 'INSERT' AND prev_event <> 'REMOVE')
+     OR (pos > 1 AND event_name = 'INSERT' AND prev_event <> 'REMOVE' AND NOT compacted)
      OR (pos > 1 AND event_name IN ('MODIFY', 'REMOVE') AND prev_event = 'REMOVE')
      OR (pos > 1 AND event_name IN ('MODIFY', 'REMOVE') AND prev_event <> 'REMOVE'
          AND old_image IS NOT NULL AND prev_new_image IS NOT NULL AND old_image <> prev_new_image)

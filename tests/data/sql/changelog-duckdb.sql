@@ -7,7 +7,7 @@ SELECT * FROM read_json('s3://example-bucket/streamscope/changelog/table=*/hour=
     columns = {table_name: 'VARCHAR', item_key: 'VARCHAR', event_name: 'VARCHAR', seq: 'VARCHAR',
                stream_arn: 'VARCHAR', time_us: 'BIGINT', ttl: 'BOOLEAN', event_id: 'VARCHAR',
                old_image: 'VARCHAR', new_image: 'VARCHAR', changed: 'VARCHAR[]', arrival: 'BIGINT',
-               copy_no: 'INTEGER'});
+               copy_no: 'INTEGER', compacted: 'BOOLEAN'});
 
 -- The changes view: one row per stored record (copy_no = 0) with its position in the key's history (pos):
 -- by sequence number when every record of the key has one, else by creation time, then sequence number,
@@ -15,6 +15,7 @@ SELECT * FROM read_json('s3://example-bucket/streamscope/changelog/table=*/hour=
 CREATE OR REPLACE VIEW streamscope_changes AS
 SELECT table_name, item_key, event_name, seq, CASE WHEN seq IS NULL THEN NULL WHEN regexp_replace(seq, '^0+', '') = '' THEN '0' ELSE regexp_replace(seq, '^0+', '') END AS sequence_number,
        stream_arn, time_us, ttl, event_id, old_image, new_image, changed, arrival,
+       coalesce(compacted, false) AS compacted,
        CASE WHEN by_sequence = 1 THEN 'sequence' ELSE 'time' END AS ordering,
        row_number() OVER (PARTITION BY table_name, item_key
                           ORDER BY CASE WHEN by_sequence = 1 THEN NULL ELSE time_us END NULLS FIRST,
@@ -66,7 +67,7 @@ FROM (
                 || ' left: records are missing between them' END AS message
   FROM streamscope_audit_steps
   WHERE (pos = 1 AND event_name IN ('MODIFY', 'REMOVE'))
-     OR (pos > 1 AND event_name = 'INSERT' AND prev_event <> 'REMOVE')
+     OR (pos > 1 AND event_name = 'INSERT' AND prev_event <> 'REMOVE' AND NOT compacted)
      OR (pos > 1 AND event_name IN ('MODIFY', 'REMOVE') AND prev_event = 'REMOVE')
      OR (pos > 1 AND event_name IN ('MODIFY', 'REMOVE') AND prev_event <> 'REMOVE'
          AND old_image IS NOT NULL AND prev_new_image IS NOT NULL AND old_image <> prev_new_image)

@@ -5,7 +5,8 @@
 CREATE TABLE IF NOT EXISTS streamscope_changelog (
   table_name varchar, item_key varchar, event_name varchar, seq varchar, stream_arn varchar,
   time_us bigint, ttl boolean, event_id varchar, old_image varchar, new_image varchar,
-  changed array(varchar), arrival bigint, copy_no integer, "table" varchar, "hour" varchar)
+  changed array(varchar), arrival bigint, copy_no integer, compacted boolean, "table" varchar,
+  "hour" varchar)
 WITH (format = 'JSON', external_location = 's3://example-bucket/streamscope/changelog/',
       partitioned_by = ARRAY['table', 'hour']);
 
@@ -18,6 +19,7 @@ CALL system.sync_partition_metadata('default', 'streamscope_changelog', 'ADD');
 CREATE OR REPLACE VIEW streamscope_changes AS
 SELECT table_name, item_key, event_name, seq, CASE WHEN seq IS NULL THEN NULL WHEN regexp_replace(seq, '^0+', '') = '' THEN '0' ELSE regexp_replace(seq, '^0+', '') END AS sequence_number,
        stream_arn, time_us, ttl, event_id, old_image, new_image, changed, arrival,
+       coalesce(compacted, false) AS compacted,
        CASE WHEN by_sequence = 1 THEN 'sequence' ELSE 'time' END AS ordering,
        row_number() OVER (PARTITION BY table_name, item_key
                           ORDER BY CASE WHEN by_sequence = 1 THEN NULL ELSE time_us END NULLS FIRST,
@@ -69,7 +71,7 @@ FROM (
                 || ' left: records are missing between them' END AS message
   FROM streamscope_audit_steps
   WHERE (pos = 1 AND event_name IN ('MODIFY', 'REMOVE'))
-     OR (pos > 1 AND event_name = 'INSERT' AND prev_event <> 'REMOVE')
+     OR (pos > 1 AND event_name = 'INSERT' AND prev_event <> 'REMOVE' AND NOT compacted)
      OR (pos > 1 AND event_name IN ('MODIFY', 'REMOVE') AND prev_event = 'REMOVE')
      OR (pos > 1 AND event_name IN ('MODIFY', 'REMOVE') AND prev_event <> 'REMOVE'
          AND old_image IS NOT NULL AND prev_new_image IS NOT NULL AND old_image <> prev_new_image)
