@@ -1,7 +1,7 @@
 // Real Powertools for AWS Lambda (TypeScript) Logger output for tst_logimport: every Lambda event of a generated
 // capture handed to a handler wrapped by the logger's own injectLambdaContext({ logEvent: true }) (as the
 // @logger.injectLambdaContext decorator wraps it), which logs "Lambda invocation event" with the event; the handler
-// also logs the event itself on invocations 1 to 4, each time another way a handler does (the same records logged
+// also logs the event (or its records) itself on invocations 1 to 6, each time another way a handler does (the same records logged
 // twice), and a line without an event on each. The logger writes its JSON lines to stdout, which the test reads.
 // Usage: node log.mjs CAPTURE_DIR
 import { readdirSync, readFileSync } from 'node:fs';
@@ -26,6 +26,10 @@ class Lambda {
       logger.info('Received event', JSON.stringify(event)); // a string: the entry's "extra"
     else if (invocation === 4)
       logger.info(JSON.stringify(event)); // the message
+    else if (invocation === 5)
+      logger.info('Records', { records: event.Records }); // the records array
+    else if (invocation === 6)
+      for (const record of event.Records) logger.info('Record', { record }); // each record on its own
     logger.info(`processing ${event.Records.length} records`);
     return { batchItemFailures: [] };
   }
