@@ -725,8 +725,7 @@ Found LogReader::Impl::handleJson(std::string_view body, std::uint64_t offset, b
         simdjson::dom::array events;
         if (o["events"].get_array().get(events) == simdjson::SUCCESS && !hasMember(o, "Records"))
             return handleFilterLogEvents(o, offset, provenance, depth);
-        if (hasMember(o, "level") && (hasMember(o, "message") || hasMember(o, "event")) && !hasMember(o, "Records")
-            && !hasMember(o, "dynamodb"))
+        if (hasMember(o, "level") && (hasMember(o, "message") || hasMember(o, "event")) && !hasMember(o, "dynamodb"))
             return handleLambdaJsonLine(o, text, offset, verbatim, provenance, depth);
     }
     ++stats.events;
@@ -735,7 +734,9 @@ Found LogReader::Impl::handleJson(std::string_view body, std::uint64_t offset, b
 }
 
 /// A Lambda JSON-format log line (runtime JSON format, Powertools Python / TypeScript): the event is its `event`
-/// member, or its `message` (an object, or a string holding JSON).
+/// member (logEvent), its `message` (an object, or a string holding JSON), the entry itself when the TypeScript
+/// logger merged the event's members into it (logger.info('…', event)), or another member holding it
+/// (logger.info('…', { records }), a string given as `extra`).
 Found LogReader::Impl::handleLambdaJsonLine(simdjson::dom::object o, const std::string& text, std::uint64_t offset,
                                             bool verbatim, LogProvenance provenance, int depth)
 {
@@ -749,17 +750,33 @@ Found LogReader::Impl::handleLambdaJsonLine(simdjson::dom::object o, const std::
     simdjson::dom::element time;
     if (o["timestamp"].get(time) == simdjson::SUCCESS && !scalarText(time).empty())
         provenance.logTimestamp = scalarText(time);
+    // Powertools for AWS Lambda (Python) writes "location"; the TypeScript logger does not.
     const bool powertools = hasMember(o, "function_request_id") || hasMember(o, "cold_start");
-    const bool event = hasMember(o, "event");
-    const std::string shape =
-        powertools ? (event ? "powertools-typescript" : "powertools-python") : std::string("lambda-json");
+    const std::string shape = !powertools ? std::string("lambda-json")
+        : hasMember(o, "location")        ? std::string("powertools-python")
+                                          : std::string("powertools-typescript");
+    if (hasMember(o, "Records")) {
+        ++stats.events;
+        event(std::string_view(text), offset, verbatim, provenance);
+        addShape(shape);
+        return Found::Event;
+    }
     Found found = Found::Nothing;
-    std::string_view message;
-    if (!event && o["message"].get_string().get(message) == simdjson::SUCCESS) {
-        found = handleMessage(message, offset, false, provenance, 0, depth + 1);
-    } else if (const auto raw = rawMember(odParser, text, event ? "event" : "message")) {
-        const std::uint64_t at = offset + (verbatim ? static_cast<std::size_t>(raw->data() - text.data()) : 0);
-        found = handleJson(*raw, at, verbatim, provenance, 0, depth + 1);
+    for (const auto field : o) {
+        const bool known = field.key == "event" || field.key == "message";
+        Found f = Found::Nothing;
+        std::string_view value;
+        if (field.value.get_string().get(value) == simdjson::SUCCESS) {
+            f = handleMessage(value, offset, false, provenance, 0, depth + 1);
+        } else if (const auto raw = field.value.is_object() || field.value.is_array()
+                       ? rawMember(odParser, text, field.key)
+                       : std::nullopt) {
+            const std::uint64_t at = offset + (verbatim ? static_cast<std::size_t>(raw->data() - text.data()) : 0);
+            f = known ? handleJson(*raw, at, verbatim, provenance, 0, depth + 1)
+                      : handleMessage(*raw, at, verbatim, provenance, 0, depth + 1);
+        }
+        if (f == Found::Event || (f == Found::Container && found == Found::Nothing))
+            found = f;
     }
     if (found == Found::Event)
         addShape(shape);

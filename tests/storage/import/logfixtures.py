@@ -100,7 +100,9 @@ def main():
                                 "logger": "root", "requestId": request_id(i)}))
     write(os.path.join(out, "python-json.log"), "\n".join(rows) + "\n")
 
-    # Powertools for AWS Lambda (Python), log_event=True: message is the event object.
+    # Powertools for AWS Lambda (Python), log_event=True: message is the event object. Written in the logger's
+    # documented shape: Debian 12 has no package of aws-lambda-powertools (and the tests do not use pip), unlike the
+    # TypeScript logger, which tst_logimport runs from npm.
     rows = []
     for i, e in enumerate(evs):
         rows.append(json.dumps({"level": "INFO", "location": "decorate:440", "message": json.loads(e),

@@ -251,8 +251,9 @@ void TestLogImport::powertoolsTypeScriptLogger_data()
 }
 
 /// The real Powertools for AWS Lambda (TypeScript) Logger from npm: a handler wrapped by its injectLambdaContext with
-/// logEvent, which also logs the event itself once with logger.info; its stdout imports into the capture's store
-/// (also with POWERTOOLS_DEV, where the logger indents each entry over many lines).
+/// logEvent, which also logs the event itself with logger.info in four ways (as a member, merged into the entry, as a
+/// string extra, as the message) and its records in two (the array, each record); its stdout imports into the capture's
+/// store (also with POWERTOOLS_DEV, where the logger indents each entry over many lines).
 void TestLogImport::powertoolsTypeScriptLogger()
 {
     QFETCH(bool, dev);
@@ -298,7 +299,11 @@ void TestLogImport::powertoolsTypeScriptLogger()
     QCOMPARE(r.inserted, static_cast<std::int64_t>(m_reference.size()));
     const auto reference = importInto(QStringLiteral("reference-again-") + name,
                                       {m_dir.filePath(QStringLiteral("capture")).toStdString()});
-    QCOMPARE(r.duplicates, reference.total(&storage::FileImportResult::duplicates) + 7); // invocation 1 twice
+    // Invocations 1 to 6 (7 records each) logged twice: by logEvent and by the handler (6: one entry per record).
+    QCOMPARE(r.duplicates, reference.total(&storage::FileImportResult::duplicates) + 6 * 7);
+    const auto invocations =
+        QDir(m_dir.filePath(QStringLiteral("capture"))).entryList({QStringLiteral("*.json")}, QDir::Files).size();
+    QCOMPARE(r.log->events, static_cast<std::int64_t>(invocations + 5 + 7));
 
     // Each record keeps the request ID the logger wrote and the logger's own timestamp.
     storage::Store store = openStore(m_dir.filePath(name + QStringLiteral(".streamscope")));

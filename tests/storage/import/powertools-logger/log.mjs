@@ -1,8 +1,8 @@
 // Real Powertools for AWS Lambda (TypeScript) Logger output for tst_logimport: every Lambda event of a generated
 // capture handed to a handler wrapped by the logger's own injectLambdaContext({ logEvent: true }) (as the
 // @logger.injectLambdaContext decorator wraps it), which logs "Lambda invocation event" with the event; the handler
-// also logs the event itself with logger.info('Received event', { event }) on the second invocation (the same records
-// logged twice) and a line without an event on each. The logger writes its JSON lines to stdout, which the test reads.
+// also logs the event (or its records) itself on invocations 1 to 6, each time another way a handler does (the same records logged
+// twice), and a line without an event on each. The logger writes its JSON lines to stdout, which the test reads.
 // Usage: node log.mjs CAPTURE_DIR
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,8 +17,19 @@ const logger = new Logger({ serviceName: 'orders' });
 
 class Lambda {
   async handler(event, context) {
-    if (context.awsRequestId.endsWith('000000000001'))
-      logger.info('Received event', { event });
+    const invocation = Number.parseInt(context.awsRequestId.slice(-12), 16);
+    if (invocation === 1)
+      logger.info('Received event', { event }); // as its own member
+    else if (invocation === 2)
+      logger.info('Received event', event); // its members merged into the entry
+    else if (invocation === 3)
+      logger.info('Received event', JSON.stringify(event)); // a string: the entry's "extra"
+    else if (invocation === 4)
+      logger.info(JSON.stringify(event)); // the message
+    else if (invocation === 5)
+      logger.info('Records', { records: event.Records }); // the records array
+    else if (invocation === 6)
+      for (const record of event.Records) logger.info('Record', { record }); // each record on its own
     logger.info(`processing ${event.Records.length} records`);
     return { batchItemFailures: [] };
   }
