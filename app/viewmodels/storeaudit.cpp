@@ -117,3 +117,29 @@ std::vector<AuditRow> keyAuditFindings(storage::Store& store, std::int64_t keyId
             rows.push_back(toAuditRow(f));
     return rows;
 }
+
+std::unordered_map<std::int64_t, VersionAudit> versionAudits(const std::vector<model::Finding>& findings)
+{
+    std::unordered_map<std::int64_t, VersionAudit> audits;
+    for (const auto& f : findings) {
+        const std::string kind(model::findingKindText(f.kind));
+        const int severity = int(f.severity == model::Severity::Error         ? AuditSeverity::Error
+                                     : f.severity == model::Severity::Warning ? AuditSeverity::Warning
+                                                                              : AuditSeverity::Note);
+        if (f.recordId != 0)
+            audits[f.recordId].add(kind, severity, f.message);
+        for (std::int64_t id : f.affectedRecordIds)
+            if (id != f.recordId)
+                audits[id].add(kind, severity, f.message);
+    }
+    return audits;
+}
+
+storage::Result<std::unordered_map<std::int64_t, VersionAudit>>
+keyVersionAudits(storage::Store& store, std::int64_t keyId, const std::function<bool()>& keepGoing)
+{
+    auto findings = storage::auditKeyInWindows(store, keyId, {}, 64, keepGoing);
+    if (!findings)
+        return findings.error();
+    return versionAudits(*findings);
+}

@@ -471,4 +471,91 @@ Result<std::vector<model::Finding>> auditKey(Store& store, std::int64_t keyId, m
     return explainReadError(store, auditKeyOnce(store, keyId, options));
 }
 
+namespace {
+
+/// Kinds the windowed audit takes from the windows (the others come from the pass without images).
+bool needsImages(model::FindingKind kind)
+{
+    switch (kind) {
+    case model::FindingKind::Gap:
+    case model::FindingKind::InvalidValue:
+    case model::FindingKind::JsUnsafeNumber:
+    case model::FindingKind::KeyMismatch:
+    case model::FindingKind::ReusedEventId:
+        return true;
+    default:
+        return false;
+    }
+}
+
+Result<std::vector<model::Finding>> auditKeyInWindowsOnce(Store& store, std::int64_t keyId, model::AuditOptions options,
+                                                          std::size_t window, const std::function<bool()>& keepGoing)
+{
+    auto index = store.keyHistoryIndex(keyId);
+    if (!index)
+        return index.error();
+    const model::Ordering ordering = toModelOrdering(index->ordering);
+    const model::Item keys = decodeKeys(index->key.canonicalKeys);
+    const auto& entries = index->entries;
+    window = std::max<std::size_t>(window, 1);
+    std::vector<model::Finding> findings;
+    model::Auditor withImages(options);      // one for every window: it remembers the key's event IDs
+    std::vector<model::HistoryRecord> light; // every record without its images
+    light.reserve(entries.size());
+    for (std::size_t first = 0; first < entries.size(); first += window) {
+        if (keepGoing && !keepGoing())
+            return Error{Error::Kind::Interrupted, 0, "the audit of " + index->key.displayText + " was stopped"};
+        const std::size_t from = first > 0 ? first - 1 : 0;
+        const std::size_t to = std::min(entries.size(), first + window);
+        std::vector<std::int64_t> ids;
+        ids.reserve(to - from);
+        for (std::size_t i = from; i < to; ++i)
+            ids.push_back(entries[i].id);
+        auto rows = store.historyRowsByIds(ids);
+        if (!rows)
+            return rows.error();
+        if (rows->size() != ids.size())
+            return Error{Error::Kind::Corrupt, 0,
+                         "the store changed while the history of " + index->key.displayText + " was read"};
+        auto records = toHistoryRecords(*rows, keys);
+        withImages.addKey(records, ordering, keyId);
+        const std::int64_t lead = from < first ? records.front().id : 0; // audited by the window before
+        for (auto& f : withImages.takeFindings())
+            if (needsImages(f.kind) && (lead == 0 || f.recordId != lead))
+                findings.push_back(std::move(f));
+        for (std::size_t i = from < first ? 1 : 0; i < records.size(); ++i) {
+            model::HistoryRecord& r = records[i];
+            r.newImage = model::Image();
+            r.oldImage = model::Image();
+            light.push_back(std::move(r));
+        }
+    }
+    model::AuditOptions lightOptions = options;
+    lightOptions.valueChecks = false;
+    lightOptions.checkEventIds = false;
+    model::Auditor withoutImages(lightOptions);
+    withoutImages.addKey(light, ordering, keyId);
+    for (auto& f : withoutImages.takeFindings())
+        if (!needsImages(f.kind))
+            findings.push_back(std::move(f));
+    light.clear();
+    model::Auditor deliveries(options);
+    std::unordered_map<std::int64_t, std::string> keyJson{{keyId, index->key.canonicalKeys}};
+    if (auto e = addDeliveries(store, index->key.tableId, keyId, keyJson, deliveries))
+        return *e;
+    for (auto& f : deliveries.takeFindings())
+        findings.push_back(std::move(f));
+    if (auto e = nameOtherRecords(store, findings))
+        return *e;
+    return findings;
+}
+
+} // namespace
+
+Result<std::vector<model::Finding>> auditKeyInWindows(Store& store, std::int64_t keyId, model::AuditOptions options,
+                                                      std::size_t window, const std::function<bool()>& keepGoing)
+{
+    return explainReadError(store, auditKeyInWindowsOnce(store, keyId, options, window, keepGoing));
+}
+
 } // namespace storage
