@@ -5,7 +5,7 @@
 CREATE EXTERNAL TABLE IF NOT EXISTS streamscope_changelog (
   table_name string, item_key string, event_name string, seq string, stream_arn string,
   time_us bigint, ttl boolean, event_id string, old_image string, new_image string,
-  changed array<string>, arrival bigint, copy_no int, compacted boolean)
+  changed array<string>, arrival bigint, copy_no int, view_type string, compacted boolean)
 PARTITIONED BY (`table` string, `hour` string)
 ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'
 LOCATION 's3://example-bucket/streamscope/changelog/';
@@ -19,7 +19,7 @@ MSCK REPAIR TABLE streamscope_changelog;
 CREATE OR REPLACE VIEW streamscope_changes AS
 SELECT table_name, item_key, event_name, seq, CASE WHEN seq IS NULL THEN NULL WHEN regexp_replace(seq, '^0+', '') = '' THEN '0' ELSE regexp_replace(seq, '^0+', '') END AS sequence_number,
        stream_arn, time_us, ttl, event_id, old_image, new_image, changed, arrival,
-       coalesce(compacted, false) AS compacted,
+       view_type, coalesce(compacted, false) AS compacted,
        CASE WHEN by_sequence = 1 THEN 'sequence' ELSE 'time' END AS ordering,
        row_number() OVER (PARTITION BY table_name, item_key
                           ORDER BY CASE WHEN by_sequence = 1 THEN NULL ELSE time_us END NULLS FIRST,
@@ -116,6 +116,14 @@ FROM (
   FROM streamscope_changelog d
   JOIN streamscope_changes s ON s.arrival = d.arrival
   WHERE d.copy_no > 0
+  UNION ALL
+  SELECT 'mixed-view-types', table_name, NULL, NULL, NULL, NULL, CAST(NULL AS BIGINT), 0,
+         'stream ' || coalesce(nullif(stream_arn, ''), '(no stream ARN)')
+         || ' has records of several view types: a stream has one; what can be checked differs between them'
+  FROM streamscope_changelog
+  WHERE view_type IS NOT NULL AND table_name = 'Orders'
+  GROUP BY table_name, stream_arn
+  HAVING count(DISTINCT view_type) > 1
 ) AS findings;
 
 -- The findings, in key and history order.
