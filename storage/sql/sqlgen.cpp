@@ -18,21 +18,24 @@
 // "OldImage differs from the previous NewImage" is a text comparison in every engine: DynamoDB numbers exceed every
 // fixed DECIMAL, so they are never cast.
 //
-// Not in SQL: invalid-value, js-unsafe-number and key-mismatch decode every value by DynamoDB's number grammar,
-// exact decimal arithmetic, base64 and JavaScript's number rules — no engine's SQL has them, and approximating
-// them would report different findings than the desktop; reused-event-id is reported by the desktop at the
-// second record carrying an event ID in its key-by-key scan order, which has no SQL equivalent (a query listing
-// event IDs on more than one record is easy, but would not be the same findings).
+// Not in SQL: invalid-value and js-unsafe-number decode every value by DynamoDB's number grammar, exact decimal
+// arithmetic, base64 and JavaScript's number rules — no engine's SQL has them, and approximating them would report
+// different findings than the desktop; key-mismatch belongs to the desktop's value checks, which skip an image whose
+// text equals the one checked just before, and iterating a key's attribute names inside JSON text needs a function
+// each engine names differently (DuckDB json_keys, Spark json_object_keys, a map cast in Trino); reused-event-id is
+// reported by the desktop at the second record carrying an event ID in its key-by-key scan order, which has no SQL
+// equivalent (a query listing event IDs on more than one record is easy, but would not be the same findings).
 
 namespace storage {
 
 namespace {
 
 constexpr std::string_view kNotInSql =
-    "Not in SQL (see README, Beyond one machine): invalid-value, js-unsafe-number and key-mismatch need DynamoDB's\n"
-    "number grammar, exact decimals, base64 and JavaScript's number rules, which no engine's SQL has;\n"
-    "reused-event-id is reported at the second use in the desktop's key-by-key scan order, which SQL has no\n"
-    "equivalent for. Run `streamscope audit` on a store for those.";
+    "Not in SQL (see README, Beyond one machine): invalid-value and js-unsafe-number need DynamoDB's number\n"
+    "grammar, exact decimals, base64 and JavaScript's number rules, which no engine's SQL has; key-mismatch is\n"
+    "part of the desktop's value checks (an image equal to the one checked before is skipped) and walking key\n"
+    "names in JSON text needs each engine's own function; reused-event-id is reported at the second use in the\n"
+    "desktop's key-by-key scan order. Run `streamscope audit` on a store for those.";
 
 /// The key's window in history order.
 constexpr std::string_view kKeyWindow = "PARTITION BY table_name, item_key ORDER BY pos";
