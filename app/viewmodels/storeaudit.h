@@ -29,9 +29,14 @@ struct AuditFindings
     bool flatComplete = true;
     std::int64_t records = 0;
     std::int64_t keys = 0;
+    /// Read from the findings kept in the store (storage/history/findingstore.h), false when audited now.
+    bool fromStore = false;
 };
+/// Reads the findings kept in the store when they are current (storage::findingsStatus); audits the store now when
+/// they are not (none kept, or imported into since without updating them) or `fresh`.
 AuditFindings streamAuditFindings(storage::Store& store, std::string& error,
-                                  const std::function<bool()>& keepGoing = {}, std::size_t maxFlat = 100000);
+                                  const std::function<bool()>& keepGoing = {}, std::size_t maxFlat = 100000,
+                                  bool fresh = false);
 
 /// The findings of one key (timeline markers).
 std::vector<AuditRow> keyAuditFindings(storage::Store& store, std::int64_t keyId);

@@ -633,7 +633,8 @@ void StoreSession::requestAudit()
                 tree.push_back(std::move(r));
             }
             m_audit.setFindings(std::move(tree));
-            m_findings.setFindings(std::move(a.findings.grouped), std::move(a.findings.flat), a.findings.flatComplete);
+            m_findings.setFindings(std::move(a.findings.grouped), std::move(a.findings.flat), a.findings.flatComplete,
+                                   a.findings.fromStore);
             Q_EMIT auditReady();
         });
 }

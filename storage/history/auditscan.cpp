@@ -321,6 +321,20 @@ private:
 
 namespace {
 
+/// The findings that are not one key's: duplicates and conflicts, reused event IDs, mixed view types (in that order).
+std::optional<Error> addStoreWide(Store& store, std::optional<std::int64_t> tableId, bool checkEventIds,
+                                  std::unordered_map<std::int64_t, std::string>& keyJson, model::Auditor& auditor,
+                                  const model::FindingSink& emit)
+{
+    if (auto e = addDeliveries(store, tableId, std::nullopt, keyJson, auditor))
+        return e;
+    if (checkEventIds) {
+        if (auto e = addReusedEventIds(store, tableId, emit))
+            return e;
+    }
+    return addMixedViewTypes(store, tableId, emit);
+}
+
 Result<AuditReport> runAuditOnce(Store& store, const AuditRequest& request)
 {
     // Two stages on the two threads: a reader thread runs the store scan (SQLite, row copies, conversion to
@@ -386,13 +400,7 @@ Result<AuditReport> runAuditOnce(Store& store, const AuditRequest& request)
     if (scanError)
         return *scanError;
     if (report.complete) {
-        if (auto e = addDeliveries(store, request.tableId, std::nullopt, keyJson, auditor))
-            return *e;
-        if (request.options.checkEventIds) {
-            if (auto e = addReusedEventIds(store, request.tableId, emit))
-                return *e;
-        }
-        if (auto e = addMixedViewTypes(store, request.tableId, emit))
+        if (auto e = addStoreWide(store, request.tableId, request.options.checkEventIds, keyJson, auditor, emit))
             return *e;
     }
     return report;
@@ -403,6 +411,36 @@ Result<AuditReport> runAuditOnce(Store& store, const AuditRequest& request)
 Result<AuditReport> runAudit(Store& store, const AuditRequest& request)
 {
     return explainReadError(store, runAuditOnce(store, request));
+}
+
+std::optional<Error> auditStoreWide(Store& store, const AuditRequest& request)
+{
+    model::AuditOptions options = request.options;
+    options.checkEventIds = false;
+    model::Auditor auditor(options);
+    auditor.setSink(request.onFinding);
+    std::unordered_map<std::int64_t, std::string> keyJson;
+    if (auto e =
+            addStoreWide(store, request.tableId, request.options.checkEventIds, keyJson, auditor, request.onFinding))
+        return store.database().explainReadError(*e);
+    return std::nullopt;
+}
+
+std::optional<Error> auditKeyRecords(Store& store, std::int64_t keyId, const model::AuditOptions& options,
+                                     const model::FindingSink& sink, std::int64_t& records)
+{
+    auto loaded = store.keyHistory(keyId);
+    if (!loaded)
+        return store.database().explainReadError(loaded.error());
+    model::AuditOptions keyOptions = options;
+    keyOptions.checkEventIds = false;
+    model::Auditor auditor(keyOptions);
+    auditor.setSink(sink);
+    const model::Item keys = decodeKeys(loaded->key.canonicalKeys);
+    const auto history = toHistoryRecords(loaded->records, keys);
+    auditor.addKey(history, toModelOrdering(loaded->ordering), keyId);
+    records = static_cast<std::int64_t>(history.size());
+    return std::nullopt;
 }
 
 namespace {

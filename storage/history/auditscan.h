@@ -42,6 +42,15 @@ struct AuditReport
 
 Result<AuditReport> runAudit(Store& store, const AuditRequest& request = {});
 
+/// The findings of a full audit that are no single key's (duplicates and conflicts, reused event IDs when
+/// request.options.checkEventIds, mixed view types), to request.onFinding in the order runAudit reports them.
+[[nodiscard]] std::optional<Error> auditStoreWide(Store& store, const AuditRequest& request);
+
+/// One key's findings exactly as runAudit reports them for that key (no duplicates, conflicts or event IDs: those are
+/// store-wide), to `sink`; `records` receives the number of the key's records.
+[[nodiscard]] std::optional<Error> auditKeyRecords(Store& store, std::int64_t keyId, const model::AuditOptions& options,
+                                                   const model::FindingSink& sink, std::int64_t& records);
+
 /// The findings of one key only (for the GUI's timeline markers); duplicates and conflicts of that key included.
 Result<std::vector<model::Finding>> auditKey(Store& store, std::int64_t keyId, model::AuditOptions options = {});
 
