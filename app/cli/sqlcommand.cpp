@@ -19,7 +19,7 @@ int runSql(const QStringList& arguments)
             "Print SQL that runs the history and audit where the data lives: the table definition of the data "
             "layout, the normalised changes view (one row per record, N values kept as text), the audit as SQL "
             "(window functions per key in stream order: the kinds, names and severities of 'streamscope audit' "
-            "except invalid-value, js-unsafe-number, key-mismatch and reused-event-id, which SQL cannot state) and "
+            "except invalid-value, js-unsafe-number, key-mismatch and reused-event-id: see README) and "
             "the state at a time. Only DuckDB's SQL is executed by Streamscope's tests; the Athena, Trino and Spark "
             "texts are checked against golden files and parsed by DuckDB where the dialects agree.\n\n"
             "Example: streamscope export --store my.streamscope --format changelog --out cl/ && "

@@ -18,21 +18,24 @@
 // "OldImage differs from the previous NewImage" is a text comparison in every engine: DynamoDB numbers exceed every
 // fixed DECIMAL, so they are never cast.
 //
-// Not in SQL: invalid-value, js-unsafe-number and key-mismatch decode every value by DynamoDB's number grammar,
-// exact decimal arithmetic, base64 and JavaScript's number rules — no engine's SQL has them, and approximating
-// them would report different findings than the desktop; reused-event-id is reported by the desktop at the
-// second record carrying an event ID in its key-by-key scan order, which has no SQL equivalent (a query listing
-// event IDs on more than one record is easy, but would not be the same findings).
+// Not in SQL: invalid-value and js-unsafe-number decode every value by DynamoDB's number grammar, exact decimal
+// arithmetic, base64 and JavaScript's number rules — no engine's SQL has them, and approximating them would report
+// different findings than the desktop; key-mismatch belongs to the desktop's value checks, which skip an image whose
+// text equals the one checked just before, and iterating a key's attribute names inside JSON text needs a function
+// each engine names differently (DuckDB json_keys, Spark json_object_keys, a map cast in Trino); reused-event-id is
+// reported by the desktop at the second record carrying an event ID in its key-by-key scan order, which has no SQL
+// equivalent (a query listing event IDs on more than one record is easy, but would not be the same findings).
 
 namespace storage {
 
 namespace {
 
 constexpr std::string_view kNotInSql =
-    "Not in SQL (see README, Beyond one machine): invalid-value, js-unsafe-number and key-mismatch need DynamoDB's\n"
-    "number grammar, exact decimals, base64 and JavaScript's number rules, which no engine's SQL has;\n"
-    "reused-event-id is reported at the second use in the desktop's key-by-key scan order, which SQL has no\n"
-    "equivalent for. Run `streamscope audit` on a store for those.";
+    "Not in SQL (see README, Beyond one machine): invalid-value and js-unsafe-number need DynamoDB's number\n"
+    "grammar, exact decimals, base64 and JavaScript's number rules, which no engine's SQL has; key-mismatch is\n"
+    "part of the desktop's value checks (an image equal to the one checked before is skipped) and walking key\n"
+    "names in JSON text needs each engine's own function; reused-event-id is reported at the second use in the\n"
+    "desktop's key-by-key scan order. Run `streamscope audit` on a store for those.";
 
 /// The key's window in history order.
 constexpr std::string_view kKeyWindow = "PARTITION BY table_name, item_key ORDER BY pos";
@@ -56,12 +59,12 @@ std::string changelogDefinition(const SqlRequest& r, const std::string& location
               "    columns = {table_name: 'VARCHAR', item_key: 'VARCHAR', event_name: 'VARCHAR', seq: 'VARCHAR',\n"
               "               stream_arn: 'VARCHAR', time_us: 'BIGINT', ttl: 'BOOLEAN', event_id: 'VARCHAR',\n"
               "               old_image: 'VARCHAR', new_image: 'VARCHAR', changed: 'VARCHAR[]', arrival: 'BIGINT',\n"
-              "               copy_no: 'INTEGER', compacted: 'BOOLEAN'})";
+              "               copy_no: 'INTEGER', view_type: 'VARCHAR', compacted: 'BOOLEAN'})";
     case SqlDialect::Athena:
         return "CREATE EXTERNAL TABLE IF NOT EXISTS streamscope_changelog (\n"
                "  table_name string, item_key string, event_name string, seq string, stream_arn string,\n"
                "  time_us bigint, ttl boolean, event_id string, old_image string, new_image string,\n"
-               "  changed array<string>, arrival bigint, copy_no int, compacted boolean)\n"
+               "  changed array<string>, arrival bigint, copy_no int, view_type string, compacted boolean)\n"
                "PARTITIONED BY (`table` string, `hour` string)\n"
                "ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'\n"
                "LOCATION "
@@ -70,8 +73,8 @@ std::string changelogDefinition(const SqlRequest& r, const std::string& location
         return "CREATE TABLE IF NOT EXISTS streamscope_changelog (\n"
                "  table_name varchar, item_key varchar, event_name varchar, seq varchar, stream_arn varchar,\n"
                "  time_us bigint, ttl boolean, event_id varchar, old_image varchar, new_image varchar,\n"
-               "  changed array(varchar), arrival bigint, copy_no integer, compacted boolean, \"table\" varchar,\n"
-               "  \"hour\" varchar)\n"
+               "  changed array(varchar), arrival bigint, copy_no integer, view_type varchar, compacted boolean,\n"
+               "  \"table\" varchar, \"hour\" varchar)\n"
                "WITH (format = 'JSON', external_location = "
             + sqlString(location + "/", r.dialect)
             + ",\n"
@@ -128,7 +131,7 @@ std::string changesView(const SqlRequest& r)
         + seqText("seq")
         + " AS sequence_number,\n"
           "       stream_arn, time_us, ttl, event_id, old_image, new_image, changed, arrival,\n"
-          "       coalesce(compacted, false) AS compacted,\n"
+          "       view_type, coalesce(compacted, false) AS compacted,\n"
           "       CASE WHEN by_sequence = 1 THEN 'sequence' ELSE 'time' END AS ordering,\n"
           "       row_number() OVER (PARTITION BY table_name, item_key\n"
           "                          ORDER BY CASE WHEN by_sequence = 1 THEN NULL ELSE time_us END NULLS FIRST,\n"
@@ -178,8 +181,11 @@ std::string severity(std::string_view kindColumn)
           "ELSE 'warning' END";
 }
 
-std::string auditView()
+std::string auditView(const SqlRequest& r)
 {
+    // Every delivery counts towards a stream's view types (a conflicting copy may carry another one).
+    const std::string tableFilter =
+        r.table.empty() ? std::string() : " AND table_name = " + sqlString(r.table, r.dialect);
     // Each branch: kind, table_name, item_key, sequence_number, event_id, related_sequence_number,
     // affected_records, pos, message. The continuity branches are exclusive in the desktop's order (orphan-start,
     // insert-over-existing, modify-after-remove / remove-of-absent, gap); ttl-remove and time-regression are
@@ -271,6 +277,18 @@ std::string auditView()
           "  FROM streamscope_changelog d\n"
           "  JOIN streamscope_changes s ON s.arrival = d.arrival\n"
           "  WHERE d.copy_no > 0\n"
+          "  UNION ALL\n"
+          // mixed-view-types: one finding per stream whose records carry several StreamViewTypes (no key, no record).
+          "  SELECT 'mixed-view-types', table_name, NULL, NULL, NULL, NULL, CAST(NULL AS BIGINT), 0,\n"
+          "         'stream ' || coalesce(nullif(stream_arn, ''), '(no stream ARN)')\n"
+          "         || ' has records of several view types: a stream has one; what can be checked differs between "
+          "them'\n"
+          "  FROM streamscope_changelog\n"
+          "  WHERE view_type IS NOT NULL"
+        + tableFilter
+        + "\n"
+          "  GROUP BY table_name, stream_arn\n"
+          "  HAVING count(DISTINCT view_type) > 1\n"
           ") AS findings";
 }
 
@@ -791,7 +809,7 @@ std::optional<SqlScript> generateSql(const SqlRequest& r, std::string* error)
                                  auditStepsView(), false, true, "streamscope_audit_steps"});
     script.statements.push_back(
         {"The audit as SQL: the kinds, names and severities of `streamscope audit`.\n" + std::string(kNotInSql),
-         auditView(), false, true, "streamscope_audit"});
+         auditView(r), false, true, "streamscope_audit"});
     script.statements.push_back({"The findings, in key and history order.",
                                  "SELECT kind, severity, table_name, item_key, sequence_number, event_id,\n"
                                  "       related_sequence_number, affected_records, message\n"

@@ -9,10 +9,11 @@
 // The changes view reads the changelog layout (storage/sql/changelog.h). The audit reports the kinds the desktop
 // audit (model/audit.h) reports, with the same names and severities, where SQL can say them: gap, duplicate,
 // conflict, orphan-start, insert-over-existing, modify-after-remove, remove-of-absent, ttl-remove,
-// out-of-order-arrival, time-regression. Not in SQL: invalid-value, js-unsafe-number, key-mismatch (they decode
-// every value by DynamoDB's and JavaScript's number rules, which no engine's SQL has), reused-event-id (the desktop
-// reports it at the second record in its key-by-key scan order, which has no SQL equivalent); sqlgen.cpp's comments
-// and the generated text say so too.
+// out-of-order-arrival, time-regression, mixed-view-types. Not in SQL: invalid-value, js-unsafe-number (they decode
+// every value by DynamoDB's and JavaScript's number rules, which no engine's SQL has), key-mismatch (the desktop's
+// value checks skip repeated images; key names in JSON text need per-engine functions), reused-event-id
+// (the desktop reports it at the second record in its key-by-key scan order, which has no SQL equivalent); sqlgen.cpp's
+// comments and the generated text say so too.
 
 #include <cstdint>
 #include <map>

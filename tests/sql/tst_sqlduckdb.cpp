@@ -37,6 +37,7 @@ const QStringList kSqlKinds{
     QStringLiteral("ttl-remove"),
     QStringLiteral("out-of-order-arrival"),
     QStringLiteral("time-regression"),
+    QStringLiteral("mixed-view-types"),
 };
 
 QString canonicalText(const QByteArray& dynamoJson)
