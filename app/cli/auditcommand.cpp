@@ -7,10 +7,12 @@
 #include "app/cli/clicommon.h"
 #include "app/cli/commands.h"
 #include "app/cli/exitcodes.h"
+#include "app/cli/interrupt.h"
 #include "app/cli/selectionoptions.h"
 #include "model/dynamodbjson.h"
 #include "model/jsontext.h"
 #include "storage/history/auditscan.h"
+#include "storage/history/findingstore.h"
 #include "storage/history/keytext.h"
 
 namespace cli {
@@ -102,18 +104,20 @@ public:
                  + "  " + terminalSafe(f.table) + where + "\n    " + terminalSafe(f.message) + "\n");
     }
 
-    void finish(const storage::AuditReport& report)
+    /// `from`: "store" (the stored findings) or "audit" (computed now); `how` says it for people.
+    void finish(const storage::AuditReport& report, std::string_view from, const std::string& how)
     {
         if (m_output == Output::JsonLines)
             return;
         if (m_output == Output::Json) {
             std::string c = "\n],\"counts\":" + countsJson(m_counts) + ",\"recordCounts\":" + countsJson(m_records)
-                + ",\"keys\":" + std::to_string(report.keys) + ",\"records\":" + std::to_string(report.records) + "}\n";
+                + ",\"keys\":" + std::to_string(report.keys) + ",\"records\":" + std::to_string(report.records)
+                + ",\"findingsFrom\":" + model::jsontext::quoted(from) + "}\n";
             writeOut(c);
             return;
         }
         writeOut("Audited " + std::to_string(report.records) + " records of " + std::to_string(report.keys)
-                 + " keys: " + std::to_string(m_shown) + " finding" + (m_shown == 1 ? "" : "s") + "\n");
+                 + " keys: " + std::to_string(m_shown) + " finding" + (m_shown == 1 ? "" : "s") + " (" + how + ")\n");
         for (const auto& [kind, n] : m_counts) {
             const std::int64_t records = m_records[kind];
             writeOut("  " + kind + ": " + std::to_string(n)
@@ -205,10 +209,80 @@ void addAuditOptions(QCommandLineParser& parser)
         option("records",
                "One finding per record instead of one per group (lists the records of a group: combine "
                "with --kind, --table, --path, --risk)."),
-        option("no-value-checks", "Skip invalid-value / js-unsafe-number / key-mismatch checks."),
+        option("no-value-checks",
+               "Skip invalid-value / js-unsafe-number / key-mismatch checks (recomputes; the stored findings have "
+               "them)."),
+        option("fresh",
+               "Audit the store now instead of reading the findings kept in it (they are read when current: "
+               "nothing imported since `import` or --update wrote them). Nothing is written."),
+        option("update",
+               "Bring the findings kept in the store up to date first when they are not (only the keys of records "
+               "imported since are audited again; a store without them is audited in full), then print them. "
+               "Writes the store."),
         option("json", "Print JSON: {\"findings\":[…],\"counts\":…}, the array written as findings are found."),
         option("jsonl", "Print JSON Lines: one finding per line, as found."),
     });
+}
+
+/// How the findings were come by, for people ("stored findings, …") and for --json ("store" / "audit").
+struct Provenance
+{
+    std::string from = "audit";
+    std::string how = "computed now";
+};
+
+/// The findings kept in the store to `sink` when they are current, or when `update` brings them up to date (only the
+/// keys of records imported since are audited again; this writes the store). nullopt, with the reason in
+/// `provenance.how`, when they are not used; a failure to read them is `failure`.
+std::optional<storage::AuditReport> storedFindings(storage::Store& store, const storage::StoredFindingFilter& filter,
+                                                   bool update, const model::FindingSink& sink, Provenance& provenance,
+                                                   std::optional<storage::Error>& failure)
+{
+    auto status = storage::findingsStatus(store);
+    if (!status) {
+        failure = status.error();
+        return std::nullopt;
+    }
+    if (!status->supported) {
+        provenance.how = "computed now: this store's version keeps no findings; open it once read-write (e.g. "
+                         "import into it) to upgrade it";
+        return std::nullopt;
+    }
+    storage::FindingsCoverage coverage;
+    std::string how = "the findings kept in the store";
+    if (status->current) {
+        coverage = *status->stored;
+    } else if (!update) {
+        provenance.how = status->stored ? "computed now: the findings kept in the store are older than the last "
+                                          "import; --update brings them up to date"
+                                        : "computed now: the store keeps no findings yet; --update stores them";
+        return std::nullopt;
+    } else {
+        auto updated = storage::updateStoredFindings(store, [](std::int64_t) { return interruptSignal() == 0; });
+        if (!updated) {
+            failure = updated.error();
+            return std::nullopt;
+        }
+        if (!updated->complete) {
+            failure = storage::Error{storage::Error::Kind::Interrupted, 0,
+                                     "interrupted: the findings kept in the store were left as they were"};
+            return std::nullopt;
+        }
+        coverage = updated->coverage;
+        how = updated->full ? "audited in full and kept in the store"
+                            : "the findings kept in the store, brought up to date: "
+                + std::to_string(updated->keysAudited) + " keys with new records audited again";
+    }
+    if (auto error = storage::forEachStoredFinding(store, filter, sink)) {
+        failure = *error;
+        return std::nullopt;
+    }
+    provenance.from = "store";
+    provenance.how = how + "; --fresh recomputes";
+    storage::AuditReport report;
+    report.keys = coverage.keys;
+    report.records = coverage.records;
+    return report;
 }
 
 } // namespace
@@ -234,15 +308,19 @@ int runAudit(const QStringList& arguments)
         return usageError(command, QStringLiteral("--json and --jsonl exclude each other"));
     if (parser.isSet(QStringLiteral("key")) && !parser.isSet(QStringLiteral("table")))
         return usageError(command, QStringLiteral("--key needs --table"));
+    if (parser.isSet(QStringLiteral("fresh")) && parser.isSet(QStringLiteral("update")))
+        return usageError(command, QStringLiteral("--fresh and --update exclude each other"));
     auto store = openSelectedStore(parser, command, storage::Database::OpenMode::ReadOnly, code);
     if (!store)
         return code;
     storage::AuditRequest request;
+    std::string tableName;
     if (parser.isSet(QStringLiteral("table"))) {
         auto table = storage::resolveTable(*store, parser.value(QStringLiteral("table")).toStdString());
         if (!table)
             return reportStorageError(command, table.error());
         request.tableId = table->id;
+        tableName = table->name;
     }
     std::optional<std::int64_t> keyId;
     std::int64_t keyRecords = 0;
@@ -274,7 +352,28 @@ int runAudit(const QStringList& arguments)
             print(std::move(f));
     };
     storage::AuditReport report;
-    if (keyId) {
+    Provenance provenance;
+    const bool canUseStored = !keyId && request.options.valueChecks && !parser.isSet(QStringLiteral("fresh"));
+    std::optional<storage::AuditReport> stored;
+    std::optional<InterruptScope> interrupts; // --update: Ctrl+C stops it, the kept findings left as they were
+    if (canUseStored && parser.isSet(QStringLiteral("update")))
+        interrupts.emplace();
+    if (canUseStored) {
+        storage::StoredFindingFilter storedFilter;
+        if (request.tableId)
+            storedFilter.table = tableName;
+        storedFilter.kinds = filter.kinds;
+        std::optional<storage::Error> failure;
+        stored = storedFindings(*store, storedFilter, parser.isSet(QStringLiteral("update")), request.onFinding,
+                                provenance, failure);
+        if (failure)
+            return reportStorageError(command, *failure);
+    } else if (parser.isSet(QStringLiteral("fresh"))) {
+        provenance.how = "computed now (--fresh)";
+    }
+    if (stored) {
+        report = *stored;
+    } else if (keyId) {
         auto findings = storage::auditKey(*store, *keyId, request.options);
         if (!findings)
             return reportStorageError(command, findings.error());
@@ -289,7 +388,7 @@ int runAudit(const QStringList& arguments)
         report = std::move(*done);
     }
     grouper.finish();
-    printer.finish(report);
+    printer.finish(report, provenance.from, provenance.how);
     return ExitOk;
 }
 

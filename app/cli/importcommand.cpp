@@ -15,6 +15,7 @@
 #include "app/cli/commands.h"
 #include "app/cli/interrupt.h"
 #include "app/cli/selectionoptions.h"
+#include "storage/history/findingstore.h"
 #include "storage/import/captureimporter.h"
 #include "storage/store/store.h"
 
@@ -328,6 +329,47 @@ void printStatistics(const storage::ImportSummary& s)
     err().flush();
 }
 
+/// After an import: the findings kept in the store brought up to date (only the keys with new records audited
+/// again); nothing when the store holds nothing new for them.
+std::optional<storage::Result<storage::FindingsUpdate>> keepFindings(storage::Store& store)
+{
+    auto status = storage::findingsStatus(store);
+    if (!status || !status->supported || status->current)
+        return std::nullopt;
+    return storage::updateStoredFindings(store, [](std::int64_t) { return interruptSignal() == 0; });
+}
+
+QJsonObject findingsJson(const storage::Result<storage::FindingsUpdate>& update)
+{
+    QJsonObject o;
+    if (!update) {
+        o.insert(QStringLiteral("stored"), false);
+        o.insert(QStringLiteral("error"), qs(update.error().message));
+        return o;
+    }
+    o.insert(QStringLiteral("stored"), update->written);
+    o.insert(QStringLiteral("full"), update->full);
+    o.insert(QStringLiteral("keysAudited"), static_cast<qint64>(update->keysAudited));
+    o.insert(QStringLiteral("recordsAudited"), static_cast<qint64>(update->recordsAudited));
+    return o;
+}
+
+void printFindings(const storage::Result<storage::FindingsUpdate>& update)
+{
+    if (!update) {
+        err() << "streamscope import: the findings kept in the store were not brought up to date ("
+              << qs(update.error().message) << "); `streamscope audit` audits the store instead\n";
+        return;
+    }
+    if (!update->written) {
+        err() << "streamscope import: the findings kept in the store were not brought up to date (stopped); "
+                 "`streamscope audit --update` does it\n";
+        return;
+    }
+    out() << "Audit kept in the store: " << (update->full ? "audited in full, " : "") << update->keysAudited
+          << (update->keysAudited == 1 ? " key" : " keys") << " (" << update->recordsAudited << " records) audited\n";
+}
+
 } // namespace
 
 int runImport(const QStringList& arguments)
@@ -367,7 +409,11 @@ int runImport(const QStringList& arguments)
                                        QStringLiteral("Fail a file (import nothing of it) if any record is invalid."));
     const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print the summary as JSON."));
     const QCommandLineOption quietOpt(QStringLiteral("no-progress"), QStringLiteral("No progress bar."));
-    parser.addOptions({storeOpt, arnOpt, tableOpt, keyAttrOpt, describeOpt, strictOpt, jsonOpt, quietOpt});
+    const QCommandLineOption noAuditOpt(
+        QStringLiteral("no-audit"),
+        QStringLiteral("Do not bring the findings kept in the store up to date after the import (by default only "
+                       "the keys the import added records to are audited again; `audit --update` does it later)."));
+    parser.addOptions({storeOpt, arnOpt, tableOpt, keyAttrOpt, describeOpt, strictOpt, jsonOpt, quietOpt, noAuditOpt});
     parser.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Capture files or folders."),
                                  QStringLiteral("PATH..."));
     int code = ExitOk;
@@ -408,10 +454,18 @@ int runImport(const QStringList& arguments)
         });
     bar.finish();
     printStatistics(summary);
-    if (parser.isSet(jsonOpt))
-        out() << QJsonDocument(summaryJson(summary)).toJson(QJsonDocument::Indented);
-    else
+    const bool audit = !parser.isSet(noAuditOpt) && !summary.cancelled && !summary.storeError && interruptSignal() == 0;
+    const auto findings = audit ? keepFindings(*store) : std::optional<storage::Result<storage::FindingsUpdate>>();
+    if (parser.isSet(jsonOpt)) {
+        QJsonObject json = summaryJson(summary);
+        if (findings)
+            json.insert(QStringLiteral("audit"), findingsJson(*findings));
+        out() << QJsonDocument(json).toJson(QJsonDocument::Indented);
+    } else {
         printText(summary, parser.value(storeOpt));
+        if (findings)
+            printFindings(*findings);
+    }
     if (const int signal = interruptSignal(); signal != 0 && summary.cancelled) {
         err() << "streamscope import: interrupted by " << interruptSignalName(signal)
               << ": the file being read was rolled back; the files listed as imported are in the store\n";

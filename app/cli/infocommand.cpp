@@ -113,13 +113,8 @@ struct InfoData
 
 void printInfoJson(const QString& path, const InfoData& d)
 {
-    const auto& version = d.version;
-    const auto* sources = &d.sources;
-    const auto* tables = &d.tables;
-    const auto* totals = &d.totals;
-    const auto* writers = &d.writers;
     QJsonArray sourceArray;
-    for (const storage::SourceInfo& s : *sources) {
+    for (const storage::SourceInfo& s : d.sources) {
         QJsonObject source{
             {QStringLiteral("id"), qint64(s.id)},
             {QStringLiteral("path"), qs(s.path)},
@@ -138,7 +133,7 @@ void printInfoJson(const QString& path, const InfoData& d)
         sourceArray.append(source);
     }
     QJsonArray tableArray;
-    for (const storage::TableInfo& t : *tables) {
+    for (const storage::TableInfo& t : d.tables) {
         QJsonArray streams;
         for (const storage::StreamInfo& s : t.streams) {
             streams.append(QJsonObject{
@@ -168,11 +163,11 @@ void printInfoJson(const QString& path, const InfoData& d)
             {QStringLiteral("streams"), streams},
         });
     }
-    const storage::StoreTotals& n = *totals;
+    const storage::StoreTotals& n = d.totals;
     const QJsonObject root{
         {QStringLiteral("store"), path},
-        {QStringLiteral("schemaVersion"), version ? QJsonValue(*version) : QJsonValue(QJsonValue::Null)},
-        {QStringLiteral("writtenBy"), writtenByJson(*writers)},
+        {QStringLiteral("schemaVersion"), d.version ? QJsonValue(*d.version) : QJsonValue(QJsonValue::Null)},
+        {QStringLiteral("writtenBy"), writtenByJson(d.writers)},
         {QStringLiteral("sources"), sourceArray},
         {QStringLiteral("tables"), tableArray},
         {QStringLiteral("totals"),
@@ -194,21 +189,16 @@ void printInfoJson(const QString& path, const InfoData& d)
 
 void printInfoText(const QString& path, const InfoData& d)
 {
-    const auto& version = d.version;
-    const auto* sources = &d.sources;
-    const auto* tables = &d.tables;
-    const auto* totals = &d.totals;
-    const auto* writers = &d.writers;
     QTextStream& o = out();
     const QString safePath = shown(argumentBytes(path));
-    o << "Store   " << safePath << " (store version " << (version ? *version : 0) << ")\n";
-    for (const auto& [name, identity] : *writers)
+    o << "Store   " << safePath << " (store version " << (d.version ? *d.version : 0) << ")\n";
+    for (const auto& [name, identity] : d.writers)
         o << "        " << writerLabel(name) << " " << shown(identity) << "\n";
     o << "\n";
-    o << "Sources (" << sources->size() << ")\n";
-    if (sources->empty())
+    o << "Sources (" << d.sources.size() << ")\n";
+    if (d.sources.empty())
         o << "  none: import captures with 'streamscope import --store " << safePath << " PATH...'\n";
-    for (const storage::SourceInfo& s : *sources) {
+    for (const storage::SourceInfo& s : d.sources) {
         o << "  #" << s.id << "  " << shown(s.path) << "\n"
           << "      " << shown(s.format) << ", " << QString::number(static_cast<double>(s.sizeBytes) / 1e6, 'f', 1)
           << " MB, imported " << isoMicros(s.importedAtMicros) << "\n"
@@ -218,8 +208,8 @@ void printInfoText(const QString& path, const InfoData& d)
             for (const QString& line : qs(s.messages).split(QLatin1Char('\n'), Qt::SkipEmptyParts))
                 o << "      " << shown(line.toStdString()) << "\n";
     }
-    o << "\nTables (" << tables->size() << ")\n";
-    for (const storage::TableInfo& t : *tables) {
+    o << "\nTables (" << d.tables.size() << ")\n";
+    for (const storage::TableInfo& t : d.tables) {
         o << "  " << shown(t.name) << "  " << t.recordCount << " records, " << t.keyCount << " keys, "
           << timeText(t.firstTimeMicros) << " .. " << timeText(t.lastTimeMicros) << "\n";
         for (const storage::StreamInfo& s : t.streams) {
@@ -229,7 +219,7 @@ void printInfoText(const QString& path, const InfoData& d)
               << " records\n";
         }
     }
-    const storage::StoreTotals& n = *totals;
+    const storage::StoreTotals& n = d.totals;
     o << "\nTotals  " << n.records << " records, " << n.keys << " keys, " << n.tables << " tables, " << n.streams
       << " streams, " << n.sources << " sources\n"
       << "        " << n.duplicates << " duplicates, " << n.conflicts << " conflicts, " << n.skipped

@@ -19,7 +19,7 @@ int runSql(const QStringList& arguments)
             "Print SQL that runs the history and audit where the data lives: the table definition of the data "
             "layout, the normalised changes view (one row per record, N values kept as text), the audit as SQL "
             "(window functions per key in stream order: the kinds, names and severities of 'streamscope audit' "
-            "except invalid-value, js-unsafe-number, key-mismatch and reused-event-id, which SQL cannot state) and "
+            "except invalid-value, js-unsafe-number, key-mismatch and reused-event-id: see README) and "
             "the state at a time. Only DuckDB's SQL is executed by Streamscope's tests; the Athena, Trino and Spark "
             "texts are checked against golden files and parsed by DuckDB where the dialects agree.\n\n"
             "Example: streamscope export --store my.streamscope --format changelog --out cl/ && "
@@ -32,7 +32,9 @@ int runSql(const QStringList& arguments)
                                         QStringLiteral("The data layout: changelog (written by 'streamscope export "
                                                        "--format changelog'; the default: definitions, changes view, "
                                                        "audit, state), s3-incremental or s3-full (the data/ folder of "
-                                                       "a DynamoDB export to S3: its table definition only)."),
+                                                       "a DynamoDB export to S3) or kinesis-archive (Kinesis Data "
+                                                       "Streams for DynamoDB records archived to S3 by Firehose): "
+                                                       "their table definition only."),
                                         QStringLiteral("SOURCE")));
     parser.addOption(QCommandLineOption(QStringLiteral("location"),
                                         QStringLiteral("Where the data is: a folder for DuckDB, s3://bucket/prefix/ "
@@ -45,7 +47,8 @@ int runSql(const QStringList& arguments)
     parser.addOption(QCommandLineOption(
         QStringLiteral("from-store"),
         QStringLiteral("Type images from the attributes and DynamoDB types this store has seen: nested struct<...> "
-                       "columns for S3 exports, a typed versions view per table for the changelog (without it: JSON "
+                       "columns for S3 exports and Kinesis archives, a typed versions view per table for the changelog "
+                       "(without it: JSON "
                        "text)."),
         QStringLiteral("S")));
     parser.addOption(QCommandLineOption(
@@ -70,9 +73,10 @@ int runSql(const QStringList& arguments)
     if (parser.isSet(QStringLiteral("source"))) {
         const auto source = storage::parseSqlSource(parser.value(QStringLiteral("source")).toStdString());
         if (!source)
-            return usageError(command,
-                              QStringLiteral("--source takes changelog, s3-incremental or s3-full (not '%1')")
-                                  .arg(parser.value(QStringLiteral("source"))));
+            return usageError(
+                command,
+                QStringLiteral("--source takes changelog, s3-incremental, s3-full or kinesis-archive (not '%1')")
+                    .arg(parser.value(QStringLiteral("source"))));
         request.source = *source;
     }
     if (!parser.isSet(QStringLiteral("location")) || parser.value(QStringLiteral("location")).isEmpty())

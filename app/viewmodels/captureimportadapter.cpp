@@ -3,6 +3,7 @@
 
 #include "app/viewmodels/formatting.h"
 #include "app/viewmodels/importjob.h"
+#include "storage/history/findingstore.h"
 #include "storage/import/captureimporter.h"
 #include "storage/store/store.h"
 
@@ -170,8 +171,9 @@ ImportFunction storeImportFunction()
         std::vector<std::string> paths;
         for (const QString& f : files)
             paths.push_back(f.toStdString());
-        const auto onProgress = [&progress](const storage::ImportProgress& p) {
-            ImportProgressInfo info;
+        ImportProgressInfo last;
+        const auto onProgress = [&progress, &last](const storage::ImportProgress& p) {
+            ImportProgressInfo& info = last;
             info.bytesRead = static_cast<qint64>(p.bytesRead);
             info.bytesTotal = static_cast<qint64>(p.bytesTotal);
             info.records = p.recordsRead;
@@ -180,6 +182,12 @@ ImportFunction storeImportFunction()
             info.currentFile = fromStd(p.currentFile);
             return progress(info);
         };
-        return convertImportSummary(storage::importCaptures(store->database(), paths, {}, onProgress));
+        const auto summary = storage::importCaptures(store->database(), paths, {}, onProgress);
+        if (!summary.cancelled && !summary.storeError) {
+            // The findings kept in the store brought up to date (only the keys with new records audited again), so
+            // the findings panel reads them; a failure or a cancel leaves them stale and the panel audits instead.
+            static_cast<void>(storage::updateStoredFindings(*store, [&](std::int64_t) { return progress(last); }));
+        }
+        return convertImportSummary(summary);
     };
 }

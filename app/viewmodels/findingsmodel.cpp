@@ -88,12 +88,14 @@ FindingsModel::FindingsModel(QObject* parent)
 {
 }
 
-void FindingsModel::setFindings(std::vector<FindingRow> grouped, std::vector<FindingRow> flat, bool flatComplete)
+void FindingsModel::setFindings(std::vector<FindingRow> grouped, std::vector<FindingRow> flat, bool flatComplete,
+                                bool fromStore)
 {
     beginResetModel();
     m_grouped = std::move(grouped);
     m_flat = std::move(flat);
     m_flatComplete = flatComplete;
+    m_fromStore = fromStore;
     endResetModel();
 }
 

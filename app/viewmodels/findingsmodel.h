@@ -52,12 +52,15 @@ public:
 
     explicit FindingsModel(QObject* parent = nullptr);
 
-    /// Both lists from one audit; `flatComplete` false when the flat list was capped (the grouped one never is).
-    void setFindings(std::vector<FindingRow> grouped, std::vector<FindingRow> flat, bool flatComplete);
+    /// Both lists from one audit; `flatComplete` false when the flat list was capped (the grouped one never is);
+    /// `fromStore` when they are the findings kept in the store (not audited now).
+    void setFindings(std::vector<FindingRow> grouped, std::vector<FindingRow> flat, bool flatComplete,
+                     bool fromStore = false);
     void clear();
     void setMode(Mode mode);
     Mode mode() const { return m_mode; }
     bool flatComplete() const { return m_flatComplete; }
+    bool fromStore() const { return m_fromStore; }
     const FindingRow* rowAt(int row) const;
     /// Findings per kind text in the current mode (rows, and records they stand for).
     std::map<std::string, std::pair<std::int64_t, std::int64_t>> countsByKind() const;
@@ -77,6 +80,7 @@ private:
     std::vector<FindingRow> m_grouped;
     std::vector<FindingRow> m_flat;
     bool m_flatComplete = true;
+    bool m_fromStore = false;
 };
 
 class FindingsFilterModel : public QSortFilterProxyModel

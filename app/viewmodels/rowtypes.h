@@ -42,7 +42,8 @@ struct EventRow
     std::int64_t sizeBytes = 0;
 };
 
-/// One version of one item, as the timeline shows it.
+/// One version of one item, as the timeline lists it. Its images are not part of the row: the timeline reads them
+/// when the version is selected (TimelineModel::images, VersionImages).
 struct VersionRow
 {
     std::int64_t recordId = 0;
@@ -51,11 +52,49 @@ struct VersionRow
     bool ttl = false;
     std::string sequenceNumber;
     int changedAttributes = 0;
+    model::ViewType viewType = model::ViewType::Unknown; ///< the stream's StreamViewType, as the record stated it
+    /// Findings about this version given with the row (TimelineModel::setVersions, in-memory rows); the store's
+    /// timeline keeps them beside the rows instead (TimelineSource::audit).
+    std::vector<std::string> auditMarkers;
+    int worstSeverity = -1; ///< -1 none, else AuditSeverity value
+};
+
+/// A version's images (decoded), read on demand for the versions a diff shows.
+struct VersionImages
+{
+    std::int64_t recordId = 0;
     std::optional<model::Item> newImage;
     std::optional<model::Item> oldImage;
-    model::ViewType viewType = model::ViewType::Unknown; ///< the stream's StreamViewType, as the record stated it
-    std::vector<std::string> auditMarkers;               ///< short texts of findings attached to this version
-    int worstSeverity = -1;                              ///< -1 none, else AuditSeverity value
+};
+
+/// What the timeline lists of every version of a key before any page is read: the key's history index (storage::
+/// HistoryEntry, about 64 bytes per version), enough for the time strip and for finding a record's row.
+struct VersionHead
+{
+    std::int64_t recordId = 0;
+    std::optional<std::int64_t> timeMicros;
+    model::EventName eventName = model::EventName::Insert;
+    bool ttl = false;
+    std::string sequenceNumber;
+};
+
+/// The findings that concern one version, as its Audit cell shows them: each kind once (with how many findings of
+/// it concern the version), the worst severity, and the first few messages (tooltip).
+struct VersionAudit
+{
+    struct Kind
+    {
+        std::string kind;
+        int count = 0;
+    };
+    std::vector<Kind> kinds;
+    std::vector<std::string> messages; ///< at most kMaxMessages
+    int worstSeverity = -1;            ///< -1 none, else AuditSeverity value
+    static constexpr std::size_t kMaxMessages = 5;
+    /// Adds one finding about this version.
+    void add(const std::string& kind, int severity, const std::string& message);
+    /// "gap; duplicate ×2" ("" when none).
+    std::string text() const;
 };
 
 enum class AuditSeverity : int { Note = 0, Warning = 1, Error = 2 };

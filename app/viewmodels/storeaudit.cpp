@@ -2,6 +2,7 @@
 
 #include "model/dynamodbjson.h"
 #include "storage/history/auditscan.h"
+#include "storage/history/findingstore.h"
 
 AuditRow toAuditRow(const model::Finding& f)
 {
@@ -54,8 +55,30 @@ std::vector<AuditRow> collectAuditFindings(storage::Store& store, std::string& e
     return rows;
 }
 
+namespace {
+
+/// The findings kept in the store to `sink` when they are current (nothing imported since they were written; the
+/// session reads and never writes the store: imports keep them up to date). False when they are not: the caller
+/// then audits. True with `error` set when reading them failed.
+bool readStoredFindings(storage::Store& store, const model::FindingSink& sink, AuditFindings& out, std::string& error)
+{
+    auto status = storage::findingsStatus(store);
+    if (!status || !status->current)
+        return false;
+    if (auto failure = storage::forEachStoredFinding(store, {}, sink)) {
+        error = failure->message;
+        return true;
+    }
+    out.fromStore = true;
+    out.records = status->stored->records;
+    out.keys = status->stored->keys;
+    return true;
+}
+
+} // namespace
+
 AuditFindings streamAuditFindings(storage::Store& store, std::string& error, const std::function<bool()>& keepGoing,
-                                  std::size_t maxFlat)
+                                  std::size_t maxFlat, bool fresh)
 {
     AuditFindings out;
     model::FindingGrouper grouper([&out](model::Finding&& f) { out.grouped.push_back(toFindingRow(f)); });
@@ -69,6 +92,10 @@ AuditFindings streamAuditFindings(storage::Store& store, std::string& error, con
             out.flatComplete = false;
         grouper.add(std::move(f));
     };
+    if (!fresh && readStoredFindings(store, request.onFinding, out, error)) {
+        grouper.finish();
+        return out;
+    }
     auto report = storage::runAudit(store, request);
     if (!report) {
         error = report.error().message;
@@ -89,4 +116,30 @@ std::vector<AuditRow> keyAuditFindings(storage::Store& store, std::int64_t keyId
         for (const auto& f : *findings)
             rows.push_back(toAuditRow(f));
     return rows;
+}
+
+std::unordered_map<std::int64_t, VersionAudit> versionAudits(const std::vector<model::Finding>& findings)
+{
+    std::unordered_map<std::int64_t, VersionAudit> audits;
+    for (const auto& f : findings) {
+        const std::string kind(model::findingKindText(f.kind));
+        const int severity = int(f.severity == model::Severity::Error         ? AuditSeverity::Error
+                                     : f.severity == model::Severity::Warning ? AuditSeverity::Warning
+                                                                              : AuditSeverity::Note);
+        if (f.recordId != 0)
+            audits[f.recordId].add(kind, severity, f.message);
+        for (std::int64_t id : f.affectedRecordIds)
+            if (id != f.recordId)
+                audits[id].add(kind, severity, f.message);
+    }
+    return audits;
+}
+
+storage::Result<std::unordered_map<std::int64_t, VersionAudit>>
+keyVersionAudits(storage::Store& store, std::int64_t keyId, const std::function<bool()>& keepGoing)
+{
+    auto findings = storage::auditKeyInWindows(store, keyId, {}, 64, keepGoing);
+    if (!findings)
+        return findings.error();
+    return versionAudits(*findings);
 }

@@ -168,38 +168,119 @@ StoreOverview readOverview(storage::Store& store, const std::function<void()>& b
     return o;
 }
 
-std::vector<VersionRow> buildVersions(const storage::KeyHistory& history, const std::vector<AuditRow>& findings)
+namespace {
+
+/// A row's images (nullopt when the record does not decode: as buildVersions always did).
+VersionImages decodeImages(const storage::RecordRow& row)
+{
+    VersionImages images;
+    images.recordId = row.id;
+    if (auto record = storage::toStreamRecord(row)) {
+        images.newImage = std::move(record->newImage);
+        images.oldImage = std::move(record->oldImage);
+    }
+    return images;
+}
+
+/// The state a version leaves for the next one's Changed count (none after a REMOVE).
+std::optional<model::Item> stateAfter(model::EventName eventName, std::optional<model::Item> newImage)
+{
+    return eventName == model::EventName::Remove ? std::nullopt : std::move(newImage);
+}
+
+/// One row; `previous` (the state the version before left) becomes the state this one leaves.
+VersionRow versionRow(const storage::RecordRow& row, const VersionImages& images, std::optional<model::Item>& previous)
+{
+    VersionRow v;
+    v.recordId = row.id;
+    v.timeMicros = row.creationTimeMicros;
+    v.eventName = row.eventName;
+    v.ttl = row.ttl;
+    v.sequenceNumber = row.sequenceNumber;
+    v.viewType = row.viewType;
+    // Before = the record's OldImage when delivered, else the previous version's NewImage.
+    std::optional<model::Item> after = stateAfter(v.eventName, images.newImage);
+    v.changedAttributes = changedAttributeCount(images.oldImage ? images.oldImage : previous, after);
+    previous = std::move(after);
+    return v;
+}
+
+} // namespace
+
+std::vector<VersionRow> buildVersions(const storage::KeyHistory& history, const std::vector<AuditRow>& findings,
+                                      std::vector<VersionImages>* keptImages)
 {
     std::vector<VersionRow> versions;
     versions.reserve(history.records.size());
     std::optional<model::Item> previous;
     for (const auto& row : history.records) {
-        VersionRow v;
-        v.recordId = row.id;
-        v.timeMicros = row.creationTimeMicros;
-        v.eventName = row.eventName;
-        v.ttl = row.ttl;
-        v.sequenceNumber = row.sequenceNumber;
-        v.viewType = row.viewType;
-        if (auto record = storage::toStreamRecord(row)) {
-            v.newImage = record->newImage;
-            v.oldImage = record->oldImage;
-        }
-        // Before = the record's OldImage when delivered, else the previous version's NewImage.
-        const std::optional<model::Item>& before = v.oldImage ? v.oldImage : previous;
-        const std::optional<model::Item> after =
-            v.eventName == model::EventName::Remove ? std::optional<model::Item>{} : v.newImage;
-        v.changedAttributes = changedAttributeCount(before, after);
+        VersionImages images = decodeImages(row);
+        VersionRow v = versionRow(row, images, previous);
         for (const auto& f : findings) {
             if (f.recordId == row.id) {
                 v.auditMarkers.push_back(f.kind);
                 v.worstSeverity = std::max(v.worstSeverity, int(f.severity));
             }
         }
-        previous = after;
         versions.push_back(std::move(v));
+        if (keptImages)
+            keptImages->push_back(std::move(images));
     }
     return versions;
+}
+
+std::vector<VersionHead> versionHeads(const storage::KeyHistoryIndex& index)
+{
+    std::vector<VersionHead> heads;
+    heads.reserve(index.entries.size());
+    for (const auto& e : index.entries)
+        heads.push_back({e.id, e.creationTimeMicros, e.eventName, e.ttl, e.sequenceNumber});
+    return heads;
+}
+
+PageRead<VersionRow> readVersionPage(storage::Store& store, const std::vector<VersionHead>& heads, std::int64_t first,
+                                     int limit)
+{
+    const auto n = static_cast<std::int64_t>(heads.size());
+    if (first < 0 || first >= n || limit <= 0)
+        return {};
+    const std::int64_t from = first > 0 ? first - 1 : 0; // the version before: the state the first row changed
+    const std::int64_t to = std::min(n, first + limit);
+    std::vector<std::int64_t> ids;
+    ids.reserve(static_cast<std::size_t>(to - from));
+    for (std::int64_t i = from; i < to; ++i)
+        ids.push_back(heads[static_cast<std::size_t>(i)].recordId);
+    auto rows = store.historyRowsByIds(ids, false, false);
+    if (!rows)
+        return PageRead<VersionRow>::failed(pageError(QObject::tr("the key's versions"), rows.error()));
+    if (rows->size() != ids.size())
+        return PageRead<VersionRow>::failed(
+            QObject::tr("The store changed while the key's versions were read; open the key again.").toStdString());
+    std::optional<model::Item> previous;
+    std::vector<VersionRow> page;
+    page.reserve(static_cast<std::size_t>(to - first));
+    for (std::size_t i = 0; i < rows->size(); ++i) {
+        const storage::RecordRow& row = (*rows)[i];
+        VersionImages images = decodeImages(row);
+        if (from < first && i == 0) {
+            previous = stateAfter(row.eventName, std::move(images.newImage));
+            continue;
+        }
+        page.push_back(versionRow(row, images, previous));
+    }
+    return page;
+}
+
+storage::Result<VersionImages> readVersionImages(storage::Store& store, std::int64_t recordId)
+{
+    const std::int64_t ids[] = {recordId};
+    auto rows = store.historyRowsByIds(ids, false, false);
+    if (!rows)
+        return rows.error();
+    if (rows->empty())
+        return storage::Error{storage::Error::Kind::Corrupt, 0,
+                              "record " + std::to_string(recordId) + " is no longer in the store"};
+    return decodeImages(rows->front());
 }
 
 StoreSession::StoreSession(QObject* parent)
@@ -220,6 +301,7 @@ StoreSession::StoreSession(QObject* parent)
     // A page of a list that cannot be read says so in the window instead of showing empty rows.
     connect(&m_keys, &KeyListModel::pageReadFailed, this, &StoreSession::errorOccurred);
     connect(&m_events, &EventTableModel::pageReadFailed, this, &StoreSession::errorOccurred);
+    connect(&m_timeline, &TimelineModel::pageReadFailed, this, &StoreSession::errorOccurred);
 }
 
 StoreSession::~StoreSession()
@@ -522,19 +604,57 @@ void StoreSession::openKey(std::int64_t keyId)
     struct History
     {
         std::optional<storage::KeyInfo> key;
-        std::vector<VersionRow> versions;
+        std::vector<VersionHead> heads;
     };
+    // The job reads the key's history index (no images); the rows' pages and a selected version's images are read
+    // when the timeline shows them (GUI connection, indexed reads by record id); the Audit cells follow from a second
+    // job (requestKeyAudit).
     runStoreJob<History>(
         m_jobs, HistoryChannel, tr("Could not read the key's history: %1"),
         [keyId](storage::Store& store, JobContext&) {
-            return mapResult(store.keyHistory(keyId), [&store, keyId](const storage::KeyHistory& history) {
-                return History{history.key, buildVersions(history, keyAuditFindings(store, keyId))};
+            return mapResult(store.keyHistoryIndex(keyId), [](const storage::KeyHistoryIndex& index) {
+                return History{index.key, versionHeads(index)};
             });
         },
         [this, keyId](History h) {
             m_key = h.key;
-            m_timeline.setVersions(std::move(h.versions));
+            TimelineSource source;
+            source.heads = std::move(h.heads);
+            // The heads live in the model; the page reader looks them up there (the model outlives its source).
+            source.page = [this](std::int64_t first, int limit) -> PageRead<VersionRow> {
+                if (!m_store)
+                    return {};
+                return readVersionPage(*m_store, m_timeline.heads(), first, limit);
+            };
+            source.images = [this](int row, std::string& error) -> std::optional<VersionImages> {
+                if (!m_store || row < 0 || row >= static_cast<int>(m_timeline.heads().size()))
+                    return std::nullopt;
+                auto images = readVersionImages(*m_store, m_timeline.heads()[static_cast<std::size_t>(row)].recordId);
+                if (!images) {
+                    error = pageError(tr("the version's images"), images.error());
+                    return std::nullopt;
+                }
+                return std::move(*images);
+            };
+            m_timeline.setSource(std::move(source));
             Q_EMIT historyReady(keyId);
+            requestKeyAudit(keyId);
+        });
+}
+
+void StoreSession::requestKeyAudit(std::int64_t keyId)
+{
+    using Audits = std::unordered_map<std::int64_t, VersionAudit>;
+    runStoreJob<Audits>(
+        m_jobs, KeyAuditChannel, tr("Could not audit the key: %1"),
+        [keyId](storage::Store& store, JobContext& ctx) {
+            return keyVersionAudits(store, keyId, [&ctx]() { return !ctx.isStale(); });
+        },
+        [this, keyId](Audits audits) {
+            if (keyId != m_keyId)
+                return;
+            m_timeline.setAudit(std::move(audits));
+            Q_EMIT keyAuditReady(keyId);
         });
 }
 
@@ -633,7 +753,8 @@ void StoreSession::requestAudit()
                 tree.push_back(std::move(r));
             }
             m_audit.setFindings(std::move(tree));
-            m_findings.setFindings(std::move(a.findings.grouped), std::move(a.findings.flat), a.findings.flatComplete);
+            m_findings.setFindings(std::move(a.findings.grouped), std::move(a.findings.flat), a.findings.flatComplete,
+                                   a.findings.fromStore);
             Q_EMIT auditReady();
         });
 }

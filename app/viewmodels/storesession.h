@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <unordered_map>
 
 #include "app/viewmodels/auditmodel.h"
 #include "app/viewmodels/eventtablemodel.h"
@@ -23,7 +24,15 @@ class StoreSession : public QObject
 {
     Q_OBJECT
 public:
-    enum Channel { OverviewChannel, KeysChannel, EventsChannel, HistoryChannel, ActivityChannel, AuditChannel };
+    enum Channel {
+        OverviewChannel,
+        KeysChannel,
+        EventsChannel,
+        HistoryChannel,
+        ActivityChannel,
+        AuditChannel,
+        KeyAuditChannel
+    };
 
     explicit StoreSession(QObject* parent = nullptr);
     ~StoreSession() override;
@@ -62,7 +71,8 @@ public:
         m_lambdaCriteria = std::move(criteria);
     }
     const std::optional<storage::LambdaFilterCriteria>& lambdaCriteria() const { return m_lambdaCriteria; }
-    /// Loads the key's versions into the timeline (background); historyReady when done.
+    /// Loads the key's versions into the timeline (background: the versions' heads; pages of rows and a version's
+    /// images are read when shown); historyReady when done, then keyAuditReady when its Audit cells are known.
     void openKey(std::int64_t keyId);
     std::int64_t currentKeyId() const { return m_keyId; }
     const std::optional<storage::KeyInfo>& currentKey() const { return m_key; }
@@ -90,6 +100,8 @@ Q_SIGNALS:
     void keysReady();
     void eventsReady();
     void historyReady(qint64 keyId);
+    /// The Audit cells of the open key's versions are filled (the findings about each version).
+    void keyAuditReady(qint64 keyId);
     void activityReady();
     void auditReady();
     void errorOccurred(const QString& message);
@@ -102,6 +114,8 @@ private:
                      std::function<storage::Result<T>(storage::Store&, JobContext&)> work, std::function<void(T)> done);
     void requestKeys();
     void requestEvents();
+    /// The findings about each version of the open key (background, bounded memory), into the timeline.
+    void requestKeyAudit(std::int64_t keyId);
     std::string m_pathUtf8;
     QString m_path;
     std::unique_ptr<storage::Store> m_store; // GUI-thread connection
@@ -137,5 +151,18 @@ struct StoreOverview
 /// are read and before the tables are (tests commit from another connection there).
 StoreOverview readOverview(storage::Store& store, const std::function<void()>& betweenReads = {});
 
-/// Worker-side helpers (exposed for tests): build the timeline rows of one key's history.
-std::vector<VersionRow> buildVersions(const storage::KeyHistory& history, const std::vector<AuditRow>& findings);
+/// The whole load (exposed for tests and bench_timeline's "before"): the timeline rows of one key's whole history
+/// (every image decoded); with `images`, the decoded images of every version are kept there too, as the timeline
+/// held them before it was paged.
+std::vector<VersionRow> buildVersions(const storage::KeyHistory& history, const std::vector<AuditRow>& findings,
+                                      std::vector<VersionImages>* images = nullptr);
+
+/// The paged timeline (exposed for tests): every version's head from the key's history index.
+std::vector<VersionHead> versionHeads(const storage::KeyHistoryIndex& index);
+/// Rows [first, first + limit) of `heads` read from the store (the records of the page and the one before it,
+/// images decoded for the Changed count and dropped): the same rows as buildVersions gives for those versions.
+PageRead<VersionRow> readVersionPage(storage::Store& store, const std::vector<VersionHead>& heads, std::int64_t first,
+                                     int limit);
+/// One version's images (one indexed read).
+storage::Result<VersionImages> readVersionImages(storage::Store& store, std::int64_t recordId);
+

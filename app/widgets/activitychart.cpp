@@ -324,7 +324,13 @@ ActivityPanel::ActivityPanel(StoreSession* session, QWidget* parent)
         m_zooms.emplace_back(from, to);
         request();
     });
-    connect(session, &StoreSession::activityReady, this, &ActivityPanel::updateButtons);
+    connect(session, &StoreSession::activityReady, this, [this]() {
+        // Only the newest request's answer arrives: an unzoomed one after zooming means a store refresh asked for
+        // the whole span again (StoreSession::refreshOverview), so the zoom steps no longer describe the chart.
+        if (!m_session->activityZoom())
+            m_zooms.clear();
+        updateButtons();
+    });
     connect(session, &StoreSession::closed, this, [this]() {
         // The key and the zoom belonged to the store that was open: the next one starts with its whole activity.
         m_keyId = 0;

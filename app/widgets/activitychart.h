@@ -82,6 +82,7 @@ public:
     int zoomDepth() const { return static_cast<int>(m_zooms.size()); }
     QToolButton* zoomInButton() const { return m_zoomIn; }
     QToolButton* zoomOutButton() const { return m_zoomOut; }
+    QToolButton* zoomResetButton() const { return m_zoomReset; }
 
 private:
     void request();

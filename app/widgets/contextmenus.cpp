@@ -18,9 +18,11 @@
 
 #include "app/viewmodels/findingsmodel.h"
 #include "app/viewmodels/formatting.h"
+#include "app/viewmodels/keyexpression.h"
 #include "app/viewmodels/modelroles.h"
 #include "app/viewmodels/recordjson.h"
 #include "app/viewmodels/storesession.h"
+#include "app/widgets/displayfilteredit.h"
 #include "app/widgets/eventspanel.h"
 #include "app/widgets/exportdialog.h"
 #include "app/widgets/findingspanel.h"
@@ -118,7 +120,7 @@ void ContextMenus::fillKeyMenu(QMenu* menu, const QModelIndex& index)
     auto* history = addNamed(menu, tr("Show &History\tEnter"), "showHistory");
     connect(history, &QAction::triggered, this, [this, keyId]() { openVersion(keyId, 0); });
     connect(addNamed(menu, tr("&Filter Events on This Key"), "filterEventsOnKey"), &QAction::triggered, this,
-            [this, table, keyText]() { filterEventsOnKey(table, keyText); });
+            [this, table, keyText, keyJson = row->keyJson]() { filterEventsOnKey(table, keyText, keyJson); });
     connect(addNamed(menu, tr("&Export This Key…"), "exportKey"), &QAction::triggered, this,
             [this, keyId]() { exportKey(keyId); });
     menu->addSeparator();
@@ -139,7 +141,7 @@ void ContextMenus::fillEventMenu(QMenu* menu, const QModelIndex& index)
     auto* open = addNamed(menu, tr("&Open Version in Timeline\tEnter"), "openVersion");
     connect(open, &QAction::triggered, this, [this, keyId, recordId]() { openVersion(keyId, recordId); });
     connect(addNamed(menu, tr("&Filter Events on This Key"), "filterEventsOnKey"), &QAction::triggered, this,
-            [this, table, keyText]() { filterEventsOnKey(table, keyText); });
+            [this, table, keyText, recordId]() { filterEventsOnKey(table, keyText, keysOfRecord(recordId)); });
     auto* audit = addNamed(menu, tr("Show in &Audit"), "showInAudit");
     if (!findingOf(recordId).isValid()) {
         audit->setEnabled(false);
@@ -167,7 +169,8 @@ void ContextMenus::fillFindingMenu(QMenu* menu, const QModelIndex& index)
     const QString keyText = fromStd(finding->keyText);
     const QString text = QStringList{fromStd(std::string(model::severityText(finding->severity))),
                                      fromStd(std::string(model::findingKindText(finding->kind))),
-                                     fromStd(finding->message), table, keyText}                             .join(QLatin1Char('\t'));
+                                     fromStd(finding->message), table, keyText}
+                             .join(QLatin1Char('\t'));
     auto* open = addNamed(menu, tr("&Open Finding\tEnter"), "openFinding");
     open->setEnabled(keyId > 0);
     connect(open, &QAction::triggered, this, [this, keyId, recordId]() { openVersion(keyId, recordId); });
@@ -175,7 +178,9 @@ void ContextMenus::fillFindingMenu(QMenu* menu, const QModelIndex& index)
             [this, text]() { copy(text, tr("Copied the finding")); });
     auto* filter = addNamed(menu, tr("&Filter Events on This Key"), "filterEventsOnKey");
     filter->setEnabled(!keyText.isEmpty());
-    connect(filter, &QAction::triggered, this, [this, table, keyText]() { filterEventsOnKey(table, keyText); });
+    connect(filter, &QAction::triggered, this, [this, table, keyText, recordId]() {
+        filterEventsOnKey(table, keyText, recordId > 0 ? keysOfRecord(recordId) : std::string());
+    });
 }
 
 void ContextMenus::openVersion(qint64 keyId, qint64 recordId)
@@ -184,16 +189,31 @@ void ContextMenus::openVersion(qint64 keyId, qint64 recordId)
     m_window->openKeyAt(keyId, recordId);
 }
 
-void ContextMenus::filterEventsOnKey(const QString& table, const QString& keyText)
+std::string ContextMenus::keysOfRecord(qint64 recordId) const
+{
+    const auto row = m_window->session()->record(recordId);
+    return row ? row->keysJson : std::string();
+}
+
+void ContextMenus::filterEventsOnKey(const QString& table, const QString& keyText, const std::string& keysJson)
 {
     EventsPanel* events = m_window->eventsPanel();
     m_window->centerTabs()->setCurrentWidget(events);
     const int tableIndex = events->tableBox()->findData(table);
     if (tableIndex >= 0)
         events->tableBox()->setCurrentIndex(tableIndex);
-    events->textEdit()->setText(keyText); // the filter applies after the usual typing pause
-    m_window->statusBar()->showMessage(tr("Events of %1 (the text filter: keys containing this text)").arg(keyText),
-                                       8000);
+    // Exactly this key through the display filter (Id=101 is not Id=1010); the filters apply after the typing pause.
+    if (const auto exact = keysJson.empty() ? std::nullopt : keyexpression::exactKey(keysJson)) {
+        events->textEdit()->clear();
+        events->displayFilterEdit()->lineEdit()->setText(fromStd(*exact));
+        m_window->statusBar()->showMessage(tr("Events of exactly %1 (display filter)").arg(keyText), 8000);
+        return;
+    }
+    events->textEdit()->setText(keyText);
+    m_window->statusBar()->showMessage(
+        tr("Events of %1 (the text filter: keys containing this text; the display filter cannot name this key)")
+            .arg(keyText),
+        8000);
 }
 
 void ContextMenus::exportKey(qint64 keyId)

@@ -6,6 +6,7 @@
 #include <QMenu>
 #include <QObject>
 #include <QPointer>
+#include <string>
 
 class QAbstractItemView;
 class QMenu;
@@ -26,7 +27,9 @@ public:
     QMenu* shownMenu() const { return m_shown; }
 
     /// What the menus do (public for the window's other parts and for tests).
-    void filterEventsOnKey(const QString& table, const QString& keyText);
+    /// The Events tab on this key: exactly it (a display filter, keyexpression::exactKey) when `keysJson` (its
+    /// Keys as DynamoDB JSON) is given and can be said so, else the key text filter (a substring).
+    void filterEventsOnKey(const QString& table, const QString& keyText, const std::string& keysJson = {});
     void exportKey(qint64 keyId);
     /// Selects the record's first audit finding in the audit dock; false when it has none.
     bool showInAudit(qint64 recordId);
@@ -45,6 +48,8 @@ private:
     void copyImage(qint64 recordId, bool plain);
     void copy(const QString& text, const QString& what);
     void openVersion(qint64 keyId, qint64 recordId);
+    /// The Keys (DynamoDB JSON) of a stored record, "" when it cannot be read.
+    std::string keysOfRecord(qint64 recordId) const;
 
     MainWindow* m_window;
     QPointer<QMenu> m_shown;

@@ -106,26 +106,37 @@ void DiffPanel::clear()
 
 void DiffPanel::showComparison(int beforeRow, int afterRow)
 {
+    // The images of the (at most two) versions compared are read now, not held by the timeline.
     const auto* timeline = m_session->timelineModel();
-    const VersionRow* after = timeline->versionAt(afterRow);
-    if (!after) {
+    const VersionRow* afterRead = timeline->versionAt(afterRow);
+    const auto afterImages = afterRead ? timeline->images(afterRow) : nullptr;
+    if (!afterRead || !afterImages) {
         clear();
         return;
     }
+    const VersionRow after = *afterRead; // a copy: reading other pages below may drop that page from the cache
+    // The state a version leaves: its NewImage, nothing after a REMOVE.
+    const auto stateOf = [timeline](int row) -> std::optional<model::Item> {
+        const VersionRow* v = timeline->versionAt(row);
+        if (!v || v->eventName == model::EventName::Remove)
+            return std::nullopt;
+        const auto images = timeline->images(row);
+        return images ? images->newImage : std::nullopt;
+    };
     const auto afterImage =
-        after->eventName == model::EventName::Remove ? std::optional<model::Item>{} : after->newImage;
+        after.eventName == model::EventName::Remove ? std::optional<model::Item>{} : afterImages->newImage;
     std::optional<model::Item> beforeImage;
     QString beforeLabel;
     if (beforeRow >= 0) {
-        if (const VersionRow* b = timeline->versionAt(beforeRow)) {
-            beforeImage = b->eventName == model::EventName::Remove ? std::optional<model::Item>{} : b->newImage;
+        if (timeline->versionAt(beforeRow)) {
+            beforeImage = stateOf(beforeRow);
             beforeLabel = tr("#%1").arg(beforeRow + 1);
         }
-    } else if (after->oldImage) {
-        beforeImage = after->oldImage;
+    } else if (afterImages->oldImage) {
+        beforeImage = afterImages->oldImage;
         beforeLabel = tr("its OldImage");
-    } else if (const VersionRow* prev = timeline->versionAt(afterRow - 1)) {
-        beforeImage = prev->eventName == model::EventName::Remove ? std::optional<model::Item>{} : prev->newImage;
+    } else if (timeline->versionAt(afterRow - 1)) {
+        beforeImage = stateOf(afterRow - 1);
         beforeLabel = tr("#%1").arg(afterRow);
     } else {
         beforeLabel = tr("nothing (first version)");
@@ -136,9 +147,9 @@ void DiffPanel::showComparison(int beforeRow, int afterRow)
     updateTitle();
     updateSummary();
     // An image the record does not carry is unknown, not empty: say so and why instead of "+0 added".
-    const bool afterUnknown = after->eventName != model::EventName::Remove && !after->newImage;
+    const bool afterUnknown = after.eventName != model::EventName::Remove && !afterImages->newImage;
     if (afterUnknown)
-        m_summary->setText(unknownImageText(*after));
+        m_summary->setText(unknownImageText(after));
 }
 
 QString DiffPanel::unknownImageText(const VersionRow& version)

@@ -222,6 +222,8 @@ void FindingsPanel::updateCounts()
     if (m_model->mode() == FindingsModel::Flat && !m_model->flatComplete())
         text +=
             tr(" — one per record lists the first %1 findings only; Grouped counts them all").arg(m_model->rowCount());
+    if (m_model->fromStore())
+        text += tr(" — kept in the store (re-audited only where imports changed it)");
     m_counts->setText(text);
 }
 

@@ -49,6 +49,7 @@
 #include "app/widgets/preferences.h"
 #include "app/widgets/replaypanel.h"
 #include "app/widgets/sourcesdialog.h"
+#include "app/widgets/statedialog.h"
 #include "app/widgets/timelinepanel.h"
 
 namespace {
@@ -106,6 +107,7 @@ MainWindow::MainWindow(QWidget* parent)
     updateStatus();
     new Preferences(this); // view options, column widths and each store's last filters, remembered
     m_viewMenu->addAction(SourcesDialog::createAction(m_session, this));
+    m_viewMenu->addAction(StateDialog::createAction(this)); // State at a Time (Ctrl+T)
     m_extras = new MainWindowExtras(this); // start page, Close Store, Go To, context menus, record tree, Help pages
 }
 

@@ -18,7 +18,15 @@ TimeStrip::TimeStrip(TimelineModel* model, QWidget* parent)
     , m_model(model)
 {
     setToolTip(tr("Versions over time: green INSERT, blue MODIFY, red REMOVE, purple TTL remove. Click to select."));
-    connect(model, &QAbstractItemModel::modelReset, this, qOverload<>(&QWidget::update));
+    connect(model, &QAbstractItemModel::modelReset, this, [this]() {
+        // Time-proportional when every version has a time, otherwise evenly spaced (decided once per key).
+        const auto& versions = m_model->heads();
+        m_timed = versions.size() >= 2 && versions.front().timeMicros && versions.back().timeMicros
+            && *versions.back().timeMicros > *versions.front().timeMicros
+            && std::all_of(versions.begin(), versions.end(), [](const VersionHead& v) { return v.timeMicros; });
+        update();
+    });
+    connect(model, &QAbstractItemModel::dataChanged, this, qOverload<>(&QWidget::update)); // audit marks
 }
 
 void TimeStrip::setSelectedRows(QList<int> rows)
@@ -29,19 +37,15 @@ void TimeStrip::setSelectedRows(QList<int> rows)
 
 double TimeStrip::xOf(int row) const
 {
-    const auto& versions = m_model->versions();
+    const auto& versions = m_model->heads();
     const double left = 12;
     const double width = std::max(1.0, double(this->width()) - 24);
     if (versions.size() < 2)
         return left + width / 2;
-    // Time-proportional when every version has a time, otherwise evenly spaced.
     const auto first = versions.front().timeMicros;
     const auto last = versions.back().timeMicros;
-    bool timed = first && last && *last > *first;
-    for (const auto& v : versions)
-        timed = timed && v.timeMicros;
     const auto& v = versions[static_cast<std::size_t>(row)];
-    if (timed)
+    if (m_timed)
         return left + width * double(*v.timeMicros - *first) / double(*last - *first);
     return left + width * row / double(versions.size() - 1);
 }
@@ -51,7 +55,7 @@ void TimeStrip::paintEvent(QPaintEvent*)
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing);
     const int mid = height() / 2;
-    const auto& versions = m_model->versions();
+    const auto& versions = m_model->heads();
     if (versions.empty()) {
         p.setPen(palette().color(QPalette::PlaceholderText));
         p.drawText(rect(), Qt::AlignCenter, tr("The selected key's versions appear here along a time line"));
@@ -65,8 +69,8 @@ void TimeStrip::paintEvent(QPaintEvent*)
         p.setPen(Qt::NoPen);
         p.setBrush(eventstyle::eventColor(int(v.eventName), v.ttl));
         p.drawEllipse(c, 5, 5);
-        if (v.worstSeverity >= 0) {
-            p.setBrush(eventstyle::severityColor(v.worstSeverity));
+        if (const VersionAudit* audit = m_model->auditAt(row); audit && audit->worstSeverity >= 0) {
+            p.setBrush(eventstyle::severityColor(audit->worstSeverity));
             p.drawRect(QRectF(c.x() - 3, mid - 16, 6, 6));
         }
         if (m_selected.contains(row)) {
@@ -87,7 +91,7 @@ void TimeStrip::paintEvent(QPaintEvent*)
 
 void TimeStrip::mousePressEvent(QMouseEvent* event)
 {
-    const auto n = static_cast<int>(m_model->versions().size());
+    const auto n = static_cast<int>(m_model->heads().size());
     int best = -1;
     double bestDistance = 1e9;
     for (int row = 0; row < n; ++row) {

@@ -28,6 +28,7 @@ private:
     double xOf(int row) const;
     TimelineModel* m_model;
     QList<int> m_selected;
+    bool m_timed = false; ///< every version has a time and they span some: x follows the time
 };
 
 /// The selected key's versions in history order (table + time strip). Up/Down steps; Ctrl+click a second

@@ -321,6 +321,20 @@ private:
 
 namespace {
 
+/// The findings that are not one key's: duplicates and conflicts, reused event IDs, mixed view types (in that order).
+std::optional<Error> addStoreWide(Store& store, std::optional<std::int64_t> tableId, bool checkEventIds,
+                                  std::unordered_map<std::int64_t, std::string>& keyJson, model::Auditor& auditor,
+                                  const model::FindingSink& emit)
+{
+    if (auto e = addDeliveries(store, tableId, std::nullopt, keyJson, auditor))
+        return e;
+    if (checkEventIds) {
+        if (auto e = addReusedEventIds(store, tableId, emit))
+            return e;
+    }
+    return addMixedViewTypes(store, tableId, emit);
+}
+
 Result<AuditReport> runAuditOnce(Store& store, const AuditRequest& request)
 {
     // Two stages on the two threads: a reader thread runs the store scan (SQLite, row copies, conversion to
@@ -386,13 +400,7 @@ Result<AuditReport> runAuditOnce(Store& store, const AuditRequest& request)
     if (scanError)
         return *scanError;
     if (report.complete) {
-        if (auto e = addDeliveries(store, request.tableId, std::nullopt, keyJson, auditor))
-            return *e;
-        if (request.options.checkEventIds) {
-            if (auto e = addReusedEventIds(store, request.tableId, emit))
-                return *e;
-        }
-        if (auto e = addMixedViewTypes(store, request.tableId, emit))
+        if (auto e = addStoreWide(store, request.tableId, request.options.checkEventIds, keyJson, auditor, emit))
             return *e;
     }
     return report;
@@ -403,6 +411,36 @@ Result<AuditReport> runAuditOnce(Store& store, const AuditRequest& request)
 Result<AuditReport> runAudit(Store& store, const AuditRequest& request)
 {
     return explainReadError(store, runAuditOnce(store, request));
+}
+
+std::optional<Error> auditStoreWide(Store& store, const AuditRequest& request)
+{
+    model::AuditOptions options = request.options;
+    options.checkEventIds = false;
+    model::Auditor auditor(options);
+    auditor.setSink(request.onFinding);
+    std::unordered_map<std::int64_t, std::string> keyJson;
+    if (auto e =
+            addStoreWide(store, request.tableId, request.options.checkEventIds, keyJson, auditor, request.onFinding))
+        return store.database().explainReadError(*e);
+    return std::nullopt;
+}
+
+std::optional<Error> auditKeyRecords(Store& store, std::int64_t keyId, const model::AuditOptions& options,
+                                     const model::FindingSink& sink, std::int64_t& records)
+{
+    auto loaded = store.keyHistory(keyId);
+    if (!loaded)
+        return store.database().explainReadError(loaded.error());
+    model::AuditOptions keyOptions = options;
+    keyOptions.checkEventIds = false;
+    model::Auditor auditor(keyOptions);
+    auditor.setSink(sink);
+    const model::Item keys = decodeKeys(loaded->key.canonicalKeys);
+    const auto history = toHistoryRecords(loaded->records, keys);
+    auditor.addKey(history, toModelOrdering(loaded->ordering), keyId);
+    records = static_cast<std::int64_t>(history.size());
+    return std::nullopt;
 }
 
 namespace {
@@ -431,6 +469,93 @@ Result<std::vector<model::Finding>> auditKeyOnce(Store& store, std::int64_t keyI
 Result<std::vector<model::Finding>> auditKey(Store& store, std::int64_t keyId, model::AuditOptions options)
 {
     return explainReadError(store, auditKeyOnce(store, keyId, options));
+}
+
+namespace {
+
+/// Kinds the windowed audit takes from the windows (the others come from the pass without images).
+bool needsImages(model::FindingKind kind)
+{
+    switch (kind) {
+    case model::FindingKind::Gap:
+    case model::FindingKind::InvalidValue:
+    case model::FindingKind::JsUnsafeNumber:
+    case model::FindingKind::KeyMismatch:
+    case model::FindingKind::ReusedEventId:
+        return true;
+    default:
+        return false;
+    }
+}
+
+Result<std::vector<model::Finding>> auditKeyInWindowsOnce(Store& store, std::int64_t keyId, model::AuditOptions options,
+                                                          std::size_t window, const std::function<bool()>& keepGoing)
+{
+    auto index = store.keyHistoryIndex(keyId);
+    if (!index)
+        return index.error();
+    const model::Ordering ordering = toModelOrdering(index->ordering);
+    const model::Item keys = decodeKeys(index->key.canonicalKeys);
+    const auto& entries = index->entries;
+    window = std::max<std::size_t>(window, 1);
+    std::vector<model::Finding> findings;
+    model::Auditor withImages(options);      // one for every window: it remembers the key's event IDs
+    std::vector<model::HistoryRecord> light; // every record without its images
+    light.reserve(entries.size());
+    for (std::size_t first = 0; first < entries.size(); first += window) {
+        if (keepGoing && !keepGoing())
+            return Error{Error::Kind::Interrupted, 0, "the audit of " + index->key.displayText + " was stopped"};
+        const std::size_t from = first > 0 ? first - 1 : 0;
+        const std::size_t to = std::min(entries.size(), first + window);
+        std::vector<std::int64_t> ids;
+        ids.reserve(to - from);
+        for (std::size_t i = from; i < to; ++i)
+            ids.push_back(entries[i].id);
+        auto rows = store.historyRowsByIds(ids);
+        if (!rows)
+            return rows.error();
+        if (rows->size() != ids.size())
+            return Error{Error::Kind::Corrupt, 0,
+                         "the store changed while the history of " + index->key.displayText + " was read"};
+        auto records = toHistoryRecords(*rows, keys);
+        withImages.addKey(records, ordering, keyId);
+        const std::int64_t lead = from < first ? records.front().id : 0; // audited by the window before
+        for (auto& f : withImages.takeFindings())
+            if (needsImages(f.kind) && (lead == 0 || f.recordId != lead))
+                findings.push_back(std::move(f));
+        for (std::size_t i = from < first ? 1 : 0; i < records.size(); ++i) {
+            model::HistoryRecord& r = records[i];
+            r.newImage = model::Image();
+            r.oldImage = model::Image();
+            light.push_back(std::move(r));
+        }
+    }
+    model::AuditOptions lightOptions = options;
+    lightOptions.valueChecks = false;
+    lightOptions.checkEventIds = false;
+    model::Auditor withoutImages(lightOptions);
+    withoutImages.addKey(light, ordering, keyId);
+    for (auto& f : withoutImages.takeFindings())
+        if (!needsImages(f.kind))
+            findings.push_back(std::move(f));
+    light.clear();
+    model::Auditor deliveries(options);
+    std::unordered_map<std::int64_t, std::string> keyJson{{keyId, index->key.canonicalKeys}};
+    if (auto e = addDeliveries(store, index->key.tableId, keyId, keyJson, deliveries))
+        return *e;
+    for (auto& f : deliveries.takeFindings())
+        findings.push_back(std::move(f));
+    if (auto e = nameOtherRecords(store, findings))
+        return *e;
+    return findings;
+}
+
+} // namespace
+
+Result<std::vector<model::Finding>> auditKeyInWindows(Store& store, std::int64_t keyId, model::AuditOptions options,
+                                                      std::size_t window, const std::function<bool()>& keepGoing)
+{
+    return explainReadError(store, auditKeyInWindowsOnce(store, keyId, options, window, keepGoing));
 }
 
 } // namespace storage

@@ -42,7 +42,28 @@ struct AuditReport
 
 Result<AuditReport> runAudit(Store& store, const AuditRequest& request = {});
 
+/// The findings of a full audit that are no single key's (duplicates and conflicts, reused event IDs when
+/// request.options.checkEventIds, mixed view types), to request.onFinding in the order runAudit reports them.
+[[nodiscard]] std::optional<Error> auditStoreWide(Store& store, const AuditRequest& request);
+
+/// One key's findings exactly as runAudit reports them for that key (no duplicates, conflicts or event IDs: those are
+/// store-wide), to `sink`; `records` receives the number of the key's records.
+[[nodiscard]] std::optional<Error> auditKeyRecords(Store& store, std::int64_t keyId, const model::AuditOptions& options,
+                                                   const model::FindingSink& sink, std::int64_t& records);
+
 /// The findings of one key only (for the GUI's timeline markers); duplicates and conflicts of that key included.
 Result<std::vector<model::Finding>> auditKey(Store& store, std::int64_t keyId, model::AuditOptions options = {});
+
+/// The findings of one key as auditKey gives them (the same findings, in another order), in bounded memory for a key
+/// of any size: its records are read `window` at a time (one window of images resident, each window after the first
+/// led by the record before it, whose findings it leaves to the window before), the value and image checks run per
+/// window, and the continuity checks that need no image (orphan-start, insert-over-existing, modify-after-remove,
+/// remove-of-absent, ttl-remove, out-of-order-arrival, time-regression) run once over the key's records without their
+/// images (a few hundred bytes per record). One difference: a value finding of an attribute unchanged since the last
+/// image checked is reported again after a record that carries no image at all (KEYS_ONLY among images).
+/// `keepGoing` (optional) is asked before each window: false stops with Error::Kind::Interrupted.
+Result<std::vector<model::Finding>> auditKeyInWindows(Store& store, std::int64_t keyId, model::AuditOptions options = {},
+                                                      std::size_t window = 64,
+                                                      const std::function<bool()>& keepGoing = {});
 
 } // namespace storage

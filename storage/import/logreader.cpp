@@ -94,7 +94,8 @@ bool startsWith(std::string_view s, std::string_view prefix)
 /// Whether `text` mentions what a logged stream event (or a wrapper of log events) holds.
 bool mentionsEvent(std::string_view text)
 {
-    for (const std::string_view marker : {"Records", "dynamodb", "awslogs", "logEvents", "logStreamName", "eventName"})
+    for (const std::string_view marker : {"Records", "dynamodb", "awslogs", "logEvents", "logStreamName", "eventName",
+                                          "nextForwardToken", "searchedLogStreams"})
         if (text.find(marker) != std::string_view::npos)
             return true;
     return false;
@@ -430,6 +431,8 @@ struct LogReader::Impl
     Found handleDataMessage(simdjson::dom::object o, std::uint64_t offset, const LogProvenance& provenance, int depth);
     Found handleFilterLogEvents(simdjson::dom::object o, std::uint64_t offset, const LogProvenance& provenance,
                                 int depth);
+    void handleLogEvents(simdjson::dom::object o, std::string_view member, std::uint64_t offset,
+                         const LogProvenance& provenance, int depth);
     Found handleAwslogs(std::string_view data, std::uint64_t offset, const LogProvenance& provenance, int depth);
     void pythonEvent(std::string_view body, std::uint64_t offset, bool verbatim, const LogProvenance& provenance,
                      std::size_t eventBytes);
@@ -722,8 +725,7 @@ Found LogReader::Impl::handleJson(std::string_view body, std::uint64_t offset, b
         simdjson::dom::array events;
         if (o["events"].get_array().get(events) == simdjson::SUCCESS && !hasMember(o, "Records"))
             return handleFilterLogEvents(o, offset, provenance, depth);
-        if (hasMember(o, "level") && (hasMember(o, "message") || hasMember(o, "event")) && !hasMember(o, "Records")
-            && !hasMember(o, "dynamodb"))
+        if (hasMember(o, "level") && (hasMember(o, "message") || hasMember(o, "event")) && !hasMember(o, "dynamodb"))
             return handleLambdaJsonLine(o, text, offset, verbatim, provenance, depth);
     }
     ++stats.events;
@@ -732,7 +734,9 @@ Found LogReader::Impl::handleJson(std::string_view body, std::uint64_t offset, b
 }
 
 /// A Lambda JSON-format log line (runtime JSON format, Powertools Python / TypeScript): the event is its `event`
-/// member, or its `message` (an object, or a string holding JSON).
+/// member (logEvent), its `message` (an object, or a string holding JSON), the entry itself when the TypeScript
+/// logger merged the event's members into it (logger.info('…', event)), or another member holding it
+/// (logger.info('…', { records }), a string given as `extra`).
 Found LogReader::Impl::handleLambdaJsonLine(simdjson::dom::object o, const std::string& text, std::uint64_t offset,
                                             bool verbatim, LogProvenance provenance, int depth)
 {
@@ -746,17 +750,33 @@ Found LogReader::Impl::handleLambdaJsonLine(simdjson::dom::object o, const std::
     simdjson::dom::element time;
     if (o["timestamp"].get(time) == simdjson::SUCCESS && !scalarText(time).empty())
         provenance.logTimestamp = scalarText(time);
+    // Powertools for AWS Lambda (Python) writes "location"; the TypeScript logger does not.
     const bool powertools = hasMember(o, "function_request_id") || hasMember(o, "cold_start");
-    const bool event = hasMember(o, "event");
-    const std::string shape =
-        powertools ? (event ? "powertools-typescript" : "powertools-python") : std::string("lambda-json");
+    const std::string shape = !powertools ? std::string("lambda-json")
+        : hasMember(o, "location")        ? std::string("powertools-python")
+                                          : std::string("powertools-typescript");
+    if (hasMember(o, "Records")) {
+        ++stats.events;
+        event(std::string_view(text), offset, verbatim, provenance);
+        addShape(shape);
+        return Found::Event;
+    }
     Found found = Found::Nothing;
-    std::string_view message;
-    if (!event && o["message"].get_string().get(message) == simdjson::SUCCESS) {
-        found = handleMessage(message, offset, false, provenance, 0, depth + 1);
-    } else if (const auto raw = rawMember(odParser, text, event ? "event" : "message")) {
-        const std::uint64_t at = offset + (verbatim ? static_cast<std::size_t>(raw->data() - text.data()) : 0);
-        found = handleJson(*raw, at, verbatim, provenance, 0, depth + 1);
+    for (const auto field : o) {
+        const bool known = field.key == "event" || field.key == "message";
+        Found f = Found::Nothing;
+        std::string_view value;
+        if (field.value.get_string().get(value) == simdjson::SUCCESS) {
+            f = handleMessage(value, offset, false, provenance, 0, depth + 1);
+        } else if (const auto raw = field.value.is_object() || field.value.is_array()
+                       ? rawMember(odParser, text, field.key)
+                       : std::nullopt) {
+            const std::uint64_t at = offset + (verbatim ? static_cast<std::size_t>(raw->data() - text.data()) : 0);
+            f = known ? handleJson(*raw, at, verbatim, provenance, 0, depth + 1)
+                      : handleMessage(*raw, at, verbatim, provenance, 0, depth + 1);
+        }
+        if (f == Found::Event || (f == Found::Container && found == Found::Nothing))
+            found = f;
     }
     if (found == Found::Event)
         addShape(shape);
@@ -774,20 +794,7 @@ Found LogReader::Impl::handleDataMessage(simdjson::dom::object o, std::uint64_t 
     LogProvenance base = provenance;
     base.logGroup = stringMember(o, "logGroup");
     base.logStream = stringMember(o, "logStream");
-    simdjson::dom::array events;
-    if (o["logEvents"].get_array().get(events) != simdjson::SUCCESS)
-        return Found::Container;
-    for (simdjson::dom::element e : events) {
-        simdjson::dom::object logEvent;
-        std::string_view message;
-        if (e.get_object().get(logEvent) != simdjson::SUCCESS
-            || logEvent["message"].get_string().get(message) != simdjson::SUCCESS)
-            continue;
-        LogProvenance p = base;
-        if (const auto ms = intMember(logEvent, "timestamp"))
-            p.logTimestamp = epochMillisText(*ms);
-        handleCloudWatchMessage(message, offset, false, std::move(p), depth + 1);
-    }
+    handleLogEvents(o, "logEvents", offset, base, depth);
     return Found::Container;
 }
 
@@ -797,9 +804,18 @@ Found LogReader::Impl::handleFilterLogEvents(simdjson::dom::object o, std::uint6
 {
     addShape(hasMember(o, "searchedLogStreams") || !hasMember(o, "nextForwardToken") ? "filter-log-events"
                                                                                      : "get-log-events");
+    handleLogEvents(o, "events", offset, provenance, depth);
+    return Found::Container;
+}
+
+/// The log events of a subscription DATA_MESSAGE ("logEvents") or an `aws logs` page ("events"): each message read
+/// with its timestamp (epoch milliseconds) and, on filter-log-events pages, its log stream.
+void LogReader::Impl::handleLogEvents(simdjson::dom::object o, std::string_view member, std::uint64_t offset,
+                                      const LogProvenance& provenance, int depth)
+{
     simdjson::dom::array events;
-    if (o["events"].get_array().get(events) != simdjson::SUCCESS)
-        return Found::Container;
+    if (o[member].get_array().get(events) != simdjson::SUCCESS)
+        return;
     for (simdjson::dom::element e : events) {
         simdjson::dom::object logEvent;
         std::string_view message;
@@ -814,7 +830,6 @@ Found LogReader::Impl::handleFilterLogEvents(simdjson::dom::object o, std::uint6
             p.logTimestamp = epochMillisText(*ms);
         handleCloudWatchMessage(message, offset, false, std::move(p), depth + 1);
     }
-    return Found::Container;
 }
 
 /// The event a function subscribed to a log group receives: {"awslogs":{"data":"<base64 of gzip>"}}.
@@ -885,6 +900,30 @@ LogReader::LogReader()
 
 LogReader::~LogReader() = default;
 
+/// Whether `rest` (a document's text from its first key, "events") is `aws logs filter-log-events` /
+/// `get-log-events` output: its first log event starts with "timestamp" (get-log-events) or "logStreamName"
+/// (filter-log-events), however long its message; an empty page has the tokens these commands give.
+static bool looksLikeLogEventsPage(std::string_view head, std::string_view rest)
+{
+    std::size_t at = skipSpace(rest, std::string_view("\"events\"").size());
+    if (at >= rest.size() || rest[at] != ':')
+        return false;
+    at = skipSpace(rest, at + 1);
+    if (at >= rest.size() || rest[at] != '[')
+        return false;
+    at = skipSpace(rest, at + 1);
+    if (at < rest.size() && rest[at] == '{') {
+        const std::string_view member = rest.substr(skipSpace(rest, at + 1));
+        if (startsWith(member, "\"timestamp\"") || startsWith(member, "\"logStreamName\""))
+            return true;
+    }
+    for (const std::string_view marker : {"\"logStreamName\"", "\"ingestionTime\"", "\"nextForwardToken\"",
+                                          "\"nextBackwardToken\"", "\"searchedLogStreams\""})
+        if (head.find(marker) != std::string_view::npos)
+            return true;
+    return false;
+}
+
 bool LogReader::looksLikeLog(std::string_view head)
 {
     const std::size_t first = skipSpace(head, head.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0);
@@ -896,11 +935,11 @@ bool LogReader::looksLikeLog(std::string_view head)
         const std::string_view rest = head.substr(key);
         if (startsWith(rest, "\"awslogs\"") || startsWith(rest, "\"messageType\""))
             return true;
-        if (startsWith(rest, "\"events\"")
-            && (head.find("\"logStreamName\"") != std::string_view::npos
-                || head.find("\"ingestionTime\"") != std::string_view::npos))
+        if (startsWith(rest, "\"events\"") && looksLikeLogEventsPage(head, rest))
             return true;
-        const std::string_view line = head.substr(first, head.find('\n', first) - first);
+        std::string_view line = head.substr(first, head.find('\n', first) - first);
+        if (trimRight(line) == "{") // indented (Powertools with POWERTOOLS_DEV): the members before a nested value
+            line = head.substr(first, head.find_first_of("{[", first + 1) - first);
         if (line.find("\"level\"") != std::string_view::npos
             && (line.find("\"requestId\"") != std::string_view::npos
                 || line.find("\"function_request_id\"") != std::string_view::npos

@@ -15,6 +15,7 @@
 #include "model/dynamodbjson.h"
 #include "model/image.h"
 #include "model/jsontext.h"
+#include "model/streamrecord.h"
 #include "storage/delivery/deliveryreader.h"
 
 namespace storage {
@@ -74,7 +75,9 @@ std::string changelogSchemaJson()
     {"name": "new_image", "type": "string", "nullable": true, "meaning": "NewImage as canonical DynamoDB JSON text"},
     {"name": "changed", "type": "array<string>", "nullable": true, "meaning": "top-level attribute names whose value differs between OldImage and NewImage (a missing image counts as empty for INSERT and REMOVE); null for a MODIFY without both images"},
     {"name": "arrival", "type": "int64", "meaning": "arrival ordinal of the stored record (the store's record id); copies carry their original's"},
-    {"name": "copy_no", "type": "int32", "meaning": "0 for the stored record, 1, 2, ... for later deliveries of it"}
+    {"name": "copy_no", "type": "int32", "meaning": "0 for the stored record, 1, 2, ... for later deliveries of it"},
+    {"name": "view_type", "type": "string", "nullable": true, "meaning": "StreamViewType of the record (null when the source has none: Kinesis, exports)"},
+    {"name": "compacted", "type": "boolean", "meaning": "an S3 incremental export line: the item's net change over a compacted export window (an INSERT there may follow a live item: no REMOVE is missing)"}
   ]
 }
 )json";
@@ -119,6 +122,26 @@ std::optional<std::vector<std::string>> changedNames(model::EventName event, con
     return names;
 }
 
+/// dynamodb.StreamViewType of a stored raw record (a conflicting copy's own); Unknown when it has none.
+model::ViewType rawViewType(std::string_view raw)
+{
+    std::vector<model::jsontext::RawMember> members;
+    if (!model::jsontext::splitObject(raw, members))
+        return model::ViewType::Unknown;
+    for (const auto& m : members) {
+        if (m.name != "dynamodb")
+            continue;
+        std::vector<model::jsontext::RawMember> inner;
+        if (!model::jsontext::splitObject(m.value, inner))
+            return model::ViewType::Unknown;
+        for (const auto& i : inner) {
+            if (i.name == "StreamViewType" && i.value.size() >= 2 && i.value.front() == '"')
+                return model::parseViewType(i.value.substr(1, i.value.size() - 2)).value_or(model::ViewType::Unknown);
+        }
+    }
+    return model::ViewType::Unknown;
+}
+
 struct Row
 {
     std::string table;
@@ -133,6 +156,8 @@ struct Row
     model::Image newImage;
     std::int64_t arrival = 0;
     int copy = 0;
+    bool compacted = false; ///< an S3 incremental export line (as storage/history/keyhistory.cpp decides it)
+    model::ViewType viewType = model::ViewType::Unknown;
 };
 
 std::string rowJson(const Row& r)
@@ -170,6 +195,10 @@ std::string rowJson(const Row& r)
     }
     out += ",\"arrival\":" + std::to_string(r.arrival);
     out += ",\"copy_no\":" + std::to_string(r.copy);
+    out += ",\"view_type\":";
+    out += r.viewType == model::ViewType::Unknown ? std::string("null")
+                                                  : "\"" + std::string(model::viewTypeText(r.viewType)) + "\"";
+    out += r.compacted ? ",\"compacted\":true" : ",\"compacted\":false";
     out += "}\n";
     return out;
 }
@@ -390,6 +419,8 @@ Result<ChangelogReport> exportChangelog(Store& store, const RecordSelection& sel
         if (rec.newImageJson)
             row.newImage = model::Image::fromJson(std::move(*rec.newImageJson));
         row.arrival = rec.id;
+        row.compacted = rec.shape == "s3-incremental";
+        row.viewType = rec.viewType;
         const std::string partition =
             "table=" + partitionValue(rec.tableName) + "/hour=" + hourPartition(rec.creationTimeMicros);
         if (auto e = writer.write(partition, rowJson(row)))
@@ -415,6 +446,7 @@ Result<ChangelogReport> exportChangelog(Store& store, const RecordSelection& sel
                 other.timeUs = c.creationTimeMicros;
                 other.oldImage = c.oldImageJson ? model::Image::fromJson(*c.oldImageJson) : model::Image();
                 other.newImage = c.newImageJson ? model::Image::fromJson(*c.newImageJson) : model::Image();
+                other.viewType = rawViewType(c.raw);
                 other.copy = ++copy;
                 if (auto e = writer.write(partition, rowJson(other)))
                     return *e;

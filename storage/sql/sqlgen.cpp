@@ -18,21 +18,24 @@
 // "OldImage differs from the previous NewImage" is a text comparison in every engine: DynamoDB numbers exceed every
 // fixed DECIMAL, so they are never cast.
 //
-// Not in SQL: invalid-value, js-unsafe-number and key-mismatch decode every value by DynamoDB's number grammar,
-// exact decimal arithmetic, base64 and JavaScript's number rules — no engine's SQL has them, and approximating
-// them would report different findings than the desktop; reused-event-id is reported by the desktop at the
-// second record carrying an event ID in its key-by-key scan order, which has no SQL equivalent (a query listing
-// event IDs on more than one record is easy, but would not be the same findings).
+// Not in SQL: invalid-value and js-unsafe-number decode every value by DynamoDB's number grammar, exact decimal
+// arithmetic, base64 and JavaScript's number rules — no engine's SQL has them, and approximating them would report
+// different findings than the desktop; key-mismatch belongs to the desktop's value checks, which skip an image whose
+// text equals the one checked just before, and iterating a key's attribute names inside JSON text needs a function
+// each engine names differently (DuckDB json_keys, Spark json_object_keys, a map cast in Trino); reused-event-id is
+// reported by the desktop at the second record carrying an event ID in its key-by-key scan order, which has no SQL
+// equivalent (a query listing event IDs on more than one record is easy, but would not be the same findings).
 
 namespace storage {
 
 namespace {
 
 constexpr std::string_view kNotInSql =
-    "Not in SQL (see README, Beyond one machine): invalid-value, js-unsafe-number and key-mismatch need DynamoDB's\n"
-    "number grammar, exact decimals, base64 and JavaScript's number rules, which no engine's SQL has;\n"
-    "reused-event-id is reported at the second use in the desktop's key-by-key scan order, which SQL has no\n"
-    "equivalent for. Run `streamscope audit` on a store for those.";
+    "Not in SQL (see README, Beyond one machine): invalid-value and js-unsafe-number need DynamoDB's number\n"
+    "grammar, exact decimals, base64 and JavaScript's number rules, which no engine's SQL has; key-mismatch is\n"
+    "part of the desktop's value checks (an image equal to the one checked before is skipped) and walking key\n"
+    "names in JSON text needs each engine's own function; reused-event-id is reported at the second use in the\n"
+    "desktop's key-by-key scan order. Run `streamscope audit` on a store for those.";
 
 /// The key's window in history order.
 constexpr std::string_view kKeyWindow = "PARTITION BY table_name, item_key ORDER BY pos";
@@ -56,12 +59,12 @@ std::string changelogDefinition(const SqlRequest& r, const std::string& location
               "    columns = {table_name: 'VARCHAR', item_key: 'VARCHAR', event_name: 'VARCHAR', seq: 'VARCHAR',\n"
               "               stream_arn: 'VARCHAR', time_us: 'BIGINT', ttl: 'BOOLEAN', event_id: 'VARCHAR',\n"
               "               old_image: 'VARCHAR', new_image: 'VARCHAR', changed: 'VARCHAR[]', arrival: 'BIGINT',\n"
-              "               copy_no: 'INTEGER'})";
+              "               copy_no: 'INTEGER', view_type: 'VARCHAR', compacted: 'BOOLEAN'})";
     case SqlDialect::Athena:
         return "CREATE EXTERNAL TABLE IF NOT EXISTS streamscope_changelog (\n"
                "  table_name string, item_key string, event_name string, seq string, stream_arn string,\n"
                "  time_us bigint, ttl boolean, event_id string, old_image string, new_image string,\n"
-               "  changed array<string>, arrival bigint, copy_no int)\n"
+               "  changed array<string>, arrival bigint, copy_no int, view_type string, compacted boolean)\n"
                "PARTITIONED BY (`table` string, `hour` string)\n"
                "ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'\n"
                "LOCATION "
@@ -70,7 +73,8 @@ std::string changelogDefinition(const SqlRequest& r, const std::string& location
         return "CREATE TABLE IF NOT EXISTS streamscope_changelog (\n"
                "  table_name varchar, item_key varchar, event_name varchar, seq varchar, stream_arn varchar,\n"
                "  time_us bigint, ttl boolean, event_id varchar, old_image varchar, new_image varchar,\n"
-               "  changed array(varchar), arrival bigint, copy_no integer, \"table\" varchar, \"hour\" varchar)\n"
+               "  changed array(varchar), arrival bigint, copy_no integer, view_type varchar, compacted boolean,\n"
+               "  \"table\" varchar, \"hour\" varchar)\n"
                "WITH (format = 'JSON', external_location = "
             + sqlString(location + "/", r.dialect)
             + ",\n"
@@ -79,7 +83,8 @@ std::string changelogDefinition(const SqlRequest& r, const std::string& location
         return "CREATE TABLE IF NOT EXISTS streamscope_changelog (\n"
                "  table_name STRING, item_key STRING, event_name STRING, seq STRING, stream_arn STRING,\n"
                "  time_us BIGINT, ttl BOOLEAN, event_id STRING, old_image STRING, new_image STRING,\n"
-               "  changed ARRAY<STRING>, arrival BIGINT, copy_no INT, `table` STRING, `hour` STRING)\n"
+               "  changed ARRAY<STRING>, arrival BIGINT, copy_no INT, compacted BOOLEAN, `table` STRING, `hour` "
+               "STRING)\n"
                "USING json\n"
                "PARTITIONED BY (`table`, `hour`)\n"
                "LOCATION "
@@ -126,6 +131,7 @@ std::string changesView(const SqlRequest& r)
         + seqText("seq")
         + " AS sequence_number,\n"
           "       stream_arn, time_us, ttl, event_id, old_image, new_image, changed, arrival,\n"
+          "       view_type, coalesce(compacted, false) AS compacted,\n"
           "       CASE WHEN by_sequence = 1 THEN 'sequence' ELSE 'time' END AS ordering,\n"
           "       row_number() OVER (PARTITION BY table_name, item_key\n"
           "                          ORDER BY CASE WHEN by_sequence = 1 THEN NULL ELSE time_us END NULLS FIRST,\n"
@@ -175,8 +181,11 @@ std::string severity(std::string_view kindColumn)
           "ELSE 'warning' END";
 }
 
-std::string auditView()
+std::string auditView(const SqlRequest& r)
 {
+    // Every delivery counts towards a stream's view types (a conflicting copy may carry another one).
+    const std::string tableFilter =
+        r.table.empty() ? std::string() : " AND table_name = " + sqlString(r.table, r.dialect);
     // Each branch: kind, table_name, item_key, sequence_number, event_id, related_sequence_number,
     // affected_records, pos, message. The continuity branches are exclusive in the desktop's order (orphan-start,
     // insert-over-existing, modify-after-remove / remove-of-absent, gap); ttl-remove and time-regression are
@@ -214,7 +223,7 @@ std::string auditView()
           "                || ' left: records are missing between them' END AS message\n"
           "  FROM streamscope_audit_steps\n"
           "  WHERE (pos = 1 AND event_name IN ('MODIFY', 'REMOVE'))\n"
-          "     OR (pos > 1 AND event_name = 'INSERT' AND prev_event <> 'REMOVE')\n"
+          "     OR (pos > 1 AND event_name = 'INSERT' AND prev_event <> 'REMOVE' AND NOT compacted)\n"
           "     OR (pos > 1 AND event_name IN ('MODIFY', 'REMOVE') AND prev_event = 'REMOVE')\n"
           "     OR (pos > 1 AND event_name IN ('MODIFY', 'REMOVE') AND prev_event <> 'REMOVE'\n"
           "         AND old_image IS NOT NULL AND prev_new_image IS NOT NULL AND old_image <> prev_new_image)\n"
@@ -268,6 +277,18 @@ std::string auditView()
           "  FROM streamscope_changelog d\n"
           "  JOIN streamscope_changes s ON s.arrival = d.arrival\n"
           "  WHERE d.copy_no > 0\n"
+          "  UNION ALL\n"
+          // mixed-view-types: one finding per stream whose records carry several StreamViewTypes (no key, no record).
+          "  SELECT 'mixed-view-types', table_name, NULL, NULL, NULL, NULL, CAST(NULL AS BIGINT), 0,\n"
+          "         'stream ' || coalesce(nullif(stream_arn, ''), '(no stream ARN)')\n"
+          "         || ' has records of several view types: a stream has one; what can be checked differs between "
+          "them'\n"
+          "  FROM streamscope_changelog\n"
+          "  WHERE view_type IS NOT NULL"
+        + tableFilter
+        + "\n"
+          "  GROUP BY table_name, stream_arn\n"
+          "  HAVING count(DISTINCT view_type) > 1\n"
           ") AS findings";
 }
 
@@ -520,28 +541,67 @@ std::string typedVersionsView(const std::string& table, const TypeNode& item, Sq
         + sqlString(table, d);
 }
 
-/// DynamoDB export lines: {"Metadata":{"WriteTimestampMicros":{"N":…}},"Keys":…,"OldImage":…,"NewImage":…}
-/// (incremental) or {"Item":…} (full).
-std::string exportDefinition(const SqlRequest& r, const std::string& location, const TypeNode* item)
+std::string rawTableName(SqlSource source)
 {
-    const bool full = r.source == SqlSource::S3Full;
-    const SqlDialect d = r.dialect;
-    const std::string image = item ? membersType(*item, d, true) : jsonType(d, true);
-    const std::string name = full ? "streamscope_s3_full" : "streamscope_s3_incremental";
+    switch (source) {
+    case SqlSource::S3Full:
+        return "streamscope_s3_full";
+    case SqlSource::S3Incremental:
+        return "streamscope_s3_incremental";
+    case SqlSource::KinesisArchive:
+        return "streamscope_kinesis_archive";
+    case SqlSource::Changelog:
+        break;
+    }
+    return "streamscope_changelog";
+}
+
+/// The columns of a raw layout's lines: DynamoDB export lines ({"Metadata":{"WriteTimestampMicros":…},"Keys":…,
+/// "OldImage":…,"NewImage":…} incremental, {"Item":…} full) or Kinesis Data Streams for DynamoDB records.
+/// Metadata stays JSON text: WriteTimestampMicros comes as {"N":"…"}, a number or a string, and the importer
+/// takes all three.
+std::vector<std::pair<std::string, std::string>> rawColumns(SqlSource source, SqlDialect d, const std::string& image)
+{
     std::vector<std::pair<std::string, std::string>> columns;
-    if (full) {
+    const std::string text = stringType(d);
+    const std::string bigint = d == SqlDialect::Athena ? "bigint" : (d == SqlDialect::Trino ? "bigint" : "BIGINT");
+    switch (source) {
+    case SqlSource::S3Full:
         columns.emplace_back("Item", image);
-    } else {
-        TypeNode n;
-        n.tags = {"N"};
-        TypeNode metadata;
-        metadata.tags = {"M"};
-        metadata.members.emplace("WriteTimestampMicros", n);
-        columns.emplace_back("Metadata", membersType(metadata, d, true));
+        break;
+    case SqlSource::S3Incremental:
+        columns.emplace_back("Metadata", jsonType(d, true));
         columns.emplace_back("Keys", image);
         columns.emplace_back("OldImage", image);
         columns.emplace_back("NewImage", image);
+        break;
+    case SqlSource::KinesisArchive:
+        columns = {{"awsRegion", text}, {"eventID", text}, {"eventName", text}};
+        columns.emplace_back("userIdentity", structOf({{"type", text}, {"principalId", text}}, d));
+        columns.emplace_back("recordFormat", text);
+        columns.emplace_back("tableName", text);
+        columns.emplace_back("dynamodb",
+                             structOf({{"ApproximateCreationDateTime", bigint},
+                                       {"ApproximateCreationDateTimePrecision", text},
+                                       {"Keys", image},
+                                       {"NewImage", image},
+                                       {"OldImage", image},
+                                       {"SizeBytes", bigint}},
+                                      d));
+        columns.emplace_back("eventSource", text);
+        break;
+    case SqlSource::Changelog:
+        break;
     }
+    return columns;
+}
+
+std::string exportDefinition(const SqlRequest& r, const std::string& location, const TypeNode* item)
+{
+    const SqlDialect d = r.dialect;
+    const std::string image = item ? membersType(*item, d, true) : jsonType(d, true);
+    const std::string name = rawTableName(r.source);
+    const auto columns = rawColumns(r.source, d, image);
     std::string cols;
     for (std::size_t i = 0; i < columns.size(); ++i) {
         if (i)
@@ -551,10 +611,15 @@ std::string exportDefinition(const SqlRequest& r, const std::string& location, c
         else
             cols += quoteName(columns[i].first, d) + " " + columns[i].second;
     }
+    const bool kinesis = r.source == SqlSource::KinesisArchive;
     switch (d) {
     case SqlDialect::DuckDb:
-        return "CREATE OR REPLACE VIEW " + name + " AS\nSELECT * FROM read_json(" + sqlString(location + "/*.json*", d)
-            + ",\n    format = 'newline_delimited',\n    columns = {" + cols + "})";
+        // Firehose object names have no extension and sit under YYYY/MM/DD/HH/; its records may be concatenated
+        // without newlines ('auto' reads both).
+        return "CREATE OR REPLACE VIEW " + name + " AS\nSELECT * FROM read_json("
+            + sqlString(location + (kinesis ? "/**" : "/*.json*"), d)
+            + (kinesis ? ",\n    format = 'auto'" : ",\n    format = 'newline_delimited'") + ",\n    columns = {" + cols
+            + "})";
     case SqlDialect::Athena:
         return "CREATE EXTERNAL TABLE IF NOT EXISTS " + name + " (\n  " + cols
             + ")\nROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'\nLOCATION " + sqlString(location + "/", d);
@@ -562,8 +627,8 @@ std::string exportDefinition(const SqlRequest& r, const std::string& location, c
         return "CREATE TABLE IF NOT EXISTS " + name + " (\n  " + cols
             + ")\nWITH (format = 'JSON', external_location = " + sqlString(location + "/", d) + ")";
     case SqlDialect::Spark:
-        return "CREATE TABLE IF NOT EXISTS " + name + " (\n  " + cols + ")\nUSING json\nLOCATION "
-            + sqlString(location + "/", d);
+        return "CREATE TABLE IF NOT EXISTS " + name + " (\n  " + cols + ")\nUSING json\n"
+            + (kinesis ? "OPTIONS (recursiveFileLookup 'true')\n" : "") + "LOCATION " + sqlString(location + "/", d);
     }
     return {};
 }
@@ -596,6 +661,8 @@ std::optional<SqlSource> parseSqlSource(std::string_view text)
         return SqlSource::S3Incremental;
     if (text == "s3-full")
         return SqlSource::S3Full;
+    if (text == "kinesis-archive")
+        return SqlSource::KinesisArchive;
     return std::nullopt;
 }
 
@@ -608,6 +675,8 @@ std::string_view sqlSourceText(SqlSource source)
         return "s3-incremental";
     case SqlSource::S3Full:
         return "s3-full";
+    case SqlSource::KinesisArchive:
+        return "kinesis-archive";
     }
     return "changelog";
 }
@@ -691,16 +760,32 @@ std::optional<SqlScript> generateSql(const SqlRequest& r, std::string* error)
                 typesFrom += ";\nAthena lower-cases names: two attributes differing only in case need "
                              "'mapping.<name>' SERDEPROPERTIES";
         }
-        const bool full = r.source == SqlSource::S3Full;
+        std::string what;
+        switch (r.source) {
+        case SqlSource::S3Full:
+            what = "The data/ folder of a DynamoDB full export to S3 (DYNAMODB_JSON lines, gzip)";
+            break;
+        case SqlSource::S3Incremental:
+            what = "The data/ folder of a DynamoDB incremental export to S3 (DYNAMODB_JSON lines, gzip; Metadata as "
+                   "JSON text:\nWriteTimestampMicros is {\"N\": \"…\"}, a number or a string)";
+            break;
+        case SqlSource::KinesisArchive:
+            what = "Kinesis Data Streams for DynamoDB records archived to S3 by Firehose (JSON objects, one per line "
+                   "or\nconcatenated, under YYYY/MM/DD/HH/; ApproximateCreationDateTime in ms, or µs with "
+                   "ApproximateCreationDateTimePrecision MICROSECOND)";
+            if (r.dialect == SqlDialect::Trino)
+                what += ";\nthe Hive catalog needs hive.recursive-directories=true to read the dated folders";
+            break;
+        case SqlSource::Changelog:
+            break;
+        }
         script.statements.push_back(
             {"Generated by: streamscope sql --dialect " + dialect + " --source " + std::string(sqlSourceText(r.source))
-                 + "\nThe data/ folder of a DynamoDB " + (full ? "full" : "incremental")
-                 + " export to S3 (DYNAMODB_JSON lines, gzip), " + typesFrom + "." + notRun
-                 + "\nThe changes view, audit and state read the changelog layout: import the export "
-                   "(streamscope import) and\nexport it with --format changelog (an export has no sequence "
-                   "numbers or redeliveries to audit).",
-             exportDefinition(r, location, item), false, false,
-             full ? "streamscope_s3_full" : "streamscope_s3_incremental"});
+                 + "\n" + what + ",\n" + typesFrom + "." + notRun
+                 + "\nThe changes view, audit and state read the changelog layout: import these files "
+                   "(streamscope import) and\nexport them with --format changelog (canonical images, the store's "
+                   "arrival order and redeliveries).",
+             exportDefinition(r, location, item), false, false, rawTableName(r.source)});
         return script;
     }
     script.statements.push_back(
@@ -724,7 +809,7 @@ std::optional<SqlScript> generateSql(const SqlRequest& r, std::string* error)
                                  auditStepsView(), false, true, "streamscope_audit_steps"});
     script.statements.push_back(
         {"The audit as SQL: the kinds, names and severities of `streamscope audit`.\n" + std::string(kNotInSql),
-         auditView(), false, true, "streamscope_audit"});
+         auditView(r), false, true, "streamscope_audit"});
     script.statements.push_back({"The findings, in key and history order.",
                                  "SELECT kind, severity, table_name, item_key, sequence_number, event_id,\n"
                                  "       related_sequence_number, affected_records, message\n"

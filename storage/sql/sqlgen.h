@@ -9,10 +9,11 @@
 // The changes view reads the changelog layout (storage/sql/changelog.h). The audit reports the kinds the desktop
 // audit (model/audit.h) reports, with the same names and severities, where SQL can say them: gap, duplicate,
 // conflict, orphan-start, insert-over-existing, modify-after-remove, remove-of-absent, ttl-remove,
-// out-of-order-arrival, time-regression. Not in SQL: invalid-value, js-unsafe-number, key-mismatch (they decode
-// every value by DynamoDB's and JavaScript's number rules, which no engine's SQL has), reused-event-id (the desktop
-// reports it at the second record in its key-by-key scan order, which has no SQL equivalent); sqlgen.cpp's comments
-// and the generated text say so too.
+// out-of-order-arrival, time-regression, mixed-view-types. Not in SQL: invalid-value, js-unsafe-number (they decode
+// every value by DynamoDB's and JavaScript's number rules, which no engine's SQL has), key-mismatch (the desktop's
+// value checks skip repeated images; key names in JSON text need per-engine functions), reused-event-id
+// (the desktop reports it at the second record in its key-by-key scan order, which has no SQL equivalent); sqlgen.cpp's
+// comments and the generated text say so too.
 
 #include <cstdint>
 #include <map>
@@ -34,8 +35,12 @@ enum class SqlSource : std::uint8_t {
     Changelog,     ///< streamscope export --format changelog: definitions, changes view, audit, state
     S3Incremental, ///< a DynamoDB incremental export's data/ folder: the table definition only
     S3Full,        ///< a DynamoDB full export's data/ folder: the table definition only
+    /// Kinesis Data Streams for DynamoDB records archived to S3 (Firehose: JSON objects, newline-separated or
+    /// concatenated, under YYYY/MM/DD/HH/): the table definition only
+    KinesisArchive,
 };
-std::optional<SqlSource> parseSqlSource(std::string_view text); // "changelog", "s3-incremental", "s3-full"
+/// "changelog", "s3-incremental", "s3-full", "kinesis-archive"
+std::optional<SqlSource> parseSqlSource(std::string_view text);
 std::string_view sqlSourceText(SqlSource source);
 
 struct SqlRequest

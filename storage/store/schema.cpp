@@ -242,6 +242,43 @@ CREATE TABLE record_provenance(
 ) STRICT;
 )sql";
 
+// Version 4: the audit kept in the store (issue 22; storage/history/findingstore.h). `findings` holds every finding
+// of the last audit one per row, ungrouped, in the order a full audit reports them: phase 0 the per-key findings
+// (key_id, then their order within the key), phase 1 duplicates and conflicts, 2 reused event IDs, 3 mixed view
+// types (key_id 0, ord their order). `body` is the whole finding (model::encodeFinding). `audit_coverage` (one row,
+// id 1) says what those findings cover: every record up to records_through, duplicate up to duplicates_through and
+// conflict up to conflicts_through (ids only grow: imports append and never change committed rows), with the audit
+// rules they were found by; a store without that row, or with other rules, has no current findings. Both are
+// written in one transaction, so a failed or cancelled audit leaves the previous set.
+constexpr const char* kSchemaV4 = R"sql(
+CREATE TABLE findings(
+    phase INTEGER NOT NULL,
+    key_id INTEGER NOT NULL,
+    ord INTEGER NOT NULL,
+    kind INTEGER NOT NULL,
+    severity INTEGER NOT NULL,
+    table_name TEXT NOT NULL,
+    record_id INTEGER NOT NULL,
+    seq TEXT,
+    body TEXT NOT NULL,
+    PRIMARY KEY (phase, key_id, ord)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX findings_by_kind ON findings(kind, severity);
+CREATE INDEX findings_by_table ON findings(table_name, kind);
+CREATE INDEX findings_by_record ON findings(record_id);
+CREATE TABLE audit_coverage(
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    rules TEXT NOT NULL,
+    records_through INTEGER NOT NULL,
+    duplicates_through INTEGER NOT NULL,
+    conflicts_through INTEGER NOT NULL,
+    keys INTEGER NOT NULL,
+    records INTEGER NOT NULL,
+    audited_at_us INTEGER NOT NULL,
+    written_by TEXT NOT NULL
+) STRICT;
+)sql";
+
 // Forward migrations, in order. Version n's entry turns a store of version n-1 into version n.
 const std::vector<Migration>& migrations()
 {
@@ -249,6 +286,7 @@ const std::vector<Migration>& migrations()
         {1, kSchemaV1, {"meta", "sources", "ddb_tables", "streams", "keys", "records", "duplicates", "conflicts"}},
         {2, kSchemaV2, {"replay_runs", "replay_batches", "replay_attempts", "replay_records"}},
         {3, kSchemaV3, {"record_provenance"}},
+        {4, kSchemaV4, {"findings", "audit_coverage"}},
     };
     return list;
 }

@@ -759,13 +759,13 @@ Result<KeyHistoryIndex> Store::keyHistoryIndex(std::int64_t keyId)
 
 Result<HistoryOrdering> Store::historyEntries(std::int64_t keyId, std::vector<HistoryEntry>& entries)
 {
-    // records_by_key in arrival order; seq, time_us and event_name lie at the start of a row: reading them does not
-    // touch the overflow pages that hold its images.
+    // records_by_key in arrival order; seq, time_us, event_name and ttl lie at the start of a row: reading them does
+    // not touch the overflow pages that hold its images.
     auto read = m_impl->collect<HistoryEntry>(
-        "SELECT r.id, r.seq, r.time_us, r.event_name FROM records r WHERE r.key_id = ? ORDER BY r.id", {keyId},
+        "SELECT r.id, r.seq, r.time_us, r.event_name, r.ttl FROM records r WHERE r.key_id = ? ORDER BY r.id", {keyId},
         [](const Statement& st) {
             return HistoryEntry{st.int64(0), st.textCopy(1), st.optionalInt64(2),
-                                static_cast<model::EventName>(st.int64(3))};
+                                static_cast<model::EventName>(st.int64(3)), st.int64(4) != 0};
         });
     if (!read)
         return read.error();

@@ -130,6 +130,7 @@ struct HistoryEntry
     std::string sequenceNumber; ///< "" when none
     std::optional<std::int64_t> creationTimeMicros;
     model::EventName eventName = model::EventName::Insert;
+    bool ttl = false; ///< a REMOVE by Time to Live
 };
 
 /// A key's history as entries in history order (see HistoryOrdering): memory about 64 bytes per record, whatever

@@ -15,6 +15,7 @@
 #include "app/viewmodels/modelroles.h"
 #include "app/viewmodels/storeaudit.h"
 #include "storage/exporttestsupport.h"
+#include "storage/history/findingstore.h"
 
 namespace {
 
@@ -98,6 +99,48 @@ private Q_SLOTS:
         for (const auto& r : capped.grouped)
             grouped += r.affectedRecords;
         QCOMPARE(grouped, std::int64_t(kKeys + 1));
+    }
+
+    // The panel's job reads the findings kept in the store when they are current (and says so), the same rows as
+    // auditing now; when the store was imported into since, it audits now.
+    void keptFindingsRead()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("kept.streamscope"));
+        QCOMPARE(writeStore(path), QString());
+        {
+            auto writable = storage::Store::open(path.toStdString());
+            QVERIFY(writable);
+            auto update = storage::updateStoredFindings(*writable);
+            QVERIFY2(update && update->written, update ? "" : update.error().message.c_str());
+        }
+        auto store = storage::Store::open(path.toStdString(), storage::Database::OpenMode::ReadOnly);
+        QVERIFY(store);
+        std::string error;
+        const auto kept = streamAuditFindings(*store, error);
+        QCOMPARE(QString::fromStdString(error), QString());
+        QVERIFY(kept.fromStore);
+        const auto now = streamAuditFindings(*store, error, {}, 100000, true);
+        QVERIFY(!now.fromStore);
+        QCOMPARE(kept.records, now.records);
+        QCOMPARE(kept.keys, now.keys);
+        QCOMPARE(kept.grouped.size(), now.grouped.size());
+        QCOMPARE(kept.flat.size(), now.flat.size());
+        for (std::size_t i = 0; i < now.flat.size(); ++i) {
+            QCOMPARE(kept.flat[i].message, now.flat[i].message);
+            QCOMPARE(kept.flat[i].recordId, now.flat[i].recordId);
+        }
+        for (std::size_t i = 0; i < now.grouped.size(); ++i)
+            QCOMPARE(kept.grouped[i].affectedRecords, now.grouped[i].affectedRecords);
+        FindingsModel model;
+        model.setFindings(kept.grouped, kept.flat, kept.flatComplete, kept.fromStore);
+        QVERIFY(model.fromStore());
+        // A store imported into since the findings were kept: audited now.
+        QVERIFY(!storage::Database::open(path.toStdString(), storage::Database::OpenMode::ReadWriteExisting)
+                     .value()
+                     .exec("UPDATE audit_coverage SET records_through = records_through - 1"));
+        const auto stale = streamAuditFindings(*store, error);
+        QVERIFY(!stale.fromStore);
+        QCOMPARE(stale.flat.size(), now.flat.size());
     }
 
     void cellsAndDetails()

@@ -161,6 +161,45 @@ private Q_SLOTS:
         QVERIFY(ready.wait(20'000));
         QVERIFY(!session.activityZoom().has_value());
     }
+
+    // A store refresh (after an import, File ▸ Refresh) shows the whole span again: Zoom Out and Whole Span follow.
+    void refreshEndsTheZoom()
+    {
+        QTemporaryDir dir;
+        const QString store = sampleStore(dir);
+        QVERIFY(!store.isEmpty());
+        StoreSession session;
+        QSignalSpy ready(&session, &StoreSession::activityReady);
+        QVERIFY(session.open(store).isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy() && !session.activity().empty(), 20'000);
+        ActivityPanel panel(&session);
+        panel.resize(800, 260);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        const auto buckets = session.activity();
+        QVERIFY(buckets.size() >= 3);
+        panel.chart()->setFilterRange(buckets[1].startMicros, buckets.back().startMicros);
+        ready.clear();
+        QVERIFY(panel.zoomIn());
+        QVERIFY(ready.wait(20'000));
+        QVERIFY(session.activityZoom().has_value());
+        QVERIFY(panel.zoomOutButton()->isEnabled());
+
+        ready.clear();
+        session.refresh();
+        QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty() && !session.isBusy(), 20'000);
+        QVERIFY(!session.activityZoom().has_value());
+        QCOMPARE(panel.zoomDepth(), 0);
+        QVERIFY(!panel.zoomOutButton()->isEnabled());
+        QVERIFY(!panel.zoomResetButton()->isEnabled());
+        QVERIFY(panel.zoomInButton()->isEnabled());
+        // Zooming again starts from the whole span: one step.
+        ready.clear();
+        QVERIFY(panel.zoomIn());
+        QVERIFY(ready.wait(20'000));
+        QCOMPARE(panel.zoomDepth(), 1);
+        QVERIFY(panel.zoomOutButton()->isEnabled());
+    }
 };
 
 QTEST_MAIN(TestActivityChart)

@@ -24,28 +24,13 @@
 #include "app/widgets/mainwindow.h"
 #include "model/eventpattern.h"
 #include "model/jsontree.h"
+#include "samplewindow.h"
 #include "storage/delivery/deliveryreader.h"
 #include "testsupport.h"
 
 namespace {
-
-QString sampleCapture()
-{
-    return testsupport::sourceDir() + QStringLiteral("/resources/samples/orders-capture.json");
-}
-
-bool openSample(MainWindow& window, const QTemporaryDir& dir)
-{
-    window.setShowImportSummary(false);
-    if (!window.openStore(dir.filePath(QStringLiteral("sample.streamscope")), true))
-        return false;
-    QSignalSpy imported(&window, &MainWindow::importFinished);
-    window.importPaths({sampleCapture()});
-    if (!imported.wait(60'000))
-        return false;
-    auto* session = window.session();
-    return QTest::qWaitFor([session]() { return !session->isBusy() && session->keyModel()->rowCount() == 10; }, 20'000);
-}
+using samplewindow::openSample;
+using samplewindow::sampleCapture;
 
 const char* const kPatterns[] = {R"({"eventName":["REMOVE"]})",
                                  R"({"dynamodb":{"NewImage":{"status":{"S":["SHIPPED"]}}}})"};

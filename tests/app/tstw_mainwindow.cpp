@@ -47,28 +47,12 @@
 #include "app/widgets/timefield.h"
 #include "app/widgets/timelinepanel.h"
 #include "ordersfixture.h"
+#include "samplewindow.h"
 #include "testsupport.h"
 
 namespace {
-QString sampleCapture()
-{
-    return testsupport::sourceDir() + QStringLiteral("/resources/samples/orders-capture.json");
-}
-
-/// Opens a fresh store in `dir`, imports the bundled sample and waits until every list is loaded.
-bool openSample(MainWindow& window, const QTemporaryDir& dir)
-{
-    window.setShowImportSummary(false);
-    if (!window.openStore(dir.filePath(QStringLiteral("sample.streamscope")), true))
-        return false;
-    QSignalSpy imported(&window, &MainWindow::importFinished);
-    window.importPaths({sampleCapture()});
-    if (!imported.wait(60'000))
-        return false;
-    auto* session = window.session();
-    return QTest::qWaitFor([session]() { return !session->isBusy() && session->keyModel()->rowCount() == 10; }, 20'000);
-}
-
+using samplewindow::openSample;
+using samplewindow::sampleCapture;
 void drop(QWidget* target, const QList<QUrl>& urls, bool* accepted = nullptr)
 {
     QMimeData mime;

@@ -33,13 +33,15 @@
 #include <QTreeWidget>
 
 #include "app/viewmodels/auditmodel.h"
+#include "app/viewmodels/findingsmodel.h"
+#include "app/viewmodels/keyexpression.h"
 #include "app/viewmodels/modelroles.h"
 #include "app/viewmodels/storesession.h"
-#include "app/widgets/findingspanel.h"
-#include "app/viewmodels/findingsmodel.h"
 #include "app/widgets/contextmenus.h"
+#include "app/widgets/displayfilteredit.h"
 #include "app/widgets/eventspanel.h"
 #include "app/widgets/exportdialog.h"
+#include "app/widgets/findingspanel.h"
 #include "app/widgets/gotodialog.h"
 #include "app/widgets/helppages.h"
 #include "app/widgets/keyspanel.h"
@@ -48,32 +50,13 @@
 #include "app/widgets/recordtree.h"
 #include "app/widgets/startpage.h"
 #include "app/widgets/timelinepanel.h"
+#include "samplewindow.h"
 #include "testsupport.h"
 
 namespace {
-QString sampleCapture()
-{
-    return testsupport::sourceDir() + QStringLiteral("/resources/samples/orders-capture.json");
-}
-
-bool waitForKeys(MainWindow& window, int keys)
-{
-    auto* session = window.session();
-    return QTest::qWaitFor([session, keys]() { return !session->isBusy() && session->keyModel()->rowCount() == keys; },
-                           30'000);
-}
-
-/// Opens a fresh store in `dir` and imports the bundled sample into it.
-bool openSample(MainWindow& window, const QTemporaryDir& dir)
-{
-    window.setShowImportSummary(false);
-    if (!window.openStore(dir.filePath(QStringLiteral("sample.streamscope")), true))
-        return false;
-    QSignalSpy imported(&window, &MainWindow::importFinished);
-    window.importPaths({sampleCapture()});
-    return imported.wait(60'000) && waitForKeys(window, 10);
-}
-
+using samplewindow::openSample;
+using samplewindow::sampleCapture;
+using samplewindow::waitForKeys;
 /// The action of `menu` with this object name (nullptr when it has none).
 QAction* menuAction(QMenu* menu, const char* name)
 {
@@ -337,18 +320,22 @@ void TestMainWindowExtras::contextMenuOnKey()
     QTRY_VERIFY(menus->shownMenu() && menus->shownMenu()->isVisible());
     menu = menus->shownMenu();
 
-    // Filter events on this key: the Events tab, its table and the key text.
-    QSignalSpy eventsReady(window.session(), &StoreSession::eventsReady);
+    // Filter events on this key: the Events tab, its table and exactly this key (a display filter on its Keys, not
+    // the key text filter's substring).
+    window.eventsPanel()->textEdit()->setText(QStringLiteral("left over"));
     menuAction(menu, "filterEventsOnKey")->trigger();
     menu->close();
     QCOMPARE(window.centerTabs()->currentWidget(), window.eventsPanel());
-    QCOMPARE(window.eventsPanel()->textEdit()->text(), keyText);
+    QVERIFY(window.eventsPanel()->textEdit()->text().isEmpty());
+    const QString where = window.eventsPanel()->displayFilterEdit()->lineEdit()->text();
+    QCOMPARE(where, QString::fromStdString(*keyexpression::exactKey(row->keyJson)));
+    QVERIFY2(where.startsWith(QStringLiteral("Keys.")) && where.contains(QStringLiteral(" == ")), qPrintable(where));
     QCOMPARE(window.eventsPanel()->tableBox()->currentData().toString(), table);
-    QVERIFY(eventsReady.wait(10'000));
+    QTRY_COMPARE_WITH_TIMEOUT(QString::fromStdString(window.session()->eventFilter().where), where, 10'000);
     auto* events = window.session()->eventModel();
-    QTRY_COMPARE_WITH_TIMEOUT(events->rowCount(), int(row->recordCount), 10'000);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isBusy() && events->rowCount() == int(row->recordCount), 10'000);
     for (int r = 0; r < events->rowCount(); ++r)
-        QCOMPARE(QString::fromStdString(events->rowAt(r)->keyText), keyText);
+        QCOMPARE(events->rowAt(r)->keyId, row->keyId);
 
     // Show history: the key's timeline.
     std::unique_ptr<QMenu> again(menus->menuFor(keys, keys->model()->index(1, 0)));
@@ -455,6 +442,37 @@ void TestMainWindowExtras::contextMenuOnEventAndFinding()
     menuAction(menu.get(), "openFinding")->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(
         window.timelinePanel()->view()->currentIndex().data(ModelRoles::RecordIdRole).toLongLong(), flagged, 10'000);
+
+    // Filter events on the finding's key, then on an event's key: exactly that key (the display filter made from the
+    // record's stored Keys), every event listed is of that key.
+    const auto keyed = session->record(flagged);
+    QVERIFY(keyed);
+    menu.reset(menus->menuFor(auditView, auditView->currentIndex()));
+    menuAction(menu.get(), "filterEventsOnKey")->trigger();
+    QCOMPARE(window.centerTabs()->currentWidget(), window.eventsPanel());
+    const auto onlyKey = [&](const storage::RecordRow& of) {
+        const QString where = window.eventsPanel()->displayFilterEdit()->lineEdit()->text();
+        QCOMPARE(where, QString::fromStdString(*keyexpression::exactKey(of.keysJson)));
+        QTRY_VERIFY_WITH_TIMEOUT(QString::fromStdString(session->eventFilter().where) == where && !session->isBusy(),
+                                 10'000);
+        QVERIFY(events->rowCount() > 0);
+        for (int r = 0; r < events->rowCount(); ++r) {
+            events->index(r, 0).data();
+            QTRY_VERIFY(events->rowAt(r));
+            QCOMPARE(events->rowAt(r)->keyId, of.keyId);
+        }
+    };
+    onlyKey(*keyed);
+    window.eventsPanel()->displayFilterEdit()->clear();
+    QTRY_VERIFY_WITH_TIMEOUT(session->eventFilter().where.empty() && !session->isBusy(), 10'000);
+    QTRY_VERIFY_WITH_TIMEOUT(events->rowCount() > 20, 10'000);
+    events->index(20, 0).data();
+    QTRY_VERIFY(events->rowAt(20));
+    const auto other = session->record(events->rowAt(20)->recordId);
+    QVERIFY(other);
+    menu.reset(menus->menuFor(view, events->index(20, 0)));
+    menuAction(menu.get(), "filterEventsOnKey")->trigger();
+    onlyKey(*other);
 }
 
 void TestMainWindowExtras::helpMenuPages()

@@ -1,6 +1,6 @@
 // Benchmark: audit of the 200k-record reference capture.
 //
-//   bench_audit [--records N] [--keys K] [--workdir DIR] [--runs R] [--no-value-checks] [--memory]
+//   bench_audit [--records N] [--keys K] [--workdir DIR] [--runs R] [--no-value-checks] [--memory] [--stored]
 //
 // Generates gen_capture.py --seed 1 --records 200000 --keys 20000 --ttl-rate 0.25 (lambda-batches, the importer
 // issue's reference capture) once into DIR, imports it with the capture importer, then times storage::runAudit
@@ -11,6 +11,12 @@
 // does not count in the other's): wall time, CPU and the peak of RssAnon (/proc/self/status sampled every 5 ms on a
 // thread; the store is read without memory-mapping, so its pages are not in it) above the process's RssAnon before
 // the audit, and the findings each hands over. Exit 0 when the streamed peak is below the collected one.
+//
+// --stored: the audit kept in the store (storage/history/findingstore.h). Imports the capture less its last batch
+// file into a store of its own, times the first update of the kept findings (a full audit written to the store),
+// imports the last batch file and times the incremental update (only its keys audited again), then times R runs
+// each of reading the kept findings into a FindingGrouper (what `streamscope audit` does when they are current)
+// against auditing the store now into a FindingGrouper (`audit --fresh`). Exit 0 when reading them is faster.
 
 #include <algorithm>
 #include <atomic>
@@ -29,6 +35,7 @@
 
 #include "model/audit.h"
 #include "storage/history/auditscan.h"
+#include "storage/history/findingstore.h"
 #include "storage/import/captureimporter.h"
 
 namespace {
@@ -118,6 +125,94 @@ bool compareMemory(const std::string& storePath, bool valueChecks)
     return true;
 }
 
+double secondsSince(std::chrono::steady_clock::time_point t0)
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+double medianOf(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+/// --stored (see the top of the file); the exit code.
+int compareStored(const std::string& capture, const std::string& storePath, int runs)
+{
+    std::vector<std::string> files;
+    for (const auto& entry : std::filesystem::directory_iterator(capture))
+        files.push_back(entry.path().string());
+    std::sort(files.begin(), files.end());
+    if (files.size() < 2)
+        return 1;
+    const std::string lastFile = files.back();
+    files.pop_back();
+    for (const char* suffix : {"", "-wal", "-shm"})
+        std::filesystem::remove(storePath + suffix);
+    auto store = storage::Store::open(storePath);
+    if (!store) {
+        std::fprintf(stderr, "%s\n", store.error().message.c_str());
+        return 1;
+    }
+    auto t0 = std::chrono::steady_clock::now();
+    if (storage::importCaptures(store->database(), files).exitCode() != 0)
+        return 1;
+    std::printf("import of %zu files: %.2f s\n", files.size(), secondsSince(t0));
+    t0 = std::chrono::steady_clock::now();
+    auto first = storage::updateStoredFindings(*store);
+    if (!first || !first->written) {
+        std::fprintf(stderr, "%s\n", first ? "not written" : first.error().message.c_str());
+        return 1;
+    }
+    std::printf("first audit kept in the store (full, written): %.2f s, %lld records / %lld keys\n", secondsSince(t0),
+                static_cast<long long>(first->recordsAudited), static_cast<long long>(first->keysAudited));
+    t0 = std::chrono::steady_clock::now();
+    if (storage::importCaptures(store->database(), {lastFile}).exitCode() != 0)
+        return 1;
+    std::printf("import of one more batch file: %.3f s\n", secondsSince(t0));
+    t0 = std::chrono::steady_clock::now();
+    auto again = storage::updateStoredFindings(*store);
+    if (!again || !again->written || again->full) {
+        std::fprintf(stderr, "%s\n", again ? "not incremental" : again.error().message.c_str());
+        return 1;
+    }
+    std::printf("re-audit after it (incremental, written): %.3f s, %lld keys / %lld records audited again\n",
+                secondsSince(t0), static_cast<long long>(again->keysAudited),
+                static_cast<long long>(again->recordsAudited));
+    std::vector<double> stored;
+    std::vector<double> fresh;
+    std::size_t storedGroups = 0;
+    std::size_t freshGroups = 0;
+    for (int run = 0; run < runs; ++run) {
+        std::size_t groups = 0;
+        model::FindingGrouper readGrouper([&](model::Finding&&) { ++groups; });
+        t0 = std::chrono::steady_clock::now();
+        if (auto error =
+                storage::forEachStoredFinding(*store, {}, [&](model::Finding&& f) { readGrouper.add(std::move(f)); })) {
+            std::fprintf(stderr, "%s\n", error->message.c_str());
+            return 1;
+        }
+        readGrouper.finish();
+        stored.push_back(secondsSince(t0));
+        storedGroups = groups;
+        groups = 0;
+        model::FindingGrouper auditGrouper([&](model::Finding&&) { ++groups; });
+        storage::AuditRequest request;
+        request.onFinding = [&](model::Finding&& f) { auditGrouper.add(std::move(f)); };
+        t0 = std::chrono::steady_clock::now();
+        if (!storage::runAudit(*store, request))
+            return 1;
+        auditGrouper.finish();
+        fresh.push_back(secondsSince(t0));
+        freshGroups = groups;
+    }
+    std::printf("audit output from the kept findings: %.2f s median (best %.2f); audited now: %.2f s median (best "
+                "%.2f); %d runs each, %zu / %zu findings after grouping\n",
+                medianOf(stored), *std::min_element(stored.begin(), stored.end()), medianOf(fresh),
+                *std::min_element(fresh.begin(), fresh.end()), runs, storedGroups, freshGroups);
+    return storedGroups == freshGroups && medianOf(stored) < medianOf(fresh) ? 0 : 2;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -126,6 +221,7 @@ int main(int argc, char** argv)
     int keys = 20000;
     bool valueChecks = true;
     bool memory = false;
+    bool stored = false;
     int runs = 3;
     std::string workdir = "/tmp/streamscope-bench-audit";
     for (int i = 1; i < argc; ++i) {
@@ -142,6 +238,8 @@ int main(int argc, char** argv)
             valueChecks = false;
         else if (a == "--memory")
             memory = true;
+        else if (a == "--stored")
+            stored = true;
     }
     std::filesystem::create_directories(workdir);
     const std::string tag = std::to_string(records) + "-" + std::to_string(keys);
@@ -154,6 +252,8 @@ int main(int argc, char** argv)
         if (std::system(cmd.c_str()) != 0)
             return 1;
     }
+    if (stored)
+        return compareStored(capture, workdir + "/ref-" + tag + "-kept.streamscope", runs);
     if (!std::filesystem::exists(storePath)) {
         auto store = storage::Store::open(storePath);
         if (!store) {

@@ -1,6 +1,7 @@
 // CLI: keys / history / diff / audit / state on a generated capture imported with `streamscope import`; JSON
 // output parsed and checked; --key parsing errors give a clear message and exit code 2.
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -255,6 +256,64 @@ private Q_SLOTS:
         QVERIFY2(bad.err.contains("--where: column"), bad.err.constData());
     }
 
+    // history --json: a record read from a log carries `provenance` (where it was logged: the log stream and time of
+    // `aws logs tail --format detailed`, the request ID of the runtime line), one printed by Python says it was
+    // reconstructed, one from a capture file has null.
+    void historyProvenance()
+    {
+        const QString arn =
+            QStringLiteral("arn:aws:dynamodb:eu-west-1:123456789012:table/Logged/stream/2024-01-01T00:00:00.000");
+        const auto record = [&arn](const QString& quote, const QString& id, const QString& name, const QString& seq) {
+            QString r = QStringLiteral("{'eventID':'%1','eventName':'%2','eventSource':'aws:dynamodb','awsRegion':"
+                                       "'eu-west-1','eventSourceARN':'%3','dynamodb':{'Keys':{'Id':{'N':'1'}},"
+                                       "'NewImage':{'Id':{'N':'1'},'step':{'S':'%1'}},'SequenceNumber':'%4',"
+                                       "'StreamViewType':'NEW_IMAGE'}}")
+                            .arg(id, name, arn, seq);
+            return r.replace(QLatin1Char('\''), quote);
+        };
+        const QString dq = QStringLiteral("\"");
+        const QString tail = QStringLiteral("2023-11-14T22:13:20.000000+00:00 2023/11/14/[$LATEST]00ff "
+                                            "2023-11-14T22:13:20.000Z\tr-0001\tINFO\tEVENT {\"Records\":[")
+            + record(dq, QStringLiteral("e1"), QStringLiteral("INSERT"), QStringLiteral("100"))
+            + QStringLiteral("]}\n");
+        const QString printed = QStringLiteral("{'Records': [")
+            + record(QStringLiteral("'"), QStringLiteral("e3"), QStringLiteral("MODIFY"), QStringLiteral("300"))
+            + QStringLiteral("]}\n");
+        const QString capture = QStringLiteral("{\"Records\":[")
+            + record(dq, QStringLiteral("e2"), QStringLiteral("MODIFY"), QStringLiteral("200"))
+            + QStringLiteral("]}\n");
+        QStringList files;
+        for (const auto& [name, text] :
+             {std::pair{QStringLiteral("tail.log"), tail}, std::pair{QStringLiteral("printed.log"), printed},
+              std::pair{QStringLiteral("capture.json"), capture}}) {
+            QFile f(m_dir.filePath(name));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(text.toUtf8());
+            files << f.fileName();
+        }
+        const QString store = m_dir.filePath(QStringLiteral("logged.streamscope"));
+        const Run imported = run(QStringList{QStringLiteral("import"), QStringLiteral("--store"), store} + files);
+        QVERIFY2(imported.exitCode == 0, imported.err.constData());
+        const auto o = runJson({QStringLiteral("history"), QStringLiteral("--store"), store, QStringLiteral("--table"),
+                                QStringLiteral("Logged"), QStringLiteral("--key"), QStringLiteral("Id=1")});
+        const auto versions = o.value(QStringLiteral("versions")).toArray();
+        QCOMPARE(versions.size(), 3);
+        QStringList provenance;
+        for (const auto& v : versions) {
+            const QJsonValue p = v.toObject().value(QStringLiteral("provenance"));
+            QVERIFY(v.toObject().contains(QStringLiteral("provenance")));
+            provenance << (p.isNull() ? QStringLiteral("null")
+                                      : QString::fromUtf8(QJsonDocument(p.toObject()).toJson(QJsonDocument::Compact)));
+        }
+        QCOMPARE(provenance,
+                 QStringList({QStringLiteral(R"({"logStream":"2023/11/14/[$LATEST]00ff",)"
+                                             R"("logTimestamp":"2023-11-14T22:13:20.000000+00:00",)"
+                                             R"("requestId":"r-0001"})"),
+                              QStringLiteral("null"), QStringLiteral(R"({"reconstructedFrom":"python-repr"})")}));
+        QCOMPARE(versions.at(0).toObject().value(QStringLiteral("eventID")).toString(), QStringLiteral("e1"));
+        QCOMPARE(versions.at(2).toObject().value(QStringLiteral("eventID")).toString(), QStringLiteral("e3"));
+    }
+
     void badKeys_data()
     {
         QTest::addColumn<QString>("key");
@@ -404,6 +463,54 @@ private Q_SLOTS:
         QCOMPARE(run(base(QStringLiteral("audit")) + QStringList{QStringLiteral("--json"), QStringLiteral("--jsonl")})
                      .exitCode,
                  2);
+    }
+
+    // The audit kept in the store: `import` stores it, `audit` reads it (findingsFrom "store") and prints what
+    // `--fresh` computes now; after `import --no-audit` it is stale and `audit` audits now, writing nothing, until
+    // `--update` (or the next import) brings it up to date, re-auditing only the new records' keys.
+    void auditKeptInStore()
+    {
+        const auto kept = runJson(base(QStringLiteral("audit")) + QStringList{QStringLiteral("--records")});
+        QCOMPARE(kept.value(QStringLiteral("findingsFrom")).toString(), QStringLiteral("store"));
+        auto fresh = runJson(base(QStringLiteral("audit"))
+                             + QStringList{QStringLiteral("--records"), QStringLiteral("--fresh")});
+        QCOMPARE(fresh.value(QStringLiteral("findingsFrom")).toString(), QStringLiteral("audit"));
+        QCOMPARE(kept.value(QStringLiteral("findings")), fresh.value(QStringLiteral("findings")));
+        QCOMPARE(kept.value(QStringLiteral("keys")), fresh.value(QStringLiteral("keys")));
+        QCOMPARE(kept.value(QStringLiteral("records")), fresh.value(QStringLiteral("records")));
+        const Run text = run(base(QStringLiteral("audit")));
+        QVERIFY2(text.out.contains("(the findings kept in the store; --fresh recomputes)"), text.out.constData());
+        QCOMPARE(run(base(QStringLiteral("audit")) + QStringList{QStringLiteral("--fresh"), QStringLiteral("--update")})
+                     .exitCode,
+                 2);
+
+        // A second capture (other keys and sequence numbers) into a copy of the store, without the audit.
+        const QString copy = m_dir.filePath(QStringLiteral("kept.streamscope"));
+        QVERIFY(QFile::copy(m_store, copy));
+        const QString more = m_dir.filePath(QStringLiteral("more.json"));
+        QCOMPARE(testsupport::runGenerator(
+                     {QStringLiteral("--seed"), QStringLiteral("5"), QStringLiteral("--records"), QStringLiteral("60"),
+                      QStringLiteral("--keys"), QStringLiteral("6"), QStringLiteral("--tables"), QStringLiteral("1"),
+                      QStringLiteral("--start-time"), QStringLiteral("1800000000"), QStringLiteral("--layout"),
+                      QStringLiteral("single"), QStringLiteral("--quiet"), QStringLiteral("--out"), more}),
+                 QString());
+        const QStringList store{QStringLiteral("--store"), copy};
+        const Run imported = run(QStringList{QStringLiteral("import")} + store
+                                 + QStringList{QStringLiteral("--no-audit"), QStringLiteral("--json"), more});
+        QVERIFY2(imported.exitCode == 0 || imported.exitCode == 3, imported.err.constData());
+        QVERIFY(!QJsonDocument::fromJson(imported.out).object().contains(QStringLiteral("audit")));
+        const auto stale =
+            runJson(QStringList{QStringLiteral("audit")} + store + QStringList{QStringLiteral("--records")});
+        QCOMPARE(stale.value(QStringLiteral("findingsFrom")).toString(), QStringLiteral("audit"));
+        const auto updated = runJson(QStringList{QStringLiteral("audit")} + store
+                                     + QStringList{QStringLiteral("--records"), QStringLiteral("--update")});
+        QCOMPARE(updated.value(QStringLiteral("findingsFrom")).toString(), QStringLiteral("store"));
+        QCOMPARE(updated.value(QStringLiteral("findings")), stale.value(QStringLiteral("findings")));
+        QCOMPARE(updated.value(QStringLiteral("records")), stale.value(QStringLiteral("records")));
+        QVERIFY(updated.value(QStringLiteral("records")).toInt() > kept.value(QStringLiteral("records")).toInt());
+        const auto now =
+            runJson(QStringList{QStringLiteral("audit")} + store + QStringList{QStringLiteral("--records")});
+        QCOMPARE(now.value(QStringLiteral("findingsFrom")).toString(), QStringLiteral("store"));
     }
 
     void state()

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "filtercases.h"
 #include "model/attributevalue.h"
 #include "model/criteriaevaluator.h"
 #include "model/dynamodbjson.h"
@@ -26,27 +27,9 @@
 using namespace model;
 
 namespace {
-
-QString filterPatternsDir()
-{
-    return testsupport::sharedDir() + QStringLiteral("/filter-patterns");
-}
-
-std::optional<JsonTree> readCase(const QString& path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return std::nullopt;
-    const QByteArray bytes = file.readAll();
-    return JsonTree::parse(std::string_view(bytes.constData(), static_cast<std::size_t>(bytes.size())));
-}
-
-std::string patternOf(const JsonTree& c)
-{
-    if (const JsonTree* t = c.member("patternText"))
-        return t->text;
-    return c.member("pattern")->compact(std::string::npos - 1);
-}
+using filtercases::filterPatternsDir;
+using filtercases::patternOf;
+using filtercases::readCase;
 
 std::string whole(const JsonTree& t)
 {

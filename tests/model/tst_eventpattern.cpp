@@ -35,6 +35,7 @@
 #include <string>
 #include <vector>
 
+#include "filtercases.h"
 #include "model/eventpattern.h"
 #include "model/eventpatternlint.h"
 #include "model/filtercriteria.h"
@@ -44,11 +45,9 @@
 using namespace model;
 
 namespace {
-
-QString filterPatternsDir()
-{
-    return testsupport::sharedDir() + QStringLiteral("/filter-patterns");
-}
+using filtercases::filterPatternsDir;
+using filtercases::patternOf;
+using filtercases::readCase;
 
 std::string text(const QString& s)
 {
@@ -60,23 +59,6 @@ std::string trimmedReason(std::string s)
     if (!s.empty() && s.back() == '.')
         s.pop_back();
     return s;
-}
-
-std::optional<JsonTree> readCase(const QString& path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return std::nullopt;
-    const QByteArray bytes = file.readAll();
-    return JsonTree::parse(std::string_view(bytes.constData(), static_cast<std::size_t>(bytes.size())));
-}
-
-/// The pattern text of a case: "patternText" as AWS received it, else "pattern" written back with number texts.
-std::string patternOf(const JsonTree& c)
-{
-    if (const JsonTree* t = c.member("patternText"))
-        return t->text;
-    return c.member("pattern")->compact(std::string::npos - 1);
 }
 
 QString outcomeName(PatternTestResult::Outcome o)

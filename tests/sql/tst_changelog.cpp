@@ -165,7 +165,7 @@ private Q_SLOTS:
         QVERIFY(schemaFile.open(QIODevice::ReadOnly));
         const QJsonObject schema = QJsonDocument::fromJson(schemaFile.readAll()).object();
         QCOMPARE(schema.value(QStringLiteral("format")).toString(), QStringLiteral("streamscope-changelog"));
-        QCOMPARE(schema.value(QStringLiteral("columns")).toArray().size(), 13);
+        QCOMPARE(schema.value(QStringLiteral("columns")).toArray().size(), 15);
 
         const Rows r = readChangelog(out);
         QVERIFY(!r.files.isEmpty());
@@ -208,6 +208,9 @@ private Q_SLOTS:
                     QVERIFY(differs);
                 }
             }
+            // Lambda records, not S3 incremental export lines (tst_sqlduckdb reads those through the changelog).
+            QCOMPARE(row.value(QStringLiteral("compacted")), QJsonValue(false));
+            QCOMPARE(row.value(QStringLiteral("view_type")).toString(), QStringLiteral("NEW_AND_OLD_IMAGES"));
             if (row.value(QStringLiteral("copy_no")).toInt() == 0)
                 ++stored;
             else

@@ -2,7 +2,9 @@
 // by this test with `npm ci` in tests/sql/duckdb; skipped with the reason when node, npm or the registry are
 // missing). On generated captures with faults (gaps, duplicates, shuffled delivery, TTL removes, two tables,
 // composite keys, NEW_AND_OLD_IMAGES and NEW_IMAGE) and on every public sample in one store (Kinesis and S3-export
-// records ordered by time, full-export snapshots, conflicts), the changelog export read by the generated SQL must give
+// records ordered by time, full-export snapshots, conflicts), and on the generated faults written as a Kinesis
+// archive, S3 incremental exports and a full export followed by an incremental one (tests/sql/layouts.py: no
+// sequence numbers, compacted export lines), the changelog export read by the generated SQL must give
 // exactly the findings `streamscope audit --json --records` gives (kind, severity, table, key, sequence number, for
 // every kind SQL covers) and exactly `streamscope state --at --json` (key, state, sequence number, event, image).
 
@@ -35,6 +37,7 @@ const QStringList kSqlKinds{
     QStringLiteral("ttl-remove"),
     QStringLiteral("out-of-order-arrival"),
     QStringLiteral("time-regression"),
+    QStringLiteral("mixed-view-types"),
 };
 
 QString canonicalText(const QByteArray& dynamoJson)
@@ -97,6 +100,7 @@ private Q_SLOTS:
     void auditAndState();
     void otherDialectsParse();
     void typedFromStore();
+    void rawLayoutsRead();
 
 private:
     /// Runs run.mjs; stdout, or QFAIL-style empty with `error` set.
@@ -155,33 +159,37 @@ void TestSqlDuckDb::auditAndState_data()
 {
     QTest::addColumn<QStringList>("generator"); // empty: every public sample
     QTest::addColumn<bool>("gzip");
+    QTest::addColumn<QString>("layout"); // "": the capture as generated; else layouts.py's layout of it
     const auto common = [](const QString& seed) {
         return QStringList{QStringLiteral("--seed"),           seed,
                            QStringLiteral("--tables"),         QStringLiteral("2"),
                            QStringLiteral("--composite-keys"), QStringLiteral("--quiet")};
     };
-    QTest::newRow("faults, new and old images")
-        << (common(QStringLiteral("5")) << QStringLiteral("--records") << QStringLiteral("500")
-                                        << QStringLiteral("--keys") << QStringLiteral("50")
-                                        << QStringLiteral("--gap-rate") << QStringLiteral("0.03")
-                                        << QStringLiteral("--duplicate-rate") << QStringLiteral("0.03")
-                                        << QStringLiteral("--shuffle") << QStringLiteral("--ttl-rate")
-                                        << QStringLiteral("0.3") << QStringLiteral("--remove-rate")
-                                        << QStringLiteral("0.2") << QStringLiteral("--batch-size")
-                                        << QStringLiteral("25"))
-        << false;
-    QTest::newRow("faults, new image only, jsonl, gzip changelog")
-        << (common(QStringLiteral("8")) << QStringLiteral("--records") << QStringLiteral("300")
-                                        << QStringLiteral("--keys") << QStringLiteral("30")
-                                        << QStringLiteral("--view-type") << QStringLiteral("NEW_IMAGE")
-                                        << QStringLiteral("--layout") << QStringLiteral("jsonl")
-                                        << QStringLiteral("--gap-rate") << QStringLiteral("0.05")
-                                        << QStringLiteral("--duplicate-rate") << QStringLiteral("0.02")
-                                        << QStringLiteral("--shuffle") << QStringLiteral("--ttl-rate")
-                                        << QStringLiteral("0.5") << QStringLiteral("--remove-rate")
-                                        << QStringLiteral("0.3"))
-        << true;
-    QTest::newRow("every public sample") << QStringList() << false;
+    const QStringList faults = common(QStringLiteral("5"))
+        << QStringLiteral("--records") << QStringLiteral("500") << QStringLiteral("--keys") << QStringLiteral("50")
+        << QStringLiteral("--gap-rate") << QStringLiteral("0.03") << QStringLiteral("--duplicate-rate")
+        << QStringLiteral("0.03") << QStringLiteral("--shuffle") << QStringLiteral("--ttl-rate")
+        << QStringLiteral("0.3") << QStringLiteral("--remove-rate") << QStringLiteral("0.2")
+        << QStringLiteral("--batch-size") << QStringLiteral("25");
+    const QStringList newImageFaults = common(QStringLiteral("8"))
+        << QStringLiteral("--records") << QStringLiteral("300") << QStringLiteral("--keys") << QStringLiteral("30")
+        << QStringLiteral("--view-type") << QStringLiteral("NEW_IMAGE") << QStringLiteral("--layout")
+        << QStringLiteral("jsonl") << QStringLiteral("--gap-rate") << QStringLiteral("0.05")
+        << QStringLiteral("--duplicate-rate") << QStringLiteral("0.02") << QStringLiteral("--shuffle")
+        << QStringLiteral("--ttl-rate") << QStringLiteral("0.5") << QStringLiteral("--remove-rate")
+        << QStringLiteral("0.3");
+    const QStringList jsonl{QStringLiteral("--layout"), QStringLiteral("jsonl")};
+    QTest::newRow("faults, new and old images") << faults << false << QString();
+    QTest::newRow("faults, new image only, jsonl, gzip changelog") << newImageFaults << true << QString();
+    QTest::newRow("every public sample") << QStringList() << false << QString();
+    // The same generated records in the other layouts the importer reads (tests/sql/layouts.py): ordered by time,
+    // no sequence numbers; S3 exports without TTL marks and with compacted lines.
+    QTest::newRow("faults as a kinesis archive") << (faults + jsonl) << false << QStringLiteral("kinesis-archive");
+    QTest::newRow("faults as s3 incremental exports") << (faults + jsonl) << false << QStringLiteral("s3-incremental");
+    QTest::newRow("faults, new image only, as s3 incremental exports")
+        << newImageFaults << true << QStringLiteral("s3-incremental");
+    QTest::newRow("faults as s3 full and incremental exports")
+        << (faults + jsonl) << false << QStringLiteral("s3-full");
 }
 
 void TestSqlDuckDb::auditAndState()
@@ -190,7 +198,10 @@ void TestSqlDuckDb::auditAndState()
         QSKIP(qPrintable(m_skip));
     QFETCH(QStringList, generator);
     QFETCH(bool, gzip);
-    const QString name = QString::fromLatin1(QTest::currentDataTag()).replace(QLatin1Char(' '), QLatin1Char('_'));
+    QFETCH(QString, layout);
+    const QString name = QString::fromLatin1(QTest::currentDataTag())
+                             .replace(QLatin1Char(' '), QLatin1Char('_'))
+                             .replace(QLatin1Char(','), QLatin1Char('_'));
     QStringList inputs;
     if (generator.isEmpty()) {
         for (const QString& f : testsupport::publicSampleFiles())
@@ -201,6 +212,16 @@ void TestSqlDuckDb::auditAndState()
         const QString err = testsupport::runGenerator(generator << QStringLiteral("--out") << capture);
         QVERIFY2(err.isEmpty(), qPrintable(err));
         inputs << capture;
+    }
+    if (!layout.isEmpty()) {
+        const QString converted = m_dir.filePath(name + QStringLiteral("-") + layout);
+        QProcess p;
+        p.start(
+            QStringLiteral(STREAMSCOPE_PYTHON),
+            {testsupport::sourceDir() + QStringLiteral("/tests/sql/layouts.py"), layout, inputs.front(), converted});
+        QVERIFY(p.waitForFinished(120000));
+        QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0, p.readAllStandardError().constData());
+        inputs = QStringList{converted};
     }
     compare(name, inputs, gzip);
 }
@@ -524,6 +545,151 @@ void TestSqlDuckDb::typedFromStore()
         const QJsonObject o = v.toObject();
         QCOMPARE(canonicalValue(stripNulls(o.value(QStringLiteral("item")))),
                  canonicalValue(o.value(QStringLiteral("image"))));
+    }
+}
+
+void TestSqlDuckDb::rawLayoutsRead()
+{
+    if (!m_skip.isEmpty())
+        QSKIP(qPrintable(m_skip));
+    // The table definitions of the raw layouts the importer reads, generic (JSON text) and typed (--from-store), run
+    // on DuckDB over the files tests/sql/layouts.py writes from one generated table: a Kinesis archive (Firehose
+    // objects without extension under YYYY/MM/DD/HH/, half of them concatenated without newlines), an S3 incremental
+    // export (gzip; WriteTimestampMicros as {"N": …}, a number and a string in turn) and a full export. Every line
+    // must read back: Keys and images equal to the capture's, the time in every form.
+    const QString capture = m_dir.filePath(QStringLiteral("raw.jsonl"));
+    const QString err = testsupport::runGenerator(
+        {QStringLiteral("--seed"), QStringLiteral("23"), QStringLiteral("--records"), QStringLiteral("240"),
+         QStringLiteral("--keys"), QStringLiteral("20"), QStringLiteral("--layout"), QStringLiteral("jsonl"),
+         QStringLiteral("--remove-rate"), QStringLiteral("0.2"), QStringLiteral("--ttl-rate"), QStringLiteral("0.5"),
+         QStringLiteral("--quiet"), QStringLiteral("--out"), capture});
+    QVERIFY2(err.isEmpty(), qPrintable(err));
+    QFile in(capture);
+    QVERIFY(in.open(QIODevice::ReadOnly));
+    QStringList expected; // Keys|OldImage|NewImage of every record
+    QSet<QString> newImages;
+    for (const QByteArray& line : in.readAll().split('\n')) {
+        if (line.trimmed().isEmpty())
+            continue;
+        const QJsonObject d = QJsonDocument::fromJson(line).object().value(QStringLiteral("dynamodb")).toObject();
+        expected << canonicalValue(d.value(QStringLiteral("Keys"))) + QLatin1Char('|')
+                + canonicalValue(d.value(QStringLiteral("OldImage"))) + QLatin1Char('|')
+                + canonicalValue(d.value(QStringLiteral("NewImage")));
+        newImages.insert(canonicalValue(d.value(QStringLiteral("NewImage"))));
+    }
+    expected.sort();
+    const QString store = m_dir.filePath(QStringLiteral("raw.streamscope"));
+    QCOMPARE(
+        runCli({QStringLiteral("import"), QStringLiteral("--store"), store, QStringLiteral("--no-progress"), capture})
+            .exitCode,
+        0);
+    const auto layout = [&](const QString& name) {
+        const QString out = m_dir.filePath(QStringLiteral("raw-") + name);
+        QProcess p;
+        p.start(QStringLiteral(STREAMSCOPE_PYTHON),
+                {testsupport::sourceDir() + QStringLiteral("/tests/sql/layouts.py"), name, capture, out});
+        p.waitForFinished(120000);
+        return p.exitCode() == 0 ? out : QString();
+    };
+    const QString kinesis = layout(QStringLiteral("kinesis-archive"));
+    const QString incremental = layout(QStringLiteral("s3-incremental"));
+    const QString full = layout(QStringLiteral("s3-full"));
+    QVERIFY(!kinesis.isEmpty() && !incremental.isEmpty() && !full.isEmpty());
+    const auto dataDir = [](const QString& root, const char* type) {
+        for (const QString& id :
+             QDir(root + QStringLiteral("/AWSDynamoDB")).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+            const QString dir = root + QStringLiteral("/AWSDynamoDB/") + id;
+            QFile summary(dir + QStringLiteral("/manifest-summary.json"));
+            if (summary.open(QIODevice::ReadOnly) && summary.readAll().contains(type))
+                return dir + QStringLiteral("/data/");
+        }
+        return QString();
+    };
+    const auto rows = [&](const QStringList& args, const QString& query, QString& error) {
+        const auto sql =
+            runCli(QStringList{QStringLiteral("sql"), QStringLiteral("--dialect"), QStringLiteral("duckdb")} + args);
+        if (sql.exitCode != 0) {
+            error = QString::fromUtf8(sql.err);
+            return QJsonArray();
+        }
+        const QString script = m_dir.filePath(QStringLiteral("raw.sql"));
+        QFile f(script);
+        if (!f.open(QIODevice::WriteOnly))
+            return QJsonArray();
+        f.write(sql.out + query.toUtf8() + ";\n");
+        f.close();
+        const QByteArray output = runNode({QStringLiteral("exec"), script}, error);
+        return QJsonDocument::fromJson(output.trimmed().split('\n').last())
+            .object()
+            .value(QStringLiteral("rows"))
+            .toArray();
+    };
+    const QString incrementalData = dataDir(incremental, "INCREMENTAL_EXPORT");
+    const QString fullData = dataDir(full, "FULL_EXPORT");
+    QVERIFY(!incrementalData.isEmpty() && !fullData.isEmpty());
+    for (const bool typed : {false, true}) {
+        const QStringList from = typed ? QStringList{QStringLiteral("--from-store"), store} : QStringList();
+        QString error;
+        QJsonArray got = rows(QStringList{QStringLiteral("--source"), QStringLiteral("kinesis-archive"),
+                                          QStringLiteral("--location"), kinesis}
+                                  + from,
+                              QStringLiteral("SELECT tableName, eventName, userIdentity, dynamodb.Keys AS k, "
+                                             "dynamodb.OldImage AS o, dynamodb.NewImage AS n, "
+                                             "dynamodb.ApproximateCreationDateTime AS t, "
+                                             "dynamodb.ApproximateCreationDateTimePrecision AS p "
+                                             "FROM streamscope_kinesis_archive"),
+                              error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QStringList images;
+        int ttl = 0;
+        QSet<QString> kinesisTimes;
+        for (const auto& v : got) {
+            const QJsonObject o = v.toObject();
+            images << canonicalValue(stripNulls(o.value(QStringLiteral("k")))) + QLatin1Char('|')
+                    + canonicalValue(stripNulls(o.value(QStringLiteral("o")))) + QLatin1Char('|')
+                    + canonicalValue(stripNulls(o.value(QStringLiteral("n"))));
+            QVERIFY(!o.value(QStringLiteral("tableName")).toString().isEmpty());
+            QCOMPARE(o.value(QStringLiteral("p")).toString(), QStringLiteral("MICROSECOND"));
+            QVERIFY(o.value(QStringLiteral("t")).toString().toLongLong() >= 1700000000000000LL);
+            kinesisTimes.insert(o.value(QStringLiteral("t")).toString());
+            if (o.value(QStringLiteral("userIdentity")).toObject().value(QStringLiteral("principalId")).toString()
+                == QLatin1String("dynamodb.amazonaws.com"))
+                ++ttl;
+        }
+        images.sort();
+        QCOMPARE(images, expected);
+        QVERIFY(ttl > 0);
+
+        got = rows(QStringList{QStringLiteral("--source"), QStringLiteral("s3-incremental"),
+                               QStringLiteral("--location"), incrementalData}
+                       + from,
+                   QStringLiteral("SELECT Keys, OldImage, NewImage, "
+                                  "coalesce(json_extract_string(Metadata, '$.WriteTimestampMicros.N'), "
+                                  "json_extract_string(Metadata, '$.WriteTimestampMicros')) AS t "
+                                  "FROM streamscope_s3_incremental"),
+                   error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        images.clear();
+        QSet<QString> exportTimes;
+        for (const auto& v : got) {
+            const QJsonObject o = v.toObject();
+            images << canonicalValue(stripNulls(o.value(QStringLiteral("Keys")))) + QLatin1Char('|')
+                    + canonicalValue(stripNulls(o.value(QStringLiteral("OldImage")))) + QLatin1Char('|')
+                    + canonicalValue(stripNulls(o.value(QStringLiteral("NewImage"))));
+            exportTimes.insert(o.value(QStringLiteral("t")).toString());
+        }
+        images.sort();
+        QCOMPARE(images, expected);
+        QCOMPARE(exportTimes, kinesisTimes); // {"N": …}, numbers and strings all read
+
+        got = rows(
+            QStringList{QStringLiteral("--source"), QStringLiteral("s3-full"), QStringLiteral("--location"), fullData}
+                + from,
+            QStringLiteral("SELECT Item FROM streamscope_s3_full"), error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QVERIFY(got.size() > 3);
+        for (const auto& v : got)
+            QVERIFY(newImages.contains(canonicalValue(stripNulls(v.toObject().value(QStringLiteral("Item"))))));
     }
 }
 

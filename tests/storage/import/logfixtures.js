@@ -43,8 +43,9 @@ const json = events.map((event, i) => JSON.stringify({
 }));
 fs.writeFileSync(path.join(out, 'node-json.log'), json.join('\n') + '\n');
 
-// Powertools for AWS Lambda (TypeScript), logEvent: true (the logger's output shape; the package is not installed
-// here): {"level","message":"Lambda invocation event","timestamp",…,"function_request_id","event":{…}}
+// Powertools for AWS Lambda (TypeScript), logEvent: true (the logger's output shape written here; the real logger
+// from npm runs in tst_logimport powertoolsTypeScriptLogger, powertools-logger/log.mjs):
+// {"level","message":"Lambda invocation event","timestamp",…,"function_request_id","event":{…}}
 const powertools = events.map((event, i) => JSON.stringify({
   level: 'INFO', message: 'Lambda invocation event', timestamp: iso(START + i), service: 'orders',
   cold_start: i === 0, function_arn: 'arn:aws:lambda:eu-central-1:123456789012:function:orders',

@@ -100,7 +100,9 @@ def main():
                                 "logger": "root", "requestId": request_id(i)}))
     write(os.path.join(out, "python-json.log"), "\n".join(rows) + "\n")
 
-    # Powertools for AWS Lambda (Python), log_event=True: message is the event object.
+    # Powertools for AWS Lambda (Python), log_event=True: message is the event object. Written in the logger's
+    # documented shape: Debian 12 has no package of aws-lambda-powertools (and the tests do not use pip), unlike the
+    # TypeScript logger, which tst_logimport runs from npm.
     rows = []
     for i, e in enumerate(evs):
         rows.append(json.dumps({"level": "INFO", "location": "decorate:440", "message": json.loads(e),
@@ -135,6 +137,20 @@ def main():
     pages = [{"events": page_events[:half], "searchedLogStreams": [], "nextToken": "token-1"},
              {"events": page_events[half:], "searchedLogStreams": []}]
     write(os.path.join(out, "filter-log-events.json"), "\n".join(json.dumps(p, indent=4) for p in pages) + "\n")
+
+    # `aws logs get-log-events --log-group-name … --log-stream-name …`, called again with --next-token until the
+    # token repeats: its events carry no log stream name; the last page is empty and repeats the forward token.
+    stream_events = [{"timestamp": (START + n) * 1000, "message": line + "\n", "ingestionTime": (START + n) * 1000 + 250}
+                     for n, line in enumerate(lines)]
+    third = len(stream_events) // 3
+    tokens = ["f/%056d" % n for n in (third, 2 * third, len(stream_events))]
+    pages = [{"events": stream_events[:third], "nextForwardToken": tokens[0], "nextBackwardToken": "b/%056d" % 0},
+             {"events": stream_events[third:2 * third], "nextForwardToken": tokens[1],
+              "nextBackwardToken": "b/%056d" % third},
+             {"events": stream_events[2 * third:], "nextForwardToken": tokens[2],
+              "nextBackwardToken": "b/%056d" % (2 * third)},
+             {"events": [], "nextForwardToken": tokens[2], "nextBackwardToken": "b/%056d" % len(stream_events)}]
+    write(os.path.join(out, "get-log-events.json"), "\n".join(json.dumps(p, indent=4) for p in pages) + "\n")
 
     # CloudWatch Logs export to S3: <prefix>/<task id>/<log stream>/000000.gz, lines not in time order.
     exported = ["%s %s" % (iso_z(START + n), line) for n, line in enumerate(lines)]

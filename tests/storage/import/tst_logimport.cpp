@@ -1,11 +1,17 @@
 // Captures from logs (issue 20): one generated capture logged in every log shape (Python's logging with the Lambda
 // runtime's format, Node's util.format with the '\n'->'\r' rule, `aws logs` outputs, CloudWatch exports, subscription
-// payloads) imports into exactly the store the capture file itself gives; events that cannot be recovered (cut at
+// payloads, and the real Powertools for AWS Lambda (TypeScript) Logger from npm, installed by the test into the build
+// folder) imports into exactly the store the capture file itself gives; events that cannot be recovered (cut at
 // 256 KB, Node inspect output, a log without events) are reported with their position and never imported in part.
 
+#include <QCoreApplication>
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -83,7 +89,11 @@ private Q_SLOTS:
     void initTestCase();
     void shapes_data();
     void shapes();
+    void powertoolsTypeScriptLogger_data();
+    void powertoolsTypeScriptLogger();
     void cloudWatchExportFolder();
+    void getLogEventsLargeFirstMessage();
+    void getLogEventsEmptyPage();
     void truncatedEvent();
     void nodeInspectLine();
     void logWithoutEvents();
@@ -162,6 +172,8 @@ void TestLogImport::shapes_data()
                                         << "plain-lines" << 0;
     QTest::newRow("filter-log-events pages") << "filter-log-events.json"
                                              << "filter-log-events+lambda-python-text" << 0;
+    QTest::newRow("get-log-events pages") << "get-log-events.json"
+                                          << "get-log-events+lambda-python-text" << 0;
     QTest::newRow("subscription awslogs event") << "subscription-event.json"
                                                 << "lambda-python-text+subscription-awslogs" << 0;
     QTest::newRow("firehose object") << "firehose-object"
@@ -196,6 +208,116 @@ void TestLogImport::shapes()
     QCOMPARE(summary.exitCode(), 0);
 }
 
+/// npm ci of tests/storage/import/powertools-logger (the real @aws-lambda-powertools/logger) into a cache in the build
+/// folder, once per lock file; the folder, or "" with `skip` set when node/npm or the registry are missing.
+static QString installPowertoolsLogger(QString& node, QString& skip)
+{
+    node = QStandardPaths::findExecutable(QStringLiteral("node"));
+    const QString npm = QStandardPaths::findExecutable(QStringLiteral("npm"));
+    if (node.isEmpty() || npm.isEmpty()) {
+        skip = QStringLiteral("node/npm are not installed: the Powertools Logger fixture needs them (scripts/test.sh "
+                              "installs them)");
+        return {};
+    }
+    const QString source = QStringLiteral(STREAMSCOPE_SOURCE_DIR "/tests/storage/import/powertools-logger");
+    const QString cache = QCoreApplication::applicationDirPath() + QStringLiteral("/npm-cache/powertools-logger");
+    QDir().mkpath(cache);
+    const QString lock = QStringLiteral("/package-lock.json");
+    const bool current = testsupport::fileSha256(source + lock) == testsupport::fileSha256(cache + lock)
+        && QFileInfo::exists(cache + QStringLiteral("/node_modules/@aws-lambda-powertools/logger/package.json"));
+    for (const QString& name : {QStringLiteral("/package.json"), lock, QStringLiteral("/log.mjs")}) {
+        QFile::remove(cache + name);
+        if (!QFile::copy(source + name, cache + name))
+            qFatal("cannot copy %s into %s", qPrintable(source + name), qPrintable(cache));
+    }
+    if (!current) {
+        QProcess install;
+        install.setWorkingDirectory(cache);
+        install.start(npm, {QStringLiteral("ci"), QStringLiteral("--no-audit"), QStringLiteral("--no-fund")});
+        if (!install.waitForFinished(600000) || install.exitCode() != 0) {
+            skip = QStringLiteral("npm ci of @aws-lambda-powertools/logger failed (registry unreachable?): ")
+                + QString::fromUtf8(install.readAllStandardError()).left(400);
+            return {};
+        }
+    }
+    return cache;
+}
+
+void TestLogImport::powertoolsTypeScriptLogger_data()
+{
+    QTest::addColumn<bool>("dev");
+    QTest::newRow("one JSON line per entry") << false;
+    QTest::newRow("POWERTOOLS_DEV: indented entries") << true;
+}
+
+/// The real Powertools for AWS Lambda (TypeScript) Logger from npm: a handler wrapped by its injectLambdaContext with
+/// logEvent, which also logs the event itself with logger.info in four ways (as a member, merged into the entry, as a
+/// string extra, as the message) and its records in two (the array, each record); its stdout imports into the capture's
+/// store (also with POWERTOOLS_DEV, where the logger indents each entry over many lines).
+void TestLogImport::powertoolsTypeScriptLogger()
+{
+    QFETCH(bool, dev);
+    QString node;
+    QString skip;
+    const QString dir = installPowertoolsLogger(node, skip);
+    if (dir.isEmpty())
+        QSKIP(qPrintable(skip));
+    QFile version(dir + QStringLiteral("/node_modules/@aws-lambda-powertools/logger/package.json"));
+    QVERIFY(version.open(QIODevice::ReadOnly));
+    qInfo("@aws-lambda-powertools/logger %s",
+          qPrintable(QJsonDocument::fromJson(version.readAll()).object().value(QStringLiteral("version")).toString()));
+    QProcess logger;
+    logger.setWorkingDirectory(dir);
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.remove(QStringLiteral("POWERTOOLS_DEV"));
+    if (dev)
+        environment.insert(QStringLiteral("POWERTOOLS_DEV"), QStringLiteral("true"));
+    logger.setProcessEnvironment(environment);
+    logger.start(node, {QStringLiteral("log.mjs"), m_dir.filePath(QStringLiteral("capture"))});
+    QVERIFY(logger.waitForFinished(120000));
+    QVERIFY2(logger.exitStatus() == QProcess::NormalExit && logger.exitCode() == 0,
+             logger.readAllStandardError().constData());
+    const QByteArray output = logger.readAllStandardOutput();
+    QVERIFY(output.startsWith(dev ? "{\n    \"level\": \"INFO\",\n    \"message\": \"Lambda invocation event\","
+                                  : R"({"level":"INFO","message":"Lambda invocation event",)"));
+    const QString name = dev ? QStringLiteral("powertools-logger-dev") : QStringLiteral("powertools-logger");
+    const QString path = m_dir.filePath(name + QStringLiteral(".log"));
+    QVERIFY(writeFile(path, output));
+
+    QStringList records;
+    const auto summary = importInto(name, {path.toStdString()}, &records);
+    QCOMPARE(summary.files.size(), std::size_t{1});
+    const auto& r = summary.files.front();
+    QVERIFY2(r.status == storage::FileImportResult::Status::Imported,
+             r.failure ? r.failure->reason.c_str() : r.notCaptureReason.c_str());
+    QVERIFY(r.log.has_value());
+    QCOMPARE(QString::fromStdString(r.log->shapeText()), QStringLiteral("powertools-typescript"));
+    QCOMPARE(r.log->logEvents, static_cast<std::int64_t>(output.count(dev ? "\n}\n" : "\n")));
+    QCOMPARE(r.log->unrecoverable, 0);
+    QCOMPARE(r.skipped, 0);
+    QCOMPARE(records, m_reference);
+    QCOMPARE(r.inserted, static_cast<std::int64_t>(m_reference.size()));
+    const auto reference = importInto(QStringLiteral("reference-again-") + name,
+                                      {m_dir.filePath(QStringLiteral("capture")).toStdString()});
+    // Invocations 1 to 6 (7 records each) logged twice: by logEvent and by the handler (6: one entry per record).
+    QCOMPARE(r.duplicates, reference.total(&storage::FileImportResult::duplicates) + 6 * 7);
+    const auto invocations =
+        QDir(m_dir.filePath(QStringLiteral("capture"))).entryList({QStringLiteral("*.json")}, QDir::Files).size();
+    QCOMPARE(r.log->events, static_cast<std::int64_t>(invocations + 5 + 7));
+
+    // Each record keeps the request ID the logger wrote and the logger's own timestamp.
+    storage::Store store = openStore(m_dir.filePath(name + QStringLiteral(".streamscope")));
+    const auto first = store.database().queryInt("SELECT min(id) FROM records");
+    QVERIFY(first);
+    const auto provenance = store.recordProvenance(*first);
+    QVERIFY(provenance);
+    const QJsonObject p = QJsonDocument::fromJson(QByteArray::fromStdString(*provenance)).object();
+    QCOMPARE(p.value(QStringLiteral("requestId")).toString(), QStringLiteral("00000000-7777-8888-9999-000000000000"));
+    QVERIFY2(QDateTime::fromString(p.value(QStringLiteral("logTimestamp")).toString(), Qt::ISODateWithMs).isValid(),
+             provenance->c_str());
+    QCOMPARE(summary.exitCode(), 0);
+}
+
 void TestLogImport::cloudWatchExportFolder()
 {
     QStringList records;
@@ -214,6 +336,63 @@ void TestLogImport::cloudWatchExportFolder()
     }
     QCOMPARE(records, m_reference);
     QCOMPARE(summary.exitCode(), 0);
+}
+
+/// `aws logs get-log-events` whose first message (an event of 80 KB) is longer than the head the importer looks at
+/// to tell a log from a capture: read as a log all the same, its record imported with the page's timestamp.
+void TestLogImport::getLogEventsLargeFirstMessage()
+{
+    const std::string record =
+        R"({"eventID":"big1","eventName":"INSERT","eventSource":"aws:dynamodb","awsRegion":"eu-west-1",)"
+        R"("eventSourceARN":"arn:aws:dynamodb:eu-west-1:123456789012:table/Big/stream/2024-01-01T00:00:00.000",)"
+        R"("dynamodb":{"Keys":{"Id":{"N":"1"}},"NewImage":{"Id":{"N":"1"},"pad":{"S":")"
+        + std::string(80000, 'p') + R"("}},"SequenceNumber":"500","StreamViewType":"NEW_IMAGE"}})";
+    const std::string message =
+        "2023-11-14T22:13:20.000Z\t11111111-2222-3333-4444-555555555555\tINFO\t{\"Records\":[" + record + "]}\n";
+    nlohmann::ordered_json page = {
+        {"events",
+         {{{"timestamp", 1700000000000}, {"message", message}, {"ingestionTime", 1700000000250}},
+          {{"timestamp", 1700000000001},
+           {"message", "END RequestId: 11111111-2222-3333-4444-555555555555\n"},
+           {"ingestionTime", 1700000000251}}}},
+        {"nextForwardToken", "f/2"},
+        {"nextBackwardToken", "b/0"}};
+    const nlohmann::json last = {
+        {"events", nlohmann::json::array()}, {"nextForwardToken", "f/2"}, {"nextBackwardToken", "b/2"}};
+    const QString path = m_dir.filePath(QStringLiteral("get-log-events-large.json"));
+    QVERIFY(writeFile(path, QByteArray::fromStdString(page.dump(4) + "\n" + last.dump(4) + "\n")));
+    QStringList records;
+    const auto summary = importInto(QStringLiteral("get-log-events-large"), {path.toStdString()}, &records);
+    const auto& r = summary.files.front();
+    QVERIFY2(r.status == storage::FileImportResult::Status::Imported,
+             r.failure ? r.failure->reason.c_str() : r.notCaptureReason.c_str());
+    QVERIFY(r.log.has_value());
+    QCOMPARE(QString::fromStdString(r.log->shapeText()), QStringLiteral("get-log-events+lambda-node-text"));
+    QCOMPARE(r.inserted, 1);
+    QCOMPARE(r.log->logEvents, 2);
+    QCOMPARE(records.size(), 1);
+    QVERIFY2(records.front().startsWith(QStringLiteral("500|big1|0|")), qPrintable(records.front().left(60)));
+    storage::Store store = openStore(m_dir.filePath(QStringLiteral("get-log-events-large.streamscope")));
+    QCOMPARE(QString::fromStdString(*store.recordProvenance(1)),
+             QStringLiteral(R"({"logTimestamp":"2023-11-14T22:13:20.000Z",)"
+                            R"("requestId":"11111111-2222-3333-4444-555555555555"})"));
+    QCOMPARE(summary.exitCode(), 0);
+}
+
+/// The page get-log-events ends with (no events, the forward token repeated), on its own: a log without events,
+/// said as such, not "not JSON" and not a capture.
+void TestLogImport::getLogEventsEmptyPage()
+{
+    const QString path = m_dir.filePath(QStringLiteral("get-log-events-empty.json"));
+    QVERIFY(writeFile(path,
+                      "{\n    \"events\": [],\n    \"nextForwardToken\": \"f/2\",\n"
+                      "    \"nextBackwardToken\": \"b/2\"\n}\n"));
+    const auto summary = importInto(QStringLiteral("get-log-events-empty"), {path.toStdString()});
+    const auto& r = summary.files.front();
+    QVERIFY(r.status == storage::FileImportResult::Status::NotCapture);
+    QVERIFY2(r.notCaptureReason.find("a log with no DynamoDB stream events (0 log event(s) read") == 0,
+             r.notCaptureReason.c_str());
+    QCOMPARE(summary.exitCode(), 3);
 }
 
 /// A 300 KB event logged on one line, cut by CloudWatch at 256 KB: the records that end before the cut are imported
@@ -374,6 +553,9 @@ void TestLogImport::provenanceKept_data()
                                      R"("logStream":"2023/11/14/[$LATEST]0123456789abcdef0123456789abcdef",)"
                                      R"("logTimestamp":"2023-11-14T22:13:21.000Z",)"
                                      R"("requestId":"00000000-1111-2222-3333-000000000000"})";
+    QTest::newRow("get-log-events") << "get-log-events.json"
+                                    << R"({"logTimestamp":"2023-11-14T22:13:21.000Z",)"
+                                       R"("requestId":"00000000-1111-2222-3333-000000000000"})";
     QTest::newRow("powertools python") << "powertools-python.log"
                                        << R"({"logTimestamp":"2023-11-14 22:13:00,650+0000",)"
                                           R"("requestId":"00000000-1111-2222-3333-000000000000"})";
@@ -415,7 +597,8 @@ void TestLogImport::version2StoreGetsProvenanceTable()
     {
         auto db = storage::Database::open(file.toStdString(), storage::Database::OpenMode::ReadWriteExisting);
         QVERIFY(db);
-        QVERIFY(!db->exec("BEGIN; DROP TABLE record_provenance; PRAGMA user_version = 2; COMMIT;"));
+        QVERIFY(!db->exec("BEGIN; DROP TABLE findings; DROP TABLE audit_coverage; DROP TABLE record_provenance; "
+                          "PRAGMA user_version = 2; COMMIT;"));
     }
     {
         auto readOnly = storage::Store::open(file.toStdString(), storage::Database::OpenMode::ReadOnly);

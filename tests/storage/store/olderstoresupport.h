@@ -18,13 +18,28 @@ inline QString toVersion1(const std::string& path, bool keepReplayTables = false
     auto db = storage::Database::open(path, storage::Database::OpenMode::ReadWriteExisting);
     if (!db)
         return QString::fromStdString(db.error().message);
-    std::string sql = "BEGIN; DROP TABLE IF EXISTS record_provenance;"; // version 3
+    std::string sql = "BEGIN; DROP TABLE IF EXISTS findings; DROP TABLE IF EXISTS audit_coverage;" // version 4
+                      "DROP TABLE IF EXISTS record_provenance;";                                   // version 3
     if (!keepReplayTables)
         sql +=
             "DROP TABLE replay_records; DROP TABLE replay_attempts; DROP TABLE replay_batches; DROP TABLE replay_runs;";
     sql += "PRAGMA user_version = 1; UPDATE meta SET value = 'streamscope schema 1' WHERE name = 'schema_written_by';"
            "COMMIT; PRAGMA wal_checkpoint(TRUNCATE);";
     if (auto error = db->exec(sql))
+        return QString::fromStdString(error->message);
+    return {};
+}
+
+/// Turns the closed store at `path` into a version-3 store (before the stored findings), its data kept. Returns an
+/// error message, empty on success.
+inline QString toVersion3(const std::string& path)
+{
+    auto db = storage::Database::open(path, storage::Database::OpenMode::ReadWriteExisting);
+    if (!db)
+        return QString::fromStdString(db.error().message);
+    if (auto error = db->exec("BEGIN; DROP TABLE findings; DROP TABLE audit_coverage; PRAGMA user_version = 3; "
+                              "UPDATE meta SET value = 'streamscope schema 3' WHERE name = 'schema_written_by';"
+                              "COMMIT; PRAGMA wal_checkpoint(TRUNCATE);"))
         return QString::fromStdString(error->message);
     return {};
 }

@@ -235,13 +235,13 @@ private Q_SLOTS:
     {
         auto store = Store::open(path("new-replay.streamscope"));
         QVERIFY(store);
-        QCOMPARE(kSchemaVersion, 3);
-        QCOMPARE(*store->database().queryInt("PRAGMA user_version"), std::int64_t{3});
+        QCOMPARE(kSchemaVersion, 4);
+        QCOMPARE(*store->database().queryInt("PRAGMA user_version"), std::int64_t{4});
         QCOMPARE(replayTableCount(store->database()), std::int64_t{4});
         QCOMPARE(*hasTablesAddedIn(store->database(), kReplayTablesVersion), true);
         auto meta = store->database().prepare("SELECT value FROM meta WHERE name = 'schema_written_by'");
         QVERIFY(meta && meta->step().row);
-        QCOMPARE(meta->text(0), std::string_view("streamscope schema 3"));
+        QCOMPARE(meta->text(0), std::string_view("streamscope schema 4"));
     }
 
     void version1StoreMigrated_data()
@@ -284,6 +284,42 @@ private Q_SLOTS:
         auto totals = store->totals();
         QVERIFY(totals);
         QCOMPARE(totals->records, std::int64_t{1});
+        auto check = db.prepare("PRAGMA integrity_check");
+        QVERIFY(check && check->step().row);
+        QCOMPARE(check->text(0), std::string_view("ok"));
+    }
+
+    // ---- version 4: the stored findings ------------------------------------------------------------------------
+
+    /// A version-3 store (before the findings tables) keeps its records and provenance through the migration; read
+    /// only it is read as it is (no findings tables), read-write it gets them, empty, with no coverage.
+    void version3StoreMigrated()
+    {
+        const std::string file = storeWithRecord("v3.streamscope");
+        QVERIFY(!file.empty());
+        {
+            auto db = Database::open(file, Database::OpenMode::ReadWriteExisting);
+            QVERIFY(db);
+            QVERIFY(
+                !db->exec("INSERT INTO record_provenance(record_id, provenance) VALUES (1, '{\"logGroup\":\"g\"}')"));
+        }
+        QCOMPARE(olderstore::toVersion3(file), QString());
+        {
+            auto readOnly = Store::open(file, Database::OpenMode::ReadOnly);
+            QVERIFY2(readOnly, readOnly ? "" : readOnly.error().message.c_str());
+            QCOMPARE(*readOnly->database().queryInt("PRAGMA user_version"), std::int64_t{3});
+            QCOMPARE(*hasTablesAddedIn(readOnly->database(), kFindingsVersion), false);
+            QCOMPARE(readOnly->totals()->records, std::int64_t{1});
+        }
+        auto store = Store::open(file, Database::OpenMode::ReadWriteExisting);
+        QVERIFY2(store, store ? "" : store.error().message.c_str());
+        Database& db = store->database();
+        QCOMPARE(*db.queryInt("PRAGMA user_version"), std::int64_t{kSchemaVersion});
+        QCOMPARE(*hasTablesAddedIn(db, kFindingsVersion), true);
+        QCOMPARE(*db.queryInt("SELECT count(*) FROM findings"), std::int64_t{0});
+        QCOMPARE(*db.queryInt("SELECT count(*) FROM audit_coverage"), std::int64_t{0});
+        QCOMPARE(store->totals()->records, std::int64_t{1});
+        QCOMPARE(*store->recordProvenance(1), std::string("{\"logGroup\":\"g\"}"));
         auto check = db.prepare("PRAGMA integrity_check");
         QVERIFY(check && check->step().row);
         QCOMPARE(check->text(0), std::string_view("ok"));

@@ -116,6 +116,13 @@ private Q_SLOTS:
         QTest::addRow("table of another shape")
             << QStringLiteral("DROP TABLE duplicates; CREATE TABLE duplicates(id INTEGER PRIMARY KEY, x BLOB);")
             << QStringLiteral("duplicates does not have the columns");
+        QTest::addRow("trigger on findings")
+            << QStringLiteral("CREATE TRIGGER f1 AFTER INSERT ON findings BEGIN DELETE FROM records; END;")
+            << QStringLiteral("a trigger, f1");
+        QTest::addRow("findings of another shape")
+            << QStringLiteral("DROP TABLE audit_coverage; CREATE TABLE audit_coverage(id INTEGER PRIMARY KEY, rules "
+                              "TEXT);")
+            << QStringLiteral("audit_coverage does not have the columns");
         QTest::addRow("object never created") << QStringLiteral("CREATE TABLE extra(x);")
                                               << QStringLiteral("table extra, which Streamscope never creates");
         QTest::addRow("index never created")

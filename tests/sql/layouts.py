@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""The same records in the other source layouts Streamscope imports, for tst_sqlduckdb.
+
+Reads a capture written by gen_capture.py --layout jsonl (Lambda DynamoDB stream records, one per line, in delivery
+order: shuffled, with duplicates and gaps) and writes the same changes as
+
+  kinesis-archive   Kinesis Data Streams for DynamoDB records (tableName, eventID, userIdentity, µs
+                    ApproximateCreationDateTime with ApproximateCreationDateTimePrecision, no SequenceNumber), JSON
+                    Lines in Firehose-style time-named files (every other file concatenated without newlines, as
+                    Firehose writes them without a delimiter), in delivery order;
+  s3-incremental    one DynamoDB incremental export folder per table (AWSDynamoDB/<id>/ with manifest-summary.json,
+                    manifest-files.json with MD5s, data/*.json.gz): one line per delivered record, in delivery order,
+                    Metadata.WriteTimestampMicros {"N": "…"}, a number or a string in turn (the importer and the
+                    DDL take all three); the images the view type has;
+  s3-full           per table a full export at a second boundary in the middle of the capture (the item each key's
+                    last record before it left) and an incremental export of the records after it.
+
+Times: a record's time is its ApproximateCreationDateTime (seconds) plus its rank in its table's sequence order in
+µs, so every layout orders a key's records as the stream did. Usage: layouts.py LAYOUT CAPTURE.jsonl OUTDIR
+"""
+import base64
+import gzip
+import hashlib
+import json
+import os
+import sys
+import time
+
+
+def iso(micros):
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(micros // 1000000)) + ".%03dZ" % (micros % 1000000 // 1000)
+
+
+def table_of(record):
+    return record["eventSourceARN"].split("/")[1]
+
+
+def read(capture):
+    records = [json.loads(line) for line in open(capture, encoding="utf-8") if line.strip()]
+    ranks = {}
+    for table in sorted({table_of(r) for r in records}):
+        seqs = sorted({int(r["dynamodb"]["SequenceNumber"]) for r in records if table_of(r) == table})
+        ranks.update({(table, s): i for i, s in enumerate(seqs)})
+    for r in records:
+        d = r["dynamodb"]
+        r["_us"] = int(d["ApproximateCreationDateTime"]) * 1000000 + ranks[(table_of(r), int(d["SequenceNumber"]))]
+    return records
+
+
+def compact(obj):
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+
+
+def kinesis_archive(records, out):
+    folder = os.path.join(out, "2023", "11", "14", "22")
+    os.makedirs(folder)
+    for part in range(0, len(records), 40):
+        name = "streamscope-cdc-1-2023-11-14-22-%02d-00-%04d" % (part // 40 // 60, part // 40)
+        separator = "\n" if part // 40 % 2 == 0 else ""
+        with open(os.path.join(folder, name), "w", encoding="utf-8") as f:
+            for r in records[part:part + 40]:
+                d = r["dynamodb"]
+                inner = {"ApproximateCreationDateTime": r["_us"], "ApproximateCreationDateTimePrecision": "MICROSECOND",
+                         "Keys": d["Keys"]}
+                for image in ("NewImage", "OldImage"):
+                    if image in d:
+                        inner[image] = d[image]
+                inner["SizeBytes"] = d.get("SizeBytes", 1)
+                f.write(compact({"awsRegion": r["awsRegion"], "eventID": r["eventID"], "eventName": r["eventName"],
+                                 "userIdentity": r.get("userIdentity"), "recordFormat": "application/json",
+                                 "tableName": table_of(r), "dynamodb": inner, "eventSource": "aws:dynamodb"}) + separator)
+
+
+def write_export(out, table, number, kind, lines, export_us, from_us=None, view=None):
+    export_id = "%014d-%08x" % (export_us // 1000, number)
+    base = "AWSDynamoDB/" + export_id
+    os.makedirs(os.path.join(out, base, "data"))
+    table_arn = "arn:aws:dynamodb:eu-central-1:123456789012:table/" + table
+    files = []
+    for part in range(0, max(len(lines), 1), 60):
+        key = "%s/data/part%04d.json.gz" % (base, part // 60)
+        data = gzip.compress("".join(compact(l) + "\n" for l in lines[part:part + 60]).encode("utf-8"), mtime=0)
+        with open(os.path.join(out, key), "wb") as f:
+            f.write(data)
+        files.append({"itemCount": len(lines[part:part + 60]),
+                      "md5Checksum": base64.b64encode(hashlib.md5(data).digest()).decode("ascii"),
+                      "etag": hashlib.md5(data).hexdigest(), "dataFileS3Key": key})
+    with open(os.path.join(out, base, "manifest-files.json"), "w", encoding="utf-8") as f:
+        f.write("".join(json.dumps(x) + "\n" for x in files))
+    summary = {"version": "2023-08-01", "exportArn": table_arn + "/export/" + export_id,
+               "startTime": iso(export_us), "endTime": iso(export_us), "tableArn": table_arn,
+               "tableId": "12345a12-abcd-123a-ab12-1234abc12345", "s3Bucket": "exports-bucket", "s3Prefix": None,
+               "s3SseAlgorithm": "AES256", "s3SseKmsKeyId": None, "manifestFilesS3Key": base + "/manifest-files.json",
+               "billedSizeBytes": 0, "itemCount": len(lines), "outputFormat": "DYNAMODB_JSON",
+               "exportTime": iso(export_us), "exportType": kind}
+    if kind == "INCREMENTAL_EXPORT":
+        summary.update({"exportFromTime": iso(from_us), "exportToTime": iso(export_us), "outputView": view})
+    with open(os.path.join(out, base, "manifest-summary.json"), "w", encoding="utf-8") as f:
+        json.dump(summary, f)
+    open(os.path.join(out, base, "_started"), "w").close()
+
+
+def incremental_line(r, index):
+    d = r["dynamodb"]
+    stamp = [{"N": str(r["_us"])}, r["_us"], str(r["_us"])][index % 3]
+    line = {"Metadata": {"WriteTimestampMicros": stamp}, "Keys": d["Keys"]}
+    for image in ("OldImage", "NewImage"):
+        if image in d:
+            line[image] = d[image]
+    return line
+
+
+def s3_exports(records, out, with_full):
+    for number, table in enumerate(sorted({table_of(r) for r in records})):
+        mine = [r for r in records if table_of(r) == table]
+        view = mine[0]["dynamodb"].get("StreamViewType", "NEW_AND_OLD_IMAGES")
+        first = min(r["_us"] for r in mine)
+        last = max(r["_us"] for r in mine)
+        split = first
+        if with_full:
+            # The key schema for the full export's items, found beside the export as a DescribeTable output.
+            names = list(mine[0]["dynamodb"]["Keys"])  # the generator writes the partition key first
+            schema = [{"AttributeName": n, "KeyType": t} for n, t in zip(names, ("HASH", "RANGE"))]
+            with open(os.path.join(out, "describe-table-%s.json" % table), "w", encoding="utf-8") as f:
+                json.dump({"Table": {"TableName": table, "KeySchema": schema}}, f)
+            # A second boundary in the middle: the full export shows the table just before it.
+            split = ((first + last) // 2 // 1000000) * 1000000
+            state = {}
+            for r in sorted((r for r in mine if r["_us"] < split), key=lambda r: r["_us"]):
+                key = compact(sorted(r["dynamodb"]["Keys"].items()))
+                state[key] = None if r["eventName"] == "REMOVE" else r["dynamodb"].get("NewImage")
+            items = [{"Item": item} for item in state.values() if item is not None]
+            write_export(out, table, 2 * number, "FULL_EXPORT", items, split - 1000)
+            mine = [r for r in mine if r["_us"] >= split]
+        lines = [incremental_line(r, i) for i, r in enumerate(mine)]
+        write_export(out, table, 2 * number + 1, "INCREMENTAL_EXPORT", lines, (last // 1000000 + 1) * 1000000,
+                     from_us=split - 1000 if with_full else (first // 1000000) * 1000000, view=view)
+
+
+def main():
+    layout, capture, out = sys.argv[1:4]
+    records = read(capture)
+    os.makedirs(out)
+    if layout == "kinesis-archive":
+        kinesis_archive(records, out)
+    elif layout == "s3-incremental":
+        s3_exports(records, out, with_full=False)
+    elif layout == "s3-full":
+        s3_exports(records, out, with_full=True)
+    else:
+        sys.exit("unknown layout " + layout)
+
+
+if __name__ == "__main__":
+    main()
