@@ -285,10 +285,10 @@ std::string versionJson(const storage::StreamedVersion& s, std::optional<std::si
 {
     const model::Version& v = s.version;
     const auto& changes = s.changes;
-    std::string line = (number ? "{\"version\":" + std::to_string(*number) + "," : std::string("{"))
-        + "\"recordId\":" + std::to_string(v.record.id) + ",\"sequenceNumber\":"
-        + jsonStringOrNull(v.record.sequenceNumber) + ",\"eventID\":" + jsonStringOrNull(v.record.eventId)
-        + ",\"eventName\":\"" + std::string(model::eventNameText(v.record.eventName))
+    std::string line = (number ? "{\"version\":" + std::to_string(*number) + "," : std::string("{")) + "\"recordId\":"
+        + std::to_string(v.record.id) + ",\"sequenceNumber\":" + jsonStringOrNull(v.record.sequenceNumber)
+        + ",\"eventID\":" + jsonStringOrNull(v.record.eventId) + ",\"eventName\":\""
+        + std::string(model::eventNameText(v.record.eventName))
         + "\",\"approximateCreationDateTime\":" + jsonTime(v.record.creationTimeMicros)
         + ",\"ttl\":" + (v.record.ttl ? "true" : "false") + ",\"compacted\":" + (v.record.compacted ? "true" : "false")
         + ",\"state\":\"" + stateText(v.state) + "\",\"imageKnown\":" + (v.stateKnown() ? "true" : "false")
@@ -359,14 +359,15 @@ int runHistory(const QStringList& arguments)
     const bool json = parser.isSet(jsonOption());
     bool started = false;
     bool firstShown = true;
+    std::optional<storage::Error> provenanceError;
     auto error = storage::forEachVersion(
         *store, key->id,
         [&](const storage::VersionWalk& walk) {
             started = true;
             if (json) {
-                std::string head = "{\"table\":" + model::jsontext::quoted(walk.tableName) + ",\"key\":"
-                    + walk.key.canonicalKeys + ",\"ordering\":\"" + std::string(model::orderingText(walk.ordering))
-                    + "\"";
+                std::string head = "{\"table\":" + model::jsontext::quoted(walk.tableName)
+                    + ",\"key\":" + walk.key.canonicalKeys + ",\"ordering\":\""
+                    + std::string(model::orderingText(walk.ordering)) + "\"";
                 if (!where.empty())
                     head += ",\"where\":" + model::jsontext::quoted(where)
                         + ",\"totalVersions\":" + std::to_string(walk.versions);
@@ -386,16 +387,22 @@ int runHistory(const QStringList& arguments)
                 return true;
             if (json) {
                 // Where a record read from a log was logged (issue 20); null for records from capture files.
-                const auto provenance = store->recordProvenance(v.version.record.id);
+                auto provenance = store->recordProvenance(v.version.record.id);
+                if (!provenance) { // said as the store's error, never printed as "not from a log"
+                    provenanceError = provenance.error();
+                    return false;
+                }
                 write((firstShown ? "\n" : ",\n")
                       + versionJson(v, where.empty() ? std::nullopt : std::optional<std::size_t>(v.index + 1),
-                                    provenance && !provenance->empty() ? *provenance : std::string("null")));
+                                    provenance->empty() ? std::string("null") : *provenance));
             } else {
                 write(versionText(v));
             }
             firstShown = false;
             return true;
         });
+    if (!error && provenanceError)
+        error = std::move(provenanceError);
     if (error) {
         if (started)
             write("\n"); // end the partial output's line; the error goes to stderr
