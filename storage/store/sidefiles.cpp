@@ -26,19 +26,26 @@ std::uint32_t le32(const unsigned char* p)
     return (std::uint32_t(p[3]) << 24) | (std::uint32_t(p[2]) << 16) | (std::uint32_t(p[1]) << 8) | std::uint32_t(p[0]);
 }
 
-/// An open file descriptor, closed on destruction.
+void closeOrPark(const std::string& storePath, int fd);
+
+/// An open file descriptor of the store at `storePath` or one of its side files; on destruction closed, or kept
+/// until the store's last connection of this process closed (closeOrPark: closing any descriptor of a file drops
+/// every POSIX lock this process holds on it, SQLite's included).
 class File
 {
 public:
-    explicit File(const std::string& path)
+    File(const std::string& path, const std::string& storePath)
         : m_fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK))
+        , m_storePath(storePath)
     {
     }
     File(const File&) = delete;
     File& operator=(const File&) = delete;
     ~File()
     {
-        if (m_fd >= 0)
+        if (m_fd >= 0 && !m_storePath.empty())
+            closeOrPark(m_storePath, m_fd);
+        else if (m_fd >= 0)
             ::close(m_fd);
     }
     bool isOpen() const { return m_fd >= 0; }
@@ -65,6 +72,7 @@ public:
 
 private:
     int m_fd = -1;
+    std::string m_storePath;
 };
 
 /// Another process holds a lock on [start, start + length) of `fd` (POSIX advisory locks, as SQLite's unix VFS
@@ -101,7 +109,7 @@ struct DatabaseHeader
 DatabaseHeader readDatabaseHeader(const std::string& path)
 {
     DatabaseHeader header;
-    File file(path);
+    File file(path, path);
     if (!file.isOpen())
         return header;
     const std::int64_t size = file.size();
@@ -152,7 +160,7 @@ void walChecksum(bool bigEndian, const unsigned char* data, std::size_t length, 
 std::optional<Error> checkWal(const std::string& path, const DatabaseHeader& db)
 {
     const std::string walPath = path + "-wal";
-    File wal(walPath);
+    File wal(walPath, path);
     if (!wal.isOpen())
         return std::nullopt; // none (or unreadable: SQLite cannot use it either)
     const std::int64_t size = wal.size();
@@ -238,7 +246,7 @@ std::optional<Error> checkWal(const std::string& path, const DatabaseHeader& db)
 std::optional<Error> checkJournal(const std::string& path, const DatabaseHeader& db)
 {
     const std::string journalPath = path + "-journal";
-    File journal(journalPath);
+    File journal(journalPath, path);
     if (!journal.isOpen())
         return std::nullopt;
     const std::int64_t size = journal.size();
@@ -312,6 +320,10 @@ struct OpenStore
     bool hadWal = false;
     bool hadShm = false;
     bool allRemoveCreated = true;
+    /// Descriptors of the store or its side files this process opened outside SQLite (closeOrPark): closed when the
+    /// last connection has closed, as SQLite's own unix VFS keeps the descriptors it would close while it holds
+    /// locks.
+    std::vector<int> parked;
 };
 
 std::map<std::pair<dev_t, ino_t>, OpenStore>& registry()
@@ -339,6 +351,22 @@ bool openInThisProcess(const std::string& path)
     return registry().contains(*id);
 }
 
+void closeOrPark(const std::string& storePath, int fd)
+{
+    const auto id = identity(storePath);
+    {
+        const std::lock_guard lock(registryMutex());
+        if (id) {
+            const auto it = registry().find(*id);
+            if (it != registry().end() && it->second.connections > 0) {
+                it->second.parked.push_back(fd);
+                return;
+            }
+        }
+    }
+    ::close(fd);
+}
+
 /// Removes the store's empty -wal and its -shm when no connection uses them: holds SQLite's EXCLUSIVE lock on the
 /// database file (PENDING, RESERVED and the SHARED range: no connection can be reading, writing or opening the WAL)
 /// and finds the -shm's dead man switch free. Called with registryMutex() held and no connection of this process.
@@ -355,7 +383,7 @@ void removeUnusedSideFiles(const std::string& path, bool removeWal, bool removeS
     lock.l_start = kPendingByte;
     lock.l_len = 2 + 510;
     if (::fcntl(fd, F_SETLK, &lock) == 0) {
-        File shm(path + "-shm");
+        File shm(path + "-shm", {}); // no connection of this process: closed at once
         const bool shmInUse = shm.isOpen() && lockedByAnotherProcess(shm.fd(), kShmDeadManSwitch, 1);
         struct stat st
         {
@@ -373,6 +401,12 @@ void removeUnusedSideFiles(const std::string& path, bool removeWal, bool removeS
 }
 
 } // namespace
+
+void closeStoreDescriptor(const std::string& storePath, int fd)
+{
+    if (fd >= 0)
+        closeOrPark(storePath, fd);
+}
 
 std::shared_ptr<void> registerOpenStore(const std::string& path, bool removeCreatedSideFiles)
 {
@@ -401,6 +435,8 @@ std::shared_ptr<void> registerOpenStore(const std::string& path, bool removeCrea
             return;
         const OpenStore entry = it->second;
         registry().erase(it);
+        for (const int fd : entry.parked)
+            ::close(fd); // the connections have closed: no lock of this process's is left to drop
         if (!entry.allRemoveCreated || (entry.hadWal && entry.hadShm) || identity(path) != std::optional(id))
             return;
         removeUnusedSideFiles(path, !entry.hadWal, !entry.hadShm);
@@ -419,7 +455,7 @@ std::optional<Error> checkSideFiles(const std::string& path)
     const DatabaseHeader db = readDatabaseHeader(path);
     if (hasJournal) {
         // A journal in use: another process is writing (it holds the RESERVED or PENDING lock).
-        File file(path);
+        File file(path, path);
         const bool writing = file.isOpen() && lockedByAnotherProcess(file.fd(), kPendingByte, 2);
         if (!writing) {
             if (auto error = checkJournal(path, db))
@@ -428,7 +464,7 @@ std::optional<Error> checkSideFiles(const std::string& path)
     }
     if (hasWal) {
         // A WAL in use: another process has the database open in WAL mode (it holds the -shm's dead man switch).
-        File shm(path + "-shm");
+        File shm(path + "-shm", path);
         const bool inUse = shm.isOpen() && lockedByAnotherProcess(shm.fd(), kShmDeadManSwitch, 1);
         if (!inUse) {
             if (auto error = checkWal(path, db))

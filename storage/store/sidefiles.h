@@ -42,4 +42,12 @@ std::optional<Error> checkSideFiles(const std::string& path);
 /// free (the same proof SQLite's own close gives before it deletes them). A read-only command leaves no side files.
 std::shared_ptr<void> registerOpenStore(const std::string& path, bool removeCreatedSideFiles = false);
 
+/// Closes `fd`, a descriptor this process opened (outside SQLite) on the store at `storePath` or one of its side files,
+/// without dropping SQLite's locks: POSIX drops every lock a process holds on a file when it closes any descriptor of
+/// it, so while a connection of this process has the store open the descriptor is kept and closed after the last one
+/// closed. Anything that opens the store file or its -shm / -journal by hand closes it through here: a dropped SHARED
+/// lock lets another process's closing connection checkpoint and delete the WAL this process still writes to, and a
+/// dropped -shm read lock lets a checkpoint overwrite pages a reader uses; both corrupt the store.
+void closeStoreDescriptor(const std::string& storePath, int fd);
+
 } // namespace storage

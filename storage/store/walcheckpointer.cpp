@@ -4,28 +4,26 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <utility>
 
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "storage/store/sidefiles.h"
+
 namespace storage {
 
 namespace {
 
-/// Starts asynchronous write-back of the dirty pages of the file at `path` (whole file); true when requested.
-bool startWriteback(const std::string& path)
+/// Starts asynchronous write-back of the dirty pages of the file open as `fd` (whole file); true when requested.
+bool startWriteback(int fd)
 {
 #ifdef __linux__
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    const bool ok = ::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE) == 0;
-    ::close(fd);
-    return ok;
+    return fd >= 0 && ::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE) == 0;
 #else
-    static_cast<void>(path);
+    static_cast<void>(fd);
     return false;
 #endif
 }
@@ -44,6 +42,10 @@ BackgroundCheckpointer::BackgroundCheckpointer(const std::string& storePath)
     const char* main = sqlite3_db_filename(m_db->handle(), "main");
     m_path = main && *main ? std::string(main) : storePath;
     m_walPath = main && *main ? std::string(sqlite3_filename_wal(main)) : storePath + "-wal";
+    // Opened once and closed through closeStoreDescriptor() after the last connection: closing a descriptor of the
+    // store file would drop the SHARED lock this process's connections hold on it (see sidefiles.h).
+    m_storeFd = ::open(m_path.c_str(), O_RDONLY | O_CLOEXEC);
+    m_walFd = ::open(m_walPath.c_str(), O_RDONLY | O_CLOEXEC);
     m_thread = std::thread([this] { run(); });
 }
 
@@ -69,6 +71,8 @@ void BackgroundCheckpointer::stop()
     m_wake.notify_all();
     if (m_thread.joinable())
         m_thread.join();
+    closeStoreDescriptor(m_path, std::exchange(m_storeFd, -1));
+    closeStoreDescriptor(m_path, std::exchange(m_walFd, -1));
 }
 
 BackgroundCheckpointer::WritebackRequests BackgroundCheckpointer::writebackRequests() const
@@ -95,8 +99,10 @@ void BackgroundCheckpointer::run()
                 sqlite3_wal_checkpoint_v2(m_db->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied));
         }
         // Write-back of what the writer appended to the WAL and what checkpoints copied into the store.
-        const bool wal = startWriteback(m_walPath);
-        const bool store = startWriteback(m_path);
+        if (m_walFd < 0) // not made yet when the checkpointer started
+            m_walFd = ::open(m_walPath.c_str(), O_RDONLY | O_CLOEXEC);
+        const bool wal = startWriteback(m_walFd);
+        const bool store = startWriteback(m_storeFd);
         lock.lock();
         m_writebacks.wal += wal ? 1 : 0;
         m_writebacks.store += store ? 1 : 0;

@@ -54,6 +54,8 @@ private:
     std::optional<Database> m_db;
     std::string m_path;    ///< the store file as SQLite opened it
     std::string m_walPath; ///< its WAL
+    int m_storeFd = -1;    ///< m_path, for the write-back (kept open: see closeStoreDescriptor())
+    int m_walFd = -1;      ///< m_walPath, likewise
     std::thread m_thread;
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;

@@ -13,11 +13,17 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "storage/genimport.h"
 #include "storage/import/captureimporter.h"
+#include "storage/reliabilitysupport.h"
+#include "storage/store/sidefiles.h"
 #include "storage/store/store.h"
+#include "storage/store/walcheckpointer.h"
 #include "testsupport.h"
 
 namespace {
@@ -106,6 +112,39 @@ bool copyHotJournal(const QString& database, const char* sql, const QString& jou
     sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
     sqlite3_close(db);
     return ok;
+}
+
+/// Whether another process finds bytes [start, start + length) of `file` locked (F_GETLK in a child: a process
+/// never sees its own locks that way).
+bool lockedForAnotherProcess(const QString& file, off_t start, off_t length)
+{
+    const QByteArray name = file.toLocal8Bit();
+    const pid_t child = ::fork();
+    if (child == 0) {
+        const int fd = ::open(name.constData(), O_RDONLY | O_CLOEXEC);
+        struct flock lock
+        {
+        };
+        lock.l_type = F_WRLCK;
+        lock.l_whence = SEEK_SET;
+        lock.l_start = start;
+        lock.l_len = length;
+        ::_exit(fd < 0 || ::fcntl(fd, F_GETLK, &lock) != 0 ? 2 : lock.l_type != F_UNLCK ? 0 : 1);
+    }
+    int status = 0;
+    return child > 0 && ::waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+// SQLite's unix VFS: the SHARED range of the database file every WAL connection holds a read lock on while open, and
+// the -shm's dead man switch byte.
+constexpr off_t kSharedFirst = 0x40000000 + 2;
+constexpr off_t kSharedSize = 510;
+constexpr off_t kShmDeadManSwitch = (22 + 8) * 4 + 8;
+
+/// Descriptors this process has open.
+int openDescriptors()
+{
+    return static_cast<int>(QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::Files | QDir::System).size());
 }
 
 constexpr const char* kBigWrite = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300) "
@@ -314,6 +353,48 @@ private Q_SLOTS:
         auto reader = storage::Store::open(live.toStdString(), storage::Database::OpenMode::ReadOnly);
         QVERIFY2(reader, reader ? "" : reader.error().message.c_str());
         QCOMPARE(*reader->database().queryInt("SELECT count(*) FROM meta WHERE name LIKE 'pad-%'"), std::int64_t(300));
+    }
+
+    // Closing any descriptor of a file drops every POSIX lock the process holds on it, SQLite's included. The
+    // importer's background checkpointer opened and closed the store file at every write-back tick: the writer's
+    // SHARED lock went, another importer's closing connection took the EXCLUSIVE lock, checkpointed and deleted the
+    // WAL this one still wrote to, and the store was corrupted (tst_concurrency twoImportersOneStore, "Page N is never
+    // used"). What this process opens by hand on a store it has open is closed only after its last connection.
+    void ownDescriptorsKeepTheLocks()
+    {
+        const QString live = path(QStringLiteral("locks.streamscope"));
+        QVERIFY(copyFile(m_store, live));
+        const int before = openDescriptors();
+        {
+            auto writer = storage::Store::open(live.toStdString(), storage::Database::OpenMode::ReadWriteExisting);
+            QVERIFY(writer);
+            QVERIFY(!writer->database().exec("PRAGMA wal_autocheckpoint=0"));
+            QVERIFY(!writer->database().exec(kBigWrite));
+            // What the test looks for is there to be lost: another process sees the locks.
+            QVERIFY(lockedForAnotherProcess(live, kSharedFirst, kSharedSize));
+            QVERIFY(lockedForAnotherProcess(live + QStringLiteral("-shm"), kShmDeadManSwitch, 1));
+            {
+                storage::BackgroundCheckpointer checkpointer(live.toStdString());
+                QVERIFY(checkpointer.active());
+                QTRY_VERIFY_WITH_TIMEOUT(checkpointer.writebackRequests().store >= 2, 30000);
+                QVERIFY(lockedForAnotherProcess(live, kSharedFirst, kSharedSize));
+            }
+            QVERIFY2(lockedForAnotherProcess(live, kSharedFirst, kSharedSize),
+                     "the checkpointer's end dropped the writer's SHARED lock");
+            // A descriptor opened by hand on the store and on its -shm, closed through closeStoreDescriptor().
+            storage::closeStoreDescriptor(live.toStdString(), ::open(live.toLocal8Bit().constData(), O_RDONLY));
+            storage::closeStoreDescriptor(live.toStdString(),
+                                          ::open((live + QStringLiteral("-shm")).toLocal8Bit().constData(), O_RDONLY));
+            QVERIFY(lockedForAnotherProcess(live, kSharedFirst, kSharedSize));
+            QVERIFY(lockedForAnotherProcess(live + QStringLiteral("-shm"), kShmDeadManSwitch, 1));
+            QVERIFY(!writer->database().exec("UPDATE meta SET value = hex(randomblob(3000)) WHERE name LIKE 'pad-%'"));
+            QCOMPARE(*writer->database().queryInt("SELECT count(*) FROM meta WHERE name LIKE 'pad-%'"),
+                     std::int64_t(300));
+        }
+        // The kept descriptors went with the last connection.
+        QCOMPARE(openDescriptors(), before);
+        QVERIFY(!lockedForAnotherProcess(live, kSharedFirst, kSharedSize));
+        QCOMPARE(reliability::integrityCheck(live.toStdString()), std::string("ok"));
     }
 };
 
