@@ -7,6 +7,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
+#include <memory>
 
 #include "app/viewmodels/formatting.h"
 #include "app/viewmodels/importjob.h"
@@ -23,6 +24,31 @@ QString sampleStore(const QTemporaryDir& dir)
         storeImportFunction()(store, {sample}, [](const ImportProgressInfo&) { return true; });
     return info.filesImported == 1 ? store : QString();
 }
+
+/// The bundled sample imported and opened, its activity computed, and an 800×260 ActivityPanel shown on it.
+struct SamplePanel
+{
+    QTemporaryDir dir;
+    StoreSession session;
+    QSignalSpy ready{&session, &StoreSession::activityReady};
+    std::unique_ptr<ActivityPanel> panel;
+
+    /// Empty when the panel is shown; otherwise what failed.
+    QString open()
+    {
+        const QString store = sampleStore(dir);
+        if (store.isEmpty())
+            return QStringLiteral("the sample was not imported");
+        if (QString error = session.open(store); !error.isEmpty())
+            return error;
+        if (!QTest::qWaitFor([&] { return !session.isBusy() && !session.activity().empty(); }, 20'000))
+            return QStringLiteral("the activity was not computed");
+        panel = std::make_unique<ActivityPanel>(&session);
+        panel->resize(800, 260);
+        panel->show();
+        return QTest::qWaitForWindowExposed(panel.get()) ? QString() : QStringLiteral("the panel was not shown");
+    }
+};
 
 int distance(QRgb a, QRgb b)
 {
@@ -69,17 +95,11 @@ private Q_SLOTS:
 
     void tooltipAxisBandAndZoom()
     {
-        QTemporaryDir dir;
-        const QString store = sampleStore(dir);
-        QVERIFY(!store.isEmpty());
-        StoreSession session;
-        QSignalSpy ready(&session, &StoreSession::activityReady);
-        QVERIFY(session.open(store).isEmpty());
-        QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy() && !session.activity().empty(), 20'000);
-        ActivityPanel panel(&session);
-        panel.resize(800, 260);
-        panel.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        SamplePanel sample;
+        QCOMPARE(sample.open(), QString());
+        StoreSession& session = sample.session;
+        QSignalSpy& ready = sample.ready;
+        ActivityPanel& panel = *sample.panel;
         ActivityChart* chart = panel.chart();
         const qint64 width = session.activityBucketMicros();
         const auto buckets = session.activity();
@@ -165,17 +185,11 @@ private Q_SLOTS:
     // A store refresh (after an import, File ▸ Refresh) shows the whole span again: Zoom Out and Whole Span follow.
     void refreshEndsTheZoom()
     {
-        QTemporaryDir dir;
-        const QString store = sampleStore(dir);
-        QVERIFY(!store.isEmpty());
-        StoreSession session;
-        QSignalSpy ready(&session, &StoreSession::activityReady);
-        QVERIFY(session.open(store).isEmpty());
-        QTRY_VERIFY_WITH_TIMEOUT(!session.isBusy() && !session.activity().empty(), 20'000);
-        ActivityPanel panel(&session);
-        panel.resize(800, 260);
-        panel.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        SamplePanel sample;
+        QCOMPARE(sample.open(), QString());
+        StoreSession& session = sample.session;
+        QSignalSpy& ready = sample.ready;
+        ActivityPanel& panel = *sample.panel;
         const auto buckets = session.activity();
         QVERIFY(buckets.size() >= 3);
         panel.chart()->setFilterRange(buckets[1].startMicros, buckets.back().startMicros);

@@ -105,6 +105,10 @@ private Q_SLOTS:
 private:
     /// Runs run.mjs; stdout, or QFAIL-style empty with `error` set.
     QByteArray runNode(const QStringList& arguments, QString& error);
+    /// `streamscope sql --dialect duckdb <sqlArguments>`, then `query` after its SQL in DuckDB (the script written
+    /// as `scriptName`): the query's rows, or empty with `error` set.
+    QJsonArray duckDbRows(const QStringList& sqlArguments, const QString& query, const QString& scriptName,
+                          QString& error);
     /// Imports `inputs`, exports the changelog, runs the DuckDB SQL and compares with the desktop.
     void compare(const QString& name, const QStringList& inputs, bool gzip);
 
@@ -224,6 +228,30 @@ void TestSqlDuckDb::auditAndState()
         inputs = QStringList{converted};
     }
     compare(name, inputs, gzip);
+}
+
+QJsonArray TestSqlDuckDb::duckDbRows(const QStringList& sqlArguments, const QString& query, const QString& scriptName,
+                                     QString& error)
+{
+    const auto sql = runCli(QStringList{QStringLiteral("sql"), QStringLiteral("--dialect"), QStringLiteral("duckdb")}
+                            + sqlArguments);
+    if (sql.exitCode != 0) {
+        error = QString::fromUtf8(sql.err);
+        return QJsonArray();
+    }
+    const QString script = m_dir.filePath(scriptName);
+    QFile f(script);
+    if (!f.open(QIODevice::WriteOnly)) {
+        error = QStringLiteral("cannot write ") + script;
+        return QJsonArray();
+    }
+    f.write(sql.out + query.toUtf8() + ";\n");
+    f.close();
+    const QByteArray output = runNode({QStringLiteral("exec"), script}, error);
+    return QJsonDocument::fromJson(output.trimmed().split('\n').last())
+        .object()
+        .value(QStringLiteral("rows"))
+        .toArray();
 }
 
 void TestSqlDuckDb::compare(const QString& name, const QStringList& inputs, bool gzip)
@@ -484,22 +512,8 @@ void TestSqlDuckDb::typedFromStore()
             .exitCode,
         0);
     const auto runSql = [&](const QStringList& args, const QString& query, QString& error) {
-        const auto sql = runCli(QStringList{QStringLiteral("sql"), QStringLiteral("--dialect"),
-                                            QStringLiteral("duckdb"), QStringLiteral("--from-store"), store}
-                                + args);
-        if (sql.exitCode != 0) {
-            error = QString::fromUtf8(sql.err);
-            return QJsonArray();
-        }
-        const QString script = m_dir.filePath(QStringLiteral("typed.sql"));
-        QFile f(script);
-        if (!f.open(QIODevice::WriteOnly))
-            return QJsonArray();
-        f.write(sql.out + query.toUtf8() + ";\n");
-        f.close();
-        const QByteArray output = runNode({QStringLiteral("exec"), script}, error);
-        const QList<QByteArray> lines = output.trimmed().split('\n');
-        return QJsonDocument::fromJson(lines.last()).object().value(QStringLiteral("rows")).toArray();
+        return duckDbRows(QStringList{QStringLiteral("--from-store"), store} + args, query, QStringLiteral("typed.sql"),
+                          error);
     };
 
     // S3 incremental: Keys, OldImage, NewImage as nested structs.
@@ -606,23 +620,7 @@ void TestSqlDuckDb::rawLayoutsRead()
         return QString();
     };
     const auto rows = [&](const QStringList& args, const QString& query, QString& error) {
-        const auto sql =
-            runCli(QStringList{QStringLiteral("sql"), QStringLiteral("--dialect"), QStringLiteral("duckdb")} + args);
-        if (sql.exitCode != 0) {
-            error = QString::fromUtf8(sql.err);
-            return QJsonArray();
-        }
-        const QString script = m_dir.filePath(QStringLiteral("raw.sql"));
-        QFile f(script);
-        if (!f.open(QIODevice::WriteOnly))
-            return QJsonArray();
-        f.write(sql.out + query.toUtf8() + ";\n");
-        f.close();
-        const QByteArray output = runNode({QStringLiteral("exec"), script}, error);
-        return QJsonDocument::fromJson(output.trimmed().split('\n').last())
-            .object()
-            .value(QStringLiteral("rows"))
-            .toArray();
+        return duckDbRows(args, query, QStringLiteral("raw.sql"), error);
     };
     const QString incrementalData = dataDir(incremental, "INCREMENTAL_EXPORT");
     const QString fullData = dataDir(full, "FULL_EXPORT");
