@@ -1,6 +1,7 @@
 #include "storage/history/auditscan.h"
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -15,6 +16,9 @@
 namespace storage {
 
 namespace {
+
+/// Records per window when a key too large to hold is audited a window at a time.
+constexpr std::size_t kKeyWindow = 64;
 
 std::string baseName(const std::string& path)
 {
@@ -250,10 +254,18 @@ std::optional<Error> addDeliveries(Store& store, std::optional<std::int64_t> tab
 
 namespace {
 
+Result<std::vector<model::Finding>> keyFindingsInWindows(Store& store, std::int64_t keyId,
+                                                         const model::AuditOptions& options, std::size_t window,
+                                                         const std::function<bool()>& keepGoing, bool withDeliveries);
+
 /// One key's records, ready for the auditor (read, converted and pre-split on the reader thread).
 struct AuditBatch
 {
     std::int64_t keyId = 0;
+    /// A key too large to hold (AuditRequest::maxKeyBytes): its findings, audited a window at a time by the reader
+    /// (`records` is empty), and how many records it has.
+    std::optional<std::vector<model::Finding>> windowed;
+    std::int64_t windowedRecords = 0;
     std::string canonicalKeys;
     model::Ordering ordering = model::Ordering::Sequence;
     std::vector<model::HistoryRecord> records;
@@ -355,11 +367,27 @@ Result<AuditReport> runAuditOnce(Store& store, const AuditRequest& request)
     scan.tableId = request.tableId;
     AuditQueue queue;
     std::optional<Error> scanError;
+    std::optional<Error> keyError;                // a windowed key's audit failed
     model::Auditor valueAuditor(request.options); // used by the reader thread only
+    scan.maxKeyBytes = request.maxKeyBytes;
+    std::atomic<bool> stopping = false;
     std::thread reader([&] {
         scanError = store.forEachKeyHistory(scan, [&](KeyHistory& h) {
             AuditBatch batch;
             batch.keyId = h.key.id;
+            if (h.recordsLeftOut > 0) {
+                // Too large to hold: audited here a window at a time, on the store's connection this thread has.
+                auto findings = keyFindingsInWindows(
+                    store, h.key.id, options, kKeyWindow, [&] { return !stopping.load(); }, false);
+                if (!findings) {
+                    if (findings.error().kind != Error::Kind::Interrupted)
+                        keyError = findings.error();
+                    return false;
+                }
+                batch.windowed = std::move(*findings);
+                batch.windowedRecords = h.recordsLeftOut;
+                return queue.push(std::move(batch));
+            }
             const model::Item keys = decodeKeys(h.key.canonicalKeys);
             batch.records = toHistoryRecords(h.records, keys);
             batch.ordering = toModelOrdering(h.ordering);
@@ -387,18 +415,27 @@ Result<AuditReport> runAuditOnce(Store& store, const AuditRequest& request)
     while (auto batch = queue.pop()) {
         if (!report.complete)
             continue; // drain what the reader already queued
-        auditor.addKey(batch->records, batch->ordering, batch->keyId,
-                       batch->valuesChecked ? &batch->valueFindings : nullptr);
+        if (batch->windowed) {
+            for (model::Finding& f : *batch->windowed)
+                emit(std::move(f));
+            report.records += batch->windowedRecords;
+        } else {
+            auditor.addKey(batch->records, batch->ordering, batch->keyId,
+                           batch->valuesChecked ? &batch->valueFindings : nullptr);
+            report.records += static_cast<std::int64_t>(batch->records.size());
+        }
         ++report.keys;
-        report.records += static_cast<std::int64_t>(batch->records.size());
         if (request.progress && !request.progress(report.records)) {
             report.complete = false;
+            stopping = true;
             queue.stop();
         }
     }
     reader.join();
     if (scanError)
         return *scanError;
+    if (keyError)
+        return *keyError;
     if (report.complete) {
         if (auto e = addStoreWide(store, request.tableId, request.options.checkEventIds, keyJson, auditor, emit))
             return *e;
@@ -427,13 +464,23 @@ std::optional<Error> auditStoreWide(Store& store, const AuditRequest& request)
 }
 
 std::optional<Error> auditKeyRecords(Store& store, std::int64_t keyId, const model::AuditOptions& options,
-                                     const model::FindingSink& sink, std::int64_t& records)
+                                     const model::FindingSink& sink, std::int64_t& records, std::int64_t maxKeyBytes)
 {
-    auto loaded = store.keyHistory(keyId);
+    auto loaded = store.keyHistory(keyId, false, 0, maxKeyBytes);
     if (!loaded)
         return store.database().explainReadError(loaded.error());
     model::AuditOptions keyOptions = options;
     keyOptions.checkEventIds = false;
+    if (loaded->recordsLeftOut > 0) {
+        // Too large to hold: a window at a time, as runAudit does with the same maxKeyBytes.
+        auto findings = keyFindingsInWindows(store, keyId, keyOptions, kKeyWindow, {}, false);
+        if (!findings)
+            return store.database().explainReadError(findings.error());
+        for (model::Finding& f : *findings)
+            sink(std::move(f));
+        records = loaded->recordsLeftOut;
+        return std::nullopt;
+    }
     model::Auditor auditor(keyOptions);
     auditor.setSink(sink);
     const model::Item keys = decodeKeys(loaded->key.canonicalKeys);
@@ -488,8 +535,13 @@ bool needsImages(model::FindingKind kind)
     }
 }
 
-Result<std::vector<model::Finding>> auditKeyInWindowsOnce(Store& store, std::int64_t keyId, model::AuditOptions options,
-                                                          std::size_t window, const std::function<bool()>& keepGoing)
+} // namespace
+
+namespace {
+
+Result<std::vector<model::Finding>> keyFindingsInWindows(Store& store, std::int64_t keyId,
+                                                         const model::AuditOptions& options, std::size_t window,
+                                                         const std::function<bool()>& keepGoing, bool withDeliveries)
 {
     auto index = store.keyHistoryIndex(keyId);
     if (!index)
@@ -539,6 +591,8 @@ Result<std::vector<model::Finding>> auditKeyInWindowsOnce(Store& store, std::int
         if (!needsImages(f.kind))
             findings.push_back(std::move(f));
     light.clear();
+    if (!withDeliveries)
+        return findings; // the store-wide audit adds the key's deliveries with everyone else's
     model::Auditor deliveries(options);
     std::unordered_map<std::int64_t, std::string> keyJson{{keyId, index->key.canonicalKeys}};
     if (auto e = addDeliveries(store, index->key.tableId, keyId, keyJson, deliveries))
@@ -555,7 +609,7 @@ Result<std::vector<model::Finding>> auditKeyInWindowsOnce(Store& store, std::int
 Result<std::vector<model::Finding>> auditKeyInWindows(Store& store, std::int64_t keyId, model::AuditOptions options,
                                                       std::size_t window, const std::function<bool()>& keepGoing)
 {
-    return explainReadError(store, auditKeyInWindowsOnce(store, keyId, options, window, keepGoing));
+    return explainReadError(store, keyFindingsInWindows(store, keyId, options, window, keepGoing, true));
 }
 
 } // namespace storage

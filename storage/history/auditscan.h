@@ -18,6 +18,9 @@
 
 namespace storage {
 
+/// AuditRequest::maxKeyBytes's default: 64 MiB of one key's rows.
+constexpr std::int64_t kMaxKeyBytes = std::int64_t(64) << 20;
+
 struct AuditRequest
 {
     std::optional<std::int64_t> tableId; ///< nullopt = every table
@@ -28,6 +31,10 @@ struct AuditRequest
     /// When set, each finding is handed over as soon as it is known (per key in key order, then duplicates,
     /// conflicts, reused event IDs and mixed view types) instead of being collected in AuditReport::findings.
     model::FindingSink onFinding;
+    /// A key whose records hold more bytes than this (Keys, images) is not read whole: it is audited a window of
+    /// records at a time (auditKeyInWindows: the same findings, in another order within the key), so one huge key
+    /// does not have to fit in memory. 0 = every key whole.
+    std::int64_t maxKeyBytes = kMaxKeyBytes;
 };
 
 struct AuditReport
@@ -47,9 +54,11 @@ Result<AuditReport> runAudit(Store& store, const AuditRequest& request = {});
 [[nodiscard]] std::optional<Error> auditStoreWide(Store& store, const AuditRequest& request);
 
 /// One key's findings exactly as runAudit reports them for that key (no duplicates, conflicts or event IDs: those are
-/// store-wide), to `sink`; `records` receives the number of the key's records.
+/// store-wide), to `sink`; `records` receives the number of the key's records. `maxKeyBytes` as
+/// AuditRequest::maxKeyBytes (the same value gives the same findings in the same order as runAudit).
 [[nodiscard]] std::optional<Error> auditKeyRecords(Store& store, std::int64_t keyId, const model::AuditOptions& options,
-                                                   const model::FindingSink& sink, std::int64_t& records);
+                                                   const model::FindingSink& sink, std::int64_t& records,
+                                                   std::int64_t maxKeyBytes = kMaxKeyBytes);
 
 /// The findings of one key only (for the GUI's timeline markers); duplicates and conflicts of that key included.
 Result<std::vector<model::Finding>> auditKey(Store& store, std::int64_t keyId, model::AuditOptions options = {});
@@ -62,8 +71,8 @@ Result<std::vector<model::Finding>> auditKey(Store& store, std::int64_t keyId, m
 /// images (a few hundred bytes per record). One difference: a value finding of an attribute unchanged since the last
 /// image checked is reported again after a record that carries no image at all (KEYS_ONLY among images).
 /// `keepGoing` (optional) is asked before each window: false stops with Error::Kind::Interrupted.
-Result<std::vector<model::Finding>> auditKeyInWindows(Store& store, std::int64_t keyId, model::AuditOptions options = {},
-                                                      std::size_t window = 64,
+Result<std::vector<model::Finding>> auditKeyInWindows(Store& store, std::int64_t keyId,
+                                                      model::AuditOptions options = {}, std::size_t window = 64,
                                                       const std::function<bool()>& keepGoing = {});
 
 } // namespace storage

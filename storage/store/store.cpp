@@ -94,6 +94,14 @@ constexpr const char* kHistorySelect =
     "r.new_len, r.new_text, r.old_off, r.old_len, r.old_text, r.source_id, r.record_index, r.byte_offset, r.raw "
     "FROM records r";
 
+/// What one history row holds in memory, for ScanOptions::maxKeyBytes and keyHistory's maxBytes (one rule).
+std::int64_t rowBytes(const RecordRow& r)
+{
+    return static_cast<std::int64_t>(sizeof(RecordRow) + r.keysJson.size() + r.raw.size()
+                                     + (r.newImageJson ? r.newImageJson->size() : 0)
+                                     + (r.oldImageJson ? r.oldImageJson->size() : 0));
+}
+
 /// Table names and stream ARN/region by id, read on first use.
 class HistoryNames
 {
@@ -697,7 +705,7 @@ Result<std::optional<KeyInfo>> Store::findKey(std::int64_t tableId, std::string_
 
 // ---- one key's history ------------------------------------------------------------------------------------------
 
-Result<KeyHistory> Store::keyHistory(std::int64_t keyId, bool withRaw, std::int64_t limit)
+Result<KeyHistory> Store::keyHistory(std::int64_t keyId, bool withRaw, std::int64_t limit, std::int64_t maxBytes)
 {
     auto info = key(keyId);
     if (!info)
@@ -714,9 +722,22 @@ Result<KeyHistory> Store::keyHistory(std::int64_t keyId, bool withRaw, std::int6
     st.bind(1, keyId);
     if (history.key.recordCount > 0) // a hint only (a damaged store may claim anything)
         history.records.reserve(static_cast<std::size_t>(std::min<std::int64_t>(history.key.recordCount, 1 << 20)));
-    if (auto e = st.forEachRow([&](const Statement& row) { history.records.push_back(readHistoryRow(row, withRaw)); }))
+    std::int64_t bytes = 0;
+    if (auto e = st.forEachRow([&](const Statement& row) {
+            history.records.push_back(readHistoryRow(row, withRaw));
+            bytes += rowBytes(history.records.back());
+            return maxBytes <= 0 || bytes <= maxBytes;
+        }))
         return *e;
     st.reset();
+    if (maxBytes > 0 && bytes > maxBytes) {
+        std::vector<RecordRow>().swap(history.records);
+        auto count = m_impl->collect<std::int64_t>("SELECT count(*) FROM records WHERE key_id = ?", {keyId},
+                                                   [](const Statement& row) { return row.int64(0); });
+        if (!count)
+            return count.error();
+        history.recordsLeftOut = count->empty() ? 0 : count->front();
+    }
     // Names after the scan: their lookups use the statement cache, which may drop statements when it grows.
     HistoryNames names(m_impl->cache);
     for (auto& row : history.records) {
@@ -846,9 +867,12 @@ std::optional<Error> Store::forEachKeyHistory(const ScanOptions& options,
 
     std::vector<RecordRow> rows;
     std::int64_t currentKey = 0;
+    std::int64_t keyBytes = 0;
+    std::int64_t leftOut = 0; // > 0: the current key is over options.maxKeyBytes, its rows are counted, not kept
+    std::string leftOutTable;
     HistoryNames names(m_impl->cache);
     auto flush = [&]() -> Result<bool> {
-        if (rows.empty())
+        if (rows.empty() && leftOut == 0)
             return true;
         for (auto& row : rows) {
             if (auto error = names.fill(row))
@@ -860,12 +884,18 @@ std::optional<Error> Store::forEachKeyHistory(const ScanOptions& options,
         KeyHistory history;
         if (*info)
             history.key = std::move(**info);
+        if (leftOut > 0) {
+            history.tableName = std::move(leftOutTable);
+            history.recordsLeftOut = std::exchange(leftOut, 0);
+            return onKey(history);
+        }
         history.tableName = rows.front().tableName;
         history.records = std::move(rows);
         rows.clear();
         history.ordering = orderHistory(history.records);
         return onKey(history);
     };
+
     std::optional<Error> flushError;
     bool stopped = false;
     if (auto e = st.forEachRow([&](const Statement& row) {
@@ -878,8 +908,24 @@ std::optional<Error> Store::forEachKeyHistory(const ScanOptions& options,
                     return false;
                 }
                 currentKey = keyId;
+                keyBytes = 0;
+            }
+            if (leftOut > 0) {
+                ++leftOut;
+                return true;
             }
             rows.push_back(readHistoryRow(row, options.withRaw));
+            keyBytes += rowBytes(rows.back());
+            if (options.maxKeyBytes > 0 && keyBytes > options.maxKeyBytes) {
+                if (auto error = names.fill(rows.front())) {
+                    flushError = std::move(*error);
+                    stopped = true;
+                    return false;
+                }
+                leftOutTable = rows.front().tableName;
+                leftOut = static_cast<std::int64_t>(rows.size());
+                std::vector<RecordRow>().swap(rows);
+            }
             return true;
         }))
         return e;

@@ -149,12 +149,18 @@ struct KeyHistory
     std::string tableName;
     HistoryOrdering ordering = HistoryOrdering::Sequence;
     std::vector<RecordRow> records;
+    /// With ScanOptions::maxKeyBytes: the key's records were more than that, so none is here (`records` empty);
+    /// this many are in the store (read them a window at a time: keyHistoryIndex, historyRowsByIds).
+    std::int64_t recordsLeftOut = 0;
 };
 
 struct ScanOptions
 {
     std::optional<std::int64_t> tableId; ///< nullopt = all tables
     bool withRaw = false;
+    /// > 0: a key whose rows hold more bytes than this (Keys, images, raw text) is handed over without its records
+    /// (KeyHistory::recordsLeftOut): one huge key does not have to fit in memory.
+    std::int64_t maxKeyBytes = 0;
 };
 
 // ---- the store --------------------------------------------------------------------------------------------------
@@ -203,8 +209,10 @@ public:
     Result<std::optional<KeyInfo>> findKey(std::int64_t tableId, std::string_view canonicalKeys);
 
     // One key's history, in history order (see HistoryOrdering). `limit` 0 = all records (else the first `limit`
-    // in history order).
-    Result<KeyHistory> keyHistory(std::int64_t keyId, bool withRaw = false, std::int64_t limit = 0);
+    // in history order). `maxBytes` > 0: when the key's rows hold more (as ScanOptions::maxKeyBytes counts them),
+    // reading stops and no record is returned (KeyHistory::recordsLeftOut says how many there are).
+    Result<KeyHistory> keyHistory(std::int64_t keyId, bool withRaw = false, std::int64_t limit = 0,
+                                  std::int64_t maxBytes = 0);
     /// The same order without images (records_by_key and the rows' leading columns only); read the records it
     /// picks with historyRowsByIds. InvalidArgument for an unknown key.
     Result<KeyHistoryIndex> keyHistoryIndex(std::int64_t keyId);

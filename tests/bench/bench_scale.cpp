@@ -12,7 +12,7 @@
 //    main's, on the same store in the same run): `state --at` (middle of the capture's time span, --json), `export` of
 //    the key with the most records, `export` of one hour (from the middle), `history` of that key;
 // 4. one huge key (V versions of a KB-sized attribute, issue 16 item 9) imported into a second store: its `history`,
-//    `state --at` the end and `export` of the key, with both binaries.
+//    `audit --fresh --json`, `state --at` the end and `export` of the key, with both binaries.
 // Median of --runs (default 3) per command; --huge-runs (default 1) for the huge key.
 
 #include <algorithm>
@@ -334,6 +334,8 @@ int main(int argc, char** argv)
             report("history --json (huge key)", label,
                    measure({path, "history", "--store", hugeStore, "--table", "Huge", "--key", "Pk=huge", "--json"},
                            hugeRuns));
+            report("audit --fresh (huge key)", label,
+                   measure({path, "audit", "--store", hugeStore, "--fresh", "--json"}, hugeRuns));
             report("state --at end (huge key)", label,
                    measure({path, "state", "--store", hugeStore, "--table", "Huge", "--at", end}, hugeRuns));
             report("export key (huge key)", label,

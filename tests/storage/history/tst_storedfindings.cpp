@@ -264,6 +264,76 @@ private Q_SLOTS:
         QVERIFY(!model::decodeFinding("{}"));
         QVERIFY(!model::decodeFinding("not json"));
     }
+
+    // Issue 16 item 9: a key whose rows hold more than AuditRequest::maxKeyBytes is not read whole but audited a
+    // window of records at a time, with the same findings (in another order within the key); the kept findings'
+    // per-key audit (auditKeyRecords) makes the same choice with the same limit, finding for finding in the same order.
+    void keysTooLargeToHoldAreAuditedInWindows()
+    {
+        const std::string path = m_dir.filePath(QStringLiteral("windows.streamscope")).toStdString();
+        {
+            auto store = storage::Store::open(path);
+            QVERIFY(store);
+            const auto summary = storage::importCaptures(store->database(), m_files);
+            QCOMPARE(summary.files.size(), m_files.size());
+        }
+        auto store = storage::Store::open(path, storage::Database::OpenMode::ReadOnly);
+        QVERIFY(store);
+        const auto audit = [&](std::int64_t maxKeyBytes) {
+            storage::AuditRequest request;
+            request.maxKeyBytes = maxKeyBytes;
+            auto report = storage::runAudit(*store, request);
+            return report ? std::optional(std::move(*report)) : std::nullopt;
+        };
+        const auto whole = audit(0);
+        const auto windowed = audit(1); // every key over the limit
+        const auto some = audit(6000);  // the keys of more than a few records
+        QVERIFY(whole && windowed && some);
+        QCOMPARE(windowed->keys, whole->keys);
+        QCOMPARE(windowed->records, whole->records);
+        const auto sorted = [](const storage::AuditReport& r) {
+            std::vector<std::string> out;
+            for (const auto& f : r.findings)
+                out.push_back(model::encodeFinding(f));
+            std::sort(out.begin(), out.end());
+            return out;
+        };
+        QVERIFY(whole->findings.size() > 100);
+        QCOMPARE(sorted(*windowed), sorted(*whole));
+        QCOMPARE(sorted(*some), sorted(*whole));
+
+        // The scan hands a key over the limit without its records.
+        std::int64_t leftOut = 0;
+        std::vector<std::int64_t> keyIds; // in the audit's key order
+        storage::ScanOptions scan;
+        scan.maxKeyBytes = 6000;
+        QVERIFY(!store->forEachKeyHistory(scan, [&](storage::KeyHistory& h) {
+            keyIds.push_back(h.key.id);
+            if (h.recordsLeftOut > 0) {
+                ++leftOut;
+                return h.records.empty();
+            }
+            return !h.records.empty();
+        }));
+        QCOMPARE(std::int64_t(keyIds.size()), whole->keys);
+        QVERIFY2(leftOut > 0 && leftOut < whole->keys, qPrintable(QString::number(leftOut)));
+
+        // auditKeyRecords with the same limit, key after key: runAudit's per-key findings (they come first, the
+        // store-wide ones after), finding for finding and in the same order.
+        std::vector<std::string> perKey;
+        std::int64_t records = 0;
+        for (const std::int64_t keyId : keyIds) {
+            std::int64_t keyRecords = 0;
+            QVERIFY(!storage::auditKeyRecords(
+                *store, keyId, model::AuditOptions{},
+                [&](model::Finding&& f) { perKey.push_back(model::encodeFinding(f)); }, keyRecords, 6000));
+            records += keyRecords;
+        }
+        QCOMPARE(records, whole->records);
+        QVERIFY(perKey.size() > 100 && perKey.size() <= some->findings.size());
+        for (std::size_t i = 0; i < perKey.size(); ++i)
+            QCOMPARE(perKey[i], model::encodeFinding(some->findings[i]));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestStoredFindings)
