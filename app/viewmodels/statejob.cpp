@@ -1,7 +1,10 @@
 #include "app/viewmodels/statejob.h"
 
+#include <algorithm>
+
 #include "app/viewmodels/formatting.h"
 #include "app/viewmodels/isotime.h"
+#include "app/viewmodels/keyorder.h"
 #include "model/dynamodbjson.h"
 #include "model/streamrecord.h"
 
@@ -31,6 +34,20 @@ StateRow toRow(const storage::ItemAtTime& item)
 qint64 textBytes(const StateRow& row)
 {
     return 2 * (row.itemJson.size() + row.plainJson.size() + row.keyText.size() + row.keyJson.size());
+}
+
+/// A row with its key's typed value (the keys list's order: numbers numerically, binaries by bytes, part by part).
+struct OrderedRow
+{
+    KeyOrderValue order;
+    StateRow row;
+};
+
+/// Key order first, then key id (as the keys list breaks ties).
+bool before(const OrderedRow& a, const OrderedRow& b)
+{
+    const int c = a.order.compare(b.order);
+    return c != 0 ? c < 0 : a.row.keyId < b.row.keyId;
 }
 } // namespace
 
@@ -89,24 +106,37 @@ StateResult StateJob::read(storage::Store& store, const StateRequest& request, c
     qint64 seen = 0;
     qint64 bytes = 0;
     bool stopped = false;
+    // The store walks keys in text order (Id=100 before Id=11); the list is in typed key order. Under the caps the
+    // list keeps the first rows in that order: a max-heap drops its last row when a cap is passed, and once a row is
+    // dropped, every row ordered after it is left out too (so the list stays a prefix of the whole order).
+    std::vector<OrderedRow> kept;
+    std::optional<OrderedRow> cut; ///< the first row (in key order) left out
     auto counts = storage::forEachItemAt(store, table->id, request.atMicros, [&](const storage::ItemAtTime& item) {
         if (!progress(++seen, total)) {
             stopped = true;
             return false;
         }
-        if (result.leftOut > 0 || std::ssize(result.rows) >= request.rowLimit) {
+        OrderedRow next{KeyOrderValue::fromCanonical(item.key.canonicalKeys), toRow(item)};
+        if (cut && !before(next, *cut)) {
             ++result.leftOut;
             return true;
         }
-        StateRow row = toRow(item);
-        bytes += textBytes(row);
-        if (bytes > request.byteLimit) {
+        bytes += textBytes(next.row);
+        kept.push_back(std::move(next));
+        std::push_heap(kept.begin(), kept.end(), before);
+        while (!kept.empty() && (std::ssize(kept) > request.rowLimit || bytes > request.byteLimit)) {
+            std::pop_heap(kept.begin(), kept.end(), before);
+            bytes -= textBytes(kept.back().row);
+            cut = std::move(kept.back());
+            kept.pop_back();
             ++result.leftOut;
-            return true;
         }
-        result.rows.push_back(std::move(row));
         return true;
     });
+    std::sort_heap(kept.begin(), kept.end(), before);
+    result.rows.reserve(kept.size());
+    for (OrderedRow& r : kept)
+        result.rows.push_back(std::move(r.row));
     if (stopped) {
         result.rows.clear();
         result.leftOut = 0;

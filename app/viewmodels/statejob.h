@@ -2,8 +2,9 @@
 
 // State at a time (the GUI's `streamscope state --at`): every item of one table as it was at a time, read in the
 // background through the store's streamed state query (storage::forEachItemAt: key order, one key's history and two
-// images in memory at a time). The list keeps at most a row cap and an image-byte cap; the walk still goes on to the
-// end so the counts are those of the whole table, and the result says how many rows were left out. Cancel stops the
+// images in memory at a time). The list is in typed key order (the keys list's order, not the store's key text
+// order) and keeps at most a row cap and an image-byte cap; the walk still goes on to the end so the counts are those
+// of the whole table, and the result says how many rows were left out. Cancel stops the
 // walk and delivers nothing but "cancelled".
 
 #include <QAbstractTableModel>
@@ -43,7 +44,9 @@ struct StateRequest
 struct StateResult
 {
     StateRequest request;
-    std::vector<StateRow> rows; ///< key order (display text, then id), at most the caps
+    /// Typed key order as the keys list sorts (KeyOrderValue: Id=2 < Id=11 < Id=100; ties by key id), the first rows
+    /// of that order within the caps.
+    std::vector<StateRow> rows;
     storage::StateCounts counts;
     qint64 leftOut = 0; ///< rows not kept because of the caps (0 = the list is complete)
     bool cancelled = false;

@@ -62,6 +62,7 @@ StateDialog::StateDialog(StoreSession* session, QWidget* parent)
     m_view->verticalHeader()->hide();
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
     m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->horizontalHeader()->setTextElideMode(Qt::ElideRight);
     m_item->setObjectName(QStringLiteral("stateItem"));
     m_item->setReadOnly(true);
     m_item->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
@@ -121,6 +122,18 @@ StateDialog::StateDialog(StoreSession* session, QWidget* parent)
     });
     connect(session, &StoreSession::overviewReady, this, &StateDialog::reload);
     resize(900, 560);
+    fitColumns();
+}
+
+void StateDialog::fitColumns()
+{
+    // Each column as wide as its header text and its content (resizeColumnsToContents weighs both; with no rows it
+    // is the header text alone), a long key capped at a third of the dialog but never below its header.
+    QHeaderView* header = m_view->horizontalHeader();
+    m_view->resizeColumnsToContents();
+    const int key = StateTableModel::KeyColumn;
+    m_view->setColumnWidth(key,
+                           std::max(header->sectionSizeHint(key), std::min(m_view->columnWidth(key), width() / 3)));
 }
 
 void StateDialog::reload()
@@ -192,9 +205,7 @@ void StateDialog::showResult(const StateResult& result)
         return;
     }
     m_model->setRows(result.rows);
-    m_view->resizeColumnsToContents();
-    const int keyWidth = std::min(m_view->columnWidth(StateTableModel::KeyColumn), width() / 3);
-    m_view->setColumnWidth(StateTableModel::KeyColumn, keyWidth);
+    fitColumns();
     if (m_model->rowCount() > 0) {
         m_view->setCurrentIndex(m_model->index(0, 0));
         m_view->setFocus(Qt::OtherFocusReason);

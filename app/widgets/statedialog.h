@@ -56,6 +56,7 @@ private:
     void showCurrentItem();
     void openCurrent();
     void setRunning(bool running);
+    void fitColumns();
 
     StoreSession* m_session;
     StateJob* m_job;

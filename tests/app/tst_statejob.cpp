@@ -1,7 +1,8 @@
 // StateJob (View ▸ State at a Time, issue 19): the items it lists for a table at a time are those of
 // `streamscope state --at … --json` on the same store (key, sequence number, event ID, event, the image text exactly
-// as stored), in the same order; the list is capped and says how many rows it left out; a cancelled walk delivers
-// no rows and the store is unchanged.
+// as stored), in the same order for these string keys; numeric, binary and composite keys are listed in typed key
+// order as the keys list sorts them (Id=2 < Id=11 < Id=100), also under the cap; the list is capped and says how many
+// rows it left out; a cancelled walk delivers no rows and the store is unchanged.
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -13,6 +14,7 @@
 
 #include "app/viewmodels/importjob.h"
 #include "app/viewmodels/statejob.h"
+#include "storage/exporttestsupport.h"
 #include "testsupport.h"
 
 namespace {
@@ -43,6 +45,7 @@ private Q_SLOTS:
     void equalsTheCli();
     void unknownImagesListed();
     void cappedAndSaysSo();
+    void typedKeyOrder();
     void beforeEverything();
     void unknownTable();
     void cancelLeavesNothing();
@@ -240,6 +243,83 @@ void TestStateJob::cappedAndSaysSo()
     for (const StateRow& row : small.rows)
         bytes += 2 * (row.itemJson.size() + row.plainJson.size() + row.keyText.size() + row.keyJson.size());
     QVERIFY(bytes <= request.byteLimit);
+}
+
+void TestStateJob::typedKeyOrder()
+{
+    // Written in an order that is neither typed nor text order; one table of numeric keys, one of composite keys.
+    const QString path = m_dir.filePath(QStringLiteral("typed.streamscope"));
+    {
+        auto store = storage::Store::open(path.toStdString());
+        QVERIFY(store);
+        std::vector<exporttest::Rec> records;
+        int seq = 100;
+        const auto add = [&](const std::string& table, const std::string& keys) {
+            exporttest::Rec r;
+            r.table = table;
+            r.arn = "arn:aws:dynamodb:eu-central-1:1:table/" + table + "/stream/x";
+            r.keysJson = keys;
+            r.seq = std::to_string(seq++);
+            r.micros = 1'700'000'000'000'000 + std::int64_t(seq) * 1'000'000;
+            r.newImage = keys;
+            records.push_back(r);
+        };
+        for (const char* id : {"100", "11", "2", "1000", "101", "9", "-3", "1.5"})
+            add("Numbers", std::string(R"({"Id":{"N":")") + id + R"("}})");
+        for (const char* pk : {"b", "a"})
+            for (const char* sk : {"10", "9", "100"})
+                add("Composite", std::string(R"({"pk":{"S":")") + pk + R"("},"sk":{"N":")" + sk + R"("}})");
+        // Binary keys: decoded bytes (ff sorts after 00 01 although its base64 "/w==" sorts before "AAE=").
+        for (const char* b : {"/w==", "AAE=", "AA=="})
+            add("Binary", std::string(R"({"Id":{"B":")") + b + R"("}})");
+        QCOMPARE(QString::fromStdString(exporttest::load(*store, records, "typed")), QString());
+    }
+    const qint64 end = 1'800'000'000'000'000;
+    const auto keysOf = [](const StateResult& r) {
+        QStringList keys;
+        for (const StateRow& row : r.rows)
+            keys << row.keyText;
+        return keys;
+    };
+    StateResult r = readNow(path, QStringLiteral("Numbers"), end);
+    QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+    QCOMPARE(keysOf(r),
+             QStringList({QStringLiteral("Id=-3"), QStringLiteral("Id=1.5"), QStringLiteral("Id=2"),
+                          QStringLiteral("Id=9"), QStringLiteral("Id=11"), QStringLiteral("Id=100"),
+                          QStringLiteral("Id=101"), QStringLiteral("Id=1000")}));
+    // Under the row cap the list is the first rows of that order (not the first the store's text order reads).
+    r = readNow(path, QStringLiteral("Numbers"), end, 3);
+    QCOMPARE(keysOf(r), QStringList({QStringLiteral("Id=-3"), QStringLiteral("Id=1.5"), QStringLiteral("Id=2")}));
+    QCOMPARE(r.leftOut, 5);
+    // Under the byte cap too: only a prefix of the order, whatever fits.
+    {
+        auto store = storage::Store::open(path.toStdString(), storage::Database::OpenMode::ReadOnly);
+        QVERIFY(store);
+        StateRequest request;
+        request.table = QStringLiteral("Numbers");
+        request.atMicros = end;
+        request.byteLimit = 400;
+        const StateResult small = StateJob::read(*store, request, always());
+        QVERIFY(!small.rows.empty() && small.rows.size() < 8);
+        QCOMPARE(keysOf(small),
+                 keysOf(readNow(path, QStringLiteral("Numbers"), end)).mid(0, qsizetype(small.rows.size())));
+        QCOMPARE(small.leftOut, qint64(8 - small.rows.size()));
+    }
+    r = readNow(path, QStringLiteral("Composite"), end);
+    QCOMPARE(keysOf(r).size(), 6);
+    QStringList composite;
+    for (const char* pk : {"a", "b"})
+        for (const char* sk : {"9", "10", "100"})
+            composite << QStringLiteral("pk=%1, sk=%2").arg(QLatin1String(pk), QLatin1String(sk));
+    QCOMPARE(keysOf(r).join(QLatin1Char('|')).remove(QLatin1Char(' ')),
+             composite.join(QLatin1Char('|')).remove(QLatin1Char(' ')));
+    r = readNow(path, QStringLiteral("Binary"), end);
+    QStringList binary;
+    for (const StateRow& row : r.rows)
+        binary << row.keyJson;
+    QCOMPARE(binary,
+             QStringList({QStringLiteral(R"({"Id":{"B":"AA=="}})"), QStringLiteral(R"({"Id":{"B":"AAE="}})"),
+                          QStringLiteral(R"({"Id":{"B":"/w=="}})")}));
 }
 
 void TestStateJob::beforeEverything()

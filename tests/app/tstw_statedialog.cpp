@@ -1,12 +1,14 @@
 // View ▸ State at a Time (issue 19, "Expected of a tool in this genre"), offscreen and from the keyboard: Ctrl+T opens
 // the dialog on the open store's last time, Enter lists the items of the table as they were (numbers exactly as
 // stored), a typed earlier time lists the state then, Enter on an item opens its key in the timeline at the version
-// that left it so, errors are said in the dialog, and it fits a 1024x700 window.
+// that left it so, errors are said in the dialog, and it fits a 1024x700 window. Its column headers are readable
+// (each header's text fits its section, before and after a listing, at the dialog's size and in a narrower one).
 
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
 #include <QFile>
+#include <QHeaderView>
 #include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
@@ -17,6 +19,8 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QStyle>
+#include <QStyleOptionHeader>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -49,6 +53,14 @@ bool openSample(MainWindow& window, const QTemporaryDir& dir)
         && QTest::qWaitFor([session]() { return !session->isBusy() && session->keyModel()->rowCount() == 10; }, 30'000);
 }
 
+/// The window at 1024x700, shown.
+bool showAtSmallSize(MainWindow& window)
+{
+    window.resize(1024, 700);
+    window.show();
+    return QTest::qWaitForWindowExposed(&window);
+}
+
 /// The state the job gives directly (no dialog) for comparison.
 StateResult stateNow(const QString& store, const QString& table, qint64 at)
 {
@@ -64,6 +76,22 @@ StateResult stateNow(const QString& store, const QString& table, qint64 at)
     }
     return StateJob::read(*opened, request, [](qint64, qint64) { return true; });
 }
+/// The headers whose text does not fit their section (the text's width plus the style's header margins).
+QStringList clippedHeaders(QTableView* view)
+{
+    QHeaderView* header = view->horizontalHeader();
+    QStyleOptionHeader option;
+    option.initFrom(header);
+    const int margins = 2 * header->style()->pixelMetric(QStyle::PM_HeaderMargin, &option, header);
+    QStringList clipped;
+    for (int section = 0; section < header->count(); ++section) {
+        const QString text = view->model()->headerData(section, Qt::Horizontal).toString();
+        const int needed = header->fontMetrics().horizontalAdvance(text) + margins;
+        if (header->sectionSize(section) < needed)
+            clipped << QStringLiteral("%1 (%2 < %3 px)").arg(text).arg(header->sectionSize(section)).arg(needed);
+    }
+    return clipped;
+}
 } // namespace
 
 class TestStateDialog : public QObject
@@ -78,15 +106,14 @@ private Q_SLOTS:
     }
     void init() { QSettings().clear(); }
     void openListOpenAKey();
+    void headersReadable();
 };
 
 void TestStateDialog::openListOpenAKey()
 {
     QTemporaryDir dir;
     MainWindow window;
-    window.resize(1024, 700);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(showAtSmallSize(window));
     auto* action = window.findChild<QAction*>(QStringLiteral("stateAtTimeAction"));
     QVERIFY(action);
     QCOMPARE(action->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_T));
@@ -211,6 +238,38 @@ void TestStateDialog::openListOpenAKey()
     window.findChild<QAction*>(QStringLiteral("closeStoreAction"))->trigger();
     QTRY_VERIFY(!dialog->isVisible());
     QVERIFY(!action->isEnabled());
+}
+
+void TestStateDialog::headersReadable()
+{
+    QTemporaryDir dir;
+    MainWindow window;
+    QVERIFY(showAtSmallSize(window));
+    QVERIFY(openSample(window, dir));
+    window.findChild<QAction*>(QStringLiteral("stateAtTimeAction"))->trigger();
+    QPointer<StateDialog> dialog = window.findChild<StateDialog*>();
+    QVERIFY(dialog);
+    QVERIFY(QTest::qWaitForWindowExposed(dialog));
+    // Before anything is listed: the empty table's headers.
+    QStringList clipped = clippedHeaders(dialog->view());
+    QVERIFY2(clipped.isEmpty(), qPrintable(clipped.join(QStringLiteral(", "))));
+    // After a listing, at the dialog's size and at a narrower one.
+    for (const int width : {dialog->width(), 700}) {
+        dialog->resize(width, dialog->height());
+        QSignalSpy finished(dialog->job(), &StateJob::finished);
+        QVERIFY(dialog->showState());
+        QVERIFY(finished.wait(20'000));
+        QVERIFY(dialog->model()->rowCount() > 0);
+        QApplication::processEvents();
+        clipped = clippedHeaders(dialog->view());
+        QVERIFY2(clipped.isEmpty(),
+                 qPrintable(QStringLiteral("at %1 px: ").arg(width) + clipped.join(QStringLiteral(", "))));
+        // The time and sequence number cells are whole too.
+        for (const int column : {int(StateTableModel::TimeColumn), int(StateTableModel::SequenceColumn)}) {
+            const QModelIndex cell = dialog->model()->index(0, column);
+            QVERIFY(dialog->view()->columnWidth(column) >= dialog->view()->sizeHintForIndex(cell).width());
+        }
+    }
 }
 
 QTEST_MAIN(TestStateDialog)
