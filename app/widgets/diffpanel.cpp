@@ -9,6 +9,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
+#include <QTextDocumentFragment>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -27,7 +28,11 @@ DiffPanel::DiffPanel(StoreSession* session, QWidget* parent)
     , m_dynamoJson(new QCheckBox(tr("DynamoDB JSON"), this))
     , m_view(new QTreeView(this))
 {
+    m_title->setObjectName(QStringLiteral("diffTitle"));
     m_title->setTextFormat(Qt::RichText);
+    // In a narrow window the title wraps instead of being cut (the row grows a line); the tooltip holds it whole.
+    m_title->setWordWrap(true);
+    m_title->setMinimumWidth(m_title->fontMetrics().horizontalAdvance(QStringLiteral("Version #0000 MODIFY")));
     m_summary->setTextFormat(Qt::RichText);
     m_changesOnly->setToolTip(tr("Hide attributes that did not change"));
     m_dynamoJson->setToolTip(tr("Show values as DynamoDB JSON ({\"S\": …}) instead of plain JSON"));
@@ -100,7 +105,7 @@ void DiffPanel::clear()
 {
     m_afterRow = -1;
     m_model->setImages(std::nullopt, std::nullopt);
-    m_title->setText(tr("<i>Select a version to see what changed</i>"));
+    setTitle(tr("<i>Select a version to see what changed</i>"));
     m_summary->clear();
 }
 
@@ -182,9 +187,15 @@ void DiffPanel::updateTitle()
         return;
     const QColor c = eventstyle::readableOn(eventstyle::eventColor(int(after->eventName), after->ttl),
                                             palette().color(QPalette::Window));
-    m_title->setText(tr("Version <b>#%1</b> <b style=\"color:%2\">%3</b> compared with %4")
-                         .arg(m_afterRow + 1)
-                         .arg(c.name(), formatting::eventText(after->eventName, after->ttl), m_beforeLabel));
+    setTitle(tr("Version <b>#%1</b> <b style=\"color:%2\">%3</b> compared with %4")
+                 .arg(m_afterRow + 1)
+                 .arg(c.name(), formatting::eventText(after->eventName, after->ttl), m_beforeLabel));
+}
+
+void DiffPanel::setTitle(const QString& html)
+{
+    m_title->setText(html);
+    m_title->setToolTip(QTextDocumentFragment::fromHtml(html).toPlainText());
 }
 
 void DiffPanel::updateSummary()

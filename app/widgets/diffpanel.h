@@ -18,6 +18,8 @@ public:
     explicit DiffPanel(StoreSession* session, QWidget* parent = nullptr);
     AttributeDiffModel* model() const { return m_model; }
     QTreeView* view() const { return m_view; }
+    /// "Version #3 MODIFY compared with #2" (wraps when narrow; the tooltip holds the whole text).
+    QLabel* titleLabel() const { return m_title; }
     /// Rows of the session's timeline; before = -1: the state before `after`.
     void showComparison(int beforeRow, int afterRow);
     void clear();
@@ -37,6 +39,7 @@ protected:
 
 private:
     void updateTitle();
+    void setTitle(const QString& html);
     void updateSummary();
     StoreSession* m_session;
     AttributeDiffModel* m_model;

@@ -784,6 +784,27 @@ private Q_SLOTS:
         const int keysDockSmall = window.keysDock()->width();
         const int keyColumnSmall = events->columnWidth(EventTableModel::KeyColumn);
 
+        // The diff's title over a version: whole (wrapped if it must) and in its tooltip, at 1024x700 too.
+        window.centerTabs()->setCurrentWidget(window.timelinePanel());
+        QSignalSpy history(window.session(), &StoreSession::historyReady);
+        keys->setCurrentIndex(keys->model()->index(0, 0));
+        QVERIFY(history.wait(10'000));
+        QTRY_VERIFY_WITH_TIMEOUT(window.diffPanel()->model()->rowCount() > 0, 10'000);
+        QTest::qWait(50);
+        QLabel* title = window.diffPanel()->titleLabel();
+        QVERIFY2(title->toolTip().startsWith(QStringLiteral("Version #")), qPrintable(title->toolTip()));
+        QVERIFY(title->toolTip().contains(QStringLiteral("compared with")));
+        QVERIFY2(title->width() >= title->minimumSizeHint().width()
+                     && title->height() >= title->heightForWidth(title->width()),
+                 qPrintable(QStringLiteral("%1x%2 for text needing %3x%4")
+                                .arg(title->width())
+                                .arg(title->height())
+                                .arg(title->sizeHint().width())
+                                .arg(title->heightForWidth(title->width()))));
+        QCOMPARE(window.size(), QSize(1024, 700));
+        window.centerTabs()->setCurrentWidget(window.eventsPanel());
+        QTest::qWait(50);
+
         // At 1920×1080 the docks and the key column take their share of the room; Size stays narrow.
         window.resize(1920, 1080);
         QTRY_COMPARE(window.size(), QSize(1920, 1080));
