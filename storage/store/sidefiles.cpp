@@ -268,9 +268,16 @@ std::optional<Error> checkJournal(const std::string& path, const DatabaseHeader&
     const std::string what = "a rollback journal (-journal) of " + std::to_string(records) + " page"
         + (records == 1 ? "" : "s") + " for a database of " + std::to_string(originalPages) + " page"
         + (originalPages == 1 ? "" : "s");
+    // The hot journal of a file's first transaction (a store's creation killed while it committed): it saved no page
+    // because the file was empty, and the file shows one rollback-mode commit (change counter 1, format bytes 1, as
+    // SQLite writes them during that commit). Rolling it back leaves the empty file the creation started from. A store
+    // that was ever written again, or switched to WAL, does not match: a journal of an empty database beside it is
+    // refused below.
+    const bool firstTransaction = records == 0 && originalPages == 0
+        && (!db.valid || (db.changeCounter == 1 && db.bytes[18] == 1 && db.bytes[19] == 1));
+    if (firstTransaction)
+        return std::nullopt;
     if (!db.valid) {
-        if (records == 0 && originalPages == 0)
-            return std::nullopt; // the rollback of a store's creation: leaves an empty file
         return notTheStores(journalPath, path, what,
                             "the store file has no SQLite header, so the journal cannot be of it");
     }

@@ -254,6 +254,38 @@ private Q_SLOTS:
         expectRefused(store, store + QStringLiteral("-journal"), 100);
     }
 
+    // A store's creation killed while it committed (tst_crashsafety, a kill at ~110 ms): the file holds the pages of
+    // its first transaction and the hot journal saved none (the file was empty). That journal is the store's own and
+    // rolling it back (to the empty file) loses nothing committed; the same journal beside a store that was written
+    // again is still refused.
+    void journalOfAStoresKilledCreation()
+    {
+        const QString created = path(QStringLiteral("created.streamscope"));
+        const QString journal = path(QStringLiteral("created-journal"));
+        QVERIFY(copyHotJournal(created,
+                               "PRAGMA application_id=1; CREATE TABLE a(x); CREATE TABLE b(x); "
+                               "INSERT INTO a VALUES (hex(randomblob(40000)));",
+                               journal));
+        // The file as the killed commit left it: the transaction's pages written over the empty file.
+        const QString killed = path(QStringLiteral("killed-create.streamscope"));
+        sqlite3* db = nullptr;
+        QCOMPARE(sqlite3_open(killed.toUtf8().constData(), &db), SQLITE_OK);
+        QCOMPARE(sqlite3_exec(db,
+                              "PRAGMA journal_mode=DELETE; BEGIN; PRAGMA application_id=1; CREATE TABLE a(x); "
+                              "CREATE TABLE b(x); INSERT INTO a VALUES (hex(randomblob(40000))); COMMIT;",
+                              nullptr, nullptr, nullptr),
+                 SQLITE_OK);
+        sqlite3_close(db);
+        QVERIFY(copyFile(journal, killed + QStringLiteral("-journal")));
+        const auto verdict = storage::checkSideFiles(killed.toStdString());
+        QVERIFY2(!verdict, verdict ? verdict->message.c_str() : "");
+
+        // Beside a store that was written again (change counter past 1, WAL): refused.
+        const QString store = storeWith(QStringLiteral("a3.streamscope"), journal, QStringLiteral("-journal"));
+        QVERIFY(!store.isEmpty());
+        expectRefused(store, store + QStringLiteral("-journal"), 100);
+    }
+
     // (b) A -wal of another database (another page size): refused, and nothing checkpoints it into the store.
     void foreignWal()
     {
