@@ -100,6 +100,16 @@ bool copyWithHotWal(const QString& database, const char* sql, const QString& cop
 
 /// Copies `database`'s -journal to `journalCopy` while a transaction running `sql` (which spills pages to the file)
 /// is open: the journal a crash in the middle of that write leaves. The database itself is rolled back.
+/// Creates `database` (or writes to it) with `sql` in autocommit mode.
+bool writeDatabase(const QString& database, const char* sql)
+{
+    sqlite3* db = nullptr;
+    const bool ok = sqlite3_open(database.toUtf8().constData(), &db) == SQLITE_OK
+        && sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
+    sqlite3_close(db);
+    return ok;
+}
+
 bool copyHotJournal(const QString& database, const char* sql, const QString& journalCopy)
 {
     sqlite3* db = nullptr;
@@ -221,14 +231,9 @@ private Q_SLOTS:
             QCOMPARE(importInto(m_dir.path(), m_other, "p" + std::to_string(i), 5, 5000 + 10 * i), std::string());
 
         m_foreign = path(QStringLiteral("foreign.db"));
-        sqlite3* db = nullptr;
-        QCOMPARE(sqlite3_open(m_foreign.toUtf8().constData(), &db), SQLITE_OK);
-        QCOMPARE(sqlite3_exec(db,
+        QVERIFY(writeDatabase(m_foreign,
                               "PRAGMA page_size=4096; CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT); "
-                              "INSERT INTO meta VALUES ('x', hex(randomblob(100000)));",
-                              nullptr, nullptr, nullptr),
-                 SQLITE_OK);
-        sqlite3_close(db);
+                              "INSERT INTO meta VALUES ('x', hex(randomblob(100000)));"));
     }
 
     // (a) A -journal another database left: rolled back, it would truncate the store; `info` advised a read-write
@@ -268,14 +273,9 @@ private Q_SLOTS:
                                journal));
         // The file as the killed commit left it: the transaction's pages written over the empty file.
         const QString killed = path(QStringLiteral("killed-create.streamscope"));
-        sqlite3* db = nullptr;
-        QCOMPARE(sqlite3_open(killed.toUtf8().constData(), &db), SQLITE_OK);
-        QCOMPARE(sqlite3_exec(db,
+        QVERIFY(writeDatabase(killed,
                               "PRAGMA journal_mode=DELETE; BEGIN; PRAGMA application_id=1; CREATE TABLE a(x); "
-                              "CREATE TABLE b(x); INSERT INTO a VALUES (hex(randomblob(40000))); COMMIT;",
-                              nullptr, nullptr, nullptr),
-                 SQLITE_OK);
-        sqlite3_close(db);
+                              "CREATE TABLE b(x); INSERT INTO a VALUES (hex(randomblob(40000))); COMMIT;"));
         QVERIFY(copyFile(journal, killed + QStringLiteral("-journal")));
         const auto verdict = storage::checkSideFiles(killed.toStdString());
         QVERIFY2(!verdict, verdict ? verdict->message.c_str() : "");
