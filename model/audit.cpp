@@ -922,6 +922,31 @@ std::vector<std::vector<Finding>> Auditor::valueFindings(std::span<const History
     return out;
 }
 
+namespace {
+
+/// A compacted export line whose window began before `prev` was written, prev coming from elsewhere (a full
+/// export's snapshot, a stream record, an earlier export): prev lies inside the window the line folds, so the line's
+/// OldImage is older than prev. A prev that is a line of the same window (an export written with one line per change)
+/// is compared as any record is.
+/// The line's OldImage is the item at the window start, its NewImage the item at the window end, the writes in between
+/// are folded away, so prev is not "the state just before" the line and comparing them says nothing:
+/// - gap: OldImage vs the previous state — not a missing record, the previous state lies inside the window;
+/// - modify-after-remove / remove-of-absent: the item existed at the window start and was removed inside it (the
+///   previous REMOVE), then re-inserted (MODIFY) or stays removed (REMOVE) — all inside the window;
+/// - insert-over-existing: the item was absent at the window start and inserted inside it.
+/// Not detectable here: whether the OldImage matches the state before the window (the record before the window
+/// start is not at hand), and anything inside one window (an insert and a delete there leave no line at all). Still
+/// checked: a compacted line whose window starts at or after the previous record (consecutive windows, a full export
+/// at the window start) is compared as any record is.
+bool windowSpansPrevious(const HistoryRecord& r, const HistoryRecord& prev)
+{
+    const bool sameWindow = prev.compacted && prev.windowFromMicros == r.windowFromMicros;
+    return r.compacted && r.windowFromMicros && prev.creationTimeMicros && !sameWindow
+        && *r.windowFromMicros < *prev.creationTimeMicros;
+}
+
+} // namespace
+
 void Auditor::addKey(std::span<const HistoryRecord> records, Ordering ordering, std::int64_t keyId,
                      std::vector<std::vector<Finding>>* valueFindingsDone)
 {
@@ -938,11 +963,15 @@ void Auditor::addKey(std::span<const HistoryRecord> records, Ordering ordering, 
 
     for (const HistoryRecord& r : records) {
         const bool modifyOrRemove = r.eventName == EventName::Modify || r.eventName == EventName::Remove;
+        // A compacted line whose window began before the previous record: nothing to compare (windowSpansPrevious).
+        const bool folded = prev && windowSpansPrevious(r, *prev);
         if (!prev) {
             if (modifyOrRemove)
                 add(findingFor(FindingKind::OrphanStart, r, keyId,
                                "The key's first captured record is a " + std::string(eventNameText(r.eventName))
                                    + ": the capture begins in the middle of this item's history"));
+        } else if (folded) {
+            // nothing to compare (above)
         } else if (r.eventName == EventName::Insert && exists == Exists::Present && !r.compacted) {
             // (A compacted export line with a NewImage and no OldImage, as a NEW_IMAGE incremental export writes
             // every change, is the item's net state after its window: an insert or the modifications folded into

@@ -52,6 +52,9 @@ struct HistoryRecord
     /// An S3 incremental export line: the item's net change over a compacted export window (one line per changed
     /// item; the writes in between, and items inserted and deleted inside the window, are not in the export).
     bool compacted = false;
+    /// A compacted line's window start (exportFromTime) when known: its OldImage is the item as it was then, not
+    /// just before the line, and its NewImage the item at the window's end.
+    std::optional<std::int64_t> windowFromMicros;
 
     static HistoryRecord fromStreamRecord(const StreamRecord& record);
 };

@@ -146,7 +146,10 @@ std::string versionLabel(const model::Version& v)
         s += "  " + isoTime(*v.record.creationTimeMicros);
     if (!v.record.eventId.empty())
         s += "  eventID " + terminalSafe(v.record.eventId);
-    if (v.record.compacted)
+    if (v.record.compacted && v.record.windowFromMicros)
+        s += "  (compacted export window from " + isoTime(*v.record.windowFromMicros)
+            + ": net change, writes in between not exported)";
+    else if (v.record.compacted)
         s += "  (compacted export window: net change, writes in between not exported)";
     return s;
 }
@@ -288,9 +291,9 @@ std::string versionJson(const storage::StreamedVersion& s, std::optional<std::si
     std::string line = (number ? "{\"version\":" + std::to_string(*number) + "," : std::string("{")) + "\"recordId\":"
         + std::to_string(v.record.id) + ",\"sequenceNumber\":" + jsonStringOrNull(v.record.sequenceNumber)
         + ",\"eventID\":" + jsonStringOrNull(v.record.eventId) + ",\"eventName\":\""
-        + std::string(model::eventNameText(v.record.eventName))
-        + "\",\"approximateCreationDateTime\":" + jsonTime(v.record.creationTimeMicros)
-        + ",\"ttl\":" + (v.record.ttl ? "true" : "false") + ",\"compacted\":" + (v.record.compacted ? "true" : "false")
+        + std::string(model::eventNameText(v.record.eventName)) + "\",\"approximateCreationDateTime\":"
+        + jsonTime(v.record.creationTimeMicros) + ",\"ttl\":" + (v.record.ttl ? "true" : "false") + ",\"compacted\":"
+        + (v.record.compacted ? "true" : "false") + ",\"compactedWindowFrom\":" + jsonTime(v.record.windowFromMicros)
         + ",\"state\":\"" + stateText(v.state) + "\",\"imageKnown\":" + (v.stateKnown() ? "true" : "false")
         + ",\"image\":" + (v.state == model::StateKind::Present ? v.image.json() : std::string("null"));
     line += ",\"provenance\":" + provenanceJson;

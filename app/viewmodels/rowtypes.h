@@ -53,6 +53,9 @@ struct VersionRow
     std::string sequenceNumber;
     int changedAttributes = 0;
     model::ViewType viewType = model::ViewType::Unknown; ///< the stream's StreamViewType, as the record stated it
+    /// An S3 incremental export line: the item's net change over a compacted export window (RecordRow::shape).
+    bool compacted = false;
+    std::optional<std::int64_t> compactedWindowFrom; ///< that window's start, when the store knows it
     /// Findings about this version given with the row (TimelineModel::setVersions, in-memory rows); the store's
     /// timeline keeps them beside the rows instead (TimelineSource::audit).
     std::vector<std::string> auditMarkers;

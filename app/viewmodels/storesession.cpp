@@ -198,6 +198,8 @@ VersionRow versionRow(const storage::RecordRow& row, const VersionImages& images
     v.ttl = row.ttl;
     v.sequenceNumber = row.sequenceNumber;
     v.viewType = row.viewType;
+    v.compacted = row.shape == "s3-incremental"; // as storage/history/keyhistory.cpp decides it
+    v.compactedWindowFrom = row.windowFromMicros;
     // Before = the record's OldImage when delivered, else the previous version's NewImage.
     std::optional<model::Item> after = stateAfter(v.eventName, images.newImage);
     v.changedAttributes = changedAttributeCount(images.oldImage ? images.oldImage : previous, after);

@@ -213,6 +213,15 @@ QVariant TimelineModel::data(const QModelIndex& index, int role) const
                 lines << fromStd(m);
             return lines.isEmpty() ? fromStd(audit->text()) : lines.join(QLatin1Char('\n'));
         }
+        if (index.column() == EventColumn) {
+            const VersionRow* row = versionAt(index.row());
+            if (!row || !row->compacted)
+                return {};
+            return row->compactedWindowFrom
+                ? tr("Compacted export window from %1 UTC: the item's net change, writes in between not exported")
+                      .arg(formatting::timeText(row->compactedWindowFrom))
+                : tr("Compacted export window: the item's net change, writes in between not exported");
+        }
         return {};
     case Qt::TextAlignmentRole:
         if (index.column() == IndexColumn || index.column() == ChangedColumn || index.column() == SequenceColumn)

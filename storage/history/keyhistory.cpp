@@ -33,6 +33,7 @@ model::HistoryRecord toHistoryRecord(RecordRow&& row, const model::Item* keys)
     r.ttl = row.ttl;
     r.arrival = row.id;
     r.compacted = row.shape == "s3-incremental"; // captureFormatText(CaptureFormat::S3Incremental)
+    r.windowFromMicros = row.windowFromMicros;
     if (row.newImageJson)
         r.newImage = model::Image::fromJson(std::move(*row.newImageJson));
     if (row.oldImageJson)

@@ -18,6 +18,7 @@
 #include "storage/import/importwriter.h"
 #include "storage/import/inputfile.h"
 #include "storage/import/recordsplitter.h"
+#include "storage/store/storedrows.h"
 #include "storage/store/walcheckpointer.h"
 
 namespace storage {
@@ -145,6 +146,9 @@ std::vector<std::string> exportNotes(std::vector<std::string> notes, const Expor
             names += (names.empty() ? "" : ", ") + n;
         kept.push_back("full-export items: key attributes " + names + " from " + folder.keyAttributesFrom);
     }
+    // The window of each line, for the history and the audit (read back by Store's history reads).
+    if (folder.incremental() && folder.fromMicros)
+        kept.push_back(exportWindowNote(*folder.fromMicros, folder.toMicros, folder.fromText, folder.toText));
     return kept;
 }
 

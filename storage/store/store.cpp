@@ -130,6 +130,22 @@ public:
         }
         row.streamArn = stream->second.first;
         row.region = stream->second.second;
+        return fillWindow(row);
+    }
+
+    /// An incremental export line's window start, from its data file's source (once per source).
+    std::optional<Error> fillWindow(RecordRow& row)
+    {
+        if (row.shape != "s3-incremental") // captureFormatText(CaptureFormat::S3Incremental)
+            return std::nullopt;
+        auto window = m_windows.find(row.position.sourceId);
+        if (window == m_windows.end()) {
+            auto messages = lookup("SELECT messages FROM sources WHERE id = ?", row.position.sourceId, 1);
+            if (!messages)
+                return messages.error();
+            window = m_windows.emplace(row.position.sourceId, exportWindowFrom(messages->front())).first;
+        }
+        row.windowFromMicros = window->second;
         return std::nullopt;
     }
 
@@ -154,6 +170,7 @@ private:
     detail::StatementCache& m_cache;
     std::unordered_map<std::int64_t, std::string> m_tables;
     std::unordered_map<std::int64_t, std::pair<std::string, std::string>> m_streams;
+    std::unordered_map<std::int64_t, std::optional<std::int64_t>> m_windows; ///< by source id
 };
 
 RecordRow readHistoryRow(const Statement& st, bool withRaw)
@@ -842,11 +859,11 @@ Result<std::vector<RecordRow>> Store::historyRowsByIds(std::span<const std::int6
 {
     auto rows = m_impl->byIds<RecordRow>(std::string(kHistorySelect) + " WHERE r.id = ?", ids,
                                          [&](const Statement& st) { return readHistoryRow(st, withRaw); });
-    if (!rows || !withNames)
+    if (!rows)
         return rows;
     HistoryNames names(m_impl->cache);
     for (auto& row : *rows) {
-        if (auto error = names.fill(row))
+        if (auto error = withNames ? names.fill(row) : names.fillWindow(row))
             return *error;
     }
     return rows;
@@ -951,6 +968,8 @@ Result<std::optional<RecordRow>> Store::record(std::int64_t recordId, bool withR
     if (!provenance)
         return provenance.error();
     rows->front().provenance = std::move(*provenance);
+    if (auto error = HistoryNames(m_impl->cache).fillWindow(rows->front()))
+        return *error;
     return std::optional<RecordRow>(std::move(rows->front()));
 }
 

@@ -231,7 +231,8 @@ public:
     /// The largest record id (0 for an empty store).
     Result<std::int64_t> maxRecordId();
     /// History rows (as keyHistory's) in the order of `ids` (ids not found are left out). `withNames`: table name,
-    /// stream ARN and region filled (two lookups per call), else left empty.
+    /// stream ARN and region filled (two lookups per call), else left empty. An incremental export line's
+    /// windowFromMicros is filled either way (one lookup per data file).
     Result<std::vector<RecordRow>> historyRowsByIds(std::span<const std::int64_t> ids, bool withRaw = false,
                                                     bool withNames = true);
 

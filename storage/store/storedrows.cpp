@@ -1,5 +1,8 @@
 #include "storage/store/storedrows.h"
 
+#include <algorithm>
+#include <charconv>
+
 namespace storage {
 
 std::string_view sourceStatusText(SourceStatus status)
@@ -47,6 +50,35 @@ std::optional<TimeUnit> parseTimeUnit(std::string_view text)
     for (auto unit : {TimeUnit::Unknown, TimeUnit::Seconds, TimeUnit::Milliseconds, TimeUnit::Microseconds}) {
         if (timeUnitText(unit) == text)
             return unit;
+    }
+    return std::nullopt;
+}
+
+namespace {
+constexpr std::string_view kWindowNote = "incremental export window from ";
+} // namespace
+
+std::string exportWindowNote(std::int64_t fromMicros, std::optional<std::int64_t> toMicros, std::string_view fromText,
+                             std::string_view toText)
+{
+    return std::string(kWindowNote) + std::to_string(fromMicros) + " to "
+        + (toMicros ? std::to_string(*toMicros) : std::string("?")) + " µs (" + std::string(fromText) + " .. "
+        + std::string(toText) + ")";
+}
+
+std::optional<std::int64_t> exportWindowFrom(std::string_view messages)
+{
+    for (std::size_t at = 0; at < messages.size();) {
+        const std::size_t end = std::min(messages.find('\n', at), messages.size());
+        const std::string_view line = messages.substr(at, end - at);
+        at = end + 1;
+        if (line.substr(0, kWindowNote.size()) != kWindowNote)
+            continue;
+        const std::string_view digits = line.substr(kWindowNote.size());
+        std::int64_t value = 0;
+        const auto [next, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+        if (error == std::errc() && next != digits.data() && next < digits.data() + digits.size() && *next == ' ')
+            return value;
     }
     return std::nullopt;
 }

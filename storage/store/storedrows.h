@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/streamrecord.h"
@@ -47,6 +48,14 @@ struct SourceInfo
     std::string messages; ///< importer's notes, one per line (skipped records, assumptions such as
                           ///< "no eventSourceARN: table named after the file")
 };
+
+/// The line an incremental export's data file keeps in its source's messages (sources.messages: the schema has no
+/// column for it) so that the history and audit know each line's window: "incremental export window from <µs> to
+/// <µs> µs (<exportFromTime> .. <exportToTime>)" (`to` "?" when unknown).
+std::string exportWindowNote(std::int64_t fromMicros, std::optional<std::int64_t> toMicros, std::string_view fromText,
+                             std::string_view toText);
+/// The window start exportWindowNote wrote into `messages` (one of its lines), nullopt if none.
+std::optional<std::int64_t> exportWindowFrom(std::string_view messages);
 
 /// One stream of a table. A table without a known stream ARN (GetRecords without ARN, Kinesis, exports) has one
 /// stream with an empty ARN.
@@ -127,6 +136,11 @@ struct RecordRow
     std::optional<std::string> oldImageJson;
     RecordPosition position;
     std::string raw; ///< the record as delivered (only when asked for; "" otherwise)
+    /// An S3 incremental export line (shape "s3-incremental"): the start of its export's window (exportFromTime,
+    /// read from its data file's source, see exportWindowNote); nullopt for other records and for lines imported
+    /// before the window was recorded. Filled by the history reads (keyHistory, forEachKeyHistory,
+    /// historyRowsByIds with names) and Store::record.
+    std::optional<std::int64_t> windowFromMicros;
     /// Read from a log (Store::record only): where it was logged, {"logGroup","logStream","logTimestamp",
     /// "requestId",…}; "" for a record from a capture file.
     std::string provenance;

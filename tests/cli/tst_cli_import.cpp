@@ -442,7 +442,9 @@ private Q_SLOTS:
         const Run history = run({QStringLiteral("history"), QStringLiteral("--store"), store, QStringLiteral("--table"),
                                  QStringLiteral("Carts"), QStringLiteral("--key"), QStringLiteral("cartId=c-1")});
         QCOMPARE(history.exitCode, 0);
-        QCOMPARE(history.out.count("(compacted export window: net change"), 2);
+        // The export folder's line names its window's start; the loose line (no manifest) cannot.
+        QCOMPARE(history.out.count("(compacted export window from 2023-11-14T22:00:00Z: net change"), 1);
+        QCOMPARE(history.out.count("(compacted export window: net change"), 1);
         const Run json = run({QStringLiteral("history"), QStringLiteral("--store"), store, QStringLiteral("--table"),
                               QStringLiteral("Carts"), QStringLiteral("--key"), QStringLiteral("cartId=c-1"),
                               QStringLiteral("--json")});
@@ -452,6 +454,43 @@ private Q_SLOTS:
         QCOMPARE(versions.at(0).toObject().value(QStringLiteral("compacted")).toBool(), false); // the full export
         QCOMPARE(versions.at(1).toObject().value(QStringLiteral("compacted")).toBool(), true);
         QCOMPARE(versions.at(2).toObject().value(QStringLiteral("compacted")).toBool(), true);
+        QVERIFY(versions.at(0).toObject().value(QStringLiteral("compactedWindowFrom")).isNull());
+        QCOMPARE(versions.at(1).toObject().value(QStringLiteral("compactedWindowFrom")).toString(),
+                 QStringLiteral("2023-11-14T22:00:00Z"));
+        QVERIFY(versions.at(2).toObject().value(QStringLiteral("compactedWindowFrom")).isNull());
+    }
+
+    // A full export whose exportTime (22:30) lies inside the first incremental window (22:00 .. 23:00): the
+    // window's OldImage (the item at 22:00) is no gap against the full export; the second window's OldImage that
+    // differs from the first window's NewImage is one. history names each line's window start.
+    void compactedWindowOverlappingFullExport()
+    {
+        const QString store = newStore();
+        const Run r = run({QStringLiteral("import"), QStringLiteral("--store"), store,
+                           QStringLiteral(STREAMSCOPE_TEST_DATA_DIR "/exports/overlap")});
+        QVERIFY2(r.exitCode == 0, r.out + r.err);
+        const Run audit = run({QStringLiteral("audit"), QStringLiteral("--store"), store, QStringLiteral("--json")});
+        const QJsonArray findings =
+            QJsonDocument::fromJson(audit.out).object().value(QStringLiteral("findings")).toArray();
+        QVERIFY2(findings.size() == 1, audit.out);
+        QCOMPARE(findings.at(0).toObject().value(QStringLiteral("kind")).toString(), QStringLiteral("gap"));
+        QVERIFY2(audit.out.contains("b-1"), audit.out);
+        const Run history = run({QStringLiteral("history"), QStringLiteral("--store"), store, QStringLiteral("--table"),
+                                 QStringLiteral("Baskets"), QStringLiteral("--key"), QStringLiteral("basketId=b-1")});
+        QCOMPARE(history.exitCode, 0);
+        QVERIFY2(history.out.contains("(compacted export window from 2023-11-14T22:00:00Z: net change"), history.out);
+        QVERIFY2(history.out.contains("(compacted export window from 2023-11-14T23:00:00Z: net change"), history.out);
+        const Run json = run({QStringLiteral("history"), QStringLiteral("--store"), store, QStringLiteral("--table"),
+                              QStringLiteral("Baskets"), QStringLiteral("--key"), QStringLiteral("basketId=b-1"),
+                              QStringLiteral("--json")});
+        const QJsonArray versions =
+            QJsonDocument::fromJson(json.out).object().value(QStringLiteral("versions")).toArray();
+        QCOMPARE(versions.size(), 3);
+        QVERIFY(versions.at(0).toObject().value(QStringLiteral("compactedWindowFrom")).isNull()); // the full export
+        QCOMPARE(versions.at(1).toObject().value(QStringLiteral("compactedWindowFrom")).toString(),
+                 QStringLiteral("2023-11-14T22:00:00Z"));
+        QCOMPARE(versions.at(2).toObject().value(QStringLiteral("compactedWindowFrom")).toString(),
+                 QStringLiteral("2023-11-14T23:00:00Z"));
     }
 
     // A partial download: the missing data file is named on stderr, nothing is imported, exit 3.

@@ -7,6 +7,12 @@ full/AWSDynamoDB/01700000000000-a1b2c3d4/   a full export of table Orders (key o
 chain/AWSDynamoDB/01700000000000-f0f0f0f0/  a full export of table Carts (key cartId) at 2023-11-14T22:00:00Z, then
 chain/AWSDynamoDB/01700003600000-1c1c1c1c/  an incremental export 22:00 .. 23:00 (NEW_AND_OLD_IMAGES, compacted: one
     line per changed item: a modify, an insert, a remove; an item inserted and deleted inside the window is absent).
+overlap/AWSDynamoDB/01700001000000-0a0a0a0a/ a full export of table Baskets (key basketId) at 2023-11-14T22:30:00Z, inside
+overlap/AWSDynamoDB/01700002800000-1b1b1b1b/ an incremental export 22:00 .. 23:00 (NEW_AND_OLD_IMAGES): its OldImages are
+    the items at 22:00, so b-1 (changed at 22:10, before the full export) has an OldImage the full export does not show
+    (compaction, not a missing record); b-2 was inserted at 22:10; b-4 did not change before 22:30. Then
+overlap/AWSDynamoDB/01700006400000-2c2c2c2c/ an incremental export 23:00 .. 00:00 whose b-1 OldImage differs from the
+    first window's NewImage: a real gap (the windows follow each other, nothing explains it).
 orders-describe-table.json                  `aws dynamodb describe-table --table-name Orders` output.
 """
 import base64, gzip, hashlib, io, json, os, shutil
@@ -62,7 +68,7 @@ def item(**attrs):
 
 
 def main():
-    for sub in ("full", "chain"):
+    for sub in ("full", "chain", "overlap"):
         shutil.rmtree(os.path.join(HERE, sub), ignore_errors=True)
     S = lambda v: {"S": v}
     N = lambda v: {"N": v}
@@ -100,6 +106,27 @@ def main():
                          {"cartId": S("c-1"), "total": N("15.50")}),
                      inc(t0 + 6000000, {"cartId": S("c-3")}, None, {"cartId": S("c-3"), "total": N("7")})]),
                   ("b2.json.gz", [inc(t0 + 7000000, {"cartId": S("c-2")}, {"cartId": S("c-2"), "total": N("20")})])])
+    # Overlap: the full export's exportTime (22:30) lies inside the first incremental window (22:00 .. 23:00).
+    t2200 = 1699999200 * 1000000
+    minute = 60 * 1000000
+    cart = lambda k, total: {"basketId": S(k), "total": N(total)}
+    write_export(os.path.join(HERE, "overlap"), "01700001000000-0a0a0a0a", "Baskets",
+                 {"exportTime": "2023-11-14T22:30:00.000Z", "exportType": "FULL_EXPORT"},
+                 [("c1.json.gz", [item(**cart("b-1", "12")), item(**cart("b-2", "5")), item(**cart("b-4", "40"))])])
+    write_export(os.path.join(HERE, "overlap"), "01700002800000-1b1b1b1b", "Baskets",
+                 {"exportTime": "2023-11-14T23:00:00.000Z", "exportType": "INCREMENTAL_EXPORT",
+                  "exportFromTime": "2023-11-14T22:00:00.000Z", "exportToTime": "2023-11-14T23:00:00.000Z",
+                  "outputView": "NEW_AND_OLD_IMAGES"},
+                 [("d1.json.gz", [
+                     inc(t2200 + 40 * minute, {"basketId": S("b-1")}, cart("b-1", "10"), cart("b-1", "15")),
+                     inc(t2200 + 45 * minute, {"basketId": S("b-2")}, None, cart("b-2", "8")),
+                     inc(t2200 + 50 * minute, {"basketId": S("b-4")}, cart("b-4", "40"), cart("b-4", "41"))])])
+    write_export(os.path.join(HERE, "overlap"), "01700006400000-2c2c2c2c", "Baskets",
+                 {"exportTime": "2023-11-15T00:00:00.000Z", "exportType": "INCREMENTAL_EXPORT",
+                  "exportFromTime": "2023-11-14T23:00:00.000Z", "exportToTime": "2023-11-15T00:00:00.000Z",
+                  "outputView": "NEW_AND_OLD_IMAGES"},
+                 [("e1.json.gz", [
+                     inc(t2200 + 70 * minute, {"basketId": S("b-1")}, cart("b-1", "99"), cart("b-1", "16"))])])
     with open(os.path.join(HERE, "orders-describe-table.json"), "w") as f:
         json.dump({"Table": {"TableName": "Orders",
                              "AttributeDefinitions": [{"AttributeName": "orderId", "AttributeType": "S"},
