@@ -121,6 +121,9 @@ def main():
              for n, line in enumerate(lines)]
     write(os.path.join(out, "tail-short.log"), "\n".join(short) + "\n")
 
+    # `aws logs tail --format none`: each message as it is, nothing before it (the runtime's own prefix stays).
+    write(os.path.join(out, "tail-none.log"), "\n".join(lines) + "\n")
+
     # `aws logs tail --format json`: a JSON message pretty-printed, other messages as they are.
     rows = []
     for i, e in enumerate(evs):

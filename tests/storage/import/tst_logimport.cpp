@@ -168,6 +168,8 @@ void TestLogImport::shapes_data()
                                             << "aws-logs-tail-detailed+lambda-node-text" << 7;
     QTest::newRow("aws logs tail short") << "tail-short.log"
                                          << "aws-logs-tail-short+lambda-python-text" << 0;
+    QTest::newRow("aws logs tail none") << "tail-none.log"
+                                        << "lambda-python-text" << 0;
     QTest::newRow("aws logs tail json") << "tail-json.log"
                                         << "plain-lines" << 0;
     QTest::newRow("filter-log-events pages") << "filter-log-events.json"
