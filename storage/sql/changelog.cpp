@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <list>
 #include <map>
+#include <optional>
+#include <span>
 #include <unordered_map>
 
 #include <unistd.h>
@@ -58,7 +60,7 @@ std::string changelogSchemaJson()
 {
     return R"json({
   "format": "streamscope-changelog",
-  "version": 1,
+  "version": 2,
   "generator": "streamscope export --format changelog",
   "layout": "table=<table name, %XX-escaped>/hour=<YYYY-MM-DD-HH, UTC of time_us; __HIVE_DEFAULT_PARTITION__ when no time>/part-NNNNN.jsonl[.gz]",
   "rows": "one JSON object per line: every stored record (copy 0) and every later delivery of it the store saw (copy 1, 2, ...: duplicates and conflicting copies)",
@@ -77,7 +79,8 @@ std::string changelogSchemaJson()
     {"name": "arrival", "type": "int64", "meaning": "arrival ordinal of the stored record (the store's record id); copies carry their original's"},
     {"name": "copy_no", "type": "int32", "meaning": "0 for the stored record, 1, 2, ... for later deliveries of it"},
     {"name": "view_type", "type": "string", "nullable": true, "meaning": "StreamViewType of the record (null when the source has none: Kinesis, exports)"},
-    {"name": "compacted", "type": "boolean", "meaning": "an S3 incremental export line: the item's net change over a compacted export window (an INSERT there may follow a live item: no REMOVE is missing)"}
+    {"name": "compacted", "type": "boolean", "meaning": "an S3 incremental export line: the item's net change over a compacted export window (an INSERT there may follow a live item: no REMOVE is missing)"},
+    {"name": "compacted_window_from_us", "type": "int64", "nullable": true, "meaning": "a compacted line's window start (exportFromTime) in microseconds UTC: its OldImage is the item then, not just before the line; null for other rows and for lines imported before windows were kept (new in version 2: a version 1 changelog has no such member, read as null)"}
   ]
 }
 )json";
@@ -157,6 +160,7 @@ struct Row
     std::int64_t arrival = 0;
     int copy = 0;
     bool compacted = false; ///< an S3 incremental export line (as storage/history/keyhistory.cpp decides it)
+    std::optional<std::int64_t> windowFromUs; ///< a compacted line's window start, when the store knows it
     model::ViewType viewType = model::ViewType::Unknown;
 };
 
@@ -199,6 +203,8 @@ std::string rowJson(const Row& r)
     out += r.viewType == model::ViewType::Unknown ? std::string("null")
                                                   : "\"" + std::string(model::viewTypeText(r.viewType)) + "\"";
     out += r.compacted ? ",\"compacted\":true" : ",\"compacted\":false";
+    out += ",\"compacted_window_from_us\":";
+    out += r.windowFromUs ? std::to_string(*r.windowFromUs) : std::string("null");
     out += "}\n";
     return out;
 }
@@ -326,6 +332,34 @@ std::string partitionValue(std::string_view text)
     return out;
 }
 
+/// The window start of incremental export lines, read as the history reads it (Store::historyRowsByIds fills
+/// RecordRow::windowFromMicros from the line's data file's source): once per data file.
+class ExportWindows
+{
+public:
+    explicit ExportWindows(Store& store)
+        : m_store(store)
+    {
+    }
+
+    Result<std::optional<std::int64_t>> from(const RecordRow& line)
+    {
+        if (auto it = m_bySource.find(line.position.sourceId); it != m_bySource.end())
+            return it->second;
+        const std::int64_t id = line.id;
+        auto rows = m_store.historyRowsByIds(std::span(&id, 1), false, false);
+        if (!rows)
+            return rows.error();
+        const std::optional<std::int64_t> window = rows->empty() ? std::nullopt : rows->front().windowFromMicros;
+        m_bySource.emplace(line.position.sourceId, window);
+        return window;
+    }
+
+private:
+    Store& m_store;
+    std::unordered_map<std::int64_t, std::optional<std::int64_t>> m_bySource;
+};
+
 std::string canonicalKeyText(const std::string& keysJson)
 {
     auto keys = model::parseItem(keysJson);
@@ -390,6 +424,7 @@ Result<ChangelogReport> exportChangelog(Store& store, const RecordSelection& sel
         return c.error();
     }
 
+    ExportWindows windows(store);
     ChangelogReport report;
     report.folder = options.folder;
     PartWriter writer(staging, options.gzip);
@@ -420,6 +455,12 @@ Result<ChangelogReport> exportChangelog(Store& store, const RecordSelection& sel
             row.newImage = model::Image::fromJson(std::move(*rec.newImageJson));
         row.arrival = rec.id;
         row.compacted = rec.shape == "s3-incremental";
+        if (row.compacted) {
+            auto window = windows.from(rec);
+            if (!window)
+                return window.error();
+            row.windowFromUs = *window;
+        }
         row.viewType = rec.viewType;
         const std::string partition =
             "table=" + partitionValue(rec.tableName) + "/hour=" + hourPartition(rec.creationTimeMicros);

@@ -8,8 +8,9 @@
 //   DIR/table=<T>/hour=<YYYY-MM-DD-HH>/part-00000.jsonl[.gz]     (hour=__HIVE_DEFAULT_PARTITION__ when no time)
 //
 // Row: {"table_name","item_key","event_name","seq","stream_arn","time_us","ttl","event_id","old_image","new_image",
-//       "changed","arrival","copy_no","view_type","compacted"} (no SQL reserved words; compacted: an S3
-//       incremental export line).
+//       "changed","arrival","copy_no","view_type","compacted","compacted_window_from_us"} (no SQL reserved words;
+//       compacted: an S3 incremental export line; compacted_window_from_us: its window start, exportFromTime, null
+//       when unknown and for other rows; _schema.json version 2 added it, a version 1 row lacks it).
 //       Keys and images are canonical DynamoDB JSON text (model::canonicalJson: names sorted,
 // numbers canonical, sets sorted), so equal items have equal text in any SQL engine; seq is the sequence number
 // zero-padded to 48 digits (sorts as text); time_us is microseconds UTC; arrival is the store's arrival ordinal of

@@ -14,6 +14,15 @@
 // the desktop's per-key state machine looks at: whether the item exists after the previous record (it does unless
 // that was a REMOVE) and what state it left (its NewImage, unless it was a REMOVE or had none).
 //
+// Compacted export windows (model/audit.cpp windowSpansPrevious): an S3 incremental export line's OldImage is the
+// item at its window's start (compacted_window_from_us), not just before the line. When that start lies before the
+// previous record's time and the previous record is no line of the same window (a full export inside the window, a
+// stream record written inside it, a line of an earlier overlapping window), the desktop compares nothing for the
+// line (window_spans_previous): the continuity branches skip it. The desktop's state after the line is its images
+// as after any record, which is what the next row's lag() sees, so the rows after it are compared as before. A
+// changelog without the column (written before it existed) reads NULL: the line is compared, as the desktop does
+// for lines imported before windows were kept. ttl-remove, time-regression and late arrivals do not depend on it.
+//
 // Images are canonical DynamoDB JSON text in the changelog (names sorted, numbers canonical, sets sorted), so
 // "OldImage differs from the previous NewImage" is a text comparison in every engine: DynamoDB numbers exceed every
 // fixed DECIMAL, so they are never cast.
@@ -59,12 +68,14 @@ std::string changelogDefinition(const SqlRequest& r, const std::string& location
               "    columns = {table_name: 'VARCHAR', item_key: 'VARCHAR', event_name: 'VARCHAR', seq: 'VARCHAR',\n"
               "               stream_arn: 'VARCHAR', time_us: 'BIGINT', ttl: 'BOOLEAN', event_id: 'VARCHAR',\n"
               "               old_image: 'VARCHAR', new_image: 'VARCHAR', changed: 'VARCHAR[]', arrival: 'BIGINT',\n"
-              "               copy_no: 'INTEGER', view_type: 'VARCHAR', compacted: 'BOOLEAN'})";
+              "               copy_no: 'INTEGER', view_type: 'VARCHAR', compacted: 'BOOLEAN',\n"
+              "               compacted_window_from_us: 'BIGINT'})";
     case SqlDialect::Athena:
         return "CREATE EXTERNAL TABLE IF NOT EXISTS streamscope_changelog (\n"
                "  table_name string, item_key string, event_name string, seq string, stream_arn string,\n"
                "  time_us bigint, ttl boolean, event_id string, old_image string, new_image string,\n"
-               "  changed array<string>, arrival bigint, copy_no int, view_type string, compacted boolean)\n"
+               "  changed array<string>, arrival bigint, copy_no int, view_type string, compacted boolean,\n"
+               "  compacted_window_from_us bigint)\n"
                "PARTITIONED BY (`table` string, `hour` string)\n"
                "ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'\n"
                "LOCATION "
@@ -74,7 +85,7 @@ std::string changelogDefinition(const SqlRequest& r, const std::string& location
                "  table_name varchar, item_key varchar, event_name varchar, seq varchar, stream_arn varchar,\n"
                "  time_us bigint, ttl boolean, event_id varchar, old_image varchar, new_image varchar,\n"
                "  changed array(varchar), arrival bigint, copy_no integer, view_type varchar, compacted boolean,\n"
-               "  \"table\" varchar, \"hour\" varchar)\n"
+               "  compacted_window_from_us bigint, \"table\" varchar, \"hour\" varchar)\n"
                "WITH (format = 'JSON', external_location = "
             + sqlString(location + "/", r.dialect)
             + ",\n"
@@ -83,8 +94,8 @@ std::string changelogDefinition(const SqlRequest& r, const std::string& location
         return "CREATE TABLE IF NOT EXISTS streamscope_changelog (\n"
                "  table_name STRING, item_key STRING, event_name STRING, seq STRING, stream_arn STRING,\n"
                "  time_us BIGINT, ttl BOOLEAN, event_id STRING, old_image STRING, new_image STRING,\n"
-               "  changed ARRAY<STRING>, arrival BIGINT, copy_no INT, compacted BOOLEAN, `table` STRING, `hour` "
-               "STRING)\n"
+               "  changed ARRAY<STRING>, arrival BIGINT, copy_no INT, view_type STRING, compacted BOOLEAN,\n"
+               "  compacted_window_from_us BIGINT, `table` STRING, `hour` STRING)\n"
                "USING json\n"
                "PARTITIONED BY (`table`, `hour`)\n"
                "LOCATION "
@@ -131,7 +142,7 @@ std::string changesView(const SqlRequest& r)
         + seqText("seq")
         + " AS sequence_number,\n"
           "       stream_arn, time_us, ttl, event_id, old_image, new_image, changed, arrival,\n"
-          "       view_type, coalesce(compacted, false) AS compacted,\n"
+          "       view_type, coalesce(compacted, false) AS compacted, compacted_window_from_us,\n"
           "       CASE WHEN by_sequence = 1 THEN 'sequence' ELSE 'time' END AS ordering,\n"
           "       row_number() OVER (PARTITION BY table_name, item_key\n"
           "                          ORDER BY CASE WHEN by_sequence = 1 THEN NULL ELSE time_us END NULLS FIRST,\n"
@@ -166,7 +177,20 @@ std::string auditStepsView()
           "       min(arrival) OVER ("
         + w
         + " ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)\n"
-          "         AS min_later_arrival\n"
+          "         AS min_later_arrival,\n"
+          // model/audit.cpp windowSpansPrevious: a compacted line whose window began before the previous record,
+          // that record no line of the same window.
+          "       CASE WHEN compacted AND compacted_window_from_us < lag(time_us) OVER ("
+        + w
+        + ")\n"
+          "                 AND NOT (coalesce(lag(compacted) OVER ("
+        + w
+        + "), false)\n"
+          "                          AND coalesce(lag(compacted_window_from_us) OVER ("
+        + w
+        + ")\n"
+          "                                       = compacted_window_from_us, false))\n"
+          "            THEN true ELSE false END AS window_spans_previous\n"
           "FROM streamscope_changes c";
 }
 
@@ -223,10 +247,13 @@ std::string auditView(const SqlRequest& r)
           "                || ' left: records are missing between them' END AS message\n"
           "  FROM streamscope_audit_steps\n"
           "  WHERE (pos = 1 AND event_name IN ('MODIFY', 'REMOVE'))\n"
-          "     OR (pos > 1 AND event_name = 'INSERT' AND prev_event <> 'REMOVE' AND NOT compacted)\n"
-          "     OR (pos > 1 AND event_name IN ('MODIFY', 'REMOVE') AND prev_event = 'REMOVE')\n"
-          "     OR (pos > 1 AND event_name IN ('MODIFY', 'REMOVE') AND prev_event <> 'REMOVE'\n"
-          "         AND old_image IS NOT NULL AND prev_new_image IS NOT NULL AND old_image <> prev_new_image)\n"
+          "     OR (pos > 1 AND NOT window_spans_previous AND event_name = 'INSERT' AND prev_event <> 'REMOVE'\n"
+          "         AND NOT compacted)\n"
+          "     OR (pos > 1 AND NOT window_spans_previous AND event_name IN ('MODIFY', 'REMOVE')\n"
+          "         AND prev_event = 'REMOVE')\n"
+          "     OR (pos > 1 AND NOT window_spans_previous AND event_name IN ('MODIFY', 'REMOVE')\n"
+          "         AND prev_event <> 'REMOVE' AND old_image IS NOT NULL AND prev_new_image IS NOT NULL\n"
+          "         AND old_image <> prev_new_image)\n"
           "  UNION ALL\n"
           "  SELECT 'ttl-remove', table_name, item_key, sequence_number, event_id, NULL, CAST(NULL AS BIGINT), pos,\n"
           "         'Deleted by Time to Live (userIdentity dynamodb.amazonaws.com), not by a user'\n"
@@ -805,8 +832,13 @@ std::optional<SqlScript> generateSql(const SqlRequest& r, std::string* error)
          "by sequence number when every record of the key has one, else by creation time, then sequence number,\n"
          "then arrival. N values stay text inside the canonical images (no fixed DECIMAL holds them).",
          changesView(r), false, true, "streamscope_changes"});
-    script.statements.push_back({"Each record next to the one before it in its key's history (the audit's input).",
-                                 auditStepsView(), false, true, "streamscope_audit_steps"});
+    script.statements.push_back(
+        {"Each record next to the one before it in its key's history (the audit's input). window_spans_previous:\n"
+         "an S3 incremental export line (compacted) whose window began before the previous record, that record no\n"
+         "line of the same window; its OldImage is the item at the window start, so it is not compared with that\n"
+         "record (no gap, insert-over-existing, modify-after-remove or remove-of-absent), as on the desktop.\n"
+         "A changelog without compacted_window_from_us (written before it existed) compares every line.",
+         auditStepsView(), false, true, "streamscope_audit_steps"});
     script.statements.push_back(
         {"The audit as SQL: the kinds, names and severities of `streamscope audit`.\n" + std::string(kNotInSql),
          auditView(r), false, true, "streamscope_audit"});

@@ -9,7 +9,9 @@
 // The changes view reads the changelog layout (storage/sql/changelog.h). The audit reports the kinds the desktop
 // audit (model/audit.h) reports, with the same names and severities, where SQL can say them: gap, duplicate,
 // conflict, orphan-start, insert-over-existing, modify-after-remove, remove-of-absent, ttl-remove,
-// out-of-order-arrival, time-regression, mixed-view-types. Not in SQL: invalid-value, js-unsafe-number (they decode
+// out-of-order-arrival, time-regression, mixed-view-types, with the desktop's compacted-window rule (a compacted
+// export line whose window began before the previous record is not compared with it: window_spans_previous in
+// streamscope_audit_steps). Not in SQL: invalid-value, js-unsafe-number (they decode
 // every value by DynamoDB's and JavaScript's number rules, which no engine's SQL has), key-mismatch (the desktop's
 // value checks skip repeated images; key names in JSON text need per-engine functions), reused-event-id
 // (the desktop reports it at the second record in its key-by-key scan order, which has no SQL equivalent); sqlgen.cpp's

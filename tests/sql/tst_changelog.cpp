@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -165,7 +166,7 @@ private Q_SLOTS:
         QVERIFY(schemaFile.open(QIODevice::ReadOnly));
         const QJsonObject schema = QJsonDocument::fromJson(schemaFile.readAll()).object();
         QCOMPARE(schema.value(QStringLiteral("format")).toString(), QStringLiteral("streamscope-changelog"));
-        QCOMPARE(schema.value(QStringLiteral("columns")).toArray().size(), 15);
+        QCOMPARE(schema.value(QStringLiteral("columns")).toArray().size(), 16);
 
         const Rows r = readChangelog(out);
         QVERIFY(!r.files.isEmpty());
@@ -210,6 +211,8 @@ private Q_SLOTS:
             }
             // Lambda records, not S3 incremental export lines (tst_sqlduckdb reads those through the changelog).
             QCOMPARE(row.value(QStringLiteral("compacted")), QJsonValue(false));
+            QVERIFY(row.contains(QStringLiteral("compacted_window_from_us")));
+            QVERIFY(row.value(QStringLiteral("compacted_window_from_us")).isNull());
             QCOMPARE(row.value(QStringLiteral("view_type")).toString(), QStringLiteral("NEW_AND_OLD_IMAGES"));
             if (row.value(QStringLiteral("copy_no")).toInt() == 0)
                 ++stored;
@@ -219,6 +222,38 @@ private Q_SLOTS:
         QCOMPARE(tables.size(), 2);
         QCOMPARE(stored, m_records);
         QCOMPARE(copies, m_duplicates);
+    }
+
+    // Compacted S3 incremental export lines carry their window's start (exportFromTime, µs), the full export's items
+    // none (tests/data/exports/overlap: a full export at 22:30, windows 22:00 .. 23:00 and 23:00 .. 00:00).
+    void compactedWindowStart()
+    {
+        const QString store = m_dir.filePath(QStringLiteral("overlap.streamscope"));
+        const auto imported =
+            runCli({QStringLiteral("import"), QStringLiteral("--store"), store, QStringLiteral("--no-progress"),
+                    QStringLiteral(STREAMSCOPE_TEST_DATA_DIR "/exports/overlap")});
+        QVERIFY2(imported.exitCode == 0, imported.err.constData());
+        const QString out = m_dir.filePath(QStringLiteral("overlap-changelog"));
+        const auto run = runCli({QStringLiteral("export"), QStringLiteral("--store"), store, QStringLiteral("--format"),
+                                 QStringLiteral("changelog"), QStringLiteral("--out"), out});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        constexpr qint64 k2200 = Q_INT64_C(1699999200000000); // 2023-11-14T22:00:00Z
+        constexpr qint64 kHour = Q_INT64_C(3600000000);
+        QMap<qint64, int> lines; // window start -> compacted lines
+        int snapshots = 0;
+        for (const QJsonObject& row : readChangelog(out).rows) {
+            const QJsonValue window = row.value(QStringLiteral("compacted_window_from_us"));
+            if (row.value(QStringLiteral("compacted")).toBool()) {
+                QVERIFY(window.isDouble());
+                ++lines[window.toInteger()];
+            } else {
+                QCOMPARE(row.value(QStringLiteral("event_name")).toString(), QStringLiteral("SNAPSHOT"));
+                QVERIFY(window.isNull());
+                ++snapshots;
+            }
+        }
+        QCOMPARE(snapshots, 3);
+        QCOMPARE(lines, (QMap<qint64, int>{{k2200, 3}, {k2200 + kHour, 1}}));
     }
 
     void refusesNonEmptyFolder()

@@ -4,16 +4,19 @@
 // composite keys, NEW_AND_OLD_IMAGES and NEW_IMAGE) and on every public sample in one store (Kinesis and S3-export
 // records ordered by time, full-export snapshots, conflicts), and on the generated faults written as a Kinesis
 // archive, S3 incremental exports and a full export followed by an incremental one (tests/sql/layouts.py: no
-// sequence numbers, compacted export lines), the changelog export read by the generated SQL must give
+// sequence numbers, compacted export lines), and on the overlapping export windows of tests/data/exports/overlap (alone
+// and with a stream capture beside them), the changelog export read by the generated SQL must give
 // exactly the findings `streamscope audit --json --records` gives (kind, severity, table, key, sequence number, for
 // every kind SQL covers) and exactly `streamscope state --at --json` (key, state, sequence number, event, image).
 
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -98,6 +101,7 @@ private Q_SLOTS:
     void initTestCase();
     void auditAndState_data();
     void auditAndState();
+    void changelogWithoutWindows();
     void otherDialectsParse();
     void typedFromStore();
     void rawLayoutsRead();
@@ -109,8 +113,9 @@ private:
     /// as `scriptName`): the query's rows, or empty with `error` set.
     QJsonArray duckDbRows(const QStringList& sqlArguments, const QString& query, const QString& scriptName,
                           QString& error);
-    /// Imports `inputs`, exports the changelog, runs the DuckDB SQL and compares with the desktop.
-    void compare(const QString& name, const QStringList& inputs, bool gzip);
+    /// Imports `inputs`, exports the changelog, runs the DuckDB SQL and compares with the desktop; `expected`, when
+    /// not empty, is the desktop's findings of the SQL kinds as kind|severity|table|key|sequence number, sorted.
+    void compare(const QString& name, const QStringList& inputs, bool gzip, const QStringList& expected);
 
     QTemporaryDir m_dir;
     QString m_node;
@@ -163,7 +168,9 @@ void TestSqlDuckDb::auditAndState_data()
 {
     QTest::addColumn<QStringList>("generator"); // empty: every public sample
     QTest::addColumn<bool>("gzip");
-    QTest::addColumn<QString>("layout"); // "": the capture as generated; else layouts.py's layout of it
+    QTest::addColumn<QString>("layout");       // "": the capture as generated; else layouts.py's layout of it
+    QTest::addColumn<QStringList>("fixtures"); // files and folders under tests/data instead of a generated capture
+    QTest::addColumn<QStringList>("expected"); // see compare(); empty: not checked
     const auto common = [](const QString& seed) {
         return QStringList{QStringLiteral("--seed"),           seed,
                            QStringLiteral("--tables"),         QStringLiteral("2"),
@@ -183,17 +190,41 @@ void TestSqlDuckDb::auditAndState_data()
         << QStringLiteral("--ttl-rate") << QStringLiteral("0.5") << QStringLiteral("--remove-rate")
         << QStringLiteral("0.3");
     const QStringList jsonl{QStringLiteral("--layout"), QStringLiteral("jsonl")};
-    QTest::newRow("faults, new and old images") << faults << false << QString();
-    QTest::newRow("faults, new image only, jsonl, gzip changelog") << newImageFaults << true << QString();
-    QTest::newRow("every public sample") << QStringList() << false << QString();
+    const QStringList none;
+    QTest::newRow("faults, new and old images") << faults << false << QString() << none << none;
+    QTest::newRow("faults, new image only, jsonl, gzip changelog")
+        << newImageFaults << true << QString() << none << none;
+    QTest::newRow("every public sample") << QStringList() << false << QString() << none << none;
     // The same generated records in the other layouts the importer reads (tests/sql/layouts.py): ordered by time,
     // no sequence numbers; S3 exports without TTL marks and with compacted lines.
-    QTest::newRow("faults as a kinesis archive") << (faults + jsonl) << false << QStringLiteral("kinesis-archive");
-    QTest::newRow("faults as s3 incremental exports") << (faults + jsonl) << false << QStringLiteral("s3-incremental");
+    QTest::newRow("faults as a kinesis archive")
+        << (faults + jsonl) << false << QStringLiteral("kinesis-archive") << none << none;
+    QTest::newRow("faults as s3 incremental exports")
+        << (faults + jsonl) << false << QStringLiteral("s3-incremental") << none << none;
     QTest::newRow("faults, new image only, as s3 incremental exports")
-        << newImageFaults << true << QStringLiteral("s3-incremental");
+        << newImageFaults << true << QStringLiteral("s3-incremental") << none << none;
     QTest::newRow("faults as s3 full and incremental exports")
-        << (faults + jsonl) << false << QStringLiteral("s3-full");
+        << (faults + jsonl) << false << QStringLiteral("s3-full") << none << none;
+    // Compacted export windows (tests/data/exports/make_fixtures.py): a full export at 22:30 inside the incremental
+    // window 22:00 .. 23:00, then the window 23:00 .. 00:00. The lines of the first window are not compared with the
+    // full export's items (their OldImages are the items at 22:00); the second window's b-1 line is: one real gap.
+    const QString b1 = QStringLiteral(R"({"basketId":{"S":"b-1"}})");
+    QTest::newRow("overlapping full and incremental exports")
+        << none << false << QString() << QStringList{QStringLiteral("exports/overlap")}
+        << QStringList{QStringLiteral("gap|error|Baskets|%1|null").arg(b1)};
+    // The same with the table's stream beside them: stream records inside the window (b-1, b-2 before the full
+    // export, b-4's REMOVE after it) are not compared with the window's lines either; b-4's stream record after its
+    // line is; b-5's gap is in the stream alone. Arrival: the exports first, then the stream file (late arrivals).
+    const auto key = [](const char* k) { return QStringLiteral(R"({"basketId":{"S":"%1"}})").arg(QLatin1String(k)); };
+    QTest::newRow("overlapping exports and a stream capture")
+        << none << false << QString()
+        << QStringList{QStringLiteral("exports/overlap"), QStringLiteral("exports/overlap-stream.json")}
+        << QStringList{QStringLiteral("gap|error|Baskets|%1|null").arg(b1),
+                       QStringLiteral("gap|error|Baskets|%1|1002").arg(key("b-5")),
+                       QStringLiteral("orphan-start|info|Baskets|%1|1004").arg(b1),
+                       QStringLiteral("out-of-order-arrival|warning|Baskets|%1|1004").arg(b1),
+                       QStringLiteral("out-of-order-arrival|warning|Baskets|%1|1005").arg(key("b-2")),
+                       QStringLiteral("out-of-order-arrival|warning|Baskets|%1|1007").arg(key("b-4"))};
 }
 
 void TestSqlDuckDb::auditAndState()
@@ -203,11 +234,16 @@ void TestSqlDuckDb::auditAndState()
     QFETCH(QStringList, generator);
     QFETCH(bool, gzip);
     QFETCH(QString, layout);
+    QFETCH(QStringList, fixtures);
+    QFETCH(QStringList, expected);
     const QString name = QString::fromLatin1(QTest::currentDataTag())
                              .replace(QLatin1Char(' '), QLatin1Char('_'))
                              .replace(QLatin1Char(','), QLatin1Char('_'));
     QStringList inputs;
-    if (generator.isEmpty()) {
+    if (!fixtures.isEmpty()) {
+        for (const QString& f : fixtures)
+            inputs << QStringLiteral(STREAMSCOPE_TEST_DATA_DIR "/") + f;
+    } else if (generator.isEmpty()) {
         for (const QString& f : testsupport::publicSampleFiles())
             inputs << testsupport::samplesDir() + QLatin1Char('/') + f;
     } else {
@@ -227,7 +263,7 @@ void TestSqlDuckDb::auditAndState()
         QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0, p.readAllStandardError().constData());
         inputs = QStringList{converted};
     }
-    compare(name, inputs, gzip);
+    compare(name, inputs, gzip, expected);
 }
 
 QJsonArray TestSqlDuckDb::duckDbRows(const QStringList& sqlArguments, const QString& query, const QString& scriptName,
@@ -254,7 +290,7 @@ QJsonArray TestSqlDuckDb::duckDbRows(const QStringList& sqlArguments, const QStr
         .toArray();
 }
 
-void TestSqlDuckDb::compare(const QString& name, const QStringList& inputs, bool gzip)
+void TestSqlDuckDb::compare(const QString& name, const QStringList& inputs, bool gzip, const QStringList& expected)
 {
     const QString store = m_dir.filePath(name + QStringLiteral(".streamscope"));
     const auto imported =
@@ -346,6 +382,11 @@ void TestSqlDuckDb::compare(const QString& name, const QStringList& inputs, bool
             qInfo("%s: %lld findings compared (%s)", qPrintable(name), static_cast<long long>(desktop.size()),
                   qPrintable(kinds.join(QStringLiteral(", "))));
             QVERIFY(!desktop.isEmpty());
+            if (!expected.isEmpty()) {
+                QStringList sorted = expected;
+                sorted.sort();
+                QCOMPARE(desktop, sorted);
+            }
             if (desktop != fromSql) {
                 for (const QString& d : desktop)
                     if (!fromSql.contains(d))
@@ -408,6 +449,57 @@ void TestSqlDuckDb::compare(const QString& name, const QStringList& inputs, bool
         }
         QCOMPARE(sqlStateRows, desktopState);
     }
+}
+
+void TestSqlDuckDb::changelogWithoutWindows()
+{
+    if (!m_skip.isEmpty())
+        QSKIP(qPrintable(m_skip));
+    // A changelog written before compacted_window_from_us existed (version 1 of _schema.json) still reads: the
+    // column is NULL, and every line is compared as before, as the desktop does for lines imported before windows
+    // were kept: the overlap fixture's first-window b-1 line then differs from the full export's item (a gap), the
+    // second window's line from the first window's NewImage (the real gap).
+    const QString store = m_dir.filePath(QStringLiteral("nowindows.streamscope"));
+    QCOMPARE(runCli({QStringLiteral("import"), QStringLiteral("--store"), store, QStringLiteral("--no-progress"),
+                     QStringLiteral(STREAMSCOPE_TEST_DATA_DIR "/exports/overlap")})
+                 .exitCode,
+             0);
+    const QString changelog = m_dir.filePath(QStringLiteral("nowindows-changelog"));
+    QCOMPARE(runCli({QStringLiteral("export"), QStringLiteral("--store"), store, QStringLiteral("--format"),
+                     QStringLiteral("changelog"), QStringLiteral("--out"), changelog})
+                 .exitCode,
+             0);
+    int stripped = 0;
+    QDirIterator it(changelog, {QStringLiteral("part-*.jsonl")}, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        QFile f(it.next());
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QString content = QString::fromUtf8(f.readAll());
+        f.close();
+        const qsizetype before = content.count(QStringLiteral("compacted_window_from_us"));
+        content.remove(QRegularExpression(QStringLiteral(R"(,"compacted_window_from_us":(null|\d+))")));
+        QCOMPARE(content.count(QStringLiteral("compacted_window_from_us")), 0);
+        stripped += static_cast<int>(before);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(content.toUtf8());
+    }
+    QVERIFY(stripped > 0);
+    QString error;
+    const QJsonArray rows =
+        duckDbRows({QStringLiteral("--location"), changelog},
+                   QStringLiteral("SELECT kind, item_key, compacted_window_from_us FROM streamscope_audit a JOIN "
+                                  "streamscope_changes c USING (table_name, item_key, pos) ORDER BY pos"),
+                   QStringLiteral("nowindows.sql"), error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QStringList got;
+    for (const auto& v : rows) {
+        const QJsonObject o = v.toObject();
+        got << o.value(QStringLiteral("kind")).toString() + QLatin1Char(' ')
+                + o.value(QStringLiteral("item_key")).toString() + QLatin1Char(' ')
+                + text(o.value(QStringLiteral("compacted_window_from_us")));
+    }
+    const QString b1 = QStringLiteral(R"({"basketId":{"S":"b-1"}} null)");
+    QCOMPARE(got, (QStringList{QStringLiteral("gap ") + b1, QStringLiteral("gap ") + b1}));
 }
 
 void TestSqlDuckDb::otherDialectsParse()

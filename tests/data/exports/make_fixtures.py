@@ -13,6 +13,11 @@ overlap/AWSDynamoDB/01700002800000-1b1b1b1b/ an incremental export 22:00 .. 23:0
     (compaction, not a missing record); b-2 was inserted at 22:10; b-4 did not change before 22:30. Then
 overlap/AWSDynamoDB/01700006400000-2c2c2c2c/ an incremental export 23:00 .. 00:00 whose b-1 OldImage differs from the
     first window's NewImage: a real gap (the windows follow each other, nothing explains it).
+overlap-stream.json                         a Lambda event of the Baskets stream (NEW_AND_OLD_IMAGES) beside the overlap
+    exports: b-1 changed at 22:10 and b-2 inserted at 22:10 (both before the full export), b-4 removed at 22:35 (inside
+    the first window, after the full export: the window's b-4 line, a MODIFY, is no modify-after-remove) and changed
+    again at 23:10 (after that line: compared with it, no finding), b-3 inserted and deleted inside the window (no line
+    in the export), b-5 with a real gap at 21:40 (stream records only). tst_sqlduckdb imports it with overlap/.
 orders-describe-table.json                  `aws dynamodb describe-table --table-name Orders` output.
 """
 import base64, gzip, hashlib, io, json, os, shutil
@@ -127,6 +132,29 @@ def main():
                   "outputView": "NEW_AND_OLD_IMAGES"},
                  [("e1.json.gz", [
                      inc(t2200 + 70 * minute, {"basketId": S("b-1")}, cart("b-1", "99"), cart("b-1", "16"))])])
+    # The Baskets stream beside the overlap exports (Lambda event; times in seconds, sequence numbers in time order).
+    stream_arn = f"arn:aws:dynamodb:eu-west-1:{ACCOUNT}:table/Baskets/stream/2023-11-01T00:00:00.000"
+
+    def ddb(n, name, minutes, key, old=None, new=None):
+        d = {"ApproximateCreationDateTime": 1699999200 + minutes * 60, "Keys": {"basketId": S(key)},
+             "SequenceNumber": str(1000 + n), "SizeBytes": 40, "StreamViewType": "NEW_AND_OLD_IMAGES"}
+        if old is not None:
+            d["OldImage"] = old
+        if new is not None:
+            d["NewImage"] = new
+        return {"eventID": f"bs-{n}", "eventName": name, "eventVersion": "1.1", "eventSource": "aws:dynamodb",
+                "awsRegion": "eu-west-1", "dynamodb": d, "eventSourceARN": stream_arn}
+    records = [ddb(1, "INSERT", -30, "b-5", new=cart("b-5", "1")),
+               ddb(2, "MODIFY", -20, "b-5", cart("b-5", "9"), cart("b-5", "10")),
+               ddb(3, "INSERT", 5, "b-3", new=cart("b-3", "3")),
+               ddb(4, "MODIFY", 10, "b-1", cart("b-1", "10"), cart("b-1", "12")),
+               ddb(5, "INSERT", 10, "b-2", new=cart("b-2", "5")),
+               ddb(6, "REMOVE", 15, "b-3", old=cart("b-3", "3")),
+               ddb(7, "REMOVE", 35, "b-4", old=cart("b-4", "40")),
+               ddb(8, "MODIFY", 70, "b-4", cart("b-4", "41"), cart("b-4", "42"))]
+    with open(os.path.join(HERE, "overlap-stream.json"), "w") as f:
+        json.dump({"Records": records}, f, indent=2)
+        f.write("\n")
     with open(os.path.join(HERE, "orders-describe-table.json"), "w") as f:
         json.dump({"Table": {"TableName": "Orders",
                              "AttributeDefinitions": [{"AttributeName": "orderId", "AttributeType": "S"},

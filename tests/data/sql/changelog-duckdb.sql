@@ -7,7 +7,8 @@ SELECT * FROM read_json('s3://example-bucket/streamscope/changelog/table=*/hour=
     columns = {table_name: 'VARCHAR', item_key: 'VARCHAR', event_name: 'VARCHAR', seq: 'VARCHAR',
                stream_arn: 'VARCHAR', time_us: 'BIGINT', ttl: 'BOOLEAN', event_id: 'VARCHAR',
                old_image: 'VARCHAR', new_image: 'VARCHAR', changed: 'VARCHAR[]', arrival: 'BIGINT',
-               copy_no: 'INTEGER', view_type: 'VARCHAR', compacted: 'BOOLEAN'});
+               copy_no: 'INTEGER', view_type: 'VARCHAR', compacted: 'BOOLEAN',
+               compacted_window_from_us: 'BIGINT'});
 
 -- The changes view: one row per stored record (copy_no = 0) with its position in the key's history (pos):
 -- by sequence number when every record of the key has one, else by creation time, then sequence number,
@@ -15,7 +16,7 @@ SELECT * FROM read_json('s3://example-bucket/streamscope/changelog/table=*/hour=
 CREATE OR REPLACE VIEW streamscope_changes AS
 SELECT table_name, item_key, event_name, seq, CASE WHEN seq IS NULL THEN NULL WHEN regexp_replace(seq, '^0+', '') = '' THEN '0' ELSE regexp_replace(seq, '^0+', '') END AS sequence_number,
        stream_arn, time_us, ttl, event_id, old_image, new_image, changed, arrival,
-       view_type, coalesce(compacted, false) AS compacted,
+       view_type, coalesce(compacted, false) AS compacted, compacted_window_from_us,
        CASE WHEN by_sequence = 1 THEN 'sequence' ELSE 'time' END AS ordering,
        row_number() OVER (PARTITION BY table_name, item_key
                           ORDER BY CASE WHEN by_sequence = 1 THEN NULL ELSE time_us END NULLS FIRST,
@@ -27,7 +28,11 @@ FROM (
   WHERE copy_no = 0 AND table_name = 'Orders'
 ) AS keyed;
 
--- Each record next to the one before it in its key's history (the audit's input).
+-- Each record next to the one before it in its key's history (the audit's input). window_spans_previous:
+-- an S3 incremental export line (compacted) whose window began before the previous record, that record no
+-- line of the same window; its OldImage is the item at the window start, so it is not compared with that
+-- record (no gap, insert-over-existing, modify-after-remove or remove-of-absent), as on the desktop.
+-- A changelog without compacted_window_from_us (written before it existed) compares every line.
 CREATE OR REPLACE VIEW streamscope_audit_steps AS
 SELECT c.*,
        lag(event_name) OVER (PARTITION BY table_name, item_key ORDER BY pos) AS prev_event,
@@ -35,7 +40,12 @@ SELECT c.*,
        lag(time_us) OVER (PARTITION BY table_name, item_key ORDER BY pos) AS prev_time_us,
        lag(sequence_number) OVER (PARTITION BY table_name, item_key ORDER BY pos) AS prev_sequence_number,
        min(arrival) OVER (PARTITION BY table_name, item_key ORDER BY pos ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)
-         AS min_later_arrival
+         AS min_later_arrival,
+       CASE WHEN compacted AND compacted_window_from_us < lag(time_us) OVER (PARTITION BY table_name, item_key ORDER BY pos)
+                 AND NOT (coalesce(lag(compacted) OVER (PARTITION BY table_name, item_key ORDER BY pos), false)
+                          AND coalesce(lag(compacted_window_from_us) OVER (PARTITION BY table_name, item_key ORDER BY pos)
+                                       = compacted_window_from_us, false))
+            THEN true ELSE false END AS window_spans_previous
 FROM streamscope_changes c;
 
 -- The audit as SQL: the kinds, names and severities of `streamscope audit`.
@@ -68,10 +78,13 @@ FROM (
                 || ' left: records are missing between them' END AS message
   FROM streamscope_audit_steps
   WHERE (pos = 1 AND event_name IN ('MODIFY', 'REMOVE'))
-     OR (pos > 1 AND event_name = 'INSERT' AND prev_event <> 'REMOVE' AND NOT compacted)
-     OR (pos > 1 AND event_name IN ('MODIFY', 'REMOVE') AND prev_event = 'REMOVE')
-     OR (pos > 1 AND event_name IN ('MODIFY', 'REMOVE') AND prev_event <> 'REMOVE'
-         AND old_image IS NOT NULL AND prev_new_image IS NOT NULL AND old_image <> prev_new_image)
+     OR (pos > 1 AND NOT window_spans_previous AND event_name = 'INSERT' AND prev_event <> 'REMOVE'
+         AND NOT compacted)
+     OR (pos > 1 AND NOT window_spans_previous AND event_name IN ('MODIFY', 'REMOVE')
+         AND prev_event = 'REMOVE')
+     OR (pos > 1 AND NOT window_spans_previous AND event_name IN ('MODIFY', 'REMOVE')
+         AND prev_event <> 'REMOVE' AND old_image IS NOT NULL AND prev_new_image IS NOT NULL
+         AND old_image <> prev_new_image)
   UNION ALL
   SELECT 'ttl-remove', table_name, item_key, sequence_number, event_id, NULL, CAST(NULL AS BIGINT), pos,
          'Deleted by Time to Live (userIdentity dynamodb.amazonaws.com), not by a user'
