@@ -21,12 +21,14 @@
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <utility>
 
 #include "app/viewmodels/formatting.h"
 #include "app/viewmodels/modelroles.h"
 #include "app/viewmodels/storesession.h"
 #include "app/widgets/displayfilteredit.h"
 #include "app/widgets/eventstyle.h"
+#include "app/widgets/filterfocus.h"
 #include "app/widgets/timefield.h"
 
 using formatting::fromStd;
@@ -177,6 +179,8 @@ void EventsPanel::connectFilters()
     m_debounce->setInterval(250);
     connect(m_debounce, &QTimer::timeout, this, &EventsPanel::applyFilter);
     connect(m_text, &QLineEdit::textChanged, m_debounce, qOverload<>(&QTimer::start));
+    m_text->installEventFilter(this);              // Enter / Down: into the table
+    m_where->lineEdit()->installEventFilter(this); // the same while the expression is valid
     connect(m_where, &DisplayFilterEdit::edited, m_debounce, qOverload<>(&QTimer::start));
     connect(m_inRaw, &QCheckBox::toggled, this, &EventsPanel::applyFilter);
     connect(m_table, &QComboBox::currentIndexChanged, this, &EventsPanel::applyFilter);
@@ -301,6 +305,7 @@ void EventsPanel::resetForNewStore()
     m_rawInfo->clear();
     m_raw->setPlaceholderText(tr("Select an event to see the record as delivered"));
     m_shownRecord = 0;
+    m_reloading = m_selectFirstOnReload = false;
     m_view->scrollToTop();
     updateTables();
     updateCount();
@@ -395,6 +400,28 @@ void EventsPanel::showEvent(QShowEvent* event)
     }
 }
 
+bool EventsPanel::eventFilter(QObject* watched, QEvent* event)
+{
+    // The display filter's Enter on a mistake puts the cursor there (DisplayFilterEdit): only a valid one hands over.
+    const bool field = watched == m_text || (watched == m_where->lineEdit() && !m_where->isInvalid());
+    if (field && filterfocus::movesIntoList(event)) {
+        enterTable();
+        return true;
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void EventsPanel::enterTable()
+{
+    m_debounce->stop();
+    applyFilter();
+    // The table being reloaded for the filter selects when it arrives (the rows shown now are the old filter's).
+    m_selectFirstOnReload = m_reloading;
+    if (!m_reloading)
+        filterfocus::selectFirstIfNone(m_view);
+    m_view->setFocus(Qt::ShortcutFocusReason);
+}
+
 void EventsPanel::changeEvent(QEvent* event)
 {
     QWidget::changeEvent(event);
@@ -421,12 +448,21 @@ void EventsPanel::applyFilter()
     m_count->setText(f.textInRaw           ? tr("searching raw records…")
                          : f.where.empty() ? tr("filtering…")
                                            : tr("evaluating the display filter…"));
+    m_reloading = m_session->isOpen(); // eventsReady follows (at once when the answer needs no query)
     m_session->setEventFilter(f);
 }
 
 void EventsPanel::eventsReloaded()
 {
+    m_reloading = false;
     updateCount();
+    keepSelection();
+    if (std::exchange(m_selectFirstOnReload, false))
+        filterfocus::selectFirstIfNone(m_view);
+}
+
+void EventsPanel::keepSelection()
+{
     if (!m_shownRecord)
         return;
     // The selected event stays selected when the new view lists it; otherwise nothing shows it any more.

@@ -69,6 +69,7 @@ Q_SIGNALS:
 
 protected:
     void changeEvent(QEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
     void showEvent(QShowEvent* event) override;
 
 private:
@@ -81,11 +82,16 @@ private:
     void addCopyActions();
     void connectSession();
     void applyFilter();
+    /// Enter / Down in a filter field: the filter applies now and the table takes the focus, its current event kept
+    /// or, when there is none, the first listed event (after the reload the filter started) selected.
+    void enterTable();
     void updateTables();
     void resetForNewStore();
     void showRecord(qint64 recordId);
     void updateCount();
     void eventsReloaded();
+    /// After a reload: the shown event stays selected when listed; otherwise the raw pane is cleared.
+    void keepSelection();
     void updateColors();
     void rangeEdited();
     void showRangeInEdits();
@@ -108,6 +114,8 @@ private:
     QTimer* m_debounce;
     qint64 m_shownRecord = 0;
     bool m_splitPlaced = false;
+    bool m_reloading = false;           ///< a filter sent from here is not listed yet (eventsReady to come)
+    bool m_selectFirstOnReload = false; ///< Enter in a filter while reloading: select when the rows arrive
     std::optional<qint64> m_from;
     std::optional<qint64> m_to;
 };

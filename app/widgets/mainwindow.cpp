@@ -797,6 +797,9 @@ QList<QPair<QString, QString>> MainWindow::keyboardShortcuts() const
     list.append({tr("Enter"),
                  tr("Keys list: open the key's timeline; Events: open the event's version in the "
                     "timeline; Audit: open the finding; Tables: go to the keys list")});
+    list.append({tr("Enter, Down (in a filter)"),
+                 tr("Keys or events filter (or a valid Where: expression): go into the list, its current row kept or "
+                    "the first match selected")});
     list.append({tr("F8, Shift+F8"), tr("Audit: select the next / previous finding")});
     list.append({tr("Tab, Shift+Tab"), tr("Move between the panes and fields")});
     list.append({tr("Ctrl+C"),

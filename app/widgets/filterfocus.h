@@ -1,0 +1,16 @@
+#pragma once
+
+class QAbstractItemView;
+class QEvent;
+
+/// From a filter field to the list it filters, by keyboard (issue 19): Enter or Down in the field moves the focus
+/// into the list, so a person types a filter and goes on without the mouse.
+namespace filterfocus {
+
+/// A key press of Enter, Return or Down without modifiers (the keypad's included): the field hands over to its list.
+bool movesIntoList(const QEvent* event);
+
+/// Selects the first row of `view` when it has no current row (the current row is kept); true when a row is current.
+bool selectFirstIfNone(QAbstractItemView* view);
+
+} // namespace filterfocus

@@ -1,0 +1,157 @@
+// Issue 19, going on from the keyboard on the Events tab and the keys list: Enter / Down in a filter field moves into
+// its list (the current row kept, else the first match selected).
+
+#include <QLineEdit>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "app/viewmodels/modelroles.h"
+#include "app/viewmodels/storesession.h"
+#include "app/widgets/displayfilteredit.h"
+#include "app/widgets/eventspanel.h"
+#include "app/widgets/keyspanel.h"
+#include "app/widgets/mainwindow.h"
+#include "samplewindow.h"
+
+using samplewindow::openSample;
+
+namespace {
+/// Makes `row` the view's current (and selected) row.
+void selectRow(QTableView* view, int row)
+{
+    view->selectionModel()->setCurrentIndex(view->model()->index(row, 0),
+                                            QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+}
+} // namespace
+
+class TestNavigation : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+    }
+
+    void keysFilterEnterAndDown()
+    {
+        QTemporaryDir dir;
+        MainWindow window;
+        window.show();
+        QVERIFY(openSample(window, dir));
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        auto* session = window.session();
+        auto* filter = window.keysPanel()->filterEdit();
+        auto* keys = window.keysPanel()->keyView();
+        QVERIFY(!keys->currentIndex().isValid());
+
+        // Typed, then Enter at once (before the filter's pause): the filter applies, the list has the focus and its
+        // first match is selected and opened.
+        filter->setFocus();
+        QTest::keyClicks(filter, QStringLiteral("ORD-100"));
+        QTest::keyClick(filter, Qt::Key_Return);
+        QVERIFY(keys->hasFocus());
+        QCOMPARE(session->keyFilter().text, std::string("ORD-100"));
+        QTRY_VERIFY_WITH_TIMEOUT(!session->isBusy() && keys->currentIndex().isValid(), 10'000);
+        QCOMPARE(keys->currentIndex().row(), 0);
+        const auto* first = session->keyModel()->rowAt(0);
+        QVERIFY2(first->keyText.find("ORD-100") != std::string::npos, first->keyText.c_str());
+        QCOMPARE(session->keyModel()->rowCount() < 10, true);
+        QTRY_COMPARE_WITH_TIMEOUT(session->currentKeyId(), first->keyId, 10'000);
+
+        // Down from the filter: into the list, the current key kept.
+        selectRow(keys, 2);
+        const qint64 third = session->keyModel()->rowAt(2)->keyId;
+        filter->setFocus();
+        QVERIFY(filter->hasFocus());
+        QTest::keyClick(filter, Qt::Key_Down);
+        QVERIFY(keys->hasFocus());
+        QCOMPARE(keys->currentIndex().row(), 2);
+        QCOMPARE(keys->currentIndex().data(ModelRoles::KeyIdRole).toLongLong(), third);
+
+        // A filter that hides the current key: Enter selects the first match of the new list.
+        const std::string only = session->keyModel()->rowAt(0)->keyText;
+        filter->setFocus();
+        filter->setText(QString::fromStdString(only));
+        QTest::keyClick(filter, Qt::Key_Enter, Qt::KeypadModifier);
+        QVERIFY(keys->hasFocus());
+        QTRY_VERIFY_WITH_TIMEOUT(!session->isBusy() && session->keyModel()->rowCount() == 1, 10'000);
+        QTRY_VERIFY(keys->currentIndex().isValid());
+        QCOMPARE(session->keyModel()->rowAt(keys->currentIndex().row())->keyText, only);
+
+        // Other keys with modifiers stay the field's (Shift+Down selects text there).
+        filter->setFocus();
+        QTest::keyClick(filter, Qt::Key_Down, Qt::ShiftModifier);
+        QVERIFY(filter->hasFocus());
+    }
+
+    void eventsFilterEnterAndDown()
+    {
+        QTemporaryDir dir;
+        MainWindow window;
+        window.show();
+        QVERIFY(openSample(window, dir));
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        auto* session = window.session();
+        auto* events = window.eventsPanel();
+        auto* view = events->view();
+        window.centerTabs()->setCurrentWidget(events);
+        QVERIFY(!view->currentIndex().isValid());
+
+        // Typed, then Enter: the table has the focus, the first matching event selected and shown.
+        events->textEdit()->setFocus();
+        QTest::keyClicks(events->textEdit(), QStringLiteral("ORD-1003"));
+        QTest::keyClick(events->textEdit(), Qt::Key_Return);
+        QVERIFY(view->hasFocus());
+        QCOMPARE(session->eventFilter().text, std::string("ORD-1003"));
+        QTRY_VERIFY_WITH_TIMEOUT(!session->isBusy() && view->currentIndex().isValid(), 10'000);
+        QCOMPARE(view->currentIndex().row(), 0);
+        const auto* first = session->eventModel()->rowAt(0);
+        QVERIFY2(first->keyText.find("ORD-1003") != std::string::npos, first->keyText.c_str());
+        QVERIFY(session->eventModel()->rowCount() > 1);
+        QCOMPARE(events->shownRecord(), first->recordId);
+
+        // Down from the filter: into the table, the current event kept.
+        selectRow(view, 1);
+        const qint64 second = session->eventModel()->rowAt(1)->recordId;
+        events->textEdit()->setFocus();
+        QTest::keyClick(events->textEdit(), Qt::Key_Down);
+        QVERIFY(view->hasFocus());
+        QCOMPARE(view->currentIndex().row(), 1);
+        QCOMPARE(events->shownRecord(), second);
+
+        // The display filter: Enter on a mistake stays in the field (the cursor goes to the mistake); on a valid
+        // expression it moves into the table, the current event kept when the expression lists it.
+        QLineEdit* where = events->displayFilterEdit()->lineEdit();
+        where->setFocus();
+        QTest::keyClicks(where, QStringLiteral("eventName = MODIFY"));
+        QVERIFY(events->displayFilterEdit()->isInvalid());
+        QTest::keyClick(where, Qt::Key_Return);
+        QVERIFY(where->hasFocus());
+        const bool secondIsModify = view->currentIndex()
+                                        .siblingAtColumn(EventTableModel::EventColumn)
+                                        .data()
+                                        .toString()
+                                        .startsWith(QStringLiteral("MODIFY"));
+        where->setText(QStringLiteral("eventName in {MODIFY}"));
+        QVERIFY(!events->displayFilterEdit()->isInvalid());
+        QTest::keyClick(where, Qt::Key_Return);
+        QVERIFY(view->hasFocus());
+        QTRY_VERIFY_WITH_TIMEOUT(!session->isBusy() && view->currentIndex().isValid(), 10'000);
+        if (secondIsModify)
+            QCOMPARE(events->shownRecord(), second);
+        else
+            QCOMPARE(view->currentIndex().row(), 0);
+    }
+};
+
+QTEST_MAIN(TestNavigation)
+#include "tstw_navigation.moc"
