@@ -1,5 +1,5 @@
-// Issue 19, going on from the keyboard on the Events tab and the keys list: Enter / Down in a filter field moves into
-// its list (the current row kept, else the first match selected).
+// Issue 19, the Events tab and the keys list: Enter / Down in a filter field moves into its list (the current row
+// kept, else the first match selected); the diff follows the current event, and is empty when there is none.
 
 #include <QLineEdit>
 #include <QSettings>
@@ -12,10 +12,12 @@
 
 #include "app/viewmodels/modelroles.h"
 #include "app/viewmodels/storesession.h"
+#include "app/widgets/diffpanel.h"
 #include "app/widgets/displayfilteredit.h"
 #include "app/widgets/eventspanel.h"
 #include "app/widgets/keyspanel.h"
 #include "app/widgets/mainwindow.h"
+#include "app/widgets/timelinepanel.h"
 #include "samplewindow.h"
 
 using samplewindow::openSample;
@@ -27,6 +29,7 @@ void selectRow(QTableView* view, int row)
     view->selectionModel()->setCurrentIndex(view->model()->index(row, 0),
                                             QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
 }
+
 } // namespace
 
 class TestNavigation : public QObject
@@ -150,6 +153,72 @@ private Q_SLOTS:
             QCOMPARE(events->shownRecord(), second);
         else
             QCOMPARE(view->currentIndex().row(), 0);
+    }
+
+    void diffFollowsTheCurrentEvent()
+    {
+        QTemporaryDir dir;
+        MainWindow window;
+        window.show();
+        QVERIFY(openSample(window, dir));
+        auto* session = window.session();
+        auto* events = window.eventsPanel();
+        auto* view = events->view();
+        auto* diff = window.diffPanel();
+        auto* tabs = window.centerTabs();
+        tabs->setCurrentWidget(events);
+        // Two events of one key (a1 before a2) and one of another key (z).
+        int z = -1, a1 = -1, a2 = -1;
+        for (int r = 0; r < session->eventModel()->rowCount() && a2 < 0; ++r) {
+            const qint64 key = session->eventModel()->rowAt(r)->keyId;
+            if (z < 0)
+                z = r;
+            else if (key != session->eventModel()->rowAt(z)->keyId && a1 < 0)
+                a1 = r;
+            else if (a1 >= 0 && key == session->eventModel()->rowAt(a1)->keyId)
+                a2 = r;
+        }
+        QVERIFY(z >= 0 && a1 >= 0 && a2 >= 0);
+        const auto recordAt = [&](int row) { return session->eventModel()->rowAt(row)->recordId; };
+        const qint64 recordA2 = recordAt(a2);
+        selectRow(view, z);
+        QTRY_COMPARE_WITH_TIMEOUT(diff->shownRecord(), recordAt(z), 10'000);
+
+        // Two events of another key picked at once (stepping faster than the history arrives): the diff ends on the
+        // second (it showed the first key's last version, then the first event).
+        selectRow(view, a1);
+        selectRow(view, a2);
+        QTRY_VERIFY_WITH_TIMEOUT(!session->isBusy(), 10'000);
+        QTRY_COMPARE_WITH_TIMEOUT(diff->shownRecord(), recordA2, 10'000);
+
+        // A key picked in the keys list shows its versions in the timeline; back on Events the diff is the
+        // current event's again.
+        auto* keys = window.keysPanel()->keyView();
+        const int other = session->keyModel()->rowOfKey(session->eventModel()->rowAt(z)->keyId);
+        QVERIFY(other >= 0);
+        keys->setCurrentIndex(session->keyModel()->index(other, 0));
+        QCOMPARE(tabs->currentWidget(), window.timelinePanel());
+        QTRY_VERIFY_WITH_TIMEOUT(!session->isBusy() && diff->shownRecord() != 0, 10'000);
+        QVERIFY(diff->shownRecord() != recordA2);
+        tabs->setCurrentWidget(events);
+        QCOMPARE(view->currentIndex().row(), a2);
+        QTRY_VERIFY_WITH_TIMEOUT(!session->isBusy(), 10'000);
+        QTRY_COMPARE_WITH_TIMEOUT(diff->shownRecord(), recordA2, 10'000);
+
+        // Under Replay the diff is empty; back on the timeline it shows the timeline's version.
+        tabs->setCurrentIndex(2);
+        QCOMPARE(diff->shownRecord(), qint64(0));
+        tabs->setCurrentWidget(window.timelinePanel());
+        QCOMPARE(diff->shownRecord(), recordA2);
+
+        // No current event (a filter hid it while another tab was shown): the Events tab's diff is empty.
+        QSignalSpy eventsReady(session, &StoreSession::eventsReady);
+        events->textEdit()->setText(QStringLiteral("no such key"));
+        QVERIFY(eventsReady.wait(10'000));
+        QVERIFY(!view->currentIndex().isValid());
+        QCOMPARE(diff->shownRecord(), recordA2); // the timeline's, still on its tab
+        tabs->setCurrentWidget(events);
+        QCOMPARE(diff->shownRecord(), qint64(0));
     }
 };
 
