@@ -14,7 +14,9 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QScrollBar>
 #include <QSplitter>
+#include <QStyle>
 #include <QTableView>
 #include <QTextCursor>
 #include <QTextDocument>
@@ -266,12 +268,14 @@ void EventsPanel::setupView()
     // Widths from the content they show; the Key column takes what is left (Stretch), never Size.
     const QFontMetrics fm = m_view->fontMetrics();
     m_view->setColumnWidth(EventTableModel::TimeColumn,
-                           fm.horizontalAdvance(QStringLiteral("2026-11-01 09:00:00.000000")) + 12);
+                           fm.horizontalAdvance(QStringLiteral("2026-11-01 09:00:00.000000")) + 8);
     m_view->setColumnWidth(EventTableModel::TableColumn, fm.horizontalAdvance(QStringLiteral("Customers")) + 12);
     m_view->setColumnWidth(EventTableModel::EventColumn, fm.horizontalAdvance(QStringLiteral("REMOVE (TTL)")) + 20);
-    m_view->setColumnWidth(EventTableModel::SequenceColumn,
-                           fm.horizontalAdvance(QStringLiteral("400000000000000000001")) + 12);
-    m_view->setColumnWidth(EventTableModel::SizeColumn, fm.horizontalAdvance(QStringLiteral("Size (bytes)")) + 12);
+    m_view->setTextElideMode(Qt::ElideMiddle); // sequence numbers and keys differ at their ends
+    fitSequenceColumn(true);
+    connect(m_view->verticalScrollBar(), &QScrollBar::valueChanged, this, [this]() { fitSequenceColumn(false); });
+    m_view->viewport()->installEventFilter(this); // a resize changes the room the Key column keeps
+    m_view->setColumnWidth(EventTableModel::SizeColumn, fm.horizontalAdvance(QStringLiteral("000000")) + 12);
 }
 
 void EventsPanel::resetForNewStore()
@@ -402,6 +406,8 @@ void EventsPanel::showEvent(QShowEvent* event)
 
 bool EventsPanel::eventFilter(QObject* watched, QEvent* event)
 {
+    if (watched == m_view->viewport() && event->type() == QEvent::Resize)
+        fitSequenceColumn(true);
     // The display filter's Enter on a mistake puts the cursor there (DisplayFilterEdit): only a valid one hands over.
     const bool field = watched == m_text || (watched == m_where->lineEdit() && !m_where->isInvalid());
     if (field && filterfocus::movesIntoList(event)) {
@@ -456,9 +462,41 @@ void EventsPanel::eventsReloaded()
 {
     m_reloading = false;
     updateCount();
+    fitSequenceColumn(true);
     keepSelection();
     if (std::exchange(m_selectFirstOnReload, false))
         filterfocus::selectFirstIfNone(m_view);
+}
+
+void EventsPanel::fitSequenceColumn(bool mayNarrow)
+{
+    const QFontMetrics fm = m_view->fontMetrics();
+    auto* model = m_session->eventModel();
+    // What the view keeps beside a cell's text (QCommonStyle: the focus frame's margin + 1 on each side).
+    const int margin = 2 * (m_view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_view) + 1);
+    const auto textWidth = [&](const QString& text) { return fm.horizontalAdvance(text) + margin; };
+    // Never narrower than its header (text and sort arrow); as wide as the longest number of the first rows and of
+    // the rows in view, 21 digits (the shortest DynamoDB sequence numbers) at least.
+    const int minimum = textWidth(model->headerData(EventTableModel::SequenceColumn, Qt::Horizontal).toString())
+        + 2 * m_view->style()->pixelMetric(QStyle::PM_HeaderMarkSize, nullptr, m_view);
+    int needed = std::max(minimum, textWidth(QStringLiteral("400000000000000000001")));
+    const auto widen = [&](int first, int last) {
+        for (int r = std::max(0, first); r <= last && r < model->rowCount(); ++r)
+            needed = std::max(needed, textWidth(model->index(r, EventTableModel::SequenceColumn).data().toString()));
+    };
+    widen(0, 199);
+    if (const int top = m_view->rowAt(0); top >= 0)
+        widen(top, top + m_view->viewport()->height() / std::max(1, m_view->verticalHeader()->defaultSectionSize()));
+    // The room beside the other columns, the Key column keeping a short key whole ("orderId=ORD-1001").
+    int others = 0;
+    for (int c = 0; c < model->columnCount(); ++c)
+        if (c != EventTableModel::SequenceColumn && c != EventTableModel::KeyColumn && !m_view->isColumnHidden(c))
+            others += m_view->columnWidth(c);
+    const int room = m_view->viewport()->width() - others - textWidth(QStringLiteral("orderId=ORD-1001"));
+    const int width = std::max(minimum, std::min(needed, room));
+    const int current = m_view->columnWidth(EventTableModel::SequenceColumn);
+    if (width > current || (mayNarrow && width != current))
+        m_view->setColumnWidth(EventTableModel::SequenceColumn, width);
 }
 
 void EventsPanel::keepSelection()

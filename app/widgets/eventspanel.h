@@ -93,6 +93,10 @@ private:
     /// After a reload: the shown event stays selected when listed; otherwise the raw pane is cleared.
     void keepSelection();
     void updateColors();
+    /// The sequence-number column as wide as the numbers listed (first rows and rows in view), unless the Key column
+    /// would keep less than a readable width: then it elides in the middle (the tooltip holds the number).
+    /// `mayNarrow`: after a reload; scrolling only widens it.
+    void fitSequenceColumn(bool mayNarrow);
     void rangeEdited();
     void showRangeInEdits();
     StoreSession* m_session;

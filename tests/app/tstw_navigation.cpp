@@ -1,10 +1,14 @@
 // Issue 19, the Events tab and the keys list: Enter / Down in a filter field moves into its list (the current row
 // kept, else the first match selected); the diff follows the current event, and is empty when there is none.
 
+#include <QFile>
+#include <QHeaderView>
 #include <QLineEdit>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QStyle>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -30,6 +34,38 @@ void selectRow(QTableView* view, int row)
                                             QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
 }
 
+/// The bundled sample with `extra` zeros appended to every sequence number (their order kept): 21 + extra digits.
+QString longSequenceCapture(const QTemporaryDir& dir, int extra)
+{
+    QFile in(samplewindow::sampleCapture());
+    if (!in.open(QIODevice::ReadOnly))
+        return {};
+    QString text = QString::fromUtf8(in.readAll());
+    text.replace(QRegularExpression(QStringLiteral("(\"SequenceNumber\":\"[0-9]+)\"")),
+                 QStringLiteral("\\1%1\"").arg(QString(extra, QLatin1Char('0'))));
+    const QString path = dir.filePath(QStringLiteral("long-%1.json").arg(extra));
+    QFile out(path);
+    if (!out.open(QIODevice::WriteOnly) || out.write(text.toUtf8()) < 0)
+        return {};
+    return path;
+}
+
+/// Rows of the events table whose sequence number does not fit its column (as the view draws a cell's text).
+QStringList clippedSequenceNumbers(QTableView* view)
+{
+    QStringList clipped;
+    const int margin = 2 * (view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 1);
+    const int width = view->columnWidth(EventTableModel::SequenceColumn);
+    for (int r = 0; r < view->model()->rowCount(); ++r) {
+        const QString text = view->model()->index(r, EventTableModel::SequenceColumn).data().toString();
+        if (view->fontMetrics().horizontalAdvance(text) + margin > width)
+            clipped << QStringLiteral("%1 (%2 px for %3)")
+                           .arg(text)
+                           .arg(width)
+                           .arg(view->fontMetrics().horizontalAdvance(text) + margin);
+    }
+    return clipped;
+}
 } // namespace
 
 class TestNavigation : public QObject
@@ -219,6 +255,58 @@ private Q_SLOTS:
         QCOMPARE(diff->shownRecord(), recordA2); // the timeline's, still on its tab
         tabs->setCurrentWidget(events);
         QCOMPARE(diff->shownRecord(), qint64(0));
+    }
+
+    void sequenceNumbersReadable_data()
+    {
+        QTest::addColumn<int>("digits");
+        QTest::addColumn<QSize>("size");
+        QTest::addColumn<bool>("fits");
+        QTest::newRow("21 digits at 1024x700") << 21 << QSize(1024, 700) << true;
+        QTest::newRow("28 digits at 1024x700") << 28 << QSize(1024, 700) << false;
+        QTest::newRow("28 digits at 1920x1080") << 28 << QSize(1920, 1080) << true;
+        QTest::newRow("40 digits at 1024x700") << 40 << QSize(1024, 700) << false;
+        QTest::newRow("40 digits at 1920x1080") << 40 << QSize(1920, 1080) << true;
+    }
+
+    void sequenceNumbersReadable()
+    {
+        QFETCH(int, digits);
+        QFETCH(QSize, size);
+        QFETCH(bool, fits);
+        QSettings().clear();
+        QTemporaryDir dir;
+        const QString capture = longSequenceCapture(dir, digits - 21);
+        QVERIFY(!capture.isEmpty());
+        MainWindow window;
+        window.setShowImportSummary(false);
+        window.resize(size);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openStore(dir.filePath(QStringLiteral("long.streamscope")), true));
+        QSignalSpy imported(&window, &MainWindow::importFinished);
+        window.importPaths({capture});
+        QVERIFY(imported.wait(60'000));
+        QVERIFY(samplewindow::waitForKeys(window, 10));
+        window.centerTabs()->setCurrentWidget(window.eventsPanel());
+        QTest::qWait(50);
+        auto* view = window.eventsPanel()->view();
+        QCOMPARE(view->model()->index(0, EventTableModel::SequenceColumn).data().toString().size(), digits);
+        const QStringList clipped = clippedSequenceNumbers(view);
+        if (fits) {
+            QVERIFY2(clipped.isEmpty(), qPrintable(clipped.join(QLatin1Char('\n'))));
+        } else {
+            // The space truly lacks: elided in the middle, the whole number in the tooltip, the Key column readable.
+            QCOMPARE(view->textElideMode(), Qt::ElideMiddle);
+            QVERIFY(view->columnWidth(EventTableModel::KeyColumn)
+                    >= view->fontMetrics().horizontalAdvance(QStringLiteral("orderId=ORD-1001")));
+        }
+        const QModelIndex cell = view->model()->index(0, EventTableModel::SequenceColumn);
+        QCOMPARE(cell.data(Qt::ToolTipRole).toString(), cell.data().toString());
+        // The header stays readable.
+        QVERIFY(view->columnWidth(EventTableModel::SequenceColumn)
+                >= view->fontMetrics().horizontalAdvance(QStringLiteral("Sequence number")));
+        QSettings().clear();
     }
 };
 
