@@ -272,9 +272,17 @@ void EventsPanel::setupView()
     m_view->setColumnWidth(EventTableModel::TableColumn, fm.horizontalAdvance(QStringLiteral("Customers")) + 12);
     m_view->setColumnWidth(EventTableModel::EventColumn, fm.horizontalAdvance(QStringLiteral("REMOVE (TTL)")) + 20);
     m_view->setTextElideMode(Qt::ElideMiddle); // sequence numbers and keys differ at their ends
+    // Fitted to the numbers and the room (fitSequenceColumn), like the stretched Key column: not sized by hand, so
+    // not among the remembered widths either (Preferences keeps the Interactive ones).
+    header->setSectionResizeMode(EventTableModel::SequenceColumn, QHeaderView::Fixed);
     fitSequenceColumn(true);
     connect(m_view->verticalScrollBar(), &QScrollBar::valueChanged, this, [this]() { fitSequenceColumn(false); });
     m_view->viewport()->installEventFilter(this); // a resize changes the room the Key column keeps
+    // The Key column stretches: its width follows the room left (the viewport laid out late, a page shown).
+    connect(header, &QHeaderView::sectionResized, this, [this](int section) {
+        if (section == EventTableModel::KeyColumn)
+            fitSequenceColumn(true);
+    });
     m_view->setColumnWidth(EventTableModel::SizeColumn, fm.horizontalAdvance(QStringLiteral("000000")) + 12);
 }
 
@@ -421,11 +429,7 @@ void EventsPanel::enterTable()
 {
     m_debounce->stop();
     applyFilter();
-    // The table being reloaded for the filter selects when it arrives (the rows shown now are the old filter's).
-    m_selectFirstOnReload = m_reloading;
-    if (!m_reloading)
-        filterfocus::selectFirstIfNone(m_view);
-    m_view->setFocus(Qt::ShortcutFocusReason);
+    m_selectFirstOnReload = filterfocus::enterList(m_view, m_reloading);
 }
 
 void EventsPanel::changeEvent(QEvent* event)
@@ -475,14 +479,16 @@ void EventsPanel::fitSequenceColumn(bool mayNarrow)
     // What the view keeps beside a cell's text (QCommonStyle: the focus frame's margin + 1 on each side).
     const int margin = 2 * (m_view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_view) + 1);
     const auto textWidth = [&](const QString& text) { return fm.horizontalAdvance(text) + margin; };
+    // The text is laid out in fractional pixels: a number exactly as wide as its cell's text rect is elided.
+    const auto numberWidth = [&](const QString& text) { return textWidth(text) + 2; };
     // Never narrower than its header (text and sort arrow); as wide as the longest number of the first rows and of
     // the rows in view, 21 digits (the shortest DynamoDB sequence numbers) at least.
     const int minimum = textWidth(model->headerData(EventTableModel::SequenceColumn, Qt::Horizontal).toString())
         + 2 * m_view->style()->pixelMetric(QStyle::PM_HeaderMarkSize, nullptr, m_view);
-    int needed = std::max(minimum, textWidth(QStringLiteral("400000000000000000001")));
+    int needed = std::max(minimum, numberWidth(QStringLiteral("400000000000000000001")));
     const auto widen = [&](int first, int last) {
         for (int r = std::max(0, first); r <= last && r < model->rowCount(); ++r)
-            needed = std::max(needed, textWidth(model->index(r, EventTableModel::SequenceColumn).data().toString()));
+            needed = std::max(needed, numberWidth(model->index(r, EventTableModel::SequenceColumn).data().toString()));
     };
     widen(0, 199);
     if (const int top = m_view->rowAt(0); top >= 0)

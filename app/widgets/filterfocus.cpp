@@ -27,4 +27,12 @@ bool selectFirstIfNone(QAbstractItemView* view)
     return true;
 }
 
+bool enterList(QAbstractItemView* view, bool reloading)
+{
+    if (!reloading)
+        selectFirstIfNone(view);
+    view->setFocus(Qt::ShortcutFocusReason);
+    return reloading;
+}
+
 } // namespace filterfocus

@@ -13,4 +13,9 @@ bool movesIntoList(const QEvent* event);
 /// Selects the first row of `view` when it has no current row (the current row is kept); true when a row is current.
 bool selectFirstIfNone(QAbstractItemView* view);
 
+/// After the field's filter was applied: `view` takes the focus, its first row selected now when none is current, or,
+/// while `reloading` (the rows shown are the old filter's), when the rows arrive: returns true, the caller then calls
+/// selectFirstIfNone.
+bool enterList(QAbstractItemView* view, bool reloading);
+
 } // namespace filterfocus

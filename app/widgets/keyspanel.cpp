@@ -261,11 +261,7 @@ void KeysPanel::enterList()
 {
     m_debounce->stop();
     applyFilter();
-    // The list being reloaded for the filter selects when it arrives (the rows shown now are the old filter's).
-    m_selectFirstOnReload = m_reloading;
-    if (!m_reloading)
-        filterfocus::selectFirstIfNone(m_keys);
-    m_keys->setFocus(Qt::ShortcutFocusReason);
+    m_selectFirstOnReload = filterfocus::enterList(m_keys, m_reloading);
 }
 
 void KeysPanel::applyFilter()

@@ -889,6 +889,7 @@ void MainWindow::updateStatus()
 void MainWindow::diffFollowsTab()
 {
     QWidget* tab = m_tabs->currentWidget();
+    m_diff->setVisible(tab != m_replay); // the replay's records open in the timeline: its room goes to the runs
     if (tab == m_timeline && m_timeline->emitComparison())
         return;
     const QModelIndex event = m_events->view()->currentIndex();

@@ -107,7 +107,7 @@ private:
     void createReplayTab();
     void connectPanels();
     /// The diff shows the current tab's version: the timeline's selection, the Events tab's current event (nothing
-    /// when there is none), nothing under Replay.
+    /// when there is none), none under Replay (hidden there).
     void diffFollowsTab();
     void connectSessionAndJobs();
     void restoreLayout();

@@ -27,6 +27,16 @@
 using samplewindow::openSample;
 
 namespace {
+/// Shows the window on the bundled sample, active (keyboard focus is checked).
+bool showSample(MainWindow& window, const QTemporaryDir& dir)
+{
+    window.show();
+    if (!openSample(window, dir))
+        return false;
+    window.activateWindow();
+    return QTest::qWaitForWindowActive(&window);
+}
+
 /// Makes `row` the view's current (and selected) row.
 void selectRow(QTableView* view, int row)
 {
@@ -50,11 +60,12 @@ QString longSequenceCapture(const QTemporaryDir& dir, int extra)
     return path;
 }
 
-/// Rows of the events table whose sequence number does not fit its column (as the view draws a cell's text).
+/// Rows of the events table whose sequence number does not fit its column (as the view draws a cell's text, laid
+/// out in fractional pixels: a text exactly as wide as the cell's text rect is elided, so one pixel to spare).
 QStringList clippedSequenceNumbers(QTableView* view)
 {
     QStringList clipped;
-    const int margin = 2 * (view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 1);
+    const int margin = 2 * (view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 1) + 1;
     const int width = view->columnWidth(EventTableModel::SequenceColumn);
     for (int r = 0; r < view->model()->rowCount(); ++r) {
         const QString text = view->model()->index(r, EventTableModel::SequenceColumn).data().toString();
@@ -82,10 +93,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         MainWindow window;
-        window.show();
-        QVERIFY(openSample(window, dir));
-        window.activateWindow();
-        QVERIFY(QTest::qWaitForWindowActive(&window));
+        QVERIFY(showSample(window, dir));
         auto* session = window.session();
         auto* filter = window.keysPanel()->filterEdit();
         auto* keys = window.keysPanel()->keyView();
@@ -135,10 +143,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         MainWindow window;
-        window.show();
-        QVERIFY(openSample(window, dir));
-        window.activateWindow();
-        QVERIFY(QTest::qWaitForWindowActive(&window));
+        QVERIFY(showSample(window, dir));
         auto* session = window.session();
         auto* events = window.eventsPanel();
         auto* view = events->view();
@@ -195,8 +200,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         MainWindow window;
-        window.show();
-        QVERIFY(openSample(window, dir));
+        QVERIFY(showSample(window, dir));
         auto* session = window.session();
         auto* events = window.eventsPanel();
         auto* view = events->view();
@@ -241,11 +245,13 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!session->isBusy(), 10'000);
         QTRY_COMPARE_WITH_TIMEOUT(diff->shownRecord(), recordA2, 10'000);
 
-        // Under Replay the diff is empty; back on the timeline it shows the timeline's version.
+        // Under Replay the diff is empty and hidden; back on the timeline it shows the timeline's version.
         tabs->setCurrentIndex(2);
         QCOMPARE(diff->shownRecord(), qint64(0));
+        QVERIFY(!diff->isVisible());
         tabs->setCurrentWidget(window.timelinePanel());
         QCOMPARE(diff->shownRecord(), recordA2);
+        QVERIFY(diff->isVisible());
 
         // No current event (a filter hid it while another tab was shown): the Events tab's diff is empty.
         QSignalSpy eventsReady(session, &StoreSession::eventsReady);
@@ -279,15 +285,10 @@ private Q_SLOTS:
         const QString capture = longSequenceCapture(dir, digits - 21);
         QVERIFY(!capture.isEmpty());
         MainWindow window;
-        window.setShowImportSummary(false);
         window.resize(size);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QVERIFY(window.openStore(dir.filePath(QStringLiteral("long.streamscope")), true));
-        QSignalSpy imported(&window, &MainWindow::importFinished);
-        window.importPaths({capture});
-        QVERIFY(imported.wait(60'000));
-        QVERIFY(samplewindow::waitForKeys(window, 10));
+        QVERIFY(samplewindow::openCapture(window, dir, capture));
         window.centerTabs()->setCurrentWidget(window.eventsPanel());
         QTest::qWait(50);
         auto* view = window.eventsPanel()->view();
