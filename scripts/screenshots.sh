@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Renders screenshots of the main views under Xvfb from the bundled sample into docs/screenshots/*.png.
+# Renders screenshots of the views under Xvfb from the bundled sample into docs/screenshots/*.png, at 1024x700 and
+# 1920x1080, light and dark (README's screenshot table lists them).
 # Usage: scripts/screenshots.sh [capture...]   (default: resources/samples/orders-capture.json, or a generated
 # capture when the sample is missing). Needs a build (STREAMSCOPE_BUILD_DIR, default build/).
 set -euo pipefail
@@ -34,14 +35,26 @@ mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 log "rendering into $OUT"
 HANDLER="python3 resources/handlers/fail_on_record.py --fail-key ORD-1003"
 cd "$STREAMSCOPE_ROOT" # the handler path above is relative: short in the screenshot
-# Light (system) palette with every view, including a replay through a handler that fails ORD-1003's records;
-# then the dark palette variant of the same views (without the replay).
-timeout 300 xvfb-run -a -s "-screen 0 1600x1000x24" \
-    "$APP" --store "$WORK/screens.streamscope" --screenshots "$WORK/png" --screenshot-handler "$HANDLER" \
-    "${captures[@]}"
-timeout 300 xvfb-run -a -s "-screen 0 1600x1000x24" \
-    "$APP" --palette dark --store "$WORK/screens-dark.streamscope" --screenshots "$WORK/png" "${captures[@]}"
+# Every view at 1024x700 (the smallest size the window is made for) in the light (Fusion) palette, including a replay
+# through a handler that fails ORD-1003's records; the dark palette and 1920x1080 with fewer views, to keep the
+# images a few MB in all. Names: VIEW-WIDTHxHEIGHT[-dark].png.
+ALL_VIEWS="start,item-history,events,context-menu,record-tree,sources,state,audit,replay"
+shoot() { # size palette views [handler]
+    local size="$1" palette="$2" views="$3" handler="${4:-}"
+    local args=(--palette "$palette" --store "$WORK/screens-$size-$palette.streamscope" --screenshots "$WORK/png"
+        --screenshot-size "$size" --screenshot-views "$views")
+    [ -n "$handler" ] && args+=(--screenshot-handler "$handler")
+    timeout 300 xvfb-run -a -s "-screen 0 1920x1200x24" "$APP" "${args[@]}" "${captures[@]}"
+}
+shoot 1024x700 light "$ALL_VIEWS" "$HANDLER"
+shoot 1024x700 dark "start,item-history,events,context-menu,record-tree,sources,state,audit"
+shoot 1920x1080 light "item-history,events,record-tree,state"
+shoot 1920x1080 dark "item-history,events,audit"
+rm -f "$OUT"/*.png # names of an earlier layout must not linger
+total=0
 for png in "$WORK"/png/*.png; do
     cp "$png" "$OUT/"
+    total=$(( total + $(stat -c %s "$png") ))
     log "$(basename "$png"): $(( $(stat -c %s "$png") / 1024 )) KB"
 done
+log "total: $(( total / 1024 )) KB"

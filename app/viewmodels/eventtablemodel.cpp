@@ -68,6 +68,8 @@ QVariant EventTableModel::data(const QModelIndex& index, int role) const
         default:
             return {};
         }
+    case Qt::ToolTipRole: // the whole number where the column is too narrow for it (elided in the middle)
+        return index.column() == SequenceColumn ? QVariant(fromStd(row->sequenceNumber)) : QVariant();
     case Qt::TextAlignmentRole:
         if (index.column() == SizeColumn || index.column() == SequenceColumn)
             return int(Qt::AlignRight | Qt::AlignVCenter);
@@ -91,6 +93,8 @@ QVariant EventTableModel::data(const QModelIndex& index, int role) const
 
 QVariant EventTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    if (orientation == Qt::Horizontal && role == Qt::ToolTipRole && section == SizeColumn)
+        return tr("The record's size in bytes (its SizeBytes)");
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
@@ -105,7 +109,7 @@ QVariant EventTableModel::headerData(int section, Qt::Orientation orientation, i
     case SequenceColumn:
         return tr("Sequence number");
     case SizeColumn:
-        return tr("Size (bytes)");
+        return tr("Bytes"); // short: its room goes to the sequence numbers at 1024 px
     case ColumnCount:
         return m_extra ? m_extraHeader : QVariant();
     default:

@@ -76,6 +76,9 @@ public:
     void openKey(std::int64_t keyId);
     std::int64_t currentKeyId() const { return m_keyId; }
     const std::optional<storage::KeyInfo>& currentKey() const { return m_key; }
+    /// The timeline holds this key's history: it was the last key opened and its history has arrived (while another
+    /// key's history is on its way, the timeline still shows the key before).
+    bool isKeyLoaded(std::int64_t keyId) const { return keyId == m_keyId && m_key && m_key->id == keyId; }
     /// Activity for the whole store (keyId = 0) or one key (background); activityReady when done. With `zoom`
     /// ([from, to), microseconds), only that time span, in buckets chosen for it.
     void requestActivity(std::int64_t keyId = 0,
@@ -165,4 +168,3 @@ PageRead<VersionRow> readVersionPage(storage::Store& store, const std::vector<Ve
                                      int limit);
 /// One version's images (one indexed read).
 storage::Result<VersionImages> readVersionImages(storage::Store& store, std::int64_t recordId);
-

@@ -104,6 +104,7 @@ void DiffPanel::changeEvent(QEvent* event)
 void DiffPanel::clear()
 {
     m_afterRow = -1;
+    m_afterRecord = 0;
     m_model->setImages(std::nullopt, std::nullopt);
     setTitle(tr("<i>Select a version to see what changed</i>"));
     m_summary->clear();
@@ -149,6 +150,7 @@ void DiffPanel::showComparison(int beforeRow, int afterRow)
     m_model->setImages(beforeImage, afterImage);
     m_beforeLabel = beforeLabel;
     m_afterRow = afterRow;
+    m_afterRecord = after.recordId;
     updateTitle();
     updateSummary();
     // An image the record does not carry is unknown, not empty: say so and why instead of "+0 added".

@@ -23,6 +23,8 @@ public:
     /// Rows of the session's timeline; before = -1: the state before `after`.
     void showComparison(int beforeRow, int afterRow);
     void clear();
+    /// The record of the version shown (the "after" side), 0 when none is shown.
+    qint64 shownRecord() const { return m_afterRecord; }
     /// Why a version's state is unknown (its view type), shown instead of the change counts.
     static QString unknownImageText(const VersionRow& version);
     /// The summary line above the tree (change counts, or why the state is unknown).
@@ -50,4 +52,5 @@ private:
     QTreeView* m_view;
     QString m_beforeLabel;
     int m_afterRow = -1;
+    qint64 m_afterRecord = 0;
 };

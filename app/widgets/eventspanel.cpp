@@ -14,19 +14,23 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QScrollBar>
 #include <QSplitter>
+#include <QStyle>
 #include <QTableView>
 #include <QTextCursor>
 #include <QTextDocument>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <utility>
 
 #include "app/viewmodels/formatting.h"
 #include "app/viewmodels/modelroles.h"
 #include "app/viewmodels/storesession.h"
 #include "app/widgets/displayfilteredit.h"
 #include "app/widgets/eventstyle.h"
+#include "app/widgets/filterfocus.h"
 #include "app/widgets/timefield.h"
 
 using formatting::fromStd;
@@ -177,6 +181,8 @@ void EventsPanel::connectFilters()
     m_debounce->setInterval(250);
     connect(m_debounce, &QTimer::timeout, this, &EventsPanel::applyFilter);
     connect(m_text, &QLineEdit::textChanged, m_debounce, qOverload<>(&QTimer::start));
+    m_text->installEventFilter(this);              // Enter / Down: into the table
+    m_where->lineEdit()->installEventFilter(this); // the same while the expression is valid
     connect(m_where, &DisplayFilterEdit::edited, m_debounce, qOverload<>(&QTimer::start));
     connect(m_inRaw, &QCheckBox::toggled, this, &EventsPanel::applyFilter);
     connect(m_table, &QComboBox::currentIndexChanged, this, &EventsPanel::applyFilter);
@@ -262,12 +268,22 @@ void EventsPanel::setupView()
     // Widths from the content they show; the Key column takes what is left (Stretch), never Size.
     const QFontMetrics fm = m_view->fontMetrics();
     m_view->setColumnWidth(EventTableModel::TimeColumn,
-                           fm.horizontalAdvance(QStringLiteral("2026-11-01 09:00:00.000000")) + 12);
+                           fm.horizontalAdvance(QStringLiteral("2026-11-01 09:00:00.000000")) + 8);
     m_view->setColumnWidth(EventTableModel::TableColumn, fm.horizontalAdvance(QStringLiteral("Customers")) + 12);
     m_view->setColumnWidth(EventTableModel::EventColumn, fm.horizontalAdvance(QStringLiteral("REMOVE (TTL)")) + 20);
-    m_view->setColumnWidth(EventTableModel::SequenceColumn,
-                           fm.horizontalAdvance(QStringLiteral("400000000000000000001")) + 12);
-    m_view->setColumnWidth(EventTableModel::SizeColumn, fm.horizontalAdvance(QStringLiteral("Size (bytes)")) + 12);
+    m_view->setTextElideMode(Qt::ElideMiddle); // sequence numbers and keys differ at their ends
+    // Fitted to the numbers and the room (fitSequenceColumn), like the stretched Key column: not sized by hand, so
+    // not among the remembered widths either (Preferences keeps the Interactive ones).
+    header->setSectionResizeMode(EventTableModel::SequenceColumn, QHeaderView::Fixed);
+    fitSequenceColumn(true);
+    connect(m_view->verticalScrollBar(), &QScrollBar::valueChanged, this, [this]() { fitSequenceColumn(false); });
+    m_view->viewport()->installEventFilter(this); // a resize changes the room the Key column keeps
+    // The Key column stretches: its width follows the room left (the viewport laid out late, a page shown).
+    connect(header, &QHeaderView::sectionResized, this, [this](int section) {
+        if (section == EventTableModel::KeyColumn)
+            fitSequenceColumn(true);
+    });
+    m_view->setColumnWidth(EventTableModel::SizeColumn, fm.horizontalAdvance(QStringLiteral("000000")) + 12);
 }
 
 void EventsPanel::resetForNewStore()
@@ -301,6 +317,7 @@ void EventsPanel::resetForNewStore()
     m_rawInfo->clear();
     m_raw->setPlaceholderText(tr("Select an event to see the record as delivered"));
     m_shownRecord = 0;
+    m_reloading = m_selectFirstOnReload = false;
     m_view->scrollToTop();
     updateTables();
     updateCount();
@@ -395,6 +412,26 @@ void EventsPanel::showEvent(QShowEvent* event)
     }
 }
 
+bool EventsPanel::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_view->viewport() && event->type() == QEvent::Resize)
+        fitSequenceColumn(true);
+    // The display filter's Enter on a mistake puts the cursor there (DisplayFilterEdit): only a valid one hands over.
+    const bool field = watched == m_text || (watched == m_where->lineEdit() && !m_where->isInvalid());
+    if (field && filterfocus::movesIntoList(event)) {
+        enterTable();
+        return true;
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void EventsPanel::enterTable()
+{
+    m_debounce->stop();
+    applyFilter();
+    m_selectFirstOnReload = filterfocus::enterList(m_view, m_reloading);
+}
+
 void EventsPanel::changeEvent(QEvent* event)
 {
     QWidget::changeEvent(event);
@@ -421,12 +458,55 @@ void EventsPanel::applyFilter()
     m_count->setText(f.textInRaw           ? tr("searching raw records…")
                          : f.where.empty() ? tr("filtering…")
                                            : tr("evaluating the display filter…"));
+    m_reloading = m_session->isOpen(); // eventsReady follows (at once when the answer needs no query)
     m_session->setEventFilter(f);
 }
 
 void EventsPanel::eventsReloaded()
 {
+    m_reloading = false;
     updateCount();
+    fitSequenceColumn(true);
+    keepSelection();
+    if (std::exchange(m_selectFirstOnReload, false))
+        filterfocus::selectFirstIfNone(m_view);
+}
+
+void EventsPanel::fitSequenceColumn(bool mayNarrow)
+{
+    const QFontMetrics fm = m_view->fontMetrics();
+    auto* model = m_session->eventModel();
+    // What the view keeps beside a cell's text (QCommonStyle: the focus frame's margin + 1 on each side).
+    const int margin = 2 * (m_view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_view) + 1);
+    const auto textWidth = [&](const QString& text) { return fm.horizontalAdvance(text) + margin; };
+    // The text is laid out in fractional pixels: a number exactly as wide as its cell's text rect is elided.
+    const auto numberWidth = [&](const QString& text) { return textWidth(text) + 2; };
+    // Never narrower than its header (text and sort arrow); as wide as the longest number of the first rows and of
+    // the rows in view, 21 digits (the shortest DynamoDB sequence numbers) at least.
+    const int minimum = textWidth(model->headerData(EventTableModel::SequenceColumn, Qt::Horizontal).toString())
+        + 2 * m_view->style()->pixelMetric(QStyle::PM_HeaderMarkSize, nullptr, m_view);
+    int needed = std::max(minimum, numberWidth(QStringLiteral("400000000000000000001")));
+    const auto widen = [&](int first, int last) {
+        for (int r = std::max(0, first); r <= last && r < model->rowCount(); ++r)
+            needed = std::max(needed, numberWidth(model->index(r, EventTableModel::SequenceColumn).data().toString()));
+    };
+    widen(0, 199);
+    if (const int top = m_view->rowAt(0); top >= 0)
+        widen(top, top + m_view->viewport()->height() / std::max(1, m_view->verticalHeader()->defaultSectionSize()));
+    // The room beside the other columns, the Key column keeping a short key whole ("orderId=ORD-1001").
+    int others = 0;
+    for (int c = 0; c < model->columnCount(); ++c)
+        if (c != EventTableModel::SequenceColumn && c != EventTableModel::KeyColumn && !m_view->isColumnHidden(c))
+            others += m_view->columnWidth(c);
+    const int room = m_view->viewport()->width() - others - textWidth(QStringLiteral("orderId=ORD-1001"));
+    const int width = std::max(minimum, std::min(needed, room));
+    const int current = m_view->columnWidth(EventTableModel::SequenceColumn);
+    if (width > current || (mayNarrow && width != current))
+        m_view->setColumnWidth(EventTableModel::SequenceColumn, width);
+}
+
+void EventsPanel::keepSelection()
+{
     if (!m_shownRecord)
         return;
     // The selected event stays selected when the new view lists it; otherwise nothing shows it any more.

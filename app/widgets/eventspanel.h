@@ -69,6 +69,7 @@ Q_SIGNALS:
 
 protected:
     void changeEvent(QEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
     void showEvent(QShowEvent* event) override;
 
 private:
@@ -81,12 +82,21 @@ private:
     void addCopyActions();
     void connectSession();
     void applyFilter();
+    /// Enter / Down in a filter field: the filter applies now and the table takes the focus, its current event kept
+    /// or, when there is none, the first listed event (after the reload the filter started) selected.
+    void enterTable();
     void updateTables();
     void resetForNewStore();
     void showRecord(qint64 recordId);
     void updateCount();
     void eventsReloaded();
+    /// After a reload: the shown event stays selected when listed; otherwise the raw pane is cleared.
+    void keepSelection();
     void updateColors();
+    /// The sequence-number column as wide as the numbers listed (first rows and rows in view), unless the Key column
+    /// would keep less than a readable width: then it elides in the middle (the tooltip holds the number).
+    /// `mayNarrow`: after a reload; scrolling only widens it.
+    void fitSequenceColumn(bool mayNarrow);
     void rangeEdited();
     void showRangeInEdits();
     StoreSession* m_session;
@@ -108,6 +118,8 @@ private:
     QTimer* m_debounce;
     qint64 m_shownRecord = 0;
     bool m_splitPlaced = false;
+    bool m_reloading = false;           ///< a filter sent from here is not listed yet (eventsReady to come)
+    bool m_selectFirstOnReload = false; ///< Enter in a filter while reloading: select when the rows arrive
     std::optional<qint64> m_from;
     std::optional<qint64> m_to;
 };

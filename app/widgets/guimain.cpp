@@ -33,6 +33,16 @@ int runGui(int argc, char** argv)
                                      QStringLiteral("command"));
     handlerOption.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(handlerOption);
+    QCommandLineOption sizeOption(QStringLiteral("screenshot-size"),
+                                  QStringLiteral("Window size of the screenshots, WIDTHxHEIGHT (part of the names)."),
+                                  QStringLiteral("size"), QStringLiteral("1500x950"));
+    sizeOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(sizeOption);
+    QCommandLineOption viewsOption(QStringLiteral("screenshot-views"),
+                                   QStringLiteral("Comma-separated views to save (default: all)."),
+                                   QStringLiteral("views"));
+    viewsOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(viewsOption);
     const QCommandLineOption paletteOption(
         QStringLiteral("palette"),
         QStringLiteral("Colour scheme: system (default), light or dark (Fusion style with a dark palette)."),
@@ -54,9 +64,16 @@ int runGui(int argc, char** argv)
 
     MainWindow window;
     const QString screenshots = parser.value(screenshotOption);
+    const QStringList size = parser.value(sizeOption).split(QLatin1Char('x'));
+    const QSize windowSize(size.value(0).toInt(), size.value(1).toInt());
     if (!screenshots.isEmpty()) {
+        if (windowSize.width() < 640 || windowSize.height() < 480) {
+            qWarning("--screenshot-size: expected WIDTHxHEIGHT (at least 640x480), not %s",
+                     qPrintable(parser.value(sizeOption)));
+            return 2;
+        }
         window.setShowImportSummary(false);
-        window.resize(1500, 950);
+        window.resize(windowSize);
     }
     window.show();
     QString store = parser.value(storeOption);
@@ -79,7 +96,10 @@ int runGui(int argc, char** argv)
     if (!screenshots.isEmpty()) {
         auto* shooter = new Screenshotter(&window, screenshots, &window);
         shooter->setHandler(parser.value(handlerOption));
-        shooter->setSuffix(scheme == QLatin1String("dark") ? QStringLiteral("-dark") : QString());
+        shooter->setSuffix(QStringLiteral("-%1x%2").arg(windowSize.width()).arg(windowSize.height())
+                           + (scheme == QLatin1String("dark") ? QStringLiteral("-dark") : QString()));
+        if (parser.isSet(viewsOption))
+            shooter->setViews(parser.value(viewsOption).split(QLatin1Char(','), Qt::SkipEmptyParts));
         QTimer::singleShot(200, shooter, &Screenshotter::start);
     }
     return QApplication::exec();

@@ -12,11 +12,13 @@
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <utility>
 
 #include "app/viewmodels/formatting.h"
 #include "app/viewmodels/keylistmodel.h"
 #include "app/viewmodels/modelroles.h"
 #include "app/viewmodels/storesession.h"
+#include "app/widgets/filterfocus.h"
 
 namespace {
 void setupFastView(QTableView* view)
@@ -50,6 +52,7 @@ KeysPanel::KeysPanel(StoreSession* session, QWidget* parent)
 
     m_filter->setPlaceholderText(tr("Filter keys (Ctrl+F)…"));
     m_filter->setClearButtonEnabled(true);
+    m_filter->installEventFilter(this); // Enter / Down: into the list
     m_sort->addItem(tr("By key"));
     m_sort->addItem(tr("By count"));
     m_sort->addItem(tr("By last change"));
@@ -125,10 +128,13 @@ KeysPanel::KeysPanel(StoreSession* session, QWidget* parent)
         Q_EMIT keySelected(m_shownKey);
     });
     connect(session, &StoreSession::keysReady, this, [this]() {
+        m_reloading = false;
         updateCount();
         fitKeyColumn();
         if (m_shownKey)
             selectKey(m_shownKey);
+        if (std::exchange(m_selectFirstOnReload, false))
+            filterfocus::selectFirstIfNone(m_keys);
     });
     connect(session, &StoreSession::closed, this, &KeysPanel::resetForNewStore);
     updateCount();
@@ -165,6 +171,7 @@ void KeysPanel::resetForNewStore()
         m_tables->selectionModel()->clear();
     }
     m_shownKey = 0;
+    m_selectFirstOnReload = m_reloading = false;
     m_keys->scrollToTop();
     m_tables->scrollToTop();
     updateCount();
@@ -207,6 +214,10 @@ bool KeysPanel::eventFilter(QObject* watched, QEvent* event)
     // The list's own width is known only once its viewport has been resized (after this panel's resize event).
     if (watched == m_keys->viewport() && event->type() == QEvent::Resize)
         fitKeyColumn();
+    if (watched == m_filter && filterfocus::movesIntoList(event)) {
+        enterList();
+        return true;
+    }
     return QWidget::eventFilter(watched, event);
 }
 
@@ -246,6 +257,13 @@ void KeysPanel::focusFilter()
     m_filter->selectAll();
 }
 
+void KeysPanel::enterList()
+{
+    m_debounce->stop();
+    applyFilter();
+    m_selectFirstOnReload = filterfocus::enterList(m_keys, m_reloading);
+}
+
 void KeysPanel::applyFilter()
 {
     KeyFilter f = m_session->keyFilter();
@@ -260,6 +278,7 @@ void KeysPanel::applyFilter()
     }
     if (f == m_session->keyFilter())
         return;
+    m_reloading = m_session->isOpen(); // keysReady follows (at once when the answer needs no query)
     m_session->setKeyFilter(f);
     syncSortIndicator();
 }

@@ -43,6 +43,9 @@ protected:
 
 private:
     void applyFilter();
+    /// Enter / Down in the filter: the filter applies now and the list takes the focus, its current key kept or,
+    /// when there is none, the first listed key (after the reload the filter started) selected.
+    void enterList();
     void syncTableSelection();
     void resetForNewStore();
     void updateCount();
@@ -59,5 +62,7 @@ private:
     QTimer* m_debounce;
     qint64 m_shownKey = 0;
     bool m_syncing = false;
-    int m_lastChangeWidth = 170; ///< "Last change" as wide as when it was last shown
+    bool m_reloading = false;           ///< a filter sent from here is not listed yet (keysReady to come)
+    bool m_selectFirstOnReload = false; ///< Enter in the filter while reloading: select when the list arrives
+    int m_lastChangeWidth = 170;        ///< "Last change" as wide as when it was last shown
 };

@@ -220,7 +220,11 @@ void MainWindow::createReplayTab()
 /// Selections in one panel open what they point at in the others; copies are confirmed in the status bar.
 void MainWindow::connectPanels()
 {
-    connect(m_keys, &KeysPanel::keySelected, this, [this](qint64 keyId) { openKeyAt(keyId, 0); });
+    connect(m_keys, &KeysPanel::keySelected, this, [this](qint64 keyId) {
+        // A key's versions are the timeline's: on the Events tab the diff belongs to the current event.
+        m_tabs->setCurrentWidget(m_timeline);
+        openKeyAt(keyId, 0);
+    });
     connect(m_events, &EventsPanel::recordSelected, this, &MainWindow::openKeyAt);
     const auto copiedFeedback = [this](const QString& what) { statusBar()->showMessage(what, 4000); };
     connect(m_events, &EventsPanel::copied, this, copiedFeedback);
@@ -235,6 +239,7 @@ void MainWindow::connectPanels()
         openKeyAt(keyId, recordId);
     });
     connect(m_timeline, &TimelinePanel::comparisonChanged, m_diff, &DiffPanel::showComparison);
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::diffFollowsTab);
     connect(m_session, &StoreSession::historyReady, this, [this](qint64) {
         if (m_session->timelineModel()->rowCount() == 0)
             m_diff->clear();
@@ -797,6 +802,9 @@ QList<QPair<QString, QString>> MainWindow::keyboardShortcuts() const
     list.append({tr("Enter"),
                  tr("Keys list: open the key's timeline; Events: open the event's version in the "
                     "timeline; Audit: open the finding; Tables: go to the keys list")});
+    list.append({tr("Enter, Down (in a filter)"),
+                 tr("Keys or events filter (or a valid Where: expression): go into the list, its current row kept or "
+                    "the first match selected")});
     list.append({tr("F8, Shift+F8"), tr("Audit: select the next / previous finding")});
     list.append({tr("Tab, Shift+Tab"), tr("Move between the panes and fields")});
     list.append({tr("Ctrl+C"),
@@ -878,12 +886,29 @@ void MainWindow::updateStatus()
     setWindowTitle(tr("%1 — Streamscope").arg(QFileInfo(m_session->path()).fileName()));
 }
 
+void MainWindow::diffFollowsTab()
+{
+    QWidget* tab = m_tabs->currentWidget();
+    m_diff->setVisible(tab != m_replay); // the replay's records open in the timeline: its room goes to the runs
+    if (tab == m_timeline && m_timeline->emitComparison())
+        return;
+    const QModelIndex event = m_events->view()->currentIndex();
+    if (tab == m_events && event.isValid()) {
+        openKeyAt(event.data(ModelRoles::KeyIdRole).toLongLong(), event.data(ModelRoles::RecordIdRole).toLongLong());
+        return;
+    }
+    m_diff->clear();
+}
+
 void MainWindow::openKeyAt(qint64 keyId, qint64 recordId)
 {
     if (keyId <= 0)
         return;
     m_keys->selectKey(keyId); // keep the keys list in step when the key was picked elsewhere
-    if (keyId == m_session->currentKeyId() && m_session->timelineModel()->rowCount() > 0) {
+    // Only a history that has arrived can select the version now: while the history of a key just opened is on its
+    // way, the timeline still holds the key before (selecting there showed that key's last version in the diff, then
+    // the version first asked for): the version is selected when the history arrives.
+    if (m_session->isKeyLoaded(keyId) && m_session->timelineModel()->rowCount() > 0) {
         m_timeline->selectRecord(recordId);
         return;
     }

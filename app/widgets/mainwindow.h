@@ -106,6 +106,9 @@ private:
     void createStatusBar();
     void createReplayTab();
     void connectPanels();
+    /// The diff shows the current tab's version: the timeline's selection, the Events tab's current event (nothing
+    /// when there is none), none under Replay (hidden there).
+    void diffFollowsTab();
     void connectSessionAndJobs();
     void restoreLayout();
     void createActions();

@@ -132,6 +132,7 @@ SourcesDialog::SourcesDialog(StoreSession* session, QWidget* parent)
 QAction* SourcesDialog::createAction(StoreSession* session, QWidget* window)
 {
     auto* action = new QAction(tr("&Sources…"), window);
+    action->setObjectName(QStringLiteral("sourcesAction"));
     action->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I));
     action->setToolTip(tr("The imported files of the store: format, counts, duplicates, skipped records with "
                           "their reasons, time span; its tables and streams"));

@@ -182,8 +182,20 @@ void TimelinePanel::selectRecord(qint64 recordId)
     int row = recordId ? model->rowOfRecord(recordId) : -1;
     if (row < 0)
         row = model->rowCount() - 1;
+    const auto* selection = m_view->selectionModel();
+    const bool already = selection->selectedRows().size() == 1 && selection->isRowSelected(row, {});
     m_view->selectRow(row);
     m_view->scrollTo(model->index(row, 0));
+    if (already)
+        emitComparison(); // no selection change to announce it, and the diff may show something else
+}
+
+bool TimelinePanel::emitComparison()
+{
+    if (!m_view->selectionModel()->hasSelection())
+        return false;
+    onSelectionChanged();
+    return true;
 }
 
 bool TimelinePanel::step(int delta)

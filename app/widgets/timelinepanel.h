@@ -45,6 +45,9 @@ public:
     void setPendingRecord(qint64 recordId) { m_pendingRecord = recordId; }
     /// Selects the version `delta` rows away from the current one (clamped); false when there is none.
     bool step(int delta);
+    /// Emits comparisonChanged for the selected version(s) again (the diff showed another tab's); false when none is
+    /// selected.
+    bool emitComparison();
 
 Q_SIGNALS:
     /// before/after rows of the comparison; before = -1 means "previous state of `after`".

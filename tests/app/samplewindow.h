@@ -27,15 +27,22 @@ inline bool waitForKeys(MainWindow& window, int keys, int timeoutMs = 30'000)
                            timeoutMs);
 }
 
-/// Opens a fresh store in `dir`, imports the bundled sample and waits until every list is loaded.
-inline bool openSample(MainWindow& window, const QTemporaryDir& dir)
+/// Opens a fresh store in `dir`, imports `capture` (a variant of the sample: 10 keys) and waits until every list is
+/// loaded.
+inline bool openCapture(MainWindow& window, const QTemporaryDir& dir, const QString& capture)
 {
     window.setShowImportSummary(false);
     if (!window.openStore(dir.filePath(QStringLiteral("sample.streamscope")), true))
         return false;
     QSignalSpy imported(&window, &MainWindow::importFinished);
-    window.importPaths({sampleCapture()});
+    window.importPaths({capture});
     return imported.wait(60'000) && waitForKeys(window, 10);
+}
+
+/// Opens a fresh store in `dir`, imports the bundled sample and waits until every list is loaded.
+inline bool openSample(MainWindow& window, const QTemporaryDir& dir)
+{
+    return openCapture(window, dir, sampleCapture());
 }
 
 } // namespace samplewindow

@@ -74,7 +74,7 @@ private Q_SLOTS:
         const qint64 to = from + 1'800'000'000;
         bool changesOnlyBefore = false;
         bool dynamoBefore = false;
-        int sequenceWidth = 0;
+        int tableWidth = 0;
         KeyFilter keyFilter;
         EventFilter eventFilter;
         {
@@ -91,8 +91,8 @@ private Q_SLOTS:
             changesOnly->setChecked(!changesOnlyBefore);
             dynamo->setChecked(!dynamoBefore);
             QHeaderView* header = window.eventsPanel()->view()->horizontalHeader();
-            sequenceWidth = header->sectionSize(EventTableModel::SequenceColumn) + 37;
-            header->resizeSection(EventTableModel::SequenceColumn, sequenceWidth);
+            tableWidth = header->sectionSize(EventTableModel::TableColumn) + 37;
+            header->resizeSection(EventTableModel::TableColumn, tableWidth);
 
             // Filters of the sample: the Customers table and "CUST" in the keys; Orders, "ORD", a time range and
             // no MODIFY in the events, sorted by time, newest first.
@@ -130,8 +130,8 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QCOMPARE(box(window.diffPanel(), QStringLiteral("Changes only"))->isChecked(), !changesOnlyBefore);
         QCOMPARE(box(window.diffPanel(), QStringLiteral("DynamoDB JSON"))->isChecked(), !dynamoBefore);
-        QCOMPARE(window.eventsPanel()->view()->horizontalHeader()->sectionSize(EventTableModel::SequenceColumn),
-                 sequenceWidth);
+        QCOMPARE(window.eventsPanel()->view()->horizontalHeader()->sectionSize(EventTableModel::TableColumn),
+                 tableWidth);
 
         // Another store starts clean: its filters were never set.
         QVERIFY(openAndSettle(window, other, 50));
