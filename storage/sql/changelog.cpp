@@ -368,6 +368,53 @@ std::string canonicalKeyText(const std::string& keysJson)
     return model::canonicalJson(*keys.value);
 }
 
+/// The changelog row of a stored record (its copies are written from it).
+Result<Row> changelogRow(RecordRow& rec, ExportWindows& windows)
+{
+    Row row;
+    row.table = rec.tableName;
+    row.key = canonicalKeyText(rec.keysJson);
+    row.event = rec.eventName;
+    auto seq = sortableSequence(rec.sequenceNumber);
+    if (!seq)
+        return invalidArgument("record " + std::to_string(rec.id) + " has the sequence number " + rec.sequenceNumber
+                               + ", longer than the changelog's " + std::to_string(kChangelogSequenceDigits)
+                               + " digits (nothing was written)");
+    row.seq = *seq;
+    row.stream = rec.streamArn;
+    row.timeUs = rec.creationTimeMicros;
+    row.ttl = rec.ttl;
+    row.eventId = rec.eventId;
+    if (rec.oldImageJson)
+        row.oldImage = model::Image::fromJson(std::move(*rec.oldImageJson));
+    if (rec.newImageJson)
+        row.newImage = model::Image::fromJson(std::move(*rec.newImageJson));
+    row.arrival = rec.id;
+    row.compacted = rec.shape == "s3-incremental";
+    if (row.compacted) {
+        auto window = windows.from(rec);
+        if (!window)
+            return window.error();
+        row.windowFromUs = *window;
+    }
+    row.viewType = rec.viewType;
+    return row;
+}
+
+/// `_schema.json` in the folder being written.
+std::optional<Error> writeSchema(const fs::path& staging)
+{
+    const std::string schema = changelogSchemaJson();
+    std::FILE* f = std::fopen((staging / "_schema.json").c_str(), "wbx");
+    const bool ok = f && std::fwrite(schema.data(), 1, schema.size(), f) == schema.size();
+    const int e = errno;
+    if (f && std::fclose(f) != 0 && ok)
+        return Error{Error::Kind::CannotOpen, errno, "cannot write _schema.json: " + std::string(std::strerror(errno))};
+    if (!ok)
+        return Error{Error::Kind::CannotOpen, e, "cannot write _schema.json: " + std::string(std::strerror(e))};
+    return std::nullopt;
+}
+
 } // namespace
 
 Result<ChangelogReport> exportChangelog(Store& store, const RecordSelection& selection, const ChangelogOptions& options,
@@ -435,33 +482,10 @@ Result<ChangelogReport> exportChangelog(Store& store, const RecordSelection& sel
         if (!*next)
             break;
         RecordRow& rec = (*next)->row;
-        Row row;
-        row.table = rec.tableName;
-        row.key = canonicalKeyText(rec.keysJson);
-        row.event = rec.eventName;
-        auto seq = sortableSequence(rec.sequenceNumber);
-        if (!seq)
-            return invalidArgument("record " + std::to_string(rec.id) + " has the sequence number " + rec.sequenceNumber
-                                   + ", longer than the changelog's " + std::to_string(kChangelogSequenceDigits)
-                                   + " digits (nothing was written)");
-        row.seq = *seq;
-        row.stream = rec.streamArn;
-        row.timeUs = rec.creationTimeMicros;
-        row.ttl = rec.ttl;
-        row.eventId = rec.eventId;
-        if (rec.oldImageJson)
-            row.oldImage = model::Image::fromJson(std::move(*rec.oldImageJson));
-        if (rec.newImageJson)
-            row.newImage = model::Image::fromJson(std::move(*rec.newImageJson));
-        row.arrival = rec.id;
-        row.compacted = rec.shape == "s3-incremental";
-        if (row.compacted) {
-            auto window = windows.from(rec);
-            if (!window)
-                return window.error();
-            row.windowFromUs = *window;
-        }
-        row.viewType = rec.viewType;
+        auto built = changelogRow(rec, windows);
+        if (!built)
+            return built.error();
+        Row& row = *built;
         const std::string partition =
             "table=" + partitionValue(rec.tableName) + "/hour=" + hourPartition(rec.creationTimeMicros);
         if (auto e = writer.write(partition, rowJson(row)))
@@ -499,17 +523,8 @@ Result<ChangelogReport> exportChangelog(Store& store, const RecordSelection& sel
     }
     if (auto e = writer.closeAll())
         return *e;
-    {
-        const std::string schema = changelogSchemaJson();
-        std::FILE* f = std::fopen((staging / "_schema.json").c_str(), "wbx");
-        const bool ok = f && std::fwrite(schema.data(), 1, schema.size(), f) == schema.size();
-        const int e = errno;
-        if (f && std::fclose(f) != 0 && ok)
-            return Error{Error::Kind::CannotOpen, errno,
-                         "cannot write _schema.json: " + std::string(std::strerror(errno))};
-        if (!ok)
-            return Error{Error::Kind::CannotOpen, e, "cannot write _schema.json: " + std::string(std::strerror(e))};
-    }
+    if (auto e = writeSchema(staging))
+        return *e;
     if (fs::exists(target, ec))
         fs::remove(target, ec); // empty (checked above)
     fs::rename(staging, target, ec);
