@@ -62,7 +62,7 @@ bool binariesEqual(const std::string& a, const std::string& b)
     return *x == *y;
 }
 
-std::string quoted(std::string_view text)
+std::string shortQuoted(std::string_view text)
 {
     std::string out = "\"";
     out.append(text.substr(0, 80));
@@ -110,7 +110,8 @@ void validateInto(const AttributeValue& value, const std::string& path, int dept
         return;
     case AttributeType::B:
         if (!base64Decode(value.text()))
-            issues.push_back({ValueIssue::Kind::InvalidBase64, path, quoted(value.text()) + " is not valid base64"});
+            issues.push_back(
+                {ValueIssue::Kind::InvalidBase64, path, shortQuoted(value.text()) + " is not valid base64"});
         return;
     case AttributeType::Null:
         if (!value.flag())
@@ -134,7 +135,7 @@ void validateInto(const AttributeValue& value, const std::string& path, int dept
                 validateNumber(members[i], path, i, issues);
             } else if (value.type() == AttributeType::BS && !base64Decode(members[i])) {
                 issues.push_back({ValueIssue::Kind::InvalidBase64, memberPath(path, i),
-                                  quoted(members[i]) + " is not valid base64"});
+                                  shortQuoted(members[i]) + " is not valid base64"});
             }
             seen.emplace_back(normalisedMember(value.type(), members[i]), i);
         }
@@ -149,10 +150,10 @@ void validateInto(const AttributeValue& value, const std::string& path, int dept
         }
         std::sort(duplicates.begin(), duplicates.end());
         for (const auto& [index, first] : duplicates) {
-            std::string reason = std::string(typeTag(value.type())) + " member " + quoted(members[index]);
+            std::string reason = std::string(typeTag(value.type())) + " member " + shortQuoted(members[index]);
             reason += " duplicates member " + std::to_string(first);
             if (members[index] != members[first])
-                reason += " (" + quoted(members[first]) + ")";
+                reason += " (" + shortQuoted(members[first]) + ")";
             reason += value.type() == AttributeType::NS ? " numerically"
                 : value.type() == AttributeType::BS     ? " by decoded bytes"
                                                         : "";
