@@ -34,7 +34,9 @@ int runSql(const QStringList& arguments)
                                                        "audit, state), s3-incremental or s3-full (the data/ folder of "
                                                        "a DynamoDB export to S3) or kinesis-archive (Kinesis Data "
                                                        "Streams for DynamoDB records archived to S3 by Firehose): "
-                                                       "their table definition only."),
+                                                       "their table definition; for s3-incremental with --table (and "
+                                                       "without --from-store) also the changes view, audit and "
+                                                       "state over the files."),
                                         QStringLiteral("SOURCE")));
     parser.addOption(QCommandLineOption(QStringLiteral("location"),
                                         QStringLiteral("Where the data is: a folder for DuckDB, s3://bucket/prefix/ "
@@ -42,7 +44,8 @@ int runSql(const QStringList& arguments)
                                         QStringLiteral("URI")));
     parser.addOption(QCommandLineOption(QStringLiteral("table"),
                                         QStringLiteral("Only this table's records in the changes view (and so in the "
-                                                       "audit and state)."),
+                                                       "audit and state); for s3-incremental the exported table's "
+                                                       "name (the export's lines do not carry it)."),
                                         QStringLiteral("T")));
     parser.addOption(QCommandLineOption(
         QStringLiteral("from-store"),

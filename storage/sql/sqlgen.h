@@ -6,7 +6,8 @@
 //   storage::SqlRequest req;  req.dialect = storage::SqlDialect::DuckDb;  req.location = "out/";
 //   std::string sql = storage::generateSql(req);   // statements separated by ";\n"
 //
-// The changes view reads the changelog layout (storage/sql/changelog.h). The audit reports the kinds the desktop
+// The changes view reads the changelog layout (storage/sql/changelog.h), or the lines of S3 incremental exports given
+// the changelog's columns (storage/sql/rawchanges.h). The audit reports the kinds the desktop
 // audit (model/audit.h) reports, with the same names and severities, where SQL can say them: gap, duplicate,
 // conflict, orphan-start, insert-over-existing, modify-after-remove, remove-of-absent, ttl-remove,
 // out-of-order-arrival, time-regression, mixed-view-types, with the desktop's compacted-window rule (a compacted
@@ -34,9 +35,11 @@ std::optional<SqlDialect> parseSqlDialect(std::string_view text); // "duckdb", "
 std::string_view sqlDialectText(SqlDialect dialect);
 
 enum class SqlSource : std::uint8_t {
-    Changelog,     ///< streamscope export --format changelog: definitions, changes view, audit, state
-    S3Incremental, ///< a DynamoDB incremental export's data/ folder: the table definition only
-    S3Full,        ///< a DynamoDB full export's data/ folder: the table definition only
+    Changelog, ///< streamscope export --format changelog: definitions, changes view, audit, state
+    /// a DynamoDB incremental export's data/ folder: the table definition; with `table` (and no `seen`) also the
+    /// changes view, audit and state over its lines (storage/sql/rawchanges.h)
+    S3Incremental,
+    S3Full, ///< a DynamoDB full export's data/ folder: the table definition only
     /// Kinesis Data Streams for DynamoDB records archived to S3 (Firehose: JSON objects, newline-separated or
     /// concatenated, under YYYY/MM/DD/HH/): the table definition only
     KinesisArchive,
@@ -49,8 +52,8 @@ struct SqlRequest
 {
     SqlDialect dialect = SqlDialect::DuckDb;
     SqlSource source = SqlSource::Changelog;
-    std::string location;                 ///< folder or URI of the layout (s3://bucket/prefix/, /path/out)
-    std::string table;                    ///< only this table ("" = all)
+    std::string location; ///< folder or URI of the layout (s3://bucket/prefix/, /path/out)
+    std::string table;    ///< only this table ("" = all); for s3-incremental the exported table (the lines lack it)
     std::optional<std::int64_t> atMicros; ///< state at this time (nullopt: the latest time in the data)
     /// --from-store: the types a store has seen. Changelog: a typed versions view per table (the image as nested
     /// struct). S3 exports: Keys/NewImage/OldImage/Item as nested struct columns of the table seen (`table`, or

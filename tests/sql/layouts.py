@@ -11,7 +11,8 @@ order: shuffled, with duplicates and gaps) and writes the same changes as
   s3-incremental    one DynamoDB incremental export folder per table (AWSDynamoDB/<id>/ with manifest-summary.json,
                     manifest-files.json with MD5s, data/*.json.gz): one line per delivered record, in delivery order,
                     Metadata.WriteTimestampMicros {"N": "…"}, a number or a string in turn (the importer and the
-                    DDL take all three); the images the view type has;
+                    DDL take all three); the images the view type has, every other line's Keys and images with
+                    their top-level attributes in reverse order;
   s3-full           per table a full export at a second boundary in the middle of the capture (the item each key's
                     last record before it left) and an incremental export of the records after it.
 
@@ -100,13 +101,19 @@ def write_export(out, table, number, kind, lines, export_us, from_us=None, view=
     open(os.path.join(out, base, "_started"), "w").close()
 
 
+def reordered(item, index):
+    """Every other line's Keys and images with their top-level attributes in reverse order: the same item (the
+    importer compares items, not text), which SQL over the raw lines must see as equal too."""
+    return dict(reversed(list(item.items()))) if index % 2 else item
+
+
 def incremental_line(r, index):
     d = r["dynamodb"]
     stamp = [{"N": str(r["_us"])}, r["_us"], str(r["_us"])][index % 3]
-    line = {"Metadata": {"WriteTimestampMicros": stamp}, "Keys": d["Keys"]}
+    line = {"Metadata": {"WriteTimestampMicros": stamp}, "Keys": reordered(d["Keys"], index)}
     for image in ("OldImage", "NewImage"):
         if image in d:
-            line[image] = d[image]
+            line[image] = reordered(d[image], index)
     return line
 
 

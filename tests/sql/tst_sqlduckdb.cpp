@@ -23,6 +23,7 @@
 
 #include "model/dynamodbjson.h"
 #include "storage/sql/sqlgen.h"
+#include "storage/store/database.h"
 #include "testsupport.h"
 
 using testsupport::runCli;
@@ -91,6 +92,63 @@ QString text(const QJsonValue& v)
     return v.isNull() || v.isUndefined() ? QStringLiteral("null") : v.toString();
 }
 
+/// `streamscope state --table T --at AT --json` as table|key|state|sequence number|event|image rows.
+QStringList desktopStateRows(const QString& store, const QString& table, const QString& at, QString& error)
+{
+    const auto state = runCli({QStringLiteral("state"), QStringLiteral("--store"), store, QStringLiteral("--table"),
+                               table, QStringLiteral("--at"), at, QStringLiteral("--json")});
+    if (state.exitCode != 0) {
+        error = QString::fromUtf8(state.err);
+        return {};
+    }
+    QStringList rows;
+    const QJsonObject s = QJsonDocument::fromJson(state.out).object();
+    for (const char* part : {"items", "unknown"}) {
+        for (const auto& v : s.value(QString::fromLatin1(part)).toArray()) {
+            const QJsonObject i = v.toObject();
+            const bool present = std::string_view(part) == "items";
+            rows << QStringList{table,
+                                canonicalValue(i.value(QStringLiteral("key"))),
+                                present ? QStringLiteral("present") : QStringLiteral("unknown"),
+                                text(i.value(QStringLiteral("sequenceNumber"))),
+                                i.value(QStringLiteral("eventName")).toString(),
+                                present ? canonicalValue(i.value(QStringLiteral("image"))) : QStringLiteral("null")}
+                        .join(QLatin1Char('|'));
+        }
+    }
+    return rows;
+}
+
+/// The state query's rows in desktopStateRows' form.
+QStringList stateRows(const QJsonArray& sqlState)
+{
+    QStringList rows;
+    for (const auto& v : sqlState) {
+        const QJsonObject i = v.toObject();
+        rows << QStringList{i.value(QStringLiteral("table_name")).toString(),
+                            canonicalValue(i.value(QStringLiteral("item_key"))),
+                            i.value(QStringLiteral("state")).toString(),
+                            text(i.value(QStringLiteral("sequence_number"))),
+                            i.value(QStringLiteral("event_name")).toString(),
+                            canonicalValue(i.value(QStringLiteral("image")))}
+                    .join(QLatin1Char('|'));
+    }
+    return rows;
+}
+
+/// Says which rows only one side has (before the QCOMPARE that fails on them).
+void warnDifferences(const QStringList& desktop, const QStringList& fromSql)
+{
+    if (desktop == fromSql)
+        return;
+    for (const QString& d : desktop)
+        if (!fromSql.contains(d))
+            qWarning("only the desktop: %s", qPrintable(d.left(300)));
+    for (const QString& s : fromSql)
+        if (!desktop.contains(s))
+            qWarning("only SQL: %s", qPrintable(s.left(300)));
+}
+
 } // namespace
 
 class TestSqlDuckDb : public QObject
@@ -105,6 +163,8 @@ private Q_SLOTS:
     void otherDialectsParse();
     void typedFromStore();
     void rawLayoutsRead();
+    void rawIncrementalAudit_data();
+    void rawIncrementalAudit();
 
 private:
     /// Runs run.mjs; stdout, or QFAIL-style empty with `error` set.
@@ -387,66 +447,26 @@ void TestSqlDuckDb::compare(const QString& name, const QStringList& inputs, bool
                 sorted.sort();
                 QCOMPARE(desktop, sorted);
             }
-            if (desktop != fromSql) {
-                for (const QString& d : desktop)
-                    if (!fromSql.contains(d))
-                        qWarning("only the desktop: %s", qPrintable(d));
-                for (const QString& s : fromSql)
-                    if (!desktop.contains(s))
-                        qWarning("only SQL: %s", qPrintable(s));
-            }
+            warnDifferences(desktop, fromSql);
             QCOMPARE(fromSql, desktop);
         }
 
         // State at the time, table by table: (table, key, state, sequence number, event, image).
         QStringList desktopState;
         for (const auto& tableInfo : infoJson.value(QStringLiteral("tables")).toArray()) {
-            const QString table = tableInfo.toObject().value(QStringLiteral("name")).toString();
-            const auto state =
-                runCli({QStringLiteral("state"), QStringLiteral("--store"), store, QStringLiteral("--table"), table,
-                        QStringLiteral("--at"), at, QStringLiteral("--json")});
-            QVERIFY2(state.exitCode == 0, state.err.constData());
-            const QJsonObject s = QJsonDocument::fromJson(state.out).object();
-            for (const char* part : {"items", "unknown"}) {
-                for (const auto& v : s.value(QString::fromLatin1(part)).toArray()) {
-                    const QJsonObject i = v.toObject();
-                    const bool present = std::string_view(part) == "items";
-                    desktopState << QStringList{table,
-                                                canonicalValue(i.value(QStringLiteral("key"))),
-                                                present ? QStringLiteral("present") : QStringLiteral("unknown"),
-                                                text(i.value(QStringLiteral("sequenceNumber"))),
-                                                i.value(QStringLiteral("eventName")).toString(),
-                                                present ? canonicalValue(i.value(QStringLiteral("image")))
-                                                        : QStringLiteral("null")}
-                                        .join(QLatin1Char('|'));
-                }
-            }
+            QString stateError;
+            desktopState +=
+                desktopStateRows(store, tableInfo.toObject().value(QStringLiteral("name")).toString(), at, stateError);
+            QVERIFY2(stateError.isEmpty(), qPrintable(stateError));
         }
-        QStringList sqlStateRows;
-        for (const auto& v : sqlState) {
-            const QJsonObject i = v.toObject();
-            sqlStateRows << QStringList{i.value(QStringLiteral("table_name")).toString(),
-                                        canonicalValue(i.value(QStringLiteral("item_key"))),
-                                        i.value(QStringLiteral("state")).toString(),
-                                        text(i.value(QStringLiteral("sequence_number"))),
-                                        i.value(QStringLiteral("event_name")).toString(),
-                                        canonicalValue(i.value(QStringLiteral("image")))}
-                                .join(QLatin1Char('|'));
-        }
+        QStringList sqlStateRows = stateRows(sqlState);
         desktopState.sort();
         sqlStateRows.sort();
         qInfo("%s: state at %s: %lld items compared", qPrintable(name), qPrintable(at),
               static_cast<long long>(desktopState.size()));
         if (t == 1)
             QVERIFY(!desktopState.isEmpty());
-        if (desktopState != sqlStateRows) {
-            for (const QString& d : desktopState)
-                if (!sqlStateRows.contains(d))
-                    qWarning("only the desktop: %s", qPrintable(d.left(300)));
-            for (const QString& s : sqlStateRows)
-                if (!desktopState.contains(s))
-                    qWarning("only SQL: %s", qPrintable(s.left(300)));
-        }
+        warnDifferences(desktopState, sqlStateRows);
         QCOMPARE(sqlStateRows, desktopState);
     }
 }
@@ -509,24 +529,29 @@ void TestSqlDuckDb::otherDialectsParse()
     // The views and queries are in the subset every dialect shares: DuckDB must parse each of them as printed for
     // Athena, Trino and Spark (the table definitions are dialect-only and checked against golden files in
     // tst_cli_sql).
+    // The same for the views over the raw lines of S3 incremental exports (the changelog's columns and the audit
+    // over them); their streamscope_raw_lines, in each engine's own JSON functions, must parse too.
     QJsonArray texts;
-    for (const auto dialect : {storage::SqlDialect::DuckDb, storage::SqlDialect::Athena, storage::SqlDialect::Trino,
-                               storage::SqlDialect::Spark}) {
-        storage::SqlRequest request;
-        request.dialect = dialect;
-        request.location = "s3://bucket/changelog/";
-        request.table = "Orders";
-        std::string error;
-        const auto script = storage::generateSql(request, &error);
-        QVERIFY2(script, error.c_str());
-        int portable = 0;
-        for (const auto& s : script->statements) {
-            if (s.portable || dialect == storage::SqlDialect::DuckDb) {
-                texts.append(QString::fromStdString(s.sql));
-                ++portable;
+    for (const auto source : {storage::SqlSource::Changelog, storage::SqlSource::S3Incremental}) {
+        for (const auto dialect : {storage::SqlDialect::DuckDb, storage::SqlDialect::Athena, storage::SqlDialect::Trino,
+                                   storage::SqlDialect::Spark}) {
+            storage::SqlRequest request;
+            request.dialect = dialect;
+            request.source = source;
+            request.location = "s3://bucket/changelog/";
+            request.table = "Orders";
+            std::string error;
+            const auto script = storage::generateSql(request, &error);
+            QVERIFY2(script, error.c_str());
+            int portable = 0;
+            for (const auto& s : script->statements) {
+                if (s.portable || dialect == storage::SqlDialect::DuckDb || s.name == "streamscope_raw_lines") {
+                    texts.append(QString::fromStdString(s.sql));
+                    ++portable;
+                }
             }
+            QVERIFY(portable >= (source == storage::SqlSource::Changelog ? 5 : 7));
         }
-        QVERIFY(portable >= 5);
     }
     const QString list = m_dir.filePath(QStringLiteral("statements.json"));
     {
@@ -783,5 +808,193 @@ void TestSqlDuckDb::rawLayoutsRead()
     }
 }
 
-QTEST_GUILESS_MAIN(TestSqlDuckDb)
+void TestSqlDuckDb::rawIncrementalAudit_data()
+{
+    QTest::addColumn<QStringList>("generator");
+    QTest::addColumn<QStringList>("kinds"); // the desktop must find these (so the comparison covers them)
+    const auto faults = [](const char* seed, const char* view) {
+        return QStringList{QStringLiteral("--seed"),
+                           QLatin1String(seed),
+                           QStringLiteral("--tables"),
+                           QStringLiteral("2"),
+                           QStringLiteral("--composite-keys"),
+                           QStringLiteral("--quiet"),
+                           QStringLiteral("--records"),
+                           QStringLiteral("500"),
+                           QStringLiteral("--keys"),
+                           QStringLiteral("50"),
+                           QStringLiteral("--view-type"),
+                           QLatin1String(view),
+                           QStringLiteral("--layout"),
+                           QStringLiteral("jsonl"),
+                           QStringLiteral("--gap-rate"),
+                           QStringLiteral("0.03"),
+                           QStringLiteral("--duplicate-rate"),
+                           QStringLiteral("0.03"),
+                           QStringLiteral("--shuffle"),
+                           QStringLiteral("--ttl-rate"),
+                           QStringLiteral("0.3"),
+                           QStringLiteral("--remove-rate"),
+                           QStringLiteral("0.2")};
+    };
+    // Export lines are compacted (no orphan-start, no insert-over-existing for them, as on the desktop).
+    const QStringList common{QStringLiteral("duplicate"), QStringLiteral("out-of-order-arrival")};
+    QTest::newRow("new and old images") << faults("5", "NEW_AND_OLD_IMAGES")
+                                        << (common + QStringList{QStringLiteral("gap")});
+    // Without OldImage every line with a NewImage is an INSERT (as the importer reads it): no gaps to see.
+    QTest::newRow("new image only") << faults("8", "NEW_IMAGE") << common;
+}
+
+void TestSqlDuckDb::rawIncrementalAudit()
+{
+    if (!m_skip.isEmpty())
+        QSKIP(qPrintable(m_skip));
+    // The SQL over the RAW files of DynamoDB incremental exports (no import): tests/sql/layouts.py writes the
+    // generated faults (gaps, duplicate lines, shuffled lines, two tables) as one export per table; the DuckDB text of
+    // `sql --source s3-incremental --location DATA --table T` must give the findings `audit --json --records` gives
+    // for a store that imported the same folder, and the state `state --at --json` gives. Export lines have no
+    // sequence number: a finding's record is identified by its key and time (WriteTimestampMicros; the desktop's
+    // recordId looked up in the store), so findings compare as kind|severity|table|key|time.
+    QFETCH(QStringList, generator);
+    QFETCH(QStringList, kinds);
+    const QString name = QStringLiteral("rawinc-")
+        + QString::fromLatin1(QTest::currentDataTag()).replace(QLatin1Char(' '), QLatin1Char('_'));
+    const QString capture = m_dir.filePath(name + QStringLiteral(".jsonl"));
+    QString err = testsupport::runGenerator(generator << QStringLiteral("--out") << capture);
+    QVERIFY2(err.isEmpty(), qPrintable(err));
+    const QString layout = m_dir.filePath(name + QStringLiteral("-layout"));
+    QProcess p;
+    p.start(QStringLiteral(STREAMSCOPE_PYTHON),
+            {testsupport::sourceDir() + QStringLiteral("/tests/sql/layouts.py"), QStringLiteral("s3-incremental"),
+             capture, layout});
+    QVERIFY(p.waitForFinished(120000));
+    QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0, p.readAllStandardError().constData());
+    const QString store = m_dir.filePath(name + QStringLiteral(".streamscope"));
+    const auto imported =
+        runCli({QStringLiteral("import"), QStringLiteral("--store"), store, QStringLiteral("--no-progress"), layout});
+    QVERIFY2(imported.exitCode == 0 || imported.exitCode == 1, imported.err.constData());
+
+    // The desktop: findings of the SQL kinds with their record's time.
+    std::map<qint64, QString> recordTime;
+    {
+        auto db = storage::Database::open(store.toStdString(), storage::Database::OpenMode::ReadOnly);
+        QVERIFY(db);
+        auto st = db->prepare("SELECT id, time_us FROM records");
+        QVERIFY(st);
+        QVERIFY(!st->forEachRow([&](const storage::Statement& row) {
+            recordTime[row.int64(0)] = row.isNull(1) ? QStringLiteral("null") : QString::number(row.int64(1));
+        }));
+    }
+    const auto audit = runCli({QStringLiteral("audit"), QStringLiteral("--store"), store, QStringLiteral("--json"),
+                               QStringLiteral("--records")});
+    QCOMPARE(audit.exitCode, 0);
+    QStringList desktop;
+    QSet<QString> kindsSeen;
+    for (const auto& v : QJsonDocument::fromJson(audit.out).object().value(QStringLiteral("findings")).toArray()) {
+        const QJsonObject f = v.toObject();
+        const QString kind = f.value(QStringLiteral("kind")).toString();
+        if (!kSqlKinds.contains(kind))
+            continue;
+        kindsSeen.insert(kind);
+        const auto id = static_cast<qint64>(f.value(QStringLiteral("recordId")).toDouble());
+        desktop << QStringList{kind,
+                               f.value(QStringLiteral("severity")).toString(),
+                               f.value(QStringLiteral("table")).toString(),
+                               canonicalValue(f.value(QStringLiteral("key"))),
+                               text(f.value(QStringLiteral("sequenceNumber"))),
+                               recordTime.count(id) ? recordTime[id] : QStringLiteral("no record")}
+                       .join(QLatin1Char('|'));
+    }
+    QStringList seen(kindsSeen.begin(), kindsSeen.end());
+    seen.sort();
+    qInfo("%s: desktop kinds %s", qPrintable(name), qPrintable(seen.join(QStringLiteral(", "))));
+    for (const QString& kind : kinds)
+        QVERIFY2(kindsSeen.contains(kind), qPrintable(kind));
+
+    // The state at the middle of the capture.
+    const auto info = runCli({QStringLiteral("info"), QStringLiteral("--store"), store, QStringLiteral("--json")});
+    QCOMPARE(info.exitCode, 0);
+    const QJsonObject totals = QJsonDocument::fromJson(info.out).object().value(QStringLiteral("totals")).toObject();
+    const QDateTime first =
+        QDateTime::fromString(totals.value(QStringLiteral("firstTime")).toString(), Qt::ISODateWithMs);
+    const QDateTime last =
+        QDateTime::fromString(totals.value(QStringLiteral("lastTime")).toString(), Qt::ISODateWithMs);
+    QVERIFY(first.isValid() && last.isValid());
+    const QString at =
+        QDateTime::fromMSecsSinceEpoch((first.toMSecsSinceEpoch() + last.toMSecsSinceEpoch()) / 2, Qt::UTC)
+            .toString(Qt::ISODateWithMs);
+
+    // SQL, one export (table) at a time.
+    QStringList fromSql;
+    QStringList desktopState;
+    QStringList sqlState;
+    int tables = 0;
+    const QDir exports(layout + QStringLiteral("/AWSDynamoDB"));
+    for (const QString& id : exports.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile summary(exports.filePath(id + QStringLiteral("/manifest-summary.json")));
+        QVERIFY(summary.open(QIODevice::ReadOnly));
+        const QString table = QJsonDocument::fromJson(summary.readAll())
+                                  .object()
+                                  .value(QStringLiteral("tableArn"))
+                                  .toString()
+                                  .section(QLatin1Char('/'), 1, 1);
+        QVERIFY(!table.isEmpty());
+        ++tables;
+        const auto sql = runCli({QStringLiteral("sql"), QStringLiteral("--dialect"), QStringLiteral("duckdb"),
+                                 QStringLiteral("--source"), QStringLiteral("s3-incremental"),
+                                 QStringLiteral("--location"), exports.filePath(id + QStringLiteral("/data")),
+                                 QStringLiteral("--table"), table, QStringLiteral("--at"), at});
+        QVERIFY2(sql.exitCode == 0, sql.err.constData());
+        const QString script = m_dir.filePath(name + QLatin1Char('-') + table + QStringLiteral(".sql"));
+        {
+            QFile f(script);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(sql.out
+                    + "SELECT a.kind, a.severity, a.table_name, a.item_key, a.sequence_number, c.time_us\n"
+                      "FROM streamscope_audit a LEFT JOIN streamscope_changes c\n"
+                      "  ON c.table_name = a.table_name AND c.item_key = a.item_key AND c.pos = a.pos;\n");
+        }
+        QString error;
+        const QList<QByteArray> results = runNode({QStringLiteral("exec"), script}, error).trimmed().split('\n');
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(results.size(), 3); // the script's findings and state, then the findings with their time
+        for (const auto& v : QJsonDocument::fromJson(results[2]).object().value(QStringLiteral("rows")).toArray()) {
+            const QJsonObject f = v.toObject();
+            fromSql << QStringList{f.value(QStringLiteral("kind")).toString(),
+                                   f.value(QStringLiteral("severity")).toString(),
+                                   f.value(QStringLiteral("table_name")).toString(),
+                                   canonicalValue(f.value(QStringLiteral("item_key"))),
+                                   text(f.value(QStringLiteral("sequence_number"))),
+                                   text(f.value(QStringLiteral("time_us")))}
+                           .join(QLatin1Char('|'));
+        }
+        sqlState += stateRows(QJsonDocument::fromJson(results[1]).object().value(QStringLiteral("rows")).toArray());
+        desktopState += desktopStateRows(store, table, at, error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+    }
+    QCOMPARE(tables, 2);
+    desktop.sort();
+    fromSql.sort();
+    qInfo("%s: %lld findings compared", qPrintable(name), static_cast<long long>(desktop.size()));
+    warnDifferences(desktop, fromSql);
+    QCOMPARE(fromSql, desktop);
+    desktopState.sort();
+    sqlState.sort();
+    QVERIFY(desktopState.size() > 10);
+    qInfo("%s: state at %s: %lld items compared", qPrintable(name), qPrintable(at),
+          static_cast<long long>(desktopState.size()));
+    warnDifferences(desktopState, sqlState);
+    QCOMPARE(sqlState, desktopState);
+}
+
+int main(int argc, char** argv)
+{
+    // auditAndState runs DuckDB on eleven captures; on the shared 2-core machine under load its rows together pass
+    // Qt Test's 5-minute default per test function (a guard, not a speed check).
+    if (!qEnvironmentVariableIsSet("QTEST_FUNCTION_TIMEOUT"))
+        qputenv("QTEST_FUNCTION_TIMEOUT", "1200000");
+    QCoreApplication app(argc, argv);
+    TestSqlDuckDb test;
+    return QTest::qExec(&test, argc, argv);
+}
 #include "tst_sqlduckdb.moc"
