@@ -4,10 +4,12 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <set>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 
 #include "model/dynamodbjson.h"
@@ -56,21 +58,28 @@ Result<DeliverySources> loadSources(Store& store)
 /// reused-event-id across the whole store (or one table), asked of the store instead of kept in memory: every record
 /// whose event ID an earlier record (lower id) has too, naming that first record (table, file, record number,
 /// sequence number) so a person can find it. SQLite groups on disk-backed sorters: bounded memory.
+/// `afterRecordId` > 0: only the findings of the records after it (an incremental re-audit; ids only grow, so the
+/// first record of an event ID never changes and the findings of the records up to it stay as they were): only the
+/// event IDs those records have are looked up, through records_by_event_id, instead of grouping the whole table.
 std::optional<Error> addReusedEventIds(Store& store, std::optional<std::int64_t> tableId,
-                                       const model::FindingSink& emit)
+                                       const model::FindingSink& emit, std::int64_t afterRecordId = 0)
 {
+    const std::string select = "SELECT r.id, t.name, r.key_id, k.canonical, r.seq, r.event_id, r.source_id, "
+                               "r.record_index FROM records r JOIN ddb_tables t ON t.id = r.table_id "
+                               "JOIN keys k ON k.id = r.key_id WHERE r.event_id IN ";
     const std::string tableFilter = tableId ? " AND table_id = ?1" : "";
-    const std::string sql = "SELECT r.id, t.name, r.key_id, k.canonical, r.seq, r.event_id, r.source_id, "
-                            "r.record_index FROM records r JOIN ddb_tables t ON t.id = r.table_id "
-                            "JOIN keys k ON k.id = r.key_id WHERE r.event_id IN (SELECT event_id FROM records "
-                            "WHERE event_id IS NOT NULL"
-        + tableFilter + " GROUP BY event_id HAVING COUNT(*) > 1)" + (tableId ? " AND r.table_id = ?1" : "")
-        + " ORDER BY r.event_id, r.id";
+    const std::string eventIds = afterRecordId > 0
+        ? "(SELECT event_id FROM records WHERE id > ?2 AND event_id IS NOT NULL" + tableFilter + ")"
+        : "(SELECT event_id FROM records WHERE event_id IS NOT NULL" + tableFilter
+            + " GROUP BY event_id HAVING COUNT(*) > 1)";
+    const std::string sql = select + eventIds + (tableId ? " AND r.table_id = ?1" : "") + " ORDER BY r.event_id, r.id";
     auto statement = store.database().prepare(sql);
     if (!statement)
         return statement.error();
     if (tableId)
         statement->bind(1, *tableId);
+    if (afterRecordId > 0)
+        statement->bind(2, afterRecordId);
     std::optional<DeliverySources> sources;
     struct First
     {
@@ -100,6 +109,8 @@ std::optional<Error> addReusedEventIds(Store& store, std::optional<std::int64_t>
             first = First{eventId, text, row.int64(0), seq};
             return true;
         }
+        if (row.int64(0) <= afterRecordId)
+            return true; // reported by the audit that covered it
         model::Finding f;
         f.kind = model::FindingKind::ReusedEventId;
         f.severity = model::defaultSeverity(f.kind);
@@ -333,15 +344,38 @@ private:
 
 namespace {
 
+/// The kept reused-event-id findings and those of the records after kept.recordsThrough, in the order the
+/// store-wide query reports them (event ID, then record id).
+std::optional<Error> addReusedEventIdsAfter(Store& store, std::optional<std::int64_t> tableId, const KeptEventIds& kept,
+                                            const model::FindingSink& emit)
+{
+    std::vector<model::Finding> added;
+    if (auto e = addReusedEventIds(
+            store, tableId, [&added](model::Finding&& f) { added.push_back(std::move(f)); }, kept.recordsThrough))
+        return e;
+    std::vector<model::Finding> all;
+    all.reserve(kept.findings.size() + added.size());
+    all.insert(all.end(), kept.findings.begin(), kept.findings.end());
+    std::move(added.begin(), added.end(), std::back_inserter(all));
+    std::stable_sort(all.begin(), all.end(), [](const model::Finding& a, const model::Finding& b) {
+        return std::tie(a.eventId, a.recordId) < std::tie(b.eventId, b.recordId);
+    });
+    for (auto& f : all)
+        emit(std::move(f));
+    return std::nullopt;
+}
+
 /// The findings that are not one key's: duplicates and conflicts, reused event IDs, mixed view types (in that order).
+/// `kept`: reused event IDs from those kept and the records after them (addReusedEventIdsAfter).
 std::optional<Error> addStoreWide(Store& store, std::optional<std::int64_t> tableId, bool checkEventIds,
                                   std::unordered_map<std::int64_t, std::string>& keyJson, model::Auditor& auditor,
-                                  const model::FindingSink& emit)
+                                  const model::FindingSink& emit, const KeptEventIds* kept = nullptr)
 {
     if (auto e = addDeliveries(store, tableId, std::nullopt, keyJson, auditor))
         return e;
     if (checkEventIds) {
-        if (auto e = addReusedEventIds(store, tableId, emit))
+        if (auto e =
+                kept ? addReusedEventIdsAfter(store, tableId, *kept, emit) : addReusedEventIds(store, tableId, emit))
             return e;
     }
     return addMixedViewTypes(store, tableId, emit);
@@ -450,15 +484,15 @@ Result<AuditReport> runAudit(Store& store, const AuditRequest& request)
     return explainReadError(store, runAuditOnce(store, request));
 }
 
-std::optional<Error> auditStoreWide(Store& store, const AuditRequest& request)
+std::optional<Error> auditStoreWide(Store& store, const AuditRequest& request, const KeptEventIds* kept)
 {
     model::AuditOptions options = request.options;
     options.checkEventIds = false;
     model::Auditor auditor(options);
     auditor.setSink(request.onFinding);
     std::unordered_map<std::int64_t, std::string> keyJson;
-    if (auto e =
-            addStoreWide(store, request.tableId, request.options.checkEventIds, keyJson, auditor, request.onFinding))
+    if (auto e = addStoreWide(store, request.tableId, request.options.checkEventIds, keyJson, auditor,
+                              request.onFinding, kept))
         return store.database().explainReadError(*e);
     return std::nullopt;
 }

@@ -49,9 +49,20 @@ struct AuditReport
 
 Result<AuditReport> runAudit(Store& store, const AuditRequest& request = {});
 
+/// The reused-event-id findings an earlier audit reported, kept for an incremental re-audit (auditStoreWide).
+struct KeptEventIds
+{
+    std::int64_t recordsThrough = 0;      ///< that audit covered every record with id <= this
+    std::vector<model::Finding> findings; ///< its reused-event-id findings (any order)
+};
+
 /// The findings of a full audit that are no single key's (duplicates and conflicts, reused event IDs when
 /// request.options.checkEventIds, mixed view types), to request.onFinding in the order runAudit reports them.
-[[nodiscard]] std::optional<Error> auditStoreWide(Store& store, const AuditRequest& request);
+/// `kept` (an incremental re-audit): the reused event IDs are those kept plus those of the records after
+/// kept->recordsThrough, found by looking up only those records' event IDs (records ids only grow, so what was
+/// found for the records before stays true) instead of grouping the whole records table.
+[[nodiscard]] std::optional<Error> auditStoreWide(Store& store, const AuditRequest& request,
+                                                  const KeptEventIds* kept = nullptr);
 
 /// One key's findings exactly as runAudit reports them for that key (no duplicates, conflicts or event IDs: those are
 /// store-wide), to `sink`; `records` receives the number of the key's records. `maxKeyBytes` as

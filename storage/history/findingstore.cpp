@@ -146,6 +146,26 @@ Result<std::vector<std::int64_t>> keysWithRecordsAfter(Store& store, std::int64_
     return keys;
 }
 
+/// The findings of `phase` as they are kept, in their order.
+std::optional<Error> readFindings(Database& db, int phase, std::vector<model::Finding>& findings)
+{
+    auto st = db.prepare("SELECT body FROM findings WHERE phase = ?1 ORDER BY key_id, ord");
+    if (!st)
+        return st.error();
+    st->bind(1, std::int64_t{phase});
+    std::optional<Error> bad;
+    auto error = st->forEachRow([&](Statement& row) {
+        auto finding = model::decodeFinding(row.text(0));
+        if (!finding) {
+            bad = Error{Error::Kind::Corrupt, 0, "a kept finding of the last audit cannot be read"};
+            return false;
+        }
+        findings.push_back(std::move(*finding));
+        return true;
+    });
+    return bad ? bad : error;
+}
+
 /// Re-audits the keys with records after `from` (their old findings replaced) and the store-wide kinds.
 std::optional<Error> auditIncrementally(Store& store, Database& writer, FindingWriter& out,
                                         const FindingsCoverage& from, const std::function<bool(std::int64_t)>& progress,
@@ -174,11 +194,17 @@ std::optional<Error> auditIncrementally(Store& store, Database& writer, FindingW
             return std::nullopt;
         }
     }
+    // Reused event IDs: the records up to from.recordsThrough keep theirs; only the new records' event IDs are
+    // looked up (auditStoreWide with `kept`), not the whole records table grouped again.
+    KeptEventIds kept;
+    kept.recordsThrough = from.recordsThrough;
+    if (auto error = readFindings(writer, 2, kept.findings))
+        return error;
     if (auto error = writer.exec("DELETE FROM findings WHERE phase > 0"))
         return error;
     AuditRequest request;
     request.onFinding = sink;
-    if (auto error = auditStoreWide(store, request))
+    if (auto error = auditStoreWide(store, request, &kept))
         return error;
     return out.error();
 }

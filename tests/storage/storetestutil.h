@@ -106,6 +106,18 @@ inline std::unique_ptr<OwnedRecord> makeRecord(const Spec& spec)
 }
 
 /// {"Id":{"N":"<n>"}}
+/// EXPLAIN QUERY PLAN's details of `sql` on `db`, one per line (empty when it cannot be explained).
+inline std::string queryPlan(storage::Database& db, const std::string& sql)
+{
+    auto explained = db.prepare("EXPLAIN QUERY PLAN " + sql);
+    if (!explained)
+        return {};
+    std::string details;
+    if (explained->forEachRow([&](storage::Statement& row) { details += row.textCopy(3) + "\n"; }))
+        return {};
+    return details;
+}
+
 inline std::string idKeys(std::int64_t n)
 {
     return "{\"Id\":{\"N\":\"" + std::to_string(n) + "\"}}";

@@ -186,6 +186,40 @@ private Q_SLOTS:
         QCOMPARE(storedAudit(*store, counts).size(), std::size_t{1});
     }
 
+    // The incremental re-audit looks up only the new records' event IDs: a new record reusing an old record's event
+    // ID (e7), a third use of an event ID already reused (e3) and two new records sharing one (e9) are all found, in
+    // the order of a full audit (the kept e3 finding before the new ones), each naming the first record of its ID.
+    void reusedEventIdsOfNewRecords()
+    {
+        auto store = storage::Store::open(m_dir.filePath(QStringLiteral("eventids.streamscope")).toStdString());
+        QVERIFY(store);
+        QTemporaryDir files;
+        importAndCompare(*store,
+                         {write(files, "old.json",
+                                record("e3", "A", "100", "1") + "," + record("e3", "B", "200", "1") + ","
+                                    + record("e7", "C", "300", "1") + "," + record("e8", "K", "310", "1"))},
+                         true);
+        if (QTest::currentTestFailed())
+            return;
+        importAndCompare(*store,
+                         {write(files, "new.json",
+                                record("e1", "D", "400", "1") + "," + record("e7", "E", "500", "1") + ","
+                                    + record("e9", "F", "600", "1") + "," + record("e9", "G", "700", "1") + ","
+                                    + record("e3", "H", "800", "1"))},
+                         false);
+        if (QTest::currentTestFailed())
+            return;
+        std::vector<std::pair<std::int64_t, std::int64_t>> reused; // (record, first record of its event ID)
+        if (auto error = storage::forEachStoredFinding(*store, {}, [&](model::Finding&& f) {
+                if (f.kind == model::FindingKind::ReusedEventId)
+                    reused.emplace_back(f.recordId, f.otherRecordId.value_or(0));
+            }))
+            QFAIL(error->message.c_str());
+        // Record ids in import order: A 1, B 2, C 3, K 4, D 5, E 6, F 7, G 8, H 9.
+        const std::vector<std::pair<std::int64_t, std::int64_t>> expected{{2, 1}, {9, 1}, {6, 3}, {8, 7}};
+        QCOMPARE(reused, expected);
+    }
+
     // A stopped (or failed) update keeps the previous set and its coverage; the status says the set is stale.
     void stoppedUpdateKeepsPrevious()
     {

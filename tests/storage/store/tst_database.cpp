@@ -235,13 +235,13 @@ private Q_SLOTS:
     {
         auto store = Store::open(path("new-replay.streamscope"));
         QVERIFY(store);
-        QCOMPARE(kSchemaVersion, 4);
-        QCOMPARE(*store->database().queryInt("PRAGMA user_version"), std::int64_t{4});
+        QCOMPARE(kSchemaVersion, 5);
+        QCOMPARE(*store->database().queryInt("PRAGMA user_version"), std::int64_t{5});
         QCOMPARE(replayTableCount(store->database()), std::int64_t{4});
         QCOMPARE(*hasTablesAddedIn(store->database(), kReplayTablesVersion), true);
         auto meta = store->database().prepare("SELECT value FROM meta WHERE name = 'schema_written_by'");
         QVERIFY(meta && meta->step().row);
-        QCOMPARE(meta->text(0), std::string_view("streamscope schema 4"));
+        QCOMPARE(meta->text(0), std::string_view("streamscope schema 5"));
     }
 
     void version1StoreMigrated_data()
@@ -320,6 +320,61 @@ private Q_SLOTS:
         QCOMPARE(*db.queryInt("SELECT count(*) FROM audit_coverage"), std::int64_t{0});
         QCOMPARE(store->totals()->records, std::int64_t{1});
         QCOMPARE(*store->recordProvenance(1), std::string("{\"logGroup\":\"g\"}"));
+        auto check = db.prepare("PRAGMA integrity_check");
+        QVERIFY(check && check->step().row);
+        QCOMPARE(check->text(0), std::string_view("ok"));
+    }
+
+    // ---- version 5: every record's event ID indexed ------------------------------------------------------------
+
+    /// The SQL of index `name`, empty when the store has none.
+    static std::string indexSql(Database& db, const char* name)
+    {
+        auto st = db.prepare("SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?1");
+        if (!st)
+            return {};
+        st->bind(1, std::string_view(name));
+        return st->step().row ? st->textCopy(0) : std::string();
+    }
+
+    /// A version-4 store keeps its records and findings through the migration and gains the version-5
+    /// records_by_event_id (every record); read only, it is read as it is (its partial version-4 index); an event ID
+    /// is looked up through the new index.
+    void version4StoreMigrated()
+    {
+        const std::string file = storeWithRecord("v4.streamscope");
+        QVERIFY(!file.empty());
+        {
+            auto db = Database::open(file, Database::OpenMode::ReadWriteExisting);
+            QVERIFY(db);
+            QVERIFY(!db->exec("INSERT INTO findings(phase, key_id, ord, kind, severity, table_name, record_id, seq, "
+                              "body) VALUES (0, 1, 0, 1, 1, 'T', 1, NULL, '{}')"));
+        }
+        QCOMPARE(olderstore::toVersion4(file), QString());
+        const std::string partial = "CREATE INDEX records_by_event_id ON records(event_id) WHERE seq_sort IS NULL";
+        {
+            auto readOnly = Store::open(file, Database::OpenMode::ReadOnly);
+            QVERIFY2(readOnly, readOnly ? "" : readOnly.error().message.c_str());
+            Database& db = readOnly->database();
+            QCOMPARE(*db.queryInt("PRAGMA user_version"), std::int64_t{4});
+            QCOMPARE(indexSql(db, "records_by_event_id"), partial);
+            QCOMPARE(readOnly->totals()->records, std::int64_t{1});
+            QCOMPARE(*db.queryInt("SELECT count(*) FROM findings"), std::int64_t{1});
+        }
+        auto store = Store::open(file, Database::OpenMode::ReadWriteExisting);
+        QVERIFY2(store, store ? "" : store.error().message.c_str());
+        Database& db = store->database();
+        QCOMPARE(*db.queryInt("PRAGMA user_version"), std::int64_t{kSchemaVersion});
+        QCOMPARE(indexSql(db, "records_by_event_id"),
+                 std::string("CREATE INDEX records_by_event_id ON records(event_id)"));
+        QCOMPARE(*db.queryInt("SELECT count(*) FROM findings"), std::int64_t{1});
+        QCOMPARE(store->totals()->records, std::int64_t{1});
+        auto record = store->record(1);
+        QVERIFY2(record, record ? "" : record.error().message.c_str());
+        QVERIFY(record->has_value());
+        const std::string plan = storetest::queryPlan(db, "SELECT id FROM records WHERE event_id = 'e' ORDER BY id");
+        QVERIFY2(plan.find("SEARCH records USING COVERING INDEX records_by_event_id (event_id=?)") != std::string::npos,
+                 plan.c_str());
         auto check = db.prepare("PRAGMA integrity_check");
         QVERIFY(check && check->step().row);
         QCOMPARE(check->text(0), std::string_view("ok"));
