@@ -63,7 +63,7 @@ EventsPanel::EventsPanel(StoreSession* session, QWidget* parent)
     setupView();
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    layout->setSpacing(3); // three filter rows: keep the room for the table
+    layout->setSpacing(2); // three filter rows: keep the room for the table
     layout->addLayout(tools);
     layout->addLayout(types);
     layout->addLayout(range);
@@ -170,7 +170,7 @@ QSplitter* EventsPanel::createRecordSplit()
     m_split->setStretchFactor(0, 4);
     m_split->setStretchFactor(1, 1);
     m_split->setSizes({450, 150});
-    m_raw->setMinimumHeight(60);
+    m_raw->setMinimumHeight(m_raw->fontMetrics().lineSpacing() * 2 + 2 * m_raw->frameWidth()); // fits 1024x700
     return m_split;
 }
 
