@@ -22,6 +22,7 @@
 
 #include "app/viewmodels/findingsmodel.h"
 #include "app/viewmodels/modelroles.h"
+#include "app/widgets/columnfit.h"
 #include "app/widgets/eventstyle.h"
 
 namespace {
@@ -36,6 +37,8 @@ protected:
     void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override
     {
         QStyledItemDelegate::initStyleOption(option, index);
+        if (index.column() == FindingsModel::SequenceColumn)
+            option->textElideMode = Qt::ElideMiddle; // sequence numbers differ at their ends
         if (index.column() != FindingsModel::SeverityColumn)
             return;
         const QColor tint = eventstyle::severityTint(index.data(ModelRoles::SeverityRole).toInt(), option->palette);
@@ -94,7 +97,8 @@ FindingsPanel::FindingsPanel(FindingsModel* model, QWidget* parent)
     m_view->setColumnWidth(FindingsModel::TableColumn, 110);
     m_view->setColumnWidth(FindingsModel::KeyColumn, 150);
     m_view->setColumnWidth(FindingsModel::RecordsColumn, 70);
-    m_view->setColumnWidth(FindingsModel::SequenceColumn, 120);
+    // Fitted to the numbers listed and the room (fitSequenceColumn), not sized by hand.
+    m_view->horizontalHeader()->setSectionResizeMode(FindingsModel::SequenceColumn, QHeaderView::Fixed);
     m_details = new QPlainTextEdit(this);
     m_details->setObjectName(QStringLiteral("findingDetails"));
     m_details->setReadOnly(true);
@@ -139,6 +143,11 @@ FindingsPanel::FindingsPanel(FindingsModel* model, QWidget* parent)
     connect(m_filter, &QAbstractItemModel::rowsInserted, this, [this]() { updateCounts(); });
     connect(m_filter, &QAbstractItemModel::rowsRemoved, this, [this]() { updateCounts(); });
     connect(m_filter, &QAbstractItemModel::layoutChanged, this, [this]() { updateCounts(); });
+    connect(m_filter, &QAbstractItemModel::modelReset, this, [this]() { fitSequenceColumn(true); });
+    connect(m_filter, &QAbstractItemModel::layoutChanged, this, [this]() { fitSequenceColumn(true); });
+    connect(m_filter, &QAbstractItemModel::rowsInserted, this, [this]() { fitSequenceColumn(false); });
+    connect(m_view->verticalScrollBar(), &QScrollBar::valueChanged, this, [this]() { fitSequenceColumn(false); });
+    fitSequenceColumn(true);
     refillChoices();
     updateCounts();
 }
@@ -231,6 +240,14 @@ void FindingsPanel::placeFilterRows()
     const int stretchAt = 4;
     if (auto* item = m_choiceRow->itemAt(stretchAt); item && item->spacerItem())
         m_choiceRow->setStretch(stretchAt, oneRow ? 0 : 1);
+}
+
+void FindingsPanel::fitSequenceColumn(bool mayNarrow)
+{
+    // The table scrolls sideways where the dock is narrow (the message is in the details pane too): the numbers are
+    // never cut for room, 21 digits at least (the shortest DynamoDB sequence numbers).
+    columnfit::fitNumberColumn(m_view, FindingsModel::SequenceColumn, -1, QString(),
+                               QStringLiteral("400000000000000000001"), mayNarrow);
 }
 
 void FindingsPanel::resizeEvent(QResizeEvent* event)

@@ -55,6 +55,8 @@ private:
     int oneRowWidth() const;
     /// One filter row when the panel is wide enough, else the key, search and Export on a second row.
     void placeFilterRows();
+    /// The Sequence column as wide as its numbers where there is room (see columnfit::fitNumberColumn).
+    void fitSequenceColumn(bool mayNarrow);
     void createActions();
     void refillChoices();
     void updateCounts();

@@ -11,10 +11,12 @@
 #include <QScrollArea>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QStyle>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "app/viewmodels/findingsmodel.h"
 #include "app/widgets/eventspanel.h"
 #include "app/widgets/findingspanel.h"
 #include "app/widgets/mainwindow.h"
@@ -114,6 +116,52 @@ private Q_SLOTS:
         QCOMPARE(audit->searchField()->mapTo(audit, QPoint(0, 0)).y() / 4,
                  audit->modeBox()->mapTo(audit, QPoint(0, 0)).y() / 4);
         QVERIFY(cutOff(audit->exportButton(), audit).isEmpty());
+    }
+
+    void auditSequenceNumbersReadable_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::newRow("1024x700") << QSize(1024, 700);
+        QTest::newRow("1920x1080") << QSize(1920, 1080);
+    }
+
+    /// The audit table's Sequence column shows every listed number whole (it was fixed at 120 px: elided at both
+    /// sizes), in one-per-record mode too; its tooltip holds the number.
+    void auditSequenceNumbersReadable()
+    {
+        QFETCH(QSize, size);
+        QTemporaryDir dir;
+        MainWindow window;
+        window.resize(size);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(samplewindow::openSample(window, dir));
+        QTest::qWait(50);
+        FindingsPanel* audit = window.auditPanel();
+        for (int mode = 0; mode < audit->modeBox()->count(); ++mode) {
+            audit->modeBox()->setCurrentIndex(mode);
+            QTRY_VERIFY_WITH_TIMEOUT(audit->view()->model()->rowCount() > 0, 10'000);
+            QTest::qWait(20);
+            QTableView* view = audit->view();
+            const int column = FindingsModel::SequenceColumn;
+            int numbers = 0;
+            for (int row = 0; row < view->model()->rowCount(); ++row) {
+                const QModelIndex index = view->model()->index(row, column);
+                const QString number = index.data().toString();
+                if (number.isEmpty())
+                    continue;
+                ++numbers;
+                QCOMPARE(index.data(Qt::ToolTipRole).toString(), number);
+                // The cell's text rect: the column less the focus frame's margins (QCommonStyle), a pixel to spare.
+                const int margin = 2 * (view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 1);
+                QVERIFY2(view->columnWidth(column) - margin > view->fontMetrics().horizontalAdvance(number),
+                         qPrintable(QStringLiteral("%1 px for %2 (%3 px)")
+                                        .arg(view->columnWidth(column))
+                                        .arg(number)
+                                        .arg(view->fontMetrics().horizontalAdvance(number))));
+            }
+            QVERIFY(numbers > 0);
+        }
     }
 
     void replayFormUsableAt1024x700()
