@@ -73,7 +73,41 @@ QRect ActivityChart::plotRect() const
 {
     const int labelWidth = fontMetrics().horizontalAdvance(QStringLiteral("000000")) + 8;
     const int textHeight = fontMetrics().height();
-    return rect().adjusted(labelWidth, textHeight + 6, -10, -(textHeight + 6));
+    const int top = (textHeight + 6) * (captionOnOwnLine() ? 2 : 1);
+    return rect().adjusted(labelWidth, top, -10, -(textHeight + 6));
+}
+
+QStringList ActivityChart::legendLabels()
+{
+    return {tr("INSERT"), tr("MODIFY"), tr("REMOVE"), tr("TTL REMOVE")};
+}
+
+int ActivityChart::legendWidth() const
+{
+    int width = 0;
+    for (const QString& label : legendLabels())
+        width += 24 + fontMetrics().horizontalAdvance(label);
+    return width;
+}
+
+bool ActivityChart::captionOnOwnLine() const
+{
+    const int labelWidth = fontMetrics().horizontalAdvance(QStringLiteral("000000")) + 8;
+    return labelWidth + legendWidth() + fontMetrics().horizontalAdvance(axisLabel()) > width() - 10;
+}
+
+QRect ActivityChart::legendRect() const
+{
+    const int left = fontMetrics().horizontalAdvance(QStringLiteral("000000")) + 8;
+    return {left, 0, legendWidth(), fontMetrics().height() + 4};
+}
+
+QRect ActivityChart::axisLabelRect() const
+{
+    const int textWidth = fontMetrics().horizontalAdvance(axisLabel());
+    const int lineHeight = fontMetrics().height() + 4;
+    const int right = width() - 10;
+    return {right - textWidth, captionOnOwnLine() ? lineHeight : 0, textWidth, lineHeight};
 }
 
 std::pair<qint64, qint64> ActivityChart::span() const
@@ -220,15 +254,14 @@ void ActivityChart::paintAxes(QPainter& p, const QRect& plot, std::int64_t maxTo
     const int chars = m_session->activityBucketMicros() >= kSecond ? 19 : 26;
     p.drawText(timeRow, Qt::AlignLeft, formatting::timeText(first).left(chars));
     p.drawText(timeRow, Qt::AlignRight, formatting::timeText(last).left(chars));
-    int lx = plot.left();
-    const QString labels[] = {tr("INSERT"), tr("MODIFY"), tr("REMOVE"), tr("TTL REMOVE")};
-    for (int i = 0; i < 4; ++i) {
+    int lx = legendRect().left();
+    const QStringList labels = legendLabels();
+    for (int i = 0; i < labels.size(); ++i) {
         p.fillRect(QRect(lx, 4, 10, 10), eventstyle::eventColor(i == 3 ? 2 : i, i == 3));
         p.drawText(QPoint(lx + 14, 4 + fontMetrics().ascent() - 2), labels[i]);
         lx += 24 + fontMetrics().horizontalAdvance(labels[i]);
     }
-    p.drawText(QRect(lx, 0, plot.right() - lx, fontMetrics().height() + 4), Qt::AlignRight | Qt::AlignVCenter,
-               axisLabel());
+    p.drawText(axisLabelRect(), Qt::AlignRight | Qt::AlignVCenter, axisLabel());
 }
 
 /// The events table's time range: what lies outside is dimmed, the range itself tinted with solid edges, so the

@@ -37,6 +37,10 @@ public:
     /// The x position of a time (clamped to the plot).
     double xAt(qint64 micros) const;
     QRect plotRect() const;
+    /// Where the legend (INSERT, MODIFY, REMOVE, TTL REMOVE) and the axis caption are drawn: one line when both fit
+    /// side by side, else the caption on a second line above the plot (it overlapped the legend in narrow docks).
+    QRect legendRect() const;
+    QRect axisLabelRect() const;
 
 Q_SIGNALS:
     /// `to` exclusive.
@@ -52,6 +56,10 @@ protected:
     void mouseReleaseEvent(QMouseEvent* event) override;
 
 private:
+    /// The legend's entries and its width: a swatch and a gap before each label.
+    static QStringList legendLabels();
+    int legendWidth() const;
+    bool captionOnOwnLine() const;
     qint64 timeAt(double x) const;
     void paintBars(QPainter& p, const QRect& plot, std::int64_t maxTotal);
     void paintAxes(QPainter& p, const QRect& plot, std::int64_t maxTotal);

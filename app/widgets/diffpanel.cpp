@@ -48,6 +48,10 @@ DiffPanel::DiffPanel(StoreSession* session, QWidget* parent)
     m_view->header()->setStretchLastSection(true);
     m_view->setColumnWidth(0, 220);
     m_view->setColumnWidth(1, 320);
+    // Two attribute rows at least (the style's default minimum is taller): the window's 700 px are shared with the
+    // events table and the bottom docks.
+    m_view->setMinimumHeight(m_view->header()->sizeHint().height() + 2 * (m_view->fontMetrics().height() + 4)
+                             + 2 * m_view->frameWidth());
 
     auto* copyAction = new QAction(this);
     copyAction->setShortcut(QKeySequence::Copy);
@@ -65,6 +69,7 @@ DiffPanel::DiffPanel(StoreSession* session, QWidget* parent)
     tools->addWidget(copy);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
+    layout->setSpacing(2); // the window's height is shared with a bottom dock at 1024x700
     layout->addLayout(tools);
     layout->addWidget(m_view, 1);
 

@@ -28,6 +28,7 @@
 #include "app/viewmodels/formatting.h"
 #include "app/viewmodels/modelroles.h"
 #include "app/viewmodels/storesession.h"
+#include "app/widgets/columnfit.h"
 #include "app/widgets/displayfilteredit.h"
 #include "app/widgets/eventstyle.h"
 #include "app/widgets/filterfocus.h"
@@ -63,7 +64,7 @@ EventsPanel::EventsPanel(StoreSession* session, QWidget* parent)
     setupView();
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    layout->setSpacing(3); // three filter rows: keep the room for the table
+    layout->setSpacing(2); // three filter rows: keep the room for the table
     layout->addLayout(tools);
     layout->addLayout(types);
     layout->addLayout(range);
@@ -170,7 +171,7 @@ QSplitter* EventsPanel::createRecordSplit()
     m_split->setStretchFactor(0, 4);
     m_split->setStretchFactor(1, 1);
     m_split->setSizes({450, 150});
-    m_raw->setMinimumHeight(60);
+    m_raw->setMinimumHeight(m_raw->fontMetrics().lineSpacing() * 2 + 2 * m_raw->frameWidth()); // fits 1024x700
     return m_split;
 }
 
@@ -474,35 +475,9 @@ void EventsPanel::eventsReloaded()
 
 void EventsPanel::fitSequenceColumn(bool mayNarrow)
 {
-    const QFontMetrics fm = m_view->fontMetrics();
-    auto* model = m_session->eventModel();
-    // What the view keeps beside a cell's text (QCommonStyle: the focus frame's margin + 1 on each side).
-    const int margin = 2 * (m_view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_view) + 1);
-    const auto textWidth = [&](const QString& text) { return fm.horizontalAdvance(text) + margin; };
-    // The text is laid out in fractional pixels: a number exactly as wide as its cell's text rect is elided.
-    const auto numberWidth = [&](const QString& text) { return textWidth(text) + 2; };
-    // Never narrower than its header (text and sort arrow); as wide as the longest number of the first rows and of
-    // the rows in view, 21 digits (the shortest DynamoDB sequence numbers) at least.
-    const int minimum = textWidth(model->headerData(EventTableModel::SequenceColumn, Qt::Horizontal).toString())
-        + 2 * m_view->style()->pixelMetric(QStyle::PM_HeaderMarkSize, nullptr, m_view);
-    int needed = std::max(minimum, numberWidth(QStringLiteral("400000000000000000001")));
-    const auto widen = [&](int first, int last) {
-        for (int r = std::max(0, first); r <= last && r < model->rowCount(); ++r)
-            needed = std::max(needed, numberWidth(model->index(r, EventTableModel::SequenceColumn).data().toString()));
-    };
-    widen(0, 199);
-    if (const int top = m_view->rowAt(0); top >= 0)
-        widen(top, top + m_view->viewport()->height() / std::max(1, m_view->verticalHeader()->defaultSectionSize()));
-    // The room beside the other columns, the Key column keeping a short key whole ("orderId=ORD-1001").
-    int others = 0;
-    for (int c = 0; c < model->columnCount(); ++c)
-        if (c != EventTableModel::SequenceColumn && c != EventTableModel::KeyColumn && !m_view->isColumnHidden(c))
-            others += m_view->columnWidth(c);
-    const int room = m_view->viewport()->width() - others - textWidth(QStringLiteral("orderId=ORD-1001"));
-    const int width = std::max(minimum, std::min(needed, room));
-    const int current = m_view->columnWidth(EventTableModel::SequenceColumn);
-    if (width > current || (mayNarrow && width != current))
-        m_view->setColumnWidth(EventTableModel::SequenceColumn, width);
+    // 21 digits at least (the shortest DynamoDB sequence numbers); the Key column keeps a short key whole.
+    columnfit::fitNumberColumn(m_view, EventTableModel::SequenceColumn, EventTableModel::KeyColumn,
+                               QStringLiteral("orderId=ORD-1001"), QStringLiteral("400000000000000000001"), mayNarrow);
 }
 
 void EventsPanel::keepSelection()

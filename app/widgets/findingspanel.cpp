@@ -8,16 +8,21 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QPainter>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSplitter>
+#include <QStyle>
 #include <QStyledItemDelegate>
 #include <QTableView>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <initializer_list>
 
 #include "app/viewmodels/findingsmodel.h"
 #include "app/viewmodels/modelroles.h"
+#include "app/widgets/columnfit.h"
 #include "app/widgets/eventstyle.h"
 
 namespace {
@@ -32,11 +37,33 @@ protected:
     void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override
     {
         QStyledItemDelegate::initStyleOption(option, index);
+        if (index.column() == FindingsModel::SequenceColumn)
+            option->textElideMode = Qt::ElideMiddle; // sequence numbers differ at their ends
         if (index.column() != FindingsModel::SeverityColumn)
             return;
         const QColor tint = eventstyle::severityTint(index.data(ModelRoles::SeverityRole).toInt(), option->palette);
         if (tint.isValid())
             option->backgroundBrush = tint;
+    }
+};
+
+/// One line, elided at the right when narrow (the whole text stays text() and the tooltip): the counts above the
+/// findings must not take a second line of a short bottom dock.
+class OneLineLabel : public QLabel
+{
+public:
+    using QLabel::QLabel;
+
+    QSize minimumSizeHint() const override { return {0, QLabel::minimumSizeHint().height()}; }
+
+protected:
+    void paintEvent(QPaintEvent*) override
+    {
+        QPainter painter(this);
+        const QRect area = contentsRect();
+        const QString shown = fontMetrics().elidedText(text(), Qt::ElideRight, area.width());
+        style()->drawItemText(&painter, area, static_cast<int>(alignment()), palette(), isEnabled(), shown,
+                              foregroundRole());
     }
 };
 
@@ -70,27 +97,33 @@ FindingsPanel::FindingsPanel(FindingsModel* model, QWidget* parent)
     m_view->setColumnWidth(FindingsModel::TableColumn, 110);
     m_view->setColumnWidth(FindingsModel::KeyColumn, 150);
     m_view->setColumnWidth(FindingsModel::RecordsColumn, 70);
-    m_view->setColumnWidth(FindingsModel::SequenceColumn, 120);
+    // Fitted to the numbers listed and the room (fitSequenceColumn), not sized by hand.
+    m_view->horizontalHeader()->setSectionResizeMode(FindingsModel::SequenceColumn, QHeaderView::Fixed);
     m_details = new QPlainTextEdit(this);
     m_details->setObjectName(QStringLiteral("findingDetails"));
     m_details->setReadOnly(true);
     m_details->setLineWrapMode(QPlainTextEdit::WidgetWidth);
     m_details->setPlaceholderText(tr("Select a finding to read it in full"));
-    m_counts = new QLabel(this);
-    m_counts->setWordWrap(true);
-    m_counts->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_counts = new OneLineLabel(this);
+    m_counts->setTextFormat(Qt::PlainText);
+    m_counts->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
 
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_view);
     split->addWidget(m_details);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 1);
-    // Small minimums: the panel sits in a bottom dock and the window must still fit 1024x700.
-    m_view->setMinimumHeight(m_view->fontMetrics().height() * 3);
+    // The table keeps room for a header and five findings (at 1024x700 it showed about one row under the filters);
+    // the details pane gives way first. The columns are wider than a narrow dock: count the horizontal scroll bar.
+    const int frame = 2 * m_view->frameWidth();
+    m_view->setMinimumHeight(m_view->horizontalHeader()->sizeHint().height()
+                             + kMinimumRows * m_view->verticalHeader()->defaultSectionSize()
+                             + m_view->horizontalScrollBar()->sizeHint().height() + frame);
     m_details->setMinimumHeight(1);
     split->setCollapsible(0, false);
     auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(4, 4, 4, 4);
+    layout->setContentsMargins(4, 2, 4, 2);
+    layout->setSpacing(2); // filters, counts and five findings in a bottom dock of a 1024x700 window
     createFilterRow();
     layout->addWidget(m_counts);
     layout->addWidget(split, 1);
@@ -110,13 +143,19 @@ FindingsPanel::FindingsPanel(FindingsModel* model, QWidget* parent)
     connect(m_filter, &QAbstractItemModel::rowsInserted, this, [this]() { updateCounts(); });
     connect(m_filter, &QAbstractItemModel::rowsRemoved, this, [this]() { updateCounts(); });
     connect(m_filter, &QAbstractItemModel::layoutChanged, this, [this]() { updateCounts(); });
+    connect(m_filter, &QAbstractItemModel::modelReset, this, [this]() { fitSequenceColumn(true); });
+    connect(m_filter, &QAbstractItemModel::layoutChanged, this, [this]() { fitSequenceColumn(true); });
+    connect(m_filter, &QAbstractItemModel::rowsInserted, this, [this]() { fitSequenceColumn(false); });
+    connect(m_view->verticalScrollBar(), &QScrollBar::valueChanged, this, [this]() { fitSequenceColumn(false); });
+    fitSequenceColumn(true);
     refillChoices();
     updateCounts();
 }
 
 void FindingsPanel::createFilterRow()
 {
-    auto* row = new QHBoxLayout;
+    m_choiceRow = new QHBoxLayout;
+    m_textRow = new QHBoxLayout;
     m_mode = new QComboBox(this);
     m_mode->addItem(tr("Grouped"), FindingsModel::Grouped);
     m_mode->addItem(tr("One per record"), FindingsModel::Flat);
@@ -137,14 +176,22 @@ void FindingsPanel::createFilterRow()
     m_search->setClearButtonEnabled(true);
     auto* exportButton = new QPushButton(tr("Export…"), this);
     exportButton->setToolTip(tr("Save the visible findings as CSV or JSON"));
-    row->addWidget(m_mode);
-    row->addWidget(m_severity);
-    row->addWidget(m_kind);
-    row->addWidget(m_table);
-    row->addWidget(m_key, 1);
-    row->addWidget(m_search, 2);
-    row->addWidget(exportButton);
-    static_cast<QVBoxLayout*>(layout())->addLayout(row);
+    m_exportButton = exportButton;
+    // The key and search fields need room to be typed into: narrower than both rows side by side (the bottom dock
+    // at 1024x700), they and Export go to a second row (see placeFilterRows).
+    m_key->setMinimumWidth(m_key->fontMetrics().horizontalAdvance(QStringLiteral("orderId=ORD-1001")));
+    m_search->setMinimumWidth(m_search->fontMetrics().horizontalAdvance(m_search->placeholderText()) + 30);
+    m_choiceRow->addWidget(m_mode);
+    m_choiceRow->addWidget(m_severity);
+    m_choiceRow->addWidget(m_kind);
+    m_choiceRow->addWidget(m_table);
+    m_choiceRow->addStretch(0);
+    m_textRow->addWidget(m_key, 1);
+    m_textRow->addWidget(m_search, 2);
+    m_textRow->addWidget(exportButton);
+    auto* rows = static_cast<QVBoxLayout*>(layout());
+    rows->addLayout(m_choiceRow);
+    rows->addLayout(m_textRow);
 
     connect(m_mode, &QComboBox::currentIndexChanged, this,
             [this]() { m_model->setMode(static_cast<FindingsModel::Mode>(m_mode->currentData().toInt())); });
@@ -158,6 +205,55 @@ void FindingsPanel::createFilterRow()
     connect(m_key, &QLineEdit::textChanged, m_filter, &FindingsFilterModel::setKeyFilter);
     connect(m_search, &QLineEdit::textChanged, m_filter, &FindingsFilterModel::setSearch);
     connect(exportButton, &QPushButton::clicked, this, &FindingsPanel::exportWithDialog);
+}
+
+int FindingsPanel::oneRowWidth() const
+{
+    int width = 0;
+    int widgets = 0;
+    for (const QWidget* widget : std::initializer_list<const QWidget*>{m_mode, m_severity, m_kind, m_table}) {
+        width += widget->sizeHint().width();
+        ++widgets;
+    }
+    for (const QWidget* widget : std::initializer_list<const QWidget*>{m_key, m_search, m_exportButton}) {
+        width += std::max(widget->minimumWidth(), widget->minimumSizeHint().width());
+        ++widgets;
+    }
+    const QMargins margins = layout()->contentsMargins();
+    return width + (widgets - 1) * std::max(0, m_choiceRow->spacing()) + margins.left() + margins.right();
+}
+
+void FindingsPanel::placeFilterRows()
+{
+    const bool oneRow = width() >= oneRowWidth();
+    if (oneRow == m_oneFilterRow)
+        return;
+    m_oneFilterRow = oneRow;
+    QHBoxLayout* from = oneRow ? m_textRow : m_choiceRow;
+    QHBoxLayout* to = oneRow ? m_choiceRow : m_textRow;
+    const QList<QPair<QWidget*, int>> moved = {{m_key, 1}, {m_search, 2}, {m_exportButton, 0}};
+    for (const auto& [widget, stretch] : moved) {
+        from->removeWidget(widget);
+        to->addWidget(widget, stretch);
+    }
+    // The choices keep their natural widths; the stretch after them takes the slack only on their own row.
+    const int stretchAt = 4;
+    if (auto* item = m_choiceRow->itemAt(stretchAt); item && item->spacerItem())
+        m_choiceRow->setStretch(stretchAt, oneRow ? 0 : 1);
+}
+
+void FindingsPanel::fitSequenceColumn(bool mayNarrow)
+{
+    // The table scrolls sideways where the dock is narrow (the message is in the details pane too): the numbers are
+    // never cut for room, 21 digits at least (the shortest DynamoDB sequence numbers).
+    columnfit::fitNumberColumn(m_view, FindingsModel::SequenceColumn, -1, QString(),
+                               QStringLiteral("400000000000000000001"), mayNarrow);
+}
+
+void FindingsPanel::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    placeFilterRows();
 }
 
 void FindingsPanel::createActions()
@@ -203,12 +299,12 @@ void FindingsPanel::setStatus(const QString& text)
 void FindingsPanel::updateCounts()
 {
     if (!m_status.isEmpty()) {
-        m_counts->setText(m_status);
+        setCountsText(m_status);
         return;
     }
     const auto counts = m_filter->visibleCountsByKind();
     if (counts.empty()) {
-        m_counts->setText(m_model->rowCount() ? tr("No finding matches the filter") : tr("No findings"));
+        setCountsText(m_model->rowCount() ? tr("No finding matches the filter") : tr("No findings"));
         return;
     }
     QStringList parts;
@@ -224,7 +320,13 @@ void FindingsPanel::updateCounts()
             tr(" — one per record lists the first %1 findings only; Grouped counts them all").arg(m_model->rowCount());
     if (m_model->fromStore())
         text += tr(" — kept in the store (re-audited only where imports changed it)");
+    setCountsText(text);
+}
+
+void FindingsPanel::setCountsText(const QString& text)
+{
     m_counts->setText(text);
+    m_counts->setToolTip(text);
 }
 
 void FindingsPanel::showDetails()

@@ -3,6 +3,8 @@
 #include <QWidget>
 
 class QComboBox;
+class QHBoxLayout;
+class QPushButton;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
@@ -30,6 +32,9 @@ public:
     QLineEdit* searchField() const { return m_search; }
     QLabel* countsLabel() const { return m_counts; }
     QPlainTextEdit* detailsPane() const { return m_details; }
+    QPushButton* exportButton() const { return m_exportButton; }
+    /// Findings rows the table always has room for (the details pane gives way first).
+    static constexpr int kMinimumRows = 3;
     /// The text shown while the audit runs, or "" to show the counts again.
     void setStatus(const QString& text);
 
@@ -41,11 +46,21 @@ public:
 Q_SIGNALS:
     void findingActivated(qint64 keyId, qint64 recordId);
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
     void createFilterRow();
+    /// The width the filters need on one row (choices at their natural width, the text fields at their minimum).
+    int oneRowWidth() const;
+    /// One filter row when the panel is wide enough, else the key, search and Export on a second row.
+    void placeFilterRows();
+    /// The Sequence column as wide as its numbers where there is room (see columnfit::fitNumberColumn).
+    void fitSequenceColumn(bool mayNarrow);
     void createActions();
     void refillChoices();
     void updateCounts();
+    void setCountsText(const QString& text);
     void showDetails();
     void exportWithDialog();
 
@@ -57,6 +72,10 @@ private:
     QComboBox* m_table = nullptr;
     QLineEdit* m_key = nullptr;
     QLineEdit* m_search = nullptr;
+    QPushButton* m_exportButton = nullptr;
+    QHBoxLayout* m_choiceRow = nullptr;
+    QHBoxLayout* m_textRow = nullptr;
+    bool m_oneFilterRow = false; ///< starts on two rows; placeFilterRows joins them when the panel is wide
     QLabel* m_counts = nullptr;
     QTableView* m_view = nullptr;
     QPlainTextEdit* m_details = nullptr;

@@ -24,6 +24,7 @@
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QStyle>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
@@ -423,6 +424,9 @@ void MainWindow::createMenus()
     QToolBar* bar = addToolBar(tr("Main"));
     bar->setObjectName(QStringLiteral("mainToolBar"));
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    // Small icons beside their text: the bar is a few pixels shorter, which the views need at 1024x700.
+    const int small = style()->pixelMetric(QStyle::PM_SmallIconSize, nullptr, this);
+    bar->setIconSize(QSize(small, small));
     bar->addAction(m_openAction);
     bar->addAction(m_importAction);
     bar->addAction(m_refreshAction);

@@ -97,6 +97,10 @@ ReplayPanel::ReplayPanel(StoreSession* session, QWidget* parent)
     m_runner->addItem(tr("Lambda handler (Python or Node.js, loaded once in its runtime)"));
     m_runner->addItem(tr("Invoke URL (a local Lambda endpoint's Invoke API)"));
     m_runner->addItem(tr("Command (reads the event on stdin, prints the response)"));
+    // The longest choice must not set the form's width (at 1024x700 it pushed the Replay button out of view);
+    // the list shows the whole texts.
+    m_runner->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_runner->setMinimumContentsLength(24);
     form->addRow(tr("Runner:"), m_runner);
 
     QPushButton* browse = createRunnerPages();
@@ -112,6 +116,10 @@ ReplayPanel::ReplayPanel(StoreSession* session, QWidget* parent)
     m_busy->setTextVisible(false);
     m_busy->hide();
     m_progress = new QLabel(this);
+    m_progress->setWordWrap(true);
+    // Replay and Cancel start the row under the options (beside them at 1024x700 they were cut off).
+    progressRow->addWidget(m_run);
+    progressRow->addWidget(m_cancel);
     progressRow->addWidget(m_busy);
     progressRow->addWidget(m_progress, 1);
 
@@ -217,7 +225,7 @@ ReplayPanel::ReplayPanel(StoreSession* session, QWidget* parent)
     reload();
 }
 
-/// Timeout, retries, batch size, bisect, Replay and Cancel.
+/// Timeout, retries, batch size and bisect; creates Replay and Cancel (placed on the progress row).
 QHBoxLayout* ReplayPanel::createOptionsRow()
 {
     auto* row = new QHBoxLayout;
@@ -240,12 +248,10 @@ QHBoxLayout* ReplayPanel::createOptionsRow()
     row->addWidget(m_batchSize);
     row->addWidget(m_bisect);
     m_run = new QPushButton(tr("Replay current filter"), this);
-    row->addWidget(m_run);
     m_cancel = new QPushButton(tr("Cancel"), this);
     m_cancel->setToolTip(tr("Stop the replay now: the running invocation is ended (the handler's processes too) and "
                             "the run is recorded as interrupted"));
     m_cancel->setEnabled(false);
-    row->addWidget(m_cancel);
     row->addStretch();
     return row;
 }

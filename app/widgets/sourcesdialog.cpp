@@ -46,26 +46,21 @@ QString streamView(const storage::StreamInfo& s)
 
 QString sourceCounts(const storage::SourceInfo& s)
 {
-    return QObject::tr("%L1 stored, %L2 duplicates, %L3 conflicts, %L4 skipped")
+    using formatting::count;
+    return QObject::tr("%L1 stored, %2, %3, %L4 skipped")
         .arg(s.inserted)
-        .arg(s.duplicates)
-        .arg(s.conflicts)
+        .arg(count(s.duplicates, "duplicate", "duplicates"), count(s.conflicts, "conflict", "conflicts"))
         .arg(s.skipped);
 }
 
 QString totalsText(const storage::StoreTotals& n)
 {
-    return QObject::tr("%L1 records, %L2 keys, %L3 tables, %L4 streams, %L5 sources; %L6 duplicates, %L7 "
-                       "conflicts, %L8 skipped records; %9")
-        .arg(n.records)
-        .arg(n.keys)
-        .arg(n.tables)
-        .arg(n.streams)
-        .arg(n.sources)
-        .arg(n.duplicates)
-        .arg(n.conflicts)
-        .arg(n.skipped)
-        .arg(spanText(n.firstTimeMicros, n.lastTimeMicros));
+    using formatting::count; // "1 source", "2 sources": English plurals without a translator
+    return QObject::tr("%1, %2, %3, %4, %5; %6, %7, %8; %9")
+        .arg(count(n.records, "record", "records"), count(n.keys, "key", "keys"), count(n.tables, "table", "tables"),
+             count(n.streams, "stream", "streams"), count(n.sources, "source", "sources"),
+             count(n.duplicates, "duplicate", "duplicates"), count(n.conflicts, "conflict", "conflicts"),
+             count(n.skipped, "skipped record", "skipped records"), spanText(n.firstTimeMicros, n.lastTimeMicros));
 }
 
 QTreeWidget* newTree(const QStringList& headers, QWidget* parent)
@@ -96,6 +91,7 @@ SourcesDialog::SourcesDialog(StoreSession* session, QWidget* parent)
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     auto* split = new QSplitter(Qt::Vertical, this);
+    m_sources->header()->setStretchLastSection(false); // the time span keeps its text's width (fillSources)
     split->addWidget(m_sources);
     split->addWidget(m_tables);
     split->setSizes({300, 160});
@@ -196,7 +192,9 @@ void SourcesDialog::fillSources(const SourcesReport& report)
         item->setText(0, tr("No sources: import captures with File ▸ Import (Ctrl+I)"));
         item->setFirstColumnSpanned(true);
     }
-    for (int c = 1; c < m_sources->columnCount() - 1; ++c)
+    // Every column as wide as its texts, the time span too (it was the stretched last column, cut at 1024x700):
+    // the list scrolls sideways where the dialog is narrower.
+    for (int c = 1; c < m_sources->columnCount(); ++c)
         m_sources->resizeColumnToContents(c);
     m_sources->resizeColumnToContents(0);
     m_sources->setColumnWidth(0, std::clamp(m_sources->columnWidth(0), 160, 320));

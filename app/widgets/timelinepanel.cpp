@@ -139,7 +139,7 @@ TimelinePanel::TimelinePanel(StoreSession* session, QWidget* parent)
 
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &TimelinePanel::onSelectionChanged);
     connect(m_strip, &TimeStrip::rowClicked, this, [this](int row) { m_view->selectRow(row); });
-    connect(session, &StoreSession::historyReady, this, [this](qint64) {
+    connect(session, &StoreSession::historyReady, this, [this](qint64 keyId) {
         const auto& key = m_session->currentKey();
         const int n = m_session->timelineModel()->rowCount();
         m_title->setText(key ? tr("<b>%1</b> · %2 — %3 &nbsp; <span style=\"color:%4\">Up/Down steps through "
@@ -151,9 +151,13 @@ TimelinePanel::TimelinePanel(StoreSession* session, QWidget* parent)
                                                               palette().color(QPalette::Window))
                                             .name())
                              : QString());
-        selectRecord(m_pendingRecord);
+        // The same key read again (File ▸ Refresh, an import): the version the user had selected stays selected
+        // while it exists (it reopened at the last version).
+        const qint64 record = m_pendingRecord ? m_pendingRecord : (keyId == m_shownKey ? m_shownRecord : 0);
+        selectRecord(record);
         m_pendingRecord = 0;
     });
+    connect(session, &StoreSession::closed, this, [this]() { m_shownKey = m_shownRecord = 0; });
     connect(session, &StoreSession::closed, this, &TimelinePanel::showHint);
     connect(session, &StoreSession::opened, this, &TimelinePanel::showHint);
     showHint();
@@ -221,6 +225,10 @@ void TimelinePanel::onSelectionChanged()
     m_strip->setSelectedRows(rows);
     if (rows.isEmpty())
         return;
+    if (const auto* shown = m_session->timelineModel()->versionAt(rows.back())) {
+        m_shownKey = m_session->currentKeyId();
+        m_shownRecord = shown->recordId;
+    }
     if (rows.size() == 1)
         Q_EMIT comparisonChanged(-1, rows.front());
     else

@@ -61,4 +61,6 @@ private:
     QTableView* m_view;
     TimeStrip* m_strip;
     qint64 m_pendingRecord = 0;
+    qint64 m_shownKey = 0;    ///< the key whose version m_shownRecord is: kept when the same key is read again
+    qint64 m_shownRecord = 0; ///< the record id of the (last) version selected
 };

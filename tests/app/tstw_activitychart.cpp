@@ -93,6 +93,37 @@ private Q_SLOTS:
         QSettings().clear();
     }
 
+    /// The legend and the axis caption never overlap (in the narrow dock of a 1024x700 window the caption was drawn
+    /// over TTL REMOVE): side by side where they fit, else the caption on its own line, both above the plot.
+    void legendAndCaptionApart_data()
+    {
+        QTest::addColumn<int>("width");
+        QTest::newRow("wide") << 800;
+        QTest::newRow("dock at 1024x700") << 440;
+    }
+    void legendAndCaptionApart()
+    {
+        QFETCH(int, width);
+        SamplePanel sample;
+        QCOMPARE(sample.open(), QString());
+        ActivityChart* chart = sample.panel->chart();
+        sample.panel->resize(width, 260);
+        QTRY_COMPARE(sample.panel->width(), width);
+        const QRect legend = chart->legendRect();
+        const QRect caption = chart->axisLabelRect();
+        QVERIFY2(!legend.intersects(caption),
+                 qPrintable(QStringLiteral("legend %1..%2, caption %3..%4 (chart %5 px)")
+                                .arg(legend.left())
+                                .arg(legend.right())
+                                .arg(caption.left())
+                                .arg(caption.right())
+                                .arg(chart->width())));
+        QVERIFY(caption.right() < chart->width() && caption.left() >= 0);
+        QVERIFY(chart->plotRect().top() >= std::max(legend.bottom(), caption.bottom()));
+        if (width >= 800)
+            QCOMPARE(caption.top(), legend.top()); // one line where there is room
+    }
+
     void tooltipAxisBandAndZoom()
     {
         SamplePanel sample;

@@ -263,6 +263,35 @@ private Q_SLOTS:
         QCOMPARE(diff->shownRecord(), qint64(0));
     }
 
+    /// F5 (File ▸ Refresh) reads the open key's history again: the version the user had selected stays selected
+    /// (it reopened at the last version).
+    void refreshKeepsTheSelectedVersion()
+    {
+        QTemporaryDir dir;
+        MainWindow window;
+        QVERIFY(showSample(window, dir));
+        auto* session = window.session();
+        auto* keys = window.keysPanel()->keyView();
+        auto* timeline = window.timelinePanel()->view();
+        window.centerTabs()->setCurrentWidget(window.timelinePanel());
+        const QModelIndexList found = keys->model()->match(keys->model()->index(0, 0), Qt::DisplayRole,
+                                                           QStringLiteral("orderId=ORD-1001"), 1, Qt::MatchExactly);
+        QCOMPARE(found.size(), 1); // 6 versions
+        keys->setCurrentIndex(found.front());
+        QTRY_VERIFY_WITH_TIMEOUT(timeline->model()->rowCount() == 6, 10'000);
+        QSignalSpy history(session, &StoreSession::historyReady);
+        selectRow(timeline, 1);
+        const qint64 chosen = session->timelineModel()->versionAt(1)->recordId;
+        QTRY_COMPARE_WITH_TIMEOUT(window.diffPanel()->shownRecord(), chosen, 10'000);
+        window.activateWindow();
+        QTest::keyClick(&window, Qt::Key_F5);
+        QVERIFY(history.wait(10'000));
+        QTest::qWait(20);
+        QCOMPARE(timeline->selectionModel()->selectedRows().size(), 1);
+        QCOMPARE(timeline->selectionModel()->selectedRows().front().row(), 1);
+        QCOMPARE(window.diffPanel()->shownRecord(), chosen);
+    }
+
     void sequenceNumbersReadable_data()
     {
         QTest::addColumn<int>("digits");

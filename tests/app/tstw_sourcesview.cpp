@@ -10,6 +10,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QStyle>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
@@ -108,10 +109,25 @@ private Q_SLOTS:
         QTreeWidgetItem* orders = sources->topLevelItem(0);
         QCOMPARE(orders->text(0), QStringLiteral("orders-capture.json"));
         QCOMPARE(orders->text(1), QStringLiteral("lambda-dynamodb"));
-        QCOMPARE(orders->text(4), QStringLiteral("30 stored, 1 duplicates, 0 conflicts, 0 skipped"));
+        QCOMPARE(orders->text(4), QStringLiteral("30 stored, 1 duplicate, 0 conflicts, 0 skipped"));
         QVERIFY2(orders->text(5).contains(QStringLiteral(" .. ")), qPrintable(orders->text(5)));
         QVERIFY2(dialog->summaryLabel()->text().contains(QStringLiteral("30 records")),
                  qPrintable(dialog->summaryLabel()->text()));
+        // English plurals: "1 source", "1 duplicate" (it said "1 sources; 1 duplicates").
+        const QString summary = dialog->summaryLabel()->text();
+        QVERIFY2(summary.contains(QStringLiteral("1 source;")) && summary.contains(QStringLiteral("1 duplicate,"))
+                     && summary.contains(QStringLiteral("2 tables")) && !summary.contains(QStringLiteral("1 sources"))
+                     && !summary.contains(QStringLiteral("1 duplicates")),
+                 qPrintable(summary));
+        // Every column, the time span too, as wide as its text (the span was the stretched last column, cut).
+        const int indent = sources->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, sources);
+        for (int column = 1; column < sources->columnCount(); ++column)
+            QVERIFY2(sources->columnWidth(column)
+                         >= sources->fontMetrics().horizontalAdvance(orders->text(column)) + 2 * indent,
+                     qPrintable(QStringLiteral("column %1: %2 px for '%3'")
+                                    .arg(column)
+                                    .arg(sources->columnWidth(column))
+                                    .arg(orders->text(column))));
         QTreeWidget* tables = dialog->tablesTree();
         QCOMPARE(tables->topLevelItemCount(), 2);
         QTreeWidgetItem* ordersTable = tables->findItems(QStringLiteral("Orders"), Qt::MatchExactly).value(0);

@@ -1,0 +1,207 @@
+// Issue 19, what the screenshots showed at 1024x700 and 1920x1080: the Audit dock's filters and findings and the
+// Replay form usable at 1024x700; the docks using the room of a 1920x1080 window from the first show.
+
+#include <QAbstractButton>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QStyle>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "app/viewmodels/findingsmodel.h"
+#include "app/widgets/eventspanel.h"
+#include "app/widgets/findingspanel.h"
+#include "app/widgets/mainwindow.h"
+#include "app/widgets/replaypanel.h"
+#include "samplewindow.h"
+
+namespace {
+
+/// "" when `widget` is shown at least as wide as its size hint and inside `clip` (a widget it is part of), else
+/// what is wrong.
+QString cutOff(const QWidget* widget, const QWidget* clip)
+{
+    const QString name = widget->objectName().isEmpty() ? QString::fromLatin1(widget->metaObject()->className())
+            + (qobject_cast<const QAbstractButton*>(widget)
+                   ? QStringLiteral(" '%1'").arg(static_cast<const QAbstractButton*>(widget)->text())
+                   : QString())
+                                                        : widget->objectName();
+    if (widget->width() < widget->sizeHint().width())
+        return QStringLiteral("%1: %2 px wide, needs %3")
+            .arg(name)
+            .arg(widget->width())
+            .arg(widget->sizeHint().width());
+    const QRect shown(widget->mapTo(clip, QPoint(0, 0)), widget->size());
+    if (!clip->rect().contains(shown))
+        return QStringLiteral("%1: at %2,%3 %4x%5, outside %6x%7")
+            .arg(name)
+            .arg(shown.x())
+            .arg(shown.y())
+            .arg(shown.width())
+            .arg(shown.height())
+            .arg(clip->width())
+            .arg(clip->height());
+    return {};
+}
+
+} // namespace
+
+class TestWindowSizes : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+    }
+    void cleanup() { QSettings().clear(); }
+
+    void auditDockUsableAt1024x700()
+    {
+        QTemporaryDir dir;
+        MainWindow window;
+        window.resize(1024, 700);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(samplewindow::openSample(window, dir));
+        QTest::qWait(50);
+        QCOMPARE(window.size(), QSize(1024, 700));
+        FindingsPanel* audit = window.auditPanel();
+        QVERIFY(audit->isVisible());
+        // Every filter shows its whole text (combo boxes and the Export button at least their size hint) inside the
+        // panel; the key and search fields are wide enough to type a key into.
+        for (QWidget* widget : QList<QWidget*>{audit->modeBox(), audit->severityBox(), audit->kindBox(),
+                                               audit->tableBox(), audit->exportButton()}) {
+            const QString problem = cutOff(widget, audit);
+            QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        }
+        for (QLineEdit* field : {audit->keyField(), audit->searchField()}) {
+            QVERIFY2(field->width() >= field->fontMetrics().horizontalAdvance(QStringLiteral("orderId=ORD-1001")),
+                     qPrintable(QString::number(field->width())));
+            QVERIFY(audit->rect().contains(QRect(field->mapTo(audit, QPoint(0, 0)), field->size())));
+        }
+        // The findings table shows its rows under its header (about one before).
+        QTableView* findings = audit->view();
+        const int rows = findings->viewport()->height() / findings->verticalHeader()->defaultSectionSize();
+        QVERIFY2(rows >= FindingsPanel::kMinimumRows, qPrintable(QString::number(rows)));
+        // The center still works: the events table shows rows too.
+        window.centerTabs()->setCurrentWidget(window.eventsPanel());
+        QTest::qWait(50);
+        QCOMPARE(window.size(), QSize(1024, 700));
+        auto* events = window.eventsPanel()->view();
+        const int eventRows = events->viewport()->height() / events->verticalHeader()->defaultSectionSize();
+        QVERIFY2(eventRows >= 4, qPrintable(QString::number(eventRows)));
+    }
+
+    void auditFiltersOnOneRowWhenWide()
+    {
+        QTemporaryDir dir;
+        MainWindow window;
+        window.resize(1920, 1080);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(samplewindow::openSample(window, dir));
+        QTest::qWait(50);
+        FindingsPanel* audit = window.auditPanel();
+        // Wide enough: the search field sits on the combo boxes' row.
+        QCOMPARE(audit->searchField()->mapTo(audit, QPoint(0, 0)).y() / 4,
+                 audit->modeBox()->mapTo(audit, QPoint(0, 0)).y() / 4);
+        QVERIFY(cutOff(audit->exportButton(), audit).isEmpty());
+    }
+
+    void auditSequenceNumbersReadable_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::newRow("1024x700") << QSize(1024, 700);
+        QTest::newRow("1920x1080") << QSize(1920, 1080);
+    }
+
+    /// The audit table's Sequence column shows every listed number whole (it was fixed at 120 px: elided at both
+    /// sizes), in one-per-record mode too; its tooltip holds the number.
+    void auditSequenceNumbersReadable()
+    {
+        QFETCH(QSize, size);
+        QTemporaryDir dir;
+        MainWindow window;
+        window.resize(size);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(samplewindow::openSample(window, dir));
+        QTest::qWait(50);
+        FindingsPanel* audit = window.auditPanel();
+        for (int mode = 0; mode < audit->modeBox()->count(); ++mode) {
+            audit->modeBox()->setCurrentIndex(mode);
+            QTRY_VERIFY_WITH_TIMEOUT(audit->view()->model()->rowCount() > 0, 10'000);
+            QTest::qWait(20);
+            QTableView* view = audit->view();
+            const int column = FindingsModel::SequenceColumn;
+            int numbers = 0;
+            for (int row = 0; row < view->model()->rowCount(); ++row) {
+                const QModelIndex index = view->model()->index(row, column);
+                const QString number = index.data().toString();
+                if (number.isEmpty())
+                    continue;
+                ++numbers;
+                QCOMPARE(index.data(Qt::ToolTipRole).toString(), number);
+                // The cell's text rect: the column less the focus frame's margins (QCommonStyle), a pixel to spare.
+                const int margin = 2 * (view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 1);
+                QVERIFY2(view->columnWidth(column) - margin > view->fontMetrics().horizontalAdvance(number),
+                         qPrintable(QStringLiteral("%1 px for %2 (%3 px)")
+                                        .arg(view->columnWidth(column))
+                                        .arg(number)
+                                        .arg(view->fontMetrics().horizontalAdvance(number))));
+            }
+            QVERIFY(numbers > 0);
+        }
+    }
+
+    void replayFormUsableAt1024x700()
+    {
+        QTemporaryDir dir;
+        MainWindow window;
+        window.resize(1024, 700);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(samplewindow::openSample(window, dir));
+        ReplayPanel* replay = window.replayPanel();
+        window.centerTabs()->setCurrentWidget(replay);
+        QTest::qWait(50);
+        QCOMPARE(window.size(), QSize(1024, 700));
+        auto* scroll = replay->findChild<QScrollArea*>();
+        QVERIFY(scroll);
+        // The form fits the width: nothing to scroll sideways to.
+        QVERIFY2(scroll->widget()->width() <= scroll->viewport()->width(),
+                 qPrintable(QStringLiteral("%1 > %2").arg(scroll->widget()->width()).arg(scroll->viewport()->width())));
+        QVERIFY2(scroll->widget()->minimumSizeHint().width() <= scroll->viewport()->width(),
+                 qPrintable(QString::number(scroll->widget()->minimumSizeHint().width())));
+        // Every visible button of the form shows its whole text and every combo box its arrow, inside the
+        // viewport's width (the form may scroll up and down, not sideways).
+        int checked = 0;
+        for (QWidget* widget : scroll->widget()->findChildren<QWidget*>()) {
+            const bool button = qobject_cast<QPushButton*>(widget) != nullptr;
+            if (!widget->isVisible() || !(button || qobject_cast<QComboBox*>(widget)))
+                continue;
+            const int right = widget->mapTo(scroll->viewport(), QPoint(widget->width(), 0)).x();
+            QVERIFY2(right <= scroll->viewport()->width(),
+                     qPrintable(QStringLiteral("%1 ends at %2").arg(widget->objectName()).arg(right)));
+            if (button) {
+                const QString problem = cutOff(widget, scroll->widget());
+                QVERIFY2(problem.isEmpty(), qPrintable(problem));
+            }
+            ++checked;
+        }
+        QVERIFY(checked >= 3); // runner, Replay current filter, Cancel at least
+    }
+};
+
+QTEST_MAIN(TestWindowSizes)
+#include "tstw_windowsizes.moc"
