@@ -175,6 +175,13 @@ QSplitter* EventsPanel::createRecordSplit()
     return m_split;
 }
 
+// The widget's own destructor hides its children, and a hidden table view lays out again and moves its scroll bar:
+// the connections that call back into this panel must be gone before then (UBSan: member call on a QWidget).
+EventsPanel::~EventsPanel()
+{
+    disconnect(m_view->verticalScrollBar(), nullptr, this, nullptr);
+}
+
 /// Filter edits apply after a short pause; the sort header maps onto the session's event order.
 void EventsPanel::connectFilters()
 {

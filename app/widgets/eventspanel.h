@@ -25,6 +25,7 @@ class EventsPanel : public QWidget
     Q_OBJECT
 public:
     explicit EventsPanel(StoreSession* session, QWidget* parent = nullptr);
+    ~EventsPanel() override;
     QTableView* view() const { return m_view; }
     QLineEdit* textEdit() const { return m_text; }
     QComboBox* tableBox() const { return m_table; }

@@ -152,6 +152,13 @@ FindingsPanel::FindingsPanel(FindingsModel* model, QWidget* parent)
     updateCounts();
 }
 
+// The widget's own destructor hides its children, and a hidden table view lays out again and moves its scroll bar:
+// the connections that call back into this panel must be gone before then (UBSan: member call on a QWidget).
+FindingsPanel::~FindingsPanel()
+{
+    disconnect(m_view->verticalScrollBar(), nullptr, this, nullptr);
+}
+
 void FindingsPanel::createFilterRow()
 {
     m_choiceRow = new QHBoxLayout;

@@ -21,6 +21,7 @@ class FindingsPanel : public QWidget
     Q_OBJECT
 public:
     explicit FindingsPanel(FindingsModel* model, QWidget* parent = nullptr);
+    ~FindingsPanel() override;
 
     QTableView* view() const { return m_view; }
     FindingsFilterModel* filterModel() const { return m_filter; }
