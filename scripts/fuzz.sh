@@ -15,6 +15,7 @@
 #      STREAMSCOPE_FUZZ_NICE=1 runs the fuzzers under `nice -n 19` (a shared machine),
 #      STREAMSCOPE_FUZZ_MAX_LEN=N overrides every target's -max_len (default per target, see max_len_of),
 #      STREAMSCOPE_FUZZ_WORKERS=N runs N processes per target on the shared corpus (default 1; executions summed),
+#      STREAMSCOPE_FUZZ_PARALLEL=N fuzzes N targets at once (default: the number of cores),
 #      STREAMSCOPE_FUZZ_ARGS="..." extra libFuzzer flags (e.g. -entropic=0: the classic scheduler, faster per
 #      execution on fuzz_import, where entropic's feature bookkeeping takes about a third of the time).
 set -euo pipefail
@@ -90,9 +91,11 @@ fuzz_worker() {
         "${extra_args[@]}" \
         -artifact_prefix="$artifacts/" "$corpus" "$SEEDS/$target" >"$2" 2>&1; } 2>"$2.cpu"
 }
-for target in "${TARGETS[@]}"; do
+# One target: fuzzes it and writes its summary line to $BUILD_DIR/$target.summary; non-zero on a crash or failure.
+fuzz_target() {
+    target="$1"
     bin="$BUILD_DIR/tests/fuzz/$target"
-    [ -x "$bin" ] || { log "$target: not built"; failed=1; continue; }
+    [ -x "$bin" ] || { log "$target: not built"; printf '%-20s not built\n' "$target" >"$BUILD_DIR/$target.summary"; return 1; }
     corpus="$BUILD_DIR/corpus/$target"
     artifacts="$BUILD_DIR/artifacts/$target"
     [ "${STREAMSCOPE_FUZZ_KEEP_CORPUS:-1}" = 1 ] || rm -rf "$corpus"
@@ -131,13 +134,33 @@ for target in "${TARGETS[@]}"; do
     cpurate=$(awk -v n="$execs" -v c="$cpu" 'BEGIN { printf "%.0f", (c > 0 ? n / c : 0) }')
     after=$(find "$artifacts" -type f | wc -l)
     crashes=$((after - before))
+    printf '%-20s executions %11s  (%6s/s; %6s per CPU-second, %5ss CPU)   crashes %d   exit %d\n' \
+        "$target" "$execs" "$rate" "$cpurate" "$cpu" "$crashes" "$rc" >"$BUILD_DIR/$target.summary"
     if [ "$rc" -ne 0 ] || [ "$crashes" -ne 0 ]; then
-        failed=1
         log "$target: FAILED (exit $rc); see ${logs[*]} and $artifacts"
         grep -m5 -E 'ERROR:|invariant broken|runtime error' "${logs[@]}" >&2 || true
+        return 1
     fi
-    summary+=("$(printf '%-20s executions %11s  (%6s/s; %6s per CPU-second, %5ss CPU)   crashes %d   exit %d' \
-        "$target" "$execs" "$rate" "$cpurate" "$cpu" "$crashes" "$rc")")
+}
+
+# Targets run STREAMSCOPE_FUZZ_PARALLEL at a time (default: one per core), each for SECONDS_PER_TARGET.
+parallel="${STREAMSCOPE_FUZZ_PARALLEL:-$(nproc)}"
+[ "$parallel" -ge 1 ] 2>/dev/null || parallel=1
+running=()
+for target in "${TARGETS[@]}"; do
+    rm -f "$BUILD_DIR/$target.summary"
+    if [ ${#running[@]} -ge "$parallel" ]; then
+        wait "${running[0]}" || failed=1
+        running=("${running[@]:1}")
+    fi
+    fuzz_target "$target" &
+    running+=($!)
+done
+for pid in "${running[@]}"; do
+    wait "$pid" || failed=1
+done
+for target in "${TARGETS[@]}"; do
+    summary+=("$(cat "$BUILD_DIR/$target.summary" 2>/dev/null || printf '%-20s no result' "$target")")
 done
 
 printf '\n%s\n' "fuzz summary (${SECONDS_PER_TARGET}s per target):"

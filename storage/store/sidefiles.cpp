@@ -92,7 +92,6 @@ bool lockedByAnotherProcess(int fd, off_t start, off_t length)
 // SQLite's unix VFS: the lock bytes of the database file (os_unix.c, sqliteInt.h) and the -shm "dead man switch"
 // byte every connection holds a shared lock on while it has a WAL database open.
 constexpr off_t kPendingByte = 0x40000000;
-constexpr off_t kReservedByte = kPendingByte + 1;
 constexpr off_t kShmDeadManSwitch = (22 + 8) * 4 + 8;
 
 /// What the database file's header says (fileformat2.html, "The Database Header").

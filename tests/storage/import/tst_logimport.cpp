@@ -421,7 +421,7 @@ void TestLogImport::truncatedEvent()
     const std::size_t kept = storage::kCloudWatchEventBytes - storage::kCloudWatchEventOverhead;
     const std::string line = (prefix + event).substr(0, kept);
     const auto whole = static_cast<std::int64_t>(
-        std::count_if(recordEnds.begin(), recordEnds.end(), [kept](std::size_t end) { return end <= kept; }));
+        std::count_if(recordEnds.begin(), recordEnds.end(), [&](std::size_t end) { return end <= kept; }));
     QVERIFY(whole > 200 && whole < 300);
     const std::string log = "START RequestId: 11111111-2222-3333-4444-555555555555 Version: $LATEST\n" + line
         + "\nEND RequestId: 11111111-2222-3333-4444-555555555555\n";
