@@ -7,6 +7,7 @@
 #include "model/audit.h"
 #include "model/criteriaevaluator.h"
 #include "model/displayfilter.h"
+#include "model/dynamodbjson.h"
 #include "model/eventpattern.h"
 #include "model/jsontree.h"
 #include "model/jsunsafetext.h"
@@ -353,6 +354,7 @@ struct DeliveryReader::Impl
     std::string fromSequence;
     std::string toSequence;
     RecordSelection::JsUnsafe jsOption = RecordSelection::JsUnsafe::Include;
+    bool imagesWanted = true; ///< false: leaveImagesUndecoded()
 
     // One filter per selected table (or one for all tables), read one after the other.
     std::vector<RecordFilter> filters;
@@ -551,7 +553,10 @@ struct DeliveryReader::Impl
     /// With Lambda filter criteria and no display filter: the criteria are evaluated on the record's Lambda form
     /// written from its raw text, and the js-unsafe check reads the stored texts, so a record the criteria drop is
     /// never decoded (the counters are those of the decoding path). nullopt: the record is not handed out.
-    Result<std::optional<SelectedRecord>> criteriaFirst(RecordRow row)
+    /// next() from the stored texts (filter criteria, or leaveImagesUndecoded()): the js-unsafe check and the Lambda
+    /// form without decoding the images where the texts allow; the images decoded for the caller unless it asked
+    /// not to.
+    Result<std::optional<SelectedRecord>> fromTexts(RecordRow row)
     {
         std::optional<model::StreamRecord> decoded;
         const auto decode = [&]() -> std::optional<Error> {
@@ -583,10 +588,21 @@ struct DeliveryReader::Impl
                 return *e;
             form = lambdaForm(row, *decoded, syntheticCounters);
         }
-        const int filter = criteria->firstMatch(form->lambda.json);
-        if (filter < 0) {
-            ++droppedByCriteria;
-            return std::optional<SelectedRecord>{};
+        int filter = -1;
+        if (criteria) {
+            filter = criteria->firstMatch(form->lambda.json);
+            if (filter < 0) {
+                ++droppedByCriteria;
+                return std::optional<SelectedRecord>{};
+            }
+        }
+        if (!decoded && !imagesWanted) {
+            auto keys = model::parseItem(row.keysJson);
+            if (!keys)
+                return Error{Error::Kind::InvalidArgument, 0,
+                             "record " + std::to_string(row.id) + ": Keys: " + keys.error.message};
+            decoded = metadataOf(row);
+            decoded->keys = std::move(*keys.value);
         }
         if (auto e = decode())
             return *e;
@@ -737,8 +753,8 @@ Result<std::optional<SelectedRecord>> DeliveryReader::next()
             return std::optional<SelectedRecord>{};
         if (!d.inSequenceRange(**row))
             continue;
-        if (d.criteria && !d.where) {
-            auto picked = d.criteriaFirst(std::move(**row));
+        if ((d.criteria || !d.imagesWanted) && !d.where) {
+            auto picked = d.fromTexts(std::move(**row));
             if (!picked || *picked)
                 return picked;
             continue;
@@ -772,6 +788,11 @@ Result<std::optional<SelectedRecord>> DeliveryReader::next()
         }
         return std::optional<SelectedRecord>(std::move(s));
     }
+}
+
+void DeliveryReader::leaveImagesUndecoded()
+{
+    m_impl->imagesWanted = false;
 }
 
 std::int64_t DeliveryReader::scanned() const

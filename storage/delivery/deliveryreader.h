@@ -69,6 +69,13 @@ public:
     /// The next selected record (after the sequence-range and js-unsafe conditions), or nullopt at the end.
     Result<std::optional<SelectedRecord>> next();
 
+    /// For readers that write only the Lambda form (batch files, JSON Lines): from now on next() fills
+    /// SelectedRecord::lambda and leaves the images of SelectedRecord::record undecoded (an image present is an empty
+    /// item; Keys and metadata as always) when the stored texts allow it: the js-unsafe check and the Lambda form are
+    /// read from the texts, as for filter criteria. Without effect when the selection has a display filter (it
+    /// needs the images).
+    void leaveImagesUndecoded();
+
     /// Records looked at so far / upper bound of records to look at (for progress).
     std::int64_t scanned() const;
     std::int64_t total() const;

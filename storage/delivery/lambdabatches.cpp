@@ -153,6 +153,7 @@ Result<std::vector<std::int64_t>> selectRecordIds(Store& store, const RecordSele
 Result<BatchBuild> lambdaBatchesFrom(DeliveryReader& reader, const BatchLimits& limits, const BatchSink& onBatch,
                                      const DeliveryProgress& progress)
 {
+    reader.leaveImagesUndecoded(); // the batches hold the Lambda form only
     BatchFiller filler(limits);
     LambdaBatch open;
     std::vector<OversizeInfo> oversize;

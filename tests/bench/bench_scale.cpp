@@ -3,7 +3,7 @@
 // counts the store's mapped pages too).
 //
 //   bench_scale [--records N] [--keys K] [--workdir DIR] [--capture FILE] [--binary PATH] [--baseline PATH]
-//               [--huge-versions V] [--huge-kb KB] [--huge-runs R] [--no-huge] [--runs R]
+//               [--huge-versions V] [--huge-kb KB] [--huge-runs R] [--no-huge] [--runs R] [--audit-split]
 //
 // 1. the capture: N records over K keys written by writeCapture below (gen_capture.py takes ~35 min for 10M records;
 //    kept in --workdir and reused when present; --capture FILE uses another, e.g. one of gen_capture.py);
@@ -13,6 +13,9 @@
 //    the key with the most records, `export` of one hour (from the middle), `history` of that key;
 // 4. one huge key (V versions of a KB-sized attribute, issue 16 item 9) imported into a second store: its `history`,
 //    `audit --fresh --json`, `state --at` the end and `export` of the key, with both binaries.
+// 5. --audit-split: the import without its audit into a store of its own and that store's first audit alone, then
+//    --runs more batch files of 100 records (the capture's continuation, written beside it) each imported into the
+//    first store without its audit and the kept findings brought up to date (the re-audit after one batch file).
 // Median of --runs (default 3) per command; --huge-runs (default 1) for the huge key.
 
 #include <algorithm>
@@ -165,9 +168,13 @@ std::optional<Subject> subjectOf(const std::string& storePath)
 /// (200k records span about a week: about 1,200 records an hour), images of about 1.2 KB; every 100th record goes to
 /// key 0 (the busy key), about 5% of the others remove their item (a quarter of those by TTL). Deterministic; a few
 /// seconds where gen_capture.py takes minutes on this machine.
-void writeCapture(const std::string& path, std::int64_t records, std::int64_t keys)
+/// `extras` continue the capture: each one more Lambda event of kExtraRecords records (the generator's next ones, so
+/// they extend the keys' histories as a later batch file would), written beside it.
+constexpr std::int64_t kExtraRecords = 100;
+
+void writeCapture(const std::string& path, std::int64_t records, std::int64_t keys,
+                  const std::vector<std::string>& extras = {})
 {
-    std::ofstream out(path, std::ios::binary);
     const std::string arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/Orders/stream/2024-01-01T00:00:00.000";
     const std::string payload(1000, 'p');
     std::vector<std::int32_t> version(static_cast<std::size_t>(keys), -1); // last version per key, -1 = absent
@@ -181,29 +188,39 @@ void writeCapture(const std::string& path, std::int64_t records, std::int64_t ke
             + R"("},"total":{"N":")" + std::to_string(v * 7) + "." + std::to_string(v % 100) + R"("},"version":{"N":")"
             + std::to_string(v) + R"("},"payload":{"S":")" + payload + R"("}})";
     };
-    out << "{\"Records\":[\n";
-    for (std::int64_t i = 0; i < records; ++i) {
-        const std::int64_t key =
-            i % 100 == 0 ? 0 : static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(keys));
-        auto& v = version[static_cast<std::size_t>(key)];
-        const bool remove = v >= 0 && key != 0 && next() % 20 == 0;
-        const bool ttl = remove && next() % 4 == 0;
-        const char* event = remove ? "REMOVE" : (v < 0 ? "INSERT" : "MODIFY");
-        std::string dynamodb = R"("ApproximateCreationDateTime":)" + std::to_string(1700000000 + i * 3)
-            + R"(,"Keys":{"Pk":{"S":"order-)" + std::to_string(key) + R"("}})";
-        if (!remove)
-            dynamodb += R"(,"NewImage":)" + imageOf(key, v + 1);
-        if (v >= 0)
-            dynamodb += R"(,"OldImage":)" + imageOf(key, v);
-        dynamodb += R"(,"SequenceNumber":")" + std::to_string(100000000000000000LL + i) + R"(","SizeBytes":)"
-            + std::to_string(dynamodb.size()) + R"(,"StreamViewType":"NEW_AND_OLD_IMAGES")";
-        v = remove ? -1 : v + 1;
-        out << (i ? ",\n" : "") << R"({"eventID":"e)" << i << R"(","eventName":")" << event
-            << R"(","eventVersion":"1.1","eventSource":"aws:dynamodb","awsRegion":"eu-west-1",)"
-            << (ttl ? R"("userIdentity":{"type":"Service","principalId":"dynamodb.amazonaws.com"},)" : "")
-            << R"("eventSourceARN":")" << arn << R"(","dynamodb":{)" << dynamodb << "}}";
+    // Records [from, to) as one {"Records":[...]} file.
+    auto writeEvent = [&](const std::string& file, std::int64_t from, std::int64_t to) {
+        std::ofstream out(file, std::ios::binary);
+        out << "{\"Records\":[\n";
+        for (std::int64_t i = from; i < to; ++i) {
+            const std::int64_t key =
+                i % 100 == 0 ? 0 : static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(keys));
+            auto& v = version[static_cast<std::size_t>(key)];
+            const bool remove = v >= 0 && key != 0 && next() % 20 == 0;
+            const bool ttl = remove && next() % 4 == 0;
+            const char* event = remove ? "REMOVE" : (v < 0 ? "INSERT" : "MODIFY");
+            std::string dynamodb = R"("ApproximateCreationDateTime":)" + std::to_string(1700000000 + i * 3)
+                + R"(,"Keys":{"Pk":{"S":"order-)" + std::to_string(key) + R"("}})";
+            if (!remove)
+                dynamodb += R"(,"NewImage":)" + imageOf(key, v + 1);
+            if (v >= 0)
+                dynamodb += R"(,"OldImage":)" + imageOf(key, v);
+            dynamodb += R"(,"SequenceNumber":")" + std::to_string(100000000000000000LL + i) + R"(","SizeBytes":)"
+                + std::to_string(dynamodb.size()) + R"(,"StreamViewType":"NEW_AND_OLD_IMAGES")";
+            v = remove ? -1 : v + 1;
+            out << (i > from ? ",\n" : "") << R"({"eventID":"e)" << i << R"(","eventName":")" << event
+                << R"(","eventVersion":"1.1","eventSource":"aws:dynamodb","awsRegion":"eu-west-1",)"
+                << (ttl ? R"("userIdentity":{"type":"Service","principalId":"dynamodb.amazonaws.com"},)" : "")
+                << R"("eventSourceARN":")" << arn << R"(","dynamodb":{)" << dynamodb << "}}";
+        }
+        out << "\n]}\n";
+    };
+    writeEvent(path, 0, records);
+    std::int64_t from = records;
+    for (const auto& extra : extras) {
+        writeEvent(extra, from, from + kExtraRecords);
+        from += kExtraRecords;
     }
-    out << "\n]}\n";
 }
 
 /// One key with `versions` records of a `kb` KB attribute, as one Lambda event.
@@ -267,12 +284,24 @@ int main(int argc, char** argv)
     const int hugeRuns = std::max(1, std::stoi(arg(argc, argv, "--huge-runs", "1")));
     fs::create_directories(work);
     std::string capture = arg(argc, argv, "--capture", "");
+    const bool auditSplit = flag(argc, argv, "--audit-split");
+    std::vector<std::string> extras; // --audit-split: one more batch file per run, continuing the capture
     if (capture.empty()) {
         capture = (work / ("cap-" + records + "-" + keys + ".json")).string();
-        if (!fs::exists(capture)) {
-            std::printf("generating %s records over %s keys\n", records.c_str(), keys.c_str());
-            writeCapture(capture, std::stoll(records), std::stoll(keys));
+        if (auditSplit) {
+            for (int i = 1; i <= runs; ++i)
+                extras.push_back(
+                    (work / ("cap-" + records + "-" + keys + "-more-" + std::to_string(i) + ".json")).string());
         }
+        const bool missing = !fs::exists(capture)
+            || std::any_of(extras.begin(), extras.end(), [](const auto& e) { return !fs::exists(e); });
+        if (missing) {
+            std::printf("generating %s records over %s keys\n", records.c_str(), keys.c_str());
+            writeCapture(capture, std::stoll(records), std::stoll(keys), extras);
+        }
+    } else if (auditSplit) {
+        std::fprintf(stderr, "--audit-split needs the benchmark's own capture (no --capture)\n");
+        return 2;
     }
     std::printf("capture %s (%.1f MB), %d run(s) per command\n", capture.c_str(),
                 static_cast<double>(fs::file_size(capture)) / 1e6, runs);
@@ -316,6 +345,32 @@ int main(int argc, char** argv)
             measure({path, "history", "--store", store, "--table", subject->table, "--key", subject->keyJson}, runs));
     }
     clearOut();
+
+    if (auditSplit) {
+        // The audit against the import that runs it: the same capture imported without its audit into a store of its
+        // own, then that store's first audit kept (`audit --update`: what the import runs after its records). Then
+        // one more batch file imported into the audited store without its audit and the kept findings brought up to
+        // date, once per run (each run a new file). `--kind gap` prints only gaps (none here): the figures are the
+        // audits, not the printing of the kept findings.
+        const std::string bare = (work / "scale-noaudit.streamscope").string();
+        removeStore(bare);
+        report("import --no-audit", "", measure({binary, "import", "--no-audit", "--store", bare, capture}, 1));
+        report("audit --update (first, full)", "",
+               measure({binary, "audit", "--update", "--kind", "gap", "--store", bare}, 1));
+        removeStore(bare);
+        std::vector<double> reaudits;
+        for (const auto& extra : extras) {
+            report("import --no-audit (one file)", "",
+                   measure({binary, "import", "--no-audit", "--store", store, extra}, 1));
+            const Measured m = measure({binary, "audit", "--update", "--kind", "gap", "--store", store}, 1);
+            report("audit --update (after one file)", "", m);
+            reaudits.push_back(m.seconds);
+        }
+        std::sort(reaudits.begin(), reaudits.end());
+        if (!reaudits.empty())
+            std::printf("re-audit after one batch file: median %.3f s of %zu\n", reaudits[reaudits.size() / 2],
+                        reaudits.size());
+    }
 
     if (!flag(argc, argv, "--no-huge")) {
         const std::string hugeCapture =

@@ -3,7 +3,8 @@
 // each, every shape: Lambda, GetRecords, Kinesis, Pipes, exports) that path must hand out exactly what the decoding
 // path does: with criteria every record passes, the same records in the same order, the same Lambda JSON as
 // lambdaForm of the decoded record, the same js-unsafe verdicts and counters; with criteria that pass some, the
-// delivered ones are those the matcher passes on that JSON, and the dropped ones are counted.
+// delivered ones are those the matcher passes on that JSON, and the dropped ones are counted. The same holds for a
+// reader told to leave the images undecoded (the export's batch files): it hands out the same Lambda JSON.
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -18,13 +19,15 @@
 namespace {
 
 std::vector<storage::SelectedRecord> readAll(storage::Store& store, const storage::RecordSelection& selection,
-                                             std::optional<storage::DeliveryReader>& reader)
+                                             std::optional<storage::DeliveryReader>& reader, bool undecoded = false)
 {
     std::vector<storage::SelectedRecord> out;
     auto opened = storage::DeliveryReader::open(store, selection);
     if (!opened)
         return out;
     reader.emplace(std::move(*opened));
+    if (undecoded)
+        reader->leaveImagesUndecoded();
     for (;;) {
         auto next = reader->next();
         if (!next || !*next)
@@ -56,6 +59,7 @@ private Q_SLOTS:
         QVERIFY(samples.size() > 5);
         int compared = 0;
         int dropped = 0;
+        int undecodedImages = 0; // records whose images leaveImagesUndecoded() left undecoded
         for (int i = 0; i < samples.size(); ++i) {
             const QString sample = samples.at(i);
             auto store = storage::Store::open(dir.filePath(QStringLiteral("s%1.streamscope").arg(i)).toStdString());
@@ -63,8 +67,38 @@ private Q_SLOTS:
             const auto summary = storage::importCaptures(
                 store->database(), {(testsupport::samplesDir() + QLatin1Char('/') + sample).toStdString()});
             QVERIFY(!summary.storeError);
-            std::optional<storage::DeliveryReader> plainReader, allReader, someReader;
+            std::optional<storage::DeliveryReader> plainReader, allReader, someReader, undecodedReader;
             const auto plain = readAll(*store, {}, plainReader);
+            // What the batch files and JSON Lines use (leaveImagesUndecoded): the same records, verdicts, Lambda JSON,
+            // Keys and metadata; an image present is left an empty item.
+            const auto undecoded = readAll(*store, {}, undecodedReader, true);
+            QVERIFY2(undecoded.size() == plain.size(), qPrintable(sample));
+            QCOMPARE(undecodedReader->selected(), plainReader->selected());
+            QCOMPARE(undecodedReader->jsUnsafe(), plainReader->jsUnsafe());
+            std::map<std::string, std::uint64_t> undecodedCounters;
+            for (std::size_t r = 0; r < plain.size(); ++r) {
+                const auto& u = undecoded[r];
+                const auto& p = plain[r];
+                QCOMPARE(u.row.id, p.row.id);
+                QCOMPARE(u.jsUnsafe, p.jsUnsafe);
+                QVERIFY(u.lambda);
+                const storage::LambdaForm expected = storage::lambdaForm(p.row, p.record, undecodedCounters);
+                QVERIFY2(u.lambda->lambda.json == expected.lambda.json,
+                         qPrintable(sample + QStringLiteral(" record %1").arg(p.row.id)));
+                QCOMPARE(u.lambda->stream, expected.stream);
+                QVERIFY(u.record.keys == p.record.keys);
+                QCOMPARE(u.record.sequenceNumber, p.record.sequenceNumber);
+                QVERIFY(u.record.eventName == p.record.eventName);
+                QCOMPARE(u.record.newImage.has_value(), p.record.newImage.has_value());
+                QCOMPARE(u.record.oldImage.has_value(), p.record.oldImage.has_value());
+                // Left out where the texts allow it (a record whose text needs decoding is decoded).
+                const bool hasImage = p.record.newImage || p.record.oldImage;
+                const bool imagesLeftOut = (!u.record.newImage || *u.record.newImage == model::Item{})
+                    && (!u.record.oldImage || *u.record.oldImage == model::Item{});
+                if (hasImage && imagesLeftOut
+                    && !(u.record.newImage == p.record.newImage && u.record.oldImage == p.record.oldImage))
+                    ++undecodedImages;
+            }
             // Every Lambda record has an eventName: all pass.
             const auto all = readAll(*store, withCriteria({R"({"eventName":[{"exists":true}]})"}), allReader);
             QVERIFY2(all.size() == plain.size(), qPrintable(sample));
@@ -102,6 +136,7 @@ private Q_SLOTS:
         }
         QVERIFY(compared > 50);
         QVERIFY(dropped > 0);
+        QVERIFY(undecodedImages > 50);
     }
 };
 
