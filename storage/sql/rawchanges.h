@@ -23,8 +23,8 @@
 // images compare as the desktop compares them unless a writer reorders them); the window start of a compacted line
 // is NULL (not read from the manifest), so overlapping export windows are compared as the desktop compares lines
 // imported before windows were kept (README, Beyond one machine). A Kinesis record's ApproximateCreationDateTime
-// is read as a whole number (the table definition's bigint): a fractional or string time reads as NULL, where the
-// importer would read it.
+// is read through the table definition's bigint: DuckDB drops a fraction and stops with an error on a string time,
+// where the importer reads both.
 
 #include <string>
 
