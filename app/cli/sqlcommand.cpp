@@ -34,9 +34,9 @@ int runSql(const QStringList& arguments)
                                                        "audit, state), s3-incremental or s3-full (the data/ folder of "
                                                        "a DynamoDB export to S3) or kinesis-archive (Kinesis Data "
                                                        "Streams for DynamoDB records archived to S3 by Firehose): "
-                                                       "their table definition; for s3-incremental with --table (and "
-                                                       "without --from-store) also the changes view, audit and "
-                                                       "state over the files."),
+                                                       "their table definition; for s3-incremental with --table, and "
+                                                       "for kinesis-archive (both without --from-store), also the "
+                                                       "changes view, audit and state over the files."),
                                         QStringLiteral("SOURCE")));
     parser.addOption(QCommandLineOption(QStringLiteral("location"),
                                         QStringLiteral("Where the data is: a folder for DuckDB, s3://bucket/prefix/ "

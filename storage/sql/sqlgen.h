@@ -6,10 +6,10 @@
 //   storage::SqlRequest req;  req.dialect = storage::SqlDialect::DuckDb;  req.location = "out/";
 //   std::string sql = storage::generateSql(req);   // statements separated by ";\n"
 //
-// The changes view reads the changelog layout (storage/sql/changelog.h), or the lines of S3 incremental exports given
-// the changelog's columns (storage/sql/rawchanges.h). The audit reports the kinds the desktop
-// audit (model/audit.h) reports, with the same names and severities, where SQL can say them: gap, duplicate,
-// conflict, orphan-start, insert-over-existing, modify-after-remove, remove-of-absent, ttl-remove,
+// The changes view reads the changelog layout (storage/sql/changelog.h), or the lines of S3 incremental exports or the
+// records of a Kinesis archive given the changelog's columns (storage/sql/rawchanges.h). The audit reports the kinds
+// the desktop audit (model/audit.h) reports, with the same names and severities, where SQL can say them: gap,
+// duplicate, conflict, orphan-start, insert-over-existing, modify-after-remove, remove-of-absent, ttl-remove,
 // out-of-order-arrival, time-regression, mixed-view-types, with the desktop's compacted-window rule (a compacted
 // export line whose window began before the previous record is not compared with it: window_spans_previous in
 // streamscope_audit_steps). Not in SQL: invalid-value, js-unsafe-number (they decode
@@ -41,7 +41,8 @@ enum class SqlSource : std::uint8_t {
     S3Incremental,
     S3Full, ///< a DynamoDB full export's data/ folder: the table definition only
     /// Kinesis Data Streams for DynamoDB records archived to S3 (Firehose: JSON objects, newline-separated or
-    /// concatenated, under YYYY/MM/DD/HH/): the table definition only
+    /// concatenated, under YYYY/MM/DD/HH/): the table definition; without `seen` also the changes view, audit and
+    /// state over its records (storage/sql/rawchanges.h)
     KinesisArchive,
 };
 /// "changelog", "s3-incremental", "s3-full", "kinesis-archive"

@@ -7,7 +7,8 @@ order: shuffled, with duplicates and gaps) and writes the same changes as
   kinesis-archive   Kinesis Data Streams for DynamoDB records (tableName, eventID, userIdentity, µs
                     ApproximateCreationDateTime with ApproximateCreationDateTimePrecision, no SequenceNumber), JSON
                     Lines in Firehose-style time-named files (every other file concatenated without newlines, as
-                    Firehose writes them without a delimiter), in delivery order;
+                    Firehose writes them without a delimiter), in delivery order; kinesis-archive-mixed-units
+                    the same with the time also as µs without a precision and as ms with MILLISECOND, in turn;
   s3-incremental    one DynamoDB incremental export folder per table (AWSDynamoDB/<id>/ with manifest-summary.json,
                     manifest-files.json with MD5s, data/*.json.gz): one line per delivered record, in delivery order,
                     Metadata.WriteTimestampMicros {"N": "…"}, a number or a string in turn (the importer and the
@@ -52,17 +53,28 @@ def compact(obj):
     return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
 
 
-def kinesis_archive(records, out):
+def kinesis_time(r, index, mixed_units):
+    """The record's ApproximateCreationDateTime fields: µs with MICROSECOND precision; with mixed_units in turn also
+    µs without a precision (17 digits read as µs) and ms with MILLISECOND (records in the same ms then tie: both the
+    importer and SQL order them by arrival)."""
+    if not mixed_units or index % 3 == 0:
+        return {"ApproximateCreationDateTime": r["_us"], "ApproximateCreationDateTimePrecision": "MICROSECOND"}
+    if index % 3 == 1:
+        return {"ApproximateCreationDateTime": r["_us"]}
+    return {"ApproximateCreationDateTime": r["_us"] // 1000, "ApproximateCreationDateTimePrecision": "MILLISECOND"}
+
+
+def kinesis_archive(records, out, mixed_units=False):
     folder = os.path.join(out, "2023", "11", "14", "22")
     os.makedirs(folder)
     for part in range(0, len(records), 40):
         name = "streamscope-cdc-1-2023-11-14-22-%02d-00-%04d" % (part // 40 // 60, part // 40)
         separator = "\n" if part // 40 % 2 == 0 else ""
         with open(os.path.join(folder, name), "w", encoding="utf-8") as f:
-            for r in records[part:part + 40]:
+            for index, r in enumerate(records[part:part + 40], start=part):
                 d = r["dynamodb"]
-                inner = {"ApproximateCreationDateTime": r["_us"], "ApproximateCreationDateTimePrecision": "MICROSECOND",
-                         "Keys": d["Keys"]}
+                inner = kinesis_time(r, index, mixed_units)
+                inner["Keys"] = d["Keys"]
                 for image in ("NewImage", "OldImage"):
                     if image in d:
                         inner[image] = d[image]
@@ -150,6 +162,8 @@ def main():
     os.makedirs(out)
     if layout == "kinesis-archive":
         kinesis_archive(records, out)
+    elif layout == "kinesis-archive-mixed-units":
+        kinesis_archive(records, out, mixed_units=True)
     elif layout == "s3-incremental":
         s3_exports(records, out, with_full=False)
     elif layout == "s3-full":

@@ -163,8 +163,8 @@ private Q_SLOTS:
     void otherDialectsParse();
     void typedFromStore();
     void rawLayoutsRead();
-    void rawIncrementalAudit_data();
-    void rawIncrementalAudit();
+    void rawAudit_data();
+    void rawAudit();
 
 private:
     /// Runs run.mjs; stdout, or QFAIL-style empty with `error` set.
@@ -529,10 +529,11 @@ void TestSqlDuckDb::otherDialectsParse()
     // The views and queries are in the subset every dialect shares: DuckDB must parse each of them as printed for
     // Athena, Trino and Spark (the table definitions are dialect-only and checked against golden files in
     // tst_cli_sql).
-    // The same for the views over the raw lines of S3 incremental exports (the changelog's columns and the audit
-    // over them); their streamscope_raw_lines, in each engine's own JSON functions, must parse too.
+    // The same for the views over the raw lines of S3 incremental exports and Kinesis archives (the changelog's columns
+    // and the audit over them); their streamscope_raw_lines, in each engine's own JSON functions, must parse too.
     QJsonArray texts;
-    for (const auto source : {storage::SqlSource::Changelog, storage::SqlSource::S3Incremental}) {
+    for (const auto source :
+         {storage::SqlSource::Changelog, storage::SqlSource::S3Incremental, storage::SqlSource::KinesisArchive}) {
         for (const auto dialect : {storage::SqlDialect::DuckDb, storage::SqlDialect::Athena, storage::SqlDialect::Trino,
                                    storage::SqlDialect::Spark}) {
             storage::SqlRequest request;
@@ -808,8 +809,10 @@ void TestSqlDuckDb::rawLayoutsRead()
     }
 }
 
-void TestSqlDuckDb::rawIncrementalAudit_data()
+void TestSqlDuckDb::rawAudit_data()
 {
+    QTest::addColumn<QString>("layout"); // what tests/sql/layouts.py writes
+    QTest::addColumn<QString>("source"); // what `sql --source` reads
     QTest::addColumn<QStringList>("generator");
     QTest::addColumn<QStringList>("kinds"); // the desktop must find these (so the comparison covers them)
     const auto faults = [](const char* seed, const char* view) {
@@ -839,39 +842,52 @@ void TestSqlDuckDb::rawIncrementalAudit_data()
     };
     // Export lines are compacted (no orphan-start, no insert-over-existing for them, as on the desktop).
     const QStringList common{QStringLiteral("duplicate"), QStringLiteral("out-of-order-arrival")};
-    QTest::newRow("new and old images") << faults("5", "NEW_AND_OLD_IMAGES")
+    const QString incremental = QStringLiteral("s3-incremental");
+    QTest::newRow("new and old images") << incremental << incremental << faults("5", "NEW_AND_OLD_IMAGES")
                                         << (common + QStringList{QStringLiteral("gap")});
     // Without OldImage every line with a NewImage is an INSERT (as the importer reads it): no gaps to see.
-    QTest::newRow("new image only") << faults("8", "NEW_IMAGE") << common;
+    QTest::newRow("new image only") << incremental << incremental << faults("8", "NEW_IMAGE") << common;
+    // Kinesis records carry their event name, eventID (redeliveries are duplicates by it) and TTL identity, and are
+    // not compacted: every continuity kind can occur.
+    const QString kinesis = QStringLiteral("kinesis-archive");
+    QTest::newRow("kinesis archive") << kinesis << kinesis << faults("5", "NEW_AND_OLD_IMAGES")
+                                     << (common
+                                         + QStringList{QStringLiteral("gap"), QStringLiteral("ttl-remove"),
+                                                       QStringLiteral("insert-over-existing")});
+    // ApproximateCreationDateTime as µs with and without ApproximateCreationDateTimePrecision, and as ms.
+    QTest::newRow("kinesis archive, new image only, ms and us")
+        << QStringLiteral("kinesis-archive-mixed-units") << kinesis << faults("8", "NEW_IMAGE") << common;
 }
 
-void TestSqlDuckDb::rawIncrementalAudit()
+void TestSqlDuckDb::rawAudit()
 {
     if (!m_skip.isEmpty())
         QSKIP(qPrintable(m_skip));
-    // The SQL over the RAW files of DynamoDB incremental exports (no import): tests/sql/layouts.py writes the
-    // generated faults (gaps, duplicate lines, shuffled lines, two tables) as one export per table; the DuckDB text of
-    // `sql --source s3-incremental --location DATA --table T` must give the findings `audit --json --records` gives
-    // for a store that imported the same folder, and the state `state --at --json` gives. Export lines have no
-    // sequence number: a finding's record is identified by its key and time (WriteTimestampMicros; the desktop's
-    // recordId looked up in the store), so findings compare as kind|severity|table|key|time.
+    // The SQL over the RAW files (no import): tests/sql/layouts.py writes the generated faults (gaps, duplicate
+    // lines, shuffled lines, TTL removes, two tables) as one incremental export per table or as one Kinesis archive;
+    // the DuckDB text of `sql --source SOURCE --location DATA --table T` must give the findings `audit --json
+    // --records` gives for a store that imported the same folder, and the state `state --at --json` gives. Neither
+    // layout has sequence numbers: a finding's record is identified by its key and time (WriteTimestampMicros or
+    // ApproximateCreationDateTime; the desktop's recordId looked up in the store), so findings compare as
+    // kind|severity|table|key|time.
+    QFETCH(QString, layout);
+    QFETCH(QString, source);
     QFETCH(QStringList, generator);
     QFETCH(QStringList, kinds);
-    const QString name = QStringLiteral("rawinc-")
+    const QString name = QStringLiteral("raw-")
         + QString::fromLatin1(QTest::currentDataTag()).replace(QLatin1Char(' '), QLatin1Char('_'));
     const QString capture = m_dir.filePath(name + QStringLiteral(".jsonl"));
     QString err = testsupport::runGenerator(generator << QStringLiteral("--out") << capture);
     QVERIFY2(err.isEmpty(), qPrintable(err));
-    const QString layout = m_dir.filePath(name + QStringLiteral("-layout"));
+    const QString folder = m_dir.filePath(name + QStringLiteral("-layout"));
     QProcess p;
     p.start(QStringLiteral(STREAMSCOPE_PYTHON),
-            {testsupport::sourceDir() + QStringLiteral("/tests/sql/layouts.py"), QStringLiteral("s3-incremental"),
-             capture, layout});
+            {testsupport::sourceDir() + QStringLiteral("/tests/sql/layouts.py"), layout, capture, folder});
     QVERIFY(p.waitForFinished(120000));
     QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0, p.readAllStandardError().constData());
     const QString store = m_dir.filePath(name + QStringLiteral(".streamscope"));
     const auto imported =
-        runCli({QStringLiteral("import"), QStringLiteral("--store"), store, QStringLiteral("--no-progress"), layout});
+        runCli({QStringLiteral("import"), QStringLiteral("--store"), store, QStringLiteral("--no-progress"), folder});
     QVERIFY2(imported.exitCode == 0 || imported.exitCode == 1, imported.err.constData());
 
     // The desktop: findings of the SQL kinds with their record's time.
@@ -924,25 +940,39 @@ void TestSqlDuckDb::rawIncrementalAudit()
         QDateTime::fromMSecsSinceEpoch((first.toMSecsSinceEpoch() + last.toMSecsSinceEpoch()) / 2, Qt::UTC)
             .toString(Qt::ISODateWithMs);
 
-    // SQL, one export (table) at a time.
+    // SQL, one table at a time: an S3 incremental export's data/ folder with --table (the lines do not name it);
+    // the whole Kinesis archive with --table choosing the table's records.
+    std::vector<std::pair<QString, QString>> runs; // location, table
+    if (source == QLatin1String("kinesis-archive")) {
+        auto db = storage::Database::open(store.toStdString(), storage::Database::OpenMode::ReadOnly);
+        QVERIFY(db);
+        auto st = db->prepare("SELECT name FROM ddb_tables ORDER BY name");
+        QVERIFY(st);
+        QVERIFY(!st->forEachRow([&](const storage::Statement& row) {
+            runs.emplace_back(folder, QString::fromStdString(std::string(row.text(0))));
+        }));
+    } else {
+        const QDir exports(folder + QStringLiteral("/AWSDynamoDB"));
+        for (const QString& id : exports.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+            QFile summary(exports.filePath(id + QStringLiteral("/manifest-summary.json")));
+            QVERIFY(summary.open(QIODevice::ReadOnly));
+            runs.emplace_back(exports.filePath(id + QStringLiteral("/data")),
+                              QJsonDocument::fromJson(summary.readAll())
+                                  .object()
+                                  .value(QStringLiteral("tableArn"))
+                                  .toString()
+                                  .section(QLatin1Char('/'), 1, 1));
+        }
+    }
     QStringList fromSql;
     QStringList desktopState;
     QStringList sqlState;
     int tables = 0;
-    const QDir exports(layout + QStringLiteral("/AWSDynamoDB"));
-    for (const QString& id : exports.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
-        QFile summary(exports.filePath(id + QStringLiteral("/manifest-summary.json")));
-        QVERIFY(summary.open(QIODevice::ReadOnly));
-        const QString table = QJsonDocument::fromJson(summary.readAll())
-                                  .object()
-                                  .value(QStringLiteral("tableArn"))
-                                  .toString()
-                                  .section(QLatin1Char('/'), 1, 1);
+    for (const auto& [location, table] : runs) {
         QVERIFY(!table.isEmpty());
         ++tables;
         const auto sql = runCli({QStringLiteral("sql"), QStringLiteral("--dialect"), QStringLiteral("duckdb"),
-                                 QStringLiteral("--source"), QStringLiteral("s3-incremental"),
-                                 QStringLiteral("--location"), exports.filePath(id + QStringLiteral("/data")),
+                                 QStringLiteral("--source"), source, QStringLiteral("--location"), location,
                                  QStringLiteral("--table"), table, QStringLiteral("--at"), at});
         QVERIFY2(sql.exitCode == 0, sql.err.constData());
         const QString script = m_dir.filePath(name + QLatin1Char('-') + table + QStringLiteral(".sql"));

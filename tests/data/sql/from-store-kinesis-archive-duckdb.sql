@@ -2,11 +2,11 @@
 -- Kinesis Data Streams for DynamoDB records archived to S3 by Firehose (JSON objects, one per line or
 -- concatenated, under YYYY/MM/DD/HH/; ApproximateCreationDateTime in ms, or µs with ApproximateCreationDateTimePrecision MICROSECOND),
 -- Keys and images as nested types: every attribute and DynamoDB type the store has seen for AllTypes (a type it has not seen reads as NULL).
--- The changes view, audit and state read the changelog layout: import these files (streamscope import) and
--- export them with --format changelog (canonical images, the store's arrival order and redeliveries).
+-- Without --from-store the changes view, audit and state over these files follow; or import them (streamscope
+-- import) and export them with --format changelog.
 CREATE OR REPLACE VIEW streamscope_kinesis_archive AS
 SELECT * FROM read_json('s3://example-bucket/exports/data/**',
-    format = 'auto',
+    format = 'auto', filename = true,
     columns = {awsRegion: 'VARCHAR',
                eventID: 'VARCHAR',
                eventName: 'VARCHAR',

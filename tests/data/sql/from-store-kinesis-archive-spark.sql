@@ -3,8 +3,8 @@
 -- concatenated, under YYYY/MM/DD/HH/; ApproximateCreationDateTime in ms, or µs with ApproximateCreationDateTimePrecision MICROSECOND),
 -- Keys and images as nested types: every attribute and DynamoDB type the store has seen for AllTypes (a type it has not seen reads as NULL).
 -- Not executed by Streamscope's tests on spark (only parsed by DuckDB where the dialects agree).
--- The changes view, audit and state read the changelog layout: import these files (streamscope import) and
--- export them with --format changelog (canonical images, the store's arrival order and redeliveries).
+-- Without --from-store the changes view, audit and state over these files follow; or import them (streamscope
+-- import) and export them with --format changelog.
 CREATE TABLE IF NOT EXISTS streamscope_kinesis_archive (
   `awsRegion` STRING,
   `eventID` STRING,

@@ -4,8 +4,8 @@
 -- the Hive catalog needs hive.recursive-directories=true to read the dated folders,
 -- Keys and images as nested types: every attribute and DynamoDB type the store has seen for AllTypes (a type it has not seen reads as NULL).
 -- Not executed by Streamscope's tests on trino (only parsed by DuckDB where the dialects agree).
--- The changes view, audit and state read the changelog layout: import these files (streamscope import) and
--- export them with --format changelog (canonical images, the store's arrival order and redeliveries).
+-- Without --from-store the changes view, audit and state over these files follow; or import them (streamscope
+-- import) and export them with --format changelog.
 CREATE TABLE IF NOT EXISTS streamscope_kinesis_archive (
   "awsRegion" varchar,
   "eventID" varchar,

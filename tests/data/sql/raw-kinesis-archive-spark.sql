@@ -4,8 +4,8 @@
 -- Keys and images as JSON text (the generic form: query them with the engine's JSON functions;
 -- --from-store STORE gives nested types).
 -- Not executed by Streamscope's tests on spark (only parsed by DuckDB where the dialects agree).
--- The changes view, audit and state read the changelog layout: import these files (streamscope import) and
--- export them with --format changelog (canonical images, the store's arrival order and redeliveries).
+-- The changes view, audit and state below read these files (no import); see streamscope_raw_lines for
+-- what differs from the desktop.
 CREATE TABLE IF NOT EXISTS streamscope_kinesis_archive (
   `awsRegion` STRING,
   `eventID` STRING,
@@ -18,3 +18,65 @@ CREATE TABLE IF NOT EXISTS streamscope_kinesis_archive (
 USING json
 OPTIONS (recursiveFileLookup 'true')
 LOCATION 's3://example-bucket/raw/';
+
+-- One row per Kinesis record: its tableName, eventName and eventID, the Keys as key text, the time in µs (as the
+-- importer reads ApproximateCreationDateTime), the TTL flag from userIdentity, the images as JSON text with the
+-- top-level names sorted (nested maps, set members and numbers compared as written), the file and line.
+CREATE OR REPLACE VIEW streamscope_raw_lines AS
+SELECT table_name,
+       CASE WHEN keys_map IS NULL THEN NULL ELSE concat('{', array_join(transform(array_sort(map_keys(keys_map)),
+         k -> concat(substring(to_json(named_struct('n', k)), 6, length(to_json(named_struct('n', k))) - 6),
+                     ':', keys_map[k])), ','), '}') END AS item_key,
+       coalesce(given_event,
+                CASE WHEN new_map IS NOT NULL AND old_map IS NOT NULL THEN 'MODIFY'
+                     WHEN new_map IS NOT NULL THEN 'INSERT' ELSE 'REMOVE' END) AS event_name,
+       time_us, event_id, ttl,
+       CASE WHEN old_map IS NULL THEN NULL ELSE concat('{', array_join(transform(array_sort(map_keys(old_map)),
+         k -> concat(substring(to_json(named_struct('n', k)), 6, length(to_json(named_struct('n', k))) - 6),
+                     ':', old_map[k])), ','), '}') END AS old_image,
+       CASE WHEN new_map IS NULL THEN NULL ELSE concat('{', array_join(transform(array_sort(map_keys(new_map)),
+         k -> concat(substring(to_json(named_struct('n', k)), 6, length(to_json(named_struct('n', k))) - 6),
+                     ':', new_map[k])), ','), '}') END AS new_image,
+       CASE WHEN old_map IS NOT NULL AND new_map IS NOT NULL
+            THEN array_sort(filter(array_union(map_keys(old_map), map_keys(new_map)),
+                                   k -> NOT (old_map[k] <=> new_map[k])))
+            ELSE array_sort(map_keys(coalesce(new_map, old_map))) END AS changed,
+       file_name, line_no
+FROM (
+  SELECT tableName AS table_name, from_json(dynamodb.Keys, 'map<string,string>') AS keys_map,
+         from_json(dynamodb.OldImage, 'map<string,string>') AS old_map,
+         from_json(dynamodb.NewImage, 'map<string,string>') AS new_map,
+         eventName AS given_event, eventID AS event_id,
+         coalesce(userIdentity.type = 'Service' AND userIdentity.principalId = 'dynamodb.amazonaws.com', false) AS ttl,
+         CASE dynamodb.ApproximateCreationDateTimePrecision
+           WHEN 'MICROSECOND' THEN dynamodb.ApproximateCreationDateTime
+           WHEN 'MILLISECOND' THEN dynamodb.ApproximateCreationDateTime * 1000
+           ELSE CASE WHEN abs(dynamodb.ApproximateCreationDateTime) < 100000000000 THEN dynamodb.ApproximateCreationDateTime * 1000000
+                     WHEN abs(dynamodb.ApproximateCreationDateTime) < 100000000000000 THEN dynamodb.ApproximateCreationDateTime * 1000
+                     WHEN abs(dynamodb.ApproximateCreationDateTime) < 100000000000000000 THEN dynamodb.ApproximateCreationDateTime
+                     ELSE CAST(substring(CAST(dynamodb.ApproximateCreationDateTime AS STRING), 1, length(CAST(dynamodb.ApproximateCreationDateTime AS STRING)) - 3) AS BIGINT) END END AS time_us,
+         input_file_name() AS file_name, CAST(NULL AS BIGINT) AS line_no
+  FROM streamscope_kinesis_archive
+  WHERE dynamodb.Keys IS NOT NULL AND eventName IN ('INSERT', 'MODIFY', 'REMOVE')
+) AS parsed;
+
+-- The records as the changelog's columns: no sequence number (Kinesis Data Streams records have none: a key's
+-- history is ordered by time, then arrival), arrival = the order the importer reads them (files by path,
+-- records in order), later copies with the same eventID and content copy_no 1, 2, ... as the store's
+-- duplicates; no record compacted.
+CREATE OR REPLACE VIEW streamscope_changelog AS
+SELECT table_name, item_key, event_name, CAST(NULL AS STRING) AS seq, CAST(NULL AS STRING) AS stream_arn,
+       time_us, ttl, event_id, old_image, new_image, changed,
+       min(line_order) OVER (PARTITION BY event_id, item_key, event_name, old_image, new_image,
+         CASE WHEN event_id IS NULL THEN table_name END,
+         CASE WHEN event_id IS NULL THEN time_us END) AS arrival,
+       CAST(row_number() OVER (PARTITION BY event_id, item_key, event_name, old_image, new_image,
+         CASE WHEN event_id IS NULL THEN table_name END,
+         CASE WHEN event_id IS NULL THEN time_us END
+         ORDER BY line_order) - 1 AS INTEGER) AS copy_no,
+       CAST(NULL AS STRING) AS view_type, false AS compacted, CAST(NULL AS BIGINT) AS compacted_window_from_us
+FROM (
+  SELECT l.*, row_number() OVER (ORDER BY file_name, line_no, time_us, item_key) AS line_order
+  FROM streamscope_raw_lines l
+) AS ordered;
+

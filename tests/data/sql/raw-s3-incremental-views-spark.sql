@@ -18,13 +18,14 @@ LOCATION 's3://example-bucket/raw/';
 -- the images the line has (as the importer derives them), WriteTimestampMicros in µs, the images as JSON text
 -- with the top-level names sorted (nested maps, set members and numbers compared as written), the file and line.
 CREATE OR REPLACE VIEW streamscope_raw_lines AS
-SELECT 'Orders' AS table_name,
+SELECT table_name,
        CASE WHEN keys_map IS NULL THEN NULL ELSE concat('{', array_join(transform(array_sort(map_keys(keys_map)),
          k -> concat(substring(to_json(named_struct('n', k)), 6, length(to_json(named_struct('n', k))) - 6),
                      ':', keys_map[k])), ','), '}') END AS item_key,
-       CASE WHEN new_map IS NOT NULL AND old_map IS NOT NULL THEN 'MODIFY'
-            WHEN new_map IS NOT NULL THEN 'INSERT' ELSE 'REMOVE' END AS event_name,
-       time_us,
+       coalesce(given_event,
+                CASE WHEN new_map IS NOT NULL AND old_map IS NOT NULL THEN 'MODIFY'
+                     WHEN new_map IS NOT NULL THEN 'INSERT' ELSE 'REMOVE' END) AS event_name,
+       time_us, event_id, ttl,
        CASE WHEN old_map IS NULL THEN NULL ELSE concat('{', array_join(transform(array_sort(map_keys(old_map)),
          k -> concat(substring(to_json(named_struct('n', k)), 6, length(to_json(named_struct('n', k))) - 6),
                      ':', old_map[k])), ','), '}') END AS old_image,
@@ -37,9 +38,11 @@ SELECT 'Orders' AS table_name,
             ELSE array_sort(map_keys(coalesce(new_map, old_map))) END AS changed,
        file_name, line_no
 FROM (
-  SELECT from_json(Keys, 'map<string,string>') AS keys_map,
+  SELECT 'Orders' AS table_name, from_json(Keys, 'map<string,string>') AS keys_map,
          from_json(OldImage, 'map<string,string>') AS old_map,
          from_json(NewImage, 'map<string,string>') AS new_map,
+         CAST(NULL AS STRING) AS given_event, CAST(NULL AS STRING) AS event_id,
+         false AS ttl,
          TRY_CAST(coalesce(get_json_object(Metadata, '$.WriteTimestampMicros.N'),
                            get_json_object(Metadata, '$.WriteTimestampMicros')) AS BIGINT) AS time_us,
          input_file_name() AS file_name, CAST(NULL AS BIGINT) AS line_no
@@ -53,10 +56,14 @@ FROM (
 -- start unknown (NULL: not read from the manifest; contiguous windows need none).
 CREATE OR REPLACE VIEW streamscope_changelog AS
 SELECT table_name, item_key, event_name, CAST(NULL AS STRING) AS seq, CAST(NULL AS STRING) AS stream_arn,
-       time_us, false AS ttl, CAST(NULL AS STRING) AS event_id, old_image, new_image, changed,
-       min(line_order) OVER (PARTITION BY table_name, item_key, time_us, event_name, old_image, new_image) AS arrival,
-       CAST(row_number() OVER (PARTITION BY table_name, item_key, time_us, event_name, old_image, new_image
-                                ORDER BY line_order) - 1 AS INTEGER) AS copy_no,
+       time_us, ttl, event_id, old_image, new_image, changed,
+       min(line_order) OVER (PARTITION BY event_id, item_key, event_name, old_image, new_image,
+         CASE WHEN event_id IS NULL THEN table_name END,
+         CASE WHEN event_id IS NULL THEN time_us END) AS arrival,
+       CAST(row_number() OVER (PARTITION BY event_id, item_key, event_name, old_image, new_image,
+         CASE WHEN event_id IS NULL THEN table_name END,
+         CASE WHEN event_id IS NULL THEN time_us END
+         ORDER BY line_order) - 1 AS INTEGER) AS copy_no,
        CAST(NULL AS STRING) AS view_type, true AS compacted, CAST(NULL AS BIGINT) AS compacted_window_from_us
 FROM (
   SELECT l.*, row_number() OVER (ORDER BY file_name, line_no, time_us, item_key) AS line_order

@@ -17,11 +17,12 @@ WITH (format = 'JSON', external_location = 's3://example-bucket/raw/');
 -- the images the line has (as the importer derives them), WriteTimestampMicros in µs, the images as JSON text
 -- with the top-level names sorted (nested maps, set members and numbers compared as written), the file and line.
 CREATE OR REPLACE VIEW streamscope_raw_lines AS
-SELECT 'Orders' AS table_name,
+SELECT table_name,
        json_format(CAST(keys_map AS json)) AS item_key,
-       CASE WHEN new_map IS NOT NULL AND old_map IS NOT NULL THEN 'MODIFY'
-            WHEN new_map IS NOT NULL THEN 'INSERT' ELSE 'REMOVE' END AS event_name,
-       time_us,
+       coalesce(given_event,
+                CASE WHEN new_map IS NOT NULL AND old_map IS NOT NULL THEN 'MODIFY'
+                     WHEN new_map IS NOT NULL THEN 'INSERT' ELSE 'REMOVE' END) AS event_name,
+       time_us, event_id, ttl,
        json_format(CAST(old_map AS json)) AS old_image,
        json_format(CAST(new_map AS json)) AS new_image,
        CASE WHEN old_map IS NOT NULL AND new_map IS NOT NULL
@@ -31,9 +32,11 @@ SELECT 'Orders' AS table_name,
             ELSE array_sort(map_keys(coalesce(new_map, old_map))) END AS changed,
        file_name, line_no
 FROM (
-  SELECT CAST(json_parse(Keys) AS map(varchar, json)) AS keys_map,
+  SELECT 'Orders' AS table_name, CAST(json_parse(Keys) AS map(varchar, json)) AS keys_map,
          CAST(json_parse(OldImage) AS map(varchar, json)) AS old_map,
          CAST(json_parse(NewImage) AS map(varchar, json)) AS new_map,
+         CAST(NULL AS varchar) AS given_event, CAST(NULL AS varchar) AS event_id,
+         false AS ttl,
          TRY_CAST(coalesce(json_extract_scalar(Metadata, '$.WriteTimestampMicros.N'),
                            json_extract_scalar(Metadata, '$.WriteTimestampMicros')) AS bigint) AS time_us,
          "$path" AS file_name, CAST(NULL AS bigint) AS line_no
@@ -47,10 +50,14 @@ FROM (
 -- start unknown (NULL: not read from the manifest; contiguous windows need none).
 CREATE OR REPLACE VIEW streamscope_changelog AS
 SELECT table_name, item_key, event_name, CAST(NULL AS varchar) AS seq, CAST(NULL AS varchar) AS stream_arn,
-       time_us, false AS ttl, CAST(NULL AS varchar) AS event_id, old_image, new_image, changed,
-       min(line_order) OVER (PARTITION BY table_name, item_key, time_us, event_name, old_image, new_image) AS arrival,
-       CAST(row_number() OVER (PARTITION BY table_name, item_key, time_us, event_name, old_image, new_image
-                                ORDER BY line_order) - 1 AS INTEGER) AS copy_no,
+       time_us, ttl, event_id, old_image, new_image, changed,
+       min(line_order) OVER (PARTITION BY event_id, item_key, event_name, old_image, new_image,
+         CASE WHEN event_id IS NULL THEN table_name END,
+         CASE WHEN event_id IS NULL THEN time_us END) AS arrival,
+       CAST(row_number() OVER (PARTITION BY event_id, item_key, event_name, old_image, new_image,
+         CASE WHEN event_id IS NULL THEN table_name END,
+         CASE WHEN event_id IS NULL THEN time_us END
+         ORDER BY line_order) - 1 AS INTEGER) AS copy_no,
        CAST(NULL AS varchar) AS view_type, true AS compacted, CAST(NULL AS BIGINT) AS compacted_window_from_us
 FROM (
   SELECT l.*, row_number() OVER (ORDER BY file_name, line_no, time_us, item_key) AS line_order
