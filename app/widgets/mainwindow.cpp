@@ -895,7 +895,8 @@ QDialog* MainWindow::showKeyboardShortcuts()
 
 void MainWindow::restoreCenterSplit(QWidget* tab)
 {
-    const int share = tab == m_timeline ? 40 : tab == m_events ? 78 : 66; // percent above the diff
+    // (the Events tab lists rows above a raw record of its own: its diff gets the least)
+    const int share = tab == m_timeline ? 40 : tab == m_events ? 84 : 66; // percent above the diff
     // Stretch in the same proportion, so growing the window (first show included) keeps the shares.
     m_centerSplit->setStretchFactor(0, share);
     m_centerSplit->setStretchFactor(1, 100 - share);
