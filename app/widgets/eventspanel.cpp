@@ -171,6 +171,8 @@ QSplitter* EventsPanel::createRecordSplit()
     m_split->setStretchFactor(0, 4);
     m_split->setStretchFactor(1, 1);
     m_split->setSizes({450, 150});
+    m_split->installEventFilter(this); // keeps its shares as the window changes size (placeSplit)
+    connect(m_split, &QSplitter::splitterMoved, this, [this]() { m_splitByUser = true; });
     m_raw->setMinimumHeight(m_raw->fontMetrics().lineSpacing() * 2 + 2 * m_raw->frameWidth()); // fits 1024x700
     return m_split;
 }
@@ -406,24 +408,32 @@ void EventsPanel::updateColors()
 void EventsPanel::showEvent(QShowEvent* event)
 {
     QWidget::showEvent(event);
-    // First time shown without a remembered layout: four fifths of the height for the table, the rest for the
-    // raw record (a small window still lists several events).
+    // First time shown: after the layout has settled (the window's own first layout may still move the splitter).
     if (!m_splitPlaced) {
         m_splitPlaced = true;
-        // After the layout has settled (the window's own first layout may still move the splitter).
-        QTimer::singleShot(0, this, [this]() {
-            const QList<int> sizes = m_split->sizes();
-            const int total = sizes.value(0) + sizes.value(1);
-            if (total > 0 && !m_split->property("restored").toBool())
-                m_split->setSizes({total * 4 / 5, total - total * 4 / 5});
-        });
+        QTimer::singleShot(0, this, [this]() { placeSplit(); });
     }
+}
+
+void EventsPanel::placeSplit()
+{
+    // Until the user moves the splitter (or a remembered layout holds it): four fifths of the height for the table,
+    // the rest for the raw record, at every size (shrinking the window took it all from the table: 2 rows at
+    // 1024x700 with a taller Audit dock).
+    if (m_splitByUser || m_split->property("restored").toBool())
+        return;
+    const QList<int> sizes = m_split->sizes();
+    const int total = sizes.value(0) + sizes.value(1);
+    if (total > 0)
+        m_split->setSizes({total * 4 / 5, total - total * 4 / 5});
 }
 
 bool EventsPanel::eventFilter(QObject* watched, QEvent* event)
 {
     if (watched == m_view->viewport() && event->type() == QEvent::Resize)
         fitSequenceColumn(true);
+    if (watched == m_split && event->type() == QEvent::Resize && m_splitPlaced)
+        placeSplit();
     // The display filter's Enter on a mistake puts the cursor there (DisplayFilterEdit): only a valid one hands over.
     const bool field = watched == m_text || (watched == m_where->lineEdit() && !m_where->isInvalid());
     if (field && filterfocus::movesIntoList(event)) {

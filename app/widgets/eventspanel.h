@@ -72,6 +72,8 @@ protected:
     void changeEvent(QEvent* event) override;
     bool eventFilter(QObject* watched, QEvent* event) override;
     void showEvent(QShowEvent* event) override;
+    /// The table and raw record splitter at its default shares, unless the user set it.
+    void placeSplit();
 
 private:
     QBoxLayout* createSearchRow();
@@ -119,6 +121,7 @@ private:
     QTimer* m_debounce;
     qint64 m_shownRecord = 0;
     bool m_splitPlaced = false;
+    bool m_splitByUser = false;         ///< the user moved the table / raw record splitter: it keeps their sizes
     bool m_reloading = false;           ///< a filter sent from here is not listed yet (eventsReady to come)
     bool m_selectFirstOnReload = false; ///< Enter in a filter while reloading: select when the rows arrive
     std::optional<qint64> m_from;

@@ -125,7 +125,7 @@ FindingsPanel::FindingsPanel(FindingsModel* model, QWidget* parent)
     layout->setContentsMargins(4, 2, 4, 2);
     layout->setSpacing(2); // filters, counts and five findings in a bottom dock of a 1024x700 window
     createFilterRow();
-    layout->addWidget(m_counts);
+    m_choiceRow->addWidget(m_counts, 1); // two filter rows: the counts take the room beside the choices
     layout->addWidget(split, 1);
     createActions();
 
@@ -192,7 +192,6 @@ void FindingsPanel::createFilterRow()
     m_choiceRow->addWidget(m_severity);
     m_choiceRow->addWidget(m_kind);
     m_choiceRow->addWidget(m_table);
-    m_choiceRow->addStretch(0);
     m_textRow->addWidget(m_key, 1);
     m_textRow->addWidget(m_search, 2);
     m_textRow->addWidget(exportButton);
@@ -243,10 +242,16 @@ void FindingsPanel::placeFilterRows()
         from->removeWidget(widget);
         to->addWidget(widget, stretch);
     }
-    // The choices keep their natural widths; the stretch after them takes the slack only on their own row.
-    const int stretchAt = 4;
-    if (auto* item = m_choiceRow->itemAt(stretchAt); item && item->spacerItem())
-        m_choiceRow->setStretch(stretchAt, oneRow ? 0 : 1);
+    // On two rows the counts sit beside the choices (a line of their own cost the findings table rows in the
+    // bottom dock of a 1024x700 window); on one row they get their own line under it.
+    auto* rows = static_cast<QVBoxLayout*>(layout());
+    if (oneRow) {
+        m_choiceRow->removeWidget(m_counts);
+        rows->insertWidget(rows->indexOf(m_choiceRow) + 1, m_counts);
+    } else {
+        rows->removeWidget(m_counts);
+        m_choiceRow->addWidget(m_counts, 1);
+    }
 }
 
 void FindingsPanel::fitSequenceColumn(bool mayNarrow)

@@ -35,7 +35,7 @@ public:
     QPlainTextEdit* detailsPane() const { return m_details; }
     QPushButton* exportButton() const { return m_exportButton; }
     /// Findings rows the table always has room for (the details pane gives way first).
-    static constexpr int kMinimumRows = 3;
+    static constexpr int kMinimumRows = 5;
     /// The text shown while the audit runs, or "" to show the counts again.
     void setStatus(const QString& text);
 

@@ -20,6 +20,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QResizeEvent>
+#include <QScreen>
 #include <QSettings>
 #include <QSplitter>
 #include <QStandardPaths>
@@ -28,6 +29,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
+#include <QTimer>
 #include <QToolBar>
 #include <QTreeView>
 #include <QVBoxLayout>
@@ -58,9 +60,19 @@ const QString kRecent = QStringLiteral("stores/recent");
 const QString kLast = QStringLiteral("stores/last");
 const QString kGeometry = QStringLiteral("window/geometry");
 const QString kState = QStringLiteral("window/state");
+const QString kStateSize = QStringLiteral("window/stateSize");   // the window's size when the state was saved
+const QString kScreenSize = QStringLiteral("window/screenSize"); // the screen's when the geometry was saved
+const QString kShares = QStringLiteral("window/dockShares");     // keys dock width, activity dock height shares
 const QString kSplit = QStringLiteral("window/centerSplit");
 const QString kEventsSplit = QStringLiteral("window/eventsSplit");
 constexpr int kMaxRecent = 8;
+
+/// Within a tenth of each other in both directions: a layout made for one fits the other.
+bool similarSize(QSize a, QSize b)
+{
+    const auto near = [](int x, int y) { return x > 0 && y > 0 && std::abs(x - y) * 10 <= std::max(x, y); };
+    return near(a.width(), b.width()) && near(a.height(), b.height());
+}
 
 QIcon icon(const char* name)
 {
@@ -280,8 +292,10 @@ void MainWindow::restoreLayout()
 {
     QSettings settings;
     resize(1400, 900);
-    restoreGeometry(settings.value(kGeometry).toByteArray());
-    m_layoutRestored = restoreState(settings.value(kState).toByteArray());
+    // A geometry saved on a screen of another size (another monitor, another resolution) would place the window
+    // badly: the default size then. The dock layout waits for the first show (placeDocks), when the size is known.
+    if (screen() && similarSize(settings.value(kScreenSize).toSize(), screen()->availableGeometry().size()))
+        restoreGeometry(settings.value(kGeometry).toByteArray());
     // Each center tab keeps its own share of the height above the diff (a short timeline leaves room for the
     // diff; the events table and the replay runs want more).
     for (int i = 0; i < m_tabs->count(); ++i)
@@ -733,8 +747,38 @@ void MainWindow::resizeEvent(QResizeEvent* event)
     // user resizes a dock (eventFilter), so repeated window resizes never drift.
     QMainWindow::resizeEvent(event);
     m_lastSize = event->size();
-    if (!m_layoutRestored || event->oldSize().isValid())
+    if (m_docksPlaced && event->oldSize().isValid())
         applyDockShares();
+}
+
+void MainWindow::showEvent(QShowEvent* event)
+{
+    QMainWindow::showEvent(event);
+    if (!m_docksPlaced)
+        placeDocks();
+}
+
+void MainWindow::placeDocks()
+{
+    // Docks and toolbars as the user left them, when they left them in a window of about this size; a layout made
+    // for another size (a state saved at 1024x700 kept the keys dock 380 px wide at 1920x1080) gives way to the
+    // proportional defaults.
+    m_docksPlaced = true;
+    QSettings settings;
+    const bool restored =
+        similarSize(settings.value(kStateSize).toSize(), size()) && restoreState(settings.value(kState).toByteArray());
+    const QList<QVariant> shares = settings.value(kShares).toList();
+    if (restored && shares.size() == 2) {
+        m_keysShare = std::clamp(shares[0].toDouble(), 0.15, 0.6);
+        m_activityShare = std::clamp(shares[1].toDouble(), 0.1, 0.6);
+    }
+    // Once the window's first layout is done: it resizes the docks too, which is not the user's doing (taken for a
+    // splitter drag, it set the keys dock's share to the 380 px it had before the window grew to 1920x1080).
+    QTimer::singleShot(0, this, [this, restored]() {
+        if (!restored)
+            applyDockShares();
+        m_sharesFollowUser = true;
+    });
 }
 
 void MainWindow::applyDockShares()
@@ -749,7 +793,8 @@ void MainWindow::applyDockShares()
 
 bool MainWindow::eventFilter(QObject* watched, QEvent* event)
 {
-    if (event->type() == QEvent::Resize && !m_applyingShares && size() == m_lastSize && width() > 0 && height() > 0) {
+    if (event->type() == QEvent::Resize && m_sharesFollowUser && !m_applyingShares && size() == m_lastSize
+        && width() > 0 && height() > 0) {
         // A dock resized while the window kept its size: the user moved a splitter; remember the new share.
         if (watched == m_keysDock && !m_keysDock->isFloating())
             m_keysShare = std::clamp(double(m_keysDock->width()) / width(), 0.15, 0.6);
@@ -850,7 +895,8 @@ QDialog* MainWindow::showKeyboardShortcuts()
 
 void MainWindow::restoreCenterSplit(QWidget* tab)
 {
-    const int share = tab == m_timeline ? 40 : tab == m_events ? 78 : 66; // percent above the diff
+    // (the Events tab lists rows above a raw record of its own: its diff gets the least)
+    const int share = tab == m_timeline ? 40 : tab == m_events ? 84 : 66; // percent above the diff
     // Stretch in the same proportion, so growing the window (first show included) keeps the shares.
     m_centerSplit->setStretchFactor(0, share);
     m_centerSplit->setStretchFactor(1, 100 - share);
@@ -943,6 +989,10 @@ void MainWindow::closeEvent(QCloseEvent* event)
     QSettings settings;
     settings.setValue(kGeometry, saveGeometry());
     settings.setValue(kState, saveState());
+    settings.setValue(kStateSize, size());
+    settings.setValue(kShares, QList<QVariant>{m_keysShare, m_activityShare});
+    if (screen())
+        settings.setValue(kScreenSize, screen()->availableGeometry().size());
     if (m_splitTab)
         m_tabSplit[m_splitTab] = m_centerSplit->saveState();
     for (auto it = m_tabSplit.cbegin(); it != m_tabSplit.cend(); ++it)

@@ -96,6 +96,7 @@ protected:
     void closeEvent(QCloseEvent* event) override;
     bool eventFilter(QObject* watched, QEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
+    void showEvent(QShowEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
 
@@ -127,6 +128,8 @@ private:
     void restoreCenterSplit(QWidget* tab);
     void setupKeyboard();
     void applyDockShares();
+    /// On the first show: the saved dock layout when it was saved at about this window size, else the shares.
+    void placeDocks();
     void switchTab(int delta);
 
     StoreSession* m_session;
@@ -167,7 +170,8 @@ private:
     QAction* m_quitAction = nullptr;
     QStringList m_pendingImports;
     bool m_showImportSummary = true;
-    bool m_layoutRestored = false;
+    bool m_docksPlaced = false;
+    bool m_sharesFollowUser = false; ///< after the first layout: a dock resized in a window that kept its size
     bool m_applyingShares = false;
     double m_keysShare = 0.27;     ///< keys dock width / window width
     double m_activityShare = 0.19; ///< activity dock height / window height

@@ -15,6 +15,7 @@
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTabBar>
 #include <QTabWidget>
 
 #include "app/viewmodels/storesession.h"
@@ -240,12 +241,15 @@ void MainWindowExtras::addRecordTree()
     m_recordTabs->setTabPosition(QTabWidget::South);
     m_recordTree = new RecordTree(m_recordTabs);
     // No taller than the text pane alone (the events table keeps its rows at 1024x700).
-    m_recordTabs->setMinimumHeight(std::max(1, raw->minimumSizeHint().height()));
     m_recordTree->setMinimumHeight(1);
     raw->setMinimumHeight(1);
     delete layout->replaceWidget(raw, m_recordTabs);
     m_recordTabs->addTab(raw, tr("Text"));
     m_recordTabs->addTab(m_recordTree, tr("Tree"));
+    // The tab bar and a line of the record at least (the minimum size hint of the text pane, a frame of scroll bars
+    // taller, cost the events table its fourth row at 1024x700 beside a five-row Audit dock).
+    m_recordTabs->setMinimumHeight(m_recordTabs->tabBar()->sizeHint().height() + raw->fontMetrics().lineSpacing()
+                                   + 2 * raw->frameWidth());
     // The tree follows the text pane (it shows the selected record, or nothing); built only while it is visible.
     const auto update = [this, raw]() {
         if (m_recordTabs->currentWidget() != m_recordTree)

@@ -117,7 +117,10 @@ ReplayPanel::ReplayPanel(StoreSession* session, QWidget* parent)
     m_busy->hide();
     m_progress = new QLabel(this);
     m_progress->setWordWrap(true);
-    // Replay and Cancel start the row under the options (beside them at 1024x700 they were cut off).
+    // Replay and Cancel start the bar under the settings, outside their scroll area: at 1024x700 they were reached
+    // only by scrolling the settings.
+    m_run->setObjectName(QStringLiteral("replayButton"));
+    m_cancel->setObjectName(QStringLiteral("cancelReplayButton"));
     progressRow->addWidget(m_run);
     progressRow->addWidget(m_cancel);
     progressRow->addWidget(m_busy);
@@ -171,7 +174,6 @@ ReplayPanel::ReplayPanel(StoreSession* session, QWidget* parent)
     auto* settingsLayout = new QVBoxLayout(settings);
     settingsLayout->setContentsMargins(0, 0, 0, 0);
     settingsLayout->addLayout(form);
-    settingsLayout->addLayout(progressRow);
     settingsLayout->addWidget(m_banner);
     settingsLayout->addWidget(m_status);
     auto* scroll = new QScrollArea(this);
@@ -179,10 +181,16 @@ ReplayPanel::ReplayPanel(StoreSession* session, QWidget* parent)
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setMinimumHeight(fontMetrics().lineSpacing() * 6);
-    split->insertWidget(0, scroll);
+    scroll->setMinimumHeight(fontMetrics().lineSpacing() * 4);
+    auto* top = new QWidget(this);
+    auto* topLayout = new QVBoxLayout(top);
+    topLayout->setContentsMargins(0, 0, 0, 0);
+    topLayout->addWidget(scroll, 1);
+    topLayout->addLayout(progressRow);
+    split->insertWidget(0, top);
     m_split = split;
     m_settingsPane = settings;
+    m_runBar = progressRow;
     split->setStretchFactor(0, 0);
     split->setCollapsible(0, false);
     m_runs->setMinimumHeight(m_runs->fontMetrics().lineSpacing() * 4);
@@ -780,7 +788,9 @@ void ReplayPanel::showEvent(QShowEvent* event)
     // First show: the settings get the height they need (up to half the panel), the runs three quarters of the rest.
     const int total = m_split->height();
     // (one line more than now: the status line under the progress fills in once a replay ran)
-    const int settings = std::min(m_settingsPane->sizeHint().height() + 2 * fontMetrics().lineSpacing(), total / 2);
+    const int settings =
+        std::min(m_settingsPane->sizeHint().height() + m_runBar->sizeHint().height() + 2 * fontMetrics().lineSpacing(),
+                 total / 2);
     const int rest = std::max(0, total - settings);
     m_split->setSizes({settings, rest * 3 / 4, rest - rest * 3 / 4});
 }

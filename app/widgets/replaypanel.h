@@ -132,6 +132,7 @@ private:
     QTimer* m_progressTimer = nullptr;
     QSplitter* m_split = nullptr;
     QWidget* m_settingsPane = nullptr;
+    QHBoxLayout* m_runBar = nullptr; ///< Replay, Cancel and the progress: under the settings, never scrolled away
     bool m_sized = false; ///< the splitter got its first sizes (settings as tall as they need, the rest to the runs)
     std::vector<storage::ReplayRunInfo> m_shown; ///< the runs in the tree (items point here by index)
 };
