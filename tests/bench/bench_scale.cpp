@@ -9,10 +9,11 @@
 //    kept in --workdir and reused when present; --capture FILE uses another, e.g. one of gen_capture.py);
 // 2. `import` of it into a fresh store;
 // 3. on that store, with --binary (default: this build's streamscope) and, when given, --baseline (another build, e.g.
-//    main's, on the same store in the same run): `state --at` (middle of the capture's time span, --json), `export` of
-//    the key with the most records, `export` of one hour (from the middle), `history` of that key;
+//    main's, in the same run, on a store it imported itself from the same capture, so an older schema is no obstacle):
+//    `state --at` (middle of the capture's time span, --json), `export` of the key with the most records, `export` of
+//    one hour (from the middle), `history` of that key;
 // 4. one huge key (V versions of a KB-sized attribute, issue 16 item 9) imported into a second store: its `history`,
-//    `audit --fresh --json`, `state --at` the end and `export` of the key, with both binaries.
+//    `audit --fresh --json`, `state --at` the end and `export` of the key, with both binaries (each its own store).
 // 5. --audit-split: the import without its audit into a store of its own and that store's first audit alone, then
 //    --runs more batch files of 100 records (the capture's continuation, written beside it) each imported into the
 //    first store without its audit and the kept findings brought up to date (the re-audit after one batch file).
@@ -324,27 +325,45 @@ int main(int argc, char** argv)
     const std::int64_t middle = subject->first + (subject->last - subject->first) / 2;
     const fs::path out = work / "out";
 
-    std::vector<std::pair<std::string, std::string>> binaries{{"new", binary}};
-    if (!baseline.empty())
-        binaries.emplace_back("baseline", baseline);
+    // (label, binary, store): the baseline reads a store it imported itself, so a binary from before a schema change
+    // (which refuses a store of a newer version) is compared on the same capture, its import measured too.
+    struct Subject
+    {
+        std::string label, path, store;
+    };
+    std::vector<Subject> binaries{{"new", binary, store}};
+    const std::string baselineStore = (work / "scale-baseline.streamscope").string();
+    if (!baseline.empty()) {
+        removeStore(baselineStore);
+        const Measured m = measure({baseline, "import", "--store", baselineStore, capture}, 1);
+        report("import", "baseline", m);
+        if (m.exitCode != 0) {
+            std::fprintf(stderr, "the baseline could not import the capture (exit %d)\n", m.exitCode);
+            return 1;
+        }
+        binaries.push_back({"baseline", baseline, baselineStore});
+    }
     auto clearOut = [&]() { fs::remove_all(out); };
-    for (const auto& [label, path] : binaries) {
+    for (const auto& [label, path, subjectStore] : binaries) {
         report("state --at (middle) --json", label,
-               measure({path, "state", "--store", store, "--table", subject->table, "--at", seconds(middle), "--json"},
+               measure({path, "state", "--store", subjectStore, "--table", subject->table, "--at", seconds(middle),
+                        "--json"},
                        runs));
         report("export one key", label,
-               measure({path, "export", "--store", store, "--table", subject->table, "--key", subject->keyJson, "--out",
-                        out.string()},
+               measure({path, "export", "--store", subjectStore, "--table", subject->table, "--key", subject->keyJson,
+                        "--out", out.string()},
                        runs, clearOut));
         report("export one hour", label,
-               measure({path, "export", "--store", store, "--from", seconds(middle), "--to",
+               measure({path, "export", "--store", subjectStore, "--from", seconds(middle), "--to",
                         seconds(middle + 3'600'000'000LL), "--out", out.string()},
                        runs, clearOut));
-        report(
-            "history of that key", label,
-            measure({path, "history", "--store", store, "--table", subject->table, "--key", subject->keyJson}, runs));
+        report("history of that key", label,
+               measure({path, "history", "--store", subjectStore, "--table", subject->table, "--key", subject->keyJson},
+                       runs));
     }
     clearOut();
+    if (!baseline.empty())
+        removeStore(baselineStore);
 
     if (auditSplit) {
         // The audit against the import that runs it: the same capture imported without its audit into a store of its
@@ -377,13 +396,14 @@ int main(int argc, char** argv)
             (work / ("huge-" + std::to_string(hugeVersions) + "x" + std::to_string(hugeKb) + "k.json")).string();
         if (!fs::exists(hugeCapture))
             writeHugeKey(hugeCapture, hugeVersions, hugeKb);
-        const std::string hugeStore = (work / "huge.streamscope").string();
-        removeStore(hugeStore);
         std::printf("huge key: %d versions x %d KB (%.1f MB capture)\n", hugeVersions, hugeKb,
                     static_cast<double>(fs::file_size(hugeCapture)) / 1e6);
-        report("import (huge key)", "", measure({binary, "import", "--store", hugeStore, hugeCapture}, 1));
         const std::string end = std::to_string(1700000000 + hugeVersions);
-        for (const auto& [label, path] : binaries) {
+        for (const auto& [label, path, ignored] : binaries) {
+            // Each binary imports the huge key into a store of its own (as above: the baseline's schema may be older).
+            const std::string hugeStore = (work / ("huge-" + label + ".streamscope")).string();
+            removeStore(hugeStore);
+            report("import (huge key)", label, measure({path, "import", "--store", hugeStore, hugeCapture}, 1));
             report("history (huge key)", label,
                    measure({path, "history", "--store", hugeStore, "--table", "Huge", "--key", "Pk=huge"}, hugeRuns));
             report("history --json (huge key)", label,
@@ -397,6 +417,7 @@ int main(int argc, char** argv)
                    measure({path, "export", "--store", hugeStore, "--table", "Huge", "--key", "Pk=huge", "--out",
                             out.string()},
                            hugeRuns, clearOut));
+            removeStore(hugeStore);
         }
         clearOut();
     }
