@@ -181,7 +181,9 @@ Error invalid(std::string message)
     return Error{Error::Kind::InvalidArgument, SQLITE_MISUSE, std::move(message)};
 }
 
-constexpr std::size_t kMaxCachedKeys = 400000;
+// The key caches (keysByText, keysByCanonical) are emptied when they hold more keys than this: ~140 bytes a key in
+// each, so ~37 MB at most (a capture of a million keys held ~110 MB in them at 400,000).
+constexpr std::size_t kMaxCachedKeys = 131072;
 
 // A group is committed when it is groupMillis old, but never sooner than this many times the cost of the last
 // commit (stats flush + COMMIT): on a busy machine commits then stay below ~1/5 of the write time.
@@ -316,6 +318,10 @@ struct ImportWriter::Impl
     std::optional<Error> addConflict(std::int64_t existingId, std::int64_t tableId, std::int64_t streamId,
                                      std::int64_t keyId, const RecordInput& record);
     void mergeDeltas();
+    /// Adds each key's delta to its row in the keys table; a key whose record count was 0 before counts as a new key
+    /// of its table in `newKeys`.
+    std::optional<Error> applyKeyDeltas(const std::unordered_map<std::int64_t, KeyDelta>& deltas,
+                                        std::unordered_map<std::int64_t, TableDelta>& newKeys);
     std::optional<Error> flushStats();
     std::optional<Error> undoSource();
     std::optional<Error> commitGroup();
@@ -714,6 +720,8 @@ std::optional<Error> ImportWriter::Impl::addConflict(std::int64_t existingId, st
 
 void ImportWriter::Impl::mergeDeltas()
 {
+    if (groupKeyDeltas.empty())
+        groupKeyDeltas.swap(keyDeltas); // the group's first source: nothing to add to, no copy
     for (const auto& [keyId, delta] : keyDeltas) {
         KeyDelta& to = groupKeyDeltas[keyId];
         to.count += delta.count;
@@ -734,12 +742,13 @@ void ImportWriter::Impl::mergeDeltas()
     streamDeltas.clear();
 }
 
-std::optional<Error> ImportWriter::Impl::flushStats()
+std::optional<Error> ImportWriter::Impl::applyKeyDeltas(const std::unordered_map<std::int64_t, KeyDelta>& deltas,
+                                                        std::unordered_map<std::int64_t, TableDelta>& newKeys)
 {
     // In id order: neighbouring rows share pages.
     // A key is one of its table's keys from its first stored record on (a key row created for a record kept aside
     // as a conflict is not): key_count grows when record_count leaves 0.
-    for (const auto& [keyId, delta] : sortedById(groupKeyDeltas)) {
+    for (const auto& [keyId, delta] : sortedById(deltas)) {
         updateKeyStats.bind(1, keyId);
         updateKeyStats.bind(2, delta.count);
         updateKeyStats.bind(3, delta.times.first);
@@ -750,9 +759,16 @@ std::optional<Error> ImportWriter::Impl::flushStats()
             return s.error;
         }
         if (s.row && delta.count > 0 && updateKeyStats.int64(0) == delta.count)
-            ++groupTableDeltas[updateKeyStats.int64(1)].newKeys;
+            ++newKeys[updateKeyStats.int64(1)].newKeys;
         updateKeyStats.reset();
     }
+    return std::nullopt;
+}
+
+std::optional<Error> ImportWriter::Impl::flushStats()
+{
+    if (auto error = applyKeyDeltas(groupKeyDeltas, groupTableDeltas))
+        return error;
     for (const auto& [tableId, delta] : groupTableDeltas) {
         updateTableStats.bind(1, tableId);
         updateTableStats.bind(2, delta.records);
@@ -1069,6 +1085,15 @@ Result<AddOutcome> ImportWriter::addRecord(const RecordInput& record)
     ++tableDelta.records;
     tableDelta.times.add(record.creationTimeMicros);
     ++d.streamDeltas[stream->id];
+    if (d.keyDeltas.size() >= std::max<std::size_t>(1, d.options.maxKeyDeltas) && d.pending.empty()) {
+        // WriterOptions::maxKeyDeltas: one delta per key of a whole file held ~80 MB for a million keys, twice over
+        // while merged into the group's. Alone in its transaction: if the source fails, rolling the transaction back
+        // undoes these updates too (rollbackSource), so they need no undo of their own. Its new keys count in its own
+        // table deltas.
+        if (auto error = d.applyKeyDeltas(d.keyDeltas, d.tableDeltas))
+            return *error;
+        d.keyDeltas.clear();
+    }
     return AddOutcome{AddOutcome::Kind::Inserted, recordId};
 }
 

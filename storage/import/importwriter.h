@@ -19,6 +19,7 @@
 // as a whole (each file all-or-none). WAL + synchronous=NORMAL keep this crash-safe while bulk loading. Readers on
 // other connections keep seeing the last committed state.
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -123,6 +124,10 @@ struct WriterOptions
     /// >0: PRAGMA wal_autocheckpoint for the writer's lifetime (restored after); <0: no automatic checkpoints
     /// meanwhile (someone else checkpoints: the importer's background checkpointer, or checkpoint() at the end).
     int walCheckpointPages = 0;
+    /// A source alone in its transaction writes its keys' record counts and times to the keys table whenever it holds
+    /// this many keys' deltas in memory (memory bounded whatever the number of keys in one file); a source sharing
+    /// its transaction keeps them until the group commits (so a failed source can be undone alone).
+    std::size_t maxKeyDeltas = 65536;
 };
 
 class ImportWriter

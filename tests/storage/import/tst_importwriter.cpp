@@ -497,6 +497,91 @@ private Q_SLOTS:
         QVERIFY(!(*key7)->lastTimeMicros);
     }
 
+    // A source with more keys than WriterOptions::maxKeyDeltas (memory bounded whatever the number of keys in a file):
+    // alone in its transaction it writes its key stats as it goes, in a group it keeps them; either way the maintained
+    // counts equal the stored rows, and a failed source alone in its transaction leaves the stats as they were.
+    void keyStatsOfManyKeySources()
+    {
+        Store& store = freshStore();
+        WriterOptions options;
+        options.groupFiles = 100;
+        options.groupMillis = 600000;
+        options.maxKeyDeltas = 8;
+        int seq = 0;
+        auto writeFile = [&](ImportWriter& writer, const std::string& name, int records, int keys, int keyOffset,
+                             bool commit) {
+            auto begun = writer.beginSource({name, 1, "hash-" + name, "lambda-dynamodb"});
+            QVERIFY(begun && !begun->alreadyImported);
+            for (int i = 0; i < records; ++i) {
+                Spec s = base();
+                s.keys = storetest::idKeys(keyOffset + i % keys); // each key again after the first spills
+                s.table = i % 3 ? "Orders" : "Other";
+                s.sequenceNumber = storetest::seq(++seq);
+                s.eventId = "e-" + std::to_string(seq);
+                s.timeMicros = 1'000'000LL * (seq % 2 ? seq : 1'000 - seq); // neither first nor last in order
+                auto record = storetest::makeRecord(s);
+                auto added = writer.addRecord(record->input);
+                QVERIFY(added);
+                QCOMPARE(added->kind, AddOutcome::Kind::Inserted);
+            }
+            if (commit)
+                QVERIFY(!writer.commitSource());
+            else
+                QVERIFY(!writer.rollbackSource());
+        };
+        const auto countsMatchRows = [&]() {
+            Database& db = store.database();
+            return *db.queryInt("SELECT count(*) FROM keys k WHERE record_count != (SELECT count(*) FROM records r "
+                                "WHERE r.key_id = k.id) OR first_time_us IS NOT (SELECT min(time_us) FROM records r "
+                                "WHERE r.key_id = k.id) OR last_time_us IS NOT (SELECT max(time_us) FROM records r "
+                                "WHERE r.key_id = k.id)")
+                == 0
+                && *db.queryInt("SELECT count(*) FROM ddb_tables t WHERE record_count != (SELECT count(*) FROM records "
+                                "r WHERE r.table_id = t.id) OR key_count != (SELECT count(*) FROM keys k WHERE "
+                                "k.table_id = t.id AND k.record_count > 0) OR first_time_us IS NOT (SELECT "
+                                "min(time_us) FROM records r WHERE r.table_id = t.id) OR last_time_us IS NOT (SELECT "
+                                "max(time_us) FROM records r WHERE r.table_id = t.id)")
+                == 0;
+        };
+        const auto stats = [&]() { // the keys' and tables' stats, each row's weighed by its id
+            std::vector<std::int64_t> sums;
+            for (const char* table : {"keys", "ddb_tables"}) {
+                for (const char* column : {"record_count", "ifnull(first_time_us, -7)", "ifnull(last_time_us, -11)"})
+                    sums.push_back(
+                        *store.database().queryInt(std::string("SELECT sum(id * ") + column + ") FROM " + table));
+            }
+            sums.push_back(*store.database().queryInt("SELECT sum(id * key_count) FROM ddb_tables"));
+            return sums;
+        };
+        {
+            auto writer = ImportWriter::create(store.database(), options);
+            QVERIFY(writer);
+            writeFile(*writer, "alone.json", 60, 25, 0, true);    // first of its group: spills
+            writeFile(*writer, "grouped.json", 60, 25, 10, true); // shares the transaction: keeps its deltas
+            QVERIFY(!writer->commitPending());
+        }
+        QCOMPARE(count(store, "records"), std::int64_t{120});
+        const std::int64_t keys = count(store, "keys");
+        QCOMPARE(keys, *store.database().queryInt("SELECT count(DISTINCT key_id) FROM records"));
+        QVERIFY(keys > 2 * 8); // more keys than maxKeyDeltas in each file
+        QVERIFY(countsMatchRows());
+        const auto before = stats();
+        auto writer = ImportWriter::create(store.database(), options);
+        QVERIFY(writer);
+        writeFile(*writer, "failed.json", 60, 30, 20, false); // alone, spills, then rolled back
+        QCOMPARE(count(store, "records"), std::int64_t{120});
+        QCOMPARE(count(store, "keys"), keys);
+        QCOMPARE(stats(), before);
+        QVERIFY(countsMatchRows());
+        // The same writer goes on (nothing of the failed source may reach its next commit); in a group, a failed
+        // source is undone alone: its stats must not have been written.
+        writeFile(*writer, "kept.json", 1, 1, 1000, true);
+        writeFile(*writer, "failed-in-group.json", 60, 30, 20, false);
+        QVERIFY(!writer->commitPending());
+        QCOMPARE(count(store, "records"), std::int64_t{121});
+        QVERIFY(countsMatchRows());
+    }
+
     // Several sources in one transaction: a failed source in the middle leaves no trace, the others are all there,
     // another connection sees nothing before the group commit and everything after it, and the maintained counts
     // equal the stored rows.
