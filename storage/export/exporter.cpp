@@ -604,10 +604,10 @@ private:
     bool m_keep = false;
 };
 
-/// SQLite's page cache of a connection held small while an export reads (restored when it ends). An export reads each
-/// selected record's page once, so the usual 32 MiB cache is never hit again: filling it only faults its memory in
-/// (8,192 page faults of 4 KiB, most of a one-key export's system time); 2 MiB (SQLite's own default) holds the
-/// index pages the reads go through.
+/// SQLite's page cache of a connection held small while an export reads its records (restored when it ends). An
+/// export reads each selected record's page once, so the usual 32 MiB cache is never hit again: filling it only faults
+/// its memory in (8,192 page faults of 4 KiB, most of a one-key export's system time); 2 MiB (SQLite's own default)
+/// holds the index pages the reads go through.
 class SinglePassCache
 {
 public:
@@ -672,13 +672,14 @@ Result<ExportReport> exportRecords(Store& store, const RecordSelection& selectio
     auto snapshot = ReadSnapshot::begin(store.database());
     if (!snapshot)
         return snapshot.error();
-    auto cache = SinglePassCache::begin(store.database());
-    if (!cache)
-        return cache.error();
     // Resolve the selection (unknown table, key, finding... are errors) before creating anything.
     auto reader = DeliveryReader::open(store, selection);
     if (!reader)
         return reader.error();
+    // Resolving it may read a table's keys (their names and types) more than once: the usual cache until then.
+    auto cache = SinglePassCache::begin(store.database());
+    if (!cache)
+        return cache.error();
     if (!fs::is_directory(folder, ec)) {
         fs::create_directories(folder, ec);
         if (ec)
