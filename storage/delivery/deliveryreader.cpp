@@ -35,10 +35,17 @@ Result<std::vector<std::int64_t>> resolveTables(Store& store, const RecordSelect
     return ids;
 }
 
-Result<std::vector<std::int64_t>> resolveKeys(Store& store, const RecordSelection& selection,
-                                              const std::vector<std::int64_t>& tableIds)
+/// A selected key: its id and its table's.
+struct SelectedKey
 {
-    std::vector<std::int64_t> keyIds;
+    std::int64_t id = 0;
+    std::int64_t tableId = 0;
+};
+
+Result<std::vector<SelectedKey>> resolveKeys(Store& store, const RecordSelection& selection,
+                                             const std::vector<std::int64_t>& tableIds)
+{
+    std::vector<SelectedKey> keys;
     std::vector<std::int64_t> tables = tableIds;
     if (tables.empty() && !selection.keys.empty()) {
         auto all = store.tables();
@@ -54,7 +61,7 @@ Result<std::vector<std::int64_t>> resolveKeys(Store& store, const RecordSelectio
             // DynamoDB JSON or Name=value (types taken from the table's keys): the history engine's key syntax.
             auto key = resolveKey(store, t, spec);
             if (key) {
-                keyIds.push_back(key->id);
+                keys.push_back(SelectedKey{key->id, key->tableId});
                 ++found;
             } else if (key.error().kind == Error::Kind::InvalidArgument) {
                 lastProblem = key.error().message;
@@ -65,7 +72,7 @@ Result<std::vector<std::int64_t>> resolveKeys(Store& store, const RecordSelectio
         if (found == 0)
             return invalidArgument(lastProblem.empty() ? "no key '" + spec + "' in the selected tables" : lastProblem);
     }
-    return keyIds;
+    return keys;
 }
 
 /// Ids of the records the audit flags with one of the selection's finding kinds, sorted.
@@ -196,10 +203,12 @@ std::vector<std::int64_t> intersect(const std::vector<std::int64_t>& a, const st
 
 /// Id mode (keys, explicit records, audit findings): the selected records in delivery order, each filter's (table's)
 /// after the other's. Keys are read through records_by_key, explicit and flagged records by id: only the selected
-/// rows are looked at, never the tables' other records.
+/// rows are looked at, never the tables' other records. A key's order comes from records_by_key alone (its columns
+/// are the delivery order since store version 6) unless the filter asks for more than a stream or sequence range
+/// (event names, TTL, time), so the export reads each of the key's rows once.
 Result<std::vector<std::int64_t>> orderedSelection(Store& store, const RecordSelection& selection,
                                                    const std::vector<RecordFilter>& filters,
-                                                   const std::vector<std::int64_t>& keyIds,
+                                                   const std::vector<SelectedKey>& selectedKeys,
                                                    const std::vector<std::int64_t>& tableIds)
 {
     std::optional<std::vector<std::int64_t>> wanted;
@@ -214,10 +223,13 @@ Result<std::vector<std::int64_t>> orderedSelection(Store& store, const RecordSel
     std::vector<std::int64_t> ordered;
     for (const auto& f : filters) {
         std::vector<RecordOrderKey> keys;
-        if (!keyIds.empty()) {
-            for (const auto k : keyIds) {
+        if (!selectedKeys.empty()) {
+            for (const auto& k : selectedKeys) {
+                if (f.tableId && *f.tableId != k.tableId)
+                    continue; // the key is of another table: none of its records is in this one
                 RecordFilter kf = f;
-                kf.keyId = k;
+                kf.keyId = k.id;
+                kf.tableId.reset(); // the key says it: a table_id term would read every row of the key
                 auto part = store.recordOrderKeys(kf);
                 if (!part)
                     return part.error();
@@ -666,9 +678,9 @@ Result<DeliveryReader> DeliveryReader::open(Store& store, const RecordSelection&
     auto tableIds = resolveTables(store, selection);
     if (!tableIds)
         return tableIds.error();
-    auto keyIds = resolveKeys(store, selection, *tableIds);
-    if (!keyIds)
-        return keyIds.error();
+    auto selectedKeys = resolveKeys(store, selection, *tableIds);
+    if (!selectedKeys)
+        return selectedKeys.error();
 
     RecordFilter base = selection.filter.value_or(RecordFilter{});
     if (!selection.eventNames.empty())
@@ -698,7 +710,7 @@ Result<DeliveryReader> DeliveryReader::open(Store& store, const RecordSelection&
 
     const bool byIds = !selection.keys.empty() || !selection.recordIds.empty() || !selection.findingKinds.empty();
     if (byIds) {
-        auto ordered = orderedSelection(store, selection, filters, *keyIds, *tableIds);
+        auto ordered = orderedSelection(store, selection, filters, *selectedKeys, *tableIds);
         if (!ordered)
             return ordered.error();
         impl->idMode = true;

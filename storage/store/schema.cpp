@@ -112,8 +112,7 @@ CREATE TABLE records(
 ) STRICT;
 -- dedup (stream + sequence number) and export order (stream, sequence); NULL seq_sort may repeat.
 CREATE UNIQUE INDEX records_by_stream_seq ON records(stream_id, seq_sort);
--- a key's records (history order is sorted in memory: a key has few records, and a (key_id, seq_sort) index
--- cost insert time for no query that needs it)
+-- a key's records (version 6 made it (key_id, stream_id, seq_sort): a key's records in delivery order)
 CREATE INDEX records_by_key ON records(key_id);
 -- events by time; events by table and type (then time)
 -- (event_name, ttl appended: the activity chart's GROUP BY reads the index only, never the 2 KB rows)
@@ -291,6 +290,16 @@ DROP INDEX IF EXISTS records_by_event_id;
 CREATE INDEX records_by_event_id ON records(event_id);
 )sql";
 
+// Version 6: records_by_key holds a key's records in delivery order, (key_id, stream_id, seq_sort) and the id after
+// them (issue 22): a key's export orders its records from the index alone and reads each record's row once (it read
+// every row for its order and then again for the export: each 32 KiB page twice once the key's pages outgrow the page
+// cache). Every query by key still searches it by key_id; the queries that wanted arrival order (records.id) sort the
+// key's ids or rows in memory. Adds no table.
+constexpr const char* kSchemaV6 = R"sql(
+DROP INDEX IF EXISTS records_by_key;
+CREATE INDEX records_by_key ON records(key_id, stream_id, seq_sort);
+)sql";
+
 // Forward migrations, in order. Version n's entry turns a store of version n-1 into version n.
 const std::vector<Migration>& migrations()
 {
@@ -300,6 +309,7 @@ const std::vector<Migration>& migrations()
         {3, kSchemaV3, {"record_provenance"}},
         {4, kSchemaV4, {"findings", "audit_coverage"}},
         {5, kSchemaV5, {}},
+        {6, kSchemaV6, {}},
     };
     return list;
 }
@@ -460,8 +470,8 @@ Result<std::map<std::string, SchemaObject>> schemaOfVersion(int version)
 
 /// What a store of `version` may hold, described once per version: every object this build creates, as the
 /// migrations up to `version` made it when they made it (version 5 changed records_by_event_id: a version-4 store is
-/// checked against version 4's), the others as this build makes them (a version-1 build made the replay tables on first
-/// use, outside the versioned schema).
+/// checked against version 4's; version 6 changed records_by_key), the others as this build makes them (a version-1
+/// build made the replay tables on first use, outside the versioned schema).
 Result<std::map<std::string, SchemaObject>> expectedSchema(int version)
 {
     static std::mutex mutex;

@@ -18,8 +18,8 @@ namespace storage {
 /// 'SSC1': marks an SQLite file as a Streamscope store.
 inline constexpr std::int32_t kApplicationId = 0x53534331;
 /// Schema version this build writes and reads. 1: the capture tables; 2: the replay tables; 3: record provenance;
-/// 4: stored findings; 5: every record's event ID indexed.
-inline constexpr int kSchemaVersion = 5;
+/// 4: stored findings; 5: every record's event ID indexed; 6: a key's records indexed in delivery order.
+inline constexpr int kSchemaVersion = 6;
 /// First schema version with the stored audit (findings, audit_coverage).
 inline constexpr int kFindingsVersion = 4;
 /// First schema version with record_provenance (where a record read from a log was logged).

@@ -350,10 +350,10 @@ Conditions keyConditions(const KeyQuery& query)
 }
 
 // History order: sequence (numeric) if every record has one, else creation time (none first), then sequence
-// (none first), then arrival. `rows` come in arrival order (records.id); most captures deliver a key's records in
-// sequence order, so the common case is one linear check. Otherwise a permutation of indexes is sorted and the
-// rows are moved once (never a merge sort of whole rows).
-// (Templates: RecordRow for keyHistory, HistoryEntry for keyHistoryIndex — one rule.)
+// (none first), then arrival. `rows` come in records_by_key's order (stream, then sequence since store version 6;
+// arrival order before), so the common case of one stream is one linear check. Otherwise a permutation of indexes is
+// sorted and the rows are moved once (never a merge sort of whole rows). (Templates: RecordRow for keyHistory,
+// HistoryEntry for keyHistoryIndex — one rule.)
 template<typename Row>
 bool sequenceLess(const Row& a, const Row& b)
 {
@@ -731,8 +731,9 @@ Result<KeyHistory> Store::keyHistory(std::int64_t keyId, bool withRaw, std::int6
         return Error{Error::Kind::InvalidArgument, SQLITE_MISUSE, "no key with id " + std::to_string(keyId)};
     KeyHistory history;
     history.key = std::move(**info);
-    // records_by_key gives the key's rows in arrival order (records.id); orderHistory puts them in history order.
-    auto statement = m_impl->get(std::string(kHistorySelect) + " WHERE r.key_id = ? ORDER BY r.id");
+    // records_by_key gives the key's rows in its order (delivery order since store version 6, arrival order before);
+    // orderHistory puts them in history order. No ORDER BY: SQL would sort whole rows, images included.
+    auto statement = m_impl->get(std::string(kHistorySelect) + " WHERE r.key_id = ?");
     if (!statement)
         return statement.error();
     Statement& st = **statement;
@@ -797,10 +798,10 @@ Result<KeyHistoryIndex> Store::keyHistoryIndex(std::int64_t keyId)
 
 Result<HistoryOrdering> Store::historyEntries(std::int64_t keyId, std::vector<HistoryEntry>& entries)
 {
-    // records_by_key in arrival order; seq, time_us, event_name and ttl lie at the start of a row: reading them does
-    // not touch the overflow pages that hold its images.
+    // records_by_key in its order (orderHistory sorts them); seq, time_us, event_name and ttl lie at the start of a
+    // row: reading them does not touch the overflow pages that hold its images.
     auto read = m_impl->collect<HistoryEntry>(
-        "SELECT r.id, r.seq, r.time_us, r.event_name, r.ttl FROM records r WHERE r.key_id = ? ORDER BY r.id", {keyId},
+        "SELECT r.id, r.seq, r.time_us, r.event_name, r.ttl FROM records r WHERE r.key_id = ?", {keyId},
         [](const Statement& st) {
             return HistoryEntry{st.int64(0), st.textCopy(1), st.optionalInt64(2),
                                 static_cast<model::EventName>(st.int64(3)), st.int64(4) != 0};
@@ -814,12 +815,16 @@ Result<HistoryOrdering> Store::historyEntries(std::int64_t keyId, std::vector<Hi
 std::optional<Error> Store::keyRecordIds(std::int64_t keyId, std::vector<std::int64_t>& ids)
 {
     ids.clear();
-    auto statement = m_impl->get("SELECT r.id FROM records r WHERE r.key_id = ? ORDER BY r.id");
+    // records_by_key in its order (delivery order since store version 6), sorted here into arrival order.
+    auto statement = m_impl->get("SELECT r.id FROM records r WHERE r.key_id = ?");
     if (!statement)
         return statement.error();
     Statement& st = **statement;
     st.bind(1, keyId);
-    return st.forEachRow([&](const Statement& row) { ids.push_back(row.int64(0)); });
+    if (auto error = st.forEachRow([&](const Statement& row) { ids.push_back(row.int64(0)); }))
+        return error;
+    std::sort(ids.begin(), ids.end());
+    return std::nullopt;
 }
 
 std::optional<Error> Store::forEachSequencedRecord(std::int64_t streamId,
@@ -875,8 +880,10 @@ std::optional<Error> Store::forEachKeyHistory(const ScanOptions& options,
     Conditions c;
     if (options.tableId)
         c.add("r.table_id = ?", *options.tableId);
-    // A dedicated statement (not from the cache): onKey may run other queries on this store meanwhile.
-    auto prepared = m_impl->db.prepare(std::string(kHistorySelect) + c.whereClause() + " ORDER BY r.key_id, r.id");
+    // A dedicated statement (not from the cache): onKey may run other queries on this store meanwhile. Ordered by
+    // key only: records_by_key gives each key's rows together, and orderHistory orders them (ORDER BY r.key_id, r.id
+    // would sort whole rows in SQL now that the index orders a key's rows by stream and sequence).
+    auto prepared = m_impl->db.prepare(std::string(kHistorySelect) + c.whereClause() + " ORDER BY r.key_id");
     if (!prepared)
         return prepared.error();
     Statement& st = *prepared;

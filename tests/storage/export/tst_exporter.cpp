@@ -41,6 +41,7 @@ private Q_SLOTS:
     void manifestRangesMatchFiles();
     void missingLambdaFieldsSynthesized();
     void cancelLeavesNoFiles();
+    void pageCacheSmallWhileExporting();
 
 private:
     std::vector<std::int64_t> readerOrder(const storage::RecordSelection& sel, int pageSize);
@@ -695,6 +696,31 @@ void TestExporter::cancelLeavesNoFiles()
     }));
     QCOMPARE(lastDone, static_cast<std::int64_t>(m_records.size()));
     QCOMPARE(lastTotal, lastDone);
+}
+
+/// An export reads each record's page once: its connection's page cache is held at 2 MiB while it reads (a larger
+/// one only costs the memory faulted in to fill it) and is the connection's own again afterwards, also when the export
+/// is cancelled.
+void TestExporter::pageCacheSmallWhileExporting()
+{
+    storage::Database& db = m_store->database();
+    const auto usual = db.queryInt("PRAGMA cache_size");
+    QVERIFY(usual);
+    QVERIFY(*usual != -2048);
+    storage::ExportOptions opt;
+    opt.folder = out(QStringLiteral("cache")).toStdString();
+    opt.limits.maxRecords = 10;
+    std::int64_t during = 0;
+    QVERIFY(storage::exportRecords(*m_store, {}, opt, [&](std::int64_t, std::int64_t) {
+        auto size = db.queryInt("PRAGMA cache_size");
+        during = size ? *size : 0;
+        return true;
+    }));
+    QCOMPARE(during, std::int64_t{-2048});
+    QCOMPARE(*db.queryInt("PRAGMA cache_size"), *usual);
+    opt.folder = out(QStringLiteral("cache-cancelled")).toStdString();
+    QVERIFY(!storage::exportRecords(*m_store, {}, opt, [](std::int64_t, std::int64_t) { return false; }));
+    QCOMPARE(*db.queryInt("PRAGMA cache_size"), *usual);
 }
 
 QTEST_GUILESS_MAIN(TestExporter)

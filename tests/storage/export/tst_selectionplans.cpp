@@ -1,7 +1,8 @@
 // Export/replay selections read only the matching rows through indexes (issue 22): every statement a DeliveryReader
 // runs for a selection by key, table, time range, sequence range or explicit records is traced (sqlite3_trace_v2)
 // and its EXPLAIN QUERY PLAN must search the records table through an index narrower than the table, never scan it
-// or sort it; and the records read are exactly the selection, in delivery order.
+// or sort it (nor sort the keys table to resolve a key); and the records read are exactly the selection, in delivery
+// order.
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -116,7 +117,9 @@ std::vector<std::int64_t> TestSelectionPlans::readTraced(const storage::RecordSe
     sqlite3_trace_v2(db, 0, nullptr, nullptr);
     std::set<std::string> seen;
     for (const auto& sql : statements) {
-        if (sql.find("records r") == std::string::npos || !seen.insert(sql).second)
+        // The records read, and the keys looked at to resolve a key (a sort there read every key of the table).
+        if ((sql.find("records r") == std::string::npos && sql.find("FROM keys") == std::string::npos)
+            || !seen.insert(sql).second)
             continue;
         sqlite3_stmt* plan = nullptr;
         const std::string explain = "EXPLAIN QUERY PLAN " + sql;
@@ -139,10 +142,11 @@ void TestSelectionPlans::selectionsSearchIndexes_data()
 {
     QTest::addColumn<QString>("kind");
     QTest::addColumn<QString>("index"); ///< an index that must appear in the plans
+    // A key's delivery order from records_by_key alone (no row read for it): each row is read once, for the record.
     QTest::newRow("key") << "key"
-                         << "records_by_key";
+                         << "COVERING INDEX records_by_key";
     QTest::newRow("two keys of one table") << "keys"
-                                           << "records_by_key";
+                                           << "COVERING INDEX records_by_key";
     QTest::newRow("table") << "table"
                            << "records_by_stream_seq";
     QTest::newRow("time range") << "time"

@@ -235,13 +235,13 @@ private Q_SLOTS:
     {
         auto store = Store::open(path("new-replay.streamscope"));
         QVERIFY(store);
-        QCOMPARE(kSchemaVersion, 5);
-        QCOMPARE(*store->database().queryInt("PRAGMA user_version"), std::int64_t{5});
+        QCOMPARE(kSchemaVersion, 6);
+        QCOMPARE(*store->database().queryInt("PRAGMA user_version"), std::int64_t{6});
         QCOMPARE(replayTableCount(store->database()), std::int64_t{4});
         QCOMPARE(*hasTablesAddedIn(store->database(), kReplayTablesVersion), true);
         auto meta = store->database().prepare("SELECT value FROM meta WHERE name = 'schema_written_by'");
         QVERIFY(meta && meta->step().row);
-        QCOMPARE(meta->text(0), std::string_view("streamscope schema 5"));
+        QCOMPARE(meta->text(0), std::string_view("streamscope schema 6"));
     }
 
     void version1StoreMigrated_data()
@@ -337,47 +337,83 @@ private Q_SLOTS:
         return st->step().row ? st->textCopy(0) : std::string();
     }
 
-    /// A version-4 store keeps its records and findings through the migration and gains the version-5
-    /// records_by_event_id (every record); read only, it is read as it is (its partial version-4 index); an event ID
-    /// is looked up through the new index.
-    void version4StoreMigrated()
+    /// storeWithRecord with one finding kept; empty on failure.
+    std::string storeWithFinding(const std::string& name)
     {
-        const std::string file = storeWithRecord("v4.streamscope");
-        QVERIFY(!file.empty());
-        {
-            auto db = Database::open(file, Database::OpenMode::ReadWriteExisting);
-            QVERIFY(db);
-            QVERIFY(!db->exec("INSERT INTO findings(phase, key_id, ord, kind, severity, table_name, record_id, seq, "
-                              "body) VALUES (0, 1, 0, 1, 1, 'T', 1, NULL, '{}')"));
-        }
-        QCOMPARE(olderstore::toVersion4(file), QString());
-        const std::string partial = "CREATE INDEX records_by_event_id ON records(event_id) WHERE seq_sort IS NULL";
+        const std::string file = storeWithRecord(name);
+        if (file.empty())
+            return {};
+        auto db = Database::open(file, Database::OpenMode::ReadWriteExisting);
+        if (!db
+            || db->exec("INSERT INTO findings(phase, key_id, ord, kind, severity, table_name, record_id, seq, body) "
+                        "VALUES (0, 1, 0, 1, 1, 'T', 1, NULL, '{}')"))
+            return {};
+        return file;
+    }
+
+    /// The store at `file`, turned back into `version`, read only and then migrated: read only it is read as it is
+    /// (`index` as `oldSql`, the plan of `query` without `planText`), migrated it has `index` as `newSql` and the
+    /// plan uses it (`planText`); both keep the record and the finding, and the migrated file is intact.
+    void checkMigration(const std::string& file, int version, const char* index, const std::string& oldSql,
+                        const std::string& newSql, const std::string& query, const std::string& planText)
+    {
         {
             auto readOnly = Store::open(file, Database::OpenMode::ReadOnly);
             QVERIFY2(readOnly, readOnly ? "" : readOnly.error().message.c_str());
             Database& db = readOnly->database();
-            QCOMPARE(*db.queryInt("PRAGMA user_version"), std::int64_t{4});
-            QCOMPARE(indexSql(db, "records_by_event_id"), partial);
+            QCOMPARE(*db.queryInt("PRAGMA user_version"), std::int64_t{version});
+            QCOMPARE(indexSql(db, index), oldSql);
             QCOMPARE(readOnly->totals()->records, std::int64_t{1});
             QCOMPARE(*db.queryInt("SELECT count(*) FROM findings"), std::int64_t{1});
+            const std::string plan = storetest::queryPlan(db, query);
+            QVERIFY2(!plan.empty() && plan.find(planText) == std::string::npos, plan.c_str());
         }
         auto store = Store::open(file, Database::OpenMode::ReadWriteExisting);
         QVERIFY2(store, store ? "" : store.error().message.c_str());
         Database& db = store->database();
         QCOMPARE(*db.queryInt("PRAGMA user_version"), std::int64_t{kSchemaVersion});
-        QCOMPARE(indexSql(db, "records_by_event_id"),
-                 std::string("CREATE INDEX records_by_event_id ON records(event_id)"));
+        QCOMPARE(indexSql(db, index), newSql);
         QCOMPARE(*db.queryInt("SELECT count(*) FROM findings"), std::int64_t{1});
         QCOMPARE(store->totals()->records, std::int64_t{1});
         auto record = store->record(1);
         QVERIFY2(record, record ? "" : record.error().message.c_str());
         QVERIFY(record->has_value());
-        const std::string plan = storetest::queryPlan(db, "SELECT id FROM records WHERE event_id = 'e' ORDER BY id");
-        QVERIFY2(plan.find("SEARCH records USING COVERING INDEX records_by_event_id (event_id=?)") != std::string::npos,
-                 plan.c_str());
+        const std::string plan = storetest::queryPlan(db, query);
+        QVERIFY2(plan.find(planText) != std::string::npos, plan.c_str());
         auto check = db.prepare("PRAGMA integrity_check");
         QVERIFY(check && check->step().row);
         QCOMPARE(check->text(0), std::string_view("ok"));
+    }
+
+    /// A version-4 store keeps its records and findings through the migration and gains the version-5
+    /// records_by_event_id (every record); read only, it is read as it is (its partial version-4 index); an event ID
+    /// is looked up through the new index.
+    void version4StoreMigrated()
+    {
+        const std::string file = storeWithFinding("v4.streamscope");
+        QVERIFY(!file.empty());
+        QCOMPARE(olderstore::toVersion4(file), QString());
+        checkMigration(file, 4, "records_by_event_id",
+                       "CREATE INDEX records_by_event_id ON records(event_id) WHERE seq_sort IS NULL",
+                       "CREATE INDEX records_by_event_id ON records(event_id)",
+                       "SELECT id FROM records WHERE event_id = 'e' ORDER BY id",
+                       "SEARCH records USING COVERING INDEX records_by_event_id (event_id=?)");
+    }
+
+    // ---- version 6: a key's records indexed in delivery order ---------------------------------------------------
+
+    /// A version-5 store keeps its records and findings through the migration and gains the version-6 records_by_key
+    /// (key_id, stream_id, seq_sort); read only, it is read as it is (its version-5 index); migrated, a key's delivery
+    /// order is read from the index alone.
+    void version5StoreMigrated()
+    {
+        const std::string file = storeWithFinding("v5.streamscope");
+        QVERIFY(!file.empty());
+        QCOMPARE(olderstore::toVersion5(file), QString());
+        checkMigration(file, 5, "records_by_key", "CREATE INDEX records_by_key ON records(key_id)",
+                       "CREATE INDEX records_by_key ON records(key_id, stream_id, seq_sort)",
+                       "SELECT r.id, r.stream_id, r.seq_sort FROM records r WHERE r.key_id = 1",
+                       "SEARCH r USING COVERING INDEX records_by_key (key_id=?)");
     }
 
     void version1StoreReadOnly()

@@ -125,11 +125,15 @@ private Q_SLOTS:
             << QStringLiteral("audit_coverage does not have the columns");
         QTest::addRow("object never created") << QStringLiteral("CREATE TABLE extra(x);")
                                               << QStringLiteral("table extra, which Streamscope never creates");
-        // A store of version 5 is checked against version 5's indexes (a version-4 store against version 4's).
+        // A store of version 6 is checked against version 6's indexes (a version-4 store against version 4's) ...
         QTest::addRow("version-4 event-ID index in a version-5 store")
             << QStringLiteral("DROP INDEX records_by_event_id; CREATE INDEX records_by_event_id ON records(event_id) "
                               "WHERE seq_sort IS NULL;")
             << QStringLiteral("index records_by_event_id does not have the columns");
+        // ... and version 6's records_by_key (a version-5 store against version 5's).
+        QTest::addRow("version-5 key index in a version-6 store")
+            << QStringLiteral("DROP INDEX records_by_key; CREATE INDEX records_by_key ON records(key_id);")
+            << QStringLiteral("index records_by_key does not have the columns");
         QTest::addRow("index never created")
             << QStringLiteral("CREATE INDEX records_by_raw ON records(raw);") << QStringLiteral("index records_by_raw");
     }
