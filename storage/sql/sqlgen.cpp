@@ -909,13 +909,16 @@ void appendRawViews(SqlScript& script, const SqlRequest& r, bool withIncremental
     }
     if (r.dialect == SqlDialect::DuckDb)
         script.statements.push_back(
-            {"Canonical JSON text at every level (object members sorted by name, " + std::to_string(kCanonicalDepth)
-                 + " levels deep), so that\nimages written with their attributes in another order compare equal; "
-                   "array elements (L, and set members SS/NS/BS)\nkeep their order and numbers their spelling.",
+            {"Canonical JSON text (object members sorted by name, " + std::to_string(kCanonicalDepth)
+                 + " JSON levels deep: " + std::to_string((kCanonicalDepth - 2) / 2)
+                 + " levels of M and L below the\nattributes), so that images written with their "
+                   "attributes in another order compare equal;\n"
+                   "array elements (L, and set members SS/NS/BS) keep their order and numbers their spelling.",
              canonicalJsonMacro(), false, false, "streamscope_canonical_json"});
     const bool kinesis = r.source == SqlSource::KinesisArchive;
     const std::string canonical = r.dialect == SqlDialect::DuckDb
-        ? "names sorted at every level (streamscope_canonical_json; set members and numbers compared as written)"
+        ? "names sorted " + std::to_string((kCanonicalDepth - 2) / 2)
+            + " nested levels deep (streamscope_canonical_json; set members and numbers compared\nas written)"
         : "top-level names sorted (nested maps, set members and numbers compared as written)";
     const std::string window = r.windowFromMicros
         ? "its window start --window-from (exportFromTime)"
