@@ -1,5 +1,7 @@
 // streamscope sql: the table definitions, changes view, audit and state at a time as SQL for other engines.
 
+#include <string_view>
+
 #include "app/cli/cli.h"
 #include "app/cli/clicommon.h"
 #include "app/cli/commands.h"
@@ -35,7 +37,8 @@ int runSql(const QStringList& arguments)
                                                        "a DynamoDB export to S3) or kinesis-archive (Kinesis Data "
                                                        "Streams for DynamoDB records archived to S3 by Firehose): "
                                                        "their table definition; for s3-incremental with --table, and "
-                                                       "for kinesis-archive (both without --from-store), also the "
+                                                       "for s3-full with --table, --key-attributes and --export-time, "
+                                                       "and for kinesis-archive (all without --from-store), also the "
                                                        "changes view, audit and state over the files."),
                                         QStringLiteral("SOURCE")));
     parser.addOption(QCommandLineOption(QStringLiteral("location"),
@@ -58,6 +61,26 @@ int runSql(const QStringList& arguments)
         QStringLiteral("at"),
         QStringLiteral("The time of the state query (2023-11-14T22:15:00Z or epoch seconds; default: the latest time "
                        "in the data)."),
+        QStringLiteral("TIME")));
+    parser.addOption(QCommandLineOption(
+        QStringLiteral("key-attributes"),
+        QStringLiteral("s3-full: the table's key attribute names (partition key, sort key), e.g. pk,sk: a full "
+                       "export's items carry no Keys."),
+        QStringLiteral("NAMES")));
+    parser.addOption(QCommandLineOption(
+        QStringLiteral("export-time"),
+        QStringLiteral("s3-full: the export's exportTime (its manifest-summary.json), the time of its items."),
+        QStringLiteral("TIME")));
+    parser.addOption(QCommandLineOption(
+        QStringLiteral("incremental-location"),
+        QStringLiteral("s3-full: the data/ folder of the incremental export after the full export: its lines "
+                       "continue the items' histories."),
+        QStringLiteral("URI")));
+    parser.addOption(QCommandLineOption(
+        QStringLiteral("window-from"),
+        QStringLiteral("s3-incremental (or s3-full with --incremental-location): the incremental export's "
+                       "exportFromTime (its manifest-summary.json), the start of the window its lines compact; "
+                       "without it a line is compared with any record before it."),
         QStringLiteral("TIME")));
     int code = ExitOk;
     if (!parseOrExit(parser, arguments, command, code))
@@ -96,6 +119,26 @@ int runSql(const QStringList& arguments)
                                              "seconds (not '%1')")
                                   .arg(parser.value(QStringLiteral("at"))));
     }
+    for (const QString& name :
+         parser.value(QStringLiteral("key-attributes")).split(QLatin1Char(','), Qt::SkipEmptyParts))
+        request.keyAttributes.push_back(name.trimmed().toStdString());
+    if (parser.isSet(QStringLiteral("key-attributes")) && request.keyAttributes.empty())
+        return usageError(command, QStringLiteral("--key-attributes needs attribute names, e.g. pk,sk"));
+    for (const char* name : {"export-time", "window-from"}) {
+        const QString option = QString::fromLatin1(name);
+        if (!parser.isSet(option))
+            continue;
+        const auto micros = parseTimeOption(parser.value(option));
+        if (!micros)
+            return usageError(command,
+                              QStringLiteral("--%1 takes a UTC time like 2023-11-14T22:15:00Z or epoch "
+                                             "seconds (not '%2')")
+                                  .arg(option, parser.value(option)));
+        (std::string_view(name) == "export-time" ? request.exportTimeMicros : request.windowFromMicros) = micros;
+    }
+    request.incrementalLocation = parser.value(QStringLiteral("incremental-location")).toStdString();
+    if (parser.isSet(QStringLiteral("incremental-location")) && request.incrementalLocation.empty())
+        return usageError(command, QStringLiteral("--incremental-location needs a folder or URI"));
     if (parser.isSet(QStringLiteral("from-store"))) {
         auto store = openSelectedStore(parser, command, storage::Database::OpenMode::ReadOnly, code,
                                        QStringLiteral("from-store"));

@@ -1,5 +1,8 @@
 #include "storage/sql/rawchanges.h"
 
+#include <optional>
+#include <vector>
+
 namespace storage {
 
 namespace {
@@ -22,12 +25,13 @@ std::string parsedMap(std::string_view column, SqlDialect d)
     return c;
 }
 
-/// JSON object text of such a map with its names sorted (byte order, as the changelog's canonical JSON).
+/// JSON object text of such a map with its names sorted (byte order, as the changelog's canonical JSON): at every
+/// level in DuckDB (streamscope_canonical_json), at the top level in the other dialects.
 std::string sortedObject(const std::string& m, SqlDialect d)
 {
     switch (d) {
     case SqlDialect::DuckDb:
-        return "CAST(to_json(map_from_entries(list_sort(map_entries(" + m + ")))) AS VARCHAR)";
+        return "streamscope_canonical_json(to_json(" + m + "))";
     case SqlDialect::Athena:
     case SqlDialect::Trino:
         return "json_format(CAST(" + m + " AS json))"; // a map cast to json has its keys sorted
@@ -43,27 +47,49 @@ std::string sortedObject(const std::string& m, SqlDialect d)
 }
 
 /// Top-level names whose value differs between the two maps (a missing image counts as empty), sorted.
-std::string changedNames(SqlDialect d)
+std::string changedNames(SqlDialect d, const std::string& o, const std::string& n)
 {
     switch (d) {
     case SqlDialect::DuckDb:
-        return "CASE WHEN old_map IS NOT NULL AND new_map IS NOT NULL\n"
-               "            THEN list_sort(list_filter(list_distinct(map_keys(old_map) || map_keys(new_map)),\n"
-               "                                       k -> map_extract(old_map, k) IS DISTINCT FROM "
-               "map_extract(new_map, k)))\n"
-               "            ELSE list_sort(map_keys(coalesce(new_map, old_map))) END";
+        return "CASE WHEN " + o + " IS NOT NULL AND " + n
+            + " IS NOT NULL\n"
+              "            THEN list_sort(list_filter(list_distinct(map_keys("
+            + o + ") || map_keys(" + n
+            + ")),\n"
+              "                                       k -> map_extract_value("
+            + o
+            + ", k) IS DISTINCT FROM "
+              "map_extract_value("
+            + n
+            + ", k)))\n"
+              "            ELSE list_sort(map_keys(coalesce("
+            + n + ", " + o + "))) END";
     case SqlDialect::Athena:
     case SqlDialect::Trino:
-        return "CASE WHEN old_map IS NOT NULL AND new_map IS NOT NULL\n"
-               "            THEN array_sort(filter(array_union(map_keys(old_map), map_keys(new_map)),\n"
-               "                                   k -> json_format(element_at(old_map, k)) IS DISTINCT FROM\n"
-               "                                        json_format(element_at(new_map, k))))\n"
-               "            ELSE array_sort(map_keys(coalesce(new_map, old_map))) END";
+        return "CASE WHEN " + o + " IS NOT NULL AND " + n
+            + " IS NOT NULL\n"
+              "            THEN array_sort(filter(array_union(map_keys("
+            + o + "), map_keys(" + n
+            + ")),\n"
+              "                                   k -> json_format(element_at("
+            + o
+            + ", k)) IS DISTINCT FROM\n"
+              "                                        json_format(element_at("
+            + n
+            + ", k))))\n"
+              "            ELSE array_sort(map_keys(coalesce("
+            + n + ", " + o + "))) END";
     case SqlDialect::Spark:
-        return "CASE WHEN old_map IS NOT NULL AND new_map IS NOT NULL\n"
-               "            THEN array_sort(filter(array_union(map_keys(old_map), map_keys(new_map)),\n"
-               "                                   k -> NOT (old_map[k] <=> new_map[k])))\n"
-               "            ELSE array_sort(map_keys(coalesce(new_map, old_map))) END";
+        return "CASE WHEN " + o + " IS NOT NULL AND " + n
+            + " IS NOT NULL\n"
+              "            THEN array_sort(filter(array_union(map_keys("
+            + o + "), map_keys(" + n
+            + ")),\n"
+              "                                   k -> NOT ("
+            + o + "[k] <=> " + n
+            + "[k])))\n"
+              "            ELSE array_sort(map_keys(coalesce("
+            + n + ", " + o + "))) END";
     }
     return "NULL";
 }
@@ -153,31 +179,154 @@ bool rawChangesAvailable(const SqlRequest& request)
 {
     if (request.seen)
         return false;
-    // An export's lines do not name their table; a Kinesis record does (tableName).
-    return (request.source == SqlSource::S3Incremental && !request.table.empty())
-        || request.source == SqlSource::KinesisArchive;
+    switch (request.source) {
+    case SqlSource::S3Incremental: // an export's lines do not name their table
+        return !request.table.empty();
+    case SqlSource::S3Full: // nor do a full export's Items, which carry no Keys and no time either
+        return !request.table.empty() && !request.keyAttributes.empty() && request.exportTimeMicros;
+    case SqlSource::KinesisArchive: // a Kinesis record names its table (tableName)
+        return true;
+    case SqlSource::Changelog:
+        break;
+    }
+    return false;
 }
 
-std::string rawLinesView(const SqlRequest& r, const std::string& rawTable)
+std::string canonicalJsonMacro()
+{
+    // Level k canonicalises k levels of JSON: an object's members sorted by name, an array's elements in order (both
+    // as {k, v} entries, an element's key its zero-padded index, so that one sorted list serves both and each level
+    // names the next level once: the text grows linearly with the depth). Level 0 is the text as written.
+    std::string level = "CAST(j0 AS VARCHAR)";
+    for (int k = 1; k <= kCanonicalDepth; ++k) {
+        const std::string n = std::to_string(k);
+        const std::string j = "j" + n;
+        const std::string inner = level;
+        level = "CASE WHEN json_type(" + j
+            + ") IN ('OBJECT', 'ARRAY') THEN (list_transform([list_sort(list_transform(\n"
+              "  CASE WHEN json_type("
+            + j + ") = 'OBJECT' THEN map_entries(CAST(" + j + " AS MAP(VARCHAR, JSON)))\n  ELSE list_transform(CAST("
+            + j + " AS JSON[]), (x" + n + ", i" + n + ") -> {key: lpad(CAST(i" + n + " AS VARCHAR), 10, '0'), value: x"
+            + n + "}) END,\n  e" + n + " -> {k: e" + n + ".key, v: (list_transform([e" + n + ".value], j"
+            + std::to_string(k - 1) + " -> " + inner + "))[1]}))],\n  s" + n + " -> CASE WHEN json_type(" + j
+            + ") = 'OBJECT' THEN '{' || array_to_string(list_transform(s" + n + ", m" + n + " -> CAST(to_json(m" + n
+            + ".k) AS VARCHAR) || ':' || m" + n + ".v), ',') || '}'\n  ELSE '[' || array_to_string(list_transform(s" + n
+            + ", m" + n + " -> m" + n + ".v), ',') || ']' END))[1]\nELSE CAST(" + j + " AS VARCHAR) END";
+    }
+    return "CREATE OR REPLACE MACRO streamscope_canonical_json(j) AS (list_transform([j], j"
+        + std::to_string(kCanonicalDepth) + " -> " + level + "))[1]";
+}
+
+namespace {
+
+/// One source of rows for streamscope_raw_lines: the parsed columns every part gives, in one order.
+struct RawPart
+{
+    std::string table, keysMap, oldMap, newMap, givenEvent, eventId, ttl, time, compacted, windowFrom, from, where;
+};
+
+std::string nullMap(SqlDialect d)
+{
+    switch (d) {
+    case SqlDialect::DuckDb:
+        return "CAST(NULL AS MAP(VARCHAR, JSON))";
+    case SqlDialect::Athena:
+    case SqlDialect::Trino:
+        return "CAST(NULL AS map(varchar, json))";
+    case SqlDialect::Spark: // (a CAST to map<string,string> would not parse where the dialects are checked)
+        return "from_json(CAST(NULL AS STRING), 'map<string,string>')";
+    }
+    return "NULL";
+}
+
+std::string bigintLiteral(std::optional<std::int64_t> value, SqlDialect d)
+{
+    const std::string type = d == SqlDialect::Athena || d == SqlDialect::Trino ? "bigint" : "BIGINT";
+    return "CAST(" + (value ? std::to_string(*value) : std::string("NULL")) + " AS " + type + ")";
+}
+
+/// A full export's Item restricted to the key attributes; NULL when one is missing (the importer skips such an
+/// item: "full-export item lacks key attribute").
+std::string fullExportKeys(const SqlRequest& r, const std::string& item)
+{
+    std::string names;
+    for (const auto& n : r.keyAttributes)
+        names += (names.empty() ? "" : ", ") + sqlString(n, r.dialect);
+    const std::string count = std::to_string(r.keyAttributes.size());
+    std::string filtered;
+    std::string size = "cardinality";
+    switch (r.dialect) {
+    case SqlDialect::DuckDb:
+        filtered = "map_from_entries(list_filter(map_entries(" + item + "), e -> e.key IN (" + names + ")))";
+        break;
+    case SqlDialect::Athena:
+    case SqlDialect::Trino:
+        filtered = "map_filter(" + item + ", (k, v) -> k IN (" + names + "))";
+        break;
+    case SqlDialect::Spark:
+        filtered = "map_filter(" + item + ", (k, v) -> k IN (" + names + "))";
+        size = "size";
+        break;
+    }
+    return "CASE WHEN " + size + "(" + filtered + ") = " + count + "\n                   THEN " + filtered + " END";
+}
+
+std::string partSelect(const RawPart& p, SqlDialect d)
+{
+    const auto [file, line] = fileAndLine(d);
+    return "  SELECT " + p.table + " AS table_name, " + p.keysMap + " AS keys_map,\n         " + p.oldMap
+        + " AS old_map,\n         " + p.newMap + " AS new_map,\n         " + p.givenEvent + " AS given_event, "
+        + p.eventId + " AS event_id,\n         " + p.ttl + " AS ttl,\n         " + p.time + " AS time_us,\n         "
+        + p.compacted + " AS compacted, " + p.windowFrom + " AS window_from_us,\n         " + file + " AS file_name, "
+        + line + " AS line_no\n  FROM " + p.from + "\n  WHERE " + p.where;
+}
+
+} // namespace
+
+std::string rawLinesView(const SqlRequest& r, const std::string& rawTable, const std::string& incrementalTable)
 {
     const SqlDialect d = r.dialect;
-    const auto [file, line] = fileAndLine(d);
-    const bool kinesis = r.source == SqlSource::KinesisArchive;
     const std::string text = textType(d);
-    // What each layout gives: a Kinesis record its table, event name, ID, time and TTL flag; an export line its
-    // images and WriteTimestampMicros (the table is --table, the event name comes from the images it has).
-    const std::string prefix = kinesis ? "dynamodb." : "";
-    const std::string table = kinesis ? "tableName" : sqlString(r.table, d);
-    const std::string eventName = kinesis ? "eventName" : "CAST(NULL AS " + text + ")";
-    const std::string eventId = kinesis ? "eventID" : "CAST(NULL AS " + text + ")";
-    const std::string ttl = kinesis ? std::string(kKinesisTtl) : "false";
-    const std::string time = kinesis ? kinesisTime(d) : writeTime(d);
-    // The importer skips a record without Keys, and a Kinesis record whose eventName is none of the three.
-    const std::string where =
-        kinesis ? "dynamodb.Keys IS NOT NULL AND eventName IN ('INSERT', 'MODIFY', 'REMOVE')" : "Keys IS NOT NULL";
+    const std::string noText = "CAST(NULL AS " + text + ")";
+    std::vector<RawPart> parts;
+    if (r.source == SqlSource::KinesisArchive) {
+        // A Kinesis record gives its table, event name, ID, time and TTL flag; the importer skips a record without
+        // Keys and one whose eventName is none of the three.
+        parts.push_back({"tableName", parsedMap("dynamodb.Keys", d), parsedMap("dynamodb.OldImage", d),
+                         parsedMap("dynamodb.NewImage", d), "eventName", "eventID", std::string(kKinesisTtl),
+                         kinesisTime(d), "false", bigintLiteral(std::nullopt, d), rawTable,
+                         "dynamodb.Keys IS NOT NULL AND eventName IN ('INSERT', 'MODIFY', 'REMOVE')"});
+    } else {
+        // An export line gives its images and WriteTimestampMicros (the table is --table, the event name comes from
+        // the images it has); a full export's Item is a SNAPSHOT at the export time, its Keys the key attributes.
+        const std::string table = sqlString(r.table, d);
+        if (r.source == SqlSource::S3Full)
+            parts.push_back({table, fullExportKeys(r, parsedMap("Item", d)), nullMap(d), parsedMap("Item", d),
+                             sqlString("SNAPSHOT", d), noText, "false", bigintLiteral(r.exportTimeMicros, d), "false",
+                             bigintLiteral(std::nullopt, d), rawTable, "Item IS NOT NULL"});
+        if (r.source == SqlSource::S3Incremental || !incrementalTable.empty())
+            parts.push_back({table, parsedMap("Keys", d), parsedMap("OldImage", d), parsedMap("NewImage", d), noText,
+                             noText, "false", writeTime(d), "true", bigintLiteral(r.windowFromMicros, d),
+                             r.source == SqlSource::S3Incremental ? rawTable : incrementalTable, "Keys IS NOT NULL"});
+    }
+    std::string from;
+    for (const RawPart& p : parts)
+        from += (from.empty() ? "" : "\n  UNION ALL\n") + partSelect(p, d);
+    // DuckDB compares the top-level values of the canonical images (parsed again: one canonicalisation per image);
+    // the other dialects the values as written.
+    const bool duck = d == SqlDialect::DuckDb;
+    const std::string changed = duck
+        ? changedNames(d, "CAST(old_image AS MAP(VARCHAR, JSON))", "CAST(new_image AS MAP(VARCHAR, JSON))")
+        : changedNames(d, "old_map", "new_map");
     return "CREATE OR REPLACE VIEW streamscope_raw_lines AS\n"
-           "SELECT table_name,\n"
+           "SELECT table_name, item_key, event_name, time_us, event_id, ttl, old_image, new_image,\n"
            "       "
+        + changed
+        + " AS changed,\n"
+          "       compacted, window_from_us, file_name, line_no\n"
+          "FROM (\n"
+          "SELECT table_name,\n"
+          "       "
         + sortedObject("keys_map", d)
         + " AS item_key,\n"
           "       coalesce(given_event,\n"
@@ -188,24 +337,13 @@ std::string rawLinesView(const SqlRequest& r, const std::string& rawTable)
         + sortedObject("old_map", d)
         + " AS old_image,\n"
           "       "
-        + sortedObject("new_map", d)
-        + " AS new_image,\n"
-          "       "
-        + changedNames(d)
-        + " AS changed,\n"
-          "       file_name, line_no\n"
+        + sortedObject("new_map", d) + " AS new_image,\n       " + (duck ? "" : "old_map, new_map, ")
+        + "compacted, window_from_us, file_name, line_no\n"
           "FROM (\n"
-          "  SELECT "
-        + table + " AS table_name, " + parsedMap(prefix + "Keys", d) + " AS keys_map,\n         "
-        + parsedMap(prefix + "OldImage", d) + " AS old_map,\n         " + parsedMap(prefix + "NewImage", d)
-        + " AS new_map,\n         " + eventName + " AS given_event, " + eventId + " AS event_id,\n         " + ttl
-        + " AS ttl,\n         " + time + " AS time_us,\n         " + file + " AS file_name, " + line
-        + " AS line_no\n"
-          "  FROM "
-        + rawTable + "\n  WHERE " + where + "\n) AS parsed";
+        + from + "\n) AS parsed\nWHERE keys_map IS NOT NULL\n) AS canonical";
 }
 
-std::string rawChangelogView(SqlSource source, SqlDialect d)
+std::string rawChangelogView(SqlDialect d)
 {
     const std::string text = textType(d);
     // The store's duplicate rule for records without sequence number (storage/import/importwriter.cpp
@@ -214,7 +352,6 @@ std::string rawChangelogView(SqlSource source, SqlDialect d)
     const std::string same = "PARTITION BY event_id, item_key, event_name, old_image, new_image,\n"
                              "         CASE WHEN event_id IS NULL THEN table_name END,\n"
                              "         CASE WHEN event_id IS NULL THEN time_us END";
-    const bool compacted = source == SqlSource::S3Incremental;
     return "CREATE OR REPLACE VIEW streamscope_changelog AS\n"
            "SELECT table_name, item_key, event_name, CAST(NULL AS "
         + text + ") AS seq, CAST(NULL AS " + text
@@ -228,8 +365,8 @@ std::string rawChangelogView(SqlSource source, SqlDialect d)
         + "\n"
           "         ORDER BY line_order) - 1 AS INTEGER) AS copy_no,\n"
           "       CAST(NULL AS "
-        + text + ") AS view_type, " + (compacted ? "true" : "false")
-        + " AS compacted, CAST(NULL AS BIGINT) AS compacted_window_from_us\n"
+        + text
+        + ") AS view_type, compacted, window_from_us AS compacted_window_from_us\n"
           "FROM (\n"
           "  SELECT l.*, row_number() OVER (ORDER BY file_name, line_no, time_us, item_key) AS line_order\n"
           "  FROM streamscope_raw_lines l\n"

@@ -1,30 +1,34 @@
 #pragma once
 
-// The changelog's columns over a RAW layout (the data/ folder of DynamoDB incremental exports to S3, or a Firehose
-// archive of Kinesis Data Streams for DynamoDB records), so that the changes view, the audit and the state of
-// storage/sql/sqlgen.h run over the files where they are, without an import. Two statements:
+// The changelog's columns over a RAW layout (the data/ folder of DynamoDB incremental exports to S3, of a full export
+// (with, optionally, the incremental export after it), or a Firehose archive of Kinesis Data Streams for DynamoDB
+// records), so that the changes view, the audit and the state of storage/sql/sqlgen.h run over the files where they
+// are, without an import. Two statements (DuckDB: after the macro streamscope_canonical_json):
 //
-//   streamscope_raw_lines   one row per line or record, in each dialect's own JSON functions: the table (an export
-//                           line: --table, the lines do not name it; a Kinesis record: its tableName), the Keys as key
-//                           text, the event name (an export line: INSERT / MODIFY / REMOVE from which images it has,
-//                           as the importer derives them; a Kinesis record: its eventName), the time in µs (an export
-//                           line: WriteTimestampMicros, {"N": …}, a number or a string; a Kinesis record:
-//                           ApproximateCreationDateTime as the importer reads a number), the event ID and TTL flag
-//                           (Kinesis: eventID, userIdentity), the images as JSON text with the top-level attribute
-//                           names sorted, the changed names, the file and the line's place in it;
+//   streamscope_raw_lines   one row per line, item or record, in each dialect's own JSON functions: the table (an
+//                           export: --table, its files do not name it; a Kinesis record: its tableName), the Keys as
+//                           key text (a full export's Item: its --key-attributes), the event name (an export line:
+//                           INSERT / MODIFY / REMOVE from which images it has, as the importer derives them; a full
+//                           export's Item: SNAPSHOT; a Kinesis record: its eventName), the time in µs (an export
+//                           line: WriteTimestampMicros, {"N": …}, a number or a string; an Item: --export-time; a
+//                           Kinesis record: ApproximateCreationDateTime as the importer reads a number), the event
+//                           ID and TTL flag (Kinesis: eventID, userIdentity), the images as JSON text with the
+//                           attribute names sorted (DuckDB: at every level, the others: the top level), the changed
+//                           names, whether the row is a compacted export line and its window start (--window-from),
+//                           the file and the line's place in it;
 //   streamscope_changelog   those rows as the changelog's columns (portable SQL): no sequence number, arrival = the
 //                           order the importer reads the lines in (files by path, lines in file order), the store's
 //                           duplicate rule for records without sequence number (same content and the same event ID,
-//                           or without one the same key and time: later copies get copy_no 1, 2, …), export lines
-//                           compacted with window start NULL, Kinesis records not compacted.
+//                           or without one the same key and time: later copies get copy_no 1, 2, …).
 //
-// What is not the desktop's: images are canonical at the top level only (nested map names, set member order and
-// number spelling are compared as written; DynamoDB writes them the same way for the same value, so an export's
-// images compare as the desktop compares them unless a writer reorders them); the window start of a compacted line
-// is NULL (not read from the manifest), so overlapping export windows are compared as the desktop compares lines
-// imported before windows were kept (README, Beyond one machine). A Kinesis record's ApproximateCreationDateTime
-// is read through the table definition's bigint: DuckDB drops a fraction and stops with an error on a string time,
-// where the importer reads both.
+// What is not the desktop's: images are canonical at every level only in DuckDB (kCanonicalDepth levels; Athena,
+// Trino and Spark sort the top level), and nowhere are set member order and number spelling canonical (DynamoDB
+// writes them the same way for the same value, so an export's images compare as the desktop compares them unless a
+// writer reorders them); the window start of compacted lines is one constant for the location (--window-from, not
+// read from the manifest; NULL without it, so a full export inside a window is then compared as the desktop compares
+// lines imported before windows were kept: README, Beyond one machine). A Kinesis record's
+// ApproximateCreationDateTime is read through the table definition's bigint: DuckDB drops a fraction and stops with
+// an error on a string time, where the importer reads both.
 
 #include <string>
 
@@ -32,14 +36,27 @@
 
 namespace storage {
 
-/// Whether `request` asks for the changes view, audit and state over raw files (a Kinesis archive, or an S3
-/// incremental export with its table named; no --from-store types).
+/// JSON nesting the DuckDB canonical form sorts: the item's attributes, their values and 16 levels of M and L below
+/// them (each two JSON levels: the {"M": …} value and its members); deeper text is compared as written. DynamoDB
+/// allows 32 levels, but DuckDB binds the unrolled macro into every query over the view (measured on a 500-line
+/// export: its script took 0.7 s of CPU with top-level sorting only, 2.8 s with 18 JSON levels, 4.2 s with 34;
+/// README, Beyond one machine).
+inline constexpr int kCanonicalDepth = 34;
+
+/// Whether `request` asks for the changes view, audit and state over raw files (a Kinesis archive, an S3
+/// incremental export with its table named, or a full export with its table, key attributes and export time; no
+/// --from-store types).
 bool rawChangesAvailable(const SqlRequest& request);
 
-/// CREATE VIEW streamscope_raw_lines over `rawTable` (the definition sqlgen.cpp prints for the source).
-std::string rawLinesView(const SqlRequest& request, const std::string& rawTable);
+/// DuckDB only: CREATE MACRO streamscope_canonical_json(j): the JSON text of `j` with the members of every object
+/// sorted by name, kCanonicalDepth levels deep (array elements stay in order); NULL for NULL.
+std::string canonicalJsonMacro();
+
+/// CREATE VIEW streamscope_raw_lines over `rawTable` (the definition sqlgen.cpp prints for the source) and, for a
+/// full export followed by an incremental one, `incrementalTable` ("" when none).
+std::string rawLinesView(const SqlRequest& request, const std::string& rawTable, const std::string& incrementalTable);
 
 /// CREATE VIEW streamscope_changelog over streamscope_raw_lines: the changelog's columns (portable SQL).
-std::string rawChangelogView(SqlSource source, SqlDialect dialect);
+std::string rawChangelogView(SqlDialect dialect);
 
 } // namespace storage

@@ -650,7 +650,7 @@ std::string exportDefinition(const SqlRequest& r, const std::string& location, c
         return "CREATE OR REPLACE VIEW " + name + " AS\nSELECT * FROM read_json("
             + sqlString(location + (kinesis ? "/**" : (incremental ? "/**/*.json*" : "/*.json*")), d)
             + (kinesis ? ",\n    format = 'auto'" : ",\n    format = 'newline_delimited'")
-            + (incremental || kinesis ? ", filename = true" : "") + ",\n    columns = {" + cols + "})";
+            + ", filename = true,\n    columns = {" + cols + "})";
     case SqlDialect::Athena:
         return "CREATE EXTERNAL TABLE IF NOT EXISTS " + name + " (\n  " + cols
             + ")\nROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'\nLOCATION " + sqlString(location + "/", d);
@@ -666,6 +666,29 @@ std::string exportDefinition(const SqlRequest& r, const std::string& location, c
 /// The changes view, the audit and the state over `streamscope_changelog` (the changelog's table, or a raw layout's
 /// view with its columns).
 void appendAnalysis(SqlScript& script, const SqlRequest& r);
+void appendRawViews(SqlScript& script, const SqlRequest& r, bool withIncremental);
+/// What is wrong with the options of the raw layouts (--key-attributes, --export-time, --incremental-location,
+/// --window-from), or nullopt.
+std::optional<std::string> rawOptionsProblem(const SqlRequest& r)
+{
+    const bool full = r.source == SqlSource::S3Full;
+    if (!full && (!r.keyAttributes.empty() || r.exportTimeMicros || !r.incrementalLocation.empty()))
+        return std::string("--key-attributes, --export-time and --incremental-location are for --source s3-full");
+    if (r.windowFromMicros && r.source != SqlSource::S3Incremental && !(full && !r.incrementalLocation.empty()))
+        return std::string("--window-from is for --source s3-incremental (or s3-full with --incremental-location)");
+    if (full && (!r.keyAttributes.empty() || r.exportTimeMicros || !r.incrementalLocation.empty())
+        && !rawChangesAvailable(r))
+        return std::string(
+            r.seen ? std::string("--from-store prints the typed definition only: leave out --key-attributes, "
+                                 "--export-time and --incremental-location")
+                   : std::string("the views over a full export need --table, --key-attributes and "
+                                 "--export-time (manifest-summary.json's exportTime)"));
+    for (const char c : r.incrementalLocation) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+            return std::string("the incremental location holds a control character");
+    }
+    return std::nullopt;
+}
 } // namespace
 
 std::optional<SqlDialect> parseSqlDialect(std::string_view text)
@@ -764,6 +787,8 @@ std::optional<SqlScript> generateSql(const SqlRequest& r, std::string* error)
             return fail("the location holds a control character");
     }
     const std::string location = stripSlash(r.location);
+    if (auto problem = rawOptionsProblem(r))
+        return fail(*problem);
 
     SqlScript script;
     const std::string dialect(sqlDialectText(r.dialect));
@@ -814,6 +839,7 @@ std::optional<SqlScript> generateSql(const SqlRequest& r, std::string* error)
             break;
         }
         const bool views = rawChangesAvailable(r);
+        const bool withIncremental = views && r.source == SqlSource::S3Full && !r.incrementalLocation.empty();
         std::string next;
         if (views)
             next = "\nThe changes view, audit and state below read these files (no import); see streamscope_raw_lines "
@@ -825,42 +851,27 @@ std::optional<SqlScript> generateSql(const SqlRequest& r, std::string* error)
             next = "\nWithout --from-store the changes view, audit and state over these files follow; or import them "
                    "(streamscope\nimport) and export them with --format changelog.";
         else
-            next = "\nThe changes view, audit and state read the changelog layout: import these files "
-                   "(streamscope import) and\nexport them with --format changelog (canonical images, the store's "
-                   "arrival order and redeliveries).";
+            next = "\nWith --table T --key-attributes K --export-time TIME (and without --from-store) the changes "
+                   "view, audit and state\nover these files follow; or import them (streamscope import) and export "
+                   "them with --format changelog.";
+        std::string options;
+        if (views && !r.table.empty())
+            options += " --table " + r.table;
+        if (views && r.source == SqlSource::S3Full) {
+            options += " --key-attributes ";
+            for (std::size_t i = 0; i < r.keyAttributes.size(); ++i)
+                options += (i ? "," : "") + r.keyAttributes[i];
+            options += " --export-time " + std::to_string(*r.exportTimeMicros) + " (µs)";
+        }
+        if (views && r.windowFromMicros)
+            options += " --window-from " + std::to_string(*r.windowFromMicros) + " (µs)";
         script.statements.push_back({"Generated by: streamscope sql --dialect " + dialect + " --source "
-                                         + std::string(sqlSourceText(r.source))
-                                         + (views && !r.table.empty() ? " --table " + r.table : "") + "\n" + what
-                                         + ",\n" + typesFrom + "." + notRun + next,
+                                         + std::string(sqlSourceText(r.source)) + options + "\n" + what + ",\n"
+                                         + typesFrom + "." + notRun + next,
                                      exportDefinition(r, location, item), false, false, rawTableName(r.source)});
         if (!views)
             return script;
-        const bool kinesis = r.source == SqlSource::KinesisArchive;
-        const std::string linesComment = kinesis
-            ? "One row per Kinesis record: its tableName, eventName and eventID, the Keys as key text, the time in µs "
-              "(as the\nimporter reads ApproximateCreationDateTime), the TTL flag from userIdentity, the images as "
-              "JSON text with the\ntop-level names sorted (nested maps, set members and numbers compared as written), "
-              "the file and line."
-            : "One row per export line: table " + r.table
-                + " (the lines do not name it), the Keys as key text, INSERT / MODIFY / REMOVE from\n"
-                  "the images the line has (as the importer derives them), WriteTimestampMicros in µs, the images as "
-                  "JSON text\nwith the top-level names sorted (nested maps, set members and numbers compared as "
-                  "written), the file and line.";
-        const std::string changelogComment = kinesis
-            ? "The records as the changelog's columns: no sequence number (Kinesis Data Streams records have none: a "
-              "key's\nhistory is ordered by time, then arrival), arrival = the order the importer reads them (files "
-              "by path,\nrecords in order), later copies with the same eventID and content copy_no 1, 2, ... as the "
-              "store's\nduplicates; no record compacted."
-            : "The lines as the changelog's columns: no sequence number (a key's history is ordered by time, then "
-              "arrival),\narrival = the order the importer reads them (files by path, lines in order), later copies "
-              "of a line\n(same key, time and content) copy_no 1, 2, ... as the store's duplicates; every line "
-              "compacted, its window\nstart unknown (NULL: not read from the manifest; contiguous windows need "
-              "none).";
-        script.statements.push_back(
-            {linesComment, rawLinesView(r, rawTableName(r.source)), false, false, "streamscope_raw_lines"});
-        script.statements.push_back(
-            {changelogComment, rawChangelogView(r.source, r.dialect), false, true, "streamscope_changelog"});
-        appendAnalysis(script, r);
+        appendRawViews(script, r, withIncremental);
         return script;
     }
     script.statements.push_back(
@@ -880,6 +891,73 @@ std::optional<SqlScript> generateSql(const SqlRequest& r, std::string* error)
 }
 
 namespace {
+
+/// After a raw layout's table definition: the incremental export's definition (a full export followed by one), the
+/// DuckDB canonical JSON macro, streamscope_raw_lines, streamscope_changelog over it, then the analysis.
+void appendRawViews(SqlScript& script, const SqlRequest& r, bool withIncremental)
+{
+    std::string incrementalTable;
+    if (withIncremental) {
+        SqlRequest incremental = r;
+        incremental.source = SqlSource::S3Incremental;
+        incrementalTable = rawTableName(incremental.source);
+        script.statements.push_back(
+            {"The incremental export after the full export (its data/ folder): its lines continue the items' "
+             "histories.",
+             exportDefinition(incremental, stripSlash(r.incrementalLocation), nullptr), false, false,
+             incrementalTable});
+    }
+    if (r.dialect == SqlDialect::DuckDb)
+        script.statements.push_back(
+            {"Canonical JSON text (object members sorted by name, " + std::to_string(kCanonicalDepth)
+                 + " JSON levels deep: " + std::to_string((kCanonicalDepth - 2) / 2)
+                 + " levels of M and L below the\nattributes), so that images written with their "
+                   "attributes in another order compare equal;\n"
+                   "array elements (L, and set members SS/NS/BS) keep their order and numbers their spelling.",
+             canonicalJsonMacro(), false, false, "streamscope_canonical_json"});
+    const bool kinesis = r.source == SqlSource::KinesisArchive;
+    const std::string canonical = r.dialect == SqlDialect::DuckDb
+        ? "names sorted " + std::to_string((kCanonicalDepth - 2) / 2)
+            + " nested levels deep (streamscope_canonical_json; set members and numbers compared\nas written)"
+        : "top-level names sorted (nested maps, set members and numbers compared as written)";
+    const std::string window = r.windowFromMicros
+        ? "its window start --window-from (exportFromTime)"
+        : "its window start\nunknown (NULL: give --window-from; the lines of a single export need none)";
+    std::string linesComment;
+    if (kinesis)
+        linesComment = "One row per Kinesis record: its tableName, eventName and eventID, the Keys as key text, the "
+                       "time in µs (as the\nimporter reads ApproximateCreationDateTime), the TTL flag from "
+                       "userIdentity, the images as JSON text with the\n"
+            + canonical + ", the file and line.";
+    else
+        linesComment =
+            std::string(r.source == SqlSource::S3Full
+                            ? "One row per full-export item (a SNAPSHOT at --export-time, its Keys the "
+                              "--key-attributes; an item lacking one\nis skipped, as the importer "
+                              "skips it)"
+                                + std::string(withIncremental ? " and per line of the incremental export after it" : "")
+                                + ":\n"
+                            : "One row per export line: ")
+            + "table " + r.table
+            + " (the files do not name it), the Keys as key text, INSERT / MODIFY / REMOVE\nfrom the images a "
+              "line has (as the importer derives them), WriteTimestampMicros in µs, the images as JSON text\nwith "
+              "the "
+            + canonical + ", the file and line.";
+    const std::string changelogComment = kinesis
+        ? "The records as the changelog's columns: no sequence number (Kinesis Data Streams records have none: a "
+          "key's\nhistory is ordered by time, then arrival), arrival = the order the importer reads them (files "
+          "by path,\nrecords in order), later copies with the same eventID and content copy_no 1, 2, ... as the "
+          "store's\nduplicates; no record compacted."
+        : "The rows as the changelog's columns: no sequence number (a key's history is ordered by time, then "
+          "arrival),\narrival = the order the importer reads them (files by path, lines in order), later copies "
+          "of a line\n(same key, time and content) copy_no 1, 2, ... as the store's duplicates; every incremental "
+          "export line\ncompacted, "
+            + window + ".";
+    script.statements.push_back({linesComment, rawLinesView(r, rawTableName(r.source), incrementalTable), false, false,
+                                 "streamscope_raw_lines"});
+    script.statements.push_back({changelogComment, rawChangelogView(r.dialect), false, true, "streamscope_changelog"});
+    appendAnalysis(script, r);
+}
 
 void appendAnalysis(SqlScript& script, const SqlRequest& r)
 {

@@ -6,8 +6,9 @@
 //   storage::SqlRequest req;  req.dialect = storage::SqlDialect::DuckDb;  req.location = "out/";
 //   std::string sql = storage::generateSql(req);   // statements separated by ";\n"
 //
-// The changes view reads the changelog layout (storage/sql/changelog.h), or the lines of S3 incremental exports or the
-// records of a Kinesis archive given the changelog's columns (storage/sql/rawchanges.h). The audit reports the kinds
+// The changes view reads the changelog layout (storage/sql/changelog.h), or the lines of S3 incremental exports, the
+// items of a full export (and the incremental export after it) or the records of a Kinesis archive given the
+// changelog's columns (storage/sql/rawchanges.h). The audit reports the kinds
 // the desktop audit (model/audit.h) reports, with the same names and severities, where SQL can say them: gap,
 // duplicate, conflict, orphan-start, insert-over-existing, modify-after-remove, remove-of-absent, ttl-remove,
 // out-of-order-arrival, time-regression, mixed-view-types, with the desktop's compacted-window rule (a compacted
@@ -39,7 +40,10 @@ enum class SqlSource : std::uint8_t {
     /// a DynamoDB incremental export's data/ folder: the table definition; with `table` (and no `seen`) also the
     /// changes view, audit and state over its lines (storage/sql/rawchanges.h)
     S3Incremental,
-    S3Full, ///< a DynamoDB full export's data/ folder: the table definition only
+    /// a DynamoDB full export's data/ folder: the table definition; with `table`, `keyAttributes` and
+    /// `exportTimeMicros` (and no `seen`) also the changes view, audit and state over its items (SNAPSHOT records at
+    /// the export time, as the importer reads them), and over the lines of `incrementalLocation` after it
+    S3Full,
     /// Kinesis Data Streams for DynamoDB records archived to S3 (Firehose: JSON objects, newline-separated or
     /// concatenated, under YYYY/MM/DD/HH/): the table definition; without `seen` also the changes view, audit and
     /// state over its records (storage/sql/rawchanges.h)
@@ -60,6 +64,15 @@ struct SqlRequest
     /// struct). S3 exports: Keys/NewImage/OldImage/Item as nested struct columns of the table seen (`table`, or
     /// the store's only table). Without it: images as JSON text (the generic form).
     std::optional<SeenTypes> seen;
+    /// s3-full: the table's key attribute names (partition key, then sort key): a full export's Items carry no Keys
+    std::vector<std::string> keyAttributes;
+    /// s3-full: the export's exportTime (manifest-summary.json), the time of its SNAPSHOT records
+    std::optional<std::int64_t> exportTimeMicros;
+    /// s3-full: the data/ folder of the incremental export after the full export (""): its lines join the history
+    std::string incrementalLocation;
+    /// s3-incremental (or the incremental part of s3-full): the export's exportFromTime (manifest-summary.json), the
+    /// window start of its compacted lines (compacted_window_from_us); nullopt: NULL, every line is compared
+    std::optional<std::int64_t> windowFromMicros;
 };
 
 /// One statement of the generated text.

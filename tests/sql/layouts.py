@@ -13,9 +13,11 @@ order: shuffled, with duplicates and gaps) and writes the same changes as
                     manifest-files.json with MD5s, data/*.json.gz): one line per delivered record, in delivery order,
                     Metadata.WriteTimestampMicros {"N": "…"}, a number or a string in turn (the importer and the
                     DDL take all three); the images the view type has, every other line's Keys and images with
-                    their top-level attributes in reverse order;
+                    their attributes in reverse order at every level (nested M members too);
   s3-full           per table a full export at a second boundary in the middle of the capture (the item each key's
-                    last record before it left) and an incremental export of the records after it.
+                    last record before it left) and an incremental export of the records after it;
+  s3-full-overlap   per table the same full export and one compacted incremental export whose window starts before
+                    it (one line per key: first OldImage, last NewImage), as s3_full_overlap() says.
 
 Times: a record's time is its ApproximateCreationDateTime (seconds) plus its rank in its table's sequence order in
 µs, so every layout orders a key's records as the stream did. Usage: layouts.py LAYOUT CAPTURE.jsonl OUTDIR
@@ -113,10 +115,20 @@ def write_export(out, table, number, kind, lines, export_us, from_us=None, view=
     open(os.path.join(out, base, "_started"), "w").close()
 
 
+def reversed_value(value):
+    """A DynamoDB value with the members of every M inside it in reverse order (L elements stay in order)."""
+    if "M" in value:
+        return {"M": {name: reversed_value(v) for name, v in reversed(list(value["M"].items()))}}
+    if "L" in value:
+        return {"L": [reversed_value(v) for v in value["L"]]}
+    return value
+
+
 def reordered(item, index):
-    """Every other line's Keys and images with their top-level attributes in reverse order: the same item (the
-    importer compares items, not text), which SQL over the raw lines must see as equal too."""
-    return dict(reversed(list(item.items()))) if index % 2 else item
+    """Every other line's Keys and images with their attributes in reverse order at every level (the members of
+    nested M maps too): the same item (the importer compares items, not text), which SQL over the raw lines must see
+    as equal too."""
+    return {name: reversed_value(v) for name, v in reversed(list(item.items()))} if index % 2 else item
 
 
 def incremental_line(r, index):
@@ -156,6 +168,49 @@ def s3_exports(records, out, with_full):
                      from_us=split - 1000 if with_full else (first // 1000000) * 1000000, view=view)
 
 
+def s3_full_overlap(records, out):
+    """Per table a full export in the middle of the capture and ONE compacted incremental export whose window starts
+    before it (half-way from the capture's first second): one line per key with the key's first OldImage in the window and its
+    last NewImage (none when it was inserted and removed inside the window), written at the key's last change. A
+    line after the full export's item holds the item at the window start, not at the export: the desktop does not
+    compare them (the window spans the snapshot), which SQL can do only knowing the window start (--window-from)."""
+    for number, table in enumerate(sorted({table_of(r) for r in records})):
+        mine = sorted((r for r in records if table_of(r) == table), key=lambda r: r["_us"])
+        names = list(mine[0]["dynamodb"]["Keys"])
+        schema = [{"AttributeName": n, "KeyType": t} for n, t in zip(names, ("HASH", "RANGE"))]
+        with open(os.path.join(out, "describe-table-%s.json" % table), "w", encoding="utf-8") as f:
+            json.dump({"Table": {"TableName": table, "KeySchema": schema}}, f)
+        first = mine[0]["_us"] // 1000000 * 1000000
+        last = mine[-1]["_us"]
+        split = ((first + last) // 2 // 1000000) * 1000000
+        state = {}
+        for r in (r for r in mine if r["_us"] < split):
+            state[compact(sorted(r["dynamodb"]["Keys"].items()))] = (
+                None if r["eventName"] == "REMOVE" else r["dynamodb"].get("NewImage"))
+        write_export(out, table, 2 * number, "FULL_EXPORT", [{"Item": i} for i in state.values() if i is not None],
+                     split - 1000)
+        # The window starts half-way to the full export (every key was inserted before it, so its lines are
+        # MODIFYs and REMOVEs with the item at the window start as OldImage).
+        start = ((first + split) // 2 // 1000000) * 1000000
+        window = {}
+        for r in (r for r in mine if r["_us"] >= start):
+            window.setdefault(compact(sorted(r["dynamodb"]["Keys"].items())), []).append(r)
+        lines = []
+        for index, changes in enumerate(window.values()):
+            d0 = changes[0]["dynamodb"]
+            d1 = changes[-1]["dynamodb"]
+            line = {"Metadata": {"WriteTimestampMicros": {"N": str(changes[-1]["_us"])}},
+                    "Keys": reordered(d0["Keys"], index)}
+            if changes[0]["eventName"] != "INSERT" and "OldImage" in d0:
+                line["OldImage"] = reordered(d0["OldImage"], index)
+            if changes[-1]["eventName"] != "REMOVE" and "NewImage" in d1:
+                line["NewImage"] = reordered(d1["NewImage"], index)
+            if "OldImage" in line or "NewImage" in line:
+                lines.append(line)
+        write_export(out, table, 2 * number + 1, "INCREMENTAL_EXPORT", lines, (last // 1000000 + 1) * 1000000,
+                     from_us=start, view="NEW_AND_OLD_IMAGES")
+
+
 def main():
     layout, capture, out = sys.argv[1:4]
     records = read(capture)
@@ -168,6 +223,8 @@ def main():
         s3_exports(records, out, with_full=False)
     elif layout == "s3-full":
         s3_exports(records, out, with_full=True)
+    elif layout == "s3-full-overlap":
+        s3_full_overlap(records, out)
     else:
         sys.exit("unknown layout " + layout)
 

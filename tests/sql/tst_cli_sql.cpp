@@ -54,13 +54,22 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("dialect");
         QTest::addColumn<QString>("source");
-        QTest::addColumn<QString>("table"); // s3-incremental with --table: the changes view, audit and state too
+        QTest::addColumn<QString>("table");    // s3-incremental with --table: the changes view, audit and state too
+        QTest::addColumn<QStringList>("more"); // s3-full: key attributes, export time, the incremental export after it
+        const QStringList full{
+            QStringLiteral("--key-attributes"),       QStringLiteral("pk,sk"),
+            QStringLiteral("--export-time"),          QStringLiteral("2023-11-14T22:30:00Z"),
+            QStringLiteral("--incremental-location"), QStringLiteral("s3://example-bucket/raw-incremental/"),
+            QStringLiteral("--window-from"),          QStringLiteral("2023-11-14T22:00:00Z")};
         for (const char* d : {"athena", "trino", "spark"}) {
             for (const char* source : {"s3-incremental", "s3-full", "kinesis-archive"})
                 QTest::newRow(qPrintable(QStringLiteral("%1 %2").arg(QLatin1String(d), QLatin1String(source))))
-                    << QString::fromLatin1(d) << QString::fromLatin1(source) << QString();
+                    << QString::fromLatin1(d) << QString::fromLatin1(source) << QString() << QStringList();
             QTest::newRow(qPrintable(QStringLiteral("%1 s3-incremental --table").arg(QLatin1String(d))))
-                << QString::fromLatin1(d) << QStringLiteral("s3-incremental") << QStringLiteral("Orders");
+                << QString::fromLatin1(d) << QStringLiteral("s3-incremental") << QStringLiteral("Orders")
+                << QStringList();
+            QTest::newRow(qPrintable(QStringLiteral("%1 s3-full --table").arg(QLatin1String(d))))
+                << QString::fromLatin1(d) << QStringLiteral("s3-full") << QStringLiteral("Orders") << full;
         }
     }
 
@@ -72,10 +81,12 @@ private Q_SLOTS:
         QFETCH(QString, dialect);
         QFETCH(QString, source);
         QFETCH(QString, table);
+        QFETCH(QStringList, more);
         QStringList arguments{QStringLiteral("sql"), QStringLiteral("--dialect"), dialect, QStringLiteral("--source")};
         arguments << source << QStringLiteral("--location") << QStringLiteral("s3://example-bucket/raw/");
         if (!table.isEmpty())
             arguments << QStringLiteral("--table") << table;
+        arguments << more;
         const auto run = runCli(arguments);
         QVERIFY2(run.exitCode == 0, run.err.constData());
         const QString path = QStringLiteral(STREAMSCOPE_TEST_DATA_DIR "/sql/raw-%1%3-%2.sql")
@@ -221,6 +232,32 @@ private Q_SLOTS:
         QTest::newRow("extra argument") << QStringList{QStringLiteral("--dialect"), QStringLiteral("duckdb"), loc,
                                                        QStringLiteral("x"), QStringLiteral("y")}
                                         << QStringLiteral("unexpected argument 'y'");
+        const QStringList full{QStringLiteral("--dialect"),
+                               QStringLiteral("duckdb"),
+                               QStringLiteral("--source"),
+                               QStringLiteral("s3-full"),
+                               loc,
+                               QStringLiteral("x")};
+        QTest::newRow("key attributes without s3-full")
+            << QStringList{QStringLiteral("--dialect"), QStringLiteral("duckdb"),           loc,
+                           QStringLiteral("x"),         QStringLiteral("--key-attributes"), QStringLiteral("pk")}
+            << QStringLiteral("are for --source s3-full");
+        QTest::newRow("window without incremental lines")
+            << (QStringList(full) << QStringLiteral("--window-from") << QStringLiteral("2023-11-14T22:00:00Z")
+                                  << QStringLiteral("--table") << QStringLiteral("T")
+                                  << QStringLiteral("--key-attributes") << QStringLiteral("pk")
+                                  << QStringLiteral("--export-time") << QStringLiteral("2023-11-14T22:30:00Z"))
+            << QStringLiteral("--window-from is for --source s3-incremental");
+        QTest::newRow("full export without export time")
+            << (QStringList(full) << QStringLiteral("--table") << QStringLiteral("T")
+                                  << QStringLiteral("--key-attributes") << QStringLiteral("pk"))
+            << QStringLiteral("need --table, --key-attributes and --export-time");
+        QTest::newRow("bad export time") << (QStringList(full)
+                                             << QStringLiteral("--export-time") << QStringLiteral("later"))
+                                         << QStringLiteral("--export-time takes");
+        QTest::newRow("empty key attributes")
+            << (QStringList(full) << QStringLiteral("--key-attributes") << QStringLiteral(","))
+            << QStringLiteral("needs attribute names");
         QTest::newRow("control character")
             << QStringList{QStringLiteral("--dialect"), QStringLiteral("duckdb"), loc, QStringLiteral("a\nb")}
             << QStringLiteral("control character");
@@ -240,8 +277,9 @@ private Q_SLOTS:
     {
         const auto run = runCli({QStringLiteral("sql"), QStringLiteral("--help")});
         QCOMPARE(run.exitCode, 0);
-        for (const char* option : {"--dialect", "--source", "--location", "--table", "--at", "--from-store",
-                                   "s3-incremental", "s3-full", "kinesis-archive"})
+        for (const char* option :
+             {"--dialect", "--source", "--location", "--table", "--at", "--from-store", "s3-incremental", "s3-full",
+              "kinesis-archive", "--key-attributes", "--export-time", "--incremental-location", "--window-from"})
             QVERIFY2(run.out.contains(option), option);
         const auto global = runCli({QStringLiteral("--help")});
         QVERIFY(global.out.contains("sql"));

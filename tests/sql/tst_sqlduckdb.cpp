@@ -529,11 +529,12 @@ void TestSqlDuckDb::otherDialectsParse()
     // The views and queries are in the subset every dialect shares: DuckDB must parse each of them as printed for
     // Athena, Trino and Spark (the table definitions are dialect-only and checked against golden files in
     // tst_cli_sql).
-    // The same for the views over the raw lines of S3 incremental exports and Kinesis archives (the changelog's columns
-    // and the audit over them); their streamscope_raw_lines, in each engine's own JSON functions, must parse too.
+    // The same for the views over the raw lines of S3 incremental exports, Kinesis archives and a full export with
+    // the incremental export after it (the changelog's columns and the audit over them); their
+    // streamscope_raw_lines, in each engine's own JSON functions, must parse too.
     QJsonArray texts;
-    for (const auto source :
-         {storage::SqlSource::Changelog, storage::SqlSource::S3Incremental, storage::SqlSource::KinesisArchive}) {
+    for (const auto source : {storage::SqlSource::Changelog, storage::SqlSource::S3Incremental,
+                              storage::SqlSource::KinesisArchive, storage::SqlSource::S3Full}) {
         for (const auto dialect : {storage::SqlDialect::DuckDb, storage::SqlDialect::Athena, storage::SqlDialect::Trino,
                                    storage::SqlDialect::Spark}) {
             storage::SqlRequest request;
@@ -541,6 +542,12 @@ void TestSqlDuckDb::otherDialectsParse()
             request.source = source;
             request.location = "s3://bucket/changelog/";
             request.table = "Orders";
+            if (source == storage::SqlSource::S3Full) { // a full export and the incremental export after it
+                request.keyAttributes = {"pk", "sk"};
+                request.exportTimeMicros = 1700000000000000;
+                request.incrementalLocation = "s3://bucket/incremental/";
+                request.windowFromMicros = 1699990000000000;
+            }
             std::string error;
             const auto script = storage::generateSql(request, &error);
             QVERIFY2(script, error.c_str());
@@ -857,6 +864,23 @@ void TestSqlDuckDb::rawAudit_data()
     // ApproximateCreationDateTime as µs with and without ApproximateCreationDateTimePrecision, and as ms.
     QTest::newRow("kinesis archive, new image only, ms and us")
         << QStringLiteral("kinesis-archive-mixed-units") << kinesis << faults("8", "NEW_IMAGE") << common;
+    // A full export alone (source "s3-full"): its items are SNAPSHOT records at the export time, keyed by the key
+    // attributes of the DescribeTable output beside it; the state at the export time is the snapshot.
+    QTest::newRow("full export") << QStringLiteral("s3-full") << QStringLiteral("s3-full")
+                                 << faults("5", "NEW_AND_OLD_IMAGES") << QStringList();
+    // The full export and the incremental export after it ("s3-full+incremental": --incremental-location, and the
+    // window start --window-from): the lines continue the snapshot's histories.
+    const QString fullAndIncremental = QStringLiteral("s3-full+incremental");
+    QTest::newRow("full and incremental exports")
+        << QStringLiteral("s3-full") << fullAndIncremental << faults("5", "NEW_AND_OLD_IMAGES")
+        << (common + QStringList{QStringLiteral("gap")});
+    // The full export inside the incremental export's window (one compacted line per key): a line after the
+    // snapshot holds the item at the window start; the desktop does not compare them (only keys the full export
+    // lacks give findings: orphan starts), nor does SQL knowing the window start: without --window-from it reports a
+    // gap for every key changed between the window start and the export (checked: 26 more findings).
+    QTest::newRow("full export inside a compacted window")
+        << QStringLiteral("s3-full-overlap") << fullAndIncremental << faults("5", "NEW_AND_OLD_IMAGES")
+        << QStringList{QStringLiteral("orphan-start")};
 }
 
 void TestSqlDuckDb::rawAudit()
@@ -864,12 +888,14 @@ void TestSqlDuckDb::rawAudit()
     if (!m_skip.isEmpty())
         QSKIP(qPrintable(m_skip));
     // The SQL over the RAW files (no import): tests/sql/layouts.py writes the generated faults (gaps, duplicate
-    // lines, shuffled lines, TTL removes, two tables) as one incremental export per table or as one Kinesis archive;
-    // the DuckDB text of `sql --source SOURCE --location DATA --table T` must give the findings `audit --json
-    // --records` gives for a store that imported the same folder, and the state `state --at --json` gives. Neither
-    // layout has sequence numbers: a finding's record is identified by its key and time (WriteTimestampMicros or
-    // ApproximateCreationDateTime; the desktop's recordId looked up in the store), so findings compare as
-    // kind|severity|table|key|time.
+    // lines, shuffled lines, TTL removes, two tables) as one incremental export per table (every other line's Keys
+    // and images reordered at every level), as one Kinesis archive, or as a full export per table with an incremental
+    // export after it; the DuckDB text of `sql --source SOURCE --location DATA --table T` (for a full export with its
+    // key attributes and export time, and the incremental export's location and window start) must give the findings
+    // `audit --json --records` gives for a store that imported the same folder (for the full export alone: its
+    // export folders), and the state `state --at --json` gives. No layout has sequence numbers: a finding's record is
+    // identified by its key and time (WriteTimestampMicros or ApproximateCreationDateTime; the desktop's recordId
+    // looked up in the store), so findings compare as kind|severity|table|key|time.
     QFETCH(QString, layout);
     QFETCH(QString, source);
     QFETCH(QStringList, generator);
@@ -885,9 +911,37 @@ void TestSqlDuckDb::rawAudit()
             {testsupport::sourceDir() + QStringLiteral("/tests/sql/layouts.py"), layout, capture, folder});
     QVERIFY(p.waitForFinished(120000));
     QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0, p.readAllStandardError().constData());
+
+    // Each export folder's table, type, data/ folder and times (manifest-summary.json).
+    struct Export
+    {
+        QString table, type, data;
+        QString exportTime, fromTime;
+    };
+    std::vector<Export> exports;
+    const QDir exportRoot(folder + QStringLiteral("/AWSDynamoDB"));
+    for (const QString& id : exportRoot.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile summary(exportRoot.filePath(id + QStringLiteral("/manifest-summary.json")));
+        QVERIFY(summary.open(QIODevice::ReadOnly));
+        const QJsonObject m = QJsonDocument::fromJson(summary.readAll()).object();
+        exports.push_back(
+            {m.value(QStringLiteral("tableArn")).toString().section(QLatin1Char('/'), 1, 1),
+             m.value(QStringLiteral("exportType")).toString(), exportRoot.filePath(id + QStringLiteral("/data")),
+             m.value(QStringLiteral("exportTime")).toString(), m.value(QStringLiteral("exportFromTime")).toString()});
+    }
+    // A full export alone: the store imports only the full exports (their DescribeTable outputs are two folders up).
+    QStringList importPaths{folder};
+    if (source == QLatin1String("s3-full")) {
+        importPaths.clear();
+        for (const Export& e : exports) {
+            if (e.type == QLatin1String("FULL_EXPORT"))
+                importPaths << QFileInfo(e.data).path();
+        }
+    }
     const QString store = m_dir.filePath(name + QStringLiteral(".streamscope"));
     const auto imported =
-        runCli({QStringLiteral("import"), QStringLiteral("--store"), store, QStringLiteral("--no-progress"), folder});
+        runCli(QStringList{QStringLiteral("import"), QStringLiteral("--store"), store, QStringLiteral("--no-progress")}
+               + importPaths);
     QVERIFY2(imported.exitCode == 0 || imported.exitCode == 1, imported.err.constData());
 
     // The desktop: findings of the SQL kinds with their record's time.
@@ -941,39 +995,71 @@ void TestSqlDuckDb::rawAudit()
             .toString(Qt::ISODateWithMs);
 
     // SQL, one table at a time: an S3 incremental export's data/ folder with --table (the lines do not name it);
-    // the whole Kinesis archive with --table choosing the table's records.
-    std::vector<std::pair<QString, QString>> runs; // location, table
+    // the whole Kinesis archive with --table choosing the table's records; a full export's data/ folder with the
+    // key attributes (the DescribeTable output layouts.py writes) and the export time, and the incremental export
+    // after it with its window start.
+    struct Run
+    {
+        QString table;
+        QStringList arguments;
+        QString at;
+    };
+    std::vector<Run> runs;
     if (source == QLatin1String("kinesis-archive")) {
         auto db = storage::Database::open(store.toStdString(), storage::Database::OpenMode::ReadOnly);
         QVERIFY(db);
         auto st = db->prepare("SELECT name FROM ddb_tables ORDER BY name");
         QVERIFY(st);
         QVERIFY(!st->forEachRow([&](const storage::Statement& row) {
-            runs.emplace_back(folder, QString::fromStdString(std::string(row.text(0))));
+            runs.push_back(
+                {QString::fromStdString(std::string(row.text(0))), {QStringLiteral("--location"), folder}, at});
         }));
+    } else if (source == QLatin1String("s3-incremental")) {
+        for (const Export& e : exports)
+            runs.push_back({e.table, {QStringLiteral("--location"), e.data}, at});
     } else {
-        const QDir exports(folder + QStringLiteral("/AWSDynamoDB"));
-        for (const QString& id : exports.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
-            QFile summary(exports.filePath(id + QStringLiteral("/manifest-summary.json")));
-            QVERIFY(summary.open(QIODevice::ReadOnly));
-            runs.emplace_back(exports.filePath(id + QStringLiteral("/data")),
-                              QJsonDocument::fromJson(summary.readAll())
-                                  .object()
-                                  .value(QStringLiteral("tableArn"))
-                                  .toString()
-                                  .section(QLatin1Char('/'), 1, 1));
+        for (const Export& full : exports) {
+            if (full.type != QLatin1String("FULL_EXPORT"))
+                continue;
+            QFile describe(folder + QStringLiteral("/describe-table-") + full.table + QStringLiteral(".json"));
+            QVERIFY(describe.open(QIODevice::ReadOnly));
+            QStringList keys;
+            for (const auto& k : QJsonDocument::fromJson(describe.readAll())
+                                     .object()
+                                     .value(QStringLiteral("Table"))
+                                     .toObject()
+                                     .value(QStringLiteral("KeySchema"))
+                                     .toArray())
+                keys << k.toObject().value(QStringLiteral("AttributeName")).toString();
+            Run run{full.table,
+                    {QStringLiteral("--location"), full.data, QStringLiteral("--key-attributes"),
+                     keys.join(QLatin1Char(',')), QStringLiteral("--export-time"), full.exportTime},
+                    at};
+            if (source == QLatin1String("s3-full")) {
+                run.at = full.exportTime; // the state the full export shows
+            } else {
+                for (const Export& e : exports) {
+                    if (e.table == full.table && e.type == QLatin1String("INCREMENTAL_EXPORT"))
+                        run.arguments << QStringLiteral("--incremental-location") << e.data
+                                      << QStringLiteral("--window-from") << e.fromTime;
+                }
+            }
+            runs.push_back(run);
         }
     }
     QStringList fromSql;
     QStringList desktopState;
     QStringList sqlState;
     int tables = 0;
-    for (const auto& [location, table] : runs) {
+    for (const Run& run : runs) {
+        const QString& table = run.table;
         QVERIFY(!table.isEmpty());
         ++tables;
-        const auto sql = runCli({QStringLiteral("sql"), QStringLiteral("--dialect"), QStringLiteral("duckdb"),
-                                 QStringLiteral("--source"), source, QStringLiteral("--location"), location,
-                                 QStringLiteral("--table"), table, QStringLiteral("--at"), at});
+        const auto sql =
+            runCli(QStringList{QStringLiteral("sql"), QStringLiteral("--dialect"), QStringLiteral("duckdb"),
+                               QStringLiteral("--source"), source.section(QLatin1Char('+'), 0, 0),
+                               QStringLiteral("--table"), table, QStringLiteral("--at"), run.at}
+                   + run.arguments);
         QVERIFY2(sql.exitCode == 0, sql.err.constData());
         const QString script = m_dir.filePath(name + QLatin1Char('-') + table + QStringLiteral(".sql"));
         {
@@ -999,7 +1085,7 @@ void TestSqlDuckDb::rawAudit()
                            .join(QLatin1Char('|'));
         }
         sqlState += stateRows(QJsonDocument::fromJson(results[1]).object().value(QStringLiteral("rows")).toArray());
-        desktopState += desktopStateRows(store, table, at, error);
+        desktopState += desktopStateRows(store, table, run.at, error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
     }
     QCOMPARE(tables, 2);

@@ -3,8 +3,8 @@
 -- Keys and images as nested types: every attribute and DynamoDB type the store has seen for AllTypes (a type it has not seen reads as NULL);
 -- Athena lower-cases names: two attributes differing only in case need 'mapping.<name>' SERDEPROPERTIES.
 -- Not executed by Streamscope's tests on athena (only parsed by DuckDB where the dialects agree).
--- The changes view, audit and state read the changelog layout: import these files (streamscope import) and
--- export them with --format changelog (canonical images, the store's arrival order and redeliveries).
+-- With --table T --key-attributes K --export-time TIME (and without --from-store) the changes view, audit and state
+-- over these files follow; or import them (streamscope import) and export them with --format changelog.
 CREATE EXTERNAL TABLE IF NOT EXISTS streamscope_s3_full (
   `Item` struct<`binaryData`:struct<`B`:string>,`binarySet`:struct<`BS`:array<string>>,`booleanFalse`:struct<`BOOL`:boolean>,`booleanTrue`:struct<`BOOL`:boolean>,`complexObject`:struct<`M`:struct<`active`:struct<`BOOL`:boolean>,`count`:struct<`N`:string>,`items`:struct<`L`:array<struct<`M`:struct<`id`:struct<`N`:string>,`label`:struct<`S`:string>>>>>,`metadata`:struct<`M`:struct<`created`:struct<`S`:string>,`updated`:struct<`S`:string>>>,`name`:struct<`S`:string>>>,`decimalField`:struct<`N`:string>,`id`:struct<`S`:string>,`mixedList`:struct<`L`:array<struct<`BOOL`:boolean,`M`:struct<`nested`:struct<`S`:string>>,`N`:string,`S`:string>>>,`nestedMap`:struct<`M`:struct<`level1`:struct<`M`:struct<`level2`:struct<`M`:struct<`level3`:struct<`M`:struct<`deepValue`:struct<`S`:string>>>>>>>>>,`nullField`:struct<`NULL`:boolean>,`numberArray`:struct<`NS`:array<string>>,`numberField`:struct<`N`:string>,`simpleMap`:struct<`M`:struct<`key1`:struct<`S`:string>,`key2`:struct<`S`:string>,`key3`:struct<`N`:string>>>,`stringArray`:struct<`SS`:array<string>>,`stringField`:struct<`S`:string>>)
 ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'

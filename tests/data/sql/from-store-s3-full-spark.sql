@@ -2,8 +2,8 @@
 -- The data/ folder of a DynamoDB full export to S3 (DYNAMODB_JSON lines, gzip),
 -- Keys and images as nested types: every attribute and DynamoDB type the store has seen for AllTypes (a type it has not seen reads as NULL).
 -- Not executed by Streamscope's tests on spark (only parsed by DuckDB where the dialects agree).
--- The changes view, audit and state read the changelog layout: import these files (streamscope import) and
--- export them with --format changelog (canonical images, the store's arrival order and redeliveries).
+-- With --table T --key-attributes K --export-time TIME (and without --from-store) the changes view, audit and state
+-- over these files follow; or import them (streamscope import) and export them with --format changelog.
 CREATE TABLE IF NOT EXISTS streamscope_s3_full (
   `Item` STRUCT<`binaryData`: STRUCT<`B`: STRING>, `binarySet`: STRUCT<`BS`: ARRAY<STRING>>, `booleanFalse`: STRUCT<`BOOL`: BOOLEAN>, `booleanTrue`: STRUCT<`BOOL`: BOOLEAN>, `complexObject`: STRUCT<`M`: STRUCT<`active`: STRUCT<`BOOL`: BOOLEAN>, `count`: STRUCT<`N`: STRING>, `items`: STRUCT<`L`: ARRAY<STRUCT<`M`: STRUCT<`id`: STRUCT<`N`: STRING>, `label`: STRUCT<`S`: STRING>>>>>, `metadata`: STRUCT<`M`: STRUCT<`created`: STRUCT<`S`: STRING>, `updated`: STRUCT<`S`: STRING>>>, `name`: STRUCT<`S`: STRING>>>, `decimalField`: STRUCT<`N`: STRING>, `id`: STRUCT<`S`: STRING>, `mixedList`: STRUCT<`L`: ARRAY<STRUCT<`BOOL`: BOOLEAN, `M`: STRUCT<`nested`: STRUCT<`S`: STRING>>, `N`: STRING, `S`: STRING>>>, `nestedMap`: STRUCT<`M`: STRUCT<`level1`: STRUCT<`M`: STRUCT<`level2`: STRUCT<`M`: STRUCT<`level3`: STRUCT<`M`: STRUCT<`deepValue`: STRUCT<`S`: STRING>>>>>>>>>, `nullField`: STRUCT<`NULL`: BOOLEAN>, `numberArray`: STRUCT<`NS`: ARRAY<STRING>>, `numberField`: STRUCT<`N`: STRING>, `simpleMap`: STRUCT<`M`: STRUCT<`key1`: STRUCT<`S`: STRING>, `key2`: STRUCT<`S`: STRING>, `key3`: STRUCT<`N`: STRING>>>, `stringArray`: STRUCT<`SS`: ARRAY<STRING>>, `stringField`: STRUCT<`S`: STRING>>)
 USING json

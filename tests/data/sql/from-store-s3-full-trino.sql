@@ -2,8 +2,8 @@
 -- The data/ folder of a DynamoDB full export to S3 (DYNAMODB_JSON lines, gzip),
 -- Keys and images as nested types: every attribute and DynamoDB type the store has seen for AllTypes (a type it has not seen reads as NULL).
 -- Not executed by Streamscope's tests on trino (only parsed by DuckDB where the dialects agree).
--- The changes view, audit and state read the changelog layout: import these files (streamscope import) and
--- export them with --format changelog (canonical images, the store's arrival order and redeliveries).
+-- With --table T --key-attributes K --export-time TIME (and without --from-store) the changes view, audit and state
+-- over these files follow; or import them (streamscope import) and export them with --format changelog.
 CREATE TABLE IF NOT EXISTS streamscope_s3_full (
   "Item" ROW("binaryData" ROW("B" varchar), "binarySet" ROW("BS" array(varchar)), "booleanFalse" ROW("BOOL" boolean), "booleanTrue" ROW("BOOL" boolean), "complexObject" ROW("M" ROW("active" ROW("BOOL" boolean), "count" ROW("N" varchar), "items" ROW("L" array(ROW("M" ROW("id" ROW("N" varchar), "label" ROW("S" varchar))))), "metadata" ROW("M" ROW("created" ROW("S" varchar), "updated" ROW("S" varchar))), "name" ROW("S" varchar))), "decimalField" ROW("N" varchar), "id" ROW("S" varchar), "mixedList" ROW("L" array(ROW("BOOL" boolean, "M" ROW("nested" ROW("S" varchar)), "N" varchar, "S" varchar))), "nestedMap" ROW("M" ROW("level1" ROW("M" ROW("level2" ROW("M" ROW("level3" ROW("M" ROW("deepValue" ROW("S" varchar))))))))), "nullField" ROW("NULL" boolean), "numberArray" ROW("NS" array(varchar)), "numberField" ROW("N" varchar), "simpleMap" ROW("M" ROW("key1" ROW("S" varchar), "key2" ROW("S" varchar), "key3" ROW("N" varchar))), "stringArray" ROW("SS" array(varchar)), "stringField" ROW("S" varchar)))
 WITH (format = 'JSON', external_location = 's3://example-bucket/exports/data/');

@@ -23,6 +23,13 @@ LOCATION 's3://example-bucket/raw/';
 -- importer reads ApproximateCreationDateTime), the TTL flag from userIdentity, the images as JSON text with the
 -- top-level names sorted (nested maps, set members and numbers compared as written), the file and line.
 CREATE OR REPLACE VIEW streamscope_raw_lines AS
+SELECT table_name, item_key, event_name, time_us, event_id, ttl, old_image, new_image,
+       CASE WHEN old_map IS NOT NULL AND new_map IS NOT NULL
+            THEN array_sort(filter(array_union(map_keys(old_map), map_keys(new_map)),
+                                   k -> NOT (old_map[k] <=> new_map[k])))
+            ELSE array_sort(map_keys(coalesce(new_map, old_map))) END AS changed,
+       compacted, window_from_us, file_name, line_no
+FROM (
 SELECT table_name,
        CASE WHEN keys_map IS NULL THEN NULL ELSE concat('{', array_join(transform(array_sort(map_keys(keys_map)),
          k -> concat(substring(to_json(named_struct('n', k)), 6, length(to_json(named_struct('n', k))) - 6),
@@ -37,11 +44,7 @@ SELECT table_name,
        CASE WHEN new_map IS NULL THEN NULL ELSE concat('{', array_join(transform(array_sort(map_keys(new_map)),
          k -> concat(substring(to_json(named_struct('n', k)), 6, length(to_json(named_struct('n', k))) - 6),
                      ':', new_map[k])), ','), '}') END AS new_image,
-       CASE WHEN old_map IS NOT NULL AND new_map IS NOT NULL
-            THEN array_sort(filter(array_union(map_keys(old_map), map_keys(new_map)),
-                                   k -> NOT (old_map[k] <=> new_map[k])))
-            ELSE array_sort(map_keys(coalesce(new_map, old_map))) END AS changed,
-       file_name, line_no
+       old_map, new_map, compacted, window_from_us, file_name, line_no
 FROM (
   SELECT tableName AS table_name, from_json(dynamodb.Keys, 'map<string,string>') AS keys_map,
          from_json(dynamodb.OldImage, 'map<string,string>') AS old_map,
@@ -55,10 +58,13 @@ FROM (
                      WHEN abs(dynamodb.ApproximateCreationDateTime) < 100000000000000 THEN dynamodb.ApproximateCreationDateTime * 1000
                      WHEN abs(dynamodb.ApproximateCreationDateTime) < 100000000000000000 THEN dynamodb.ApproximateCreationDateTime
                      ELSE CAST(substring(CAST(dynamodb.ApproximateCreationDateTime AS STRING), 1, length(CAST(dynamodb.ApproximateCreationDateTime AS STRING)) - 3) AS BIGINT) END END AS time_us,
+         false AS compacted, CAST(NULL AS BIGINT) AS window_from_us,
          input_file_name() AS file_name, CAST(NULL AS BIGINT) AS line_no
   FROM streamscope_kinesis_archive
   WHERE dynamodb.Keys IS NOT NULL AND eventName IN ('INSERT', 'MODIFY', 'REMOVE')
-) AS parsed;
+) AS parsed
+WHERE keys_map IS NOT NULL
+) AS canonical;
 
 -- The records as the changelog's columns: no sequence number (Kinesis Data Streams records have none: a key's
 -- history is ordered by time, then arrival), arrival = the order the importer reads them (files by path,
@@ -74,7 +80,7 @@ SELECT table_name, item_key, event_name, CAST(NULL AS STRING) AS seq, CAST(NULL 
          CASE WHEN event_id IS NULL THEN table_name END,
          CASE WHEN event_id IS NULL THEN time_us END
          ORDER BY line_order) - 1 AS INTEGER) AS copy_no,
-       CAST(NULL AS STRING) AS view_type, false AS compacted, CAST(NULL AS BIGINT) AS compacted_window_from_us
+       CAST(NULL AS STRING) AS view_type, compacted, window_from_us AS compacted_window_from_us
 FROM (
   SELECT l.*, row_number() OVER (ORDER BY file_name, line_no, time_us, item_key) AS line_order
   FROM streamscope_raw_lines l

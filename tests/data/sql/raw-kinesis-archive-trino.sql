@@ -22,6 +22,14 @@ WITH (format = 'JSON', external_location = 's3://example-bucket/raw/');
 -- importer reads ApproximateCreationDateTime), the TTL flag from userIdentity, the images as JSON text with the
 -- top-level names sorted (nested maps, set members and numbers compared as written), the file and line.
 CREATE OR REPLACE VIEW streamscope_raw_lines AS
+SELECT table_name, item_key, event_name, time_us, event_id, ttl, old_image, new_image,
+       CASE WHEN old_map IS NOT NULL AND new_map IS NOT NULL
+            THEN array_sort(filter(array_union(map_keys(old_map), map_keys(new_map)),
+                                   k -> json_format(element_at(old_map, k)) IS DISTINCT FROM
+                                        json_format(element_at(new_map, k))))
+            ELSE array_sort(map_keys(coalesce(new_map, old_map))) END AS changed,
+       compacted, window_from_us, file_name, line_no
+FROM (
 SELECT table_name,
        json_format(CAST(keys_map AS json)) AS item_key,
        coalesce(given_event,
@@ -30,12 +38,7 @@ SELECT table_name,
        time_us, event_id, ttl,
        json_format(CAST(old_map AS json)) AS old_image,
        json_format(CAST(new_map AS json)) AS new_image,
-       CASE WHEN old_map IS NOT NULL AND new_map IS NOT NULL
-            THEN array_sort(filter(array_union(map_keys(old_map), map_keys(new_map)),
-                                   k -> json_format(element_at(old_map, k)) IS DISTINCT FROM
-                                        json_format(element_at(new_map, k))))
-            ELSE array_sort(map_keys(coalesce(new_map, old_map))) END AS changed,
-       file_name, line_no
+       old_map, new_map, compacted, window_from_us, file_name, line_no
 FROM (
   SELECT tableName AS table_name, CAST(json_parse(dynamodb.Keys) AS map(varchar, json)) AS keys_map,
          CAST(json_parse(dynamodb.OldImage) AS map(varchar, json)) AS old_map,
@@ -49,10 +52,13 @@ FROM (
                      WHEN abs(dynamodb.ApproximateCreationDateTime) < 100000000000000 THEN dynamodb.ApproximateCreationDateTime * 1000
                      WHEN abs(dynamodb.ApproximateCreationDateTime) < 100000000000000000 THEN dynamodb.ApproximateCreationDateTime
                      ELSE dynamodb.ApproximateCreationDateTime / 1000 END END AS time_us,
+         false AS compacted, CAST(NULL AS bigint) AS window_from_us,
          "$path" AS file_name, CAST(NULL AS bigint) AS line_no
   FROM streamscope_kinesis_archive
   WHERE dynamodb.Keys IS NOT NULL AND eventName IN ('INSERT', 'MODIFY', 'REMOVE')
-) AS parsed;
+) AS parsed
+WHERE keys_map IS NOT NULL
+) AS canonical;
 
 -- The records as the changelog's columns: no sequence number (Kinesis Data Streams records have none: a key's
 -- history is ordered by time, then arrival), arrival = the order the importer reads them (files by path,
@@ -68,7 +74,7 @@ SELECT table_name, item_key, event_name, CAST(NULL AS varchar) AS seq, CAST(NULL
          CASE WHEN event_id IS NULL THEN table_name END,
          CASE WHEN event_id IS NULL THEN time_us END
          ORDER BY line_order) - 1 AS INTEGER) AS copy_no,
-       CAST(NULL AS varchar) AS view_type, false AS compacted, CAST(NULL AS BIGINT) AS compacted_window_from_us
+       CAST(NULL AS varchar) AS view_type, compacted, window_from_us AS compacted_window_from_us
 FROM (
   SELECT l.*, row_number() OVER (ORDER BY file_name, line_no, time_us, item_key) AS line_order
   FROM streamscope_raw_lines l

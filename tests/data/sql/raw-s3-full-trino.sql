@@ -3,8 +3,8 @@
 -- Keys and images as JSON text (the generic form: query them with the engine's JSON functions;
 -- --from-store STORE gives nested types).
 -- Not executed by Streamscope's tests on trino (only parsed by DuckDB where the dialects agree).
--- The changes view, audit and state read the changelog layout: import these files (streamscope import) and
--- export them with --format changelog (canonical images, the store's arrival order and redeliveries).
+-- With --table T --key-attributes K --export-time TIME (and without --from-store) the changes view, audit and state
+-- over these files follow; or import them (streamscope import) and export them with --format changelog.
 CREATE TABLE IF NOT EXISTS streamscope_s3_full (
   "Item" varchar)
 WITH (format = 'JSON', external_location = 's3://example-bucket/raw/');

@@ -14,10 +14,18 @@ CREATE EXTERNAL TABLE IF NOT EXISTS streamscope_s3_incremental (
 ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'
 LOCATION 's3://example-bucket/raw/';
 
--- One row per export line: table Orders (the lines do not name it), the Keys as key text, INSERT / MODIFY / REMOVE from
--- the images the line has (as the importer derives them), WriteTimestampMicros in µs, the images as JSON text
+-- One row per export line: table Orders (the files do not name it), the Keys as key text, INSERT / MODIFY / REMOVE
+-- from the images a line has (as the importer derives them), WriteTimestampMicros in µs, the images as JSON text
 -- with the top-level names sorted (nested maps, set members and numbers compared as written), the file and line.
 CREATE OR REPLACE VIEW streamscope_raw_lines AS
+SELECT table_name, item_key, event_name, time_us, event_id, ttl, old_image, new_image,
+       CASE WHEN old_map IS NOT NULL AND new_map IS NOT NULL
+            THEN array_sort(filter(array_union(map_keys(old_map), map_keys(new_map)),
+                                   k -> json_format(element_at(old_map, k)) IS DISTINCT FROM
+                                        json_format(element_at(new_map, k))))
+            ELSE array_sort(map_keys(coalesce(new_map, old_map))) END AS changed,
+       compacted, window_from_us, file_name, line_no
+FROM (
 SELECT table_name,
        json_format(CAST(keys_map AS json)) AS item_key,
        coalesce(given_event,
@@ -26,12 +34,7 @@ SELECT table_name,
        time_us, event_id, ttl,
        json_format(CAST(old_map AS json)) AS old_image,
        json_format(CAST(new_map AS json)) AS new_image,
-       CASE WHEN old_map IS NOT NULL AND new_map IS NOT NULL
-            THEN array_sort(filter(array_union(map_keys(old_map), map_keys(new_map)),
-                                   k -> json_format(element_at(old_map, k)) IS DISTINCT FROM
-                                        json_format(element_at(new_map, k))))
-            ELSE array_sort(map_keys(coalesce(new_map, old_map))) END AS changed,
-       file_name, line_no
+       old_map, new_map, compacted, window_from_us, file_name, line_no
 FROM (
   SELECT 'Orders' AS table_name, CAST(json_parse(Keys) AS map(varchar, json)) AS keys_map,
          CAST(json_parse(OldImage) AS map(varchar, json)) AS old_map,
@@ -40,15 +43,19 @@ FROM (
          false AS ttl,
          TRY_CAST(coalesce(json_extract_scalar(Metadata, '$.WriteTimestampMicros.N'),
                            json_extract_scalar(Metadata, '$.WriteTimestampMicros')) AS bigint) AS time_us,
+         true AS compacted, CAST(NULL AS bigint) AS window_from_us,
          "$path" AS file_name, CAST(NULL AS bigint) AS line_no
   FROM streamscope_s3_incremental
   WHERE Keys IS NOT NULL
-) AS parsed;
+) AS parsed
+WHERE keys_map IS NOT NULL
+) AS canonical;
 
--- The lines as the changelog's columns: no sequence number (a key's history is ordered by time, then arrival),
+-- The rows as the changelog's columns: no sequence number (a key's history is ordered by time, then arrival),
 -- arrival = the order the importer reads them (files by path, lines in order), later copies of a line
--- (same key, time and content) copy_no 1, 2, ... as the store's duplicates; every line compacted, its window
--- start unknown (NULL: not read from the manifest; contiguous windows need none).
+-- (same key, time and content) copy_no 1, 2, ... as the store's duplicates; every incremental export line
+-- compacted, its window start
+-- unknown (NULL: give --window-from; the lines of a single export need none).
 CREATE OR REPLACE VIEW streamscope_changelog AS
 SELECT table_name, item_key, event_name, CAST(NULL AS varchar) AS seq, CAST(NULL AS varchar) AS stream_arn,
        time_us, ttl, event_id, old_image, new_image, changed,
@@ -59,7 +66,7 @@ SELECT table_name, item_key, event_name, CAST(NULL AS varchar) AS seq, CAST(NULL
          CASE WHEN event_id IS NULL THEN table_name END,
          CASE WHEN event_id IS NULL THEN time_us END
          ORDER BY line_order) - 1 AS INTEGER) AS copy_no,
-       CAST(NULL AS varchar) AS view_type, true AS compacted, CAST(NULL AS BIGINT) AS compacted_window_from_us
+       CAST(NULL AS varchar) AS view_type, compacted, window_from_us AS compacted_window_from_us
 FROM (
   SELECT l.*, row_number() OVER (ORDER BY file_name, line_no, time_us, item_key) AS line_order
   FROM streamscope_raw_lines l

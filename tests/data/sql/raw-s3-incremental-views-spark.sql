@@ -14,10 +14,17 @@ CREATE TABLE IF NOT EXISTS streamscope_s3_incremental (
 USING json
 LOCATION 's3://example-bucket/raw/';
 
--- One row per export line: table Orders (the lines do not name it), the Keys as key text, INSERT / MODIFY / REMOVE from
--- the images the line has (as the importer derives them), WriteTimestampMicros in µs, the images as JSON text
+-- One row per export line: table Orders (the files do not name it), the Keys as key text, INSERT / MODIFY / REMOVE
+-- from the images a line has (as the importer derives them), WriteTimestampMicros in µs, the images as JSON text
 -- with the top-level names sorted (nested maps, set members and numbers compared as written), the file and line.
 CREATE OR REPLACE VIEW streamscope_raw_lines AS
+SELECT table_name, item_key, event_name, time_us, event_id, ttl, old_image, new_image,
+       CASE WHEN old_map IS NOT NULL AND new_map IS NOT NULL
+            THEN array_sort(filter(array_union(map_keys(old_map), map_keys(new_map)),
+                                   k -> NOT (old_map[k] <=> new_map[k])))
+            ELSE array_sort(map_keys(coalesce(new_map, old_map))) END AS changed,
+       compacted, window_from_us, file_name, line_no
+FROM (
 SELECT table_name,
        CASE WHEN keys_map IS NULL THEN NULL ELSE concat('{', array_join(transform(array_sort(map_keys(keys_map)),
          k -> concat(substring(to_json(named_struct('n', k)), 6, length(to_json(named_struct('n', k))) - 6),
@@ -32,11 +39,7 @@ SELECT table_name,
        CASE WHEN new_map IS NULL THEN NULL ELSE concat('{', array_join(transform(array_sort(map_keys(new_map)),
          k -> concat(substring(to_json(named_struct('n', k)), 6, length(to_json(named_struct('n', k))) - 6),
                      ':', new_map[k])), ','), '}') END AS new_image,
-       CASE WHEN old_map IS NOT NULL AND new_map IS NOT NULL
-            THEN array_sort(filter(array_union(map_keys(old_map), map_keys(new_map)),
-                                   k -> NOT (old_map[k] <=> new_map[k])))
-            ELSE array_sort(map_keys(coalesce(new_map, old_map))) END AS changed,
-       file_name, line_no
+       old_map, new_map, compacted, window_from_us, file_name, line_no
 FROM (
   SELECT 'Orders' AS table_name, from_json(Keys, 'map<string,string>') AS keys_map,
          from_json(OldImage, 'map<string,string>') AS old_map,
@@ -45,15 +48,19 @@ FROM (
          false AS ttl,
          TRY_CAST(coalesce(get_json_object(Metadata, '$.WriteTimestampMicros.N'),
                            get_json_object(Metadata, '$.WriteTimestampMicros')) AS BIGINT) AS time_us,
+         true AS compacted, CAST(NULL AS BIGINT) AS window_from_us,
          input_file_name() AS file_name, CAST(NULL AS BIGINT) AS line_no
   FROM streamscope_s3_incremental
   WHERE Keys IS NOT NULL
-) AS parsed;
+) AS parsed
+WHERE keys_map IS NOT NULL
+) AS canonical;
 
--- The lines as the changelog's columns: no sequence number (a key's history is ordered by time, then arrival),
+-- The rows as the changelog's columns: no sequence number (a key's history is ordered by time, then arrival),
 -- arrival = the order the importer reads them (files by path, lines in order), later copies of a line
--- (same key, time and content) copy_no 1, 2, ... as the store's duplicates; every line compacted, its window
--- start unknown (NULL: not read from the manifest; contiguous windows need none).
+-- (same key, time and content) copy_no 1, 2, ... as the store's duplicates; every incremental export line
+-- compacted, its window start
+-- unknown (NULL: give --window-from; the lines of a single export need none).
 CREATE OR REPLACE VIEW streamscope_changelog AS
 SELECT table_name, item_key, event_name, CAST(NULL AS STRING) AS seq, CAST(NULL AS STRING) AS stream_arn,
        time_us, ttl, event_id, old_image, new_image, changed,
@@ -64,7 +71,7 @@ SELECT table_name, item_key, event_name, CAST(NULL AS STRING) AS seq, CAST(NULL 
          CASE WHEN event_id IS NULL THEN table_name END,
          CASE WHEN event_id IS NULL THEN time_us END
          ORDER BY line_order) - 1 AS INTEGER) AS copy_no,
-       CAST(NULL AS STRING) AS view_type, true AS compacted, CAST(NULL AS BIGINT) AS compacted_window_from_us
+       CAST(NULL AS STRING) AS view_type, compacted, window_from_us AS compacted_window_from_us
 FROM (
   SELECT l.*, row_number() OVER (ORDER BY file_name, line_no, time_us, item_key) AS line_order
   FROM streamscope_raw_lines l
