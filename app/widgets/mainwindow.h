@@ -27,6 +27,8 @@ class ReplayPanel;
 class StoreSession;
 class TimelinePanel;
 
+/// The main window. Its code is in three files: mainwindow.cpp (stores, imports, status, navigation),
+/// mainwindowlayout.cpp (center, docks, saved layout) and mainwindowmenus.cpp (actions, menus, keyboard).
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -112,6 +114,7 @@ private:
     void diffFollowsTab();
     void connectSessionAndJobs();
     void restoreLayout();
+    void saveLayout();
     void createActions();
     void createMenus();
     void updateRecentMenu();
