@@ -2,6 +2,7 @@
 
 #include <QHash>
 #include <QMainWindow>
+#include <QVariant>
 
 #include "app/viewmodels/importjob.h"
 
@@ -81,6 +82,7 @@ public:
     LambdaFilter* lambdaFilter() const { return m_lambdaFilter; }
     QDockWidget* lambdaFilterDock() const { return m_lambdaDock; }
     QDockWidget* keysDock() const { return m_keysDock; }
+    QDockWidget* activityDock() const { return m_activityDock; }
     ImportProgressWidget* importProgress() const { return m_importProgress; }
     /// Status bar texts: store path, totals.
     QString pathText() const;
@@ -133,6 +135,7 @@ private:
     void applyDockShares();
     /// On the first show: the saved dock layout when it was saved at about this window size, else the shares.
     void placeDocks();
+    void restoreVisibility(const QVariantMap& shown);
     void switchTab(int delta);
 
     StoreSession* m_session;

@@ -11,6 +11,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
+#include <QToolBar>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cstdlib>
@@ -38,6 +39,7 @@ const QString kScreenSize = QStringLiteral("window/screenSize"); // the screen's
 const QString kShares = QStringLiteral("window/dockShares");     // keys dock width, activity dock height shares
 const QString kSplit = QStringLiteral("window/centerSplit");
 const QString kEventsSplit = QStringLiteral("window/eventsSplit");
+const QString kShown = QStringLiteral("window/shown"); // each dock's and toolbar's visibility, by object name
 
 /// Within a tenth of each other in both directions: a layout made for one fits the other.
 bool similarSize(QSize a, QSize b)
@@ -215,11 +217,28 @@ void MainWindow::placeDocks()
     }
     // Once the window's first layout is done: it resizes the docks too, which is not the user's doing (taken for a
     // splitter drag, it set the keys dock's share to the 380 px it had before the window grew to 1920x1080).
+    // What does not depend on the size still holds: the docks and toolbars the user hid or showed.
+    if (!restored)
+        restoreVisibility(settings.value(kShown).toMap());
     QTimer::singleShot(0, this, [this, restored]() {
         if (!restored)
             applyDockShares();
         m_sharesFollowUser = true;
     });
+}
+
+/// The docks and toolbars hidden or shown as in `shown` (object name → visible); those it does not name keep their
+/// default.
+void MainWindow::restoreVisibility(const QVariantMap& shown)
+{
+    for (QDockWidget* dock : findChildren<QDockWidget*>(QString(), Qt::FindDirectChildrenOnly))
+        if (shown.contains(dock->objectName()))
+            dock->setVisible(shown.value(dock->objectName()).toBool());
+    for (QToolBar* bar : findChildren<QToolBar*>(QString(), Qt::FindDirectChildrenOnly))
+        if (shown.contains(bar->objectName()))
+            bar->setVisible(shown.value(bar->objectName()).toBool());
+    if (!m_auditDock->isHidden())
+        m_auditDock->raise(); // tabbed with the Lambda filter: the audit in front, as by default
 }
 
 void MainWindow::applyDockShares()
@@ -253,6 +272,14 @@ void MainWindow::saveLayout()
     settings.setValue(kState, saveState());
     settings.setValue(kStateSize, size());
     settings.setValue(kShares, QList<QVariant>{m_keysShare, m_activityShare});
+    // Visibility apart from the state: it is restored at any window size (the state only at about this one). A dock
+    // in a tab group behind another is shown (its View menu entry is checked) though not visible.
+    QVariantMap shown;
+    for (QDockWidget* dock : findChildren<QDockWidget*>(QString(), Qt::FindDirectChildrenOnly))
+        shown.insert(dock->objectName(), dock->toggleViewAction()->isChecked());
+    for (QToolBar* bar : findChildren<QToolBar*>(QString(), Qt::FindDirectChildrenOnly))
+        shown.insert(bar->objectName(), bar->toggleViewAction()->isChecked());
+    settings.setValue(kShown, shown);
     if (screen())
         settings.setValue(kScreenSize, screen()->availableGeometry().size());
     if (m_splitTab)
