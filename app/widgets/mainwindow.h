@@ -180,6 +180,6 @@ private:
     bool m_sharesFollowUser = false; ///< after the first layout: a dock resized in a window that kept its size
     bool m_applyingShares = false;
     double m_keysShare = 0.27;     ///< keys dock width / window width
-    double m_activityShare = 0.19; ///< activity dock height / window height
+    double m_activityShare = 0.24; ///< activity dock height / window height (1080 px: three lines of findings details)
     QSize m_lastSize;
 };

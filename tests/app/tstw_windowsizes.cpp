@@ -8,6 +8,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSettings>
@@ -78,6 +79,18 @@ bool showSample(MainWindow& window, const QTemporaryDir& dir, QSize size)
 int visibleRows(const QTableView* view)
 {
     return view->viewport()->height() / view->verticalHeader()->defaultSectionSize();
+}
+
+/// "" when `pane` shows at least `lines` whole lines of text, else how many it shows.
+QString linesShort(const QPlainTextEdit* pane, int lines)
+{
+    const int shown = pane->viewport()->height() / pane->fontMetrics().lineSpacing();
+    return shown >= lines ? QString()
+                          : QStringLiteral("%1: %2 lines (%3 px), not %4")
+                                .arg(pane->objectName())
+                                .arg(shown)
+                                .arg(pane->height())
+                                .arg(lines);
 }
 
 /// "" when the keys dock is `width` px wide (give or take a splitter handle), else its width.
@@ -152,6 +165,24 @@ private Q_SLOTS:
         QCOMPARE(window.size(), QSize(1024, 700));
         const int eventRows = visibleRows(window.eventsPanel()->view());
         QVERIFY2(eventRows >= 4, qPrintable(QString::number(eventRows)));
+    }
+
+    /// At 1920x1080 the raw record under the events table shows five lines (it had four) and the findings details
+    /// three (squeezed to 1 px at every size), the tables keeping their rows.
+    void recordAndDetailsPanesAt1920x1080()
+    {
+        QTemporaryDir dir;
+        MainWindow window;
+        QVERIFY(showSample(window, dir, QSize(1920, 1080)));
+        FindingsPanel* audit = window.auditPanel();
+        const QString problem = linesShort(audit->detailsPane(), FindingsPanel::kDetailsLines);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        QVERIFY(visibleRows(audit->view()) >= FindingsPanel::kMinimumRows);
+        window.centerTabs()->setCurrentWidget(window.eventsPanel());
+        QTest::qWait(50);
+        const QString rawProblem = linesShort(window.eventsPanel()->rawView(), 5);
+        QVERIFY2(rawProblem.isEmpty(), qPrintable(rawProblem));
+        QVERIFY(visibleRows(window.eventsPanel()->view()) >= EventsPanel::kTableRows);
     }
 
     void auditFiltersOnOneRowWhenWide()
