@@ -36,20 +36,22 @@ log "rendering into $OUT"
 HANDLER="python3 resources/handlers/fail_on_record.py --fail-key ORD-1003"
 cd "$STREAMSCOPE_ROOT" # the handler path above is relative: short in the screenshot
 # Every view at 1024x700 (the smallest size the window is made for) in the light (Fusion) palette, including a replay
-# through a handler that fails ORD-1003's records; the dark palette and 1920x1080 with fewer views, to keep the
-# images a few MB in all. Names: VIEW-WIDTHxHEIGHT[-dark].png.
+# through a handler that fails ORD-1003's records; the dark palette and 1920x1080 every view but the replay (each PNG is
+# 256 colours: about 2.5 MB in all). Names: VIEW-WIDTHxHEIGHT[-dark].png.
 ALL_VIEWS="start,item-history,events,context-menu,record-tree,sources,state,audit,replay"
 shoot() { # size palette views [handler]
     local size="$1" palette="$2" views="$3" handler="${4:-}"
     local args=(--palette "$palette" --store "$WORK/screens-$size-$palette.streamscope" --screenshots "$WORK/png"
         --screenshot-size "$size" --screenshot-views "$views")
     [ -n "$handler" ] && args+=(--screenshot-handler "$handler")
-    timeout 300 xvfb-run -a -s "-screen 0 1920x1200x24" "$APP" "${args[@]}" "${captures[@]}"
+    # Settings of their own: the start page lists only this run's store, and no run inherits another's layout.
+    XDG_CONFIG_HOME="$WORK/config-$size-$palette" timeout 300 xvfb-run -a -s "-screen 0 1920x1200x24" "$APP" "${args[@]}" "${captures[@]}"
 }
 shoot 1024x700 light "$ALL_VIEWS" "$HANDLER"
-shoot 1024x700 dark "start,item-history,events,context-menu,record-tree,sources,state,audit"
-shoot 1920x1080 light "item-history,events,record-tree,state"
-shoot 1920x1080 dark "item-history,events,audit"
+VIEWS="start,item-history,events,context-menu,record-tree,sources,state,audit"
+shoot 1024x700 dark "$VIEWS"
+shoot 1920x1080 light "$VIEWS"
+shoot 1920x1080 dark "$VIEWS"
 rm -f "$OUT"/*.png # names of an earlier layout must not linger
 total=0
 for png in "$WORK"/png/*.png; do

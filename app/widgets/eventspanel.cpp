@@ -32,6 +32,7 @@
 #include "app/widgets/displayfilteredit.h"
 #include "app/widgets/eventstyle.h"
 #include "app/widgets/filterfocus.h"
+#include "app/widgets/splitdefaults.h"
 #include "app/widgets/timefield.h"
 
 using formatting::fromStd;
@@ -417,15 +418,23 @@ void EventsPanel::showEvent(QShowEvent* event)
 
 void EventsPanel::placeSplit()
 {
-    // Until the user moves the splitter (or a remembered layout holds it): four fifths of the height for the table,
-    // the rest for the raw record, at every size (shrinking the window took it all from the table: 2 rows at
-    // 1024x700 with a taller Audit dock).
+    // Until the user moves the splitter (or a remembered layout holds it): a fifth of the height for the raw record
+    // and at least five lines of it, as long as the table keeps four rows (shrinking the window took it all from the
+    // table: 2 rows at 1024x700 with a taller Audit dock; at 1920x1080 the record had four lines).
     if (m_splitByUser || m_split->property("restored").toBool())
         return;
-    const QList<int> sizes = m_split->sizes();
-    const int total = sizes.value(0) + sizes.value(1);
-    if (total > 0)
-        m_split->setSizes({total * 4 / 5, total - total * 4 / 5});
+    // From the splitter's height, not its panes' sizes: called on its resize, before it shares out the change.
+    const int total = m_split->contentsRect().height() - m_split->handleWidth();
+    if (total <= 0)
+        return;
+    const QWidget* rawBox = m_split->widget(1);
+    const int lines = m_raw->fontMetrics().lineSpacing();
+    // Its minimum holds one line of the record; a long line's scroll bar takes room too.
+    const int rawWanted =
+        rawBox->minimumSizeHint().height() + 4 * lines + m_raw->horizontalScrollBar()->sizeHint().height();
+    const int tableRows = m_view->horizontalHeader()->sizeHint().height()
+        + kTableRows * m_view->verticalHeader()->defaultSectionSize() + 2 * m_view->frameWidth();
+    m_split->setSizes(splitdefaults::sizes(total, 0.2, rawWanted, tableRows));
 }
 
 bool EventsPanel::eventFilter(QObject* watched, QEvent* event)

@@ -46,6 +46,8 @@ public:
     QString copyCurrentRecord();
     /// Table above, raw record below (its state is saved with the window layout).
     QSplitter* splitter() const { return m_split; }
+    /// Events table rows the default split keeps above the raw record (its five lines give way first).
+    static constexpr int kTableRows = 4;
     QLabel* countLabel() const { return m_count; }
     /// Time range filter in microseconds since the epoch (UTC); nullopt leaves that end open. `to` is exclusive.
     void setTimeRange(std::optional<qint64> fromMicros, std::optional<qint64> toMicros);

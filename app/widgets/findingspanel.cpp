@@ -24,6 +24,7 @@
 #include "app/viewmodels/modelroles.h"
 #include "app/widgets/columnfit.h"
 #include "app/widgets/eventstyle.h"
+#include "app/widgets/splitdefaults.h"
 
 namespace {
 
@@ -109,10 +110,13 @@ FindingsPanel::FindingsPanel(FindingsModel* model, QWidget* parent)
     m_counts->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
 
     auto* split = new QSplitter(Qt::Vertical, this);
+    m_split = split;
     split->addWidget(m_view);
     split->addWidget(m_details);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 1);
+    split->installEventFilter(this); // placeSplit on every resize until the user moves it
+    connect(split, &QSplitter::splitterMoved, this, [this]() { m_splitByUser = true; });
     // The table keeps room for a header and five findings (at 1024x700 it showed about one row under the filters);
     // the details pane gives way first. The columns are wider than a narrow dock: count the horizontal scroll bar.
     const int frame = 2 * m_view->frameWidth();
@@ -157,6 +161,7 @@ FindingsPanel::FindingsPanel(FindingsModel* model, QWidget* parent)
 FindingsPanel::~FindingsPanel()
 {
     disconnect(m_view->verticalScrollBar(), nullptr, this, nullptr);
+    m_split->removeEventFilter(this); // the same for the splitter's resizes (placeSplit)
 }
 
 void FindingsPanel::createFilterRow()
@@ -339,6 +344,27 @@ void FindingsPanel::setCountsText(const QString& text)
 {
     m_counts->setText(text);
     m_counts->setToolTip(text);
+}
+
+bool FindingsPanel::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_split && event->type() == QEvent::Resize)
+        placeSplit();
+    return QWidget::eventFilter(watched, event);
+}
+
+void FindingsPanel::placeSplit()
+{
+    // The details pane was squeezed to 1 px at every size: the table's share (3:1) left it nothing once the table had
+    // its five rows.
+    if (m_splitByUser)
+        return;
+    // From the splitter's height, not its panes' sizes: called on its resize, before it shares out the change.
+    const int total = m_split->contentsRect().height() - m_split->handleWidth();
+    if (total <= 0)
+        return;
+    const int wanted = kDetailsLines * m_details->fontMetrics().lineSpacing() + 2 * m_details->frameWidth();
+    m_split->setSizes(splitdefaults::sizes(total, 0.25, wanted, m_view->minimumHeight()));
 }
 
 void FindingsPanel::showDetails()

@@ -8,6 +8,7 @@ class QPushButton;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
+class QSplitter;
 class QTableView;
 class FindingsModel;
 class FindingsFilterModel;
@@ -36,6 +37,8 @@ public:
     QPushButton* exportButton() const { return m_exportButton; }
     /// Findings rows the table always has room for (the details pane gives way first).
     static constexpr int kMinimumRows = 5;
+    /// Lines of the details pane the default split gives it where the table keeps its rows.
+    static constexpr int kDetailsLines = 3;
     /// The text shown while the audit runs, or "" to show the counts again.
     void setStatus(const QString& text);
 
@@ -49,6 +52,7 @@ Q_SIGNALS:
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     void createFilterRow();
@@ -63,6 +67,9 @@ private:
     void updateCounts();
     void setCountsText(const QString& text);
     void showDetails();
+    /// Until the user moves it: the findings above, the details below with three lines where the table keeps its
+    /// rows.
+    void placeSplit();
     void exportWithDialog();
 
     FindingsModel* m_model;
@@ -80,5 +87,7 @@ private:
     QLabel* m_counts = nullptr;
     QTableView* m_view = nullptr;
     QPlainTextEdit* m_details = nullptr;
+    QSplitter* m_split = nullptr;
+    bool m_splitByUser = false; ///< the user moved the findings / details splitter: it keeps their sizes
     QString m_status;
 };

@@ -1,38 +1,26 @@
 #include "app/widgets/mainwindow.h"
 
+#include <QAbstractItemView>
 #include <QAction>
-#include <QApplication>
 #include <QCloseEvent>
-#include <QDialog>
-#include <QDialogButtonBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QHeaderView>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
-#include <QMenuBar>
+#include <QMenu>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QProgressBar>
 #include <QPushButton>
-#include <QResizeEvent>
-#include <QScreen>
 #include <QSettings>
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QStatusBar>
-#include <QStyle>
 #include <QTabWidget>
 #include <QTableView>
-#include <QTableWidget>
-#include <QTimer>
-#include <QToolBar>
-#include <QTreeView>
-#include <QVBoxLayout>
 
 #include "app/viewmodels/formatting.h"
 #include "app/viewmodels/importjob.h"
@@ -48,37 +36,13 @@
 #include "app/widgets/keyspanel.h"
 #include "app/widgets/lambdafilterpanel.h"
 #include "app/widgets/mainwindowextras.h"
+#include "app/widgets/mainwindowshared.h"
 #include "app/widgets/notificationbar.h"
 #include "app/widgets/preferences.h"
 #include "app/widgets/replaypanel.h"
 #include "app/widgets/sourcesdialog.h"
 #include "app/widgets/statedialog.h"
 #include "app/widgets/timelinepanel.h"
-
-namespace {
-const QString kRecent = QStringLiteral("stores/recent");
-const QString kLast = QStringLiteral("stores/last");
-const QString kGeometry = QStringLiteral("window/geometry");
-const QString kState = QStringLiteral("window/state");
-const QString kStateSize = QStringLiteral("window/stateSize");   // the window's size when the state was saved
-const QString kScreenSize = QStringLiteral("window/screenSize"); // the screen's when the geometry was saved
-const QString kShares = QStringLiteral("window/dockShares");     // keys dock width, activity dock height shares
-const QString kSplit = QStringLiteral("window/centerSplit");
-const QString kEventsSplit = QStringLiteral("window/eventsSplit");
-constexpr int kMaxRecent = 8;
-
-/// Within a tenth of each other in both directions: a layout made for one fits the other.
-bool similarSize(QSize a, QSize b)
-{
-    const auto near = [](int x, int y) { return x > 0 && y > 0 && std::abs(x - y) * 10 <= std::max(x, y); };
-    return near(a.width(), b.width()) && near(a.height(), b.height());
-}
-
-QIcon icon(const char* name)
-{
-    return QIcon(QStringLiteral(":/icons/%1.svg").arg(QLatin1String(name)));
-}
-} // namespace
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
@@ -122,112 +86,6 @@ MainWindow::MainWindow(QWidget* parent)
     m_viewMenu->addAction(SourcesDialog::createAction(m_session, this));
     m_viewMenu->addAction(StateDialog::createAction(this)); // State at a Time (Ctrl+T)
     m_extras = new MainWindowExtras(this); // start page, Close Store, Go To, context menus, record tree, Help pages
-}
-
-/// The center: the notification bar above the tabs (timeline, events) and the diff below them.
-void MainWindow::createCenter()
-{
-    m_timeline->setObjectName(QStringLiteral("timeline"));
-    m_events->setObjectName(QStringLiteral("events"));
-    m_tabs->addTab(m_timeline, icon("timeline"), tr("Item timeline"));
-    m_tabs->addTab(m_events, icon("events"), tr("Events"));
-    m_centerSplit->addWidget(m_tabs);
-    m_centerSplit->addWidget(m_diff);
-    auto* center = new QWidget(this);
-    auto* centerLayout = new QVBoxLayout(center);
-    centerLayout->setContentsMargins(0, 0, 0, 0);
-    centerLayout->setSpacing(2);
-    centerLayout->addWidget(m_notice);
-    centerLayout->addWidget(m_centerSplit, 1);
-    setCentralWidget(center);
-    connect(m_notice, &NotificationBar::detailsRequested, this, &MainWindow::showImportDetails);
-}
-
-/// Keys on the left, activity and audit side by side at the bottom.
-void MainWindow::createDocks()
-{
-    auto* keysDock = new QDockWidget(tr("Tables and keys"), this);
-    keysDock->setObjectName(QStringLiteral("keysDock"));
-    keysDock->setWidget(m_keys);
-    addDockWidget(Qt::LeftDockWidgetArea, keysDock);
-    auto* activityDock = new QDockWidget(tr("Activity"), this);
-    activityDock->setObjectName(QStringLiteral("activityDock"));
-    activityDock->setWidget(m_activity);
-    addDockWidget(Qt::BottomDockWidgetArea, activityDock);
-    auto* auditDock = new QDockWidget(tr("Audit"), this);
-    auditDock->setObjectName(QStringLiteral("auditDock"));
-    auditDock->setWidget(m_audit);
-    addDockWidget(Qt::BottomDockWidgetArea, auditDock);
-    m_auditDock = auditDock;
-    m_keysDock = keysDock;
-    m_activityDock = activityDock;
-    keysDock->installEventFilter(this);
-    activityDock->installEventFilter(this);
-    splitDockWidget(activityDock, auditDock, Qt::Horizontal);
-    resizeDocks({keysDock}, {380}, Qt::Horizontal);
-    resizeDocks({activityDock}, {190}, Qt::Vertical);
-    resizeDocks({activityDock, auditDock}, {760, 620}, Qt::Horizontal);
-    createLambdaFilterDock();
-}
-
-/// The Lambda filter pane, tabbed with the audit and hidden until opened (View ▸ Lambda filter); while criteria are set
-/// the events table has a verdict column.
-void MainWindow::createLambdaFilterDock()
-{
-    m_lambdaFilter = new LambdaFilter(m_session, this);
-    m_lambdaPanel = new LambdaFilterPanel(m_lambdaFilter, this);
-    m_lambdaDock = new QDockWidget(tr("Lambda filter"), this);
-    m_lambdaDock->setObjectName(QStringLiteral("lambdaFilterDock"));
-    m_lambdaDock->setWidget(m_lambdaPanel);
-    // Their filter rows are wide: a fixed minimum lets the docks squeeze their fields instead of holding the
-    // window wider than 1024 px (tstw_mainwindow smallAndLargeWindows).
-    m_lambdaPanel->setMinimumWidth(240);
-    m_audit->setMinimumWidth(240);
-    addDockWidget(Qt::BottomDockWidgetArea, m_lambdaDock);
-    tabifyDockWidget(m_auditDock, m_lambdaDock);
-    m_lambdaDock->hide(); // View ▸ Lambda filter: the window keeps its room for the events table at 1024×700
-    m_auditDock->raise();
-    connect(m_lambdaFilter, &LambdaFilter::changed, this, [this]() {
-        EventTableModel* events = m_session->eventModel();
-        if (!m_lambdaFilter->isActive()) {
-            events->setExtraColumn({}, nullptr);
-            return;
-        }
-        LambdaFilter* filter = m_lambdaFilter;
-        events->setExtraColumn(tr("Lambda filter"),
-                               [filter](const EventRow& row, int role) { return filter->cell(row, role); });
-    });
-}
-
-void MainWindow::createStatusBar()
-{
-    m_importProgress->hide();
-    statusBar()->addWidget(m_pathLabel, 1);
-    statusBar()->addPermanentWidget(m_busyLabel);
-    statusBar()->addPermanentWidget(m_importProgress);
-    statusBar()->addPermanentWidget(m_totalsLabel);
-}
-
-/// The replay tab and its View menu entry; a record activated in a run opens in the timeline.
-void MainWindow::createReplayTab()
-{
-    auto* replayPanel = new ReplayPanel(m_session, this);
-    m_replay = replayPanel;
-    replayPanel->setObjectName(QStringLiteral("replay"));
-    m_tabs->addTab(replayPanel, icon("replay"), tr("Replay"));
-    auto* replay = m_viewMenu->addAction(tr("Replay Panel"));
-    replay->setToolTip(tr("Replay the current events filter through a local handler"));
-    connect(replay, &QAction::triggered, this, [this, replayPanel]() { m_tabs->setCurrentWidget(replayPanel); });
-    connect(replayPanel, &ReplayPanel::recordActivated, this, [this](qint64 recordId) {
-        QString error;
-        const auto row = m_session->record(recordId, &error);
-        if (!row) {
-            statusBar()->showMessage(tr("Cannot open record %1: %2").arg(recordId).arg(error), 10000);
-            return;
-        }
-        m_tabs->setCurrentWidget(m_timeline);
-        openKeyAt(row->keyId, recordId);
-    });
 }
 
 /// Selections in one panel open what they point at in the others; copies are confirmed in the status bar.
@@ -287,188 +145,12 @@ void MainWindow::connectSessionAndJobs()
     });
 }
 
-/// Window geometry, dock layout, and each center tab's share of the height above the diff.
-void MainWindow::restoreLayout()
-{
-    QSettings settings;
-    resize(1400, 900);
-    // A geometry saved on a screen of another size (another monitor, another resolution) would place the window
-    // badly: the default size then. The dock layout waits for the first show (placeDocks), when the size is known.
-    if (screen() && similarSize(settings.value(kScreenSize).toSize(), screen()->availableGeometry().size()))
-        restoreGeometry(settings.value(kGeometry).toByteArray());
-    // Each center tab keeps its own share of the height above the diff (a short timeline leaves room for the
-    // diff; the events table and the replay runs want more).
-    for (int i = 0; i < m_tabs->count(); ++i)
-        m_tabSplit[m_tabs->widget(i)] =
-            settings.value(kSplit + QLatin1Char('/') + m_tabs->widget(i)->objectName()).toByteArray();
-    m_splitTab = m_tabs->currentWidget();
-    restoreCenterSplit(m_splitTab);
-    connect(m_tabs, &QTabWidget::currentChanged, this, [this]() {
-        if (m_splitTab)
-            m_tabSplit[m_splitTab] = m_centerSplit->saveState();
-        m_splitTab = m_tabs->currentWidget();
-        restoreCenterSplit(m_splitTab);
-    });
-    if (m_events->splitter()->restoreState(settings.value(kEventsSplit).toByteArray()))
-        m_events->splitter()->setProperty("restored", true); // the user's split, not the first-show default
-}
-
 MainWindow::~MainWindow() = default;
 
 QString MainWindow::defaultStorePath()
 {
     return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
         .filePath(QStringLiteral("default.streamscope"));
-}
-
-void MainWindow::createActions()
-{
-    m_newAction = new QAction(icon("new-store"), tr("&New Store…"), this);
-    m_newAction->setShortcut(QKeySequence::New);
-    connect(m_newAction, &QAction::triggered, this, &MainWindow::newStore);
-    m_openAction = new QAction(icon("open-store"), tr("&Open Store…"), this);
-    m_openAction->setObjectName(QStringLiteral("openStoreAction"));
-    m_openAction->setShortcut(QKeySequence::Open);
-    connect(m_openAction, &QAction::triggered, this, &MainWindow::openStoreDialog);
-    m_importAction = new QAction(icon("import"), tr("&Import Capture(s)…"), this);
-    m_importAction->setObjectName(QStringLiteral("importAction"));
-    m_importAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
-    m_importAction->setToolTip(tr("Import capture files into the open store (Ctrl+I)"));
-    connect(m_importAction, &QAction::triggered, this, [this]() { importDialog(false); });
-    m_importFolderAction = new QAction(icon("import-folder"), tr("Import &Folder…"), this);
-    connect(m_importFolderAction, &QAction::triggered, this, [this]() { importDialog(true); });
-    m_exportAction = new QAction(icon("export"), tr("&Export Selection…"), this);
-    m_exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-    m_exportAction->setToolTip(tr("Export the events view's current filter as Lambda batches, JSON Lines or CSV"));
-    connect(m_exportAction, &QAction::triggered, this, [this]() {
-        if (!m_session->isOpen()) {
-            statusBar()->showMessage(tr("Open a store first."), 5000);
-            return;
-        }
-        ExportDialog dialog(m_session, this);
-        dialog.exec();
-    });
-    m_refreshAction = new QAction(icon("refresh"), tr("&Refresh"), this);
-    m_refreshAction->setShortcut(QKeySequence(Qt::Key_F5));
-    connect(m_refreshAction, &QAction::triggered, m_session, &StoreSession::refresh);
-    m_filterAction = new QAction(icon("filter"), tr("&Filter"), this);
-    m_filterAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_F));
-    connect(m_filterAction, &QAction::triggered, this, [this]() {
-        if (m_tabs->currentWidget() == m_events)
-            m_events->focusFilter();
-        else
-            m_keys->focusFilter();
-    });
-    m_quitAction = new QAction(tr("&Quit"), this);
-    m_quitAction->setShortcut(QKeySequence::Quit);
-    connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
-}
-
-void MainWindow::createMenus()
-{
-    QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->setObjectName(QStringLiteral("fileMenu"));
-    file->addAction(m_newAction);
-    file->addAction(m_openAction);
-    m_recentMenu = file->addMenu(tr("Open &Recent"));
-    file->addSeparator();
-    file->addAction(m_importAction);
-    file->addAction(m_importFolderAction);
-    file->addSeparator();
-    file->addAction(m_exportAction);
-    file->addSeparator();
-    file->addAction(m_quitAction);
-    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
-    edit->setObjectName(QStringLiteral("editMenu"));
-    auto* copy = edit->addAction(icon("copy"), tr("&Copy Value as JSON"));
-    copy->setShortcut(QKeySequence::Copy);
-    copy->setShortcutContext(Qt::WidgetShortcut); // the diff panel owns the live Ctrl+C
-    connect(copy, &QAction::triggered, m_diff, &DiffPanel::copySelection);
-    edit->addAction(m_filterAction);
-    m_viewMenu = menuBar()->addMenu(tr("&View"));
-    m_viewMenu->setObjectName(QStringLiteral("viewMenu"));
-    m_viewMenu->addAction(m_refreshAction);
-    // Up/Down step when the timeline has focus; these work from anywhere (e.g. while the keys list has it).
-    auto* previous = m_viewMenu->addAction(tr("&Previous Version"));
-    previous->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Up));
-    // On the Events tab they move the events table (raw pane, timeline and diff follow it).
-    connect(previous, &QAction::triggered, this,
-            [this]() { m_tabs->currentWidget() == m_events ? m_events->step(-1) : m_timeline->step(-1); });
-    auto* next = m_viewMenu->addAction(tr("&Next Version"));
-    next->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Down));
-    connect(next, &QAction::triggered, this,
-            [this]() { m_tabs->currentWidget() == m_events ? m_events->step(1) : m_timeline->step(1); });
-    m_viewMenu->addSeparator();
-    const struct
-    {
-        const char* text;
-        int key;
-    } tabs[] = {{QT_TR_NOOP("Item &Timeline"), Qt::Key_1},
-                {QT_TR_NOOP("&Events"), Qt::Key_2},
-                {QT_TR_NOOP("Re&play"), Qt::Key_3}};
-    for (int i = 0; i < 3; ++i) {
-        auto* show = m_viewMenu->addAction(tr(tabs[i].text));
-        show->setShortcut(QKeySequence(Qt::ALT | tabs[i].key));
-        connect(show, &QAction::triggered, this, [this, i]() {
-            if (i < m_tabs->count())
-                m_tabs->setCurrentIndex(i);
-        });
-    }
-    auto* nextTab = m_viewMenu->addAction(tr("Next Tab"));
-    nextTab->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Tab), QKeySequence(Qt::CTRL | Qt::Key_PageDown)});
-    connect(nextTab, &QAction::triggered, this, [this]() { switchTab(1); });
-    auto* previousTab = m_viewMenu->addAction(tr("Previous Tab"));
-    previousTab->setShortcuts(
-        {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Backtab), QKeySequence(Qt::CTRL | Qt::Key_PageUp)});
-    connect(previousTab, &QAction::triggered, this, [this]() { switchTab(-1); });
-    m_viewMenu->addSeparator();
-    QMenu* help = menuBar()->addMenu(tr("&Help"));
-    help->setObjectName(QStringLiteral("helpMenu"));
-    auto* keys = help->addAction(tr("&Keyboard Shortcuts"));
-    keys->setShortcut(QKeySequence(Qt::Key_F1));
-    connect(keys, &QAction::triggered, this, [this]() { showKeyboardShortcuts(); });
-    help->addAction(tr("&About Streamscope"), this, [this]() {
-        QMessageBox::about(this, tr("About Streamscope"),
-                           tr("<b>Streamscope %1</b><p>Inspect, audit and replay captured DynamoDB stream data.</p>"
-                              "<p>Import a capture (Ctrl+I or drop files here), pick a key on the left, walk its "
-                              "versions with Up/Down and read the diff below.</p>")
-                               .arg(QApplication::applicationVersion()));
-    });
-
-    QToolBar* bar = addToolBar(tr("Main"));
-    bar->setObjectName(QStringLiteral("mainToolBar"));
-    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    // Small icons beside their text: the bar is a few pixels shorter, which the views need at 1024x700.
-    const int small = style()->pixelMetric(QStyle::PM_SmallIconSize, nullptr, this);
-    bar->setIconSize(QSize(small, small));
-    bar->addAction(m_openAction);
-    bar->addAction(m_importAction);
-    bar->addAction(m_refreshAction);
-    bar->addAction(m_filterAction);
-}
-
-void MainWindow::updateRecentMenu()
-{
-    m_recentMenu->clear();
-    const QStringList recent = QSettings().value(kRecent).toStringList();
-    for (const QString& path : recent) {
-        auto* action = m_recentMenu->addAction(path);
-        connect(action, &QAction::triggered, this, [this, path]() { openStore(path); });
-    }
-    m_recentMenu->setEnabled(!recent.isEmpty());
-}
-
-void MainWindow::addRecent(const QString& path)
-{
-    QSettings settings;
-    QStringList recent = settings.value(kRecent).toStringList();
-    recent.removeAll(path);
-    recent.prepend(path);
-    while (recent.size() > kMaxRecent)
-        recent.removeLast();
-    settings.setValue(kRecent, recent);
-    settings.setValue(kLast, path);
-    updateRecentMenu();
 }
 
 void MainWindow::showError(const QString& title, const QString& text)
@@ -537,7 +219,7 @@ bool MainWindow::openStore(const QString& path, bool create)
 
 void MainWindow::restoreLastStore()
 {
-    const QString last = QSettings().value(kLast).toString();
+    const QString last = QSettings().value(mainwindowshared::kLastStore).toString();
     if (!last.isEmpty() && QFileInfo::exists(last))
         openStore(last);
 }
@@ -704,93 +386,6 @@ void MainWindow::showImportDetails()
     dialog->show();
 }
 
-void MainWindow::switchTab(int delta)
-{
-    const int n = m_tabs->count();
-    if (n > 0)
-        m_tabs->setCurrentIndex((m_tabs->currentIndex() + delta + n) % n);
-}
-
-void MainWindow::setupKeyboard()
-{
-    // Window shortcuts win over the line edits' own bindings (Ctrl+E is "end of line" in a QLineEdit).
-    for (QLineEdit* edit : findChildren<QLineEdit*>())
-        edit->installEventFilter(this);
-    // Home / End go to the first / last row (QTableView moves between columns of a row-selecting list otherwise).
-    for (QAbstractItemView* view :
-         {static_cast<QAbstractItemView*>(m_keys->keyView()), static_cast<QAbstractItemView*>(m_keys->tableView()),
-          static_cast<QAbstractItemView*>(m_events->view()), static_cast<QAbstractItemView*>(m_timeline->view())})
-        view->installEventFilter(this);
-    // Enter opens the current item.
-    connect(m_keys->keyView(), &QAbstractItemView::activated, this, [this](const QModelIndex& index) {
-        const qint64 keyId = index.data(ModelRoles::KeyIdRole).toLongLong();
-        m_tabs->setCurrentWidget(m_timeline);
-        if (keyId != m_session->currentKeyId())
-            openKeyAt(keyId, 0);
-        m_timeline->view()->setFocus(Qt::ShortcutFocusReason);
-    });
-    connect(m_keys->tableView(), &QAbstractItemView::activated, this,
-            [this](const QModelIndex&) { m_keys->keyView()->setFocus(Qt::ShortcutFocusReason); });
-    connect(m_events->view(), &QAbstractItemView::activated, this, [this](const QModelIndex& index) {
-        const qint64 keyId = index.data(ModelRoles::KeyIdRole).toLongLong();
-        const qint64 recordId = index.data(ModelRoles::RecordIdRole).toLongLong();
-        m_tabs->setCurrentWidget(m_timeline);
-        openKeyAt(keyId, recordId);
-        m_timeline->view()->setFocus(Qt::ShortcutFocusReason);
-    });
-}
-
-void MainWindow::resizeEvent(QResizeEvent* event)
-{
-    // Docks keep their share of the window (not their pixels): enlarging gives the keys list and the bottom panes
-    // their part of the new room, shrinking to 1024×700 leaves the views theirs. The shares change only when the
-    // user resizes a dock (eventFilter), so repeated window resizes never drift.
-    QMainWindow::resizeEvent(event);
-    m_lastSize = event->size();
-    if (m_docksPlaced && event->oldSize().isValid())
-        applyDockShares();
-}
-
-void MainWindow::showEvent(QShowEvent* event)
-{
-    QMainWindow::showEvent(event);
-    if (!m_docksPlaced)
-        placeDocks();
-}
-
-void MainWindow::placeDocks()
-{
-    // Docks and toolbars as the user left them, when they left them in a window of about this size; a layout made
-    // for another size (a state saved at 1024x700 kept the keys dock 380 px wide at 1920x1080) gives way to the
-    // proportional defaults.
-    m_docksPlaced = true;
-    QSettings settings;
-    const bool restored =
-        similarSize(settings.value(kStateSize).toSize(), size()) && restoreState(settings.value(kState).toByteArray());
-    const QList<QVariant> shares = settings.value(kShares).toList();
-    if (restored && shares.size() == 2) {
-        m_keysShare = std::clamp(shares[0].toDouble(), 0.15, 0.6);
-        m_activityShare = std::clamp(shares[1].toDouble(), 0.1, 0.6);
-    }
-    // Once the window's first layout is done: it resizes the docks too, which is not the user's doing (taken for a
-    // splitter drag, it set the keys dock's share to the 380 px it had before the window grew to 1920x1080).
-    QTimer::singleShot(0, this, [this, restored]() {
-        if (!restored)
-            applyDockShares();
-        m_sharesFollowUser = true;
-    });
-}
-
-void MainWindow::applyDockShares()
-{
-    m_applyingShares = true;
-    if (!m_keysDock->isFloating())
-        resizeDocks({m_keysDock}, {static_cast<int>(m_keysShare * width())}, Qt::Horizontal);
-    if (!m_activityDock->isFloating())
-        resizeDocks({m_activityDock}, {static_cast<int>(m_activityShare * height())}, Qt::Vertical);
-    m_applyingShares = false;
-}
-
 bool MainWindow::eventFilter(QObject* watched, QEvent* event)
 {
     if (event->type() == QEvent::Resize && m_sharesFollowUser && !m_applyingShares && size() == m_lastSize
@@ -823,87 +418,6 @@ bool MainWindow::eventFilter(QObject* watched, QEvent* event)
         }
     }
     return QMainWindow::eventFilter(watched, event);
-}
-
-QList<QPair<QString, QString>> MainWindow::keyboardShortcuts() const
-{
-    QList<QPair<QString, QString>> list;
-    // Every menu action with a shortcut, in menu order.
-    for (QAction* menu : menuBar()->actions()) {
-        if (!menu->menu())
-            continue;
-        for (QAction* action : menu->menu()->actions()) {
-            if (action->shortcuts().isEmpty())
-                continue;
-            QStringList keys;
-            for (const QKeySequence& k : action->shortcuts())
-                keys << k.toString(QKeySequence::NativeText);
-            QString what = action->text();
-            what.remove(QLatin1Char('&'));
-            what.remove(QStringLiteral("…"));
-            list.append({keys.join(QStringLiteral(", ")),
-                         menu->text().remove(QLatin1Char('&')) + QStringLiteral(" ▸ ") + what});
-        }
-    }
-    // Keys of the lists and panes.
-    list.append({tr("Up, Down, Page Up, Page Down"), tr("Lists: move; the item under the cursor opens")});
-    list.append({tr("Home, End"), tr("Lists: first / last row")});
-    list.append({tr("Enter"),
-                 tr("Keys list: open the key's timeline; Events: open the event's version in the "
-                    "timeline; Audit: open the finding; Tables: go to the keys list")});
-    list.append({tr("Enter, Down (in a filter)"),
-                 tr("Keys or events filter (or a valid Where: expression): go into the list, its current row kept or "
-                    "the first match selected")});
-    list.append({tr("F8, Shift+F8"), tr("Audit: select the next / previous finding")});
-    list.append({tr("Tab, Shift+Tab"), tr("Move between the panes and fields")});
-    list.append({tr("Ctrl+C"),
-                 tr("Diff: copy the selected value (or the image) as JSON; keys list: the key as "
-                    "DynamoDB JSON; events table: the row (cells separated by tabs)")});
-    list.append({tr("Ctrl+Shift+C"), tr("Keys list: the key as name=value; events table: the record as delivered")});
-    list.append(
-        {tr("Enter (in From / To)"), tr("Apply a typed or pasted time (ISO-8601, UTC unless an offset is given)")});
-    return list;
-}
-
-QDialog* MainWindow::showKeyboardShortcuts()
-{
-    auto* dialog = new QDialog(this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setObjectName(QStringLiteral("keyboardShortcuts"));
-    dialog->setWindowTitle(tr("Keyboard Shortcuts"));
-    const auto shortcuts = keyboardShortcuts();
-    auto* table = new QTableWidget(static_cast<int>(shortcuts.size()), 2, dialog);
-    table->setHorizontalHeaderLabels({tr("Keys"), tr("Action")});
-    table->verticalHeader()->hide();
-    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    for (int r = 0; r < shortcuts.size(); ++r) {
-        table->setItem(r, 0, new QTableWidgetItem(shortcuts[r].first));
-        table->setItem(r, 1, new QTableWidgetItem(shortcuts[r].second));
-    }
-    table->resizeColumnsToContents();
-    table->horizontalHeader()->setStretchLastSection(true);
-    auto* layout = new QVBoxLayout(dialog);
-    layout->addWidget(table);
-    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
-    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::close);
-    layout->addWidget(buttons);
-    dialog->resize(720, 560);
-    dialog->show();
-    return dialog;
-}
-
-void MainWindow::restoreCenterSplit(QWidget* tab)
-{
-    // (the Events tab lists rows above a raw record of its own: its diff gets the least)
-    const int share = tab == m_timeline ? 40 : tab == m_events ? 84 : 66; // percent above the diff
-    // Stretch in the same proportion, so growing the window (first show included) keeps the shares.
-    m_centerSplit->setStretchFactor(0, share);
-    m_centerSplit->setStretchFactor(1, 100 - share);
-    if (m_centerSplit->restoreState(m_tabSplit.value(tab)))
-        return;
-    const int total = std::max(400, m_centerSplit->height());
-    m_centerSplit->setSizes({total * share / 100, total - total * share / 100});
 }
 
 QString MainWindow::pathText() const
@@ -986,19 +500,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
         }
         m_importJob->cancel();
     }
-    QSettings settings;
-    settings.setValue(kGeometry, saveGeometry());
-    settings.setValue(kState, saveState());
-    settings.setValue(kStateSize, size());
-    settings.setValue(kShares, QList<QVariant>{m_keysShare, m_activityShare});
-    if (screen())
-        settings.setValue(kScreenSize, screen()->availableGeometry().size());
-    if (m_splitTab)
-        m_tabSplit[m_splitTab] = m_centerSplit->saveState();
-    for (auto it = m_tabSplit.cbegin(); it != m_tabSplit.cend(); ++it)
-        if (!it.value().isEmpty())
-            settings.setValue(kSplit + QLatin1Char('/') + it.key()->objectName(), it.value());
-    settings.setValue(kEventsSplit, m_events->splitter()->saveState());
+    saveLayout();
     QMainWindow::closeEvent(event);
 }
 

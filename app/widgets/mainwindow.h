@@ -2,6 +2,7 @@
 
 #include <QHash>
 #include <QMainWindow>
+#include <QVariant>
 
 #include "app/viewmodels/importjob.h"
 
@@ -27,6 +28,8 @@ class ReplayPanel;
 class StoreSession;
 class TimelinePanel;
 
+/// The main window. Its code is in three files: mainwindow.cpp (stores, imports, status, navigation),
+/// mainwindowlayout.cpp (center, docks, saved layout) and mainwindowmenus.cpp (actions, menus, keyboard).
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -79,6 +82,7 @@ public:
     LambdaFilter* lambdaFilter() const { return m_lambdaFilter; }
     QDockWidget* lambdaFilterDock() const { return m_lambdaDock; }
     QDockWidget* keysDock() const { return m_keysDock; }
+    QDockWidget* activityDock() const { return m_activityDock; }
     ImportProgressWidget* importProgress() const { return m_importProgress; }
     /// Status bar texts: store path, totals.
     QString pathText() const;
@@ -112,6 +116,7 @@ private:
     void diffFollowsTab();
     void connectSessionAndJobs();
     void restoreLayout();
+    void saveLayout();
     void createActions();
     void createMenus();
     void updateRecentMenu();
@@ -130,6 +135,7 @@ private:
     void applyDockShares();
     /// On the first show: the saved dock layout when it was saved at about this window size, else the shares.
     void placeDocks();
+    void restoreVisibility(const QVariantMap& shown);
     void switchTab(int delta);
 
     StoreSession* m_session;
@@ -174,6 +180,6 @@ private:
     bool m_sharesFollowUser = false; ///< after the first layout: a dock resized in a window that kept its size
     bool m_applyingShares = false;
     double m_keysShare = 0.27;     ///< keys dock width / window width
-    double m_activityShare = 0.19; ///< activity dock height / window height
+    double m_activityShare = 0.24; ///< activity dock height / window height (1080 px: three lines of findings details)
     QSize m_lastSize;
 };
