@@ -3,10 +3,12 @@
 // counts the store's mapped pages too).
 //
 //   bench_scale [--records N] [--keys K] [--workdir DIR] [--capture FILE] [--binary PATH] [--baseline PATH]
-//               [--huge-versions V] [--huge-kb KB] [--huge-runs R] [--no-huge] [--runs R] [--audit-split]
+//               [--huge-versions V] [--huge-kb KB] [--huge-runs R] [--no-huge] [--runs R] [--audit-split] [--parts P]
 //
 // 1. the capture: N records over K keys written by writeCapture below (gen_capture.py takes ~35 min for 10M records;
-//    kept in --workdir and reused when present; --capture FILE uses another, e.g. one of gen_capture.py);
+//    kept in --workdir and reused when present; --capture FILE uses another, e.g. one of gen_capture.py; --parts P
+//    writes it as a folder of P files, each imported in a transaction of its own: one 24 GB file of 10M records is
+//    one transaction whose write-ahead log grows to the store's size before its checkpoint);
 // 2. `import` of it into a fresh store;
 // 3. on that store, with --binary (default: this build's streamscope) and, when given, --baseline (another build, e.g.
 //    main's, in the same run, on a store it imported itself from the same capture, so an older schema is no obstacle):
@@ -174,7 +176,7 @@ std::optional<Subject> subjectOf(const std::string& storePath)
 constexpr std::int64_t kExtraRecords = 100;
 
 void writeCapture(const std::string& path, std::int64_t records, std::int64_t keys,
-                  const std::vector<std::string>& extras = {})
+                  const std::vector<std::string>& extras = {}, int parts = 1)
 {
     const std::string arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/Orders/stream/2024-01-01T00:00:00.000";
     const std::string payload(1000, 'p');
@@ -216,7 +218,18 @@ void writeCapture(const std::string& path, std::int64_t records, std::int64_t ke
         }
         out << "\n]}\n";
     };
-    writeEvent(path, 0, records);
+    if (parts <= 1) {
+        writeEvent(path, 0, records);
+    } else {
+        // A folder of `parts` files in order (each file one transaction of its own on import, so the write-ahead log
+        // stays the size of one part instead of the whole store).
+        fs::create_directories(path);
+        for (int part = 0; part < parts; ++part) {
+            char name[32];
+            std::snprintf(name, sizeof name, "part-%04d.json", part);
+            writeEvent((fs::path(path) / name).string(), records * part / parts, records * (part + 1) / parts);
+        }
+    }
     std::int64_t from = records;
     for (const auto& extra : extras) {
         writeEvent(extra, from, from + kExtraRecords);
@@ -285,10 +298,12 @@ int main(int argc, char** argv)
     const int hugeRuns = std::max(1, std::stoi(arg(argc, argv, "--huge-runs", "1")));
     fs::create_directories(work);
     std::string capture = arg(argc, argv, "--capture", "");
+    const int parts = std::max(1, std::stoi(arg(argc, argv, "--parts", "1")));
     const bool auditSplit = flag(argc, argv, "--audit-split");
     std::vector<std::string> extras; // --audit-split: one more batch file per run, continuing the capture
     if (capture.empty()) {
-        capture = (work / ("cap-" + records + "-" + keys + ".json")).string();
+        capture = (work / ("cap-" + records + "-" + keys + (parts > 1 ? "-parts-" + std::to_string(parts) : ".json")))
+                      .string();
         if (auditSplit) {
             for (int i = 1; i <= runs; ++i)
                 extras.push_back(
@@ -298,14 +313,21 @@ int main(int argc, char** argv)
             || std::any_of(extras.begin(), extras.end(), [](const auto& e) { return !fs::exists(e); });
         if (missing) {
             std::printf("generating %s records over %s keys\n", records.c_str(), keys.c_str());
-            writeCapture(capture, std::stoll(records), std::stoll(keys), extras);
+            writeCapture(capture, std::stoll(records), std::stoll(keys), extras, parts);
         }
     } else if (auditSplit) {
         std::fprintf(stderr, "--audit-split needs the benchmark's own capture (no --capture)\n");
         return 2;
     }
+    std::uintmax_t captureBytes = 0;
+    if (fs::is_directory(capture)) {
+        for (const auto& entry : fs::directory_iterator(capture))
+            captureBytes += entry.file_size();
+    } else {
+        captureBytes = fs::file_size(capture);
+    }
     std::printf("capture %s (%.1f MB), %d run(s) per command\n", capture.c_str(),
-                static_cast<double>(fs::file_size(capture)) / 1e6, runs);
+                static_cast<double>(captureBytes) / 1e6, runs);
 
     const std::string store = (work / "scale.streamscope").string();
     auto removeStore = [&](const std::string& path) {
