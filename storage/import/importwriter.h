@@ -127,7 +127,7 @@ struct WriterOptions
     /// A source alone in its transaction writes its keys' record counts and times to the keys table whenever it holds
     /// this many keys' deltas in memory (memory bounded whatever the number of keys in one file); a source sharing
     /// its transaction keeps them until the group commits (so a failed source can be undone alone).
-    std::size_t maxKeyDeltas = 65536;
+    std::size_t maxKeyDeltas = 262144;
 };
 
 class ImportWriter
