@@ -325,7 +325,9 @@ void printStatistics(const storage::ImportSummary& s)
                                t.backgroundCheckpoints ? "yes" : "no")
           << QString::asprintf(
                  "ImportWriter: %lld group commit(s), %.3f s in stats flush + COMMIT (stats flush %.3f s)\n",
-                 static_cast<long long>(t.writer.groupsCommitted), t.writer.commitSeconds, t.writer.statsFlushSeconds);
+                 static_cast<long long>(t.writer.groupsCommitted), t.writer.commitSeconds, t.writer.statsFlushSeconds)
+          << QString::asprintf("WAL: largest %.1f MB after a commit, emptied %lld time(s)\n",
+                               static_cast<double>(t.walPeakBytes) / 1e6, static_cast<long long>(t.walTruncations));
     err().flush();
 }
 

@@ -10,6 +10,7 @@
 #include <unordered_set>
 #include <variant>
 
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include "model/sequencenumber.h"
@@ -392,6 +393,7 @@ private:
 
     // Setup and teardown.
     bool openWriter();
+    void boundWal();
     void startReader();
     void stopReader();
     void finish();
@@ -436,6 +438,9 @@ private:
     // The writer, and the checkpointer thread next to it (declared first: it outlives the writer).
     std::optional<BackgroundCheckpointer> m_checkpointer;
     std::optional<ImportWriter> m_writer;
+    std::string m_walPath; // the store's WAL (bounded after each commit: boundWal)
+    std::int64_t m_walTruncations = 0;
+    std::uint64_t m_walPeakBytes = 0;
     std::unordered_map<std::int64_t, std::size_t> m_fileBySource; // to find files whose group was lost
 
     // The reader thread and the hand-over.
@@ -572,6 +577,9 @@ bool ImportRun::openWriter()
         if (m_checkpointer->active())
             writerOptions.walCheckpointPages = -1;
     }
+    if (const char* main = sqlite3_db_filename(m_db.handle(), "main"); main && *main)
+        m_walPath = sqlite3_filename_wal(main);
+    writerOptions.afterCommit = [this] { boundWal(); };
     auto created = ImportWriter::create(m_db, writerOptions);
     if (!created) {
         m_summary.storeError = created.error();
@@ -585,6 +593,27 @@ bool ImportRun::openWriter()
     }
     m_importedSizes.insert(sizes->begin(), sizes->end());
     return true;
+}
+
+// Called by the writer after each group commit, before its next transaction: see ImportOptions::walTruncateBytes.
+void ImportRun::boundWal()
+{
+    struct stat st
+    {
+    };
+    if (m_walPath.empty() || ::stat(m_walPath.c_str(), &st) != 0)
+        return;
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+    m_walPeakBytes = std::max(m_walPeakBytes, size);
+    if (m_options.walTruncateBytes == 0 || size <= m_options.walTruncateBytes)
+        return;
+    if (m_checkpointer)
+        m_checkpointer->stopCheckpoints(); // its checkpoint in progress would make ours busy
+    // Not done (a reader kept its snapshot a second): the next commit tries again; the import goes on either way.
+    if (!m_writer->checkpoint(ImportWriter::CheckpointMode::Truncate))
+        ++m_walTruncations;
+    if (m_checkpointer)
+        m_checkpointer->resumeCheckpoints();
 }
 
 void ImportRun::startReader()
@@ -631,6 +660,8 @@ void ImportRun::finish()
     statistics.writerWaitedSeconds = std::chrono::duration<double>(m_waited).count();
     statistics.finalCheckpointSeconds = std::chrono::duration<double>(now - finalCheckpoint).count();
     statistics.backgroundCheckpoints = m_checkpointer && m_checkpointer->active();
+    statistics.walTruncations = m_walTruncations;
+    statistics.walPeakBytes = m_walPeakBytes;
     statistics.writer = m_writer->statistics();
     m_summary.statistics = statistics;
 }

@@ -49,6 +49,11 @@ struct ImportOptions
     /// Copy committed groups from the WAL into the store on a thread of its own (own connection, PASSIVE
     /// checkpoints) instead of inside the writer's commits: the copy overlaps reading and writing.
     bool backgroundCheckpoints = true;
+    /// After a group commit that left the WAL bigger than this, the writer checkpoints all of it and empties it
+    /// (pausing the background checkpoints meanwhile; a reader holding an old snapshot gets a second): an import of
+    /// many files then needs at most about this plus one group's size of disk beside the store, instead of the
+    /// whole import again. 0: never.
+    std::uint64_t walTruncateBytes = std::uint64_t{512} << 20;
     /// Files up to this size are read once into memory, hashed there and parsed from there. Bigger plain files are
     /// hashed while they are parsed (the already-imported check then happens at their end), unless the store holds
     /// a file of the same size (or one came earlier in this import): such a file may be a re-import and is hashed in
@@ -115,6 +120,8 @@ struct ImportStatistics
     double writerWaitedSeconds = 0;     ///< the writer (calling) thread waited for the reader thread
     double finalCheckpointSeconds = 0;  ///< from the last commit on: final checkpoint, reader thread stopped
     bool backgroundCheckpoints = false; ///< a checkpointer thread copied the WAL into the store meanwhile
+    std::int64_t walTruncations = 0;    ///< checkpoints that emptied the WAL after passing walTruncateBytes
+    std::uint64_t walPeakBytes = 0;     ///< the WAL's largest size seen after a group commit
     WriterStatistics writer;            ///< the writer's group commits
 };
 

@@ -886,6 +886,8 @@ std::optional<Error> ImportWriter::Impl::commitGroup()
     totalCommitCost += lastCommitCost;
     ++groupsCommitted;
     pending.clear();
+    if (options.afterCommit)
+        options.afterCommit();
     return std::nullopt;
 }
 
@@ -1229,12 +1231,24 @@ WriterStatistics ImportWriter::statistics() const
     return statistics;
 }
 
-std::optional<Error> ImportWriter::checkpoint()
+std::optional<Error> ImportWriter::checkpoint(CheckpointMode mode, int busyMillis)
 {
     Impl& d = *m_impl;
     if (d.transaction)
         return invalid("checkpoint: a write transaction is open");
-    return d.db->exec("PRAGMA wal_checkpoint(PASSIVE)");
+    if (mode == CheckpointMode::Passive)
+        return d.db->exec("PRAGMA wal_checkpoint(PASSIVE)");
+    // A shorter wait than the connection's: a reader that keeps its snapshot costs this import a second at most.
+    auto previous = d.db->queryInt("PRAGMA busy_timeout", -1);
+    if (!previous)
+        return previous.error();
+    sqlite3* handle = d.db->handle();
+    sqlite3_busy_timeout(handle, busyMillis);
+    const int rc = sqlite3_wal_checkpoint_v2(handle, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+    sqlite3_busy_timeout(handle, static_cast<int>(*previous));
+    if (rc == SQLITE_OK)
+        return std::nullopt;
+    return Error{Error::Kind::Sqlite, rc, std::string("checkpoint (truncate): ") + sqlite3_errstr(rc)};
 }
 
 } // namespace storage

@@ -21,6 +21,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -128,6 +129,9 @@ struct WriterOptions
     /// this many keys' deltas in memory (memory bounded whatever the number of keys in one file); a source sharing
     /// its transaction keeps them until the group commits (so a failed source can be undone alone).
     std::size_t maxKeyDeltas = 262144;
+    /// Called after every group commit, before the next write transaction begins (the importer bounds the WAL
+    /// there: a checkpoint that catches up then lets the next transaction write the WAL from its start).
+    std::function<void()> afterCommit;
 };
 
 class ImportWriter
@@ -190,8 +194,11 @@ public:
     bool pendingDue() const;
     /// The group commits so far (final once the last commitPending() is done).
     WriterStatistics statistics() const;
-    /// Copies the WAL into the store file (PRAGMA wal_checkpoint(PASSIVE)); call once after a bulk import.
-    std::optional<Error> checkpoint();
+    /// Copies the WAL into the store file; call once after a bulk import. Passive: what readers do not hold. Truncate:
+    /// all of it, waiting up to busyMillis for readers and another checkpoint to finish, then empties the WAL file
+    /// (the next transaction writes it from its start); an Error with code SQLITE_BUSY when that could not be had.
+    enum class CheckpointMode { Passive, Truncate };
+    std::optional<Error> checkpoint(CheckpointMode mode = CheckpointMode::Passive, int busyMillis = 1000);
 
 private:
     struct Impl;

@@ -61,6 +61,13 @@ void BackgroundCheckpointer::stopCheckpoints()
     m_idle.wait(lock, [&] { return !m_checkpointing; });
 }
 
+void BackgroundCheckpointer::resumeCheckpoints()
+{
+    std::lock_guard lock(m_mutex);
+    if (!m_stop)
+        m_noCheckpoints = false;
+}
+
 void BackgroundCheckpointer::stop()
 {
     {

@@ -16,8 +16,12 @@ namespace storage {
 
 /// Copies committed frames from the WAL into the store file while an import goes on (PASSIVE checkpoints on a
 /// connection of its own, a few times a second): the writer's commits then only append to the WAL (the automatic
-/// checkpoint inside a commit copied the whole WAL and waited for two fsyncs on the writer's thread), and the WAL
-/// is reset whenever a checkpoint caught up, so it stays small. Inactive (active() false) when the store is not a
+/// checkpoint inside a commit copied the whole WAL and waited for two fsyncs on the writer's thread). It does not
+/// keep the WAL small by itself: the WAL restarts only when a write transaction begins after a checkpoint copied
+/// everything, and an importing writer begins its next transaction right after each commit, before this thread's
+/// next tick, so the WAL would grow with the whole import (measured: 651 MB of WAL for 200,000 records in 10 files).
+/// The importer therefore stops it, truncates the WAL from the writer's connection and resumes it whenever the WAL
+/// passes a bound (ImportOptions::walTruncateBytes). Inactive (active() false) when the store is not a
 /// file or its connection cannot be opened.
 ///
 /// On Linux it also starts the kernel's write-back of the WAL and the store file at every tick
@@ -38,6 +42,8 @@ public:
     /// No more checkpoints from this thread (waits for one in progress), so the caller's own checkpoint does not
     /// meet SQLITE_BUSY; the write-back ticks go on until stop().
     void stopCheckpoints();
+    /// Checkpoints again after stopCheckpoints() (not after stop()).
+    void resumeCheckpoints();
     /// Stops the thread (waits for a checkpoint in progress).
     void stop();
     struct WritebackRequests

@@ -70,6 +70,7 @@ private Q_SLOTS:
     void cancelMidGroup();
     void backgroundCheckpoints();
     void checkpointerStartsWriteback();
+    void walEmptiedPastItsBound();
     void readerOnCallingThread();
     void statisticsInSummary();
     void allSkippedFileSaysItsFormat();
@@ -549,6 +550,57 @@ void TestCaptureImporter::backgroundCheckpoints()
     }
     QCOMPARE(records[0], std::int64_t{2000});
     QCOMPARE(records[1], records[0]);
+}
+
+// An import of many files keeps its WAL bounded: after a group commit that left it bigger than walTruncateBytes the
+// writer checkpoints all of it and empties it (the background checkpointer alone never lets it restart: the writer
+// begins its next transaction at once). With a reader holding an old snapshot the WAL cannot be emptied: the import
+// goes on and says so in its figures. Both with and without the checkpointer thread.
+void TestCaptureImporter::walEmptiedPastItsBound()
+{
+    REQUIRE_SHARED_DIR();
+    QTemporaryDir dir;
+    const QString batches = generateBatches(dir); // 10 files
+    for (const bool background : {true, false}) {
+        const QString storePath = dir.filePath(background ? QStringLiteral("bg.streamscope") : QStringLiteral("fg.s"));
+        auto store = openStore(storePath);
+        storage::ImportOptions options;
+        options.backgroundCheckpoints = background;
+        options.walCheckpointPages = -1; // without the thread: no automatic checkpoints either
+        options.groupFiles = 1;
+        options.groupMillis = 24 * 3600 * 1000;
+        options.walTruncateBytes = 1; // every commit passes it
+        const auto summary = storage::importCaptures(store.database(), {batches.toStdString()}, options);
+        QCOMPARE(summary.exitCode(), 0);
+        QVERIFY(summary.statistics.has_value());
+        const auto& statistics = *summary.statistics;
+        QCOMPARE(statistics.writer.groupsCommitted, std::int64_t{10});
+        QCOMPARE(statistics.walTruncations, std::int64_t{10});
+        QVERIFY(statistics.walPeakBytes > 0);
+        QCOMPARE(QFileInfo(storePath + QStringLiteral("-wal")).size(), qint64{0}); // emptied after the last commit
+        QCOMPARE(totalsOf(store).records, std::int64_t{2000});
+        verifyConsistent(store);
+    }
+
+    // A reader on another connection holds its snapshot for the whole import: nothing can be emptied (each attempt
+    // waits a second), nothing fails, and the WAL holds the whole import.
+    const QString storePath = dir.filePath(QStringLiteral("held.streamscope"));
+    auto store = openStore(storePath);
+    auto reader = storage::Store::open(storePath.toStdString(), storage::Database::OpenMode::ReadOnly);
+    QVERIFY(reader);
+    QVERIFY(!reader->database().exec("BEGIN"));
+    QVERIFY(reader->database().queryInt("SELECT count(*) FROM records"));
+    storage::ImportOptions options;
+    options.groupFiles = 5; // two groups: two attempts
+    options.groupMillis = 24 * 3600 * 1000;
+    options.walTruncateBytes = 1;
+    const auto summary = storage::importCaptures(store.database(), {batches.toStdString()}, options);
+    QCOMPARE(summary.exitCode(), 0);
+    QCOMPARE(summary.statistics->writer.groupsCommitted, std::int64_t{2});
+    QCOMPARE(summary.statistics->walTruncations, std::int64_t{0});
+    QVERIFY(QFileInfo(storePath + QStringLiteral("-wal")).size() >= qint64(summary.statistics->walPeakBytes));
+    QVERIFY(!reader->database().exec("COMMIT"));
+    QCOMPARE(totalsOf(store).records, std::int64_t{2000});
 }
 
 // The checkpointer asks the kernel to start writing the WAL and the store file out at every tick, also after
