@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstdlib>
 #include <deque>
 #include <iterator>
 #include <map>
@@ -11,6 +12,11 @@
 #include <thread>
 #include <tuple>
 #include <unordered_map>
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 #include "model/dynamodbjson.h"
 #include "storage/history/keyhistory.h"
@@ -381,7 +387,7 @@ std::optional<Error> addStoreWide(Store& store, std::optional<std::int64_t> tabl
     return addMixedViewTypes(store, tableId, emit);
 }
 
-Result<AuditReport> runAuditOnce(Store& store, const AuditRequest& request)
+Result<AuditReport> runAuditOnce(Store& store, const AuditRequest& request, bool sortedScan, bool& keysAudited)
 {
     // Two stages on the two threads: a reader thread runs the store scan (SQLite, row copies, conversion to
     // engine records) and hands whole keys over; the calling
@@ -404,6 +410,7 @@ Result<AuditReport> runAuditOnce(Store& store, const AuditRequest& request)
     std::optional<Error> keyError;                // a windowed key's audit failed
     model::Auditor valueAuditor(request.options); // used by the reader thread only
     scan.maxKeyBytes = request.maxKeyBytes;
+    scan.sortedScan = sortedScan;
     std::atomic<bool> stopping = false;
     std::thread reader([&] {
         scanError = store.forEachKeyHistory(scan, [&](KeyHistory& h) {
@@ -447,6 +454,7 @@ Result<AuditReport> runAuditOnce(Store& store, const AuditRequest& request)
         queue.finish();
     });
     while (auto batch = queue.pop()) {
+        keysAudited = true;
         if (!report.complete)
             continue; // drain what the reader already queued
         if (batch->windowed) {
@@ -479,9 +487,65 @@ Result<AuditReport> runAuditOnce(Store& store, const AuditRequest& request)
 
 } // namespace
 
+namespace {
+
+/// The folder SQLite's unix VFS (3.40) puts temporary files in: $SQLITE_TMPDIR, $TMPDIR, /var/tmp, /usr/tmp, /tmp,
+/// the first that is a writable folder, else the working folder.
+std::string sqliteTempFolder()
+{
+    std::vector<std::string> candidates;
+    for (const char* variable : {"SQLITE_TMPDIR", "TMPDIR"}) {
+        if (const char* value = std::getenv(variable); value && *value)
+            candidates.emplace_back(value);
+    }
+    for (const char* folder : {"/var/tmp", "/usr/tmp", "/tmp"})
+        candidates.emplace_back(folder);
+    for (const auto& folder : candidates) {
+        struct stat st
+        {
+        };
+        if (::stat(folder.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && ::access(folder.c_str(), W_OK | X_OK) == 0)
+            return folder;
+    }
+    return ".";
+}
+
+/// Whether sorting the store's records in temporary files leaves room on their disk: the sort writes about the
+/// rows' size (bounded here by the store file's), and a quarter of the disk's free space is kept for others.
+bool sortHasRoom(Store& store)
+{
+    struct stat st
+    {
+    };
+    if (::stat(store.path().c_str(), &st) != 0)
+        return false; // not a file (in memory): the index path is as good
+    struct statvfs fs
+    {
+    };
+    if (::statvfs(sqliteTempFolder().c_str(), &fs) != 0)
+        return false;
+    const auto free = static_cast<unsigned long long>(fs.f_bavail) * fs.f_frsize;
+    return static_cast<unsigned long long>(st.st_size) <= free / 4 * 3;
+}
+
+} // namespace
+
 Result<AuditReport> runAudit(Store& store, const AuditRequest& request)
 {
-    return explainReadError(store, runAuditOnce(store, request));
+    // Every key, so the records are read in file order and sorted by key in temporary files (ScanOptions::
+    // sortedScan) where their disk has room: on the 1M bench store 12-14 s CPU instead of 20-25 s, each page read
+    // once instead of once per record on it. Otherwise, or when the temporary files meet a full disk all the same
+    // (the sort fails before the first key is handed over: no finding reported yet), the audit reads through the key
+    // index, which needs no disk.
+    bool keysAudited = false;
+    const bool sorted = request.sortedScan && sortHasRoom(store);
+    auto report = runAuditOnce(store, request, sorted, keysAudited);
+    if (!report && sorted && !keysAudited && report.error().kind == Error::Kind::Sqlite
+        && (report.error().code & 0xff) == SQLITE_FULL)
+        report = runAuditOnce(store, request, false, keysAudited);
+    else if (report)
+        report->sortedScan = sorted;
+    return explainReadError(store, std::move(report));
 }
 
 std::optional<Error> auditStoreWide(Store& store, const AuditRequest& request, const KeptEventIds* kept)

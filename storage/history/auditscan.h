@@ -35,6 +35,9 @@ struct AuditRequest
     /// records at a time (auditKeyInWindows: the same findings, in another order within the key), so one huge key
     /// does not have to fit in memory. 0 = every key whole.
     std::int64_t maxKeyBytes = kMaxKeyBytes;
+    /// Read the records in file order and sort them by key in SQLite's temporary files where their disk has room
+    /// (see runAudit); false: always through the key index (no disk used, a page read per record).
+    bool sortedScan = true;
 };
 
 struct AuditReport
@@ -45,6 +48,7 @@ struct AuditReport
     std::int64_t keys = 0;
     std::int64_t records = 0;
     bool complete = true;
+    bool sortedScan = false; ///< the records were read in file order and sorted by key (AuditRequest::sortedScan)
 };
 
 Result<AuditReport> runAudit(Store& store, const AuditRequest& request = {});

@@ -882,8 +882,35 @@ std::optional<Error> Store::forEachKeyHistory(const ScanOptions& options,
         c.add("r.table_id = ?", *options.tableId);
     // A dedicated statement (not from the cache): onKey may run other queries on this store meanwhile. Ordered by
     // key only: records_by_key gives each key's rows together, and orderHistory orders them (ORDER BY r.key_id, r.id
-    // would sort whole rows in SQL now that the index orders a key's rows by stream and sequence).
-    auto prepared = m_impl->db.prepare(std::string(kHistorySelect) + c.whereClause() + " ORDER BY r.key_id");
+    // would sort whole rows in SQL now that the index orders a key's rows by stream and sequence). With sortedScan
+    // SQLite sorts the whole rows by key after reading the table in file order (ScanOptions): temporary files, never
+    // memory (an import's connection asks for temp_store=MEMORY); the connection's setting is restored after the scan.
+    struct TempStoreKept // declared before the statement: restores the setting after it is finalized
+    {
+        Database& db;
+        std::int64_t previous = -1;
+        explicit TempStoreKept(Database& database)
+            : db(database)
+        {
+        }
+        TempStoreKept(const TempStoreKept&) = delete;
+        TempStoreKept& operator=(const TempStoreKept&) = delete;
+        ~TempStoreKept()
+        {
+            if (previous >= 0)
+                static_cast<void>(db.exec("PRAGMA temp_store=" + std::to_string(previous)));
+        }
+    } tempStore(m_impl->db);
+    if (options.sortedScan) {
+        auto previous = m_impl->db.queryInt("PRAGMA temp_store", -1);
+        if (!previous)
+            return previous.error();
+        if (auto error = m_impl->db.exec("PRAGMA temp_store=FILE"))
+            return error;
+        tempStore.previous = *previous;
+    }
+    auto prepared = m_impl->db.prepare(std::string(kHistorySelect) + (options.sortedScan ? " NOT INDEXED" : "")
+                                       + c.whereClause() + " ORDER BY r.key_id");
     if (!prepared)
         return prepared.error();
     Statement& st = *prepared;

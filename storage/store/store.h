@@ -161,6 +161,11 @@ struct ScanOptions
     /// > 0: a key whose rows hold more bytes than this (Keys, images, raw text) is handed over without its records
     /// (KeyHistory::recordsLeftOut): one huge key does not have to fit in memory.
     std::int64_t maxKeyBytes = 0;
+    /// Read the records table in file order and let SQLite sort the rows by key (in temporary files, about the
+    /// size of the rows read), instead of reading each row where the key index points: for a scan of every key of
+    /// a store larger than the page cache, each page is then read once instead of once per record on it. The
+    /// first key comes only once the sort is done.
+    bool sortedScan = false;
 };
 
 // ---- the store --------------------------------------------------------------------------------------------------

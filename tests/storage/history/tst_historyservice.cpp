@@ -126,6 +126,19 @@ private Q_SLOTS:
         QCOMPARE(duplicates, expectedDuplicates);
         QCOMPARE(ttl, expectedTtl);
         QCOMPARE(report->records, std::int64_t(records.size() - expectedDuplicates.size()));
+
+        // Read in file order and sorted by key in temporary files (a store file, a disk with room), and the same
+        // findings in the same order read through the key index.
+        QVERIFY(report->sortedScan);
+        AuditRequest byIndex;
+        byIndex.sortedScan = false;
+        auto indexed = runAudit(*m_store, byIndex);
+        QVERIFY(indexed && indexed->complete);
+        QVERIFY(!indexed->sortedScan);
+        QVERIFY(signature(indexed->findings) == signature(report->findings));
+        QCOMPARE(indexed->findings.size(), report->findings.size());
+        for (std::size_t i = 0; i < report->findings.size(); ++i)
+            QCOMPARE(model::findingToJson(indexed->findings[i]), model::findingToJson(report->findings[i]));
     }
 
     void auditStreamsFindings()

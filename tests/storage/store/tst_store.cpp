@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "model/itemhistory.h"
 #include "model/sequencenumber.h"
@@ -638,6 +639,47 @@ private Q_SLOTS:
         error = m_store->forEachKeyHistory({}, [&](KeyHistory&) { return ++calls < 3; });
         QVERIFY(!error);
         QCOMPARE(calls, 3);
+    }
+
+    // ScanOptions::sortedScan (the full audit's read: the table in file order, sorted by key in temporary files)
+    // hands over exactly what the key index's walk does: the same keys in the same order, each with the same records
+    // in the same order and ordering, also with a table filter and a byte bound per key; and it leaves the
+    // connection's temp_store as it found it (an import's connection keeps MEMORY).
+    void sortedScanSameHistories()
+    {
+        using Seen = std::vector<std::tuple<std::int64_t, std::vector<std::int64_t>, int, std::string, std::int64_t>>;
+        const auto scan = [&](ScanOptions options) {
+            Seen seen;
+            auto error = m_store->forEachKeyHistory(options, [&](KeyHistory& h) {
+                std::vector<std::int64_t> ids;
+                for (const RecordRow& r : h.records)
+                    ids.push_back(r.id);
+                seen.emplace_back(h.key.id, std::move(ids), static_cast<int>(h.ordering), h.tableName,
+                                  h.recordsLeftOut);
+                return true;
+            });
+            if (error)
+                qFatal("forEachKeyHistory: %s", error->message.c_str());
+            return seen;
+        };
+        QVERIFY(!m_store->database().exec("PRAGMA temp_store=MEMORY"));
+        for (const std::optional<std::int64_t> table :
+             {std::optional<std::int64_t>{}, std::optional(m_tableIds["Kds"])}) {
+            for (const std::int64_t maxKeyBytes : {std::int64_t{0}, std::int64_t{3000}}) {
+                ScanOptions options;
+                options.tableId = table;
+                options.maxKeyBytes = maxKeyBytes;
+                const Seen byIndex = scan(options);
+                options.sortedScan = true;
+                const Seen sorted = scan(options);
+                QVERIFY(!byIndex.empty());
+                QCOMPARE(sorted, byIndex);
+                QCOMPARE(std::any_of(sorted.begin(), sorted.end(), [](const auto& k) { return std::get<4>(k) > 0; }),
+                         maxKeyBytes > 0); // the bound leaves some keys' records out
+                QCOMPARE(m_store->database().queryInt("PRAGMA temp_store").value(), std::int64_t{2});
+            }
+        }
+        QVERIFY(!m_store->database().exec("PRAGMA temp_store=DEFAULT"));
     }
 
     void historyOrderIsTheModelsOrder()
