@@ -974,7 +974,8 @@ void TestSqlDuckDb::rawAudit_data()
     QTest::newRow("kinesis archive, new image only, ms and us")
         << QStringLiteral("kinesis-archive-mixed-units") << kinesis << faults("8", "NEW_IMAGE") << common;
     // A full export alone (source "s3-full"): its items are SNAPSHOT records at the export time, keyed by the key
-    // attributes of the DescribeTable output beside it; the state at the export time is the snapshot.
+    // attributes of the DescribeTable output beside it; the state at the export time is the snapshot. Checked to
+    // fail with a broken view (the whole Item as the Keys): the state differs (there are no findings to compare).
     QTest::newRow("full export") << QStringLiteral("s3-full") << QStringLiteral("s3-full")
                                  << faults("5", "NEW_AND_OLD_IMAGES") << QStringList();
     // The full export and the incremental export after it ("s3-full+incremental": --incremental-location, and the
