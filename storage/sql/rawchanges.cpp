@@ -192,23 +192,72 @@ bool rawChangesAvailable(const SqlRequest& request)
     return false;
 }
 
+std::string canonicalNumberMacro()
+{
+    // Decimal::parse and Decimal::canonical (model/decimal.cpp) in SQL: the digits without leading and trailing
+    // zeros, the exponent of 0.d1d2… (small: DynamoDB allows -130 to 126, HUGEINT holds every exponent text up to
+    // 38 digits), then plain text when it takes at most 50 characters, else d1.d2…E±x. Text that is no number, or
+    // whose exponent lies beyond 10^17 (Decimal::parse refuses it), stays as written, as the desktop compares it.
+    return "CREATE OR REPLACE MACRO streamscope_canonical_number(t) AS (list_transform(\n"
+           "  [regexp_extract(t, '^([+-]?)([0-9]*)(?:\\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?$', ['s', 'i', 'f', 'e'])],\n"
+           "  p -> CASE WHEN NOT regexp_full_match(t, '[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?') THEN t\n"
+           "  ELSE (list_transform([{d: rtrim(ltrim(p.i || p.f, '0'), '0'),\n"
+           "                         x: length(p.i) - (length(p.i || p.f) - length(ltrim(p.i || p.f, '0')))\n"
+           "                            + coalesce(TRY_CAST(nullif(p.e, '') AS HUGEINT), CASE WHEN p.e = '' THEN 0 "
+           "END)}],\n"
+           "    n -> CASE WHEN n.d = '' THEN '0'\n"
+           "              WHEN n.x IS NULL OR abs(n.x) > 100000000000000000 THEN t\n"
+           "              ELSE CASE WHEN p.s = '-' THEN '-' ELSE '' END\n"
+           "                || CASE WHEN (CASE WHEN n.x <= 0 THEN 2 - n.x + length(n.d)\n"
+           "                                   WHEN n.x < length(n.d) THEN length(n.d) + 1 ELSE n.x END) > 50\n"
+           "                        THEN n.d[1:1] || CASE WHEN length(n.d) > 1 THEN '.' || n.d[2:] ELSE '' END || 'E'\n"
+           "                             || CASE WHEN n.x - 1 < 0 THEN '-' ELSE '+' END || CAST(abs(n.x - 1) AS "
+           "VARCHAR)\n"
+           "                        WHEN n.x <= 0 THEN '0.' || repeat('0', CAST(-n.x AS BIGINT)) || n.d\n"
+           "                        WHEN n.x < length(n.d) THEN n.d[1:CAST(n.x AS BIGINT)] || '.' || n.d[CAST(n.x AS "
+           "BIGINT) + 1:]\n"
+           "                        ELSE n.d || repeat('0', CAST(n.x - length(n.d) AS BIGINT)) END END))[1] END))[1]";
+}
+
 std::string canonicalJsonMacro()
 {
     // Level k canonicalises k levels of JSON: an object's members sorted by name, an array's elements in order (both
     // as {k, v} entries, an element's key its zero-padded index, so that one sorted list serves both and each level
-    // names the next level once: the text grows linearly with the depth). Level 0 is the text as written.
-    std::string level = "CAST(j0 AS VARCHAR)";
+    // names the next level once: the text grows linearly with the depth). Inside an object, the member "N" holding a
+    // string is a DynamoDB number (streamscope_canonical_number) and the members "SS", "NS", "BS" holding an array
+    // are sets (their members canonical, sorted, each once: the desktop compares sets as sets); an attribute of an
+    // item or M is never a string or an array, so no attribute is taken for them. Strings need nothing: every value
+    // below the top level is taken out of a MAP or JSON[] cast, which DuckDB writes again from the parsed value
+    // ("\u00e9" comes out as "é"). Level 0 is the text of a scalar, or, for an object or array nested deeper than
+    // kCanonicalDepth, kTooDeepMarker and the text as written (compared as written; streamscope_raw_lines.not_canonical
+    // flags it).
+    std::string level = "CASE WHEN json_type(j0) IN ('OBJECT', 'ARRAY') THEN '" + std::string(kTooDeepMarker)
+        + "' || CAST(to_json(CAST(j0 AS VARCHAR)) AS VARCHAR) || '}' ELSE CAST(j0 AS VARCHAR) END";
     for (int k = 1; k <= kCanonicalDepth; ++k) {
         const std::string n = std::to_string(k);
         const std::string j = "j" + n;
+        const std::string e = "e" + n;
+        const std::string x = "x" + n;
         const std::string inner = level;
+        // An entry: {key, value, o} (o: a member of an object, not an array element). A number (N) is taken as a
+        // set of one member, so that the number macro is named once per level.
         level = "CASE WHEN json_type(" + j
             + ") IN ('OBJECT', 'ARRAY') THEN (list_transform([list_sort(list_transform(\n"
               "  CASE WHEN json_type("
-            + j + ") = 'OBJECT' THEN map_entries(CAST(" + j + " AS MAP(VARCHAR, JSON)))\n  ELSE list_transform(CAST("
-            + j + " AS JSON[]), (x" + n + ", i" + n + ") -> {key: lpad(CAST(i" + n + " AS VARCHAR), 10, '0'), value: x"
-            + n + "}) END,\n  e" + n + " -> {k: e" + n + ".key, v: (list_transform([e" + n + ".value], j"
-            + std::to_string(k - 1) + " -> " + inner + "))[1]}))],\n  s" + n + " -> CASE WHEN json_type(" + j
+            + j + ") = 'OBJECT' THEN list_transform(map_entries(CAST(" + j + " AS MAP(VARCHAR, JSON))), m" + n
+            + " -> {key: m" + n + ".key, value: m" + n + ".value, o: true})\n  ELSE list_transform(CAST(" + j
+            + " AS JSON[]), (x" + n + ", i" + n + ") -> {key: lpad(CAST(i" + n + " AS VARCHAR), 10, '0'), value: x" + n
+            + ", o: false}) END,\n  " + e + " -> {k: " + e + ".key, v: CASE\n    WHEN " + e + ".o AND ((" + e
+            + ".key = 'N' AND json_type(" + e + ".value) = 'VARCHAR')\n              OR (" + e
+            + ".key IN ('SS', 'NS', 'BS') AND json_type(" + e
+            + ".value) = 'ARRAY'))\n      THEN (list_transform([list_transform(CASE WHEN " + e + ".key = 'N' THEN [" + e
+            + ".value] ELSE CAST(" + e + ".value AS JSON[]) END,\n        " + x + " -> CASE WHEN " + e
+            + ".key IN ('N', 'NS') AND json_type(" + x
+            + ") = 'VARCHAR'\n          THEN CAST(to_json(streamscope_canonical_number(json_extract_string(" + x
+            + ", '$'))) AS VARCHAR)\n          ELSE CAST(" + x + " AS VARCHAR) END)],\n        l" + n + " -> CASE WHEN "
+            + e + ".key = 'N' THEN l" + n + "[1]\n                ELSE '[' || array_to_string(list_sort(list_distinct(l"
+            + n + ")), ',') || ']' END))[1]\n    ELSE (list_transform([" + e + ".value], j" + std::to_string(k - 1)
+            + " -> " + inner + "))[1] END}))],\n  s" + n + " -> CASE WHEN json_type(" + j
             + ") = 'OBJECT' THEN '{' || array_to_string(list_transform(s" + n + ", m" + n + " -> CAST(to_json(m" + n
             + ".k) AS VARCHAR) || ':' || m" + n + ".v), ',') || '}'\n  ELSE '[' || array_to_string(list_transform(s" + n
             + ", m" + n + " -> m" + n + ".v), ',') || ']' END))[1]\nELSE CAST(" + j + " AS VARCHAR) END";
@@ -315,15 +364,20 @@ std::string rawLinesView(const SqlRequest& r, const std::string& rawTable, const
     // DuckDB compares the top-level values of the canonical images (parsed again: one canonicalisation per image);
     // the other dialects the values as written.
     const bool duck = d == SqlDialect::DuckDb;
-    const std::string changed = duck
-        ? changedNames(d, "CAST(old_image AS MAP(VARCHAR, JSON))", "CAST(new_image AS MAP(VARCHAR, JSON))")
-        : changedNames(d, "old_map", "new_map");
-    return "CREATE OR REPLACE VIEW streamscope_raw_lines AS\n"
-           "SELECT table_name, item_key, event_name, time_us, event_id, ttl, old_image, new_image,\n"
-           "       "
-        + changed
-        + " AS changed,\n"
-          "       compacted, window_from_us, file_name, line_no\n"
+    const std::string changed = duck ? changedNames(d, "CAST(CAST(old_image AS JSON) AS MAP(VARCHAR, JSON))",
+                                                    "CAST(CAST(new_image AS JSON) AS MAP(VARCHAR, JSON))")
+                                     : changedNames(d, "old_map", "new_map");
+    // DuckDB: whether an image or the Keys hold an object nested deeper than the canonical form goes.
+    const std::string notCanonical = duck ? "       contains(concat(item_key, old_image, new_image), "
+            + sqlString(kTooDeepMarker, d) + ") AS not_canonical,\n"
+                                          : std::string();
+    // DuckDB: a table, so that the canonical form is computed once, not again in every query over the views.
+    return std::string(duck ? "CREATE OR REPLACE TABLE streamscope_raw_lines AS\n"
+                            : "CREATE OR REPLACE VIEW streamscope_raw_lines AS\n")
+        + "SELECT table_name, item_key, event_name, time_us, event_id, ttl, old_image, new_image,\n"
+          "       "
+        + changed + " AS changed,\n" + notCanonical
+        + "       compacted, window_from_us, file_name, line_no\n"
           "FROM (\n"
           "SELECT table_name,\n"
           "       "

@@ -21,26 +21,28 @@
 //                           duplicate rule for records without sequence number (same content and the same event ID,
 //                           or without one the same key and time: later copies get copy_no 1, 2, …).
 //
-// What is not the desktop's: images are canonical at every level only in DuckDB (kCanonicalDepth levels; Athena,
-// Trino and Spark sort the top level), and nowhere are set member order and number spelling canonical (DynamoDB
-// writes them the same way for the same value, so an export's images compare as the desktop compares them unless a
-// writer reorders them); the window start of compacted lines is one constant for the location (--window-from, not
-// read from the manifest; NULL without it, so a full export inside a window is then compared as the desktop compares
-// lines imported before windows were kept: README, Beyond one machine). A Kinesis record's
-// ApproximateCreationDateTime is read through the table definition's bigint: DuckDB drops a fraction and stops with
-// an error on a string time, where the importer reads both.
+// What is not the desktop's: images are canonical as the desktop compares them (names sorted, numbers by value, sets
+// as sets, strings by value) only in DuckDB and only kCanonicalDepth JSON levels deep (a deeper image: the row's
+// not_canonical); Athena, Trino and Spark sort the top-level names only and compare set members and numbers as
+// written (DynamoDB writes them the same way for the same value, so an export's images compare as the desktop
+// compares them unless a writer reorders or respells them); B and BS compare as their base64 text; the window start of
+// compacted lines is one constant for the location (--window-from, not read from the manifest; NULL without it, so a
+// full export inside a window is then compared as the desktop compares lines imported before windows were kept: README,
+// Beyond one machine). A Kinesis record's ApproximateCreationDateTime is read through the table definition's bigint:
+// DuckDB drops a fraction and stops with an error on a string time, where the importer reads both.
 
 #include <string>
+#include <string_view>
 
 #include "storage/sql/sqlgen.h"
 
 namespace storage {
 
 /// JSON nesting the DuckDB canonical form sorts: the item's attributes, their values and 16 levels of M and L below
-/// them (each two JSON levels: the {"M": …} value and its members); deeper text is compared as written. DynamoDB
-/// allows 32 levels, but DuckDB binds the unrolled macro into every query over the view (measured on a 500-line
-/// export: its script took 0.7 s of CPU with top-level sorting only, 2.8 s with 18 JSON levels, 4.2 s with 34;
-/// README, Beyond one machine).
+/// them (each two JSON levels: the {"M": …} value and its members); deeper objects and arrays are written as
+/// kTooDeepMarker and their text (the row's not_canonical). DynamoDB allows 32 levels, but DuckDB binds the unrolled
+/// macro into every query over the view (README, Beyond one machine: 66 levels did not finish a test's 500-line
+/// export in 5 minutes on the loaded shared machine).
 inline constexpr int kCanonicalDepth = 34;
 
 /// Whether `request` asks for the changes view, audit and state over raw files (a Kinesis archive, an S3
@@ -48,8 +50,18 @@ inline constexpr int kCanonicalDepth = 34;
 /// --from-store types).
 bool rawChangesAvailable(const SqlRequest& request);
 
+/// DuckDB only: CREATE MACRO streamscope_canonical_number(t): the canonical text of a DynamoDB number as
+/// model::canonicalNumber gives it ("1.0", "1E0", "01" -> "1"), the text itself when it is no number.
+std::string canonicalNumberMacro();
+
+/// What the DuckDB canonical form writes, followed by the text as written (a JSON string) and "}", in place of an
+/// object or array nested deeper than kCanonicalDepth JSON levels.
+inline constexpr std::string_view kTooDeepMarker = "{\"streamscope:not-canonical\":";
+
 /// DuckDB only: CREATE MACRO streamscope_canonical_json(j): the JSON text of `j` with the members of every object
-/// sorted by name, kCanonicalDepth levels deep (array elements stay in order); NULL for NULL.
+/// sorted by name, DynamoDB numbers (a member "N" holding a string) canonical, sets (members "SS", "NS", "BS"
+/// holding an array) sorted with each member once, strings re-encoded from their value, kCanonicalDepth levels deep
+/// (array elements stay in order; deeper: kTooDeepMarker); NULL for NULL. Uses streamscope_canonical_number.
 std::string canonicalJsonMacro();
 
 /// CREATE VIEW streamscope_raw_lines over `rawTable` (the definition sqlgen.cpp prints for the source) and, for a

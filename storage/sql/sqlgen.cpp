@@ -907,18 +907,28 @@ void appendRawViews(SqlScript& script, const SqlRequest& r, bool withIncremental
              exportDefinition(incremental, stripSlash(r.incrementalLocation), nullptr), false, false,
              incrementalTable});
     }
-    if (r.dialect == SqlDialect::DuckDb)
+    if (r.dialect == SqlDialect::DuckDb) {
         script.statements.push_back(
-            {"Canonical JSON text (object members sorted by name, " + std::to_string(kCanonicalDepth)
-                 + " JSON levels deep: " + std::to_string((kCanonicalDepth - 2) / 2)
-                 + " levels of M and L below the\nattributes), so that images written with their "
-                   "attributes in another order compare equal;\n"
-                   "array elements (L, and set members SS/NS/BS) keep their order and numbers their spelling.",
+            {"Canonical text of a DynamoDB number, as the desktop compares numbers (1, 1.0, 1E0 and 01 are one "
+             "number):\nits digits without leading and trailing zeros; plain text up to 50 characters, else "
+             "d.dddE±x. Text that is\nno number stays as written.",
+             canonicalNumberMacro(), false, false, "streamscope_canonical_number"});
+        script.statements.push_back(
+            {"Canonical JSON text, so that images equal as the desktop compares them have equal text: object members "
+             "sorted\nby name, numbers canonical, set members (SS/NS/BS) sorted and each once, strings written again "
+             "from their value\n(\\u00e9 and é are one text: DuckDB writes every extracted value again), "
+                 + std::to_string(kCanonicalDepth) + " JSON levels deep (" + std::to_string((kCanonicalDepth - 2) / 2)
+                 + " levels of M and L below the attributes; DynamoDB allows 32).\nL elements keep their order; "
+                   "B and BS compare as their base64 text. An object or array nested deeper is written\nas "
+                 + std::string(kTooDeepMarker)
+                 + "\"<its text as written>\"}: streamscope_raw_lines.not_canonical\nflags the rows holding it (their "
+                   "comparisons are of the text as written there).",
              canonicalJsonMacro(), false, false, "streamscope_canonical_json"});
+    }
     const bool kinesis = r.source == SqlSource::KinesisArchive;
     const std::string canonical = r.dialect == SqlDialect::DuckDb
-        ? "names sorted " + std::to_string((kCanonicalDepth - 2) / 2)
-            + " nested levels deep (streamscope_canonical_json; set members and numbers compared\nas written)"
+        ? "names sorted, numbers canonical and set members sorted " + std::to_string((kCanonicalDepth - 2) / 2)
+            + " nested levels deep\n(streamscope_canonical_json; not_canonical: an image nested deeper)"
         : "top-level names sorted (nested maps, set members and numbers compared as written)";
     const std::string window = r.windowFromMicros
         ? "its window start --window-from (exportFromTime)"
@@ -953,6 +963,9 @@ void appendRawViews(SqlScript& script, const SqlRequest& r, bool withIncremental
           "of a line\n(same key, time and content) copy_no 1, 2, ... as the store's duplicates; every incremental "
           "export line\ncompacted, "
             + window + ".";
+    if (r.dialect == SqlDialect::DuckDb)
+        linesComment += "\nA table, not a view: the canonical images are computed once, when it is created (create it "
+                        "again when\nthe files change), not again in every query over the views below.";
     script.statements.push_back({linesComment, rawLinesView(r, rawTableName(r.source), incrementalTable), false, false,
                                  "streamscope_raw_lines"});
     script.statements.push_back({changelogComment, rawChangelogView(r.dialect), false, true, "streamscope_changelog"});

@@ -14,6 +14,11 @@ order: shuffled, with duplicates and gaps) and writes the same changes as
                     Metadata.WriteTimestampMicros {"N": "…"}, a number or a string in turn (the importer and the
                     DDL take all three); the images the view type has, every other line's Keys and images with
                     their attributes in reverse order at every level (nested M members too);
+  s3-incremental-respelled
+                    the same, every other line's images also written differently but equal as the desktop compares
+                    them (numbers respelled, set members reversed and repeated) and written with \\u escapes for
+                    every non-ASCII character, and every tenth line's NewImage with a number changed by 10^-20 (the
+                    next line's OldImage then differs: a gap);
   s3-full           per table a full export at a second boundary in the middle of the capture (the item each key's
                     last record before it left) and an incremental export of the records after it;
   s3-full-overlap   per table the same full export and one compacted incremental export whose window starts before
@@ -86,7 +91,7 @@ def kinesis_archive(records, out, mixed_units=False):
                                  "tableName": table_of(r), "dynamodb": inner, "eventSource": "aws:dynamodb"}) + separator)
 
 
-def write_export(out, table, number, kind, lines, export_us, from_us=None, view=None):
+def write_export(out, table, number, kind, lines, export_us, from_us=None, view=None, ascii_escapes=False):
     export_id = "%014d-%08x" % (export_us // 1000, number)
     base = "AWSDynamoDB/" + export_id
     os.makedirs(os.path.join(out, base, "data"))
@@ -94,7 +99,9 @@ def write_export(out, table, number, kind, lines, export_us, from_us=None, view=
     files = []
     for part in range(0, max(len(lines), 1), 60):
         key = "%s/data/part%04d.json.gz" % (base, part // 60)
-        data = gzip.compress("".join(compact(l) + "\n" for l in lines[part:part + 60]).encode("utf-8"), mtime=0)
+        text = "".join((json.dumps(l, separators=(",", ":")) if ascii_escapes and i % 2 else compact(l)) + "\n"
+                       for i, l in enumerate(lines[part:part + 60], start=part))
+        data = gzip.compress(text.encode("utf-8"), mtime=0)
         with open(os.path.join(out, key), "wb") as f:
             f.write(data)
         files.append({"itemCount": len(lines[part:part + 60]),
@@ -131,17 +138,70 @@ def reordered(item, index):
     return {name: reversed_value(v) for name, v in reversed(list(item.items()))} if index % 2 else item
 
 
-def incremental_line(r, index):
+SPELLINGS = ("{}.0", "{}E0", "0{}", "{}0E-1")
+
+
+def respelled_number(text, turn):
+    """The same number written another way (as the desktop compares numbers: 1 = 1.0 = 1E0 = 01 = 10E-1)."""
+    if "e" in text.lower():
+        return text
+    sign = "-" if text.startswith("-") else ""
+    digits = text.lstrip("-")
+    if "." in digits and turn % 4 in (0, 3):
+        return sign + digits + "0"  # trailing zero of the fraction
+    return sign + SPELLINGS[turn % 4].format(digits)
+
+
+def respelled_value(value, turn):
+    """A DynamoDB value equal to `value` as the desktop compares values, written differently: numbers respelled,
+    set members in reverse order with the first one repeated (sets are sets), nested M and L values likewise."""
+    if "N" in value:
+        return {"N": respelled_number(value["N"], turn)}
+    if "NS" in value:
+        members = [respelled_number(m, turn + i) for i, m in enumerate(reversed(value["NS"]))]
+        return {"NS": members + members[:1]}
+    if "SS" in value or "BS" in value:
+        tag = "SS" if "SS" in value else "BS"
+        members = list(reversed(value[tag]))
+        return {tag: members + members[:1]}
+    if "M" in value:
+        return {"M": {n: respelled_value(v, turn + i) for i, (n, v) in enumerate(value["M"].items())}}
+    if "L" in value:
+        return {"L": [respelled_value(v, turn + i) for i, v in enumerate(value["L"])]}
+    return value
+
+
+def changed_number(item, keys):
+    """A NewImage with its first plain number of at most 15 digits that is no key attribute changed by 10^-20 (a change no double holds:
+    exact numbers see it), so that the next record's OldImage differs from it: a gap the desktop reports and SQL must
+    report too."""
+    out = dict(item)
+    for name, value in sorted(item.items()):
+        text = value.get("N", "e")
+        digits = text.lstrip("-").replace(".", "").strip("0")
+        # (at most 15 significant digits: with the 20 more the number stays within DynamoDB's 38, which the
+        # importer enforces)
+        if "e" not in text.lower() and len(digits) <= 15 and name != "version" and name not in keys:
+            out[name] = {"N": text + ("" if "." in text else ".") + "00000000000000000001"}
+            return out
+    return out
+
+
+def incremental_line(r, index, respell=False):
     d = r["dynamodb"]
     stamp = [{"N": str(r["_us"])}, r["_us"], str(r["_us"])][index % 3]
     line = {"Metadata": {"WriteTimestampMicros": stamp}, "Keys": reordered(d["Keys"], index)}
     for image in ("OldImage", "NewImage"):
         if image in d:
             line[image] = reordered(d[image], index)
+            if respell and index % 2:
+                line[image] = {n: respelled_value(v, index + i) for i, (n, v) in enumerate(line[image].items())}
+    if respell and index % 10 == 5 and "NewImage" in line:
+        line["NewImage"] = changed_number(line["NewImage"], d["Keys"])
     return line
 
 
-def s3_exports(records, out, with_full):
+def s3_exports(records, out, with_full, respell=False):
     for number, table in enumerate(sorted({table_of(r) for r in records})):
         mine = [r for r in records if table_of(r) == table]
         view = mine[0]["dynamodb"].get("StreamViewType", "NEW_AND_OLD_IMAGES")
@@ -163,9 +223,10 @@ def s3_exports(records, out, with_full):
             items = [{"Item": item} for item in state.values() if item is not None]
             write_export(out, table, 2 * number, "FULL_EXPORT", items, split - 1000)
             mine = [r for r in mine if r["_us"] >= split]
-        lines = [incremental_line(r, i) for i, r in enumerate(mine)]
+        lines = [incremental_line(r, i, respell) for i, r in enumerate(mine)]
         write_export(out, table, 2 * number + 1, "INCREMENTAL_EXPORT", lines, (last // 1000000 + 1) * 1000000,
-                     from_us=split - 1000 if with_full else (first // 1000000) * 1000000, view=view)
+                     from_us=split - 1000 if with_full else (first // 1000000) * 1000000, view=view,
+                     ascii_escapes=respell)
 
 
 def s3_full_overlap(records, out):
@@ -221,6 +282,8 @@ def main():
         kinesis_archive(records, out, mixed_units=True)
     elif layout == "s3-incremental":
         s3_exports(records, out, with_full=False)
+    elif layout == "s3-incremental-respelled":
+        s3_exports(records, out, with_full=False, respell=True)
     elif layout == "s3-full":
         s3_exports(records, out, with_full=True)
     elif layout == "s3-full-overlap":

@@ -21,7 +21,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "model/decimal.h"
 #include "model/dynamodbjson.h"
+#include "storage/sql/rawchanges.h"
 #include "storage/sql/sqlgen.h"
 #include "storage/store/database.h"
 #include "testsupport.h"
@@ -163,6 +165,7 @@ private Q_SLOTS:
     void otherDialectsParse();
     void typedFromStore();
     void rawLayoutsRead();
+    void canonicalForms();
     void rawAudit_data();
     void rawAudit();
 
@@ -816,6 +819,104 @@ void TestSqlDuckDb::rawLayoutsRead()
     }
 }
 
+void TestSqlDuckDb::canonicalForms()
+{
+    if (!m_skip.isEmpty())
+        QSKIP(qPrintable(m_skip));
+    // The DuckDB macros against the desktop's rules: streamscope_canonical_number gives model::canonicalNumber's text
+    // for every spelling (and leaves text that is no number as written), and streamscope_canonical_json gives equal
+    // text for images the desktop finds equal (sets as sets, numbers by value, strings by value) and different text
+    // for images it does not (a number changed by 10^-20, a set with another member, nested deeper than the macro).
+    const QStringList numbers{QStringLiteral("1"),
+                              QStringLiteral("1.0"),
+                              QStringLiteral("1E0"),
+                              QStringLiteral("01"),
+                              QStringLiteral("+1"),
+                              QStringLiteral("10E-1"),
+                              QStringLiteral("-0"),
+                              QStringLiteral("0.000"),
+                              QStringLiteral("-1.50e-3"),
+                              QStringLiteral(".5"),
+                              QStringLiteral("5."),
+                              QStringLiteral("1e60"),
+                              QStringLiteral("123.456"),
+                              QStringLiteral("-12345678901234567890123456789012345678"),
+                              QStringLiteral("1.00000000000000000001"),
+                              QStringLiteral("0.1E-40"),
+                              QStringLiteral("12345E-2"),
+                              QStringLiteral("1e"),
+                              QStringLiteral("x"),
+                              QStringLiteral("1e999999999999999999999"),
+                              QStringLiteral("--1")};
+    QString values;
+    for (const QString& n : numbers)
+        values +=
+            (values.isEmpty() ? QString() : QStringLiteral(", ")) + QStringLiteral("('") + n + QStringLiteral("')");
+    // Images: each pair is (a, b, equal on the desktop). The item nested 17 levels of M deep is beyond the macro.
+    QString deepA = QStringLiteral("{\"S\":\"x\"}");
+    QString deepB = deepA;
+    for (int i = 0; i < (storage::kCanonicalDepth - 2) / 2 + 1; ++i) {
+        deepA = QStringLiteral("{\"M\":{\"a\":") + deepA + QStringLiteral(",\"b\":{\"N\":\"1\"}}}");
+        deepB = QStringLiteral("{\"M\":{\"b\":{\"N\":\"1\"},\"a\":") + deepB + QStringLiteral("}}");
+    }
+    const QList<std::tuple<QString, QString, bool>> images{
+        {QStringLiteral(R"({"a":{"NS":["2","1.0","2E0"]},"b":{"SS":["y","x"]}})"),
+         QStringLiteral(R"({"b":{"SS":["x","y","x"]},"a":{"NS":["1","2"]}})"), true},
+        {QStringLiteral(R"({"a":{"M":{"n":{"N":"1.50"},"s":{"S":"\u00e9\/"}}}})"),
+         QStringLiteral(R"({"a":{"M":{"s":{"S":"é/"},"n":{"N":"15E-1"}}}})"), true},
+        {QStringLiteral(R"({"a":{"L":[{"N":"1"},{"N":"2"}]}})"), QStringLiteral(R"({"a":{"L":[{"N":"2"},{"N":"1"}]}})"),
+         false},
+        {QStringLiteral(R"({"a":{"N":"1"}})"), QStringLiteral(R"({"a":{"N":"1.00000000000000000001"}})"), false},
+        {QStringLiteral(R"({"a":{"SS":["x","y"]}})"), QStringLiteral(R"({"a":{"SS":["x","z"]}})"), false},
+        {QStringLiteral("{\"d\":") + deepA + QStringLiteral("}"),
+         QStringLiteral("{\"d\":") + deepB + QStringLiteral("}"), true},
+    };
+    QString pairs;
+    for (int i = 0; i < images.size(); ++i)
+        pairs += (pairs.isEmpty() ? QString() : QStringLiteral(", "))
+            + QStringLiteral("(%1, '%2', '%3')").arg(i).arg(std::get<0>(images[i]), std::get<1>(images[i]));
+    const QString script = m_dir.filePath(QStringLiteral("canonical.sql"));
+    {
+        QFile f(script);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write((QString::fromStdString(storage::canonicalNumberMacro() + ";\n" + storage::canonicalJsonMacro() + ";\n")
+                 + QStringLiteral("SELECT t, streamscope_canonical_number(t) AS c FROM (VALUES ") + values
+                 + QStringLiteral(") v(t);\nSELECT i, streamscope_canonical_json(CAST(a AS JSON)) AS a, "
+                                  "streamscope_canonical_json(CAST(b AS JSON)) AS b FROM (VALUES ")
+                 + pairs + QStringLiteral(") v(i, a, b) ORDER BY i;\n"))
+                    .toUtf8());
+    }
+    QString error;
+    const QList<QByteArray> results = runNode({QStringLiteral("exec"), script}, error).trimmed().split('\n');
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(results.size(), 2);
+    const QJsonArray numberRows = QJsonDocument::fromJson(results[0]).object().value(QStringLiteral("rows")).toArray();
+    QCOMPARE(numberRows.size(), numbers.size());
+    for (const auto& v : numberRows) {
+        const QJsonObject row = v.toObject();
+        const QString t = row.value(QStringLiteral("t")).toString();
+        QCOMPARE(row.value(QStringLiteral("c")).toString(),
+                 QString::fromStdString(model::canonicalNumber(t.toStdString())));
+    }
+    const QJsonArray imageRows = QJsonDocument::fromJson(results[1]).object().value(QStringLiteral("rows")).toArray();
+    QCOMPARE(imageRows.size(), images.size());
+    for (int i = 0; i < images.size(); ++i) {
+        const QJsonObject row = imageRows[i].toObject();
+        const QString a = row.value(QStringLiteral("a")).toString();
+        const QString b = row.value(QStringLiteral("b")).toString();
+        const bool deep = i == images.size() - 1;
+        if (deep) {
+            // Beyond the macro's depth: not called equal; both carry the marker, so the SQL can say so.
+            QVERIFY2(a != b, qPrintable(a));
+            QVERIFY(a.contains(QLatin1String(storage::kTooDeepMarker.data(), storage::kTooDeepMarker.size())));
+            QVERIFY(b.contains(QLatin1String(storage::kTooDeepMarker.data(), storage::kTooDeepMarker.size())));
+            continue;
+        }
+        QVERIFY2((a == b) == std::get<2>(images[i]),
+                 qPrintable(QString::number(i) + QLatin1Char(' ') + a + QStringLiteral(" / ") + b));
+    }
+}
+
 void TestSqlDuckDb::rawAudit_data()
 {
     QTest::addColumn<QString>("layout"); // what tests/sql/layouts.py writes
@@ -854,6 +955,14 @@ void TestSqlDuckDb::rawAudit_data()
                                         << (common + QStringList{QStringLiteral("gap")});
     // Without OldImage every line with a NewImage is an INSERT (as the importer reads it): no gaps to see.
     QTest::newRow("new image only") << incremental << incremental << faults("8", "NEW_IMAGE") << common;
+    // Every other line's images written differently but equal for the desktop (numbers respelled, set members
+    // reversed and repeated, \\u escapes), every tenth line's NewImage with a number changed by 10^-20: the SQL's
+    // canonical images must give exactly the desktop's gaps (no more for the spellings, none fewer for 10^-20).
+    // Checked to fail: with numbers left as written (218 findings only SQL had, 7 only the desktop), and with set
+    // members left in their order.
+    QTest::newRow("respelled images") << QStringLiteral("s3-incremental-respelled") << incremental
+                                      << faults("5", "NEW_AND_OLD_IMAGES")
+                                      << (common + QStringList{QStringLiteral("gap")});
     // Kinesis records carry their event name, eventID (redeliveries are duplicates by it) and TTL identity, and are
     // not compacted: every continuity kind can occur.
     const QString kinesis = QStringLiteral("kinesis-archive");
@@ -865,7 +974,8 @@ void TestSqlDuckDb::rawAudit_data()
     QTest::newRow("kinesis archive, new image only, ms and us")
         << QStringLiteral("kinesis-archive-mixed-units") << kinesis << faults("8", "NEW_IMAGE") << common;
     // A full export alone (source "s3-full"): its items are SNAPSHOT records at the export time, keyed by the key
-    // attributes of the DescribeTable output beside it; the state at the export time is the snapshot.
+    // attributes of the DescribeTable output beside it; the state at the export time is the snapshot. Checked to
+    // fail with a broken view (the whole Item as the Keys): the state differs (there are no findings to compare).
     QTest::newRow("full export") << QStringLiteral("s3-full") << QStringLiteral("s3-full")
                                  << faults("5", "NEW_AND_OLD_IMAGES") << QStringList();
     // The full export and the incremental export after it ("s3-full+incremental": --incremental-location, and the
