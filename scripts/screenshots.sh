@@ -11,7 +11,9 @@ APP="$BUILD_DIR/app/streamscope"
 [ -x "$APP" ] || build_streamscope "$BUILD_DIR" streamscope
 OUT="$STREAMSCOPE_ROOT/docs/screenshots"
 WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
+# The stores in a short directory of their own: the status bar shows the store's path.
+STORES="$(mktemp -d /tmp/sXXXX)"
+trap 'rm -rf "$WORK" "$STORES"' EXIT
 mkdir -p "$OUT"
 
 captures=("$@")
@@ -41,7 +43,8 @@ cd "$STREAMSCOPE_ROOT" # the handler path above is relative: short in the screen
 ALL_VIEWS="start,item-history,events,context-menu,record-tree,sources,state,audit,replay"
 shoot() { # size palette views [handler]
     local size="$1" palette="$2" views="$3" handler="${4:-}"
-    local args=(--palette "$palette" --store "$WORK/screens-$size-$palette.streamscope" --screenshots "$WORK/png"
+    mkdir -p "$STORES/$size-$palette"
+    local args=(--palette "$palette" --store "$STORES/$size-$palette/orders.streamscope" --screenshots "$WORK/png"
         --screenshot-size "$size" --screenshot-views "$views")
     [ -n "$handler" ] && args+=(--screenshot-handler "$handler")
     # Settings of their own: the start page lists only this run's store, and no run inherits another's layout.

@@ -9,6 +9,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
+#include <QResizeEvent>
 #include <QTextDocumentFragment>
 #include <QTreeView>
 #include <QVBoxLayout>
@@ -37,6 +38,7 @@ DiffPanel::DiffPanel(StoreSession* session, QWidget* parent)
     m_changesOnly->setToolTip(tr("Hide attributes that did not change"));
     m_dynamoJson->setToolTip(tr("Show values as DynamoDB JSON ({\"S\": …}) instead of plain JSON"));
     auto* copy = new QPushButton(QIcon(QStringLiteral(":/icons/copy.svg")), tr("Copy JSON"), this);
+    m_copy = copy;
     copy->setToolTip(tr("Copy the selected value, or the whole image, as JSON (Ctrl+C)"));
 
     m_view->setModel(m_model);
@@ -113,6 +115,7 @@ void DiffPanel::clear()
     m_model->setImages(std::nullopt, std::nullopt);
     setTitle(tr("<i>Select a version to see what changed</i>"));
     m_summary->clear();
+    m_summaryWords.clear();
 }
 
 void DiffPanel::showComparison(int beforeRow, int afterRow)
@@ -160,8 +163,11 @@ void DiffPanel::showComparison(int beforeRow, int afterRow)
     updateSummary();
     // An image the record does not carry is unknown, not empty: say so and why instead of "+0 added".
     const bool afterUnknown = after.eventName != model::EventName::Remove && !afterImages->newImage;
-    if (afterUnknown)
+    if (afterUnknown) {
+        m_summaryWords.clear();
         m_summary->setText(unknownImageText(after));
+        m_title->setText(m_fullTitle);
+    }
 }
 
 QString DiffPanel::unknownImageText(const VersionRow& version)
@@ -194,6 +200,10 @@ void DiffPanel::updateTitle()
         return;
     const QColor c = eventstyle::readableOn(eventstyle::eventColor(int(after->eventName), after->ttl),
                                             palette().color(QPalette::Window));
+    // The short form (no "Version", "vs" for "compared with") where the long one would wrap (fitSummary).
+    m_shortTitle = tr("<b>#%1</b> <b style=\"color:%2\">%3</b> vs %4")
+                       .arg(m_afterRow + 1)
+                       .arg(c.name(), formatting::eventText(after->eventName, after->ttl), m_beforeLabel);
     setTitle(tr("Version <b>#%1</b> <b style=\"color:%2\">%3</b> compared with %4")
                  .arg(m_afterRow + 1)
                  .arg(c.name(), formatting::eventText(after->eventName, after->ttl), m_beforeLabel));
@@ -201,8 +211,12 @@ void DiffPanel::updateTitle()
 
 void DiffPanel::setTitle(const QString& html)
 {
+    if (!html.contains(QLatin1String("Version <b>")))
+        m_shortTitle.clear();
+    m_fullTitle = html;
     m_title->setText(html);
     m_title->setToolTip(QTextDocumentFragment::fromHtml(html).toPlainText());
+    fitSummary();
 }
 
 void DiffPanel::updateSummary()
@@ -213,14 +227,45 @@ void DiffPanel::updateSummary()
         return QStringLiteral("<span style=\"color:%1\"><b>%2</b></span>")
             .arg(eventstyle::readableOn(eventstyle::changeColor(change), window).name(), text);
     };
-    m_summary->setText(span(1, tr("+%1 added").arg(m_model->addedCount())) + QStringLiteral("&nbsp;&nbsp;")
-                       + span(2, tr("−%1 removed").arg(m_model->removedCount())) + QStringLiteral("&nbsp;&nbsp;")
-                       + span(3, tr("~%1 changed").arg(m_model->changedCount())));
+    m_summaryWords = span(1, tr("+%1 added").arg(m_model->addedCount())) + QStringLiteral("&nbsp;&nbsp;")
+        + span(2, tr("−%1 removed").arg(m_model->removedCount())) + QStringLiteral("&nbsp;&nbsp;")
+        + span(3, tr("~%1 changed").arg(m_model->changedCount()));
+    m_summaryCounts = span(1, QStringLiteral("+%1").arg(m_model->addedCount())) + QStringLiteral("&nbsp;")
+        + span(2, QStringLiteral("−%1").arg(m_model->removedCount())) + QStringLiteral("&nbsp;")
+        + span(3, QStringLiteral("~%1").arg(m_model->changedCount()));
+    m_summary->setToolTip(tr("%1 added, %2 removed, %3 changed")
+                              .arg(m_model->addedCount())
+                              .arg(m_model->removedCount())
+                              .arg(m_model->changedCount()));
+    fitSummary();
+}
+
+void DiffPanel::fitSummary()
+{
+    if (m_summaryWords.isEmpty())
+        return;
+    QFont bold = font();
+    bold.setBold(true);
+    const QFontMetrics fm(bold);
+    const int others = m_changesOnly->sizeHint().width() + m_dynamoJson->sizeHint().width() + m_copy->sizeHint().width()
+        + 12 + 6 * style()->layoutSpacing(QSizePolicy::CheckBox, QSizePolicy::CheckBox, Qt::Horizontal) + 8;
+    const int words = fm.horizontalAdvance(QTextDocumentFragment::fromHtml(m_summaryWords).toPlainText());
+    const int title = fm.horizontalAdvance(m_title->toolTip());
+    const int counts = fm.horizontalAdvance(QTextDocumentFragment::fromHtml(m_summaryCounts).toPlainText());
+    m_summary->setText(title + words + others <= width() ? m_summaryWords : m_summaryCounts);
+    const bool shortTitle = !m_shortTitle.isEmpty() && title + counts + others > width();
+    m_title->setText(shortTitle ? m_shortTitle : m_fullTitle);
+}
+
+void DiffPanel::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    fitSummary();
 }
 
 QString DiffPanel::summaryText() const
 {
-    return m_summary->text();
+    return m_summaryWords.isEmpty() ? m_summary->text() : m_summaryWords;
 }
 
 QString DiffPanel::copySelection()

@@ -38,15 +38,24 @@ Q_SIGNALS:
 
 protected:
     void changeEvent(QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void updateTitle();
     void setTitle(const QString& html);
     void updateSummary();
+    /// The counts' words ("+1 added") only where the title keeps one line beside them (at 1024 px it wrapped to
+    /// three): else the counts alone ("+1"), their words in the tooltip.
+    void fitSummary();
     StoreSession* m_session;
     AttributeDiffModel* m_model;
     QLabel* m_title;
     QLabel* m_summary;
+    QString m_summaryWords;  ///< the counts with their words (rich text); "" when the summary is not counts
+    QString m_summaryCounts; ///< the counts alone ("+1 −0 ~2"), for a narrow panel
+    QString m_fullTitle;
+    QString m_shortTitle; ///< "#2 MODIFY vs its OldImage", for a narrow panel ("" when the title is no version's)
+    QWidget* m_copy = nullptr;
     QCheckBox* m_changesOnly;
     QCheckBox* m_dynamoJson;
     QTreeView* m_view;

@@ -172,8 +172,11 @@ QSplitter* EventsPanel::createRecordSplit()
     m_split->setStretchFactor(0, 4);
     m_split->setStretchFactor(1, 1);
     m_split->setSizes({450, 150});
-    m_split->installEventFilter(this); // keeps its shares as the window changes size (placeSplit)
-    connect(m_split, &QSplitter::splitterMoved, this, [this]() { m_splitByUser = true; });
+    // Keeps its shares as the window changes size, once first shown (showEvent) and unless a remembered layout holds
+    // it.
+    m_splitPlacer = new splitdefaults::Placer(
+        m_split, [this](int total) { return splitdefaults::sizes(total, 0.2, rawWanted(), tableWanted()); });
+    m_splitPlacer->setActive(false);
     m_raw->setMinimumHeight(m_raw->fontMetrics().lineSpacing() * 2 + 2 * m_raw->frameWidth()); // fits 1024x700
     return m_split;
 }
@@ -182,6 +185,7 @@ QSplitter* EventsPanel::createRecordSplit()
 // the connections that call back into this panel must be gone before then (UBSan: member call on a QWidget).
 EventsPanel::~EventsPanel()
 {
+    delete m_splitPlacer; // its sizes read this panel's views
     disconnect(m_view->verticalScrollBar(), nullptr, this, nullptr);
 }
 
@@ -421,28 +425,36 @@ void EventsPanel::placeSplit()
     // Until the user moves the splitter (or a remembered layout holds it): a fifth of the height for the raw record
     // and at least five lines of it, as long as the table keeps four rows (shrinking the window took it all from the
     // table: 2 rows at 1024x700 with a taller Audit dock; at 1920x1080 the record had four lines).
-    if (m_splitByUser || m_split->property("restored").toBool())
-        return;
-    // From the splitter's height, not its panes' sizes: called on its resize, before it shares out the change.
-    const int total = m_split->contentsRect().height() - m_split->handleWidth();
-    if (total <= 0)
-        return;
-    const QWidget* rawBox = m_split->widget(1);
-    const int lines = m_raw->fontMetrics().lineSpacing();
+    const bool held = m_split->property("restored").toBool();
+    m_splitPlacer->setActive(!held);
+    if (!held)
+        m_splitPlacer->place();
+}
+
+int EventsPanel::rawWanted() const
+{
     // Its minimum holds one line of the record; a long line's scroll bar takes room too.
-    const int rawWanted =
-        rawBox->minimumSizeHint().height() + 4 * lines + m_raw->horizontalScrollBar()->sizeHint().height();
-    const int tableRows = m_view->horizontalHeader()->sizeHint().height()
-        + kTableRows * m_view->verticalHeader()->defaultSectionSize() + 2 * m_view->frameWidth();
-    m_split->setSizes(splitdefaults::sizes(total, 0.2, rawWanted, tableRows));
+    return m_split->widget(1)->minimumSizeHint().height() + 4 * m_raw->fontMetrics().lineSpacing()
+        + m_raw->horizontalScrollBar()->sizeHint().height();
+}
+
+int EventsPanel::tableWanted() const
+{
+    return m_view->horizontalHeader()->sizeHint().height() + kTableRows * m_view->verticalHeader()->defaultSectionSize()
+        + 2 * m_view->frameWidth();
+}
+
+int EventsPanel::wantedHeight() const
+{
+    // The filter rows and margins (the layout's minimum less the splitter's), then what placeSplit keeps.
+    return layout()->minimumSize().height() - m_split->minimumSizeHint().height() + tableWanted()
+        + m_split->handleWidth() + rawWanted();
 }
 
 bool EventsPanel::eventFilter(QObject* watched, QEvent* event)
 {
     if (watched == m_view->viewport() && event->type() == QEvent::Resize)
         fitSequenceColumn(true);
-    if (watched == m_split && event->type() == QEvent::Resize && m_splitPlaced)
-        placeSplit();
     // The display filter's Enter on a mistake puts the cursor there (DisplayFilterEdit): only a valid one hands over.
     const bool field = watched == m_text || (watched == m_where->lineEdit() && !m_where->isInvalid());
     if (field && filterfocus::movesIntoList(event)) {

@@ -16,6 +16,9 @@ class QTimer;
 class QToolButton;
 class StoreSession;
 class TimeField;
+namespace splitdefaults {
+class Placer;
+}
 
 /// Every record of the store in a lazy table, filterable by table, event type, time range (From/To edits, in
 /// step with a drag on the activity chart) and text (optionally in the raw records); the raw record as
@@ -48,6 +51,8 @@ public:
     QSplitter* splitter() const { return m_split; }
     /// Events table rows the default split keeps above the raw record (its five lines give way first).
     static constexpr int kTableRows = 4;
+    /// The height the panel wants to show its filters, kTableRows events and five lines of the raw record.
+    int wantedHeight() const;
     QLabel* countLabel() const { return m_count; }
     /// Time range filter in microseconds since the epoch (UTC); nullopt leaves that end open. `to` is exclusive.
     void setTimeRange(std::optional<qint64> fromMicros, std::optional<qint64> toMicros);
@@ -78,6 +83,10 @@ protected:
     void placeSplit();
 
 private:
+    /// The raw record pane's height with five lines of the record (its origin and tabs above / below them).
+    int rawWanted() const;
+    /// The events table's height with a header and kTableRows rows.
+    int tableWanted() const;
     QBoxLayout* createSearchRow();
     QBoxLayout* createTypesRow();
     QBoxLayout* createRangeRow();
@@ -123,9 +132,9 @@ private:
     QTimer* m_debounce;
     qint64 m_shownRecord = 0;
     bool m_splitPlaced = false;
-    bool m_splitByUser = false;         ///< the user moved the table / raw record splitter: it keeps their sizes
-    bool m_reloading = false;           ///< a filter sent from here is not listed yet (eventsReady to come)
-    bool m_selectFirstOnReload = false; ///< Enter in a filter while reloading: select when the rows arrive
+    splitdefaults::Placer* m_splitPlacer = nullptr; ///< the table / raw record split until the user moves it
+    bool m_reloading = false;                       ///< a filter sent from here is not listed yet (eventsReady to come)
+    bool m_selectFirstOnReload = false;             ///< Enter in a filter while reloading: select when the rows arrive
     std::optional<qint64> m_from;
     std::optional<qint64> m_to;
 };

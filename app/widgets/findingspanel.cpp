@@ -115,8 +115,11 @@ FindingsPanel::FindingsPanel(FindingsModel* model, QWidget* parent)
     split->addWidget(m_details);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 1);
-    split->installEventFilter(this); // placeSplit on every resize until the user moves it
-    connect(split, &QSplitter::splitterMoved, this, [this]() { m_splitByUser = true; });
+    // The details pane was squeezed to 1 px at every size: the table's share (3:1) left it nothing once the table had
+    // its five rows. Until the user moves it: a quarter for the details, three lines at least.
+    m_splitPlacer = new splitdefaults::Placer(split, [this](int total) {
+        return splitdefaults::sizes(total, 0.25, detailsWanted(), m_view->minimumHeight());
+    });
     // The table keeps room for a header and five findings (at 1024x700 it showed about one row under the filters);
     // the details pane gives way first. The columns are wider than a narrow dock: count the horizontal scroll bar.
     const int frame = 2 * m_view->frameWidth();
@@ -161,7 +164,7 @@ FindingsPanel::FindingsPanel(FindingsModel* model, QWidget* parent)
 FindingsPanel::~FindingsPanel()
 {
     disconnect(m_view->verticalScrollBar(), nullptr, this, nullptr);
-    m_split->removeEventFilter(this); // the same for the splitter's resizes (placeSplit)
+    delete m_splitPlacer; // the same for the splitter's resizes (its sizes read this panel's views)
 }
 
 void FindingsPanel::createFilterRow()
@@ -346,25 +349,16 @@ void FindingsPanel::setCountsText(const QString& text)
     m_counts->setToolTip(text);
 }
 
-bool FindingsPanel::eventFilter(QObject* watched, QEvent* event)
+int FindingsPanel::detailsWanted() const
 {
-    if (watched == m_split && event->type() == QEvent::Resize)
-        placeSplit();
-    return QWidget::eventFilter(watched, event);
+    return kDetailsLines * m_details->fontMetrics().lineSpacing() + 2 * m_details->frameWidth();
 }
 
-void FindingsPanel::placeSplit()
+int FindingsPanel::wantedHeight() const
 {
-    // The details pane was squeezed to 1 px at every size: the table's share (3:1) left it nothing once the table had
-    // its five rows.
-    if (m_splitByUser)
-        return;
-    // From the splitter's height, not its panes' sizes: called on its resize, before it shares out the change.
-    const int total = m_split->contentsRect().height() - m_split->handleWidth();
-    if (total <= 0)
-        return;
-    const int wanted = kDetailsLines * m_details->fontMetrics().lineSpacing() + 2 * m_details->frameWidth();
-    m_split->setSizes(splitdefaults::sizes(total, 0.25, wanted, m_view->minimumHeight()));
+    // The filter rows and margins (the layout's minimum less the splitter's), the table's rows, the details' lines.
+    return layout()->minimumSize().height() - m_split->minimumSizeHint().height() + m_view->minimumHeight()
+        + m_split->handleWidth() + detailsWanted();
 }
 
 void FindingsPanel::showDetails()

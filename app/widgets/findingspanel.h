@@ -12,6 +12,9 @@ class QSplitter;
 class QTableView;
 class FindingsModel;
 class FindingsFilterModel;
+namespace splitdefaults {
+class Placer;
+}
 
 /// The audit panel for triage: the findings as a sortable table (grouped: one row per cause with its record count;
 /// flat: one row per finding), filtered by kind, severity, table, key and a text search, with the counts per kind of
@@ -39,6 +42,8 @@ public:
     static constexpr int kMinimumRows = 5;
     /// Lines of the details pane the default split gives it where the table keeps its rows.
     static constexpr int kDetailsLines = 3;
+    /// The height the panel wants for its filters, kMinimumRows findings and kDetailsLines lines of details.
+    int wantedHeight() const;
     /// The text shown while the audit runs, or "" to show the counts again.
     void setStatus(const QString& text);
 
@@ -52,7 +57,6 @@ Q_SIGNALS:
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
-    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     void createFilterRow();
@@ -67,9 +71,7 @@ private:
     void updateCounts();
     void setCountsText(const QString& text);
     void showDetails();
-    /// Until the user moves it: the findings above, the details below with three lines where the table keeps its
-    /// rows.
-    void placeSplit();
+    int detailsWanted() const;
     void exportWithDialog();
 
     FindingsModel* m_model;
@@ -88,6 +90,6 @@ private:
     QTableView* m_view = nullptr;
     QPlainTextEdit* m_details = nullptr;
     QSplitter* m_split = nullptr;
-    bool m_splitByUser = false; ///< the user moved the findings / details splitter: it keeps their sizes
+    splitdefaults::Placer* m_splitPlacer = nullptr; ///< the findings / details split until the user moves it
     QString m_status;
 };

@@ -8,8 +8,10 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QKeyEvent>
 #include <QLabel>
+#include <QLayout>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMessageBox>
@@ -21,6 +23,8 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTimer>
+#include <cstdlib>
 
 #include "app/viewmodels/formatting.h"
 #include "app/viewmodels/importjob.h"
@@ -393,8 +397,24 @@ bool MainWindow::eventFilter(QObject* watched, QEvent* event)
         // A dock resized while the window kept its size: the user moved a splitter; remember the new share.
         if (watched == m_keysDock && !m_keysDock->isFloating())
             m_keysShare = std::clamp(double(m_keysDock->width()) / width(), 0.15, 0.6);
-        else if (watched == m_activityDock && !m_activityDock->isFloating())
+        else if (watched == m_activityDock && !m_activityDock->isFloating()) {
             m_activityShare = std::clamp(double(m_activityDock->height()) / height(), 0.1, 0.6);
+            // Dragged with the mouse: not the layout making room for the notification bar, nor resizeDocks (it lays
+            // out later) giving the height applyDockShares asked for.
+            m_bottomShareByUser = m_bottomShareByUser
+                || (QGuiApplication::mouseButtons() != Qt::NoButton
+                    && std::abs(m_activityDock->height() - m_placedBottom) > 2);
+        }
+    }
+    if ((event->type() == QEvent::Show || event->type() == QEvent::Hide) && watched == m_notice && m_sharesFollowUser
+        && !m_bottomShareByUser) {
+        // The notification bar came or went: the bottom docks take their room again (it squeezed them).
+        QTimer::singleShot(0, this, [this]() {
+            // With the center's new minimum (the bar's height in or out of it), not the one the last layout cached.
+            centralWidget()->layout()->invalidate();
+            centralWidget()->updateGeometry();
+            applyDockShares();
+        });
     }
     if (event->type() == QEvent::ShortcutOverride && qobject_cast<QLineEdit*>(watched)) {
         auto* key = static_cast<QKeyEvent*>(event);

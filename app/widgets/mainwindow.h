@@ -179,7 +179,9 @@ private:
     bool m_docksPlaced = false;
     bool m_sharesFollowUser = false; ///< after the first layout: a dock resized in a window that kept its size
     bool m_applyingShares = false;
-    double m_keysShare = 0.27;     ///< keys dock width / window width
+    bool m_bottomShareByUser = false; ///< the user sized the bottom docks: their share holds, not the Audit's rows
+    int m_placedBottom = 0;           ///< the bottom docks' height applyDockShares asked for last
+    double m_keysShare = 0.27;        ///< keys dock width / window width
     double m_activityShare = 0.24; ///< activity dock height / window height (1080 px: three lines of findings details)
     QSize m_lastSize;
 };

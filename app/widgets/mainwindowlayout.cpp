@@ -60,11 +60,13 @@ void MainWindow::createCenter()
     m_tabs->addTab(m_events, icon("events"), tr("Events"));
     m_centerSplit->addWidget(m_tabs);
     m_centerSplit->addWidget(m_diff);
+    m_centerSplit->setCollapsible(0, false); // the diff may fold away under the Events tab (restoreCenterSplit)
     auto* center = new QWidget(this);
     auto* centerLayout = new QVBoxLayout(center);
     centerLayout->setContentsMargins(0, 0, 0, 0);
     centerLayout->setSpacing(2);
     centerLayout->addWidget(m_notice);
+    m_notice->installEventFilter(this); // its room comes from the bottom docks: they take it back (eventFilter)
     centerLayout->addWidget(m_centerSplit, 1);
     setCentralWidget(center);
     connect(m_notice, &NotificationBar::detailsRequested, this, &MainWindow::showImportDetails);
@@ -214,6 +216,7 @@ void MainWindow::placeDocks()
     if (restored && shares.size() == 2) {
         m_keysShare = std::clamp(shares[0].toDouble(), 0.15, 0.6);
         m_activityShare = std::clamp(shares[1].toDouble(), 0.1, 0.6);
+        m_bottomShareByUser = true;
     }
     // Once the window's first layout is done: it resizes the docks too, which is not the user's doing (taken for a
     // splitter drag, it set the keys dock's share to the 380 px it had before the window grew to 1920x1080).
@@ -246,8 +249,16 @@ void MainWindow::applyDockShares()
     m_applyingShares = true;
     if (!m_keysDock->isFloating())
         resizeDocks({m_keysDock}, {static_cast<int>(m_keysShare * width())}, Qt::Horizontal);
-    if (!m_activityDock->isFloating())
-        resizeDocks({m_activityDock}, {static_cast<int>(m_activityShare * height())}, Qt::Vertical);
+    if (!m_activityDock->isFloating()) {
+        // Until the user sizes the bottom docks: their share of the height, and at least the Audit's filters, five
+        // findings and three lines of details (at 1024x700 the share left the details one line).
+        int bottom = static_cast<int>(m_activityShare * height());
+        if (!m_bottomShareByUser && m_auditDock->isVisible() && !m_auditDock->isFloating()
+            && dockWidgetArea(m_auditDock) == Qt::BottomDockWidgetArea)
+            bottom = std::max(bottom, m_activityDock->height() - m_audit->height() + m_audit->wantedHeight());
+        m_placedBottom = bottom;
+        resizeDocks({m_activityDock}, {bottom}, Qt::Vertical);
+    }
     m_applyingShares = false;
 }
 
@@ -260,8 +271,18 @@ void MainWindow::restoreCenterSplit(QWidget* tab)
     m_centerSplit->setStretchFactor(1, 100 - share);
     if (m_centerSplit->restoreState(m_tabSplit.value(tab)))
         return;
-    const int total = std::max(400, m_centerSplit->height());
-    m_centerSplit->setSizes({total * share / 100, total - total * share / 100});
+    const int total = std::max(400, m_centerSplit->height() - m_centerSplit->handleWidth());
+    int above = total * share / 100;
+    if (tab == m_events) {
+        // The Events tab's filters, four rows and five lines of its record come first: the diff yields to its
+        // minimum, and below that it folds away (its handle stays at the bottom, to be dragged open; at 1024x700
+        // the record showed two lines beside a diff of two attribute rows).
+        const QWidget* stack = m_events->parentWidget(); // the tab widget's pages, less its tab bar
+        const int wanted = m_tabs->height() - (stack ? stack->height() : 0) + m_events->wantedHeight();
+        if (above < wanted)
+            above = total - m_diff->minimumSizeHint().height() >= wanted ? wanted : total;
+    }
+    m_centerSplit->setSizes({above, total - above});
 }
 
 /// Window geometry, dock layout (with the window and screen sizes they were made for) and the splitters.
