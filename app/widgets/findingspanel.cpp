@@ -378,6 +378,9 @@ bool FindingsPanel::goToFinding(bool forward)
     m_view->setCurrentIndex(index);
     m_view->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     m_view->scrollTo(index);
+    // The keyboard follows the finding (from a filter field or another view alike): Enter then opens its version,
+    // not whatever the focused widget would open.
+    m_view->setFocus(Qt::ShortcutFocusReason);
     return true;
 }
 

@@ -137,6 +137,7 @@ private:
     void placeDocks();
     void restoreVisibility(const QVariantMap& shown);
     void switchTab(int delta);
+    void focusCurrentTab(); ///< the keyboard into the tab a shortcut switched to (its table, or its first field)
 
     StoreSession* m_session;
     KeysPanel* m_keys;

@@ -126,8 +126,10 @@ void MainWindow::createMenus()
         auto* show = m_viewMenu->addAction(tr(tabs[i].text));
         show->setShortcut(QKeySequence(Qt::ALT | tabs[i].key));
         connect(show, &QAction::triggered, this, [this, i]() {
-            if (i < m_tabs->count())
+            if (i < m_tabs->count()) {
                 m_tabs->setCurrentIndex(i);
+                focusCurrentTab();
+            }
         });
     }
     auto* nextTab = m_viewMenu->addAction(tr("Next Tab"));
@@ -190,8 +192,28 @@ void MainWindow::addRecent(const QString& path)
 void MainWindow::switchTab(int delta)
 {
     const int n = m_tabs->count();
-    if (n > 0)
+    if (n > 0) {
         m_tabs->setCurrentIndex((m_tabs->currentIndex() + delta + n) % n);
+        focusCurrentTab();
+    }
+}
+
+// Up/Down, Enter and Ctrl+C then act in the tab the user switched to, not in the keys list or field left behind.
+void MainWindow::focusCurrentTab()
+{
+    QWidget* page = m_tabs->currentWidget();
+    if (page == m_events)
+        m_events->view()->setFocus(Qt::ShortcutFocusReason);
+    else if (page == m_timeline)
+        m_timeline->view()->setFocus(Qt::ShortcutFocusReason);
+    else if (page) {
+        for (QWidget* child : page->findChildren<QWidget*>()) {
+            if (child->isVisibleTo(page) && child->isEnabled() && (child->focusPolicy() & Qt::TabFocus)) {
+                child->setFocus(Qt::ShortcutFocusReason);
+                break;
+            }
+        }
+    }
 }
 
 void MainWindow::setupKeyboard()

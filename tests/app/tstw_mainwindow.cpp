@@ -680,15 +680,20 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowActive(&window));
 
         // Alt+1..3, Ctrl+Tab / Ctrl+Shift+Tab and Ctrl+PgDn / Ctrl+PgUp switch Timeline / Events / Replay.
+        // The keyboard goes with them: into the tab's table (Replay: its first field).
         QTest::keyClick(&window, Qt::Key_2, Qt::AltModifier);
         QCOMPARE(tabs->currentWidget(), window.eventsPanel());
+        QTRY_VERIFY(window.eventsPanel()->view()->hasFocus());
         QTest::keyClick(&window, Qt::Key_3, Qt::AltModifier);
         QCOMPARE(tabs->currentIndex(), 2);
+        QTRY_VERIFY(QApplication::focusWidget() && tabs->currentWidget()->isAncestorOf(QApplication::focusWidget()));
         QTest::keyClick(&window, Qt::Key_1, Qt::AltModifier);
         QCOMPARE(tabs->currentWidget(), window.timelinePanel());
+        QTRY_VERIFY(window.timelinePanel()->view()->hasFocus());
         window.keysPanel()->keyView()->setFocus();
         QTest::keyClick(window.keysPanel()->keyView(), Qt::Key_Tab, Qt::ControlModifier);
         QCOMPARE(tabs->currentWidget(), window.eventsPanel());
+        QTRY_VERIFY(window.eventsPanel()->view()->hasFocus());
         QTest::keyClick(window.keysPanel()->keyView(), Qt::Key_PageDown, Qt::ControlModifier);
         QCOMPARE(tabs->currentIndex(), 2);
         QTest::keyClick(window.keysPanel()->keyView(), Qt::Key_PageDown, Qt::ControlModifier);
