@@ -90,6 +90,7 @@ ExportDialog::ExportDialog(StoreSession* session, QWidget* parent)
     layout->addWidget(m_status);
     layout->addWidget(m_buttons);
     m_scope->setText(filterScopeText());
+    m_folder->setFocus(); // what the keyboard types first: the folder (Enter then exports)
 }
 
 bool ExportDialog::onlyKey() const
@@ -323,9 +324,12 @@ void ExportDialog::onExportFinished(const ExportOutcome& outcome)
         return;
     }
     m_report = outcome.report;
-    QString text = tr("Exported %1 records into %2 files in %3.")
+    const auto files = m_report->files.size();
+    QString text = tr("Exported %1 %2 into %3 %4 in %5.")
                        .arg(m_report->recordsWritten)
-                       .arg(m_report->files.size())
+                       .arg(m_report->recordsWritten == 1 ? tr("record") : tr("records"))
+                       .arg(files)
+                       .arg(files == 1 ? tr("file") : tr("files"))
                        .arg(QString::fromStdString(m_report->folder));
     if (!m_report->build.oversize.empty())
         text += QLatin1Char(' ')

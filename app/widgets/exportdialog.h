@@ -53,6 +53,7 @@ public:
     std::optional<qint64> filterRecordCount() const;
     /// "Only the key open in the timeline" (exact key match instead of the filter's substring).
     QCheckBox* onlyKeyBox() const { return m_onlyKey; }
+    QLineEdit* folderEdit() const { return m_folder; }
     /// Object name of the "replace the earlier export?" question box (a child of the dialog while it is asked).
     static constexpr const char* kReplaceQuestionName = "exportReplaceQuestion";
 

@@ -6,6 +6,7 @@
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFile>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
@@ -297,8 +298,16 @@ void TestExportDialog::exactKeyExport()
     dialog.onlyKeyBox()->setChecked(true);
     QVERIFY(dialog.filterScopeText().contains(QStringLiteral("exactly this key")));
     dialog.setFolder(m_dir.filePath(QStringLiteral("one-key")));
-    QCOMPARE(dialog.runExport(), QString());
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowActive(&dialog));
+    // Typed first: the folder, also with the key box enabled before it (Enter then exports).
+    QVERIFY(dialog.folderEdit()->hasFocus());
+    QSignalSpy finished(&dialog, &ExportDialog::exportFinished);
+    clickButton(dialog, QDialogButtonBox::Ok);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 60000);
     QCOMPARE(dialog.lastReport()->recordsWritten, std::int64_t(kRecords / 50));
+    QVERIFY2(dialog.statusText().contains(QStringLiteral("Exported 40 records into 1 file in ")),
+             qPrintable(dialog.statusText()));
 }
 
 QTEST_MAIN(TestExportDialog)
