@@ -122,7 +122,9 @@ KeysPanel::KeysPanel(StoreSession* session, QWidget* parent)
     m_keys->addAction(copyText);
     m_keys->setContextMenuPolicy(Qt::ActionsContextMenu);
     connect(m_keys->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& index) {
-        if (m_syncing || !index.isValid())
+        // A current row that is not selected was not picked: the view makes its first row current when the keyboard
+        // enters it (Tab, the window activated again) with none current. Clicks and arrow keys select it too.
+        if (m_syncing || !index.isValid() || !m_keys->selectionModel()->isSelected(index))
             return;
         m_shownKey = index.data(ModelRoles::KeyIdRole).toLongLong();
         Q_EMIT keySelected(m_shownKey);
