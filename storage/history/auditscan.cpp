@@ -533,7 +533,7 @@ bool sortHasRoom(Store& store)
 Result<AuditReport> runAudit(Store& store, const AuditRequest& request)
 {
     // Every key, so the records are read in file order and sorted by key in temporary files (ScanOptions::
-    // sortedScan) where their disk has room: on the 1M bench store 12-14 s CPU instead of 20-25 s, each page read
+    // sortedScan) where their disk has room: on the 1M bench store about a fifth less CPU (README), each page read
     // once instead of once per record on it. Otherwise, or when the temporary files meet a full disk all the same
     // (the sort fails before the first key is handed over: no finding reported yet), the audit reads through the key
     // index, which needs no disk.
