@@ -1,16 +1,13 @@
 #pragma once
 
-// The order of the keys list by key: by typed value, part by part (attribute names in the Keys map's order, as the
-// key text shows them): numbers numerically (exact decimals, never through double: Id=2 < Id=10 < Id=100), strings
-// by their UTF-8 bytes, binaries by their decoded bytes. A key with fewer parts sorts first when the others match.
+// The order of the keys list by key: by typed value, part by part (model/keyorder.h: numbers numerically, exact;
+// strings by their UTF-8 bytes; binaries by their decoded bytes; fewer parts first). The store sorts by the same
+// bytes in SQL (storage::KeySort::KeyValue); this is the in-memory form, for lists the store does not sort.
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "model/decimal.h"
 
 /// One key, prepared once for comparing (parsed from the canonical Keys JSON).
 class KeyOrderValue
@@ -22,14 +19,7 @@ public:
     int compare(const KeyOrderValue& other) const;
 
 private:
-    struct Part
-    {
-        std::string name;
-        int rank = 0; ///< 0 N, 1 S, 2 B, 3 other (compared by its text)
-        std::optional<model::Decimal> number;
-        std::string bytes; ///< S text, B decoded bytes, other: canonical text
-    };
-    std::vector<Part> m_parts;
+    std::string m_bytes; ///< model::keyOrderBytes
 };
 
 /// Sorts key ids by typed key value (ties by id); `canonical[i]` belongs to `ids[i]`. Returns the sorted ids.

@@ -6,7 +6,6 @@
 
 #include "app/viewmodels/displayfilterview.h"
 #include "app/viewmodels/formatting.h"
-#include "app/viewmodels/keyorder.h"
 #include "app/viewmodels/storeaudit.h"
 #include "storage/store/readsnapshot.h"
 
@@ -458,35 +457,19 @@ void StoreSession::requestKeys()
         }
     }
     query.filter = m_keyFilter.text;
+    // By key: typed values (numbers numerically, binaries by bytes, part by part), sorted by SQLite (bounded
+    // memory whatever the number of keys), not the key text.
     query.sort = m_keyFilter.sort == KeySort::Count ? storage::KeySort::RecordCount
         : m_keyFilter.sort == KeySort::LastChange   ? storage::KeySort::LastChange
-                                                    : storage::KeySort::KeyText;
+                                                    : storage::KeySort::KeyValue;
     query.descending = m_keyFilter.descending;
     runStoreJob<Ids>(
         m_jobs, KeysChannel, tr("Could not list keys: %1"),
-        [query](storage::Store& store, JobContext& ctx) -> storage::Result<Ids> {
+        [query](storage::Store& store, JobContext&) -> storage::Result<Ids> {
             auto ids = store.keyIds(query);
             if (!ids)
                 return ids.error();
-            if (query.sort != storage::KeySort::KeyText)
-                return shareIds(std::move(*ids));
-            // By key: typed values (numbers numerically, binaries by bytes, part by part), not the key text.
-            std::vector<std::string> canonical;
-            canonical.reserve(ids->size());
-            constexpr std::size_t kChunk = 512;
-            for (std::size_t first = 0; first < ids->size(); first += kChunk) {
-                if (ctx.isStale())
-                    return storage::Error{storage::Error::Kind::Interrupted, 0, "superseded"};
-                const auto n = std::min(kChunk, ids->size() - first);
-                auto keys = store.keysByIds(std::span(ids->data() + first, n));
-                if (!keys)
-                    return keys.error();
-                if (keys->size() != n)
-                    return storage::Error{storage::Error::Kind::Sqlite, 0, "a listed key could not be read"};
-                for (auto& k : *keys)
-                    canonical.push_back(std::move(k.canonicalKeys));
-            }
-            return shareIds(sortKeyIdsByValue(*ids, canonical, query.descending));
+            return shareIds(std::move(*ids));
         },
         [this](const Ids& ids) {
             RowSource<KeyRow> source;

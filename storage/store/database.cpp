@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include "model/keyorder.h"
 #include "storage/store/sidefiles.h"
 
 namespace storage {
@@ -283,6 +284,25 @@ void Database::Closer::operator()(sqlite3* db) const
     sqlite3_close_v2(db);
 }
 
+namespace {
+void keyOrderFunction(sqlite3_context* context, int, sqlite3_value** argv)
+{
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+        sqlite3_result_null(context);
+        return;
+    }
+    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+    const int size = sqlite3_value_bytes(argv[0]);
+    try {
+        const std::string bytes =
+            model::keyOrderBytes(std::string_view(text ? text : "", static_cast<std::size_t>(size)));
+        sqlite3_result_blob64(context, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+    } catch (const std::bad_alloc&) {
+        sqlite3_result_error_nomem(context);
+    }
+}
+} // namespace
+
 Result<Database> Database::open(const std::string& path, OpenMode mode, int busyTimeoutMs)
 {
     if (mode == OpenMode::InMemory && path != ":memory:")
@@ -358,6 +378,13 @@ Result<Database> Database::open(const std::string& path, OpenMode mode, int busy
     sqlite3_db_config(raw, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
     sqlite3_db_config(raw, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
     sqlite3_db_config(raw, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
+    // streamscope_key_order(canonical Keys JSON): the key's typed order as a blob (model/keyorder.h), for ORDER BY
+    // in queries this program writes. DIRECTONLY: a view or trigger in a file from elsewhere cannot call it.
+    if (const int frc = sqlite3_create_function_v2(raw, "streamscope_key_order", 1,
+                                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, nullptr,
+                                                   keyOrderFunction, nullptr, nullptr, nullptr);
+        frc != SQLITE_OK)
+        return storage::makeError(raw, frc, "cannot open " + path);
 
     // page_size only takes effect on a new, empty database (before WAL is switched on): every new writable
     // database starts with 16 KiB pages, in-memory ones included (fewer, larger pages than SQLite's 4 KiB for ~2 KB

@@ -332,6 +332,8 @@ std::string keySortColumn(KeySort sort)
         return "k.record_count";
     case KeySort::LastChange:
         return "k.last_time_us";
+    case KeySort::KeyValue: // sorted by SQLite (its sorter spills to temporary files: bounded memory)
+        return "streamscope_key_order(k.canonical)";
     }
     return "k.display";
 }
@@ -637,6 +639,8 @@ Result<KeyPage> Store::keys(const KeyQuery& query)
 {
     if (query.limit <= 0)
         return Error{Error::Kind::InvalidArgument, SQLITE_MISUSE, "keys: limit must be positive"};
+    if (query.sort == KeySort::KeyValue) // a page would need the key's order bytes as its cursor
+        return Error{Error::Kind::InvalidArgument, SQLITE_MISUSE, "keys: pages by key value are not supported"};
     const std::string column = keySortColumn(query.sort);
     const bool nullable = query.sort == KeySort::LastChange;
     std::optional<Param> value;

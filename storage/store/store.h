@@ -27,6 +27,7 @@ enum class KeySort : std::uint8_t {
     KeyText,     ///< display text (byte order), then id
     RecordCount, ///< record count, then id
     LastChange,  ///< last creation time (keys without times first when ascending), then id
+    KeyValue,    ///< typed key value (model/keyorder.h: numbers numerically, part by part), then id; keyIds() only
 };
 
 /// Where a key page starts: strictly after this key in the chosen sort. Take it from KeyPage::next.

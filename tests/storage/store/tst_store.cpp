@@ -332,6 +332,51 @@ private Q_SLOTS:
         }
     }
 
+    // KeySort::KeyValue: keyIds ordered by typed value in SQL (streamscope_key_order), numbers numerically whatever
+    // their spelling, ties by id, descending the reverse; the order function is not callable from the file's schema.
+    void keyIdsByValue()
+    {
+        auto store = Store::open((m_dir.path() + QStringLiteral("/byvalue.streamscope")).toStdString());
+        QVERIFY(store);
+        const std::vector<std::string> numbers{"100", "1000", "101", "2", "-5", "1.5", "7.25", "10"};
+        std::vector<Spec> specs;
+        for (std::size_t i = 0; i < numbers.size(); ++i) {
+            Spec s;
+            s.table = "Numbers";
+            s.keys = "{\"Id\":{\"N\":\"" + numbers[i] + "\"}}"; // no raw strings: moc counts their braces
+            s.sequenceNumber = storetest::seq(static_cast<std::int64_t>(i + 1));
+            s.newImage = s.keys;
+            specs.push_back(s);
+        }
+        QCOMPARE(storetest::writeSource(store->database(), "numbers.json", specs), std::string());
+        KeyQuery query;
+        query.sort = KeySort::KeyValue;
+        const auto order = [&]() {
+            std::vector<std::string> texts;
+            auto ids = store->keyIds(query);
+            if (!ids)
+                return std::vector<std::string>{ids.error().message};
+            auto keys = store->keysByIds(*ids);
+            for (const KeyInfo& k : *keys)
+                texts.push_back(k.displayText);
+            return texts;
+        };
+        const std::vector<std::string> ascending{"Id=-5", "Id=1.5", "Id=2",   "Id=7.25",
+                                                 "Id=10", "Id=100", "Id=101", "Id=1000"};
+        QCOMPARE(order(), ascending);
+        query.descending = true;
+        QCOMPARE(order(), std::vector<std::string>(ascending.rbegin(), ascending.rend()));
+        query.filter = "10";
+        QCOMPARE(order(), (std::vector<std::string>{"Id=1000", "Id=101", "Id=100", "Id=10"}));
+        query.limit = 2;
+        QVERIFY(!store->keys(query)); // pages by value are not offered (keyIds only)
+        // DIRECTONLY: a view in the file cannot call it (a store from elsewhere cannot make it run).
+        QVERIFY(!store->database().exec("CREATE VIEW order_view AS SELECT streamscope_key_order(canonical) "
+                                        "AS o FROM keys"));
+        auto viaView = store->database().queryInt("SELECT count(o) FROM order_view");
+        QVERIFY(!viaView);
+    }
+
     void keyPaging()
     {
         QFETCH(KeySort, sort);
