@@ -7,6 +7,7 @@
 #include "app/viewmodels/displayfilterview.h"
 #include "app/viewmodels/formatting.h"
 #include "app/viewmodels/storeaudit.h"
+#include "storage/history/findingstore.h"
 #include "storage/store/readsnapshot.h"
 
 using formatting::fromStd;
@@ -164,6 +165,9 @@ StoreOverview readOverview(storage::Store& store, const std::function<void()>& b
     }
     o.totals = *totals;
     o.tables = std::move(*tables);
+    if (auto status = storage::findingsStatus(store); status && status->current)
+        if (auto counts = storage::storedFindingCounts(store))
+            o.keptFindingCounts = std::move(*counts);
     return o;
 }
 
@@ -348,6 +352,7 @@ void StoreSession::close()
     m_activityZoom.reset();
     m_totals = {};
     m_tableInfos.clear();
+    m_keptFindingCounts.clear();
     m_keyId = 0;
     m_key.reset();
     // Filters belong to the store they were set in: the next store starts with everything shown.
@@ -406,6 +411,7 @@ void StoreSession::refreshOverview()
         [this](StoreOverview o) {
             m_totals = o.totals;
             m_tableInfos = std::move(o.tables);
+            m_keptFindingCounts = std::move(o.keptFindingCounts);
             std::vector<TableRow> rows;
             for (const auto& t : m_tableInfos)
                 rows.push_back({t.name, t.keyCount, t.recordCount});

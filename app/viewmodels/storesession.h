@@ -57,6 +57,10 @@ public:
     bool isBusy() const { return m_jobs.isBusy() || m_auditJobs.isBusy(); }
 
     const storage::StoreTotals& totals() const { return m_totals; }
+    /// Finding counts per kind text (records) of the findings kept in the store, read with the overview from the
+    /// kind index (no finding decoded): known at once, before the audit panel's list arrives. Empty when the store
+    /// keeps none that are current (the panel's list then comes from an audit run now).
+    const std::vector<std::pair<std::string, std::int64_t>>& keptFindingCounts() const { return m_keptFindingCounts; }
     /// All jobs: overview, then keys / events / activity / audit with the current filters.
     void refresh();
     void refreshOverview();
@@ -132,6 +136,7 @@ private:
     FindingsModel m_findings;
     storage::StoreTotals m_totals;
     std::vector<storage::TableInfo> m_tableInfos;
+    std::vector<std::pair<std::string, std::int64_t>> m_keptFindingCounts;
     KeyFilter m_keyFilter;
     EventFilter m_eventFilter;
     std::optional<storage::LambdaFilterCriteria> m_lambdaCriteria;
@@ -147,6 +152,9 @@ struct StoreOverview
 {
     storage::StoreTotals totals;
     std::vector<storage::TableInfo> tables;
+    /// storage::storedFindingCounts when the kept findings are current (storage::findingsStatus), else empty; a
+    /// failure to read them leaves them empty (the audit job reports it).
+    std::vector<std::pair<std::string, std::int64_t>> keptFindingCounts;
     std::string error; ///< "" or why the store could not be read
 };
 /// Worker-side (exposed for tests): reads the overview inside one read transaction (storage::ReadSnapshot), so the

@@ -316,10 +316,19 @@ void FindingsPanel::setStatus(const QString& text)
     updateCounts();
 }
 
+void FindingsPanel::setKeptCounts(std::vector<std::pair<std::string, std::int64_t>> counts)
+{
+    m_keptCounts = std::move(counts);
+    updateCounts();
+}
+
 void FindingsPanel::updateCounts()
 {
     if (!m_status.isEmpty()) {
-        setCountsText(m_status);
+        QStringList parts;
+        for (const auto& [kind, n] : m_keptCounts)
+            parts << tr("%1 %2").arg(QString::fromStdString(kind)).arg(n);
+        setCountsText(parts.isEmpty() ? m_status : tr("%1 %2").arg(m_status, parts.join(QStringLiteral(" · "))));
         return;
     }
     const auto counts = m_filter->visibleCountsByKind();

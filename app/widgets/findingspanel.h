@@ -46,6 +46,9 @@ public:
     int wantedHeight() const;
     /// The text shown while the audit runs, or "" to show the counts again.
     void setStatus(const QString& text);
+    /// Counts per kind known before the list (the findings kept in the store, StoreSession::keptFindingCounts),
+    /// shown after the status text while it is shown; empty = none.
+    void setKeptCounts(std::vector<std::pair<std::string, std::int64_t>> counts);
 
     /// Selects the next (forward) or previous visible finding, wrapping around; false when there is none.
     bool goToFinding(bool forward);
@@ -92,4 +95,5 @@ private:
     QSplitter* m_split = nullptr;
     splitdefaults::Placer* m_splitPlacer = nullptr; ///< the findings / details split until the user moves it
     QString m_status;
+    std::vector<std::pair<std::string, std::int64_t>> m_keptCounts;
 };

@@ -135,11 +135,21 @@ void MainWindow::connectSessionAndJobs()
             [this](const QString& message) { statusBar()->showMessage(message, 10000); });
     connect(m_session->jobs(), &JobTracker::busyChanged, this,
             [this](bool busy) { m_busyLabel->setText(busy ? tr("querying…") : QString()); });
+    // With findings kept in the store, their counts come with the overview (from the kind index) and show at once;
+    // the list follows.
+    connect(m_session, &StoreSession::overviewReady, m_audit,
+            [this]() { m_audit->setKeptCounts(m_session->keptFindingCounts()); });
     connect(m_session->auditJobs(), &JobTracker::busyChanged, this, [this](bool busy) {
-        statusBar()->showMessage(busy ? tr("Auditing the store…") : tr("Audit finished"), busy ? 0 : 4000);
-        m_audit->setStatus(busy ? tr("Auditing the store…") : QString());
+        const QString doing = m_session->keptFindingCounts().empty() ? tr("Auditing the store…")
+                                                                     : tr("Listing the findings kept in the store…");
+        const QString done = m_session->keptFindingCounts().empty() ? tr("Audit finished") : tr("Findings listed");
+        statusBar()->showMessage(busy ? doing : done, busy ? 0 : 4000);
+        m_audit->setStatus(busy ? doing : QString());
     });
-    connect(m_session, &StoreSession::closed, m_audit, [this]() { m_audit->setStatus(tr("No store open")); });
+    connect(m_session, &StoreSession::closed, m_audit, [this]() {
+        m_audit->setKeptCounts({});
+        m_audit->setStatus(tr("No store open"));
+    });
     connect(m_importJob, &ImportJob::progressChanged, m_importProgress, &ImportProgressWidget::setProgress);
     connect(m_importJob, &ImportJob::finished, this, &MainWindow::onImportFinished);
     connect(m_importProgress->cancelButton(), &QPushButton::clicked, this, [this]() {

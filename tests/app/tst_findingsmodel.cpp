@@ -14,6 +14,7 @@
 #include "app/viewmodels/findingsmodel.h"
 #include "app/viewmodels/modelroles.h"
 #include "app/viewmodels/storeaudit.h"
+#include "app/viewmodels/storesession.h"
 #include "storage/exporttestsupport.h"
 #include "storage/history/findingstore.h"
 
@@ -134,12 +135,24 @@ private Q_SLOTS:
         FindingsModel model;
         model.setFindings(kept.grouped, kept.flat, kept.flatComplete, kept.fromStore);
         QVERIFY(model.fromStore());
+        // The counts per kind come with the overview (the kind index, nothing decoded): the same numbers as the
+        // flat list's, before the list is read.
+        std::map<std::string, std::int64_t> flatCounts;
+        for (const auto& row : now.flat)
+            ++flatCounts[std::string(model::findingKindText(row.kind))];
+        const auto overview = readOverview(*store);
+        QCOMPARE(overview.error, std::string());
+        QCOMPARE(overview.keptFindingCounts.size(), flatCounts.size());
+        for (const auto& [kind, count] : overview.keptFindingCounts)
+            QCOMPARE(count, flatCounts[kind]);
+        QCOMPARE(flatCounts["gap"], std::int64_t(1));
         // A store imported into since the findings were kept: audited now.
         QVERIFY(!storage::Database::open(path.toStdString(), storage::Database::OpenMode::ReadWriteExisting)
                      .value()
                      .exec("UPDATE audit_coverage SET records_through = records_through - 1"));
         const auto stale = streamAuditFindings(*store, error);
         QVERIFY(!stale.fromStore);
+        QVERIFY(readOverview(*store).keptFindingCounts.empty()); // not current: no counts ahead of the audit
         QCOMPARE(stale.flat.size(), now.flat.size());
     }
 

@@ -93,6 +93,23 @@ private Q_SLOTS:
         QCOMPARE(m_panel->view()->model()->rowCount(), 2);
     }
 
+    // While the list is read, the counts kept in the store (StoreSession::keptFindingCounts) show after the status;
+    // once the list is there, its own counts.
+    void keptCountsShownWhileListing()
+    {
+        m_panel->setKeptCounts({{"gap", 1}, {"js-unsafe-number", 106855}});
+        m_panel->setStatus(QStringLiteral("Listing the findings kept in the store…"));
+        QString counts = m_panel->countsLabel()->text();
+        QVERIFY2(counts.startsWith(QStringLiteral("Listing the findings kept in the store…")), qPrintable(counts));
+        QVERIFY2(counts.contains(QStringLiteral("gap 1 · js-unsafe-number 106855")), qPrintable(counts));
+        m_panel->setStatus(QString());
+        counts = m_panel->countsLabel()->text();
+        QVERIFY2(counts.contains(QStringLiteral("js-unsafe-number 1 (5000 records)")), qPrintable(counts));
+        m_panel->setKeptCounts({});
+        m_panel->setStatus(QStringLiteral("Auditing the store…"));
+        QCOMPARE(m_panel->countsLabel()->text(), QStringLiteral("Auditing the store…"));
+    }
+
     void gapFoundInAFewKeystrokes()
     {
         m_panel->modeBox()->setCurrentIndex(m_panel->modeBox()->findData(FindingsModel::Flat));
