@@ -195,15 +195,39 @@ std::string auditStepsView()
           "FROM streamscope_changes c";
 }
 
-std::string severity(std::string_view kindColumn)
+/// withNotCanonical: the audit has the not-canonical-image branch (notCanonicalBranch), an info.
+std::string severity(std::string_view kindColumn, bool withNotCanonical)
 {
     const std::string k(kindColumn);
     return "CASE WHEN " + k
         + " IN ('gap', 'conflict', 'insert-over-existing', 'modify-after-remove', "
           "'remove-of-absent') THEN 'error' WHEN "
-        + k
-        + " IN ('orphan-start', 'ttl-remove') THEN 'info' "
+        + k + " IN ('orphan-start', 'ttl-remove'" + (withNotCanonical ? ", 'not-canonical-image'" : "")
+        + ") THEN 'info' "
           "ELSE 'warning' END";
+}
+
+/// DuckDB over raw files: one finding per stored record whose Keys or images hold an object or array nested deeper
+/// than the canonical form goes (storage/sql/rawchanges.h kTooDeepMarker; streamscope_raw_lines.not_canonical).
+/// Beyond that depth the record was compared as written, so its gap / duplicate results may differ from the
+/// desktop's: the audit says so, instead of leaving it to a column nobody queries. No such finding on the desktop
+/// (it compares every level), and none for the changelog, whose images the desktop wrote canonical at every level.
+std::string notCanonicalBranch(const SqlRequest& r)
+{
+    if (r.dialect != SqlDialect::DuckDb || r.source == SqlSource::Changelog)
+        return {};
+    const std::string levels = std::to_string((kCanonicalDepth - 2) / 2);
+    return "  UNION ALL\n"
+           "  SELECT 'not-canonical-image', table_name, item_key, sequence_number, event_id, NULL,\n"
+           "         CAST(NULL AS BIGINT), pos,\n"
+           "         'The Keys or an image nest M or L values deeper than "
+        + levels
+        + " levels: below that depth this record was compared as written, not as the desktop compares it '\n"
+          "         || '(names sorted, numbers by value, sets as sets): check it by hand or with streamscope audit'\n"
+          "  FROM streamscope_changes\n"
+          "  WHERE contains(coalesce(item_key, '') || coalesce(old_image, '') || coalesce(new_image, ''),\n"
+          "                 "
+        + sqlString(kTooDeepMarker, r.dialect) + ")\n";
 }
 
 std::string auditView(const SqlRequest& r)
@@ -218,7 +242,7 @@ std::string auditView(const SqlRequest& r)
     const std::string prevText = "prev_event || ' (sequence ' || coalesce(prev_sequence_number, '-') || ')'";
     return "CREATE OR REPLACE VIEW streamscope_audit AS\n"
            "SELECT kind, "
-        + severity("kind")
+        + severity("kind", !notCanonicalBranch(r).empty())
         + " AS severity, table_name, item_key, sequence_number, event_id,\n"
           "       related_sequence_number, affected_records, pos, message\n"
           "FROM (\n"
@@ -317,7 +341,7 @@ std::string auditView(const SqlRequest& r)
         + "\n"
           "  GROUP BY table_name, stream_arn\n"
           "  HAVING count(DISTINCT view_type) > 1\n"
-          ") AS findings";
+        + notCanonicalBranch(r) + ") AS findings";
 }
 
 std::string itemVersionsView()
@@ -987,7 +1011,12 @@ void appendAnalysis(SqlScript& script, const SqlRequest& r)
          "A changelog without compacted_window_from_us (written before it existed) compares every line.",
          auditStepsView(), false, true, "streamscope_audit_steps"});
     script.statements.push_back(
-        {"The audit as SQL: the kinds, names and severities of `streamscope audit`.\n" + std::string(kNotInSql),
+        {"The audit as SQL: the kinds, names and severities of `streamscope audit`.\n" + std::string(kNotInSql)
+             + (notCanonicalBranch(r).empty()
+                    ? std::string()
+                    : "\nOne kind the desktop does not have: not-canonical-image (info), a record whose Keys or images "
+                      "nest deeper than\nthe canonical form goes (streamscope_raw_lines.not_canonical): compared as "
+                      "written below that depth."),
          auditView(r), false, true, "streamscope_audit"});
     script.statements.push_back({"The findings, in key and history order.",
                                  "SELECT kind, severity, table_name, item_key, sequence_number, event_id,\n"

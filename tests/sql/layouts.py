@@ -22,7 +22,11 @@ order: shuffled, with duplicates and gaps) and writes the same changes as
   s3-full           per table a full export at a second boundary in the middle of the capture (the item each key's
                     last record before it left) and an incremental export of the records after it;
   s3-full-overlap   per table the same full export and one compacted incremental export whose window starts before
-                    it (one line per key: first OldImage, last NewImage), as s3_full_overlap() says.
+                    it (one line per key: first OldImage, last NewImage), as s3_full_overlap() says;
+  s3-incremental-deep
+                    s3-incremental with every image of a quarter of the keys holding an attribute nested 20 levels of
+                    M deep (beyond the 16 levels DuckDB's canonical form sorts; single-member maps, so every spelling
+                    is the same text); OUTDIR.deep-records lists those lines (table, Keys, time in µs; tab-separated).
 
 Times: a record's time is its ApproximateCreationDateTime (seconds) plus its rank in its table's sequence order in
 µs, so every layout orders a key's records as the stream did. Usage: layouts.py LAYOUT CAPTURE.jsonl OUTDIR
@@ -187,13 +191,28 @@ def changed_number(item, keys):
     return out
 
 
-def incremental_line(r, index, respell=False):
+def is_deep(keys):
+    """A quarter of the keys, chosen by their text: their images get deep_value()."""
+    return hashlib.md5(compact(sorted(keys.items())).encode("utf-8")).digest()[0] % 4 == 0
+
+
+def deep_value(levels=20):
+    """An attribute value nested `levels` levels of M deep (DynamoDB allows 32), each map with one member."""
+    value = {"S": "deep"}
+    for _ in range(levels):
+        value = {"M": {"d": value}}
+    return value
+
+
+def incremental_line(r, index, respell=False, deep=False):
     d = r["dynamodb"]
     stamp = [{"N": str(r["_us"])}, r["_us"], str(r["_us"])][index % 3]
     line = {"Metadata": {"WriteTimestampMicros": stamp}, "Keys": reordered(d["Keys"], index)}
     for image in ("OldImage", "NewImage"):
         if image in d:
             line[image] = reordered(d[image], index)
+            if deep and is_deep(d["Keys"]):
+                line[image] = dict(line[image], deep=deep_value())
             if respell and index % 2:
                 line[image] = {n: respelled_value(v, index + i) for i, (n, v) in enumerate(line[image].items())}
     if respell and index % 10 == 5 and "NewImage" in line:
@@ -201,7 +220,7 @@ def incremental_line(r, index, respell=False):
     return line
 
 
-def s3_exports(records, out, with_full, respell=False):
+def s3_exports(records, out, with_full, respell=False, deep=False):
     for number, table in enumerate(sorted({table_of(r) for r in records})):
         mine = [r for r in records if table_of(r) == table]
         view = mine[0]["dynamodb"].get("StreamViewType", "NEW_AND_OLD_IMAGES")
@@ -223,7 +242,12 @@ def s3_exports(records, out, with_full, respell=False):
             items = [{"Item": item} for item in state.values() if item is not None]
             write_export(out, table, 2 * number, "FULL_EXPORT", items, split - 1000)
             mine = [r for r in mine if r["_us"] >= split]
-        lines = [incremental_line(r, i, respell) for i, r in enumerate(mine)]
+        lines = [incremental_line(r, i, respell, deep) for i, r in enumerate(mine)]
+        if deep:
+            with open(out.rstrip("/") + ".deep-records", "a", encoding="utf-8") as f:
+                for r in mine:
+                    if is_deep(r["dynamodb"]["Keys"]):
+                        f.write("%s\t%s\t%d\n" % (table, compact(r["dynamodb"]["Keys"]), r["_us"]))
         write_export(out, table, 2 * number + 1, "INCREMENTAL_EXPORT", lines, (last // 1000000 + 1) * 1000000,
                      from_us=split - 1000 if with_full else (first // 1000000) * 1000000, view=view,
                      ascii_escapes=respell)
@@ -288,6 +312,8 @@ def main():
         s3_exports(records, out, with_full=True)
     elif layout == "s3-full-overlap":
         s3_full_overlap(records, out)
+    elif layout == "s3-incremental-deep":
+        s3_exports(records, out, with_full=False, deep=True)
     else:
         sys.exit("unknown layout " + layout)
 
