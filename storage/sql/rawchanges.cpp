@@ -332,7 +332,8 @@ std::string partSelect(const RawPart& p, SqlDialect d)
 
 } // namespace
 
-std::string rawLinesView(const SqlRequest& r, const std::string& rawTable, const std::string& incrementalTable)
+std::string rawLinesView(const SqlRequest& r, const std::string& rawTable,
+                         const std::vector<std::string>& incrementalTables)
 {
     const SqlDialect d = r.dialect;
     const std::string text = textType(d);
@@ -353,10 +354,16 @@ std::string rawLinesView(const SqlRequest& r, const std::string& rawTable, const
             parts.push_back({table, fullExportKeys(r, parsedMap("Item", d)), nullMap(d), parsedMap("Item", d),
                              sqlString("SNAPSHOT", d), noText, "false", bigintLiteral(r.exportTimeMicros, d), "false",
                              bigintLiteral(std::nullopt, d), rawTable, "Item IS NOT NULL"});
-        if (r.source == SqlSource::S3Incremental || !incrementalTable.empty())
+        const auto lines = [&](const std::string& from, std::optional<std::int64_t> windowFrom) {
             parts.push_back({table, parsedMap("Keys", d), parsedMap("OldImage", d), parsedMap("NewImage", d), noText,
-                             noText, "false", writeTime(d), "true", bigintLiteral(r.windowFromMicros, d),
-                             r.source == SqlSource::S3Incremental ? rawTable : incrementalTable, "Keys IS NOT NULL"});
+                             noText, "false", writeTime(d), "true", bigintLiteral(windowFrom, d), from,
+                             "Keys IS NOT NULL"});
+        };
+        if (r.source == SqlSource::S3Incremental)
+            lines(rawTable, r.windowFromMicros);
+        // Each incremental export after the full export with its own window start.
+        for (std::size_t i = 0; i < incrementalTables.size() && i < r.incrementalExports.size(); ++i)
+            lines(incrementalTables[i], r.incrementalExports[i].windowFromMicros);
     }
     std::string from;
     for (const RawPart& p : parts)
@@ -422,6 +429,11 @@ std::string rawChangelogView(SqlDialect d)
         + text
         + ") AS view_type, compacted, window_from_us AS compacted_window_from_us\n"
           "FROM (\n"
+          // The importer's reading order: a folder's export folders in the order of their paths (by export ID, not
+          // by the exports' times: storage/import/exportfolder.cpp orders them by their manifest's path), each
+          // export's data files by path, lines in order; the full path gives that order for exports in one folder.
+          // A full export whose ID sorts after the incremental exports' is read last by both (tst_sqlduckdb rawAudit
+          // "full export sorting last by path").
           "  SELECT l.*, row_number() OVER (ORDER BY file_name, line_no, time_us, item_key) AS line_order\n"
           "  FROM streamscope_raw_lines l\n"
           ") AS ordered";

@@ -26,13 +26,14 @@
 // not_canonical); Athena, Trino and Spark sort the top-level names only and compare set members and numbers as
 // written (DynamoDB writes them the same way for the same value, so an export's images compare as the desktop
 // compares them unless a writer reorders or respells them); B and BS compare as their base64 text; the window start of
-// compacted lines is one constant for the location (--window-from, not read from the manifest; NULL without it, so a
+// compacted lines is one constant per export (--window-from, not read from the manifest; NULL without it, so a
 // full export inside a window is then compared as the desktop compares lines imported before windows were kept: README,
 // Beyond one machine). A Kinesis record's ApproximateCreationDateTime is read through the table definition's bigint:
 // DuckDB drops a fraction and stops with an error on a string time, where the importer reads both.
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "storage/sql/sqlgen.h"
 
@@ -65,8 +66,10 @@ inline constexpr std::string_view kTooDeepMarker = "{\"streamscope:not-canonical
 std::string canonicalJsonMacro();
 
 /// CREATE VIEW streamscope_raw_lines over `rawTable` (the definition sqlgen.cpp prints for the source) and, for a
-/// full export followed by an incremental one, `incrementalTable` ("" when none).
-std::string rawLinesView(const SqlRequest& request, const std::string& rawTable, const std::string& incrementalTable);
+/// full export followed by incremental ones, `incrementalTables` (one per request.incrementalExports entry, in its
+/// order; empty when none).
+std::string rawLinesView(const SqlRequest& request, const std::string& rawTable,
+                         const std::vector<std::string>& incrementalTables);
 
 /// CREATE VIEW streamscope_changelog over streamscope_raw_lines: the changelog's columns (portable SQL).
 std::string rawChangelogView(SqlDialect dialect);

@@ -578,8 +578,9 @@ void TestSqlDuckDb::otherDialectsParse()
             if (source == storage::SqlSource::S3Full) { // a full export and the incremental export after it
                 request.keyAttributes = {"pk", "sk"};
                 request.exportTimeMicros = 1700000000000000;
-                request.incrementalLocation = "s3://bucket/incremental/";
-                request.windowFromMicros = 1699990000000000;
+                // two incremental exports after it, each with its own window start
+                request.incrementalExports = {{"s3://bucket/incremental/", 1699990000000000},
+                                              {"s3://bucket/incremental-2/", 1700000500000000}};
             }
             std::string error;
             const auto script = storage::generateSql(request, &error);
@@ -1024,6 +1025,21 @@ void TestSqlDuckDb::rawAudit_data()
     // snapshot holds the item at the window start; the desktop does not compare them (only keys the full export
     // lacks give findings: orphan starts), nor does SQL knowing the window start: without --window-from it reports a
     // gap for every key changed between the window start and the export (checked: 26 more findings).
+    // The full export and TWO incremental exports after it with overlapping windows (each its own --window-from,
+    // in the same order as --incremental-location): the second export's compacted lines hold the items at its
+    // window start, so the desktop compares none of them with the first export's lines inside that window; nor does
+    // SQL, given each window. Checked to fail with the first window's start given for both.
+    QTest::newRow("full and two incremental exports")
+        << QStringLiteral("s3-full-two-incremental") << fullAndIncremental << faults("5", "NEW_AND_OLD_IMAGES")
+        << (common + QStringList{QStringLiteral("gap")});
+    // The same with export IDs that sort the full export last (requested after the incremental exports): the
+    // importer reads the export folders in path order (storage/import/exportfolder.cpp putManifestsLast: by the
+    // manifest's path, not by the exports' times), so the full export's items arrive last and are late arrivals on
+    // the desktop; SQL orders the files by path too and finds the same. Checked to fail with the full export's rows
+    // ordered first.
+    QTest::newRow("full export sorting last by path")
+        << QStringLiteral("s3-full-two-incremental-unsorted") << fullAndIncremental << faults("5", "NEW_AND_OLD_IMAGES")
+        << (common + QStringList{QStringLiteral("gap")});
     QTest::newRow("full export inside a compacted window")
         << QStringLiteral("s3-full-overlap") << fullAndIncremental << faults("5", "NEW_AND_OLD_IMAGES")
         << QStringList{QStringLiteral("orphan-start")};
