@@ -23,10 +23,11 @@
 //
 // What is not the desktop's: images are canonical as the desktop compares them (names sorted, numbers by value, sets
 // as sets, strings by value) only in DuckDB and only kCanonicalDepth JSON levels deep (a deeper image: the row's
-// not_canonical); Athena, Trino and Spark sort the top-level names only and compare set members and numbers as
-// written (DynamoDB writes them the same way for the same value, so an export's images compare as the desktop
-// compares them unless a writer reorders or respells them); B and BS compare as their base64 text; the window start of
-// compacted lines is one constant per export (--window-from, not read from the manifest; NULL without it, so a
+// not_canonical); Athena, Trino and Spark sort the top-level names and make the top-level numbers (N) canonical
+// only (portableCanonicalNumber), and compare sets, nested M and L values and the numbers in them as written (no
+// recursion in their SQL; DynamoDB writes them the same way for the same value, so an export's images compare as the
+// desktop compares them unless a writer reorders or respells them); B and BS compare as their base64 text; the window
+// start of compacted lines is one constant per export (--window-from, not read from the manifest; NULL without it, so a
 // full export inside a window is then compared as the desktop compares lines imported before windows were kept: README,
 // Beyond one machine). A Kinesis record's ApproximateCreationDateTime is read through the table definition's bigint:
 // DuckDB drops a fraction and stops with an error on a string time, where the importer reads both.
@@ -54,6 +55,12 @@ bool rawChangesAvailable(const SqlRequest& request);
 /// DuckDB only: CREATE MACRO streamscope_canonical_number(t): the canonical text of a DynamoDB number as
 /// model::canonicalNumber gives it ("1.0", "1E0", "01" -> "1"), the text itself when it is no number.
 std::string canonicalNumberMacro();
+
+/// The canonical text of the DynamoDB number text `text` (an SQL expression), as canonicalNumberMacro gives it, in
+/// functions DuckDB, Athena/Trino and Spark SQL share (regexp_extract, regexp_replace, substr, rpad, concat): what
+/// Athena, Trino and Spark apply to the top-level numbers of images and Keys (they have no recursion for the levels
+/// below). Executed by the tests on DuckDB only.
+std::string portableCanonicalNumber(const std::string& text, SqlDialect dialect);
 
 /// What the DuckDB canonical form writes, followed by the text as written (a JSON string) and "}", in place of an
 /// object or array nested deeper than kCanonicalDepth JSON levels.
