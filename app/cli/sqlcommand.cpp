@@ -75,16 +75,16 @@ int runSql(const QStringList& arguments)
         QStringLiteral("TIME")));
     parser.addOption(QCommandLineOption(
         QStringLiteral("incremental-location"),
-        QStringLiteral("s3-full: the data/ folder of an incremental export after the full export: its lines "
-                       "continue the items' histories. Repeat it for each incremental export, each followed by its "
-                       "--window-from."),
+        QStringLiteral("s3-full (or s3-incremental): the data/ folder of an incremental export after the full "
+                       "export (or after --location's export): its lines continue the items' histories. Repeat it for "
+                       "each incremental export, each followed by its --window-from."),
         QStringLiteral("URI")));
     parser.addOption(QCommandLineOption(
         QStringLiteral("window-from"),
         QStringLiteral("s3-incremental (or s3-full with --incremental-location): the incremental export's "
                        "exportFromTime (its manifest-summary.json), the start of the window its lines compact; "
-                       "without it a line is compared with any record before it. With several "
-                       "--incremental-location: one --window-from each, in the same order."),
+                       "without it a line is compared with any record before it. With --incremental-location: one "
+                       "--window-from per export, in the same order (s3-incremental: --location's first)."),
         QStringLiteral("TIME")));
     int code = ExitOk;
     if (!parseOrExit(parser, arguments, command, code))
@@ -160,14 +160,31 @@ int runSql(const QStringList& arguments)
         for (qsizetype i = 0; i < incrementals.size(); ++i)
             request.incrementalExports.push_back(
                 {incrementals[i].toStdString(), windows.empty() ? std::nullopt : windows[static_cast<std::size_t>(i)]});
+    } else if (request.source == storage::SqlSource::S3Incremental && !incrementals.isEmpty()) {
+        // The first --window-from is --location's export's, then one per --incremental-location, in order.
+        const auto exports = static_cast<std::size_t>(incrementals.size()) + 1;
+        if (!windows.empty() && windows.size() != exports)
+            return usageError(command,
+                              QStringLiteral("%1 exports (--location and %2 --incremental-location) but %3 "
+                                             "--window-from: give one --window-from per export (its exportFromTime), "
+                                             "--location's first, then in the order of --incremental-location")
+                                  .arg(exports)
+                                  .arg(incrementals.size())
+                                  .arg(windows.size()));
+        if (!windows.empty())
+            request.windowFromMicros = windows.front();
+        for (qsizetype i = 0; i < incrementals.size(); ++i)
+            request.incrementalExports.push_back(
+                {incrementals[i].toStdString(),
+                 windows.empty() ? std::nullopt : windows[static_cast<std::size_t>(i) + 1]});
     } else {
         for (const QString& location : incrementals) // refused by generateSql with the reason
             request.incrementalExports.push_back({location.toStdString(), std::nullopt});
         if (windows.size() > 1)
             return usageError(command,
                               QStringLiteral("%1 --window-from: one export's lines have one window start (several "
-                                             "incremental exports: --source s3-full with one --incremental-location "
-                                             "and one --window-from each)")
+                                             "incremental exports: one --incremental-location and one --window-from "
+                                             "each)")
                                   .arg(windows.size()));
         if (!windows.empty())
             request.windowFromMicros = windows.front();

@@ -697,8 +697,13 @@ std::optional<std::string> rawOptionsProblem(const SqlRequest& r)
 {
     const bool full = r.source == SqlSource::S3Full;
     const bool incrementals = !r.incrementalExports.empty();
-    if (!full && (!r.keyAttributes.empty() || r.exportTimeMicros || incrementals))
-        return std::string("--key-attributes, --export-time and --incremental-location are for --source s3-full");
+    if (!full && (!r.keyAttributes.empty() || r.exportTimeMicros))
+        return std::string("--key-attributes and --export-time are for --source s3-full");
+    if (incrementals && !full && r.source != SqlSource::S3Incremental)
+        return std::string("--incremental-location is for --source s3-full or s3-incremental");
+    if (incrementals && r.source == SqlSource::S3Incremental && !rawChangesAvailable(r))
+        return std::string(r.seen ? "--from-store prints the typed definition only: leave out --incremental-location"
+                                  : "the views over several incremental exports need --table");
     if (r.windowFromMicros && r.source != SqlSource::S3Incremental)
         return std::string("--window-from is for --source s3-incremental (or s3-full with --incremental-location)");
     if (full && (!r.keyAttributes.empty() || r.exportTimeMicros || incrementals) && !rawChangesAvailable(r))
@@ -867,7 +872,8 @@ std::optional<SqlScript> generateSql(const SqlRequest& r, std::string* error)
             break;
         }
         const bool views = rawChangesAvailable(r);
-        const bool withIncremental = views && r.source == SqlSource::S3Full && !r.incrementalExports.empty();
+        const bool withIncremental = views && (r.source == SqlSource::S3Full || r.source == SqlSource::S3Incremental)
+            && !r.incrementalExports.empty();
         std::string next;
         if (views)
             next = "\nThe changes view, audit and state below read these files (no import); see streamscope_raw_lines "
@@ -894,7 +900,7 @@ std::optional<SqlScript> generateSql(const SqlRequest& r, std::string* error)
         if (views && r.windowFromMicros)
             options += " --window-from " + std::to_string(*r.windowFromMicros) + " (µs)";
         for (const auto& e : views ? r.incrementalExports : std::vector<SqlRequest::IncrementalExport>()) {
-            if (r.incrementalExports.size() > 1)
+            if (r.incrementalExports.size() > 1 || r.source == SqlSource::S3Incremental)
                 options += " --incremental-location " + e.location;
             if (e.windowFromMicros)
                 options += " --window-from " + std::to_string(*e.windowFromMicros) + " (µs)";
@@ -930,24 +936,27 @@ namespace {
 /// DuckDB canonical JSON macro, streamscope_raw_lines, streamscope_changelog over it, then the analysis.
 void appendRawViews(SqlScript& script, const SqlRequest& r, bool withIncremental)
 {
-    // One table per incremental export after the full export (streamscope_s3_incremental, then _2, _3, …): each
-    // has its own window start.
+    // One table per incremental export after the full export (streamscope_s3_incremental, then _2, _3, …; after
+    // --location's incremental export streamscope_s3_incremental_2, …): each has its own window start.
     std::vector<std::string> incrementalTables;
+    const std::size_t first = r.source == SqlSource::S3Incremental ? 1 : 0; // --location's export is the first
+    const std::size_t exports = r.incrementalExports.size() + first;
     for (std::size_t i = 0; withIncremental && i < r.incrementalExports.size(); ++i) {
         SqlRequest incremental = r;
         incremental.source = SqlSource::S3Incremental;
-        const std::string name = rawTableName(incremental.source) + (i ? "_" + std::to_string(i + 1) : "");
+        const std::size_t number = i + first;
+        const std::string name = rawTableName(incremental.source) + (number ? "_" + std::to_string(number + 1) : "");
         incrementalTables.push_back(name);
         std::string definition = exportDefinition(incremental, stripSlash(r.incrementalExports[i].location), nullptr);
-        if (i) // the same definition under its own name
+        if (number) // the same definition under its own name
             definition.replace(definition.find(rawTableName(incremental.source)),
                                rawTableName(incremental.source).size(), name);
+        const std::string after = first ? "--location's export" : "the full export";
         script.statements.push_back(
-            {r.incrementalExports.size() == 1
-                 ? "The incremental export after the full export (its data/ folder): its lines continue the items' "
-                   "histories."
-                 : "Incremental export " + std::to_string(i + 1) + " of " + std::to_string(r.incrementalExports.size())
-                     + " after the full export (its data/ folder): its lines continue the items' histories.",
+            {exports == 1 ? "The incremental export after the full export (its data/ folder): its lines continue the "
+                            "items' histories."
+                          : "Incremental export " + std::to_string(number + 1) + " of " + std::to_string(exports)
+                     + " (its data/ folder), after " + after + ": its lines continue the items' histories.",
              definition, false, false, name});
     }
     if (r.dialect == SqlDialect::DuckDb) {
@@ -977,7 +986,7 @@ void appendRawViews(SqlScript& script, const SqlRequest& r, bool withIncremental
     bool windows = r.windowFromMicros.has_value();
     for (const auto& e : r.incrementalExports)
         windows = windows || e.windowFromMicros;
-    const std::string window = r.incrementalExports.size() > 1
+    const std::string window = r.incrementalExports.size() + (r.source == SqlSource::S3Incremental ? 1 : 0) > 1
         ? "each export's\nwindow start its --window-from (exportFromTime; NULL for an export given none)"
         : (windows ? "its window start --window-from (exportFromTime)"
                    : "its window start\nunknown (NULL: give --window-from; the lines of a single export need none)");

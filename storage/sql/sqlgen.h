@@ -76,11 +76,11 @@ struct SqlRequest
         std::string location;
         std::optional<std::int64_t> windowFromMicros;
     };
-    /// s3-full: the incremental exports after the full export (none: the full export alone), each with its own
-    /// window start; their lines join the history
+    /// s3-full: the incremental exports after the full export (none: the full export alone); s3-incremental: those
+    /// after `location`'s export. Each with its own window start; their lines join the history
     std::vector<IncrementalExport> incrementalExports;
-    /// s3-incremental: the export's exportFromTime, the window start of its compacted lines; nullopt: NULL, every
-    /// line is compared. (s3-full: IncrementalExport::windowFromMicros, one per export.)
+    /// s3-incremental: `location`'s export's exportFromTime, the window start of its compacted lines; nullopt: NULL,
+    /// every line is compared. (The exports after it: IncrementalExport::windowFromMicros, one per export.)
     std::optional<std::int64_t> windowFromMicros;
 };
 

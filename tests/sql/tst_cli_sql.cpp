@@ -277,6 +277,20 @@ private Q_SLOTS:
                            QStringLiteral("--window-from"),
                            QStringLiteral("1700000001")}
             << QStringLiteral("2 --window-from: one export's lines have one window start");
+        QTest::newRow("two incremental exports without full export, one window")
+            << QStringList{QStringLiteral("--dialect"),
+                           QStringLiteral("duckdb"),
+                           QStringLiteral("--source"),
+                           QStringLiteral("s3-incremental"),
+                           loc,
+                           QStringLiteral("x"),
+                           QStringLiteral("--table"),
+                           QStringLiteral("T"),
+                           QStringLiteral("--incremental-location"),
+                           QStringLiteral("y"),
+                           QStringLiteral("--window-from"),
+                           QStringLiteral("1700000000")}
+            << QStringLiteral("2 exports (--location and 1 --incremental-location) but 1 --window-from");
         QTest::newRow("full export without export time")
             << (QStringList(full) << QStringLiteral("--table") << QStringLiteral("T")
                                   << QStringLiteral("--key-attributes") << QStringLiteral("pk"))

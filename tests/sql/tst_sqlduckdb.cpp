@@ -1088,6 +1088,12 @@ void TestSqlDuckDb::rawAudit_data()
     QTest::newRow("full export sorting last by path")
         << QStringLiteral("s3-full-two-incremental-unsorted") << fullAndIncremental << faults("5", "NEW_AND_OLD_IMAGES")
         << (common + QStringList{QStringLiteral("gap")});
+    // The two incremental exports of that layout without the full export (--source s3-incremental --location the
+    // first, --incremental-location the second, a --window-from each): a store that imported only them. Checked to
+    // fail with the first window's start given for both.
+    QTest::newRow("two incremental exports")
+        << QStringLiteral("s3-full-two-incremental") << QStringLiteral("s3-incremental+incremental")
+        << faults("5", "NEW_AND_OLD_IMAGES") << (common + QStringList{QStringLiteral("orphan-start")});
     QTest::newRow("full export inside a compacted window")
         << QStringLiteral("s3-full-overlap") << fullAndIncremental << faults("5", "NEW_AND_OLD_IMAGES")
         << QStringList{QStringLiteral("orphan-start")};
@@ -1140,11 +1146,13 @@ void TestSqlDuckDb::rawAudit()
              m.value(QStringLiteral("exportTime")).toString(), m.value(QStringLiteral("exportFromTime")).toString()});
     }
     // A full export alone: the store imports only the full exports (their DescribeTable outputs are two folders up).
+    // Incremental exports alone (source "s3-incremental+incremental"): only the incremental export folders.
     QStringList importPaths{folder};
-    if (source == QLatin1String("s3-full")) {
+    const bool incrementalsOnly = source == QLatin1String("s3-incremental+incremental");
+    if (source == QLatin1String("s3-full") || incrementalsOnly) {
         importPaths.clear();
         for (const Export& e : exports) {
-            if (e.type == QLatin1String("FULL_EXPORT"))
+            if (e.type == QLatin1String(incrementalsOnly ? "INCREMENTAL_EXPORT" : "FULL_EXPORT"))
                 importPaths << QFileInfo(e.data).path();
         }
     }
@@ -1244,6 +1252,20 @@ void TestSqlDuckDb::rawAudit()
     } else if (source == QLatin1String("s3-incremental")) {
         for (const Export& e : exports)
             runs.push_back({e.table, {QStringLiteral("--location"), e.data}, at});
+    } else if (incrementalsOnly) { // per table: the first export as --location, the others after it, each window
+        std::map<QString, Run> byTable;
+        for (const Export& e : exports) {
+            if (e.type != QLatin1String("INCREMENTAL_EXPORT"))
+                continue;
+            Run& run = byTable[e.table];
+            run.table = e.table;
+            run.at = at;
+            run.arguments << (run.arguments.isEmpty() ? QStringLiteral("--location")
+                                                      : QStringLiteral("--incremental-location"))
+                          << e.data << QStringLiteral("--window-from") << e.fromTime;
+        }
+        for (const auto& [table, run] : byTable)
+            runs.push_back(run);
     } else {
         for (const Export& full : exports) {
             if (full.type != QLatin1String("FULL_EXPORT"))
