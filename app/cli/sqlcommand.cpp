@@ -1,6 +1,8 @@
 // streamscope sql: the table definitions, changes view, audit and state at a time as SQL for other engines.
 
+#include <optional>
 #include <string_view>
+#include <vector>
 
 #include "app/cli/cli.h"
 #include "app/cli/clicommon.h"
@@ -73,14 +75,16 @@ int runSql(const QStringList& arguments)
         QStringLiteral("TIME")));
     parser.addOption(QCommandLineOption(
         QStringLiteral("incremental-location"),
-        QStringLiteral("s3-full: the data/ folder of the incremental export after the full export: its lines "
-                       "continue the items' histories."),
+        QStringLiteral("s3-full (or s3-incremental): the data/ folder of an incremental export after the full "
+                       "export (or after --location's export): its lines continue the items' histories. Repeat it for "
+                       "each incremental export, each followed by its --window-from."),
         QStringLiteral("URI")));
     parser.addOption(QCommandLineOption(
         QStringLiteral("window-from"),
         QStringLiteral("s3-incremental (or s3-full with --incremental-location): the incremental export's "
                        "exportFromTime (its manifest-summary.json), the start of the window its lines compact; "
-                       "without it a line is compared with any record before it."),
+                       "without it a line is compared with any record before it. With --incremental-location: one "
+                       "--window-from per export, in the same order (s3-incremental: --location's first)."),
         QStringLiteral("TIME")));
     int code = ExitOk;
     if (!parseOrExit(parser, arguments, command, code))
@@ -124,21 +128,67 @@ int runSql(const QStringList& arguments)
         request.keyAttributes.push_back(name.trimmed().toStdString());
     if (parser.isSet(QStringLiteral("key-attributes")) && request.keyAttributes.empty())
         return usageError(command, QStringLiteral("--key-attributes needs attribute names, e.g. pk,sk"));
+    std::vector<std::optional<std::int64_t>> windows; // every --window-from, in order
     for (const char* name : {"export-time", "window-from"}) {
         const QString option = QString::fromLatin1(name);
-        if (!parser.isSet(option))
-            continue;
-        const auto micros = parseTimeOption(parser.value(option));
-        if (!micros)
-            return usageError(command,
-                              QStringLiteral("--%1 takes a UTC time like 2023-11-14T22:15:00Z or epoch "
-                                             "seconds (not '%2')")
-                                  .arg(option, parser.value(option)));
-        (std::string_view(name) == "export-time" ? request.exportTimeMicros : request.windowFromMicros) = micros;
+        for (const QString& value : parser.values(option)) {
+            const auto micros = parseTimeOption(value);
+            if (!micros)
+                return usageError(command,
+                                  QStringLiteral("--%1 takes a UTC time like 2023-11-14T22:15:00Z or epoch "
+                                                 "seconds (not '%2')")
+                                      .arg(option, value));
+            if (std::string_view(name) == "export-time")
+                request.exportTimeMicros = micros;
+            else
+                windows.push_back(micros);
+        }
     }
-    request.incrementalLocation = parser.value(QStringLiteral("incremental-location")).toStdString();
-    if (parser.isSet(QStringLiteral("incremental-location")) && request.incrementalLocation.empty())
-        return usageError(command, QStringLiteral("--incremental-location needs a folder or URI"));
+    const QStringList incrementals = parser.values(QStringLiteral("incremental-location"));
+    for (const QString& location : incrementals) {
+        if (location.isEmpty())
+            return usageError(command, QStringLiteral("--incremental-location needs a folder or URI"));
+    }
+    if (request.source == storage::SqlSource::S3Full && !incrementals.isEmpty()) {
+        // Paired in order: the n-th --window-from is the n-th incremental export's window start.
+        if (!windows.empty() && windows.size() != static_cast<std::size_t>(incrementals.size()))
+            return usageError(command,
+                              QStringLiteral("%1 --incremental-location but %2 --window-from: give one --window-from "
+                                             "per incremental export (its exportFromTime), in the same order")
+                                  .arg(incrementals.size())
+                                  .arg(windows.size()));
+        for (qsizetype i = 0; i < incrementals.size(); ++i)
+            request.incrementalExports.push_back(
+                {incrementals[i].toStdString(), windows.empty() ? std::nullopt : windows[static_cast<std::size_t>(i)]});
+    } else if (request.source == storage::SqlSource::S3Incremental && !incrementals.isEmpty()) {
+        // The first --window-from is --location's export's, then one per --incremental-location, in order.
+        const auto exports = static_cast<std::size_t>(incrementals.size()) + 1;
+        if (!windows.empty() && windows.size() != exports)
+            return usageError(command,
+                              QStringLiteral("%1 exports (--location and %2 --incremental-location) but %3 "
+                                             "--window-from: give one --window-from per export (its exportFromTime), "
+                                             "--location's first, then in the order of --incremental-location")
+                                  .arg(exports)
+                                  .arg(incrementals.size())
+                                  .arg(windows.size()));
+        if (!windows.empty())
+            request.windowFromMicros = windows.front();
+        for (qsizetype i = 0; i < incrementals.size(); ++i)
+            request.incrementalExports.push_back(
+                {incrementals[i].toStdString(),
+                 windows.empty() ? std::nullopt : windows[static_cast<std::size_t>(i) + 1]});
+    } else {
+        for (const QString& location : incrementals) // refused by generateSql with the reason
+            request.incrementalExports.push_back({location.toStdString(), std::nullopt});
+        if (windows.size() > 1)
+            return usageError(command,
+                              QStringLiteral("%1 --window-from: one export's lines have one window start (several "
+                                             "incremental exports: one --incremental-location and one --window-from "
+                                             "each)")
+                                  .arg(windows.size()));
+        if (!windows.empty())
+            request.windowFromMicros = windows.front();
+    }
     if (parser.isSet(QStringLiteral("from-store"))) {
         auto store = openSelectedStore(parser, command, storage::Database::OpenMode::ReadOnly, code,
                                        QStringLiteral("from-store"));

@@ -23,16 +23,18 @@
 //
 // What is not the desktop's: images are canonical as the desktop compares them (names sorted, numbers by value, sets
 // as sets, strings by value) only in DuckDB and only kCanonicalDepth JSON levels deep (a deeper image: the row's
-// not_canonical); Athena, Trino and Spark sort the top-level names only and compare set members and numbers as
-// written (DynamoDB writes them the same way for the same value, so an export's images compare as the desktop
-// compares them unless a writer reorders or respells them); B and BS compare as their base64 text; the window start of
-// compacted lines is one constant for the location (--window-from, not read from the manifest; NULL without it, so a
+// not_canonical); Athena, Trino and Spark sort the top-level names and make the top-level numbers (N) canonical
+// only (portableCanonicalNumber), and compare sets, nested M and L values and the numbers in them as written (no
+// recursion in their SQL; DynamoDB writes them the same way for the same value, so an export's images compare as the
+// desktop compares them unless a writer reorders or respells them); B and BS compare as their base64 text; the window
+// start of compacted lines is one constant per export (--window-from, not read from the manifest; NULL without it, so a
 // full export inside a window is then compared as the desktop compares lines imported before windows were kept: README,
 // Beyond one machine). A Kinesis record's ApproximateCreationDateTime is read through the table definition's bigint:
 // DuckDB drops a fraction and stops with an error on a string time, where the importer reads both.
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "storage/sql/sqlgen.h"
 
@@ -54,6 +56,12 @@ bool rawChangesAvailable(const SqlRequest& request);
 /// model::canonicalNumber gives it ("1.0", "1E0", "01" -> "1"), the text itself when it is no number.
 std::string canonicalNumberMacro();
 
+/// The canonical text of the DynamoDB number text `text` (an SQL expression), as canonicalNumberMacro gives it, in
+/// functions DuckDB, Athena/Trino and Spark SQL share (regexp_extract, regexp_replace, substr, rpad, concat): what
+/// Athena, Trino and Spark apply to the top-level numbers of images and Keys (they have no recursion for the levels
+/// below). Executed by the tests on DuckDB only.
+std::string portableCanonicalNumber(const std::string& text, SqlDialect dialect);
+
 /// What the DuckDB canonical form writes, followed by the text as written (a JSON string) and "}", in place of an
 /// object or array nested deeper than kCanonicalDepth JSON levels.
 inline constexpr std::string_view kTooDeepMarker = "{\"streamscope:not-canonical\":";
@@ -65,8 +73,10 @@ inline constexpr std::string_view kTooDeepMarker = "{\"streamscope:not-canonical
 std::string canonicalJsonMacro();
 
 /// CREATE VIEW streamscope_raw_lines over `rawTable` (the definition sqlgen.cpp prints for the source) and, for a
-/// full export followed by an incremental one, `incrementalTable` ("" when none).
-std::string rawLinesView(const SqlRequest& request, const std::string& rawTable, const std::string& incrementalTable);
+/// full export followed by incremental ones, `incrementalTables` (one per request.incrementalExports entry, in its
+/// order; empty when none).
+std::string rawLinesView(const SqlRequest& request, const std::string& rawTable,
+                         const std::vector<std::string>& incrementalTables);
 
 /// CREATE VIEW streamscope_changelog over streamscope_raw_lines: the changelog's columns (portable SQL).
 std::string rawChangelogView(SqlDialect dialect);

@@ -195,15 +195,39 @@ std::string auditStepsView()
           "FROM streamscope_changes c";
 }
 
-std::string severity(std::string_view kindColumn)
+/// withNotCanonical: the audit has the not-canonical-image branch (notCanonicalBranch), an info.
+std::string severity(std::string_view kindColumn, bool withNotCanonical)
 {
     const std::string k(kindColumn);
     return "CASE WHEN " + k
         + " IN ('gap', 'conflict', 'insert-over-existing', 'modify-after-remove', "
           "'remove-of-absent') THEN 'error' WHEN "
-        + k
-        + " IN ('orphan-start', 'ttl-remove') THEN 'info' "
+        + k + " IN ('orphan-start', 'ttl-remove'" + (withNotCanonical ? ", 'not-canonical-image'" : "")
+        + ") THEN 'info' "
           "ELSE 'warning' END";
+}
+
+/// DuckDB over raw files: one finding per stored record whose Keys or images hold an object or array nested deeper
+/// than the canonical form goes (storage/sql/rawchanges.h kTooDeepMarker; streamscope_raw_lines.not_canonical).
+/// Beyond that depth the record was compared as written, so its gap / duplicate results may differ from the
+/// desktop's: the audit says so, instead of leaving it to a column nobody queries. No such finding on the desktop
+/// (it compares every level), and none for the changelog, whose images the desktop wrote canonical at every level.
+std::string notCanonicalBranch(const SqlRequest& r)
+{
+    if (r.dialect != SqlDialect::DuckDb || r.source == SqlSource::Changelog)
+        return {};
+    const std::string levels = std::to_string((kCanonicalDepth - 2) / 2);
+    return "  UNION ALL\n"
+           "  SELECT 'not-canonical-image', table_name, item_key, sequence_number, event_id, NULL,\n"
+           "         CAST(NULL AS BIGINT), pos,\n"
+           "         'The Keys or an image nest M or L values deeper than "
+        + levels
+        + " levels: below that depth this record was compared as written, not as the desktop compares it '\n"
+          "         || '(names sorted, numbers by value, sets as sets): check it by hand or with streamscope audit'\n"
+          "  FROM streamscope_changes\n"
+          "  WHERE contains(coalesce(item_key, '') || coalesce(old_image, '') || coalesce(new_image, ''),\n"
+          "                 "
+        + sqlString(kTooDeepMarker, r.dialect) + ")\n";
 }
 
 std::string auditView(const SqlRequest& r)
@@ -218,7 +242,7 @@ std::string auditView(const SqlRequest& r)
     const std::string prevText = "prev_event || ' (sequence ' || coalesce(prev_sequence_number, '-') || ')'";
     return "CREATE OR REPLACE VIEW streamscope_audit AS\n"
            "SELECT kind, "
-        + severity("kind")
+        + severity("kind", !notCanonicalBranch(r).empty())
         + " AS severity, table_name, item_key, sequence_number, event_id,\n"
           "       related_sequence_number, affected_records, pos, message\n"
           "FROM (\n"
@@ -317,7 +341,7 @@ std::string auditView(const SqlRequest& r)
         + "\n"
           "  GROUP BY table_name, stream_arn\n"
           "  HAVING count(DISTINCT view_type) > 1\n"
-          ") AS findings";
+        + notCanonicalBranch(r) + ") AS findings";
 }
 
 std::string itemVersionsView()
@@ -672,20 +696,29 @@ void appendRawViews(SqlScript& script, const SqlRequest& r, bool withIncremental
 std::optional<std::string> rawOptionsProblem(const SqlRequest& r)
 {
     const bool full = r.source == SqlSource::S3Full;
-    if (!full && (!r.keyAttributes.empty() || r.exportTimeMicros || !r.incrementalLocation.empty()))
-        return std::string("--key-attributes, --export-time and --incremental-location are for --source s3-full");
-    if (r.windowFromMicros && r.source != SqlSource::S3Incremental && !(full && !r.incrementalLocation.empty()))
+    const bool incrementals = !r.incrementalExports.empty();
+    if (!full && (!r.keyAttributes.empty() || r.exportTimeMicros))
+        return std::string("--key-attributes and --export-time are for --source s3-full");
+    if (incrementals && !full && r.source != SqlSource::S3Incremental)
+        return std::string("--incremental-location is for --source s3-full or s3-incremental");
+    if (incrementals && r.source == SqlSource::S3Incremental && !rawChangesAvailable(r))
+        return std::string(r.seen ? "--from-store prints the typed definition only: leave out --incremental-location"
+                                  : "the views over several incremental exports need --table");
+    if (r.windowFromMicros && r.source != SqlSource::S3Incremental)
         return std::string("--window-from is for --source s3-incremental (or s3-full with --incremental-location)");
-    if (full && (!r.keyAttributes.empty() || r.exportTimeMicros || !r.incrementalLocation.empty())
-        && !rawChangesAvailable(r))
+    if (full && (!r.keyAttributes.empty() || r.exportTimeMicros || incrementals) && !rawChangesAvailable(r))
         return std::string(
             r.seen ? std::string("--from-store prints the typed definition only: leave out --key-attributes, "
                                  "--export-time and --incremental-location")
                    : std::string("the views over a full export need --table, --key-attributes and "
                                  "--export-time (manifest-summary.json's exportTime)"));
-    for (const char c : r.incrementalLocation) {
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-            return std::string("the incremental location holds a control character");
+    for (const auto& e : r.incrementalExports) {
+        if (e.location.empty())
+            return std::string("--incremental-location needs a folder or URI");
+        for (const char c : e.location) {
+            if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+                return std::string("the incremental location holds a control character");
+        }
     }
     return std::nullopt;
 }
@@ -839,7 +872,8 @@ std::optional<SqlScript> generateSql(const SqlRequest& r, std::string* error)
             break;
         }
         const bool views = rawChangesAvailable(r);
-        const bool withIncremental = views && r.source == SqlSource::S3Full && !r.incrementalLocation.empty();
+        const bool withIncremental = views && (r.source == SqlSource::S3Full || r.source == SqlSource::S3Incremental)
+            && !r.incrementalExports.empty();
         std::string next;
         if (views)
             next = "\nThe changes view, audit and state below read these files (no import); see streamscope_raw_lines "
@@ -865,6 +899,12 @@ std::optional<SqlScript> generateSql(const SqlRequest& r, std::string* error)
         }
         if (views && r.windowFromMicros)
             options += " --window-from " + std::to_string(*r.windowFromMicros) + " (µs)";
+        for (const auto& e : views ? r.incrementalExports : std::vector<SqlRequest::IncrementalExport>()) {
+            if (r.incrementalExports.size() > 1 || r.source == SqlSource::S3Incremental)
+                options += " --incremental-location " + e.location;
+            if (e.windowFromMicros)
+                options += " --window-from " + std::to_string(*e.windowFromMicros) + " (µs)";
+        }
         script.statements.push_back({"Generated by: streamscope sql --dialect " + dialect + " --source "
                                          + std::string(sqlSourceText(r.source)) + options + "\n" + what + ",\n"
                                          + typesFrom + "." + notRun + next,
@@ -896,16 +936,28 @@ namespace {
 /// DuckDB canonical JSON macro, streamscope_raw_lines, streamscope_changelog over it, then the analysis.
 void appendRawViews(SqlScript& script, const SqlRequest& r, bool withIncremental)
 {
-    std::string incrementalTable;
-    if (withIncremental) {
+    // One table per incremental export after the full export (streamscope_s3_incremental, then _2, _3, …; after
+    // --location's incremental export streamscope_s3_incremental_2, …): each has its own window start.
+    std::vector<std::string> incrementalTables;
+    const std::size_t first = r.source == SqlSource::S3Incremental ? 1 : 0; // --location's export is the first
+    const std::size_t exports = r.incrementalExports.size() + first;
+    for (std::size_t i = 0; withIncremental && i < r.incrementalExports.size(); ++i) {
         SqlRequest incremental = r;
         incremental.source = SqlSource::S3Incremental;
-        incrementalTable = rawTableName(incremental.source);
+        const std::size_t number = i + first;
+        const std::string name = rawTableName(incremental.source) + (number ? "_" + std::to_string(number + 1) : "");
+        incrementalTables.push_back(name);
+        std::string definition = exportDefinition(incremental, stripSlash(r.incrementalExports[i].location), nullptr);
+        if (number) // the same definition under its own name
+            definition.replace(definition.find(rawTableName(incremental.source)),
+                               rawTableName(incremental.source).size(), name);
+        const std::string after = first ? "--location's export" : "the full export";
         script.statements.push_back(
-            {"The incremental export after the full export (its data/ folder): its lines continue the items' "
-             "histories.",
-             exportDefinition(incremental, stripSlash(r.incrementalLocation), nullptr), false, false,
-             incrementalTable});
+            {exports == 1 ? "The incremental export after the full export (its data/ folder): its lines continue the "
+                            "items' histories."
+                          : "Incremental export " + std::to_string(number + 1) + " of " + std::to_string(exports)
+                     + " (its data/ folder), after " + after + ": its lines continue the items' histories.",
+             definition, false, false, name});
     }
     if (r.dialect == SqlDialect::DuckDb) {
         script.statements.push_back(
@@ -929,10 +981,15 @@ void appendRawViews(SqlScript& script, const SqlRequest& r, bool withIncremental
     const std::string canonical = r.dialect == SqlDialect::DuckDb
         ? "names sorted, numbers canonical and set members sorted " + std::to_string((kCanonicalDepth - 2) / 2)
             + " nested levels deep\n(streamscope_canonical_json; not_canonical: an image nested deeper)"
-        : "top-level names sorted (nested maps, set members and numbers compared as written)";
-    const std::string window = r.windowFromMicros
-        ? "its window start --window-from (exportFromTime)"
-        : "its window start\nunknown (NULL: give --window-from; the lines of a single export need none)";
+        : "top-level names sorted and top-level numbers (N) canonical\n(sets, nested maps and lists and the numbers "
+          "in them compared as written: no recursion in this SQL)";
+    bool windows = r.windowFromMicros.has_value();
+    for (const auto& e : r.incrementalExports)
+        windows = windows || e.windowFromMicros;
+    const std::string window = r.incrementalExports.size() + (r.source == SqlSource::S3Incremental ? 1 : 0) > 1
+        ? "each export's\nwindow start its --window-from (exportFromTime; NULL for an export given none)"
+        : (windows ? "its window start --window-from (exportFromTime)"
+                   : "its window start\nunknown (NULL: give --window-from; the lines of a single export need none)");
     std::string linesComment;
     if (kinesis)
         linesComment = "One row per Kinesis record: its tableName, eventName and eventID, the Keys as key text, the "
@@ -940,14 +997,16 @@ void appendRawViews(SqlScript& script, const SqlRequest& r, bool withIncremental
                        "userIdentity, the images as JSON text with the\n"
             + canonical + ", the file and line.";
     else
-        linesComment =
-            std::string(r.source == SqlSource::S3Full
-                            ? "One row per full-export item (a SNAPSHOT at --export-time, its Keys the "
-                              "--key-attributes; an item lacking one\nis skipped, as the importer "
-                              "skips it)"
-                                + std::string(withIncremental ? " and per line of the incremental export after it" : "")
-                                + ":\n"
-                            : "One row per export line: ")
+        linesComment = std::string(r.source == SqlSource::S3Full
+                                       ? "One row per full-export item (a SNAPSHOT at --export-time, its Keys the "
+                                         "--key-attributes; an item lacking one\nis skipped, as the importer "
+                                         "skips it)"
+                                           + std::string(!withIncremental ? ""
+                                                             : r.incrementalExports.size() == 1
+                                                             ? " and per line of the incremental export after it"
+                                                             : " and per line of the incremental exports after it")
+                                           + ":\n"
+                                       : "One row per export line: ")
             + "table " + r.table
             + " (the files do not name it), the Keys as key text, INSERT / MODIFY / REMOVE\nfrom the images a "
               "line has (as the importer derives them), WriteTimestampMicros in µs, the images as JSON text\nwith "
@@ -966,7 +1025,7 @@ void appendRawViews(SqlScript& script, const SqlRequest& r, bool withIncremental
     if (r.dialect == SqlDialect::DuckDb)
         linesComment += "\nA table, not a view: the canonical images are computed once, when it is created (create it "
                         "again when\nthe files change), not again in every query over the views below.";
-    script.statements.push_back({linesComment, rawLinesView(r, rawTableName(r.source), incrementalTable), false, false,
+    script.statements.push_back({linesComment, rawLinesView(r, rawTableName(r.source), incrementalTables), false, false,
                                  "streamscope_raw_lines"});
     script.statements.push_back({changelogComment, rawChangelogView(r.dialect), false, true, "streamscope_changelog"});
     appendAnalysis(script, r);
@@ -987,7 +1046,12 @@ void appendAnalysis(SqlScript& script, const SqlRequest& r)
          "A changelog without compacted_window_from_us (written before it existed) compares every line.",
          auditStepsView(), false, true, "streamscope_audit_steps"});
     script.statements.push_back(
-        {"The audit as SQL: the kinds, names and severities of `streamscope audit`.\n" + std::string(kNotInSql),
+        {"The audit as SQL: the kinds, names and severities of `streamscope audit`.\n" + std::string(kNotInSql)
+             + (notCanonicalBranch(r).empty()
+                    ? std::string()
+                    : "\nOne kind the desktop does not have: not-canonical-image (info), a record whose Keys or images "
+                      "nest deeper than\nthe canonical form goes (streamscope_raw_lines.not_canonical): compared as "
+                      "written below that depth."),
          auditView(r), false, true, "streamscope_audit"});
     script.statements.push_back({"The findings, in key and history order.",
                                  "SELECT kind, severity, table_name, item_key, sequence_number, event_id,\n"

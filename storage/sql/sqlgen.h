@@ -42,7 +42,7 @@ enum class SqlSource : std::uint8_t {
     S3Incremental,
     /// a DynamoDB full export's data/ folder: the table definition; with `table`, `keyAttributes` and
     /// `exportTimeMicros` (and no `seen`) also the changes view, audit and state over its items (SNAPSHOT records at
-    /// the export time, as the importer reads them), and over the lines of `incrementalLocation` after it
+    /// the export time, as the importer reads them), and over the lines of the `incrementalExports` after it
     S3Full,
     /// Kinesis Data Streams for DynamoDB records archived to S3 (Firehose: JSON objects, newline-separated or
     /// concatenated, under YYYY/MM/DD/HH/): the table definition; without `seen` also the changes view, audit and
@@ -68,10 +68,19 @@ struct SqlRequest
     std::vector<std::string> keyAttributes;
     /// s3-full: the export's exportTime (manifest-summary.json), the time of its SNAPSHOT records
     std::optional<std::int64_t> exportTimeMicros;
-    /// s3-full: the data/ folder of the incremental export after the full export (""): its lines join the history
-    std::string incrementalLocation;
-    /// s3-incremental (or the incremental part of s3-full): the export's exportFromTime (manifest-summary.json), the
-    /// window start of its compacted lines (compacted_window_from_us); nullopt: NULL, every line is compared
+    /// An incremental export after a full export (s3-full): its data/ folder and its exportFromTime
+    /// (manifest-summary.json), the window start of its compacted lines (compacted_window_from_us; nullopt: NULL,
+    /// the line is compared with any record before it).
+    struct IncrementalExport
+    {
+        std::string location;
+        std::optional<std::int64_t> windowFromMicros;
+    };
+    /// s3-full: the incremental exports after the full export (none: the full export alone); s3-incremental: those
+    /// after `location`'s export. Each with its own window start; their lines join the history
+    std::vector<IncrementalExport> incrementalExports;
+    /// s3-incremental: `location`'s export's exportFromTime, the window start of its compacted lines; nullopt: NULL,
+    /// every line is compared. (The exports after it: IncrementalExport::windowFromMicros, one per export.)
     std::optional<std::int64_t> windowFromMicros;
 };
 

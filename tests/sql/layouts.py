@@ -22,7 +22,16 @@ order: shuffled, with duplicates and gaps) and writes the same changes as
   s3-full           per table a full export at a second boundary in the middle of the capture (the item each key's
                     last record before it left) and an incremental export of the records after it;
   s3-full-overlap   per table the same full export and one compacted incremental export whose window starts before
-                    it (one line per key: first OldImage, last NewImage), as s3_full_overlap() says.
+                    it (one line per key: first OldImage, last NewImage), as s3_full_overlap() says;
+  s3-incremental-deep
+                    s3-incremental with every image of a quarter of the keys holding an attribute nested 20 levels of
+                    M deep (beyond the 16 levels DuckDB's canonical form sorts; single-member maps, so every spelling
+                    is the same text); OUTDIR.deep-records lists those lines (table, Keys, time in µs; tab-separated);
+  s3-full-two-incremental
+                    per table the full export, an incremental export of every record after it up to a second boundary
+                    and a compacted incremental export whose window starts before that boundary, as
+                    s3_full_two_incremental() says; s3-full-two-incremental-unsorted the same with export IDs that
+                    sort the full export last by path.
 
 Times: a record's time is its ApproximateCreationDateTime (seconds) plus its rank in its table's sequence order in
 µs, so every layout orders a key's records as the stream did. Usage: layouts.py LAYOUT CAPTURE.jsonl OUTDIR
@@ -91,8 +100,10 @@ def kinesis_archive(records, out, mixed_units=False):
                                  "tableName": table_of(r), "dynamodb": inner, "eventSource": "aws:dynamodb"}) + separator)
 
 
-def write_export(out, table, number, kind, lines, export_us, from_us=None, view=None, ascii_escapes=False):
-    export_id = "%014d-%08x" % (export_us // 1000, number)
+def write_export(out, table, number, kind, lines, export_us, from_us=None, view=None, ascii_escapes=False,
+                 id_us=None):
+    """id_us: the time the export ID begins with (its request, in ms), by default its export time."""
+    export_id = "%014d-%08x" % ((export_us if id_us is None else id_us) // 1000, number)
     base = "AWSDynamoDB/" + export_id
     os.makedirs(os.path.join(out, base, "data"))
     table_arn = "arn:aws:dynamodb:eu-central-1:123456789012:table/" + table
@@ -187,13 +198,28 @@ def changed_number(item, keys):
     return out
 
 
-def incremental_line(r, index, respell=False):
+def is_deep(keys):
+    """A quarter of the keys, chosen by their text: their images get deep_value()."""
+    return hashlib.md5(compact(sorted(keys.items())).encode("utf-8")).digest()[0] % 4 == 0
+
+
+def deep_value(levels=20):
+    """An attribute value nested `levels` levels of M deep (DynamoDB allows 32), each map with one member."""
+    value = {"S": "deep"}
+    for _ in range(levels):
+        value = {"M": {"d": value}}
+    return value
+
+
+def incremental_line(r, index, respell=False, deep=False):
     d = r["dynamodb"]
     stamp = [{"N": str(r["_us"])}, r["_us"], str(r["_us"])][index % 3]
     line = {"Metadata": {"WriteTimestampMicros": stamp}, "Keys": reordered(d["Keys"], index)}
     for image in ("OldImage", "NewImage"):
         if image in d:
             line[image] = reordered(d[image], index)
+            if deep and is_deep(d["Keys"]):
+                line[image] = dict(line[image], deep=deep_value())
             if respell and index % 2:
                 line[image] = {n: respelled_value(v, index + i) for i, (n, v) in enumerate(line[image].items())}
     if respell and index % 10 == 5 and "NewImage" in line:
@@ -201,7 +227,7 @@ def incremental_line(r, index, respell=False):
     return line
 
 
-def s3_exports(records, out, with_full, respell=False):
+def s3_exports(records, out, with_full, respell=False, deep=False):
     for number, table in enumerate(sorted({table_of(r) for r in records})):
         mine = [r for r in records if table_of(r) == table]
         view = mine[0]["dynamodb"].get("StreamViewType", "NEW_AND_OLD_IMAGES")
@@ -223,7 +249,12 @@ def s3_exports(records, out, with_full, respell=False):
             items = [{"Item": item} for item in state.values() if item is not None]
             write_export(out, table, 2 * number, "FULL_EXPORT", items, split - 1000)
             mine = [r for r in mine if r["_us"] >= split]
-        lines = [incremental_line(r, i, respell) for i, r in enumerate(mine)]
+        lines = [incremental_line(r, i, respell, deep) for i, r in enumerate(mine)]
+        if deep:
+            with open(out.rstrip("/") + ".deep-records", "a", encoding="utf-8") as f:
+                for r in mine:
+                    if is_deep(r["dynamodb"]["Keys"]):
+                        f.write("%s\t%s\t%d\n" % (table, compact(r["dynamodb"]["Keys"]), r["_us"]))
         write_export(out, table, 2 * number + 1, "INCREMENTAL_EXPORT", lines, (last // 1000000 + 1) * 1000000,
                      from_us=split - 1000 if with_full else (first // 1000000) * 1000000, view=view,
                      ascii_escapes=respell)
@@ -256,19 +287,64 @@ def s3_full_overlap(records, out):
         window = {}
         for r in (r for r in mine if r["_us"] >= start):
             window.setdefault(compact(sorted(r["dynamodb"]["Keys"].items())), []).append(r)
-        lines = []
-        for index, changes in enumerate(window.values()):
-            d0 = changes[0]["dynamodb"]
-            d1 = changes[-1]["dynamodb"]
-            line = {"Metadata": {"WriteTimestampMicros": {"N": str(changes[-1]["_us"])}},
-                    "Keys": reordered(d0["Keys"], index)}
-            if changes[0]["eventName"] != "INSERT" and "OldImage" in d0:
-                line["OldImage"] = reordered(d0["OldImage"], index)
-            if changes[-1]["eventName"] != "REMOVE" and "NewImage" in d1:
-                line["NewImage"] = reordered(d1["NewImage"], index)
-            if "OldImage" in line or "NewImage" in line:
-                lines.append(line)
-        write_export(out, table, 2 * number + 1, "INCREMENTAL_EXPORT", lines, (last // 1000000 + 1) * 1000000,
+        write_export(out, table, 2 * number + 1, "INCREMENTAL_EXPORT", compacted_lines(window),
+                     (last // 1000000 + 1) * 1000000, from_us=start, view="NEW_AND_OLD_IMAGES")
+
+
+def compacted_lines(changes_by_key):
+    """One line per key over a window: the key's first OldImage and last NewImage (none when it was inserted, or
+    removed, inside the window), written at its last change."""
+    lines = []
+    for index, changes in enumerate(changes_by_key.values()):
+        d0 = changes[0]["dynamodb"]
+        d1 = changes[-1]["dynamodb"]
+        line = {"Metadata": {"WriteTimestampMicros": {"N": str(changes[-1]["_us"])}},
+                "Keys": reordered(d0["Keys"], index)}
+        if changes[0]["eventName"] != "INSERT" and "OldImage" in d0:
+            line["OldImage"] = reordered(d0["OldImage"], index)
+        if changes[-1]["eventName"] != "REMOVE" and "NewImage" in d1:
+            line["NewImage"] = reordered(d1["NewImage"], index)
+        if "OldImage" in line or "NewImage" in line:
+            lines.append(line)
+    return lines
+
+
+def s3_full_two_incremental(records, out, unsorted_ids=False):
+    """Per table a full export at a second boundary S in the middle of the capture, an incremental export of every
+    record in [S, T) (one line per record, in delivery order, window from S - 1 ms) and a compacted incremental
+    export of the records from W on (one line per key, window from W), where S < W < T: the two windows overlap. A
+    line of the second export whose key changed in [W, T) holds the item at W, not after the first export's line:
+    the desktop does not compare them (the manifests give each export its window), nor does SQL given each export's
+    own --window-from; with one start for both it reports gaps. unsorted_ids: the full export's ID begins with a
+    later time than the incremental exports' (requested after them), so that it sorts last by path."""
+    for number, table in enumerate(sorted({table_of(r) for r in records})):
+        delivered = [r for r in records if table_of(r) == table]
+        mine = sorted(delivered, key=lambda r: r["_us"])
+        names = list(mine[0]["dynamodb"]["Keys"])
+        schema = [{"AttributeName": n, "KeyType": t} for n, t in zip(names, ("HASH", "RANGE"))]
+        with open(os.path.join(out, "describe-table-%s.json" % table), "w", encoding="utf-8") as f:
+            json.dump({"Table": {"TableName": table, "KeySchema": schema}}, f)
+        first = mine[0]["_us"] // 1000000 * 1000000
+        last = mine[-1]["_us"]
+        split = ((first + last) // 2 // 1000000) * 1000000
+        end = ((split + last) // 2 // 1000000) * 1000000
+        start = ((split + end) // 2 // 1000000) * 1000000
+        if not split < start < end:
+            sys.exit("s3-full-two-incremental: the capture spans too few seconds")
+        state = {}
+        for r in (r for r in mine if r["_us"] < split):
+            state[compact(sorted(r["dynamodb"]["Keys"].items()))] = (
+                None if r["eventName"] == "REMOVE" else r["dynamodb"].get("NewImage"))
+        after = (last // 1000000 + 1) * 1000000
+        write_export(out, table, 3 * number, "FULL_EXPORT", [{"Item": i} for i in state.values() if i is not None],
+                     split - 1000, id_us=after + 1000000 if unsorted_ids else None)
+        lines = [incremental_line(r, i) for i, r in enumerate(r for r in delivered if split <= r["_us"] < end)]
+        write_export(out, table, 3 * number + 1, "INCREMENTAL_EXPORT", lines, end, from_us=split - 1000,
+                     view="NEW_AND_OLD_IMAGES")
+        window = {}
+        for r in (r for r in mine if r["_us"] >= start):
+            window.setdefault(compact(sorted(r["dynamodb"]["Keys"].items())), []).append(r)
+        write_export(out, table, 3 * number + 2, "INCREMENTAL_EXPORT", compacted_lines(window), after,
                      from_us=start, view="NEW_AND_OLD_IMAGES")
 
 
@@ -288,6 +364,12 @@ def main():
         s3_exports(records, out, with_full=True)
     elif layout == "s3-full-overlap":
         s3_full_overlap(records, out)
+    elif layout == "s3-incremental-deep":
+        s3_exports(records, out, with_full=False, deep=True)
+    elif layout == "s3-full-two-incremental":
+        s3_full_two_incremental(records, out)
+    elif layout == "s3-full-two-incremental-unsorted":
+        s3_full_two_incremental(records, out, unsorted_ids=True)
     else:
         sys.exit("unknown layout " + layout)
 

@@ -3,6 +3,7 @@
 // STREAMSCOPE_UPDATE_GOLDEN=1 to rewrite them after a deliberate change. DuckDB's text is executed by tst_sqlduckdb.
 
 #include <QFile>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -248,6 +249,48 @@ private Q_SLOTS:
                                   << QStringLiteral("--key-attributes") << QStringLiteral("pk")
                                   << QStringLiteral("--export-time") << QStringLiteral("2023-11-14T22:30:00Z"))
             << QStringLiteral("--window-from is for --source s3-incremental");
+        const QStringList twoIncrementals = QStringList(full)
+            << QStringLiteral("--table") << QStringLiteral("T") << QStringLiteral("--key-attributes")
+            << QStringLiteral("pk") << QStringLiteral("--export-time") << QStringLiteral("2023-11-14T22:30:00Z")
+            << QStringLiteral("--incremental-location") << QStringLiteral("a")
+            << QStringLiteral("--incremental-location") << QStringLiteral("b");
+        QTest::newRow("two incremental exports, one window")
+            << (QStringList(twoIncrementals)
+                << QStringLiteral("--window-from") << QStringLiteral("2023-11-14T22:00:00Z"))
+            << QStringLiteral("2 --incremental-location but 1 --window-from: give one --window-from per incremental");
+        QTest::newRow("two incremental exports, three windows")
+            << (QStringList(twoIncrementals)
+                << QStringLiteral("--window-from") << QStringLiteral("1700000000") << QStringLiteral("--window-from")
+                << QStringLiteral("1700000001") << QStringLiteral("--window-from") << QStringLiteral("1700000002"))
+            << QStringLiteral("2 --incremental-location but 3 --window-from");
+        QTest::newRow("two windows for one incremental export")
+            << QStringList{QStringLiteral("--dialect"),
+                           QStringLiteral("duckdb"),
+                           QStringLiteral("--source"),
+                           QStringLiteral("s3-incremental"),
+                           loc,
+                           QStringLiteral("x"),
+                           QStringLiteral("--table"),
+                           QStringLiteral("T"),
+                           QStringLiteral("--window-from"),
+                           QStringLiteral("1700000000"),
+                           QStringLiteral("--window-from"),
+                           QStringLiteral("1700000001")}
+            << QStringLiteral("2 --window-from: one export's lines have one window start");
+        QTest::newRow("two incremental exports without full export, one window")
+            << QStringList{QStringLiteral("--dialect"),
+                           QStringLiteral("duckdb"),
+                           QStringLiteral("--source"),
+                           QStringLiteral("s3-incremental"),
+                           loc,
+                           QStringLiteral("x"),
+                           QStringLiteral("--table"),
+                           QStringLiteral("T"),
+                           QStringLiteral("--incremental-location"),
+                           QStringLiteral("y"),
+                           QStringLiteral("--window-from"),
+                           QStringLiteral("1700000000")}
+            << QStringLiteral("2 exports (--location and 1 --incremental-location) but 1 --window-from");
         QTest::newRow("full export without export time")
             << (QStringList(full) << QStringLiteral("--table") << QStringLiteral("T")
                                   << QStringLiteral("--key-attributes") << QStringLiteral("pk"))
@@ -271,6 +314,47 @@ private Q_SLOTS:
         QCOMPARE(run.exitCode, 2);
         QVERIFY(run.out.isEmpty());
         QVERIFY2(QString::fromUtf8(run.err).contains(message), run.err.constData());
+    }
+
+    // A full export and two incremental exports after it: one table per incremental export, and each export's
+    // lines in streamscope_raw_lines with its own window start (--window-from paired with --incremental-location in
+    // order). tst_sqlduckdb rawAudit runs this on DuckDB.
+    void twoIncrementalExports()
+    {
+        const auto run = runCli({QStringLiteral("sql"),
+                                 QStringLiteral("--dialect"),
+                                 QStringLiteral("trino"),
+                                 QStringLiteral("--source"),
+                                 QStringLiteral("s3-full"),
+                                 QStringLiteral("--location"),
+                                 QStringLiteral("s3://b/full/"),
+                                 QStringLiteral("--table"),
+                                 QStringLiteral("T"),
+                                 QStringLiteral("--key-attributes"),
+                                 QStringLiteral("pk"),
+                                 QStringLiteral("--export-time"),
+                                 QStringLiteral("1700000000"),
+                                 QStringLiteral("--incremental-location"),
+                                 QStringLiteral("s3://b/first/"),
+                                 QStringLiteral("--window-from"),
+                                 QStringLiteral("1700000000"),
+                                 QStringLiteral("--incremental-location"),
+                                 QStringLiteral("s3://b/second/"),
+                                 QStringLiteral("--window-from"),
+                                 QStringLiteral("1700000300")});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const QString out = QString::fromUtf8(run.out);
+        QVERIFY(out.contains(QStringLiteral("CREATE TABLE IF NOT EXISTS streamscope_s3_incremental (")));
+        QVERIFY(out.contains(QStringLiteral("external_location = 's3://b/first/'")));
+        QVERIFY(out.contains(QStringLiteral("CREATE TABLE IF NOT EXISTS streamscope_s3_incremental_2 (")));
+        QVERIFY(out.contains(QStringLiteral("external_location = 's3://b/second/'")));
+        // Each window with the lines of its own export.
+        const QRegularExpression first(QStringLiteral(
+            R"(CAST\(1700000000000000 AS bigint\) AS window_from_us,[^;]*?FROM streamscope_s3_incremental\n)"));
+        const QRegularExpression second(QStringLiteral(
+            R"(CAST\(1700000300000000 AS bigint\) AS window_from_us,[^;]*?FROM streamscope_s3_incremental_2\n)"));
+        QVERIFY2(first.match(out).hasMatch(), qPrintable(out));
+        QVERIFY(second.match(out).hasMatch());
     }
 
     void help()
