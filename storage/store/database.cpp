@@ -281,6 +281,16 @@ std::string_view Statement::blob(int column) const
 
 void Database::Closer::operator()(sqlite3* db) const
 {
+    // A writable file connection empties the write-ahead log on its way out, as SQLite's last connection does on
+    // close, but whichever connection closes last: after an import or an audit update the last to close is often a
+    // read-only one, which cannot, and the log stayed (hundreds of MB), to be read through again by every later open
+    // (checkSideFiles). No waiting: with a reader inside a read transaction the checkpoint copies what it can and the
+    // log stays for SQLite to reuse.
+    const char* file = sqlite3_db_filename(db, "main");
+    if (file && *file && sqlite3_db_readonly(db, "main") == 0) {
+        sqlite3_busy_timeout(db, 0);
+        sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+    }
     sqlite3_close_v2(db);
 }
 

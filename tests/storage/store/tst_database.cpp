@@ -2,9 +2,11 @@
 // interrupt, and WAL concurrency (a reader while a writer transaction is open).
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <atomic>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -13,6 +15,7 @@
 #include "storage/import/importwriter.h"
 #include "storage/store/database.h"
 #include "storage/store/olderstoresupport.h"
+#include "storage/store/readsnapshot.h"
 #include "storage/store/schema.h"
 #include "storage/store/store.h"
 #include "storage/storetestutil.h"
@@ -204,6 +207,52 @@ private Q_SLOTS:
         auto error = store->database().exec("DELETE FROM records");
         QVERIFY(error.has_value());
         QCOMPARE(error->kind, Error::Kind::ReadOnly);
+    }
+
+    // A writable connection empties the write-ahead log when it closes, also when a read-only connection stays open
+    // (the last to close, which cannot): otherwise every later open reads the whole log through (checkSideFiles).
+    // With a reader inside a read transaction it does not wait for it, and the log stays.
+    void writerClosingEmptiesTheLog()
+    {
+        const std::string file = path("closing.streamscope");
+        const auto walSize = [&file]() {
+            std::error_code ec;
+            const auto size = std::filesystem::file_size(file + "-wal", ec);
+            return ec ? std::uintmax_t{0} : size;
+        };
+        const auto write = [&file](int first) {
+            auto store = Store::open(file);
+            if (!store)
+                return store.error().message;
+            std::vector<storetest::Spec> specs;
+            for (int i = first; i < first + 200; ++i) {
+                storetest::Spec spec;
+                spec.keys = storetest::idKeys(i);
+                spec.sequenceNumber = storetest::seq(i);
+                spec.newImage = spec.keys;
+                specs.push_back(spec);
+            }
+            return storetest::writeSource(store->database(), "s" + std::to_string(first) + ".json", specs);
+        };
+        auto reader = Store::open(file, Database::OpenMode::ReadWrite); // creates the store
+        QVERIFY(reader);
+        reader = Store::open(file, Database::OpenMode::ReadOnly);
+        QVERIFY2(reader, reader ? "" : reader.error().message.c_str());
+        QCOMPARE(write(1), std::string());
+        QCOMPARE(walSize(), std::uintmax_t{0});
+        QCOMPARE(reader->totals()->records, std::int64_t{200});
+        {
+            auto snapshot = storage::ReadSnapshot::begin(reader->database()); // a read transaction held open
+            QVERIFY(snapshot);
+            QCOMPARE(reader->totals()->records, std::int64_t{200});
+            QElapsedTimer timer;
+            timer.start();
+            QCOMPARE(write(1000), std::string());
+            QVERIFY(timer.elapsed() < 9000); // no wait for the reader: the busy timeout is 10 s
+            QVERIFY(walSize() > 0);
+            QCOMPARE(reader->totals()->records, std::int64_t{200}); // the snapshot still reads the log's older state
+        }
+        QCOMPARE(reader->totals()->records, std::int64_t{400});
     }
 
     // ---- version 2: the replay tables joined the versioned schema ----------------------------------------------
