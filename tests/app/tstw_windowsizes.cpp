@@ -2,16 +2,25 @@
 // Replay form usable at 1024x700; the docks using the room of a 1920x1080 window from the first show.
 
 #include <QAbstractButton>
+#include <QAbstractSpinBox>
 #include <QAction>
+#include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
+#include <QSet>
 #include <QSettings>
+#include <QSpinBox>
+#include <QSplitter>
 #include <QStandardPaths>
 #include <QStyle>
 #include <QTableView>
@@ -297,6 +306,90 @@ private Q_SLOTS:
             QVERIFY2(!scroll->isAncestorOf(button), name);
             const QString problem = cutOff(button, replay);
             QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        }
+    }
+
+    /// The whole replay configuration at 1024x700 with the import's notification shown: the Command runner's
+    /// fields, labels and options in view without scrolling (its arguments line and the timeout row were cut off
+    /// under two lines of settings); the Lambda handler's and the Invoke URL's, taller, each field in view when Tab
+    /// reaches it, with its label.
+    void replayConfigurationReachableAt1024x700()
+    {
+        QTemporaryDir dir;
+        MainWindow window;
+        QVERIFY(showSample(window, dir, QSize(1024, 700)));
+        QVERIFY(window.notificationBar()->isVisible());
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        ReplayPanel* replay = window.replayPanel();
+        window.centerTabs()->setCurrentWidget(replay);
+        QTest::qWait(50);
+        QCOMPARE(window.size(), QSize(1024, 700));
+        auto* scroll = replay->findChild<QScrollArea*>();
+        QVERIFY(scroll);
+        const auto outOfView = [scroll](const QWidget* widget) {
+            const QRect shown(widget->mapTo(scroll->viewport(), QPoint(0, 0)), widget->size());
+            if (widget->isVisible() && !widget->visibleRegion().isEmpty() && scroll->viewport()->rect().contains(shown))
+                return QString();
+            return QStringLiteral("%1 '%2' at %3,%4 %5x%6 (the settings show %7 px)")
+                .arg(QString::fromLatin1(widget->metaObject()->className()),
+                     widget->property("text").toString().left(30))
+                .arg(shown.x())
+                .arg(shown.y())
+                .arg(shown.width())
+                .arg(shown.height())
+                .arg(scroll->viewport()->height());
+        };
+        const auto formWidgets = [scroll]() {
+            QList<QWidget*> widgets;
+            for (QWidget* widget : scroll->widget()->findChildren<QWidget*>()) {
+                const auto* label = qobject_cast<QLabel*>(widget);
+                if (widget->isVisible()
+                    && ((label && !label->text().isEmpty()) || qobject_cast<QLineEdit*>(widget)
+                        || qobject_cast<QComboBox*>(widget) || qobject_cast<QAbstractSpinBox*>(widget)
+                        || qobject_cast<QAbstractButton*>(widget) || qobject_cast<QPlainTextEdit*>(widget))
+                    && !qobject_cast<QLineEdit*>(widget->parentWidget()) // a spin box's or combo box's own editor
+                    && !qobject_cast<QAbstractSpinBox*>(widget->parentWidget()))
+                    widgets << widget;
+            }
+            return widgets;
+        };
+
+        replay->setRunner(ReplayPanel::Runner::Command);
+        QTest::qWait(50);
+        QCOMPARE(scroll->verticalScrollBar()->value(), 0);
+        int checked = 0;
+        for (QWidget* widget : formWidgets()) {
+            const QString problem = outOfView(widget);
+            QVERIFY2(problem.isEmpty(), qPrintable(problem));
+            ++checked;
+        }
+        QVERIFY2(checked >= 10, qPrintable(QString::number(checked))); // runner, command, arguments, the options
+
+        for (const auto runner : {ReplayPanel::Runner::LambdaHandler, ReplayPanel::Runner::InvokeApi}) {
+            replay->setRunner(runner);
+            QTest::qWait(50);
+            QSet<QWidget*> reached;
+            replay->runnerCombo()->setFocus(Qt::TabFocusReason);
+            for (int tab = 0; tab < 20 && scroll->widget()->isAncestorOf(QApplication::focusWidget()); ++tab) {
+                QWidget* focus = QApplication::focusWidget();
+                reached << focus;
+                QTest::qWait(10);
+                QString problem = outOfView(focus);
+                auto* form = qobject_cast<QFormLayout*>(focus->parentWidget()->layout());
+                if (QWidget* label = form ? form->labelForField(focus) : nullptr; label && problem.isEmpty())
+                    problem = outOfView(label);
+                QVERIFY2(problem.isEmpty(), qPrintable(problem));
+                QTest::keyClick(focus, Qt::Key_Tab);
+            }
+            QList<QWidget*> fields = runner == ReplayPanel::Runner::LambdaHandler
+                ? QList<QWidget*>{replay->lambdaHandlerEdit(), replay->codeDirEdit(), replay->runtimeCombo(),
+                                  replay->environmentEdit()}
+                : QList<QWidget*>{replay->invokeUrlEdit(), replay->functionNameEdit()};
+            fields << replay->timeoutSpin() << replay->retriesSpin() << replay->batchSizeSpin()
+                   << replay->bisectCheck();
+            for (QWidget* field : fields)
+                QVERIFY2(reached.contains(field), field->metaObject()->className());
         }
     }
 
