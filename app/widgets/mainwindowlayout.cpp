@@ -12,6 +12,7 @@
 #include <QTabWidget>
 #include <QTimer>
 #include <QToolBar>
+#include <QTreeView>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cstdlib>
@@ -283,6 +284,23 @@ void MainWindow::restoreCenterSplit(QWidget* tab)
             above = total - m_diff->minimumSizeHint().height() >= wanted ? wanted : total;
     }
     m_centerSplit->setSizes({above, total - above});
+}
+
+void MainWindow::showDiff()
+{
+    if (m_diff->isHidden()) { // under Replay: its records open in the timeline
+        statusBar()->showMessage(tr("The diff shows under the Item timeline and Events tabs"), 5000);
+        return;
+    }
+    const QList<int> sizes = m_centerSplit->sizes();
+    if (sizes.size() == 2 && sizes[1] < m_diff->minimumSizeHint().height()) {
+        // Two fifths of the height or its minimum, whichever is more; the tab keeps its own minimum (the splitter
+        // holds it). The tab's saved split now has the diff open.
+        const int total = sizes[0] + sizes[1];
+        const int diff = std::min(total, std::max(m_diff->minimumSizeHint().height(), total * 2 / 5));
+        m_centerSplit->setSizes({total - diff, diff});
+    }
+    m_diff->view()->setFocus(Qt::ShortcutFocusReason);
 }
 
 /// Window geometry, dock layout (with the window and screen sizes they were made for) and the splitters.

@@ -26,9 +26,11 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeView>
 #include <cstdlib>
 
 #include "app/viewmodels/findingsmodel.h"
+#include "app/widgets/diffpanel.h"
 #include "app/widgets/eventspanel.h"
 #include "app/widgets/findingspanel.h"
 #include "app/widgets/mainwindow.h"
@@ -391,6 +393,36 @@ private Q_SLOTS:
             for (QWidget* field : fields)
                 QVERIFY2(reached.contains(field), field->metaObject()->className());
         }
+    }
+
+    /// The diff under the Events tab folds away at 1024x700; View ▸ Show Diff (Ctrl+D) unfolds it from the keyboard
+    /// (only its handle could be dragged open) and puts the keyboard in it; Help ▸ Keyboard Shortcuts lists it.
+    void showDiffFromTheKeyboard()
+    {
+        QTemporaryDir dir;
+        MainWindow window;
+        QVERIFY(showSample(window, dir, QSize(1024, 700)));
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        window.centerTabs()->setCurrentWidget(window.eventsPanel());
+        QTest::qWait(50);
+        QSplitter* split = window.centerSplitter();
+        QCOMPARE(split->sizes().value(1), 0); // folded: the events table and its record come first
+        window.eventsPanel()->view()->setFocus();
+        QTest::keyClick(window.eventsPanel()->view(), Qt::Key_D, Qt::ControlModifier);
+        QTest::qWait(50);
+        QCOMPARE(window.size(), QSize(1024, 700));
+        QVERIFY2(split->sizes().value(1) >= window.diffPanel()->minimumSizeHint().height(),
+                 qPrintable(QString::number(split->sizes().value(1))));
+        QTreeView* diff = window.diffPanel()->view();
+        QVERIFY(!diff->visibleRegion().isEmpty());
+        QVERIFY(diff->hasFocus());
+        bool listed = false;
+        for (const auto& [keys, what] : window.keyboardShortcuts())
+            listed = listed
+                || (keys == QKeySequence(Qt::CTRL | Qt::Key_D).toString(QKeySequence::NativeText)
+                    && what == QStringLiteral("View ▸ Show Diff"));
+        QVERIFY(listed);
     }
 
     /// At 1920x1080 the docks take their share of the room from the first show (the keys dock stayed ~380 px).
