@@ -30,9 +30,11 @@
 #include <cstdlib>
 
 #include "app/viewmodels/findingsmodel.h"
+#include "app/viewmodels/keylistmodel.h"
 #include "app/widgets/diffpanel.h"
 #include "app/widgets/eventspanel.h"
 #include "app/widgets/findingspanel.h"
+#include "app/widgets/keyspanel.h"
 #include "app/widgets/mainwindow.h"
 #include "app/widgets/notificationbar.h"
 #include "app/widgets/replaypanel.h"
@@ -423,6 +425,65 @@ private Q_SLOTS:
                 || (keys == QKeySequence(Qt::CTRL | Qt::Key_D).toString(QKeySequence::NativeText)
                     && what == QStringLiteral("View ▸ Show Diff"));
         QVERIFY(listed);
+    }
+
+    void keysAndTablesWhole_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::newRow("1024x700") << QSize(1024, 700);
+        QTest::newRow("1920x1080") << QSize(1920, 1080);
+    }
+
+    /// The keys list's Key column and the tables list's Table column show their texts whole at 1024x700 and 1920x1080
+    /// (a review saw "custome…CUST-17"; with the default layout they are whole: this keeps them so), numbers too, and
+    /// typical generated keys fit; at 1920x1080 "Last change" shows beside them.
+    void keysAndTablesWhole()
+    {
+        QFETCH(QSize, size);
+        QTemporaryDir dir;
+        MainWindow window;
+        QVERIFY(showSample(window, dir, size));
+        QTest::qWait(50);
+        const auto whole = [](const QTableView* view, int row, int column) {
+            const QString text = view->model()->index(row, column).data().toString();
+            const int margin = 2 * (view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 1);
+            const int room = view->columnWidth(column) - margin - 1; // laid out in fractional pixels: one to spare
+            const QString shown = view->fontMetrics().elidedText(text, Qt::ElideMiddle, room);
+            const int right = view->columnViewportPosition(column) + view->columnWidth(column);
+            if (shown != text || right > view->viewport()->width())
+                return QStringLiteral("'%1' (%2 px) in %3 px, ending at %4 of %5")
+                    .arg(text)
+                    .arg(view->fontMetrics().horizontalAdvance(text))
+                    .arg(view->columnWidth(column))
+                    .arg(right)
+                    .arg(view->viewport()->width());
+            return QString();
+        };
+        QTableView* keys = window.keysPanel()->keyView();
+        QVERIFY(keys->model()->rowCount() == 10);
+        for (int row = 0; row < keys->model()->rowCount(); ++row) {
+            const QString problem = whole(keys, row, KeyListModel::KeyColumn);
+            QVERIFY2(problem.isEmpty(), qPrintable(problem));
+            for (int column = 1; column < keys->model()->columnCount(); ++column)
+                if (!keys->isColumnHidden(column)) {
+                    const QString number = whole(keys, row, column);
+                    QVERIFY2(number.isEmpty(), qPrintable(number));
+                }
+        }
+        QTableView* tables = window.keysPanel()->tableView();
+        QVERIFY(tables->model()->rowCount() == 3);
+        for (int row = 0; row < tables->model()->rowCount(); ++row)
+            for (int column = 0; column < tables->model()->columnCount(); ++column) {
+                const QString problem = whole(tables, row, column);
+                QVERIFY2(problem.isEmpty(), qPrintable(problem));
+            }
+        // Typical generated keys fit too.
+        const int keyRoom = keys->columnWidth(KeyListModel::KeyColumn) - 8;
+        for (const char* key : {"customerId=CUST-17", "userId=orde-0000001", "orderId=ORD-1001"})
+            QVERIFY2(keys->fontMetrics().horizontalAdvance(QLatin1String(key)) < keyRoom,
+                     qPrintable(QStringLiteral("%1 in %2 px").arg(QLatin1String(key)).arg(keyRoom)));
+        if (size.width() >= 1920) // and the last change beside them
+            QVERIFY(!keys->isColumnHidden(KeyListModel::LastChangeColumn));
     }
 
     /// At 1920x1080 the docks take their share of the room from the first show (the keys dock stayed ~380 px).
