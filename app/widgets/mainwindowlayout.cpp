@@ -272,7 +272,10 @@ void MainWindow::restoreCenterSplit(QWidget* tab)
     m_centerSplit->setStretchFactor(1, 100 - share);
     if (m_centerSplit->restoreState(m_tabSplit.value(tab)))
         return;
-    const int total = std::max(400, m_centerSplit->height() - m_centerSplit->handleWidth());
+    // (its height once laid out; 400 px before: a floor of 400 px on a laid-out 330-px splitter unfolded the Events
+    // tab's diff at 1024x700, which then took its minimum from the table and the record)
+    const int laidOut = m_centerSplit->height() - m_centerSplit->handleWidth();
+    const int total = laidOut >= 100 ? laidOut : 400;
     int above = total * share / 100;
     if (tab == m_events) {
         // The Events tab's filters, four rows and five lines of its record come first: the diff yields to its

@@ -216,6 +216,30 @@ private Q_SLOTS:
         QVERIFY(linesShort(audit->detailsPane(), FindingsPanel::kDetailsLines).isEmpty());
     }
 
+    /// The raw record under the events table shows five lines at 1024x700 with the import's notification shown too
+    /// (three and a half: the bar took its height from the center), the events table four rows and the Audit its
+    /// five findings and three lines of details.
+    void recordPaneWithTheNotificationShown()
+    {
+        QTemporaryDir dir;
+        MainWindow window;
+        QVERIFY(showSample(window, dir, QSize(1024, 700)));
+        QVERIFY(window.notificationBar()->isVisible());
+        window.centerTabs()->setCurrentWidget(window.eventsPanel());
+        QTest::qWait(50);
+        QCOMPARE(window.size(), QSize(1024, 700));
+        QVERIFY(window.notificationBar()->isVisible());
+        const QString rawProblem = linesShort(window.eventsPanel()->rawView(), 5);
+        QVERIFY2(rawProblem.isEmpty(), qPrintable(rawProblem));
+        QVERIFY2(visibleRows(window.eventsPanel()->view()) >= EventsPanel::kTableRows,
+                 qPrintable(QString::number(visibleRows(window.eventsPanel()->view()))));
+        FindingsPanel* audit = window.auditPanel();
+        QVERIFY2(visibleRows(audit->view()) >= FindingsPanel::kMinimumRows,
+                 qPrintable(QString::number(visibleRows(audit->view()))));
+        const QString details = linesShort(audit->detailsPane(), FindingsPanel::kDetailsLines);
+        QVERIFY2(details.isEmpty(), qPrintable(details));
+    }
+
     void auditFiltersOnOneRowWhenWide()
     {
         QTemporaryDir dir;
