@@ -131,7 +131,8 @@ private:
     bool confirm(const QString& title, const QString& text, const QString& yesText);
     void showImportDetails();
     void restoreCenterSplit(QWidget* tab);
-    /// View ▸ Show Diff: the diff unfolded (it folds away under the Events tab in a short window) with the keyboard.
+    /// View ▸ Show Diff: the diff unfolded (it folds away under the Events tab in a short window) with the keyboard;
+    /// from the diff under the Events tab, folded back with the keyboard in the events table.
     void showDiff();
     void setupKeyboard();
     void applyDockShares();

@@ -1,6 +1,7 @@
 // MainWindow's layout: the center (notification bar, tabs, diff), the docks and their proportional shares, the
 // status bar, and the layout saved and restored (only for a window of about the size it was saved at).
 
+#include <QApplication>
 #include <QDockWidget>
 #include <QLabel>
 #include <QMenu>
@@ -10,6 +11,7 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTimer>
 #include <QToolBar>
 #include <QTreeView>
@@ -296,11 +298,20 @@ void MainWindow::showDiff()
         return;
     }
     const QList<int> sizes = m_centerSplit->sizes();
-    if (sizes.size() == 2 && sizes[1] < m_diff->minimumSizeHint().height()) {
-        // Two fifths of the height or its minimum, whichever is more; the tab keeps its own minimum (the splitter
-        // holds it). The tab's saved split now has the diff open.
-        const int total = sizes[0] + sizes[1];
-        const int diff = std::min(total, std::max(m_diff->minimumSizeHint().height(), total * 2 / 5));
+    if (sizes.size() != 2)
+        return;
+    const int total = sizes[0] + sizes[1];
+    if (sizes[1] > 0 && m_tabs->currentWidget() == m_events && m_diff->isAncestorOf(QApplication::focusWidget())) {
+        // Again from the diff: folded back, the keyboard back in the events table.
+        m_centerSplit->setSizes({total, 0});
+        m_events->view()->setFocus(Qt::ShortcutFocusReason);
+        return;
+    }
+    if (sizes[1] < m_diff->minimumSizeHint().height()) {
+        // A quarter of the height or its minimum, whichever is more (the events table and its record keep the
+        // rest; two fifths left the record one line at 1024x700); the tab keeps its own minimum (the splitter holds
+        // it). The tab's saved split now has the diff open.
+        const int diff = std::min(total, std::max(m_diff->minimumSizeHint().height(), total / 4));
         m_centerSplit->setSizes({total - diff, diff});
     }
     m_diff->view()->setFocus(Qt::ShortcutFocusReason);

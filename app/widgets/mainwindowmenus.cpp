@@ -145,7 +145,7 @@ void MainWindow::createMenus()
     showDiff->setObjectName(QStringLiteral("showDiffAction"));
     showDiff->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
     showDiff->setToolTip(tr("Unfold the diff under the events table (folded in a short window) and move the keyboard "
-                            "into it"));
+                            "into it; again from the diff: fold it back"));
     connect(showDiff, &QAction::triggered, this, &MainWindow::showDiff);
     m_viewMenu->addSeparator();
     QMenu* help = menuBar()->addMenu(tr("&Help"));

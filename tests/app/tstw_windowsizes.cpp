@@ -422,7 +422,8 @@ private Q_SLOTS:
     }
 
     /// The diff under the Events tab folds away at 1024x700; View ▸ Show Diff (Ctrl+D) unfolds it from the keyboard
-    /// (only its handle could be dragged open) and puts the keyboard in it; Help ▸ Keyboard Shortcuts lists it.
+    /// (only its handle could be dragged open) and puts the keyboard in it, again folds it back; Help ▸ Keyboard
+    /// Shortcuts lists it.
     void showDiffFromTheKeyboard()
     {
         QTemporaryDir dir;
@@ -443,6 +444,14 @@ private Q_SLOTS:
         QTreeView* diff = window.diffPanel()->view();
         QVERIFY(!diff->visibleRegion().isEmpty());
         QVERIFY(diff->hasFocus());
+        // The events table and its record keep rows and lines beside it.
+        QVERIFY2(visibleRows(window.eventsPanel()->view()) >= 2,
+                 qPrintable(QString::number(visibleRows(window.eventsPanel()->view()))));
+        // Again from the diff: folded back, the keyboard in the events table.
+        QTest::keyClick(diff, Qt::Key_D, Qt::ControlModifier);
+        QTest::qWait(50);
+        QCOMPARE(split->sizes().value(1), 0);
+        QVERIFY(window.eventsPanel()->view()->hasFocus());
         bool listed = false;
         for (const auto& [keys, what] : window.keyboardShortcuts())
             listed = listed
