@@ -131,6 +131,9 @@ private:
     bool confirm(const QString& title, const QString& text, const QString& yesText);
     void showImportDetails();
     void restoreCenterSplit(QWidget* tab);
+    /// View ▸ Show Diff: the diff unfolded (it folds away under the Events tab in a short window) with the keyboard;
+    /// from the diff under the Events tab, folded back with the keyboard in the events table.
+    void showDiff();
     void setupKeyboard();
     void applyDockShares();
     /// On the first show: the saved dock layout when it was saved at about this window size, else the shares.

@@ -1,6 +1,7 @@
 #include "app/widgets/mainwindowextras.h"
 
 #include <QAction>
+#include <QBoxLayout>
 #include <QDesktopServices>
 #include <QDir>
 #include <QFileInfo>
@@ -17,6 +18,8 @@
 #include <QStatusBar>
 #include <QTabBar>
 #include <QTabWidget>
+#include <QTextDocument>
+#include <QToolButton>
 
 #include "app/viewmodels/storesession.h"
 #include "app/widgets/contextmenus.h"
@@ -228,7 +231,8 @@ void MainWindowExtras::addHelpPages()
     }
 }
 
-/// The raw record pane of the Events tab becomes two tabs: Text (as delivered) and Tree (collapsible, typed).
+/// The raw record pane of the Events tab becomes two pages: Text (as delivered) and Tree (collapsible, typed), switched
+/// by two buttons on the record's origin line.
 void MainWindowExtras::addRecordTree()
 {
     QPlainTextEdit* raw = m_window->eventsPanel()->rawView();
@@ -246,10 +250,40 @@ void MainWindowExtras::addRecordTree()
     delete layout->replaceWidget(raw, m_recordTabs);
     m_recordTabs->addTab(raw, tr("Text"));
     m_recordTabs->addTab(m_recordTree, tr("Tree"));
-    // The tab bar and a line of the record at least (the minimum size hint of the text pane, a frame of scroll bars
-    // taller, cost the events table its fourth row at 1024x700 beside a five-row Audit dock).
-    m_recordTabs->setMinimumHeight(m_recordTabs->tabBar()->sizeHint().height() + raw->fontMetrics().lineSpacing()
-                                   + 2 * raw->frameWidth());
+    // No tab bar under the record: the switch sits at the end of the origin line above it (at 1024x700 the bar cost
+    // the record a line and a half: three and a half shown while the import's notification was).
+    m_recordTabs->tabBar()->hide();
+    if (QWidget* info = layout->count() > 0 ? layout->itemAt(0)->widget() : nullptr; info && info != m_recordTabs) {
+        auto* row = new QWidget(raw->parentWidget());
+        auto* rowLayout = new QHBoxLayout(row);
+        rowLayout->setContentsMargins(0, 0, 0, 0);
+        rowLayout->setSpacing(2);
+        delete layout->replaceWidget(info, row);
+        rowLayout->addWidget(info, 1);
+        const int height = info->fontMetrics().height() + 4; // the line no taller than its text
+        const QString tips[] = {tr("The record as delivered (text)"), tr("The record as a tree of typed values")};
+        for (int page = 0; page < 2; ++page) {
+            auto* button = new QToolButton(row);
+            button->setObjectName(page == 0 ? QStringLiteral("recordTextButton") : QStringLiteral("recordTreeButton"));
+            button->setText(m_recordTabs->tabText(page));
+            button->setToolTip(tips[page]);
+            button->setCheckable(true);
+            button->setAutoExclusive(true);
+            button->setAutoRaise(true);
+            button->setChecked(page == 0);
+            button->setMaximumHeight(height);
+            rowLayout->addWidget(button, 0, Qt::AlignTop);
+            connect(button, &QToolButton::clicked, m_recordTabs,
+                    [this, page]() { m_recordTabs->setCurrentIndex(page); });
+            connect(m_recordTabs, &QTabWidget::currentChanged, button,
+                    [button, page](int current) { button->setChecked(current == page); });
+        }
+    }
+    // A line of the record at least (the minimum size hint of the text pane, a frame of scroll bars taller, cost the
+    // events table its fourth row at 1024x700 beside a five-row Audit dock).
+    // (the text's document margin is above and below that line: without it a "line" showed a half)
+    m_recordTabs->setMinimumHeight(raw->fontMetrics().lineSpacing() + 2 * raw->frameWidth()
+                                   + 2 * static_cast<int>(raw->document()->documentMargin()));
     // The tree follows the text pane (it shows the selected record, or nothing); built only while it is visible.
     const auto update = [this, raw]() {
         if (m_recordTabs->currentWidget() != m_recordTree)

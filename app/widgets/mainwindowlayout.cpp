@@ -1,6 +1,7 @@
 // MainWindow's layout: the center (notification bar, tabs, diff), the docks and their proportional shares, the
 // status bar, and the layout saved and restored (only for a window of about the size it was saved at).
 
+#include <QApplication>
 #include <QDockWidget>
 #include <QLabel>
 #include <QMenu>
@@ -10,8 +11,10 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTimer>
 #include <QToolBar>
+#include <QTreeView>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cstdlib>
@@ -271,7 +274,10 @@ void MainWindow::restoreCenterSplit(QWidget* tab)
     m_centerSplit->setStretchFactor(1, 100 - share);
     if (m_centerSplit->restoreState(m_tabSplit.value(tab)))
         return;
-    const int total = std::max(400, m_centerSplit->height() - m_centerSplit->handleWidth());
+    // (its height once laid out; 400 px before: a floor of 400 px on a laid-out 330-px splitter unfolded the Events
+    // tab's diff at 1024x700, which then took its minimum from the table and the record)
+    const int laidOut = m_centerSplit->height() - m_centerSplit->handleWidth();
+    const int total = laidOut >= 100 ? laidOut : 400;
     int above = total * share / 100;
     if (tab == m_events) {
         // The Events tab's filters, four rows and five lines of its record come first: the diff yields to its
@@ -283,6 +289,32 @@ void MainWindow::restoreCenterSplit(QWidget* tab)
             above = total - m_diff->minimumSizeHint().height() >= wanted ? wanted : total;
     }
     m_centerSplit->setSizes({above, total - above});
+}
+
+void MainWindow::showDiff()
+{
+    if (m_diff->isHidden()) { // under Replay: its records open in the timeline
+        statusBar()->showMessage(tr("The diff shows under the Item timeline and Events tabs"), 5000);
+        return;
+    }
+    const QList<int> sizes = m_centerSplit->sizes();
+    if (sizes.size() != 2)
+        return;
+    const int total = sizes[0] + sizes[1];
+    if (sizes[1] > 0 && m_tabs->currentWidget() == m_events && m_diff->isAncestorOf(QApplication::focusWidget())) {
+        // Again from the diff: folded back, the keyboard back in the events table.
+        m_centerSplit->setSizes({total, 0});
+        m_events->view()->setFocus(Qt::ShortcutFocusReason);
+        return;
+    }
+    if (sizes[1] < m_diff->minimumSizeHint().height()) {
+        // A quarter of the height or its minimum, whichever is more (the events table and its record keep the
+        // rest; two fifths left the record one line at 1024x700); the tab keeps its own minimum (the splitter holds
+        // it). The tab's saved split now has the diff open.
+        const int diff = std::min(total, std::max(m_diff->minimumSizeHint().height(), total / 4));
+        m_centerSplit->setSizes({total - diff, diff});
+    }
+    m_diff->view()->setFocus(Qt::ShortcutFocusReason);
 }
 
 /// Window geometry, dock layout (with the window and screen sizes they were made for) and the splitters.

@@ -139,6 +139,14 @@ void MainWindow::createMenus()
     previousTab->setShortcuts(
         {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Backtab), QKeySequence(Qt::CTRL | Qt::Key_PageUp)});
     connect(previousTab, &QAction::triggered, this, [this]() { switchTab(-1); });
+    // The diff under the Events tab folds away in a short window (restoreCenterSplit): this brings it back without
+    // dragging its handle, and puts the keyboard in it.
+    auto* showDiff = m_viewMenu->addAction(tr("Show &Diff"));
+    showDiff->setObjectName(QStringLiteral("showDiffAction"));
+    showDiff->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+    showDiff->setToolTip(tr("Unfold the diff under the events table (folded in a short window) and move the keyboard "
+                            "into it; again from the diff: fold it back"));
+    connect(showDiff, &QAction::triggered, this, &MainWindow::showDiff);
     m_viewMenu->addSeparator();
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->setObjectName(QStringLiteral("helpMenu"));

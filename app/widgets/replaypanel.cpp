@@ -1,5 +1,6 @@
 #include "app/widgets/replaypanel.h"
 
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
@@ -30,6 +31,7 @@
 #include "app/viewmodels/rowtypes.h"
 #include "app/viewmodels/storesession.h"
 #include "app/widgets/eventstyle.h"
+#include "app/widgets/splitdefaults.h"
 
 namespace {
 
@@ -161,7 +163,7 @@ ReplayPanel::ReplayPanel(StoreSession* session, QWidget* parent)
     m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_log->setPlaceholderText(tr("Select an attempt (or a batch) to see the handler's log of that invocation"));
     m_runs->setMinimumHeight(m_runs->fontMetrics().lineSpacing() * 8);
-    m_log->setMinimumHeight(m_log->fontMetrics().lineSpacing() * 3);
+    m_log->setMinimumHeight(m_log->fontMetrics().lineSpacing() * 2); // (at 1024x700 the settings need the room)
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_runs);
     split->addWidget(m_log);
@@ -182,6 +184,14 @@ ReplayPanel::ReplayPanel(StoreSession* session, QWidget* parent)
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     scroll->setMinimumHeight(fontMetrics().lineSpacing() * 4);
+    // A field the keyboard enters is scrolled into view whole (the scroll area keeps only a text box's cursor line
+    // in view: the environment box was cut at 1024x700).
+    connect(qApp, &QApplication::focusChanged, this, [scroll, settings](QWidget*, QWidget* now) {
+        if (!now || !settings->isAncestorOf(now))
+            return;
+        const QRect field(now->mapTo(settings, QPoint(0, 0)), now->size());
+        scroll->ensureVisible(field.center().x(), field.center().y(), field.width() / 2 + 2, field.height() / 2 + 2);
+    });
     auto* top = new QWidget(this);
     auto* topLayout = new QVBoxLayout(top);
     topLayout->setContentsMargins(0, 0, 0, 0);
@@ -322,7 +332,11 @@ QPushButton* ReplayPanel::createRunnerPages()
     return browse;
 }
 
-ReplayPanel::~ReplayPanel() = default; // the job (a child) stops a running replay and waits for it
+// The job (a child) stops a running replay and waits for it.
+ReplayPanel::~ReplayPanel()
+{
+    delete m_splitPlacer; // its sizes read this panel's views, and the splitter still resizes as they go
+}
 
 ReplayPanel::Runner ReplayPanel::runner() const
 {
@@ -337,6 +351,14 @@ void ReplayPanel::showRunnerPage(int index)
                                           i == index ? QSizePolicy::Preferred : QSizePolicy::Ignored);
     m_pages->setCurrentIndex(index);
     m_pages->adjustSize();
+    placeSplitLater(); // the page's height is the settings' new wanted height
+}
+
+void ReplayPanel::placeSplitLater()
+{
+    // Once the settings' layout has their new height.
+    if (m_splitPlacer)
+        QTimer::singleShot(0, m_splitPlacer, [this]() { m_splitPlacer->place(); });
 }
 
 void ReplayPanel::setRunner(Runner runner)
@@ -401,6 +423,7 @@ void ReplayPanel::showBanner(const QString& message)
 {
     m_banner->setText(message);
     m_banner->setVisible(!message.isEmpty());
+    placeSplitLater();
 }
 
 void ReplayPanel::loadSettings()
@@ -766,6 +789,7 @@ void ReplayPanel::onFinished(const ReplayOutcome& outcome)
     if (!outcome.runs.error.isEmpty())
         status += QLatin1Char(' ') + tr("(could not read the recorded runs: %1)").arg(outcome.runs.error);
     m_status->setText(status);
+    placeSplitLater();
     for (int i = 0; i < m_runs->topLevelItemCount(); ++i) {
         QTreeWidgetItem* item = m_runs->topLevelItem(i);
         const QVariantList path = item->data(0, kPathRole).toList();
@@ -785,12 +809,25 @@ void ReplayPanel::showEvent(QShowEvent* event)
     if (m_sized || !m_split)
         return;
     m_sized = true;
-    // First show: the settings get the height they need (up to half the panel), the runs three quarters of the rest.
-    const int total = m_split->height();
-    // (one line more than now: the status line under the progress fills in once a replay ran)
+    // From the first show until the user moves the splitter, on every resize and runner change: the settings get
+    // the height they need as long as the runs and the log keep their minimum (at 1024x700 they were held to half
+    // the panel, before that less: the Command runner's arguments and the timeout row were cut off).
+    m_splitPlacer = new splitdefaults::Placer(m_split, [this](int total) { return splitSizes(total); });
+    m_splitPlacer->place();
+}
+
+QList<int> ReplayPanel::splitSizes(int total) const
+{
+    total -= m_split->handleWidth(); // the Placer left out one of the two handles
+    // (the banner and the status line count once they show: placeSplitLater)
+    const int wanted = m_settingsPane->sizeHint().height() + m_runBar->sizeHint().height()
+        + m_runBar->parentWidget()->layout()->spacing();
+    // (what the splitter holds them to: their minimum height, set in lines)
+    const int runsMinimum = m_runs->minimumHeight();
+    const int logMinimum = m_log->minimumHeight();
     const int settings =
-        std::min(m_settingsPane->sizeHint().height() + m_runBar->sizeHint().height() + 2 * fontMetrics().lineSpacing(),
-                 total / 2);
+        std::max(m_split->widget(0)->minimumSizeHint().height(), std::min(wanted, total - runsMinimum - logMinimum));
     const int rest = std::max(0, total - settings);
-    m_split->setSizes({settings, rest * 3 / 4, rest - rest * 3 / 4});
+    const int log = std::max(logMinimum, rest / 4);
+    return {settings, rest - log, log};
 }

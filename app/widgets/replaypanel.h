@@ -30,6 +30,9 @@ class StoreSession;
 class QTimer;
 class QSplitter;
 class QShowEvent;
+namespace splitdefaults {
+class Placer;
+}
 
 class ReplayPanel : public QWidget
 {
@@ -104,6 +107,10 @@ private:
     void saveSettings() const;
     /// The request's target from the form, or false with `error` set.
     bool targetFromForm(storage::ReplayTargetSpec& spec, QString& error) const;
+    /// The settings, runs and log heights for a splitter `total` px tall (less one handle) until the user moves it.
+    QList<int> splitSizes(int total) const;
+    /// The splitter's default sizes again once the settings' height changed (runner page, banner, status).
+    void placeSplitLater();
 
     StoreSession* m_session;
     QComboBox* m_runner;
@@ -134,5 +141,6 @@ private:
     QWidget* m_settingsPane = nullptr;
     QHBoxLayout* m_runBar = nullptr; ///< Replay, Cancel and the progress: under the settings, never scrolled away
     bool m_sized = false; ///< the splitter got its first sizes (settings as tall as they need, the rest to the runs)
-    std::vector<storage::ReplayRunInfo> m_shown; ///< the runs in the tree (items point here by index)
+    splitdefaults::Placer* m_splitPlacer = nullptr; ///< the splitter's default sizes until the user moves it
+    std::vector<storage::ReplayRunInfo> m_shown;    ///< the runs in the tree (items point here by index)
 };

@@ -26,9 +26,19 @@ public:
     QTreeWidget* sourcesTree() const { return m_sources; }
     QTreeWidget* tablesTree() const { return m_tables; }
     QLabel* summaryLabel() const { return m_summary; }
+    /// The selected row whole (a stream's ARN, a file's path, the whole span).
+    QLabel* detailsLabel() const { return m_details; }
+    /// Sized to `window` (inside it, at most the screen) and placed over it.
+    void fitToWindow(const QWidget* window);
+    /// Ctrl+C in a tree: the selected rows as text, one a line, cells tab-separated, paths and ARNs whole; also put
+    /// on the clipboard.
+    QString copyRows(QTreeWidget* tree);
     SourcesJob* job() const { return m_job; }
     /// The report as plain text (what Copy All puts on the clipboard).
     static QString reportText(const SourcesReport& report);
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
 
 Q_SIGNALS:
     /// The trees show a new report.
@@ -38,11 +48,14 @@ private:
     void showReport(const SourcesReport& report);
     void fillSources(const SourcesReport& report);
     void fillTables(const SourcesReport& report);
+    void fitSources();
+    void fitTables();
     StoreSession* m_session;
     SourcesJob* m_job;
     QLabel* m_summary;
     QTreeWidget* m_sources;
     QTreeWidget* m_tables;
+    QLabel* m_details;
     QPushButton* m_copyAll;
     SourcesReport m_report;
 };

@@ -2,26 +2,39 @@
 // Replay form usable at 1024x700; the docks using the room of a 1920x1080 window from the first show.
 
 #include <QAbstractButton>
+#include <QAbstractSpinBox>
 #include <QAction>
+#include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
+#include <QSet>
 #include <QSettings>
+#include <QSpinBox>
+#include <QSplitter>
 #include <QStandardPaths>
 #include <QStyle>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeView>
 #include <cstdlib>
 
 #include "app/viewmodels/findingsmodel.h"
+#include "app/viewmodels/keylistmodel.h"
+#include "app/widgets/diffpanel.h"
 #include "app/widgets/eventspanel.h"
 #include "app/widgets/findingspanel.h"
+#include "app/widgets/keyspanel.h"
 #include "app/widgets/mainwindow.h"
 #include "app/widgets/notificationbar.h"
 #include "app/widgets/replaypanel.h"
@@ -203,6 +216,30 @@ private Q_SLOTS:
         QVERIFY(linesShort(audit->detailsPane(), FindingsPanel::kDetailsLines).isEmpty());
     }
 
+    /// The raw record under the events table shows five lines at 1024x700 with the import's notification shown too
+    /// (three and a half: the bar took its height from the center), the events table four rows and the Audit its
+    /// five findings and three lines of details.
+    void recordPaneWithTheNotificationShown()
+    {
+        QTemporaryDir dir;
+        MainWindow window;
+        QVERIFY(showSample(window, dir, QSize(1024, 700)));
+        QVERIFY(window.notificationBar()->isVisible());
+        window.centerTabs()->setCurrentWidget(window.eventsPanel());
+        QTest::qWait(50);
+        QCOMPARE(window.size(), QSize(1024, 700));
+        QVERIFY(window.notificationBar()->isVisible());
+        const QString rawProblem = linesShort(window.eventsPanel()->rawView(), 5);
+        QVERIFY2(rawProblem.isEmpty(), qPrintable(rawProblem));
+        QVERIFY2(visibleRows(window.eventsPanel()->view()) >= EventsPanel::kTableRows,
+                 qPrintable(QString::number(visibleRows(window.eventsPanel()->view()))));
+        FindingsPanel* audit = window.auditPanel();
+        QVERIFY2(visibleRows(audit->view()) >= FindingsPanel::kMinimumRows,
+                 qPrintable(QString::number(visibleRows(audit->view()))));
+        const QString details = linesShort(audit->detailsPane(), FindingsPanel::kDetailsLines);
+        QVERIFY2(details.isEmpty(), qPrintable(details));
+    }
+
     void auditFiltersOnOneRowWhenWide()
     {
         QTemporaryDir dir;
@@ -298,6 +335,188 @@ private Q_SLOTS:
             const QString problem = cutOff(button, replay);
             QVERIFY2(problem.isEmpty(), qPrintable(problem));
         }
+    }
+
+    /// The whole replay configuration at 1024x700 with the import's notification shown: the Command runner's
+    /// fields, labels and options in view without scrolling (its arguments line and the timeout row were cut off
+    /// under two lines of settings); the Lambda handler's and the Invoke URL's, taller, each field in view when Tab
+    /// reaches it, with its label.
+    void replayConfigurationReachableAt1024x700()
+    {
+        QTemporaryDir dir;
+        MainWindow window;
+        QVERIFY(showSample(window, dir, QSize(1024, 700)));
+        QVERIFY(window.notificationBar()->isVisible());
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        ReplayPanel* replay = window.replayPanel();
+        window.centerTabs()->setCurrentWidget(replay);
+        QTest::qWait(50);
+        QCOMPARE(window.size(), QSize(1024, 700));
+        auto* scroll = replay->findChild<QScrollArea*>();
+        QVERIFY(scroll);
+        const auto outOfView = [scroll](const QWidget* widget) {
+            const QRect shown(widget->mapTo(scroll->viewport(), QPoint(0, 0)), widget->size());
+            if (widget->isVisible() && !widget->visibleRegion().isEmpty() && scroll->viewport()->rect().contains(shown))
+                return QString();
+            return QStringLiteral("%1 '%2' at %3,%4 %5x%6 (the settings show %7 px)")
+                .arg(QString::fromLatin1(widget->metaObject()->className()),
+                     widget->property("text").toString().left(30))
+                .arg(shown.x())
+                .arg(shown.y())
+                .arg(shown.width())
+                .arg(shown.height())
+                .arg(scroll->viewport()->height());
+        };
+        const auto formWidgets = [scroll]() {
+            QList<QWidget*> widgets;
+            for (QWidget* widget : scroll->widget()->findChildren<QWidget*>()) {
+                const auto* label = qobject_cast<QLabel*>(widget);
+                if (widget->isVisible()
+                    && ((label && !label->text().isEmpty()) || qobject_cast<QLineEdit*>(widget)
+                        || qobject_cast<QComboBox*>(widget) || qobject_cast<QAbstractSpinBox*>(widget)
+                        || qobject_cast<QAbstractButton*>(widget) || qobject_cast<QPlainTextEdit*>(widget))
+                    && !qobject_cast<QLineEdit*>(widget->parentWidget()) // a spin box's or combo box's own editor
+                    && !qobject_cast<QAbstractSpinBox*>(widget->parentWidget()))
+                    widgets << widget;
+            }
+            return widgets;
+        };
+
+        replay->setRunner(ReplayPanel::Runner::Command);
+        QTest::qWait(50);
+        QCOMPARE(scroll->verticalScrollBar()->value(), 0);
+        int checked = 0;
+        for (QWidget* widget : formWidgets()) {
+            const QString problem = outOfView(widget);
+            QVERIFY2(problem.isEmpty(), qPrintable(problem));
+            ++checked;
+        }
+        QVERIFY2(checked >= 10, qPrintable(QString::number(checked))); // runner, command, arguments, the options
+
+        for (const auto runner : {ReplayPanel::Runner::LambdaHandler, ReplayPanel::Runner::InvokeApi}) {
+            replay->setRunner(runner);
+            QTest::qWait(50);
+            QSet<QWidget*> reached;
+            replay->runnerCombo()->setFocus(Qt::TabFocusReason);
+            for (int tab = 0; tab < 20 && scroll->widget()->isAncestorOf(QApplication::focusWidget()); ++tab) {
+                QWidget* focus = QApplication::focusWidget();
+                reached << focus;
+                QTest::qWait(10);
+                QString problem = outOfView(focus);
+                auto* form = qobject_cast<QFormLayout*>(focus->parentWidget()->layout());
+                if (QWidget* label = form ? form->labelForField(focus) : nullptr; label && problem.isEmpty())
+                    problem = outOfView(label);
+                QVERIFY2(problem.isEmpty(), qPrintable(problem));
+                QTest::keyClick(focus, Qt::Key_Tab);
+            }
+            QList<QWidget*> fields = runner == ReplayPanel::Runner::LambdaHandler
+                ? QList<QWidget*>{replay->lambdaHandlerEdit(), replay->codeDirEdit(), replay->runtimeCombo(),
+                                  replay->environmentEdit()}
+                : QList<QWidget*>{replay->invokeUrlEdit(), replay->functionNameEdit()};
+            fields << replay->timeoutSpin() << replay->retriesSpin() << replay->batchSizeSpin()
+                   << replay->bisectCheck();
+            for (QWidget* field : fields)
+                QVERIFY2(reached.contains(field), field->metaObject()->className());
+        }
+    }
+
+    /// The diff under the Events tab folds away at 1024x700; View ▸ Show Diff (Ctrl+D) unfolds it from the keyboard
+    /// (only its handle could be dragged open) and puts the keyboard in it, again folds it back; Help ▸ Keyboard
+    /// Shortcuts lists it.
+    void showDiffFromTheKeyboard()
+    {
+        QTemporaryDir dir;
+        MainWindow window;
+        QVERIFY(showSample(window, dir, QSize(1024, 700)));
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        window.centerTabs()->setCurrentWidget(window.eventsPanel());
+        QTest::qWait(50);
+        QSplitter* split = window.centerSplitter();
+        QCOMPARE(split->sizes().value(1), 0); // folded: the events table and its record come first
+        window.eventsPanel()->view()->setFocus();
+        QTest::keyClick(window.eventsPanel()->view(), Qt::Key_D, Qt::ControlModifier);
+        QTest::qWait(50);
+        QCOMPARE(window.size(), QSize(1024, 700));
+        QVERIFY2(split->sizes().value(1) >= window.diffPanel()->minimumSizeHint().height(),
+                 qPrintable(QString::number(split->sizes().value(1))));
+        QTreeView* diff = window.diffPanel()->view();
+        QVERIFY(!diff->visibleRegion().isEmpty());
+        QVERIFY(diff->hasFocus());
+        // The events table and its record keep rows and lines beside it.
+        QVERIFY2(visibleRows(window.eventsPanel()->view()) >= 2,
+                 qPrintable(QString::number(visibleRows(window.eventsPanel()->view()))));
+        // Again from the diff: folded back, the keyboard in the events table.
+        QTest::keyClick(diff, Qt::Key_D, Qt::ControlModifier);
+        QTest::qWait(50);
+        QCOMPARE(split->sizes().value(1), 0);
+        QVERIFY(window.eventsPanel()->view()->hasFocus());
+        bool listed = false;
+        for (const auto& [keys, what] : window.keyboardShortcuts())
+            listed = listed
+                || (keys == QKeySequence(Qt::CTRL | Qt::Key_D).toString(QKeySequence::NativeText)
+                    && what == QStringLiteral("View ▸ Show Diff"));
+        QVERIFY(listed);
+    }
+
+    void keysAndTablesWhole_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::newRow("1024x700") << QSize(1024, 700);
+        QTest::newRow("1920x1080") << QSize(1920, 1080);
+    }
+
+    /// The keys list's Key column and the tables list's Table column show their texts whole at 1024x700 and 1920x1080
+    /// (a review saw "custome…CUST-17"; with the default layout they are whole: this keeps them so), numbers too, and
+    /// typical generated keys fit; at 1920x1080 "Last change" shows beside them.
+    void keysAndTablesWhole()
+    {
+        QFETCH(QSize, size);
+        QTemporaryDir dir;
+        MainWindow window;
+        QVERIFY(showSample(window, dir, size));
+        QTest::qWait(50);
+        const auto whole = [](const QTableView* view, int row, int column) {
+            const QString text = view->model()->index(row, column).data().toString();
+            const int margin = 2 * (view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 1);
+            const int room = view->columnWidth(column) - margin - 1; // laid out in fractional pixels: one to spare
+            const QString shown = view->fontMetrics().elidedText(text, Qt::ElideMiddle, room);
+            const int right = view->columnViewportPosition(column) + view->columnWidth(column);
+            if (shown != text || right > view->viewport()->width())
+                return QStringLiteral("'%1' (%2 px) in %3 px, ending at %4 of %5")
+                    .arg(text)
+                    .arg(view->fontMetrics().horizontalAdvance(text))
+                    .arg(view->columnWidth(column))
+                    .arg(right)
+                    .arg(view->viewport()->width());
+            return QString();
+        };
+        QTableView* keys = window.keysPanel()->keyView();
+        QVERIFY(keys->model()->rowCount() == 10);
+        for (int row = 0; row < keys->model()->rowCount(); ++row) {
+            const QString problem = whole(keys, row, KeyListModel::KeyColumn);
+            QVERIFY2(problem.isEmpty(), qPrintable(problem));
+            for (int column = 1; column < keys->model()->columnCount(); ++column)
+                if (!keys->isColumnHidden(column)) {
+                    const QString number = whole(keys, row, column);
+                    QVERIFY2(number.isEmpty(), qPrintable(number));
+                }
+        }
+        QTableView* tables = window.keysPanel()->tableView();
+        QVERIFY(tables->model()->rowCount() == 3);
+        for (int row = 0; row < tables->model()->rowCount(); ++row)
+            for (int column = 0; column < tables->model()->columnCount(); ++column) {
+                const QString problem = whole(tables, row, column);
+                QVERIFY2(problem.isEmpty(), qPrintable(problem));
+            }
+        // Typical generated keys fit too.
+        const int keyRoom = keys->columnWidth(KeyListModel::KeyColumn) - 8;
+        for (const char* key : {"customerId=CUST-17", "userId=orde-0000001", "orderId=ORD-1001"})
+            QVERIFY2(keys->fontMetrics().horizontalAdvance(QLatin1String(key)) < keyRoom,
+                     qPrintable(QStringLiteral("%1 in %2 px").arg(QLatin1String(key)).arg(keyRoom)));
+        if (size.width() >= 1920) // and the last change beside them
+            QVERIFY(!keys->isColumnHidden(KeyListModel::LastChangeColumn));
     }
 
     /// At 1920x1080 the docks take their share of the room from the first show (the keys dock stayed ~380 px).
