@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QMenuBar>
@@ -177,8 +178,12 @@ void MainWindow::updateRecentMenu()
 {
     m_recentMenu->clear();
     const QStringList recent = QSettings().value(kRecent).toStringList();
-    for (const QString& path : recent) {
-        auto* action = m_recentMenu->addAction(path);
+    for (int i = 0; i < recent.size(); ++i) {
+        const QString path = recent[i];
+        // &1 … &8: each entry reachable by its digit from the keyboard ('&' in a path shown as itself).
+        QString text = QDir::toNativeSeparators(path);
+        text.replace(QLatin1Char('&'), QStringLiteral("&&"));
+        auto* action = m_recentMenu->addAction(i < 9 ? QStringLiteral("&%1 %2").arg(i + 1).arg(text) : text);
         connect(action, &QAction::triggered, this, [this, path]() { openStore(path); });
     }
     m_recentMenu->setEnabled(!recent.isEmpty());

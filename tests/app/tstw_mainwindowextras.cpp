@@ -189,6 +189,14 @@ void TestMainWindowExtras::recentStoresAndDropZone()
     window.show();
     QVERIFY(openSample(window, dir));
     const QString store = window.session()->path();
+    // File ▸ Open Recent: the entries carry their digit as mnemonic (&1 first), the path as it is.
+    QMenu* recentMenu = nullptr;
+    for (QMenu* menu : window.menuBar()->findChildren<QMenu*>())
+        if (menu->title() == QStringLiteral("Open &Recent"))
+            recentMenu = menu;
+    QVERIFY(recentMenu);
+    QVERIFY(!recentMenu->actions().isEmpty());
+    QCOMPARE(recentMenu->actions().first()->text(), QStringLiteral("&1 ") + QDir::toNativeSeparators(store));
     QVERIFY(window.extras()->closeStore());
     StartPage* start = window.extras()->startPage();
 
