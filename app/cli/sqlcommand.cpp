@@ -13,21 +13,10 @@
 
 namespace cli {
 
-int runSql(const QStringList& arguments)
+namespace {
+
+void addSqlOptions(QCommandLineParser& parser)
 {
-    const QString command = QStringLiteral("sql");
-    QCommandLineParser parser;
-    setupParser(
-        parser, command,
-        QStringLiteral(
-            "Print SQL that runs the history and audit where the data lives: the table definition of the data "
-            "layout, the normalised changes view (one row per record, N values kept as text), the audit as SQL "
-            "(window functions per key in stream order: the kinds, names and severities of 'streamscope audit' "
-            "except invalid-value, js-unsafe-number, key-mismatch and reused-event-id: see README) and "
-            "the state at a time. Only DuckDB's SQL is executed by Streamscope's tests; the Athena, Trino and Spark "
-            "texts are checked against golden files and parsed by DuckDB where the dialects agree.\n\n"
-            "Example: streamscope export --store my.streamscope --format changelog --out cl/ && "
-            "streamscope sql --dialect duckdb --source changelog --location cl/ | duckdb"));
     parser.addOption(QCommandLineOption(QStringLiteral("dialect"),
                                         QStringLiteral("duckdb (read_json views), athena (Glue DDL with JsonSerDe, "
                                                        "Trino SQL), trino (Hive connector) or spark (Spark SQL)."),
@@ -86,6 +75,73 @@ int runSql(const QStringList& arguments)
                        "without it a line is compared with any record before it. With --incremental-location: one "
                        "--window-from per export, in the same order (s3-incremental: --location's first)."),
         QStringLiteral("TIME")));
+}
+
+/// Pairs the --incremental-location values with the --window-from values in `request` (s3-full: one window per
+/// incremental export; s3-incremental: --location's first, then one per incremental export; otherwise at most one
+/// window). The usage error, if any.
+std::optional<QString> pairIncrementalExports(const QStringList& incrementals,
+                                              const std::vector<std::optional<std::int64_t>>& windows,
+                                              storage::SqlRequest& request)
+{
+    if (request.source == storage::SqlSource::S3Full && !incrementals.isEmpty()) {
+        // Paired in order: the n-th --window-from is the n-th incremental export's window start.
+        if (!windows.empty() && windows.size() != static_cast<std::size_t>(incrementals.size()))
+            return QStringLiteral("%1 --incremental-location but %2 --window-from: give one --window-from "
+                                  "per incremental export (its exportFromTime), in the same order")
+                .arg(incrementals.size())
+                .arg(windows.size());
+        for (qsizetype i = 0; i < incrementals.size(); ++i)
+            request.incrementalExports.push_back(
+                {incrementals[i].toStdString(), windows.empty() ? std::nullopt : windows[static_cast<std::size_t>(i)]});
+    } else if (request.source == storage::SqlSource::S3Incremental && !incrementals.isEmpty()) {
+        // The first --window-from is --location's export's, then one per --incremental-location, in order.
+        const auto exports = static_cast<std::size_t>(incrementals.size()) + 1;
+        if (!windows.empty() && windows.size() != exports)
+            return QStringLiteral("%1 exports (--location and %2 --incremental-location) but %3 "
+                                  "--window-from: give one --window-from per export (its exportFromTime), "
+                                  "--location's first, then in the order of --incremental-location")
+                .arg(exports)
+                .arg(incrementals.size())
+                .arg(windows.size());
+        if (!windows.empty())
+            request.windowFromMicros = windows.front();
+        for (qsizetype i = 0; i < incrementals.size(); ++i)
+            request.incrementalExports.push_back(
+                {incrementals[i].toStdString(),
+                 windows.empty() ? std::nullopt : windows[static_cast<std::size_t>(i) + 1]});
+    } else {
+        for (const QString& location : incrementals) // refused by generateSql with the reason
+            request.incrementalExports.push_back({location.toStdString(), std::nullopt});
+        if (windows.size() > 1)
+            return QStringLiteral("%1 --window-from: one export's lines have one window start (several "
+                                  "incremental exports: one --incremental-location and one --window-from "
+                                  "each)")
+                .arg(windows.size());
+        if (!windows.empty())
+            request.windowFromMicros = windows.front();
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+int runSql(const QStringList& arguments)
+{
+    const QString command = QStringLiteral("sql");
+    QCommandLineParser parser;
+    setupParser(
+        parser, command,
+        QStringLiteral(
+            "Print SQL that runs the history and audit where the data lives: the table definition of the data "
+            "layout, the normalised changes view (one row per record, N values kept as text), the audit as SQL "
+            "(window functions per key in stream order: the kinds, names and severities of 'streamscope audit' "
+            "except invalid-value, js-unsafe-number, key-mismatch and reused-event-id: see README) and "
+            "the state at a time. Only DuckDB's SQL is executed by Streamscope's tests; the Athena, Trino and Spark "
+            "texts are checked against golden files and parsed by DuckDB where the dialects agree.\n\n"
+            "Example: streamscope export --store my.streamscope --format changelog --out cl/ && "
+            "streamscope sql --dialect duckdb --source changelog --location cl/ | duckdb"));
+    addSqlOptions(parser);
     int code = ExitOk;
     if (!parseOrExit(parser, arguments, command, code))
         return code;
@@ -149,46 +205,8 @@ int runSql(const QStringList& arguments)
         if (location.isEmpty())
             return usageError(command, QStringLiteral("--incremental-location needs a folder or URI"));
     }
-    if (request.source == storage::SqlSource::S3Full && !incrementals.isEmpty()) {
-        // Paired in order: the n-th --window-from is the n-th incremental export's window start.
-        if (!windows.empty() && windows.size() != static_cast<std::size_t>(incrementals.size()))
-            return usageError(command,
-                              QStringLiteral("%1 --incremental-location but %2 --window-from: give one --window-from "
-                                             "per incremental export (its exportFromTime), in the same order")
-                                  .arg(incrementals.size())
-                                  .arg(windows.size()));
-        for (qsizetype i = 0; i < incrementals.size(); ++i)
-            request.incrementalExports.push_back(
-                {incrementals[i].toStdString(), windows.empty() ? std::nullopt : windows[static_cast<std::size_t>(i)]});
-    } else if (request.source == storage::SqlSource::S3Incremental && !incrementals.isEmpty()) {
-        // The first --window-from is --location's export's, then one per --incremental-location, in order.
-        const auto exports = static_cast<std::size_t>(incrementals.size()) + 1;
-        if (!windows.empty() && windows.size() != exports)
-            return usageError(command,
-                              QStringLiteral("%1 exports (--location and %2 --incremental-location) but %3 "
-                                             "--window-from: give one --window-from per export (its exportFromTime), "
-                                             "--location's first, then in the order of --incremental-location")
-                                  .arg(exports)
-                                  .arg(incrementals.size())
-                                  .arg(windows.size()));
-        if (!windows.empty())
-            request.windowFromMicros = windows.front();
-        for (qsizetype i = 0; i < incrementals.size(); ++i)
-            request.incrementalExports.push_back(
-                {incrementals[i].toStdString(),
-                 windows.empty() ? std::nullopt : windows[static_cast<std::size_t>(i) + 1]});
-    } else {
-        for (const QString& location : incrementals) // refused by generateSql with the reason
-            request.incrementalExports.push_back({location.toStdString(), std::nullopt});
-        if (windows.size() > 1)
-            return usageError(command,
-                              QStringLiteral("%1 --window-from: one export's lines have one window start (several "
-                                             "incremental exports: one --incremental-location and one --window-from "
-                                             "each)")
-                                  .arg(windows.size()));
-        if (!windows.empty())
-            request.windowFromMicros = windows.front();
-    }
+    if (auto error = pairIncrementalExports(incrementals, windows, request))
+        return usageError(command, *error);
     if (parser.isSet(QStringLiteral("from-store"))) {
         auto store = openSelectedStore(parser, command, storage::Database::OpenMode::ReadOnly, code,
                                        QStringLiteral("from-store"));

@@ -179,7 +179,7 @@ void MainWindow::updateRecentMenu()
     m_recentMenu->clear();
     const QStringList recent = QSettings().value(kRecent).toStringList();
     for (int i = 0; i < recent.size(); ++i) {
-        const QString path = recent[i];
+        const QString& path = recent[i];
         // &1 … &8: each entry reachable by its digit from the keyboard ('&' in a path shown as itself).
         QString text = QDir::toNativeSeparators(path);
         text.replace(QLatin1Char('&'), QStringLiteral("&&"));

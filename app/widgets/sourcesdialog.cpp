@@ -265,7 +265,7 @@ QString SourcesDialog::copyRows(QTreeWidget* tree)
             cells.removeLast();
         lines << cells.join(QLatin1Char('\t'));
     }
-    const QString text = lines.join(QLatin1Char('\n'));
+    QString text = lines.join(QLatin1Char('\n'));
     if (!text.isEmpty())
         QGuiApplication::clipboard()->setText(text);
     return text;
