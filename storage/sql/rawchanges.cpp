@@ -27,7 +27,7 @@ std::string parsedMap(std::string_view column, SqlDialect d)
 
 /// JSON object text of such a map with its names sorted (byte order, as the changelog's canonical JSON): at every
 /// level in DuckDB (streamscope_canonical_json), at the top level in the other dialects (whose maps come with their
-/// top-level numbers canonical: topLevelNumbersCanonical).
+/// top-level numbers and sets canonical: topLevelValuesCanonical).
 std::string sortedObject(const std::string& m, SqlDialect d)
 {
     switch (d) {
@@ -175,9 +175,11 @@ std::string textType(SqlDialect d)
 }
 
 /// The attribute values of a parsed image map with every top-level number ({"N": "…"}) canonical
-/// (portableCanonicalNumber): Athena, Trino and Spark, which have no macro for the nested levels (DuckDB's
-/// streamscope_canonical_json does every level).
-std::string topLevelNumbersCanonical(const std::string& m, SqlDialect d)
+/// (portableCanonicalNumber) and every top-level set ({"SS"|"NS"|"BS": […]}) with its members canonical, sorted and
+/// each once (portableCanonicalSetMembers): Athena, Trino and Spark, which have no macro for the nested levels
+/// (DuckDB's streamscope_canonical_json does every level). A set whose members do not read as an array of text stays
+/// as written.
+std::string topLevelValuesCanonical(const std::string& m, SqlDialect d)
 {
     switch (d) {
     case SqlDialect::DuckDb:
@@ -185,15 +187,32 @@ std::string topLevelNumbersCanonical(const std::string& m, SqlDialect d)
     case SqlDialect::Athena:
     case SqlDialect::Trino: {
         const std::string n = "json_extract_scalar(v, '$.N')";
+        std::string sets;
+        for (const std::string_view type : {"SS", "NS", "BS"}) {
+            const std::string t(type);
+            // (varchar ARRAY: Trino's standard spelling of array(varchar), which DuckDB parses too)
+            const std::string members = "TRY_CAST(json_extract(v, '$." + t + "') AS varchar ARRAY)";
+            sets += "\n                          WHEN " + members
+                + " IS NOT NULL\n                          THEN json_parse(concat('{\"" + t + "\":', json_format(CAST("
+                + portableCanonicalSetMembers(members, type == "NS", d) + " AS json)), '}'))";
+        }
         return "transform_values(" + m + ",\n           (k, v) -> CASE WHEN " + n
             + " IS NOT NULL\n                          THEN json_parse(concat('{\"N\":\"', "
-            + portableCanonicalNumber(n, d) + ", '\"}'))\n                          ELSE v END)";
+            + portableCanonicalNumber(n, d) + ", '\"}'))" + sets + "\n                          ELSE v END)";
     }
     case SqlDialect::Spark: {
         const std::string n = "get_json_object(v, '$.N')";
+        std::string sets;
+        for (const std::string_view type : {"SS", "NS", "BS"}) {
+            const std::string t(type);
+            const std::string members = "from_json(get_json_object(v, '$." + t + "'), 'array<string>')";
+            sets += "\n                          WHEN " + members
+                + " IS NOT NULL\n                          THEN concat('{\"" + t + "\":', to_json("
+                + portableCanonicalSetMembers(members, type == "NS", d) + "), '}')";
+        }
         return "transform_values(" + m + ",\n           (k, v) -> CASE WHEN " + n
             + " IS NOT NULL\n                          THEN concat('{\"N\":\"', " + portableCanonicalNumber(n, d)
-            + ", '\"}')\n                          ELSE v END)";
+            + ", '\"}')" + sets + "\n                          ELSE v END)";
     }
     }
     return m;
@@ -233,6 +252,18 @@ std::string portableCanonicalNumber(const std::string& t, SqlDialect d)
         + ")\n        WHEN " + x + " < " + count + " THEN concat(substr(" + digits + ", 1, CAST(" + x + " AS " + integer
         + ")), '.', substr(" + digits + ", CAST(" + x + " AS " + integer + ") + 1))\n        ELSE concat(" + digits
         + ", rpad('', CAST(" + x + " - " + count + " AS " + integer + "), '0')) END) END\n  ELSE " + t + " END";
+}
+
+std::string portableCanonicalSetMembers(const std::string& members, bool numbers, SqlDialect d)
+{
+    // What streamscope_canonical_json does to a set's members, in functions DuckDB, Athena/Trino and Spark SQL share:
+    // array_distinct, array_sort (ascending, by the members' text) and, for NS, transform (DuckDB calls it
+    // list_transform) with the number rule. The members are sorted as text, not as their JSON text (DuckDB's
+    // macro): the order can differ for members holding characters before '"', but each engine gives equal sets one
+    // text, which is what the comparison needs.
+    const std::string m =
+        numbers ? "transform(" + members + ", x -> " + portableCanonicalNumber("x", d) + ")" : members;
+    return "array_sort(array_distinct(" + m + "))";
 }
 
 bool rawChangesAvailable(const SqlRequest& request)
@@ -428,14 +459,14 @@ std::string rawLinesView(const SqlRequest& r, const std::string& rawTable,
     std::string from;
     for (RawPart& p : parts) {
         if (d != SqlDialect::DuckDb) { // DuckDB: streamscope_canonical_json does every level
-            p.keysMap = topLevelNumbersCanonical(p.keysMap, d);
-            p.oldMap = topLevelNumbersCanonical(p.oldMap, d);
-            p.newMap = topLevelNumbersCanonical(p.newMap, d);
+            p.keysMap = topLevelValuesCanonical(p.keysMap, d);
+            p.oldMap = topLevelValuesCanonical(p.oldMap, d);
+            p.newMap = topLevelValuesCanonical(p.newMap, d);
         }
         from += (from.empty() ? "" : "\n  UNION ALL\n") + partSelect(p, d);
     }
     // DuckDB compares the top-level values of the canonical images (parsed again: one canonicalisation per image);
-    // the other dialects the values as written.
+    // the other dialects the values of the maps with their top-level numbers and sets canonical.
     const bool duck = d == SqlDialect::DuckDb;
     const std::string changed = duck ? changedNames(d, "CAST(CAST(old_image AS JSON) AS MAP(VARCHAR, JSON))",
                                                     "CAST(CAST(new_image AS JSON) AS MAP(VARCHAR, JSON))")

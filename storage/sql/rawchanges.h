@@ -23,14 +23,15 @@
 //
 // What is not the desktop's: images are canonical as the desktop compares them (names sorted, numbers by value, sets
 // as sets, strings by value) only in DuckDB and only kCanonicalDepth JSON levels deep (a deeper image: the row's
-// not_canonical); Athena, Trino and Spark sort the top-level names and make the top-level numbers (N) canonical
-// only (portableCanonicalNumber), and compare sets, nested M and L values and the numbers in them as written (no
-// recursion in their SQL; DynamoDB writes them the same way for the same value, so an export's images compare as the
-// desktop compares them unless a writer reorders or respells them); B and BS compare as their base64 text; the window
-// start of compacted lines is one constant per export (--window-from, not read from the manifest; NULL without it, so a
-// full export inside a window is then compared as the desktop compares lines imported before windows were kept: README,
-// Beyond one machine). A Kinesis record's ApproximateCreationDateTime is read through the table definition's bigint:
-// DuckDB drops a fraction and stops with an error on a string time, where the importer reads both.
+// not_canonical); Athena, Trino and Spark sort the top-level names, make the top-level numbers (N) canonical
+// (portableCanonicalNumber) and sort the members of top-level sets, each once, NS members made canonical numbers
+// first (portableCanonicalSetMembers), and compare nested M and L values, and the numbers and sets in them, as written
+// (no recursion in their SQL; DynamoDB writes them the same way for the same value, so an export's images compare as
+// the desktop compares them unless a writer reorders or respells them); B and BS compare as their base64 text; the
+// window start of compacted lines is one constant per export (--window-from, not read from the manifest; NULL without
+// it, so a full export inside a window is then compared as the desktop compares lines imported before windows were
+// kept: README, Beyond one machine). A Kinesis record's ApproximateCreationDateTime is read through the table
+// definition's bigint: DuckDB drops a fraction and stops with an error on a string time, where the importer reads both.
 
 #include <string>
 #include <string_view>
@@ -61,6 +62,13 @@ std::string canonicalNumberMacro();
 /// Athena, Trino and Spark apply to the top-level numbers of images and Keys (they have no recursion for the levels
 /// below). Executed by the tests on DuckDB only.
 std::string portableCanonicalNumber(const std::string& text, SqlDialect dialect);
+
+/// The members of a DynamoDB set (`members`: an SQL array of their texts) sorted and each once, as
+/// streamscope_canonical_json writes a set's members, in functions DuckDB, Athena/Trino and Spark SQL share
+/// (array_distinct, array_sort; with `numbers`, for NS, transform with portableCanonicalNumber first: DuckDB names it
+/// list_transform): what Athena, Trino and Spark apply to the top-level sets of images and Keys. Executed by the tests
+/// on DuckDB only.
+std::string portableCanonicalSetMembers(const std::string& members, bool numbers, SqlDialect dialect);
 
 /// What the DuckDB canonical form writes, followed by the text as written (a JSON string) and "}", in place of an
 /// object or array nested deeper than kCanonicalDepth JSON levels.

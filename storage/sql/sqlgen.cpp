@@ -981,8 +981,8 @@ void appendRawViews(SqlScript& script, const SqlRequest& r, bool withIncremental
     const std::string canonical = r.dialect == SqlDialect::DuckDb
         ? "names sorted, numbers canonical and set members sorted " + std::to_string((kCanonicalDepth - 2) / 2)
             + " nested levels deep\n(streamscope_canonical_json; not_canonical: an image nested deeper)"
-        : "top-level names sorted and top-level numbers (N) canonical\n(sets, nested maps and lists and the numbers "
-          "in them compared as written: no recursion in this SQL)";
+        : "top-level names sorted, top-level numbers (N) canonical and top-level sets' members sorted, each once\n"
+          "(nested maps and lists and the numbers and sets in them compared as written: no recursion in this SQL)";
     bool windows = r.windowFromMicros.has_value();
     for (const auto& e : r.incrementalExports)
         windows = windows || e.windowFromMicros;

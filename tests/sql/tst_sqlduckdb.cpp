@@ -196,6 +196,7 @@ private Q_SLOTS:
     void typedFromStore();
     void rawLayoutsRead();
     void canonicalForms();
+    void canonicalSets();
     void rawAudit_data();
     void rawAudit();
 
@@ -994,6 +995,98 @@ void TestSqlDuckDb::canonicalForms()
         QVERIFY2((a == b) == std::get<2>(images[i]),
                  qPrintable(QString::number(i) + QLatin1Char(' ') + a + QStringLiteral(" / ") + b));
     }
+}
+
+void TestSqlDuckDb::canonicalSets()
+{
+    if (!m_skip.isEmpty())
+        QSKIP(qPrintable(m_skip));
+    // The set rule Athena, Trino and Spark apply to the top-level sets of Keys and images
+    // (storage::portableCanonicalSetMembers: array_distinct, array_sort, transform with the number rule for NS), run
+    // here on DuckDB (which names transform list_transform), the members written back as JSON with to_json (Spark's
+    // function; Trino's CAST(… AS json) is not run). Sets written with reordered and repeated members and respelled
+    // NS numbers must give one text, which is streamscope_canonical_json's text of that set; other sets other texts.
+    struct Set
+    {
+        int group;
+        QString type, members;
+    };
+    const QList<Set> sets{
+        {0, QStringLiteral("SS"), QStringLiteral(R"(["x","y"])")},
+        {0, QStringLiteral("SS"), QStringLiteral(R"(["y","x","y"])")},
+        {0, QStringLiteral("SS"), QStringLiteral(R"(["y","x"])")},
+        {1, QStringLiteral("SS"), QStringLiteral(R"(["x","z"])")},
+        {2, QStringLiteral("SS"), QStringLiteral(R"(["x"])")},
+        {3, QStringLiteral("NS"), QStringLiteral(R"(["1","2"])")},
+        {3, QStringLiteral("NS"), QStringLiteral(R"(["2","1.0","2E0"])")},
+        {3, QStringLiteral("NS"), QStringLiteral(R"(["20E-1","01","+1","2"])")},
+        {4, QStringLiteral("NS"), QStringLiteral(R"(["1","1.00000000000000000001"])")},
+        {4, QStringLiteral("NS"), QStringLiteral(R"(["1.00000000000000000001","1.0"])")},
+        {5, QStringLiteral("NS"), QStringLiteral(R"(["1"])")},
+        {6, QStringLiteral("NS"), QStringLiteral(R"(["-1.50e-3","0.000","123.456"])")},
+        {6, QStringLiteral("NS"), QStringLiteral(R"(["123456E-3","-0","-0.0015"])")},
+        {7, QStringLiteral("BS"), QStringLiteral(R"(["QQ==","Qg=="])")},
+        {7, QStringLiteral("BS"), QStringLiteral(R"(["Qg==","QQ==","Qg=="])")},
+        {8, QStringLiteral("BS"), QStringLiteral(R"(["QQ=="])")},
+    };
+    QString values;
+    for (int i = 0; i < sets.size(); ++i)
+        values += (values.isEmpty() ? QString() : QStringLiteral(", "))
+            + QStringLiteral("(%1, %2, '%3', '%4')").arg(i).arg(sets[i].group).arg(sets[i].type, sets[i].members);
+    const std::string members = "CAST(CAST(m AS JSON) AS VARCHAR[])";
+    const auto duck = [](std::string text) {
+        for (std::size_t at = 0; (at = text.find("transform(", at)) != std::string::npos; at += 15)
+            text.replace(at, 10, "list_transform(");
+        return QString::fromStdString(text);
+    };
+    QString script =
+        QString::fromStdString(storage::canonicalNumberMacro() + ";\n" + storage::canonicalJsonMacro() + ";\n")
+        + QStringLiteral("SELECT i, g, concat('{\"', t, '\":', CAST(to_json(CASE WHEN t = 'NS' THEN ")
+        + duck(storage::portableCanonicalSetMembers(members, true, storage::SqlDialect::Spark))
+        + QStringLiteral("\n  ELSE ")
+        + duck(storage::portableCanonicalSetMembers(members, false, storage::SqlDialect::Spark))
+        + QStringLiteral(
+            " END) AS VARCHAR), '}') AS p,\n  CAST(streamscope_canonical_json(CAST(concat('{\"', t, '\":', m, "
+            "'}') AS JSON)) AS VARCHAR) AS c\nFROM (VALUES ")
+        + values + QStringLiteral(") v(i, g, t, m) ORDER BY i;\n");
+    // The Trino/Athena text of the rule too (the same functions; its number rule differs in its literals only).
+    script += QStringLiteral("SELECT i, CAST(to_json(CASE WHEN t = 'NS' THEN ")
+        + duck(storage::portableCanonicalSetMembers(members, true, storage::SqlDialect::Trino))
+        + QStringLiteral("\n  ELSE ")
+        + duck(storage::portableCanonicalSetMembers(members, false, storage::SqlDialect::Trino))
+        + QStringLiteral(" END) AS VARCHAR) AS p\nFROM (VALUES ") + values
+        + QStringLiteral(") v(i, g, t, m) ORDER BY i;\n");
+    const QString file = m_dir.filePath(QStringLiteral("canonical-sets.sql"));
+    {
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(script.toUtf8());
+    }
+    QString error;
+    const QList<QByteArray> results = runNode({QStringLiteral("exec"), file}, error).trimmed().split('\n');
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(results.size(), 2);
+    const QJsonArray rows = QJsonDocument::fromJson(results[0]).object().value(QStringLiteral("rows")).toArray();
+    const QJsonArray trinoRows = QJsonDocument::fromJson(results[1]).object().value(QStringLiteral("rows")).toArray();
+    QCOMPARE(rows.size(), sets.size());
+    QCOMPARE(trinoRows.size(), sets.size());
+    QStringList texts;
+    for (int i = 0; i < sets.size(); ++i) {
+        const QJsonObject row = rows[i].toObject();
+        const QString p = row.value(QStringLiteral("p")).toString();
+        const QString c = row.value(QStringLiteral("c")).toString();
+        // the same text as DuckDB's macro writes for the set (its members sort the same way here)
+        QVERIFY2(p == c, qPrintable(QStringLiteral("%1 %2: %3 / macro %4").arg(sets[i].type, sets[i].members, p, c)));
+        const QString trino = QStringLiteral("{\"") + sets[i].type + QStringLiteral("\":")
+            + trinoRows[i].toObject().value(QStringLiteral("p")).toString() + QLatin1Char('}');
+        QCOMPARE(trino, p);
+        texts << p;
+    }
+    for (int i = 0; i < sets.size(); ++i)
+        for (int j = i + 1; j < sets.size(); ++j)
+            QVERIFY2((texts[i] == texts[j]) == (sets[i].group == sets[j].group),
+                     qPrintable(
+                         QStringLiteral("%1 / %2: %3 / %4").arg(sets[i].members, sets[j].members, texts[i], texts[j])));
 }
 
 void TestSqlDuckDb::rawAudit_data()
