@@ -111,6 +111,35 @@ ReplayPanel::ReplayPanel(StoreSession* session, QWidget* parent)
     auto* row = createOptionsRow();
     form->addRow(QString(), row);
 
+    m_runBar = createRunBar();
+    createBannerAndStatus();
+    auto* split = createRunsAndLog();
+
+    auto* scroll = createSettingsScroll(form);
+    auto* top = new QWidget(this);
+    auto* topLayout = new QVBoxLayout(top);
+    topLayout->setContentsMargins(0, 0, 0, 0);
+    topLayout->addWidget(scroll, 1);
+    topLayout->addLayout(m_runBar);
+    split->insertWidget(0, top);
+    m_split = split;
+    split->setStretchFactor(0, 0);
+    split->setCollapsible(0, false);
+    m_runs->setMinimumHeight(m_runs->fontMetrics().lineSpacing() * 4);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(split, 1);
+
+    connectSignals(browse);
+    loadSettings();
+    showRunnerPage(m_runner->currentIndex());
+    updatePreview();
+    reload();
+}
+
+/// Replay, Cancel (made by createOptionsRow), the busy bar and the progress text: the row under the settings.
+QHBoxLayout* ReplayPanel::createRunBar()
+{
     auto* progressRow = new QHBoxLayout;
     m_busy = new QProgressBar(this);
     m_busy->setRange(0, 0); // busy: the number of batches is known only once they are planned
@@ -128,6 +157,12 @@ ReplayPanel::ReplayPanel(StoreSession* session, QWidget* parent)
     progressRow->addWidget(m_busy);
     progressRow->addWidget(m_progress, 1);
 
+    return progressRow;
+}
+
+/// The error banner (hidden until a replay fails to start) and the status line under the settings.
+void ReplayPanel::createBannerAndStatus()
+{
     m_banner = new QLabel(this);
     m_banner->setTextFormat(Qt::PlainText);
     m_banner->setWordWrap(true);
@@ -143,7 +178,11 @@ ReplayPanel::ReplayPanel(StoreSession* session, QWidget* parent)
     m_banner->hide();
     m_status = new QLabel(this);
     m_status->setWordWrap(true);
+}
 
+/// The runs tree and the selected invocation's log, in a vertical splitter.
+QSplitter* ReplayPanel::createRunsAndLog()
+{
     m_runs = new QTreeWidget(this);
     m_runs->setColumnCount(5);
     m_runs->setHeaderLabels(
@@ -162,17 +201,22 @@ ReplayPanel::ReplayPanel(StoreSession* session, QWidget* parent)
     m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_log->setPlaceholderText(tr("Select an attempt (or a batch) to see the handler's log of that invocation"));
-    m_runs->setMinimumHeight(m_runs->fontMetrics().lineSpacing() * 8);
     m_log->setMinimumHeight(m_log->fontMetrics().lineSpacing() * 2); // (at 1024x700 the settings need the room)
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_runs);
     split->addWidget(m_log);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 1);
+    return split;
+}
 
+/// The settings (`form`, the banner and the status) in a scroll area that follows the keyboard's focus.
+QScrollArea* ReplayPanel::createSettingsScroll(QFormLayout* form)
+{
     // The settings scroll when the window is short (the whole window must work at 1024x700); the splitter lets the
     // user trade them against the runs and the log.
     auto* settings = new QWidget(this);
+    m_settingsPane = settings;
     auto* settingsLayout = new QVBoxLayout(settings);
     settingsLayout->setContentsMargins(0, 0, 0, 0);
     settingsLayout->addLayout(form);
@@ -192,22 +236,11 @@ ReplayPanel::ReplayPanel(StoreSession* session, QWidget* parent)
         const QRect field(now->mapTo(settings, QPoint(0, 0)), now->size());
         scroll->ensureVisible(field.center().x(), field.center().y(), field.width() / 2 + 2, field.height() / 2 + 2);
     });
-    auto* top = new QWidget(this);
-    auto* topLayout = new QVBoxLayout(top);
-    topLayout->setContentsMargins(0, 0, 0, 0);
-    topLayout->addWidget(scroll, 1);
-    topLayout->addLayout(progressRow);
-    split->insertWidget(0, top);
-    m_split = split;
-    m_settingsPane = settings;
-    m_runBar = progressRow;
-    split->setStretchFactor(0, 0);
-    split->setCollapsible(0, false);
-    m_runs->setMinimumHeight(m_runs->fontMetrics().lineSpacing() * 4);
+    return scroll;
+}
 
-    auto* layout = new QVBoxLayout(this);
-    layout->addWidget(split, 1);
-
+void ReplayPanel::connectSignals(QPushButton* browse)
+{
     connect(m_runner, &QComboBox::currentIndexChanged, this, &ReplayPanel::showRunnerPage);
     connect(m_command, &QLineEdit::textChanged, this, &ReplayPanel::updatePreview);
     connect(browse, &QPushButton::clicked, this, [this] {
@@ -237,10 +270,6 @@ ReplayPanel::ReplayPanel(StoreSession* session, QWidget* parent)
         connect(m_session, &StoreSession::opened, this, &ReplayPanel::reload);
         connect(m_session, &StoreSession::closed, this, &ReplayPanel::reload);
     }
-    loadSettings();
-    showRunnerPage(m_runner->currentIndex());
-    updatePreview();
-    reload();
 }
 
 /// Timeout, retries, batch size and bisect; creates Replay and Cancel (placed on the progress row).

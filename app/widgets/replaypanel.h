@@ -29,6 +29,8 @@ class StoreSession;
 
 class QTimer;
 class QSplitter;
+class QFormLayout;
+class QScrollArea;
 class QShowEvent;
 namespace splitdefaults {
 class Placer;
@@ -94,6 +96,11 @@ protected:
 private:
     QPushButton* createRunnerPages();
     QHBoxLayout* createOptionsRow();
+    QHBoxLayout* createRunBar();
+    void createBannerAndStatus();
+    QSplitter* createRunsAndLog();
+    QScrollArea* createSettingsScroll(QFormLayout* form);
+    void connectSignals(QPushButton* browse);
     void showRuns(const ReplayRunList& runs);
     void showRun(QTreeWidgetItem* item, const storage::ReplayRunInfo& run, int runIndex);
     void onFinished(const ReplayOutcome& outcome);
