@@ -181,41 +181,29 @@ std::string textType(SqlDialect d)
 /// as written.
 std::string topLevelValuesCanonical(const std::string& m, SqlDialect d)
 {
-    switch (d) {
-    case SqlDialect::DuckDb:
-        break;
-    case SqlDialect::Athena:
-    case SqlDialect::Trino: {
-        const std::string n = "json_extract_scalar(v, '$.N')";
-        std::string sets;
-        for (const std::string_view type : {"SS", "NS", "BS"}) {
-            const std::string t(type);
-            // (varchar ARRAY: Trino's standard spelling of array(varchar), which DuckDB parses too)
-            const std::string members = "TRY_CAST(json_extract(v, '$." + t + "') AS varchar ARRAY)";
-            sets += "\n                          WHEN " + members
-                + " IS NOT NULL\n                          THEN json_parse(concat('{\"" + t + "\":', json_format(CAST("
-                + portableCanonicalSetMembers(members, type == "NS", d) + " AS json)), '}'))";
-        }
-        return "transform_values(" + m + ",\n           (k, v) -> CASE WHEN " + n
-            + " IS NOT NULL\n                          THEN json_parse(concat('{\"N\":\"', "
-            + portableCanonicalNumber(n, d) + ", '\"}'))" + sets + "\n                          ELSE v END)";
+    if (d == SqlDialect::DuckDb)
+        return m;
+    // The same CASE in each engine's JSON functions: reading a member as text or as an array of text, and writing
+    // JSON text back (Athena/Trino's map holds json values, Spark's text).
+    const bool spark = d == SqlDialect::Spark;
+    const std::string n = spark ? "get_json_object(v, '$.N')" : "json_extract_scalar(v, '$.N')";
+    const auto json = [spark](const std::string& text) { return spark ? text : "json_parse(" + text + ")"; };
+    std::string sets;
+    for (const std::string_view type : {"SS", "NS", "BS"}) {
+        const std::string t(type);
+        // (varchar ARRAY: Trino's standard spelling of array(varchar), which DuckDB parses too)
+        const std::string members = spark ? "from_json(get_json_object(v, '$." + t + "'), 'array<string>')"
+                                          : "TRY_CAST(json_extract(v, '$." + t + "') AS varchar ARRAY)";
+        const std::string canonical = portableCanonicalSetMembers(members, type == "NS", d);
+        sets += "\n                          WHEN " + members + " IS NOT NULL\n                          THEN "
+            + json("concat('{\"" + t + "\":', "
+                   + (spark ? "to_json(" + canonical + ")" : "json_format(CAST(" + canonical + " AS json))")
+                   + ", '}')");
     }
-    case SqlDialect::Spark: {
-        const std::string n = "get_json_object(v, '$.N')";
-        std::string sets;
-        for (const std::string_view type : {"SS", "NS", "BS"}) {
-            const std::string t(type);
-            const std::string members = "from_json(get_json_object(v, '$." + t + "'), 'array<string>')";
-            sets += "\n                          WHEN " + members
-                + " IS NOT NULL\n                          THEN concat('{\"" + t + "\":', to_json("
-                + portableCanonicalSetMembers(members, type == "NS", d) + "), '}')";
-        }
-        return "transform_values(" + m + ",\n           (k, v) -> CASE WHEN " + n
-            + " IS NOT NULL\n                          THEN concat('{\"N\":\"', " + portableCanonicalNumber(n, d)
-            + ", '\"}')" + sets + "\n                          ELSE v END)";
-    }
-    }
-    return m;
+    return "transform_values(" + m + ",\n           (k, v) -> CASE WHEN " + n
+        + " IS NOT NULL\n                          THEN "
+        + json("concat('{\"N\":\"', " + portableCanonicalNumber(n, d) + ", '\"}')") + sets
+        + "\n                          ELSE v END)";
 }
 
 } // namespace
