@@ -84,32 +84,30 @@ std::optional<QString> pairIncrementalExports(const QStringList& incrementals,
                                               const std::vector<std::optional<std::int64_t>>& windows,
                                               storage::SqlRequest& request)
 {
-    if (request.source == storage::SqlSource::S3Full && !incrementals.isEmpty()) {
-        // Paired in order: the n-th --window-from is the n-th incremental export's window start.
-        if (!windows.empty() && windows.size() != static_cast<std::size_t>(incrementals.size()))
-            return QStringLiteral("%1 --incremental-location but %2 --window-from: give one --window-from "
-                                  "per incremental export (its exportFromTime), in the same order")
-                .arg(incrementals.size())
-                .arg(windows.size());
-        for (qsizetype i = 0; i < incrementals.size(); ++i)
-            request.incrementalExports.push_back(
-                {incrementals[i].toStdString(), windows.empty() ? std::nullopt : windows[static_cast<std::size_t>(i)]});
-    } else if (request.source == storage::SqlSource::S3Incremental && !incrementals.isEmpty()) {
-        // The first --window-from is --location's export's, then one per --incremental-location, in order.
-        const auto exports = static_cast<std::size_t>(incrementals.size()) + 1;
+    const bool full = request.source == storage::SqlSource::S3Full;
+    const bool incremental = request.source == storage::SqlSource::S3Incremental;
+    if ((full || incremental) && !incrementals.isEmpty()) {
+        // Paired in order: s3-full's n-th --window-from is the n-th incremental export's window start; s3-incremental's
+        // first is --location's export's, then one per --incremental-location.
+        const std::size_t first = incremental ? 1 : 0;
+        const std::size_t exports = static_cast<std::size_t>(incrementals.size()) + first;
         if (!windows.empty() && windows.size() != exports)
-            return QStringLiteral("%1 exports (--location and %2 --incremental-location) but %3 "
-                                  "--window-from: give one --window-from per export (its exportFromTime), "
-                                  "--location's first, then in the order of --incremental-location")
-                .arg(exports)
-                .arg(incrementals.size())
-                .arg(windows.size());
-        if (!windows.empty())
+            return full ? QStringLiteral("%1 --incremental-location but %2 --window-from: give one --window-from "
+                                         "per incremental export (its exportFromTime), in the same order")
+                              .arg(incrementals.size())
+                              .arg(windows.size())
+                        : QStringLiteral("%1 exports (--location and %2 --incremental-location) but %3 "
+                                         "--window-from: give one --window-from per export (its exportFromTime), "
+                                         "--location's first, then in the order of --incremental-location")
+                              .arg(exports)
+                              .arg(incrementals.size())
+                              .arg(windows.size());
+        if (incremental && !windows.empty())
             request.windowFromMicros = windows.front();
         for (qsizetype i = 0; i < incrementals.size(); ++i)
             request.incrementalExports.push_back(
                 {incrementals[i].toStdString(),
-                 windows.empty() ? std::nullopt : windows[static_cast<std::size_t>(i) + 1]});
+                 windows.empty() ? std::nullopt : windows[static_cast<std::size_t>(i) + first]});
     } else {
         for (const QString& location : incrementals) // refused by generateSql with the reason
             request.incrementalExports.push_back({location.toStdString(), std::nullopt});
