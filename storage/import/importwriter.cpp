@@ -353,7 +353,8 @@ std::optional<Error> ImportWriter::Impl::prepareAll()
          "UPDATE streams SET view_type = ?2, region = CASE WHEN region = '' THEN ?3 ELSE region END "
          "WHERE id = ?1"},
         {&findKey, "SELECT id FROM keys WHERE table_id = ?1 AND canonical = ?2"},
-        {&insertKey, "INSERT INTO keys(table_id, canonical, display) VALUES (?1, ?2, ?3)"},
+        {&insertKey,
+         "INSERT INTO keys(table_id, canonical, display, sort_key) VALUES (?1, ?2, ?3, streamscope_key_order(?2))"},
         {&insertRecord,
          "INSERT INTO records(source_id, record_index, byte_offset, table_id, stream_id, key_id, event_name, seq, "
          "seq_sort, event_id, time_us, time_unit, time_text, size_bytes, view_type, ttl, shape, content_hash, "

@@ -300,6 +300,17 @@ DROP INDEX IF EXISTS records_by_key;
 CREATE INDEX records_by_key ON records(key_id, stream_id, seq_sort);
 )sql";
 
+// Version 7: every key carries its typed order (model/keyorder.h: numbers numerically, binaries by bytes, part by
+// part), written by the importer with streamscope_key_order() and indexed per table and across tables (issue 22): the
+// keys list sorted by key is an index scan instead of SQLite computing and sorting every key's order bytes each time
+// (5.5 s for 628,641 keys). A version-6 store opened read-only is sorted by the function as before. Adds no table.
+constexpr const char* kSchemaV7 = R"sql(
+ALTER TABLE keys ADD COLUMN sort_key BLOB;
+UPDATE keys SET sort_key = streamscope_key_order(canonical);
+CREATE INDEX keys_by_order ON keys(table_id, sort_key);
+CREATE INDEX keys_all_by_order ON keys(sort_key);
+)sql";
+
 // Forward migrations, in order. Version n's entry turns a store of version n-1 into version n.
 const std::vector<Migration>& migrations()
 {
@@ -310,6 +321,7 @@ const std::vector<Migration>& migrations()
         {4, kSchemaV4, {"findings", "audit_coverage"}},
         {5, kSchemaV5, {}},
         {6, kSchemaV6, {}},
+        {7, kSchemaV7, {}},
     };
     return list;
 }

@@ -18,16 +18,20 @@ namespace storage {
 /// 'SSC1': marks an SQLite file as a Streamscope store.
 inline constexpr std::int32_t kApplicationId = 0x53534331;
 /// Schema version this build writes and reads. 1: the capture tables; 2: the replay tables; 3: record provenance;
-/// 4: stored findings; 5: every record's event ID indexed; 6: a key's records indexed in delivery order.
-inline constexpr int kSchemaVersion = 6;
+/// 4: stored findings; 5: every record's event ID indexed; 6: a key's records indexed in delivery order; 7: every
+/// key's typed order stored and indexed (keys.sort_key).
+inline constexpr int kSchemaVersion = 7;
+/// First schema version whose keys carry their typed order (keys.sort_key, keys_by_order, keys_all_by_order).
+inline constexpr int kKeyOrderVersion = 7;
 /// First schema version with the stored audit (findings, audit_coverage).
 inline constexpr int kFindingsVersion = 4;
 /// First schema version with record_provenance (where a record read from a log was logged).
 inline constexpr int kProvenanceVersion = 3;
 /// First schema version with the replay tables (replay_runs, replay_batches, replay_attempts, replay_records).
 inline constexpr int kReplayTablesVersion = 2;
-/// Oldest version a read-only open accepts. The versions since then only add tables, so such a store reads the same
-/// less what it lacks (a version-1 store has no replay runs); anything written needs kSchemaVersion.
+/// Oldest version a read-only open accepts. The versions since then add tables, indexes and one column (keys.sort_key),
+/// so such a store reads the same less what it lacks (a version-1 store has no replay runs; a store before version 7
+/// sorts its keys by value with streamscope_key_order()); anything written needs kSchemaVersion.
 inline constexpr int kOldestReadableVersion = 1;
 /// SQLite page size of a store this build creates (an existing store keeps its own; any size reads the same).
 /// Records are ~2 KB rows: with 32 KiB pages an import writes, logs and checkpoints a third fewer bytes in a

@@ -332,7 +332,7 @@ std::string keySortColumn(KeySort sort)
         return "k.record_count";
     case KeySort::LastChange:
         return "k.last_time_us";
-    case KeySort::KeyValue: // sorted by SQLite (its sorter spills to temporary files: bounded memory)
+    case KeySort::KeyValue: // a store before version 7: sorted by SQLite (its sorter spills to temporary files)
         return "streamscope_key_order(k.canonical)";
     }
     return "k.display";
@@ -691,8 +691,16 @@ Result<std::vector<std::int64_t>> Store::keyIds(const KeyQuery& query)
 {
     const Conditions c = keyConditions(query);
     const std::string dir = query.descending ? " DESC" : "";
-    const std::string sql =
-        "SELECT k.id FROM keys k" + c.whereClause() + " ORDER BY " + keySortColumn(query.sort) + dir + ", k.id" + dir;
+    std::string column = keySortColumn(query.sort);
+    if (query.sort == KeySort::KeyValue) {
+        // Since version 7 each key's order is stored and indexed (keys_by_order, keys_all_by_order): an index scan.
+        auto version = schemaVersion(m_impl->db);
+        if (!version)
+            return version.error();
+        if (*version >= kKeyOrderVersion)
+            column = "k.sort_key";
+    }
+    const std::string sql = "SELECT k.id FROM keys k" + c.whereClause() + " ORDER BY " + column + dir + ", k.id" + dir;
     return m_impl->collect<std::int64_t>(sql, c.params, [](const Statement& st) { return st.int64(0); });
 }
 

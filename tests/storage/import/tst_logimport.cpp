@@ -599,9 +599,11 @@ void TestLogImport::version2StoreGetsProvenanceTable()
     {
         auto db = storage::Database::open(file.toStdString(), storage::Database::OpenMode::ReadWriteExisting);
         QVERIFY(db);
-        // Back to version 2: version 6's records_by_key, version 5's wider records_by_event_id, version 4's
-        // findings tables and version 3's record_provenance undone.
-        QVERIFY(!db->exec("BEGIN; DROP INDEX records_by_key; CREATE INDEX records_by_key ON records(key_id); "
+        // Back to version 2: version 7's keys.sort_key, version 6's records_by_key, version 5's wider
+        // records_by_event_id, version 4's findings tables and version 3's record_provenance undone.
+        QVERIFY(!db->exec("BEGIN; DROP INDEX keys_by_order; DROP INDEX keys_all_by_order; "
+                          "ALTER TABLE keys DROP COLUMN sort_key; DROP INDEX records_by_key; CREATE INDEX "
+                          "records_by_key ON records(key_id); "
                           "DROP INDEX records_by_event_id; "
                           "CREATE INDEX records_by_event_id ON records(event_id) WHERE seq_sort IS NULL; "
                           "DROP TABLE findings; DROP TABLE audit_coverage; DROP TABLE record_provenance; "

@@ -284,13 +284,13 @@ private Q_SLOTS:
     {
         auto store = Store::open(path("new-replay.streamscope"));
         QVERIFY(store);
-        QCOMPARE(kSchemaVersion, 6);
-        QCOMPARE(*store->database().queryInt("PRAGMA user_version"), std::int64_t{6});
+        QCOMPARE(kSchemaVersion, 7);
+        QCOMPARE(*store->database().queryInt("PRAGMA user_version"), std::int64_t{7});
         QCOMPARE(replayTableCount(store->database()), std::int64_t{4});
         QCOMPARE(*hasTablesAddedIn(store->database(), kReplayTablesVersion), true);
         auto meta = store->database().prepare("SELECT value FROM meta WHERE name = 'schema_written_by'");
         QVERIFY(meta && meta->step().row);
-        QCOMPARE(meta->text(0), std::string_view("streamscope schema 6"));
+        QCOMPARE(meta->text(0), std::string_view("streamscope schema 7"));
     }
 
     void version1StoreMigrated_data()
@@ -463,6 +463,76 @@ private Q_SLOTS:
                        "CREATE INDEX records_by_key ON records(key_id, stream_id, seq_sort)",
                        "SELECT r.id, r.stream_id, r.seq_sort FROM records r WHERE r.key_id = 1",
                        "SEARCH r USING COVERING INDEX records_by_key (key_id=?)");
+    }
+
+    // ---- version 7: every key's typed order stored and indexed -------------------------------------------------
+
+    /// A version-6 store (keys without sort_key) is read as it is when opened read only, its keys sorted by value
+    /// with the function; migrated, every key has its order bytes, the keys list by value is read from the index
+    /// (no sort) and the store is intact.
+    void version6StoreMigrated()
+    {
+        const std::string file = path("v6.streamscope");
+        {
+            auto store = Store::open(file);
+            QVERIFY(store);
+            std::vector<storetest::Spec> specs;
+            for (const char* n : {"100", "1000", "101", "2"}) {
+                storetest::Spec spec;
+                spec.keys = std::string("{\"Id\":{\"N\":\"") + n + "\"}}"; // no raw strings: moc counts braces
+                spec.sequenceNumber = storetest::seq(static_cast<std::int64_t>(specs.size() + 1));
+                spec.newImage = spec.keys;
+                specs.push_back(spec);
+            }
+            QCOMPARE(storetest::writeSource(store->database(), "n.json", specs), std::string());
+        }
+        QCOMPARE(olderstore::toVersion6(file), QString());
+        KeyQuery byValue;
+        byValue.sort = KeySort::KeyValue;
+        const auto displayOrder = [&](Store& store) {
+            std::vector<std::string> texts;
+            auto ids = store.keyIds(byValue);
+            if (!ids)
+                return std::vector<std::string>{ids.error().message};
+            auto keys = store.keysByIds(*ids);
+            if (!keys)
+                return std::vector<std::string>{keys.error().message};
+            for (const KeyInfo& k : *keys)
+                texts.push_back(k.displayText);
+            return texts;
+        };
+        const std::vector<std::string> ascending{"Id=2", "Id=100", "Id=101", "Id=1000"};
+        const std::string query = "SELECT k.id FROM keys k WHERE k.table_id = 1 ORDER BY k.sort_key, k.id";
+        {
+            auto readOnly = Store::open(file, Database::OpenMode::ReadOnly);
+            QVERIFY2(readOnly, readOnly ? "" : readOnly.error().message.c_str());
+            Database& db = readOnly->database();
+            QCOMPARE(*db.queryInt("PRAGMA user_version"), std::int64_t{6});
+            QCOMPARE(*db.queryInt("SELECT count(*) FROM pragma_table_info('keys') WHERE name = 'sort_key'"),
+                     std::int64_t{0});
+            QCOMPARE(displayOrder(*readOnly), ascending);
+        }
+        auto store = Store::open(file, Database::OpenMode::ReadWriteExisting);
+        QVERIFY2(store, store ? "" : store.error().message.c_str());
+        Database& db = store->database();
+        QCOMPARE(*db.queryInt("PRAGMA user_version"), std::int64_t{kSchemaVersion});
+        QCOMPARE(*db.queryInt("SELECT count(*) FROM keys WHERE sort_key IS NULL "
+                              "OR sort_key IS NOT streamscope_key_order(canonical)"),
+                 std::int64_t{0});
+        QCOMPARE(displayOrder(*store), ascending);
+        for (const std::string& q :
+             {query, std::string("SELECT k.id FROM keys k ORDER BY k.sort_key DESC, k.id DESC")}) {
+            const std::string plan = storetest::queryPlan(db, q);
+            QVERIFY2(plan.find("keys_") != std::string::npos && plan.find("_by_order") != std::string::npos,
+                     plan.c_str());
+            QVERIFY2(plan.find("TEMP B-TREE") == std::string::npos, plan.c_str());
+        }
+        // The list follows the stored column (not the function): a key whose stored order is made smallest comes first.
+        QVERIFY(!db.exec("UPDATE keys SET sort_key = x'00' WHERE display = 'Id=1000'"));
+        QCOMPARE(displayOrder(*store), (std::vector<std::string>{"Id=1000", "Id=2", "Id=100", "Id=101"}));
+        auto check = db.prepare("PRAGMA integrity_check");
+        QVERIFY(check && check->step().row);
+        QCOMPARE(check->text(0), std::string_view("ok"));
     }
 
     void version1StoreReadOnly()
