@@ -70,6 +70,29 @@ private Q_SLOTS:
         auto counted = store->countKeys({});
         QVERIFY(counted);
         QCOMPARE(*counted, std::int64_t(2));
+        // The ids the GUI lists (keyIds: every order, the whole store, the table, a text filter) leave B out too.
+        auto tableList = store->tables();
+        QVERIFY(tableList && tableList->size() == 1);
+        for (const auto sort : {storage::KeySort::KeyValue, storage::KeySort::KeyText, storage::KeySort::RecordCount,
+                                storage::KeySort::LastChange}) {
+            for (const bool byTable : {false, true}) {
+                for (const char* filter : {"", "Id="}) {
+                    storage::KeyQuery query;
+                    query.sort = sort;
+                    query.filter = filter;
+                    if (byTable)
+                        query.tableId = tableList->front().id;
+                    auto ids = store->keyIds(query);
+                    QVERIFY2(ids, ids ? "" : ids.error().message.c_str());
+                    auto keys = store->keysByIds(*ids);
+                    QVERIFY(keys);
+                    QStringList texts;
+                    for (const auto& k : *keys)
+                        texts << QString::fromStdString(k.displayText);
+                    QCOMPARE(texts, (QStringList{QStringLiteral("Id=A"), QStringLiteral("Id=C")}));
+                }
+            }
+        }
         auto tables = store->tables();
         QVERIFY(tables);
         QCOMPARE(tables->size(), std::size_t(1));
