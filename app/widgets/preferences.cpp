@@ -12,9 +12,9 @@
 #include <QTreeView>
 
 #include "app/viewmodels/storesession.h"
-#include "app/widgets/findingspanel.h"
 #include "app/widgets/diffpanel.h"
 #include "app/widgets/eventspanel.h"
+#include "app/widgets/findingspanel.h"
 #include "app/widgets/keyspanel.h"
 #include "app/widgets/mainwindow.h"
 #include "app/widgets/timelinepanel.h"
@@ -222,4 +222,7 @@ void Preferences::applySavedFilters()
         eventsPanel->view()->horizontalHeader()->setSortIndicator(
             column, events.descending ? Qt::DescendingOrder : Qt::AscendingOrder);
     }
+    // The texts apply now, not after the typing pause: the lists that arrive next are the store's filtered ones.
+    keysPanel->applyFilterNow();
+    eventsPanel->applyFilterNow();
 }
