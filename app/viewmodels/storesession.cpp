@@ -340,6 +340,7 @@ void StoreSession::close()
 {
     if (!m_store)
         return;
+    Q_EMIT aboutToClose();
     m_jobs.cancelAll();
     m_auditJobs.cancelAll();
     m_keys.clear();
@@ -433,6 +434,17 @@ QString StoreSession::tableName(std::int64_t id) const
         if (t.id == id)
             return fromStd(t.name);
     return {};
+}
+
+std::optional<std::int64_t> StoreSession::findKeyId(const std::string& table, const std::string& canonicalKeys)
+{
+    const auto id = tableId(table);
+    if (!m_store || !id)
+        return std::nullopt;
+    auto key = m_store->findKey(*id, canonicalKeys);
+    if (!key || !*key)
+        return std::nullopt;
+    return (*key)->id;
 }
 
 std::optional<std::int64_t> StoreSession::tableId(const std::string& name) const

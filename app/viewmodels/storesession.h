@@ -94,6 +94,10 @@ public:
     void requestAudit();
     /// One record with its raw text (single indexed read on the GUI connection).
     std::optional<storage::RecordRow> record(std::int64_t recordId, QString* error = nullptr);
+    /// The id of the key with these Keys (canonical JSON) in this table (one indexed read on the GUI connection);
+    /// nullopt when the store has no such key or table. Key ids belong to one store file: a store made again
+    /// numbers its keys anew, the table and the Keys name the same item.
+    std::optional<std::int64_t> findKeyId(const std::string& table, const std::string& canonicalKeys);
     /// "" for an unknown id.
     QString tableName(std::int64_t tableId) const;
     std::optional<std::int64_t> tableId(const std::string& name) const;
@@ -102,6 +106,8 @@ public:
 
 Q_SIGNALS:
     void opened(const QString& path);
+    /// The store is about to close (also when another one is opened): its lists and the open key are still there.
+    void aboutToClose();
     void closed();
     void overviewReady();
     void keysReady();

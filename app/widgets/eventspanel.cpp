@@ -344,6 +344,12 @@ void EventsPanel::focusFilter()
     m_text->selectAll();
 }
 
+void EventsPanel::applyFilterNow()
+{
+    m_debounce->stop();
+    applyFilter();
+}
+
 void EventsPanel::updateTables()
 {
     m_table->blockSignals(true);

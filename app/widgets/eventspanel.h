@@ -59,6 +59,8 @@ public:
     std::optional<qint64> fromMicros() const { return m_from; }
     std::optional<qint64> toMicros() const { return m_to; }
     void focusFilter();
+    /// A filter typed and not applied yet applies now, without the typing pause (a store's saved filter put back).
+    void applyFilterNow();
     /// Selects the event `delta` rows away from the current one (the first when none); false when there is none.
     bool step(int delta);
     /// The record shown in the raw pane (0 = none).

@@ -259,6 +259,12 @@ void KeysPanel::focusFilter()
     m_filter->selectAll();
 }
 
+void KeysPanel::applyFilterNow()
+{
+    m_debounce->stop();
+    applyFilter();
+}
+
 void KeysPanel::enterList()
 {
     m_debounce->stop();

@@ -16,6 +16,8 @@ class KeysPanel : public QWidget
 public:
     explicit KeysPanel(StoreSession* session, QWidget* parent = nullptr);
     void focusFilter();
+    /// A filter typed and not applied yet applies now, without the typing pause (a store's saved filter put back).
+    void applyFilterNow();
     QTableView* keyView() const { return m_keys; }
     QTableView* tableView() const { return m_tables; }
     /// "N keys" under the list.

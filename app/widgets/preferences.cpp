@@ -12,11 +12,12 @@
 #include <QTreeView>
 
 #include "app/viewmodels/storesession.h"
-#include "app/widgets/findingspanel.h"
 #include "app/widgets/diffpanel.h"
 #include "app/widgets/eventspanel.h"
+#include "app/widgets/findingspanel.h"
 #include "app/widgets/keyspanel.h"
 #include "app/widgets/mainwindow.h"
+#include "app/widgets/storeviewstate.h"
 #include "app/widgets/timelinepanel.h"
 
 namespace {
@@ -71,10 +72,13 @@ Preferences::Preferences(MainWindow* window)
     StoreSession* session = window->session();
     connect(session, &StoreSession::opened, this, [this]() { m_restoring = true; });
     // The overview lists the tables the saved filters name: apply them then (once per opening).
-    connect(session, &StoreSession::overviewReady, this, [this]() {
+    // Then what the store showed comes back once the lists with those filters have arrived.
+    auto* viewState = new StoreViewState(window);
+    connect(session, &StoreSession::overviewReady, this, [this, viewState]() {
         if (m_restoring) {
             m_restoring = false;
             applySavedFilters();
+            viewState->restoreWhenListed();
         }
     });
     connect(session, &StoreSession::keysReady, this, &Preferences::saveFilters);
@@ -222,4 +226,7 @@ void Preferences::applySavedFilters()
         eventsPanel->view()->horizontalHeader()->setSortIndicator(
             column, events.descending ? Qt::DescendingOrder : Qt::AscendingOrder);
     }
+    // The texts apply now, not after the typing pause: the lists that arrive next are the store's filtered ones.
+    keysPanel->applyFilterNow();
+    eventsPanel->applyFilterNow();
 }

@@ -2,7 +2,8 @@
 
 // What the window remembers between sessions besides its layout (QSettings): the diff's "Changes only" and
 // "DynamoDB JSON", the column widths of the keys list, events table, timeline, diff and audit, and the last
-// filters of every store (keyed by the store's absolute path), applied again when that store is opened.
+// filters of every store (keyed by the store's absolute path), applied again when that store is opened, and what the
+// store showed (StoreViewState: open key, selected event and version, tab, scroll positions).
 
 #include <QHash>
 #include <QObject>
@@ -22,7 +23,7 @@ public:
     /// Restores the view options and column widths into `window`'s panels now, and follows their changes.
     explicit Preferences(MainWindow* window);
 
-    /// The settings group of a store's filters ("storeFilters/<hash of the absolute path>").
+    /// The settings group of a store's filters and view (StoreViewState): "storeFilters/<hash of the absolute path>".
     static QString storeGroup(const QString& storePath);
     /// The remembered filters of a store (defaults when none were saved).
     static KeyFilter savedKeyFilter(const QString& storePath);
