@@ -121,14 +121,17 @@ KeysPanel::KeysPanel(StoreSession* session, QWidget* parent)
     m_keys->addAction(copyJson);
     m_keys->addAction(copyText);
     m_keys->setContextMenuPolicy(Qt::ActionsContextMenu);
-    connect(m_keys->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& index) {
-        // A current row that is not selected was not picked: the view makes its first row current when the keyboard
-        // enters it (Tab, the window activated again) with none current. Clicks and arrow keys select it too.
-        if (m_syncing || !index.isValid() || !m_keys->selectionModel()->isSelected(index))
-            return;
-        m_shownKey = index.data(ModelRoles::KeyIdRole).toLongLong();
-        Q_EMIT keySelected(m_shownKey);
-    });
+    // A current row that is not selected was not picked: the view makes its first row current when the keyboard
+    // enters it (Tab, the window activated again) with none current. Arrow keys select the row and then make it
+    // current; a mouse click makes it current and then selects it: the key opens on whichever comes second.
+    connect(m_keys->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& index) { openIfPicked(index); });
+    connect(m_keys->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            [this](const QItemSelection& selected, const QItemSelection&) {
+                const QModelIndex current = m_keys->selectionModel()->currentIndex();
+                if (current.isValid() && selected.contains(current))
+                    openIfPicked(current);
+            });
     connect(session, &StoreSession::keysReady, this, [this]() {
         m_reloading = false;
         updateCount();
@@ -140,6 +143,14 @@ KeysPanel::KeysPanel(StoreSession* session, QWidget* parent)
     });
     connect(session, &StoreSession::closed, this, &KeysPanel::resetForNewStore);
     updateCount();
+}
+
+void KeysPanel::openIfPicked(const QModelIndex& index)
+{
+    if (m_syncing || !index.isValid() || !m_keys->selectionModel()->isSelected(index))
+        return;
+    m_shownKey = index.data(ModelRoles::KeyIdRole).toLongLong();
+    Q_EMIT keySelected(m_shownKey);
 }
 
 void KeysPanel::syncTableSelection()

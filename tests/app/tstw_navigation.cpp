@@ -163,6 +163,24 @@ private Q_SLOTS:
         QCOMPARE(session->currentKeyId(), keys->currentIndex().data(ModelRoles::KeyIdRole).toLongLong());
     }
 
+    /// A click on a key opens it (the view makes the row current before it selects it).
+    void keysListClickOpensTheKey()
+    {
+        QTemporaryDir dir;
+        MainWindow window;
+        QVERIFY(showSample(window, dir));
+        auto* session = window.session();
+        auto* keys = window.keysPanel()->keyView();
+        QTRY_VERIFY_WITH_TIMEOUT(!session->isBusy() && session->keyModel()->rowCount() > 2, 10'000);
+        for (const int row : {2, 1}) {
+            const QModelIndex index = keys->model()->index(row, 0);
+            keys->scrollTo(index);
+            QTest::mouseClick(keys->viewport(), Qt::LeftButton, {}, keys->visualRect(index).center());
+            const qint64 wanted = index.data(ModelRoles::KeyIdRole).toLongLong();
+            QTRY_COMPARE_WITH_TIMEOUT(session->currentKeyId(), wanted, 10'000);
+        }
+    }
+
     void eventsFilterEnterAndDown()
     {
         QTemporaryDir dir;
