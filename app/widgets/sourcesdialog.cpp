@@ -3,6 +3,7 @@
 #include <QAction>
 #include <QClipboard>
 #include <QDialogButtonBox>
+#include <QEvent>
 #include <QFileInfo>
 #include <QGuiApplication>
 #include <QHeaderView>
@@ -166,10 +167,15 @@ SourcesDialog::SourcesDialog(StoreSession* session, QWidget* parent)
     m_details->setMinimumHeight(m_details->fontMetrics().lineSpacing() * 3);
     m_details->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     for (QTreeWidget* tree : {m_sources, m_tables}) {
-        connect(tree, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item) {
+        // The details line shows the row last picked in either tree: a new current row, a click on the current
+        // one, or its tree taking the focus (the other tree's row was shown meanwhile).
+        auto show = [this](QTreeWidgetItem* item) {
             if (item)
                 m_details->setText(item->data(0, kDetailsRole).toString());
-        });
+        };
+        connect(tree, &QTreeWidget::currentItemChanged, this, show);
+        connect(tree, &QTreeWidget::itemPressed, this, show);
+        tree->installEventFilter(this);
         auto* copy = new QAction(tr("Copy"), tree);
         copy->setShortcut(QKeySequence::Copy);
         copy->setShortcutContext(Qt::WidgetShortcut);
@@ -242,6 +248,16 @@ void SourcesDialog::fitToWindow(const QWidget* window)
         size = size.boundedTo(screen->availableGeometry().size() - QSize(20, 40));
     resize(size.expandedTo(QSize(480, 360)));
     move(window->mapToGlobal(window->rect().center()) - QPoint(width() / 2, height() / 2));
+}
+
+bool SourcesDialog::eventFilter(QObject* watched, QEvent* event)
+{
+    if (event->type() == QEvent::FocusIn) {
+        for (QTreeWidget* tree : {m_sources, m_tables})
+            if (watched == tree && tree->currentItem())
+                m_details->setText(tree->currentItem()->data(0, kDetailsRole).toString());
+    }
+    return QDialog::eventFilter(watched, event);
 }
 
 void SourcesDialog::resizeEvent(QResizeEvent* event)

@@ -39,6 +39,8 @@ public:
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
+    /// A tree taking the focus shows its current row in the details line (it may be current already).
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 Q_SIGNALS:
     /// The trees show a new report.
