@@ -1,5 +1,9 @@
 #include "storage/import/captureimporter.h"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -1112,8 +1116,17 @@ void ImportRun::cancel()
 ImportSummary importCaptures(Database& db, const std::vector<std::string>& paths, const ImportOptions& options,
                              const ProgressCallback& onProgress)
 {
-    ImportRun run(db, paths, options, onProgress);
-    return run.run();
+    ImportSummary summary;
+    {
+        ImportRun run(db, paths, options, onProgress);
+        summary = run.run();
+    }
+#ifdef __GLIBC__
+    // The reader's thread freed its buffers into a malloc arena of its own, which glibc keeps: give the freed memory
+    // back, so what comes after an import in the same process (its audit) does not stand on top of it.
+    malloc_trim(0);
+#endif
+    return summary;
 }
 
 } // namespace storage

@@ -239,6 +239,12 @@ struct ImportWriter::Impl
     std::vector<std::int64_t> pending; // completed sources of the open group
     std::vector<std::int64_t> lost;    // completed sources whose group was rolled back (until taken)
     std::int64_t previousAutocheckpoint = -1;
+    /// The connection's page cache and temp_store before the bulk-load settings, given back by finish(): the store
+    /// is used after an import (the audit of the new records), and a 64 MiB cache kept full of the import's pages
+    /// stayed in the process's heap beside the audit's (import + audit of 200k records over 126k keys: RssAnon
+    /// 234 MB against 183 MB for the import alone).
+    std::int64_t previousCacheSize = 0;
+    std::int64_t previousTempStore = -1;
     std::int64_t sourceId = 0;
     SourceCounts counts;
 
@@ -922,6 +928,9 @@ void ImportWriter::finish() noexcept
     if (m_impl->previousAutocheckpoint >= 0)
         static_cast<void>(
             m_impl->db->exec("PRAGMA wal_autocheckpoint=" + std::to_string(m_impl->previousAutocheckpoint)));
+    if (m_impl->previousTempStore >= 0) // a smaller cache_size frees the pages over it
+        static_cast<void>(m_impl->db->exec("PRAGMA cache_size=" + std::to_string(m_impl->previousCacheSize)
+                                           + "; PRAGMA temp_store=" + std::to_string(m_impl->previousTempStore)));
     m_impl.reset();
 }
 
@@ -932,10 +941,18 @@ Result<ImportWriter> ImportWriter::create(Database& db, WriterOptions options)
     if (db.isReadOnly())
         return Error{Error::Kind::ReadOnly, SQLITE_READONLY, "the store " + db.path() + " is open read-only"};
     // Bulk-load settings that stay crash-safe: WAL + synchronous=NORMAL (set at open), a 64 MiB page cache and
-    // in-memory temporary structures.
+    // in-memory temporary structures; the connection's own are given back by finish().
+    auto cacheSize = db.queryInt("PRAGMA cache_size");
+    if (!cacheSize)
+        return cacheSize.error();
+    auto tempStore = db.queryInt("PRAGMA temp_store");
+    if (!tempStore)
+        return tempStore.error();
     if (auto error = db.exec("PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"))
         return *error;
     auto impl = std::make_unique<Impl>();
+    impl->previousCacheSize = *cacheSize;
+    impl->previousTempStore = *tempStore;
     impl->db = &db;
     options.groupFiles = std::max(1, options.groupFiles);
     impl->options = options;

@@ -339,6 +339,25 @@ private Q_SLOTS:
         QCOMPARE(sizes->size(), std::size_t{3});
     }
 
+    /// The bulk-load page cache and temp_store are the writer's only: finishing gives the connection its own back
+    /// (what runs on it next, e.g. the audit after an import, does not keep 64 MiB of the import's pages).
+    void settingsGivenBack()
+    {
+        Store& store = freshStore();
+        Database& db = store.database();
+        QVERIFY(!db.exec("PRAGMA cache_size=-2048; PRAGMA temp_store=FILE;"));
+        {
+            auto writer = ImportWriter::create(db);
+            QVERIFY(writer);
+            QCOMPARE(*db.queryInt("PRAGMA cache_size"), std::int64_t{-65536});
+            QCOMPARE(*db.queryInt("PRAGMA temp_store"), std::int64_t{2});
+            QVERIFY(writer->beginSource({"f", 1, "hash-f", "f"}));
+            QVERIFY(!writer->commitSource());
+        }
+        QCOMPARE(*db.queryInt("PRAGMA cache_size"), std::int64_t{-2048});
+        QCOMPARE(*db.queryInt("PRAGMA temp_store"), std::int64_t{1});
+    }
+
     void statisticsCountGroupCommits()
     {
         Store& store = freshStore();
