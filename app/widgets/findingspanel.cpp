@@ -16,8 +16,10 @@
 #include <QStyle>
 #include <QStyledItemDelegate>
 #include <QTableView>
+#include <QTextDocument>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <cmath>
 #include <initializer_list>
 
 #include "app/viewmodels/findingsmodel.h"
@@ -360,7 +362,9 @@ void FindingsPanel::setCountsText(const QString& text)
 
 int FindingsPanel::detailsWanted() const
 {
-    return kDetailsLines * m_details->fontMetrics().lineSpacing() + 2 * m_details->frameWidth();
+    // Whole lines: the first starts under the document's margin (without it the third line was cut).
+    return kDetailsLines * m_details->fontMetrics().lineSpacing() + 2 * m_details->frameWidth()
+        + 2 * static_cast<int>(std::ceil(m_details->document()->documentMargin()));
 }
 
 int FindingsPanel::wantedHeight() const

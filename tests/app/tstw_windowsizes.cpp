@@ -26,7 +26,10 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextCursor>
+#include <QTextDocument>
 #include <QTreeView>
+#include <cmath>
 #include <cstdlib>
 
 #include "app/viewmodels/findingsmodel.h"
@@ -95,10 +98,12 @@ int visibleRows(const QTableView* view)
     return view->viewport()->height() / view->verticalHeader()->defaultSectionSize();
 }
 
-/// "" when `pane` shows at least `lines` whole lines of text, else how many it shows.
+/// "" when `pane` shows at least `lines` whole lines of text, else how many it shows. Its first line starts under the
+/// document's margin (a pane of three line spacings showed the third line cut).
 QString linesShort(const QPlainTextEdit* pane, int lines)
 {
-    const int shown = pane->viewport()->height() / pane->fontMetrics().lineSpacing();
+    const int margin = static_cast<int>(std::ceil(pane->document()->documentMargin()));
+    const int shown = (pane->viewport()->height() - margin) / pane->fontMetrics().lineSpacing();
     return shown >= lines ? QString()
                           : QStringLiteral("%1: %2 lines (%3 px), not %4")
                                 .arg(pane->objectName())
@@ -218,7 +223,8 @@ private Q_SLOTS:
 
     /// The raw record under the events table shows five lines at 1024x700 with the import's notification shown too
     /// (three and a half: the bar took its height from the center), the events table four rows and the Audit its
-    /// five findings and three lines of details.
+    /// five findings and three whole lines of a finding's details (the third was cut: the bar's 31 px for one line
+    /// of text came from them).
     void recordPaneWithTheNotificationShown()
     {
         QTemporaryDir dir;
@@ -238,6 +244,19 @@ private Q_SLOTS:
                  qPrintable(QString::number(visibleRows(audit->view()))));
         const QString details = linesShort(audit->detailsPane(), FindingsPanel::kDetailsLines);
         QVERIFY2(details.isEmpty(), qPrintable(details));
+        // A finding's message as laid out in the pane: its third line ends inside the pane.
+        audit->view()->setCurrentIndex(audit->view()->model()->index(0, 0));
+        QTest::qWait(20);
+        QPlainTextEdit* pane = audit->detailsPane();
+        QVERIFY(pane->document()->lineCount() >= FindingsPanel::kDetailsLines);
+        QTextCursor third(pane->document());
+        QVERIFY(third.movePosition(QTextCursor::Down, QTextCursor::MoveAnchor, FindingsPanel::kDetailsLines - 1));
+        QVERIFY2(pane->cursorRect(third).bottom() < pane->viewport()->height(),
+                 qPrintable(QStringLiteral("line %1 ends at %2 of %3 px")
+                                .arg(FindingsPanel::kDetailsLines)
+                                .arg(pane->cursorRect(third).bottom())
+                                .arg(pane->viewport()->height())));
+        QVERIFY(window.notificationBar()->isVisible());
     }
 
     void auditFiltersOnOneRowWhenWide()
