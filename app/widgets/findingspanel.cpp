@@ -268,8 +268,8 @@ void FindingsPanel::fitSequenceColumn(bool mayNarrow)
 {
     // The table scrolls sideways where the dock is narrow (the message is in the details pane too): the numbers are
     // never cut for room, 21 digits at least (the shortest DynamoDB sequence numbers).
-    columnfit::fitNumberColumn(m_view, FindingsModel::SequenceColumn, -1, QString(),
-                               QStringLiteral("400000000000000000001"), mayNarrow);
+    columnfit::fitNumberColumn(m_view, FindingsModel::SequenceColumn, -1, 0, QStringLiteral("400000000000000000001"),
+                               mayNarrow);
 }
 
 void FindingsPanel::resizeEvent(QResizeEvent* event)

@@ -32,6 +32,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "app/viewmodels/eventtablemodel.h"
 #include "app/viewmodels/findingsmodel.h"
 #include "app/viewmodels/keylistmodel.h"
 #include "app/widgets/diffpanel.h"
@@ -112,6 +113,26 @@ QString linesShort(const QPlainTextEdit* pane, int lines)
                                 .arg(lines);
 }
 
+/// "" when `view` shows the text of cell (`row`, `column`) whole inside its viewport, else what it shows where.
+QString cellWhole(const QTableView* view, int row, int column)
+{
+    const QString text = view->model()->index(row, column).data().toString();
+    // The cell's text rect: the column less the focus frame's margins (QCommonStyle); laid out in fractional pixels, so
+    // a pixel to spare.
+    const int margin = 2 * (view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 1);
+    const int room = view->columnWidth(column) - margin - 1;
+    const QString shown = view->fontMetrics().elidedText(text, Qt::ElideMiddle, room);
+    const int right = view->columnViewportPosition(column) + view->columnWidth(column);
+    if (shown != text || right > view->viewport()->width())
+        return QStringLiteral("'%1' (%2 px) in %3 px, ending at %4 of %5")
+            .arg(text)
+            .arg(view->fontMetrics().horizontalAdvance(text))
+            .arg(view->columnWidth(column))
+            .arg(right)
+            .arg(view->viewport()->width());
+    return {};
+}
+
 /// "" when the keys dock is `width` px wide (give or take a splitter handle), else its width.
 QString keysDockWidth(const MainWindow& window, int width)
 {
@@ -155,6 +176,56 @@ private Q_SLOTS:
         QSettings().clear();
     }
     void cleanup() { QSettings().clear(); }
+
+    void eventKeysWhole_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::newRow("1024x700") << QSize(1024, 700);
+        QTest::newRow("1920x1080") << QSize(1920, 1080);
+    }
+
+    /// The events table's Key column shows keys of up to 18 characters whole ("customerId=CUST-17" was elided at
+    /// 1024x700, some 16 px short beside a whole sequence number): the sequence numbers give way there, their whole
+    /// value in the tooltip and in a copy of the row. At 1920x1080 nothing is elided.
+    void eventKeysWhole()
+    {
+        QFETCH(QSize, size);
+        QTemporaryDir dir;
+        MainWindow window;
+        QVERIFY(showSample(window, dir, size));
+        EventsPanel* events = window.eventsPanel();
+        window.centerTabs()->setCurrentWidget(events);
+        QTest::qWait(50);
+        QCOMPARE(window.size(), size);
+        QTableView* view = events->view();
+        QVERIFY(view->model()->rowCount() > 0);
+        int longKeys = 0;
+        for (int row = 0; row < view->model()->rowCount(); ++row) {
+            const QString key = view->model()->index(row, EventTableModel::KeyColumn).data().toString();
+            if (key.size() <= EventsPanel::kWholeKeyChars) {
+                const QString problem = cellWhole(view, row, EventTableModel::KeyColumn);
+                QVERIFY2(problem.isEmpty(), qPrintable(problem));
+            }
+            longKeys += key.size() == EventsPanel::kWholeKeyChars ? 1 : 0;
+            const QModelIndex sequence = view->model()->index(row, EventTableModel::SequenceColumn);
+            QCOMPARE(sequence.data(Qt::ToolTipRole).toString(), sequence.data().toString());
+            if (size.width() >= 1920)
+                for (int column = 0; column < view->model()->columnCount(); ++column) {
+                    const QString problem = cellWhole(view, row, column);
+                    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+                }
+        }
+        QVERIFY(longKeys > 0); // the sample's "customerId=CUST-17"
+        // The sequence column keeps at least its header; a copy of the row has the whole number.
+        const int sequenceWidth = view->columnWidth(EventTableModel::SequenceColumn);
+        QVERIFY2(sequenceWidth >= view->fontMetrics().horizontalAdvance(
+                     view->model()->headerData(EventTableModel::SequenceColumn, Qt::Horizontal).toString()),
+                 qPrintable(QString::number(sequenceWidth)));
+        view->setCurrentIndex(view->model()->index(0, 0));
+        const QString number = view->model()->index(0, EventTableModel::SequenceColumn).data().toString();
+        QVERIFY(number.size() >= 21);
+        QVERIFY(events->copyCurrentRow().split(QLatin1Char('\t')).contains(number));
+    }
 
     void auditDockUsableAt1024x700()
     {
@@ -496,29 +567,14 @@ private Q_SLOTS:
         MainWindow window;
         QVERIFY(showSample(window, dir, size));
         QTest::qWait(50);
-        const auto whole = [](const QTableView* view, int row, int column) {
-            const QString text = view->model()->index(row, column).data().toString();
-            const int margin = 2 * (view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 1);
-            const int room = view->columnWidth(column) - margin - 1; // laid out in fractional pixels: one to spare
-            const QString shown = view->fontMetrics().elidedText(text, Qt::ElideMiddle, room);
-            const int right = view->columnViewportPosition(column) + view->columnWidth(column);
-            if (shown != text || right > view->viewport()->width())
-                return QStringLiteral("'%1' (%2 px) in %3 px, ending at %4 of %5")
-                    .arg(text)
-                    .arg(view->fontMetrics().horizontalAdvance(text))
-                    .arg(view->columnWidth(column))
-                    .arg(right)
-                    .arg(view->viewport()->width());
-            return QString();
-        };
         QTableView* keys = window.keysPanel()->keyView();
         QVERIFY(keys->model()->rowCount() == 10);
         for (int row = 0; row < keys->model()->rowCount(); ++row) {
-            const QString problem = whole(keys, row, KeyListModel::KeyColumn);
+            const QString problem = cellWhole(keys, row, KeyListModel::KeyColumn);
             QVERIFY2(problem.isEmpty(), qPrintable(problem));
             for (int column = 1; column < keys->model()->columnCount(); ++column)
                 if (!keys->isColumnHidden(column)) {
-                    const QString number = whole(keys, row, column);
+                    const QString number = cellWhole(keys, row, column);
                     QVERIFY2(number.isEmpty(), qPrintable(number));
                 }
         }
@@ -526,7 +582,7 @@ private Q_SLOTS:
         QVERIFY(tables->model()->rowCount() == 3);
         for (int row = 0; row < tables->model()->rowCount(); ++row)
             for (int column = 0; column < tables->model()->columnCount(); ++column) {
-                const QString problem = whole(tables, row, column);
+                const QString problem = cellWhole(tables, row, column);
                 QVERIFY2(problem.isEmpty(), qPrintable(problem));
             }
         // Typical generated keys fit too.
