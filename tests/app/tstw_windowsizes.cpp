@@ -42,6 +42,7 @@
 #include "app/widgets/mainwindow.h"
 #include "app/widgets/notificationbar.h"
 #include "app/widgets/replaypanel.h"
+#include "app/widgets/timefield.h"
 #include "samplewindow.h"
 
 namespace {
@@ -131,6 +132,27 @@ QString cellWhole(const QTableView* view, int row, int column)
             .arg(right)
             .arg(view->viewport()->width());
     return {};
+}
+
+/// "" when `field` shows `text` whole: with the cursor at its end the line edit did not scroll the text's start out
+/// of view (it scrolls where the text is wider than its room), else by how much it scrolled.
+QString timeWhole(TimeField* field, const QString& text)
+{
+    field->setText(text);
+    field->setCursorPosition(0);
+    field->repaint(); // QLineEdit scrolls its text as it paints
+    const int start = field->inputMethodQuery(Qt::ImCursorRectangle).toRect().center().x();
+    field->setCursorPosition(static_cast<int>(text.size()));
+    field->repaint();
+    const int end = field->inputMethodQuery(Qt::ImCursorRectangle).toRect().center().x();
+    const int advance = field->fontMetrics().horizontalAdvance(text);
+    if (end - start >= advance - 1) // the cursor's position is rounded
+        return {};
+    return QStringLiteral("'%1' (%2 px) in a %3 px field: scrolled by %4 px")
+        .arg(text)
+        .arg(advance)
+        .arg(field->width())
+        .arg(advance - (end - start));
 }
 
 /// "" when the keys dock is `width` px wide (give or take a splitter handle), else its width.
@@ -225,6 +247,28 @@ private Q_SLOTS:
         const QString number = view->model()->index(0, EventTableModel::SequenceColumn).data().toString();
         QVERIFY(number.size() >= 21);
         QVERIFY(events->copyCurrentRow().split(QLatin1Char('\t')).contains(number));
+    }
+
+    /// From and To show a typed time with milliseconds whole at 1024x700 (the To field scrolled
+    /// "2026-11-01 09:41:40.5"), and the microseconds a taken time is shown with.
+    void timeFieldsFitAFraction()
+    {
+        QTemporaryDir dir;
+        MainWindow window;
+        QVERIFY(showSample(window, dir, QSize(1024, 700)));
+        EventsPanel* events = window.eventsPanel();
+        window.centerTabs()->setCurrentWidget(events);
+        QTest::qWait(50);
+        QCOMPARE(window.size(), QSize(1024, 700));
+        for (TimeField* field : {events->fromEdit(), events->toEdit()}) {
+            field->setEnabled(true);
+            for (const char* time : {"2026-11-01 09:41:40.5", "2026-11-01 09:41:40.500", "2026-11-01T09:41:40.500Z",
+                                     "2026-11-01 09:41:40.500000"}) {
+                const QString problem = timeWhole(field, QLatin1String(time));
+                QVERIFY2(problem.isEmpty(), qPrintable(problem));
+            }
+            QVERIFY(events->rect().contains(QRect(field->mapTo(events, QPoint(0, 0)), field->size())));
+        }
     }
 
     void auditDockUsableAt1024x700()
