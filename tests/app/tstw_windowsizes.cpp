@@ -35,6 +35,7 @@
 #include "app/viewmodels/eventtablemodel.h"
 #include "app/viewmodels/findingsmodel.h"
 #include "app/viewmodels/keylistmodel.h"
+#include "app/viewmodels/timelinemodel.h"
 #include "app/widgets/diffpanel.h"
 #include "app/widgets/eventspanel.h"
 #include "app/widgets/findingspanel.h"
@@ -43,6 +44,7 @@
 #include "app/widgets/notificationbar.h"
 #include "app/widgets/replaypanel.h"
 #include "app/widgets/timefield.h"
+#include "app/widgets/timelinepanel.h"
 #include "samplewindow.h"
 
 namespace {
@@ -247,6 +249,44 @@ private Q_SLOTS:
         const QString number = view->model()->index(0, EventTableModel::SequenceColumn).data().toString();
         QVERIFY(number.size() >= 21);
         QVERIFY(events->copyCurrentRow().split(QLatin1Char('\t')).contains(number));
+    }
+
+    void timelineColumnsInView_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::newRow("1024x700") << QSize(1024, 700);
+        QTest::newRow("1920x1080") << QSize(1920, 1080);
+    }
+
+    /// The Item timeline's columns show their texts whole inside the view (fixed widths of 620 px put the Audit column
+    /// past the edge of a 1024x700 window, behind a horizontal scroll bar).
+    void timelineColumnsInView()
+    {
+        QFETCH(QSize, size);
+        QTemporaryDir dir;
+        MainWindow window;
+        QVERIFY(showSample(window, dir, size));
+        window.centerTabs()->setCurrentWidget(window.timelinePanel());
+        QTableView* keys = window.keysPanel()->keyView();
+        const QModelIndexList found = keys->model()->match(keys->model()->index(0, 0), Qt::DisplayRole,
+                                                           QStringLiteral("orderId=ORD-1001"), 1, Qt::MatchExactly);
+        QCOMPARE(found.size(), 1);
+        keys->setCurrentIndex(found.front());
+        QTableView* timeline = window.timelinePanel()->view();
+        QTRY_VERIFY_WITH_TIMEOUT(timeline->model()->rowCount() == 6, 10'000);
+        QTest::qWait(50);
+        QCOMPARE(window.size(), size);
+        bool audited = false;
+        for (int row = 0; row < timeline->model()->rowCount(); ++row)
+            for (int column = 0; column < timeline->model()->columnCount(); ++column) {
+                const QString problem = cellWhole(timeline, row, column);
+                QVERIFY2(problem.isEmpty(), qPrintable(problem));
+                audited = audited
+                    || (column == TimelineModel::AuditColumn
+                        && !timeline->model()->index(row, column).data().toString().isEmpty());
+            }
+        QVERIFY(audited); // the duplicate of version 3
+        QVERIFY(!timeline->horizontalScrollBar()->isVisible());
     }
 
     /// From and To show a typed time with milliseconds whole at 1024x700 (the To field scrolled
