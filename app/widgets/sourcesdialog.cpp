@@ -170,6 +170,7 @@ SourcesDialog::SourcesDialog(StoreSession* session, QWidget* parent)
             if (item)
                 m_details->setText(item->data(0, kDetailsRole).toString());
         });
+        tree->installEventFilter(this); // focus back in a list: its current row (eventFilter)
         auto* copy = new QAction(tr("Copy"), tree);
         copy->setShortcut(QKeySequence::Copy);
         copy->setShortcutContext(Qt::WidgetShortcut);
@@ -242,6 +243,15 @@ void SourcesDialog::fitToWindow(const QWidget* window)
         size = size.boundedTo(screen->availableGeometry().size() - QSize(20, 40));
     resize(size.expandedTo(QSize(480, 360)));
     move(window->mapToGlobal(window->rect().center()) - QPoint(width() / 2, height() / 2));
+}
+
+bool SourcesDialog::eventFilter(QObject* watched, QEvent* event)
+{
+    // A click on the row that is already current changes no current item: the details line showed the other list's.
+    if (event->type() == QEvent::FocusIn && (watched == m_sources || watched == m_tables))
+        if (const QTreeWidgetItem* item = static_cast<QTreeWidget*>(watched)->currentItem())
+            m_details->setText(item->data(0, kDetailsRole).toString());
+    return QDialog::eventFilter(watched, event);
 }
 
 void SourcesDialog::resizeEvent(QResizeEvent* event)

@@ -39,6 +39,8 @@ public:
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
+    /// Back in a list (its current row unchanged, the other list's row shown meanwhile): its row shown again.
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 Q_SIGNALS:
     /// The trees show a new report.
