@@ -37,6 +37,30 @@
 
 using formatting::fromStd;
 
+namespace {
+
+/// The events table's cells: the Event column tinted by kind; a sequence number too long for its column elided on the
+/// left. The numbers of one shard share a long prefix and differ at their end, which stays in view (the tooltip and
+/// Ctrl+C have the whole number).
+class EventRowDelegate : public EventKindDelegate
+{
+public:
+    explicit EventRowDelegate(QObject* parent)
+        : EventKindDelegate(EventTableModel::EventColumn, parent)
+    {
+    }
+
+protected:
+    void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override
+    {
+        EventKindDelegate::initStyleOption(option, index);
+        if (index.column() == EventTableModel::SequenceColumn)
+            option->textElideMode = Qt::ElideLeft;
+    }
+};
+
+} // namespace
+
 EventsPanel::EventsPanel(StoreSession* session, QWidget* parent)
     : QWidget(parent)
     , m_session(session)
@@ -264,7 +288,7 @@ void EventsPanel::connectSession()
 void EventsPanel::setupView()
 {
     m_view->setModel(m_session->eventModel());
-    m_view->setItemDelegate(new EventKindDelegate(EventTableModel::EventColumn, m_view));
+    m_view->setItemDelegate(new EventRowDelegate(m_view));
     m_view->verticalHeader()->hide();
     m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
@@ -286,7 +310,7 @@ void EventsPanel::setupView()
                            fm.horizontalAdvance(QStringLiteral("2026-11-01 09:00:00.000000")) + 8);
     m_view->setColumnWidth(EventTableModel::TableColumn, fm.horizontalAdvance(QStringLiteral("Customers")) + 12);
     m_view->setColumnWidth(EventTableModel::EventColumn, fm.horizontalAdvance(QStringLiteral("REMOVE (TTL)")) + 20);
-    m_view->setTextElideMode(Qt::ElideMiddle); // sequence numbers and keys differ at their ends
+    m_view->setTextElideMode(Qt::ElideMiddle); // keys differ at their ends (sequence numbers: EventRowDelegate)
     // Fitted to the numbers and the room (fitSequenceColumn), like the stretched Key column: not sized by hand, so
     // not among the remembered widths either (Preferences keeps the Interactive ones).
     header->setSectionResizeMode(EventTableModel::SequenceColumn, QHeaderView::Fixed);
@@ -519,9 +543,10 @@ void EventsPanel::eventsReloaded()
 
 void EventsPanel::fitSequenceColumn(bool mayNarrow)
 {
-    // 21 digits at least (the shortest DynamoDB sequence numbers); the Key column keeps a short key whole.
-    columnfit::fitNumberColumn(m_view, EventTableModel::SequenceColumn, EventTableModel::KeyColumn,
-                               QStringLiteral("orderId=ORD-1001"), QStringLiteral("400000000000000000001"), mayNarrow);
+    // 21 digits at least (the shortest DynamoDB sequence numbers), as long as the Key column shows its keys whole up
+    // to kWholeKeyChars characters: where both do not fit (1024x700), the numbers give way, elided on the left.
+    columnfit::fitNumberColumn(m_view, EventTableModel::SequenceColumn, EventTableModel::KeyColumn, kWholeKeyChars,
+                               QStringLiteral("400000000000000000001"), mayNarrow);
 }
 
 void EventsPanel::keepSelection()

@@ -51,6 +51,9 @@ public:
     QSplitter* splitter() const { return m_split; }
     /// Events table rows the default split keeps above the raw record (its five lines give way first).
     static constexpr int kTableRows = 4;
+    /// Keys up to this many characters ("customerId=CUST-17") show whole where the sequence numbers would not leave
+    /// them the room (1024x700): the numbers give way.
+    static constexpr int kWholeKeyChars = 18;
     /// The height the panel wants to show its filters, kTableRows events and five lines of the raw record.
     int wantedHeight() const;
     QLabel* countLabel() const { return m_count; }
@@ -110,7 +113,8 @@ private:
     void keepSelection();
     void updateColors();
     /// The sequence-number column as wide as the numbers listed (first rows and rows in view), unless the Key column
-    /// would keep less than a readable width: then it elides in the middle (the tooltip holds the number).
+    /// would then elide a key of up to kWholeKeyChars characters: the numbers give way, elided on the left (their
+    /// distinguishing end in view; the tooltip and Ctrl+C hold the whole number).
     /// `mayNarrow`: after a reload; scrolling only widens it.
     void fitSequenceColumn(bool mayNarrow);
     void rangeEdited();

@@ -16,8 +16,10 @@
 #include <QStyle>
 #include <QStyledItemDelegate>
 #include <QTableView>
+#include <QTextDocument>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <cmath>
 #include <initializer_list>
 
 #include "app/viewmodels/findingsmodel.h"
@@ -266,8 +268,8 @@ void FindingsPanel::fitSequenceColumn(bool mayNarrow)
 {
     // The table scrolls sideways where the dock is narrow (the message is in the details pane too): the numbers are
     // never cut for room, 21 digits at least (the shortest DynamoDB sequence numbers).
-    columnfit::fitNumberColumn(m_view, FindingsModel::SequenceColumn, -1, QString(),
-                               QStringLiteral("400000000000000000001"), mayNarrow);
+    columnfit::fitNumberColumn(m_view, FindingsModel::SequenceColumn, -1, 0, QStringLiteral("400000000000000000001"),
+                               mayNarrow);
 }
 
 void FindingsPanel::resizeEvent(QResizeEvent* event)
@@ -360,7 +362,9 @@ void FindingsPanel::setCountsText(const QString& text)
 
 int FindingsPanel::detailsWanted() const
 {
-    return kDetailsLines * m_details->fontMetrics().lineSpacing() + 2 * m_details->frameWidth();
+    // Whole lines: the first starts under the document's margin (without it the third line was cut).
+    return kDetailsLines * m_details->fontMetrics().lineSpacing() + 2 * m_details->frameWidth()
+        + 2 * static_cast<int>(std::ceil(m_details->document()->documentMargin()));
 }
 
 int FindingsPanel::wantedHeight() const

@@ -24,8 +24,11 @@ NotificationBar::NotificationBar(QWidget* parent)
     m_close->setAutoRaise(true);
     m_close->setToolTip(tr("Dismiss"));
     m_close->setAccessibleName(tr("Dismiss"));
+    // As tall as a line of its text: its room comes from the views under it (at 1024x700 the Audit's details lost
+    // their third line to it). The button's own height made the bar 31 px high for a 14 px line.
+    m_close->setMaximumHeight(m_close->fontMetrics().height() + 4);
     auto* layout = new QHBoxLayout(this);
-    layout->setContentsMargins(8, 4, 4, 4);
+    layout->setContentsMargins(8, 2, 4, 2);
     layout->addWidget(m_label, 1);
     layout->addWidget(m_close, 0, Qt::AlignTop);
     connect(m_label, &QLabel::linkActivated, this, [this](const QString&) { Q_EMIT detailsRequested(); });

@@ -3,7 +3,6 @@
 #include <QAction>
 #include <QClipboard>
 #include <QDialogButtonBox>
-#include <QEvent>
 #include <QFileInfo>
 #include <QGuiApplication>
 #include <QHeaderView>
@@ -167,15 +166,11 @@ SourcesDialog::SourcesDialog(StoreSession* session, QWidget* parent)
     m_details->setMinimumHeight(m_details->fontMetrics().lineSpacing() * 3);
     m_details->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     for (QTreeWidget* tree : {m_sources, m_tables}) {
-        // The details line shows the row last picked in either tree: a new current row, a click on the current
-        // one, or its tree taking the focus (the other tree's row was shown meanwhile).
-        auto show = [this](QTreeWidgetItem* item) {
+        connect(tree, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item) {
             if (item)
                 m_details->setText(item->data(0, kDetailsRole).toString());
-        };
-        connect(tree, &QTreeWidget::currentItemChanged, this, show);
-        connect(tree, &QTreeWidget::itemPressed, this, show);
-        tree->installEventFilter(this);
+        });
+        tree->installEventFilter(this); // focus back in a list: its current row (eventFilter)
         auto* copy = new QAction(tr("Copy"), tree);
         copy->setShortcut(QKeySequence::Copy);
         copy->setShortcutContext(Qt::WidgetShortcut);
@@ -252,11 +247,10 @@ void SourcesDialog::fitToWindow(const QWidget* window)
 
 bool SourcesDialog::eventFilter(QObject* watched, QEvent* event)
 {
-    if (event->type() == QEvent::FocusIn) {
-        for (QTreeWidget* tree : {m_sources, m_tables})
-            if (watched == tree && tree->currentItem())
-                m_details->setText(tree->currentItem()->data(0, kDetailsRole).toString());
-    }
+    // A click on the row that is already current changes no current item: the details line showed the other list's.
+    if (event->type() == QEvent::FocusIn && (watched == m_sources || watched == m_tables))
+        if (const QTreeWidgetItem* item = static_cast<QTreeWidget*>(watched)->currentItem())
+            m_details->setText(item->data(0, kDetailsRole).toString());
     return QDialog::eventFilter(watched, event);
 }
 

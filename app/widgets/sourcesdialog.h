@@ -39,7 +39,7 @@ public:
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
-    /// A tree taking the focus shows its current row in the details line (it may be current already).
+    /// Back in a list (its current row unchanged, the other list's row shown meanwhile): its row shown again.
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 Q_SIGNALS:

@@ -13,8 +13,6 @@ TimeField::TimeField(QWidget* parent)
     : QLineEdit(parent)
 {
     setPlaceholderText(QStringLiteral("YYYY-MM-DD HH:MM:SS"));
-    // Room for a full time to the second (a fraction scrolls), never elided.
-    setMinimumWidth(fontMetrics().horizontalAdvance(QStringLiteral("0000-00-00 00:00:00")) + 36);
     auto* pick = addAction(style()->standardIcon(QStyle::SP_FileDialogDetailedView), QLineEdit::TrailingPosition);
     pick->setToolTip(tr("Pick a day from a calendar"));
     connect(pick, &QAction::triggered, this, &TimeField::showCalendar);
@@ -23,6 +21,33 @@ TimeField::TimeField(QWidget* parent)
         if (!m_invalid && m_micros)
             setText(isotime::format(*m_micros)); // the normalized form of what was typed
     });
+}
+
+int TimeField::widthFor(int fractionDigits) const
+{
+    const QFontMetrics fm = fontMetrics();
+    QChar widest = QLatin1Char('0');
+    for (char digit = '1'; digit <= '9'; ++digit)
+        if (fm.horizontalAdvance(QLatin1Char(digit)) > fm.horizontalAdvance(widest))
+            widest = QLatin1Char(digit);
+    QString time = QStringLiteral("0000-00-00 00:00:00");
+    if (fractionDigits > 0)
+        time += QLatin1Char('.') + QString(fractionDigits, QLatin1Char('0'));
+    time.replace(QLatin1Char('0'), widest);
+    // QLineEdit's own hint holds 17 'x' besides its frame, margins and the calendar button: the same less the 'x',
+    // with the time instead (a pixel to spare: the text is laid out in fractional pixels).
+    const int chrome = QLineEdit::sizeHint().width() - 17 * fm.horizontalAdvance(QLatin1Char('x'));
+    return chrome + fm.horizontalAdvance(time) + 1;
+}
+
+QSize TimeField::sizeHint() const
+{
+    return {widthFor(6), QLineEdit::sizeHint().height()};
+}
+
+QSize TimeField::minimumSizeHint() const
+{
+    return {widthFor(3), QLineEdit::minimumSizeHint().height()};
 }
 
 void TimeField::setBaseToolTip(const QString& tip)

@@ -23,12 +23,19 @@ public:
     /// True while the text is not a time.
     bool isInvalid() const { return m_invalid; }
     void setBaseToolTip(const QString& tip);
+    /// Wide enough for a time with microseconds ("2026-11-01 09:41:40.500000", what the field shows once a time is
+    /// taken), from the font's metrics.
+    QSize sizeHint() const override;
+    /// Wide enough for a time with milliseconds ("2026-11-01 09:41:40.500", as typed), from the font's metrics.
+    QSize minimumSizeHint() const override;
 
 Q_SIGNALS:
     /// The user typed, pasted or picked a (valid) time.
     void microsEdited(qint64 micros);
 
 private:
+    /// The field's width where `fractionDigits` digits of a second show whole beside the calendar button.
+    int widthFor(int fractionDigits) const;
     void textWasEdited(const QString& text);
     void showCalendar();
     void setInvalid(bool invalid, const QString& reason = {});

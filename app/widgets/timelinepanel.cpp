@@ -4,6 +4,7 @@
 #include <QLabel>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QStyle>
 #include <QTableView>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include "app/viewmodels/formatting.h"
 #include "app/viewmodels/modelroles.h"
 #include "app/viewmodels/storesession.h"
+#include "app/widgets/columnfit.h"
 #include "app/widgets/eventstyle.h"
 
 TimeStrip::TimeStrip(TimelineModel* model, QWidget* parent)
@@ -124,11 +126,27 @@ TimelinePanel::TimelinePanel(StoreSession* session, QWidget* parent)
     auto* header = m_view->horizontalHeader();
     header->setSectionResizeMode(QHeaderView::Interactive);
     header->setStretchLastSection(true);
-    m_view->setColumnWidth(TimelineModel::IndexColumn, 40);
-    m_view->setColumnWidth(TimelineModel::TimeColumn, 200);
-    m_view->setColumnWidth(TimelineModel::EventColumn, 110);
-    m_view->setColumnWidth(TimelineModel::SequenceColumn, 200);
-    m_view->setColumnWidth(TimelineModel::ChangedColumn, 70);
+    // Widths from what the columns show (fixed widths of 620 px left the Audit column outside a 1024x700 window's
+    // view, behind a horizontal scroll bar); the Audit column takes the rest.
+    const QFontMetrics fm = m_view->fontMetrics();
+    const int margin = 2 * (m_view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_view) + 1) + 2;
+    const auto fit = [&](int column, const QString& text) {
+        const QString title = session->timelineModel()->headerData(column, Qt::Horizontal).toString();
+        m_view->setColumnWidth(column, std::max(fm.horizontalAdvance(text), fm.horizontalAdvance(title)) + margin);
+    };
+    fit(TimelineModel::IndexColumn, QStringLiteral("000"));
+    fit(TimelineModel::TimeColumn, QStringLiteral("2026-11-01 09:00:00.000000"));
+    QFont bold = m_view->font(); // the Event column's text is bold
+    bold.setBold(true);
+    m_view->setColumnWidth(TimelineModel::EventColumn,
+                           QFontMetrics(bold).horizontalAdvance(QStringLiteral("REMOVE (TTL)")) + margin);
+    fit(TimelineModel::ChangedColumn, QStringLiteral("000"));
+    const auto fitSequence = [this]() {
+        columnfit::fitNumberColumn(m_view, TimelineModel::SequenceColumn, -1, 0,
+                                   QStringLiteral("400000000000000000001"), true);
+    };
+    fitSequence();
+    connect(session->timelineModel(), &QAbstractItemModel::modelReset, this, fitSequence);
     m_view->setToolTip(tr("Up/Down steps through versions; Ctrl+click a second version to compare any two."));
 
     auto* layout = new QVBoxLayout(this);

@@ -26,11 +26,16 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextCursor>
+#include <QTextDocument>
 #include <QTreeView>
+#include <cmath>
 #include <cstdlib>
 
+#include "app/viewmodels/eventtablemodel.h"
 #include "app/viewmodels/findingsmodel.h"
 #include "app/viewmodels/keylistmodel.h"
+#include "app/viewmodels/timelinemodel.h"
 #include "app/widgets/diffpanel.h"
 #include "app/widgets/eventspanel.h"
 #include "app/widgets/findingspanel.h"
@@ -38,6 +43,8 @@
 #include "app/widgets/mainwindow.h"
 #include "app/widgets/notificationbar.h"
 #include "app/widgets/replaypanel.h"
+#include "app/widgets/timefield.h"
+#include "app/widgets/timelinepanel.h"
 #include "samplewindow.h"
 
 namespace {
@@ -95,16 +102,59 @@ int visibleRows(const QTableView* view)
     return view->viewport()->height() / view->verticalHeader()->defaultSectionSize();
 }
 
-/// "" when `pane` shows at least `lines` whole lines of text, else how many it shows.
+/// "" when `pane` shows at least `lines` whole lines of text, else how many it shows. Its first line starts under the
+/// document's margin (a pane of three line spacings showed the third line cut).
 QString linesShort(const QPlainTextEdit* pane, int lines)
 {
-    const int shown = pane->viewport()->height() / pane->fontMetrics().lineSpacing();
+    const int margin = static_cast<int>(std::ceil(pane->document()->documentMargin()));
+    const int shown = (pane->viewport()->height() - margin) / pane->fontMetrics().lineSpacing();
     return shown >= lines ? QString()
                           : QStringLiteral("%1: %2 lines (%3 px), not %4")
                                 .arg(pane->objectName())
                                 .arg(shown)
                                 .arg(pane->height())
                                 .arg(lines);
+}
+
+/// "" when `view` shows the text of cell (`row`, `column`) whole inside its viewport, else what it shows where.
+QString cellWhole(const QTableView* view, int row, int column)
+{
+    const QString text = view->model()->index(row, column).data().toString();
+    // The cell's text rect: the column less the focus frame's margins (QCommonStyle); laid out in fractional pixels, so
+    // a pixel to spare.
+    const int margin = 2 * (view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 1);
+    const int room = view->columnWidth(column) - margin - 1;
+    const QString shown = view->fontMetrics().elidedText(text, Qt::ElideMiddle, room);
+    const int right = view->columnViewportPosition(column) + view->columnWidth(column);
+    if (shown != text || right > view->viewport()->width())
+        return QStringLiteral("'%1' (%2 px) in %3 px, ending at %4 of %5")
+            .arg(text)
+            .arg(view->fontMetrics().horizontalAdvance(text))
+            .arg(view->columnWidth(column))
+            .arg(right)
+            .arg(view->viewport()->width());
+    return {};
+}
+
+/// "" when `field` shows `text` whole: with the cursor at its end the line edit did not scroll the text's start out
+/// of view (it scrolls where the text is wider than its room), else by how much it scrolled.
+QString timeWhole(TimeField* field, const QString& text)
+{
+    field->setText(text);
+    field->setCursorPosition(0);
+    field->repaint(); // QLineEdit scrolls its text as it paints
+    const int start = field->inputMethodQuery(Qt::ImCursorRectangle).toRect().center().x();
+    field->setCursorPosition(static_cast<int>(text.size()));
+    field->repaint();
+    const int end = field->inputMethodQuery(Qt::ImCursorRectangle).toRect().center().x();
+    const int advance = field->fontMetrics().horizontalAdvance(text);
+    if (end - start >= advance - 1) // the cursor's position is rounded
+        return {};
+    return QStringLiteral("'%1' (%2 px) in a %3 px field: scrolled by %4 px")
+        .arg(text)
+        .arg(advance)
+        .arg(field->width())
+        .arg(advance - (end - start));
 }
 
 /// "" when the keys dock is `width` px wide (give or take a splitter handle), else its width.
@@ -150,6 +200,116 @@ private Q_SLOTS:
         QSettings().clear();
     }
     void cleanup() { QSettings().clear(); }
+
+    void eventKeysWhole_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::newRow("1024x700") << QSize(1024, 700);
+        QTest::newRow("1920x1080") << QSize(1920, 1080);
+    }
+
+    /// The events table's Key column shows keys of up to 18 characters whole ("customerId=CUST-17" was elided at
+    /// 1024x700, some 16 px short beside a whole sequence number): the sequence numbers give way there, their whole
+    /// value in the tooltip and in a copy of the row. At 1920x1080 nothing is elided.
+    void eventKeysWhole()
+    {
+        QFETCH(QSize, size);
+        QTemporaryDir dir;
+        MainWindow window;
+        QVERIFY(showSample(window, dir, size));
+        EventsPanel* events = window.eventsPanel();
+        window.centerTabs()->setCurrentWidget(events);
+        QTest::qWait(50);
+        QCOMPARE(window.size(), size);
+        QTableView* view = events->view();
+        QVERIFY(view->model()->rowCount() > 0);
+        int longKeys = 0;
+        for (int row = 0; row < view->model()->rowCount(); ++row) {
+            const QString key = view->model()->index(row, EventTableModel::KeyColumn).data().toString();
+            if (key.size() <= EventsPanel::kWholeKeyChars) {
+                const QString problem = cellWhole(view, row, EventTableModel::KeyColumn);
+                QVERIFY2(problem.isEmpty(), qPrintable(problem));
+            }
+            longKeys += key.size() == EventsPanel::kWholeKeyChars ? 1 : 0;
+            const QModelIndex sequence = view->model()->index(row, EventTableModel::SequenceColumn);
+            QCOMPARE(sequence.data(Qt::ToolTipRole).toString(), sequence.data().toString());
+            if (size.width() >= 1920)
+                for (int column = 0; column < view->model()->columnCount(); ++column) {
+                    const QString problem = cellWhole(view, row, column);
+                    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+                }
+        }
+        QVERIFY(longKeys > 0); // the sample's "customerId=CUST-17"
+        // The sequence column keeps at least its header; a copy of the row has the whole number.
+        const int sequenceWidth = view->columnWidth(EventTableModel::SequenceColumn);
+        QVERIFY2(sequenceWidth >= view->fontMetrics().horizontalAdvance(
+                     view->model()->headerData(EventTableModel::SequenceColumn, Qt::Horizontal).toString()),
+                 qPrintable(QString::number(sequenceWidth)));
+        view->setCurrentIndex(view->model()->index(0, 0));
+        const QString number = view->model()->index(0, EventTableModel::SequenceColumn).data().toString();
+        QVERIFY(number.size() >= 21);
+        QVERIFY(events->copyCurrentRow().split(QLatin1Char('\t')).contains(number));
+    }
+
+    void timelineColumnsInView_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::newRow("1024x700") << QSize(1024, 700);
+        QTest::newRow("1920x1080") << QSize(1920, 1080);
+    }
+
+    /// The Item timeline's columns show their texts whole inside the view (fixed widths of 620 px put the Audit column
+    /// past the edge of a 1024x700 window, behind a horizontal scroll bar).
+    void timelineColumnsInView()
+    {
+        QFETCH(QSize, size);
+        QTemporaryDir dir;
+        MainWindow window;
+        QVERIFY(showSample(window, dir, size));
+        window.centerTabs()->setCurrentWidget(window.timelinePanel());
+        QTableView* keys = window.keysPanel()->keyView();
+        const QModelIndexList found = keys->model()->match(keys->model()->index(0, 0), Qt::DisplayRole,
+                                                           QStringLiteral("orderId=ORD-1001"), 1, Qt::MatchExactly);
+        QCOMPARE(found.size(), 1);
+        keys->setCurrentIndex(found.front());
+        QTableView* timeline = window.timelinePanel()->view();
+        QTRY_VERIFY_WITH_TIMEOUT(timeline->model()->rowCount() == 6, 10'000);
+        QTest::qWait(50);
+        QCOMPARE(window.size(), size);
+        bool audited = false;
+        for (int row = 0; row < timeline->model()->rowCount(); ++row)
+            for (int column = 0; column < timeline->model()->columnCount(); ++column) {
+                const QString problem = cellWhole(timeline, row, column);
+                QVERIFY2(problem.isEmpty(), qPrintable(problem));
+                audited = audited
+                    || (column == TimelineModel::AuditColumn
+                        && !timeline->model()->index(row, column).data().toString().isEmpty());
+            }
+        QVERIFY(audited); // the duplicate of version 3
+        QVERIFY(!timeline->horizontalScrollBar()->isVisible());
+    }
+
+    /// From and To show a typed time with milliseconds whole at 1024x700 (the To field scrolled
+    /// "2026-11-01 09:41:40.5"), and the microseconds a taken time is shown with.
+    void timeFieldsFitAFraction()
+    {
+        QTemporaryDir dir;
+        MainWindow window;
+        QVERIFY(showSample(window, dir, QSize(1024, 700)));
+        EventsPanel* events = window.eventsPanel();
+        window.centerTabs()->setCurrentWidget(events);
+        QTest::qWait(50);
+        QCOMPARE(window.size(), QSize(1024, 700));
+        for (TimeField* field : {events->fromEdit(), events->toEdit()}) {
+            field->setEnabled(true);
+            for (const char* time : {"2026-11-01 09:41:40.5", "2026-11-01 09:41:40.500", "2026-11-01T09:41:40.500Z",
+                                     "2026-11-01 09:41:40.500000"}) {
+                const QString problem = timeWhole(field, QLatin1String(time));
+                QVERIFY2(problem.isEmpty(), qPrintable(problem));
+            }
+            QVERIFY(events->rect().contains(QRect(field->mapTo(events, QPoint(0, 0)), field->size())));
+        }
+    }
 
     void auditDockUsableAt1024x700()
     {
@@ -218,7 +378,8 @@ private Q_SLOTS:
 
     /// The raw record under the events table shows five lines at 1024x700 with the import's notification shown too
     /// (three and a half: the bar took its height from the center), the events table four rows and the Audit its
-    /// five findings and three lines of details.
+    /// five findings and three whole lines of a finding's details (the third was cut: the bar's 31 px for one line
+    /// of text came from them).
     void recordPaneWithTheNotificationShown()
     {
         QTemporaryDir dir;
@@ -238,6 +399,19 @@ private Q_SLOTS:
                  qPrintable(QString::number(visibleRows(audit->view()))));
         const QString details = linesShort(audit->detailsPane(), FindingsPanel::kDetailsLines);
         QVERIFY2(details.isEmpty(), qPrintable(details));
+        // A finding's message as laid out in the pane: its third line ends inside the pane.
+        audit->view()->setCurrentIndex(audit->view()->model()->index(0, 0));
+        QTest::qWait(20);
+        QPlainTextEdit* pane = audit->detailsPane();
+        QVERIFY(pane->document()->lineCount() >= FindingsPanel::kDetailsLines);
+        QTextCursor third(pane->document());
+        QVERIFY(third.movePosition(QTextCursor::Down, QTextCursor::MoveAnchor, FindingsPanel::kDetailsLines - 1));
+        QVERIFY2(pane->cursorRect(third).bottom() < pane->viewport()->height(),
+                 qPrintable(QStringLiteral("line %1 ends at %2 of %3 px")
+                                .arg(FindingsPanel::kDetailsLines)
+                                .arg(pane->cursorRect(third).bottom())
+                                .arg(pane->viewport()->height())));
+        QVERIFY(window.notificationBar()->isVisible());
     }
 
     void auditFiltersOnOneRowWhenWide()
@@ -477,29 +651,14 @@ private Q_SLOTS:
         MainWindow window;
         QVERIFY(showSample(window, dir, size));
         QTest::qWait(50);
-        const auto whole = [](const QTableView* view, int row, int column) {
-            const QString text = view->model()->index(row, column).data().toString();
-            const int margin = 2 * (view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 1);
-            const int room = view->columnWidth(column) - margin - 1; // laid out in fractional pixels: one to spare
-            const QString shown = view->fontMetrics().elidedText(text, Qt::ElideMiddle, room);
-            const int right = view->columnViewportPosition(column) + view->columnWidth(column);
-            if (shown != text || right > view->viewport()->width())
-                return QStringLiteral("'%1' (%2 px) in %3 px, ending at %4 of %5")
-                    .arg(text)
-                    .arg(view->fontMetrics().horizontalAdvance(text))
-                    .arg(view->columnWidth(column))
-                    .arg(right)
-                    .arg(view->viewport()->width());
-            return QString();
-        };
         QTableView* keys = window.keysPanel()->keyView();
         QVERIFY(keys->model()->rowCount() == 10);
         for (int row = 0; row < keys->model()->rowCount(); ++row) {
-            const QString problem = whole(keys, row, KeyListModel::KeyColumn);
+            const QString problem = cellWhole(keys, row, KeyListModel::KeyColumn);
             QVERIFY2(problem.isEmpty(), qPrintable(problem));
             for (int column = 1; column < keys->model()->columnCount(); ++column)
                 if (!keys->isColumnHidden(column)) {
-                    const QString number = whole(keys, row, column);
+                    const QString number = cellWhole(keys, row, column);
                     QVERIFY2(number.isEmpty(), qPrintable(number));
                 }
         }
@@ -507,7 +666,7 @@ private Q_SLOTS:
         QVERIFY(tables->model()->rowCount() == 3);
         for (int row = 0; row < tables->model()->rowCount(); ++row)
             for (int column = 0; column < tables->model()->columnCount(); ++column) {
-                const QString problem = whole(tables, row, column);
+                const QString problem = cellWhole(tables, row, column);
                 QVERIFY2(problem.isEmpty(), qPrintable(problem));
             }
         // Typical generated keys fit too.
