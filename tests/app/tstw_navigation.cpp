@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QHeaderView>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QSignalSpy>
@@ -179,6 +180,39 @@ private Q_SLOTS:
             const qint64 wanted = index.data(ModelRoles::KeyIdRole).toLongLong();
             QTRY_COMPARE_WITH_TIMEOUT(session->currentKeyId(), wanted, 10'000);
         }
+    }
+
+    /// The keyboard entering the events table (Tab, switching to the Events tab) with no event current shows no event
+    /// and opens no key; moving in it and clicking a row do.
+    void eventsTableFocusOpensNothing()
+    {
+        QTemporaryDir dir;
+        MainWindow window;
+        QVERIFY(showSample(window, dir));
+        auto* session = window.session();
+        auto* events = window.eventsPanel();
+        auto* view = events->view();
+        QTRY_VERIFY_WITH_TIMEOUT(!session->isBusy() && session->eventModel()->rowCount() > 3, 10'000);
+        window.centerTabs()->setCurrentWidget(events);
+        QVERIFY(!view->currentIndex().isValid() || !view->selectionModel()->hasSelection());
+        const qint64 opened = session->currentKeyId();
+        events->textEdit()->setFocus();
+        view->setFocus(Qt::TabFocusReason);
+        QVERIFY(view->hasFocus());
+        QTest::qWait(300);
+        QCOMPARE(events->shownRecord(), qint64{0});
+        QCOMPARE(session->currentKeyId(), opened);
+        QVERIFY(events->rawView()->toPlainText().isEmpty());
+        // Moving in the table shows the event it moves to and opens its key.
+        QTest::keyClick(view, Qt::Key_Down);
+        QTRY_VERIFY_WITH_TIMEOUT(events->shownRecord() != 0, 10'000);
+        QCOMPARE(events->shownRecord(), view->currentIndex().data(ModelRoles::RecordIdRole).toLongLong());
+        QTRY_COMPARE_WITH_TIMEOUT(session->currentKeyId(),
+                                  view->currentIndex().data(ModelRoles::KeyIdRole).toLongLong(), 10'000);
+        // A click on another row shows that one.
+        const QModelIndex third = view->model()->index(3, 0);
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(third).center());
+        QTRY_COMPARE_WITH_TIMEOUT(events->shownRecord(), third.data(ModelRoles::RecordIdRole).toLongLong(), 10'000);
     }
 
     void eventsFilterEnterAndDown()
