@@ -166,7 +166,12 @@ void MainWindow::createReplayTab()
 void MainWindow::restoreLayout()
 {
     QSettings settings;
-    resize(1400, 900);
+    // The default size, within the screen's free area (a 1366x768 laptop, a 1024x700 VNC screen): a window larger
+    // than its screen has its status bar and the docks' lower parts out of reach.
+    QSize size(1400, 900);
+    if (screen())
+        size = size.boundedTo(screen()->availableGeometry().size());
+    resize(size);
     // A geometry saved on a screen of another size (another monitor, another resolution) would place the window
     // badly: the default size then. The dock layout waits for the first show (placeDocks), when the size is known.
     if (screen() && similarSize(settings.value(kScreenSize).toSize(), screen()->availableGeometry().size()))

@@ -689,6 +689,22 @@ private Q_SLOTS:
 
     /// A layout saved in a window of another size is not applied (the proportional defaults are); one saved at the
     /// same size is.
+    /// With no saved geometry the window opens within its screen's free area (at most its minimum size beyond it).
+    void defaultSizeWithinTheScreen()
+    {
+        MainWindow window;
+        QVERIFY(window.screen());
+        const QSize room = window.screen()->availableGeometry().size();
+        QVERIFY2(room.width() < 1400 || room.height() < 900, "the test needs a screen smaller than 1400x900");
+        const QSize most = room.expandedTo(window.minimumSizeHint());
+        QVERIFY2(window.width() <= most.width() && window.height() <= most.height(),
+                 qPrintable(QStringLiteral("%1x%2 on a %3x%4 screen")
+                                .arg(window.width())
+                                .arg(window.height())
+                                .arg(room.width())
+                                .arg(room.height())));
+    }
+
     void savedLayoutOnlyAtASimilarSize()
     {
         QVERIFY(saveLayoutAt(QSize(1024, 700), 190));
