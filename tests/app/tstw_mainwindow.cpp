@@ -395,6 +395,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         MainWindow window;
+        window.resize(1024, 700); // the smallest size the window is made for (the offscreen screen is 800x800)
         window.show();
         QVERIFY(openSample(window, dir));
         auto* session = window.session();
@@ -432,7 +433,13 @@ private Q_SLOTS:
         QVERIFY(events->highlightMatches() >= 2);
         QCOMPARE(events->rawView()->extraSelections().size(), events->highlightMatches());
         QCOMPARE(events->splitter()->count(), 2);
-        QVERIFY(events->splitter()->sizes().at(1) >= 60);
+        QTRY_VERIFY2_WITH_TIMEOUT(events->splitter()->sizes().at(1) >= 60,
+                                  qPrintable(QStringLiteral("raw pane %1 px of %2 at %3x%4")
+                                                 .arg(events->splitter()->sizes().at(1))
+                                                 .arg(events->splitter()->height())
+                                                 .arg(window.width())
+                                                 .arg(window.height())),
+                                  5000);
     }
 
     void keysListFollowsSelection()
