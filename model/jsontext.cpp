@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 
 namespace model::jsontext {
 
@@ -123,10 +124,18 @@ bool readString(std::string_view s, std::size_t& i, std::string* out)
     ++i;
     const char* data = s.data();
     const std::size_t n = s.size();
+    // The next quote at or after i (n: none), looked for again only once an escape took i past it: each byte is
+    // looked at a bounded number of times (memchr), however many escapes the string has.
+    std::size_t quote = 0;
+    bool quoteKnown = false;
     while (i < n) {
-        std::size_t j = i;
-        while (j < n && data[j] != '"' && data[j] != '\\')
-            ++j;
+        if (!quoteKnown || quote < i) {
+            const void* q = std::memchr(data + i, '"', n - i);
+            quote = q ? static_cast<std::size_t>(static_cast<const char*>(q) - data) : n;
+            quoteKnown = true;
+        }
+        const void* b = std::memchr(data + i, '\\', quote - i);
+        const std::size_t j = b ? static_cast<std::size_t>(static_cast<const char*>(b) - data) : quote;
         if (j == n)
             return false;
         if (out)

@@ -53,8 +53,18 @@ std::vector<model::HistoryRecord> toHistoryRecords(std::vector<RecordRow>& rows,
 {
     std::vector<model::HistoryRecord> out;
     out.reserve(rows.size());
-    for (auto& row : rows)
+    for (auto& row : rows) {
+        // An OldImage is nearly always the NewImage of the record before it: the same text shares that image, so
+        // it is split into members and decoded once and compared by identity (Image::sameAs).
+        const model::Image* previous = out.empty() ? nullptr : &out.back().newImage;
+        const bool shared = previous && row.oldImageJson && !previous->isNull() && previous->hasText()
+            && previous->json() == *row.oldImageJson;
+        if (shared)
+            row.oldImageJson.reset();
         out.push_back(toHistoryRecord(std::move(row), &keys));
+        if (shared)
+            out.back().oldImage = out[out.size() - 2].newImage;
+    }
     return out;
 }
 

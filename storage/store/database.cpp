@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "model/keyorder.h"
+#include "storage/store/partdigest.h"
 #include "storage/store/sidefiles.h"
 
 namespace storage {
@@ -394,6 +395,9 @@ Result<Database> Database::open(const std::string& path, OpenMode mode, int busy
                                                    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, nullptr,
                                                    keyOrderFunction, nullptr, nullptr, nullptr);
         frc != SQLITE_OK)
+        return storage::makeError(raw, frc, "cannot open " + path);
+    // streamscope_part and streamscope_part_digest: a record part's text or digest, for the sorted history scan.
+    if (const int frc = registerPartFunctions(raw); frc != SQLITE_OK)
         return storage::makeError(raw, frc, "cannot open " + path);
 
     // page_size only takes effect on a new, empty database (before WAL is switched on): every new writable

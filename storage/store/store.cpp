@@ -7,6 +7,7 @@
 
 #include "model/dynamodbjson.h"
 #include "model/sequencenumber.h"
+#include "storage/store/partdigest.h"
 #include "storage/store/schema.h"
 #include "storage/store/sqlbuilder.h"
 
@@ -100,6 +101,93 @@ std::int64_t rowBytes(const RecordRow& r)
     return static_cast<std::int64_t>(sizeof(RecordRow) + r.keysJson.size() + r.raw.size()
                                      + (r.newImageJson ? r.newImageJson->size() : 0)
                                      + (r.oldImageJson ? r.oldImageJson->size() : 0));
+}
+
+// The sorted history scan's rows (forEachKeyHistory with ScanOptions::sortedScan, without raw text): what SQLite sorts
+// in its temporary files is what the history needs — Keys and NewImage cut out of the raw text, no raw text, and the
+// OldImage's digest instead of its text (DeferredOldImages): half the bytes of a whole row on the bench captures.
+// Columns as kHistorySelect's up to shape; then Keys, NewImage, the OldImage's digest, source_id, record_index,
+// byte_offset (readSortedHistoryRow depends on it).
+constexpr const char* kSortedHistorySelect =
+    "SELECT r.id, r.table_id, r.stream_id, r.key_id, r.event_name, r.seq, r.event_id, r.time_us, r.time_unit, "
+    "r.time_text, r.size_bytes, r.view_type, r.ttl, r.shape, "
+    "streamscope_part(r.raw, r.keys_off, r.keys_len, r.keys_text), "
+    "streamscope_part(r.raw, r.new_off, r.new_len, r.new_text), "
+    "streamscope_part_digest(r.raw, r.old_off, r.old_len, r.old_text), r.source_id, r.record_index, r.byte_offset "
+    "FROM records r NOT INDEXED";
+
+/// The OldImages of one key's rows read by the sorted scan, known by their digests until the rows are in history
+/// order: an OldImage whose digest (and length) is that of the NewImage of the record before it takes that text;
+/// the others are read from the store by record id.
+class DeferredOldImages
+{
+public:
+    /// Remembers a row's OldImage digest; returns the bytes its text will take.
+    std::int64_t add(std::int64_t recordId, const PartDigest& digest)
+    {
+        m_pending.emplace_back(recordId, digest);
+        return static_cast<std::int64_t>(digest.length);
+    }
+    void clear() { m_pending.clear(); }
+
+    /// Gives the rows (in history order) their OldImages. `read`: a record's OldImage text from the store.
+    std::optional<Error> fill(std::vector<RecordRow>& rows,
+                              const std::function<Result<std::string>(std::int64_t recordId)>& read)
+    {
+        if (m_pending.empty())
+            return std::nullopt;
+        std::sort(m_pending.begin(), m_pending.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            auto it = std::lower_bound(m_pending.begin(), m_pending.end(), rows[i].id,
+                                       [](const auto& p, std::int64_t id) { return p.first < id; });
+            if (it == m_pending.end() || it->first != rows[i].id)
+                continue;
+            const std::optional<std::string>* previous = i > 0 ? &rows[i - 1].newImageJson : nullptr;
+            if (previous && *previous && (*previous)->size() == it->second.length
+                && partDigest(**previous) == it->second) {
+                rows[i].oldImageJson = **previous;
+                continue;
+            }
+            auto text = read(rows[i].id);
+            if (!text)
+                return text.error();
+            rows[i].oldImageJson = std::move(*text);
+        }
+        m_pending.clear();
+        return std::nullopt;
+    }
+
+private:
+    std::vector<std::pair<std::int64_t, PartDigest>> m_pending;
+};
+
+RecordRow readSortedHistoryRow(const Statement& st, DeferredOldImages& oldImages, std::int64_t& deferredBytes)
+{
+    RecordRow row;
+    row.id = st.int64(0);
+    row.tableId = st.int64(1);
+    row.streamId = st.int64(2);
+    row.keyId = st.int64(3);
+    row.eventName = static_cast<model::EventName>(st.int64(4));
+    row.sequenceNumber = st.textCopy(5);
+    row.eventId = st.textCopy(6);
+    row.creationTimeMicros = st.optionalInt64(7);
+    row.timeUnit = static_cast<TimeUnit>(st.int64(8));
+    row.timeText = st.textCopy(9);
+    row.sizeBytes = st.optionalInt64(10);
+    row.viewType = static_cast<model::ViewType>(st.int64(11));
+    row.ttl = st.int64(12) != 0;
+    row.shape = st.textCopy(13);
+    row.keysJson = st.textCopy(14);
+    if (!st.isNull(15))
+        row.newImageJson = st.textCopy(15);
+    deferredBytes = 0;
+    if (PartDigest digest; !st.isNull(16) && readPartDigest(st.blob(16), digest))
+        deferredBytes = oldImages.add(row.id, digest);
+    row.position.sourceId = st.int64(17);
+    row.position.recordIndex = st.int64(18);
+    row.position.byteOffset = st.int64(19);
+    return row;
 }
 
 /// Table names and stream ARN/region by id, read on first use.
@@ -935,8 +1023,10 @@ std::optional<Error> Store::forEachKeyHistory(const ScanOptions& options,
             return error;
         tempStore.previous = *previous;
     }
-    auto prepared = m_impl->db.prepare(std::string(kHistorySelect) + (options.sortedScan ? " NOT INDEXED" : "")
-                                       + c.whereClause() + " ORDER BY r.key_id");
+    const bool slim = options.sortedScan && !options.withRaw; // kSortedHistorySelect
+    auto prepared = m_impl->db.prepare((slim ? std::string(kSortedHistorySelect)
+                                             : std::string(kHistorySelect) + (options.sortedScan ? " NOT INDEXED" : ""))
+                                       + c.whereClause() + (slim ? " ORDER BY r.key_id, r.id" : " ORDER BY r.key_id"));
     if (!prepared)
         return prepared.error();
     Statement& st = *prepared;
@@ -948,6 +1038,20 @@ std::optional<Error> Store::forEachKeyHistory(const ScanOptions& options,
     std::int64_t leftOut = 0; // > 0: the current key is over options.maxKeyBytes, its rows are counted, not kept
     std::string leftOutTable;
     HistoryNames names(m_impl->cache);
+    DeferredOldImages oldImages;
+    const auto readOldImage = [this](std::int64_t recordId) -> Result<std::string> {
+        auto text = m_impl->collect<std::optional<std::string>>(
+            "SELECT streamscope_part(r.raw, r.old_off, r.old_len, r.old_text) FROM records r WHERE r.id = ?",
+            {recordId}, [](const Statement& row) {
+                return row.isNull(0) ? std::optional<std::string>() : std::optional<std::string>(row.textCopy(0));
+            });
+        if (!text)
+            return text.error();
+        if (text->empty() || !text->front())
+            return Error{Error::Kind::Corrupt, 0,
+                         "the store changed while it was read (record " + std::to_string(recordId) + ")"};
+        return std::move(*text->front());
+    };
     auto flush = [&]() -> Result<bool> {
         if (rows.empty() && leftOut == 0)
             return true;
@@ -969,7 +1073,10 @@ std::optional<Error> Store::forEachKeyHistory(const ScanOptions& options,
         history.tableName = rows.front().tableName;
         history.records = std::move(rows);
         rows.clear();
+        rows.reserve(std::min<std::size_t>(history.records.size(), 1024)); // the next key's rows: about as many
         history.ordering = orderHistory(history.records);
+        if (auto error = oldImages.fill(history.records, readOldImage))
+            return *error;
         return onKey(history);
     };
 
@@ -991,8 +1098,10 @@ std::optional<Error> Store::forEachKeyHistory(const ScanOptions& options,
                 ++leftOut;
                 return true;
             }
-            rows.push_back(readHistoryRow(row, options.withRaw));
-            keyBytes += rowBytes(rows.back());
+            std::int64_t deferredBytes = 0;
+            rows.push_back(slim ? readSortedHistoryRow(row, oldImages, deferredBytes)
+                                : readHistoryRow(row, options.withRaw));
+            keyBytes += rowBytes(rows.back()) + deferredBytes;
             if (options.maxKeyBytes > 0 && keyBytes > options.maxKeyBytes) {
                 if (auto error = names.fill(rows.front())) {
                     flushError = std::move(*error);
@@ -1002,6 +1111,7 @@ std::optional<Error> Store::forEachKeyHistory(const ScanOptions& options,
                 leftOutTable = rows.front().tableName;
                 leftOut = static_cast<std::int64_t>(rows.size());
                 std::vector<RecordRow>().swap(rows);
+                oldImages.clear();
             }
             return true;
         }))

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/dynamodbjson.h"
+#include "model/jsontext.h"
 
 using namespace model;
 
@@ -69,6 +70,7 @@ private Q_SLOTS:
     void keyDisplay_data();
     void keyDisplay();
     void mutatedInputNeverCrashes();
+    void splitObjectEscapes();
 };
 
 void TestDynamoDbJson::roundTrip_data()
@@ -376,6 +378,33 @@ void TestDynamoDbJson::byteOrderMarkAndWhitespace()
     QVERIFY(parseItem("\r\n  {\"a\":{\"N\":\"1\"}}\r\n"));
     QVERIFY(parseItem("{}")); // empty item
     QVERIFY(parseItem("{}").value->empty());
+}
+
+void TestDynamoDbJson::splitObjectEscapes()
+{
+    // Members split from the text: names unescaped, values exactly as written, strings ended by their first
+    // unescaped quote however many escaped quotes and backslashes come before it (and however long the plain runs).
+    using model::jsontext::RawMember;
+    using model::jsontext::splitObject;
+    std::vector<RawMember> members;
+    const std::string longRun(5000, 'p');
+    const std::string json = R"({"a\"b":{"S":"x\"}\\"},"c\\":{"S":")" + longRun
+        + R"("},"\u00e9\"":{"L":[{"S":"\\\"\\"},{"N":"1"}]},"e":{"S":"\"\"\"q"}})";
+    QVERIFY(splitObject(json, members));
+    QCOMPARE(members.size(), std::size_t{4});
+    QCOMPARE(members[0].name, std::string("a\"b"));
+    QCOMPARE(std::string(members[0].value), std::string(R"({"S":"x\"}\\"})"));
+    QCOMPARE(members[1].name, std::string("c\\"));
+    QCOMPARE(std::string(members[1].value), R"({"S":")" + longRun + R"("})");
+    QCOMPARE(members[2].name, std::string("\xc3\xa9\""));
+    QCOMPARE(std::string(members[2].value), std::string(R"({"L":[{"S":"\\\"\\"},{"N":"1"}]})"));
+    QCOMPARE(members[3].name, std::string("e"));
+    QCOMPARE(std::string(members[3].value), std::string(R"({"S":"\"\"\"q"})"));
+    // Unterminated: the last quote escaped, a string cut after a backslash, no closing quote at all.
+    QVERIFY(!splitObject(R"({"a":{"S":"x\"}})", members));
+    QVERIFY(!splitObject(R"({"a":{"S":"x\)", members));
+    QVERIFY(!splitObject(R"({"a":{"S":"xyz)", members));
+    QVERIFY(!splitObject(R"({"a\":1})", members));
 }
 
 void TestDynamoDbJson::duplicateNamesLastWins()

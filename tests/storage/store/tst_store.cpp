@@ -147,6 +147,40 @@ private:
         return ids;
     }
 
+    using Seen = std::vector<std::tuple<std::int64_t, std::vector<std::string>, int, std::string, std::int64_t>>;
+
+    /// Every key's rows as forEachKeyHistory hands them over, each row's every field as text; counts the rows with an
+    /// OldImage into `withOldImage`.
+    static Seen scanRows(Store& store, const ScanOptions& options, int& withOldImage)
+    {
+        const auto optionalText = [](const std::optional<std::string>& text) {
+            return text ? "[" + *text + "]" : std::string("none");
+        };
+        Seen seen;
+        auto error = store.forEachKeyHistory(options, [&](KeyHistory& h) {
+            std::vector<std::string> rows;
+            for (const RecordRow& r : h.records) {
+                rows.push_back(std::to_string(r.id) + "|" + std::to_string(r.tableId) + "|" + std::to_string(r.streamId)
+                               + "|" + std::to_string(r.keyId) + "|" + r.tableName + "|" + r.streamArn + "|" + r.region
+                               + "|" + std::to_string(static_cast<int>(r.eventName)) + "|" + r.sequenceNumber + "|"
+                               + r.eventId + "|" + std::to_string(r.creationTimeMicros.value_or(-1)) + "|"
+                               + std::to_string(static_cast<int>(r.timeUnit)) + "|" + r.timeText + "|"
+                               + std::to_string(r.sizeBytes.value_or(-1)) + "|"
+                               + std::to_string(static_cast<int>(r.viewType)) + "|" + (r.ttl ? "ttl" : "") + "|"
+                               + r.shape + "|" + r.keysJson + "|" + optionalText(r.newImageJson) + "|"
+                               + optionalText(r.oldImageJson) + "|" + std::to_string(r.position.sourceId) + "|"
+                               + std::to_string(r.position.recordIndex) + "|" + std::to_string(r.position.byteOffset)
+                               + "|" + r.raw + "|" + std::to_string(r.windowFromMicros.value_or(-1)));
+                withOldImage += r.oldImageJson ? 1 : 0;
+            }
+            seen.emplace_back(h.key.id, std::move(rows), static_cast<int>(h.ordering), h.tableName, h.recordsLeftOut);
+            return true;
+        });
+        if (error)
+            qFatal("forEachKeyHistory: %s", error->message.c_str());
+        return seen;
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -688,25 +722,14 @@ private Q_SLOTS:
 
     // ScanOptions::sortedScan (the full audit's read: the table in file order, sorted by key in temporary files)
     // hands over exactly what the key index's walk does: the same keys in the same order, each with the same records
-    // in the same order and ordering, also with a table filter and a byte bound per key; and it leaves the
-    // connection's temp_store as it found it (an import's connection keeps MEMORY).
+    // in the same order and ordering, every row's fields the same (its Keys and images cut out of the raw text in
+    // SQL, its OldImage taken from the NewImage before it when their digests match, else read again), also with a
+    // table filter and a byte bound per key; and it leaves the connection's temp_store as it found it (an import's
+    // connection keeps MEMORY).
     void sortedScanSameHistories()
     {
-        using Seen = std::vector<std::tuple<std::int64_t, std::vector<std::int64_t>, int, std::string, std::int64_t>>;
-        const auto scan = [&](ScanOptions options) {
-            Seen seen;
-            auto error = m_store->forEachKeyHistory(options, [&](KeyHistory& h) {
-                std::vector<std::int64_t> ids;
-                for (const RecordRow& r : h.records)
-                    ids.push_back(r.id);
-                seen.emplace_back(h.key.id, std::move(ids), static_cast<int>(h.ordering), h.tableName,
-                                  h.recordsLeftOut);
-                return true;
-            });
-            if (error)
-                qFatal("forEachKeyHistory: %s", error->message.c_str());
-            return seen;
-        };
+        int withOldImage = 0;
+        const auto scan = [&](const ScanOptions& options) { return scanRows(*m_store, options, withOldImage); };
         QVERIFY(!m_store->database().exec("PRAGMA temp_store=MEMORY"));
         for (const std::optional<std::int64_t> table :
              {std::optional<std::int64_t>{}, std::optional(m_tableIds["Kds"])}) {
@@ -725,6 +748,69 @@ private Q_SLOTS:
             }
         }
         QVERIFY(!m_store->database().exec("PRAGMA temp_store=DEFAULT"));
+    }
+
+    // The sorted scan's OldImages in a store of their own: an OldImage that is the NewImage before it in the key's
+    // history (arrival order reversed: history order is not id order), one that differs from it with the same length,
+    // a key's first record with an OldImage, one after a REMOVE (no NewImage before it), images stored outside the raw
+    // text: every row the same as the key index's walk gives, with or without a byte bound per key.
+    void sortedScanOldImages()
+    {
+        auto opened = Store::open((m_dir.path() + QStringLiteral("/olds.streamscope")).toStdString());
+        QVERIFY(opened);
+        Store& store = *opened;
+        const auto image = [](int id, const std::string& v) {
+            return "{\"Id\":{\"N\":\"" + std::to_string(id) + "\"},\"v\":{\"S\":\"" + v + "\"}}";
+        };
+        std::vector<Spec> specs;
+        int n = 0;
+        const auto add = [&](int id, model::EventName name, std::optional<std::string> newImage,
+                             std::optional<std::string> oldImage, bool outside = false) {
+            Spec s;
+            s.keys = storetest::idKeys(id);
+            s.eventName = name;
+            s.sequenceNumber = storetest::seq(100 + n);
+            s.eventId = "old-" + std::to_string(n);
+            s.timeMicros = kT0 + n;
+            s.newImage = std::move(newImage);
+            s.oldImage = std::move(oldImage);
+            s.recordIndex = n++;
+            s.imagesOutsideRaw = outside;
+            specs.push_back(std::move(s));
+        };
+        using model::EventName;
+        add(1, EventName::Insert, image(1, "a0"), std::nullopt);
+        add(1, EventName::Modify, image(1, "a1"), image(1, "a0"));
+        add(1, EventName::Modify, image(1, "a2"), image(1, "a1"));
+        add(1, EventName::Modify, image(1, "a3"), image(1, "a9")); // same length, other text
+        add(1, EventName::Modify, image(1, "a4"), image(1, "a3"));
+        add(2, EventName::Modify, image(2, "b1"), image(2, "b0")); // the key's first record
+        add(2, EventName::Remove, std::nullopt, image(2, "b1"));
+        add(2, EventName::Insert, image(2, "b2"), std::nullopt);
+        add(2, EventName::Modify, image(2, "b3"), image(2, "b2"));
+        add(3, EventName::Insert, image(3, "c0"), std::nullopt, true);
+        add(3, EventName::Modify, image(3, "c1"), image(3, "c0"), true);
+        add(3, EventName::Modify, image(3, "c2"), image(3, "cc"), true);
+        std::reverse(specs.begin(), specs.begin() + 5); // key 1 arrives newest first
+        QCOMPARE(storetest::writeSource(store.database(), "olds.json", specs), std::string());
+        for (const std::int64_t maxKeyBytes : {std::int64_t{0}, std::int64_t{2000}}) {
+            int withOldImage = 0;
+            ScanOptions options;
+            options.maxKeyBytes = maxKeyBytes;
+            const Seen byIndex = scanRows(store, options, withOldImage);
+            options.sortedScan = true;
+            const Seen sorted = scanRows(store, options, withOldImage);
+            QCOMPARE(byIndex.size(), std::size_t{3});
+            QCOMPARE(sorted, byIndex);
+            const auto leftOut =
+                std::count_if(sorted.begin(), sorted.end(), [](const auto& k) { return std::get<4>(k) > 0; });
+            if (maxKeyBytes == 0) {
+                QCOMPARE(leftOut, 0);
+                QCOMPARE(withOldImage, 2 * 9); // 9 OldImages, in each scan
+            } else {
+                QVERIFY(leftOut > 0 && leftOut < 3); // the bound leaves the bigger keys out, not every key
+            }
+        }
     }
 
     void historyOrderIsTheModelsOrder()
