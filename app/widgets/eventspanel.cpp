@@ -261,18 +261,14 @@ void EventsPanel::addCopyActions()
 /// The selected row shows its record; the session's reloads refresh tables, events and the range's ends.
 void EventsPanel::connectSession()
 {
-    // A current row that is not selected was not picked: the view makes its first row current when the keyboard
-    // enters it (Tab, switching to the Events tab) with none current, and that opened the first event's key in the
-    // timeline. Arrow keys select the row and then make it current, a click makes it current and then selects it:
-    // the event shows on whichever comes second (as in the keys list).
-    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this](const QModelIndex& index) { showIfPicked(index); });
-    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            [this](const QItemSelection& selected, const QItemSelection&) {
-                const QModelIndex current = m_view->selectionModel()->currentIndex();
-                if (current.isValid() && selected.contains(current))
-                    showIfPicked(current);
-            });
+    // An event shows when picked (filterfocus::onPicked): not when the keyboard enters the table (Tab, switching to
+    // the Events tab) and the view makes its first row current, which opened the first event's key in the timeline.
+    filterfocus::onPicked(m_view, this, [this](const QModelIndex& index) {
+        const qint64 recordId = index.data(ModelRoles::RecordIdRole).toLongLong();
+        m_shownRecord = recordId;
+        showRecord(recordId);
+        Q_EMIT recordSelected(index.data(ModelRoles::KeyIdRole).toLongLong(), recordId);
+    });
     connect(m_session, &StoreSession::overviewReady, this, &EventsPanel::updateTables);
     connect(m_session, &StoreSession::eventsReady, this, &EventsPanel::eventsReloaded);
     connect(m_session, &StoreSession::activityReady, this, [this]() {
@@ -551,16 +547,6 @@ void EventsPanel::fitSequenceColumn(bool mayNarrow)
     // to kWholeKeyChars characters: where both do not fit (1024x700), the numbers give way, elided on the left.
     columnfit::fitNumberColumn(m_view, EventTableModel::SequenceColumn, EventTableModel::KeyColumn, kWholeKeyChars,
                                QStringLiteral("400000000000000000001"), mayNarrow);
-}
-
-void EventsPanel::showIfPicked(const QModelIndex& index)
-{
-    if (!index.isValid() || !m_view->selectionModel()->isSelected(index))
-        return;
-    const qint64 recordId = index.data(ModelRoles::RecordIdRole).toLongLong();
-    m_shownRecord = recordId;
-    showRecord(recordId);
-    Q_EMIT recordSelected(index.data(ModelRoles::KeyIdRole).toLongLong(), recordId);
 }
 
 void EventsPanel::keepSelection()

@@ -111,8 +111,6 @@ private:
     void eventsReloaded();
     /// After a reload: the shown event stays selected when listed; otherwise the raw pane is cleared.
     void keepSelection();
-    /// Shows the record of `index` and opens its key when the row is current and selected (picked).
-    void showIfPicked(const QModelIndex& index);
     void updateColors();
     /// The sequence-number column as wide as the numbers listed (first rows and rows in view), unless the Key column
     /// would then elide a key of up to kWholeKeyChars characters: the numbers give way, elided on the left (their

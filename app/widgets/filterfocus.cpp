@@ -1,6 +1,7 @@
 #include "app/widgets/filterfocus.h"
 
 #include <QAbstractItemView>
+#include <QItemSelectionModel>
 #include <QKeyEvent>
 
 namespace filterfocus {
@@ -25,6 +26,22 @@ bool selectFirstIfNone(QAbstractItemView* view)
     view->selectionModel()->setCurrentIndex(first, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     view->scrollTo(first);
     return true;
+}
+
+void onPicked(QAbstractItemView* view, QObject* context, const std::function<void(const QModelIndex&)>& picked)
+{
+    QItemSelectionModel* selection = view->selectionModel();
+    auto pickIfSelected = [selection, picked](const QModelIndex& index) {
+        if (index.isValid() && selection->isSelected(index))
+            picked(index);
+    };
+    QObject::connect(selection, &QItemSelectionModel::currentRowChanged, context, pickIfSelected);
+    QObject::connect(selection, &QItemSelectionModel::selectionChanged, context,
+                     [selection, pickIfSelected](const QItemSelection& selected, const QItemSelection&) {
+                         const QModelIndex current = selection->currentIndex();
+                         if (current.isValid() && selected.contains(current))
+                             pickIfSelected(current);
+                     });
 }
 
 bool enterList(QAbstractItemView* view, bool reloading)

@@ -121,17 +121,14 @@ KeysPanel::KeysPanel(StoreSession* session, QWidget* parent)
     m_keys->addAction(copyJson);
     m_keys->addAction(copyText);
     m_keys->setContextMenuPolicy(Qt::ActionsContextMenu);
-    // A current row that is not selected was not picked: the view makes its first row current when the keyboard
-    // enters it (Tab, the window activated again) with none current. Arrow keys select the row and then make it
-    // current; a mouse click makes it current and then selects it: the key opens on whichever comes second.
-    connect(m_keys->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this](const QModelIndex& index) { openIfPicked(index); });
-    connect(m_keys->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            [this](const QItemSelection& selected, const QItemSelection&) {
-                const QModelIndex current = m_keys->selectionModel()->currentIndex();
-                if (current.isValid() && selected.contains(current))
-                    openIfPicked(current);
-            });
+    // A key opens when picked (filterfocus::onPicked): not when the keyboard enters the list (Tab, the window
+    // activated again) and the view makes its first row current.
+    filterfocus::onPicked(m_keys, this, [this](const QModelIndex& index) {
+        if (m_syncing)
+            return;
+        m_shownKey = index.data(ModelRoles::KeyIdRole).toLongLong();
+        Q_EMIT keySelected(m_shownKey);
+    });
     connect(session, &StoreSession::keysReady, this, [this]() {
         m_reloading = false;
         updateCount();
@@ -143,14 +140,6 @@ KeysPanel::KeysPanel(StoreSession* session, QWidget* parent)
     });
     connect(session, &StoreSession::closed, this, &KeysPanel::resetForNewStore);
     updateCount();
-}
-
-void KeysPanel::openIfPicked(const QModelIndex& index)
-{
-    if (m_syncing || !index.isValid() || !m_keys->selectionModel()->isSelected(index))
-        return;
-    m_shownKey = index.data(ModelRoles::KeyIdRole).toLongLong();
-    Q_EMIT keySelected(m_shownKey);
 }
 
 void KeysPanel::syncTableSelection()

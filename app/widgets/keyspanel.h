@@ -49,8 +49,6 @@ private:
     /// when there is none, the first listed key (after the reload the filter started) selected.
     void enterList();
     void syncTableSelection();
-    /// Opens the key of `index` when it is current and selected (picked by a click, an arrow key or Enter).
-    void openIfPicked(const QModelIndex& index);
     void resetForNewStore();
     void updateCount();
     void syncSortIndicator();
