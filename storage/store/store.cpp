@@ -49,7 +49,18 @@ std::optional<std::string> slicePart(const Statement& st, int offColumn, std::st
 // `at`: event_name, seq, event_id, time_us, time_unit, time_text, size_bytes, view_type, ttl, shape, keys_off,
 // keys_len, keys_text, new_off, new_len, new_text, old_off, old_len, old_text, source_id, record_index, byte_offset,
 // raw).
-void readRecordColumns(const Statement& st, int at, bool withRaw, RecordRow& row)
+/// Columns 0-3: r.id, r.table_id, r.stream_id, r.key_id.
+void readRowIds(const Statement& st, RecordRow& row)
+{
+    row.id = st.int64(0);
+    row.tableId = st.int64(1);
+    row.streamId = st.int64(2);
+    row.keyId = st.int64(3);
+}
+
+/// The 10 columns from `at`: event_name, seq, event_id, time_us, time_unit, time_text, size_bytes, view_type, ttl,
+/// shape.
+void readRecordMetadata(const Statement& st, int at, RecordRow& row)
 {
     row.eventName = static_cast<model::EventName>(st.int64(at));
     row.sequenceNumber = st.textCopy(at + 1);
@@ -61,6 +72,11 @@ void readRecordColumns(const Statement& st, int at, bool withRaw, RecordRow& row
     row.viewType = static_cast<model::ViewType>(st.int64(at + 7));
     row.ttl = st.int64(at + 8) != 0;
     row.shape = st.textCopy(at + 9);
+}
+
+void readRecordColumns(const Statement& st, int at, bool withRaw, RecordRow& row)
+{
+    readRecordMetadata(st, at, row);
     const std::string_view raw = st.text(at + 22);
     row.keysJson = slicePart(st, at + 10, raw).value_or(std::string{});
     row.newImageJson = slicePart(st, at + 13, raw);
@@ -75,10 +91,7 @@ void readRecordColumns(const Statement& st, int at, bool withRaw, RecordRow& row
 RecordRow readRecordRow(const Statement& st, bool withRaw)
 {
     RecordRow row;
-    row.id = st.int64(0);
-    row.tableId = st.int64(1);
-    row.streamId = st.int64(2);
-    row.keyId = st.int64(3);
+    readRowIds(st, row);
     row.tableName = st.textCopy(4);
     row.streamArn = st.textCopy(5);
     row.region = st.textCopy(6);
@@ -164,20 +177,8 @@ private:
 RecordRow readSortedHistoryRow(const Statement& st, DeferredOldImages& oldImages, std::int64_t& deferredBytes)
 {
     RecordRow row;
-    row.id = st.int64(0);
-    row.tableId = st.int64(1);
-    row.streamId = st.int64(2);
-    row.keyId = st.int64(3);
-    row.eventName = static_cast<model::EventName>(st.int64(4));
-    row.sequenceNumber = st.textCopy(5);
-    row.eventId = st.textCopy(6);
-    row.creationTimeMicros = st.optionalInt64(7);
-    row.timeUnit = static_cast<TimeUnit>(st.int64(8));
-    row.timeText = st.textCopy(9);
-    row.sizeBytes = st.optionalInt64(10);
-    row.viewType = static_cast<model::ViewType>(st.int64(11));
-    row.ttl = st.int64(12) != 0;
-    row.shape = st.textCopy(13);
+    readRowIds(st, row);
+    readRecordMetadata(st, 4, row);
     row.keysJson = st.textCopy(14);
     if (!st.isNull(15))
         row.newImageJson = st.textCopy(15);
@@ -264,10 +265,7 @@ private:
 RecordRow readHistoryRow(const Statement& st, bool withRaw)
 {
     RecordRow row;
-    row.id = st.int64(0);
-    row.tableId = st.int64(1);
-    row.streamId = st.int64(2);
-    row.keyId = st.int64(3);
+    readRowIds(st, row);
     readRecordColumns(st, 4, withRaw, row);
     return row;
 }
