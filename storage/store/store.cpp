@@ -424,7 +424,11 @@ std::string keySortColumn(KeySort sort)
     return "k.display";
 }
 
-Conditions keyConditions(const KeyQuery& query)
+/// `idsOnly`: for a list of ids read in an index's order (keyIds), where the keys without records are left out
+/// through keys_by_count, so that without a text filter the sort's index alone answers (keys_by_order, keys_by_count,
+/// keys_by_last, … and their all-tables twins) instead of every key's row being read for its record_count (628,641
+/// keys by value: 0.1 s instead of 4.9 s).
+Conditions keyConditions(const KeyQuery& query, bool idsOnly = false)
 {
     Conditions c;
     if (query.tableId)
@@ -433,7 +437,12 @@ Conditions keyConditions(const KeyQuery& query)
         c.add("k.display LIKE ? ESCAPE '\\'", detail::likePattern(query.filter));
     // A key row whose only records were kept aside as conflicts has none: it is no key of the table (the conflict
     // still names it). ddb_tables.key_count counts the same keys.
-    c.add("k.record_count > 0");
+    if (idsOnly && query.filter.empty() && query.tableId)
+        c.add("k.id NOT IN (SELECT id FROM keys WHERE table_id = ? AND record_count <= 0)", *query.tableId);
+    else if (idsOnly && query.filter.empty())
+        c.add("k.id NOT IN (SELECT id FROM keys WHERE record_count <= 0)");
+    else
+        c.add("k.record_count > 0");
     return c;
 }
 
@@ -775,21 +784,7 @@ Result<std::int64_t> Store::countKeys(const KeyQuery& query)
 
 Result<std::vector<std::int64_t>> Store::keyIds(const KeyQuery& query)
 {
-    Conditions c = keyConditions(query);
-    if (query.filter.empty()) {
-        // Ids only, in an index's order (keys_by_order, keys_by_count, keys_by_last, … and their all-tables twins):
-        // the few keys without records (conflicts only) are left out through keys_by_count instead of reading every
-        // key's row for its record_count — the index alone answers (628,641 keys by value: 0.1 s instead of 4.9 s).
-        c = Conditions{};
-        std::string without = "k.id NOT IN (SELECT id FROM keys WHERE record_count <= 0)";
-        if (query.tableId) {
-            c.add("k.table_id = ?", *query.tableId);
-            without = "k.id NOT IN (SELECT id FROM keys WHERE table_id = ? AND record_count <= 0)";
-            c.add(without, *query.tableId);
-        } else {
-            c.add(without);
-        }
-    }
+    const Conditions c = keyConditions(query, true);
     const std::string dir = query.descending ? " DESC" : "";
     std::string column = keySortColumn(query.sort);
     if (query.sort == KeySort::KeyValue) {
