@@ -53,6 +53,12 @@ struct AuditReport
 
 Result<AuditReport> runAudit(Store& store, const AuditRequest& request = {});
 
+/// The bytes the full audit's sorted read (AuditRequest::sortedScan) writes to its temporary files, estimated from
+/// the table's last record id and up to 4 × 256 rows spread over the table: each row's Keys and NewImage texts and
+/// 176 bytes of its other columns. runAudit sorts when this fits in three quarters of the
+/// temporary folder's free space. nullopt when it cannot be read.
+std::optional<std::int64_t> sortedScanBytes(Store& store);
+
 /// The reused-event-id findings an earlier audit reported, kept for an incremental re-audit (auditStoreWide).
 struct KeptEventIds
 {

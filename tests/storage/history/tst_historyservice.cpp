@@ -141,6 +141,27 @@ private Q_SLOTS:
             QCOMPARE(model::findingToJson(indexed->findings[i]), model::findingToJson(report->findings[i]));
     }
 
+    /// The sorted read's temporary bytes (what decides whether the full audit sorts or reads through the key index),
+    /// estimated from a sample: near the bytes every row carries, and nothing for an empty store.
+    void sortedScanBytesEstimate()
+    {
+        auto exact =
+            m_store->database().queryInt("SELECT sum(coalesce(keys_len, length(CAST(keys_text AS BLOB)), 0) "
+                                         "+ coalesce(new_len, length(CAST(new_text AS BLOB)), 0) + 176) FROM records");
+        QVERIFY(exact);
+        QVERIFY(*exact > 0);
+        const auto estimate = sortedScanBytes(*m_store);
+        QVERIFY(estimate.has_value());
+        const double ratio = static_cast<double>(*estimate) / static_cast<double>(*exact);
+        QVERIFY2(ratio > 0.85 && ratio < 1.15,
+                 qPrintable(QStringLiteral("estimate %1, exact %2").arg(*estimate).arg(*exact)));
+
+        QTemporaryDir dir;
+        auto empty = Store::open(dir.filePath(QStringLiteral("e.streamscope")).toStdString());
+        QVERIFY(empty);
+        QCOMPARE(sortedScanBytes(*empty), std::optional<std::int64_t>(0));
+    }
+
     void auditStreamsFindings()
     {
         // onFinding: the same findings in the same order as the collected report, handed over one by one and none
