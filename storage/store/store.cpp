@@ -779,7 +779,7 @@ Result<std::int64_t> Store::countKeys(const KeyQuery& query)
             return m_impl->single("SELECT key_count FROM ddb_tables WHERE id = ?", c.params);
         return m_impl->single("SELECT coalesce(sum(key_count), 0) FROM ddb_tables");
     }
-    return m_impl->single("SELECT count(*) FROM keys k" + c.whereClause(), c.params);
+    return m_impl->single("SELECT count(*) FROM keys k NOT INDEXED" + c.whereClause(), c.params); // as keyIds
 }
 
 Result<std::vector<std::int64_t>> Store::keyIds(const KeyQuery& query)
@@ -795,7 +795,11 @@ Result<std::vector<std::int64_t>> Store::keyIds(const KeyQuery& query)
         if (*version >= kKeyOrderVersion)
             column = "k.sort_key";
     }
-    const std::string sql = "SELECT k.id FROM keys k" + c.whereClause() + " ORDER BY " + column + dir + ", k.id" + dir;
+    // A text filter reads the keys table through (sequential, the display text at hand) and sorts what matches: the
+    // sort's index would be walked whole with a row lookup per key for its text. 999,938 keys, 3,998 matching: 0.18 s
+    // instead of 11 s; every key matching: 2.2 s instead of 7.3 s (sqlite3 CLI, 8 MiB cache).
+    const std::string from = query.filter.empty() ? "SELECT k.id FROM keys k" : "SELECT k.id FROM keys k NOT INDEXED";
+    const std::string sql = from + c.whereClause() + " ORDER BY " + column + dir + ", k.id" + dir;
     return m_impl->collect<std::int64_t>(sql, c.params, [](const Statement& st) { return st.int64(0); });
 }
 
